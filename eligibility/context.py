@@ -1,0 +1,92 @@
+"""Everything the rules read besides the answers: the knowledge base, the parameters and the
+staff content, loaded and validated once.
+
+Sentences quoted by conditions are looked up here, by clause id and a distinctive fragment,
+so that a rule's citation is always the document's own words.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from knowledge.base import KnowledgeBase, display_path, load_knowledge
+from knowledge.yamlsource import Problem
+
+from eligibility.parameters import Parameters, load_parameters
+from eligibility.staffdata import Contacts, Procedure, load_contacts, load_procedures
+
+PACKAGE_DATA = Path(__file__).parent / "data"
+
+
+def default_data_dir() -> Path:
+    """$POLICYBOT_ELIGIBILITY_DATA when set (a staff copy), else the shipped eligibility/data."""
+    return Path(os.environ.get("POLICYBOT_ELIGIBILITY_DATA") or PACKAGE_DATA)
+
+
+class InvalidEligibilityData(Exception):
+    """The eligibility YAML has problems; `.problems` lists them as file:line: message."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass
+class Context:
+    kb: KnowledgeBase
+    params: Parameters
+    procedures: dict[str, Procedure]
+    contacts: Contacts
+
+    def sentence(self, clause_id: str, fragment: str) -> str:
+        return find_sentence(self.kb, clause_id, fragment)
+
+
+def find_sentence(kb: KnowledgeBase, clause_id: str, fragment: str) -> str:
+    """The one sentence of the clause containing `fragment`; ValueError when none or several."""
+    clause = kb.clause(clause_id)
+    hits = [s for s in clause.sentences if fragment in s]
+    if len(hits) != 1:
+        what = "no sentence" if not hits else f"{len(hits)} sentences"
+        raise ValueError(f"{what} of clause {clause_id} ({clause.label()}) contain {fragment!r}")
+    return hits[0]
+
+
+def load_context(data_dir: Path | None = None, kb: KnowledgeBase | None = None) -> tuple[Context, list[Problem]]:
+    """Load the eligibility YAML (and the knowledge base unless given); return every problem."""
+    from eligibility.programs import PROGRAMS  # late: programs import the model only
+
+    problems: list[Problem] = []
+    if kb is None:
+        kb, kb_problems = load_knowledge()
+        problems += kb_problems
+    data_dir = data_dir or default_data_dir()
+    clause_ids = set(kb.clauses)
+    departments = {d for c in kb.clauses.values() for d in c.departments}
+    path = data_dir / "parameters.yaml"
+    params, found = load_parameters(path, display_path(path), clause_ids)
+    problems += found
+    path = data_dir / "procedures.yaml"
+    procedures, found = load_procedures(path, display_path(path), {p.id for p in PROGRAMS})
+    problems += found
+    path = data_dir / "contacts.yaml"
+    contacts, found = load_contacts(path, display_path(path), departments)
+    problems += found
+    return Context(kb, params, procedures, contacts), problems
+
+
+@lru_cache(maxsize=1)
+def default_context() -> Context:
+    """The shipped (or $POLICYBOT_ELIGIBILITY_DATA) context, loaded once; raises on problems."""
+    ctx, problems = load_context()
+    if problems:
+        raise InvalidEligibilityData(problems)
+    return ctx
+
+
+def reload_default_context() -> None:
+    """Forget the cached context, e.g. after staff edited the YAML (the next call reloads)."""
+    default_context.cache_clear()

@@ -1,0 +1,199 @@
+"""The vocabulary a program is written in: questions, conditions, parts and programs.
+
+A program module (eligibility/programs/*.py) is data plus small pure functions, so that a
+newcomer can check it against the document line by line: every condition names its clause
+and a distinctive fragment of the sentence it rests on (the full sentence is taken from the
+knowledge base, never retyped), and every amount or threshold comes from the dated
+parameters in eligibility/data/parameters.yaml rather than from a literal in the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eligibility.parameters import Parameters
+
+# Statuses of one condition.
+MET = "met"
+NOT_MET = "not_met"
+UNKNOWN = "unknown"
+
+# Verdicts, in the words residents read.
+ELIGIBLE = "符合"
+NOT_ELIGIBLE = "不符合"
+TO_VERIFY = "需核实"
+EXPIRED = "已到期"
+VERDICTS = (ELIGIBLE, NOT_ELIGIBLE, TO_VERIFY, EXPIRED)
+
+# Who a program is for.
+INDIVIDUAL = "individual"
+EMPLOYER = "employer"
+BOTH = "both"
+WHO_LABELS = {INDIVIDUAL: "个人", EMPLOYER: "单位", BOTH: "个人和单位"}
+
+QUESTION_KINDS = ("choice", "yesno", "number", "date")
+
+# A declarative skip rule: {question id: accepted values}. Declarative (not a lambda) so it
+# can be listed by `policybot programs --json` and checked by `validate`.
+When = Mapping[str, tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question a program needs answered.
+
+    `ask_if` skips the question unless every named earlier answer is known and among the
+    accepted values (an unknown answer also skips it: we never ask an individual for the
+    company's headcount just because they said 不清楚 to "个人还是单位"). `ask_during` names a
+    period parameter: the question is only asked while that period is running, so nobody is
+    asked about a 2019-only standard in 2026.
+    """
+
+    id: str
+    prompt: str
+    kind: str
+    choices: tuple[Choice, ...] = ()
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = True
+    help: str = ""
+    ask_if: When = field(default_factory=dict)
+    ask_during: str | None = None
+    short: str = ""  # a few words for what-if sentences ("持有职业资格证书")
+
+    def label_of(self, value: Any) -> str:
+        """The label residents see for a stored answer value."""
+        if value is None:
+            return "不清楚"
+        if self.kind == "yesno":
+            return "是" if value else "否"
+        if self.kind == "choice":
+            return next((c.label for c in self.choices if c.value == value), str(value))
+        if self.kind == "number":
+            return f"{format_number(value)}{self.unit}"
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The answers of one resident, the date they are judged at and the parameters then."""
+
+    answers: Mapping[str, Any]
+    as_of: date
+    params: Parameters
+
+    def get(self, question_id: str) -> Any:
+        """The answer, or None when it is unknown or was not asked."""
+        return self.answers.get(question_id)
+
+    def p(self, name: str) -> Any:
+        """A parameter's value as of the judging date (None when not in force then)."""
+        return self.params.value(name, self.as_of)
+
+
+# A test returns True / False / None (unknown), optionally with a note: (status, note).
+Test = Callable[[Facts], "bool | None | tuple[bool | None, str]"]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a part, citing the sentence it rests on.
+
+    Conditions sharing a `group` are alternatives (any one suffices), e.g. the three kinds
+    of people who may join an internship.
+    """
+
+    id: str
+    text: str
+    clause: str
+    quote: str  # a distinctive fragment; the full sentence comes from the knowledge base
+    test: Test
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An amount with the formula that gives it; value None when the document sets none."""
+
+    label: str
+    value: float | None
+    formula: str
+    maximum: bool = False  # "最高…" (a cap, not a grant)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "value": self.value, "formula": self.formula, "maximum": self.maximum}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A benefit within a program with its own conditions and, possibly, its own period.
+
+    A program has one main part per side (the intern and the host unit of 就业见习) and may
+    have extras (the 2019-2020 生活费补贴 on top of 职业培训补贴). Extras get their own
+    verdict and never change the main one.
+    """
+
+    id: str
+    label: str
+    gives: str  # what it gives, in plain Chinese; also said of an ended provision
+    conditions: tuple[Condition, ...]
+    main: bool = True
+    when: When = field(default_factory=dict)
+    period: str | None = None  # a period parameter (value true while the provision runs)
+    estimate: Callable[[Facts], list[Estimate]] | None = None
+    what_if: Callable[[Facts], list[str]] | None = None
+    notes: Callable[[Facts], list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    """One program of the policy: the unit the dialog engine drives generically."""
+
+    id: str
+    label: str
+    who: str
+    reference: tuple[str, ...]  # clause ids, the first one giving the lead department
+    summary: str
+    questions: tuple[Question, ...]
+    parts: tuple[Part, ...]
+    parameters: tuple[str, ...] = ()  # every parameter the rules read, checked by validate
+    infer: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None  # finder answers -> facts
+    keywords: tuple[str, ...] = ()
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(f"program {self.id!r} has no question {question_id!r}")
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.questions)
+
+
+def format_number(value: float | int) -> str:
+    """12000.0 -> '12000', 1.5 -> '1.5' (no trailing .0 in texts for residents)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def yuan(value: float) -> str:
+    """An amount of money as residents read it: 18000元, 1500000元（150万元）."""
+    text = f"{format_number(round(value, 2))}元"
+    if value >= 10000:
+        text += f"（{format_number(round(value / 10000, 4))}万元）"
+    return text

@@ -1,0 +1,202 @@
+"""Compose the reply a resident reads on a phone, from the retrieval result.
+
+Order matters on a small screen: the plain answer first (the staff FAQ answer, or the best
+sentences of the clause), then where it comes from (document, clause, title), who leads it,
+and its period — with a plain warning when that period has ended. The key figure a question
+asks for must fall within the first 300 characters, so the answer comes before everything else.
+
+Below the confidence threshold the bot does not guess: it says the document does not cover
+the question, offers the nearest topics, and gives the 12333 hotline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from knowledge.base import FaqEntry, KnowledgeBase
+from knowledge.documents import Clause
+from knowledge.retrieval import Retriever, SearchResult
+
+HOTLINE = "12333"
+MAX_QUESTION_CHARS = 500
+
+_ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Decision thresholds, tuned on the dev set (README, "Retrieval quality")."""
+
+    min_confidence: float = 0.5  # below: "the document does not cover this"
+    faq_answer_min: float = 0.75  # the FAQ's share of the clause score needed to use its answer
+    close_ratio: float = 0.85  # second candidate within this share of the best -> 您是不是想问
+    max_sentences: int = 3
+    sentence_budget: int = 220  # characters of clause text before the citation lines
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    confidence: float
+    clauses: list[str]  # ranked clause ids, up to 5
+    faq: list[str]  # ids of the FAQ entries used or nearest
+    reply: str
+    clause: Clause | None = None  # the clause answered from
+    faq_entry: FaqEntry | None = None
+    sentences: list[str] = field(default_factory=list)
+    alternative: Clause | None = None  # offered as 您是不是想问
+    suggestions: list[Clause] = field(default_factory=list)  # nearest topics when not answered
+    expired: list[str] = field(default_factory=list)  # period texts that have ended
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "confidence": round(self.confidence, 3),
+            "clauses": self.clauses,
+            "faq": self.faq,
+            "reply": self.reply,
+        }
+
+
+class Answerer:
+    """Answers questions from a knowledge base. One per knowledge base; cheap to call."""
+
+    def __init__(self, kb: KnowledgeBase, retriever: Retriever | None = None,
+                 settings: AnswerSettings | None = None,
+                 today: Callable[[], date] = date.today) -> None:
+        self.kb = kb
+        self.retriever = retriever or Retriever(kb)
+        self.settings = settings or AnswerSettings()
+        self.today = today
+
+    def answer(self, question: str, *, today: date | None = None) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            return Answer(question, False, 0.0, [], [], "请直接输入您想问的政策问题，比如“见习补贴每月多少钱？”")
+        question = question[:MAX_QUESTION_CHARS]
+        result = self.retriever.search(question)
+        day = today or self.today()
+        ranked = [c.clause.id for c in result.candidates]
+        if not result.candidates or result.confidence < self.settings.min_confidence:
+            return self._not_covered(question, result, ranked)
+        best = result.candidates[0]
+        clause = best.clause
+        faq_entry = None
+        if best.faq is not None and best.faq_score >= self.settings.faq_answer_min * max(best.clause_score, 1e-9) \
+                and best.faq.clauses[0] == clause.id:
+            faq_entry = best.faq
+        sentences = [] if faq_entry else self.best_sentences(clause, question)
+        body = faq_entry.answer if faq_entry else "".join(sentences)
+        alternative = None
+        if len(result.candidates) > 1:
+            second = result.candidates[1]
+            if second.score >= self.settings.close_ratio * best.score:
+                alternative = second.clause
+        expired = [p.text for p in clause.ended_periods(day)]
+        reply = self.format_reply(body, clause, day, alternative)
+        faq_ids = [faq_entry.id] if faq_entry else [e.id for e, _ in result.faq[:3]]
+        return Answer(question, True, result.confidence, ranked, faq_ids, reply, clause, faq_entry,
+                      sentences, alternative, [], expired)
+
+    # ------------------------------------------------------------ pieces
+
+    def best_sentences(self, clause: Clause, question: str) -> list[str]:
+        """The 1-3 sentences of the clause that answer best, in document order.
+
+        Sentences are scored by the clause-level BM25 statistics on the question's words
+        (so a rare word weighs more), with a bonus for a sentence that holds a figure when the
+        question asks for one (多少, 几, 标准 …).
+        """
+        sentences = [s for s in clause.sentences if s.strip()]
+        if not sentences:
+            return [clause.body]
+        seg = self.retriever.segmenter
+        own, extra = seg.query(question)
+        wanted = set(own) | set(extra)
+        asks_figure = bool(_ASKS_FIGURE.search(question))
+        scored = []
+        for i, sentence in enumerate(sentences):
+            words = set(seg.words(sentence))
+            score = sum(self.retriever.idf(w) for w in wanted & words)
+            if asks_figure and _FIGURE.search(sentence):
+                score *= 1.3
+            scored.append((score, i))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        chosen: list[int] = []
+        used = 0
+        for score, i in scored:
+            if len(chosen) >= self.settings.max_sentences or (chosen and score <= 0):
+                break
+            length = len(sentences[i])
+            if chosen and used + length > self.settings.sentence_budget:
+                continue
+            chosen.append(i)
+            used += length
+        return [_strip_item_marker(sentences[i]) for i in sorted(chosen)]
+
+    def citation(self, clause: Clause) -> str:
+        doc = self.kb.document_of(clause)
+        title = clause.title if clause.title != clause.section_title or clause.number == "0" else clause.section_title
+        return f"依据：{doc.number or doc.title} {clause.label()}（{title}）"
+
+    def departments_line(self, clause: Clause) -> str | None:
+        if not clause.lead_department:
+            return None
+        line = f"牵头部门：{clause.lead_department}"
+        if clause.other_departments:
+            line += f"（会同{'、'.join(clause.other_departments[:2])}{'等' if len(clause.other_departments) > 2 else ''}）"
+        if clause.county_clause:
+            line += "；各县（市）政府负责落实"
+        return line
+
+    def period_lines(self, clause: Clause, day: date) -> list[str]:
+        periods = [p for p in clause.periods if p.kind != "point"]
+        if clause.number == "0" or not periods:
+            return ["有效期：文件未写明截止日期"] if clause.number != "0" else []
+        lines = []
+        for p in periods:
+            if p.has_ended(day):
+                lines.append(
+                    f"⚠ 文中“{p.text}”的规定已于{p.end.year}年{p.end.month}月{p.end.day}日到期；"
+                    f"现在是否还有这项政策，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。"
+                )
+            elif p.kind == "from":
+                lines.append(f"有效期：{p.text}执行，文件未写明截止日期")
+            else:
+                lines.append(f"有效期：{p.text}")
+        return lines
+
+    def format_reply(self, body: str, clause: Clause, day: date, alternative: Clause | None) -> str:
+        lines = [body.strip(), "", self.citation(clause)]
+        dept = self.departments_line(clause)
+        if dept:
+            lines.append(dept)
+        lines += self.period_lines(clause, day)
+        if alternative is not None:
+            lines.append(f"您是不是想问：{_topic(alternative)}？")
+        lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")
+        return "\n".join(lines)
+
+    def _not_covered(self, question: str, result: SearchResult, ranked: list[str]) -> Answer:
+        nearest = [c.clause for c in result.candidates[:3]]
+        lines = ["抱歉，这份就业政策文件（临州府发〔2019〕3号）里没有讲到这个问题，我不能乱说。"]
+        if nearest:
+            lines.append("文件里和它最接近的内容有：")
+            lines += [f"· {_topic(c)}（{c.label()}）" for c in nearest]
+        lines.append(f"这个问题建议拨打{HOTLINE}（人社服务热线）或12345（政务服务热线）咨询。")
+        return Answer(question, False, result.confidence, ranked, [e.id for e, _ in result.faq[:3]],
+                      "\n".join(lines), suggestions=nearest)
+
+
+def _strip_item_marker(sentence: str) -> str:
+    return re.sub(r"^（[一二三四五六七八九十]+）", "", sentence)
+
+
+def _topic(clause: Clause) -> str:
+    return clause.title.rstrip("。")

@@ -1,0 +1,280 @@
+"""The knowledge base: every document's clauses, the staff FAQ and the lexicon, validated.
+
+`load_knowledge()` reads the YAML under a data folder and returns the knowledge base together
+with every problem found, each as `file:line: message`. Callers decide what a problem means:
+`policybot check` prints them and exits non-zero; the bot refuses to start with them; a live
+reload keeps the previous knowledge base.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.documents import SEED_DOCUMENT_ID, Clause, Document, read_document
+from knowledge.yamlsource import LineDict, LineList, Problem, check_fields, load_yaml
+
+PACKAGE_DATA = Path(__file__).parent / "data"
+
+
+def default_data_dir() -> Path:
+    """The data folder: $POLICYBOT_DATA when set (a staff copy), else the shipped one."""
+    return Path(os.environ.get("POLICYBOT_DATA") or PACKAGE_DATA)
+
+
+def display_path(path: Path) -> str:
+    """A path as staff should see it in messages: relative to the working folder if inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    questions: tuple[str, ...]
+    answer: str
+    clauses: tuple[str, ...]
+    tags: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    """Colloquial `words`; a question containing one also searches for `means`."""
+
+    words: tuple[str, ...]
+    means: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: tuple[tuple[str, int | None], ...] = ()  # (word, frequency or None)
+    synonyms: tuple[SynonymGroup, ...] = ()
+    stopwords: frozenset[str] = frozenset()
+
+
+@dataclass
+class KnowledgeBase:
+    documents: dict[str, Document]
+    faq: list[FaqEntry]
+    lexicon: Lexicon
+    data_dir: Path | None = None
+    clauses: dict[str, Clause] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.clauses:
+            self.clauses = {c.id: c for d in self.documents.values() for c in d.clauses}
+
+    def clause(self, clause_id: str) -> Clause:
+        """The clause with this id; KeyError names the id when it does not exist."""
+        try:
+            return self.clauses[clause_id]
+        except KeyError:
+            raise KeyError(f"unknown clause id {clause_id!r}") from None
+
+    def document_of(self, clause: Clause) -> Document:
+        return self.documents[clause.document_id]
+
+    @property
+    def seed(self) -> Document:
+        return self.documents.get(SEED_DOCUMENT_ID) or next(iter(self.documents.values()))
+
+
+class InvalidKnowledge(Exception):
+    """Raised by `load_knowledge_or_raise` with every problem, for start-up and reload."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+def normalize_question(text: str) -> str:
+    """A phrasing reduced for duplicate detection: NFKC, no spaces or punctuation."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if not unicodedata.category(ch).startswith(("P", "Z", "S")) and not ch.isspace())
+
+
+def load_knowledge(data_dir: Path | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    data_dir = data_dir or default_data_dir()
+    problems: list[Problem] = []
+    documents: dict[str, Document] = {}
+    doc_dir = data_dir / "documents"
+    doc_files = sorted(doc_dir.glob("*.yaml")) if doc_dir.is_dir() else []
+    if not doc_files:
+        problems.append(Problem(display_path(doc_dir), 0, "no document YAML found (run `policybot import FILE.txt`)"))
+    for path in doc_files:
+        doc, found = read_document(path, display_path(path))
+        problems += found
+        if doc is None:
+            continue
+        if doc.id in documents:
+            problems.append(Problem(display_path(path), 1, f"document id {doc.id!r} is used by {documents[doc.id].path} too"))
+            continue
+        documents[doc.id] = doc
+    clause_ids = {c.id for d in documents.values() for c in d.clauses}
+    faq = _load_faq(data_dir / "faq", clause_ids, problems)
+    lexicon = _load_lexicon(data_dir / "lexicon", problems)
+    return KnowledgeBase(documents, faq, lexicon, data_dir), sorted(set(problems), key=_problem_order)
+
+
+def load_knowledge_or_raise(data_dir: Path | None = None) -> KnowledgeBase:
+    kb, problems = load_knowledge(data_dir)
+    if problems:
+        raise InvalidKnowledge(problems)
+    return kb
+
+
+def _problem_order(p: Problem) -> tuple[str, int, str]:
+    return (p.file, p.line, p.message)
+
+
+# ---------------------------------------------------------------- FAQ
+
+_FAQ_REQUIRED = {"id": str, "questions": list, "answer": str, "clauses": list}
+_FAQ_OPTIONAL = {"tags": list}
+_FAQ_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _load_faq(faq_dir: Path, clause_ids: set[str], problems: list[Problem]) -> list[FaqEntry]:
+    entries: list[FaqEntry] = []
+    ids: dict[str, str] = {}
+    phrasings: dict[str, str] = {}
+    files = sorted(faq_dir.glob("*.yaml")) if faq_dir.is_dir() else []
+    for path in files:
+        name = display_path(path)
+        data, found = load_yaml(path, name)
+        problems += found
+        if data is None:
+            continue
+        if not isinstance(data, LineList):
+            problems.append(Problem(name, getattr(data, "line", 1), "an FAQ file must be a list of entries (- id: …)"))
+            continue
+        for i, item in enumerate(data):
+            line = data.line_of(i)
+            if not isinstance(item, LineDict):
+                problems.append(Problem(name, line, "each FAQ entry must be a mapping with id, questions, answer, clauses"))
+                continue
+            entry_problems = check_fields(item, name, required=_FAQ_REQUIRED, optional=_FAQ_OPTIONAL, what="FAQ entry")
+            problems += entry_problems
+            if entry_problems:
+                continue
+            entry_id = item["id"]
+            if not _FAQ_ID.match(entry_id):
+                problems.append(Problem(name, item.line_of("id"), f"FAQ id {entry_id!r}: use lower-case letters, digits and '-'"))
+            if entry_id in ids:
+                problems.append(Problem(name, item.line_of("id"), f"duplicate FAQ id {entry_id!r} (also at {ids[entry_id]})"))
+                continue
+            ids[entry_id] = f"{name}:{item.line_of('id')}"
+            questions = _string_list(item, "questions", name, problems)
+            if not questions:
+                problems.append(Problem(name, item.line_of("questions"), f"FAQ {entry_id!r} has no questions"))
+            qlist: LineList = item["questions"]
+            for qi, question in enumerate(qlist):
+                if not isinstance(question, str):
+                    continue
+                key = normalize_question(question)
+                where = f"{name}:{qlist.line_of(qi)}"
+                if key in phrasings:
+                    problems.append(Problem(name, qlist.line_of(qi), f"duplicate question {question!r} (also at {phrasings[key]})"))
+                else:
+                    phrasings[key] = where
+            if not item["answer"].strip():
+                problems.append(Problem(name, item.line_of("answer"), f"FAQ {entry_id!r} has an empty answer"))
+            cited = _string_list(item, "clauses", name, problems, allow_numbers=True)
+            if not cited:
+                problems.append(Problem(name, item.line_of("clauses"), f"FAQ {entry_id!r} cites no clause"))
+            for cid in cited:
+                if cid not in clause_ids:
+                    problems.append(Problem(name, item.line_of("clauses"), f"unknown clause id {cid!r} in FAQ {entry_id!r}"))
+            tags = _string_list(item, "tags", name, problems) if "tags" in item else []
+            entries.append(
+                FaqEntry(entry_id, tuple(questions), item["answer"].strip(), tuple(cited), tuple(tags), name, item.line)
+            )
+    return entries
+
+
+def _string_list(item: LineDict, key: str, name: str, problems: list[Problem], *, allow_numbers: bool = False) -> list[str]:
+    """The strings of a list field; other items are reported. Numbers are accepted as ids
+    when allowed, since staff often write `clauses: [6]` for clause "6"."""
+    out: list[str] = []
+    values = item.get(key) or []
+    for i, value in enumerate(values):
+        if isinstance(value, str) and value.strip():
+            out.append(value.strip())
+        elif allow_numbers and isinstance(value, int | float) and not isinstance(value, bool):
+            out.append(_number_as_id(value))
+        else:
+            line = values.line_of(i) if isinstance(values, LineList) else item.line_of(key)
+            problems.append(Problem(name, line, f"{key} item {value!r} should be non-empty text"))
+    return out
+
+
+def _number_as_id(value: int | float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# ---------------------------------------------------------------- lexicon
+
+
+def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
+    terms: list[tuple[str, int | None]] = []
+    synonyms: list[SynonymGroup] = []
+    stopwords: set[str] = set()
+
+    data, name = _lexicon_file(lex_dir / "terms.yaml", "terms", problems)
+    for i, item in enumerate(data):
+        if isinstance(item, str) and item.strip():
+            terms.append((item.strip(), None))
+        elif isinstance(item, LineDict):
+            problems += check_fields(item, name, required={"word": str}, optional={"freq": int}, what="term")
+            if isinstance(item.get("word"), str):
+                terms.append((item["word"].strip(), item.get("freq") if isinstance(item.get("freq"), int) else None))
+        else:
+            problems.append(Problem(name, data.line_of(i), f"term {item!r} should be text or a mapping with word and freq"))
+
+    data, name = _lexicon_file(lex_dir / "synonyms.yaml", "synonyms", problems)
+    for i, item in enumerate(data):
+        if not isinstance(item, LineDict):
+            problems.append(Problem(name, data.line_of(i), "each synonym group must be a mapping with words and means"))
+            continue
+        found = check_fields(item, name, required={"words": list, "means": list}, what="synonym group")
+        problems += found
+        if found:
+            continue
+        words = _string_list(item, "words", name, problems)
+        means = _string_list(item, "means", name, problems)
+        if not words or not means:
+            problems.append(Problem(name, item.line, "a synonym group needs at least one word and one meaning"))
+            continue
+        synonyms.append(SynonymGroup(tuple(words), tuple(means)))
+
+    data, name = _lexicon_file(lex_dir / "stopwords.yaml", "stopwords", problems)
+    for i, item in enumerate(data):
+        if isinstance(item, str) and item.strip():
+            stopwords.add(item.strip())
+        else:
+            problems.append(Problem(name, data.line_of(i), f"stopword {item!r} should be text"))
+    return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords))
+
+
+def _lexicon_file(path: Path, key: str, problems: list[Problem]) -> tuple[LineList, str]:
+    """The list under `key` in a lexicon file; a missing file is allowed (empty list)."""
+    name = display_path(path)
+    if not path.exists():
+        return LineList(), name
+    data, found = load_yaml(path, name)
+    problems += found
+    if data is None:
+        return LineList(), name
+    if not isinstance(data, LineDict) or key not in data:
+        problems.append(Problem(name, getattr(data, "line", 1), f"expected a mapping with the key {key!r}"))
+        return LineList(), name
+    problems += check_fields(data, name, required={key: list}, what=f"{path.name}")
+    value = data.get(key)
+    return (value if isinstance(value, LineList) else LineList()), name

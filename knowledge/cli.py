@@ -1,0 +1,141 @@
+"""Command-line commands of the knowledge base: ask, check, import, chat, run.
+
+`ask --json --batch FILE` is the stable interface the eval script and later issues use:
+one question per line in, one JSON object per line out, in the same order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from knowledge.base import default_data_dir, load_knowledge
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    ask = subparsers.add_parser("ask", help="answer a question (or a batch) from the knowledge base")
+    ask.add_argument("question", nargs="?", help="the question, in Chinese")
+    ask.add_argument("--json", action="store_true", help="print JSON (one line per question)")
+    ask.add_argument("--batch", metavar="FILE", help="read one question per line from FILE ('-' = stdin)")
+    ask.add_argument("--today", metavar="YYYY-MM-DD", help="judge periods as of this date (default: today)")
+    ask.add_argument("--data", metavar="DIR", type=Path, help="data folder (default: shipped data or $POLICYBOT_DATA)")
+    ask.set_defaults(func=cmd_ask)
+
+    check = subparsers.add_parser("check", help="validate every YAML data file")
+    check.add_argument("--data", metavar="DIR", type=Path)
+    check.set_defaults(func=cmd_check)
+
+    for name, help_text in (("chat", "talk to the bot in the terminal (staff)"),
+                            ("run", "start the bot (terminal chat until the web chat lands)")):
+        chat = subparsers.add_parser(name, help=help_text)
+        chat.add_argument("--json", action="store_true", help="one message per line in, JSON lines out")
+        chat.add_argument("--data", metavar="DIR", type=Path)
+        chat.set_defaults(func=cmd_chat)
+
+    imp = subparsers.add_parser("import", help="import a policy document (.txt) as YAML")
+    imp.add_argument("file", type=Path, help="the document as UTF-8 text")
+    imp.add_argument("--id", dest="doc_id", help="document id, e.g. gs-2018-78 (default: from the file name)")
+    imp.add_argument("--data", metavar="DIR", type=Path)
+    imp.add_argument("--overwrite", action="store_true", help="replace an existing <id>.yaml")
+    imp.set_defaults(func=cmd_import)
+
+
+def all_problems(data_dir: Path | None = None) -> list:
+    """Every problem in the knowledge YAML and the eligibility YAML."""
+    kb, problems = load_knowledge(data_dir)
+    import eligibility  # late import: eligibility builds on knowledge
+
+    validate = getattr(eligibility, "validate_data", None)
+    return problems + (list(validate(kb)) if validate else [])
+
+
+def load_answerer(data_dir: Path | None, today: str | None = None):
+    """Load and validate the data; on problems print them and return None (bot refuses)."""
+    from datetime import date
+
+    from knowledge.answer import Answerer
+
+    kb, problems = load_knowledge(data_dir)
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the data; fix them (policybot check) and retry.", file=sys.stderr)
+        return None
+    if today:
+        day = date.fromisoformat(today)
+        return Answerer(kb, today=lambda: day)
+    return Answerer(kb)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    if args.today:
+        try:
+            from datetime import date
+
+            date.fromisoformat(args.today)
+        except ValueError:
+            print(f"--today {args.today!r}: use YYYY-MM-DD", file=sys.stderr)
+            return 2
+    if not args.batch and not args.question:
+        print('usage: policybot ask "问题"  or  policybot ask --json --batch FILE', file=sys.stderr)
+        return 2
+    answerer = load_answerer(args.data, args.today)
+    if answerer is None:
+        return 1
+    if args.batch:
+        try:
+            stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+        except OSError as exc:
+            print(f"{args.batch}: {exc.strerror}", file=sys.stderr)
+            return 2
+        with stream:
+            for line in stream:
+                _print_answer(answerer.answer(line.rstrip("\n")), args.json)
+        return 0
+    _print_answer(answerer.answer(args.question), args.json)
+    return 0
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+    else:
+        print(answer.reply, flush=True)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from dialog.terminal import chat
+
+    answerer = load_answerer(args.data)
+    if answerer is None:
+        return 1
+    return chat(answerer, as_json=args.json)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    problems = all_problems(args.data)
+    for p in problems:
+        print(p)
+    data_dir = args.data or default_data_dir()
+    if problems:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(f"OK: all data under {data_dir} is valid.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from knowledge.importer import ImportError_, import_document
+
+    data_dir = args.data or default_data_dir()
+    try:
+        doc, path = import_document(args.file, data_dir / "documents", args.doc_id, overwrite=args.overwrite)
+    except ImportError_ as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Imported {doc.title} ({doc.number or 'no number'}): {len(doc.clauses)} clauses -> {path}")
+    print("Clause ids: " + ", ".join(c.id for c in doc.clauses))
+    print("Review the YAML (departments, periods, amounts), then run `policybot check`.")
+    return 0

@@ -1,0 +1,210 @@
+"""Rank clauses for a resident's question: BM25 (rank-bm25) over clauses and FAQ phrasings.
+
+Two indexes, because residents and the document speak differently:
+- the clauses, in the document's own words (title counted twice: it names the topic);
+- the FAQ phrasings staff wrote in residents' words, each pointing at the clauses it rests on.
+A question is segmented with the policy lexicon and expanded with synonyms (借钱 -> 创业担保贷款).
+A clause's score mixes its own BM25 score and the best FAQ phrasing that cites it, each divided
+by the best score of its index for this question, so that neither scale dominates.
+
+Confidence is separate from rank: the share of the question's meaning (IDF-weighted words)
+that the best match covers. A question about 公积金 or 产假 uses words the policy never uses,
+so it covers little, however the BM25 ranking comes out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from knowledge.base import FaqEntry, KnowledgeBase
+from knowledge.documents import Clause
+from knowledge.segmentation import Segmenter
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """Weights and thresholds, tuned on the dev set (see README, "Retrieval quality")."""
+
+    clause_weight: float = 1.0
+    faq_weight: float = 1.0
+    title_repeat: int = 2
+    expansion_weight: float = 1.0  # how much a synonym's term counts against the question's own words
+    secondary_faq_clause: float = 0.85  # a FAQ's second cited clause gets this share of its score
+    k1: float = 1.2
+    b: float = 0.6
+
+
+@dataclass
+class Candidate:
+    clause: Clause
+    score: float
+    clause_score: float = 0.0
+    faq_score: float = 0.0
+    faq: FaqEntry | None = None
+
+
+@dataclass
+class SearchResult:
+    question: str
+    words: list[str]  # the question's own words
+    expansions: list[str]  # words added by synonyms
+    candidates: list[Candidate]  # ranked, best first
+    faq: list[tuple[FaqEntry, float]]  # FAQ entries ranked by their best phrasing (normalised)
+    confidence: float
+    covered: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+class Retriever:
+    def __init__(self, kb: KnowledgeBase, segmenter: Segmenter | None = None,
+                 settings: RetrievalSettings | None = None) -> None:
+        self.kb = kb
+        self.settings = settings or RetrievalSettings()
+        self.segmenter = segmenter or Segmenter(kb.lexicon)
+        seg = self.segmenter
+        s = self.settings
+
+        self.clauses: list[Clause] = list(kb.clauses.values())
+        self._clause_index = {c.id: i for i, c in enumerate(self.clauses)}
+        clause_docs = [
+            seg.words(c.title) * s.title_repeat + seg.words(c.section_title) + seg.words(c.body)
+            for c in self.clauses
+        ]
+        self.clause_bm25 = BM25Okapi([d or ["∅"] for d in clause_docs], k1=s.k1, b=s.b)
+
+        self.faq = list(kb.faq)
+        self._phrasing_entry: list[int] = []
+        phrasing_docs: list[list[str]] = []
+        for i, entry in enumerate(self.faq):
+            for question in entry.questions:
+                phrasing_docs.append(seg.words(question))
+                self._phrasing_entry.append(i)
+        self.faq_bm25 = (
+            BM25Okapi([d or ["∅"] for d in phrasing_docs], k1=s.k1, b=s.b) if phrasing_docs else None
+        )
+
+        # Vocabulary per clause for the coverage-based confidence: the clause's words plus the
+        # words of every FAQ entry that cites it (phrasings and answer).
+        self.clause_vocab: list[set[str]] = [set(d) for d in clause_docs]
+        self.faq_vocab: list[set[str]] = []
+        for entry in self.faq:
+            vocab = set(seg.words(entry.answer))
+            for question in entry.questions:
+                vocab.update(seg.words(question))
+            self.faq_vocab.append(vocab)
+            for cid in entry.clauses:
+                if cid in self._clause_index:
+                    self.clause_vocab[self._clause_index[cid]].update(vocab)
+        documents = [set(d) for d in clause_docs] + [set(d) for d in phrasing_docs]
+        df = Counter(w for doc in documents for w in doc)
+        n = len(documents)
+        self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self._unknown_idf = math.log(1 + n / 0.5)
+
+    def idf(self, word: str) -> float:
+        return self._idf.get(word, self._unknown_idf)
+
+    def search(self, question: str, limit: int = 5) -> SearchResult:
+        own, extra = self.segmenter.query(question)
+        s = self.settings
+        query = own + [w for w in extra if w not in own]
+        if not query:
+            return SearchResult(question, own, extra, [], [], 0.0)
+
+        clause_raw = self.clause_bm25.get_scores(query)
+        if s.expansion_weight != 1.0 and extra:
+            clause_raw = self._weighted(self.clause_bm25, own, extra)
+        clause_top = max(float(clause_raw.max()), 1e-9)
+
+        entry_scores = [0.0] * len(self.faq)
+        if self.faq_bm25 is not None:
+            raw = self.faq_bm25.get_scores(query) if s.expansion_weight == 1.0 or not extra else \
+                self._weighted(self.faq_bm25, own, extra)
+            for j, score in enumerate(raw):
+                e = self._phrasing_entry[j]
+                if score > entry_scores[e]:
+                    entry_scores[e] = float(score)
+        # FAQ scores become a similarity in [0, 1]: the score divided by what a phrasing
+        # identical to the question would score. Dividing by the best FAQ score instead would
+        # turn a weak match into a perfect one for a question the FAQ does not cover.
+        faq_top = max(self._self_score(self.faq_bm25, query), 1e-9) if self.faq_bm25 else 1.0
+
+        faq_by_clause: dict[int, tuple[float, FaqEntry]] = {}
+        for e, score in enumerate(entry_scores):
+            if score <= 0:
+                continue
+            entry = self.faq[e]
+            for rank, cid in enumerate(entry.clauses):
+                i = self._clause_index.get(cid)
+                if i is None:
+                    continue
+                value = min(score / faq_top, 1.0) * (1.0 if rank == 0 else s.secondary_faq_clause)
+                if i not in faq_by_clause or value > faq_by_clause[i][0]:
+                    faq_by_clause[i] = (value, entry)
+
+        clause_part = s.clause_weight * clause_raw / clause_top
+        total = clause_part.copy()
+        for i, (value, _entry) in faq_by_clause.items():
+            total[i] += s.faq_weight * value
+        # Only the best few become Candidate objects: a corpus of thousands of clauses must
+        # not pay for building and sorting them all on every question.
+        keep = min(len(total), max(limit, 10))
+        top = np.argpartition(-total, keep - 1)[:keep] if keep < len(total) else np.arange(len(total))
+        candidates = []
+        for i in sorted(top.tolist(), key=lambda i: (-total[i], i)):
+            if total[i] <= 0:
+                continue
+            f_score, f_entry = faq_by_clause.get(i, (0.0, None))
+            candidates.append(Candidate(self.clauses[i], float(total[i]), float(clause_part[i]), f_score, f_entry))
+
+        faq_ranked = sorted(
+            ((self.faq[e], min(sc / faq_top, 1.0)) for e, sc in enumerate(entry_scores) if sc > 0),
+            key=lambda pair: -pair[1],
+        )
+        confidence, covered, missing = self._coverage(own, extra, candidates[0] if candidates else None)
+        return SearchResult(question, own, extra, candidates[:limit], faq_ranked[:limit], confidence, covered, missing)
+
+    @staticmethod
+    def _self_score(bm25: BM25Okapi, query: list[str]) -> float:
+        """BM25 of `query` against a document that is exactly the query (its upper bound)."""
+        counts = Counter(query)
+        length_norm = 1 - bm25.b + bm25.b * len(query) / bm25.avgdl
+        top_idf = max(bm25.idf.values(), default=1.0)
+        return sum(
+            bm25.idf.get(w, top_idf) * tf * (bm25.k1 + 1) / (tf + bm25.k1 * length_norm)
+            for w, tf in counts.items()
+        )
+
+    def _weighted(self, bm25: BM25Okapi, own: list[str], extra: list[str]):
+        return bm25.get_scores(own) + self.settings.expansion_weight * bm25.get_scores(
+            [w for w in extra if w not in own]
+        )
+
+    def _coverage(self, own: list[str], extra: list[str], best: Candidate | None) -> tuple[float, list[str], list[str]]:
+        """IDF-weighted share of the question's words that the best match knows.
+
+        A word counts as covered when the best clause (or an FAQ entry citing it) uses it, or
+        when it is a colloquial word whose synonym brought a term the best clause uses.
+        """
+        words = list(dict.fromkeys(own))
+        if not words or best is None:
+            return 0.0, [], words
+        vocab = self.clause_vocab[self._clause_index[best.clause.id]]
+        expanded_hit = any(w in vocab for w in extra)
+        covered, missing = [], []
+        for w in words:
+            if w in vocab or (expanded_hit and w not in self._idf and self._brings_expansion(w)):
+                covered.append(w)
+            else:
+                missing.append(w)
+        total = sum(self.idf(w) for w in words)
+        share = sum(self.idf(w) for w in covered) / total if total else 0.0
+        return share, covered, missing
+
+    def _brings_expansion(self, word: str) -> bool:
+        return bool(self.segmenter.expansions(word))

@@ -1,0 +1,187 @@
+"""Question answering: canonical questions, honest refusals, periods, JSON, several documents.
+
+The questions here are written for the tests (not taken from any eval set). Expected figures
+are read from the parsed document where possible, so a test fails if the reply loses them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import bot
+from knowledge.answer import Answerer
+from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
+from knowledge.segmentation import normalize
+
+SCREEN = 300
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_or_raise(PACKAGE_DATA)
+
+
+@pytest.fixture(scope="module")
+def answerer(kb):
+    return Answerer(kb, today=lambda: date(2026, 11, 26))
+
+
+def first_screen(reply: str) -> str:
+    return normalize(reply).replace(" ", "")[:SCREEN]
+
+
+@pytest.mark.parametrize(
+    ("question", "clause", "figure"),
+    [
+        ("见习补贴每人每月多少钱", "6", "1000元"),
+        ("见习留用率够了补贴能提高到多少", "6", "1200元"),
+        ("一个人自己开店，创业担保贷款最高能贷多少", "5.2", "15万元"),
+        ("小微企业创业担保贷款最多多少", "5.2", "300万元"),
+        ("稳岗返还返还多少失业保险费", "4", "60%"),
+        ("乡村公益性岗位开发多少个", "2.2", "6600个"),
+        ("技术技能提升补贴要参保几年", "3.4", "1年以上"),
+        ("失业了在哪里办失业登记", "9.3", "常住地"),
+        ("这份实施方案的文号", "0", "临州府发〔2019〕3号"),
+    ],
+)
+def test_canonical_questions(answerer, kb, question, clause, figure):
+    answer = answerer.answer(question)
+    assert answer.answered, answer.reply
+    assert answer.clauses[0] == clause, answer.clauses
+    assert figure in kb.clause(clause).text  # the figure is the document's own
+    assert normalize(figure) in first_screen(answer.reply), answer.reply
+
+
+def test_reply_cites_clause_lead_department_and_document(answerer, kb):
+    answer = answerer.answer("见习补贴每人每月多少钱")
+    clause = kb.clause("6")
+    assert f"依据：临州府发〔2019〕3号 {clause.label()}（落实补贴促就业）" in answer.reply
+    assert f"牵头部门：{clause.lead_department}" in answer.reply
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["住房公积金能取出来买房吗", "产假有几天", "驾照扣分怎么处理", "养老金每个月能领多少"],
+)
+def test_out_of_scope_is_refused_honestly(answerer, question):
+    answer = answerer.answer(question)
+    assert not answer.answered, (answer.confidence, answer.reply)
+    assert "没有讲到" in answer.reply and "12333" in answer.reply
+    assert answer.reply.count("·") == len(answer.suggestions) >= 1  # nearest topics offered
+
+
+def test_expired_period_is_reported_against_today(kb):
+    question = "就业困难人员参加失业培训期间的生活费补贴"
+    late = Answerer(kb, today=lambda: date(2026, 11, 26)).answer(question)
+    early = Answerer(kb, today=lambda: date(2019, 6, 1)).answer(question)
+    assert late.clauses[0] == early.clauses[0] == "3.3"
+    assert "已于2020年12月31日到期" in late.reply and "12333" in late.reply
+    assert late.expired == ["2019年1月1日至2020年12月31日"]
+    assert "到期" not in early.reply and early.expired == []
+    assert "有效期：2019年1月1日至2020年12月31日" in early.reply
+
+
+def test_open_ended_period_is_not_expired(answerer):
+    answer = answerer.answer("16到24岁的失业青年能参加就业见习吗")
+    assert answer.clauses[0] == "6"
+    assert "到期" not in answer.reply
+    assert "从2019年1月1日起执行" in answer.reply
+
+
+def test_empty_and_very_long_questions(answerer):
+    empty = answerer.answer("   ")
+    assert not empty.answered and "输入" in empty.reply
+    long = answerer.answer("见习补贴" * 1000)
+    assert long.question == ("见习补贴" * 1000)[:500]
+
+
+def test_close_second_candidate_is_offered(kb):
+    clause_a, clause_b = kb.clause("3.3"), kb.clause("3.4")
+    answerer = Answerer(kb)
+    reply = answerer.format_reply("答案。", clause_a, date(2026, 11, 26), clause_b)
+    assert f"您是不是想问：{clause_b.title}？" in reply
+
+
+def test_ask_json_interface(capsys):
+    assert bot.main(["ask", "--json", "见习补贴每人每月多少钱"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert set(row) >= {"question", "answered", "clauses", "faq", "reply"}
+    assert row["question"] == "见习补贴每人每月多少钱"
+    assert row["answered"] is True and row["clauses"][0] == "6" and len(row["clauses"]) <= 5
+
+
+def test_ask_batch_keeps_order_and_count(tmp_path, capsys):
+    questions = ["见习补贴每人每月多少钱", "住房公积金能取出来买房吗", "", "小微企业创业担保贷款最多多少"]
+    batch = tmp_path / "q.txt"
+    batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    assert bot.main(["ask", "--json", "--batch", str(batch)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in rows] == questions
+    assert [r["answered"] for r in rows] == [True, False, False, True]
+
+
+def test_ask_rejects_bad_date(capsys):
+    assert bot.main(["ask", "--today", "2026-13-01", "见习"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+SECOND_DOCUMENT = """\
+测试省人民政府关于支持养蜂产业发展的若干措施
+
+测政发〔2020〕9号 2020年3月5日
+
+各市人民政府：
+
+为支持养蜂产业，制定如下措施。
+
+一、养蜂补贴
+
+对新购蜂箱的养蜂户，每箱补贴200元，2020年1月1日至2021年12月31日执行。（省农业厅、省财政厅等负责）
+
+二、技术服务
+
+组织蜂农参加养蜂技术培训。（省农业厅负责）
+"""
+
+
+def test_second_document_is_a_data_change(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA, data)
+    txt = tmp_path / "bees.txt"
+    txt.write_text(SECOND_DOCUMENT, encoding="utf-8")
+    assert bot.main(["import", str(txt), "--id", "test-2020-9", "--data", str(data)]) == 0
+    assert (data / "documents" / "test-2020-9.yaml").exists()
+    assert bot.main(["check", "--data", str(data)]) == 0
+    capsys.readouterr()
+
+    kb = load_knowledge_or_raise(data)
+    assert kb.clause("test-2020-9:1").lead_department == "省农业厅"
+    assert kb.clause("6").document_id == "linxia-2019-3"  # the seed keeps bare ids
+    answer = Answerer(kb, today=lambda: date(2026, 11, 26)).answer("养蜂户买蜂箱每箱补贴多少钱")
+    assert answer.clauses[0] == "test-2020-9:1"
+    assert "200元" in first_screen(answer.reply)
+    assert "依据：测政发〔2020〕9号 第一条（养蜂补贴）" in answer.reply
+    assert "已于2021年12月31日到期" in answer.reply
+    # the seed document still answers its own questions
+    assert Answerer(kb).answer("见习补贴每人每月多少钱").clauses[0] == "6"
+
+
+def test_import_refuses_to_overwrite_and_bad_ids(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA, data)
+    txt = tmp_path / "bees.txt"
+    txt.write_text(SECOND_DOCUMENT, encoding="utf-8")
+    assert bot.main(["import", str(txt), "--id", "Bad ID", "--data", str(data)]) == 2
+    assert bot.main(["import", str(txt), "--id", "test-2020-9", "--data", str(data)]) == 0
+    assert bot.main(["import", str(txt), "--id", "test-2020-9", "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "lower-case" in err and "--overwrite" in err
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(SECOND_DOCUMENT.encode("gbk"))
+    assert bot.main(["import", str(gbk), "--id", "gbk-doc", "--data", str(data)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
