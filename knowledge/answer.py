@@ -22,6 +22,7 @@ from knowledge.retrieval import Retriever, SearchResult
 
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
+POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
@@ -31,8 +32,8 @@ _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|�
 class AnswerSettings:
     """Decision thresholds, tuned on the dev set (README, "Retrieval quality")."""
 
-    min_confidence: float = 0.5  # below: "the document does not cover this"
-    faq_answer_min: float = 0.75  # the FAQ's share of the clause score needed to use its answer
+    min_confidence: float = 0.4  # below: "the document does not cover this"
+    faq_answer_min: float = 0.5  # FAQ similarity (0..1) above which its plain answer is used
     close_ratio: float = 0.85  # second candidate within this share of the best -> 您是不是想问
     max_sentences: int = 3
     sentence_budget: int = 220  # characters of clause text before the citation lines
@@ -87,10 +88,7 @@ class Answerer:
             return self._not_covered(question, result, ranked)
         best = result.candidates[0]
         clause = best.clause
-        faq_entry = None
-        if best.faq is not None and best.faq_score >= self.settings.faq_answer_min * max(best.clause_score, 1e-9) \
-                and best.faq.clauses[0] == clause.id:
-            faq_entry = best.faq
+        faq_entry = self._faq_answer(result, clause)
         sentences = [] if faq_entry else self.best_sentences(clause, question)
         body = faq_entry.answer if faq_entry else "".join(sentences)
         alternative = None
@@ -106,6 +104,16 @@ class Answerer:
 
     # ------------------------------------------------------------ pieces
 
+    def _faq_answer(self, result: SearchResult, clause: Clause) -> FaqEntry | None:
+        """The staff FAQ answer to use, if one matches the question closely enough and rests
+        on the clause being cited; otherwise the clause's own sentences are quoted."""
+        for entry, similarity in result.faq:
+            if similarity < self.settings.faq_answer_min:
+                return None
+            if clause.id in entry.clauses:
+                return entry
+        return None
+
     def best_sentences(self, clause: Clause, question: str) -> list[str]:
         """The 1-3 sentences of the clause that answer best, in document order.
 
@@ -113,7 +121,8 @@ class Answerer:
         (so a rare word weighs more), with a bonus for a sentence that holds a figure when the
         question asks for one (多少, 几, 标准 …).
         """
-        sentences = [s for s in clause.sentences if s.strip()]
+        # A sub-item's lead sentence is its heading (shown in the citation line), not an answer.
+        sentences = [s for s in clause.sentences if s.strip() and _strip_item_marker(s).rstrip("。") != clause.title]
         if not sentences:
             return [clause.body]
         seg = self.retriever.segmenter
@@ -185,6 +194,8 @@ class Answerer:
 
     def _not_covered(self, question: str, result: SearchResult, ranked: list[str]) -> Answer:
         nearest = [c.clause for c in result.candidates[:3]]
+        if not nearest:  # nothing in common at all: offer what residents ask about most
+            nearest = [self.kb.clauses[cid] for cid in POPULAR_TOPICS if cid in self.kb.clauses]
         lines = ["抱歉，这份就业政策文件（临州府发〔2019〕3号）里没有讲到这个问题，我不能乱说。"]
         if nearest:
             lines.append("文件里和它最接近的内容有：")

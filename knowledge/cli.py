@@ -85,14 +85,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answerer is None:
         return 1
     if args.batch:
-        try:
-            stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
-        except OSError as exc:
-            print(f"{args.batch}: {exc.strerror}", file=sys.stderr)
-            return 2
-        with stream:
-            for line in stream:
-                _print_answer(answerer.answer(line.rstrip("\n")), args.json)
+        if args.batch == "-":
+            lines = sys.stdin.read().splitlines()
+        else:
+            try:
+                lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                print(f"{args.batch}: cannot read as UTF-8 text ({exc})", file=sys.stderr)
+                return 2
+        for line in lines:
+            _print_answer(answerer.answer(line), args.json)
         return 0
     _print_answer(answerer.answer(args.question), args.json)
     return 0

@@ -31,12 +31,12 @@ class RetrievalSettings:
     """Weights and thresholds, tuned on the dev set (see README, "Retrieval quality")."""
 
     clause_weight: float = 1.0
-    faq_weight: float = 1.0
-    title_repeat: int = 2
+    faq_weight: float = 2.0
+    title_repeat: int = 1
     expansion_weight: float = 1.0  # how much a synonym's term counts against the question's own words
     secondary_faq_clause: float = 0.85  # a FAQ's second cited clause gets this share of its score
     k1: float = 1.2
-    b: float = 0.6
+    b: float = 0.75
 
 
 @dataclass
@@ -110,29 +110,27 @@ class Retriever:
         return self._idf.get(word, self._unknown_idf)
 
     def search(self, question: str, limit: int = 5) -> SearchResult:
-        own, extra = self.segmenter.query(question)
         s = self.settings
-        query = own + [w for w in extra if w not in own]
-        if not query:
-            return SearchResult(question, own, extra, [], [], 0.0)
+        own, extra = self.segmenter.query(question, s.expansion_weight)
+        weights: dict[str, float] = dict(Counter(own))
+        for term, weight in extra.items():
+            weights[term] = weights.get(term, 0.0) + weight
+        if not weights:
+            return SearchResult(question, own, list(extra), [], [], 0.0)
 
-        clause_raw = self.clause_bm25.get_scores(query)
-        if s.expansion_weight != 1.0 and extra:
-            clause_raw = self._weighted(self.clause_bm25, own, extra)
+        clause_raw = self._scores(self.clause_bm25, weights)
         clause_top = max(float(clause_raw.max()), 1e-9)
 
         entry_scores = [0.0] * len(self.faq)
         if self.faq_bm25 is not None:
-            raw = self.faq_bm25.get_scores(query) if s.expansion_weight == 1.0 or not extra else \
-                self._weighted(self.faq_bm25, own, extra)
-            for j, score in enumerate(raw):
+            for j, score in enumerate(self._scores(self.faq_bm25, weights)):
                 e = self._phrasing_entry[j]
                 if score > entry_scores[e]:
                     entry_scores[e] = float(score)
         # FAQ scores become a similarity in [0, 1]: the score divided by what a phrasing
         # identical to the question would score. Dividing by the best FAQ score instead would
         # turn a weak match into a perfect one for a question the FAQ does not cover.
-        faq_top = max(self._self_score(self.faq_bm25, query), 1e-9) if self.faq_bm25 else 1.0
+        faq_top = max(self._self_score(self.faq_bm25, weights, len(own)), 1e-9) if self.faq_bm25 else 1.0
 
         faq_by_clause: dict[int, tuple[float, FaqEntry]] = {}
         for e, score in enumerate(entry_scores):
@@ -166,45 +164,57 @@ class Retriever:
             ((self.faq[e], min(sc / faq_top, 1.0)) for e, sc in enumerate(entry_scores) if sc > 0),
             key=lambda pair: -pair[1],
         )
-        confidence, covered, missing = self._coverage(own, extra, candidates[0] if candidates else None)
-        return SearchResult(question, own, extra, candidates[:limit], faq_ranked[:limit], confidence, covered, missing)
+        confidence, covered, missing = self._coverage(question, own, candidates[0] if candidates else None)
+        return SearchResult(question, own, list(extra), candidates[:limit], faq_ranked[:limit], confidence, covered, missing)
 
     @staticmethod
-    def _self_score(bm25: BM25Okapi, query: list[str]) -> float:
-        """BM25 of `query` against a document that is exactly the query (its upper bound)."""
-        counts = Counter(query)
-        length_norm = 1 - bm25.b + bm25.b * len(query) / bm25.avgdl
+    def _scores(bm25: BM25Okapi, weights: dict[str, float]) -> np.ndarray:
+        """BM25 scores of every document for a weighted query (rank-bm25 takes a token list;
+        a weight is a token counted fractionally, so score each token and add them up)."""
+        total = np.zeros(bm25.corpus_size)
+        for word, weight in weights.items():
+            if word in bm25.idf:  # a word no document has scores 0 everywhere
+                total += weight * bm25.get_scores([word])
+        return total
+
+    @staticmethod
+    def _self_score(bm25: BM25Okapi, weights: dict[str, float], length: int) -> float:
+        """BM25 of the query against a document that is exactly the question (its upper
+        bound), unknown words counted at the highest IDF so that they lower the similarity."""
+        length_norm = 1 - bm25.b + bm25.b * max(length, 1) / bm25.avgdl
         top_idf = max(bm25.idf.values(), default=1.0)
         return sum(
-            bm25.idf.get(w, top_idf) * tf * (bm25.k1 + 1) / (tf + bm25.k1 * length_norm)
-            for w, tf in counts.items()
+            weight * bm25.idf.get(w, top_idf) * (bm25.k1 + 1) / (1 + bm25.k1 * length_norm)
+            for w, weight in weights.items()
         )
 
-    def _weighted(self, bm25: BM25Okapi, own: list[str], extra: list[str]):
-        return bm25.get_scores(own) + self.settings.expansion_weight * bm25.get_scores(
-            [w for w in extra if w not in own]
-        )
+    def _coverage(self, question: str, own: list[str], best: Candidate | None) -> tuple[float, list[str], list[str]]:
+        """The share of the question's information that the best match covers.
 
-    def _coverage(self, own: list[str], extra: list[str], best: Candidate | None) -> tuple[float, list[str], list[str]]:
-        """IDF-weighted share of the question's words that the best match knows.
-
-        A word counts as covered when the best clause (or an FAQ entry citing it) uses it, or
-        when it is a colloquial word whose synonym brought a term the best clause uses.
+        Each word weighs its informativeness in general Chinese (a rare word says more).
+        A word is covered when the best clause, or an FAQ entry citing it, uses it, or when
+        it is part of a colloquial word whose document term the best clause uses.
         """
-        words = list(dict.fromkeys(own))
+        seg = self.segmenter
+        words = list(dict.fromkeys(seg.content_words(question)))
         if not words or best is None:
             return 0.0, [], words
         vocab = self.clause_vocab[self._clause_index[best.clause.id]]
-        expanded_hit = any(w in vocab for w in extra)
-        covered, missing = [], []
-        for w in words:
-            if w in vocab or (expanded_hit and w not in self._idf and self._brings_expansion(w)):
-                covered.append(w)
-            else:
-                missing.append(w)
-        total = sum(self.idf(w) for w in words)
-        share = sum(self.idf(w) for w in covered) / total if total else 0.0
+        bridged: set[str] = set()
+        for colloquial, means in seg.colloquial_words(question).items():
+            if any(m in vocab or any(p in vocab for p in seg.words(m)) for m in means):
+                bridged.update(w for w in words if w in colloquial or colloquial in w)
+
+        def known(word: str) -> bool:
+            if word in vocab or word in bridged:
+                return True
+            parts = seg.parts(word)  # 小额贷款: 小额 + 贷款, each used by the clause
+            return bool(parts) and all(p in vocab for p in parts)
+
+        covered = [w for w in words if known(w)]
+        missing = [w for w in words if w not in covered]
+        info = self.segmenter.informativeness
+        total = sum(info(w) for w in words)
+        share = sum(info(w) for w in covered) / total if total else 0.0
         return share, covered, missing
 
-    def _brings_expansion(self, word: str) -> bool:
-        return bool(self.segmenter.expansions(word))

@@ -12,6 +12,7 @@ folder (not /tmp, which some servers clear) so every start after the first is fa
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import unicodedata
@@ -56,6 +57,7 @@ class Segmenter:
         for group in lexicon.synonyms:
             for word in group.means:
                 self.tokenizer.add_word(normalize(word), _TERM_FREQ)
+        self._max_info = math.log(self.tokenizer.total)
         self.stopwords = frozenset(normalize(w) for w in lexicon.stopwords)
         self._synonyms = [
             (tuple(normalize(w) for w in g.words), tuple(normalize(m) for m in g.means)) for g in lexicon.synonyms
@@ -70,20 +72,53 @@ class Segmenter:
                 out.append(token)
         return out
 
-    def expansions(self, text: str) -> list[str]:
-        """The document's terms for colloquial words found in `text` (substring match,
-        since jieba may split a colloquial phrase like 没活干 differently each time)."""
-        text = normalize(text)
-        terms: list[str] = []
-        for words, means in self._synonyms:
-            if any(w in text for w in words):
-                terms.extend(m for m in means if m not in terms)
-        return terms
+    def content_words(self, text: str) -> list[str]:
+        """The question's words in accurate mode (no overlapping parts): what it *says*, for
+        judging coverage. Search mode would count 最低工资 as 最低 + 工资 + 低工资 + 最低工资."""
+        out = []
+        for token in self.tokenizer.lcut(normalize(text), HMM=False):
+            token = token.strip()
+            if token and token not in self.stopwords and _TOKEN_OK.search(token):
+                out.append(token)
+        return out
 
-    def query(self, text: str) -> tuple[list[str], list[str]]:
-        """(the question's own words, the extra words its synonyms bring)."""
+    def parts(self, word: str) -> list[str]:
+        """The dictionary words of two or more characters inside `word` (search-mode parts)."""
+        return [p for p in self.tokenizer.cut_for_search(word, HMM=False) if len(p) >= 2 and p != word]
+
+    def query(self, text: str, expansion_weight: float = 1.0) -> tuple[list[str], dict[str, float]]:
+        """(the question's own words, the document terms its synonyms bring, with weights).
+
+        A synonym brings its terms whole (外出务工人员, not also 外出, 务工, 人员), and a
+        colloquial word's terms share one word's weight: 小吃店 -> 五小行业, 小餐馆, 农家乐 …
+        must not outweigh the 贷款 asked about in the same question.
+        """
         own = self.words(text)
-        extra: list[str] = []
-        for term in self.expansions(text):
-            extra.extend(self.words(term))
+        extra: dict[str, float] = {}
+        for _word, means in self.colloquial_words(text).items():
+            for term in means:
+                if term not in own:
+                    extra[term] = min(1.0, extra.get(term, 0.0) + expansion_weight / len(means))
         return own, extra
+
+    def informativeness(self, word: str) -> float:
+        """How much a word says, from its frequency in general Chinese (jieba's dictionary):
+        自己, 回来, 不能 say little; 公积金, 产假 say a lot. Used to weigh a question's words
+        when judging whether the document covers it, independently of the policy corpus."""
+        freq = self.tokenizer.FREQ.get(word)
+        if freq:
+            return math.log(self.tokenizer.total / freq)
+        # Not a dictionary word (多少钱, 女职工): it says what its most telling part says.
+        parts = [p for p in self.tokenizer.cut_for_search(word, HMM=False) if p != word] or list(word)
+        known = [self.tokenizer.FREQ[p] for p in parts if self.tokenizer.FREQ.get(p)]
+        return math.log(self.tokenizer.total / min(known)) if known else self._max_info
+
+    def colloquial_words(self, text: str) -> dict[str, tuple[str, ...]]:
+        """Each colloquial word found in `text` -> the document terms it stands for."""
+        text = normalize(text)
+        found: dict[str, tuple[str, ...]] = {}
+        for words, means in self._synonyms:
+            for w in words:
+                if w in text:
+                    found[w] = found.get(w, ()) + means
+        return found

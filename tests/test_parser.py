@@ -9,7 +9,13 @@ import pytest
 
 from knowledge.base import PACKAGE_DATA
 from knowledge.documents import read_document
-from knowledge.parser import find_periods, find_quantities, parse_departments, parse_document, repair_paragraphs
+from knowledge.parser import (
+    find_periods,
+    find_quantities,
+    parse_departments,
+    parse_document,
+    repair_paragraphs,
+)
 
 SEED_TXT = PACKAGE_DATA / "documents" / "linxia-2019-3.txt"
 SHARED_TXT = Path(__file__).resolve().parents[2] / "shared" / "policy" / "linxia-2019-3.txt"
