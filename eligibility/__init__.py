@@ -1,0 +1,90 @@
+"""临夏就业政策助手 — the eligibility engine for 临州府发〔2019〕3号.
+
+Each program of the policy is a small module in eligibility/programs/ whose conditions cite
+the clause and sentence they rest on; amounts, rates and periods are dated parameters in
+eligibility/data/parameters.yaml; how to apply and whom to call are staff YAML next to it.
+
+The API the dialog engine uses (all functions take an optional `ctx`, default: the shipped
+data loaded once, and `as_of`, default: today):
+
+    get_program(id) -> Program                 # KeyError for an unknown id
+    all_programs() -> tuple[Program, ...]
+    next_question(program, answers, as_of=None) -> Question | None
+    parse_answer(question, text) -> ParsedAnswer   # .value / .unknown / .error (re-ask hint)
+    assess(program, answers, as_of=None) -> Result # .verdict, .amount, .to_text(), .to_dict()
+    finder_questions() / next_finder_question(answers) / find_programs(answers, as_of=None)
+    validate(data_dir=None, kb=None) -> list[Problem]
+
+`answers` is a plain dict {question id: value}: True/False for yes/no, the choice's value,
+a number, an ISO date; None means the resident answered 不清楚. It is JSON-able as is, so the
+dialog engine can store it in its session row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from eligibility import engine
+from eligibility.answers import ParsedAnswer, parse_answer
+from eligibility.context import (
+    Context,
+    InvalidEligibilityData,
+    default_context,
+    reload_default_context,
+)
+from eligibility.finder import FINDER, Match, find_programs, finder_questions, next_finder_question
+from eligibility.model import (
+    ELIGIBLE,
+    EXPIRED,
+    NOT_ELIGIBLE,
+    TO_VERIFY,
+    VERDICTS,
+    Choice,
+    Estimate,
+    Program,
+    Question,
+)
+from eligibility.programs import PROGRAMS
+from eligibility.result import Check, PartResult, Result
+from eligibility.validate import validate
+
+__all__ = [
+    "ELIGIBLE", "EXPIRED", "NOT_ELIGIBLE", "TO_VERIFY", "VERDICTS", "FINDER",
+    "Check", "Choice", "Context", "Estimate", "InvalidEligibilityData", "Match", "ParsedAnswer", "PartResult",
+    "Program", "Question", "Result",
+    "all_programs", "assess", "find_programs", "finder_questions", "get_program", "next_finder_question",
+    "next_question", "parse_answer", "progress", "reload_default_context", "validate",
+]
+
+
+def all_programs() -> tuple[Program, ...]:
+    """Every program, in the order they are listed to residents."""
+    return PROGRAMS
+
+
+def get_program(program_id: str) -> Program:
+    """The program with this id; KeyError names the known ids."""
+    for p in PROGRAMS:
+        if p.id == program_id:
+            return p
+    raise KeyError(f"unknown program {program_id!r} (known: {', '.join(p.id for p in PROGRAMS)})")
+
+
+def next_question(program: Program, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> Question | None:
+    """The next question to ask, or None when the program has what it needs."""
+    return engine.next_question(program, answers, ctx or default_context(), as_of)
+
+
+def progress(program: Program, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> tuple[int, int]:
+    """(step of the next question, expected total) for 第2步/共5步."""
+    kept = engine.relevant_answers(program, answers)
+    remaining = engine.remaining_questions(program, answers, ctx or default_context(), as_of)
+    return len(kept) + (1 if remaining else 0), len(kept) + len(remaining)
+
+
+def assess(program: Program | str, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> Result:
+    """Judge the answers for one program as of a date (default today)."""
+    program = get_program(program) if isinstance(program, str) else program
+    return engine.assess(program, answers, ctx or default_context(), as_of)

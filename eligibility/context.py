@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from knowledge.base import KnowledgeBase, display_path, load_knowledge
-from knowledge.yamlsource import Problem
-
 from eligibility.parameters import Parameters, load_parameters
 from eligibility.staffdata import Contacts, Procedure, load_contacts, load_procedures
+from knowledge.base import KnowledgeBase, display_path, load_knowledge_or_raise
+from knowledge.yamlsource import Problem
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 
@@ -56,13 +55,16 @@ def find_sentence(kb: KnowledgeBase, clause_id: str, fragment: str) -> str:
 
 
 def load_context(data_dir: Path | None = None, kb: KnowledgeBase | None = None) -> tuple[Context, list[Problem]]:
-    """Load the eligibility YAML (and the knowledge base unless given); return every problem."""
+    """Load the eligibility YAML; return every problem found in it.
+
+    The knowledge base is loaded when not given, and must be valid (InvalidKnowledge is
+    raised otherwise): its problems are reported by the knowledge check, not twice here.
+    """
     from eligibility.programs import PROGRAMS  # late: programs import the model only
 
     problems: list[Problem] = []
     if kb is None:
-        kb, kb_problems = load_knowledge()
-        problems += kb_problems
+        kb = load_knowledge_or_raise()
     data_dir = data_dir or default_data_dir()
     clause_ids = set(kb.clauses)
     departments = {d for c in kb.clauses.values() for d in c.departments}

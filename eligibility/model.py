@@ -72,6 +72,11 @@ class Question:
     ask_during: str | None = None
     short: str = ""  # a few words for what-if sentences ("持有职业资格证书")
 
+    def buttons(self) -> list[str]:
+        """Labels for tappable buttons; each one parses back to its answer via parse_answer."""
+        options = [c.label for c in self.choices] if self.kind == "choice" else ["是", "否"] if self.kind == "yesno" else []
+        return options + ["不清楚"]
+
     def label_of(self, value: Any) -> str:
         """The label residents see for a stored answer value."""
         if value is None:
@@ -120,6 +125,7 @@ class Condition:
     quote: str  # a distinctive fragment; the full sentence comes from the knowledge base
     test: Test
     group: str | None = None
+    required: bool = True  # False: shown in the checklist (e.g. the 1200元 rate) but never blocks
 
 
 @dataclass(frozen=True)
@@ -189,6 +195,11 @@ def format_number(value: float | int) -> str:
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def cn_date(day: date) -> str:
+    """2019年1月1日 — how the document and residents write dates."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def yuan(value: float) -> str:

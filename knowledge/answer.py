@@ -196,7 +196,11 @@ class Answerer:
         nearest = [c.clause for c in result.candidates[:3]]
         if not nearest:  # nothing in common at all: offer what residents ask about most
             nearest = [self.kb.clauses[cid] for cid in POPULAR_TOPICS if cid in self.kb.clauses]
-        lines = ["抱歉，这份就业政策文件（临州府发〔2019〕3号）里没有讲到这个问题，我不能乱说。"]
+        doc = self.kb.seed.number or "这份就业政策文件"
+        if result.out_of_scope_topic:
+            lines = [f"抱歉，{result.out_of_scope_topic}方面的问题，{doc}里没有讲到，我不能乱说。"]
+        else:
+            lines = [f"抱歉，这份就业政策文件（{doc}）里没有讲到这个问题，我不能乱说。"]
         if nearest:
             lines.append("文件里和它最接近的内容有：")
             lines += [f"· {_topic(c)}（{c.label()}）" for c in nearest]

@@ -53,10 +53,19 @@ class SynonymGroup:
 
 
 @dataclass(frozen=True)
+class OutOfScopeTopic:
+    """A topic residents ask about that the document does not cover (退休, 公积金, 产假 …)."""
+
+    topic: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     terms: tuple[tuple[str, int | None], ...] = ()  # (word, frequency or None)
     synonyms: tuple[SynonymGroup, ...] = ()
     stopwords: frozenset[str] = frozenset()
+    out_of_scope: tuple[OutOfScopeTopic, ...] = ()
 
 
 @dataclass
@@ -260,7 +269,22 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
             stopwords.add(item.strip())
         else:
             problems.append(Problem(name, data.line_of(i), f"stopword {item!r} should be text"))
-    return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords))
+    topics: list[OutOfScopeTopic] = []
+    data, name = _lexicon_file(lex_dir / "out_of_scope.yaml", "out_of_scope", problems)
+    for i, item in enumerate(data):
+        if not isinstance(item, LineDict):
+            problems.append(Problem(name, data.line_of(i), "each entry must be a mapping with topic and words"))
+            continue
+        found = check_fields(item, name, required={"topic": str, "words": list}, what="out-of-scope topic")
+        problems += found
+        if found:
+            continue
+        words = _string_list(item, "words", name, problems)
+        if not words:
+            problems.append(Problem(name, item.line_of("words"), f"topic {item['topic']!r} has no words"))
+            continue
+        topics.append(OutOfScopeTopic(item["topic"].strip(), tuple(words)))
+    return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics))
 
 
 def _lexicon_file(path: Path, key: str, problems: list[Problem]) -> tuple[LineList, str]:

@@ -47,8 +47,7 @@ def all_problems(data_dir: Path | None = None) -> list:
     kb, problems = load_knowledge(data_dir)
     import eligibility  # late import: eligibility builds on knowledge
 
-    validate = getattr(eligibility, "validate_data", None)
-    return problems + (list(validate(kb)) if validate else [])
+    return problems + list(eligibility.validate(kb=kb))
 
 
 def load_answerer(data_dir: Path | None, today: str | None = None):

@@ -23,7 +23,7 @@ from rank_bm25 import BM25Okapi
 
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.documents import Clause
-from knowledge.segmentation import Segmenter
+from knowledge.segmentation import Segmenter, normalize
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class SearchResult:
     confidence: float
     covered: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    out_of_scope_topic: str | None = None  # a topic the document does not cover, if named
 
 
 class Retriever:
@@ -164,8 +165,26 @@ class Retriever:
             ((self.faq[e], min(sc / faq_top, 1.0)) for e, sc in enumerate(entry_scores) if sc > 0),
             key=lambda pair: -pair[1],
         )
-        confidence, covered, missing = self._coverage(question, own, candidates[0] if candidates else None)
-        return SearchResult(question, own, list(extra), candidates[:limit], faq_ranked[:limit], confidence, covered, missing)
+        best = candidates[0] if candidates else None
+        confidence, covered, missing = self._coverage(question, own, best)
+        topic = self._uncovered_topic(question, best)
+        if topic is not None:
+            confidence = 0.0
+        return SearchResult(question, own, list(extra), candidates[:limit], faq_ranked[:limit], confidence,
+                            covered, missing, topic)
+
+    def _uncovered_topic(self, question: str, best: Candidate | None) -> str | None:
+        """The out-of-scope topic the question names (staff list, lexicon/out_of_scope.yaml),
+        unless the best clause's own text uses that word: 退税 is out of scope, except that
+        clause 1 speaks of 出口退税率."""
+        text = normalize(question)
+        clause_text = normalize(best.clause.text) if best else ""
+        for topic in self.kb.lexicon.out_of_scope:
+            for word in topic.words:
+                w = normalize(word)
+                if w in text and w not in clause_text:
+                    return topic.topic
+        return None
 
     @staticmethod
     def _scores(bm25: BM25Okapi, weights: dict[str, float]) -> np.ndarray:

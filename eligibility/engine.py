@@ -1,0 +1,246 @@
+"""Running a program: which question comes next, and the result for a set of answers.
+
+Verdict semantics (why they are what they are):
+- 不符合 when any required condition is not met — a definite "no" beats an unknown.
+- 需核实 when nothing is not met but something is unknown: the resident said 不清楚, or the
+  criterion is set outside the document (a national rule, a county's decision).
+- 符合 when every required condition is met.
+- 已到期 when the part has a period (a parameter) that ended before the judging date. The part
+  is then also judged as of its last day, so the result can say what it gave then and whether
+  this resident would have qualified. An open-ended start (就业见习 "从2019年1月1日起") never
+  expires; a relaxed threshold that ended (参保1年, 2019-2020) is not 已到期 either: the base
+  rule applies again, and the verdict follows it (with a what-if naming the old period).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from eligibility.context import Context
+from eligibility.model import (
+    ELIGIBLE,
+    EXPIRED,
+    MET,
+    NOT_ELIGIBLE,
+    NOT_MET,
+    TO_VERIFY,
+    UNKNOWN,
+    Condition,
+    Facts,
+    Part,
+    Program,
+    Question,
+    cn_date,
+)
+from eligibility.result import Check, ContactLine, PartResult, Result
+
+COUNTY = "负责落实"
+
+
+def today() -> date:
+    return date.today()
+
+
+def _known(answers: Mapping[str, Any], qid: str) -> bool:
+    return answers.get(qid) is not None
+
+
+def applies(rule: Mapping[str, tuple[Any, ...]], answers: Mapping[str, Any]) -> bool:
+    """A skip rule / part selector holds when every named answer is known and accepted."""
+    return all(_known(answers, qid) and answers[qid] in values for qid, values in rule.items())
+
+
+def relevant_answers(program: Program, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers whose questions would be asked given the earlier answers (ask_if only).
+
+    After 上一步 changes an earlier answer, later answers to questions that no longer apply
+    are dropped here, so a stale "company headcount" never leaks into an individual's result.
+    """
+    kept: dict[str, Any] = {}
+    for q in program.questions:
+        if q.id in answers and applies(q.ask_if, kept):
+            kept[q.id] = answers[q.id]
+    return kept
+
+
+def should_ask(question: Question, answers: Mapping[str, Any], ctx: Context, as_of: date) -> bool:
+    if question.ask_during and not ctx.params.active(question.ask_during, as_of):
+        return False
+    return applies(question.ask_if, answers)
+
+
+def next_question(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: date | None = None) -> Question | None:
+    """The first question not yet answered (None = 不清楚 counts as answered) that applies."""
+    as_of = as_of or today()
+    kept = relevant_answers(program, answers)
+    for q in program.questions:
+        if q.id not in kept and should_ask(q, kept, ctx, as_of):
+            return q
+    return None
+
+
+def remaining_questions(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: date | None = None) -> list[Question]:
+    """The questions still to come, assuming the rules are judged on the answers so far (for
+    progress such as 第2步/共5步; branches not yet decided are counted optimistically)."""
+    as_of = as_of or today()
+    kept = relevant_answers(program, answers)
+    out = []
+    for q in program.questions:
+        if q.id in kept or (q.ask_during and not ctx.params.active(q.ask_during, as_of)):
+            continue
+        decided = all(qid in kept for qid in q.ask_if)
+        if not decided or applies(q.ask_if, kept):
+            out.append(q)
+    return out
+
+
+# ---------------------------------------------------------------- judging
+
+
+def _status(raw: Any) -> tuple[str, str]:
+    value, note = raw if isinstance(raw, tuple) else (raw, "")
+    if value is None:
+        return UNKNOWN, note
+    return (MET if value else NOT_MET), note
+
+
+def _check(cond: Condition, facts: Facts, ctx: Context) -> Check:
+    status, note = _status(cond.test(facts))
+    clause = ctx.kb.clause(cond.clause)
+    return Check(cond.id, cond.text, status, cond.clause, clause.label(), ctx.sentence(cond.clause, cond.quote),
+                 note, cond.group, cond.required)
+
+
+def combine(checks: list[Check] | tuple[Check, ...]) -> str:
+    """符合 / 不符合 / 需核实 from required checks; a group is met when any member is."""
+    units: dict[str, list[str]] = {}
+    for c in checks:
+        if c.required:
+            units.setdefault(c.group or f"#{c.id}", []).append(c.status)
+    statuses = []
+    for members in units.values():
+        if MET in members:
+            statuses.append(MET)
+        elif all(s == NOT_MET for s in members):
+            statuses.append(NOT_MET)
+        else:
+            statuses.append(UNKNOWN)
+    if NOT_MET in statuses:
+        return NOT_ELIGIBLE
+    if UNKNOWN in statuses:
+        return TO_VERIFY
+    return ELIGIBLE
+
+
+def _period_text(ctx: Context, name: str) -> tuple[str, date | None, date | None]:
+    start, end = ctx.params.window(name)
+    if start and end:
+        return f"{cn_date(start)}至{cn_date(end)}", start, end
+    if start:
+        return f"{cn_date(start)}起", start, end
+    return (f"至{cn_date(end)}" if end else ""), start, end
+
+
+def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: date) -> PartResult:
+    period, start, end = _period_text(ctx, part.period) if part.period else ("", None, None)
+    expired = bool(part.period and end and as_of > end)
+    judged_at = end if expired and end else as_of
+    facts = Facts(answers, judged_at, ctx.params)
+    checks = tuple(_check(c, facts, ctx) for c in part.conditions)
+    verdict = combine(checks)
+    notes = list(part.notes(facts)) if part.notes else []
+    estimates = tuple(part.estimate(facts)) if part.estimate else ()
+    what_if = list(part.what_if(facts)) if part.what_if else []
+    expired_note, then = "", None
+    if expired:
+        then = verdict
+        then_text = {ELIGIBLE: "按你的回答，当时是符合条件的", NOT_ELIGIBLE: "按你的回答，当时也不符合条件",
+                     TO_VERIFY: "按你的回答，当时是否符合还需核实"}[then]
+        expired_note = f"该项政策执行期为{period}，已于{cn_date(end)}结束。当时的规定：{part.gives}{then_text}。"
+        verdict = EXPIRED
+    elif part.period and start and as_of < start:
+        verdict = NOT_ELIGIBLE
+        notes.insert(0, f"该项政策自{cn_date(start)}起执行，{cn_date(as_of)}时尚未开始。")
+    return PartResult(part.id, part.label, verdict, part.gives, checks, estimates, tuple(what_if), tuple(notes),
+                      period, expired_note, then, part.main)
+
+
+def _generic_what_if(program: Program, part: Part, answers: dict[str, Any], ctx: Context, as_of: date) -> list[str]:
+    """Where flipping one yes/no or choice answer would turn 不符合 into 符合, say so."""
+    out = []
+    for q in program.questions:
+        if q.id not in answers or answers[q.id] is None or q.kind not in ("yesno", "choice"):
+            continue
+        if q.id in part.when:
+            continue  # changing who you are is not a what-if
+        alternatives = [not answers[q.id]] if q.kind == "yesno" else [c.value for c in q.choices if c.value != answers[q.id]]
+        for alt in alternatives:
+            trial = relevant_answers(program, {**answers, q.id: alt})
+            if combine(tuple(_check(c, Facts(trial, as_of, ctx.params), ctx) for c in part.conditions)) == ELIGIBLE:
+                what = q.short if q.kind == "yesno" and alt is True and q.short else f"“{q.prompt}”的回答是“{q.label_of(alt)}”"
+                out.append(f"如果{what}，结果会变为“符合”。")
+                break
+    return out
+
+
+def _select_main(program: Program, answers: Mapping[str, Any]) -> Part | None:
+    return next((p for p in program.parts if p.main and applies(p.when, answers)), None)
+
+
+def assess(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: date | None = None) -> Result:
+    """The full result for one program, as of a date (default today)."""
+    as_of = as_of or today()
+    kept = relevant_answers(program, answers)
+    unused = tuple(k for k in answers if k not in kept)
+    main_part = _select_main(program, kept)
+    if main_part is None:
+        role_q = next((program.question(qid) for p in program.parts if p.main for qid in p.when), None)
+        main = PartResult("undecided", program.label, TO_VERIFY, program.summary,
+                          notes=(f"请先回答：{role_q.prompt}" if role_q else "信息不足",))
+    else:
+        main = evaluate_part(main_part, kept, ctx, as_of)
+        if main.verdict == NOT_ELIGIBLE:
+            extra = [w for w in _generic_what_if(program, main_part, kept, ctx, as_of) if w not in main.what_if]
+            main = replace(main, what_if=main.what_if + tuple(extra))
+    extras = tuple(evaluate_part(p, kept, ctx, as_of) for p in program.parts if not p.main and applies(p.when, kept))
+    procedure = ctx.procedures.get(program.id)
+    return Result(
+        program_id=program.id,
+        program_label=program.label,
+        who=program.who,
+        as_of=as_of,
+        document=ctx.kb.seed.number,
+        references=tuple(ctx.kb.clause(c).label() for c in program.reference),
+        main=main,
+        extras=extras,
+        steps=procedure.steps if procedure else (),
+        where=procedure.where if procedure else "",
+        materials=procedure.materials if procedure else (),
+        contacts=contacts_for(program, ctx),
+        unused_facts=unused,
+    )
+
+
+def contacts_for(program: Program, ctx: Context) -> tuple[ContactLine, ...]:
+    """Lead department of the first clause, then the others, the county, then the hotlines."""
+    from eligibility.staffdata import PHONE_MISSING
+
+    clauses = [ctx.kb.clause(c) for c in program.reference]
+    names: list[str] = []
+    for clause in clauses:
+        for dept in clause.departments:
+            if dept not in names:
+                names.append(dept)
+    out = []
+    for i, name in enumerate(names):
+        office = ctx.contacts.office(name)
+        out.append(ContactLine(name, "牵头单位" if i == 0 else "配合单位", office.phone or PHONE_MISSING, office.address))
+    if any(c.county_clause for c in clauses):
+        county = ctx.contacts.county
+        out.append(ContactLine(county.name, COUNTY, county.phone or PHONE_MISSING, county.address))
+    hotlines = ctx.contacts.hotlines or (("人力资源社会保障服务热线", "12333"),)
+    out += [ContactLine(name, "服务热线", number) for name, number in hotlines]
+    return tuple(out)

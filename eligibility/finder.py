@@ -1,0 +1,86 @@
+"""The policy finder: a few shared questions, then every program that may apply, best first.
+
+Each program maps the shared answers to its own facts (`Program.infer`), so that a program's
+rules stay the single place where eligibility is decided; the finder only ranks results.
+Programs judged 不符合 are left out; 已到期 ones are kept last, since residents often ask
+about provisions they heard of in 2019.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from eligibility import engine
+from eligibility.context import Context, default_context
+from eligibility.model import BOTH, EMPLOYER, INDIVIDUAL, MET, NOT_ELIGIBLE, Program, Question
+from eligibility.programs import PROGRAMS
+from eligibility.result import Result, verdict_order
+from eligibility.rules import choice, number
+
+FINDER_QUESTIONS: tuple[Question, ...] = (
+    choice("role", "你是以个人身份咨询，还是代表单位（企业、见习单位、孵化基地等）咨询？",
+           [("individual", "个人"), ("employer", "单位")]),
+    number("age", "你今年多少岁？", "岁", 1, 120, ask_if={"role": ("individual",)}),
+    choice("situation", "下面哪一项最符合你现在的情况？",
+           [("graduate", "离校未就业的高校毕业生"),
+            ("vocational_grad", "未就业的中职毕业生（艰苦边远地区、老工业基地或国家级贫困县）"),
+            ("unemployed", "失业或下岗"),
+            ("employee", "企业在职职工"),
+            ("rural_worker", "农村劳动力（含外出务工返乡）"),
+            ("self_employed", "想创业或做个体经营"),
+            ("other", "其他")],
+           ask_if={"role": ("individual",)}),
+)
+
+FINDER = Program(
+    id="finder",
+    label="测一测我能享受哪些政策",
+    who=BOTH,
+    reference=(),
+    summary="回答几个简单问题，列出可能适用的政策。",
+    questions=FINDER_QUESTIONS,
+    parts=(),
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    program: Program
+    result: Result
+
+    @property
+    def verdict(self) -> str:
+        return self.result.verdict
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"program": self.program.id, "label": self.program.label, "verdict": self.verdict,
+                "summary": self.program.summary, "amount": self.result.amount}
+
+
+def finder_questions() -> tuple[Question, ...]:
+    return FINDER_QUESTIONS
+
+
+def next_finder_question(answers: Mapping[str, Any], ctx: Context | None = None) -> Question | None:
+    return engine.next_question(FINDER, answers, ctx or default_context())
+
+
+def find_programs(answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> list[Match]:
+    """Programs that may apply to the shared answers, best first (符合, 需核实, 已到期)."""
+    ctx = ctx or default_context()
+    role = answers.get("role")
+    wanted = {"individual": (INDIVIDUAL, BOTH), "employer": (EMPLOYER, BOTH)}.get(role, (INDIVIDUAL, EMPLOYER, BOTH))
+    matches = []
+    for order, program in enumerate(PROGRAMS):
+        if program.who not in wanted:
+            continue
+        facts = program.infer(answers) if program.infer else {}
+        result = engine.assess(program, facts, ctx, as_of)
+        if result.verdict == NOT_ELIGIBLE:
+            continue
+        met = sum(c.status == MET for c in result.checks)
+        matches.append((verdict_order(result.verdict), -met, order, Match(program, result)))
+    return [m for *_, m in sorted(matches, key=lambda t: t[:3])]

@@ -1,0 +1,147 @@
+"""就业见习 (第六条): who may join an internship, and the host unit's 就业见习补贴.
+
+Two sides: the young person (three groups; the 16—24岁失业青年 only from 2019-01-01, with no
+end date — so this is NOT expired today), and the host unit, paid per intern per month,
+1000元, or 1200元 when at least 50% of interns are kept at the end.
+"""
+
+from __future__ import annotations
+
+from eligibility.model import BOTH, Condition, Estimate, Facts, Part, Program, format_number, yuan
+from eligibility.rules import between, choice, number, one_of, ratio_reached, yes, yesno
+
+CLAUSE = "6"
+SCOPE = "从2019年1月1日起，将就业见习补贴范围由离校未就业高校毕业生"
+RATE = "按每人每月1000元的标准给予就业见习补贴"
+RETAINED = "留用率达到50%以上的单位"
+
+QUESTIONS = (
+    choice("role", "你是想参加见习的个人，还是接收见习人员的单位？",
+           [("intern", "想参加见习的个人"), ("host", "接收见习人员的单位")]),
+    choice("category", "你属于下面哪一类？",
+           [("college_grad", "离校未就业的高校毕业生"),
+            ("vocational_grad", "艰苦边远地区、老工业基地或国家级贫困县的未就业中职毕业生"),
+            ("unemployed_youth", "失业青年"),
+            ("none", "都不是")],
+           help="高校毕业生和中职毕业生不限年龄；失业青年需16—24岁。", ask_if={"role": ("intern",)}),
+    number("age", "你今年多少岁？", "岁", 1, 120, ask_if={"category": ("unemployed_youth",)}),
+    yesno("interns_eligible", "接收的见习人员是否都属于见习对象（离校未就业高校毕业生、上述地区未就业中职毕业生或16—24岁失业青年）？",
+          short="见习人员都属于见习对象", ask_if={"role": ("host",)}),
+    number("interns", "接收了几名见习人员？", "人", 1, 100000, ask_if={"role": ("host",)}),
+    number("months", "每人见习几个月？", "个月", 1, 60, help="文件规定见习期为3—12个月。", ask_if={"role": ("host",)}),
+    number("retained", "见习期满后留用了几人？（还没期满可以回答“不清楚”）", "人", 0, 100000,
+           help="留用率达到50%以上，补贴标准从每人每月1000元提高到1200元。", ask_if={"role": ("host",)}),
+)
+
+
+def _youth(f: Facts) -> tuple[bool | None, str]:
+    if f.get("category") is None:
+        return None, ""
+    if f.get("category") != "unemployed_youth":
+        return False, ""
+    return between("age", "internship.youth_age_min", "internship.youth_age_max", "岁")(f)
+
+
+def _rate(f: Facts) -> tuple[float, str]:
+    """The monthly rate and why; the higher one needs retained/interns >= 50%."""
+    interns, retained = f.get("interns"), f.get("retained")
+    threshold = f.p("internship.retention_threshold")
+    if interns and retained is not None and retained <= interns and ratio_reached(retained, interns, threshold):
+        return f.p("internship.rate_retained"), f"留用{format_number(retained)}人，留用率达到{format_number(threshold)}%"
+    return f.p("internship.rate"), ""
+
+
+def _retention(f: Facts) -> tuple[bool | None, str]:
+    interns, retained = f.get("interns"), f.get("retained")
+    if interns is None:
+        return None, ""
+    if retained is None:
+        return None, "留用人数不清楚，暂按每人每月1000元估算"
+    if retained > interns:
+        return None, "留用人数多于见习人数，请核对"
+    share = format_number(round(retained * 100 / interns, 1))
+    return ratio_reached(retained, interns, f.p("internship.retention_threshold")), f"留用率{share}%"
+
+
+def _months_ok(f: Facts) -> tuple[bool | None, str]:
+    """At least 3 months; longer internships are paid for 12 months at most (3—12个月)."""
+    months, low, high = f.get("months"), f.p("internship.months_min"), f.p("internship.months_max")
+    if months is None:
+        return None, ""
+    if months < low:
+        return False, f"{format_number(months)}个月，不足{format_number(low)}个月"
+    if months > high:
+        return True, f"{format_number(months)}个月，按最长{format_number(high)}个月计算"
+    return True, f"{format_number(months)}个月"
+
+
+def _estimate(f: Facts) -> list[Estimate]:
+    interns, months = f.get("interns"), f.get("months")
+    if interns is None or months is None:
+        return [Estimate("就业见习补贴", None, "见习人数 × 见习月数 × 每人每月1000元（留用率达50%以上为1200元）")]
+    months = min(months, f.p("internship.months_max"))
+    rate, why = _rate(f)
+    total = interns * months * rate
+    formula = f"{format_number(interns)}人 × {format_number(months)}个月 × {format_number(rate)}元 = {yuan(total)}"
+    return [Estimate("就业见习补贴（发给见习单位）", total, formula + (f"（{why}）" if why else ""))]
+
+
+def _what_if(f: Facts) -> list[str]:
+    interns, months, retained = f.get("interns"), f.get("months"), f.get("retained")
+    high_rate = f.p("internship.rate_retained")
+    threshold = f.p("internship.retention_threshold")
+    out = []
+    if interns and months and (retained is None or not ratio_reached(retained, interns, threshold)):
+        need = -(-interns * threshold // 100)
+        total = interns * min(months, f.p("internship.months_max")) * high_rate
+        out.append(f"若见习期满留用率达到{format_number(threshold)}%（{format_number(interns)}人中至少留用{format_number(need)}人），"
+                   f"标准提高到每人每月{format_number(high_rate)}元，合计{yuan(total)}。")
+    return out
+
+
+PROGRAM = Program(
+    id="internship",
+    label="就业见习补贴",
+    who=BOTH,
+    reference=(CLAUSE,),
+    summary="离校未就业高校毕业生、困难地区未就业中职毕业生和16—24岁失业青年可参加3—12个月就业见习；接收单位按每人每月1000元（留用率达50%以上1200元）领取补贴。",
+    questions=QUESTIONS,
+    parts=(
+        Part(
+            id="intern",
+            label="参加就业见习（见习人员）",
+            gives="可参加3—12个月的就业见习；补贴发给见习单位，用于支付你见习期间的基本生活费、办理人身意外伤害保险和指导管理。",
+            when={"role": ("intern",)},
+            conditions=(
+                Condition("college_grad", "离校未就业的高校毕业生", CLAUSE, SCOPE, one_of("category", "college_grad"), group="见习对象"),
+                Condition("vocational_grad", "艰苦边远地区、老工业基地或国家级贫困县的未就业中职毕业生", CLAUSE, SCOPE,
+                          one_of("category", "vocational_grad"), group="见习对象"),
+                Condition("unemployed_youth", "16—24岁失业青年（2019年1月1日起）", CLAUSE, SCOPE, _youth, group="见习对象"),
+            ),
+        ),
+        Part(
+            id="host",
+            label="就业见习补贴（见习单位）",
+            gives="按每人每月1000元给予就业见习补贴；见习期满留用率达到50%以上的，提高到每人每月1200元。",
+            when={"role": ("host",)},
+            conditions=(
+                Condition("interns_eligible", "接收的见习人员属于见习对象", CLAUSE, SCOPE, yes("interns_eligible")),
+                Condition("months", "见习期3—12个月（超过12个月的按12个月计）", CLAUSE, RATE, _months_ok),
+                Condition("retention", "见习期满留用率达到50%以上（补贴提高到每人每月1200元）", CLAUSE, RETAINED,
+                          _retention, required=False),
+            ),
+            estimate=_estimate,
+            what_if=_what_if,
+        ),
+    ),
+    parameters=(
+        "internship.youth_age_min", "internship.youth_age_max", "internship.months_min", "internship.months_max",
+        "internship.rate", "internship.rate_retained", "internship.retention_threshold",
+    ),
+    infer=lambda a: {k: v for k, v in {
+        "role": {"individual": "intern", "employer": "host"}.get(a.get("role")),
+        "category": {"graduate": "college_grad", "vocational_grad": "vocational_grad", "unemployed": "unemployed_youth"}.get(a.get("situation"), "none" if a.get("situation") else None),
+        "age": a.get("age"),
+    }.items() if v is not None},
+    keywords=("见习", "毕业生", "失业青年"),
+)

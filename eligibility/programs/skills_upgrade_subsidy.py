@@ -1,0 +1,95 @@
+"""技术技能提升补贴 (第三条第（四）项): insured employees who obtain a certificate.
+
+The insured-years threshold is a dated parameter: 3 years normally, 1 year for
+2019-01-01..2020-12-31. Someone with 1.5 years is 符合 as of 2019-06-01 and 不符合 as of
+2026 — the result says both, so that nobody is told "yes" on a relaxation that has ended.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from eligibility.model import (
+    INDIVIDUAL,
+    Condition,
+    Estimate,
+    Facts,
+    Part,
+    Program,
+    cn_date,
+    format_number,
+)
+from eligibility.rules import number, yes, yesno
+
+CLAUSE = "3.4"
+RELAXED = "放宽至参保1年以上"
+CERTIFICATE = "参保职工取得职业资格证书或职业技能等级证书的"
+PARAM = "skills_upgrade.insured_years_min"
+
+QUESTIONS = (
+    yesno("employee", "你现在是企业的在职职工吗？", short="是企业在职职工"),
+    number("insured_years", "你参加失业保险（连续缴费）有几年了？", "年", 0, 60, integer=False,
+           help="可以回答“1年半”“18个月”“2.5年”。", ask_if={"employee": (True,)}),
+    yesno("certificate", "你是否已取得职业资格证书或职业技能等级证书？", short="已取得职业资格证书或职业技能等级证书",
+          ask_if={"employee": (True,)}),
+)
+
+
+def _years(f: Facts) -> tuple[bool | None, str]:
+    years, needed = f.get("insured_years"), f.p(PARAM)
+    if years is None:
+        return None, f"需参保{format_number(needed)}年以上"
+    return years >= needed, f"参保{format_number(years)}年，{cn_date(f.as_of)}时要求{format_number(needed)}年以上"
+
+
+def _what_if(f: Facts) -> list[str]:
+    """Compare with the relaxed period, so a 2026 resident learns what 2019-2020 allowed."""
+    years = f.get("insured_years")
+    values = f.params[PARAM].values
+    if years is None or not values:
+        return []
+    relaxed = min(values, key=lambda v: v.value)
+    normal = max(v.value for v in values)
+    needed_now = f.p(PARAM)
+    period = f"{_cn(relaxed.start)}至{_cn(relaxed.end)}"
+    if years >= needed_now:
+        if relaxed.covers(f.as_of) and relaxed.end and years < normal:
+            return [f"放宽政策执行到{_cn(relaxed.end)}；此后恢复为参保{format_number(normal)}年以上，"
+                    f"届时按你现在的参保年限将不再符合。"]
+        return []
+    gap = format_number(round(needed_now - years, 2))
+    if years >= relaxed.value and relaxed.end and f.as_of > relaxed.end:
+        return [f"在放宽期（{period}）内，参保{format_number(relaxed.value)}年以上即可申请，按你的参保年限当时是符合的；"
+                f"现在要求{format_number(needed_now)}年以上，你还差{gap}年。"]
+    return [f"参保满{format_number(needed_now)}年后即可申请（还差{gap}年）。"]
+
+
+def _cn(day: date | None) -> str:
+    return cn_date(day) if day else ""
+
+
+PROGRAM = Program(
+    id="skills_upgrade_subsidy",
+    label="技术技能提升补贴",
+    who=INDIVIDUAL,
+    reference=(CLAUSE,),
+    summary="参加失业保险的企业职工取得职业资格证书或职业技能等级证书，可在参保地申请；2019—2020年参保年限从3年放宽到1年。",
+    questions=QUESTIONS,
+    parts=(
+        Part(
+            id="subsidy",
+            label="技术技能提升补贴",
+            gives="参保职工取得职业资格证书或职业技能等级证书的，可在参保地申请技术技能提升补贴，资金由失业保险基金列支。",
+            conditions=(
+                Condition("employee", "企业在职职工", CLAUSE, RELAXED, yes("employee")),
+                Condition("insured_years", "参加失业保险达到规定年限（一般3年以上，2019—2020年放宽为1年以上）", CLAUSE, RELAXED, _years),
+                Condition("certificate", "取得职业资格证书或职业技能等级证书", CLAUSE, CERTIFICATE, yes("certificate")),
+            ),
+            estimate=lambda f: [Estimate("技术技能提升补贴", None, "文件未规定补贴金额，按省有关规定执行，由失业保险基金列支，请向参保地人社部门咨询")],
+            what_if=_what_if,
+        ),
+    ),
+    parameters=(PARAM,),
+    infer=lambda a: {"employee": a["situation"] == "employee"} if a.get("situation") not in (None, "other") else {},
+    keywords=("技能", "证书", "失业保险"),
+)

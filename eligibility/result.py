@@ -1,0 +1,216 @@
+"""What a resident gets back: verdict, checklist, amount, what-if, how to apply, contacts.
+
+`to_text()` is written for a phone: the first lines carry the verdict and the amount, so a
+reader who stops there still has the answer. `to_dict()` is the same content as JSON-able
+data for the web chat, the dialog engine and `policybot assess --json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from eligibility.model import (
+    ELIGIBLE,
+    EXPIRED,
+    MET,
+    NOT_ELIGIBLE,
+    NOT_MET,
+    TO_VERIFY,
+    WHO_LABELS,
+    Estimate,
+    cn_date,
+)
+from eligibility.staffdata import MATERIALS_DEFAULT
+
+DISCLAIMER = "结果仅供参考，以经办机构审核为准。"
+_MARK = {MET: "✅", NOT_MET: "❌"}
+_STATUS_WORDS = {MET: "符合", NOT_MET: "不符合"}
+_INFO_WORDS = {MET: "达到", NOT_MET: "未达到"}  # a check that changes the amount, not the verdict
+
+
+@dataclass(frozen=True)
+class Check:
+    """One condition as judged: status met / not_met / unknown, with its clause and sentence."""
+
+    id: str
+    text: str
+    status: str
+    clause: str
+    clause_label: str
+    sentence: str
+    note: str = ""
+    group: str | None = None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class PartResult:
+    id: str
+    label: str
+    verdict: str
+    gives: str
+    checks: tuple[Check, ...] = ()
+    estimates: tuple[Estimate, ...] = ()
+    what_if: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    period: str = ""  # e.g. 2019年1月1日至2020年12月31日
+    expired_note: str = ""  # for 已到期: until when it ran, what it gave, what it would have meant
+    then_verdict: str | None = None  # for 已到期: the verdict on the last day it ran
+    main: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["estimates"] = [e.to_dict() for e in self.estimates]
+        return data
+
+
+@dataclass(frozen=True)
+class ContactLine:
+    name: str
+    role: str  # 牵头单位 / 配合单位 / 县（市）政府 / 服务热线
+    phone: str  # as shown: the number, or （电话待工作人员填写）
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    program_id: str
+    program_label: str
+    who: str
+    as_of: date
+    document: str  # 临州府发〔2019〕3号
+    references: tuple[str, ...]  # 第六条, …
+    main: PartResult
+    extras: tuple[PartResult, ...] = ()
+    steps: tuple[str, ...] = ()
+    where: str = ""
+    materials: tuple[str, ...] = ()
+    contacts: tuple[ContactLine, ...] = ()
+    disclaimer: str = DISCLAIMER
+    unused_facts: tuple[str, ...] = field(default=())  # answers ignored because a skip rule applies
+
+    @property
+    def verdict(self) -> str:
+        return self.main.verdict
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return self.main.checks
+
+    @property
+    def amount(self) -> float | None:
+        """The headline amount (first estimate of the main part), None when none is given."""
+        return self.main.estimates[0].value if self.main.estimates else None
+
+    @property
+    def what_if(self) -> tuple[str, ...]:
+        return self.main.what_if
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "program": self.program_id,
+            "label": self.program_label,
+            "who": self.who,
+            "as_of": self.as_of.isoformat(),
+            "verdict": self.verdict,
+            "amount": self.amount,
+            "document": self.document,
+            "references": list(self.references),
+            "main": self.main.to_dict(),
+            "extras": [p.to_dict() for p in self.extras],
+            "how_to_apply": {
+                "steps": list(self.steps),
+                "where": self.where,
+                "materials": list(self.materials) or [MATERIALS_DEFAULT],
+            },
+            "contacts": [asdict(c) for c in self.contacts],
+            "disclaimer": self.disclaimer,
+            "unused_facts": list(self.unused_facts),
+        }
+
+    def to_text(self) -> str:
+        """Plain Chinese for a phone screen; verdict and amount first."""
+        lines = [f"【{self.program_label}】{self.main.label}" if self.main.label != self.program_label else f"【{self.program_label}】"]
+        lines.append(f"结果：{self.verdict}（按{cn_date(self.as_of)}的规定判断）")
+        lines += _headline(self.main)
+        lines.append("")
+        lines += _part_body(self.main)
+        shown = {(c.id, c.status) for c in self.main.checks}
+        for extra in self.extras:
+            lines.append("")
+            lines.append(f"▶ {extra.label}：{extra.verdict}")
+            lines += _headline(extra, indent="  ")
+            lines += ["  " + line for line in _part_body(extra, skip=shown)]
+        if self.steps:
+            lines += ["", "怎么申请："]
+            lines += [f"{i}. {step}" for i, step in enumerate(self.steps, 1)]
+        lines.append(f"需要材料：{'；'.join(self.materials) if self.materials else MATERIALS_DEFAULT}")
+        if self.where:
+            lines.append(f"办理地点：{self.where}")
+        lines += ["", "联系："]
+        others = [c.name for c in self.contacts if c.role == "配合单位"]
+        for c in self.contacts:
+            if c.role == "配合单位":
+                continue
+            if c.role == "服务热线":
+                lines.append(f"☎ {c.phone} {c.name}")
+            else:
+                lines.append(f"{c.name}（{c.role}）{c.phone}" + (f"，{c.address}" if c.address else ""))
+            if c.role == "牵头单位" and others:
+                lines.append(f"配合单位：{'、'.join(others)}")
+        lines += ["", f"依据：{self.document} {'、'.join(self.references)}", self.disclaimer]
+        return "\n".join(lines)
+
+
+def _headline(part: PartResult, indent: str = "") -> list[str]:
+    """The amount (or why there is none) right under the verdict."""
+    out = []
+    if part.verdict == EXPIRED and part.expired_note:
+        out.append(indent + part.expired_note)
+    if part.verdict == NOT_ELIGIBLE:
+        return out
+    prefix = {ELIGIBLE: "预计", TO_VERIFY: "如审核通过，预计", EXPIRED: "当时标准"}.get(part.verdict, "")
+    for est in part.estimates:
+        if est.value is None or est.maximum:
+            out.append(f"{indent}{est.label}：{est.formula}")
+        else:
+            out.append(f"{indent}{prefix}{est.label}：{est.formula}")
+    return out
+
+
+def _part_body(part: PartResult, skip: set[tuple[str, str]] | None = None) -> list[str]:
+    """Checklist, what it gives, notes, what-ifs; `skip`: checks already shown above."""
+    out = []
+    quoted: set[str] = set()
+    checks = [c for c in part.checks if (c.id, c.status) not in (skip or set())]
+    if checks:
+        out.append("条件核对：")
+        for c in checks:
+            mark = _MARK.get(c.status, "❓")
+            word = (_STATUS_WORDS if c.required else _INFO_WORDS).get(c.status, "待核实")
+            extra = ""
+            alt = f"（{c.group}之一）" if c.group else ""
+            out.append(f"{mark} {c.text}{alt}：{word}{extra}" + (f"——{c.note}" if c.note else ""))
+            if c.sentence in quoted:
+                out.append(f"   依据{c.clause_label}（同上）")
+            else:
+                out.append(f"   依据{c.clause_label}：“{c.sentence}”")
+                quoted.add(c.sentence)
+    if part.verdict != EXPIRED and part.verdict != NOT_ELIGIBLE or not part.checks:
+        out.append(f"可享受：{part.gives}")
+    for note in part.notes:
+        out.append(f"说明：{note}")
+    for w in part.what_if:
+        out.append(f"如果：{w}")
+    return out
+
+
+def verdict_order(verdict: str) -> int:
+    """Best first: 符合, 需核实, 已到期, 不符合."""
+    return {ELIGIBLE: 0, TO_VERIFY: 1, EXPIRED: 2, NOT_ELIGIBLE: 3}[verdict]
+
+
+def who_label(who: str) -> str:
+    return WHO_LABELS.get(who, who)
