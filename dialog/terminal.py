@@ -1,7 +1,8 @@
-"""Terminal chat for staff: type a question, read the reply the resident would get.
+"""Terminal chat for staff: the same engine as every channel, buttons shown as numbered options.
 
-Until the conversation engine lands (questionnaires, buttons, state), this talks to the
-question answering directly. `原文` shows the full text of the clause last answered from.
+`policybot chat` is interactive; `policybot chat --json` reads one message per line and prints
+one JSON line per message: {"message", "replies": [{"text", "buttons"}]} for scripted tests.
+A line that is a number presses that option of the previous reply, as on WeChat.
 """
 
 from __future__ import annotations
@@ -10,38 +11,30 @@ import json
 import sys
 from typing import TextIO
 
-from knowledge.answer import Answerer
+from dialog.engine import Engine
+from dialog.messages import Incoming
+from dialog.render import render_text
 
-GREETING = (
-    "临夏就业政策助手（临州府发〔2019〕3号）。直接输入问题，如“见习补贴每月多少钱？”\n"
-    "输入“原文”看上一条依据的全文，输入“退出”或按 Ctrl-D 结束。"
-)
+TERMINAL_USER = "staff-terminal"
 
 
-def chat(answerer: Answerer, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, *, as_json: bool = False) -> int:
+async def chat(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, *,
+               as_json: bool = False, user: str = TERMINAL_USER) -> int:
     interactive = stdin.isatty() and not as_json
     if interactive:
-        print(GREETING, file=stdout)
-    last = None
+        print("临夏就业政策助手 · 终端试用（输入数字选择选项，Ctrl-D 退出）", file=stdout)
+        replies = await engine.handle(Incoming("terminal", user, "/start"))
+        print(render_text(replies), file=stdout)
     while True:
         if interactive:
             print("\n您：", end="", file=stdout, flush=True)
         line = stdin.readline()
         if not line:
             return 0
-        text = line.strip()
-        if text in ("退出", "/quit", "quit", "exit"):
-            return 0
-        if text in ("原文", "查看原文") and last is not None:
-            reply = f"{answerer.citation(last)}\n{last.text}"
-        else:
-            answer = answerer.answer(text)
-            last = answer.clause or last
-            if as_json:
-                print(json.dumps(answer.to_json(), ensure_ascii=False), file=stdout, flush=True)
-                continue
-            reply = answer.reply
+        text = line.rstrip("\n")
+        replies = await engine.handle(Incoming("terminal", user, text, extra={"numbered": True}))
         if as_json:
-            print(json.dumps({"question": text, "reply": reply}, ensure_ascii=False), file=stdout, flush=True)
+            print(json.dumps({"message": text, "replies": [r.to_json() for r in replies]}, ensure_ascii=False),
+                  file=stdout, flush=True)
         else:
-            print(("助手：" if interactive else "") + reply, file=stdout, flush=True)
+            print(("\n" if interactive else "") + render_text(replies), file=stdout, flush=True)

@@ -27,12 +27,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--data", metavar="DIR", type=Path)
     check.set_defaults(func=cmd_check)
 
-    for name, help_text in (("chat", "talk to the bot in the terminal (staff)"),
-                            ("run", "start the bot (terminal chat until the web chat lands)")):
-        chat = subparsers.add_parser(name, help=help_text)
-        chat.add_argument("--json", action="store_true", help="one message per line in, JSON lines out")
-        chat.add_argument("--data", metavar="DIR", type=Path)
-        chat.set_defaults(func=cmd_chat)
+    chat = subparsers.add_parser("chat", help="talk to the bot in the terminal (staff)")
+    chat.add_argument("--json", action="store_true", help="one message per line in, JSON lines out")
+    chat.add_argument("--data", metavar="DIR", type=Path)
+    chat.set_defaults(func=cmd_chat)
 
     imp = subparsers.add_parser("import", help="import a policy document (.txt) as YAML")
     imp.add_argument("file", type=Path, help="the document as UTF-8 text")
@@ -107,12 +105,29 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from dialog.config import ConfigError, load_settings
+    from dialog.engine import Engine
     from dialog.terminal import chat
 
     answerer = load_answerer(args.data)
     if answerer is None:
         return 1
-    return chat(answerer, as_json=args.json)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 2
+
+    async def main() -> int:
+        engine = await Engine.open(settings, kb=answerer.kb)
+        try:
+            return await chat(engine, as_json=args.json)
+        finally:
+            await engine.close()
+
+    return asyncio.run(main())
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -1,0 +1,532 @@
+"""The conversation engine: one user's message or button press in, replies out.
+
+It knows nothing of Telegram, HTTP or WeChat: channels build an `Incoming` and render the
+`Reply` list. Every turn loads the user's session, decides, and saves the session together
+with the turn's log events before the replies are returned, so a restart (even kill -9)
+resumes each person exactly where they were.
+
+Flows: /start (with a campaign) -> greeting and menu; a free question -> the knowledge base's
+answer with buttons (测一测 when the clause belongs to a program, 查看原文, 您是不是想问);
+a questionnaire -> one question at a time with progress, 上一步 / 重新开始 / 退出, lenient
+answers, digressions answered without losing the pending question; the policy finder;
+the policy list; contacts; /help, /cancel, /forget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import eligibility
+from dialog.config import Settings, ensure_salt
+from dialog.messages import Button, Incoming, Reply
+from dialog.store import Event, Session, Store
+from knowledge.answer import Answer, Answerer
+from knowledge.base import KnowledgeBase, load_knowledge_or_raise
+from knowledge.documents import Clause
+
+TEXTS_FILE = Path(__file__).parent / "data" / "texts.yaml"
+CAMPAIGN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_QUESTION_LIKE = re.compile(r"[?？]|吗|呢$|么$|怎么|如何|什么|啥|哪|多少|能不能|可不可以|是否|有没有|咋|谁")
+_EXAMPLES = ("见习补贴每人每月多少钱？", "开个小店能贷多少款？", "失业了去哪里登记？")
+
+
+def load_texts(path: Path = TEXTS_FILE) -> dict[str, str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(k): str(v).strip() for k, v in data.items()}
+
+
+@dataclass
+class _UserLock:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
+@dataclass
+class Turn:
+    """What one handled message produces: replies and the log events to store with it."""
+
+    replies: list[Reply]
+    events: list[Event]
+
+
+class Engine:
+    def __init__(self, store: Store, answerer: Answerer, settings: Settings,
+                 texts: dict[str, str] | None = None, today: Callable[[], date] = date.today,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.answerer = answerer
+        self.settings = settings
+        self.texts = texts or load_texts()
+        self.today = today
+        self.clock = clock
+        self._locks: dict[str, _UserLock] = {}
+        self._program_of_clause = _programs_by_clause()
+
+    @classmethod
+    async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
+        kb = kb or load_knowledge_or_raise()
+        store = await Store.open(settings.db, ensure_salt(settings))
+        return cls(store, Answerer(kb), settings, **kwargs)
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.answerer.kb
+
+    def t(self, key: str, **values: Any) -> str:
+        text = self.texts[key]
+        return text.format(**values) if values else text
+
+    # ------------------------------------------------------------------ entry point
+
+    async def handle(self, msg: Incoming) -> list[Reply]:
+        """Handle one message; the session and log are saved before returning."""
+        key = self.store.user_key(msg.channel, msg.user)
+        lock = self._locks.setdefault(key, _UserLock())
+        lock.users += 1
+        try:
+            async with lock.lock:  # one person's double tap must not interleave two turns
+                session = await self.store.load(key)
+                turn = await self._turn(msg, session, key)
+                if turn is None:  # the person's data was just deleted: store nothing
+                    return [Reply(self.t("forget_done"), self._menu_buttons())]
+                session.last_buttons = [[b.label, b.action] for r in turn.replies for b in r.all_buttons()]
+                await self.store.save(key, msg.channel, session, turn.events, session.campaign)
+                return turn.replies
+        finally:
+            lock.users -= 1
+            if lock.users == 0:
+                self._locks.pop(key, None)
+
+    async def _turn(self, msg: Incoming, s: Session, key: str) -> Turn | None:
+        if msg.campaign and CAMPAIGN.match(msg.campaign) and not s.campaign:
+            s.campaign = msg.campaign
+        if msg.kind not in ("text", "button"):
+            return Turn([Reply(self.t("non_text"))] + self._pending_question(s), [])
+        text = (msg.text or "").strip()
+        action = msg.action or self._action_for_text(text, s, msg)
+        if action:
+            return await self._on_action(action, s, key)
+        if not text:
+            return Turn([Reply(self.t("empty"))] + self._pending_question(s), [])
+        if len(text) > self.settings.max_message_chars:
+            return Turn([Reply(self.t("too_long", limit=self.settings.max_message_chars))] + self._pending_question(s), [])
+        if text.startswith("/"):
+            return self._on_command(text, s)
+        if s.mode in ("questionnaire", "finder"):
+            if self._is_stale(s):
+                return self._resume_prompt(s, answer_first=text)
+            return self._on_answer(text, s)
+        return self._free_question(text, s)
+
+    # ------------------------------------------------------------------ commands
+
+    def _on_command(self, text: str, s: Session) -> Turn:
+        command, _, arg = text[1:].partition(" ")
+        command = command.split("@")[0].lower()  # /start@BotName in groups
+        if command == "start":
+            campaign = arg.strip()
+            if campaign and CAMPAIGN.match(campaign) and not s.campaign:
+                s.campaign = campaign
+            greeting = [Reply(self.t("greeting")), Reply(self.t("privacy", days=self.settings.log_retention_days),
+                                                         self._menu_buttons())]
+            event = Event("start")
+            if s.mode in ("questionnaire", "finder"):
+                return Turn(greeting + self._resume_prompt(s).replies, [event])
+            return Turn(greeting, [event])
+        if command == "help":
+            return Turn([Reply(self.t("help"), self._menu_buttons())] + self._pending_question(s), [])
+        if command in ("cancel", "stop", "exit"):
+            return self._exit(s)
+        if command == "forget":
+            return Turn([Reply(self.t("forget_confirm"), ((Button(self.t("forget_yes"), "fg:yes"),
+                                                           Button(self.t("forget_no"), "fg:no")),))], [])
+        if command == "menu":
+            return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        return self._free_question(text.lstrip("/"), s)
+
+    # ------------------------------------------------------------------ buttons
+
+    def _action_for_text(self, text: str, s: Session, msg: Incoming) -> str | None:
+        """A typed text that names a button of the last reply acts as pressing it; text-only
+        channels (WeChat) number the buttons and send `numbered=True`, so "2" presses the 2nd."""
+        if not text or not s.last_buttons:
+            return None
+        if msg.extra.get("numbered") and text.isdigit():
+            n = int(text)
+            if 1 <= n <= len(s.last_buttons) and not self._expects_number(s):
+                return s.last_buttons[n - 1][1]
+        for label, action in s.last_buttons:
+            if text == label:
+                return action
+        return None
+
+    async def _on_action(self, action: str, s: Session, key: str) -> Turn | None:
+        kind, _, arg = action.partition(":")
+        if kind == "m":
+            return self._on_menu(arg, s)
+        if kind == "x":  # an example question
+            return self._free_question(arg, s)
+        if kind == "p":
+            return self._start_questionnaire(arg, s)
+        if kind == "a":
+            return self._on_choice(arg, s)
+        if kind == "n":
+            return self._on_nav(arg, s)
+        if kind == "r":
+            if arg == "go" and s.mode == "resume":
+                s.mode = "finder" if s.program == "__finder__" else "questionnaire"
+                s.questionnaire_at = self.clock()
+                return Turn(self._pending_question(s), [])
+            if arg == "new" and s.program:
+                program = s.program
+                s.mode = "idle"
+                return self._start_finder(s) if program == "__finder__" else self._start_questionnaire(program, s)
+            return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        if kind == "fg":
+            if arg == "yes":
+                await self.store.forget(key)
+                return None
+            return Turn([Reply(self.t("forget_kept"))] + self._pending_question(s), [])
+        if kind == "s":
+            return self._list_section(arg)
+        if kind == "c":
+            return self._show_clause(arg, s)
+        if kind == "o":
+            return self._show_original(arg, s)
+        return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])  # stale or unknown button
+
+    def _on_menu(self, item: str, s: Session) -> Turn:
+        if item == "ask":
+            return Turn([Reply(self.t("ask_prompt"), tuple((Button(q, f"x:{q}"),) for q in _EXAMPLES))], [])
+        if item == "find":
+            return self._start_finder(s)
+        if item == "list":
+            return self._list_sections()
+        if item == "contact":
+            return Turn([Reply(self._contacts_text(), self._menu_buttons())], [])
+        return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+
+    def _menu_buttons(self) -> tuple[tuple[Button, ...], ...]:
+        return (
+            (Button(self.t("menu_ask"), "m:ask"), Button(self.t("menu_find"), "m:find")),
+            (Button(self.t("menu_list"), "m:list"), Button(self.t("menu_contact"), "m:contact")),
+        )
+
+    # ------------------------------------------------------------------ free questions
+
+    def _free_question(self, text: str, s: Session) -> Turn:
+        answer = self.answerer.answer(text, today=self.today())
+        event = Event("question", text=text, clause=answer.clauses[0] if answer.clauses else None,
+                      faq=answer.faq_entry.id if answer.faq_entry else None,
+                      confidence=round(answer.confidence, 3), answered=answer.answered)
+        if answer.clause is not None:
+            s.last_clause = answer.clause.id
+        return Turn([Reply(answer.reply, self._answer_buttons(answer))], [event])
+
+    def _answer_buttons(self, answer: Answer) -> tuple[tuple[Button, ...], ...]:
+        rows: list[tuple[Button, ...]] = []
+        if answer.answered and answer.clause is not None:
+            program = self._program_of_clause.get(answer.clause.id)
+            first: list[Button] = []
+            if program:
+                first.append(Button(self.t("check_me"), f"p:{program}"))
+            first.append(Button(self.t("show_original"), f"o:{answer.clause.id}"))
+            rows.append(tuple(first))
+            if answer.alternative is not None:
+                rows.append((Button(f"您是不是想问：{_short(answer.alternative.title)}", f"c:{answer.alternative.id}"),))
+        else:
+            rows += [(Button(_short(c.title), f"c:{c.id}"),) for c in answer.suggestions]
+            rows.append((Button(self.t("menu_contact"), "m:contact"),))
+        rows.append((Button(self.t("back_to_menu"), "m:menu"),))
+        return tuple(rows)
+
+    # ------------------------------------------------------------------ questionnaires
+
+    def _start_questionnaire(self, program_id: str, s: Session) -> Turn:
+        try:
+            program = eligibility.get_program(program_id)
+        except KeyError:
+            return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        s.mode, s.program, s.answers, s.history = "questionnaire", program.id, {}, []
+        s.questionnaire_at = self.clock()
+        intro = Reply(self.t("questionnaire_intro", label=program.label))
+        return Turn([intro] + self._pending_question(s), [Event("questionnaire_started", program=program.id)])
+
+    def _start_finder(self, s: Session) -> Turn:
+        s.mode, s.program, s.answers, s.history = "finder", "__finder__", {}, []
+        s.questionnaire_at = self.clock()
+        return Turn([Reply(self.t("finder_intro"))] + self._pending_question(s),
+                    [Event("questionnaire_started", program="__finder__")])
+
+    def _program(self, s: Session) -> eligibility.Program:
+        return eligibility.FINDER if s.program == "__finder__" else eligibility.get_program(s.program or "")
+
+    def _current_question(self, s: Session) -> eligibility.Question | None:
+        if s.mode not in ("questionnaire", "finder", "resume") or not s.program:
+            return None
+        if s.program == "__finder__":
+            return eligibility.next_finder_question(s.answers)
+        return eligibility.next_question(self._program(s), s.answers, as_of=self.today())
+
+    def _expects_number(self, s: Session) -> bool:
+        question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
+        return question is not None and question.kind == "number"
+
+    def _pending_question(self, s: Session, hint: str | None = None) -> list[Reply]:
+        """The question the person is on, with its buttons, or nothing outside questionnaires."""
+        if s.mode not in ("questionnaire", "finder"):
+            return []
+        question = self._current_question(s)
+        if question is None:
+            return []
+        program = self._program(s)
+        if s.program == "__finder__":
+            step, total = len(s.history) + 1, len(s.history) + 1 + _remaining_finder(s.answers)
+        else:
+            step, total = eligibility.progress(program, s.answers, as_of=self.today())
+        lines = [f"（第{step}步/共{total}步）{question.prompt}"]
+        if question.help:
+            lines.append(question.help)
+        if question.kind == "number" and question.unit:
+            lines.append(f"请输入数字（单位：{question.unit}），不清楚可以点“{self.t('unknown_answer')}”。")
+        if hint:
+            lines.insert(0, hint)
+        options = question.buttons()
+        option_buttons = [Button(label, f"a:{i}") for i, label in enumerate(options)]
+        rows = [tuple(option_buttons[i:i + 2]) for i in range(0, len(option_buttons), 2)]
+        nav = [Button(self.t("nav_restart"), "n:restart"), Button(self.t("nav_exit"), "n:exit")]
+        if s.history:
+            nav.insert(0, Button(self.t("nav_back"), "n:back"))
+        rows.append(tuple(nav))
+        return [Reply("\n".join(lines), tuple(rows))]
+
+    def _on_choice(self, index: str, s: Session) -> Turn:
+        question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
+        if question is None:
+            return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        options = question.buttons()
+        if not index.isdigit() or int(index) >= len(options):
+            return Turn(self._pending_question(s), [])
+        return self._on_answer(options[int(index)], s)
+
+    def _on_answer(self, text: str, s: Session) -> Turn:
+        question = self._current_question(s)
+        if question is None:  # nothing left to ask (e.g. data changed): show the result
+            return self._finish(s)
+        looks_like_question = bool(_QUESTION_LIKE.search(text)) and len(text) > 4
+        if looks_like_question and (text.endswith(("?", "？", "吗", "呢")) or len(text) > 12):
+            return self._digression(text, s)
+        parsed = eligibility.parse_answer(question, text)
+        if not parsed.ok:
+            if looks_like_question:
+                return self._digression(text, s)
+            return Turn(self._pending_question(s, hint=parsed.error), [])
+        s.answers[question.id] = parsed.value
+        if question.id in s.history:
+            s.history.remove(question.id)
+        s.history.append(question.id)
+        s.questionnaire_at = self.clock()
+        if self._current_question(s) is None:
+            return self._finish(s)
+        return Turn(self._pending_question(s), [])
+
+    def _digression(self, text: str, s: Session) -> Turn:
+        """A question typed in the middle of a questionnaire: answer it, then ask again."""
+        turn = self._free_question(text, s)
+        answer_reply = turn.replies[0]
+        plain = Reply(answer_reply.text, tuple(row for row in answer_reply.buttons
+                                               if not any(b.action.startswith(("p:", "m:")) for b in row)))
+        return Turn([plain, Reply(self.t("digression_back"))] + self._pending_question(s), turn.events)
+
+    def _on_nav(self, arg: str, s: Session) -> Turn:
+        if arg == "exit" and s.mode == "resume":
+            return self._exit(s)
+        if s.mode not in ("questionnaire", "finder"):
+            return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        if arg == "back" and s.history:
+            last = s.history.pop()
+            s.answers.pop(last, None)
+            return Turn(self._pending_question(s), [])
+        if arg == "restart":
+            s.answers, s.history = {}, []
+            s.questionnaire_at = self.clock()
+            return Turn(self._pending_question(s), [])
+        if arg == "exit":
+            return self._exit(s)
+        return Turn(self._pending_question(s), [])
+
+    def _exit(self, s: Session) -> Turn:
+        s.mode, s.program, s.answers, s.history = "idle", None, {}, []
+        return Turn([Reply(self.t("exited"), self._menu_buttons())], [])
+
+    def _finish(self, s: Session) -> Turn:
+        program_id = s.program or ""
+        answers = dict(s.answers)
+        s.mode, s.program, s.answers, s.history = "idle", None, {}, []
+        event = Event("questionnaire_completed", program=program_id)
+        if program_id == "__finder__":
+            matches = eligibility.find_programs(answers, as_of=self.today())
+            if not matches:
+                return Turn([Reply(self.t("finder_none"), self._menu_buttons())], [event])
+            lines = [self.t("finder_result")]
+            lines += [f"{i}. {m.program.label}：{m.verdict}。{m.program.summary}" for i, m in enumerate(matches[:6], 1)]
+            rows = tuple((Button(f"测一测：{_short(m.program.label)}", f"p:{m.program.id}"),) for m in matches[:6])
+            return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
+        result = eligibility.assess(program_id, answers, as_of=self.today())
+        buttons = (
+            (Button(self.t("nav_restart"), f"p:{program_id}"), Button(self.t("menu_find"), "m:find")),
+            (Button(self.t("menu_ask"), "m:ask"), Button(self.t("back_to_menu"), "m:menu")),
+        )
+        return Turn([Reply(result.to_text()), Reply(self.t("result_more"), buttons)], [event])
+
+    def _is_stale(self, s: Session) -> bool:
+        return s.questionnaire_at > 0 and self.clock() - s.questionnaire_at > self.settings.stale_hours * 3600
+
+    def _resume_prompt(self, s: Session, answer_first: str | None = None) -> Turn:
+        replies: list[Reply] = []
+        events: list[Event] = []
+        if answer_first is not None:
+            parsed_as_answer = False
+            question = self._current_question(s)
+            if question is not None:
+                parsed_as_answer = eligibility.parse_answer(question, answer_first).ok
+            if not parsed_as_answer:  # a question: answer it, the questionnaire waits
+                turn = self._free_question(answer_first, s)
+                replies += turn.replies
+                events += turn.events
+        program = self._program(s)
+        if s.program == "__finder__":
+            step, total = len(s.history) + 1, len(s.history) + 1 + _remaining_finder(s.answers)
+        else:
+            step, total = eligibility.progress(program, s.answers, as_of=self.today())
+        s.mode = "resume"
+        replies.append(Reply(self.t("resume_question", label=program.label, step=step, total=total), (
+            (Button(self.t("resume_continue"), "r:go"), Button(self.t("resume_restart"), "r:new")),
+            (Button(self.t("nav_exit"), "n:exit"),),
+        )))
+        return Turn(replies, events)
+
+    # ------------------------------------------------------------------ policy list, clauses, contacts
+
+    def _sections(self) -> list[tuple[str, str, list[Clause]]]:
+        """(section key, section title, clauses) in document order, for the seed document first."""
+        out: dict[str, tuple[str, list[Clause]]] = {}
+        for doc in self.kb.documents.values():
+            for clause in doc.clauses:
+                section = clause.number.split(".")[0]
+                key = section if doc.id == self.kb.seed.id else f"{doc.id}:{section}"
+                title = clause.section_title if clause.number not in ("0",) else "前言（文件名称、文号、依据）"
+                out.setdefault(key, (title, []))[1].append(clause)
+        return [(k, t, cs) for k, (t, cs) in out.items()]
+
+    def _list_sections(self) -> Turn:
+        rows = []
+        for key, title, _ in self._sections():
+            label = clause_section_label(key, title)
+            rows.append((Button(_short(label, 18), f"s:{key}"),))
+        rows.append((Button(self.t("back_to_menu"), "m:menu"),))
+        return Turn([Reply(self.t("list_prompt"), tuple(rows))], [])
+
+    def _list_section(self, key: str) -> Turn:
+        for k, title, clauses in self._sections():
+            if k == key:
+                if len(clauses) == 1:
+                    return self._show_clause(clauses[0].id, None)
+                rows = tuple((Button(_short(f"{c.label()} {c.title}", 20), f"c:{c.id}"),) for c in clauses)
+                return Turn([Reply(self.t("list_section", title=title), rows + ((Button(self.t("menu_list"), "m:list"),),))], [])
+        return self._list_sections()
+
+    def _show_clause(self, clause_id: str, s: Session | None) -> Turn:
+        clause = self.kb.clauses.get(clause_id)
+        if clause is None:
+            return self._list_sections()
+        if s is not None:
+            s.last_clause = clause.id
+        body = "".join(self.answerer.best_sentences(clause, clause.title)[:2]) or clause.body[:200]
+        text = self.answerer.format_reply(body, clause, self.today(), None)
+        first = [Button(self.t("show_original"), f"o:{clause.id}")]
+        program = self._program_of_clause.get(clause.id)
+        if program:
+            first.insert(0, Button(self.t("check_me"), f"p:{program}"))
+        rows = (tuple(first), (Button(self.t("menu_list"), "m:list"), Button(self.t("back_to_menu"), "m:menu")))
+        return Turn([Reply(text, rows)] + (self._pending_question(s) if s else []), [])
+
+    def _show_original(self, clause_id: str, s: Session) -> Turn:
+        clause = self.kb.clauses.get(clause_id or s.last_clause or "")
+        if clause is None:
+            return self._list_sections()
+        program = self._program_of_clause.get(clause.id)
+        rows: list[tuple[Button, ...]] = []
+        if program:
+            rows.append((Button(self.t("check_me"), f"p:{program}"),))
+        rows.append((Button(self.t("menu_list"), "m:list"), Button(self.t("back_to_menu"), "m:menu")))
+        text = f"{self.answerer.citation(clause)}\n\n{clause.text}"
+        return Turn([Reply(text, tuple(rows))] + self._pending_question(s), [])
+
+    def _contacts_text(self) -> str:
+        ctx = eligibility.default_context()
+        contacts = ctx.contacts
+        lines = [self.t("contact_intro")]
+        lead = self.kb.seed.clauses[1].lead_department if len(self.kb.seed.clauses) > 1 else None
+        names = ["州人社局"] + ([lead] if lead and lead != "州人社局" else [])
+        for name in names:
+            office = contacts.office(name)
+            phone = office.phone or self.t("phone_missing")
+            lines.append(f"· {office.name}：{phone}" + (f"，{office.address}" if office.address else ""))
+        county = contacts.county
+        lines.append(f"· {county.name}：{county.phone or self.t('phone_missing')}")
+        for name, number in contacts.hotlines:
+            lines.append(f"· {name}：{number}")
+        return "\n".join(lines)
+
+
+def clause_section_label(key: str, title: str) -> str:
+    number = key.split(":")[-1]
+    if number == "0":
+        return title
+    try:
+        from knowledge.documents import to_chinese
+
+        return f"{to_chinese(int(number))}、{title}"
+    except ValueError:
+        return title
+
+
+def _short(text: str, limit: int = 16) -> str:
+    text = text.rstrip("。")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _programs_by_clause() -> dict[str, str]:
+    """clause id -> the program to offer for it. A program whose first reference is the
+    clause wins over one that only cites it further down its references."""
+    out: dict[str, str] = {}
+    programs = eligibility.all_programs()
+    for program in programs:
+        if program.reference:
+            out.setdefault(program.reference[0], program.id)
+    for program in programs:
+        for clause_id in program.reference[1:]:
+            out.setdefault(clause_id, program.id)
+    return out
+
+
+def _remaining_finder(answers: dict[str, Any]) -> int:
+    asked = dict(answers)
+    n = 0
+    while (q := eligibility.next_finder_question(asked)) is not None and n < 20:
+        asked[q.id] = None
+        n += 1
+    return max(n - 1, 0)

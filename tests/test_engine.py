@@ -1,0 +1,358 @@
+"""Transcripts through the conversation engine: the flows residents go through, and state that
+survives restarts and stays separate between people."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import eligibility
+from dialog.config import Settings
+from dialog.engine import Engine
+from dialog.messages import Incoming, Reply
+from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_or_raise(PACKAGE_DATA)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=tmp_path / "bot.sqlite3", salt="test-salt")
+
+
+async def open_engine(settings: Settings, kb, clock: Clock | None = None) -> Engine:
+    return await Engine.open(settings, kb=kb, today=lambda: TODAY, clock=clock or Clock())
+
+
+class Person:
+    """A resident talking to the engine; keeps the last replies to press their buttons."""
+
+    def __init__(self, engine: Engine, user: str = "u1", channel: str = "web") -> None:
+        self.engine, self.user, self.channel = engine, user, channel
+        self.replies: list[Reply] = []
+
+    async def say(self, text: str, **kw) -> list[Reply]:
+        self.replies = await self.engine.handle(Incoming(self.channel, self.user, text, **kw))
+        return self.replies
+
+    async def press(self, label: str) -> list[Reply]:
+        for reply in self.replies:
+            for button in reply.all_buttons():
+                if button.label == label:
+                    self.replies = await self.engine.handle(
+                        Incoming(self.channel, self.user, button.label, action=button.action, kind="button"))
+                    return self.replies
+        labels = [b.label for r in self.replies for b in r.all_buttons()]
+        raise AssertionError(f"no button {label!r}; buttons: {labels}")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(r.text for r in self.replies)
+
+    def labels(self) -> list[str]:
+        return [b.label for r in self.replies for b in r.all_buttons()]
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_start_greets_with_privacy_note_menu_and_campaign(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("/start poster-2026")
+        assert "临州府发〔2019〕3号" in p.text and "估算" in p.text
+        assert "/forget" in p.text and "180天" in p.text
+        assert p.labels() == ["问政策", "测一测我能享受哪些政策", "政策清单", "联系方式"]
+        await engine.close()
+        with sqlite3.connect(settings.db) as db:
+            assert db.execute("SELECT kind, campaign FROM events").fetchall() == [("start", "poster-2026")]
+
+    run(scenario())
+
+
+def test_free_question_offers_questionnaire_of_its_program(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("见习补贴每人每月多少钱")
+        assert "1000元" in p.text
+        assert "测一测我是否符合" in p.labels() and "查看原文" in p.labels()
+        await p.press("查看原文")
+        assert kb.clause("6").text in p.text
+        await p.press("测一测我是否符合")
+        assert "就业见习" in p.text and "第1步" in p.text
+        await engine.close()
+
+    run(scenario())
+
+
+async def answer_all(p: Person, answers: list[str]) -> None:
+    for a in answers:
+        if a in p.labels():
+            await p.press(a)
+        else:
+            await p.say(a)
+
+
+@pytest.mark.parametrize(
+    ("program", "answers", "verdict", "amount_text"),
+    [
+        ("internship", ["接收见习人员的单位", "是", "3", "6", "2"], "符合", "21600元"),
+        ("startup_loan", ["小微企业", "80", "20", "是"], "符合", "300万元"),
+        ("skills_upgrade_subsidy", ["是", "1.5", "是"], "不符合", None),
+        ("job_retention_refund", ["是", "没有裁员", "10万"], "符合", "60000元"),
+    ],
+)
+def test_full_questionnaires(settings, kb, program, answers, verdict, amount_text):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("/start")
+        await p.engine.handle(Incoming("web", "u1", "", action=f"p:{program}", kind="button"))
+        p.replies = await p.engine.handle(Incoming("web", "u1", "/help"))
+        await answer_all(p, answers)
+        expected = eligibility.assess(program, _answers_from_engine_replies(program, answers), as_of=TODAY)
+        assert f"结果：{expected.verdict}" in p.text
+        assert expected.verdict == verdict
+        if amount_text:
+            assert amount_text in p.text
+        assert "结果仅供参考" in p.text
+        await engine.close()
+        with sqlite3.connect(settings.db) as db:
+            kinds = [k for (k,) in db.execute("SELECT kind FROM events ORDER BY id")]
+            assert kinds[-2:] == ["questionnaire_started", "questionnaire_completed"]
+            logged = " ".join(str(row) for row in db.execute("SELECT * FROM events"))
+            for a in answers:  # questionnaire answers are never logged
+                assert f"'{a}'" not in logged
+
+    run(scenario())
+
+
+def _answers_from_engine_replies(program_id: str, texts: list[str]) -> dict:
+    """The answers the same texts give when parsed directly by the eligibility engine."""
+    program = eligibility.get_program(program_id)
+    answers: dict = {}
+    for text in texts:
+        q = eligibility.next_question(program, answers, as_of=TODAY)
+        answers[q.id] = eligibility.parse_answer(q, text).value
+    return answers
+
+
+def test_back_restart_exit_and_reask(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await engine.handle(Incoming("web", "u1", "", action="p:internship", kind="button"))
+        p.replies = await engine.handle(Incoming("web", "u1", "/help"))
+        await p.press("接收见习人员的单位")
+        assert "第2步" in p.text and "上一步" in p.labels()
+        await p.press("上一步")
+        assert "第1步" in p.text and "个人" in p.text
+        await p.press("接收见习人员的单位")
+        await p.press("是")
+        await p.say("好多好多")  # not a number: re-ask with a hint, nothing lost
+        assert "接收了几名见习人员" in p.text and "第3步" in p.text
+        await p.press("重新开始")
+        assert "第1步" in p.text
+        await p.press("退出")
+        assert "已退出" in p.text and "问政策" in p.labels()
+        await engine.close()
+
+    run(scenario())
+
+
+def test_digression_answers_then_asks_again(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await engine.handle(Incoming("web", "u1", "", action="p:startup_loan", kind="button"))
+        p.replies = await engine.handle(Incoming("web", "u1", "/help"))
+        await p.press("小微企业")
+        await p.say("个人创业担保贷款最高能贷多少？")
+        assert "15万元" in p.text
+        assert p.replies[-1].text.endswith("贵企业现有在职职工多少人？") or "在职职工多少人" in p.replies[-1].text
+        await p.say("50")
+        assert "新招用" in p.text  # the pending answer was kept and the questionnaire moved on
+        await engine.close()
+
+    run(scenario())
+
+
+def test_restart_of_the_process_resumes_the_questionnaire(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await engine.handle(Incoming("web", "u1", "", action="p:internship", kind="button"))
+        p.replies = await engine.handle(Incoming("web", "u1", "/help"))
+        await p.press("接收见习人员的单位")
+        await p.press("是")
+        await engine.close()  # the process goes away
+
+        engine2 = await open_engine(settings, kb)
+        p2 = Person(engine2)
+        await p2.say("3")
+        assert "每人见习几个月" in p2.text
+        await p2.say("12")
+        await p2.say("不清楚")
+        assert "3人 × 12个月 × 1000元 = 36000元" in p2.text
+        await engine2.close()
+
+    run(scenario())
+
+
+def test_stale_questionnaire_asks_to_continue_or_restart(settings, kb):
+    async def scenario():
+        clock = Clock()
+        engine = await open_engine(settings, kb, clock)
+        p = Person(engine)
+        await engine.handle(Incoming("web", "u1", "", action="p:internship", kind="button"))
+        p.replies = await engine.handle(Incoming("web", "u1", "/help"))
+        await p.press("接收见习人员的单位")
+        clock.now += 25 * 3600
+        await p.say("5")
+        assert "欢迎回来" in p.text and "第2步" in p.text
+        await p.press("继续上次")
+        assert "见习对象" in p.text
+        clock.now += 48 * 3600
+        await p.say("在吗")
+        await p.press("重新开始")
+        assert "第1步" in p.text
+        await engine.close()
+
+    run(scenario())
+
+
+def test_forget_deletes_everything_after_confirmation(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine, user="alice")
+        other = Person(engine, user="bob")
+        await p.say("/start")
+        await p.say("见习补贴多少钱")
+        await other.say("贷款最多多少")
+        key = engine.store.user_key("web", "alice")
+        assert await engine.store.count("events", key) == 2
+        await p.say("/forget")
+        await p.press("不删除")
+        assert await engine.store.count("events", key) == 2
+        await p.say("/forget")
+        await p.press("确定删除")
+        assert "已删除" in p.text
+        assert await engine.store.count("events", key) == 0
+        assert await engine.store.count("sessions", key) == 0
+        assert await engine.store.count("events") == 1  # bob's question is kept
+        await engine.close()
+        raw = settings.db.read_bytes() + (settings.db.parent / "bot.sqlite3-wal").read_bytes() \
+            if (settings.db.parent / "bot.sqlite3-wal").exists() else settings.db.read_bytes()
+        assert b"alice" not in raw  # user ids are only stored hashed
+
+    run(scenario())
+
+
+def test_non_text_and_odd_input_get_polite_answers(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        for kind in ("sticker", "photo", "voice", "file", "location"):
+            replies = await engine.handle(Incoming("telegram", "u9", kind=kind))
+            assert "文字" in replies[0].text
+        assert "文字" in (await engine.handle(Incoming("web", "u9", "   ")))[0].text
+        long = await engine.handle(Incoming("web", "u9", "见" * 600))
+        assert "太长" in long[0].text
+        unknown = await engine.handle(Incoming("web", "u9", "", action="zz:garbage", kind="button"))
+        assert unknown[0].buttons
+        await engine.close()
+
+    run(scenario())
+
+
+def test_policy_list_and_contacts(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("/start")
+        await p.press("政策清单")
+        assert any(label.startswith("六、") for label in p.labels())
+        await p.press(next(label for label in p.labels() if label.startswith("五、")))
+        assert any("第五条第（二）项" in label for label in p.labels())
+        await p.press(next(label for label in p.labels() if "第五条第（二）项" in label))
+        assert "依据：临州府发〔2019〕3号 第五条第（二）项" in p.text
+        await p.press("联系方式") if "联系方式" in p.labels() else await p.say("/menu")
+        await p.press("联系方式")
+        assert "12333" in p.text and "待工作人员填写" in p.text
+        await engine.close()
+
+    run(scenario())
+
+
+def test_finder_lists_programs_to_try(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("/start")
+        await p.press("测一测我能享受哪些政策")
+        for _ in range(10):
+            if "可能适用" in p.text or "没有找到" in p.text:
+                break
+            await p.press(next(label for label in p.labels() if label not in ("上一步", "重新开始", "退出")))
+        assert "可能适用" in p.text or "没有找到" in p.text
+        await engine.close()
+
+    run(scenario())
+
+
+def test_two_hundred_people_interleaved_keep_their_own_state(settings, kb):
+    """Each person runs the internship host questionnaire with their own numbers, all turns
+    interleaved at random; every result must match that person's own answers."""
+
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        rng = random.Random(42)
+        plans = {}
+        for i in range(200):
+            interns, months = rng.randint(1, 9), rng.randint(3, 12)
+            retained = rng.randint(0, interns)
+            plans[f"user{i}"] = [("action", "p:internship"), ("action", "a:1"), ("action", "a:0"),
+                                 ("text", str(interns)), ("text", str(months)), ("text", str(retained))]
+        expected = {}
+        for user, steps in plans.items():
+            interns, months, retained = (int(steps[3][1]), int(steps[4][1]), int(steps[5][1]))
+            rate = 1200 if retained * 2 >= interns else 1000
+            expected[user] = f"{interns}人 × {months}个月 × {rate}元 = {interns * months * rate}元"
+        last: dict[str, list[Reply]] = {}
+        pending = {u: list(s) for u, s in plans.items()}
+
+        async def step(user: str) -> None:
+            kind, value = pending[user].pop(0)
+            msg = Incoming("web", user, "", action=value, kind="button") if kind == "action" \
+                else Incoming("web", user, value)
+            last[user] = await engine.handle(msg)
+
+        while any(pending.values()):
+            batch = rng.sample([u for u in pending if pending[u]], k=min(20, sum(1 for u in pending if pending[u])))
+            await asyncio.gather(*(step(u) for u in batch))
+        for user, replies in last.items():
+            text = "\n".join(r.text for r in replies)
+            assert expected[user] in text, (user, expected[user], text[:300])
+        await engine.close()
+
+    run(scenario())
