@@ -25,6 +25,8 @@ MAX_QUESTION_CHARS = 500
 POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
+_UNIT_IN_QUESTION = re.compile(r"(?<=\d)(岁|个月|年以上|万元|元|%|名|人)")
+FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a question wants
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
 
 
@@ -37,6 +39,8 @@ class AnswerSettings:
     close_ratio: float = 0.85  # second candidate within this share of the best -> 您是不是想问
     max_sentences: int = 3
     sentence_budget: int = 220  # characters of clause text before the citation lines
+    quote_min: int = 60  # the shortest quotation shown under an FAQ answer
+    alternative_budget: int = 80  # characters quoted from a close second clause
 
 
 @dataclass
@@ -88,14 +92,25 @@ class Answerer:
             return self._not_covered(question, result, ranked)
         best = result.candidates[0]
         clause = best.clause
-        faq_entry = self._faq_answer(result, clause)
-        sentences = [] if faq_entry else self.best_sentences(clause, question)
-        body = faq_entry.answer if faq_entry else "".join(sentences)
         alternative = None
         if len(result.candidates) > 1:
             second = result.candidates[1]
             if second.score >= self.settings.close_ratio * best.score:
                 alternative = second.clause
+        # With a close second clause, both share the first screen: the best one gets less room.
+        budget = self.settings.sentence_budget - (self.settings.alternative_budget if alternative else 0)
+        faq_entry = self._faq_answer(result, clause)
+        if faq_entry:
+            # The staff's plain answer first, then the document's own words for trust.
+            sentences = []
+            room = max(self.settings.quote_min, budget - len(faq_entry.answer))
+            body = f"{faq_entry.answer}\n原文：“{self.quote(clause, question, room)}”"
+        else:
+            sentences = self.best_sentences(clause, question, budget)
+            body = "".join(sentences)
+        if alternative is not None:
+            quote = self.quote(alternative, question, self.settings.alternative_budget)
+            body += f"\n您是不是想问{alternative.label()}（{_topic(alternative)}）？该条说：“{quote}”"
         expired = [p.text for p in clause.ended_periods(day)]
         reply = self.format_reply(body, clause, day, alternative)
         faq_ids = [faq_entry.id] if faq_entry else [e.id for e, _ in result.faq[:3]]
@@ -114,40 +129,84 @@ class Answerer:
                 return entry
         return None
 
-    def best_sentences(self, clause: Clause, question: str) -> list[str]:
-        """The 1-3 sentences of the clause that answer best, in document order.
+    def best_sentences(self, clause: Clause, question: str, budget: int | None = None) -> list[str]:
+        """The 1-3 sentences of the clause that answer best, in document order, within
+        `budget` characters (a sentence longer than that is cut around its best part).
 
-        Sentences are scored by the clause-level BM25 statistics on the question's words
-        (so a rare word weighs more), with a bonus for a sentence that holds a figure when the
-        question asks for one (多少, 几, 标准 …).
+        Sentences are scored by the question's words weighted by IDF (a rare word weighs
+        more), with a bonus for a sentence holding a figure when the question asks for one
+        (多少, 几, 标准 …).
         """
+        budget = budget or self.settings.sentence_budget
         # A sub-item's lead sentence is its heading (shown in the citation line), not an answer.
-        sentences = [s for s in clause.sentences if s.strip() and _strip_item_marker(s).rstrip("。") != clause.title]
+        sentences = [_strip_item_marker(s) for s in clause.sentences
+                     if s.strip() and _strip_item_marker(s).rstrip("。") != clause.title]
         if not sentences:
-            return [clause.body]
-        seg = self.retriever.segmenter
-        own, extra = seg.query(question)
-        wanted = set(own) | set(extra)
+            return [clause.body[:budget]]
+        wanted = self._wanted_words(question)
         asks_figure = bool(_ASKS_FIGURE.search(question))
+        units = set(_UNIT_IN_QUESTION.findall(question))
         scored = []
         for i, sentence in enumerate(sentences):
-            words = set(seg.words(sentence))
-            score = sum(self.retriever.idf(w) for w in wanted & words)
+            score = self._overlap(sentence, wanted)
             if asks_figure and _FIGURE.search(sentence):
-                score *= 1.3
+                score += FIGURE_BONUS
+            if units and any(unit in sentence for unit in units):
+                score += FIGURE_BONUS  # "我26岁了…" wants the sentence that names an age range
             scored.append((score, i))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
-        chosen: list[int] = []
+        chosen: dict[int, str] = {}
         used = 0
         for score, i in scored:
             if len(chosen) >= self.settings.max_sentences or (chosen and score <= 0):
                 break
-            length = len(sentences[i])
-            if chosen and used + length > self.settings.sentence_budget:
+            sentence = sentences[i]
+            if not chosen and len(sentence) > budget:
+                sentence = self._window(sentence, wanted, budget)
+            if chosen and used + len(sentence) > budget:
                 continue
-            chosen.append(i)
-            used += length
-        return [_strip_item_marker(sentences[i]) for i in sorted(chosen)]
+            chosen[i] = sentence
+            used += len(sentence)
+        return [chosen[i] for i in sorted(chosen)]
+
+    def quote(self, clause: Clause, question: str, budget: int) -> str:
+        """The clause's words that answer best, as one quotation of at most `budget` characters."""
+        wanted = self._wanted_words(question)
+        sentences = [_strip_item_marker(s) for s in clause.sentences
+                     if s.strip() and _strip_item_marker(s).rstrip("。") != clause.title] or [clause.body]
+        best = max(sentences, key=lambda sentence: (self._overlap(sentence, wanted), -sentences.index(sentence)))
+        return best if len(best) <= budget else self._window(best, wanted, budget)
+
+    def _wanted_words(self, question: str) -> set[str]:
+        own, extra = self.retriever.segmenter.query(question)
+        return set(own) | set(extra)
+
+    def _overlap(self, text: str, wanted: set[str]) -> float:
+        words = set(self.retriever.segmenter.words(text))
+        return sum(self.retriever.idf(w) for w in wanted & words)
+
+    def _window(self, sentence: str, wanted: set[str], budget: int) -> str:
+        """Cut a long sentence to its best-matching comma-separated part and its neighbours,
+        marking the cuts with …, so that the quotation stays verbatim and short."""
+        parts = [p for p in re.split(r"(?<=[，；：、])", sentence) if p]
+        scores = [self._overlap(p, wanted) for p in parts]
+        best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+        lo = hi = best
+        length = len(parts[best])
+        while True:
+            grew = False
+            for j in (hi + 1, lo - 1):  # prefer the words that follow: figures come after the subject
+                if 0 <= j < len(parts) and not (lo <= j <= hi) and length + len(parts[j]) <= budget:
+                    length += len(parts[j])
+                    lo, hi = min(lo, j), max(hi, j)
+                    grew = True
+                    break
+            if not grew:
+                break
+        text = "".join(parts[lo:hi + 1])
+        if len(text) > budget:
+            text = text[:budget]
+        return ("…" if lo > 0 else "") + text.rstrip("，；：、") + ("…" if hi < len(parts) - 1 else "")
 
     def citation(self, clause: Clause) -> str:
         doc = self.kb.document_of(clause)
@@ -187,7 +246,7 @@ class Answerer:
         if dept:
             lines.append(dept)
         lines += self.period_lines(clause, day)
-        if alternative is not None:
+        if alternative is not None and "您是不是想问" not in body:
             lines.append(f"您是不是想问：{_topic(alternative)}？")
         lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")
         return "\n".join(lines)

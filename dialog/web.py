@@ -1,0 +1,278 @@
+"""Mobile web chat: the single-page chat at `/` and the JSON API it talks to, `POST /api/chat`.
+
+Why this shape:
+- Starlette + uvicorn: one small, well-kept ASGI stack that also hosts the Telegram webhook
+  (python-telegram-bot documents a custom-webhook setup with it) and any other channel the
+  lead mounts through `extra_routes`, so one process and one port serve everything.
+- The page is static (no templates, no build step, no CDN): it must load quickly on a slow
+  phone connection and inside WeChat's in-app browser, and nothing may come from the internet.
+  The only server-side touch is putting two values into the page as data attributes
+  (the validated `?c=` campaign and the message length limit) and a version tag on the asset
+  URLs so a redeploy is never mixed with a stale cached script.
+- Replies are plain text; the page inserts them with `textContent`, and a strict
+  Content-Security-Policy (scripts from this origin only, no inline script) is the second wall
+  should anyone ever slip HTML into a reply.
+- The API is deliberately strict about what it accepts (JSON only, small bodies, a well-formed
+  user id) because it is reachable by anyone who can reach the page: a cross-site form cannot
+  send `application/json` without a CORS preflight, which this app never grants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dialog.config import Settings
+from dialog.messages import KINDS, MAX_ACTION_BYTES, Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).with_name("static")
+
+# A JSON message from the page is a few hundred bytes; 16 KB leaves room for a long paste
+# (4,000 CJK characters are 12 KB of UTF-8) while refusing anything meant to exhaust memory.
+MAX_BODY_BYTES = 16 * 1024
+# Text beyond this is cut before the engine sees it; between settings.max_message_chars and
+# this, the engine itself answers "please keep it shorter", which reads better than an error.
+MAX_TEXT_CHARS = 4000
+
+USER_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
+CAMPAIGN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+BUSY_TEXT = "系统暂时有点忙，请稍后再试，或拨打12333。"
+
+# Self only, no inline script or style: the page needs nothing else, and anything injected
+# into it would have nowhere to load from and nothing to run.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    # The campaign code sits in the page URL; external links (e.g. to a government site)
+    # should not carry it along.
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+)
+
+
+class ChatEngine(Protocol):
+    """What the web channel needs from the conversation engine (see engine_interface.md)."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers to every HTTP response that does not set them itself.
+
+    A pure ASGI middleware (not BaseHTTPMiddleware) so that static file and streaming
+    responses pass through untouched apart from the headers.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class _ApiError(Exception):
+    """A request the API refuses; carries the status and the JSON body to answer with."""
+
+    def __init__(self, status: int, code: str, text: str) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.text = text
+
+    def response(self) -> JSONResponse:
+        # `replies` too, so the page can show the refusal like any other bot message.
+        body = {"error": self.code, "replies": [Reply(self.text).to_json()]}
+        return JSONResponse(body, status_code=self.status, headers={"Cache-Control": "no-store"})
+
+
+def valid_campaign(value: object) -> str | None:
+    """The campaign code if it is a short [A-Za-z0-9_-] token, else None (ignored, not an
+    error: a mangled poster link should still open the chat)."""
+    if isinstance(value, str) and CAMPAIGN_RE.fullmatch(value):
+        return value
+    return None
+
+
+def _asset_version() -> str:
+    """A short hash of the page's assets: changes with every deploy that changes them, so
+    `?v=` busts WeChat's aggressive cache without any build step."""
+    digest = hashlib.sha256()
+    for name in ("chat.js", "chat.css"):
+        path = STATIC_DIR / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _page_template(settings: Settings) -> str:
+    html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    return html.replace("__VERSION__", _asset_version()).replace(
+        "__MAX_CHARS__", str(int(settings.max_message_chars))
+    )
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, refusing more than MAX_BODY_BYTES: by Content-Length up front, and
+    again while reading, since a chunked body has no length and a client may lie."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            length = int(declared)
+        except ValueError:
+            raise _ApiError(400, "bad_length", "请求格式不正确。") from None
+        if length > MAX_BODY_BYTES:
+            raise _ApiError(413, "too_large", "消息太长了，请分几次发送。")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _ApiError(413, "too_large", "消息太长了，请分几次发送。")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _parse_incoming(data: Any) -> Incoming:
+    """Checks the JSON fields and builds the engine's Incoming for the web channel."""
+    if not isinstance(data, dict):
+        raise _ApiError(400, "bad_json", "请求格式不正确。")
+    user = data.get("user")
+    if not isinstance(user, str) or not USER_RE.fullmatch(user):
+        raise _ApiError(400, "bad_user", "页面标识无效，请刷新页面后再试。")
+
+    text = data.get("text")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise _ApiError(400, "bad_text", "请求格式不正确。")
+    text = text[:MAX_TEXT_CHARS]
+
+    action = data.get("action")
+    if action is not None and (
+        not isinstance(action, str) or len(action.encode("utf-8")) > MAX_ACTION_BYTES
+    ):
+        raise _ApiError(400, "bad_action", "请求格式不正确。")
+
+    kind = data.get("kind")
+    if kind is None:
+        kind = "button" if action else "text"
+    if not isinstance(kind, str) or kind not in KINDS:
+        raise _ApiError(400, "bad_kind", "请求格式不正确。")
+
+    return Incoming(
+        channel="web",
+        user=user,
+        text=text,
+        action=action or None,
+        kind=kind,
+        campaign=valid_campaign(data.get("campaign")),
+    )
+
+
+def _log_engine_failure(exc: BaseException, incoming: Incoming) -> None:
+    """Logs an engine failure for the operator without anything the user typed or their id:
+    the exception type, a message with the user's text and id blanked out, and the stack of
+    code locations (no local variables)."""
+    message = str(exc)
+    for secret in (incoming.text, incoming.user, incoming.action or ""):
+        if secret and len(secret) >= 2:
+            message = message.replace(secret, "<redacted>")
+    stack = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    log.error(
+        "web chat: engine failed on a %s message: %s: %s\n%s",
+        incoming.kind,
+        type(exc).__name__,
+        message,
+        stack.rstrip(),
+    )
+
+
+def create_app(
+    engine: ChatEngine, settings: Settings, *, extra_routes: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """Builds the web app: the chat page, its assets, the chat API, plus `extra_routes`
+    (Telegram webhook, WeChat, health checks …) so that every channel shares one server.
+
+    `extra_routes` come after the chat's own routes (`/`, `/api/chat`, `/static`), so they
+    cannot shadow them by accident. The engine and settings are kept on `app.state` for them.
+    """
+    template = _page_template(settings)
+
+    async def page(request: Request) -> Response:
+        campaign = valid_campaign(request.query_params.get("c")) or ""
+        # The campaign matches [A-Za-z0-9_-]{1,64}, so it is safe inside an HTML attribute.
+        html = template.replace('data-campaign=""', f'data-campaign="{campaign}"', 1)
+        return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+
+    async def chat(request: Request) -> Response:
+        try:
+            content_type = request.headers.get("content-type", "")
+            if content_type.split(";", 1)[0].strip().lower() != "application/json":
+                raise _ApiError(415, "unsupported_media_type", "请求格式不正确。")
+            try:
+                body = await _read_body(request)
+            except ClientDisconnect:
+                return Response(status_code=400)
+            try:
+                data = json.loads(body)
+            except (ValueError, RecursionError):
+                raise _ApiError(400, "bad_json", "请求格式不正确。") from None
+            incoming = _parse_incoming(data)
+        except _ApiError as error:
+            return error.response()
+
+        try:
+            replies = await engine.handle(incoming)
+        except Exception as exc:  # the engine raises only on infrastructure failure
+            _log_engine_failure(exc, incoming)
+            return _ApiError(503, "engine_unavailable", BUSY_TEXT).response()
+        return JSONResponse(
+            {"replies": [reply.to_json() for reply in replies]},
+            headers={"Cache-Control": "no-store"},
+        )
+
+    routes: list[BaseRoute] = [
+        Route("/", page, methods=["GET"]),
+        Route("/api/chat", chat, methods=["POST"]),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        *extra_routes,
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeadersMiddleware)])
+    app.state.engine = engine
+    app.state.settings = settings
+    return app
