@@ -27,6 +27,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--data", metavar="DIR", type=Path)
     check.set_defaults(func=cmd_check)
 
+    run = subparsers.add_parser("run", help="start the bot: web chat, and Telegram when a token is set")
+    run.add_argument("--host", help="address to listen on (default 127.0.0.1, or POLICYBOT_HOST)")
+    run.add_argument("--port", type=int, help="port (default 8080, or POLICYBOT_PORT)")
+    run.add_argument("--data", metavar="DIR", type=Path)
+    run.set_defaults(func=cmd_run)
+
     chat = subparsers.add_parser("chat", help="talk to the bot in the terminal (staff)")
     chat.add_argument("--json", action="store_true", help="one message per line in, JSON lines out")
     chat.add_argument("--data", metavar="DIR", type=Path)
@@ -102,6 +108,34 @@ def _print_answer(answer, as_json: bool) -> None:
         print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
     else:
         print(answer.reply, flush=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from dialog.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+        if args.host:
+            settings.host = args.host
+        if args.port:
+            settings.port = args.port
+            if not 0 < settings.port < 65536:
+                raise ConfigError(f"--port {settings.port} is not a TCP port (1-65535)")
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 2
+    answerer = load_answerer(args.data)
+    if answerer is None:
+        return 1
+    problems = list(__import__("eligibility").validate(kb=answerer.kb))
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the data; fix them (policybot check) and retry.", file=sys.stderr)
+        return 1
+    from dialog.server import run
+
+    return run(settings, answerer.kb)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
