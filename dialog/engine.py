@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -58,6 +58,16 @@ class Turn:
     events: list[Event]
 
 
+class AdminHandler(Protocol):
+    """Staff commands (/reload, /stats, /unanswered …), implemented outside the engine."""
+
+    commands: frozenset[str]
+
+    def is_admin(self, msg: Incoming) -> bool: ...
+
+    async def handle(self, command: str, arg: str, msg: Incoming) -> list[Reply]: ...
+
+
 class Engine:
     def __init__(self, store: Store, answerer: Answerer, settings: Settings,
                  texts: dict[str, str] | None = None, today: Callable[[], date] = date.today,
@@ -70,6 +80,7 @@ class Engine:
         self.clock = clock
         self._locks: dict[str, _UserLock] = {}
         self._program_of_clause = _programs_by_clause()
+        self.admin: AdminHandler | None = None
 
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
@@ -83,6 +94,14 @@ class Engine:
     @property
     def kb(self) -> KnowledgeBase:
         return self.answerer.kb
+
+    def reload(self, kb: KnowledgeBase) -> None:
+        """Swap in a new, already validated knowledge base (live reload). Turns in flight
+        finish with the answerer they started with; the next turn uses the new one."""
+        answerer = Answerer(kb, settings=self.answerer.settings, today=self.answerer.today)
+        eligibility.reload_default_context()
+        self._program_of_clause = _programs_by_clause()
+        self.answerer = answerer
 
     def t(self, key: str, **values: Any) -> str:
         text = self.texts[key]
@@ -123,7 +142,7 @@ class Engine:
         if len(text) > self.settings.max_message_chars:
             return Turn([Reply(self.t("too_long", limit=self.settings.max_message_chars))] + self._pending_question(s), [])
         if text.startswith("/"):
-            return self._on_command(text, s)
+            return await self._on_command(text, s, msg)
         if s.mode in ("questionnaire", "finder"):
             if self._is_stale(s):
                 return self._resume_prompt(s, answer_first=text)
@@ -132,9 +151,13 @@ class Engine:
 
     # ------------------------------------------------------------------ commands
 
-    def _on_command(self, text: str, s: Session) -> Turn:
+    async def _on_command(self, text: str, s: Session, msg: Incoming) -> Turn:
         command, _, arg = text[1:].partition(" ")
         command = command.split("@")[0].lower()  # /start@BotName in groups
+        if self.admin is not None and command in self.admin.commands:
+            if not self.admin.is_admin(msg):
+                return Turn([Reply("无权限。")], [])
+            return Turn(await self.admin.handle(command, arg.strip(), msg), [])
         if command == "start":
             campaign = arg.strip()
             if campaign and CAMPAIGN.match(campaign) and not s.campaign:

@@ -172,6 +172,15 @@ class Store:
             await self.db.commit()
         return (cur1.rowcount or 0) + (cur2.rowcount or 0)
 
+    async def purge(self, older_than_days: float, now: float | None = None) -> int:
+        """Delete log events and idle sessions older than the retention period; returns rows."""
+        cutoff = (now if now is not None else time.time()) - older_than_days * 86400
+        async with self._write_lock:
+            cur1 = await self.db.execute("DELETE FROM events WHERE ts < ?", (cutoff,))
+            cur2 = await self.db.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,))
+            await self.db.commit()
+        return (cur1.rowcount or 0) + (cur2.rowcount or 0)
+
     async def count(self, table: str, user_key: str | None = None) -> int:
         if table not in ("sessions", "events"):
             raise ValueError(table)
