@@ -55,7 +55,12 @@ class DuplicateKey(Exception):
         self.key, self.line, self.first_line = key, line, first_line
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser (CSafeLoader) is several times faster than the pure-Python one and keeps
+# node marks, so line numbers survive; fall back to the pure-Python loader where it is missing.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader whose mappings and sequences remember where they were written."""
 
     duplicates: list
