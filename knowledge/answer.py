@@ -79,6 +79,7 @@ class Answerer:
         self.retriever = retriever or Retriever(kb)
         self.settings = settings or AnswerSettings()
         self.today = today
+        self._text_words: dict[str, frozenset[str]] = {}
 
     def answer(self, question: str, *, today: date | None = None) -> Answer:
         question = (question or "").strip()
@@ -182,7 +183,11 @@ class Answerer:
         return set(own) | set(extra)
 
     def _overlap(self, text: str, wanted: set[str]) -> float:
-        words = set(self.retriever.segmenter.words(text))
+        words = self._text_words.get(text)
+        if words is None:  # clause sentences recur in every answer: segment each once
+            words = frozenset(self.retriever.segmenter.words(text))
+            if len(self._text_words) < 50_000:
+                self._text_words[text] = words
         return sum(self.retriever.idf(w) for w in wanted & words)
 
     def _window(self, sentence: str, wanted: set[str], budget: int) -> str:
