@@ -34,7 +34,7 @@ _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|�
 class AnswerSettings:
     """Decision thresholds, tuned on the dev set (README, "Retrieval quality")."""
 
-    min_confidence: float = 0.4  # below: "the document does not cover this"
+    min_confidence: float = 0.3  # below: "the document does not cover this"
     faq_answer_min: float = 0.5  # FAQ similarity (0..1) above which its plain answer is used
     close_ratio: float = 0.85  # second candidate within this share of the best -> 您是不是想问
     max_sentences: int = 3

@@ -181,8 +181,9 @@ class Retriever:
         clause_text = normalize(best.clause.text) if best else ""
         for topic in self.kb.lexicon.out_of_scope:
             for word in topic.words:
-                w = normalize(word)
-                if w in text and w not in clause_text:
+                # "户口+迁": every part must occur, in any order (户口能迁过去吗, 迁户口).
+                parts = [normalize(p) for p in word.split("+") if p.strip()]
+                if parts and all(p in text for p in parts) and not all(p in clause_text for p in parts):
                     return topic.topic
         return None
 
