@@ -184,3 +184,13 @@ def test_import_refuses_to_overwrite_and_bad_ids(tmp_path, capsys):
     gbk.write_bytes(SECOND_DOCUMENT.encode("gbk"))
     assert bot.main(["import", str(gbk), "--id", "gbk-doc", "--data", str(data)]) == 2
     assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_out_of_scope_topics_name_the_topic_and_spare_in_scope_words(answerer):
+    refused = answerer.answer("老板拖了三个月工钱不给，去哪里告他")
+    assert not refused.answered and "讨薪和劳动纠纷" in refused.reply
+    # 上学 alone is not an out-of-scope topic: a 两后生 question is the document's business.
+    kept = answerer.answer("娃初中毕业不想上学了，政府能组织出去打工吗")
+    assert kept.answered and kept.clauses[0] == "2.4"
+    # a listed word that the best clause itself uses is not refused: clause 1 names 出口退税率
+    assert answerer.retriever.search("提高出口退税率是哪一条讲的").out_of_scope_topic is None
