@@ -20,6 +20,7 @@ from starlette.routing import Route
 from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.web import create_app
+from dialog.wechat import wechat_routes
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger("policybot")
@@ -43,6 +44,7 @@ def health_route(engine: Engine) -> Route:
 async def serve(settings: Settings, kb: KnowledgeBase) -> None:
     engine = await Engine.open(settings, kb=kb)
     routes = [health_route(engine)]
+    routes += wechat_routes(engine, settings)  # [] unless POLICYBOT_WECHAT_TOKEN is set
     application = None
     if settings.telegram_token:
         from dialog import telegram

@@ -25,7 +25,8 @@ from eligibility.model import (
 from eligibility.staffdata import MATERIALS_DEFAULT
 
 DISCLAIMER = "结果仅供参考，以经办机构审核为准。"
-_MARK = {MET: "✅", NOT_MET: "❌"}
+# Marks every Chinese font has (√ × ？): emoji show as empty boxes on some phones and browsers.
+_MARK = {MET: "√", NOT_MET: "×"}
 _STATUS_WORDS = {MET: "符合", NOT_MET: "不符合"}
 _INFO_WORDS = {MET: "达到", NOT_MET: "未达到"}  # a check that changes the amount, not the verdict
 
@@ -132,7 +133,9 @@ class Result:
 
     def to_text(self) -> str:
         """Plain Chinese for a phone screen; verdict and amount first."""
-        lines = [f"【{self.program_label}】{self.main.label}" if self.main.label != self.program_label else f"【{self.program_label}】"]
+        label = self.main.label
+        lines = [f"【{label}】" if label.startswith(self.program_label) or label == self.program_label
+                 else f"【{self.program_label}】{label}"]
         lines.append(f"结果：{self.verdict}（按{cn_date(self.as_of)}的规定判断）")
         lines += _headline(self.main)
         lines.append("")
@@ -155,7 +158,7 @@ class Result:
             if c.role == "配合单位":
                 continue
             if c.role == "服务热线":
-                lines.append(f"☎ {c.phone} {c.name}")
+                lines.append(f"电话 {c.phone} {c.name}")
             else:
                 lines.append(f"{c.name}（{c.role}）{c.phone}" + (f"，{c.address}" if c.address else ""))
             if c.role == "牵头单位" and others:
@@ -188,7 +191,7 @@ def _part_body(part: PartResult, skip: set[tuple[str, str]] | None = None) -> li
     if checks:
         out.append("条件核对：")
         for c in checks:
-            mark = _MARK.get(c.status, "❓")
+            mark = _MARK.get(c.status, "？")
             word = (_STATUS_WORDS if c.required else _INFO_WORDS).get(c.status, "待核实")
             extra = ""
             alt = f"（{c.group}之一）" if c.group else ""

@@ -236,7 +236,7 @@ class Answerer:
         for p in periods:
             if p.has_ended(day):
                 lines.append(
-                    f"⚠ 文中“{p.text}”的规定已于{p.end.year}年{p.end.month}月{p.end.day}日到期；"
+                    f"注意：文中“{p.text}”的规定已于{p.end.year}年{p.end.month}月{p.end.day}日到期；"
                     f"现在是否还有这项政策，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。"
                 )
             elif p.kind == "from":

@@ -77,8 +77,8 @@ class QuizEngine:
             await asyncio.sleep(0.4)  # long enough to see the typing indicator
             return [
                 Reply(
-                    "就业见习补贴：见习期间按当地最低工资标准的60%发放，每月1,080元。\n"
-                    "依据：临州府发〔2019〕3号 第十二条",
+                    "就业见习补贴：这是测试用的假回答，不是政策内容。\n"
+                    "第二行用来检查换行。",
                     buttons=((Button("测一测我是否符合", "q:start:jx"),),),
                 )
             ]
@@ -103,11 +103,8 @@ class QuizEngine:
         if action == "q2:yes":
             return [
                 Reply(
-                    "测算结果：您很可能符合就业见习补贴的条件。\n"
-                    "金额：每月1,080元（最低工资1,800元 × 60%），最长12个月。\n"
-                    "依据：临州府发〔2019〕3号 第十二条\n"
-                    "办理：到见习单位所在县（市）人社局申请。\n"
-                    "以上为估算，以人社部门审核为准。",
+                    "测算结果：这是测试用的假结果。\n"
+                    "第二行。\n第三行。",
                     buttons=((Button("继续提问", "m:ask"), Button("测测其他政策", "m:quiz")),),
                     link="https://example.org/apply",
                 )
@@ -312,3 +309,69 @@ def test_chat_page_on_a_phone(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         finally:
             context.close()
     print(f"screenshots in {tmp_path}")
+
+
+class LazyRealEngine:
+    """The real conversation engine, opened on first use inside the server's own event loop
+    (its SQLite connection belongs to that loop)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = None
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        if self.engine is None:
+            from dialog.engine import Engine
+
+            self.engine = await Engine.open(self.settings)
+        return await self.engine.handle(incoming)
+
+
+def test_real_engine_questionnaire_by_tapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A resident on a phone: asks a question, then taps through the 就业见习 questionnaire of
+    the real engine (as a host unit) to the estimate, typing the numbers."""
+    if not CHROMIUM.exists():
+        _skip(f"{CHROMIUM} not found (apt-get install chromium)", capsys)
+    expect = sync_api.expect
+    settings = Settings(db=tmp_path / "bot.sqlite3", salt="browser-test")
+    app = create_app(LazyRealEngine(settings), settings)
+    with serve(app) as base, sync_api.sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        except Exception as exc:  # a browser that cannot start is an environment problem
+            _skip(f"chromium cannot start: {_launch_failure(exc)}", capsys)
+        try:
+            context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                          has_touch=True, locale="zh-CN")
+            context.set_default_timeout(8_000)
+            page = context.new_page()
+            log = page.locator("#log")
+            page.goto(f"{base}/?c=browser-test")
+            expect(log.locator(".row.bot .bubble").first).to_contain_text("临州府发〔2019〕3号")
+
+            def send(text: str) -> None:
+                page.locator("#input").fill(text)
+                page.locator("#send").tap()
+                expect(log.locator(".row.user .bubble").last).to_have_text(text)
+
+            def tap(label: str) -> None:
+                log.locator("button.btn:not([disabled])", has_text=label).last.tap()
+                expect(log.locator(".row.user .bubble").last).to_have_text(label)
+
+            send("见习补贴每人每月多少钱？")
+            expect(log.locator(".row.bot .bubble", has_text="1000元").last).to_be_visible()
+            tap("测一测我是否符合")
+            expect(log.locator(".row.bot .bubble").last).to_contain_text("第1步")
+            tap("接收见习人员的单位")
+            tap("是")
+            for number in ("3", "6", "2"):
+                expect(log.locator(".row.bot .bubble").last).to_contain_text("请输入数字")
+                send(number)
+            result = log.locator(".row.bot .bubble", has_text="结果：")
+            expect(result).to_contain_text("3人 × 6个月 × 1200元 = 21600元")
+            expect(result).to_contain_text("结果仅供参考")
+            page.screenshot(path=str(tmp_path / "real-engine-result.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], f"page is {width}px wide"
+        finally:
+            browser.close()

@@ -1,0 +1,726 @@
+"""WeChat Official Account (公众号) channel: the message callback with passive replies.
+
+WeChat posts every message a follower sends to one URL (`POLICYBOT_WECHAT_PATH`, default
+`/wechat`) and shows whatever XML the server answers within 5 seconds as the account's reply.
+This module translates that protocol into `Incoming` / `Reply`; the conversation itself is the
+engine's. Mount it with `create_app(engine, settings, extra_routes=wechat_routes(engine, settings))`.
+
+Design choices, and why:
+
+* Protocol as WeChat documents it (消息推送 / 被动回复 / 消息加解密): the URL check is
+  `sha1("".join(sorted([token, timestamp, nonce])))`, compared in constant time, and answered
+  with `echostr` (plain also in safe mode: the Official Account check never encrypts it).
+  Every POST carries the same `signature`; in safe mode (`encrypt_type=aes`) the body's
+  `<Encrypt>` is also covered by `msg_signature` and both are checked.
+* Safe mode is implemented here on top of `cryptography` (AES-256-CBC) rather than by
+  depending on wechatpy: we need ~60 lines of it, wechatpy is a whole API SDK (requests,
+  xmltodict, dateutil …) that itself needs `cryptography` (or pycryptodome) for exactly these
+  lines, and `cryptography` is the Python ecosystem's de-facto, audited crypto library with
+  wheels for every platform. The code is checked against wechatpy's published test vectors
+  (tests/test_wechat.py), so it agrees with the reference implementation byte for byte.
+* The endpoint is on the internet: bodies are capped at 64 KB while reading (a chunked body
+  has no length and a client may lie), XML is parsed by defusedxml with DTDs refused outright,
+  so entity bombs and external entities fail before anything is expanded or fetched.
+* Buttons do not exist in WeChat text replies: they are rendered as numbered options
+  (`dialog.render`), and text is sent to the engine with `extra={"numbered": True}` so that a
+  typed `2` presses the 2nd option.
+* WeChat's text limit is 2048 bytes, and a questionnaire result with its how-to-apply,
+  materials and phone numbers is longer (~2.3 KB). Such a reply is sent in pages: cut at a
+  line, `（内容较长，回复“更多”查看后面的内容）`, the numbered options repeated on every page.
+  "更多" gives the next page without calling the engine, so the numbers keep meaning the same
+  buttons. Ending with "call 12333" would drop exactly what the resident needs next (how and
+  where to apply), and "回复原文" would clash with the existing 查看原文 option (the policy
+  clause, a different text).
+* WeChat retries a POST it got no answer to (3 tries, about 5 s apart). A retry must never
+  run a questionnaire step twice: replies are remembered by MsgId (events by FromUserName +
+  CreateTime) in a bounded in-memory TTL cache, and a retry that arrives while the first try
+  is still being processed waits for the same result instead of calling the engine again.
+* Always answer within 5 s: after ~4.5 s the callback answers `success` (WeChat then shows
+  nothing and does not retry). The turn still finishes in the background, so the session has
+  moved on — without care the resident, who saw nothing, would type their answer again and
+  have it taken for the *next* question. So the late reply is kept for a few minutes and
+  shown, with an apology, in answer to their next message, which is then not processed (they
+  are asked to send it again). Only a customer-service API push could deliver the reply on
+  time; that needs an access token and is out of scope.
+* The OpenID is the engine's user id (channel `wechat`, hashed by the engine's log); it never
+  appears in this module's log lines, and neither does what the resident typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import struct
+import time
+import traceback
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+from xml.etree.ElementTree import Element, ParseError
+
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from dialog.config import ConfigError, Settings
+from dialog.messages import Incoming, Reply
+from dialog.render import numbered_options, render_text
+from dialog.web import BUSY_TEXT, valid_campaign
+
+__all__ = [
+    "CHANNEL",
+    "DEFAULT_PATH",
+    "LATE_PREFIX",
+    "MAX_BODY_BYTES",
+    "MAX_REPLY_BYTES",
+    "MORE_NOTE",
+    "MORE_WORD",
+    "PAGE_BYTES",
+    "REPLY_DEADLINE",
+    "WeChatCallback",
+    "WeChatCrypto",
+    "WeChatError",
+    "WeChatSettings",
+    "fit_reply",
+    "paginate",
+    "parse_xml",
+    "sign",
+    "dedup_key",
+    "text_reply_xml",
+    "to_incoming",
+    "wechat_routes",
+]
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "wechat"
+DEFAULT_PATH = "/wechat"
+# A WeChat message is a few hundred bytes (about 3x that in compatibility mode, where the body
+# carries both plain and encrypted copies); 64 KB is far above any real one.
+MAX_BODY_BYTES = 64 * 1024
+# WeChat's limit for a text message's Content, in bytes of UTF-8.
+MAX_REPLY_BYTES = 2048
+# Typed text beyond this is cut before the engine sees it (as in the web chat); between
+# settings.max_message_chars and this the engine itself asks the person to keep it short.
+MAX_TEXT_CHARS = 4000
+# WeChat waits 5 s for the answer; leave room for the network and the response itself.
+REPLY_DEADLINE = 4.5
+# Retries come within ~15 s; a minute covers them with margin. The bound keeps a flood of
+# distinct messages from growing memory (each entry holds at most a 2 KB reply).
+DEDUP_TTL = 60.0
+DEDUP_MAX_ENTRIES = 4096
+# How long a reply that missed the 5 s window waits to be shown on the person's next message.
+LATE_TTL = 300.0
+
+# A reply too long for one message is sent in pages: the person types this word for the next.
+MORE_WORD = "更多"
+MORE_NOTE = f"（内容较长，回复“{MORE_WORD}”查看后面的内容）"
+MORE_TTL = 1800.0
+LATE_PREFIX = ("抱歉，刚才系统有点慢，没能及时回复。下面是对您上一条消息的回复"
+               "（您刚发的这条还没有处理，看完后请再发一次）：")
+# Pages leave room for LATE_PREFIX, so a late reply still fits in one message.
+PAGE_BYTES = MAX_REPLY_BYTES - len(LATE_PREFIX.encode("utf-8")) - 2
+# However many options there are, a page keeps this much room for the text, so that every
+# "更多" makes progress.
+MIN_BODY_BYTES = 300
+
+OPENID_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
+PATH_RE = re.compile(r"/[A-Za-z0-9/_.-]+")
+_TAKEN_PATHS = {"", "/api/chat", "/static", "/healthz"}  # the web chat's and server's own routes
+# Characters XML 1.0 does not allow; a reply containing one would be rejected whole by WeChat.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# MsgType -> Incoming.kind for what the engine cannot read (it answers them politely).
+_MEDIA_KINDS = {
+    "image": "photo",
+    "voice": "voice",
+    "video": "video",
+    "shortvideo": "video",
+    "location": "location",
+    "link": "other",
+}
+
+
+class WeChatError(Exception):
+    """A request the callback refuses; carries the HTTP status to answer with."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class ChatEngine(Protocol):
+    """What the WeChat channel needs from the conversation engine (see engine_interface.md)."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+
+# ---------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class WeChatSettings:
+    """The Official Account's credentials (公众号后台 → 设置与开发 → 基本配置 / 服务器配置).
+
+    Kept apart from `Settings` for now; the names match the `POLICYBOT_WECHAT_*` variables so
+    that folding them into `Settings` later (as `wechat_app_id` …) changes nothing outside.
+    """
+
+    app_id: str = ""
+    token: str = field(default="", repr=False)
+    aes_key: str = field(default="", repr=False)  # EncodingAESKey, 43 characters
+    path: str = DEFAULT_PATH
+
+    @property
+    def enabled(self) -> bool:
+        """The callback is served only when a token is configured."""
+        return bool(self.token)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WeChatSettings:
+        """Reads POLICYBOT_WECHAT_APP_ID / _TOKEN / _AES_KEY / _PATH; raises ConfigError
+        naming the variable (never its value) when one is malformed."""
+        env = os.environ if env is None else env
+        settings = cls(
+            app_id=env.get("POLICYBOT_WECHAT_APP_ID", "").strip(),
+            token=env.get("POLICYBOT_WECHAT_TOKEN", "").strip(),
+            aes_key=env.get("POLICYBOT_WECHAT_AES_KEY", "").strip(),
+            path=env.get("POLICYBOT_WECHAT_PATH", "").strip() or DEFAULT_PATH,
+        )
+        settings.validate()
+        return settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings, env: Mapping[str, str] | None = None) -> WeChatSettings:
+        """From `Settings` once it has `wechat_token` (…) fields, else from the environment."""
+        if hasattr(settings, "wechat_token"):
+            result = cls(
+                app_id=str(getattr(settings, "wechat_app_id", "") or ""),
+                token=str(settings.wechat_token or ""),
+                aes_key=str(getattr(settings, "wechat_aes_key", "") or ""),
+                path=str(getattr(settings, "wechat_path", "") or DEFAULT_PATH),
+            )
+            result.validate()
+            return result
+        return cls.from_env(env)
+
+    def validate(self) -> None:
+        if not PATH_RE.fullmatch(self.path) or self.path.rstrip("/") in _TAKEN_PATHS \
+                or self.path.startswith("/static/"):
+            raise ConfigError(f"setting POLICYBOT_WECHAT_PATH: {self.path!r} is not a free URL path like /wechat")
+        if self.token and not re.fullmatch(r"[A-Za-z0-9]{3,32}", self.token):
+            raise ConfigError("setting POLICYBOT_WECHAT_TOKEN must be 3-32 letters or digits (as the 公众号 console requires)")
+        if self.aes_key:
+            _aes_key_bytes(self.aes_key)  # raises ConfigError
+            if not self.app_id:
+                raise ConfigError("setting POLICYBOT_WECHAT_APP_ID is required with POLICYBOT_WECHAT_AES_KEY (safe mode checks it)")
+            if not self.token:
+                raise ConfigError("setting POLICYBOT_WECHAT_TOKEN is required with POLICYBOT_WECHAT_AES_KEY")
+
+
+def _aes_key_bytes(encoding_aes_key: str) -> bytes:
+    """AESKey = Base64_Decode(EncodingAESKey + "="): 43 characters give 32 bytes."""
+    if len(encoding_aes_key) != 43:
+        raise ConfigError("setting POLICYBOT_WECHAT_AES_KEY must be the 43-character EncodingAESKey")
+    try:
+        key = base64.b64decode(encoding_aes_key + "=", validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError("setting POLICYBOT_WECHAT_AES_KEY is not a valid EncodingAESKey") from None
+    if len(key) != 32:
+        raise ConfigError("setting POLICYBOT_WECHAT_AES_KEY is not a valid EncodingAESKey")
+    return key
+
+
+# ---------------------------------------------------------------------------- signatures, crypto
+
+
+def sign(*parts: str) -> str:
+    """WeChat's signature: SHA1 of the parts sorted as strings and joined."""
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+
+def _signature_ok(given: str | None, *parts: str) -> bool:
+    """Constant-time comparison, so the signature cannot be guessed byte by byte."""
+    if not given:
+        return False
+    return hmac.compare_digest(sign(*parts).encode("ascii"), given.encode("utf-8", "replace"))
+
+
+class WeChatCrypto:
+    """安全模式: AES-256-CBC, key = Base64_Decode(EncodingAESKey + "="), IV = key[:16],
+    PKCS#7 padding to 32-byte blocks; the plaintext is 16 random bytes, the XML's length as a
+    4-byte big-endian integer, the XML, and the AppID (checked on the way in)."""
+
+    BLOCK_BITS = 256  # WeChat pads to 32 bytes, not AES's 16
+
+    def __init__(self, token: str, encoding_aes_key: str, app_id: str) -> None:
+        self.token = token
+        self.app_id = app_id.encode("utf-8")
+        self._key = _aes_key_bytes(encoding_aes_key)
+
+    def _cipher(self) -> Cipher[modes.CBC]:
+        return Cipher(algorithms.AES(self._key), modes.CBC(self._key[:16]))
+
+    def encrypt(self, xml: bytes, random16: bytes | None = None) -> str:
+        """Base64 ciphertext for `xml` (random16 is only fixed by tests with known vectors)."""
+        prefix = random16 if random16 is not None else secrets.token_bytes(16)
+        if len(prefix) != 16:
+            raise ValueError("random prefix must be 16 bytes")
+        plain = prefix + struct.pack(">I", len(xml)) + xml + self.app_id
+        padder = padding.PKCS7(self.BLOCK_BITS).padder()
+        padded = padder.update(plain) + padder.finalize()
+        encryptor = self._cipher().encryptor()
+        return base64.b64encode(encryptor.update(padded) + encryptor.finalize()).decode("ascii")
+
+    def decrypt(self, encrypted: str) -> bytes:
+        """The XML inside `encrypted`; WeChatError 400 if it is not well formed, 403 if it was
+        made for another AppID (someone else's account, or a forged message)."""
+        try:
+            data = base64.b64decode(encrypted, validate=True)
+        except (binascii.Error, ValueError):
+            raise WeChatError(400, "Encrypt is not base64") from None
+        if not data or len(data) % 16:
+            raise WeChatError(400, "Encrypt is not whole AES blocks")
+        decryptor = self._cipher().decryptor()
+        padded = decryptor.update(data) + decryptor.finalize()
+        try:
+            unpadder = padding.PKCS7(self.BLOCK_BITS).unpadder()
+            plain = unpadder.update(padded) + unpadder.finalize()
+        except ValueError:
+            raise WeChatError(400, "bad padding after decryption") from None
+        if len(plain) < 20:
+            raise WeChatError(400, "decrypted message too short")
+        (length,) = struct.unpack(">I", plain[16:20])
+        if 20 + length > len(plain):
+            raise WeChatError(400, "decrypted length out of range")
+        xml, app_id = plain[20:20 + length], plain[20 + length:]
+        if not hmac.compare_digest(app_id, self.app_id):
+            raise WeChatError(403, "AppID in the decrypted message does not match")
+        return xml
+
+    def encrypted_reply(self, xml: bytes, timestamp: str, nonce: str, random16: bytes | None = None) -> bytes:
+        """The XML envelope WeChat expects for an encrypted passive reply."""
+        encrypted = self.encrypt(xml, random16)
+        signature = sign(self.token, timestamp, nonce, encrypted)
+        return (
+            f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt>"
+            f"<MsgSignature><![CDATA[{signature}]]></MsgSignature>"
+            f"<TimeStamp>{timestamp}</TimeStamp>"
+            f"<Nonce><![CDATA[{nonce}]]></Nonce></xml>"
+        ).encode()
+
+
+# ---------------------------------------------------------------------------- XML
+
+
+def parse_xml(body: bytes) -> dict[str, str]:
+    """The `<xml>` root's child elements as {tag: text}. Refuses (400) any DTD — hence every
+    entity declaration, internal or external — before it is expanded, and malformed XML."""
+    try:
+        root: Element = defused_fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise WeChatError(400, "XML with a DTD or entities") from None
+    except (ParseError, ValueError, RecursionError):
+        raise WeChatError(400, "malformed XML") from None
+    if root.tag != "xml":
+        raise WeChatError(400, "XML root is not <xml>")
+    return {child.tag: (child.text or "") for child in root if isinstance(child.tag, str)}
+
+
+def _xml_text(value: str) -> str:
+    """`value` safe inside CDATA: characters XML forbids removed, `]]>` split across sections."""
+    return _XML_INVALID.sub("", value).replace("]]>", "]]]]><![CDATA[>")
+
+
+def text_reply_xml(to_user: str, from_user: str, content: str, create_time: int) -> bytes:
+    """A passive text reply: To/From are the incoming message's From/To swapped."""
+    return (
+        f"<xml><ToUserName><![CDATA[{_xml_text(to_user)}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{_xml_text(from_user)}]]></FromUserName>"
+        f"<CreateTime>{int(create_time)}</CreateTime>"
+        f"<MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{_xml_text(content)}]]></Content></xml>"
+    ).encode()
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _cut_to_bytes(text: str, budget: int) -> tuple[str, int]:
+    """(what to show, how many characters of `text` it uses) for the longest prefix within
+    `budget` bytes that ends at a line break; failing that (one very long line), at the last
+    sentence end, else anywhere, marked with …"""
+    kept: list[str] = []
+    used = 0
+    for line in text.split("\n"):
+        cost = _bytes(line) + (1 if kept else 0)
+        if used + cost > budget:
+            break
+        kept.append(line)
+        used += cost
+    shown = "\n".join(kept)
+    if shown.strip():
+        return shown.rstrip(), len(shown)
+    room = max(budget - _bytes("…"), 1)
+    prefix = text.encode("utf-8")[:room].decode("utf-8", "ignore") or text[:1]
+    sentence_end = max(prefix.rfind(mark) for mark in "。！？；")
+    if sentence_end >= len(prefix) // 2:
+        return prefix[: sentence_end + 1], sentence_end + 1
+    return prefix + "…", len(prefix)
+
+
+def paginate(body: str, options: list[str], limit: int = PAGE_BYTES) -> tuple[str, str]:
+    """(this message, the rest of `body` still to send) for a text of at most `limit` bytes.
+
+    The numbered options always come last and are kept whole on every page (they are the way
+    on: a resident who cannot see "回复 1：…" is stuck, and they stay valid because the engine's
+    last buttons do not change while the person pages). When the body does not fit it is cut
+    at a line boundary and MORE_NOTE says how to get the rest. Only if the options alone
+    would leave less than MIN_BODY_BYTES are trailing options dropped."""
+    full = "\n\n".join(part for part in (body, "\n".join(options)) if part)
+    if _bytes(full) <= limit:
+        return full, ""
+    options = list(options)
+    while options and _bytes(MORE_NOTE + "\n\n" + "\n".join(options)) > limit - MIN_BODY_BYTES:
+        options.pop()
+    tail = "\n\n".join([MORE_NOTE] + (["\n".join(options)] if options else []))
+    shown, used = _cut_to_bytes(body, limit - _bytes(tail) - 2)
+    return f"{shown}\n\n{tail}", body[used:].lstrip("\n")
+
+
+def split_replies(replies: list[Reply]) -> tuple[str, list[str]]:
+    """(the replies' text, their numbered options) as `dialog.render.render_text` joins them."""
+    return render_text([Reply(r.text, (), r.link) for r in replies]), numbered_options(replies)
+
+
+def fit_reply(replies: list[Reply], limit: int = MAX_REPLY_BYTES) -> str:
+    """The first message for `replies` (what `render_text` gives, when it fits)."""
+    return paginate(*split_replies(replies), limit=limit)[0]
+
+
+# ---------------------------------------------------------------------------- message -> Incoming
+
+
+def _campaign_from_event_key(key: str) -> str | None:
+    """`qrscene_<campaign>` (subscribe) or `<campaign>` (SCAN), validated like `?c=`."""
+    if key.startswith("qrscene_"):
+        key = key[len("qrscene_"):]
+    return valid_campaign(key)
+
+
+def to_incoming(fields: Mapping[str, str]) -> Incoming | None:
+    """The engine's Incoming for a WeChat message, or None when there is nothing to answer
+    (unsubscribe, menu clicks, location reports, template-send receipts …)."""
+    user = fields.get("FromUserName", "")
+    msg_type = fields.get("MsgType", "").strip().lower()
+    numbered = {"numbered": True}
+    if msg_type == "text":
+        return Incoming(CHANNEL, user, fields.get("Content", "")[:MAX_TEXT_CHARS], extra=numbered)
+    if msg_type == "event":
+        event = fields.get("Event", "").strip()
+        if event.lower() in ("subscribe", "scan"):
+            campaign = _campaign_from_event_key(fields.get("EventKey", "").strip())
+            text = f"/start {campaign}" if campaign else "/start"
+            return Incoming(CHANNEL, user, text, campaign=campaign, extra=numbered)
+        return None
+    if msg_type == "voice" and fields.get("Recognition", "").strip():
+        # With 语音识别 enabled WeChat sends the transcript: answer what was said.
+        return Incoming(CHANNEL, user, fields["Recognition"].strip()[:MAX_TEXT_CHARS], extra=numbered)
+    return Incoming(CHANNEL, user, kind=_MEDIA_KINDS.get(msg_type, "other"), extra=numbered)
+
+
+def dedup_key(fields: Mapping[str, str]) -> str:
+    """MsgId identifies a message across WeChat's retries; events have none, and WeChat
+    documents FromUserName + CreateTime for them."""
+    sender = fields.get("FromUserName", "")
+    msg_id = fields.get("MsgId", "").strip()
+    if msg_id and fields.get("MsgType") != "event":
+        return f"m:{sender}:{msg_id}"
+    return f"e:{sender}:{fields.get('CreateTime', '')}"
+
+
+# ---------------------------------------------------------------------------- the callback
+
+
+V = TypeVar("V")
+
+
+class TTLCache(Generic[V]):
+    """A small insertion-ordered cache: entries expire after `ttl` seconds and the oldest go
+    first past `max_entries`. Every entry has the same ttl, so the oldest is always first."""
+
+    def __init__(self, ttl: float, max_entries: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self.clock = clock
+        self._items: OrderedDict[str, tuple[float, V]] = OrderedDict()
+
+    def _purge(self) -> None:
+        now = self.clock()
+        while self._items:
+            key, (expires, _) = next(iter(self._items.items()))
+            if expires > now:
+                break
+            del self._items[key]
+
+    def get(self, key: str) -> V | None:
+        self._purge()
+        item = self._items.get(key)
+        return item[1] if item else None
+
+    def set(self, key: str, value: V) -> None:
+        self._purge()
+        self._items.pop(key, None)
+        self._items[key] = (self.clock() + self.ttl, value)
+        while len(self._items) > self.max_entries:
+            self._items.popitem(last=False)
+
+    def pop(self, key: str) -> V | None:
+        self._purge()
+        item = self._items.pop(key, None)
+        return item[1] if item else None
+
+    def __len__(self) -> int:
+        self._purge()
+        return len(self._items)
+
+
+@dataclass(frozen=True)
+class _More:
+    """The rest of a reply that did not fit, and the options to repeat under each page."""
+
+    body: str
+    options: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class _Turn:
+    """One message being (or having been) answered, shared by its retries."""
+
+    openid: str
+    result: asyncio.Future[str | None]
+    delivered: bool = False  # its reply went back to WeChat (or is claimed by a later message)
+    timed_out: bool = False  # a request for it answered `success` after the deadline
+
+
+class WeChatCallback:
+    """The callback endpoint (GET = URL check, POST = a message); see the module docstring."""
+
+    def __init__(self, engine: ChatEngine, wechat: WeChatSettings, *, deadline: float = REPLY_DEADLINE,
+                 clock: Callable[[], float] = time.time) -> None:
+        if not wechat.token:
+            raise ValueError("WeChat callback needs a token")
+        self.engine = engine
+        self.wechat = wechat
+        self.deadline = deadline
+        self.clock = clock
+        self.crypto = WeChatCrypto(wechat.token, wechat.aes_key, wechat.app_id) if wechat.aes_key else None
+        self._turns: TTLCache[_Turn] = TTLCache(DEDUP_TTL, DEDUP_MAX_ENTRIES)  # by dedup key
+        self._latest: TTLCache[_Turn] = TTLCache(LATE_TTL, DEDUP_MAX_ENTRIES)  # by OpenID
+        self._more: TTLCache[_More] = TTLCache(MORE_TTL, DEDUP_MAX_ENTRIES)  # by OpenID
+        self._tasks: set[asyncio.Future[str | None]] = set()  # strong refs until done
+        # Counters for tests and for an operator's debugging; no personal data.
+        self.stats = {"engine_calls": 0, "retries_joined": 0, "timeouts": 0, "late_delivered": 0, "refused": 0}
+
+    def routes(self) -> list[Route]:
+        return [Route(self.wechat.path, self.endpoint, methods=["GET", "POST"], name="wechat")]
+
+    async def endpoint(self, request: Request) -> Response:
+        started = time.monotonic()
+        try:
+            if request.method == "POST":
+                return await self._post(request, started)
+            return self._verify_url(request)
+        except WeChatError as error:
+            self.stats["refused"] += 1
+            client = request.client.host if request.client else "?"
+            log.warning("wechat: refused a %s from %s: %s (%d)", request.method, client, error.reason, error.status)
+            return PlainTextResponse("", status_code=error.status)
+        except ClientDisconnect:
+            return Response(status_code=400)
+
+    # -- GET: the URL check when the callback is configured in the 公众号 console
+
+    def _signed(self, request: Request) -> tuple[str, str]:
+        q = request.query_params
+        timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
+        if not _signature_ok(q.get("signature"), self.wechat.token, timestamp, nonce):
+            raise WeChatError(403, "bad signature")
+        return timestamp, nonce
+
+    def _verify_url(self, request: Request) -> Response:
+        self._signed(request)
+        return PlainTextResponse(request.query_params.get("echostr", ""))
+
+    # -- POST: a message
+
+    async def _read_body(self, request: Request) -> bytes:
+        """The body, refusing more than MAX_BODY_BYTES: by Content-Length up front, and again
+        while reading, since a chunked body has no length and a client may lie."""
+        declared = request.headers.get("content-length")
+        if declared is not None:
+            try:
+                length = int(declared)
+            except ValueError:
+                raise WeChatError(400, "bad Content-Length") from None
+            if length > MAX_BODY_BYTES:
+                raise WeChatError(413, "body over 64 KB (declared)")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise WeChatError(413, "body over 64 KB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _post(self, request: Request, started: float) -> Response:
+        timestamp, nonce = self._signed(request)
+        encrypt_type = request.query_params.get("encrypt_type", "raw").lower()
+        if encrypt_type not in ("raw", "aes"):
+            raise WeChatError(400, "unknown encrypt_type")
+        body = await self._read_body(request)
+        fields = parse_xml(body)
+        safe_mode = encrypt_type == "aes"
+        if safe_mode:
+            if self.crypto is None:
+                log.error("wechat: an encrypted message arrived but POLICYBOT_WECHAT_AES_KEY is not set")
+                raise WeChatError(400, "safe mode without an EncodingAESKey")
+            encrypted = fields.get("Encrypt", "")
+            if not _signature_ok(request.query_params.get("msg_signature"), self.wechat.token, timestamp,
+                                 nonce, encrypted):
+                raise WeChatError(403, "bad msg_signature")
+            fields = parse_xml(self.crypto.decrypt(encrypted))
+
+        openid = fields.get("FromUserName", "")
+        if not OPENID_RE.fullmatch(openid):
+            raise WeChatError(400, "missing or malformed FromUserName")
+        content = await self._reply_content(fields, started)
+        if content is None:
+            return PlainTextResponse("success")
+        xml = text_reply_xml(openid, fields.get("ToUserName", ""), content, int(self.clock()))
+        if safe_mode and self.crypto is not None:
+            reply_timestamp = str(int(self.clock()))
+            reply_nonce = str(secrets.randbelow(10**10))
+            xml = self.crypto.encrypted_reply(xml, reply_timestamp, reply_nonce)
+        return Response(xml, media_type="application/xml")
+
+    async def _reply_content(self, fields: Mapping[str, str], started: float) -> str | None:
+        """The reply text for a message (None = answer `success`), running the engine at most
+        once per message however often WeChat retries it, and within the deadline."""
+        key = dedup_key(fields)
+        turn = self._turns.get(key)
+        if turn is not None:
+            self.stats["retries_joined"] += 1
+        else:
+            incoming = to_incoming(fields)
+            if incoming is None:
+                return None
+            turn = self._start_turn(incoming)
+            self._turns.set(key, turn)
+        remaining = self.deadline - (time.monotonic() - started)
+        if not turn.result.done():
+            await asyncio.wait({turn.result}, timeout=max(remaining, 0.0))
+        if not turn.result.done():
+            self.stats["timeouts"] += 1
+            turn.timed_out = True
+            log.warning("wechat: no reply within %.1f s; answered 'success', the reply will be shown "
+                        "on the person's next message", self.deadline)
+            return None
+        turn.delivered = True
+        return turn.result.result()
+
+    def _start_turn(self, incoming: Incoming) -> _Turn:
+        """Runs the engine for a new message, except in two cases:
+
+        * the person's previous reply missed the deadline and nobody has seen it: this message
+          gets that reply (with an apology) and is not processed, because the person wrote it
+          without seeing the question it would be taken to answer;
+        * the person asks for the next page (MORE_WORD) of a reply that did not fit.
+        """
+        user = incoming.user
+        previous = self._latest.get(user)
+        result: asyncio.Future[str | None]
+        if previous is not None and previous.timed_out and not previous.delivered:
+            previous.delivered = True
+            result = asyncio.ensure_future(self._late_reply(previous, incoming))
+        else:
+            more = self._more.pop(user)  # any other message ends the paging
+            if more is not None and incoming.kind == "text" and incoming.text.strip() == MORE_WORD:
+                result = asyncio.get_running_loop().create_future()
+                result.set_result(self._page(user, more.body, list(more.options)))
+            else:
+                result = asyncio.ensure_future(self._run_engine(incoming))
+        self._tasks.add(result)
+        result.add_done_callback(self._tasks.discard)
+        turn = _Turn(user, result)
+        self._latest.set(user, turn)
+        return turn
+
+    async def _late_reply(self, previous: _Turn, incoming: Incoming) -> str | None:
+        text = await previous.result
+        if text is None:  # nothing was missed after all: handle this message normally
+            return await self._run_engine(incoming)
+        self.stats["late_delivered"] += 1
+        # Several messages may have come in while the slow turn ran: apologise only once.
+        return text if text.startswith(LATE_PREFIX) else f"{LATE_PREFIX}\n\n{text}"
+
+    def _page(self, user: str, body: str, options: list[str]) -> str | None:
+        """The next message of a reply; what does not fit is kept for MORE_WORD."""
+        page, rest = paginate(body, options)
+        if rest:
+            self._more.set(user, _More(rest, tuple(options)))
+        else:
+            self._more.pop(user)
+        return page or None
+
+    async def _run_engine(self, incoming: Incoming) -> str | None:
+        self.stats["engine_calls"] += 1
+        try:
+            replies = await self.engine.handle(incoming)
+        except Exception as exc:  # the engine raises only on infrastructure failure
+            _log_engine_failure(exc, incoming)
+            return BUSY_TEXT
+        return self._page(incoming.user, *split_replies(replies))
+
+
+def _log_engine_failure(exc: BaseException, incoming: Incoming) -> None:
+    """Logs an engine failure without the OpenID or the text: type, a redacted message, and
+    the code locations of the stack (no local variables)."""
+    message = str(exc)
+    for secret in (incoming.text, incoming.user):
+        if secret and len(secret) >= 2:
+            message = message.replace(secret, "<redacted>")
+    stack = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+    log.error("wechat: engine failed on a %s message: %s: %s\n%s", incoming.kind, type(exc).__name__,
+              message, stack.rstrip())
+
+
+def wechat_routes(engine: ChatEngine, settings: Settings, wechat: WeChatSettings | None = None,
+                  *, deadline: float = REPLY_DEADLINE) -> list[Route]:
+    """The callback route (GET + POST on `POLICYBOT_WECHAT_PATH`, default /wechat), or no
+    route at all when no token is configured. `wechat` defaults to the environment (or to
+    `settings` once it carries the wechat_* fields)."""
+    wechat = wechat if wechat is not None else WeChatSettings.from_settings(settings)
+    if not wechat.enabled:
+        return []
+    log.info("WeChat callback at %s%s (%s mode)", settings.web_url, wechat.path,
+             "safe/compatible" if wechat.aes_key else "plain")
+    return WeChatCallback(engine, wechat, deadline=deadline).routes()
