@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dialog import cli as dialog_cli
 from eligibility import cli as eligibility_cli
 from knowledge import cli as knowledge_cli
 
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     knowledge_cli.add_commands(subparsers)
     eligibility_cli.add_commands(subparsers)
+    dialog_cli.add_commands(subparsers)
     return parser
 
 

@@ -8,6 +8,7 @@ names the setting; secrets (tokens, salt) are never printed.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -34,7 +35,10 @@ class Settings:
     telegram_mode: str = "polling"  # or "webhook"
     telegram_webhook_url: str = ""  # public https URL Telegram posts to (webhook mode)
     telegram_webhook_secret: str = field(default="", repr=False)
-    admin_token: str = field(default="", repr=False)
+    admin_token: str = field(default="", repr=False)  # web staff log in with /admin <token>
+    admin_telegram_ids: str = ""  # comma-separated Telegram user ids allowed /reload /stats /unanswered
+    telegram_bot_username: str = ""  # the bot's @username (without @), for campaign links and QR codes
+    reload_poll_seconds: float = 0.0  # > 0: also reload the YAML when it changes (checked this often)
 
     @property
     def web_url(self) -> str:
@@ -106,6 +110,22 @@ def _validate(s: Settings) -> None:
             raise ConfigError("setting telegram_webhook_url (POLICYBOT_TELEGRAM_WEBHOOK_URL) must be an https:// URL in webhook mode")
         if not s.telegram_webhook_secret:
             raise ConfigError("setting telegram_webhook_secret (POLICYBOT_TELEGRAM_WEBHOOK_SECRET) is required in webhook mode")
+    _validate_staff(s)
+
+
+def _validate_staff(s: Settings) -> None:
+    if s.admin_token and len(s.admin_token) < 16:
+        raise ConfigError("setting admin_token (POLICYBOT_ADMIN_TOKEN) must be at least 16 characters")
+    ids = [i.strip() for i in s.admin_telegram_ids.split(",") if i.strip()]
+    bad = [i for i in ids if not re.fullmatch(r"\d{1,20}", i)]
+    if bad:
+        raise ConfigError(f"setting admin_telegram_ids (POLICYBOT_ADMIN_TELEGRAM_IDS): {', '.join(map(repr, bad))} "
+                          "is not a numeric Telegram user id")
+    if s.telegram_bot_username and not re.fullmatch(r"@?[A-Za-z][A-Za-z0-9_]{3,31}", s.telegram_bot_username):
+        raise ConfigError(f"setting telegram_bot_username (POLICYBOT_TELEGRAM_BOT_USERNAME): "
+                          f"{s.telegram_bot_username!r} is not a Telegram username")
+    if s.reload_poll_seconds < 0 or 0 < s.reload_poll_seconds < 1:
+        raise ConfigError("setting reload_poll_seconds (POLICYBOT_RELOAD_POLL_SECONDS): use 0 (off) or at least 1")
 
 
 def ensure_salt(settings: Settings) -> str:

@@ -95,11 +95,12 @@ class Engine:
     def kb(self) -> KnowledgeBase:
         return self.answerer.kb
 
-    def reload(self, kb: KnowledgeBase) -> None:
-        """Swap in a new, already validated knowledge base (live reload). Turns in flight
-        finish with the answerer they started with; the next turn uses the new one."""
+    def reload(self, kb: KnowledgeBase, ctx: eligibility.Context | None = None) -> None:
+        """Swap in a new, already validated knowledge base (and eligibility context) for live
+        reload. Turns in flight finish with the answerer they started with; the next turn uses
+        the new one."""
         answerer = Answerer(kb, settings=self.answerer.settings, today=self.answerer.today)
-        eligibility.reload_default_context()
+        eligibility.reload_default_context(ctx)
         self._program_of_clause = _programs_by_clause()
         self.answerer = answerer
 

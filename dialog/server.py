@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from dialog.admin import StaffTools
 from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.web import create_app
@@ -43,6 +44,7 @@ def health_route(engine: Engine) -> Route:
 
 async def serve(settings: Settings, kb: KnowledgeBase) -> None:
     engine = await Engine.open(settings, kb=kb)
+    staff = StaffTools.attach(engine, settings)  # engine.admin: /reload /stats /unanswered
     routes = [health_route(engine)]
     routes += wechat_routes(engine, settings)  # [] unless POLICYBOT_WECHAT_TOKEN is set
     application = None
@@ -55,6 +57,7 @@ async def serve(settings: Settings, kb: KnowledgeBase) -> None:
     app = create_app(engine, settings, extra_routes=routes)
     server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
                                            access_log=False, lifespan="off"))
+    staff.start()  # SIGHUP (and optional file watch) reload, retention purge every 6 h
     try:
         if application is not None:
             await telegram.start_telegram(application, settings)
@@ -62,6 +65,7 @@ async def serve(settings: Settings, kb: KnowledgeBase) -> None:
         log.info("web chat at %s/", settings.web_url)
         await server.serve()
     finally:
+        await staff.stop()
         if application is not None:
             await telegram.stop_telegram(application)
         await engine.close()

@@ -80,15 +80,26 @@ def load_context(data_dir: Path | None = None, kb: KnowledgeBase | None = None) 
     return Context(kb, params, procedures, contacts), problems
 
 
-@lru_cache(maxsize=1)
+_installed: Context | None = None  # set by a live reload: already validated, never re-read
+
+
 def default_context() -> Context:
-    """The shipped (or $POLICYBOT_ELIGIBILITY_DATA) context, loaded once; raises on problems."""
+    """The context in force: the one a live reload installed, else the shipped (or
+    $POLICYBOT_ELIGIBILITY_DATA) one, loaded once; raises on problems."""
+    return _installed or _loaded_context()
+
+
+@lru_cache(maxsize=1)
+def _loaded_context() -> Context:
     ctx, problems = load_context()
     if problems:
         raise InvalidEligibilityData(problems)
     return ctx
 
 
-def reload_default_context() -> None:
-    """Forget the cached context, e.g. after staff edited the YAML (the next call reloads)."""
-    default_context.cache_clear()
+def reload_default_context(ctx: Context | None = None) -> None:
+    """Install a validated context (live reload), or forget the cached one so that the next
+    call reads the YAML again. Installing avoids a window in which a half-saved edit is read."""
+    global _installed
+    _installed = ctx
+    _loaded_context.cache_clear()

@@ -141,6 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     import asyncio
 
+    from dialog.admin import StaffTools
     from dialog.config import ConfigError, load_settings
     from dialog.engine import Engine
     from dialog.terminal import chat
@@ -156,6 +157,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     async def main() -> int:
         engine = await Engine.open(settings, kb=answerer.kb)
+        StaffTools.attach(engine, settings)  # staff at the console may /stats, /reload
         try:
             return await chat(engine, as_json=args.json)
         finally:

@@ -1,0 +1,324 @@
+"""Staff and publicity commands: `policybot report | link | qr | forget | purge`.
+
+Exit codes, the same for every command: 0 done; 1 could not be done (no database, a missing
+salt, no Telegram username configured, a file that cannot be written); 2 the command line or
+the configuration is wrong (a bad campaign name or date; argparse's own usage errors are 2
+too). Errors are one or two lines in plain words on stderr, never a traceback.
+
+All of them read the same settings as the bot (`load_settings()`: POLICYBOT_CONFIG and the
+POLICYBOT_* variables), so they find the bot's database without being told where it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dialog.config import ConfigError, Settings, load_settings
+
+OK, FAILED, USAGE = 0, 1, 2
+CHANNELS = ("telegram", "web", "wechat", "terminal")
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Register report, link, qr, forget and purge; each sets `func(args) -> int`."""
+    p = subparsers.add_parser("report", help="usage report from the message log (text, csv, html, FAQ stubs)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="first day to include (default: everything kept)")
+    p.add_argument("--format", choices=("text", "csv", "html"), default="text", help="output format (default text)")
+    p.add_argument("--faq-stubs", action="store_true",
+                   help="print YAML FAQ entries for the unanswered questions instead of the report")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of the screen")
+    p.add_argument("--db", metavar="FILE", type=Path, help="database file (default: setting db / POLICYBOT_DB)")
+    p.set_defaults(func=cmd_report)
+
+    p = subparsers.add_parser("link", help="print the Telegram and web links of a publicity campaign")
+    p.add_argument("--campaign", required=True, metavar="NAME", help="A-Z a-z 0-9 _ -, up to 64 characters")
+    p.set_defaults(func=cmd_link)
+
+    p = subparsers.add_parser("qr", help="make a poster QR code (PNG or SVG) for a campaign link")
+    p.add_argument("--campaign", required=True, metavar="NAME", help="A-Z a-z 0-9 _ -, up to 64 characters")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", type=Path, help="FILE.png or FILE.svg")
+    p.add_argument("--caption", default=None, help='text under the code (default "扫码咨询就业政策"; "" for none)')
+    p.add_argument("--target", choices=("web", "telegram"), default="web",
+                   help="which link the code opens (default web: works in WeChat's scanner)")
+    p.set_defaults(func=cmd_qr)
+
+    p = subparsers.add_parser("forget", help="delete everything stored about one user (sessions and log)")
+    p.add_argument("user", help="the user's id on that channel (Telegram: the numeric id)")
+    p.add_argument("--channel", required=True, choices=CHANNELS)
+    p.set_defaults(func=cmd_forget)
+
+    p = subparsers.add_parser("purge", help="delete log rows and idle sessions older than N days")
+    p.add_argument("--days", type=int, metavar="N", help="default: setting log_retention_days (180)")
+    p.set_defaults(func=cmd_purge)
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _settings() -> Settings | None:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        _err(f"配置错误 / configuration error: {exc}")
+        return None
+
+
+def _write(text: str, output: Path | None) -> int:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return OK
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        _err(f"cannot write {output}: {exc.strerror or exc}")
+        return FAILED
+    print(f"written: {output}", file=sys.stderr)
+    return OK
+
+
+# ---------------------------------------------------------------- report
+
+
+def _knowledge() -> Any:
+    """The knowledge base for clause titles and existing FAQ entries, or None (report goes on)."""
+    try:
+        from knowledge.base import load_knowledge
+
+        kb, problems = load_knowledge()
+    except Exception as exc:  # noqa: BLE001 - titles are a nicety; the numbers do not need them
+        _err(f"note: knowledge base not loaded ({type(exc).__name__}: {exc}); clauses shown by number only")
+        return None
+    if problems:
+        _err(f"note: the knowledge YAML has {len(problems)} problem(s) (policybot check); using what loaded")
+    return kb
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from dialog import reports
+
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            _err(f"--since {args.since!r}: use a date like 2026-11-01")
+            return USAGE
+    settings = _settings()
+    if settings is None:
+        return USAGE
+    try:
+        conn = reports.open_readonly(args.db or settings.db)
+    except reports.ReportError as exc:
+        _err(str(exc))
+        return FAILED
+    try:
+        events = reports.read_events(conn, since)
+    finally:
+        conn.close()
+    kb = _knowledge()
+    titles = {cid: c.title for cid, c in kb.clauses.items()} if kb else {}
+    words = None
+    if kb is not None and any(e.kind == "question" and e.answered is False for e in events):
+        from knowledge.segmentation import Segmenter
+
+        words = Segmenter(kb.lexicon).content_words
+    labels = {}
+    try:
+        import eligibility
+
+        labels = {p.id: p.label for p in eligibility.all_programs()}
+    except Exception:  # noqa: BLE001, S110 - program ids are shown instead of their names
+        pass
+    report = reports.build_report(events, since=since, titles=titles, program_labels=labels, words=words,
+                                  top=15)
+    if args.faq_stubs:
+        from knowledge.base import normalize_question
+
+        options = reports.StubOptions(
+            existing_ids=frozenset(e.id for e in kb.faq) if kb else frozenset(),
+            existing_questions=frozenset(normalize_question(q) for e in kb.faq for q in e.questions) if kb else frozenset(),
+        )
+        text = reports.faq_stubs(report.unanswered, options)
+        if options.skipped:
+            _err(f"note: {len(options.skipped)} group(s) left out: all their phrasings are already FAQ questions")
+        return _write(text, args.output)
+    if args.format == "csv":
+        return _write(reports.render_csv(report), args.output)
+    if args.format == "html":
+        return _write(reports.render_html(report), args.output)
+    return _write(reports.render_text(report), args.output)
+
+
+# ---------------------------------------------------------------- link and qr
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from dialog.publicity import ENV_BOT_USERNAME, PublicityError, campaign_links
+
+    settings = _settings()
+    if settings is None:
+        return USAGE
+    try:
+        links = campaign_links(args.campaign, settings)
+    except PublicityError as exc:
+        _err(str(exc))
+        return USAGE
+    print(f"网页 / web:      {links.web}")
+    if links.telegram:
+        print(f"Telegram:        {links.telegram}")
+    else:
+        print(f"Telegram:        (not configured: set {ENV_BOT_USERNAME} to the bot's username)")
+    for warning in links.warnings:
+        _err(f"warning: {warning}")
+    return OK
+
+
+def cmd_qr(args: argparse.Namespace) -> int:
+    from dialog.publicity import (
+        DEFAULT_CAPTION,
+        ENV_BOT_USERNAME,
+        PublicityError,
+        campaign_links,
+        is_local_url,
+        save_qr,
+    )
+
+    settings = _settings()
+    if settings is None:
+        return USAGE
+    if args.output.suffix.lower() not in (".png", ".svg"):
+        _err(f"{args.output}: the file name must end in .png or .svg")
+        return USAGE
+    try:
+        links = campaign_links(args.campaign, settings)
+    except PublicityError as exc:
+        _err(str(exc))
+        return USAGE
+    if args.target == "telegram":
+        if not links.telegram:
+            _err(f"no Telegram username configured: set {ENV_BOT_USERNAME} (e.g. LinxiaJobsBot), "
+                 "or use --target web")
+            return FAILED
+        link = links.telegram
+    else:
+        if not settings.public_url or is_local_url(links.web):
+            _err(f"the web link would be {links.web}, which only this machine can open: "
+                 "set POLICYBOT_PUBLIC_URL to the address residents reach (e.g. https://jiuye.example.cn)")
+            return FAILED
+        link = links.web
+    caption = DEFAULT_CAPTION if args.caption is None else args.caption.strip()
+    try:
+        warnings = save_qr(link, args.output, caption)
+    except OSError as exc:
+        _err(f"cannot write {args.output}: {exc.strerror or exc}")
+        return FAILED
+    for warning in warnings:
+        _err(f"warning: {warning}")
+    print(f"{args.output}: QR code for {link}" + (f" with caption “{caption}”" if caption and not warnings else ""))
+    return OK
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def _salt(settings: Settings) -> str | None:
+    """The salt user keys were hashed with. Never generate one here: a new salt would hash
+    the id to a key that matches nothing, and `forget` would delete nothing while saying so."""
+    if settings.salt:
+        return settings.salt
+    try:
+        return (settings.db.parent / "salt").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def _database_exists(settings: Settings) -> bool:
+    if not settings.db.is_file():
+        _err(f"no database at {settings.db} (setting db / POLICYBOT_DB): nothing is stored there, or the path is wrong")
+        return False
+    return True
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    user = args.user.strip()
+    if not user:
+        _err("the user id is empty")
+        return USAGE
+    if args.channel == "telegram" and not user.isdigit():
+        _err(f"{user!r}: a Telegram user id is a number (e.g. 123456789), not a @username")
+        return USAGE
+    settings = _settings()
+    if settings is None:
+        return USAGE
+    if not _database_exists(settings):
+        return FAILED
+    salt = _salt(settings)
+    if salt is None:
+        _err(f"the salt is missing (setting salt / POLICYBOT_SALT, or the file {settings.db.parent / 'salt'}): "
+             "without it the user's stored key cannot be computed")
+        return FAILED
+
+    async def forget() -> tuple[int, int]:
+        from dialog.store import Store
+
+        store = await Store.open(settings.db, salt)
+        try:
+            key = store.user_key(args.channel, user)
+            counts = (await store.count("sessions", key), await store.count("events", key))
+            await store.forget(key)
+            return counts
+        finally:
+            await store.close()
+
+    try:
+        sessions, events = asyncio.run(forget())
+    except sqlite3.DatabaseError as exc:
+        _err(f"{settings.db}: cannot use the database ({exc})")
+        return FAILED
+    if sessions == events == 0:
+        print(f"nothing stored for {args.channel} user {user} (check the id and the channel)")
+    else:
+        print(f"deleted {args.channel} user {user}: {sessions} session(s), {events} log event(s)")
+    return OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if settings is None:
+        return USAGE
+    days = settings.log_retention_days if args.days is None else args.days
+    if days < 1:
+        _err(f"--days {days}: use at least 1 (to delete one user's data, use policybot forget)")
+        return USAGE
+    if not _database_exists(settings):
+        return FAILED
+
+    async def purge() -> tuple[int, int]:
+        from dialog.store import Store
+
+        # The salt is not needed to delete by age; the store wants one, so pass a placeholder
+        # rather than generating (and saving) a salt next to a database that has none.
+        store = await Store.open(settings.db, settings.salt or "purge")
+        try:
+            before = (await store.count("events"), await store.count("sessions"))
+            await store.purge(days)
+            after = (await store.count("events"), await store.count("sessions"))
+            return before[0] - after[0], before[1] - after[1]
+        finally:
+            await store.close()
+
+    try:
+        events, sessions = asyncio.run(purge())
+    except sqlite3.DatabaseError as exc:
+        _err(f"{settings.db}: cannot use the database ({exc})")
+        return FAILED
+    print(f"deleted {events} log event(s) and {sessions} idle session(s) older than {days} days")
+    return OK

@@ -1,0 +1,245 @@
+"""Live reload of the staff-edited YAML (FAQ, synonyms, documents, contacts, procedures,
+parameters) without restarting the bot.
+
+A reload loads the knowledge YAML and validates it together with the eligibility YAML —
+exactly the checks of `policybot check`, producing the same `file:line: message` lines. Only
+when there is no problem at all is the new knowledge base swapped into the engine
+(`Engine.reload`); otherwise the bot keeps serving the previous data and the problems go back
+to whoever asked (the admin's chat for /reload, the log for SIGHUP and the file watcher).
+
+Triggers, and why these:
+- `/reload` from an admin (dialog/admin.py): the person who edited gets the verdict, with the
+  exact lines to fix, where they are. This is the documented way.
+- SIGHUP (`systemctl reload policybot`, `kill -HUP PID`): the Unix convention for "re-read
+  your configuration", for deploy scripts that copy new YAML and want it live. Without our
+  handler SIGHUP would kill the process, so the handler is installed as soon as the reloader
+  runs.
+- A file watcher polling the YAML files' modification times and sizes every few seconds —
+  OFF by default (`poll_seconds=0`). Polling needs no new dependency and works on any file
+  system (inotify does not see edits over some network mounts), but an automatic reload takes
+  a half-finished edit live the moment it happens to be valid, and tells nobody when it is
+  not (only the log). Deployments where staff edit on the server and cannot send /reload turn
+  it on; it waits until the files have been quiet for one interval, and does not retry the
+  same broken files until they change again.
+
+The slow parts (reading ~20 YAML files, building the retrieval index: 1-3 s) run in a worker
+thread so that other residents' turns go on meanwhile; reloads are serialised by a lock.
+Turns in flight finish with the knowledge they started with (see `Engine.reload`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import eligibility
+from eligibility.context import InvalidEligibilityData, load_context
+from eligibility.context import default_data_dir as eligibility_data_dir
+from knowledge.base import InvalidKnowledge, KnowledgeBase, default_data_dir, load_knowledge
+from knowledge.yamlsource import Problem
+
+log = logging.getLogger("policybot.reload")
+
+DEFAULT_POLL_SECONDS = 3.0
+Fingerprint = dict[str, tuple[int, int]]
+
+
+class ReloadableEngine(Protocol):
+    """What the reloader needs from dialog.engine.Engine."""
+
+    @property
+    def kb(self) -> KnowledgeBase: ...
+
+    def reload(self, kb: KnowledgeBase) -> None: ...
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What a reload did: `ok` and the counts, or the problems (`file:line: message`)."""
+
+    ok: bool
+    reason: str
+    problems: tuple[str, ...] = ()
+    clauses: int = 0
+    faq: int = 0
+    seconds: float = 0.0
+    at: float = field(default_factory=time.time)
+
+    def summary(self, limit: int = 30) -> str:
+        """The admin's reply: plain Chinese, the problem lines verbatim (as policybot check)."""
+        if self.ok:
+            return f"已重新加载：{self.clauses} 个条款，{self.faq} 条常见问答（用时 {self.seconds:.1f} 秒）。"
+        lines = [f"数据有误，没有加载，机器人仍在使用上一版数据。请修改以下 {len(self.problems)} 处后再发送 /reload："]
+        lines += list(self.problems[:limit])
+        if len(self.problems) > limit:
+            lines.append(f"……另有 {len(self.problems) - limit} 处，请在服务器上运行 policybot check 查看全部。")
+        return "\n".join(lines)
+
+
+def _accepts_ctx(reload: Callable[..., object]) -> bool:
+    """Whether `Engine.reload` takes the eligibility context (`reload(kb, ctx=None)`, the
+    change proposed to the lead); until then the reloader warms the engine's cache itself."""
+    try:
+        return "ctx" in inspect.signature(reload).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def load_validated(data_dir: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load the knowledge YAML from `data_dir` and check it with the eligibility YAML.
+
+    Same checks and same order as `policybot check` (knowledge.cli.all_problems), so staff
+    see the same lines in the chat as on the console. Returns (kb, []) or (None, problems)."""
+    kb, problems = load_knowledge(data_dir)
+    problems = list(problems) + list(eligibility.validate(kb=kb))
+    return (None, problems) if problems else (kb, [])
+
+
+def watched_files(*folders: Path) -> list[Path]:
+    """Every YAML file the bot reads from these folders (documents/, faq/, lexicon/ …)."""
+    files: list[Path] = []
+    for folder in folders:
+        if folder.is_dir():
+            files += sorted(p for p in folder.rglob("*.yaml") if p.is_file())
+    return files
+
+
+def fingerprint(folders: tuple[Path, ...]) -> Fingerprint:
+    """(mtime in ns, size) of each watched file: any edit, new or removed file changes it."""
+    out: Fingerprint = {}
+    for path in watched_files(*folders):
+        with contextlib.suppress(OSError):  # removed between listing and stat: next poll sees it
+            st = path.stat()
+            out[str(path)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+class Reloader:
+    """Reloads the engine's knowledge on request, on SIGHUP and (optionally) on file change."""
+
+    def __init__(self, engine: ReloadableEngine, data_dir: Path | None = None, *,
+                 poll_seconds: float = 0.0,
+                 load: Callable[[Path], tuple[KnowledgeBase | None, list[Problem]]] = load_validated) -> None:
+        self.engine = engine
+        self.data_dir = Path(data_dir or engine.kb.data_dir or default_data_dir())
+        self.poll_seconds = poll_seconds
+        self._load = load
+        self._lock = asyncio.Lock()
+        self._pending: set[asyncio.Task] = set()
+        self.last: ReloadResult | None = None
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return (self.data_dir, eligibility_data_dir())
+
+    async def reload(self, reason: str = "request") -> ReloadResult:
+        """Load and validate; swap the new data in only when valid. Never raises for bad data."""
+        async with self._lock:
+            started = time.monotonic()
+            swapped = False
+            try:
+                kb, problems = await asyncio.to_thread(self._load, self.data_dir)
+                if kb is not None and _accepts_ctx(self.engine.reload):
+                    # The eligibility context is built here from the same kb and handed over
+                    # whole: no window in which a later edit can break questionnaires.
+                    ctx, problems = await asyncio.to_thread(load_context, None, kb)
+                    if problems:
+                        kb = None
+                    else:
+                        await asyncio.to_thread(self.engine.reload, kb, ctx=ctx)
+                elif kb is not None:
+                    # Builds the new retrieval index in the worker thread too (a second or two),
+                    # then swaps it in with one attribute assignment.
+                    await asyncio.to_thread(self.engine.reload, kb)
+                    swapped = True
+                    # Engine.reload clears the eligibility cache; load it now, off the event
+                    # loop, rather than in the next resident's questionnaire turn.
+                    await asyncio.to_thread(eligibility.default_context)
+            except (InvalidKnowledge, InvalidEligibilityData) as exc:
+                # The files changed again between the check and the eligibility load.
+                kb, problems = None, list(exc.problems)
+            except Exception as exc:  # noqa: BLE001 - a reload must never take the bot down
+                log.exception("reload (%s) failed", reason)
+                kb, problems = None, [Problem(str(self.data_dir), 0, f"unexpected error: {type(exc).__name__}: {exc}")]
+            if kb is None and swapped:
+                # Rare: an edit landed between the check and the eligibility load. The new
+                # knowledge is in use, but questionnaires fail until the files are fixed.
+                problems.insert(0, Problem(str(eligibility_data_dir()), 0,
+                                           "changed during the reload: questionnaires are unavailable until "
+                                           "these problems are fixed and /reload is sent again"))
+            seconds = time.monotonic() - started
+            if kb is None:
+                result = ReloadResult(False, reason, tuple(str(p) for p in problems), seconds=seconds)
+                log.warning("reload (%s): %d problem(s), keeping the previous data:\n%s",
+                            reason, len(problems), "\n".join(result.problems))
+            else:
+                result = ReloadResult(True, reason, clauses=len(kb.clauses), faq=len(kb.faq), seconds=seconds)
+                log.info("reload (%s): %d clauses, %d FAQ entries in %.1fs", reason, result.clauses, result.faq, seconds)
+            self.last = result
+            return result
+
+    def request(self, reason: str) -> None:
+        """Schedule a reload from a synchronous context (a signal handler)."""
+        task = asyncio.get_running_loop().create_task(self.reload(reason))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    # ------------------------------------------------------------------ triggers
+
+    def install_sighup(self) -> bool:
+        """SIGHUP -> reload. False where signals cannot be handled (Windows, not main thread)."""
+        if not hasattr(signal, "SIGHUP"):
+            return False
+        try:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.request, "SIGHUP")
+        except (NotImplementedError, RuntimeError, ValueError):
+            return False
+        return True
+
+    def remove_sighup(self) -> None:
+        if hasattr(signal, "SIGHUP"):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+    async def watch(self, interval: float = DEFAULT_POLL_SECONDS,
+                    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        """Poll the YAML files; reload once they changed and then stayed unchanged one interval."""
+        current = await asyncio.to_thread(fingerprint, self.folders)
+        while True:
+            await sleep(interval)
+            seen = await asyncio.to_thread(fingerprint, self.folders)
+            if seen == current:
+                continue
+            while True:  # an editor or a copy may still be writing: wait for quiet
+                await sleep(interval)
+                again = await asyncio.to_thread(fingerprint, self.folders)
+                if again == seen:
+                    break
+                seen = again
+            current = seen  # a failed reload is not retried until the files change again
+            await self.reload("file change")
+
+    async def run(self) -> None:
+        """The background task for server.py: SIGHUP always, the watcher when poll_seconds > 0.
+        Runs until cancelled; cancelling removes the SIGHUP handler."""
+        installed = self.install_sighup()
+        log.info("live reload: /reload%s%s", ", SIGHUP" if installed else "",
+                 f", file watcher every {self.poll_seconds:g}s" if self.poll_seconds > 0 else "")
+        try:
+            if self.poll_seconds > 0:
+                await self.watch(self.poll_seconds)
+            else:
+                await asyncio.Event().wait()  # nothing to poll: wait to be cancelled
+        finally:
+            if installed:
+                self.remove_sighup()
+            for task in list(self._pending):
+                task.cancel()

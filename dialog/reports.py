@@ -1,0 +1,759 @@
+"""Staff reports from the message log: /stats and /unanswered in the chat, `policybot report`.
+
+One computation (`build_report`) over the log's rows, several renderings: compact text for a
+phone (/stats, /unanswered), full text, CSV and a self-contained HTML page for the office, and
+YAML FAQ stubs for the questions the bot could not answer.
+
+Decisions, and why:
+- Rows are read once and aggregated in Python, not in SQL: the log holds at most
+  `log_retention_days` (180) days of a county's traffic — thousands of rows, not millions —
+  and grouping alike questions needs the texts in Python anyway. The same function serves the
+  bot (rows fetched through its aiosqlite connection, so an in-memory test database works too)
+  and the command line (a read-only sqlite3 connection that never creates or changes the file).
+- Days are local calendar days of the machine running the report (the bot's server runs on
+  China time); `--since DATE` starts at that day's local midnight.
+- "Users" are distinct hashed user keys; the same person on two channels counts twice, since
+  the log cannot (and must not be able to) link them.
+- Campaign funnel, counted in distinct users per campaign: opened (any logged event — the web
+  page and Telegram both send /start on arrival), asked (asked a question or started a
+  questionnaire: did something beyond opening), completed (finished a questionnaire). A person's
+  campaign is the first one their session saw; events from before it are counted as direct.
+- "Unanswered" = question events the knowledge base could not answer (`answered = 0`). Alike
+  questions are grouped: first by their normalised text (NFKC, no punctuation or spaces,
+  lower case), then greedily, most frequent first, into the first group whose representative
+  shares enough words (Jaccard >= 0.5 over jieba words without question words such as 怎么,
+  多少). Comparing with the representative rather than any member keeps groups from chaining
+  into one blob of loosely related questions.
+- CSV is one "long" table (section, key, label, metric, value) so every number of the report
+  fits one sheet that pivots easily; it starts with a UTF-8 byte-order mark because Excel on a
+  Chinese Windows desktop otherwise shows the Chinese as mojibake, and cells starting with
+  = + - @ get a leading apostrophe so a resident's text can never run as a spreadsheet formula.
+- HTML: one page, inline CSS and SVG only, no script, a Content-Security-Policy that forbids
+  loading anything, every text escaped — it is opened from e-mail or a USB stick offline.
+- FAQ stubs are valid FAQ YAML that `policybot check` flags only for the empty answer and the
+  missing clauses (what staff must fill in): ids are stable hashes of the group (`todo-…`, so
+  two reports never clash), and phrasings already in the FAQ or duplicated are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import html
+import io
+import logging
+import re
+import sqlite3
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.base import normalize_question
+
+DIRECT = "(direct)"  # the campaign key of people who came without a campaign link
+DIRECT_LABEL = "直接访问"
+FINDER_ID = "__finder__"
+FINDER_LABEL = "测一测我能享受哪些政策"
+
+# Words that say *how* something is asked, not *what*: they must not make two questions alike.
+QUESTION_WORDS = frozenset({
+    "怎么", "怎样", "怎么样", "如何", "什么", "多少", "多少钱", "哪些", "哪里", "哪儿", "是否", "可以", "可不可以",
+    "能", "能不能", "会", "吗", "呢", "啊", "吧", "呀", "的", "了", "我", "我们", "你", "你们", "请问", "有没有",
+    "是不是", "咋", "啥", "谁", "要", "想", "需要", "一下", "一个", "这个", "那个", "还", "也", "就", "都", "和",
+    "跟", "在", "是", "有",
+})
+_WORD_OK = re.compile(r"\w", re.UNICODE)
+
+EVENT_COLUMNS = ("ts", "user_key", "campaign", "kind", "text", "clause", "faq", "answered", "program")
+_SELECT = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE ts >= ? ORDER BY ts, id"
+
+
+class ReportError(Exception):
+    """The report cannot be made (no database, not a database); the message says why."""
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One row of the message log, as the report needs it."""
+
+    ts: float
+    user_key: str
+    campaign: str | None
+    kind: str  # start | question | questionnaire_started | questionnaire_completed
+    text: str | None = None
+    clause: str | None = None
+    faq: str | None = None
+    answered: bool | None = None
+    program: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> LogEvent:
+        ts, user_key, campaign, kind, text, clause, faq, answered, program = row
+        return cls(float(ts), str(user_key), campaign or None, str(kind), text, clause, faq,
+                   None if answered is None else bool(answered), program)
+
+    @property
+    def day(self) -> date:
+        return datetime.fromtimestamp(self.ts).date()
+
+
+# ---------------------------------------------------------------- reading the log
+
+
+def day_start(day: date | None) -> float:
+    """Local midnight of `day` as a Unix time; 0 (everything) for None."""
+    return datetime.combine(day, datetime.min.time()).timestamp() if day else 0.0
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the bot's database: a report never creates or changes it."""
+    if str(path) == ":memory:" or not Path(path).is_file():
+        raise ReportError(f"no database at {path} (setting db / POLICYBOT_DB): "
+                          "the bot has not stored anything there yet, or the path is wrong")
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("SELECT 1 FROM events LIMIT 1")
+    except sqlite3.DatabaseError as exc:
+        raise ReportError(f"{path} is not the bot's database ({exc})") from None
+    return conn
+
+
+def read_events(conn: sqlite3.Connection, since: date | None = None) -> list[LogEvent]:
+    """The log rows from `since` (inclusive, local day) on, oldest first."""
+    return [LogEvent.from_row(r) for r in conn.execute(_SELECT, (day_start(since),))]
+
+
+async def read_events_async(db: Any, since: date | None = None) -> list[LogEvent]:
+    """Same as `read_events`, through the bot's own aiosqlite connection."""
+    async with db.execute(_SELECT, (day_start(since),)) as cur:
+        rows = await cur.fetchall()
+    return [LogEvent.from_row(r) for r in rows]
+
+
+# ---------------------------------------------------------------- the numbers
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
+@dataclass(frozen=True)
+class Totals:
+    users: int = 0
+    questions: int = 0
+    answered: int = 0
+    started: int = 0  # questionnaires started
+    completed: int = 0  # questionnaires completed
+
+    @property
+    def answered_share(self) -> float | None:
+        return share(self.answered, self.questions)
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: date
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    campaign: str  # DIRECT for no campaign
+    opened: int  # distinct users with any event
+    asked: int  # distinct users who asked a question or started a questionnaire
+    completed: int  # distinct users who completed a questionnaire
+    questions: int
+    answered: int
+
+    @property
+    def label(self) -> str:
+        return DIRECT_LABEL if self.campaign == DIRECT else self.campaign
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    program: str
+    label: str
+    started: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class ClauseRow:
+    clause: str
+    title: str  # "" when unknown
+    count: int  # answered questions citing it first
+
+
+@dataclass(frozen=True)
+class UnansweredGroup:
+    """Alike unanswered questions: the representative first, then the other phrasings."""
+
+    text: str  # the representative phrasing (most frequent)
+    count: int  # how often any phrasing of the group was asked
+    phrasings: tuple[tuple[str, int], ...]  # (phrasing, times), most frequent first
+
+    @property
+    def key(self) -> str:
+        return question_key(self.text)
+
+
+@dataclass(frozen=True)
+class Report:
+    first_day: date | None
+    last_day: date | None
+    totals: Totals
+    days: tuple[DayRow, ...]  # every day from first to last, empty days included
+    campaigns: tuple[CampaignRow, ...]
+    programs: tuple[ProgramRow, ...]
+    clauses: tuple[ClauseRow, ...]
+    unanswered: tuple[UnansweredGroup, ...]
+    unanswered_total: int = 0
+
+    @property
+    def period(self) -> str:
+        if self.first_day is None or self.last_day is None:
+            return "（没有记录）"
+        if self.first_day == self.last_day:
+            return self.first_day.isoformat()
+        return f"{self.first_day.isoformat()} 至 {self.last_day.isoformat()}"
+
+
+def _totals(events: Iterable[LogEvent]) -> Totals:
+    users: set[str] = set()
+    questions = answered = started = completed = 0
+    for e in events:
+        users.add(e.user_key)
+        if e.kind == "question":
+            questions += 1
+            answered += bool(e.answered)
+        elif e.kind == "questionnaire_started":
+            started += 1
+        elif e.kind == "questionnaire_completed":
+            completed += 1
+    return Totals(len(users), questions, answered, started, completed)
+
+
+def build_report(events: Sequence[LogEvent], *, since: date | None = None, until: date | None = None,
+                 titles: Mapping[str, str] | None = None, program_labels: Mapping[str, str] | None = None,
+                 words: Callable[[str], Iterable[str]] | None = None, top: int = 10,
+                 threshold: float = 0.5) -> Report:
+    """Every number of the report from the log rows (already filtered by `since`).
+
+    `titles` maps clause ids to a readable title and `program_labels` program ids to their
+    names (both optional: ids are shown without them). `words` segments a question for
+    grouping (default: jieba). `until` extends the day list to that day (e.g. today)."""
+    titles = titles or {}
+    labels = {FINDER_ID: FINDER_LABEL, **(program_labels or {})}
+    by_day: dict[date, list[LogEvent]] = defaultdict(list)
+    for e in events:
+        by_day[e.day].append(e)
+    first = since or (min(by_day) if by_day else None)
+    last = max([*by_day, *([until] if until else [])]) if (by_day or until) else None
+    if first is not None and last is not None and last < first:
+        last = first
+    days: list[DayRow] = []
+    if first is not None and last is not None:
+        d = first
+        while d <= last:
+            days.append(DayRow(d, _totals(by_day.get(d, []))))
+            d += timedelta(days=1)
+
+    per_campaign: dict[str, list[LogEvent]] = defaultdict(list)
+    for e in events:
+        per_campaign[e.campaign or DIRECT].append(e)
+    campaigns = []
+    for name, evs in per_campaign.items():
+        t = _totals(evs)
+        asked = {e.user_key for e in evs if e.kind in ("question", "questionnaire_started")}
+        done = {e.user_key for e in evs if e.kind == "questionnaire_completed"}
+        campaigns.append(CampaignRow(name, t.users, len(asked), len(done), t.questions, t.answered))
+    campaigns.sort(key=lambda c: (-c.opened, c.campaign == DIRECT, c.campaign))
+
+    started = Counter(e.program for e in events if e.kind == "questionnaire_started" and e.program)
+    completed = Counter(e.program for e in events if e.kind == "questionnaire_completed" and e.program)
+    programs = [ProgramRow(p, labels.get(p, p), started[p], completed[p]) for p in set(started) | set(completed)]
+    programs.sort(key=lambda p: (-p.started, -p.completed, p.program))
+
+    cited = Counter(e.clause for e in events if e.kind == "question" and e.answered and e.clause)
+    clauses = [ClauseRow(c, titles.get(c, ""), n) for c, n in sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    unanswered_texts = [e.text for e in events if e.kind == "question" and e.answered is False and e.text]
+    groups = group_unanswered(unanswered_texts, words=words, threshold=threshold)
+    return Report(first, last, _totals(events), tuple(days), tuple(campaigns), tuple(programs),
+                  tuple(clauses[:top]), tuple(groups), len(unanswered_texts))
+
+
+# ---------------------------------------------------------------- grouping alike questions
+
+
+def question_key(text: str) -> str:
+    """The text reduced for "same question": NFKC, no punctuation/spaces/symbols, lower case.
+    Coarser than the FAQ checker's duplicate key, so two stubs can never be its duplicates."""
+    return normalize_question(text).lower()
+
+
+def default_words(stopwords: Iterable[str] = ()) -> Callable[[str], list[str]]:
+    """jieba's accurate-mode words of a question, without punctuation and `stopwords`."""
+    import jieba  # late: the dictionary load costs a second, only grouping needs it
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict…" chatter in reports
+
+    skip = frozenset(stopwords)
+
+    def words(text: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", text).lower()
+        return [w for w in jieba.lcut(text, HMM=False) if w.strip() and _WORD_OK.search(w) and w not in skip]
+
+    return words
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def group_unanswered(texts: Iterable[str], *, words: Callable[[str], Iterable[str]] | None = None,
+                     threshold: float = 0.5) -> list[UnansweredGroup]:
+    """Alike questions grouped, most frequent group first (ties: first asked first)."""
+    forms: dict[str, Counter[str]] = {}
+    order: dict[str, int] = {}
+    for text in texts:
+        text = " ".join(text.split())
+        key = question_key(text)
+        if not key:
+            continue  # "？？" says nothing to group or to turn into an FAQ
+        forms.setdefault(key, Counter())[text] += 1
+        order.setdefault(key, len(order))
+    if not forms:
+        return []
+    words = words or default_words()
+    keys = sorted(forms, key=lambda k: (-sum(forms[k].values()), order[k]))
+    groups: list[tuple[set[str], list[str]]] = []  # (representative's words, member keys)
+    for key in keys:
+        representative = forms[key].most_common(1)[0][0]
+        own = {w for w in words(representative) if w not in QUESTION_WORDS}
+        best, best_score = None, threshold
+        for group in groups:
+            score = jaccard(own, group[0])
+            if score >= best_score and (best is None or score > best_score):
+                best, best_score = group, score
+        if best is None:
+            groups.append((own, [key]))
+        else:
+            best[1].append(key)
+    out = []
+    for _, members in groups:
+        phrasings: list[tuple[str, int]] = []
+        for key in members:
+            phrasings += forms[key].most_common()
+        phrasings.sort(key=lambda p: (-p[1], order[question_key(p[0])]))
+        out.append(UnansweredGroup(phrasings[0][0], sum(n for _, n in phrasings), tuple(phrasings)))
+    out.sort(key=lambda g: (-g.count, order[g.key]))
+    return out
+
+
+# ---------------------------------------------------------------- text
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clause_label(row: ClauseRow, limit: int = 18) -> str:
+    return f"{row.clause} {_short(row.title, limit)}" if row.title else f"第{row.clause}条"
+
+
+def render_stats_compact(report: Report, *, max_days: int = 14, max_campaigns: int = 8, max_clauses: int = 5) -> str:
+    """/stats: the numbers that fit a phone screen without scrolling sideways."""
+    t = report.totals
+    lines = [f"统计：{report.period}",
+             f"用户 {t.users} · 提问 {t.questions} · 答上 {t.answered}（{percent(t.answered_share)}）",
+             f"测评：开始 {t.started} · 完成 {t.completed}"]
+    active = [row for row in report.days if row.totals.users]
+    if not active:
+        lines.append("（这段时间没有记录）")
+    else:
+        lines.append("— 按天：提问 答上率 用户 测评开始/完成 —")
+        shown = active[-max_days:]
+        if len(shown) < len(report.days):
+            lines.append(f"（只列有记录的最近{max_days}天）" if len(active) > max_days else "（没列出的日子没有记录）")
+        for row in reversed(shown):
+            d = row.totals
+            lines.append(f"{row.day:%m-%d} 提问{d.questions} {percent(d.answered_share)} 用户{d.users} "
+                         f"测评{d.started}/{d.completed}")
+    if report.campaigns:
+        lines.append("— 按来源：打开→提问→完成测评 —")
+        for c in report.campaigns[:max_campaigns]:
+            lines.append(f"{c.label} {c.opened}→{c.asked}→{c.completed}")
+        if len(report.campaigns) > max_campaigns:
+            lines.append(f"…另有{len(report.campaigns) - max_campaigns}个来源")
+    if report.clauses:
+        lines.append("— 热门条款（答上的提问）—")
+        lines += [f"{_clause_label(c, 14)} ×{c.count}" for c in report.clauses[:max_clauses]]
+    if report.programs:
+        lines.append("— 测评项目：开始/完成 —")
+        lines += [f"{_short(p.label, 14)} {p.started}/{p.completed}" for p in report.programs[:5]]
+    return "\n".join(lines)
+
+
+def render_unanswered_compact(report: Report, *, limit: int = 10, also: int = 3) -> str:
+    """/unanswered: the groups, most frequent first, with a few other phrasings each."""
+    if not report.unanswered:
+        return f"{report.period}：没有答不上的问题。"
+    lines = [f"答不上的问题（{report.period}，共{report.unanswered_total}次，{len(report.unanswered)}组）："]
+    for i, g in enumerate(report.unanswered[:limit], 1):
+        lines.append(f"{i}. {_short(g.text, 40)}（{g.count}次）")
+        others = [p for p, _ in g.phrasings[1:also + 1]]
+        if others:
+            lines.append("   也问：" + " · ".join(_short(p, 20) for p in others))
+    if len(report.unanswered) > limit:
+        lines.append(f"…另有{len(report.unanswered) - limit}组")
+    lines.append("可在服务器上运行 policybot report --faq-stubs 生成常见问答草稿。")
+    return "\n".join(lines)
+
+
+def render_text(report: Report) -> str:
+    """`policybot report`: everything, for a terminal or a text file."""
+    t = report.totals
+    out = [f"临夏就业政策助手 · 使用报告 {report.period}", "",
+           f"用户 {t.users}  提问 {t.questions}  答上 {t.answered}（{percent(t.answered_share)}）  "
+           f"测评开始 {t.started}  测评完成 {t.completed}", "",
+           "按天        用户  提问  答上率  测评开始  测评完成"]
+    for row in report.days:
+        d = row.totals
+        out.append(f"{row.day.isoformat()}  {d.users:4d}  {d.questions:4d}  {percent(d.answered_share):>6}  "
+                   f"{d.started:8d}  {d.completed:8d}")
+    out += ["", "按来源（人数）  打开 → 提问/测评 → 完成测评   提问  答上率"]
+    for c in report.campaigns:
+        out.append(f"{c.label}  {c.opened} → {c.asked} → {c.completed}   {c.questions}  "
+                   f"{percent(share(c.answered, c.questions))}")
+    out += ["", "热门条款（答上的提问次数）"]
+    out += [f"{c.count:5d}  {_clause_label(c, 40)}" for c in report.clauses] or ["  （无）"]
+    out += ["", "测评项目  开始  完成"]
+    out += [f"{p.label}（{p.program}）  {p.started}  {p.completed}" for p in report.programs] or ["  （无）"]
+    out += ["", f"答不上的问题：共 {report.unanswered_total} 次，{len(report.unanswered)} 组"]
+    for i, g in enumerate(report.unanswered, 1):
+        out.append(f"{i:3d}. ({g.count}) {g.text}")
+        out += [f"       ({n}) {p}" for p, n in g.phrasings[1:]]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- CSV
+
+CSV_HEADER = ("section", "key", "label", "metric", "value")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
+    """The report as (section, key, label, metric, value) rows, header not included."""
+    rows: list[tuple[object, ...]] = []
+
+    def totals(section: str, key: str, label: str, t: Totals) -> None:
+        share_text = "" if t.answered_share is None else f"{t.answered_share:.3f}"
+        for metric, value in (("users", t.users), ("questions", t.questions), ("answered", t.answered),
+                              ("answered_share", share_text), ("questionnaires_started", t.started),
+                              ("questionnaires_completed", t.completed)):
+            rows.append((section, key, label, metric, value))
+
+    span = f"{report.first_day.isoformat()}/{report.last_day.isoformat()}" if report.first_day and report.last_day else ""
+    totals("summary", span, "", report.totals)
+    for row in report.days:
+        totals("day", row.day.isoformat(), "", row.totals)
+    for c in report.campaigns:
+        for metric, value in (("opened", c.opened), ("asked", c.asked), ("completed", c.completed),
+                              ("questions", c.questions), ("answered", c.answered)):
+            rows.append(("campaign", c.campaign, c.label, metric, value))
+    for p in report.programs:
+        rows += [("program", p.program, p.label, "started", p.started),
+                 ("program", p.program, p.label, "completed", p.completed)]
+    for c in report.clauses:
+        rows.append(("clause", c.clause, c.title, "answered_questions", c.count))
+    for i, g in enumerate(report.unanswered, 1):
+        rows.append(("unanswered", str(i), g.text, "count", g.count))
+        rows += [("unanswered_phrasing", str(i), p, "count", n) for p, n in g.phrasings]
+    return [tuple(_cell(v) for v in r) for r in rows]  # type: ignore[misc]
+
+
+def render_csv(report: Report, *, bom: bool = True) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(report))
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+# ---------------------------------------------------------------- HTML with inline SVG
+
+_GREEN, _AMBER, _BLUE, _GREY = "#2e7d32", "#f0a202", "#1f5fa8", "#9aa5b1"
+_FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _nice_max(value: int) -> int:
+    """A round axis maximum >= value (1, 2, 5, 10, 20, 50 …)."""
+    if value <= 0:
+        return 1
+    step = 1
+    while True:
+        for m in (1, 2, 5):
+            if m * step >= value:
+                return m * step
+        step *= 10
+
+
+def svg_day_bars(days: Sequence[DayRow]) -> str:
+    """Questions per day, the answered part in green on top of the unanswered part."""
+    width, height, left, right, top, bottom = 720, 240, 44, 10, 24, 42
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(days), 1)
+    ymax = _nice_max(max((d.totals.questions for d in days), default=0))
+    slot = plot_w / n
+    bar = max(slot * 0.75, 1.0)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="每天提问数">',
+             f'<text x="{left}" y="15" class="legend"><tspan fill="{_GREEN}">■</tspan> 答上 '
+             f'<tspan fill="{_AMBER}">■</tspan> 答不上</text>']
+    for frac in (0, 0.5, 1):
+        y = top + plot_h * (1 - frac)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="grid"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{esc(_fmt_num(ymax * frac))}</text>')
+    every = max(1, round(n / 10))
+    for i, row in enumerate(days):
+        t = row.totals
+        x = left + i * slot + (slot - bar) / 2
+        h_all = plot_h * t.questions / ymax
+        h_ok = plot_h * t.answered / ymax
+        tip = f"{row.day.isoformat()}：提问 {t.questions}，答上 {t.answered}（{percent(t.answered_share)}）"
+        parts.append(f'<g><title>{esc(tip)}</title>'
+                     f'<rect x="{x:.1f}" y="{top + plot_h - h_all:.1f}" width="{bar:.1f}" height="{h_all - h_ok:.1f}" fill="{_AMBER}"/>'
+                     f'<rect x="{x:.1f}" y="{top + plot_h - h_ok:.1f}" width="{bar:.1f}" height="{h_ok:.1f}" fill="{_GREEN}"/></g>')
+        if i % every == 0:
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
+                         f'{row.day:%m-%d}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_share_line(days: Sequence[DayRow]) -> str:
+    """The answered share per day (days without questions leave a gap)."""
+    width, height, left, right, top, bottom = 720, 200, 44, 10, 16, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = max(len(days), 1)
+    slot = plot_w / n
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="每天答上率">']
+    for frac in (0, 0.5, 1):
+        y = top + plot_h * (1 - frac)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="grid"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{round(frac * 100)}%</text>')
+    segment: list[str] = []
+    segments: list[list[str]] = []
+    every = max(1, round(n / 10))
+    for i, row in enumerate(days):
+        x = left + i * slot + slot / 2
+        s = row.totals.answered_share
+        if s is None:
+            if segment:
+                segments.append(segment)
+            segment = []
+        else:
+            y = top + plot_h * (1 - s)
+            segment.append(f"{x:.1f},{y:.1f}")
+            tip = f"{row.day.isoformat()}：答上率 {percent(s)}（{row.totals.answered}/{row.totals.questions}）"
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{_BLUE}"><title>{esc(tip)}</title></circle>')
+        if i % every == 0:
+            parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{row.day:%m-%d}</text>')
+    if segment:
+        segments.append(segment)
+    for seg in segments:
+        if len(seg) > 1:
+            parts.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{_BLUE}" stroke-width="2"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_hbars(items: Sequence[tuple[str, int]], *, color: str = _BLUE, label_width: int = 260,
+              aria: str = "") -> str:
+    """Horizontal bars: one (label, value) per line, longest bar = the largest value."""
+    width, row_h, top = 720, 26, 6
+    height = top * 2 + row_h * max(len(items), 1)
+    vmax = max((v for _, v in items), default=0) or 1
+    bar_w = width - label_width - 60
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(aria)}">']
+    for i, (label, value) in enumerate(items):
+        y = top + i * row_h
+        w = bar_w * value / vmax
+        parts.append(f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">{esc(_short(label, 20))}</text>'
+                     f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{color}">'
+                     f'<title>{esc(label)}：{value}</title></rect>'
+                     f'<text x="{label_width + w + 6:.1f}" y="{y + 17}">{value}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def svg_funnel(campaigns: Sequence[CampaignRow]) -> str:
+    """Per campaign, three bars in people: opened -> asked -> completed a questionnaire."""
+    width, label_width, row_h, gap = 720, 150, 18, 14
+    stages = (("打开", _GREY), ("提问/测评", _BLUE), ("完成测评", _GREEN))
+    block = row_h * 3 + gap
+    height = 24 + block * max(len(campaigns), 1)
+    vmax = max((c.opened for c in campaigns), default=0) or 1
+    bar_w = width - label_width - 70
+    legend = " ".join(f'<tspan fill="{color}">■</tspan> {name}' for name, color in stages)
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="来源漏斗">',
+             f'<text x="{label_width}" y="15" class="legend">{legend}</text>']
+    for i, c in enumerate(campaigns):
+        y0 = 24 + i * block
+        parts.append(f'<text x="{label_width - 8}" y="{y0 + row_h * 1.5 + 5:.1f}" text-anchor="end">'
+                     f'{esc(_short(c.label, 16))}</text>')
+        for j, ((name, color), value) in enumerate(zip(stages, (c.opened, c.asked, c.completed), strict=True)):
+            y = y0 + j * row_h
+            w = bar_w * value / vmax
+            parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{w:.1f}" height="{row_h - 4}" fill="{color}">'
+                         f'<title>{esc(c.label)} {name}：{value}人</title></rect>'
+                         f'<text x="{label_width + w + 6:.1f}" y="{y + row_h - 5}">{value}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _fmt_num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+_CSS = f"""
+body{{font-family:{_FONT};margin:0 auto;max-width:760px;padding:16px;color:#1d2733;background:#fff}}
+h1{{font-size:1.35em;margin:.2em 0}} h2{{font-size:1.1em;margin:1.6em 0 .4em;border-bottom:1px solid #dde3ea}}
+.kpi{{display:flex;flex-wrap:wrap;gap:8px}} .kpi div{{background:#f3f6f9;border-radius:8px;padding:8px 12px}}
+.kpi b{{display:block;font-size:1.4em}} table{{border-collapse:collapse;width:100%;font-size:.9em}}
+td,th{{border-bottom:1px solid #e6eaef;padding:4px 6px;text-align:left;vertical-align:top}}
+td.n,th.n{{text-align:right}} .chart{{width:100%;height:auto;font-size:12px;font-family:{_FONT}}}
+.chart text{{fill:#1d2733}} .chart .grid{{stroke:#e6eaef}} .chart .legend{{font-size:13px}}
+.muted{{color:#66707c;font-size:.85em}} details{{margin:.2em 0}}
+"""
+
+
+def render_html(report: Report) -> str:
+    """One self-contained page: numbers, charts (inline SVG) and tables; nothing loaded."""
+    t = report.totals
+    kpis = [("用户", t.users), ("提问", t.questions), ("答上率", percent(t.answered_share)),
+            ("测评开始", t.started), ("测评完成", t.completed), ("答不上", report.unanswered_total)]
+    body = [f"<h1>临夏就业政策助手 · 使用报告</h1><p class='muted'>{esc(report.period)}</p>",
+            "<div class='kpi'>" + "".join(f"<div>{esc(k)}<b>{esc(v)}</b></div>" for k, v in kpis) + "</div>"]
+    body += ["<h2>每天提问数</h2>", svg_day_bars(report.days),
+             "<h2>每天答上率</h2>", svg_share_line(report.days)]
+    body.append("<h2>热门话题（答上的提问次数）</h2>")
+    if report.clauses:
+        body.append(svg_hbars([(_clause_label(c, 16), c.count) for c in report.clauses], aria="热门话题"))
+    else:
+        body.append("<p class='muted'>（无）</p>")
+    body.append("<h2>来源漏斗（人数）：打开 → 提问/测评 → 完成测评</h2>")
+    if report.campaigns:
+        body.append(svg_funnel(report.campaigns))
+        body.append(_table(("来源", "打开", "提问/测评", "完成测评", "提问", "答上率"),
+                           [(c.label, c.opened, c.asked, c.completed, c.questions,
+                             percent(share(c.answered, c.questions))) for c in report.campaigns]))
+    else:
+        body.append("<p class='muted'>（无）</p>")
+    if report.programs:
+        body.append("<h2>测评项目</h2>")
+        body.append(_table(("项目", "开始", "完成"), [(p.label, p.started, p.completed) for p in report.programs]))
+    body.append("<h2>按天</h2>")
+    body.append(_table(("日期", "用户", "提问", "答上率", "测评开始", "测评完成"),
+                       [(r.day.isoformat(), r.totals.users, r.totals.questions, percent(r.totals.answered_share),
+                         r.totals.started, r.totals.completed) for r in report.days]))
+    body.append(f"<h2>答不上的问题（共{report.unanswered_total}次，{len(report.unanswered)}组）</h2>")
+    if report.unanswered:
+        rows = []
+        for g in report.unanswered:
+            others = "".join(f"<br>（{n}）{esc(p)}" for p, n in g.phrasings[1:])
+            rows.append(f"<tr><td class='n'>{g.count}</td><td>{esc(g.text)}{others}</td></tr>")
+        body.append("<table><tr><th class='n'>次数</th><th>问法</th></tr>" + "".join(rows) + "</table>")
+        body.append("<p class='muted'>policybot report --faq-stubs 可把这些问题生成常见问答草稿。</p>")
+    else:
+        body.append("<p class='muted'>（无）</p>")
+    return ("<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
+            "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+            "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+            f"<title>使用报告 {esc(report.period)}</title><style>{_CSS}</style></head><body>"
+            + "\n".join(body) + "</body></html>\n")
+
+
+def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    head = "".join(f"<th{' class=n' if i else ''}>{esc(h)}</th>" for i, h in enumerate(header))
+    lines = []
+    for row in rows:
+        cells = "".join(f"<td{' class=n' if i else ''}>{esc(v)}</td>" for i, v in enumerate(row))
+        lines.append(f"<tr>{cells}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(lines)}</table>"
+
+
+# ---------------------------------------------------------------- FAQ stubs
+
+
+@dataclass
+class StubOptions:
+    existing_ids: frozenset[str] = frozenset()
+    existing_questions: frozenset[str] = frozenset()  # normalize_question() of every FAQ phrasing
+    max_phrasings: int = 6
+    skipped: list[str] = field(default_factory=list)  # groups left out (every phrasing in the FAQ)
+
+
+def stub_id(group: UnansweredGroup, taken: set[str]) -> str:
+    base = "todo-" + hashlib.sha1(group.key.encode("utf-8")).hexdigest()[:8]
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def faq_stubs(groups: Sequence[UnansweredGroup], options: StubOptions | None = None, *,
+              today: date | None = None) -> str:
+    """YAML FAQ entries (id, the phrasings seen, empty answer, no clauses) for staff to fill."""
+    options = options or StubOptions()
+    taken = set(options.existing_ids)
+    seen = set(options.existing_questions)
+    header = [
+        f"# 常见问答草稿（{(today or date.today()).isoformat()}，policybot report --faq-stubs）："
+        "群众问过、机器人答不上的问题，每组一条。",
+        "# 请填写 answer（大白话 2-4 句）和 clauses（依据的条款编号，如 [\"6\"]），删掉不合适的问法，",
+        "# 放进 knowledge/data/faq/ 下的文件，运行 policybot check 无误后发送 /reload。",
+        "# Draft FAQ entries: until answer and clauses are filled in, `policybot check` reports exactly those two.",
+    ]
+    blocks: list[str] = []
+    for group in groups:
+        questions = []
+        for text, _ in group.phrasings:
+            key = normalize_question(text)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            questions.append(text)
+            if len(questions) >= options.max_phrasings:
+                break
+        if not questions:
+            options.skipped.append(group.text)
+            continue
+        entry_id = stub_id(group, taken)
+        taken.add(entry_id)
+        entry = {"id": entry_id, "questions": questions, "answer": "", "clauses": []}
+        dumped = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+        blocks.append(f"# 被问 {group.count} 次\n{dumped}")
+    if not blocks:
+        return "\n".join(header) + "\n# 没有需要补充的问题。\n[]\n"
+    return "\n".join(header) + "\n\n" + "\n".join(blocks)
