@@ -8,6 +8,11 @@ Subcommands:
   import    import a policy document (.txt) into the knowledge base as YAML
   programs  list the eligibility programs (see eligibility/)
   assess    estimate eligibility for one program from answered facts
+  report    staff report: questions, answered share, top topics, campaigns, unanswered (text/csv/html)
+  link      campaign links (Telegram deep link and web chat link)
+  qr        campaign QR code with a caption (PNG or SVG)
+  forget    delete everything stored about one user
+  purge     delete log rows older than the retention period
 """
 
 from __future__ import annotations
