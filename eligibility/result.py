@@ -102,8 +102,11 @@ class Result:
 
     @property
     def amount(self) -> float | None:
-        """The headline amount (first estimate of the main part), None when none is given."""
-        return self.main.estimates[0].value if self.main.estimates else None
+        """The headline amount (first estimate of the main part); None when the document gives
+        none or the verdict is 不符合 (what they could get then is in the what-if, not here)."""
+        if self.verdict == NOT_ELIGIBLE or not self.main.estimates:
+            return None
+        return self.main.estimates[0].value
 
     @property
     def what_if(self) -> tuple[str, ...]:
