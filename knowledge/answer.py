@@ -25,7 +25,8 @@ MAX_QUESTION_CHARS = 500
 POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
-_UNIT_IN_QUESTION = re.compile(r"(?<=\d)(岁|个月|年以上|万元|元|%|名|人)")
+# Units of numbers in a question; "娃19了" / "我52了" is how people give an age.
+_UNIT_IN_QUESTION = re.compile(r"(?<=\d)(?:岁|个月|年以上|万元|元|%|名|人)|(?<=[1-7]\d)了")
 FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a question wants
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
 
@@ -130,32 +131,39 @@ class Answerer:
                 return entry
         return None
 
-    def best_sentences(self, clause: Clause, question: str, budget: int | None = None) -> list[str]:
-        """The 1-3 sentences of the clause that answer best, in document order, within
-        `budget` characters (a sentence longer than that is cut around its best part).
+    def _ranked_sentences(self, clause: Clause, question: str) -> tuple[list[str], list[tuple[float, int]]]:
+        """The clause's answer sentences and their (score, index), best first.
 
-        Sentences are scored by the question's words weighted by IDF (a rare word weighs
-        more), with a bonus for a sentence holding a figure when the question asks for one
-        (多少, 几, 标准 …).
+        A sentence scores the IDF of the question's words it uses (a rare word weighs more),
+        plus a bonus when the question asks for a figure (多少, 几, 标准 …) and the sentence has
+        one, and another when it names the unit of a number in the question ("我26岁" wants the
+        sentence with an age range). A sub-item's lead sentence is its heading (shown in the
+        citation line), not an answer.
         """
-        budget = budget or self.settings.sentence_budget
-        # A sub-item's lead sentence is its heading (shown in the citation line), not an answer.
         sentences = [_strip_item_marker(s) for s in clause.sentences
                      if s.strip() and _strip_item_marker(s).rstrip("。") != clause.title]
-        if not sentences:
-            return [clause.body[:budget]]
         wanted = self._wanted_words(question)
         asks_figure = bool(_ASKS_FIGURE.search(question))
-        units = set(_UNIT_IN_QUESTION.findall(question))
+        units = {"岁" if u == "了" else u for u in _UNIT_IN_QUESTION.findall(question)}
         scored = []
         for i, sentence in enumerate(sentences):
             score = self._overlap(sentence, wanted)
             if asks_figure and _FIGURE.search(sentence):
                 score += FIGURE_BONUS
             if units and any(unit in sentence for unit in units):
-                score += FIGURE_BONUS  # "我26岁了…" wants the sentence that names an age range
+                score += FIGURE_BONUS
             scored.append((score, i))
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return sentences, scored
+
+    def best_sentences(self, clause: Clause, question: str, budget: int | None = None) -> list[str]:
+        """The 1-3 sentences of the clause that answer best, in document order, within
+        `budget` characters (a sentence longer than that is cut around its best part)."""
+        budget = budget or self.settings.sentence_budget
+        sentences, scored = self._ranked_sentences(clause, question)
+        if not sentences:
+            return [clause.body[:budget]]
+        wanted = self._wanted_words(question)
         chosen: dict[int, str] = {}
         used = 0
         for score, i in scored:
@@ -172,11 +180,11 @@ class Answerer:
 
     def quote(self, clause: Clause, question: str, budget: int) -> str:
         """The clause's words that answer best, as one quotation of at most `budget` characters."""
-        wanted = self._wanted_words(question)
-        sentences = [_strip_item_marker(s) for s in clause.sentences
-                     if s.strip() and _strip_item_marker(s).rstrip("。") != clause.title] or [clause.body]
-        best = max(sentences, key=lambda sentence: (self._overlap(sentence, wanted), -sentences.index(sentence)))
-        return best if len(best) <= budget else self._window(best, wanted, budget)
+        sentences, scored = self._ranked_sentences(clause, question)
+        if not sentences:
+            return clause.body[:budget]
+        best = sentences[scored[0][1]]
+        return best if len(best) <= budget else self._window(best, self._wanted_words(question), budget)
 
     def _wanted_words(self, question: str) -> set[str]:
         own, extra = self.retriever.segmenter.query(question)
