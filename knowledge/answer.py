@@ -12,6 +12,7 @@ the question, offers the nearest topics, and gives the 12333 hotline.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from knowledge.retrieval import Retriever, SearchResult
 
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
+ANSWER_CACHE_SIZE = 4096  # distinct (question, day) pairs kept; about 4 MB at most
 POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
@@ -81,14 +83,33 @@ class Answerer:
         self.settings = settings or AnswerSettings()
         self.today = today
         self._text_words: dict[str, frozenset[str]] = {}
+        self._answers: OrderedDict[tuple[str, date], Answer] = OrderedDict()
 
     def answer(self, question: str, *, today: date | None = None) -> Answer:
+        """The reply to one question, judged as of `today` (default: the clock's today).
+
+        Residents ask the same few dozen questions over and over, so answers are remembered
+        per (question, day) in a bounded cache; a reload builds a new Answerer, so a cached
+        answer never outlives the data it came from. Answer objects are treated as read-only.
+        """
         question = (question or "").strip()
         if not question:
             return Answer(question, False, 0.0, [], [], "请直接输入您想问的政策问题，比如“见习补贴每月多少钱？”")
         question = question[:MAX_QUESTION_CHARS]
-        result = self.retriever.search(question)
         day = today or self.today()
+        key = (question, day)
+        cached = self._answers.get(key)
+        if cached is not None:
+            self._answers.move_to_end(key)
+            return cached
+        answer = self._answer(question, day)
+        self._answers[key] = answer
+        if len(self._answers) > ANSWER_CACHE_SIZE:
+            self._answers.popitem(last=False)
+        return answer
+
+    def _answer(self, question: str, day: date) -> Answer:
+        result = self.retriever.search(question)
         ranked = [c.clause.id for c in result.candidates]
         if not result.candidates or result.confidence < self.settings.min_confidence:
             return self._not_covered(question, result, ranked)
