@@ -39,6 +39,7 @@ class Settings:
     admin_telegram_ids: str = ""  # comma-separated Telegram user ids allowed /reload /stats /unanswered
     telegram_bot_username: str = ""  # the bot's @username (without @), for campaign links and QR codes
     reload_poll_seconds: float = 0.0  # > 0: also reload the YAML when it changes (checked this often)
+    rate_limit_per_minute: int = 20  # messages a user may send per minute (burst as large); 0 = no limit
 
     @property
     def web_url(self) -> str:
@@ -110,6 +111,8 @@ def _validate(s: Settings) -> None:
             raise ConfigError("setting telegram_webhook_url (POLICYBOT_TELEGRAM_WEBHOOK_URL) must be an https:// URL in webhook mode")
         if not s.telegram_webhook_secret:
             raise ConfigError("setting telegram_webhook_secret (POLICYBOT_TELEGRAM_WEBHOOK_SECRET) is required in webhook mode")
+    if s.rate_limit_per_minute < 0:
+        raise ConfigError("setting rate_limit_per_minute (POLICYBOT_RATE_LIMIT_PER_MINUTE) must be 0 (off) or more")
     _validate_staff(s)
 
 

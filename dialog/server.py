@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Iterator
 
 import uvicorn
 from starlette.requests import Request
@@ -20,6 +21,8 @@ from starlette.routing import Route
 from dialog.admin import StaffTools
 from dialog.config import Settings
 from dialog.engine import Engine
+from dialog.metrics import MeteredEngine
+from dialog.ratelimit import RateLimitedEngine, RateLimiter
 from dialog.web import create_app
 from dialog.wechat import wechat_routes
 from knowledge.base import KnowledgeBase
@@ -32,8 +35,7 @@ def health_route(engine: Engine) -> Route:
 
     async def healthz(request: Request) -> JSONResponse:
         try:
-            await engine.store.db.execute("BEGIN IMMEDIATE")
-            await engine.store.db.rollback()
+            await engine.store.check_writable()
         except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
             log.error("health check failed: %s", type(exc).__name__)
             return JSONResponse({"ok": False, "database": "unavailable"}, status_code=503)
@@ -42,21 +44,41 @@ def health_route(engine: Engine) -> Route:
     return Route("/healthz", healthz, methods=["GET"])
 
 
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM / SIGINT after draining its requests so that the default
+    handler ends the process; that ends it before `serve()`'s `finally` stops Telegram (which
+    acknowledges the updates already handled, or they are delivered again after the restart)
+    and closes the database. Without the re-raise, `serve()` returns and the process exits 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                self._captured_signals.clear()
+
+
 async def serve(settings: Settings, kb: KnowledgeBase) -> None:
     engine = await Engine.open(settings, kb=kb)
     staff = StaffTools.attach(engine, settings)  # engine.admin: /reload /stats /unanswered
+    # Channels get the engine through two thin wrappers: metrics (messages by channel, turn
+    # time, answered share, errors) and the per-user rate limit (a polite reply past it). The
+    # web app applies the limit itself, to answer 429, so it gets the metered engine only.
+    metered = MeteredEngine(engine)
+    limited = RateLimitedEngine(metered, RateLimiter.from_settings(settings))
     routes = [health_route(engine)]
-    routes += wechat_routes(engine, settings)  # [] unless POLICYBOT_WECHAT_TOKEN is set
+    routes += wechat_routes(limited, settings)  # [] unless POLICYBOT_WECHAT_TOKEN is set
     application = None
     if settings.telegram_token:
         from dialog import telegram
 
-        application = telegram.build_application(engine, settings)
+        application = telegram.build_application(limited, settings)
         if settings.telegram_mode == "webhook":
             routes.append(telegram.webhook_route(application, settings))
-    app = create_app(engine, settings, extra_routes=routes)
-    server = uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
-                                           access_log=False, lifespan="off"))
+    app = create_app(metered, settings, extra_routes=routes)  # also serves /metrics
+    server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
+                                    access_log=False, lifespan="off"))
     staff.start()  # SIGHUP (and optional file watch) reload, retention purge every 6 h
     try:
         if application is not None:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -145,7 +146,27 @@ class Store:
     async def save(self, user_key: str, channel: str, session: Session, events: list[Event], campaign: str | None) -> None:
         """Persist the session and this turn's log events in one transaction."""
         async with self._write_lock:
-            await self._save(user_key, channel, session, events, campaign)
+            try:
+                await self._save(user_key, channel, session, events, campaign)
+            except BaseException:
+                await self._rollback()
+                raise
+
+    async def check_writable(self) -> None:
+        """Take the database's write lock and let it go (raises when it cannot be had: locked
+        by another process past busy_timeout, read-only, disk gone). Under the store's own
+        lock: on the shared connection, a health check's BEGIN/ROLLBACK between a turn's
+        INSERT and its COMMIT would roll that turn back while its reply says it was saved."""
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            await self.db.rollback()
+
+    async def _rollback(self) -> None:
+        """End a write transaction that failed (database locked, read-only, disk full): left
+        open, it would make /healthz fail until some later turn commits, and that commit would
+        carry whatever part of the failed turn had been written."""
+        with contextlib.suppress(Exception):
+            await self.db.rollback()
 
     async def _save(self, user_key: str, channel: str, session: Session, events: list[Event], campaign: str | None) -> None:
         now = time.time()
@@ -167,18 +188,26 @@ class Store:
     async def forget(self, user_key: str) -> int:
         """Delete everything stored about one person; returns the rows deleted."""
         async with self._write_lock:
-            cur1 = await self.db.execute("DELETE FROM sessions WHERE user_key = ?", (user_key,))
-            cur2 = await self.db.execute("DELETE FROM events WHERE user_key = ?", (user_key,))
-            await self.db.commit()
+            try:
+                cur1 = await self.db.execute("DELETE FROM sessions WHERE user_key = ?", (user_key,))
+                cur2 = await self.db.execute("DELETE FROM events WHERE user_key = ?", (user_key,))
+                await self.db.commit()
+            except BaseException:
+                await self._rollback()
+                raise
         return (cur1.rowcount or 0) + (cur2.rowcount or 0)
 
     async def purge(self, older_than_days: float, now: float | None = None) -> int:
         """Delete log events and idle sessions older than the retention period; returns rows."""
         cutoff = (now if now is not None else time.time()) - older_than_days * 86400
         async with self._write_lock:
-            cur1 = await self.db.execute("DELETE FROM events WHERE ts < ?", (cutoff,))
-            cur2 = await self.db.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,))
-            await self.db.commit()
+            try:
+                cur1 = await self.db.execute("DELETE FROM events WHERE ts < ?", (cutoff,))
+                cur2 = await self.db.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,))
+                await self.db.commit()
+            except BaseException:
+                await self._rollback()
+                raise
         return (cur1.rowcount or 0) + (cur2.rowcount or 0)
 
     async def count(self, table: str, user_key: str | None = None) -> int:

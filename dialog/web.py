@@ -15,6 +15,10 @@ Why this shape:
 - The API is deliberately strict about what it accepts (JSON only, small bodies, a well-formed
   user id) because it is reachable by anyone who can reach the page: a cross-site form cannot
   send `application/json` without a CORS preflight, which this app never grants.
+- Each user gets `rate_limit_per_minute` messages a minute (dialog/ratelimit.py); past that
+  the API answers 429 with a polite reply the page shows like any other, and the engine and
+  the database never see the message, so one abusive user cannot slow the others.
+- Every request is timed and counted by `dialog.metrics` and `/metrics` serves the figures.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import traceback
 from collections.abc import Sequence
@@ -38,6 +43,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dialog.config import Settings
 from dialog.messages import KINDS, MAX_ACTION_BYTES, Incoming, Reply
+from dialog.metrics import METRICS, MeteredEngine, Metrics, MetricsMiddleware, metrics_route
+from dialog.ratelimit import RateLimiter, limited_text
 
 log = logging.getLogger(__name__)
 
@@ -105,19 +112,42 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON with `<`, `>` and `&` written as \\u escapes: the same data for any JSON parser,
+    but no byte sequence a browser could ever read as markup, whatever a reply quotes back."""
+
+    def render(self, content: Any) -> bytes:
+        body = super().render(content)
+        if b"<" in body or b">" in body or b"&" in body:
+            body = body.replace(b"&", b"\\u0026").replace(b"<", b"\\u003c").replace(b">", b"\\u003e")
+        return body
+
+
 class _ApiError(Exception):
     """A request the API refuses; carries the status and the JSON body to answer with."""
 
-    def __init__(self, status: int, code: str, text: str) -> None:
+    def __init__(self, status: int, code: str, text: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(code)
         self.status = status
         self.code = code
         self.text = text
+        self.headers = headers or {}
 
     def response(self) -> JSONResponse:
         # `replies` too, so the page can show the refusal like any other bot message.
         body = {"error": self.code, "replies": [Reply(self.text).to_json()]}
-        return JSONResponse(body, status_code=self.status, headers={"Cache-Control": "no-store"})
+        return SafeJSONResponse(body, status_code=self.status,
+                                headers={"Cache-Control": "no-store", **self.headers})
+
+
+def _clean_text(value: str) -> str:
+    """`value` with lone surrogates (legal in JSON's \\ud800 escapes, not in UTF-8) turned into
+    U+FFFD, so that neither the database nor the JSON reply fails to encode it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
 
 
 def valid_campaign(value: object) -> str | None:
@@ -180,13 +210,15 @@ def _parse_incoming(data: Any) -> Incoming:
         text = ""
     if not isinstance(text, str):
         raise _ApiError(400, "bad_text", "请求格式不正确。")
-    text = text[:MAX_TEXT_CHARS]
+    text = _clean_text(text[:MAX_TEXT_CHARS])
 
     action = data.get("action")
-    if action is not None and (
-        not isinstance(action, str) or len(action.encode("utf-8")) > MAX_ACTION_BYTES
-    ):
-        raise _ApiError(400, "bad_action", "请求格式不正确。")
+    if action is not None:
+        if not isinstance(action, str):
+            raise _ApiError(400, "bad_action", "请求格式不正确。")
+        action = _clean_text(action)
+        if len(action.encode("utf-8")) > MAX_ACTION_BYTES:
+            raise _ApiError(400, "bad_action", "请求格式不正确。")
 
     kind = data.get("kind")
     if kind is None:
@@ -223,15 +255,27 @@ def _log_engine_failure(exc: BaseException, incoming: Incoming) -> None:
 
 
 def create_app(
-    engine: ChatEngine, settings: Settings, *, extra_routes: Sequence[BaseRoute] = ()
+    engine: ChatEngine,
+    settings: Settings,
+    *,
+    extra_routes: Sequence[BaseRoute] = (),
+    limiter: RateLimiter | None = None,
+    metrics: Metrics | None = METRICS,
 ) -> Starlette:
-    """Builds the web app: the chat page, its assets, the chat API, plus `extra_routes`
-    (Telegram webhook, WeChat, health checks …) so that every channel shares one server.
+    """Builds the web app: the chat page, its assets, the chat API, `/metrics`, plus
+    `extra_routes` (Telegram webhook, WeChat, health checks …) so that every channel shares
+    one server.
 
-    `extra_routes` come after the chat's own routes (`/`, `/api/chat`, `/static`), so they
-    cannot shadow them by accident. The engine and settings are kept on `app.state` for them.
+    `extra_routes` come after the chat's own routes (`/`, `/api/chat`, `/static`, `/metrics`),
+    so they cannot shadow them by accident. The engine and settings are kept on `app.state`
+    for them. `limiter` defaults to one built from the settings (`rate_limit_per_minute`);
+    `metrics=None` turns off the metrics middleware and route (tests of other layers).
     """
     template = _page_template(settings)
+    limiter = limiter if limiter is not None else RateLimiter.from_settings(settings)
+    chat_engine: ChatEngine = engine
+    if metrics is not None and not isinstance(engine, MeteredEngine):
+        chat_engine = MeteredEngine(engine, metrics)
 
     async def page(request: Request) -> Response:
         campaign = valid_campaign(request.query_params.get("c")) or ""
@@ -253,15 +297,21 @@ def create_app(
             except (ValueError, RecursionError):
                 raise _ApiError(400, "bad_json", "请求格式不正确。") from None
             incoming = _parse_incoming(data)
+            wait = limiter.check(f"web:{incoming.user}")
+            if wait:
+                if metrics is not None:
+                    metrics.rate_limited.inc("web")
+                raise _ApiError(429, "rate_limited", limited_text(wait),
+                                headers={"Retry-After": str(max(1, math.ceil(wait)))})
         except _ApiError as error:
             return error.response()
 
         try:
-            replies = await engine.handle(incoming)
+            replies = await chat_engine.handle(incoming)
         except Exception as exc:  # the engine raises only on infrastructure failure
             _log_engine_failure(exc, incoming)
             return _ApiError(503, "engine_unavailable", BUSY_TEXT).response()
-        return JSONResponse(
+        return SafeJSONResponse(
             {"replies": [reply.to_json() for reply in replies]},
             headers={"Cache-Control": "no-store"},
         )
@@ -270,9 +320,14 @@ def create_app(
         Route("/", page, methods=["GET"]),
         Route("/api/chat", chat, methods=["POST"]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
-        *extra_routes,
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeadersMiddleware)])
+    middleware = [Middleware(SecurityHeadersMiddleware)]
+    if metrics is not None:
+        routes.append(metrics_route(metrics))
+        # Outermost, so that it sees the final status of every response.
+        middleware.insert(0, Middleware(MetricsMiddleware, metrics=metrics))
+    routes.extend(extra_routes)
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.engine = engine
     app.state.settings = settings
     return app
