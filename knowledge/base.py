@@ -248,14 +248,7 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
             problems.append(Problem(name, data.line_of(i), f"term {item!r} should be text or a mapping with word and freq"))
 
     data, name = _lexicon_file(lex_dir / "synonyms.yaml", "synonyms", problems)
-    for i, item in enumerate(data):
-        if not isinstance(item, LineDict):
-            problems.append(Problem(name, data.line_of(i), "each synonym group must be a mapping with words and means"))
-            continue
-        found = check_fields(item, name, required={"words": list, "means": list}, what="synonym group")
-        problems += found
-        if found:
-            continue
+    for item in _entries(data, name, {"words": list, "means": list}, "synonym group", problems):
         words = _string_list(item, "words", name, problems)
         means = _string_list(item, "means", name, problems)
         if not words or not means:
@@ -271,20 +264,25 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
             problems.append(Problem(name, data.line_of(i), f"stopword {item!r} should be text"))
     topics: list[OutOfScopeTopic] = []
     data, name = _lexicon_file(lex_dir / "out_of_scope.yaml", "out_of_scope", problems)
-    for i, item in enumerate(data):
-        if not isinstance(item, LineDict):
-            problems.append(Problem(name, data.line_of(i), "each entry must be a mapping with topic and words"))
-            continue
-        found = check_fields(item, name, required={"topic": str, "words": list}, what="out-of-scope topic")
-        problems += found
-        if found:
-            continue
+    for item in _entries(data, name, {"topic": str, "words": list}, "out-of-scope topic", problems):
         words = _string_list(item, "words", name, problems)
         if not words:
             problems.append(Problem(name, item.line_of("words"), f"topic {item['topic']!r} has no words"))
             continue
         topics.append(OutOfScopeTopic(item["topic"].strip(), tuple(words)))
     return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics))
+
+
+def _entries(data: LineList, name: str, required: dict[str, type], what: str, problems: list[Problem]):
+    """The mappings of a lexicon list that have the required fields; others are reported."""
+    for i, item in enumerate(data):
+        if not isinstance(item, LineDict):
+            problems.append(Problem(name, data.line_of(i), f"each {what} must be a mapping with {', '.join(required)}"))
+            continue
+        found = check_fields(item, name, required=required, what=what)
+        problems += found
+        if not found:
+            yield item
 
 
 def _lexicon_file(path: Path, key: str, problems: list[Problem]) -> tuple[LineList, str]:

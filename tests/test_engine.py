@@ -53,6 +53,11 @@ class Person:
         self.replies = await self.engine.handle(Incoming(self.channel, self.user, text, **kw))
         return self.replies
 
+    async def act(self, action: str) -> list[Reply]:
+        """Press a button by its action (e.g. a 测一测 button offered earlier)."""
+        self.replies = await self.engine.handle(Incoming(self.channel, self.user, "", action=action, kind="button"))
+        return self.replies
+
     async def press(self, label: str) -> list[Reply]:
         for reply in self.replies:
             for button in reply.all_buttons():
@@ -128,8 +133,7 @@ def test_full_questionnaires(settings, kb, program, answers, verdict, amount_tex
         engine = await open_engine(settings, kb)
         p = Person(engine)
         await p.say("/start")
-        await p.engine.handle(Incoming("web", "u1", "", action=f"p:{program}", kind="button"))
-        p.replies = await p.engine.handle(Incoming("web", "u1", "/help"))
+        await p.act(f"p:{program}")
         await answer_all(p, answers)
         expected = eligibility.assess(program, _answers_from_engine_replies(program, answers), as_of=TODAY)
         assert f"结果：{expected.verdict}" in p.text
@@ -162,8 +166,7 @@ def test_back_restart_exit_and_reask(settings, kb):
     async def scenario():
         engine = await open_engine(settings, kb)
         p = Person(engine)
-        await engine.handle(Incoming("web", "u1", "", action="p:internship", kind="button"))
-        p.replies = await engine.handle(Incoming("web", "u1", "/help"))
+        await p.act("p:internship")
         await p.press("接收见习人员的单位")
         assert "第2步" in p.text and "上一步" in p.labels()
         await p.press("上一步")
@@ -185,8 +188,7 @@ def test_digression_answers_then_asks_again(settings, kb):
     async def scenario():
         engine = await open_engine(settings, kb)
         p = Person(engine)
-        await engine.handle(Incoming("web", "u1", "", action="p:startup_loan", kind="button"))
-        p.replies = await engine.handle(Incoming("web", "u1", "/help"))
+        await p.act("p:startup_loan")
         await p.press("小微企业")
         await p.say("个人创业担保贷款最高能贷多少？")
         assert "15万元" in p.text
@@ -202,8 +204,7 @@ def test_restart_of_the_process_resumes_the_questionnaire(settings, kb):
     async def scenario():
         engine = await open_engine(settings, kb)
         p = Person(engine)
-        await engine.handle(Incoming("web", "u1", "", action="p:internship", kind="button"))
-        p.replies = await engine.handle(Incoming("web", "u1", "/help"))
+        await p.act("p:internship")
         await p.press("接收见习人员的单位")
         await p.press("是")
         await engine.close()  # the process goes away
@@ -225,8 +226,7 @@ def test_stale_questionnaire_asks_to_continue_or_restart(settings, kb):
         clock = Clock()
         engine = await open_engine(settings, kb, clock)
         p = Person(engine)
-        await engine.handle(Incoming("web", "u1", "", action="p:internship", kind="button"))
-        p.replies = await engine.handle(Incoming("web", "u1", "/help"))
+        await p.act("p:internship")
         await p.press("接收见习人员的单位")
         clock.now += 25 * 3600
         await p.say("5")
