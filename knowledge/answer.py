@@ -85,7 +85,7 @@ class Answerer:
         self._text_words: dict[str, frozenset[str]] = {}
         self._answers: OrderedDict[tuple[str, date], Answer] = OrderedDict()
 
-    def answer(self, question: str, *, today: date | None = None) -> Answer:
+    def answer(self, question: str, *, today: date | None = None, cache: bool = True) -> Answer:
         """The reply to one question, judged as of `today` (default: the clock's today).
 
         Residents ask the same few dozen questions over and over, so answers are remembered
@@ -98,7 +98,7 @@ class Answerer:
         question = question[:MAX_QUESTION_CHARS]
         day = today or self.today()
         key = (question, day)
-        cached = self._answers.get(key)
+        cached = self._answers.get(key) if cache else None
         if cached is not None:
             self._answers.move_to_end(key)
             return cached
