@@ -134,8 +134,9 @@ class Store:
         return digest[:32]
 
     async def load(self, user_key: str) -> Session:
-        async with self.db.execute("SELECT data, updated_at FROM sessions WHERE user_key = ?", (user_key,)) as cur:
-            row = await cur.fetchone()
+        # execute_fetchall is one hop to aiosqlite's thread (execute + fetchone would be two).
+        rows = await self.db.execute_fetchall("SELECT data, updated_at FROM sessions WHERE user_key = ?", (user_key,))
+        row = next(iter(rows), None)
         if row is None:
             return Session()
         try:
@@ -176,12 +177,12 @@ class Store:
             "ON CONFLICT(user_key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
             (user_key, channel, session.to_json(), now, now),
         )
-        for e in events:
-            await self.db.execute(
+        if events:  # one hop for all of the turn's events
+            await self.db.executemany(
                 "INSERT INTO events (ts, channel, user_key, campaign, kind, text, clause, faq, confidence, answered, program)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (now, channel, user_key, campaign, e.kind, e.text, e.clause, e.faq, e.confidence,
-                 None if e.answered is None else int(e.answered), e.program),
+                [(now, channel, user_key, campaign, e.kind, e.text, e.clause, e.faq, e.confidence,
+                  None if e.answered is None else int(e.answered), e.program) for e in events],
             )
         await self.db.commit()
 
