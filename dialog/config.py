@@ -30,6 +30,7 @@ class Settings:
     stale_hours: float = 24.0  # a questionnaire older than this asks "continue or restart?"
     max_message_chars: int = 500
     log_retention_days: int = 180  # message-log rows older than this are purged
+    session_retention_days: float = 7  # idle sessions (with unfinished questionnaire answers) are purged
     telegram_token: str = field(default="", repr=False)
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_mode: str = "polling"  # or "webhook"
@@ -100,6 +101,8 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
 def _validate(s: Settings) -> None:
     if not 0 < s.port < 65536:
         raise ConfigError(f"setting port (POLICYBOT_PORT): {s.port} is not a TCP port (1-65535)")
+    if s.session_retention_days <= 0 or s.log_retention_days <= 0:
+        raise ConfigError("settings log_retention_days and session_retention_days must be positive")
     if s.stale_hours <= 0:
         raise ConfigError("setting stale_hours (POLICYBOT_STALE_HOURS) must be positive")
     if s.max_message_chars < 10:

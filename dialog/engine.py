@@ -36,6 +36,11 @@ from knowledge.documents import Clause
 TEXTS_FILE = Path(__file__).parent / "data" / "texts.yaml"
 CAMPAIGN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _QUESTION_LIKE = re.compile(r"[?？]|吗|呢$|么$|怎么|如何|什么|啥|哪|多少|能不能|可不可以|是否|有没有|咋|谁")
+_SMALL_TALK_STRIP = re.compile(r"[\s,，。.!！?？~～、]+")
+_GREETINGS = {"你好", "您好", "你好啊", "在吗", "在不在", "有人吗", "喂", "哈喽", "hello", "hi", "早上好", "晚上好", "下午好", "嗨"}
+_THANKS = {"谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "好的谢谢", "知道了", "好的", "明白了", "收到", "thanks", "ok"}
+_MENU_WORDS = {"菜单", "主菜单", "目录", "开始", "首页", "返回", "menu"}
+_HELP_WORDS = {"帮助", "怎么用", "使用说明", "help", "说明"}
 _EXAMPLES = ("见习补贴每人每月多少钱？", "开个小店能贷多少款？", "失业了去哪里登记？")
 
 
@@ -86,6 +91,7 @@ class Engine:
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
         kb = kb or load_knowledge_or_raise()
         store = await Store.open(settings.db, ensure_salt(settings))
+        store.session_days = settings.session_retention_days
         return cls(store, Answerer(kb), settings, **kwargs)
 
     async def close(self) -> None:
@@ -122,6 +128,7 @@ class Engine:
                 if turn is None:  # the person's data was just deleted: store nothing
                     return [Reply(self.t("forget_done"), self._menu_buttons())]
                 session.last_buttons = [[b.label, b.action] for r in turn.replies for b in r.all_buttons()]
+                session.awaiting_number = any(r.number_input for r in turn.replies)
                 await self.store.save(key, msg.channel, session, turn.events, session.campaign)
                 return turn.replies
         finally:
@@ -135,6 +142,8 @@ class Engine:
         if msg.kind not in ("text", "button"):
             return Turn([Reply(self.t("non_text"))] + self._pending_question(s), [])
         text = (msg.text or "").strip()
+        if text.startswith("／"):  # a Chinese keyboard's slash: /forget typed as ／forget
+            text = "/" + text[1:]
         action = msg.action or self._action_for_text(text, s, msg)
         if action:
             return await self._on_action(action, s, key)
@@ -148,7 +157,27 @@ class Engine:
             if self._is_stale(s):
                 return self._resume_prompt(s, answer_first=text)
             return self._on_answer(text, s)
+        small_talk = self._small_talk(text, msg)
+        if small_talk is not None:
+            return small_talk
         return self._free_question(text, s)
+
+    def _small_talk(self, text: str, msg: Incoming) -> Turn | None:
+        """Greetings, thanks, 菜单/帮助 and a bare number are not policy questions: answering
+        them from the document would be a confident wrong answer or a needless refusal."""
+        bare = _SMALL_TALK_STRIP.sub("", text)
+        if bare in _GREETINGS:
+            return Turn([Reply(self.t("hello"), self._menu_buttons())], [])
+        if bare in _THANKS:
+            return Turn([Reply(self.t("thanks"), self._menu_buttons())], [])
+        if bare in _MENU_WORDS:
+            return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        if bare in _HELP_WORDS:
+            return Turn([Reply(self.t("help"), self._menu_buttons())], [])
+        if bare.isdigit():
+            key = "number_hint_numbered" if msg.extra.get("numbered") else "number_hint"
+            return Turn([Reply(self.t(key), self._menu_buttons())], [])
+        return None
 
     # ------------------------------------------------------------------ commands
 
@@ -163,7 +192,8 @@ class Engine:
             campaign = arg.strip()
             if campaign and CAMPAIGN.match(campaign) and not s.campaign:
                 s.campaign = campaign
-            greeting = [Reply(self.t("greeting")), Reply(self.t("privacy", days=self.settings.log_retention_days),
+            greeting = [Reply(self.t("greeting")), Reply(self.t("privacy", days=self.settings.log_retention_days,
+                                                                     session_days=_plain(self.settings.session_retention_days)),
                                                          self._menu_buttons())]
             event = Event("start")
             if s.mode in ("questionnaire", "finder"):
@@ -187,9 +217,9 @@ class Engine:
         channels (WeChat) number the buttons and send `numbered=True`, so "2" presses the 2nd."""
         if not text or not s.last_buttons:
             return None
-        if msg.extra.get("numbered") and text.isdigit():
+        if msg.extra.get("numbered") and text.isdigit() and not s.awaiting_number:
             n = int(text)
-            if 1 <= n <= len(s.last_buttons) and not self._expects_number(s):
+            if 1 <= n <= len(s.last_buttons):
                 return s.last_buttons[n - 1][1]
         for label, action in s.last_buttons:
             if text == label:
@@ -202,8 +232,8 @@ class Engine:
             return self._on_menu(arg, s)
         if kind == "x":  # an example question
             return self._free_question(arg, s)
-        if kind == "p":
-            return self._start_questionnaire(arg, s)
+        if kind in ("p", "pf"):
+            return self._start_questionnaire(arg, s, from_finder=kind == "pf")
         if kind == "a":
             return self._on_choice(arg, s)
         if kind == "n":
@@ -212,10 +242,13 @@ class Engine:
             if arg == "go" and s.mode == "resume":
                 s.mode = "finder" if s.program == "__finder__" else "questionnaire"
                 s.questionnaire_at = self.clock()
+                pending, s.pending_text = s.pending_text, None
+                if pending:
+                    return self._on_answer(pending, s)
                 return Turn(self._pending_question(s), [])
             if arg == "new" and s.program:
                 program = s.program
-                s.mode = "idle"
+                s.mode, s.pending_text = "idle", None
                 return self._start_finder(s) if program == "__finder__" else self._start_questionnaire(program, s)
             return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
         if kind == "fg":
@@ -252,7 +285,7 @@ class Engine:
 
     def _free_question(self, text: str, s: Session) -> Turn:
         answer = self.answerer.answer(text, today=self.today())
-        event = Event("question", text=text, clause=answer.clauses[0] if answer.clauses else None,
+        event = Event("question", text=mask_personal_numbers(text), clause=answer.clauses[0] if answer.clauses else None,
                       faq=answer.faq_entry.id if answer.faq_entry else None,
                       confidence=round(answer.confidence, 3), answered=answer.answered)
         if answer.clause is not None:
@@ -278,15 +311,27 @@ class Engine:
 
     # ------------------------------------------------------------------ questionnaires
 
-    def _start_questionnaire(self, program_id: str, s: Session) -> Turn:
+    def _start_questionnaire(self, program_id: str, s: Session, from_finder: bool = False) -> Turn:
         try:
             program = eligibility.get_program(program_id)
         except KeyError:
             return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        finder_answers, s.finder_answers = s.finder_answers, {}
         s.mode, s.program, s.answers, s.history = "questionnaire", program.id, {}, []
+        if from_finder and finder_answers and program.infer:
+            # What the finder already asked (individual or employer, age …) is not asked again.
+            known = set(program.question_ids)
+            for key, value in program.infer(finder_answers).items():
+                if key in known and value is not None:
+                    s.answers[key] = value
+                    s.history.append(key)
         s.questionnaire_at = self.clock()
         intro = Reply(self.t("questionnaire_intro", label=program.label))
-        return Turn([intro] + self._pending_question(s), [Event("questionnaire_started", program=program.id)])
+        started = Event("questionnaire_started", program=program.id)
+        if self._current_question(s) is None:  # the finder's answers were all it needed
+            finished = self._finish(s)
+            return Turn([intro] + finished.replies, [started] + finished.events)
+        return Turn([intro] + self._pending_question(s), [started])
 
     def _start_finder(self, s: Session) -> Turn:
         s.mode, s.program, s.answers, s.history = "finder", "__finder__", {}, []
@@ -304,10 +349,6 @@ class Engine:
             return eligibility.next_finder_question(s.answers)
         return eligibility.next_question(self._program(s), s.answers, as_of=self.today())
 
-    def _expects_number(self, s: Session) -> bool:
-        question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
-        return question is not None and question.kind == "number"
-
     def _pending_question(self, s: Session, hint: str | None = None) -> list[Reply]:
         """The question the person is on, with its buttons, or nothing outside questionnaires."""
         if s.mode not in ("questionnaire", "finder"):
@@ -316,10 +357,7 @@ class Engine:
         if question is None:
             return []
         program = self._program(s)
-        if s.program == "__finder__":
-            step, total = len(s.history) + 1, len(s.history) + 1 + _remaining_finder(s.answers)
-        else:
-            step, total = eligibility.progress(program, s.answers, as_of=self.today())
+        step, total = eligibility.progress(program, s.answers, as_of=self.today())
         lines = [f"（第{step}步/共{total}步）{question.prompt}"]
         if question.help:
             lines.append(question.help)
@@ -334,7 +372,7 @@ class Engine:
         if s.history:
             nav.insert(0, Button(self.t("nav_back"), "n:back"))
         rows.append(tuple(nav))
-        return [Reply("\n".join(lines), tuple(rows))]
+        return [Reply("\n".join(lines), tuple(rows), number_input=question.kind == "number")]
 
     def _on_choice(self, index: str, s: Session) -> Turn:
         question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
@@ -406,7 +444,8 @@ class Engine:
                 return Turn([Reply(self.t("finder_none"), self._menu_buttons())], [event])
             lines = [self.t("finder_result")]
             lines += [f"{i}. {m.program.label}：{m.verdict}。{m.program.summary}" for i, m in enumerate(matches[:6], 1)]
-            rows = tuple((Button(f"测一测：{_short(m.program.label)}", f"p:{m.program.id}"),) for m in matches[:6])
+            s.finder_answers = answers  # to prefill the program chosen next (cleared then)
+            rows = tuple((Button(f"测一测：{_short(m.program.label)}", f"pf:{m.program.id}"),) for m in matches[:6])
             return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
         result = eligibility.assess(program_id, answers, as_of=self.today())
         buttons = (
@@ -426,15 +465,14 @@ class Engine:
             question = self._current_question(s)
             if question is not None:
                 parsed_as_answer = eligibility.parse_answer(question, answer_first).ok
-            if not parsed_as_answer:  # a question: answer it, the questionnaire waits
+            if parsed_as_answer:  # kept, and applied if they choose to continue
+                s.pending_text = answer_first
+            else:  # a question: answer it, the questionnaire waits
                 turn = self._free_question(answer_first, s)
                 replies += turn.replies
                 events += turn.events
         program = self._program(s)
-        if s.program == "__finder__":
-            step, total = len(s.history) + 1, len(s.history) + 1 + _remaining_finder(s.answers)
-        else:
-            step, total = eligibility.progress(program, s.answers, as_of=self.today())
+        step, total = eligibility.progress(program, s.answers, as_of=self.today())
         s.mode = "resume"
         replies.append(Reply(self.t("resume_question", label=program.label, step=step, total=total), (
             (Button(self.t("resume_continue"), "r:go"), Button(self.t("resume_restart"), "r:new")),
@@ -451,7 +489,7 @@ class Engine:
             for clause in doc.clauses:
                 section = clause.number.split(".")[0]
                 key = section if doc.id == self.kb.seed.id else f"{doc.id}:{section}"
-                title = clause.section_title if clause.number not in ("0",) else "前言（文件名称、文号、依据）"
+                title = {"0": "前言（文件名称、文号、依据）"}.get(clause.number, clause.section_title)
                 out.setdefault(key, (title, []))[1].append(clause)
         return [(k, t, cs) for k, (t, cs) in out.items()]
 
@@ -503,9 +541,7 @@ class Engine:
         ctx = eligibility.default_context()
         contacts = ctx.contacts
         lines = [self.t("contact_intro")]
-        lead = self.kb.seed.clauses[1].lead_department if len(self.kb.seed.clauses) > 1 else None
-        names = ["州人社局"] + ([lead] if lead and lead != "州人社局" else [])
-        for name in names:
+        for name in ("州人社局",):  # the lead department of every program residents can test
             office = contacts.office(name)
             phone = office.phone or self.t("phone_missing")
             lines.append(f"· {office.name}：{phone}" + (f"，{office.address}" if office.address else ""))
@@ -516,9 +552,18 @@ class Engine:
         return "\n".join(lines)
 
 
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Mobile and ID-card numbers people type into a question are not kept in the log."""
+    return _ID_NUMBER.sub("[证件号]", _PHONE.sub("[手机号]", text))
+
+
 def clause_section_label(key: str, title: str) -> str:
     number = key.split(":")[-1]
-    if number == "0":
+    if number == "0" or title == "结尾":  # the closing paragraph is not a numbered article
         return title
     try:
         from knowledge.documents import to_chinese
@@ -526,6 +571,10 @@ def clause_section_label(key: str, title: str) -> str:
         return f"{to_chinese(int(number))}、{title}"
     except ValueError:
         return title
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _short(text: str, limit: int = 16) -> str:
@@ -545,12 +594,3 @@ def _programs_by_clause() -> dict[str, str]:
         for clause_id in program.reference[1:]:
             out.setdefault(clause_id, program.id)
     return out
-
-
-def _remaining_finder(answers: dict[str, Any]) -> int:
-    asked = dict(answers)
-    n = 0
-    while (q := eligibility.next_finder_question(asked)) is not None and n < 20:
-        asked[q.id] = None
-        n += 1
-    return max(n - 1, 0)

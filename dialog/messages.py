@@ -31,6 +31,9 @@ class Reply:
     text: str  # plain text; channels escape it for HTML
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
     link: str | None = None  # an optional URL shown with the text
+    # The reply asks for a typed number (age, headcount…): text-only channels must not number
+    # the buttons then, or "4" would be ambiguous between the answer 4 and the 4th button.
+    number_input: bool = False
 
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]

@@ -11,8 +11,11 @@ from dialog.messages import Reply
 
 
 def numbered_options(replies: list[Reply]) -> list[str]:
-    """One line per button across all replies, numbered from 1 in the engine's order."""
+    """One line per button across all replies, numbered from 1 in the engine's order; when a
+    reply asks for a typed number, the options are offered by their text instead."""
     labels = [b.label for r in replies for b in r.all_buttons()]
+    if any(r.number_input for r in replies):
+        return ["也可以回复：" + "、".join(f"“{label}”" for label in labels)] if labels else []
     return [f"回复 {i}：{label}" for i, label in enumerate(labels, 1)]
 
 

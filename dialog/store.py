@@ -65,6 +65,9 @@ class Session:
     campaign: str | None = None
     last_clause: str | None = None  # for 查看原文
     last_buttons: list[list[str]] = field(default_factory=list)  # [label, action] of the last reply
+    awaiting_number: bool = False  # the last reply asked for a typed number
+    pending_text: str | None = None  # an answer typed when the questionnaire had gone stale
+    finder_answers: dict[str, Any] = field(default_factory=dict)  # to prefill a program after the finder
     updated_at: float = 0.0
     questionnaire_at: float = 0.0  # when the questionnaire was last touched
 
@@ -97,6 +100,7 @@ class Store:
         # One connection serves every user; a write lock keeps each turn's session row and log
         # events in one transaction, so one user's commit never carries half of another's turn.
         self._write_lock = asyncio.Lock()
+        self.session_days: float | None = None  # sessions idle longer than this are purged
 
     @classmethod
     async def open(cls, path: Path, salt: str) -> Store:
@@ -200,11 +204,14 @@ class Store:
 
     async def purge(self, older_than_days: float, now: float | None = None) -> int:
         """Delete log events and idle sessions older than the retention period; returns rows."""
-        cutoff = (now if now is not None else time.time()) - older_than_days * 86400
+        now = now if now is not None else time.time()
+        cutoff = now - older_than_days * 86400
+        # A session holds questionnaire answers (age, disability, 低保): it goes sooner.
+        session_cutoff = now - min(older_than_days, self.session_days or older_than_days) * 86400
         async with self._write_lock:
             try:
                 cur1 = await self.db.execute("DELETE FROM events WHERE ts < ?", (cutoff,))
-                cur2 = await self.db.execute("DELETE FROM sessions WHERE updated_at < ?", (cutoff,))
+                cur2 = await self.db.execute("DELETE FROM sessions WHERE updated_at < ?", (session_cutoff,))
                 await self.db.commit()
             except BaseException:
                 await self._rollback()

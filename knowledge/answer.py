@@ -257,21 +257,31 @@ class Answerer:
             line += "；各县（市）政府负责落实"
         return line
 
-    def period_lines(self, clause: Clause, day: date) -> list[str]:
+    def period_lines(self, clause: Clause, day: date, body: str = "") -> list[str]:
+        """The validity of what the reply says, judged against `day`.
+
+        A clause can mix open-ended and time-limited rules (第四条: the 60% refund has no end
+        date, the 2019 special standard ran to 2019-12-31). A period is the reply's own only
+        when the reply quotes it; a period of the clause that the reply does not quote is
+        still mentioned when it has ended, as "本条另有…", so that nobody reads it as current.
+        """
         periods = [p for p in clause.periods if p.kind != "point"]
-        if clause.number == "0" or not periods:
-            return ["有效期：文件未写明截止日期"] if clause.number != "0" else []
-        lines = []
+        if clause.number == "0":
+            return []
+        quoted = [p for p in periods if p.text in body] if body else periods
+        lines = [] if quoted else ["有效期：文件未写明截止日期"]
         for p in periods:
-            if p.has_ended(day):
-                lines.append(
-                    f"注意：文中“{p.text}”的规定已于{p.end.year}年{p.end.month}月{p.end.day}日到期；"
-                    f"现在是否还有这项政策，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。"
-                )
-            elif p.kind == "from":
+            ended = p.has_ended(day)
+            end = f"{p.end.year}年{p.end.month}月{p.end.day}日" if p.end else ""
+            if p in quoted and ended:
+                lines.append(f"注意：文中“{p.text}”的规定已于{end}到期；"
+                             f"现在是否还有这项政策，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
+            elif p in quoted and p.kind == "from":
                 lines.append(f"有效期：{p.text}执行，文件未写明截止日期")
-            else:
+            elif p in quoted:
                 lines.append(f"有效期：{p.text}")
+            elif ended:
+                lines.append(f"另：本条中“{p.text}”的限期规定已于{end}到期。")
         return lines
 
     def format_reply(self, body: str, clause: Clause, day: date, alternative: Clause | None) -> str:
@@ -279,7 +289,7 @@ class Answerer:
         dept = self.departments_line(clause)
         if dept:
             lines.append(dept)
-        lines += self.period_lines(clause, day)
+        lines += self.period_lines(clause, day, body)
         if alternative is not None and "您是不是想问" not in body:
             lines.append(f"您是不是想问：{_topic(alternative)}？")
         lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")

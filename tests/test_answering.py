@@ -194,3 +194,16 @@ def test_out_of_scope_topics_name_the_topic_and_spare_in_scope_words(answerer):
     assert kept.answered and kept.clauses[0] == "2.4"
     # a listed word that the best clause itself uses is not refused: clause 1 names 出口退税率
     assert answerer.retriever.search("提高出口退税率是哪一条讲的").out_of_scope_topic is None
+
+
+def test_open_ended_rule_in_a_clause_with_an_ended_period(kb):
+    """第四条: the 60% refund has no end date; the 2019 special standard ended 2019-12-31.
+    A reply quoting only the 60% sentence must not call the refund time-limited or expired."""
+    question = "不裁员的企业稳岗返还返还多少失业保险费"
+    late = Answerer(kb, today=lambda: date(2026, 11, 26)).answer(question)
+    early = Answerer(kb, today=lambda: date(2019, 6, 1)).answer(question)
+    assert late.clauses[0] == "4" and "60%" in late.reply
+    assert "2019年1月1日至12月31日" not in late.reply.split("\n\n")[0]  # only the 60% is quoted
+    assert "有效期：文件未写明截止日期" in late.reply
+    assert "另：本条中“2019年1月1日至12月31日”的限期规定已于2019年12月31日到期" in late.reply
+    assert "有效期：2019年1月1日至12月31日" not in early.reply and "到期" not in early.reply

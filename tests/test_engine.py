@@ -356,3 +356,110 @@ def test_two_hundred_people_interleaved_keep_their_own_state(settings, kb):
         await engine.close()
 
     run(scenario())
+
+
+def test_numbers_answer_number_questions_and_press_buttons_elsewhere(settings, kb):
+    """On text-only channels options are numbered; while a number is asked for, a typed number
+    is the answer, and the options are offered by their text instead."""
+    from dialog.render import render_text
+
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine, channel="wechat")
+        numbered = {"numbered": True}
+        await p.act("p:internship")
+        await p.say("2", extra=numbered)  # 2nd option: 接收见习人员的单位
+        await p.say("1", extra=numbered)  # 是
+        assert "接收了几名见习人员" in p.text and p.replies[-1].number_input
+        shown = render_text(p.replies)
+        assert "回复 1" not in shown and "“退出”" in shown
+        await p.say("4", extra=numbered)  # 4 interns, not the 4th button
+        assert "每人见习几个月" in p.text
+        await p.say("/forget", extra=numbered)
+        await p.say("1", extra=numbered)  # 确定删除, though the questionnaire waited for a number
+        assert "已删除" in p.text
+        assert await engine.store.count("sessions", engine.store.user_key("wechat", "u1")) == 0
+        await engine.close()
+
+    run(scenario())
+
+
+def test_small_talk_and_bare_numbers_are_not_policy_questions(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        for text in ("你好", "谢谢！", "菜单", "1"):
+            await p.say(text)
+            assert "没有讲到" not in p.text and "问政策" in p.labels(), text
+        await engine.close()
+        with sqlite3.connect(settings.db) as db:
+            assert db.execute("SELECT COUNT(*) FROM events WHERE kind = 'question'").fetchone() == (0,)
+
+    run(scenario())
+
+
+def test_personal_numbers_are_masked_in_the_log_and_fullwidth_slash_is_a_command(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("我电话13912345678，身份证62290119900101123X，开店能贷款吗")
+        await p.say("／help")
+        assert "使用方法" in p.text
+        await engine.close()
+        with sqlite3.connect(settings.db) as db:
+            (text,) = db.execute("SELECT text FROM events WHERE kind = 'question'").fetchone()
+        assert "13912345678" not in text and "62290119900101123X" not in text
+        assert "[手机号]" in text and "[证件号]" in text
+
+    run(scenario())
+
+
+def test_finder_answers_prefill_the_chosen_program(settings, kb):
+    """A 20-year-old unemployed person goes through the finder, then picks 就业见习: the
+    questionnaire does not ask again who they are or how old they are."""
+
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.act("m:find")
+        await p.press("个人")
+        await p.say("20")
+        await p.press("失业或下岗")
+        assert "可能适用" in p.text
+        internship = next(b for r in p.replies for b in r.all_buttons() if b.action == "pf:internship")
+        await p.act(internship.action)
+        assert "你今年多少岁" not in p.text and "个人，还是接收见习人员的单位" not in p.text
+        assert "结果：符合" in p.text or "第" in p.text  # either finished, or on a later question
+        await engine.close()
+
+    run(scenario())
+
+
+def test_stale_questionnaire_keeps_a_typed_answer(settings, kb):
+    async def scenario():
+        clock = Clock()
+        engine = await open_engine(settings, kb, clock)
+        p = Person(engine)
+        await p.act("p:internship")
+        await p.press("接收见习人员的单位")
+        await p.press("是")
+        clock.now += 30 * 3600
+        await p.say("5")  # the answer to 几名见习人员, typed after a day away
+        assert "欢迎回来" in p.text
+        await p.press("继续上次")
+        assert "每人见习几个月" in p.text  # the 5 was kept
+        await engine.close()
+
+    run(scenario())
+
+
+def test_policy_list_has_no_invented_article(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.act("m:list")
+        assert not any(label.startswith("十一") for label in p.labels())
+        assert "结尾" in p.labels()
+        await engine.close()
+
+    run(scenario())
