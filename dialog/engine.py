@@ -448,11 +448,16 @@ class Engine:
             rows = tuple((Button(f"测一测：{_short(m.program.label)}", f"pf:{m.program.id}"),) for m in matches[:6])
             return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
         result = eligibility.assess(program_id, answers, as_of=self.today())
+        program = eligibility.get_program(program_id)
         buttons = (
-            (Button(self.t("nav_restart"), f"p:{program_id}"), Button(self.t("menu_find"), "m:find")),
-            (Button(self.t("menu_ask"), "m:ask"), Button(self.t("back_to_menu"), "m:menu")),
+            (Button(self.t("show_original"), f"o:{program.reference[0]}"),
+             Button(self.t("nav_restart"), f"p:{program_id}")),
+            (Button(self.t("menu_find"), "m:find"), Button(self.t("menu_ask"), "m:ask")),
+            (Button(self.t("back_to_menu"), "m:menu"),),
         )
-        return Turn([Reply(result.to_text()), Reply(self.t("result_more"), buttons)], [event])
+        # The compact rendering for a phone; every condition's full quotation is one tap away
+        # (查看原文) and in `policybot assess` for staff.
+        return Turn([Reply(result.to_chat_text()), Reply(self.t("result_more"), buttons)], [event])
 
     def _is_stale(self, s: Session) -> bool:
         return s.questionnaire_at > 0 and self.clock() - s.questionnaire_at > self.settings.stale_hours * 3600

@@ -11,7 +11,7 @@ data loaded once, and `as_of`, default: today):
     all_programs() -> tuple[Program, ...]
     next_question(program, answers, as_of=None) -> Question | None
     parse_answer(question, text) -> ParsedAnswer   # .value / .unknown / .error (re-ask hint)
-    assess(program, answers, as_of=None) -> Result # .verdict, .amount, .to_text(), .to_dict()
+    assess(program, answers, as_of=None) -> Result # .verdict, .amount, .to_text(), .to_chat_text(), .to_dict()
     finder_questions() / next_finder_question(answers) / find_programs(answers, as_of=None)
     validate(data_dir=None, kb=None) -> list[Problem]
 

@@ -19,8 +19,17 @@ from eligibility.model import Question, format_number
 
 MAX_LENGTH = 200
 
-UNKNOWN_WORDS = ("不清楚", "不知道", "不确定", "不太清楚", "说不清", "不晓得", "不了解", "不记得", "忘了",
-                 "跳过", "略过", "不好说", "未知", "skip", "unknown", "?")
+UNKNOWN_WORDS = ("不清楚", "不知道", "不确定", "不太清楚", "不是很清楚", "不太确定", "说不清", "说不准", "不晓得",
+                 "不了解", "不记得", "忘了", "有可能", "可能吧", "也许", "跳过", "略过", "不好说", "未知",
+                 "skip", "unknown", "?")
+# A number said with one of these is a bound or a guess, not the number: "不到三年" is not 3,
+# "不满16岁" is not 16. We ask for the exact number rather than store a value that may be wrong.
+BOUND_WORDS = ("不到", "不满", "不足", "以下", "以内", "未满", "快", "差不多", "左右", "大概", "约",
+               "少于", "低于", "不超过", "将近", "接近")
+# "三年多" / "3年以上" is at least the stated number: honest for a "≥" rule (参保3年以上), so it is
+# kept as that number unless the question says otherwise (Question.at_least_ok, e.g. an age
+# with an upper limit, where "二十多岁" may be 28).
+AT_LEAST_WORDS = ("多", "以上", "超过", "至少", "出头")
 NO_WORDS = {"否", "不是", "没有", "无", "没", "不", "不对", "不符合", "不属于", "非", "还没", "还没有", "未", "no", "n", "false", "2"}
 YES_WORDS = {"是", "是的", "对", "对的", "有", "有的", "嗯", "嗯嗯", "恩", "好", "好的", "可以", "行", "符合", "属于",
              "当然", "对啊", "是啊", "yes", "y", "ok", "true", "1"}
@@ -100,7 +109,7 @@ def hint(question: Question) -> str:
 
 
 def _example(question: Question) -> str:
-    return {"岁": "23岁", "元": "1.5万元", "人": "12人", "个月": "6个月", "年": "1.5年"}.get(question.unit, f"3{question.unit}")
+    return {"岁": "23岁", "元": "1.5万元", "人": "12人", "个月": "6个月", "年": "2.5年"}.get(question.unit, f"3{question.unit}")
 
 
 # ---------------------------------------------------------------- yes / no
@@ -171,6 +180,8 @@ def _numbers_in(raw: str) -> list[float]:
 def _parse_number(question: Question, raw: str) -> ParsedAnswer:
     t = raw.replace(",", "").replace("，", "")
     compact = _compact(t)
+    if any(w in compact for w in BOUND_WORDS) or (not question.at_least_ok and any(w in compact for w in AT_LEAST_WORDS)):
+        return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
     if compact in ("没有", "无", "没", "一个也没有", "一个都没有", "零", "没留", "都没有"):
         values = [0.0]
     else:

@@ -30,6 +30,7 @@ from eligibility.model import (
     UNKNOWN,
     Condition,
     Facts,
+    NotYetInForce,
     Part,
     Program,
     Question,
@@ -108,7 +109,10 @@ def _status(raw: Any) -> tuple[str, str]:
 
 
 def _check(cond: Condition, facts: Facts, ctx: Context) -> Check:
-    status, note = _status(cond.test(facts))
+    try:
+        status, note = _status(cond.test(facts))
+    except NotYetInForce as e:  # the rule's threshold did not exist yet: not met, and why
+        status, note = NOT_MET, e.note(facts.as_of)
     clause = ctx.kb.clause(cond.clause)
     return Check(cond.id, cond.text, status, cond.clause, clause.label(), ctx.sentence(cond.clause, cond.quote),
                  note, cond.group, cond.required)
@@ -151,9 +155,19 @@ def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: d
     facts = Facts(answers, judged_at, ctx.params)
     checks = tuple(_check(c, facts, ctx) for c in part.conditions)
     verdict = combine(checks)
-    notes = list(part.notes(facts)) if part.notes else []
-    estimates = tuple(part.estimate(facts)) if part.estimate else ()
-    what_if = list(part.what_if(facts)) if part.what_if else []
+    not_yet = next((c.note for c in checks if "尚未施行" in c.note), "")
+    try:
+        notes = list(part.notes(facts)) if part.notes else []
+        estimates = tuple(part.estimate(facts)) if part.estimate else ()
+        what_if = list(part.what_if(facts)) if part.what_if else []
+    except NotYetInForce as e:  # an amount or rate the part needs had no value yet
+        notes, estimates, what_if = [], (), []
+        not_yet = not_yet or e.note(judged_at)
+    if not_yet:
+        # Before its start the provision did not exist: 不符合 (not 需核实 — there is nothing an
+        # office could verify), with the reason first; no amount, no what-if on other answers.
+        verdict, estimates, what_if = NOT_ELIGIBLE, (), []
+        notes = [not_yet] + [n for n in notes if n != not_yet]
     expired_note, then = "", None
     if expired:
         then = verdict
@@ -165,7 +179,7 @@ def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: d
         verdict = NOT_ELIGIBLE
         notes.insert(0, f"该项政策自{cn_date(start)}起执行，{cn_date(as_of)}时尚未开始。")
     return PartResult(part.id, part.label, verdict, part.gives, checks, estimates, tuple(what_if), tuple(notes),
-                      period, expired_note, then, part.main)
+                      period, expired_note, then, part.main, not_in_force=bool(not_yet))
 
 
 def _generic_what_if(program: Program, part: Part, answers: dict[str, Any], ctx: Context, as_of: date) -> list[str]:
@@ -202,7 +216,7 @@ def assess(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: da
                           notes=(f"请先回答：{role_q.prompt}" if role_q else "信息不足",))
     else:
         main = evaluate_part(main_part, kept, ctx, as_of)
-        if main.verdict == NOT_ELIGIBLE:
+        if main.verdict == NOT_ELIGIBLE and not main.not_in_force:
             extra = [w for w in _generic_what_if(program, main_part, kept, ctx, as_of) if w not in main.what_if]
             main = replace(main, what_if=main.what_if + tuple(extra))
     extras = tuple(evaluate_part(p, kept, ctx, as_of) for p in program.parts if not p.main and applies(p.when, kept))

@@ -23,7 +23,7 @@ from eligibility.rules import choice, number
 FINDER_QUESTIONS: tuple[Question, ...] = (
     choice("role", "你是以个人身份咨询，还是代表单位（企业、见习单位、孵化基地等）咨询？",
            [("individual", "个人"), ("employer", "单位")]),
-    number("age", "你今年多少岁？", "岁", 1, 120, ask_if={"role": ("individual",)}),
+    number("age", "你今年多少岁？", "岁", 1, 120, ask_if={"role": ("individual",)}, at_least_ok=False),
     choice("situation", "下面哪一项最符合你现在的情况？",
            [("graduate", "离校未就业的高校毕业生"),
             ("vocational_grad", "未就业的中职毕业生（艰苦边远地区、老工业基地或国家级贫困县）"),

@@ -71,6 +71,7 @@ class Question:
     ask_if: When = field(default_factory=dict)
     ask_during: str | None = None
     short: str = ""  # a few words for what-if sentences ("持有职业资格证书")
+    at_least_ok: bool = True  # number: may "三年多"/"3年以上" be stored as 3? Only where every rule is "≥"
 
     def buttons(self) -> list[str]:
         """Labels for tappable buttons; each one parses back to its answer via parse_answer."""
@@ -103,8 +104,31 @@ class Facts:
         return self.answers.get(question_id)
 
     def p(self, name: str) -> Any:
-        """A parameter's value as of the judging date (None when not in force then)."""
-        return self.params.value(name, self.as_of)
+        """A parameter's value as of the judging date.
+
+        None when it has ended by then, or when staff have not filled it in; raises
+        NotYetInForce when the judging date is before the parameter's first value starts (the
+        document's provision did not exist yet), so no rule computes with a missing number.
+        """
+        entry = self.params[name].at(self.as_of)
+        if entry is None:
+            starts = [v.start for v in self.params[name].values]
+            if starts and None not in starts and self.as_of < min(starts):
+                raise NotYetInForce(name, min(starts))
+            return None
+        return entry.value
+
+
+class NotYetInForce(Exception):
+    """A rule read a parameter before its first start date: the provision did not exist yet."""
+
+    def __init__(self, name: str, start: date) -> None:
+        super().__init__(f"{name} starts {start.isoformat()}")
+        self.name = name
+        self.start = start
+
+    def note(self, as_of: date) -> str:
+        return f"该日期（{cn_date(as_of)}）时本文件的这项规定尚未施行（自{cn_date(self.start)}起执行）"
 
 
 # A test returns True / False / None (unknown), optionally with a note: (status, note).

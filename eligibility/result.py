@@ -2,11 +2,14 @@
 
 `to_text()` is written for a phone: the first lines carry the verdict and the amount, so a
 reader who stops there still has the answer. `to_dict()` is the same content as JSON-able
-data for the web chat, the dialog engine and `policybot assess --json`.
+data for the web chat, the dialog engine and `policybot assess --json`. `to_chat_text()` is
+the compact version for chat channels (~600 characters: one line per condition, one citation
+line instead of quoted sentences, at most 3 steps, one contact line).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -60,6 +63,7 @@ class PartResult:
     expired_note: str = ""  # for 已到期: until when it ran, what it gave, what it would have meant
     then_verdict: str | None = None  # for 已到期: the verdict on the last day it ran
     main: bool = True
+    not_in_force: bool = False  # judged before the provision started: 不符合, with the reason in notes
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -168,6 +172,91 @@ class Result:
                 lines.append(f"配合单位：{'、'.join(others)}")
         lines += ["", f"依据：{self.document} {'、'.join(self.references)}", self.disclaimer]
         return "\n".join(lines)
+
+    def to_chat_text(self) -> str:
+        """A compact rendering for chat channels (about 600 characters for typical results).
+
+        Verdict with the date, the amount with its formula, one short line per condition (of
+        alternatives, only the one that applies), one citation line instead of quoted
+        sentences, what-ifs, at most 3 steps, one contact line, the disclaimer. `to_text()`
+        keeps the full version with every quoted sentence (for the CLI and 查看原文).
+        """
+        label = self.main.label
+        head = label if label.startswith(self.program_label) else f"{self.program_label}·{label}"
+        lines = [f"【{head}】", f"结果：{self.verdict}（按{cn_date(self.as_of)}的规定判断）"]
+        lines += _chat_amount(self.main)
+        lines += _chat_checks(self.main.checks)
+        lines += [f"说明：{n}" for n in self.main.notes]
+        shown = {c.id for c in self.main.checks}
+        for extra in self.extras:
+            amount = "".join(f"；{e.formula}" for e in extra.estimates if e.value is not None and extra.verdict != NOT_ELIGIBLE)
+            pending = [c for c in extra.checks if c.id not in shown and c.required and c.status != MET]
+            why = f"（{pending[0].text}{'待核实' if pending[0].status != NOT_MET else '不符合'}）" if pending and extra.verdict != ELIGIBLE else ""
+            lines.append(f"▶ {extra.label}：{extra.verdict}{why}{amount}")
+        lines += [f"如果：{w}" for w in self.main.what_if]
+        if self.steps:
+            steps = [_PAREN.sub("", step) for step in self.steps[:3]]  # the asides; the disclaimer covers 以经办机构为准
+            lines.append("怎么申请：" + " ".join(f"{i}.{step}" for i, step in enumerate(steps, 1)))
+        lines.append(_chat_contacts(self.contacts))
+        lines.append(f"依据：{self.document} {'、'.join(self.references)}（可点“查看原文”看条文）")
+        lines.append(self.disclaimer)
+        return "\n".join(line for line in lines if line)
+
+
+_PAREN = re.compile(r"（(?!市）)[^（）]*）")  # keeps 县（市）
+
+
+def _chat_amount(part: PartResult) -> list[str]:
+    if part.verdict == NOT_ELIGIBLE:
+        return []
+    if not part.estimates:
+        return ["金额：文件未规定金额，以经办机构为准"]
+    return _headline(part)
+
+
+def _chat_check(c: Check) -> str:
+    mark = _MARK.get(c.status, "？")
+    word = "" if c.required else (_INFO_WORDS.get(c.status, "待核实") + "，")
+    note = c.note if len(c.note) <= 40 else c.note[:39] + "…"
+    detail = f"（{word}{note}）" if note or word else ""
+    if word and not note:
+        detail = f"（{word[:-1]}）"
+    return f"{mark} {c.text}{detail}"
+
+
+def _chat_checks(checks: tuple[Check, ...]) -> list[str]:
+    """One short line per condition; of a group of alternatives only the one that applies (or
+    the one in doubt), or a single line saying none applies."""
+    out: list[str] = []
+    done: set[str] = set()
+    for c in checks:
+        if not c.group:
+            out.append(_chat_check(c))
+            continue
+        if c.group in done:
+            continue
+        done.add(c.group)
+        members = [m for m in checks if m.group == c.group]
+        met = [m for m in members if m.status == MET]
+        unknown = [m for m in members if m.status not in (MET, NOT_MET)]
+        if met or unknown:
+            out += [_chat_check(m) for m in (met or unknown)]
+        else:
+            why = "；".join(f"{m.text}：{m.note}" for m in members if m.note)
+            out.append(f"× {c.group}：不属于文件所列的任何一类" + (f"（{why}）" if why else ""))
+    return out
+
+
+def _chat_contacts(contacts: tuple[ContactLine, ...]) -> str:
+    from eligibility.staffdata import PHONE_MISSING
+
+    parts = []
+    lead = next((c for c in contacts if c.role == "牵头单位"), None)
+    if lead:
+        parts.append(f"{lead.name}（牵头单位）" + (f" {lead.phone}" if lead.phone != PHONE_MISSING else ""))
+    hotline = next((c for c in contacts if c.role == "服务热线"), None)
+    parts.append(f"{hotline.name if hotline else '人社服务热线'} {hotline.phone if hotline else '12333'}")
+    return "联系：" + "；".join(parts)
 
 
 def _headline(part: PartResult, indent: str = "") -> list[str]:

@@ -75,8 +75,11 @@ def number(
     help: str = "",
     ask_if: When | None = None,
     ask_during: str | None = None,
+    at_least_ok: bool = True,
 ) -> Question:
+    """`at_least_ok=False` when a rule on this number has an upper limit (年龄16—24岁, 3—12个月,
+    超过100人): "二十多岁" is then re-asked instead of being stored as 20."""
     return Question(
         qid, prompt, "number", unit=unit, minimum=minimum, maximum=maximum, integer=integer,
-        help=help, ask_if=ask_if or {}, ask_during=ask_during,
+        help=help, ask_if=ask_if or {}, ask_during=ask_during, at_least_ok=at_least_ok,
     )

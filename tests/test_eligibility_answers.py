@@ -100,3 +100,53 @@ def test_every_button_parses_back(question: Question) -> None:
     for label in question.buttons():
         assert parse_answer(question, label).ok, label
     assert question.buttons()[-1] == "不清楚"
+
+
+# ---------------------------------------------------------------- bounds, guesses, doubt
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    (YEARS, "不到三年"),
+    (YEARS, "不足一年"),
+    (YEARS, "未满1年"),
+    (YEARS, "差不多三年"),
+    (YEARS, "大概2年"),
+    (YEARS, "3年左右"),
+    (YEARS, "快三年了"),
+    (AGE, "不满16岁"),
+    (AGE, "16岁以下"),
+    (AGE, "约20岁"),
+    (MONTHS, "不到3个月"),
+    (MONTHS, "12个月以内"),
+    # an upper-limited number: "二十多岁" may be 28, "12个月以上" may be 13
+    (AGE, "二十多岁"),
+    (AGE, "24岁以上"),
+    (MONTHS, "12个月以上"),
+])
+def test_bound_or_guess_is_reasked_for_the_exact_number(question: Question, text: str) -> None:
+    parsed = parse_answer(question, text)
+    assert not parsed.ok and parsed.value is None and not parsed.unknown
+    assert "具体的数字" in parsed.error
+
+
+@pytest.mark.parametrize(("text", "value"), [("三年多", 3), ("1年多", 1), ("3年以上", 3)])
+def test_at_least_is_kept_for_a_minimum_rule(text: str, value: float) -> None:
+    parsed = parse_answer(YEARS, text)  # 参保N年以上: "三年多" meets "3年以上" honestly
+    assert parsed.ok and parsed.value == value
+
+
+def test_under_three_years_no_longer_passes_the_three_year_rule() -> None:
+    """Before: "不到三年" was read as 3 and 技术技能提升补贴 said 符合 in 2026."""
+    parsed = parse_answer(YEARS, "不到三年")
+    assert parsed.error and parsed.value is None
+
+
+@pytest.mark.parametrize("question", [YES_NO, YEARS, CATEGORY])
+@pytest.mark.parametrize("text", ["不是很清楚", "不太清楚", "不确定", "说不准", "有可能", "可能吧", "也许"])
+def test_doubt_is_unknown_not_yes_or_no(question: Question, text: str) -> None:
+    parsed = parse_answer(question, text)  # before: 不是很清楚 -> 否 (不 prefix), 有可能 -> 是 (有 prefix)
+    assert parsed.ok and parsed.unknown and parsed.value is None
+
+
+def test_skills_question_does_not_say_continuous() -> None:
+    assert "连续" not in YEARS.prompt + YEARS.help  # the document never says 连续缴费

@@ -49,7 +49,10 @@ PERSONAS = [
     ("host-3-months", "internship", {**HOST, "interns": 2, "months": 3, "retained": 0}, NOW, "符合", 2 * 3 * 1000),
     ("host-12-months", "internship", {**HOST, "interns": 2, "months": 12, "retained": 0}, NOW, "符合", 2 * 12 * 1000),
     ("host-2-months", "internship", {**HOST, "interns": 2, "months": 2, "retained": 0}, NOW, "不符合", None),
-    ("host-13-months-capped", "internship", {**HOST, "interns": 1, "months": 13, "retained": 1}, NOW, "符合", 1 * 12 * 1200),
+    ("host-13-months-over-12", "internship", {**HOST, "interns": 1, "months": 13, "retained": 1}, NOW, "不符合", None),  # 3—12个月
+    ("host-before-2019", "internship", {**HOST, "interns": 3, "months": 6, "retained": 1}, D2018, "不符合", None),
+    ("retention-before-2019", "job_retention_refund", FIRM, D2018, "不符合", None),
+    ("loan-individual-before-2019", "startup_loan", {"role": "individual", "meets_loan_conditions": True}, D2018, "不符合", None),
     ("host-retention-unknown", "internship", {**HOST, "interns": 3, "months": 4, "retained": None}, NOW, "符合", 3 * 4 * 1000),
     ("host-ineligible-interns", "internship", {**HOST, "interns_eligible": False, "interns": 3, "months": 6}, NOW, "不符合", None),
     ("host-in-2019", "internship", {**HOST, "interns": 3, "months": 6, "retained": 1}, D2019, "符合", 3 * 6 * 1000),

@@ -89,7 +89,7 @@ def test_unknown_program_in_procedures(data_dir: Path) -> None:
 
 
 def test_procedure_wrong_type(data_dir: Path) -> None:
-    old = "  rural_public_jobs:\n    steps:\n      - 向所在村委会"
+    old = "  rural_public_jobs:\n    steps:\n      - 向县（市）人社"
     text = (data_dir / "procedures.yaml").read_text(encoding="utf-8")
     start = text.index(old)
     line = text[:start].count("\n") + 2

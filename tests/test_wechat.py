@@ -717,8 +717,9 @@ def test_real_engine_full_questionnaire_answered_with_numbers(tmp_path: Path):
             assert "还想了解什么？" in pages[-1]
             for page in pages:
                 assert len(page.encode()) <= MAX_REPLY_BYTES
-                assert page.endswith("回复 1：重新开始\n回复 2：测一测我能享受哪些政策\n回复 3：问政策\n回复 4：返回菜单")
-            menu = server.text("4")  # the numbers still press the result's buttons after paging
+                assert page.endswith("回复 1：查看原文\n回复 2：重新开始\n回复 3：测一测我能享受哪些政策\n"
+                                     "回复 4：问政策\n回复 5：返回菜单")
+            menu = server.text("5")  # the numbers still press the result's buttons after paging
             assert "回复 1：问政策" in menu
 
             store = slot.engine.store

@@ -24,11 +24,11 @@ QUESTIONS = (
             ("unemployed_youth", "失业青年"),
             ("none", "都不是")],
            help="高校毕业生和中职毕业生不限年龄；失业青年需16—24岁。", ask_if={"role": ("intern",)}),
-    number("age", "你今年多少岁？", "岁", 1, 120, ask_if={"category": ("unemployed_youth",)}),
+    number("age", "你今年多少岁？", "岁", 1, 120, ask_if={"category": ("unemployed_youth",)}, at_least_ok=False),
     yesno("interns_eligible", "接收的见习人员是否都属于见习对象（离校未就业高校毕业生、上述地区未就业中职毕业生或16—24岁失业青年）？",
           short="见习人员都属于见习对象", ask_if={"role": ("host",)}),
     number("interns", "接收了几名见习人员？", "人", 1, 100000, ask_if={"role": ("host",)}),
-    number("months", "每人见习几个月？", "个月", 1, 60, help="文件规定见习期为3—12个月。", ask_if={"role": ("host",)}),
+    number("months", "每人见习几个月？", "个月", 1, 60, help="文件规定见习期为3—12个月。", ask_if={"role": ("host",)}, at_least_ok=False),
     number("retained", "见习期满后留用了几人？（还没期满可以回答“不清楚”）", "人", 0, 100000,
            help="留用率达到50%以上，补贴标准从每人每月1000元提高到1200元。", ask_if={"role": ("host",)}),
 )
@@ -64,14 +64,15 @@ def _retention(f: Facts) -> tuple[bool | None, str]:
 
 
 def _months_ok(f: Facts) -> tuple[bool | None, str]:
-    """At least 3 months; longer internships are paid for 12 months at most (3—12个月)."""
+    """3—12个月, both ends inclusive; the document says nothing of longer internships, so
+    more than 12 months does not meet the condition (the document gives no cap or pro-rating)."""
     months, low, high = f.get("months"), f.p("internship.months_min"), f.p("internship.months_max")
     if months is None:
         return None, ""
     if months < low:
-        return False, f"{format_number(months)}个月，不足{format_number(low)}个月"
+        return False, f"{format_number(months)}个月，不足文件规定的{format_number(low)}—{format_number(high)}个月"
     if months > high:
-        return True, f"{format_number(months)}个月，按最长{format_number(high)}个月计算"
+        return False, f"{format_number(months)}个月，超过文件规定的{format_number(low)}—{format_number(high)}个月"
     return True, f"{format_number(months)}个月"
 
 
@@ -79,7 +80,6 @@ def _estimate(f: Facts) -> list[Estimate]:
     interns, months = f.get("interns"), f.get("months")
     if interns is None or months is None:
         return [Estimate("就业见习补贴", None, "见习人数 × 见习月数 × 每人每月1000元（留用率达50%以上为1200元）")]
-    months = min(months, f.p("internship.months_max"))
     rate, why = _rate(f)
     total = interns * months * rate
     formula = f"{format_number(interns)}人 × {format_number(months)}个月 × {format_number(rate)}元 = {yuan(total)}"
@@ -88,12 +88,18 @@ def _estimate(f: Facts) -> list[Estimate]:
 
 def _what_if(f: Facts) -> list[str]:
     interns, months, retained = f.get("interns"), f.get("months"), f.get("retained")
-    high_rate = f.p("internship.rate_retained")
+    rate, high_rate = f.p("internship.rate"), f.p("internship.rate_retained")
     threshold = f.p("internship.retention_threshold")
+    low, high = f.p("internship.months_min"), f.p("internship.months_max")
     out = []
+    if months is not None and not low <= months <= high:
+        example = f"（例如{format_number(interns)}人见习{format_number(high)}个月，合计{yuan(interns * high * rate)}）" if interns else ""
+        out.append(f"若见习期在{format_number(low)}—{format_number(high)}个月内，可按每人每月{format_number(rate)}元"
+                   f"（留用率达{format_number(threshold)}%以上为{format_number(high_rate)}元）申请就业见习补贴{example}。")
+        return out
     if interns and months and (retained is None or not ratio_reached(retained, interns, threshold)):
         need = -(-interns * threshold // 100)
-        total = interns * min(months, f.p("internship.months_max")) * high_rate
+        total = interns * months * high_rate
         out.append(f"若见习期满留用率达到{format_number(threshold)}%（{format_number(interns)}人中至少留用{format_number(need)}人），"
                    f"标准提高到每人每月{format_number(high_rate)}元，合计{yuan(total)}。")
     return out
@@ -126,7 +132,7 @@ PROGRAM = Program(
             when={"role": ("host",)},
             conditions=(
                 Condition("interns_eligible", "接收的见习人员属于见习对象", CLAUSE, SCOPE, yes("interns_eligible")),
-                Condition("months", "见习期3—12个月（超过12个月的按12个月计）", CLAUSE, RATE, _months_ok),
+                Condition("months", "见习期3—12个月", CLAUSE, RATE, _months_ok),
                 Condition("retention", "见习期满留用率达到50%以上（补贴提高到每人每月1200元）", CLAUSE, RETAINED,
                           _retention, required=False),
             ),

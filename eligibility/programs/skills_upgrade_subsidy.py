@@ -28,7 +28,7 @@ PARAM = "skills_upgrade.insured_years_min"
 
 QUESTIONS = (
     yesno("employee", "你现在是企业的在职职工吗？", short="是企业在职职工"),
-    number("insured_years", "你参加失业保险（连续缴费）有几年了？", "年", 0, 60, integer=False,
+    number("insured_years", "你参加失业保险（缴费）有几年了？", "年", 0, 60, integer=False,
            help="可以回答“1年半”“18个月”“2.5年”。", ask_if={"employee": (True,)}),
     yesno("certificate", "你是否已取得职业资格证书或职业技能等级证书？", short="已取得职业资格证书或职业技能等级证书",
           ask_if={"employee": (True,)}),

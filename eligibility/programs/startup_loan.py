@@ -24,7 +24,7 @@ QUESTIONS = (
            [("individual", "个人从事个体经营"), ("partnership", "合伙创业或组织起来共同创业"), ("enterprise", "小微企业")]),
     yesno("meets_loan_conditions", "你是否符合创业担保贷款的申请条件？", help=CONDITIONS_HELP,
           short="符合创业担保贷款申请条件", ask_if={"role": ("individual", "partnership")}),
-    number("staff", "贵企业现有在职职工多少人？", "人", 1, 1000000, ask_if={"role": ("enterprise",)}),
+    number("staff", "贵企业现有在职职工多少人？", "人", 1, 1000000, ask_if={"role": ("enterprise",)}, at_least_ok=False),
     number("new_hires", "今年新招用的、符合创业担保贷款申请条件的人员有几人？", "人", 0, 1000000,
            help=CONDITIONS_HELP, ask_if={"role": ("enterprise",)}),
     yesno("contracts", "是否与这些新招用人员都签订了1年以上的劳动合同？", short="签订1年以上劳动合同",
