@@ -266,28 +266,41 @@ def cmd_forget(args: argparse.Namespace) -> int:
              "without it the user's stored key cannot be computed")
         return FAILED
 
-    async def forget() -> tuple[int, int]:
-        from dialog.store import Store
+    async def forget(store) -> tuple[int, int]:
+        key = store.user_key(args.channel, user)
+        counts = (await store.count("sessions", key), await store.count("events", key))
+        await store.forget(key)
+        return counts
 
-        store = await Store.open(settings.db, salt)
-        try:
-            key = store.user_key(args.channel, user)
-            counts = (await store.count("sessions", key), await store.count("events", key))
-            await store.forget(key)
-            return counts
-        finally:
-            await store.close()
-
-    try:
-        sessions, events = asyncio.run(forget())
-    except sqlite3.DatabaseError as exc:
-        _err(f"{settings.db}: cannot use the database ({exc})")
+    result = _on_store(settings, salt, forget)
+    if result is None:
         return FAILED
+    sessions, events = result
     if sessions == events == 0:
         print(f"nothing stored for {args.channel} user {user} (check the id and the channel)")
     else:
         print(f"deleted {args.channel} user {user}: {sessions} session(s), {events} log event(s)")
     return OK
+
+
+def _on_store(settings, salt: str, work):
+    """Open the bot's database, run `await work(store)`, close it; None (after saying why)
+    when the database cannot be used."""
+
+    async def run():
+        from dialog.store import Store
+
+        store = await Store.open(settings.db, salt)
+        try:
+            return await work(store)
+        finally:
+            await store.close()
+
+    try:
+        return asyncio.run(run())
+    except sqlite3.DatabaseError as exc:
+        _err(f"{settings.db}: cannot use the database ({exc})")
+        return None
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
@@ -301,24 +314,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if not _database_exists(settings):
         return FAILED
 
-    async def purge() -> tuple[int, int]:
-        from dialog.store import Store
+    async def purge(store) -> tuple[int, int]:
+        before = (await store.count("events"), await store.count("sessions"))
+        await store.purge(days)
+        after = (await store.count("events"), await store.count("sessions"))
+        return before[0] - after[0], before[1] - after[1]
 
-        # The salt is not needed to delete by age; the store wants one, so pass a placeholder
-        # rather than generating (and saving) a salt next to a database that has none.
-        store = await Store.open(settings.db, settings.salt or "purge")
-        try:
-            before = (await store.count("events"), await store.count("sessions"))
-            await store.purge(days)
-            after = (await store.count("events"), await store.count("sessions"))
-            return before[0] - after[0], before[1] - after[1]
-        finally:
-            await store.close()
-
-    try:
-        events, sessions = asyncio.run(purge())
-    except sqlite3.DatabaseError as exc:
-        _err(f"{settings.db}: cannot use the database ({exc})")
+    # The salt is not needed to delete by age; the store wants one, so pass a placeholder
+    # rather than generating (and saving) a salt next to a database that has none.
+    result = _on_store(settings, settings.salt or "purge", purge)
+    if result is None:
         return FAILED
+    events, sessions = result
     print(f"deleted {events} log event(s) and {sessions} idle session(s) older than {days} days")
     return OK
