@@ -1,0 +1,211 @@
+"""The SQLite store on its own: group commit, batched loads and the session cache.
+
+What must hold whatever the batching does: every saved turn is in the file once `save`
+returns; a batch that fails is rolled back whole and each of its callers gets the error;
+a session never leaks between people; what another process deletes (a staff `policybot
+forget` while the bot runs) is not served back from memory; a turn that failed leaves no
+half-changed session behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dialog.store import Event, Session, Store
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def open_store(path: Path) -> Store:
+    store = await Store.open(path, "test-salt")
+    await store.db.execute("PRAGMA busy_timeout=100")  # a locked database fails fast in tests
+    return store
+
+
+def rows(path: Path, sql: str, args: tuple = ()) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def test_concurrent_saves_share_commits_and_all_reach_the_file(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+
+    async def scenario() -> Store:
+        store = await open_store(db)
+        keys = [store.user_key("web", f"person-{i}") for i in range(120)]
+
+        async def turn(i: int, key: str) -> None:
+            session = await store.load(key)
+            session.answers["age"] = i
+            await store.save(key, "web", session, [Event("question", text=f"问题{i}")], None)
+
+        await asyncio.gather(*(turn(i, k) for i, k in enumerate(keys)))
+        # Everything is committed when save returns: another connection sees it now.
+        assert rows(db, "SELECT COUNT(*) FROM sessions")[0][0] == 120
+        assert rows(db, "SELECT COUNT(*) FROM events")[0][0] == 120
+        loaded = await asyncio.gather(*(store.load(k) for k in keys))
+        assert [s.answers["age"] for s in loaded] == list(range(120))
+        await store.close()
+        return store
+
+    store = run(scenario())
+    assert store.batched_saves == 120
+    assert store.batches < 20, f"{store.batches} commits for 120 concurrent turns: no grouping"
+
+
+def test_a_lone_turn_is_committed_without_waiting_for_others(tmp_path: Path) -> None:
+    async def scenario() -> float:
+        store = await open_store(tmp_path / "s.sqlite3")
+        key = store.user_key("web", "alone")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await store.save(key, "web", Session(mode="questionnaire", program="internship"), [], None)
+        elapsed = loop.time() - started
+        assert (await store.load(key)).program == "internship"
+        await store.close()
+        return elapsed
+
+    # No timer-based batching: one turn on an idle store is not held back to wait for company.
+    assert run(scenario()) < 1.0
+
+
+def test_a_failed_batch_fails_each_turn_in_it_and_leaves_nothing_half_written(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+
+    async def scenario() -> None:
+        store = await open_store(db)
+        keys = [store.user_key("web", f"p{i}") for i in range(10)]
+        blocker = sqlite3.connect(db, timeout=0.1)
+        blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        try:
+            results = await asyncio.gather(
+                *(store.save(k, "web", Session(program="internship"), [Event("start")], None) for k in keys),
+                return_exceptions=True)
+        finally:
+            blocker.rollback()
+            blocker.close()
+        assert all(isinstance(r, sqlite3.OperationalError) for r in results), results
+        assert rows(db, "SELECT COUNT(*) FROM sessions")[0][0] == 0
+        assert rows(db, "SELECT COUNT(*) FROM events")[0][0] == 0
+        # Nothing failed is remembered either: the people start afresh.
+        assert all(s.program is None for s in await asyncio.gather(*(store.load(k) for k in keys)))
+        # And the store recovers: the next batch commits.
+        await store.save(keys[0], "web", Session(program="startup_loan"), [Event("start")], None)
+        assert rows(db, "SELECT data FROM sessions")[0][0].count("startup_loan") == 1
+        await store.close()
+
+    run(scenario())
+
+
+def test_sessions_never_mix_between_people_loaded_together(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        keys = [store.user_key("telegram", str(i)) for i in range(700)]  # more than one SELECT chunk
+        for i, key in enumerate(keys[:650]):
+            await store.save(key, "telegram", Session(answers={"n": i}), [], None)
+        store._cache.clear()  # force the reads to go to the file
+        loaded = await asyncio.gather(*(store.load(k) for k in keys))
+        assert [s.answers.get("n") for s in loaded[:650]] == list(range(650))
+        assert all(s.answers == {} and s.mode == "idle" for s in loaded[650:])
+        await store.close()
+
+    run(scenario())
+
+
+def test_two_loads_of_one_person_get_separate_objects(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        key = store.user_key("web", "twice")
+        await store.save(key, "web", Session(answers={"a": 1}), [], None)
+        first, second = await asyncio.gather(store.load(key), store.load(key))
+        assert first.answers == second.answers == {"a": 1}
+        first.answers["a"] = 2
+        assert second.answers == {"a": 1}
+        await store.close()
+
+    run(scenario())
+
+
+def test_cache_serves_the_next_turn_and_forgets_what_another_process_deleted(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+
+    async def scenario() -> None:
+        store = await open_store(db)
+        key = store.user_key("web", "cached")
+        await store.save(key, "web", Session(mode="questionnaire", program="internship", answers={"age": 30}), [], None)
+        session = await store.load(key)
+        assert store.cache_hits == 1 and session.answers == {"age": 30}
+        await store.save(key, "web", session, [], None)
+
+        # A staff `policybot forget` in another process: the row is gone from the file.
+        with sqlite3.connect(db) as other:
+            other.execute("DELETE FROM sessions WHERE user_key = ?", (key,))
+        after = await store.load(key)
+        assert after.answers == {} and after.program is None, "served a deleted session from memory"
+        await store.close()
+
+    run(scenario())
+
+
+def test_a_turn_that_fails_after_load_does_not_leave_its_changes_in_memory(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        key = store.user_key("web", "half")
+        await store.save(key, "web", Session(answers={"age": 30}), [], None)
+        session = await store.load(key)
+        session.answers["age"] = 99  # the turn changes it, then fails before saving
+        again = await store.load(key)
+        assert again.answers == {"age": 30}
+        await store.close()
+
+    run(scenario())
+
+
+def test_forget_and_purge_in_process_drop_cached_sessions(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        a, b = store.user_key("web", "a"), store.user_key("web", "b")
+        for key in (a, b):
+            await store.save(key, "web", Session(answers={"x": 1}), [Event("start")], None)
+        assert await store.forget(a) == 2
+        assert (await store.load(a)).answers == {}
+        assert await store.purge(0, now=10**10) >= 2  # everything is older than "now"
+        assert (await store.load(b)).answers == {}
+        await store.close()
+
+    run(scenario())
+
+
+def test_close_waits_for_queued_turns(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+
+    async def scenario() -> None:
+        store = await open_store(db)
+        tasks = [asyncio.create_task(store.save(store.user_key("web", str(i)), "web", Session(), [], None))
+                 for i in range(30)]
+        await asyncio.sleep(0)  # queued, not yet committed
+        await store.close()
+        await asyncio.gather(*tasks)
+
+    run(scenario())
+    assert rows(db, "SELECT COUNT(*) FROM sessions")[0][0] == 30
+
+
+@pytest.mark.parametrize("size", [0, 3])
+def test_cache_size_bounds_memory(tmp_path: Path, size: int) -> None:
+    async def scenario() -> int:
+        store = await open_store(tmp_path / "s.sqlite3")
+        store.cache_size = size
+        for i in range(10):
+            await store.save(store.user_key("web", str(i)), "web", Session(), [], None)
+        cached = len(store._cache)
+        await store.close()
+        return cached
+
+    assert run(scenario()) == size
