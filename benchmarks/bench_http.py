@@ -38,6 +38,7 @@ import random
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -466,6 +467,7 @@ class Row:
     server_cpu_ms_per_msg: float
     client_cpu_s: float
     peak_rss_mb: float | None
+    round: int = 0  # saturation rounds are numbered from 1
 
     @property
     def rate(self) -> float:
@@ -485,14 +487,24 @@ def measure(pid: int, coro_factory, server: str, n: int, phase: str) -> Row:
                peak / 1024 if peak else None)
 
 
+def phase_factory(phase: str, port: int, n: int, fixed: int, args: argparse.Namespace,
+                  think: tuple[float, float], round_no: int = 0):
+    """A function returning the coroutine of one phase against one server."""
+    if phase == "paced":
+        return lambda: paced_phase(port, n, think, min(args.pool, n), seed=n, fixed_messages=fixed, client=args.client)
+    return lambda: saturation_phase(port, n, min(args.pool, n), seed=n + 1 + 1000 * round_no,
+                                    duration=args.saturation_seconds, fixed_messages=fixed, client=args.client)
+
+
 def print_row(row: Row) -> None:
     rss = f"{row.peak_rss_mb:6.1f}" if row.peak_rss_mb else "   n/a"
-    print(f"{row.server:5} {row.n:5d} {row.phase:10} {row.messages:7d} {row.rate:8.1f} {row.p50_ms:8.1f} "
+    phase = f"{row.phase} {row.round}" if row.round else row.phase
+    print(f"{row.server:5} {row.n:5d} {phase:12} {row.messages:7d} {row.rate:8.1f} {row.p50_ms:8.1f} "
           f"{row.p99_ms:8.1f} {row.errors:6d} {row.server_cpu_ms_per_msg:8.2f} {row.client_cpu_s:7.1f} {rss}"
           + (f"  ({row.error_kinds})" if row.errors else ""), flush=True)
 
 
-HEADER = ("srv       N phase      msgs    msg/s   p50 ms   p99 ms errors  srv ms/msg cli cpu s  peakRSS MB")
+HEADER = ("srv       N phase        msgs    msg/s   p50 ms   p99 ms errors  srv ms/msg cli cpu s  peakRSS MB")
 
 
 # --------------------------------------------------------------------------- main
@@ -514,6 +526,11 @@ def run_bare_server(port: int) -> None:
         return JSONResponse({"ok": True})
 
     app = Starlette(routes=[Route("/api/chat", chat, methods=["POST"]), Route("/healthz", healthz)])
+    if os.environ.get("BENCH_BARE_GC", "tuned") == "tuned":  # the same GC settings as serve()
+        sys.path.insert(0, str(ROOT))
+        from dialog import gc_tuning
+
+        gc_tuning.tune_for_serving()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
 
 
@@ -540,6 +557,9 @@ def run_web_layer_server(port: int) -> None:
         return JSONResponse({"ok": True})
 
     app = create_app(FixedEngine(), Settings(), extra_routes=[Route("/healthz", healthz)])
+    from dialog import gc_tuning
+
+    gc_tuning.tune_for_serving()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
 
 
@@ -549,6 +569,8 @@ def main() -> int:
     parser.add_argument("--think", default="1,3", help="think time range in seconds (default 1,3)")
     parser.add_argument("--pool", type=int, default=100, help="client connection pool size (default 100)")
     parser.add_argument("--saturation-seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="saturation rounds per server, alternating the servers (default 3)")
     parser.add_argument("--phases", default="paced,saturation")
     parser.add_argument("--servers", default="bot,web,bare",
                         help="bot = policybot run; web = dialog/web.py with a fixed-reply engine "
@@ -582,51 +604,73 @@ def main() -> int:
         msgs_per_resident = 11
         print(HEADER)
         for n in ns:
-            for server in servers:
-                port = free_port()
-                logs = args.log_dir or tmpdir
-                logs.mkdir(parents=True, exist_ok=True)
-                if server == "bot":
-                    process = start_bot(tmpdir / f"bot-{n}.sqlite3", port, logs / "bot.log",
-                                        args.bot_command.split() if args.bot_command else None)
-                else:
-                    process = start_bare(port, logs / f"{server}.log", server)
-                with running(process):
-                    wait_healthy(port, process)
-                    rest = proc_status_kb(process.pid, "VmRSS")
-                    fixed = 0 if server == "bot" else msgs_per_resident
-                    for phase in phases:
-                        if server == "web" and phase != "saturation":
+            # Every server of this N runs side by side (idle ones cost nothing), so that the
+            # saturation rounds can alternate bot, web, bare: a ratio then compares runs
+            # seconds apart, not minutes apart on a machine whose speed drifts.
+            processes: dict[str, subprocess.Popen[bytes]] = {}
+            ports: dict[str, int] = {}
+            logs = args.log_dir or tmpdir
+            logs.mkdir(parents=True, exist_ok=True)
+            with contextlib.ExitStack() as stack:
+                for server in servers:
+                    ports[server] = port = free_port()
+                    if server == "bot":
+                        process = start_bot(tmpdir / f"bot-{n}.sqlite3", port, logs / "bot.log",
+                                            args.bot_command.split() if args.bot_command else None)
+                    else:
+                        process = start_bare(port, logs / f"{server}.log", server)
+                    processes[server] = stack.enter_context(running(process))
+                rest: dict[str, int | None] = {}
+                for server, process in processes.items():
+                    wait_healthy(ports[server], process)
+                    rest[server] = proc_status_kb(process.pid, "VmRSS")
+
+                def factory_for(server: str, phase: str, round_no: int = 0):
+                    fixed = 0 if server == "bot" else msgs_per_resident  # noqa: B023 - called at once
+                    return phase_factory(phase, ports[server], n, fixed, args, think, round_no)  # noqa: B023
+
+                if "paced" in phases:
+                    for server in servers:
+                        if server == "web":
                             continue
-                        if phase == "paced":
-                            def factory(port=port, n=n, fixed=fixed):
-                                return paced_phase(port, n, think, min(args.pool, n), seed=n,
-                                                   fixed_messages=fixed, client=args.client)
-                        else:
-                            def factory(port=port, n=n, fixed=fixed):
-                                return saturation_phase(port, n, min(args.pool, n), seed=n + 1,
-                                                        duration=args.saturation_seconds, fixed_messages=fixed,
-                                                        client=args.client)
-                        row = measure(process.pid, factory, server, n, phase)
-                        if server == "bot" and phase == "paced" and n:
+                        row = measure(processes[server].pid, factory_for(server, "paced"), server, n, "paced")
+                        if server == "bot" and n:
                             msgs_per_resident = max(1, round(row.messages / n))
                         rows.append(row)
                         print_row(row)
-                    if server == "bot" and rest:
-                        print(f"      (bot RSS at rest before load: {rest / 1024:.1f} MB; "
-                              f"{msgs_per_resident} messages per resident)", flush=True)
-                if process.returncode not in (0, -signal.SIGTERM) and server == "bot":
-                    print(f"      bot exited with {process.returncode}; log: {logs / 'bot.log'}")
+                if "bot" in rest and rest["bot"]:
+                    print(f"      (bot RSS at rest before load: {rest['bot'] / 1024:.1f} MB; "
+                          f"{msgs_per_resident} messages per resident)", flush=True)
+                if "saturation" in phases:
+                    for round_no in range(args.rounds):
+                        for server in servers:
+                            row = measure(processes[server].pid, factory_for(server, "saturation", round_no),
+                                          server, n, "saturation")
+                            row.round = round_no + 1
+                            rows.append(row)
+                            print_row(row)
+            bot_process = processes.get("bot")
+            if bot_process is not None and bot_process.returncode not in (0, -signal.SIGTERM):
+                print(f"      bot exited with {bot_process.returncode}; log: {logs / 'bot.log'}")
         print()
-        print("bot/bare throughput ratio (saturation msg/s):")
+        print("bot/bare throughput ratio (saturation msg/s; rounds alternate the servers, median of the rounds' ratios):")
         for n in ns:
-            bot = next((r for r in rows if r.server == "bot" and r.n == n and r.phase == "saturation"), None)
-            bare = next((r for r in rows if r.server == "bare" and r.n == n and r.phase == "saturation"), None)
-            web = next((r for r in rows if r.server == "web" and r.n == n and r.phase == "saturation"), None)
-            if bot and bare and bare.rate:
-                print(f"  N={n:5d}: {bot.rate:7.1f} / {bare.rate:7.1f} = {bot.rate / bare.rate:.2f}   "
-                      f"server CPU per message {bot.server_cpu_ms_per_msg:.2f} / {bare.server_cpu_ms_per_msg:.2f} ms"
-                      + (f"   (web layer alone: {web.rate:.1f} msg/s, {web.server_cpu_ms_per_msg:.2f} ms)" if web else ""))
+            sat = [r for r in rows if r.n == n and r.phase == "saturation"]
+            ratios, web_ratios = [], []
+            for round_no in sorted({r.round for r in sat}):
+                by = {r.server: r for r in sat if r.round == round_no}
+                if "bot" in by and "bare" in by and by["bare"].rate:
+                    ratios.append(by["bot"].rate / by["bare"].rate)
+                if "web" in by and "bare" in by and by["bare"].rate:
+                    web_ratios.append(by["web"].rate / by["bare"].rate)
+            if not ratios:
+                continue
+
+            cpu = {server: statistics.median(r.server_cpu_ms_per_msg for r in sat if r.server == server)
+                   for server in {r.server for r in sat}}
+            print(f"  N={n:5d}: ratio {statistics.median(ratios):.2f} (rounds: {', '.join(f'{x:.2f}' for x in ratios)});  "
+                  f"server CPU per message, median: bot {cpu['bot']:.2f} ms, bare {cpu['bare']:.2f} ms"
+                  + (f";  web layer alone / bare: {statistics.median(web_ratios):.2f}" if web_ratios else ""))
         print()
         print("targets at N=200 (paced): p99 <= 100 ms, no errors, peak RSS <= 150 MB; throughput >= 50% of bare")
         for row in rows:

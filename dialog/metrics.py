@@ -242,9 +242,8 @@ class MeteredEngine:
     """Wraps an engine: counts messages per channel, times each turn, counts failures.
 
     Answered/unanswered questions are only known inside the engine (its log events), so when
-    the wrapped engine has a `store`, its `save` is wrapped to see each turn's events on their
-    way to the database. That is an adapter around an object this module does not own; if the
-    engine ever offers an event hook, `observe_events` is the function to hang on it.
+    the wrapped engine has a `store`, `observe_events` is hung on the store's `on_commit`
+    hook: each turn's events are counted once they are committed.
     """
 
     def __init__(self, engine: _Engine, metrics: Metrics | None = None) -> None:
@@ -278,15 +277,12 @@ class MeteredEngine:
 
 
 def _observe_store(store: Any, metrics: Metrics) -> None:
-    """Wrap `store.save` so that each committed turn's events are counted (once per store,
-    whichever channel's wrapper got there first)."""
-    original = store.save
-
-    async def save(user_key: str, channel: str, session: Any, events: list[Any], campaign: str | None) -> None:
-        await original(user_key, channel, session, events, campaign)
-        metrics.observe_events(events)  # only once the turn is committed
-
-    store.save = save
+    """Count each committed turn's events (once per store, whichever channel's wrapper got
+    there first)."""
+    hooks = getattr(store, "on_commit", None)
+    if hooks is None:  # a store without the hook (a test double): nothing to count
+        return
+    hooks.append(metrics.observe_events)
     store._policybot_metered = True
 
 

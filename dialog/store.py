@@ -19,11 +19,14 @@ import hmac
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from dialog.fastjson import dumps_text
 
 MIGRATIONS: list[str] = [
     # 1: sessions and the message log
@@ -74,7 +77,7 @@ class Session:
 
     def to_json(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if k != "updated_at"}
-        return json.dumps(data, ensure_ascii=False)
+        return dumps_text(data)
 
     @classmethod
     def from_json(cls, text: str, updated_at: float) -> Session:
@@ -110,6 +113,7 @@ _VERSION_ROW = "\x00data_version"  # not a user key (those are hex): marks the v
 class _PendingSave:
     session: Session
     session_row: tuple[Any, ...]
+    events: list[Event]
     event_rows: list[tuple[Any, ...]]
     done: asyncio.Future[None]
 
@@ -156,6 +160,10 @@ class Store:
         self._cache: OrderedDict[str, Session] = OrderedDict()
         self._data_version: int | None = None  # as last read on this connection
         self.cache_hits = 0
+        # Called with each committed turn's events, in the event loop (metrics count answered
+        # questions here: only what reached the database counts).
+        self.on_commit: list[Callable[[list[Event]], None]] = []
+        self._user_keys: dict[tuple[str, str], str] = {}
 
     @classmethod
     async def open(cls, path: Path, salt: str) -> Store:
@@ -192,9 +200,15 @@ class Store:
         return version
 
     def user_key(self, channel: str, user: str) -> str:
-        """Salted hash of the channel's user id: stable for the same person, not reversible."""
-        digest = hmac.new(self._salt, f"{channel}:{user}".encode(), hashlib.sha256).hexdigest()
-        return digest[:32]
+        """Salted hash of the channel's user id: stable for the same person, not reversible.
+        Remembered for the people of the moment (every message of a conversation needs it)."""
+        key = self._user_keys.get((channel, user))
+        if key is None:
+            if len(self._user_keys) >= 10_000:
+                self._user_keys.clear()
+            digest = hmac.new(self._salt, f"{channel}:{user}".encode(), hashlib.sha256).hexdigest()
+            key = self._user_keys[(channel, user)] = digest[:32]
+        return key
 
     async def load(self, user_key: str) -> Session:
         """The person's session (a fresh one if none is stored, or if the stored one is damaged:
@@ -211,6 +225,7 @@ class Store:
         pending = _PendingSave(
             session,
             (user_key, channel, session.to_json(), now, now),
+            events,
             [(now, channel, user_key, campaign, e.kind, e.text, e.clause, e.faq, e.confidence,
               None if e.answered is None else int(e.answered), e.program) for e in events],
             asyncio.get_running_loop().create_future(),
@@ -260,6 +275,10 @@ class Store:
             self._remember(pending.session_row[0], pending.session)
             if not pending.done.done():
                 pending.done.set_result(None)
+        for callback in self.on_commit:
+            for pending in batch:
+                if pending.events:
+                    callback(pending.events)
 
     def _remember(self, user_key: str, session: Session) -> None:
         if self.cache_size <= 0:

@@ -42,6 +42,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dialog.config import Settings
+from dialog.fastjson import dumps_bytes
 from dialog.messages import KINDS, MAX_ACTION_BYTES, Incoming, Reply
 from dialog.metrics import METRICS, MeteredEngine, Metrics, MetricsMiddleware, metrics_route
 from dialog.ratelimit import RateLimiter, limited_text
@@ -117,7 +118,7 @@ class SafeJSONResponse(JSONResponse):
     but no byte sequence a browser could ever read as markup, whatever a reply quotes back."""
 
     def render(self, content: Any) -> bytes:
-        body = super().render(content)
+        body = dumps_bytes(content)
         if b"<" in body or b">" in body or b"&" in body:
             body = body.replace(b"&", b"\\u0026").replace(b"<", b"\\u003c").replace(b">", b"\\u003e")
         return body

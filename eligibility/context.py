@@ -8,9 +8,10 @@ so that a rule's citation is always the document's own words.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from eligibility.parameters import Parameters, load_parameters
 from eligibility.staffdata import Contacts, Procedure, load_contacts, load_procedures
@@ -39,9 +40,17 @@ class Context:
     params: Parameters
     procedures: dict[str, Procedure]
     contacts: Contacts
+    # Results quote the same sentences and list the same contacts turn after turn; a reload
+    # builds a new Context, so these memos never outlive the data they were computed from.
+    _sentences: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def sentence(self, clause_id: str, fragment: str) -> str:
-        return find_sentence(self.kb, clause_id, fragment)
+        key = (clause_id, fragment)
+        found = self._sentences.get(key)
+        if found is None:
+            found = self._sentences[key] = find_sentence(self.kb, clause_id, fragment)
+        return found
 
 
 def find_sentence(kb: KnowledgeBase, clause_id: str, fragment: str) -> str:

@@ -239,7 +239,16 @@ def assess(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: da
 
 
 def contacts_for(program: Program, ctx: Context) -> tuple[ContactLine, ...]:
-    """Lead department of the first clause, then the others, the county, then the hotlines."""
+    """Lead department of the first clause, then the others, the county, then the hotlines
+    (the same for every result of a program, so worked out once per loaded data)."""
+    key = ("contacts", program.id)
+    cached = ctx.memo.get(key)
+    if cached is None:
+        cached = ctx.memo[key] = _contacts_for(program, ctx)
+    return cached
+
+
+def _contacts_for(program: Program, ctx: Context) -> tuple[ContactLine, ...]:
     from eligibility.staffdata import PHONE_MISSING
 
     clauses = [ctx.kb.clause(c) for c in program.reference]
