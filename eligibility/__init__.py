@@ -22,9 +22,9 @@ dialog engine can store it in its session row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from eligibility import engine
 from eligibility.answers import ParsedAnswer, parse_answer
@@ -50,6 +50,8 @@ from eligibility.programs import PROGRAMS
 from eligibility.result import Check, PartResult, Result
 from eligibility.validate import validate
 
+T = TypeVar("T")
+
 __all__ = [
     "ELIGIBLE", "EXPIRED", "NOT_ELIGIBLE", "TO_VERIFY", "VERDICTS", "FINDER",
     "Check", "Choice", "Context", "Estimate", "InvalidEligibilityData", "Match", "ParsedAnswer", "PartResult",
@@ -74,17 +76,50 @@ def get_program(program_id: str) -> Program:
 
 def next_question(program: Program, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> Question | None:
     """The next question to ask, or None when the program has what it needs."""
-    return engine.next_question(program, answers, ctx or default_context(), as_of)
+    ctx = ctx or default_context()
+    as_of = as_of or engine.today()
+    return _memo(ctx, ("next", program.id, as_of, answers),
+                 lambda: engine.next_question(program, answers, ctx, as_of))
 
 
 def progress(program: Program, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> tuple[int, int]:
     """(step of the next question, expected total) for 第2步/共5步."""
-    kept = engine.relevant_answers(program, answers)
-    remaining = engine.remaining_questions(program, answers, ctx or default_context(), as_of)
-    return len(kept) + (1 if remaining else 0), len(kept) + len(remaining)
+    ctx = ctx or default_context()
+    as_of = as_of or engine.today()
+
+    def compute() -> tuple[int, int]:
+        kept = engine.relevant_answers(program, answers)
+        remaining = engine.remaining_questions(program, answers, ctx, as_of)
+        return len(kept) + (1 if remaining else 0), len(kept) + len(remaining)
+
+    return _memo(ctx, ("progress", program.id, as_of, answers), compute)
 
 
 def assess(program: Program | str, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> Result:
     """Judge the answers for one program as of a date (default today)."""
     program = get_program(program) if isinstance(program, str) else program
-    return engine.assess(program, answers, ctx or default_context(), as_of)
+    ctx = ctx or default_context()
+    as_of = as_of or engine.today()
+    return _memo(ctx, ("assess", program.id, as_of, answers), lambda: engine.assess(program, answers, ctx, as_of))
+
+
+_MISSING = object()
+MEMO_LIMIT = 4096  # entries per loaded data (a few MB at most); emptied when full
+
+
+def _memo(ctx: Context, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """These functions are pure in (program, answers, date, data), and residents answer the
+    same few questions the same few ways: a questionnaire step recomputed them three or four
+    times per message. Results are frozen dataclasses, safe to share. The memo lives in the
+    Context, so a reload (a new Context) starts it afresh. Answers that cannot be a dict key
+    (never produced by parse_answer, but a caller may pass anything) are simply not memoised."""
+    try:
+        full_key = (*key[:-1], tuple(sorted(key[-1].items())))
+        found = ctx.memo.get(full_key, _MISSING)
+    except TypeError:
+        return compute()
+    if found is _MISSING:
+        if len(ctx.memo) >= MEMO_LIMIT:
+            ctx.memo.clear()
+        found = ctx.memo[full_key] = compute()
+    return found  # type: ignore[return-value]

@@ -11,6 +11,7 @@ When Chromium is missing or cannot start, the test is skipped and says why.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import threading
@@ -318,13 +319,20 @@ class LazyRealEngine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.engine = None
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         if self.engine is None:
             from dialog.engine import Engine
 
+            self.loop = asyncio.get_running_loop()
             self.engine = await Engine.open(self.settings)
         return await self.engine.handle(incoming)
+
+    def close(self) -> None:
+        """Close the engine in the server's loop (called from the test's thread)."""
+        if self.engine is not None and self.loop is not None and self.loop.is_running():
+            asyncio.run_coroutine_threadsafe(self.engine.close(), self.loop).result(timeout=10)
 
 
 def test_real_engine_questionnaire_by_tapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -334,8 +342,10 @@ def test_real_engine_questionnaire_by_tapping(tmp_path: Path, capsys: pytest.Cap
         _skip(f"{CHROMIUM} not found (apt-get install chromium)", capsys)
     expect = sync_api.expect
     settings = Settings(db=tmp_path / "bot.sqlite3", salt="browser-test")
-    app = create_app(LazyRealEngine(settings), settings)
-    with serve(app) as base, sync_api.sync_playwright() as playwright:
+    engine = LazyRealEngine(settings)
+    app = create_app(engine, settings)
+    with serve(app) as base, contextlib.ExitStack() as cleanup, sync_api.sync_playwright() as playwright:
+        cleanup.callback(engine.close)  # before the server (and its loop) stops
         try:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         except Exception as exc:  # a browser that cannot start is an environment problem
