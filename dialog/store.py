@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
+import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -106,7 +108,6 @@ _INSERT_EVENT = (
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _LOAD_CHUNK = 500  # keys per SELECT … IN (…), well under SQLite's limit on bound variables
-_VERSION_ROW = "\x00data_version"  # not a user key (those are hex): marks the version row
 
 
 @dataclass
@@ -239,36 +240,47 @@ class Store:
             self._pump_task = asyncio.get_running_loop().create_task(self._pump())
 
     async def _pump(self) -> None:
-        """Drain the queues until they stay empty: saves first (one transaction), then loads."""
+        """Drain the queues until they stay empty. Each round is one job in aiosqlite's thread:
+        the saves queued so far in one transaction, then the loads queued so far in one query,
+        so the worker never waits for the event loop between the steps of a round."""
         while self._saves or self._loads:
-            if self._saves:
-                batch, self._saves = self._saves, []
-                await self._commit_batch(batch)
-            if self._loads:
-                loads, self._loads = self._loads, {}
-                await self._load_batch(loads)
-
-    async def _commit_batch(self, batch: list[_PendingSave]) -> None:
-        events = [row for pending in batch for row in pending.event_rows]
-        sessions = [pending.session_row for pending in batch]
-        try:
-            async with self._write_lock:
-                try:
-                    await self.db.executemany(_UPSERT_SESSION, sessions)
-                    if events:
-                        await self.db.executemany(_INSERT_EVENT, events)
-                    await self.db.commit()
-                except BaseException:
-                    await self._rollback()
+            batch, self._saves = self._saves, []
+            loads, self._loads = self._loads, {}
+            misses = [key for key in loads if key not in self._cache]
+            job = functools.partial(
+                _write_then_read,
+                [pending.session_row for pending in batch],
+                [row for pending in batch for row in pending.event_rows],
+                misses,
+            )
+            try:
+                async with self._write_lock:
+                    outcome = await self._in_db_thread(job)
+            except BaseException as exc:  # the connection is gone, or shutdown cancelled us
+                for pending in batch:
+                    _fail(pending.done, exc)
+                for futures in loads.values():
+                    for future in futures:
+                        _fail(future, exc)
+                if not isinstance(exc, Exception):
                     raise
-        except Exception as exc:  # every turn of the batch fails alike: each caller reports it
-            for pending in batch:
-                _fail(pending.done, exc)
+                continue
+            self._finish_saves(batch, outcome.write_error)
+            self._finish_loads(loads, set(misses), outcome)
+
+    async def _in_db_thread(self, job: Callable[[sqlite3.Connection], _Outcome]) -> _Outcome:
+        """Run `job(connection)` in aiosqlite's worker thread as one queued call. This uses
+        aiosqlite's `_execute` (its only way to run a function there); pyproject pins the
+        versions it was checked with, and tests/test_store.py fails loudly if it disappears."""
+        return await self.db._execute(job, self.db._conn)
+
+    def _finish_saves(self, batch: list[_PendingSave], error: Exception | None) -> None:
+        if not batch:
             return
-        except BaseException as exc:  # cancelled (shutdown): the callers must not hang
+        if error is not None:  # every turn of the batch fails alike: each caller reports it
             for pending in batch:
-                _fail(pending.done, exc)
-            raise
+                _fail(pending.done, error)
+            return
         self.batches += 1
         self.batched_saves += len(batch)
         for pending in batch:
@@ -280,6 +292,43 @@ class Store:
                 if pending.events:
                     callback(pending.events)
 
+    def _finish_loads(self, loads: dict[str, list[asyncio.Future[Session]]], misses: set[str],
+                      outcome: _Outcome) -> None:
+        if outcome.read_error is not None:
+            for futures in loads.values():
+                for future in futures:
+                    _fail(future, outcome.read_error)
+            return
+        if outcome.data_version != self._data_version:  # another process committed
+            self._cache.clear()
+            self._data_version = outcome.data_version
+        rows = {key: (data, updated_at) for key, data, updated_at in outcome.rows}
+        for key, futures in loads.items():
+            if key in misses:
+                row = rows.get(key)
+                session = _parse_session(*row) if row is not None else None
+            else:
+                session = self._cache.pop(key, None)
+                if session is None:
+                    # Counted as cached, but the cache was emptied meanwhile (another process
+                    # wrote, a purge, a forget): read it from the file in the next round.
+                    self._loads.setdefault(key, []).extend(futures)
+                    continue
+                self.cache_hits += 1
+            self._resolve(futures, session)
+
+    @staticmethod
+    def _resolve(futures: list[asyncio.Future[Session]], session: Session | None) -> None:
+        for i, future in enumerate(futures):
+            if future.done():
+                continue
+            if session is None:
+                future.set_result(Session())
+            elif i == len(futures) - 1:
+                future.set_result(session)
+            else:  # two callers for one person (not the engine's way) each get their own copy
+                future.set_result(Session.from_json(session.to_json(), session.updated_at))
+
     def _remember(self, user_key: str, session: Session) -> None:
         if self.cache_size <= 0:
             return
@@ -287,61 +336,6 @@ class Store:
         self._cache.move_to_end(user_key)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
-
-    async def _load_batch(self, loads: dict[str, list[asyncio.Future[Session]]]) -> None:
-        try:
-            sessions = await self._read_sessions(list(loads))
-        except BaseException as exc:
-            for futures in loads.values():
-                for future in futures:
-                    _fail(future, exc)
-            if not isinstance(exc, Exception):
-                raise
-            return
-        for key, futures in loads.items():
-            session = sessions.get(key)
-            for i, future in enumerate(futures):
-                if future.done():
-                    continue
-                if session is None:
-                    future.set_result(Session())
-                elif i == len(futures) - 1:
-                    future.set_result(session)
-                else:  # two callers for one person (not the engine's way) each get their own copy
-                    future.set_result(Session.from_json(session.to_json(), session.updated_at))
-
-    async def _read_sessions(self, keys: list[str]) -> dict[str, Session]:
-        """The stored sessions of these people: from the cache while it is valid, else from
-        the file. One query per chunk, the first also reading `data_version`."""
-        found: dict[str, Session] = {}
-        misses = [key for key in keys if key not in self._cache]
-        version = None
-        for i in range(0, max(len(misses), 1), _LOAD_CHUNK):
-            chunk = misses[i:i + _LOAD_CHUNK]
-            sql = "SELECT user_key, data, updated_at FROM sessions WHERE user_key IN ({})".format(",".join("?" * len(chunk)))
-            if i == 0:
-                sql = f"SELECT ?, NULL, data_version FROM pragma_data_version() UNION ALL {sql}" if chunk else \
-                    "SELECT ?, NULL, data_version FROM pragma_data_version()"
-                chunk = [_VERSION_ROW, *chunk]
-            for key, data, updated_at in await self.db.execute_fetchall(sql, chunk):
-                if key == _VERSION_ROW:
-                    version = updated_at
-                else:
-                    found[key] = _parse_session(data, updated_at)
-        if version != self._data_version:  # another process committed: nothing cached holds
-            self._cache.clear()
-            self._data_version = version
-            missed = set(misses)
-            hits = [key for key in keys if key not in found and key not in missed]
-            if hits:
-                return {**found, **await self._read_sessions(hits)}
-            return found
-        for key in keys:
-            session = self._cache.pop(key, None)
-            if session is not None:
-                found[key] = session
-                self.cache_hits += 1
-        return found
 
     async def check_writable(self) -> None:
         """Take the database's write lock and let it go (raises when it cannot be had: locked
@@ -396,6 +390,42 @@ class Store:
         async with self.db.execute(sql, (user_key,) if user_key else ()) as cur:
             row = await cur.fetchone()
         return int(row[0])
+
+
+@dataclass
+class _Outcome:
+    write_error: Exception | None
+    read_error: Exception | None
+    data_version: int | None
+    rows: list[tuple[str, str, float]]
+
+
+def _write_then_read(sessions: list[tuple[Any, ...]], events: list[tuple[Any, ...]], keys: list[str],
+                     conn: sqlite3.Connection) -> _Outcome:
+    """One pump round, in aiosqlite's thread: commit the queued turns (all or nothing), then
+    read `data_version` and the sessions not in the cache. A failed write does not stop the
+    reads, and a failed read does not undo the committed write: each is reported apart."""
+    write_error: Exception | None = None
+    if sessions:
+        try:
+            conn.executemany(_UPSERT_SESSION, sessions)
+            if events:
+                conn.executemany(_INSERT_EVENT, events)
+            conn.commit()
+        except Exception as exc:  # locked, read-only, disk full: roll the whole batch back
+            write_error = exc
+            with contextlib.suppress(Exception):
+                conn.rollback()
+    rows: list[tuple[str, str, float]] = []
+    try:
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        for i in range(0, len(keys), _LOAD_CHUNK):
+            chunk = keys[i:i + _LOAD_CHUNK]
+            sql = f"SELECT user_key, data, updated_at FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
+            rows.extend(conn.execute(sql, chunk).fetchall())
+    except Exception as exc:
+        return _Outcome(write_error, exc, None, [])
+    return _Outcome(write_error, None, version, rows)
 
 
 def _parse_session(data: str, updated_at: float) -> Session:

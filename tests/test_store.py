@@ -209,3 +209,28 @@ def test_cache_size_bounds_memory(tmp_path: Path, size: int) -> None:
         return cached
 
     assert run(scenario()) == size
+
+
+def test_a_purge_while_a_cached_session_is_being_loaded_keeps_that_session(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = await open_store(tmp_path / "s.sqlite3")
+        key = store.user_key("web", "active")
+        await store.save(key, "web", Session(mode="questionnaire", answers={"age": 30}), [], None)
+        loading = asyncio.create_task(store.load(key))
+        for _ in range(3):  # the pump has counted the session as cached and gone to the database
+            await asyncio.sleep(0)
+        assert store._pump_task is not None and not store._pump_task.done()
+        await store.purge(30)  # empties the cache; the session itself is recent and stays
+        session = await loading
+        assert session.answers == {"age": 30}
+        await store.close()
+
+    run(scenario())
+
+
+def test_store_relies_on_aiosqlite_running_a_function_in_its_thread() -> None:
+    import aiosqlite
+
+    # dialog/store.py hands one function per round to aiosqlite's worker thread through
+    # Connection._execute; an aiosqlite release without it must fail here, not in production.
+    assert callable(getattr(aiosqlite.Connection, "_execute", None))
