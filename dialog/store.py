@@ -107,6 +107,10 @@ _INSERT_EVENT = (
     "INSERT INTO events (ts, channel, user_key, campaign, kind, text, clause, faq, confidence, answered, program)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# A cached session is handed over without asking the file when data_version was read this
+# recently: under load every round reads it, so busy conversations skip the round trip; a
+# quiet bot asks the file first, so an external `policybot forget` is never missed for long.
+CACHE_FRESH_SECONDS = 0.5
 _LOAD_CHUNK = 500  # keys per SELECT … IN (…), well under SQLite's limit on bound variables
 
 
@@ -125,11 +129,11 @@ class Store:
     Every call to aiosqlite is a round trip to its worker thread (a queue put, a thread wake-up,
     a call back into the event loop), and every commit appends a WAL frame. Under load most of
     a turn's cost was those round trips, not SQLite's work. So loads and saves are queued and a
-    single pump drains the queue: whatever accumulated while the previous batch was in the
-    database goes together, as one SELECT … IN (…) for the loads and one transaction (two
-    executemany and one COMMIT) for the saves. Alone, a turn costs what it did before (the pump
-    starts at once, nothing waits for a timer); with 200 people typing, one commit carries
-    dozens of turns.
+    single pump drains the queues in rounds: whatever accumulated while the previous round was
+    in the database goes together, as one function run in aiosqlite's thread that commits all
+    the queued turns in one transaction and then reads all the queued sessions with one
+    SELECT … IN (…). Alone, a turn costs what it did before (the pump starts at once, nothing
+    waits for a timer); with 200 people typing, one commit carries dozens of turns.
 
     The guarantees are unchanged: `save` returns only once its transaction is committed, so a
     reply is never sent for a turn that a kill -9 could lose; a failed batch (database locked,
@@ -138,9 +142,12 @@ class Store:
 
     Recently committed sessions are also kept in memory (a write-through cache of
     `cache_size` people), so the next turn of someone in a conversation skips parsing their
-    row. The cache is only trusted while nothing else wrote to the file: every load batch
-    reads SQLite's `data_version`, which changes when another connection commits (a staff
-    `policybot forget` or `purge` in another process), and then the cache is dropped. A
+    row. The cache is only trusted while nothing else wrote to the file: every round reads
+    SQLite's `data_version`, which changes when another connection commits (a staff
+    `policybot forget` or `purge` in another process), and then the cache is dropped; a
+    cached session is handed over without a round only within CACHE_FRESH_SECONDS of such a
+    check (the same window in which another process's write could land between a turn's
+    load and its save anyway). A
     cached session is handed over, not shared: `load` takes it out and only a committed `save`
     puts it back, so a turn that failed half-way leaves nothing half-changed behind.
     """
@@ -160,6 +167,7 @@ class Store:
         self.cache_size = 2000
         self._cache: OrderedDict[str, Session] = OrderedDict()
         self._data_version: int | None = None  # as last read on this connection
+        self._validated_at = float("-inf")  # loop time before the last data_version read
         self.cache_hits = 0
         # Called with each committed turn's events, in the event loop (metrics count answered
         # questions here: only what reached the database counts).
@@ -214,7 +222,15 @@ class Store:
     async def load(self, user_key: str) -> Session:
         """The person's session (a fresh one if none is stored, or if the stored one is damaged:
         a bad row must not lock the person out)."""
-        future: asyncio.Future[Session] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._validated_at < CACHE_FRESH_SECONDS and user_key not in self._loads:
+            # The cache was checked against the file a moment ago (every round reads
+            # data_version): hand the session over at once, without a round trip.
+            session = self._cache.pop(user_key, None)
+            if session is not None:
+                self.cache_hits += 1
+                return session
+        future: asyncio.Future[Session] = loop.create_future()
         self._loads.setdefault(user_key, []).append(future)
         self._start_pump()
         return await future
@@ -247,6 +263,7 @@ class Store:
             batch, self._saves = self._saves, []
             loads, self._loads = self._loads, {}
             misses = [key for key in loads if key not in self._cache]
+            submitted = asyncio.get_running_loop().time()
             job = functools.partial(
                 _write_then_read,
                 [pending.session_row for pending in batch],
@@ -267,6 +284,8 @@ class Store:
                 continue
             self._finish_saves(batch, outcome.write_error)
             self._finish_loads(loads, set(misses), outcome)
+            if outcome.read_error is None:
+                self._validated_at = submitted  # data_version was read after this moment
 
     async def _in_db_thread(self, job: Callable[[sqlite3.Connection], _Outcome]) -> _Outcome:
         """Run `job(connection)` in aiosqlite's worker thread as one queued call. This uses

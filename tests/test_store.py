@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from dialog import store as store_module
 from dialog.store import Event, Session, Store
 
 
@@ -132,20 +133,25 @@ def test_two_loads_of_one_person_get_separate_objects(tmp_path: Path) -> None:
     run(scenario())
 
 
-def test_cache_serves_the_next_turn_and_forgets_what_another_process_deleted(tmp_path: Path) -> None:
+def test_cache_serves_the_next_turn_and_forgets_what_another_process_deleted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "s.sqlite3"
+    monkeypatch.setattr(store_module, "CACHE_FRESH_SECONDS", 0.05)
 
     async def scenario() -> None:
         store = await open_store(db)
         key = store.user_key("web", "cached")
         await store.save(key, "web", Session(mode="questionnaire", program="internship", answers={"age": 30}), [], None)
-        session = await store.load(key)
+        session = await store.load(key)  # right after a round: straight from memory
         assert store.cache_hits == 1 and session.answers == {"age": 30}
+        assert store._pump_task is not None and store._pump_task.done(), "a round trip for a fresh hit"
         await store.save(key, "web", session, [], None)
 
-        # A staff `policybot forget` in another process: the row is gone from the file.
+        # A staff `policybot forget` in another process: the row is gone from the file. Past
+        # the freshness window the next load asks the file first, and the deletion holds.
         with sqlite3.connect(db) as other:
             other.execute("DELETE FROM sessions WHERE user_key = ?", (key,))
+        await asyncio.sleep(0.1)
         after = await store.load(key)
         assert after.answers == {} and after.program is None, "served a deleted session from memory"
         await store.close()
@@ -211,7 +217,10 @@ def test_cache_size_bounds_memory(tmp_path: Path, size: int) -> None:
     assert run(scenario()) == size
 
 
-def test_a_purge_while_a_cached_session_is_being_loaded_keeps_that_session(tmp_path: Path) -> None:
+def test_a_purge_while_a_cached_session_is_being_loaded_keeps_that_session(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "CACHE_FRESH_SECONDS", 0)  # every load goes to a round
+
     async def scenario() -> None:
         store = await open_store(tmp_path / "s.sqlite3")
         key = store.user_key("web", "active")
