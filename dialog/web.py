@@ -36,7 +36,7 @@ from typing import Any, Protocol
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -113,16 +113,10 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-class SafeJSONResponse(JSONResponse):
-    """JSON with `<`, `>` and `&` written as \\u escapes: the same data for any JSON parser,
-    but no byte sequence a browser could ever read as markup, whatever a reply quotes back."""
-
-    def render(self, content: Any) -> bytes:
-        return safe_json(content)
-
-
 def safe_json(content: Any) -> bytes:
-    """Compact UTF-8 JSON with `<`, `>` and `&` as \\u escapes (see SafeJSONResponse)."""
+    """Compact UTF-8 JSON with `<`, `>` and `&` written as \\u escapes: the same data for any
+    JSON parser, but no byte sequence a browser could ever read as markup, whatever a reply
+    quotes back."""
     body = dumps_bytes(content)
     if b"<" in body or b">" in body or b"&" in body:
         body = body.replace(b"&", b"\\u0026").replace(b"<", b"\\u003c").replace(b">", b"\\u003e")
@@ -130,8 +124,8 @@ def safe_json(content: Any) -> bytes:
 
 
 async def send_json(send: Send, status: int, content: Any, extra_headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
-    """One JSON response straight on the ASGI `send` (what SafeJSONResponse would send,
-    without building a Response object: this is the path of every chat message)."""
+    """One JSON response straight on the ASGI `send`, without building a Response object:
+    this is the path of every chat message."""
     body = safe_json(content)
     headers = [(b"content-length", str(len(body)).encode("ascii")), (b"content-type", b"application/json"),
                (b"cache-control", b"no-store"), *extra_headers]
@@ -152,10 +146,6 @@ class _ApiError(Exception):
     def body(self) -> dict[str, Any]:
         # `replies` too, so the page can show the refusal like any other bot message.
         return {"error": self.code, "replies": [Reply(self.text).to_json()]}
-
-    def response(self) -> JSONResponse:
-        return SafeJSONResponse(self.body(), status_code=self.status,
-                                headers={"Cache-Control": "no-store", **self.headers})
 
     async def send(self, send: Send) -> None:
         extra = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
