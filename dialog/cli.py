@@ -17,9 +17,12 @@ import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dialog.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from dialog.publicity import CampaignLinks
 
 OK, FAILED, USAGE = 0, 1, 2
 CHANNELS = ("telegram", "web", "wechat", "terminal")
@@ -160,17 +163,27 @@ def cmd_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- link and qr
 
 
-def cmd_link(args: argparse.Namespace) -> int:
-    from dialog.publicity import ENV_BOT_USERNAME, PublicityError, campaign_links
+def _campaign_links(campaign: str) -> tuple[Settings, CampaignLinks] | None:
+    """The settings and the campaign's links, or None after printing why not (`link`, `qr`)."""
+    from dialog.publicity import PublicityError, campaign_links
 
     settings = _settings()
     if settings is None:
-        return USAGE
+        return None
     try:
-        links = campaign_links(args.campaign, settings)
+        return settings, campaign_links(campaign, settings)
     except PublicityError as exc:
         _err(str(exc))
+        return None
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from dialog.publicity import ENV_BOT_USERNAME
+
+    found = _campaign_links(args.campaign)
+    if found is None:
         return USAGE
+    _, links = found
     print(f"网页 / web:      {links.web}")
     if links.telegram:
         print(f"Telegram:        {links.telegram}")
@@ -182,26 +195,15 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def cmd_qr(args: argparse.Namespace) -> int:
-    from dialog.publicity import (
-        DEFAULT_CAPTION,
-        ENV_BOT_USERNAME,
-        PublicityError,
-        campaign_links,
-        is_local_url,
-        save_qr,
-    )
+    from dialog.publicity import DEFAULT_CAPTION, ENV_BOT_USERNAME, is_local_url, save_qr
 
-    settings = _settings()
-    if settings is None:
-        return USAGE
     if args.output.suffix.lower() not in (".png", ".svg"):
         _err(f"{args.output}: the file name must end in .png or .svg")
         return USAGE
-    try:
-        links = campaign_links(args.campaign, settings)
-    except PublicityError as exc:
-        _err(str(exc))
+    found = _campaign_links(args.campaign)
+    if found is None:
         return USAGE
+    settings, links = found
     if args.target == "telegram":
         if not links.telegram:
             _err(f"no Telegram username configured: set {ENV_BOT_USERNAME} (e.g. LinxiaJobsBot), "
