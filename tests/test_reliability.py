@@ -112,6 +112,7 @@ def test_metrics_endpoint_counts_requests_by_route_and_status_without_user_data(
     with TestClient(create_app(engine, Settings(), metrics=metrics)) as client:
         assert client.post("/api/chat", json=chat_body(text="秘密问题 13900001111")).status_code == 200
         assert client.post("/api/chat", content=b"{bad", headers={"content-type": "application/json"}).status_code == 400
+        assert client.get("/api/chat").status_code == 405  # not the POST shortcut: Starlette's route
         client.get("/no/such/page/" + USER)
         response = client.get("/metrics")
     assert response.status_code == 200
@@ -121,7 +122,8 @@ def test_metrics_endpoint_counts_requests_by_route_and_status_without_user_data(
     assert samples['policybot_http_requests_total{route="/api/chat",status="200"}'] == 1
     assert samples['policybot_http_requests_total{route="/api/chat",status="400"}'] == 1
     assert samples['policybot_http_requests_total{route="unmatched",status="404"}'] == 1
-    assert samples['policybot_http_request_seconds_count{route="/api/chat"}'] == 2
+    assert samples['policybot_http_requests_total{route="/api/chat",status="405"}'] == 1
+    assert samples['policybot_http_request_seconds_count{route="/api/chat"}'] == 3
     assert samples['policybot_engine_turn_seconds_count{channel="web"}'] == 1
     assert samples["process_resident_memory_bytes"] > 10_000_000
     # Route templates and channel names only: nothing a user typed or their id.

@@ -243,3 +243,35 @@ def test_store_relies_on_aiosqlite_running_a_function_in_its_thread() -> None:
     # dialog/store.py hands one function per round to aiosqlite's worker thread through
     # Connection._execute; an aiosqlite release without it must fail here, not in production.
     assert callable(getattr(aiosqlite.Connection, "_execute", None))
+
+
+class _CountingConnection:
+    """Passes statements to a real connection and counts them."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.statements = 0
+
+    def execute(self, sql: str, params: list) -> sqlite3.Cursor:
+        self.statements += 1
+        return self.conn.execute(sql, params)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 255, 256, 257, 389, 511, 600])
+def test_a_round_is_written_with_few_multi_row_statements_in_order(count: int) -> None:
+    """A batch is written as multi-row INSERTs (one per binary digit of its size, plus one
+    per further 256 rows), every row exactly once and in the order queued: the events log is
+    read back by rowid, and a later save of the same person must win."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)")
+    counting = _CountingConnection(conn)
+    template = "INSERT INTO t (k, v) VALUES {values} ON CONFLICT(k) DO UPDATE SET v = excluded.v"
+    # Every tenth row repeats the key of the row before it, with a larger value.
+    rows = [(f"k{i - (i % 10 == 9)}", i) for i in range(count)]
+    store_module._insert_many(counting, template, rows)
+    expected: dict[str, int] = {}
+    for key, value in rows:
+        expected[key] = value
+    assert dict(conn.execute("SELECT k, v FROM t")) == expected
+    assert [k for k, _ in conn.execute("SELECT k, v FROM t ORDER BY rowid")] == list(expected)
+    assert counting.statements == count // 256 + bin(count % 256).count("1")

@@ -302,10 +302,43 @@ def test_page_is_served_with_security_headers(client: TestClient) -> None:
     assert response.headers["referrer-policy"] == "no-referrer"
 
 
-def test_api_and_static_responses_carry_the_headers_too(client: TestClient) -> None:
-    for response in (chat(client, text="你好"), client.get("/static/chat.js")):
-        assert response.headers["x-content-type-options"] == "nosniff"
-        assert "script-src 'self'" in response.headers["content-security-policy"]
+def test_static_responses_carry_the_page_headers(client: TestClient) -> None:
+    response = client.get("/static/chat.js")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_every_api_response_is_unsniffable_uncached_json(engine: FakeEngine) -> None:
+    """Replies, refusals and failures alike: JSON that a browser may not sniff into HTML, may
+    not render with anything enabled, and may not keep in a cache (it can quote what a person
+    told the bot)."""
+    app = create_app(engine, Settings(rate_limit_per_minute=1))
+    with TestClient(app) as client:
+        responses = {
+            "reply": chat(client, text="你好"),
+            "rate limited": chat(client, text="你好"),
+            "malformed": client.post("/api/chat", content=b"{bad", headers={"content-type": "application/json"}),
+        }
+    engine.error = RuntimeError("database is locked")
+    with TestClient(create_app(engine, Settings())) as client:
+        responses["engine failed"] = chat(client, text="你好")
+    assert [r.status_code for r in responses.values()] == [200, 429, 400, 503]
+    for name, response in responses.items():
+        assert response.headers["content-type"] == "application/json", name
+        assert response.headers["x-content-type-options"] == "nosniff", name
+        assert response.headers["cache-control"] == "no-store", name
+        assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'", name
+
+
+def test_chat_under_a_root_path_takes_the_ordinary_route(engine: FakeEngine) -> None:
+    """Behind a proxy that mounts the app under a prefix the shortcut for POST /api/chat does
+    not apply; Starlette's router must still find the endpoint, with the same headers."""
+    with TestClient(create_app(engine, Settings()), root_path="/bot") as client:
+        response = client.post("/bot/api/chat", json={"user": USER, "text": "你好"})
+    assert response.status_code == 200
+    assert response.json()["replies"][0]["text"].startswith("见习补贴")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert engine.received[-1].text == "你好"
 
 
 def test_page_markup_fits_a_phone_and_the_csp(client: TestClient) -> None:
