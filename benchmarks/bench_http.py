@@ -11,6 +11,9 @@ What it does, and why:
   `dialog.server.serve`, that reads the body and returns a fixed JSON reply of a realistic size.
   The bot/bare ratio is the figure to improve: it is what the bot itself costs on top of the
   HTTP stack, and it is far less sensitive to the shared machine's noise than absolute numbers.
+  A second floor, `asgi`, is the same endpoint with no framework at all (a plain ASGI function
+  on uvicorn): the bot's own chat path skips Starlette's middleware stack, so its ratio to
+  this stricter floor is printed too.
 - Residents (asyncio + httpx, one client with a bounded connection pool, like nginx's upstream
   keepalive pool): /start, two free questions, then the questionnaire the answer offers (测一测)
   or else the policy finder, answered with its buttons (a number typed where one is asked)
@@ -100,7 +103,7 @@ def start_bot(db: Path, port: int, log_path: Path, command: list[str] | None = N
 
 
 def start_bare(port: int, log_path: Path, kind: str = "bare") -> subprocess.Popen[bytes]:
-    """The floor server (`bare`) or the web layer with a fixed-reply engine (`web`)."""
+    """A floor server (`bare`, `asgi`) or the web layer with a fixed-reply engine (`web`)."""
     log = open(log_path, "ab")  # noqa: SIM115
     return subprocess.Popen([sys.executable, str(Path(__file__).resolve()), f"--{kind}-server", str(port)],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -534,6 +537,42 @@ def run_bare_server(port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
 
 
+def run_asgi_server(port: int) -> None:
+    """The stricter floor: the bare endpoint without Starlette, a plain ASGI function that
+    reads the body, parses it and encodes FIXED_REPLY, with the same uvicorn and GC settings."""
+    import uvicorn
+
+    ok = json.dumps({"ok": True}).encode()
+
+    async def app(scope: dict, receive, send) -> None:  # noqa: ANN001 - ASGI callables
+        if scope["type"] != "http":
+            return
+        if scope["path"] == "/api/chat" and scope["method"] == "POST":
+            body, more = b"", True
+            while more:
+                message = await receive()
+                body += message.get("body", b"")
+                more = message.get("more_body", False)
+            json.loads(body)
+            reply = json.dumps(FIXED_REPLY, ensure_ascii=False, separators=(",", ":")).encode()
+        elif scope["path"] == "/healthz":
+            reply = ok
+        else:
+            await send({"type": "http.response.start", "status": 404, "headers": [(b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", str(len(reply)).encode()), (b"content-type", b"application/json"),
+                                (b"cache-control", b"no-store")]})
+        await send({"type": "http.response.body", "body": reply})
+
+    sys.path.insert(0, str(ROOT))
+    from dialog import gc_tuning
+
+    gc_tuning.tune_for_serving()
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
+
+
 def run_web_layer_server(port: int) -> None:
     """dialog/web.py's app (validation, rate limit, metrics, security headers) around an engine
     that returns FIXED_REPLY at once: the web layer's own cost, between bare and bot."""
@@ -572,9 +611,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3,
                         help="saturation rounds per server, alternating the servers (default 3)")
     parser.add_argument("--phases", default="paced,saturation")
-    parser.add_argument("--servers", default="bot,web,bare",
+    parser.add_argument("--servers", default="bot,web,bare,asgi",
                         help="bot = policybot run; web = dialog/web.py with a fixed-reply engine "
-                             "(saturation only); bare = uvicorn + Starlette floor")
+                             "(saturation only); bare = uvicorn + Starlette floor; asgi = uvicorn "
+                             "with a plain ASGI function (saturation only)")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
                         help="raw asyncio HTTP/1.1 (default, cheapest) or httpx (one client per connection)")
     parser.add_argument("--bot-command", help="run the bot with this command instead of `python -m bot run` "
@@ -583,12 +623,16 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="N=50,200; 5 s saturation")
     parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--web-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--asgi-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_server:
         run_bare_server(args.bare_server)
         return 0
     if args.web_server:
         run_web_layer_server(args.web_server)
+        return 0
+    if args.asgi_server:
+        run_asgi_server(args.asgi_server)
         return 0
     if args.quick:
         args.residents, args.saturation_seconds = "50,200", 5.0
@@ -631,7 +675,7 @@ def main() -> int:
 
                 if "paced" in phases:
                     for server in servers:
-                        if server == "web":
+                        if server in ("web", "asgi"):
                             continue
                         row = measure(processes[server].pid, factory_for(server, "paced"), server, n, "paced")
                         if server == "bot" and n:
@@ -656,13 +700,15 @@ def main() -> int:
         print("bot/bare throughput ratio (saturation msg/s; rounds alternate the servers, median of the rounds' ratios):")
         for n in ns:
             sat = [r for r in rows if r.n == n and r.phase == "saturation"]
-            ratios, web_ratios = [], []
+            ratios, web_ratios, asgi_ratios = [], [], []
             for round_no in sorted({r.round for r in sat}):
                 by = {r.server: r for r in sat if r.round == round_no}
                 if "bot" in by and "bare" in by and by["bare"].rate:
                     ratios.append(by["bot"].rate / by["bare"].rate)
                 if "web" in by and "bare" in by and by["bare"].rate:
                     web_ratios.append(by["web"].rate / by["bare"].rate)
+                if "bot" in by and "asgi" in by and by["asgi"].rate:
+                    asgi_ratios.append(by["bot"].rate / by["asgi"].rate)
             if not ratios:
                 continue
 
@@ -671,6 +717,10 @@ def main() -> int:
             print(f"  N={n:5d}: ratio {statistics.median(ratios):.2f} (rounds: {', '.join(f'{x:.2f}' for x in ratios)});  "
                   f"server CPU per message, median: bot {cpu['bot']:.2f} ms, bare {cpu['bare']:.2f} ms"
                   + (f";  web layer alone / bare: {statistics.median(web_ratios):.2f}" if web_ratios else ""))
+            if asgi_ratios:
+                print(f"          bot/asgi (no framework in the floor): {statistics.median(asgi_ratios):.2f} "
+                      f"(rounds: {', '.join(f'{x:.2f}' for x in asgi_ratios)});  asgi CPU per message "
+                      f"{cpu['asgi']:.2f} ms")
         print()
         print("targets at N=200 (paced): p99 <= 100 ms, no errors, peak RSS <= 150 MB; throughput >= 50% of bare")
         for row in rows:
