@@ -531,9 +531,9 @@ def run_bare_server(port: int) -> None:
     app = Starlette(routes=[Route("/api/chat", chat, methods=["POST"]), Route("/healthz", healthz)])
     if os.environ.get("BENCH_BARE_GC", "tuned") == "tuned":  # the same GC settings as serve()
         sys.path.insert(0, str(ROOT))
-        from dialog import gc_tuning
+        from dialog import runtime_tuning
 
-        gc_tuning.tune_for_serving()
+        runtime_tuning.tune_for_serving()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
 
 
@@ -567,9 +567,9 @@ def run_asgi_server(port: int) -> None:
         await send({"type": "http.response.body", "body": reply})
 
     sys.path.insert(0, str(ROOT))
-    from dialog import gc_tuning
+    from dialog import runtime_tuning
 
-    gc_tuning.tune_for_serving()
+    runtime_tuning.tune_for_serving()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
 
 
@@ -596,9 +596,9 @@ def run_web_layer_server(port: int) -> None:
         return JSONResponse({"ok": True})
 
     app = create_app(FixedEngine(), Settings(), extra_routes=[Route("/healthz", healthz)])
-    from dialog import gc_tuning
+    from dialog import runtime_tuning
 
-    gc_tuning.tune_for_serving()
+    runtime_tuning.tune_for_serving()
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
 
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Protocol
 
 import eligibility
-from dialog import gc_tuning
+from dialog import runtime_tuning
 from eligibility.context import InvalidEligibilityData, load_context
 from eligibility.context import default_data_dir as eligibility_data_dir
 from knowledge.base import InvalidKnowledge, KnowledgeBase, default_data_dir, load_knowledge
@@ -182,7 +182,7 @@ class Reloader:
                 log.warning("reload (%s): %d problem(s), keeping the previous data:\n%s",
                             reason, len(problems), "\n".join(result.problems))
             else:
-                gc_tuning.refreeze_after_reload()  # let the previous knowledge base be collected
+                runtime_tuning.refreeze_after_reload()  # let the previous knowledge base be collected
                 result = ReloadResult(True, reason, clauses=len(kb.clauses), faq=len(kb.faq), seconds=seconds)
                 log.info("reload (%s): %d clauses, %d FAQ entries in %.1fs", reason, result.clauses, result.faq, seconds)
             self.last = result

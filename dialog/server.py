@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from dialog import gc_tuning
+from dialog import runtime_tuning
 from dialog.admin import StaffTools
 from dialog.config import Settings
 from dialog.engine import Engine
@@ -80,7 +80,7 @@ async def serve(settings: Settings, kb: KnowledgeBase) -> None:
     server = _Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="info",
                                     access_log=False, lifespan="off"))
     staff.start()  # SIGHUP (and optional file watch) reload, retention purge every 6 h
-    gc_tuning.tune_for_serving()  # after start-up: see dialog/gc_tuning.py
+    runtime_tuning.tune_for_serving()  # after start-up: see dialog/runtime_tuning.py
     try:
         if application is not None:
             await telegram.start_telegram(application, settings)
