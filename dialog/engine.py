@@ -44,6 +44,25 @@ _HELP_WORDS = {"帮助", "怎么用", "使用说明", "help", "说明"}
 _EXAMPLES = ("见习补贴每人每月多少钱？", "开个小店能贷多少款？", "失业了去哪里登记？")
 
 
+_today_cache: tuple[int, date] = (-1, date.min)
+
+
+def today_once_a_second() -> date:
+    """`date.today()`, asked of the system at most once a second: a turn needs the date four or
+    five times (validity periods, the questionnaire's dated rules), and under load that was a
+    measurable share of a message's cost. Stale by under a second at midnight."""
+    global _today_cache
+    second = int(time.time())
+    if _today_cache[0] != second:
+        _today_cache = (second, date.today())
+    return _today_cache[1]
+
+
+# Rendered questionnaire steps and results kept per engine; emptied when full or when the
+# eligibility data is reloaded (they are pure in program, answers, date and that data).
+RENDER_MEMO_LIMIT = 4096
+
+
 def load_texts(path: Path = TEXTS_FILE) -> dict[str, str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {str(k): str(v).strip() for k, v in data.items()}
@@ -75,7 +94,7 @@ class AdminHandler(Protocol):
 
 class Engine:
     def __init__(self, store: Store, answerer: Answerer, settings: Settings,
-                 texts: dict[str, str] | None = None, today: Callable[[], date] = date.today,
+                 texts: dict[str, str] | None = None, today: Callable[[], date] = today_once_a_second,
                  clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.answerer = answerer
@@ -86,6 +105,8 @@ class Engine:
         self._locks: dict[str, _UserLock] = {}
         self._program_of_clause = _programs_by_clause()
         self.admin: AdminHandler | None = None
+        self._rendered: dict[tuple[Any, ...], Any] = {}
+        self._rendered_for: eligibility.Context | None = None
 
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
@@ -349,13 +370,43 @@ class Engine:
             return eligibility.next_finder_question(s.answers)
         return eligibility.next_question(self._program(s), s.answers, as_of=self.today())
 
+    def _remembered(self, key: tuple[Any, ...] | None, compute: Callable[[], Any]) -> Any:
+        """`compute()`, remembered under `key` (None: not remembered) until the eligibility
+        data is reloaded. People answer the same few questions the same few ways, so the same
+        steps and results are rendered over and over; Reply is frozen, safe to share."""
+        if key is None:
+            return compute()
+        ctx = eligibility.default_context()
+        if ctx is not self._rendered_for or len(self._rendered) >= RENDER_MEMO_LIMIT:
+            self._rendered.clear()
+            self._rendered_for = ctx
+        found = self._rendered.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._rendered[key] = compute()
+        return found
+
+    def _state_key(self, kind: str, program: str | None, answers: dict[str, Any], *more: Any) -> tuple[Any, ...] | None:
+        """What a rendering of a questionnaire's state depends on (besides the data), or None
+        when the answers cannot be a key (not something parse_answer produces)."""
+        try:
+            frozen = tuple(sorted(answers.items()))
+            hash(frozen)
+        except TypeError:
+            return None
+        return (kind, program, frozen, self.today(), *more)
+
     def _pending_question(self, s: Session, hint: str | None = None) -> list[Reply]:
         """The question the person is on, with its buttons, or nothing outside questionnaires."""
         if s.mode not in ("questionnaire", "finder"):
             return []
+        key = self._state_key("step", s.program, s.answers, bool(s.history), hint)
+        reply = self._remembered(key, lambda: self._render_pending_question(s, hint))
+        return [reply] if reply is not None else []
+
+    def _render_pending_question(self, s: Session, hint: str | None) -> Reply | None:
         question = self._current_question(s)
         if question is None:
-            return []
+            return None
         program = self._program(s)
         step, total = eligibility.progress(program, s.answers, as_of=self.today())
         lines = [f"（第{step}步/共{total}步）{question.prompt}"]
@@ -372,7 +423,7 @@ class Engine:
         if s.history:
             nav.insert(0, Button(self.t("nav_back"), "n:back"))
         rows.append(tuple(nav))
-        return [Reply("\n".join(lines), tuple(rows), number_input=question.kind == "number")]
+        return Reply("\n".join(lines), tuple(rows), number_input=question.kind == "number")
 
     def _on_choice(self, index: str, s: Session) -> Turn:
         question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
@@ -447,7 +498,9 @@ class Engine:
             s.finder_answers = answers  # to prefill the program chosen next (cleared then)
             rows = tuple((Button(f"测一测：{_short(m.program.label)}", f"pf:{m.program.id}"),) for m in matches[:6])
             return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
-        result = eligibility.assess(program_id, answers, as_of=self.today())
+        as_of = self.today()
+        key = self._state_key("result", program_id, answers)
+        text = self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text())
         program = eligibility.get_program(program_id)
         buttons = (
             (Button(self.t("show_original"), f"o:{program.reference[0]}"),
@@ -457,7 +510,7 @@ class Engine:
         )
         # The compact rendering for a phone; every condition's full quotation is one tap away
         # (查看原文) and in `policybot assess` for staff.
-        return Turn([Reply(result.to_chat_text()), Reply(self.t("result_more"), buttons)], [event])
+        return Turn([Reply(text), Reply(self.t("result_more"), buttons)], [event])
 
     def _is_stale(self, s: Session) -> bool:
         return s.questionnaire_at > 0 and self.clock() - s.questionnaire_at > self.settings.stale_hours * 3600
@@ -557,6 +610,7 @@ class Engine:
         return "\n".join(lines)
 
 
+_MISSING = object()
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)")
 

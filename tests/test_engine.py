@@ -463,3 +463,68 @@ def test_policy_list_has_no_invented_article(settings, kb):
         await engine.close()
 
     run(scenario())
+
+
+def test_remembered_steps_and_results_follow_the_date_and_a_reload(settings, kb):
+    """Steps and results are rendered once and remembered; what they depend on besides the
+    answers, the date and the eligibility data, must still show at once when it changes."""
+    from dataclasses import replace
+
+    from eligibility.staffdata import Office
+
+    answers = ["接收见习人员的单位", "是", "3", "6", "2"]
+
+    async def scenario():
+        today = [date(2020, 6, 1)]
+        engine = await Engine.open(settings, kb=kb, today=lambda: today[0], clock=Clock())
+
+        async def result(user: str) -> str:
+            p = Person(engine, user=user)
+            await p.act("p:internship")
+            first_step = p.text
+            await answer_all(p, answers)
+            return first_step + "\n" + p.text
+
+        during = await result("a")
+        assert await result("b") == during  # remembered: the same text for the same answers
+        today[0] = TODAY  # the provision has expired since
+        after = await result("c")
+        assert after != during and "2026" in after and "2026" not in during
+
+        ctx = eligibility.default_context()
+        lead = next(name for name in ctx.contacts.departments if "人社" in name)
+        new_ctx = replace(ctx, memo={}, contacts=replace(ctx.contacts, departments={
+            **ctx.contacts.departments, lead: Office(lead, phone="0930-0000000")}))
+        try:
+            engine.reload(kb, ctx=new_ctx)
+            reloaded = await result("d")
+            assert "0930-0000000" in reloaded and "0930-0000000" not in after
+        finally:
+            eligibility.reload_default_context(ctx)
+        await engine.close()
+
+    run(scenario())
+
+
+def test_today_is_asked_of_the_system_at_most_once_a_second(monkeypatch):
+    import dialog.engine as engine_module
+
+    asked = []
+    now = [1_800_000_000.2]
+
+    class FakeDate(date):
+        @classmethod
+        def today(cls):
+            asked.append(now[0])
+            return date(2027, 1, 1) if now[0] >= 1_800_000_001 else date(2026, 12, 31)
+
+    monkeypatch.setattr(engine_module, "date", FakeDate)
+    monkeypatch.setattr(engine_module.time, "time", lambda: now[0])
+    monkeypatch.setattr(engine_module, "_today_cache", (-1, date.min))
+    assert engine_module.today_once_a_second() == date(2026, 12, 31)
+    now[0] += 0.5
+    assert engine_module.today_once_a_second() == date(2026, 12, 31)
+    assert len(asked) == 1
+    now[0] += 0.5  # the next second: midnight has passed
+    assert engine_module.today_once_a_second() == date(2027, 1, 1)
+    assert len(asked) == 2
