@@ -11,7 +11,9 @@ Design choices, and why:
   `sha1("".join(sorted([token, timestamp, nonce])))`, compared in constant time, and answered
   with `echostr` (plain also in safe mode: the Official Account check never encrypts it).
   Every POST carries the same `signature`; in safe mode (`encrypt_type=aes`) the body's
-  `<Encrypt>` is also covered by `msg_signature` and both are checked.
+  `<Encrypt>` is also covered by `msg_signature` and both are checked. A signed timestamp
+  more than MAX_CLOCK_SKEW from the server's clock is refused, so a captured URL cannot be
+  replayed later (in plain mode the signature does not cover the body).
 * Safe mode is implemented here on top of `cryptography` (AES-256-CBC) rather than by
   depending on wechatpy: we need ~60 lines of it, wechatpy is a whole API SDK (requests,
   xmltodict, dateutil …) that itself needs `cryptography` (or pycryptodome) for exactly these
@@ -123,6 +125,12 @@ DEDUP_TTL = 60.0
 DEDUP_MAX_ENTRIES = 4096
 # How long a reply that missed the 5 s window waits to be shown on the person's next message.
 LATE_TTL = 300.0
+# A signed request whose timestamp is further than this from the server's clock is refused.
+# In plain mode the signature covers only token, timestamp and nonce, not the body: without
+# this check one captured callback URL would let anyone post messages as any follower, for
+# ever. Five minutes tolerates ordinary clock drift; the server's clock must be kept right
+# (NTP; deploy/README explains), or every WeChat message is refused with a log line saying so.
+MAX_CLOCK_SKEW = 300.0
 
 # A reply too long for one message is sent in pages: the person types this word for the next.
 MORE_WORD = "更多"
@@ -563,6 +571,13 @@ class WeChatCallback:
         timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
         if not _signature_ok(q.get("signature"), self.wechat.token, timestamp, nonce):
             raise WeChatError(403, "bad signature")
+        try:
+            skew = self.clock() - int(timestamp)
+        except ValueError:
+            raise WeChatError(403, "timestamp is not a number") from None
+        if abs(skew) > MAX_CLOCK_SKEW:
+            raise WeChatError(403, f"timestamp {skew:+.0f} s from this server's clock: a replayed request, "
+                                   "or this server's clock is wrong (check NTP)")
         return timestamp, nonce
 
     def _verify_url(self, request: Request) -> Response:

@@ -101,9 +101,10 @@ class WeChatServer:
         self.client, self.safe, self.token, self.path = client, safe, token, path
         self.msg_id = 24_000_000_000_000_000
         self.create_time = 1_800_000_000
+        self.clock_offset = 0  # seconds WeChat's clock is ahead of ours (negative: behind)
 
     def params(self, encrypted: str | None = None) -> dict[str, str]:
-        timestamp, nonce = str(int(time.time())), str(secrets.randbelow(10**9))
+        timestamp, nonce = str(int(time.time()) + self.clock_offset), str(secrets.randbelow(10**9))
         params = {"signature": sign(self.token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
                   "openid": OPENID}
         if encrypted is not None:
@@ -282,6 +283,32 @@ def test_post_with_a_wrong_signature_is_403_and_never_reaches_the_engine(plain, 
     response = server.client.post(f"/wechat?{urlencode(params)}", content=server.message_xml("text", Content="hi"))
     assert response.status_code == 403
     assert engine.received == [] and callback.stats["refused"] == 1
+
+
+@pytest.mark.parametrize("offset", [-(10 * 60), 10 * 60, -86400 * 365])
+def test_a_signed_request_with_a_stale_or_future_timestamp_is_refused(plain, engine, offset):
+    """In plain mode the signature does not cover the body: a captured URL must not remain
+    usable for posting messages as anyone."""
+    server, callback = plain
+    server.clock_offset = offset
+    assert server.post_xml(server.message_xml("text", Content="hi")).status_code == 403
+    assert engine.received == [] and callback.stats["refused"] == 1
+
+
+@pytest.mark.parametrize("offset", [-200, 0, 200])
+def test_ordinary_clock_drift_is_tolerated(plain, engine, offset):
+    server, _ = plain
+    server.clock_offset = offset
+    assert server.post_xml(server.message_xml("text", Content="hi")).status_code == 200
+    assert len(engine.received) == 1
+
+
+def test_a_signed_but_non_numeric_timestamp_is_refused(plain, engine):
+    server, _ = plain
+    nonce = "12345"
+    params = {"signature": sign(server.token, "soon", nonce), "timestamp": "soon", "nonce": nonce}
+    response = server.client.post(f"/wechat?{urlencode(params)}", content=server.message_xml("text", Content="hi"))
+    assert response.status_code == 403 and engine.received == []
 
 
 def test_reply_text_is_valid_xml_whatever_it_contains(plain, engine):
