@@ -20,20 +20,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any, Protocol
-
-import yaml
 
 import eligibility
 from dialog.config import Settings, ensure_salt
 from dialog.messages import Button, Incoming, Reply
 from dialog.store import Event, Session, Store
+from dialog.texts import load_texts
 from knowledge.answer import Answer, Answerer
 from knowledge.base import KnowledgeBase, load_knowledge_or_raise
 from knowledge.documents import Clause
 
-TEXTS_FILE = Path(__file__).parent / "data" / "texts.yaml"
 CAMPAIGN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _QUESTION_LIKE = re.compile(r"[?？]|吗|呢$|么$|怎么|如何|什么|啥|哪|多少|能不能|可不可以|是否|有没有|咋|谁")
 _SMALL_TALK_STRIP = re.compile(r"[\s,，。.!！?？~～、]+")
@@ -61,11 +58,6 @@ def today_once_a_second() -> date:
 # Rendered questionnaire steps and results kept per engine; emptied when full or when the
 # eligibility data is reloaded (they are pure in program, answers, date and that data).
 RENDER_MEMO_LIMIT = 4096
-
-
-def load_texts(path: Path = TEXTS_FILE) -> dict[str, str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {str(k): str(v).strip() for k, v in data.items()}
 
 
 @dataclass
@@ -106,7 +98,7 @@ class Engine:
         self._program_of_clause = _programs_by_clause()
         self.admin: AdminHandler | None = None
         self._rendered: dict[tuple[Any, ...], Any] = {}
-        self._rendered_for: eligibility.Context | None = None
+        self._rendered_for: tuple[eligibility.Context | None, dict[str, str] | None] = (None, None)
 
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
@@ -122,13 +114,16 @@ class Engine:
     def kb(self) -> KnowledgeBase:
         return self.answerer.kb
 
-    def reload(self, kb: KnowledgeBase, ctx: eligibility.Context | None = None) -> None:
-        """Swap in a new, already validated knowledge base (and eligibility context) for live
-        reload. Turns in flight finish with the answerer they started with; the next turn uses
-        the new one."""
+    def reload(self, kb: KnowledgeBase, ctx: eligibility.Context | None = None,
+               texts: dict[str, str] | None = None) -> None:
+        """Swap in a new, already validated knowledge base (and eligibility context, and the
+        fixed texts) for live reload. Turns in flight finish with the answerer they started
+        with; the next turn uses the new one."""
         answerer = Answerer(kb, settings=self.answerer.settings, today=self.answerer.today)
         eligibility.reload_default_context(ctx)
         self._program_of_clause = _programs_by_clause()
+        if texts is not None:
+            self.texts = texts  # remembered steps with the old labels are dropped (_remembered)
         self.answerer = answerer
 
     def t(self, key: str, **values: Any) -> str:
@@ -372,17 +367,23 @@ class Engine:
 
     def _remembered(self, key: tuple[Any, ...] | None, compute: Callable[[], Any]) -> Any:
         """`compute()`, remembered under `key` (None: not remembered) until the eligibility
-        data is reloaded. People answer the same few questions the same few ways, so the same
+        data or the texts are reloaded. People answer the same few questions the same few ways, so the same
         steps and results are rendered over and over; Reply is frozen, safe to share."""
         if key is None:
             return compute()
-        ctx = eligibility.default_context()
-        if ctx is not self._rendered_for or len(self._rendered) >= RENDER_MEMO_LIMIT:
-            self._rendered.clear()
-            self._rendered_for = ctx
-        found = self._rendered.get(key, _MISSING)
+        ctx, texts = eligibility.default_context(), self.texts
+        if ctx is not self._rendered_for[0] or texts is not self._rendered_for[1] \
+                or len(self._rendered) >= RENDER_MEMO_LIMIT:
+            self._rendered = {}  # a new dict: a turn still holding the old one cannot refill this
+            self._rendered_for = (ctx, texts)
+        memo = self._rendered
+        found = memo.get(key, _MISSING)
         if found is _MISSING:
-            found = self._rendered[key] = compute()
+            found = compute()
+            # A reload (in a worker thread) may have swapped the data while this was computed:
+            # then it was rendered from a mix and is not kept.
+            if eligibility.default_context() is ctx and self.texts is texts:
+                memo[key] = found
         return found
 
     def _state_key(self, kind: str, program: str | None, answers: dict[str, Any], *more: Any) -> tuple[Any, ...] | None:

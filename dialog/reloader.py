@@ -1,5 +1,5 @@
 """Live reload of the staff-edited YAML (FAQ, synonyms, documents, contacts, procedures,
-parameters) without restarting the bot.
+parameters, the bot's fixed texts) without restarting the bot.
 
 A reload loads the knowledge YAML and validates it together with the eligibility YAML —
 exactly the checks of `policybot check`, producing the same `file:line: message` lines. Only
@@ -42,6 +42,7 @@ from typing import Protocol
 
 import eligibility
 from dialog import runtime_tuning
+from dialog.texts import check_texts, default_texts_file
 from eligibility.context import InvalidEligibilityData, load_context
 from eligibility.context import default_data_dir as eligibility_data_dir
 from knowledge.base import InvalidKnowledge, KnowledgeBase, default_data_dir, load_knowledge
@@ -85,11 +86,11 @@ class ReloadResult:
         return "\n".join(lines)
 
 
-def _accepts_ctx(reload: Callable[..., object]) -> bool:
-    """Whether `Engine.reload` takes the eligibility context (`reload(kb, ctx=None)`, the
-    change proposed to the lead); until then the reloader warms the engine's cache itself."""
+def _accepts(reload: Callable[..., object], name: str) -> bool:
+    """Whether `Engine.reload` takes this keyword (`ctx`: the eligibility context; `texts`:
+    the fixed texts). Without `ctx` the reloader warms the engine's cache itself."""
     try:
-        return "ctx" in inspect.signature(reload).parameters
+        return name in inspect.signature(reload).parameters
     except (TypeError, ValueError):
         return False
 
@@ -131,6 +132,7 @@ class Reloader:
                  load: Callable[[Path], tuple[KnowledgeBase | None, list[Problem]]] = load_validated) -> None:
         self.engine = engine
         self.data_dir = Path(data_dir or engine.kb.data_dir or default_data_dir())
+        self.texts_file = default_texts_file()
         self.poll_seconds = poll_seconds
         self._load = load
         self._lock = asyncio.Lock()
@@ -139,7 +141,7 @@ class Reloader:
 
     @property
     def folders(self) -> tuple[Path, ...]:
-        return (self.data_dir, eligibility_data_dir())
+        return (self.data_dir, eligibility_data_dir(), self.texts_file.parent)
 
     async def reload(self, reason: str = "request") -> ReloadResult:
         """Load and validate; swap the new data in only when valid. Never raises for bad data."""
@@ -148,12 +150,19 @@ class Reloader:
             swapped = False
             try:
                 kb, problems = await asyncio.to_thread(self._load, self.data_dir)
-                if kb is not None and _accepts_ctx(self.engine.reload):
+                texts: dict[str, str] | None = None
+                if _accepts(self.engine.reload, "texts"):
+                    texts, text_problems = await asyncio.to_thread(check_texts, self.texts_file)
+                    if text_problems:
+                        kb, problems = None, list(problems) + text_problems
+                if kb is not None and _accepts(self.engine.reload, "ctx"):
                     # The eligibility context is built here from the same kb and handed over
                     # whole: no window in which a later edit can break questionnaires.
                     ctx, problems = await asyncio.to_thread(load_context, None, kb)
                     if problems:
                         kb = None
+                    elif texts is not None:
+                        await asyncio.to_thread(self.engine.reload, kb, ctx=ctx, texts=texts)
                     else:
                         await asyncio.to_thread(self.engine.reload, kb, ctx=ctx)
                 elif kb is not None:

@@ -47,11 +47,12 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 
 def all_problems(data_dir: Path | None = None) -> list:
-    """Every problem in the knowledge YAML and the eligibility YAML."""
+    """Every problem in the knowledge YAML, the eligibility YAML and the bot's fixed texts."""
     kb, problems = load_knowledge(data_dir)
     import eligibility  # late import: eligibility builds on knowledge
+    from dialog.texts import check_texts
 
-    return problems + list(eligibility.validate(kb=kb))
+    return problems + list(eligibility.validate(kb=kb)) + check_texts()[1]
 
 
 def load_answerer(data_dir: Path | None, today: str | None = None):
@@ -127,7 +128,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     answerer = load_answerer(args.data)
     if answerer is None:
         return 1
-    problems = list(__import__("eligibility").validate(kb=answerer.kb))
+    from dialog.texts import check_texts
+
+    problems = list(__import__("eligibility").validate(kb=answerer.kb)) + check_texts()[1]
     if problems:
         for p in problems:
             print(p, file=sys.stderr)

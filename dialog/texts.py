@@ -1,0 +1,113 @@
+"""The fixed texts the bot says (dialog/data/texts.yaml): greeting, help, privacy notice,
+menu buttons, questionnaire navigation. Staff may change the wording.
+
+Why a checked contract: the engine looks each text up by its key and fills in `{placeholders}`
+(`{days}` in the privacy notice …). A key renamed by mistake, a placeholder the engine does
+not fill, or an unbalanced brace would otherwise surface as a crash in some resident's turn.
+So the file is checked like the other staff YAML: at start-up, by `policybot check` and on
+every live reload, with `file:line: message` problems; a broken file is never taken live.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from pathlib import Path
+
+from knowledge.yamlsource import LineDict, Problem, load_yaml
+
+PACKAGE_TEXTS = Path(__file__).parent / "data" / "texts.yaml"
+
+
+def default_texts_file() -> Path:
+    """$POLICYBOT_TEXTS when set (a staff copy, like POLICYBOT_DATA), else the shipped file."""
+    return Path(os.environ.get("POLICYBOT_TEXTS") or PACKAGE_TEXTS)
+
+
+# Every text the engine uses, with the placeholders it fills in (empty: the text is shown as
+# written, so a brace in it is just a brace). A text may leave a placeholder out.
+TEXT_FIELDS: dict[str, frozenset[str]] = {
+    key: frozenset(fields) for key, fields in {
+        "greeting": (), "privacy": ("days", "session_days"), "help": (), "menu_prompt": (),
+        "ask_prompt": (), "menu_ask": (), "menu_find": (), "menu_list": (), "menu_contact": (),
+        "back_to_menu": (), "check_me": (), "show_original": (), "nav_back": (), "nav_restart": (),
+        "nav_exit": (), "unknown_answer": (), "resume_question": ("label", "step", "total"),
+        "resume_continue": (), "resume_restart": (), "questionnaire_intro": ("label",),
+        "finder_intro": (), "finder_result": (), "finder_none": (), "result_more": (),
+        "digression_back": (), "exited": (), "list_prompt": (), "list_section": ("title",),
+        "contact_intro": (), "phone_missing": (), "forget_confirm": (), "forget_yes": (),
+        "forget_no": (), "forget_done": (), "forget_kept": (), "non_text": (), "empty": (),
+        "too_long": ("limit",), "hello": (), "thanks": (), "number_hint": (),
+        "number_hint_numbered": (), "busy": (),
+    }.items()
+}
+
+
+class InvalidTexts(Exception):
+    """texts.yaml has problems; `.problems` lists them as file:line: message."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+def check_texts(path: Path | None = None) -> tuple[dict[str, str] | None, list[Problem]]:
+    """Load and check the texts (default: default_texts_file()); returns (texts, []) or
+    (None, problems)."""
+    path = path or default_texts_file()
+    name = str(path)
+    data, problems = load_yaml(path, name)
+    if problems:
+        return None, problems
+    if not isinstance(data, LineDict):
+        return None, [Problem(name, getattr(data, "line", 1) or 1, "expected `key: text` lines (a mapping)")]
+    texts: dict[str, str] = {}
+    for key, value in data.items():
+        line = data.line_of(key)
+        if key not in TEXT_FIELDS:
+            problems.append(Problem(name, line, f"unknown text {key!r}: keep the keys as they are, change only "
+                                                "the wording (a typo in the key?)"))
+            continue
+        if not isinstance(value, str):
+            problems.append(Problem(name, line, f"text {key!r} must be text; put it in quotes if it looks like "
+                                                "a number, yes/no or a date"))
+            continue
+        text = value.strip()
+        if not text:
+            problems.append(Problem(name, line, f"text {key!r} is empty"))
+            continue
+        problems += _check_placeholders(name, line, key, text)
+        texts[key] = text
+    for key in TEXT_FIELDS:
+        if key not in data:
+            problems.append(Problem(name, data.line or 1, f"missing text {key!r} (the bot needs every key; "
+                                                          "copy it back from the original file)"))
+    return (None, problems) if problems else (texts, [])
+
+
+def load_texts(path: Path | None = None) -> dict[str, str]:
+    """The checked texts; raises InvalidTexts with every problem."""
+    texts, problems = check_texts(path)
+    if texts is None:
+        raise InvalidTexts(problems)
+    return texts
+
+
+def _check_placeholders(name: str, line: int, key: str, text: str) -> list[Problem]:
+    allowed = TEXT_FIELDS[key]
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError as exc:
+        if not allowed:
+            return []  # shown as written: braces are just characters here
+        return [Problem(name, line, f"text {key!r}: {exc}; write {{{{ and }}}} for a literal brace")]
+    if not allowed:
+        if fields:
+            return [Problem(name, line, f"text {key!r} takes no {{placeholders}}: {{{fields[0]}}} would be shown as is")]
+        return []
+    problems = []
+    for field in fields:
+        if field not in allowed:
+            known = "、".join(f"{{{f}}}" for f in sorted(allowed))
+            problems.append(Problem(name, line, f"text {key!r}: unknown placeholder {{{field}}} (this text may use {known})"))
+    return problems
