@@ -386,7 +386,8 @@ class Engine:
                 memo[key] = found
         return found
 
-    def _state_key(self, kind: str, program: str | None, answers: dict[str, Any], *more: Any) -> tuple[Any, ...] | None:
+    def _state_key(self, kind: str, program: str | None, answers: dict[str, Any], as_of: date,
+                   *more: Any) -> tuple[Any, ...] | None:
         """What a rendering of a questionnaire's state depends on (besides the data), or None
         when the answers cannot be a key (not something parse_answer produces)."""
         try:
@@ -394,13 +395,15 @@ class Engine:
             hash(frozen)
         except TypeError:
             return None
-        return (kind, program, frozen, self.today(), *more)
+        return (kind, program, frozen, as_of, *more)
 
     def _pending_question(self, s: Session, hint: str | None = None) -> list[Reply]:
         """The question the person is on, with its buttons, or nothing outside questionnaires."""
         if s.mode not in ("questionnaire", "finder"):
             return []
-        key = self._state_key("step", s.program, s.answers, bool(s.history), hint)
+        # Read before rendering: a step rendered just after midnight is then filed under the
+        # day before, where no one looks it up again (never the other way round).
+        key = self._state_key("step", s.program, s.answers, self.today(), bool(s.history), hint)
         reply = self._remembered(key, lambda: self._render_pending_question(s, hint))
         return [reply] if reply is not None else []
 
@@ -500,7 +503,7 @@ class Engine:
             rows = tuple((Button(f"测一测：{_short(m.program.label)}", f"pf:{m.program.id}"),) for m in matches[:6])
             return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
         as_of = self.today()
-        key = self._state_key("result", program_id, answers)
+        key = self._state_key("result", program_id, answers, as_of)
         text = self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text())
         program = eligibility.get_program(program_id)
         buttons = (

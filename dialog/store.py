@@ -110,7 +110,8 @@ _INSERT_EVENTS = (
 # Rows per multi-row INSERT, largest first: a batch of n rows is written as at most one
 # statement of each size (its binary digits), so a round makes a handful of sqlite3 calls
 # instead of one per row, and the few distinct SQL texts stay in sqlite3's statement cache.
-# 256 rows × 11 columns stays far below SQLite's smallest limit on bound variables (32,766).
+# Sizes whose bound variables exceed the connection's limit are skipped: SQLite before 3.32
+# (RHEL 8's 3.26) allows 999 per statement, later versions 32,766 (Debian 12's build 250,000).
 _ROWS_PER_INSERT = (256, 128, 64, 32, 16, 8, 4, 2, 1)
 # A cached session is handed over without asking the file when data_version was read this
 # recently: under load every round reads it, so busy conversations skip the round trip; a
@@ -460,8 +461,11 @@ def _insert_many(conn: sqlite3.Connection, template: str, rows: list[tuple[Any, 
     if not rows:
         return
     width = len(rows[0])
+    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     start = 0
     for size in _ROWS_PER_INSERT:
+        if size > 1 and size * width > limit:
+            continue
         while len(rows) - start >= size:
             chunk = rows[start:start + size]
             conn.execute(_multi_row_sql(template, width, size), [value for row in chunk for value in row])

@@ -43,6 +43,15 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
 }
 
 
+# A value of the type the engine fills each placeholder with: every text is filled in once
+# when checked, so a format spec or conversion that would fail (`{days:天}`, `{label!x}`)
+# is a problem at its line, not a crash in a resident's turn.
+SAMPLE_VALUES: dict[str, object] = {
+    "days": 180, "session_days": "7", "label": "就业见习补贴", "step": 2, "total": 5, "limit": 500,
+    "title": "鼓励创业带动就业",
+}
+
+
 class InvalidTexts(Exception):
     """texts.yaml has problems; `.problems` lists them as file:line: message."""
 
@@ -110,4 +119,10 @@ def _check_placeholders(name: str, line: int, key: str, text: str) -> list[Probl
         if field not in allowed:
             known = "、".join(f"{{{f}}}" for f in sorted(allowed))
             problems.append(Problem(name, line, f"text {key!r}: unknown placeholder {{{field}}} (this text may use {known})"))
+    if not problems:
+        try:
+            text.format(**{field: SAMPLE_VALUES[field] for field in allowed})
+        except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
+            problems.append(Problem(name, line, f"text {key!r} cannot be filled in ({type(exc).__name__}: {exc}); "
+                                                "write placeholders plainly, like {label}"))
     return problems

@@ -361,6 +361,12 @@ class WebApp(Starlette):
     chat_api: ChatApi | None = None
     chat_metrics: Metrics | None = None
 
+    def add_middleware(self, *args: Any, **kwargs: Any) -> None:
+        """A middleware added later must see every request, the chat's too: the shortcut,
+        which would skip it, is turned off."""
+        self.chat_api = None
+        super().add_middleware(*args, **kwargs)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (self.chat_api is not None and scope["type"] == "http" and scope["path"] == CHAT_PATH
                 and scope["method"] == "POST" and not scope.get("root_path")):

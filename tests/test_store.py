@@ -256,6 +256,9 @@ class _CountingConnection:
         self.statements += 1
         return self.conn.execute(sql, params)
 
+    def getlimit(self, category: int) -> int:
+        return self.conn.getlimit(category)
+
 
 @pytest.mark.parametrize("count", [1, 2, 3, 255, 256, 257, 389, 511, 600])
 def test_a_round_is_written_with_few_multi_row_statements_in_order(count: int) -> None:
@@ -275,3 +278,17 @@ def test_a_round_is_written_with_few_multi_row_statements_in_order(count: int) -
     assert dict(conn.execute("SELECT k, v FROM t")) == expected
     assert [k for k, _ in conn.execute("SELECT k, v FROM t ORDER BY rowid")] == list(expected)
     assert counting.statements == count // 256 + bin(count % 256).count("1")
+
+
+def test_multi_row_statements_respect_an_old_sqlite_limit_on_variables() -> None:
+    """SQLite before 3.32 binds at most 999 variables per statement: 600 events of 11 columns
+    must still go in, in statements of at most 90 rows."""
+    conn = sqlite3.connect(":memory:")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    conn.execute("CREATE TABLE t (" + ", ".join(f"c{i}" for i in range(11)) + ")")
+    counting = _CountingConnection(conn)
+    rows = [tuple(range(i, i + 11)) for i in range(600)]
+    template = "INSERT INTO t VALUES {values}"
+    store_module._insert_many(counting, template, rows)
+    assert conn.execute("SELECT * FROM t ORDER BY rowid").fetchall() == rows
+    assert counting.statements == 600 // 64 + bin(600 % 64).count("1")

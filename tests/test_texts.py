@@ -15,7 +15,14 @@ from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.messages import Incoming
 from dialog.reloader import Reloader
-from dialog.texts import PACKAGE_TEXTS, TEXT_FIELDS, InvalidTexts, check_texts, load_texts
+from dialog.texts import (
+    PACKAGE_TEXTS,
+    SAMPLE_VALUES,
+    TEXT_FIELDS,
+    InvalidTexts,
+    check_texts,
+    load_texts,
+)
 from knowledge.base import load_knowledge_or_raise
 
 DIALOG = Path(__file__).resolve().parents[1] / "dialog"
@@ -80,6 +87,30 @@ def test_a_broken_edit_is_reported_at_its_line(tmp_path, old, new, fragment, mes
     assert message in problems[0].message and str(problems[0]).startswith(f"{path}:")
     with pytest.raises(InvalidTexts):
         load_texts(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "bad"),
+    [("privacy", "保存{days:天}天"), ("questionnaire_intro", "开始：{label:d}"),
+     ("resume_question", "{label!x} 第{step}步"), ("too_long", "最多{limit:{x}}字"), ("list_section", "{title[0]}{title.x}")],
+)
+def test_a_placeholder_that_cannot_be_filled_in_is_reported(tmp_path, key, bad) -> None:
+    """Every text is filled in with values of the engine's types when checked: what passes
+    the check cannot crash a resident's turn."""
+    text = PACKAGE_TEXTS.read_text(encoding="utf-8")
+    start = text.index(f"\n{key}:") + 1
+    end = text.index("\n", start)
+    path = tmp_path / "texts.yaml"
+    path.write_text(text[:start] + f'{key}: "{bad}"' + text[end:], encoding="utf-8")
+    texts, problems = check_texts(path)
+    assert texts is None and {p.line for p in problems} == {line_of(path, f"{key}:")}, problems
+
+
+def test_every_shipped_text_fills_in_with_the_engine_values() -> None:
+    texts = load_texts(PACKAGE_TEXTS)
+    for key, fields in TEXT_FIELDS.items():
+        if fields:
+            assert "{" not in texts[key].format(**{f: SAMPLE_VALUES[f] for f in fields})
 
 
 def test_a_missing_key_and_a_syntax_error_are_reported(tmp_path) -> None:

@@ -446,3 +446,22 @@ def test_page_script_runs_in_old_webviews() -> None:
 def test_static_assets_stay_light() -> None:
     total = sum(p.stat().st_size for p in STATIC_DIR.iterdir() if p.is_file())
     assert total < 30 * 1024, f"static assets are {total} bytes"
+
+
+def test_a_middleware_added_later_sees_chat_requests_too(engine: FakeEngine) -> None:
+    seen: list[str] = []
+
+    class Recorder:
+        def __init__(self, app) -> None:  # noqa: ANN001 - an ASGI app
+            self.app = app
+
+        async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+            if scope["type"] == "http":
+                seen.append(f"{scope['method']} {scope['path']}")
+            await self.app(scope, receive, send)
+
+    app = create_app(engine, Settings())
+    app.add_middleware(Recorder)
+    with TestClient(app) as client:
+        assert chat(client, text="你好").status_code == 200
+    assert seen == ["POST /api/chat"]
