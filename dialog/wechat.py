@@ -20,6 +20,9 @@ Design choices, and why:
   lines, and `cryptography` is the Python ecosystem's de-facto, audited crypto library with
   wheels for every platform. The code is checked against wechatpy's published test vectors
   (tests/test_wechat.py), so it agrees with the reference implementation byte for byte.
+  After an EncodingAESKey change, `POLICYBOT_WECHAT_AES_KEY_PREVIOUS` keeps the old key: a
+  message the current key cannot open is tried with it and answered with it (WeChat's
+  guidance for a smooth switch).
 * The endpoint is on the internet: bodies are capped at 64 KB while reading (a chunked body
   has no length and a client may lie), XML is parsed by defusedxml with DTDs refused outright,
   so entity bombs and external entities fail before anything is expanded or fetched.
@@ -191,6 +194,10 @@ class WeChatSettings:
     token: str = field(default="", repr=False)
     aes_key: str = field(default="", repr=False)  # EncodingAESKey, 43 characters
     path: str = DEFAULT_PATH
+    # The EncodingAESKey before the last change in the console, kept while messages made with
+    # it may still arrive (WeChat's guidance: try the previous key when the current one fails,
+    # and answer with the key that worked).
+    previous_aes_key: str = field(default="", repr=False)
 
     @property
     def enabled(self) -> bool:
@@ -207,6 +214,7 @@ class WeChatSettings:
             token=env.get("POLICYBOT_WECHAT_TOKEN", "").strip(),
             aes_key=env.get("POLICYBOT_WECHAT_AES_KEY", "").strip(),
             path=env.get("POLICYBOT_WECHAT_PATH", "").strip() or DEFAULT_PATH,
+            previous_aes_key=env.get("POLICYBOT_WECHAT_AES_KEY_PREVIOUS", "").strip(),
         )
         settings.validate()
         return settings
@@ -220,6 +228,7 @@ class WeChatSettings:
                 token=str(settings.wechat_token or ""),
                 aes_key=str(getattr(settings, "wechat_aes_key", "") or ""),
                 path=str(getattr(settings, "wechat_path", "") or DEFAULT_PATH),
+                previous_aes_key=str(getattr(settings, "wechat_aes_key_previous", "") or ""),
             )
             result.validate()
             return result
@@ -237,18 +246,22 @@ class WeChatSettings:
                 raise ConfigError("setting POLICYBOT_WECHAT_APP_ID is required with POLICYBOT_WECHAT_AES_KEY (safe mode checks it)")
             if not self.token:
                 raise ConfigError("setting POLICYBOT_WECHAT_TOKEN is required with POLICYBOT_WECHAT_AES_KEY")
+        if self.previous_aes_key:
+            if not self.aes_key:
+                raise ConfigError("setting POLICYBOT_WECHAT_AES_KEY_PREVIOUS needs POLICYBOT_WECHAT_AES_KEY (the current key)")
+            _aes_key_bytes(self.previous_aes_key, "POLICYBOT_WECHAT_AES_KEY_PREVIOUS")
 
 
-def _aes_key_bytes(encoding_aes_key: str) -> bytes:
+def _aes_key_bytes(encoding_aes_key: str, setting: str = "POLICYBOT_WECHAT_AES_KEY") -> bytes:
     """AESKey = Base64_Decode(EncodingAESKey + "="): 43 characters give 32 bytes."""
     if len(encoding_aes_key) != 43:
-        raise ConfigError("setting POLICYBOT_WECHAT_AES_KEY must be the 43-character EncodingAESKey")
+        raise ConfigError(f"setting {setting} must be the 43-character EncodingAESKey")
     try:
         key = base64.b64decode(encoding_aes_key + "=", validate=True)
     except (binascii.Error, ValueError):
-        raise ConfigError("setting POLICYBOT_WECHAT_AES_KEY is not a valid EncodingAESKey") from None
+        raise ConfigError(f"setting {setting} is not a valid EncodingAESKey") from None
     if len(key) != 32:
-        raise ConfigError("setting POLICYBOT_WECHAT_AES_KEY is not a valid EncodingAESKey")
+        raise ConfigError(f"setting {setting} is not a valid EncodingAESKey")
     return key
 
 
@@ -274,35 +287,55 @@ class WeChatCrypto:
 
     BLOCK_BITS = 256  # WeChat pads to 32 bytes, not AES's 16
 
-    def __init__(self, token: str, encoding_aes_key: str, app_id: str) -> None:
+    def __init__(self, token: str, encoding_aes_key: str, app_id: str, previous_aes_key: str = "") -> None:
         self.token = token
         self.app_id = app_id.encode("utf-8")
         self._key = _aes_key_bytes(encoding_aes_key)
+        self._previous = _aes_key_bytes(previous_aes_key, "POLICYBOT_WECHAT_AES_KEY_PREVIOUS") if previous_aes_key else None
 
-    def _cipher(self) -> Cipher[modes.CBC]:
-        return Cipher(algorithms.AES(self._key), modes.CBC(self._key[:16]))
+    @staticmethod
+    def _cipher(key: bytes) -> Cipher[modes.CBC]:
+        return Cipher(algorithms.AES(key), modes.CBC(key[:16]))
 
-    def encrypt(self, xml: bytes, random16: bytes | None = None) -> str:
-        """Base64 ciphertext for `xml` (random16 is only fixed by tests with known vectors)."""
+    def encrypt(self, xml: bytes, random16: bytes | None = None, key: bytes | None = None) -> str:
+        """Base64 ciphertext for `xml` with the current key, or `key` (the one a message came
+        with); random16 is only fixed by tests with known vectors."""
         prefix = random16 if random16 is not None else secrets.token_bytes(16)
         if len(prefix) != 16:
             raise ValueError("random prefix must be 16 bytes")
         plain = prefix + struct.pack(">I", len(xml)) + xml + self.app_id
         padder = padding.PKCS7(self.BLOCK_BITS).padder()
         padded = padder.update(plain) + padder.finalize()
-        encryptor = self._cipher().encryptor()
+        encryptor = self._cipher(key or self._key).encryptor()
         return base64.b64encode(encryptor.update(padded) + encryptor.finalize()).decode("ascii")
 
     def decrypt(self, encrypted: str) -> bytes:
         """The XML inside `encrypted`; WeChatError 400 if it is not well formed, 403 if it was
         made for another AppID (someone else's account, or a forged message)."""
+        return self.decrypt_with_key(encrypted)[0]
+
+    def decrypt_with_key(self, encrypted: str) -> tuple[bytes, bytes]:
+        """(XML, the key that opened it): the current key, else the previous one if set. A
+        message neither opens fails with the current key's error."""
+        try:
+            return self._decrypt(encrypted, self._key), self._key
+        except WeChatError:
+            if self._previous is None:
+                raise
+            try:
+                return self._decrypt(encrypted, self._previous), self._previous
+            except WeChatError:
+                pass
+            raise
+
+    def _decrypt(self, encrypted: str, key: bytes) -> bytes:
         try:
             data = base64.b64decode(encrypted, validate=True)
         except (binascii.Error, ValueError):
             raise WeChatError(400, "Encrypt is not base64") from None
         if not data or len(data) % 16:
             raise WeChatError(400, "Encrypt is not whole AES blocks")
-        decryptor = self._cipher().decryptor()
+        decryptor = self._cipher(key).decryptor()
         padded = decryptor.update(data) + decryptor.finalize()
         try:
             unpadder = padding.PKCS7(self.BLOCK_BITS).unpadder()
@@ -319,9 +352,11 @@ class WeChatCrypto:
             raise WeChatError(403, "AppID in the decrypted message does not match")
         return xml
 
-    def encrypted_reply(self, xml: bytes, timestamp: str, nonce: str, random16: bytes | None = None) -> bytes:
-        """The XML envelope WeChat expects for an encrypted passive reply."""
-        encrypted = self.encrypt(xml, random16)
+    def encrypted_reply(self, xml: bytes, timestamp: str, nonce: str, random16: bytes | None = None,
+                        key: bytes | None = None) -> bytes:
+        """The XML envelope WeChat expects for an encrypted passive reply (with `key`, the key
+        the message came with, when given)."""
+        encrypted = self.encrypt(xml, random16, key)
         signature = sign(self.token, timestamp, nonce, encrypted)
         return (
             f"<xml><Encrypt><![CDATA[{encrypted}]]></Encrypt>"
@@ -539,7 +574,8 @@ class WeChatCallback:
         self.wechat = wechat
         self.deadline = deadline
         self.clock = clock
-        self.crypto = WeChatCrypto(wechat.token, wechat.aes_key, wechat.app_id) if wechat.aes_key else None
+        self.crypto = (WeChatCrypto(wechat.token, wechat.aes_key, wechat.app_id, wechat.previous_aes_key)
+                       if wechat.aes_key else None)
         self._turns: TTLCache[_Turn] = TTLCache(DEDUP_TTL, DEDUP_MAX_ENTRIES)  # by dedup key
         self._latest: TTLCache[_Turn] = TTLCache(LATE_TTL, DEDUP_MAX_ENTRIES)  # by OpenID
         self._more: TTLCache[_More] = TTLCache(MORE_TTL, DEDUP_MAX_ENTRIES)  # by OpenID
@@ -614,6 +650,7 @@ class WeChatCallback:
         body = await self._read_body(request)
         fields = parse_xml(body)
         safe_mode = encrypt_type == "aes"
+        reply_key: bytes | None = None  # in safe mode, the key the message came with
         if safe_mode:
             if self.crypto is None:
                 log.error("wechat: an encrypted message arrived but POLICYBOT_WECHAT_AES_KEY is not set")
@@ -622,7 +659,8 @@ class WeChatCallback:
             if not _signature_ok(request.query_params.get("msg_signature"), self.wechat.token, timestamp,
                                  nonce, encrypted):
                 raise WeChatError(403, "bad msg_signature")
-            fields = parse_xml(self.crypto.decrypt(encrypted))
+            xml_in, reply_key = self.crypto.decrypt_with_key(encrypted)
+            fields = parse_xml(xml_in)
 
         openid = fields.get("FromUserName", "")
         if not OPENID_RE.fullmatch(openid):
@@ -634,7 +672,7 @@ class WeChatCallback:
         if safe_mode and self.crypto is not None:
             reply_timestamp = str(int(self.clock()))
             reply_nonce = str(secrets.randbelow(10**10))
-            xml = self.crypto.encrypted_reply(xml, reply_timestamp, reply_nonce)
+            xml = self.crypto.encrypted_reply(xml, reply_timestamp, reply_nonce, key=reply_key)
         return Response(xml, media_type="application/xml")
 
     async def _reply_content(self, fields: Mapping[str, str], started: float) -> str | None:

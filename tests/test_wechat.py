@@ -496,6 +496,45 @@ def test_safe_mode_round_trip_decrypts_the_request_and_encrypts_the_reply(safe, 
     assert server.send("event", Event="unsubscribe") is None  # `success` is plain in safe mode too
 
 
+OLD_AES_KEY = base64.b64encode(bytes(range(101, 133))).decode().rstrip("=")
+
+
+def test_after_a_key_change_messages_made_with_the_previous_key_are_answered_with_it(engine):
+    """While the 公众号 console switches to a new EncodingAESKey, messages encrypted with the old
+    one keep arriving: they are opened with the previous key and answered with it; a key the
+    bot does not know is refused."""
+    rotated = WeChatSettings(app_id=APP_ID, token=TOKEN, aes_key=AES_KEY, previous_aes_key=OLD_AES_KEY)
+    client, _ = make_client(engine, rotated)
+    with client:
+        server = WeChatServer(client, safe=True)
+        xml = server.message_xml("text", Content="见习补贴多少钱")
+        for key in (AES_KEY, OLD_AES_KEY):
+            encrypted = wechat_encrypt(xml, aes_key=key)
+            body = f"<xml><ToUserName>{cdata(ACCOUNT)}</ToUserName><Encrypt>{cdata(encrypted)}</Encrypt></xml>"
+            response = client.post(f"/wechat?{urlencode(server.params(encrypted))}", content=body.encode())
+            assert response.status_code == 200
+            outer = xml_fields(response.content)
+            reply, app_id = wechat_decrypt(outer["Encrypt"], aes_key=key)  # answered with that key
+            assert app_id == APP_ID.encode() and xml_fields(reply)["ToUserName"] == OPENID
+            xml = server.message_xml("text", Content="见习补贴多少钱")  # a new MsgId
+        unknown = base64.b64encode(bytes(range(50, 82))).decode().rstrip("=")
+        encrypted = wechat_encrypt(xml, aes_key=unknown)
+        body = f"<xml><ToUserName>{cdata(ACCOUNT)}</ToUserName><Encrypt>{cdata(encrypted)}</Encrypt></xml>"
+        assert client.post(f"/wechat?{urlencode(server.params(encrypted))}", content=body.encode()).status_code in (400, 403)
+    assert [m.text for m in engine.received] == ["见习补贴多少钱", "见习补贴多少钱"]
+
+
+def test_the_previous_key_setting_is_checked(engine):
+    env = {"POLICYBOT_WECHAT_APP_ID": APP_ID, "POLICYBOT_WECHAT_TOKEN": TOKEN, "POLICYBOT_WECHAT_AES_KEY": AES_KEY,
+           "POLICYBOT_WECHAT_AES_KEY_PREVIOUS": OLD_AES_KEY}
+    assert WeChatSettings.from_env(env).previous_aes_key == OLD_AES_KEY
+    assert OLD_AES_KEY not in repr(WeChatSettings.from_env(env))
+    with pytest.raises(ConfigError, match="POLICYBOT_WECHAT_AES_KEY_PREVIOUS"):
+        WeChatSettings.from_env(env | {"POLICYBOT_WECHAT_AES_KEY_PREVIOUS": "short"})
+    with pytest.raises(ConfigError, match="POLICYBOT_WECHAT_AES_KEY_PREVIOUS needs"):
+        WeChatSettings.from_env({"POLICYBOT_WECHAT_TOKEN": TOKEN, "POLICYBOT_WECHAT_AES_KEY_PREVIOUS": OLD_AES_KEY})
+
+
 def test_safe_mode_accepts_compatibility_mode_bodies(safe, engine):
     server, _ = safe
     xml = server.message_xml("text", Content="兼容模式")
