@@ -56,7 +56,7 @@ def today_once_a_second() -> date:
 
 
 # Rendered questionnaire steps and results kept per engine; emptied when full or when the
-# eligibility data is reloaded (they are pure in program, answers, date and that data).
+# eligibility data or the texts are reloaded (they are pure in program, answers, date and those).
 RENDER_MEMO_LIMIT = 4096
 
 
@@ -367,8 +367,9 @@ class Engine:
 
     def _remembered(self, key: tuple[Any, ...] | None, compute: Callable[[], Any]) -> Any:
         """`compute()`, remembered under `key` (None: not remembered) until the eligibility
-        data or the texts are reloaded. People answer the same few questions the same few ways, so the same
-        steps and results are rendered over and over; Reply is frozen, safe to share."""
+        data or the texts are reloaded. People answer the same few questions the same few
+        ways, so the same steps and results are rendered over and over; Reply is frozen, safe
+        to share."""
         if key is None:
             return compute()
         ctx, texts = eligibility.default_context(), self.texts

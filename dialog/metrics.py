@@ -163,6 +163,11 @@ class Metrics:
 
     # ------------------------------------------------------------------ recording
 
+    def observe_request(self, route: str, status: int, seconds: float) -> None:
+        """One HTTP request answered: its time and its status, by route template."""
+        self.http_seconds.observe(seconds, route)
+        self.http_requests.inc(route, str(status))
+
     def observe_events(self, events: Iterable[Any]) -> None:
         """Count a turn's log events (`dialog.store.Event`): answered questions, questionnaires."""
         for event in events:
@@ -318,8 +323,7 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_status)
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            self.metrics.http_seconds.observe(time.perf_counter() - started, route)
-            self.metrics.http_requests.inc(route, str(status))
+            self.metrics.observe_request(route, status, time.perf_counter() - started)
 
 
 def metrics_route(metrics: Metrics | None = None, path: str = "/metrics") -> Route:

@@ -384,8 +384,7 @@ class WebApp(Starlette):
         try:
             status = await chat.respond(scope, receive, send)
         finally:
-            metrics.http_seconds.observe(time.perf_counter() - started, CHAT_PATH)
-            metrics.http_requests.inc(CHAT_PATH, str(status))
+            metrics.observe_request(CHAT_PATH, status, time.perf_counter() - started)
 
 
 def create_app(
