@@ -574,16 +574,16 @@ def run_asgi_server(port: int) -> None:
 
 
 def run_web_layer_server(port: int) -> None:
-    """dialog/web.py's app (validation, rate limit, metrics, security headers) around an engine
+    """dialog/channels/web.py's app (validation, rate limit, metrics, security headers) around an engine
     that returns FIXED_REPLY at once: the web layer's own cost, between bare and bot."""
     import uvicorn
     from starlette.responses import JSONResponse
     from starlette.routing import Route
 
     sys.path.insert(0, str(ROOT))
+    from dialog.channels.web import create_app
     from dialog.config import Settings
     from dialog.messages import Button, Incoming, Reply
-    from dialog.web import create_app
 
     fixed = [Reply(r["text"], tuple(tuple(Button(b["label"], b["action"]) for b in row) for row in r["buttons"]))
              for r in FIXED_REPLY["replies"]]
@@ -612,7 +612,7 @@ def main() -> int:
                         help="saturation rounds per server, alternating the servers (default 3)")
     parser.add_argument("--phases", default="paced,saturation")
     parser.add_argument("--servers", default="bot,web,bare,asgi",
-                        help="bot = policybot run; web = dialog/web.py with a fixed-reply engine "
+                        help="bot = policybot run; web = dialog/channels/web.py with a fixed-reply engine "
                              "(saturation only); bare = uvicorn + Starlette floor; asgi = uvicorn "
                              "with a plain ASGI function (saturation only)")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",

@@ -20,12 +20,12 @@ from starlette.routing import Route
 
 from dialog import runtime_tuning
 from dialog.admin import StaffTools
+from dialog.channels.web import create_app
+from dialog.channels.wechat import wechat_routes
 from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.metrics import MeteredEngine
 from dialog.ratelimit import RateLimitedEngine, RateLimiter
-from dialog.web import create_app
-from dialog.wechat import wechat_routes
 from knowledge.base import KnowledgeBase
 
 log = logging.getLogger("policybot")
@@ -71,7 +71,7 @@ async def serve(settings: Settings, kb: KnowledgeBase) -> None:
     routes += wechat_routes(limited, settings)  # [] unless POLICYBOT_WECHAT_TOKEN is set
     application = None
     if settings.telegram_token:
-        from dialog import telegram
+        from dialog.channels import telegram
 
         application = telegram.build_application(limited, settings)
         if settings.telegram_mode == "webhook":

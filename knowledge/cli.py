@@ -145,9 +145,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
     import asyncio
 
     from dialog.admin import StaffTools
+    from dialog.channels.terminal import chat
     from dialog.config import ConfigError, load_settings
     from dialog.engine import Engine
-    from dialog.terminal import chat
 
     answerer = load_answerer(args.data)
     if answerer is None:

@@ -361,7 +361,7 @@ def test_two_hundred_people_interleaved_keep_their_own_state(settings, kb):
 def test_numbers_answer_number_questions_and_press_buttons_elsewhere(settings, kb):
     """On text-only channels options are numbered; while a number is asked for, a typed number
     is the answer, and the options are offered by their text instead."""
-    from dialog.render import render_text
+    from dialog.channels.render import render_text
 
     async def scenario():
         engine = await open_engine(settings, kb)

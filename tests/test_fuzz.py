@@ -29,14 +29,14 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 from starlette.testclient import TestClient
 
+from dialog.channels.telegram import WEBHOOK_PATH, build_application, webhook_route
+from dialog.channels.web import MAX_BODY_BYTES, create_app
 from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.messages import KINDS, Incoming, Reply
 from dialog.metrics import Metrics
 from dialog.ratelimit import RateLimiter
 from dialog.store import Session, Store
-from dialog.telegram import WEBHOOK_PATH, build_application, webhook_route
-from dialog.web import MAX_BODY_BYTES, create_app
 from knowledge.answer import Answerer
 from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
 

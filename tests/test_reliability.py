@@ -27,6 +27,7 @@ import pytest
 from starlette.requests import Request
 from starlette.testclient import TestClient
 
+from dialog.channels.web import BUSY_TEXT, create_app
 from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.messages import Incoming, Reply
@@ -34,7 +35,6 @@ from dialog.metrics import Counter, Histogram, MeteredEngine, Metrics
 from dialog.ratelimit import RateLimitedEngine, RateLimiter, limited_text
 from dialog.server import health_route
 from dialog.store import Store
-from dialog.web import BUSY_TEXT, create_app
 from knowledge.answer import Answerer
 from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
 
@@ -293,7 +293,7 @@ def test_read_only_database_gives_503_a_log_line_and_recovers(
 ) -> None:
     client, engine, _ = engine_app
     client.portal.call(engine.store.db.execute, "PRAGMA query_only=ON")  # writes now fail: SQLITE_READONLY
-    with caplog.at_level(logging.ERROR, logger="dialog.web"):
+    with caplog.at_level(logging.ERROR, logger="dialog.channels.web"):
         response = client.post("/api/chat", json=chat_body(text="见习补贴多少钱"))
     assert response.status_code == 503
     assert response.json()["replies"] == [{"text": BUSY_TEXT}]
@@ -312,7 +312,7 @@ def test_locked_database_gives_503_and_recovers_when_the_lock_is_released(
     other = sqlite3.connect(db, isolation_level=None)
     try:
         other.execute("BEGIN EXCLUSIVE")  # e.g. a staff member's sqlite3 shell left mid-transaction
-        with caplog.at_level(logging.ERROR, logger="dialog.web"):
+        with caplog.at_level(logging.ERROR, logger="dialog.channels.web"):
             response = client.post("/api/chat", json=chat_body(text="见习补贴多少钱"))
         assert response.status_code == 503
         assert response.json()["replies"][0]["text"] == BUSY_TEXT

@@ -9,9 +9,7 @@ import pytest
 from telegram import Message
 from telegram.ext import Application
 
-from dialog.config import Settings
-from dialog.messages import Button, Reply
-from dialog.telegram import (
+from dialog.channels.telegram import (
     CHOOSE_TEXT,
     MAX_PART_CHARS,
     _command_text,
@@ -22,6 +20,8 @@ from dialog.telegram import (
     render_reply,
     split_text,
 )
+from dialog.config import Settings
+from dialog.messages import Button, Reply
 
 
 def utf16_len(text: str) -> int:

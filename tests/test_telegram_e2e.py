@@ -31,9 +31,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
-from dialog.config import Settings
-from dialog.messages import Button, Incoming, Reply
-from dialog.telegram import (
+from dialog.channels.telegram import (
     BUSY_TEXT,
     MAX_WEBHOOK_BYTES,
     WEBHOOK_PATH,
@@ -42,6 +40,8 @@ from dialog.telegram import (
     stop_telegram,
     webhook_route,
 )
+from dialog.config import Settings
+from dialog.messages import Button, Incoming, Reply
 
 SECRET = "s3cret-webhook-token"
 MENU = (
@@ -287,7 +287,7 @@ def test_engine_failure_apologises_in_chinese_and_logs_no_secrets(
     run_bot(api, engine, body)
     assert api.sent_to(7654321)[0]["text"] == BUSY_TEXT
     errors = [
-        r for r in caplog.records if r.name == "dialog.telegram" and r.levelno == logging.ERROR
+        r for r in caplog.records if r.name == "dialog.channels.telegram" and r.levelno == logging.ERROR
     ]
     assert errors and "RuntimeError: database is unavailable" in errors[0].getMessage()
     assert any("HTTP Request" in r.getMessage() for r in caplog.records)  # the httpx lines exist…
@@ -495,7 +495,7 @@ def test_a_user_who_blocked_the_bot_is_not_sent_an_apology(
 ) -> None:
     engine = FakeEngine()
     api.blocked.add(1010)
-    caplog.set_level(logging.INFO, logger="dialog.telegram")
+    caplog.set_level(logging.INFO, logger="dialog.channels.telegram")
 
     async def body(application: Application) -> None:
         api.push_update(message_update(1010, text="你好"))

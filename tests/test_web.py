@@ -1,4 +1,4 @@
-"""The web channel's HTTP contract (dialog/web.py) with a fake engine: what the page may send,
+"""The web channel's HTTP contract (dialog/channels/web.py) with a fake engine: what the page may send,
 what it gets back, what is refused, and the headers and assets that keep the page safe.
 
 The real engine is not needed here: the web layer must translate requests into `Incoming`
@@ -17,9 +17,9 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from dialog.channels.web import BUSY_TEXT, MAX_BODY_BYTES, MAX_TEXT_CHARS, STATIC_DIR, create_app
 from dialog.config import Settings
 from dialog.messages import Button, Incoming, Reply
-from dialog.web import BUSY_TEXT, MAX_BODY_BYTES, MAX_TEXT_CHARS, STATIC_DIR, create_app
 
 USER = "u_test-1234abcd"
 SECRET_TEXT = "我的身份证号是620000199001011234"
@@ -268,14 +268,14 @@ def test_engine_failure_is_503_with_a_polite_reply_and_a_clean_log(
     )
     with (
         TestClient(create_app(engine, Settings())) as client,
-        caplog.at_level(logging.ERROR, logger="dialog.web"),
+        caplog.at_level(logging.ERROR, logger="dialog.channels.web"),
     ):
         response = chat(client, text=SECRET_TEXT)
     assert response.status_code == 503
     data = response.json()
     assert data["replies"] == [{"text": BUSY_TEXT}]
     assert data["error"] == "engine_unavailable"
-    records = [r for r in caplog.records if r.name == "dialog.web"]
+    records = [r for r in caplog.records if r.name == "dialog.channels.web"]
     assert len(records) == 1
     logged = records[0].getMessage() + (records[0].exc_text or "")
     assert "RuntimeError" in logged

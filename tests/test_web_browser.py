@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
+from dialog.channels.web import create_app
 from dialog.config import Settings
 from dialog.messages import Button, Incoming, Reply
-from dialog.web import create_app
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="uvicorn is not installed")

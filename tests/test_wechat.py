@@ -1,4 +1,4 @@
-"""The WeChat Official Account callback (dialog/wechat.py) against a simulated WeChat server.
+"""The WeChat Official Account callback (dialog/channels/wechat.py) against a simulated WeChat server.
 
 `WeChatServer` below plays WeChat's part as its documentation describes it: it signs every
 request with the token, builds the XML a follower's message or event becomes, encrypts it in
@@ -29,11 +29,8 @@ import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from starlette.testclient import TestClient
 
-from dialog.config import ConfigError, Settings
-from dialog.engine import Engine
-from dialog.messages import Button, Incoming, Reply
-from dialog.web import BUSY_TEXT, create_app
-from dialog.wechat import (
+from dialog.channels.web import BUSY_TEXT, create_app
+from dialog.channels.wechat import (
     LATE_PREFIX,
     MAX_BODY_BYTES,
     MAX_REPLY_BYTES,
@@ -48,6 +45,9 @@ from dialog.wechat import (
     sign,
     wechat_routes,
 )
+from dialog.config import ConfigError, Settings
+from dialog.engine import Engine
+from dialog.messages import Button, Incoming, Reply
 
 TOKEN = "policybotToken2026"
 APP_ID = "wx0123456789abcdef"
@@ -63,7 +63,7 @@ SAFE = WeChatSettings(app_id=APP_ID, token=TOKEN, aes_key=AES_KEY)
 
 
 def wechat_encrypt(xml: bytes, aes_key: str = AES_KEY, app_id: str = APP_ID) -> str:
-    """WeChat's side of 安全模式, written from the spec independently of dialog.wechat."""
+    """WeChat's side of 安全模式, written from the spec independently of dialog.channels.wechat."""
     key = base64.b64decode(aes_key + "=")
     plain = secrets.token_bytes(16) + struct.pack(">I", len(xml)) + xml + app_id.encode()
     pad = 32 - len(plain) % 32

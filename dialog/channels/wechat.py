@@ -27,7 +27,7 @@ Design choices, and why:
   has no length and a client may lie), XML is parsed by defusedxml with DTDs refused outright,
   so entity bombs and external entities fail before anything is expanded or fetched.
 * Buttons do not exist in WeChat text replies: they are rendered as numbered options
-  (`dialog.render`), and text is sent to the engine with `extra={"numbered": True}` so that a
+  (`dialog.channels.render`), and text is sent to the engine with `extra={"numbered": True}` so that a
   typed `2` presses the 2nd option.
 * WeChat's text limit is 2048 bytes, and a questionnaire result with its how-to-apply,
   materials and phone numbers is longer (~2.3 KB). Such a reply is sent in pages: cut at a
@@ -79,10 +79,10 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from dialog.channels.render import numbered_options, render_text
+from dialog.channels.web import BUSY_TEXT, valid_campaign
 from dialog.config import ConfigError, Settings
 from dialog.messages import Incoming, Reply
-from dialog.render import numbered_options, render_text
-from dialog.web import BUSY_TEXT, valid_campaign
 
 __all__ = [
     "CHANNEL",
@@ -449,7 +449,7 @@ def paginate(body: str, options: list[str], limit: int = PAGE_BYTES) -> tuple[st
 
 
 def split_replies(replies: list[Reply]) -> tuple[str, list[str]]:
-    """(the replies' text, their numbered options) as `dialog.render.render_text` joins them."""
+    """(the replies' text, their numbered options) as `dialog.channels.render.render_text` joins them."""
     return render_text([Reply(r.text, (), r.link) for r in replies]), numbered_options(replies)
 
 

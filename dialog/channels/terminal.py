@@ -11,9 +11,9 @@ import json
 import sys
 from typing import TextIO
 
+from dialog.channels.render import render_text
 from dialog.engine import Engine
 from dialog.messages import Incoming
-from dialog.render import render_text
 
 TERMINAL_USER = "staff-terminal"
 
