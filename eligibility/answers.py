@@ -1,10 +1,32 @@
-"""Lenient parsing of residents' answers, in one place.
+"""Lenient parsing of residents' answers to questionnaire questions, in one place.
 
-People type 二十三, 两百, 1.5万, 15万元, 3个月, "20岁", 嗯, 没有, or the number of a button.
-Everything a question can receive goes through `parse_answer`, which never raises: an answer
-it cannot read comes back with a re-ask hint in plain Chinese. Every question accepts
-不清楚 / 不知道 / 跳过, which gives an unknown answer (stored as None) and a 需核实 verdict
-where that answer matters.
+People type 二十三, 两百, 1.5w, 三万六, 十几个, 05年的, 交着呢, 没问题, 好像是, 一个都没裁,
+毕业了, or the number of a button. Everything a question can receive goes through
+`parse_answer`, which never raises: an answer it cannot read comes back with a re-ask hint in
+plain Chinese. Every question accepts 不清楚 / 不知道 / 跳过, which gives an unknown answer
+(stored as None) and a 需核实 verdict where that answer matters.
+
+Content and logic are kept apart: the words (affirmatives, negators, hedges, the ways each
+choice is said, what a question's words are echoed by) are staff YAML,
+eligibility/data/answer_words.yaml, loaded with the eligibility context and checked by
+`policybot check`; this module holds how they are applied, and the grammar of numbers.
+
+The result, `ParsedAnswer`:
+
+- `value`: what is stored (True/False, a choice value, a number, an ISO date), None when
+  unknown or unreadable;
+- `unknown`: the resident said 不清楚 (value None, ok);
+- `error`: a re-ask hint (value None); `ok` is `error is None`;
+- `tentative` (yes/no and choices): the answer was hedged (好像是, 应该交了, 可能吧): the value
+  is the resident's best guess and the result should say it is to be confirmed;
+- `approximate` (numbers): the number was said as a guess (大概三年, 2万左右) or worked out
+  from a year (05年的 -> 21岁, 从22年开始交 -> 4年): usable, but shown as approximate;
+- `range` (numbers): (low, high), both inclusive, of what the words allow. With an error it
+  is a rough figure (十几个 -> (11, 19), 二十来岁, 三四个, 十七八): the engine may go on when
+  every value in the range gives the same verdict and amount, else ask again. With `ok` it
+  brackets a value worked out from a year (born 2005 -> value 21, range (20, 21));
+- `note`: one short Chinese line saying how the answer was read (按2005年出生算，今年约21岁),
+  for the engine to show; None when there is nothing to say.
 """
 
 from __future__ import annotations
@@ -13,44 +35,39 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
+import cn2an
+
 from eligibility.model import Question, format_number
+from eligibility.staffdata import AnswerWords, answer_word, load_answer_words
 
 MAX_LENGTH = 200
 
-UNKNOWN_WORDS = ("不清楚", "不知道", "不确定", "不太清楚", "不是很清楚", "不太确定", "说不清", "说不准", "不晓得",
-                 "不了解", "不记得", "忘了", "有可能", "可能吧", "也许", "跳过", "略过", "不好说", "未知",
-                 "skip", "unknown", "?")
-# A number said with one of these is a bound or a guess, not the number: "不到三年" is not 3,
-# "不满16岁" is not 16. We ask for the exact number rather than store a value that may be wrong.
-BOUND_WORDS = ("不到", "不满", "不足", "以下", "以内", "未满", "快", "差不多", "左右", "大概", "约",
-               "少于", "低于", "不超过", "将近", "接近")
-# "三年多" / "3年以上" is at least the stated number: honest for a "≥" rule (参保3年以上), so it is
-# kept as that number unless the question says otherwise (Question.at_least_ok, e.g. an age
-# with an upper limit, where "二十多岁" may be 28).
-AT_LEAST_WORDS = ("多", "以上", "超过", "至少", "出头")
-NO_WORDS = {"否", "不是", "没有", "无", "没", "不", "不对", "不符合", "不属于", "非", "还没", "还没有", "未", "no", "n", "false", "2"}
-YES_WORDS = {"是", "是的", "对", "对的", "有", "有的", "嗯", "嗯嗯", "恩", "好", "好的", "可以", "行", "符合", "属于",
-             "当然", "对啊", "是啊", "yes", "y", "ok", "true", "1"}
-NO_PREFIXES = ("不", "没", "否", "无", "未", "非", "还没", "还不", "暂时没", "目前没")
-YES_PREFIXES = ("是", "对", "有", "嗯", "已", "属于", "符合")
-
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
-_BIG = {"万": 10_000, "亿": 100_000_000}
-_CN_RUN = re.compile(r"[零〇一二两俩三四五六七八九十拾百佰千仟万亿]+半?|半")
-_ARABIC = re.compile(r"(\d+(?:\.\d+)?)\s*([十百千万亿]*)(半)?")
+# Button positions typed as digits on a yes/no question (是 = 1, 否 = 2).
+_YES_DIGIT, _NO_DIGIT = "1", "2"
 _PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
+# For numbers: punctuation goes, but not the . of 1.5 nor the ~ / - of a range (2~3, 20-30).
+_NUMBER_PUNCT = re.compile(r"[\s,，。!！?？、；;:：\"'“”‘’()（）【】\[\]]+|\.(?!\d)")
+_ZERO = re.compile(r"(?:一[个人名]?[都也])?(?:都|全都|也)?(?:没有?|无|零)[^\d几零一二两三四五六七八九十百千万]{0,3}")
+_CLAUSE_SPLIT = re.compile(r"[\s,，。.!！?？、；;:：~～…]+")
+_STRONG, _WEAK = 2, 1
+_MASK = "\u3000"  # stands for a masked phrase; never in an (NFKC-normalised) answer or word
+_NEGATION_GAP = 2  # 没有按时交, 不是很困难: at most two characters between a negator and what it negates
 
 
 @dataclass(frozen=True)
 class ParsedAnswer:
-    """value: the stored answer (None when unknown); error: a re-ask hint, or None if parsed."""
+    """How a typed answer was read; see the module docstring for every field's meaning."""
 
     value: Any = None
     unknown: bool = False
     error: str | None = None
+    tentative: bool = False
+    approximate: bool = False
+    range: tuple[float, float] | None = None
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -66,29 +83,78 @@ def _compact(text: str) -> str:
     return _PUNCT.sub("", text)
 
 
-def is_unknown(text: str) -> bool:
+# ---------------------------------------------------------------- the words in force
+
+
+@lru_cache(maxsize=1)
+def _shipped_words() -> AnswerWords:
+    from eligibility.context import PACKAGE_DATA, choice_questions
+
+    words, _ = load_answer_words(PACKAGE_DATA / "answer_words.yaml", "answer_words.yaml", choice_questions())
+    return words
+
+
+def current_words() -> AnswerWords:
+    """The answer words of the eligibility context in force (a live reload brings staff edits);
+    the shipped file when the context cannot be loaded (its problems are reported by
+    `policybot check`), so that parsing never fails for want of data."""
+    from eligibility.context import InvalidEligibilityData, default_context
+    from knowledge.base import InvalidKnowledge
+
+    try:
+        return default_context().answer_words
+    except (InvalidEligibilityData, InvalidKnowledge, OSError, ValueError):
+        return _shipped_words()
+
+
+def is_unknown(text: str, words: AnswerWords | None = None) -> bool:
     """不清楚 / 跳过 and friends, or a bare question mark."""
     raw = normalize(text)
     if raw and set(raw) <= {"?", " "}:
         return True
     t = _compact(raw)
-    return any(w in t for w in UNKNOWN_WORDS if w != "?")
+    return any(w in t for w in (words or current_words()).unknown)
 
 
-def parse_answer(question: Question, text: str) -> ParsedAnswer:
-    """Parse a typed answer or button label for `question`; never raises."""
+def is_not_an_answer(text: str, words: AnswerWords | None = None) -> bool:
+    """不测了 / 不问了 / 算了 …: a wish to stop, never a "no". Words of three or more characters
+    count anywhere in the text; shorter ones (算了, 退出) only at its start, so 打算了 is not 算了."""
+    t = _compact(normalize(text))
+    for w in (words or current_words()).not_answers:
+        if t.startswith(w) or (len(w) >= 3 and w in t):
+            return True
+    return False
+
+
+def parse_answer(question: Question, text: str, *, as_of: date | None = None,
+                 words: AnswerWords | None = None) -> ParsedAnswer:
+    """Parse a typed answer or button label for `question`; never raises.
+
+    `as_of` is the judging date a year is converted against (05年的 -> an age, 从22年开始交 ->
+    years insured); default today. `words` defaults to the answer words in force.
+    """
     raw = normalize(str(text) if text is not None else "")
     if not raw:
         return ParsedAnswer(error=f"没有收到回答。{hint(question)}")
     if len(raw) > MAX_LENGTH:
         return ParsedAnswer(error=f"回答太长了。{hint(question)}")
-    if is_unknown(raw):
+    words = words or current_words()
+    if is_not_an_answer(raw, words):
+        return ParsedAnswer(error=f"这不像是对这个问题的回答；不想继续可以回复“退出”。{hint(question)}")
+    if is_unknown(raw, words):
         return ParsedAnswer(None, unknown=True)
-    try:
-        parser = {"yesno": _parse_yesno, "number": _parse_number, "choice": _parse_choice, "date": _parse_date}[question.kind]
-    except KeyError:
-        return ParsedAnswer(error="这个问题暂时无法回答，请回复“跳过”。")
-    return parser(question, raw)
+    as_of = as_of or date.today()
+    if question.kind != "yesno" and _only_a_hedge(raw, words):
+        return ParsedAnswer(None, unknown=True)  # 可能吧 to "how many years?" says nothing
+    if question.kind == "yesno":
+        return _parse_yesno(question, raw, words)
+    if question.kind == "number":
+        return _parse_number(question, raw, words, as_of)
+    if question.kind == "choice":
+        return _parse_choice(question, raw, words)
+    if question.kind == "date":
+        return _parse_date(question, raw)
+    return ParsedAnswer(error="这个问题暂时无法回答，请回复“跳过”。")
 
 
 def hint(question: Question) -> str:
@@ -112,103 +178,217 @@ def _example(question: Question) -> str:
     return {"岁": "23岁", "元": "1.5万元", "人": "12人", "个月": "6个月", "年": "2.5年"}.get(question.unit, f"3{question.unit}")
 
 
+# ---------------------------------------------------------------- shared helpers
+
+
+def _clauses(raw: str) -> list[str]:
+    """The answer cut at punctuation and spaces: "对的 我在厂里上班" -> [对的, 我在厂里上班]."""
+    return [c for c in _CLAUSE_SPLIT.split(raw) if c]
+
+
+def _without_particles(text: str, words: AnswerWords) -> str:
+    """Sentence-final particles dropped: 是哩 -> 是, 没有嘛 -> 没有, 对着哩 stays (a word)."""
+    while text and text not in words.yes_words and text not in words.no_words:
+        for p in words.particles:
+            if text.endswith(p):
+                text = text[: -len(p)]
+                break
+        else:
+            break
+    return text
+
+
+def _negated(text: str, start: int, words: AnswerWords) -> bool:
+    """Is the phrase at `start` negated: a negator ending at most two characters before it
+    (没交, 没有按时交, 不是很困难)?"""
+    window = text[max(0, start - _NEGATION_GAP - 2): start]
+    for neg in words.negators:
+        at = window.rfind(neg)
+        if at >= 0 and len(window) - (at + len(neg)) <= _NEGATION_GAP:
+            return True
+    return False
+
+
+def _mask(text: str, phrases: tuple[str, ...]) -> str:
+    """Replace each phrase (longest first) by one mask character, so that 没问题 / 不少 /
+    差不多 are not read as negations."""
+    for p in sorted(phrases, key=len, reverse=True):
+        text = text.replace(p, _MASK)
+    return text
+
+
+def _hedged(text: str, words: AnswerWords) -> tuple[bool, str]:
+    """(was a hedge said, the text with hedges masked). 不可能 is no hedge: a hedge right after a
+    negator is part of a denial."""
+    found = False
+    for h in sorted(words.hedges, key=len, reverse=True):
+        start = text.find(h)
+        while start >= 0:
+            if not any(text[:start].endswith(n) for n in words.negators):
+                found = True
+                text = text[:start] + _MASK + text[start + len(h):]
+                start = text.find(h, start + 1)
+            else:
+                start = text.find(h, start + len(h))
+    return found, text
+
+
+def _only_a_hedge(raw: str, words: AnswerWords) -> bool:
+    """可能吧 / 有可能 / 也许: a hedge with nothing hedged."""
+    hedged, text = _hedged(_compact(raw), words)
+    rest = _without_particles(text.replace(_MASK, ""), words)
+    return hedged and (not rest or rest in words.yes_words)
+
+
+def _find(text: str, phrases: list[tuple[str, Any]]) -> list[tuple[int, str, Any]]:
+    """Non-overlapping occurrences, longest phrase first: (start, phrase, tag)."""
+    taken = [False] * len(text)
+    found = []
+    for phrase, tag in sorted(phrases, key=lambda p: len(p[0]), reverse=True):
+        start = text.find(phrase)
+        while start >= 0:
+            end = start + len(phrase)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(phrase)
+                found.append((start, phrase, tag))
+            start = text.find(phrase, start + 1)
+    return sorted(found)
+
+
 # ---------------------------------------------------------------- yes / no
 
 
-def _parse_yesno(question: Question, raw: str) -> ParsedAnswer:
+@dataclass(frozen=True)
+class _Prompt:
+    """What a yes/no question is about, derived from its prompt and the echo words."""
+
+    phrases: tuple[tuple[str, bool], ...]  # (phrase, says yes?): echoes True, opposites False
+    chars: frozenset[str]  # the characters of the prompt's content words
+
+
+def _prompt(question: Question, words: AnswerWords) -> _Prompt:
+    """The question's own words (the prompt without 你/是否/吗…, in bigrams), the YAML echoes
+    of words in the prompt, the general affirming verbs, and the YAML opposites."""
+    key = ("prompt", question.prompt)
+    found = words.memo.get(key)
+    if found is not None:
+        return found
+    prompt = answer_word(question.prompt)
+    content = re.sub(r"[\d—\-~]+", _MASK, _mask(prompt, words.question_words))
+    segments = [s for s in content.split(_MASK) if len(s) >= 2]
+    phrases: dict[str, bool] = {}
+    for seg in segments:
+        phrases[seg] = True
+        for i in range(len(seg) - 1):
+            phrases.setdefault(seg[i:i + 2], True)
+    for verb in words.verbs:
+        phrases.setdefault(verb, True)
+    for table, says_yes in ((words.echoes, True), (words.opposites, False)):
+        for word, said in table.items():
+            if word in prompt:
+                for phrase in said:
+                    phrases[phrase] = says_yes
+    found = _Prompt(tuple(phrases.items()), frozenset("".join(segments)))
+    words.memo[key] = found
+    return found
+
+
+def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnswer:
+    """是/对/嗯/没问题, an echo of what was asked (交着呢, 想, 参加了 -> yes; 没交, 不想 -> no),
+    a hedge (好像是 -> tentative yes). A 没/不 is a "no" only where it negates what was asked."""
     t = _compact(raw)
-    if t in NO_WORDS:
-        return ParsedAnswer(False)
-    if t in YES_WORDS:
+    if t == _YES_DIGIT:
         return ParsedAnswer(True)
-    if t.startswith(NO_PREFIXES):
+    if t == _NO_DIGIT:
         return ParsedAnswer(False)
-    if t.startswith(YES_PREFIXES):
-        return ParsedAnswer(True)
+    hedged, text = _hedged(raw, words)
+    prompt = _prompt(question, words)
+    results = [r for c in _clauses(text) if (r := _clause_polarity(c, prompt, words)) is not None]
+    strong = {value for value, strength in results if strength == _STRONG}
+    weak = {value for value, strength in results if strength == _WEAK}
+    decided = strong or weak
+    if len(decided) == 1:
+        return ParsedAnswer(decided.pop(), tentative=hedged)
+    if not decided and hedged:
+        return ParsedAnswer(True, tentative=True)  # 可能吧, 差不多吧, 好像……
+    if decided:
+        return ParsedAnswer(error=f"这个回答里既有“是”又有“不是”，没能确定。{hint(question)}")
     return ParsedAnswer(error=f"没看懂这个回答。{hint(question)}")
 
 
-# ---------------------------------------------------------------- numbers
-
-
-def chinese_to_number(text: str) -> float | None:
-    """二十三 -> 23, 两百 -> 200, 一百零一 -> 101, 一万五 -> 15000, 三百五 -> 350, 一年半's 一半 -> 1.5."""
-    half = text.endswith("半")
-    text = text.removesuffix("半")
-    if not text:
-        return 0.5 if half else None
-    total, section, digit, last_unit = 0, 0, None, 1
-    for ch in text:
-        if ch in _DIGITS:
-            if digit is not None and digit != 0 and ch != "零":
-                return None  # "二三" is not a number we can trust
-            digit = _DIGITS[ch]
-        elif ch in _UNITS:
-            section += (1 if digit is None else digit) * _UNITS[ch]
-            digit, last_unit = None, _UNITS[ch]
-        elif ch in _BIG:
-            section += digit or 0
-            total += (section or 1) * _BIG[ch]
-            section, digit, last_unit = 0, None, _BIG[ch]
-        else:
-            return None
-    if digit and last_unit >= 100 and len(text) >= 2 and (text[-2] in _UNITS or text[-2] in _BIG):
-        digit *= last_unit // 10  # colloquial: 一万五 = 15000, 三百五 = 350 (but 一百零五 = 105)
-    value = total + section + (digit or 0)
-    return value + 0.5 if half else value
-
-
-def _numbers_in(raw: str) -> list[float]:
-    """Every number written in the text, Arabic (with 万/千 multipliers) or Chinese."""
-    out: list[float] = []
-    rest = raw
-    for m in _ARABIC.finditer(raw):
-        value = float(m.group(1))
-        for ch in m.group(2):
-            value *= {**_UNITS, **_BIG}[ch]
-        if m.group(3):
-            value += 0.5
-        out.append(value)
-        rest = rest.replace(m.group(0), " ", 1)
-    for m in _CN_RUN.finditer(rest):
-        value = chinese_to_number(m.group(0))
-        if value is not None:
-            out.append(value)
-    return out
-
-
-def _parse_number(question: Question, raw: str) -> ParsedAnswer:
-    t = raw.replace(",", "").replace("，", "")
-    compact = _compact(t)
-    if any(w in compact for w in BOUND_WORDS) or (not question.at_least_ok and any(w in compact for w in AT_LEAST_WORDS)):
-        return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
-    if compact in ("没有", "无", "没", "一个也没有", "一个都没有", "零", "没留", "都没有"):
-        values = [0.0]
-    else:
-        t = t.replace("百分之", "").replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
-        values = _numbers_in(t)
-    if not values:
-        return ParsedAnswer(error=f"没看懂这个数字。{hint(question)}")
-    if len(values) > 1:
-        return ParsedAnswer(error=f"请只回答一个数字。{hint(question)}")
-    value = values[0]
-    if question.unit == "年" and "月" in t and "年" not in t:
-        value = value / 12  # 18个月 -> 1.5年
-    elif question.unit == "个月" and "年" in t and "月" not in t:
-        value = value * 12  # 一年 -> 12个月
-    if re.search(r"(^|[^\d])-\s*\d", t):
-        value = -value  # "-5" is out of range, not 5
-    if question.integer and not float(value).is_integer():
-        return ParsedAnswer(error=f"请回答一个整数。{hint(question)}")
-    if (question.minimum is not None and value < question.minimum) or (question.maximum is not None and value > question.maximum):
-        return ParsedAnswer(error=f"{format_number(value)}{question.unit}不在合理范围内，请再确认一下。{hint(question)}")
-    return ParsedAnswer(int(value) if question.integer else (int(value) if float(value).is_integer() else round(value, 4)))
+def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[bool, int] | None:
+    """(yes?, strength) of one clause, or None when it says neither. Strong: it echoes (or
+    negates) what was asked; weak: a bare 是 / 不是 / 没问题."""
+    bare = _without_particles(clause.replace(_MASK, ""), words)
+    if not bare:
+        return None
+    masked = _mask(clause, words.not_negations)
+    values = []
+    for start, _phrase, says_yes in _find(masked, list(prompt.phrases)):
+        # only what precedes the phrase counts: 没工作 (an echo of 失业) is itself a yes
+        values.append(says_yes != _negated(masked, start, words))
+    if False in values:
+        return False, _STRONG  # 有的不是, 社保没交: the negated predicate decides
+    if values:
+        return True, _STRONG
+    if bare in words.yes_words:
+        return True, _WEAK
+    if bare in words.no_words:
+        return False, _WEAK
+    # Nothing of the question in it: a leading 是的 / 不是 / 没问题 decides weakly.
+    prefix_yes = max((len(w) for w in words.yes_words if len(w) >= 2 and bare.startswith(w)), default=0)
+    prefix_no = max((len(w) for w in words.no_words if len(w) >= 2 and bare.startswith(w)), default=0)
+    if prefix_yes or prefix_no:
+        return (True, _WEAK) if prefix_yes > prefix_no else (False, _WEAK)
+    for neg in sorted(words.negators, key=len, reverse=True):
+        if masked.startswith(neg):
+            rest = masked[len(neg):]
+            if rest and rest[0] in prompt.chars:
+                return False, _STRONG  # 不难 to 生活是否困难
+            return None  # 没钱 to "did you pay": not what was asked
+    return None
 
 
 # ---------------------------------------------------------------- choices
 
 
-def _parse_choice(question: Question, raw: str) -> ParsedAnswer:
+def _choice_phrases(question: Question, words: AnswerWords) -> list[tuple[str, str]]:
+    """(phrase, choice value) for every option: its label, its value and the YAML words."""
+    key = ("choice", question.id, question.choices)
+    found = words.memo.get(key)
+    if found is not None:
+        return found
+    table: dict[str, tuple[str, ...]] = {}
+    for pid in _owners(question):
+        table = words.choices.get((pid, question.id), {})
+        if table:
+            break
+    out: list[tuple[str, str]] = []
+    for c in question.choices:
+        for phrase in (answer_word(c.label), c.value.lower(), *table.get(c.value, ())):
+            if phrase and (phrase, c.value) not in out:
+                out.append((phrase, c.value))
+    words.memo[key] = out
+    return out
+
+
+def _owners(question: Question) -> list[str]:
+    """Ids of the programs (and the finder) that ask this very question."""
+    return list(_owners_of(question.id, question.choices))
+
+
+@lru_cache(maxsize=256)
+def _owners_of(question_id: str, choices: tuple[Any, ...]) -> tuple[str, ...]:
+    from eligibility.finder import FINDER
+    from eligibility.programs import PROGRAMS
+
+    return tuple(p.id for p in (FINDER, *PROGRAMS)
+                 if question_id in p.question_ids and p.question(question_id).choices == choices)
+
+
+def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAnswer:
+    """A button number, a label, or the option's meaning (一个都没裁 -> 没有裁员): the longest
+    phrase found wins; a phrase right after 没/不 does not count (没毕业 is not 毕业了)."""
     t = _compact(raw)
     options = question.choices
     index = _choice_index(t)
@@ -219,9 +399,30 @@ def _parse_choice(question: Question, raw: str) -> ParsedAnswer:
     for c in options:
         if t in (_compact(normalize(c.label)), c.value.lower()):
             return ParsedAnswer(c.value)
-    hits = [c for c in options if t in _compact(normalize(c.label)) or _compact(normalize(c.label)) in t]
-    if len(hits) == 1:
-        return ParsedAnswer(hits[0].value)
+    hedged, _ = _hedged(t, words)
+    clauses = {_without_particles(c, words) for c in _clauses(raw)} | {_without_particles(t, words)}
+    best: dict[str, int] = {}
+    for phrase, value in _choice_phrases(question, words):
+        if len(phrase) == 1:
+            if phrase in clauses:  # 是 / 对 / 没: only as a whole answer
+                best[value] = max(best.get(value, 0), 1)
+            continue
+        start = t.find(phrase)
+        while start >= 0:
+            if not _negated(t, start, words):  # 没工作 counts; 没毕业 is not 毕业了
+                best[value] = max(best.get(value, 0), len(phrase))
+                break
+            start = t.find(phrase, start + 1)
+    if best:
+        top = max(best.values())
+        winners = [v for v, n in best.items() if n == top]
+        if len(winners) == 1:
+            return ParsedAnswer(winners[0], tentative=hedged)
+        return ParsedAnswer(error=f"没能确定你选的是哪一项。{hint(question)}")
+    if len(t) >= 2:
+        hits = [c for c in options if t in _compact(normalize(c.label))]
+        if len(hits) == 1:
+            return ParsedAnswer(hits[0].value, tentative=hedged)
     return ParsedAnswer(error=f"没能确定你选的是哪一项。{hint(question)}")
 
 
@@ -231,6 +432,311 @@ def _choice_index(t: str) -> int | None:
         return None
     token = m.group(1)
     return int(token) if token.isdigit() else int(chinese_to_number(token) or 0)
+
+
+# ---------------------------------------------------------------- numbers
+#
+# The grammar of numbers is kept here, not in the YAML: it is how numerals are written, not
+# what anyone means. cn2an (smart mode) reads one numeral: 二十三, 一百零五, 三万六, 两千七,
+# 1.5万, 2万4, 3千, 一点五. Our own code finds the numerals in a sentence and adds what cn2an
+# lacks: w/k shorthand (1.5w, 15k), 半 (一年半), 一点五万, rough figures (十几, 二十来, 三四个,
+# 十七八, 二三十, 20多), bounds and guesses (不到三年, 大概两年), and years (05年的, 从22年开始交).
+
+# A number said with one of these is a bound, not the number: "不到三年" is not 3, "不满16岁"
+# is not 16. We ask for the exact number rather than store a value that may be wrong.
+BOUND_WORDS = ("不到", "不满", "不足", "以下", "以内", "未满", "快", "少于", "低于", "不超过", "将近",
+               "接近", "没到", "不够")
+# A number said with one of these (or a hedge of the YAML) is a guess: kept, marked approximate.
+APPROX_WORDS = ("大概", "大约", "约", "左右", "差不多", "上下", "估计", "差不离", "前后")
+# "三年多" / "3年以上" is at least the stated number: honest for a "≥" rule (参保3年以上), so it is
+# kept as that number unless the question says otherwise (Question.at_least_ok, e.g. an age
+# with an upper limit, where "二十多岁" may be 28: then it is a range, re-asked).
+AT_LEAST_WORDS = ("以上", "超过", "至少", "出头")
+_CN_DIGITS = "零一二两三四五六七八九"
+_CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_NUM = r"(?:\d+(?:\.\d+)?(?:[十百千万亿]+[\d零一二两三四五六七八九]*)*|[零一二两三四五六七八九十百千万亿点]+)半?|半"
+_NUM_RE = re.compile(_NUM)
+_RANGE_SEP = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块|月)?\s*(?:到|至|-|~|—|或者|或)\s*({_NUM})")
+_PAIR = re.compile(r"((?:[一二两三四五六七八九]?十)?)([一二两三四五六七八九])([二两三四五六七八九])([十百千万]?)(?![零一二两三四五六七八九十])")
+_SOME = re.compile(r"([零一二两三四五六七八九十百千万\d]*)几([十百千万]?)")
+_ABOUT = re.compile(rf"({_NUM})来(?![了过的自])")
+_MORE = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块)?多(?![少大久])")
+# Years: 2005年, 05年, 零五年, 去年; with an optional month.
+_YEAR = re.compile(r"(?<![\d零一二三四五六七八九十])(?P<y>(?:19|20)\d{2}|\d{2}|[零一二三四五六七八九]{4}|[零一二三四五六七八九]{2}|今|去|前|大前)"
+                   r"年(?![龄纪级限度])(?:(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])月份?)?")
+_YEAR_START_AFTER = ("开始", "起", "出生", "生", "的", "参保", "参加", "入职", "进厂", "上班", "工作", "交",
+                     "缴", "就", "那年", "那会", "时候", "到现在", "至今", "以来", "来")
+_YEAR_START_BEFORE = ("从", "自", "打", "自从", "打从", "是", "在", "于")
+_DURATION_BEFORE = ("了", "有", "满", "够", "共", "计", "近")
+_RELATIVE_YEARS = {"今": 0, "去": 1, "前": 2, "大前": 3}
+
+
+def chinese_to_number(text: str) -> float | None:
+    """二十三 -> 23, 两百 -> 200, 一百零一 -> 101, 一万五 -> 15000, 三百五 -> 350, 一半 -> 1.5,
+    1.5万 -> 15000; None when it is not one number (二三 is a range, not 23)."""
+    return _to_number(text)
+
+
+def _to_number(token: str) -> float | None:
+    half = token.endswith("半")
+    body = token.removesuffix("半")
+    if not body:
+        return 0.5 if half else None
+    if re.fullmatch(r"[零一二两三四五六七八九]{2,}", body):
+        return None  # 二三 / 九八: digit strings are ranges or years, read elsewhere
+    value: float | None
+    if "点" in body and body[-1] in _CN_UNITS and body[-1] != "点":  # 一点五万: cn2an lacks it
+        inner = _to_number(body[:-1])
+        value = None if inner is None else inner * _CN_UNITS[body[-1]]
+    else:
+        try:
+            value = float(cn2an.cn2an(body, "smart"))
+        except (ValueError, KeyError, IndexError, TypeError):
+            value = None
+    if value is None:
+        return None
+    return value + 0.5 if half else value
+
+
+def _prepare_number_text(raw: str) -> str:
+    """80,000 -> 80000, 1.5w -> 1.5万, 15k -> 15千, 俩 -> 两, capital numerals to plain ones."""
+    t = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", raw)
+    t = re.sub(r"(\d(?:\.\d+)?)\s*w", r"\1万", t)
+    t = re.sub(r"(\d(?:\.\d+)?)\s*k", r"\1千", t)
+    t = t.translate(str.maketrans({"俩": "两", "〇": "零", "壹": "一", "贰": "二", "叁": "三", "肆": "四", "伍": "五",
+                                   "陆": "六", "柒": "七", "捌": "八", "玖": "九", "拾": "十", "佰": "百", "仟": "千"}))
+    return t.replace("百分之", "")
+
+
+def _numbers_in(text: str) -> list[float]:
+    """Every number written in the text, Arabic (with 万/千 multipliers) or Chinese."""
+    out = []
+    for m in _NUM_RE.finditer(text):
+        token = m.group(0)
+        if token == "点":
+            continue
+        value = _to_number(token)
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def _place(value: float) -> int:
+    """The place of a round number's last non-zero digit: 20 -> 10, 300 -> 100, 7 -> 1."""
+    if value <= 0 or not float(value).is_integer():
+        return 1
+    place, v = 1, int(value)
+    while v % 10 == 0:
+        v //= 10
+        place *= 10
+    return place
+
+
+def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date) -> ParsedAnswer:
+    t = _prepare_number_text(raw)
+    compact = _NUMBER_PUNCT.sub("", t)
+    year = _year_answer(question, compact, as_of, words)
+    if year is not None:
+        return year
+    if any(w in compact for w in BOUND_WORDS):
+        return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
+    if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
+        return _checked(question, 0.0, compact)
+    compact = compact.replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
+    rough = _rough(question, compact)
+    if rough is not None:
+        lo, hi = _clip(question, rough)
+        unit = question.unit
+        return ParsedAnswer(range=(lo, hi), error=(
+            f"请告诉我具体的数字（你说的大约是{format_number(lo)}—{format_number(hi)}{unit}），"
+            f"比如“{_example(question)}”；不清楚可以回答“不清楚”。"))
+    hedged, _ = _hedged(compact, words)
+    approximate = hedged or any(w in compact for w in APPROX_WORDS)
+    values = _numbers_in(compact)
+    if not values:
+        return ParsedAnswer(error=f"没看懂这个数字。{hint(question)}")
+    if len(values) > 1:
+        return ParsedAnswer(error=f"请只回答一个数字。{hint(question)}")
+    parsed = _checked(question, values[0], compact)
+    if parsed.ok and approximate:
+        return ParsedAnswer(parsed.value, approximate=True,
+                            note=f"按大约{question.label_of(parsed.value)}算")
+    return parsed
+
+
+def _checked(question: Question, value: float, text: str) -> ParsedAnswer:
+    """Unit conversion (18个月 -> 1.5年), sign, integer and range checks."""
+    if question.unit == "年" and "月" in text and "年" not in text:
+        value = value / 12  # 18个月 -> 1.5年
+    elif question.unit == "个月" and "年" in text and "月" not in text:
+        value = value * 12  # 一年 -> 12个月
+    if re.search(r"(^|[^\d])-\s*\d", text):
+        value = -value  # "-5" is out of range, not 5
+    if question.integer and not float(value).is_integer():
+        return ParsedAnswer(error=f"请回答一个整数。{hint(question)}")
+    if (question.minimum is not None and value < question.minimum) or (question.maximum is not None and value > question.maximum):
+        return ParsedAnswer(error=f"{format_number(value)}{question.unit}不在合理范围内，请再确认一下。{hint(question)}")
+    return ParsedAnswer(_stored(question, value))
+
+
+def _stored(question: Question, value: float) -> int | float:
+    return int(value) if question.integer or float(value).is_integer() else round(value, 4)
+
+
+def _clip(question: Question, rng: tuple[float, float]) -> tuple[float, float]:
+    lo, hi = rng
+    if question.minimum is not None:
+        lo = max(lo, question.minimum)
+    if question.maximum is not None:
+        hi = min(hi, question.maximum)
+    return (_stored(question, lo) if float(lo).is_integer() else round(lo, 2),
+            _stored(question, hi) if float(hi).is_integer() else round(hi, 2))
+
+
+def _rough(question: Question, t: str) -> tuple[float, float] | None:
+    """The (low, high) of a rough figure, or None for a plain number.
+
+    十几 -> (11, 19); 几十 -> (10, 99); 二十来 -> (18, 25) (来 is "about": a fifth of the place
+    below, half above); 三四 -> (3, 4), 十七八 -> (17, 18), 二三十 -> (20, 30), 三五 -> (3, 5);
+    20到30 / 2-3 -> (20, 30) / (2, 3); where "more than" may not be stored as the number
+    (at_least_ok False): 二十多 -> (21, 29), 三年多 -> (3, 4), 24岁以上 -> (24, maximum)."""
+    m = _RANGE_SEP.search(t)
+    if m:
+        a, b = _to_number(m.group(1)), _to_number(m.group(2))
+        if a is not None and b is not None:
+            tail = re.match(r"[\d.]+([十百千万亿]+)$", m.group(2))
+            if tail and re.fullmatch(r"[\d.]+", m.group(1)):
+                a *= b / float(m.group(2)[: -len(tail.group(1))])  # 2到3万 -> 20000—30000
+            return (min(a, b), max(a, b)) if a != b else None
+    m = _SOME.search(t)
+    if m:
+        before, unit = m.group(1), m.group(2)
+        lo, hi = _to_number(before + "一" + unit), _to_number(before + "九" + unit)
+        if lo is not None and hi is not None:
+            return lo, hi + (_CN_UNITS.get(unit, 1) - 1)
+    m = _PAIR.search(t)
+    if m:
+        tens, d1, d2, unit = m.groups()
+        a, b = _CN_VALUE[d1], _CN_VALUE[d2]
+        if b == a + 1 or (a, b) == (3, 5):
+            scale = _CN_UNITS.get(unit, 1)
+            base = (_to_number(tens) or 0) if tens else 0
+            return base + a * scale, base + b * scale
+    m = _ABOUT.search(t)
+    if m:
+        value = _to_number(m.group(1))
+        if value is not None and value >= 10 and _place(value) >= 10:
+            place = _place(value)
+            return value - place // 5, value + place // 2
+    if not question.at_least_ok:
+        m = _MORE.search(t)
+        if m:
+            value = _to_number(m.group(1))
+            if value is not None:
+                place = _place(value)
+                if question.integer and place > 1:
+                    return value + 1, value + place - 1
+                return value, value + place
+        for w in AT_LEAST_WORDS:
+            at = t.find(w)
+            if at >= 0:
+                values = _numbers_in(t[:at] if w != "至少" else t[at + len(w):])
+                if values:
+                    value = values[-1] if w != "至少" else values[0]
+                    if w == "出头":
+                        return value + 1, value + max(1, _place(value) * 2 // 5)
+                    start = value + 1 if (w == "超过" and question.integer) else value
+                    return start, question.maximum if question.maximum is not None else value * 2
+    return None
+
+
+# ---------------------------------------------------------------- years
+
+
+def _year_answer(question: Question, t: str, as_of: date, words: AnswerWords) -> ParsedAnswer | None:
+    """A year said for a number question: 05年的 / 2005年出生 for an age, 从22年开始交 /
+    2022年3月开始 for a number of years or months. None when the text holds no year.
+
+    A bare two-digit number without 年 is a count, as always; so is 交了12年 (a duration).
+    For other units (people, money) a year is context and is dropped: 2023年交了3万 -> 30000.
+    """
+    found = None
+    for m in _YEAR.finditer(t):
+        if _is_year(question, t, m, as_of):
+            found = m
+            break
+    if found is None:
+        return None
+    rest = t[:found.start()] + "，" + t[found.end():]
+    if _numbers_in(rest.replace("年半", "半年")):  # 03年的今年23 -> 23; 2023年交了3万 -> 30000
+        return _parse_number(question, rest, words, as_of)
+    if question.unit not in ("岁", "年", "个月"):
+        return ParsedAnswer(error=f"“{found.group(0)}”是一个年份，这里问的不是年份。{hint(question)}")
+    year = _full_year(found.group("y"), as_of)
+    month = _month(found.group("m"))
+    if year is None or year > as_of.year or (year == as_of.year and month and month > as_of.month):
+        return ParsedAnswer(error=f"{found.group(0)}还没到，请再确认一下。{hint(question)}")
+    said = f"{year}年{month}月" if month else f"{year}年"
+    if question.unit == "岁":
+        age = as_of.year - year
+        if month and month != as_of.month:
+            age -= 1 if as_of.month < month else 0
+            return _year_checked(question, age, None, f"按{said}出生算，今年{age}岁")
+        return _year_checked(question, age, (age - 1, age),
+                             f"按{said}出生算，今年约{age}岁（今年生日还没过的话是{age - 1}岁）")
+    months = (as_of.year - year) * 12 + (as_of.month - month if month else 0)
+    if months < 0:
+        return ParsedAnswer(error=f"{said}还没到，请再确认一下。{hint(question)}")
+    if question.unit == "个月":
+        rng = None if month else (max(0, months - 12 + as_of.month), months + as_of.month - 1)
+        return _year_checked(question, months, rng, f"按{said}开始算，到现在约{months}个月")
+    years = months / 12
+    rng = None
+    if not month:  # started some time in that year: between a year less and as many years
+        done = (as_of - date(as_of.year, 1, 1)).days / 365
+        rng = (round(max(0.0, years - 1 + done), 2), round(years + done, 2))
+    value = int(years) if question.integer else round(years, 2)
+    return _year_checked(question, value, rng, f"按{said}开始算，到今年约{format_number(value)}年")
+
+
+def _year_checked(question: Question, value: float, rng: tuple[float, float] | None, note: str) -> ParsedAnswer:
+    checked = _checked(question, value, "")
+    if not checked.ok:
+        return ParsedAnswer(error=f"{note}，{checked.error}")
+    return ParsedAnswer(checked.value, approximate=True, range=rng, note=note)
+
+
+def _is_year(question: Question, t: str, m: re.Match[str], as_of: date) -> bool:
+    y = m.group("y")
+    before, after = t[:m.start()], t[m.end():]
+    if y in _RELATIVE_YEARS:
+        return question.unit != "岁" and (after.startswith(_YEAR_START_AFTER) or before.endswith(_YEAR_START_BEFORE))
+    four = len(y) == 4
+    if four and y.isdigit():
+        return 1900 <= int(y) <= as_of.year + 1
+    if before.endswith(_DURATION_BEFORE) and not before.endswith(_YEAR_START_BEFORE):
+        return False  # 交了12年的: a duration
+    if question.unit == "岁":
+        return True  # an age is never "N年": 05年 / 零五年 is when they were born
+    return bool(m.group("m")) or after.startswith(_YEAR_START_AFTER) or before.endswith(_YEAR_START_BEFORE)
+
+
+def _full_year(text: str, as_of: date) -> int | None:
+    if text in _RELATIVE_YEARS:
+        return as_of.year - _RELATIVE_YEARS[text]
+    digits = text if text.isdigit() else "".join(str(_CN_VALUE[c]) for c in text)
+    year = int(digits)
+    if len(digits) == 2:
+        year = 2000 + year if 2000 + year <= as_of.year else 1900 + year
+    return year
+
+
+def _month(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text) if text.isdigit() else int(_to_number(text) or 0)
+    return value if 1 <= value <= 12 else None
 
 
 # ---------------------------------------------------------------- dates

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.parameters import Parameters, load_parameters
-from eligibility.staffdata import Contacts, Procedure, load_contacts, load_procedures
+from eligibility.staffdata import (
+    AnswerWords,
+    Contacts,
+    Procedure,
+    load_answer_words,
+    load_contacts,
+    load_procedures,
+)
 from knowledge.base import KnowledgeBase, display_path, load_knowledge_or_raise
 from knowledge.yamlsource import Problem
 
@@ -40,6 +47,7 @@ class Context:
     params: Parameters
     procedures: dict[str, Procedure]
     contacts: Contacts
+    answer_words: AnswerWords = field(default_factory=AnswerWords)  # how residents say answers
     # Results quote the same sentences and list the same contacts turn after turn; a reload
     # builds a new Context, so these memos never outlive the data they were computed from.
     _sentences: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
@@ -86,7 +94,26 @@ def load_context(data_dir: Path | None = None, kb: KnowledgeBase | None = None) 
     path = data_dir / "contacts.yaml"
     contacts, found = load_contacts(path, display_path(path), departments)
     problems += found
-    return Context(kb, params, procedures, contacts), problems
+    path = answer_words_path(data_dir)
+    words, found = load_answer_words(path, display_path(path), choice_questions())
+    problems += found
+    return Context(kb, params, procedures, contacts, words), problems
+
+
+def answer_words_path(data_dir: Path) -> Path:
+    """answer_words.yaml of `data_dir`; a staff copy made before the file existed uses the
+    shipped one (the words are optional content: labels and numbers always work)."""
+    path = data_dir / "answer_words.yaml"
+    return path if path.exists() else PACKAGE_DATA / "answer_words.yaml"
+
+
+def choice_questions() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(program id, question id) -> choice values, for every choice question (finder included)."""
+    from eligibility.finder import FINDER  # late: the finder imports this module
+    from eligibility.programs import PROGRAMS
+
+    return {(p.id, q.id): tuple(c.value for c in q.choices)
+            for p in (FINDER, *PROGRAMS) for q in p.questions if q.kind == "choice"}
 
 
 _installed: Context | None = None  # set by a live reload: already validated, never re-read

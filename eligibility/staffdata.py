@@ -1,4 +1,5 @@
-"""Staff content: how to apply (procedures.yaml) and whom to call (contacts.yaml).
+"""Staff content: how to apply (procedures.yaml), whom to call (contacts.yaml) and how
+residents say their answers (answer_words.yaml).
 
 Kept apart from the rules (Rasa style: content vs. logic) because staff update wording,
 materials lists and phone numbers far more often than the policy changes, and must never
@@ -9,6 +10,7 @@ number is not known yet, and the result says so instead of inventing one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,4 +139,172 @@ def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list
             out.append(value.strip())
         else:
             problems.append(Problem(name, values.line_of(i), f"{key} item {value!r} should be non-empty text"))
+    return out
+
+
+# ---------------------------------------------------------------- how residents say answers
+
+# The lists of the `yesno:` section (see answer_words.yaml for what each one means).
+YESNO_LISTS = ("yes_words", "no_words", "negators", "not_negations", "hedges", "verbs", "question_words")
+YESNO_MAPS = ("echoes", "opposites")
+_WORD_PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
+
+
+def answer_word(text: str) -> str:
+    """How a word is compared with an answer: NFKC, lower case, no spaces or punctuation
+    ("ＯＫ" -> "ok", "对 的" -> "对的"). Answers go through the same function."""
+    return _WORD_PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+@dataclass(frozen=True)
+class AnswerWords:
+    """The ways residents say answers (eligibility/data/answer_words.yaml), normalised.
+
+    Every word is passed through `answer_word`. `echoes` / `opposites` map a word of a
+    question's prompt (alternatives joined by "|") to phrases that say it / its opposite.
+    `choices` maps (program id, question id) to {choice value: phrases}. `memo` holds what
+    answers.py derives from a prompt, per loaded file.
+    """
+
+    unknown: tuple[str, ...] = ()
+    not_answers: tuple[str, ...] = ()
+    particles: tuple[str, ...] = ()
+    yes_words: tuple[str, ...] = ()
+    no_words: tuple[str, ...] = ()
+    negators: tuple[str, ...] = ()
+    not_negations: tuple[str, ...] = ()
+    hedges: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = ()
+    question_words: tuple[str, ...] = ()
+    echoes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    opposites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    choices: dict[tuple[str, str], dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+
+def load_answer_words(path: Path, name: str, choice_questions: dict[tuple[str, str], tuple[str, ...]]) -> tuple[AnswerWords, list[Problem]]:
+    """Read answer_words.yaml; problems are `file:line: 中文说明`.
+
+    `choice_questions` maps (program id, question id) to the values of every choice question
+    (the finder's included), so that a word filed under a program, question or option that
+    does not exist is reported at its line instead of being silently never used.
+    """
+    data, problems = load_yaml(path, name)
+    if data is None:
+        return AnswerWords(), problems or [Problem(name, 1, "文件是空的")]
+    if not isinstance(data, LineDict):
+        return AnswerWords(), problems + [Problem(name, 1, "应该是一个映射，包含 unknown、not_answers、particles、yesno、choices")]
+    known = ("unknown", "not_answers", "particles", "yesno", "choices")
+    for key in data:
+        if key not in known:
+            problems.append(Problem(name, data.line_of(key), f"不认识的字段 {key!r}（可用：{'、'.join(known)}）"))
+    for key in known:
+        if key not in data:
+            problems.append(Problem(name, data.line, f"缺少字段 {key!r}"))
+    lists = {key: _word_list(data, key, name, problems) for key in ("unknown", "not_answers", "particles") if key in data}
+    yesno: dict[str, object] = {}
+    section = data.get("yesno")
+    if isinstance(section, LineDict):
+        for key in section:
+            if key not in YESNO_LISTS + YESNO_MAPS:
+                problems.append(Problem(name, section.line_of(key), f"yesno 下不认识的字段 {key!r}（可用：{'、'.join(YESNO_LISTS + YESNO_MAPS)}）"))
+        for key in YESNO_LISTS:
+            if key in section:
+                yesno[key] = _word_list(section, key, name, problems)
+            else:
+                problems.append(Problem(name, section.line, f"yesno 缺少字段 {key!r}"))
+        for key in YESNO_MAPS:
+            if key in section:
+                yesno[key] = _word_map(section, key, name, problems)
+    elif "yesno" in data:
+        problems.append(Problem(name, data.line_of("yesno"), "yesno 应该是一个映射（yes_words、no_words、hedges……）"))
+    choices = _choice_words(data, name, choice_questions, problems) if "choices" in data else {}
+    words = AnswerWords(**lists, **yesno, choices=choices)  # type: ignore[arg-type]
+    return words, problems
+
+
+def _word_list(table: LineDict, key: str, name: str, problems: list[Problem], what: str = "") -> tuple[str, ...]:
+    """A non-empty list of non-empty words, normalised; each bad item reported at its line."""
+    what = what or key
+    items = table[key]
+    if not isinstance(items, LineList):
+        problems.append(Problem(name, table.line_of(key), f"{what} 应该是一个词语列表，例如 [是, 对的]"))
+        return ()
+    if not items:
+        problems.append(Problem(name, table.line_of(key), f"{what} 的词语列表是空的：至少写一个说法，或者删掉这一项"))
+        return ()
+    out: list[str] = []
+    for i, item in enumerate(items):
+        word = answer_word(str(item)) if isinstance(item, str | int | float) and not isinstance(item, bool) else ""
+        if isinstance(item, bool):
+            problems.append(Problem(name, items.line_of(i), f"{what} 的第{i + 1}项被读成了 {str(item).lower()}：yes、no、on、off、true、false 这类词要加引号，例如 'no'"))
+        elif not word:
+            problems.append(Problem(name, items.line_of(i), f"{what} 的第{i + 1}项 {item!r} 不是有效的词语（不能为空，也不能只有标点）"))
+        elif word in out:
+            problems.append(Problem(name, items.line_of(i), f"{what} 里“{item}”写了两次"))
+        else:
+            out.append(word)
+    return tuple(out)
+
+
+def _word_map(table: LineDict, key: str, name: str, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """{question word: [phrases]}: yesno.echoes and yesno.opposites."""
+    mapping = table[key]
+    if not isinstance(mapping, LineDict):
+        problems.append(Problem(name, table.line_of(key), f"yesno.{key} 应该是“问题里的词: [说法, ...]”的映射"))
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for word in mapping:
+        keys = [answer_word(k) for k in str(word).split("|")]
+        if not all(keys):
+            problems.append(Problem(name, mapping.line_of(word), f"yesno.{key} 的键 {word!r} 有空的部分（用“|”分隔几种写法）"))
+            continue
+        phrases = _word_list(mapping, word, name, problems, what=f"yesno.{key}.{word}")
+        for k in keys:
+            out[k] = tuple(dict.fromkeys(out.get(k, ()) + phrases))
+    return out
+
+
+def _choice_words(data: LineDict, name: str, known: dict[tuple[str, str], tuple[str, ...]],
+                  problems: list[Problem]) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+    """choices: program id -> question id -> choice value -> [phrases]."""
+    table = data["choices"]
+    out: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    if not isinstance(table, LineDict):
+        problems.append(Problem(name, data.line_of("choices"), "choices 应该是“项目 id -> 问题 id -> 选项值 -> 说法列表”的映射"))
+        return out
+    programs = sorted({p for p, _ in known})
+    for pid, questions in table.items():
+        line = table.line_of(pid)
+        if pid not in programs:
+            problems.append(Problem(name, line, f"没有 id 为 {pid!r} 的项目（可用：{'、'.join(programs)}）"))
+            continue
+        if not isinstance(questions, LineDict):
+            problems.append(Problem(name, line, f"项目 {pid!r} 下应该是“问题 id -> 选项值 -> 说法列表”的映射"))
+            continue
+        own = sorted(q for p, q in known if p == pid)
+        for qid, options in questions.items():
+            qline = questions.line_of(qid)
+            if (pid, qid) not in known:
+                problems.append(Problem(name, qline, f"项目 {pid!r} 没有选择题 {qid!r}（它的选择题：{'、'.join(own) or '无'}）"))
+                continue
+            if not isinstance(options, LineDict):
+                problems.append(Problem(name, qline, f"问题 {pid}.{qid} 下应该是“选项值 -> 说法列表”的映射"))
+                continue
+            values = known[(pid, qid)]
+            seen: dict[str, str] = {}
+            words: dict[str, tuple[str, ...]] = {}
+            for value, _ in options.items():
+                if value not in values:
+                    problems.append(Problem(name, options.line_of(value), f"问题 {pid}.{qid} 没有选项 {value!r}（选项：{'、'.join(values)}）"))
+                    continue
+                phrases = _word_list(options, value, name, problems, what=f"{pid}.{qid}.{value}")
+                items = options[value]
+                for i, phrase in enumerate(phrases):
+                    if phrase in seen:
+                        line_i = items.line_of(i) if isinstance(items, LineList) else options.line_of(value)
+                        problems.append(Problem(name, line_i, f"“{phrase}”同时写在选项 {seen[phrase]!r} 和 {value!r} 下，无法区分"))
+                    seen.setdefault(phrase, str(value))
+                words[str(value)] = phrases
+            out[(str(pid), str(qid))] = words
     return out
