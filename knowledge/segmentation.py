@@ -11,6 +11,7 @@ folder (not /tmp, which some servers clear) so every start after the first is fa
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import os
@@ -26,6 +27,9 @@ jieba.setLogLevel(logging.WARNING)
 
 _TOKEN_OK = re.compile(r"[\w%]", re.UNICODE)
 _TERM_FREQ = 200_000  # high enough that jieba keeps a policy term whole against its parts
+# Texts whose segmentation is remembered (per Segmenter): one turn segments its question once
+# although retrieval, coverage and the reply's sentence choice each ask for its words.
+SEGMENT_CACHE_SIZE = 4096
 
 
 def cache_dir() -> Path:
@@ -92,25 +96,31 @@ class Segmenter:
         self._synonyms = [
             (tuple(normalize(w) for w in g.words), tuple(normalize(m) for m in g.means)) for g in lexicon.synonyms
         ]
+        # Remembered per instance (a reload builds a new Segmenter, so nothing outlives its
+        # lexicon); callers get fresh lists, so the cached tuples are never changed.
+        self._search_words = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._cut_search)
+        self._accurate_words = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._cut_accurate)
+        self._colloquial = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._find_colloquial)
 
     def words(self, text: str) -> list[str]:
         """Segmented words of `text` (search mode), without stopwords and punctuation."""
-        out = []
-        for token in self.tokenizer.cut_for_search(normalize(text), HMM=False):
-            token = token.strip()
-            if token and token not in self.stopwords and _TOKEN_OK.search(token):
-                out.append(token)
-        return out
+        return list(self._search_words(text))
 
     def content_words(self, text: str) -> list[str]:
         """The question's words in accurate mode (no overlapping parts): what it *says*, for
         judging coverage. Search mode would count 最低工资 as 最低 + 工资 + 低工资 + 最低工资."""
-        out = []
-        for token in self.tokenizer.lcut(normalize(text), HMM=False):
-            token = token.strip()
-            if token and token not in self.stopwords and _TOKEN_OK.search(token):
-                out.append(token)
-        return out
+        return list(self._accurate_words(text))
+
+    def _keep(self, token: str) -> bool:
+        return bool(token) and token not in self.stopwords and bool(_TOKEN_OK.search(token))
+
+    def _cut_search(self, text: str) -> tuple[str, ...]:
+        out = (t.strip() for t in self.tokenizer.cut_for_search(normalize(text), HMM=False))
+        return tuple(t for t in out if self._keep(t))
+
+    def _cut_accurate(self, text: str) -> tuple[str, ...]:
+        out = (t.strip() for t in self.tokenizer.lcut(normalize(text), HMM=False))
+        return tuple(t for t in out if self._keep(t))
 
     def parts(self, word: str) -> list[str]:
         """The dictionary words of two or more characters inside `word` (search-mode parts)."""
@@ -145,10 +155,13 @@ class Segmenter:
 
     def colloquial_words(self, text: str) -> dict[str, tuple[str, ...]]:
         """Each colloquial word found in `text` -> the document terms it stands for."""
+        return dict(self._colloquial(text))
+
+    def _find_colloquial(self, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         text = normalize(text)
         found: dict[str, tuple[str, ...]] = {}
         for words, means in self._synonyms:
             for w in words:
                 if w in text:
                     found[w] = found.get(w, ()) + means
-        return found
+        return tuple(found.items())

