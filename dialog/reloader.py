@@ -43,6 +43,7 @@ from typing import Protocol
 import eligibility
 from dialog import runtime_tuning
 from dialog.texts import check_texts, default_texts_file
+from dialog.understanding import check_vocabulary
 from eligibility.context import InvalidEligibilityData, load_context
 from eligibility.context import default_data_dir as eligibility_data_dir
 from knowledge.base import InvalidKnowledge, KnowledgeBase, default_data_dir, load_knowledge
@@ -151,16 +152,23 @@ class Reloader:
             try:
                 kb, problems = await asyncio.to_thread(self._load, self.data_dir)
                 texts: dict[str, str] | None = None
+                vocabulary = None
                 if _accepts(self.engine.reload, "texts"):
                     texts, text_problems = await asyncio.to_thread(check_texts, self.texts_file)
                     if text_problems:
                         kb, problems = None, list(problems) + text_problems
+                if _accepts(self.engine.reload, "vocabulary"):
+                    vocabulary, word_problems = await asyncio.to_thread(check_vocabulary)
+                    if word_problems:
+                        kb, problems = None, list(problems) + word_problems
                 if kb is not None and _accepts(self.engine.reload, "ctx"):
                     # The eligibility context is built here from the same kb and handed over
                     # whole: no window in which a later edit can break questionnaires.
                     ctx, problems = await asyncio.to_thread(load_context, None, kb)
                     if problems:
                         kb = None
+                    elif vocabulary is not None:
+                        await asyncio.to_thread(self.engine.reload, kb, ctx=ctx, texts=texts, vocabulary=vocabulary)
                     elif texts is not None:
                         await asyncio.to_thread(self.engine.reload, kb, ctx=ctx, texts=texts)
                     else:

@@ -74,6 +74,9 @@ class Session:
     awaiting_number: bool = False  # the last reply asked for a typed number
     pending_text: str | None = None  # an answer typed when the questionnaire had gone stale
     finder_answers: dict[str, Any] = field(default_factory=dict)  # to prefill a program after the finder
+    last_program: str | None = None  # the program of the last answer or result (测一测, follow-ups)
+    lead_text: str | None = None  # the last free question (masked), read for facts if a questionnaire follows
+    flags: dict[str, str] = field(default_factory=dict)  # question id -> "hedged / approximate" note for the result
     updated_at: float = 0.0
     questionnaire_at: float = 0.0  # when the questionnaire was last touched
 

@@ -38,7 +38,10 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "contact_intro": (), "phone_missing": (), "forget_confirm": (), "forget_yes": (),
         "forget_no": (), "forget_done": (), "forget_kept": (), "non_text": (), "empty": (),
         "too_long": ("limit",), "hello": (), "thanks": (), "number_hint": (),
-        "number_hint_numbered": (), "busy": (),
+        "number_hint_numbered": (), "busy": (), "not_a_question": (), "foreign": (),
+        "topic_pick": ("word",), "nothing_more": (), "no_questionnaire": (), "multi_intro": ("count",),
+        "multi_not_covered": (), "prefilled": ("facts",), "range_settled": ("low", "high", "unit"),
+        "contact_county": (),
     }.items()
 }
 
@@ -48,7 +51,8 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
 # is a problem at its line, not a crash in a resident's turn.
 SAMPLE_VALUES: dict[str, object] = {
     "days": 180, "session_days": "7", "label": "就业见习补贴", "step": 2, "total": 5, "limit": 500,
-    "title": "鼓励创业带动就业",
+    "title": "鼓励创业带动就业", "word": "贷款", "count": 2, "facts": "失业青年；19岁", "low": "20",
+    "high": "24", "unit": "岁",
 }
 
 

@@ -86,7 +86,7 @@ def test_start_greets_with_privacy_note_menu_and_campaign(settings, kb):
         p = Person(engine)
         await p.say("/start poster-2026")
         assert "临州府发〔2019〕3号" in p.text and "估算" in p.text
-        assert "/forget" in p.text and "180天" in p.text
+        assert "删除我的记录" in p.text and "180天" in p.text
         assert p.labels() == ["问政策", "测一测我能享受哪些政策", "政策清单", "联系方式"]
         await engine.close()
         with sqlite3.connect(settings.db) as db:
@@ -298,7 +298,10 @@ def test_policy_list_and_contacts(settings, kb):
         assert "依据：临州府发〔2019〕3号 第五条第（二）项" in p.text
         await p.press("联系方式") if "联系方式" in p.labels() else await p.say("/menu")
         await p.press("联系方式")
-        assert "12333" in p.text and "待工作人员填写" in p.text
+        # Unfilled numbers are never shown as placeholders: the county bureau by name and the
+        # national hotlines instead (staff see the unfilled ones in `policybot check`).
+        assert "12333" in p.text and "12345" in p.text and "县（市）人社局" in p.text
+        assert "待工作人员填写" not in p.text
         await engine.close()
 
     run(scenario())

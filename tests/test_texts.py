@@ -37,7 +37,7 @@ def test_the_shipped_texts_are_complete_and_valid() -> None:
 def _text_calls() -> list[tuple[str, int, str, set[str]]]:
     """Every `self.t("key", name=…)` in the dialog code: (file, line, key, keyword names)."""
     calls = []
-    for path in sorted(DIALOG.glob("*.py")):
+    for path in sorted(DIALOG.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "t"
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):

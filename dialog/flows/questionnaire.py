@@ -1,0 +1,369 @@
+"""A program's questionnaire and the policy finder: one question at a time, to a result.
+
+The understanding step has already read the message (dialog/understanding): this flow stores
+answers, re-asks with a hint, answers side questions without losing the pending question,
+settles a rough range when every value in it gives the same result, and marks answers that
+were hedged (好像是) or approximate (大概 / a birth year) in the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import eligibility
+from dialog.flows.common import Turn, short
+from dialog.messages import Button, Reply
+from dialog.store import Event, Session
+from dialog.understanding import Understanding, facts_from_text
+
+if TYPE_CHECKING:
+    from dialog.engine import Engine
+
+# Rendered questionnaire steps and results kept per engine; emptied when full or when the
+# eligibility data or the texts are reloaded (they are pure in program, answers, date and those).
+RENDER_MEMO_LIMIT = 4096
+# A rough range ("二十来岁") is settled without asking again only for questions whose value is
+# compared with a threshold and never multiplied into an amount: ages and years. A headcount or
+# a sum of money feeds the amount, so a range there always asks for the exact number.
+SETTLE_UNITS = ("岁", "年")
+SETTLE_MAX_VALUES = 60
+
+_MISSING = object()
+
+
+class QuestionnaireFlow:
+    # ------------------------------------------------------------------ starting
+
+    def _start_questionnaire(self: Engine, program_id: str, s: Session, from_finder: bool = False) -> Turn:
+        try:
+            program = eligibility.get_program(program_id)
+        except KeyError:
+            return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        finder_answers, s.finder_answers = s.finder_answers, {}
+        s.mode, s.program, s.answers, s.history, s.flags = "questionnaire", program.id, {}, [], {}
+        if from_finder and finder_answers and program.infer:
+            # What the finder already asked (individual or employer, age …) is not asked again.
+            known = set(program.question_ids)
+            for key, value in program.infer(finder_answers).items():
+                if key in known and value is not None:
+                    s.answers[key] = value
+                    s.history.append(key)
+        s.questionnaire_at = self.clock()
+        replies = [Reply(self.t("questionnaire_intro", label=program.label))]
+        replies += self._prefill(program, s)
+        started = Event("questionnaire_started", program=program.id)
+        if self._current_question(s) is None:  # the finder's answers were all it needed
+            finished = self._finish(s)
+            return Turn(replies + finished.replies, [started] + finished.events)
+        return Turn(replies + self._pending_question(s), [started])
+
+    def _start_finder(self: Engine, s: Session) -> Turn:
+        s.mode, s.program, s.answers, s.history, s.flags = "finder", "__finder__", {}, [], {}
+        s.questionnaire_at = self.clock()
+        replies = [Reply(self.t("finder_intro"))] + self._prefill(eligibility.FINDER, s)
+        return Turn(replies + self._pending_question(s), [Event("questionnaire_started", program="__finder__")])
+
+    def _prefill(self: Engine, program: eligibility.Program, s: Session) -> list[Reply]:
+        """Facts the message that led here already gave (我儿子十九了没工作) are not asked again:
+        stored as answers, confirmed in one line, changeable with 上一步. Tried at the start and
+        after each answer (a headcount applies only once "enterprise" is answered). The message
+        is kept in the session only while the questionnaire runs."""
+        if not s.lead_text:
+            return []
+        found = facts_from_text(program, s.lead_text, s.answers, eligibility.parse_answer, as_of=self.today())
+        if not found:
+            return []
+        said = []
+        for qid, value in found.items():
+            question = program.question(qid)
+            s.answers[qid] = value
+            s.history.append(qid)
+            said.append(question.short or question.label_of(value) if question.kind == "yesno" else question.label_of(value))
+        return [Reply(self.t("prefilled", facts="；".join(said)))]
+
+    def _test_topic(self: Engine, s: Session) -> Turn:
+        """测一测 typed after an answer or a result: the questionnaire of that topic's program,
+        or the finder when there is none."""
+        program = s.last_program or self._program_of_clause.get(s.last_clause or "")
+        if program:
+            return self._start_questionnaire(program, s)
+        return self._start_finder(s)
+
+    # ------------------------------------------------------------------ state
+
+    def _program(self: Engine, s: Session) -> eligibility.Program:
+        return eligibility.FINDER if s.program == "__finder__" else eligibility.get_program(s.program or "")
+
+    def _current_question(self: Engine, s: Session) -> eligibility.Question | None:
+        if s.mode not in ("questionnaire", "finder", "resume") or not s.program:
+            return None
+        if s.program == "__finder__":
+            return eligibility.next_finder_question(s.answers)
+        return eligibility.next_question(self._program(s), s.answers, as_of=self.today())
+
+    def _remembered(self: Engine, key: tuple[Any, ...] | None, compute: Callable[[], Any]) -> Any:
+        """`compute()`, remembered under `key` (None: not remembered) until the eligibility
+        data or the texts are reloaded. People answer the same few questions the same few
+        ways, so the same steps and results are rendered over and over; Reply is frozen, safe
+        to share."""
+        if key is None:
+            return compute()
+        ctx, texts = eligibility.default_context(), self.texts
+        if ctx is not self._rendered_for[0] or texts is not self._rendered_for[1] \
+                or len(self._rendered) >= RENDER_MEMO_LIMIT:
+            self._rendered = {}  # a new dict: a turn still holding the old one cannot refill this
+            self._rendered_for = (ctx, texts)
+        memo = self._rendered
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            # A reload (in a worker thread) may have swapped the data while this was computed:
+            # then it was rendered from a mix and is not kept.
+            if eligibility.default_context() is ctx and self.texts is texts:
+                memo[key] = found
+        return found
+
+    def _state_key(self: Engine, kind: str, program: str | None, answers: dict[str, Any], as_of: date,
+                   *more: Any) -> tuple[Any, ...] | None:
+        """What a rendering of a questionnaire's state depends on (besides the data), or None
+        when the answers cannot be a key (not something parse_answer produces)."""
+        try:
+            frozen = tuple(sorted(answers.items()))
+            hash(frozen)
+        except TypeError:
+            return None
+        return (kind, program, frozen, as_of, *more)
+
+    # ------------------------------------------------------------------ asking
+
+    def _pending_question(self: Engine, s: Session | None, hint: str | None = None) -> list[Reply]:
+        """The question the person is on, with its buttons, or nothing outside questionnaires."""
+        if s is None or s.mode not in ("questionnaire", "finder"):
+            return []
+        # Read before rendering: a step rendered just after midnight is then filed under the
+        # day before, where no one looks it up again (never the other way round).
+        key = self._state_key("step", s.program, s.answers, self.today(), bool(s.history), hint)
+        reply = self._remembered(key, lambda: self._render_pending_question(s, hint))
+        return [reply] if reply is not None else []
+
+    def _render_pending_question(self: Engine, s: Session, hint: str | None) -> Reply | None:
+        question = self._current_question(s)
+        if question is None:
+            return None
+        program = self._program(s)
+        step, total = eligibility.progress(program, s.answers, as_of=self.today())
+        lines = [f"（第{step}步/共{total}步）{question.prompt}"]
+        if question.help:
+            lines.append(question.help)
+        if question.kind == "number" and question.unit:
+            lines.append(f"请输入数字（单位：{question.unit}），不清楚可以点“{self.t('unknown_answer')}”。")
+        if hint:
+            lines.insert(0, hint)
+        options = question.buttons()
+        option_buttons = [Button(label, f"a:{i}") for i, label in enumerate(options)]
+        rows = [tuple(option_buttons[i:i + 2]) for i in range(0, len(option_buttons), 2)]
+        nav = [Button(self.t("nav_restart"), "n:restart"), Button(self.t("nav_exit"), "n:exit")]
+        if s.history:
+            nav.insert(0, Button(self.t("nav_back"), "n:back"))
+        rows.append(tuple(nav))
+        return Reply("\n".join(lines), tuple(rows), number_input=question.kind == "number")
+
+    # ------------------------------------------------------------------ answering
+
+    def _on_choice(self: Engine, index: str, s: Session) -> Turn:
+        question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
+        if question is None:
+            return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        options = question.buttons()
+        if not index.isdigit() or int(index) >= len(options):
+            return Turn(self._pending_question(s), [])
+        parsed = eligibility.parse_answer(question, options[int(index)])
+        return self._store_answer(question, parsed, s)
+
+    def _on_understood_answer(self: Engine, u: Understanding, s: Session) -> Turn:
+        """An answer, an unreadable answer or a side question to the pending question."""
+        question = self._current_question(s)
+        if question is None:  # nothing left to ask (e.g. data changed): show the result
+            return self._finish(s)
+        if u.kind == "side_question":
+            return self._digression(u.text, s)
+        parsed = u.answer
+        if parsed is None or (not parsed.ok and getattr(parsed, "range", None) is None):
+            return Turn(self._pending_question(s, hint=getattr(parsed, "error", None)), [])
+        if not parsed.ok:  # a rough range: settled when every value in it gives the same result
+            settled = self._settle_range(question, parsed.range, s)
+            if settled is None:
+                return Turn(self._pending_question(s, hint=parsed.error), [])
+            low, high = parsed.range
+            unit = question.unit
+            note = self.t("range_settled", low=_num(low), high=_num(high), unit=unit)
+            s.flags[question.id] = f"按您说的{_num(low)}—{_num(high)}{unit}估算（这个范围内结果都一样）"
+            return self._advance(question, settled, s, note)
+        return self._store_answer(question, parsed, s)
+
+    def _store_answer(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> Turn:
+        flag = None
+        if getattr(parsed, "tentative", False):
+            flag = f"您回答的是“不太确定”，暂按“{question.label_of(parsed.value)}”估算，请以核实为准"
+        elif getattr(parsed, "approximate", False):
+            flag = getattr(parsed, "note", None) or f"按您说的大约{question.label_of(parsed.value)}估算"
+        if flag:
+            s.flags[question.id] = flag
+        else:
+            s.flags.pop(question.id, None)
+        return self._advance(question, parsed.value, s, getattr(parsed, "note", None))
+
+    def _advance(self: Engine, question: eligibility.Question, value: Any, s: Session, note: str | None) -> Turn:
+        s.answers[question.id] = value
+        if question.id in s.history:
+            s.history.remove(question.id)
+        s.history.append(question.id)
+        s.questionnaire_at = self.clock()
+        lead = [Reply(note)] if note else []
+        lead += self._prefill(self._program(s), s)
+        if self._current_question(s) is None:
+            finished = self._finish(s)
+            return Turn(lead + finished.replies, finished.events)
+        return Turn(lead + self._pending_question(s), [])
+
+    def _settle_range(self: Engine, question: eligibility.Question, bounds: tuple[float, float], s: Session) -> Any:
+        """The value to store for a range when every whole value in it gives the same next step,
+        verdict and amount; None when they differ (then the exact number is asked)."""
+        if question.unit not in SETTLE_UNITS or s.program == "__finder__":
+            return None
+        low, high = int(bounds[0]), int(bounds[1])
+        if high < low or high - low > SETTLE_MAX_VALUES:
+            return None
+        program = self._program(s)
+        seen = set()
+        for value in range(low, high + 1):
+            answers = {**s.answers, question.id: value}
+            nxt = eligibility.next_question(program, answers, as_of=self.today())
+            result = eligibility.assess(program, answers, as_of=self.today())
+            seen.add((nxt.id if nxt else None, result.verdict, result.amount))
+            if len(seen) > 1:
+                return None
+        return low
+
+    def _digression(self: Engine, text: str, s: Session) -> Turn:
+        """A question typed in the middle of a questionnaire: answered (about the program when
+        it has no topic of its own), then the pending question again. Never stored as an answer."""
+        about = None
+        if s.program and s.program != "__finder__":
+            about = self._program(s).reference[0] if self._program(s).reference else None
+        turn = self._free_question(text, s, about=about, remember=False)
+        answer_reply = turn.replies[0]
+        plain = Reply(answer_reply.text, tuple(row for row in answer_reply.buttons
+                                               if not any(b.action.startswith(("p:", "m:")) for b in row)))
+        return Turn([plain, Reply(self.t("digression_back"))] + self._pending_question(s), turn.events)
+
+    # ------------------------------------------------------------------ navigation
+
+    def _on_nav(self: Engine, arg: str, s: Session) -> Turn:
+        if arg == "exit" and s.mode == "resume":
+            return self._exit(s)
+        if s.mode not in ("questionnaire", "finder"):
+            return Turn([Reply(self.t("no_questionnaire"), self._menu_buttons())], [])
+        if arg == "back" and s.history:
+            last = s.history.pop()
+            s.answers.pop(last, None)
+            s.flags.pop(last, None)
+            return Turn(self._pending_question(s), [])
+        if arg == "restart":
+            s.answers, s.history, s.flags = {}, [], {}
+            s.questionnaire_at = self.clock()
+            return Turn(self._pending_question(s), [])
+        if arg == "exit":
+            return self._exit(s)
+        return Turn(self._pending_question(s), [])
+
+    def _exit(self: Engine, s: Session) -> Turn:
+        was_in = s.mode in ("questionnaire", "finder", "resume")
+        s.mode, s.program, s.answers, s.history, s.flags, s.lead_text = "idle", None, {}, [], {}, None
+        return Turn([Reply(self.t("exited") if was_in else self.t("menu_prompt"), self._menu_buttons())], [])
+
+    # ------------------------------------------------------------------ result
+
+    def _finish(self: Engine, s: Session) -> Turn:
+        program_id = s.program or ""
+        answers, flags = dict(s.answers), dict(s.flags)
+        s.mode, s.program, s.answers, s.history, s.flags, s.lead_text = "idle", None, {}, [], {}, None
+        event = Event("questionnaire_completed", program=program_id)
+        if program_id == "__finder__":
+            matches = eligibility.find_programs(answers, as_of=self.today())
+            if not matches:
+                return Turn([Reply(self.t("finder_none"), self._menu_buttons())], [event])
+            lines = [self.t("finder_result")]
+            lines += [f"{i}. {m.program.label}：{m.verdict}。{m.program.summary}" for i, m in enumerate(matches[:6], 1)]
+            s.finder_answers = answers  # to prefill the program chosen next (cleared then)
+            rows = tuple((Button(f"测一测：{short(m.program.label)}", f"pf:{m.program.id}"),) for m in matches[:6])
+            return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
+        as_of = self.today()
+        key = self._state_key("result", program_id, answers, as_of)
+        text = self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text())
+        program = eligibility.get_program(program_id)
+        if flags:
+            notes = []
+            for qid, flag in flags.items():
+                try:
+                    question = program.question(qid)
+                except KeyError:
+                    continue
+                notes.append(f"※ {question.short or question.prompt.rstrip('？?')}：{flag}。")
+            text = text + "\n" + "\n".join(notes)
+        # Follow-ups (啥时候到账, 去哪申请) lean on the program just judged.
+        s.last_program = program.id
+        s.last_clause = program.reference[0] if program.reference else s.last_clause
+        buttons = (
+            (Button(self.t("show_original"), f"o:{program.reference[0]}"),
+             Button(self.t("nav_restart"), f"p:{program_id}")),
+            (Button(self.t("menu_find"), "m:find"), Button(self.t("menu_ask"), "m:ask")),
+            (Button(self.t("back_to_menu"), "m:menu"),),
+        )
+        # The compact rendering for a phone; every condition's full quotation is one tap away
+        # (查看原文) and in `policybot assess` for staff.
+        return Turn([Reply(text), Reply(self.t("result_more"), buttons)], [event])
+
+    # ------------------------------------------------------------------ coming back later
+
+    def _is_stale(self: Engine, s: Session) -> bool:
+        return s.questionnaire_at > 0 and self.clock() - s.questionnaire_at > self.settings.stale_hours * 3600
+
+    def _resume_prompt(self: Engine, s: Session, answer_first: Understanding | None = None) -> Turn:
+        replies: list[Reply] = []
+        events: list[Event] = []
+        if answer_first is not None:
+            if answer_first.kind == "answer" and answer_first.answer is not None and answer_first.answer.ok:
+                s.pending_text = answer_first.text  # kept, and applied if they choose to continue
+            else:  # a question: answer it, the questionnaire waits
+                turn = self._free_question(answer_first.text, s)
+                replies += turn.replies
+                events += turn.events
+        program = self._program(s)
+        step, total = eligibility.progress(program, s.answers, as_of=self.today())
+        s.mode = "resume"
+        replies.append(Reply(self.t("resume_question", label=program.label, step=step, total=total), (
+            (Button(self.t("resume_continue"), "r:go"), Button(self.t("resume_restart"), "r:new")),
+            (Button(self.t("nav_exit"), "n:exit"),),
+        )))
+        return Turn(replies, events)
+
+    def _on_resume(self: Engine, arg: str, s: Session) -> Turn:
+        if arg == "go" and s.mode == "resume":
+            s.mode = "finder" if s.program == "__finder__" else "questionnaire"
+            s.questionnaire_at = self.clock()
+            pending, s.pending_text = s.pending_text, None
+            if pending:
+                return self._on_understood_answer(self._understand(pending, s), s)
+            return Turn(self._pending_question(s), [])
+        if arg == "new" and s.program:
+            program = s.program
+            s.mode, s.pending_text = "idle", None
+            return self._start_finder(s) if program == "__finder__" else self._start_questionnaire(program, s)
+        return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -1,0 +1,69 @@
+"""Facts a resident already gave before a questionnaire started (我儿子十九了没工作, 我们厂四十个人).
+
+The message that led to the questionnaire is read once against the program's questions, in
+order: a choice question takes the option the message names by meaning (the same words as a
+typed answer, eligibility/data/answer_words.yaml), a number question takes a number written
+with the question's unit (十九岁 / 19了 for an age, 四十个人 for a headcount). Yes/no questions
+are never prefilled: a statement is too easily misread as a "yes". What is found is shown to
+the person in one line and can be changed with 上一步.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from eligibility.engine import applies
+
+_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+# The unit as people write it after a number, per question unit; an age is also "19了".
+_UNIT_FORMS = {
+    "岁": rf"{_NUMBER}\s*(?:周岁|岁|了(?![解]))",
+    "人": rf"{_NUMBER}\s*(?:个|名)?(?:人|职工|员工|工人)",
+    "个月": rf"{_NUMBER}\s*个月",
+    "元": rf"{_NUMBER}\s*(?:万元|万|元|块)",
+}
+
+
+def facts_from_text(program: Any, text: str, known: Mapping[str, Any], parse_answer: Callable[..., Any],
+                    as_of: date | None = None) -> dict[str, Any]:
+    """{question id: value} for the questions of `program` that `text` settles, asked in order
+    (a question is considered only when its ask_if holds on what is known so far). Values are
+    what parse_answer stores; nothing is returned for a question the text does not settle."""
+    found: dict[str, Any] = {}
+    answers = dict(known)
+    used: set[str] = set()  # a number said once settles one question ("四十五个人" is not also the new hires)
+    for question in program.questions:
+        if question.id in answers or not applies(question.ask_if, answers):
+            continue
+        value = _settled(question, text, parse_answer, as_of, used)
+        if value is not None:
+            found[question.id] = value
+            answers[question.id] = value
+    return found
+
+
+def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: date | None, used: set[str]) -> Any:
+    if question.kind == "choice":
+        parsed = parse_answer(question, text, as_of=as_of)
+        if parsed.ok and parsed.value is not None and not getattr(parsed, "tentative", False) \
+                and not re.fullmatch(r"\s*\d+\s*", text):
+            return parsed.value
+        return None
+    if question.kind == "number":
+        form = _UNIT_FORMS.get(question.unit)
+        if form is None:
+            return None
+        hits = re.findall(form, text)
+        if len(hits) != 1 or hits[0] in used:
+            return None
+        snippet = hits[0]
+        used.add(snippet)
+        if snippet.endswith("了"):
+            snippet = snippet[:-1] + question.unit
+        parsed = parse_answer(question, snippet, as_of=as_of)
+        if parsed.ok and parsed.value is not None and not getattr(parsed, "approximate", False):
+            return parsed.value
+    return None

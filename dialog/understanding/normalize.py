@@ -1,0 +1,47 @@
+"""Text as the understanding step reads it.
+
+`prepare`: what every typed message becomes before anything else looks at it — control and
+zero-width characters removed (dialog.normalize.clean_text, the channels' own cleaning, done
+again so that no caller can skip it), then Unicode NFKC (full-width digits, letters and
+punctuation folded: ２．４ｗ → 2.4w, ？ → ?), surrounding white space stripped.
+
+`bare`: the same without punctuation, white space and symbols (emoji), lower-case, for
+comparing a message with a word list ("算了！" and "算了" are the same answer).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from dialog.normalize import clean_text
+
+# Sentence-final particles that do not change what a short message means (退出吧, 菜单啊).
+# 了 is not among them: 不测了 and 不测 are both quit, but 交了 is not 交.
+PARTICLES = "吧啊呀哈嘛哦噢喔嘞咧哟呗"
+
+
+def prepare(text: str) -> str:
+    """NFKC of the cleaned text, stripped; never raises."""
+    return unicodedata.normalize("NFKC", clean_text(text or "")).strip()
+
+
+def bare(text: str) -> str:
+    """Letters, digits and CJK only, lower-case: "返回 菜单！" → "返回菜单"."""
+    return "".join(ch for ch in prepare(text).lower() if _kept(ch))
+
+
+def without_particles(text: str) -> str:
+    """`bare(text)` with trailing particles dropped: "退出吧" → "退出"."""
+    return bare(text).rstrip(PARTICLES) or bare(text)
+
+
+def _kept(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category[0] in "LN"
+
+
+
+
+def has_words(text: str) -> bool:
+    """Whether anything but punctuation, symbols and emoji is left."""
+    return bool(bare(text))

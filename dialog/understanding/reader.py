@@ -1,0 +1,271 @@
+"""Read one typed message in the context of the conversation: what did the person mean?
+
+The reader decides nothing and changes nothing: it returns an `Understanding` and the engine's
+flows act on it. Order matters, and is the same on every channel:
+
+1. empty, slash commands, a numbered option (WeChat / terminal), a label of the last reply;
+2. navigation in any wording, at any time (算了 / 返回菜单 / 上一步 / 联系方式 / 测一测 …), and
+   every button label the bot shows anywhere, even as the first message;
+3. inside a questionnaire: "I don't know" is an answer; a message that is a question (吗, 有没有,
+   啥 … with content) is a side question, never stored as an answer; otherwise the pending
+   question's parser reads it (yes/no by meaning, choices by meaning, numbers and years);
+4. outside: a bare number, symbols and emoji, Latin letters (pinyin/English), greetings and
+   thanks (also a greeting followed by a story), a bare topic word, several questions in one
+   message, a follow-up that leans on the last answer, or a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dialog.understanding.normalize import bare, prepare, without_particles
+from dialog.understanding.vocabulary import Vocabulary
+
+# What a message can be. The engine routes on `Understanding.kind`.
+KINDS = (
+    "empty",          # nothing typed
+    "command",        # /start, /forget … (text keeps the slash)
+    "button",         # a button pressed by typing its label or number: `action`
+    "navigate",       # `intent`: quit, menu, restart, back, help, forget, contacts, list, ask,
+                      # finder, test_topic, more, resume_go
+    "answer",         # the pending question's answer: `answer` (eligibility.ParsedAnswer)
+    "unclear_answer",  # meant as an answer but not readable: `answer.error` is the re-ask hint
+    "side_question",  # a question typed during a questionnaire
+    "number",         # a bare number outside a questionnaire
+    "non_question",   # emoji, punctuation, a lone 我 or 嗯
+    "foreign",        # pinyin or English
+    "greeting",
+    "thanks",
+    "topic_word",     # one broad word (钱, 贷款, 补贴): offer the topics
+    "multi",          # several questions: `parts`
+    "follow_up",      # a short question about the last answer or result
+    "question",       # a question with a topic of its own
+)
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+# "什么都没有", "啥也不是" are answers, not questions.
+_NOT_A_QUESTION = re.compile(r"(什么|啥)(都|也)|多少(有点|有些|算是)")
+_QUESTION_MARK = re.compile(r"[?]")
+_SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
+MIN_PART = 4  # characters of a part of a multi-question message
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What the reader needs to know of the conversation (the engine builds it per turn).
+
+    `question` is the pending questionnaire question (None outside questionnaires), `buttons`
+    the (label, action) pairs of the last reply, `labels` every button label the bot shows
+    anywhere mapped to its action, `numbered` whether the channel numbers buttons (WeChat,
+    terminal), `has_topic` whether an answer or result was just given (follow-ups and 测一测
+    lean on it), `resume_pending` whether the "continue or restart?" prompt is waiting.
+    """
+
+    question: Any = None
+    buttons: tuple[tuple[str, str], ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    numbered: bool = False
+    awaiting_number: bool = False
+    has_topic: bool = False
+    resume_pending: bool = False
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What a message means. `text` is the prepared message (NFKC, cleaned)."""
+
+    kind: str
+    text: str
+    action: str | None = None
+    intent: str | None = None
+    answer: Any = None  # eligibility.ParsedAnswer for answer / unclear_answer
+    parts: tuple[str, ...] = ()
+
+
+ParseAnswer = Callable[..., Any]  # (question, text, as_of=...) -> ParsedAnswer
+
+
+class Reader:
+    """Reads messages with a vocabulary (dialog/data/understanding.yaml).
+
+    `parse_answer(question, text, as_of=date)` reads an answer to a questionnaire question
+    (eligibility.parse_answer); `has_own_topic(text) -> bool` tells whether a question names
+    a policy topic of its own (the answerer knows the clauses), so that 去哪报名 leans on the
+    last answer while 创业贷款去哪申请 does not.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, parse_answer: ParseAnswer,
+                 has_own_topic: Callable[[str], bool] | None = None) -> None:
+        self.vocabulary = vocabulary
+        self.parse_answer = parse_answer
+        self.has_own_topic = has_own_topic or (lambda text: True)
+
+    # ------------------------------------------------------------------ entry point
+
+    def read(self, raw: str, conv: Conversation) -> Understanding:
+        text = prepare(raw)
+        plain = bare(text)
+        if not text:
+            return Understanding("empty", text)
+        if text.startswith("/"):
+            return Understanding("command", text)
+        pressed = self._pressed(text, plain, conv)
+        if pressed is not None:
+            return Understanding("button", text, action=pressed)
+        intent = self.intent(text)
+        if intent is not None and (intent != "resume_go" or conv.resume_pending):
+            return Understanding("navigate", text, intent=intent)
+        label = conv.labels.get(plain)
+        if label is not None:
+            return Understanding("button", text, action=label)
+        if conv.question is not None:
+            return self._in_questionnaire(text, plain, conv)
+        return self._outside(text, plain, conv)
+
+    # ------------------------------------------------------------------ pieces
+
+    def _pressed(self, text: str, plain: str, conv: Conversation) -> str | None:
+        """A label of the last reply typed (or its number on a numbered channel)."""
+        if not conv.buttons:
+            return None
+        if conv.numbered and text.isdigit() and not conv.awaiting_number:
+            n = int(text)
+            if 1 <= n <= len(conv.buttons):
+                return conv.buttons[n - 1][1]
+        for label, action in conv.buttons:
+            if text == label or (plain and plain == bare(label)):
+                return action
+        return None
+
+    def intent(self, text: str) -> str | None:
+        """The navigation intent a message expresses, if any: a whole-message phrasing, a
+        short message containing a strong phrasing (算了 不测了), or a pattern."""
+        plain, short = bare(text), without_particles(text)
+        if not plain:
+            return None
+        for intent in self.vocabulary.intents:
+            if plain in intent.exact or short in intent.exact:
+                return intent.name
+        if len(plain) <= 10:
+            for intent in self.vocabulary.intents:
+                if any(c in plain for c in intent.contains):
+                    return intent.name
+        for intent in self.vocabulary.intents:
+            if any(p.search(plain) for p in intent.patterns):
+                return intent.name
+        return None
+
+    def is_question(self, text: str) -> bool:
+        """A question by its form: a question mark, a cue anywhere (吗, 多少, 有没有, 啥 …) or
+        a final cue (…不, …呢) — "什么都没有" is not one."""
+        t = _NOT_A_QUESTION.sub("", prepare(text))
+        if _QUESTION_MARK.search(t):
+            return True
+        if any(cue in t for cue in self.vocabulary.cues_anywhere):
+            return True
+        return self.ends_like_question(t)
+
+    def ends_like_question(self, text: str) -> bool:
+        t = bare(text)
+        return any(t.endswith(cue) for cue in self.vocabulary.cues_final) and len(t) > 2
+
+    def strong_question(self, text: str) -> bool:
+        """A question mark or a cue anywhere: these are questions even when the words could
+        also be read as an answer (有没有年龄限制 is not 有)."""
+        t = _NOT_A_QUESTION.sub("", prepare(text))
+        return bool(_QUESTION_MARK.search(t)) or any(cue in t for cue in self.vocabulary.cues_anywhere)
+
+    def _in_questionnaire(self, text: str, plain: str, conv: Conversation) -> Understanding:
+        question = conv.question
+        parsed = self.parse_answer(question, text, as_of=conv.as_of)
+        if getattr(parsed, "unknown", False):
+            return Understanding("answer", text, answer=parsed)
+        if len(plain) > 3 and self.strong_question(text):
+            return Understanding("side_question", text)
+        if parsed.ok:
+            return Understanding("answer", text, answer=parsed)
+        if getattr(parsed, "range", None) is not None:
+            return Understanding("answer", text, answer=parsed)
+        if len(plain) > 3 and self.ends_like_question(text):
+            return Understanding("side_question", text)
+        if len(plain) >= 6 and self.has_own_topic(text):
+            return Understanding("side_question", text)
+        return Understanding("unclear_answer", text, answer=parsed)
+
+    def _outside(self, text: str, plain: str, conv: Conversation) -> Understanding:
+        v = self.vocabulary
+        if plain.isdigit():
+            return Understanding("number", text)
+        if not plain:
+            return Understanding("non_question", text)
+        short = without_particles(text)
+        if plain in v.greetings or short in v.greetings:
+            return Understanding("greeting", text)
+        if plain in v.thanks or short in v.thanks:
+            return Understanding("thanks", text)
+        if plain in v.filler or short in v.filler:
+            return Understanding("non_question", text)
+        if not _CJK.search(text) and _LATIN.search(text):
+            return Understanding("foreign", text)
+        rest = self._after_greeting(text)
+        if rest is not None:
+            if not bare(rest) or bare(rest) in v.filler or without_particles(rest) in v.filler:
+                return Understanding("greeting", text)
+            return self._outside(rest, bare(rest), conv)
+        if plain in v.topic_words or short in v.topic_words:
+            return Understanding("topic_word", text)
+        parts = self.split(text)
+        if len(parts) >= 2:
+            return Understanding("multi", text, parts=tuple(parts[:3]))
+        if conv.has_topic and self.is_question(text) and not self.has_own_topic(text):
+            return Understanding("follow_up", text)
+        return Understanding("question", text)
+
+    def _after_greeting(self, text: str) -> str | None:
+        """The rest of a message that starts with a greeting ("你好 我想问下见习的事"), or None."""
+        t = text.lstrip()
+        for greeting in sorted(self.vocabulary.greetings, key=len, reverse=True):
+            if len(greeting) >= 2 and t.lower().startswith(greeting):
+                rest = t[len(greeting):].lstrip(" ,，。.!！~～、")
+                return rest
+        return None
+
+    def split(self, text: str) -> list[str]:
+        """The questions of a message that asks several (up to three are kept by the caller):
+        split after a question mark or a final 吗/呢 followed by a pause, and before a
+        connector (另外, 还有 …). Parts shorter than MIN_PART characters join their neighbour."""
+        pieces = [p for p in _SPLIT_AFTER.split(text) if p and p.strip()]
+        out: list[str] = []
+        for piece in pieces:
+            for sub in self._split_connectors(piece):
+                out.append(sub)
+        merged: list[str] = []
+        for part in out:
+            cleaned = part.strip(" ,，、;；。")
+            if not cleaned:
+                continue
+            if merged and len(bare(cleaned)) < MIN_PART and not self.is_question(cleaned):
+                merged[-1] = merged[-1] + " " + cleaned
+            else:
+                merged.append(cleaned)
+        questions = [p for p in merged if len(bare(p)) >= 2 and (self.is_question(p) or self.has_own_topic(p))]
+        return questions if len(questions) >= 2 else [text]
+
+    def _split_connectors(self, text: str) -> list[str]:
+        parts = [text]
+        for word in self.vocabulary.multi_splitters:
+            next_parts = []
+            for part in parts:
+                i = part.find(word)
+                if i > 0 and len(bare(part[:i])) >= MIN_PART:
+                    next_parts += [part[:i], part[i + len(word):]]
+                else:
+                    next_parts.append(part)
+            parts = next_parts
+        return parts

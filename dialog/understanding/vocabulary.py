@@ -1,0 +1,177 @@
+"""The words the understanding step reads with (dialog/data/understanding.yaml), checked.
+
+Staff extend the words without code: quit / menu / back … phrasings, greetings, the cues that
+make a message a question, bare topic words. Like texts.yaml, the file is checked at start-up,
+by `policybot check` and on every live reload, with `file:line: message` problems in Chinese;
+a broken file is never taken live.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dialog.understanding.normalize import bare
+from knowledge.yamlsource import LineDict, LineList, Problem, load_yaml
+
+PACKAGE_VOCABULARY = Path(__file__).parent.parent / "data" / "understanding.yaml"
+
+# Every intent the engine acts on; the file may not invent others (the engine would not act).
+INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "list", "ask", "finder",
+           "test_topic", "more", "resume_go")
+_INTENT_FIELDS = ("exact", "contains", "patterns")
+_SMALL_TALK = ("greetings", "thanks", "filler")
+_TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters")
+
+
+def default_vocabulary_file() -> Path:
+    """$POLICYBOT_UNDERSTANDING when set (a staff copy), else the file next to texts.yaml."""
+    env = os.environ.get("POLICYBOT_UNDERSTANDING")
+    if env:
+        return Path(env)
+    texts = os.environ.get("POLICYBOT_TEXTS")
+    if texts and (Path(texts).parent / "understanding.yaml").exists():
+        return Path(texts).parent / "understanding.yaml"
+    return PACKAGE_VOCABULARY
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One navigation intent: whole-message phrasings, phrasings a short message may contain,
+    and regular expressions matched against the whole (bare) message."""
+
+    name: str
+    exact: frozenset[str] = frozenset()
+    contains: tuple[str, ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    intents: tuple[Intent, ...]
+    greetings: frozenset[str]
+    thanks: frozenset[str]
+    filler: frozenset[str]
+    cues_anywhere: tuple[str, ...]
+    cues_final: tuple[str, ...]
+    topic_words: frozenset[str]
+    multi_splitters: tuple[str, ...]
+    source: str = field(default="", compare=False)
+
+
+class InvalidVocabulary(Exception):
+    """understanding.yaml has problems; `.problems` lists them as file:line: message."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+def _empty() -> LineDict:
+    empty = LineDict()
+    empty.key_lines = {}
+    return empty
+
+
+def _words(value: object, name: str, line: int, what: str, problems: list[Problem]) -> list[tuple[str, int]]:
+    """A list of non-empty strings with their lines; a problem for anything else."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(Problem(name, line, f"“{what}”应该是一个列表，比如 [算了, 不问了]"))
+        return []
+    out = []
+    for i, item in enumerate(value):
+        item_line = value.line_of(i) if isinstance(value, LineList) else line
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            problems.append(Problem(name, item_line, f"“{what}”里的第{i + 1}项不是文字"))
+            continue
+        text = str(item).strip()
+        if not text:
+            problems.append(Problem(name, item_line, f"“{what}”里的第{i + 1}项是空的"))
+            continue
+        out.append((text, item_line))
+    return out
+
+
+def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[Problem]]:
+    """Load and check the file (default: default_vocabulary_file()): (vocabulary, []) or
+    (None, problems). Problems: YAML syntax, unknown sections or intents, non-list values,
+    empty words, regular expressions that do not compile, one phrasing under two intents."""
+    path = path or default_vocabulary_file()
+    name = str(path)
+    data, problems = load_yaml(path, name)
+    if problems:
+        return None, problems
+    if not isinstance(data, LineDict):
+        return None, [Problem(name, getattr(data, "line", 1) or 1, "文件应该是“名称: 内容”的格式（一个映射）")]
+    for key in data:
+        if key not in _TOP_LEVEL:
+            problems.append(Problem(name, data.line_of(key), f"不认识的部分“{key}”（可用：{'、'.join(_TOP_LEVEL)}）"))
+
+    intents: list[Intent] = []
+    owner: dict[str, tuple[str, int]] = {}
+    raw_intents = data.get("intents") or _empty()
+    if not isinstance(raw_intents, LineDict):
+        problems.append(Problem(name, data.line_of("intents"), "“intents”应该是“意图名: 说法”的映射"))
+        raw_intents = _empty()
+    for intent_name, spec in raw_intents.items():
+        line = raw_intents.line_of(intent_name)
+        if intent_name not in INTENTS:
+            problems.append(Problem(name, line, f"不认识的意图“{intent_name}”（可用：{'、'.join(INTENTS)}）"))
+            continue
+        if not isinstance(spec, LineDict):
+            problems.append(Problem(name, line, f"意图“{intent_name}”应该写 exact / contains / patterns 列表"))
+            continue
+        for key in spec:
+            if key not in _INTENT_FIELDS:
+                problems.append(Problem(name, spec.line_of(key), f"意图“{intent_name}”下不认识的“{key}”（可用：exact、contains、patterns）"))
+        exact = _words(spec.get("exact"), name, spec.line_of("exact"), f"{intent_name}.exact", problems)
+        contains = _words(spec.get("contains"), name, spec.line_of("contains"), f"{intent_name}.contains", problems)
+        patterns: list[re.Pattern[str]] = []
+        for text, item_line in _words(spec.get("patterns"), name, spec.line_of("patterns"), f"{intent_name}.patterns", problems):
+            try:
+                patterns.append(re.compile(text))
+            except re.error as exc:
+                problems.append(Problem(name, item_line, f"正则表达式写错了：{text}（{exc}）"))
+        for text, item_line in exact + contains:
+            key = bare(text)
+            if key in owner and owner[key][0] != intent_name:
+                problems.append(Problem(name, item_line, f"“{text}”同时写在了“{owner[key][0]}”（第{owner[key][1]}行）和“{intent_name}”里，只能属于一个意图"))
+            owner.setdefault(key, (intent_name, item_line))
+        intents.append(Intent(intent_name, frozenset(bare(t) for t, _ in exact),
+                              tuple(bare(t) for t, _ in contains), tuple(patterns)))
+
+    small = data.get("small_talk") or _empty()
+    if not isinstance(small, LineDict):
+        problems.append(Problem(name, data.line_of("small_talk"), "“small_talk”应该是 greetings / thanks / filler 列表"))
+        small = _empty()
+    for key in small:
+        if key not in _SMALL_TALK:
+            problems.append(Problem(name, small.line_of(key), f"small_talk 下不认识的“{key}”（可用：{'、'.join(_SMALL_TALK)}）"))
+    talk = {k: frozenset(bare(t) for t, _ in _words(small.get(k), name, small.line_of(k), f"small_talk.{k}", problems))
+            for k in _SMALL_TALK}
+
+    cues = data.get("question_cues") or _empty()
+    if not isinstance(cues, LineDict):
+        problems.append(Problem(name, data.line_of("question_cues"), "“question_cues”应该有 anywhere 和 final 两个列表"))
+        cues = _empty()
+    anywhere = tuple(t for t, _ in _words(cues.get("anywhere"), name, cues.line_of("anywhere"), "question_cues.anywhere", problems))
+    final = tuple(t for t, _ in _words(cues.get("final"), name, cues.line_of("final"), "question_cues.final", problems))
+    topics = frozenset(bare(t) for t, _ in _words(data.get("topic_words"), name, data.line_of("topic_words"), "topic_words", problems))
+    splitters = tuple(t for t, _ in _words(data.get("multi_splitters"), name, data.line_of("multi_splitters"),
+                                           "multi_splitters", problems))
+    if problems:
+        return None, problems
+    return Vocabulary(tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], anywhere, final,
+                      topics, splitters, source=name), []
+
+
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """The checked vocabulary; raises InvalidVocabulary with every problem."""
+    vocabulary, problems = check_vocabulary(path)
+    if vocabulary is None:
+        raise InvalidVocabulary(problems)
+    return vocabulary

@@ -1,0 +1,298 @@
+"""The understanding step: what a typed message means, read in the context of the conversation.
+
+Each kind of message residents type has its own sentences here (not the eval sets'): the reader
+is tested alone (fast, exact kinds), and whole turns through the engine check that the flows
+act on what was understood.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import eligibility
+from dialog.config import Settings
+from dialog.engine import Engine
+from dialog.messages import Incoming, Reply
+from dialog.understanding import Conversation, Reader, check_vocabulary, facts_from_text, load_vocabulary
+from dialog.understanding.normalize import bare, prepare
+from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return load_vocabulary()
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_or_raise(PACKAGE_DATA)
+
+
+def reader(vocabulary, own_topic=lambda text: True) -> Reader:
+    return Reader(vocabulary, eligibility.parse_answer, own_topic)
+
+
+def yes_no_question():
+    return eligibility.get_program("job_retention_refund").question("insured_enterprise")
+
+
+# ---------------------------------------------------------------- normalising
+
+
+def test_prepare_folds_full_width_and_drops_invisible_characters() -> None:
+    assert prepare("见习\u200b补贴\x02多少钱？ ") == "见习补贴多少钱?"
+    assert prepare("１．５ｗ") == "1.5w"
+    assert bare("返回 菜单！！") == "返回菜单"
+    assert bare("😂😂") == ""
+
+
+# ---------------------------------------------------------------- navigation
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("不填了", "quit"), ("取消吧", "quit"), ("结束！", "quit"), ("算了 不测了", "quit"),
+    ("回主菜单", "menu"), ("主菜单。", "menu"),
+    ("选错了", "back"), ("上一题", "back"),
+    ("重来", "restart"), ("从头开始吧", "restart"),
+    ("咨询电话", "contacts"), ("都有啥政策", "list"),
+    ("删掉我的记录", "forget"),
+    ("测一下吧", "test_topic"), ("帮我算算", "test_topic"),
+    ("我想查一下我能领什么补贴", "finder"),
+])
+def test_navigation_in_any_wording(vocabulary, text, intent) -> None:
+    assert reader(vocabulary).intent(text) == intent
+
+
+@pytest.mark.parametrize("text", ["不想", "没有", "好的", "交了", "算了一下一共三万"])
+def test_answers_and_statements_are_not_navigation(vocabulary, text) -> None:
+    assert reader(vocabulary).intent(text) is None
+
+
+def test_navigation_wins_over_the_pending_question(vocabulary) -> None:
+    conv = Conversation(question=yes_no_question(), as_of=TODAY)
+    u = reader(vocabulary).read("不弄了", conv)
+    assert (u.kind, u.intent) == ("navigate", "quit")
+
+
+def test_a_label_of_any_button_works_when_typed(vocabulary) -> None:
+    conv = Conversation(labels={"查看原文": "o:6"})
+    u = reader(vocabulary).read("查看 原文！", conv)
+    assert (u.kind, u.action) == ("button", "o:6")
+
+
+def test_a_numbered_option_presses_it_unless_a_number_is_awaited(vocabulary) -> None:
+    buttons = (("是", "a:0"), ("否", "a:1"))
+    u = reader(vocabulary).read("2", Conversation(buttons=buttons, numbered=True))
+    assert (u.kind, u.action) == ("button", "a:1")
+    u = reader(vocabulary).read("2", Conversation(buttons=buttons, numbered=True, awaiting_number=True))
+    assert u.kind == "number"
+
+
+# ---------------------------------------------------------------- inside a questionnaire
+
+
+@pytest.mark.parametrize("text", ["这个补贴有没有名额限制", "要交多少钱才行?", "申请的话要带啥材料"])
+def test_a_question_in_a_questionnaire_is_a_side_question(vocabulary, text) -> None:
+    u = reader(vocabulary).read(text, Conversation(question=yes_no_question(), as_of=TODAY))
+    assert u.kind == "side_question"
+
+
+@pytest.mark.parametrize(("text", "value"), [("是的", True), ("没有", False), ("有", True)])
+def test_plain_answers_are_answers(vocabulary, text, value) -> None:
+    u = reader(vocabulary).read(text, Conversation(question=yes_no_question(), as_of=TODAY))
+    assert u.kind == "answer" and u.answer.value is value
+
+
+def test_dont_know_is_an_answer_even_with_a_question_word(vocabulary) -> None:
+    u = reader(vocabulary).read("我也不知道有没有", Conversation(question=yes_no_question(), as_of=TODAY))
+    assert u.kind == "answer" and u.answer.unknown
+
+
+def test_an_unreadable_answer_keeps_the_hint(vocabulary) -> None:
+    u = reader(vocabulary, own_topic=lambda t: False).read("绿色", Conversation(question=yes_no_question(), as_of=TODAY))
+    assert u.kind == "unclear_answer" and u.answer.error
+
+
+# ---------------------------------------------------------------- outside a questionnaire
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("👍👍", "non_question"), ("。。。", "non_question"), ("嗯", "non_question"), ("俺", "non_question"),
+    ("您好！", "greeting"), ("你好 我想问个事", "greeting"),
+    ("谢谢啊", "thanks"),
+    ("what is this", "foreign"), ("chuang ye dai kuan", "foreign"),
+    ("贷款", "topic_word"), ("补助", "topic_word"),
+    ("15", "number"),
+])
+def test_what_is_not_a_question(vocabulary, text, kind) -> None:
+    assert reader(vocabulary).read(text, Conversation()).kind == kind
+
+
+def test_a_greeting_with_a_question_is_the_question(vocabulary) -> None:
+    u = reader(vocabulary).read("你好，创业担保贷款找谁办", Conversation())
+    assert u.kind == "question"
+
+
+def test_several_questions_in_one_message_are_split(vocabulary) -> None:
+    u = reader(vocabulary).read("稳岗返还有多少？还有 技能提升补贴要什么证书", Conversation())
+    assert u.kind == "multi"
+    assert len(u.parts) == 2 and "稳岗返还" in u.parts[0] and "证书" in u.parts[1]
+
+
+def test_one_question_with_a_pause_is_not_split(vocabulary) -> None:
+    u = reader(vocabulary).read("我在外地打工，回来开店能贷款吗", Conversation())
+    assert u.kind == "question"
+
+
+def test_a_follow_up_needs_a_topic_and_no_topic_of_its_own(vocabulary) -> None:
+    no_topic = reader(vocabulary, own_topic=lambda t: False)
+    assert no_topic.read("找谁办呢", Conversation(has_topic=True)).kind == "follow_up"
+    assert no_topic.read("找谁办呢", Conversation(has_topic=False)).kind == "question"
+    own = reader(vocabulary, own_topic=lambda t: True)
+    assert own.read("创业贷款找谁办呢", Conversation(has_topic=True)).kind == "question"
+
+
+# ---------------------------------------------------------------- facts given before a questionnaire
+
+
+def test_facts_in_the_leading_message_prefill_the_questionnaire() -> None:
+    program = eligibility.get_program("internship")
+    found = facts_from_text(program, "我娃十八了，一直没工作在家闲着", {"role": "intern"},
+                            eligibility.parse_answer, as_of=TODAY)
+    assert found == {"category": "unemployed_youth", "age": 18}
+
+
+def test_a_statement_never_prefills_a_yes_no_question() -> None:
+    program = eligibility.get_program("job_retention_refund")
+    assert "insured" not in facts_from_text(program, "我们厂交了失业保险", {}, eligibility.parse_answer, as_of=TODAY)
+
+
+# ---------------------------------------------------------------- the vocabulary file
+
+
+def test_the_shipped_vocabulary_is_valid() -> None:
+    vocabulary, problems = check_vocabulary()
+    assert problems == [] and vocabulary is not None
+
+
+def test_vocabulary_problems_name_their_line_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "understanding.yaml"
+    path.write_text(
+        "intents:\n"
+        "  quit:\n"
+        "    exact: [算了, 不测了]\n"
+        "  menu:\n"
+        "    exact: [菜单, 算了]\n"
+        "  leave:\n"
+        "    exact: [走了]\n"
+        "  back:\n"
+        "    patterns: ['(上一']\n", encoding="utf-8")
+    vocabulary, problems = check_vocabulary(path)
+    assert vocabulary is None
+    by_line = {p.line: p.message for p in problems}
+    assert "同时写在了" in by_line[5]  # 算了 under quit and menu
+    assert "不认识的意图" in by_line[6]
+    assert "正则表达式" in by_line[9]
+
+
+# ---------------------------------------------------------------- whole turns through the engine
+
+
+class Person:
+    def __init__(self, engine: Engine, user: str = "p1") -> None:
+        self.engine, self.user = engine, user
+        self.replies: list[Reply] = []
+
+    async def say(self, text: str) -> str:
+        self.replies = await self.engine.handle(Incoming("web", self.user, text))
+        return self.text
+
+    @property
+    def text(self) -> str:
+        return "\n".join([r.text for r in self.replies] + [b.label for r in self.replies for b in r.all_buttons()])
+
+
+def chat(tmp_path: Path, kb, *messages: str) -> str:
+    async def scenario() -> str:
+        engine = await Engine.open(Settings(db=tmp_path / "bot.sqlite3", salt="test-salt"), kb=kb, today=lambda: TODAY)
+        person = Person(engine)
+        for message in messages:
+            await person.say(message)
+        await engine.close()
+        return person.text
+
+    return asyncio.run(scenario())
+
+
+def test_quitting_in_words_leaves_without_a_verdict(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "稳岗返还", "测一测我是否符合", "不填了")
+    assert "已退出" in text and "不符合" not in text and "问政策" in text
+
+
+def test_menu_typed_mid_questionnaire_leaves_it(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "回主菜单")
+    assert "问政策" in text and "第2步" not in text
+
+
+def test_a_side_question_is_answered_and_the_question_asked_again(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "稳岗返还", "测一测我是否符合", "返还的钱打到哪个账户呢")
+    assert "回到刚才的问题" in text and "（第1步" in text
+
+
+def test_menu_labels_work_as_the_first_message(tmp_path, kb) -> None:
+    assert "12333" in chat(tmp_path, kb, "联系方式")
+    assert "请选择要看的部分" in chat(tmp_path, kb, "政策清单")
+
+
+def test_test_typed_after_an_answer_starts_that_programs_questionnaire(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "创业担保贷款能贷多少", "那测一下")
+    assert "创业担保贷款" in text and "第1步" in text
+
+
+def test_test_typed_with_no_topic_starts_the_finder(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "测一下")
+    assert "第1步" in text and "个人" in text
+
+
+def test_non_questions_get_a_helping_hand(tmp_path, kb) -> None:
+    for message in ("🙏", "?!", "俺"):
+        text = chat(tmp_path, kb, message)
+        assert "问政策" in text and "不能乱说" not in text and "依据" not in text
+
+
+def test_a_bare_topic_word_offers_topics(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "补助")
+    assert "不能乱说" not in text and "您想了解哪一项" in text
+
+
+def test_more_with_nothing_waiting_says_so(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "更多")
+    assert "没有更多内容" in text and "依据" not in text
+
+
+def test_english_gets_a_chinese_reply(tmp_path, kb) -> None:
+    assert "中文" in chat(tmp_path, kb, "how can I get a loan")
+
+
+def test_two_questions_are_both_answered(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴一个月多少钱？另外 稳岗返还按多少返")
+    assert "1000" in text and "60%" in text
+
+
+def test_facts_said_before_are_not_asked_again(tmp_path, kb) -> None:
+    """The headcount applies only once "enterprise" is answered: it is taken then, not asked."""
+    text = chat(tmp_path, kb, "我们单位有四十五个人，能贷款吗", "测一测我是否符合", "小微企业")
+    assert "已记下：45人" in text
+    assert "现有在职职工多少人" not in text and "新招用" in text
+
+
+def test_a_number_said_once_settles_one_question() -> None:
+    program = eligibility.get_program("startup_loan")
+    found = facts_from_text(program, "四十五个人", {"role": "enterprise"}, eligibility.parse_answer, as_of=TODAY)
+    assert found == {"staff": 45}
