@@ -52,6 +52,8 @@ _PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）�
 _NUMBER_PUNCT = re.compile(r"[\s,，。!！?？、；;:：\"'“”‘’()（）【】\[\]]+|\.(?!\d)")
 _ZERO = re.compile(r"(?:一[个人名]?[都也])?(?:都|全都|也)?(?:没有?|无|零)[^\d几零一二两三四五六七八九十百千万]{0,3}")
 _CLAUSE_SPLIT = re.compile(r"[\s,，。.!！?？、；;:：~～…]+")
+_A_NOT_A = re.compile(r"(.)[没不]\1")  # 有没有 / 是不是 / 交没交: a question, never an answer
+_MEASURE = re.compile(r"(?<=[开办搞做当干摆])(?:一个|一家|个|家)")  # 开个店 = 开店, 开一家馆子 = 开馆子
 _STRONG, _WEAK = 2, 1
 _MASK = "\u3000"  # stands for a masked phrase; never in an (NFKC-normalised) answer or word
 _NEGATION_GAP = 2  # 没有按时交, 不是很困难: at most two characters between a negator and what it negates
@@ -143,6 +145,8 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
         return ParsedAnswer(error=f"这不像是对这个问题的回答；不想继续可以回复“退出”。{hint(question)}")
     if is_unknown(raw, words):
         return ParsedAnswer(None, unknown=True)
+    if _A_NOT_A.search(_compact(raw)):
+        return ParsedAnswer(error=f"这像是在提问，不是回答。{hint(question)}")
     as_of = as_of or date.today()
     if question.kind != "yesno" and _only_a_hedge(raw, words):
         return ParsedAnswer(None, unknown=True)  # 可能吧 to "how many years?" says nothing
@@ -196,6 +200,11 @@ def _without_particles(text: str, words: AnswerWords) -> str:
         else:
             break
     return text
+
+
+def _loose(text: str) -> str:
+    """开个店 / 开一家馆子 -> 开店 / 开馆子: phrases and answers are compared in this form."""
+    return _MEASURE.sub("", text)
 
 
 def _negated(text: str, start: int, words: AnswerWords) -> bool:
@@ -288,7 +297,10 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
             if word in prompt:
                 for phrase in said:
                     phrases[phrase] = says_yes
-    found = _Prompt(tuple(phrases.items()), frozenset("".join(segments)))
+    loose: dict[str, bool] = {}
+    for phrase, says_yes in phrases.items():
+        loose[_loose(phrase)] = says_yes
+    found = _Prompt(tuple(loose.items()), frozenset("".join(segments)))
     words.memo[key] = found
     return found
 
@@ -322,7 +334,7 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
     bare = _without_particles(clause.replace(_MASK, ""), words)
     if not bare:
         return None
-    masked = _mask(clause, words.not_negations)
+    masked = _loose(_mask(clause, words.not_negations))
     values = []
     for start, _phrase, says_yes in _find(masked, list(prompt.phrases)):
         # only what precedes the phrase counts: 没工作 (an echo of 失业) is itself a yes
@@ -366,6 +378,7 @@ def _choice_phrases(question: Question, words: AnswerWords) -> list[tuple[str, s
     out: list[tuple[str, str]] = []
     for c in question.choices:
         for phrase in (answer_word(c.label), c.value.lower(), *table.get(c.value, ())):
+            phrase = _loose(phrase)
             if phrase and (phrase, c.value) not in out:
                 out.append((phrase, c.value))
     words.memo[key] = out
@@ -401,7 +414,9 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
             return ParsedAnswer(c.value)
     hedged, _ = _hedged(t, words)
     clauses = {_without_particles(c, words) for c in _clauses(raw)} | {_without_particles(t, words)}
+    t = _loose(t)
     best: dict[str, int] = {}
+    found: list[tuple[int, int, str]] = []  # (length, start, value)
     for phrase, value in _choice_phrases(question, words):
         if len(phrase) == 1:
             if phrase in clauses:  # 是 / 对 / 没: only as a whole answer
@@ -410,9 +425,15 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
         start = t.find(phrase)
         while start >= 0:
             if not _negated(t, start, words):  # 没工作 counts; 没毕业 is not 毕业了
-                best[value] = max(best.get(value, 0), len(phrase))
-                break
+                found.append((len(phrase), start, value))
             start = t.find(phrase, start + 1)
+    # Overlapping phrases: the longer one, then the one starting first (快毕业 over 毕业了: a
+    # modifier comes before what it modifies) takes the characters.
+    taken = [False] * len(t)
+    for length, start, value in sorted(found, key=lambda f: (-f[0], f[1])):
+        if not any(taken[start:start + length]):
+            taken[start:start + length] = [True] * length
+            best[value] = max(best.get(value, 0), length)
     if best:
         top = max(best.values())
         winners = [v for v, n in best.items() if n == top]
