@@ -8,6 +8,7 @@ were hedged (好像是) or approximate (大概 / a birth year) in the result.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -201,6 +202,26 @@ class QuestionnaireFlow:
             note = self.t("range_settled", low=_num(low), high=_num(high), unit=unit)
             s.flags[question.id] = f"按您说的{_num(low)}—{_num(high)}{unit}估算（这个范围内结果都一样）"
             return self._advance(question, settled, s, note)
+        if getattr(parsed, "range", None) is not None and question.unit in SETTLE_UNITS:
+            return self._bracketed(question, parsed, s)
+        return self._store_answer(question, parsed, s)
+
+    def _bracketed(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> Turn:
+        """A value worked out from a year (03年出生 → 22 or 23 周岁; 从22年开始交 → 3.9 to 4.9
+        years): kept when every value in the bracket gives the same result, else asked again.
+        An age is stored as the completed years it is sure of (周岁, the lower end)."""
+        low, high = parsed.range
+        if s.program == "__finder__":  # the finder only ranks programs; each asks again if it matters
+            return self._store_answer(question, parsed, s)
+        settled = self._settle_range(question, (low, high), s)
+        if settled is None:
+            hint = f"{parsed.note}，" if parsed.note else ""
+            return Turn(self._pending_question(s, hint=hint + self.t("range_exact")), [])
+        if question.unit == "岁" and float(low).is_integer() and float(high).is_integer() and high > low:
+            note = (parsed.note or "").split("，")[0].split("（")[0]
+            note = f"{note.split('今年')[0].rstrip('，')}，今年{_num(low)}或{_num(high)}周岁，结果一样"
+            s.flags[question.id] = note
+            return self._advance(question, int(low), s, note + "。")
         return self._store_answer(question, parsed, s)
 
     def _store_answer(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> Turn:
@@ -233,19 +254,20 @@ class QuestionnaireFlow:
         verdict and amount; None when they differ (then the exact number is asked)."""
         if question.unit not in SETTLE_UNITS or s.program == "__finder__":
             return None
-        low, high = int(bounds[0]), int(bounds[1])
-        if high < low or high - low > SETTLE_MAX_VALUES:
+        low, high = math.ceil(bounds[0]), math.floor(bounds[1])
+        if bounds[1] < bounds[0] or high - low > SETTLE_MAX_VALUES:
             return None
         program = self._program(s)
         seen = set()
-        for value in range(low, high + 1):
+        values = sorted({bounds[0], bounds[1], *range(low, high + 1)})
+        for value in values:
             answers = {**s.answers, question.id: value}
             nxt = eligibility.next_question(program, answers, as_of=self.today())
             result = eligibility.assess(program, answers, as_of=self.today())
             seen.add((nxt.id if nxt else None, result.verdict, result.amount))
             if len(seen) > 1:
                 return None
-        return low
+        return int(low) if float(bounds[0]).is_integer() else bounds[0]
 
     def _digression(self: Engine, text: str, s: Session) -> Turn:
         """A question typed in the middle of a questionnaire: answered (about the program when
