@@ -489,6 +489,7 @@ _YEAR = re.compile(r"(?<![\d零一二三四五六七八九十])(?P<y>(?:19|20)\d
 _YEAR_START_AFTER = ("开始", "起", "出生", "生", "的", "参保", "参加", "入职", "进厂", "上班", "工作", "交",
                      "缴", "就", "那年", "那会", "时候", "到现在", "至今", "以来", "来")
 _YEAR_START_BEFORE = ("从", "自", "打", "自从", "打从", "是", "在", "于")
+_GENERATION = re.compile(r"(?<!\d)(\d{2})后")
 _DURATION_BEFORE = ("了", "有", "满", "够", "共", "计", "近")
 _RELATIVE_YEARS = {"今": 0, "去": 1, "前": 2, "大前": 3}
 
@@ -560,6 +561,16 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     year = _year_answer(question, compact, as_of, words)
     if year is not None:
         return year
+    if question.unit == "岁":
+        compact = compact.replace("岁半", "岁")  # an age in whole years: 18岁半 is 18
+        generation = _GENERATION.search(compact)
+        if generation:  # 00后 / 05后: born in that decade (or half-decade)
+            start = _full_year(generation.group(1), as_of) or as_of.year
+            span = 9 if start % 10 == 0 else 4
+            lo, hi = _clip(question, (as_of.year - start - span - 1, as_of.year - start))
+            return ParsedAnswer(range=(lo, hi), error=(
+                f"请告诉我具体的岁数（{generation.group(0)}今年大约{format_number(lo)}—{format_number(hi)}岁），"
+                f"比如“{_example(question)}”；不清楚可以回答“不清楚”。"))
     if any(w in compact for w in BOUND_WORDS):
         return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
     if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
@@ -580,6 +591,10 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     if len(values) > 1:
         return ParsedAnswer(error=f"请只回答一个数字。{hint(question)}")
     parsed = _checked(question, values[0], compact)
+    if parsed.ok and question.unit == "岁" and "虚岁" in compact:  # 虚岁 counts a year or two more
+        age = parsed.value - 1
+        return ParsedAnswer(age, approximate=True, range=(age - 1, age),
+                            note=f"虚岁{format_number(parsed.value)}，按周岁约{format_number(age)}岁算")
     if parsed.ok and approximate:
         return ParsedAnswer(parsed.value, approximate=True,
                             note=f"按大约{question.label_of(parsed.value)}算")

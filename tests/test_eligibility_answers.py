@@ -385,3 +385,28 @@ def test_existing_callers_see_the_old_fields_unchanged() -> None:
     parsed = parse_answer(YES_NO, "是")  # no as_of: today
     assert (parsed.value, parsed.unknown, parsed.error, parsed.ok) == (True, False, None, True)
     assert (parsed.tentative, parsed.approximate, parsed.range, parsed.note) == (False, False, None, None)
+
+
+def test_a_nominal_age_is_one_year_less_and_approximate() -> None:
+    parsed = parse_answer(AGE, "虚岁二十五", as_of=AS_OF)
+    assert parsed.ok and parsed.value == 24 and parsed.approximate and parsed.range == (23, 24)
+
+
+def test_a_generation_is_a_range_of_ages() -> None:
+    parsed = parse_answer(AGE, "我是95后", as_of=AS_OF)  # born 1995—1999
+    assert not parsed.ok and parsed.range == (26, 31)
+
+
+def test_half_a_year_of_age_is_dropped() -> None:
+    assert parse_answer(AGE, "十九岁半", as_of=AS_OF).value == 19
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    (get_program("returnee_startup").question("rural_returnee"), "一直在家没出去过", False),
+    (get_program("returnee_startup").question("online"), "只想开个门面", False),
+    (get_program("rural_public_jobs").question("poor"), "前几年就脱贫了", False),
+    (get_program("incubation_base").question("recognised_base"), "还在申请", False),
+])
+def test_an_opposite_of_what_was_asked_is_no(question: Question, text: str, value: bool) -> None:
+    parsed = parse_answer(question, text, as_of=AS_OF)
+    assert parsed.ok and parsed.value is value, parsed
