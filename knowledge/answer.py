@@ -1,29 +1,42 @@
 """Compose the reply a resident reads on a phone, from the retrieval result.
 
-Order matters on a small screen: the plain answer first (the staff FAQ answer, or the best
-sentences of the clause), then where it comes from (document, clause, title), who leads it,
-and its period — with a plain warning when that period has ended. The key figure a question
-asks for must fall within the first 300 characters, so the answer comes before everything else.
+Order matters on a small screen. The FIRST line answers the kind of question asked
+(knowledge/asking.py): how much -> the figure; can I -> 能 / 不能 / 要看条件 and the condition;
+how or where to apply -> where and whom to ask; who receives -> the recipient; when -> the
+period. Its words come from the staff's plain statements per benefit (benefits.yaml), else a
+staff FAQ answer that answers that kind, else the clause's best sentence. A rule whose period
+has ended is never stated as current: the first line then says it has ended and what applies
+now, where the document says so. Then at most one verbatim quotation of the clause, then where
+it comes from (document, clause, title), who leads it, and its period. The whole clause is one
+tap away (查看原文); a reply never dumps it.
 
 Below the confidence threshold the bot does not guess: it says the document does not cover
 the question, offers the nearest topics, and gives the 12333 hotline.
+
+Follow-ups: `Answerer.answer(question, about=clause_id)` answers a question that has no topic
+of its own (去哪报名, 钱给谁, 啥时候到账) about the clause the conversation is on, and says
+plainly when the document does not say that aspect (到账, 担保人) — it never retrieves an
+unrelated clause for such a question.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from knowledge.asking import Asked, Aspect, Kind, read_question
+from knowledge.asking import normalize as fold
 from knowledge.base import FaqEntry, KnowledgeBase
-from knowledge.documents import Clause
+from knowledge.benefits import Benefit, pick_benefit
+from knowledge.documents import Clause, Period
 from knowledge.retrieval import Retriever, SearchResult
 
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
-ANSWER_CACHE_SIZE = 4096  # distinct (question, day) pairs kept; about 4 MB at most
+ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
 POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
@@ -31,6 +44,8 @@ _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|
 _UNIT_IN_QUESTION = re.compile(r"(?<=\d)(?:岁|个月|年以上|万元|元|%|名|人)|(?<=[1-7]\d)了")
 FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a question wants
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
+_SENTENCE_END = "。；！？"
+_BARE_FIGURE = re.compile(r"^[\d.%—\-万元个月年以上人名]{1,12}[。；]")  # "60%。" "3—12个月。"
 
 
 @dataclass(frozen=True)
@@ -40,9 +55,9 @@ class AnswerSettings:
     min_confidence: float = 0.3  # below: "the document does not cover this"
     faq_answer_min: float = 0.5  # FAQ similarity (0..1) above which its plain answer is used
     close_ratio: float = 0.85  # second candidate within this share of the best -> 您是不是想问
-    max_sentences: int = 3
-    sentence_budget: int = 220  # characters of clause text before the citation lines
-    quote_min: int = 60  # the shortest quotation shown under an FAQ answer
+    max_sentences: int = 2  # clause sentences a reply shows when no plain statement answers
+    sentence_budget: int = 220  # characters of answer text before the citation lines
+    quote_min: int = 60  # the shortest quotation shown under a plain answer
     alternative_budget: int = 80  # characters quoted from a close second clause
 
 
@@ -59,7 +74,12 @@ class Answer:
     sentences: list[str] = field(default_factory=list)
     alternative: Clause | None = None  # offered as 您是不是想问
     suggestions: list[Clause] = field(default_factory=list)  # nearest topics when not answered
-    expired: list[str] = field(default_factory=list)  # period texts that have ended
+    expired: list[str] = field(default_factory=list)  # period texts of the clause that have ended
+    kind: str = Kind.OTHER.value  # what the question asks for (knowledge/asking.py Kind)
+    benefit: str | None = None  # id of the benefits.yaml entry answered from
+    about: str | None = None  # the clause id of the conversation when answered as a follow-up
+    unstated: str | None = None  # the aspect asked that the document does not state (多久到账 …)
+    first_line: str = ""  # the reply's first line: the plain answer to the kind asked
 
     def to_json(self) -> dict:
         return {
@@ -70,6 +90,19 @@ class Answer:
             "faq": self.faq,
             "reply": self.reply,
         }
+
+
+@dataclass
+class _Body:
+    """The answer text before the citation: plain lines, then one quotation."""
+
+    lines: list[str]
+    quote: str | None = None
+    announced: set[str] = field(default_factory=set)  # period texts the lines already call ended
+    faq_entry: FaqEntry | None = None
+    benefit: Benefit | None = None
+    unstated: Aspect | None = None
+    sentences: list[str] = field(default_factory=list)
 
 
 class Answerer:
@@ -83,36 +116,121 @@ class Answerer:
         self.settings = settings or AnswerSettings()
         self.today = today
         self._text_words: dict[str, frozenset[str]] = {}
-        self._answers: OrderedDict[tuple[str, date], Answer] = OrderedDict()
+        self._answers: OrderedDict[tuple[str, date, str | None], Answer] = OrderedDict()
+        self._vocabulary: str | None = None  # every clause's and FAQ phrasing's text, folded
+        self._clause_vocabulary: dict[str, str] = {}
 
-    def answer(self, question: str, *, today: date | None = None, cache: bool = True) -> Answer:
+    def answer(self, question: str, *, today: date | None = None, cache: bool = True,
+               about: str | None = None) -> Answer:
         """The reply to one question, judged as of `today` (default: the clock's today).
 
+        `about` is the id of the clause the conversation is on (the last answer's clause or
+        the last result's program clause). When the question has no topic of its own beyond
+        that clause (去哪报名, 钱给谁, 一共多少, 啥时候到账 — see `has_own_topic`), it is answered
+        about that clause: the first line answers the kind asked, or says that the document does
+        not state that aspect (到账, 担保人) and where to ask. A question with its own topic is
+        answered as usual and `about` is ignored; an unknown clause id is ignored too.
+
         Residents ask the same few dozen questions over and over, so answers are remembered
-        per (question, day) in a bounded cache; a reload builds a new Answerer, so a cached
-        answer never outlives the data it came from. Answer objects are treated as read-only.
+        per (question, day, about) in a bounded cache; a reload builds a new Answerer, so a
+        cached answer never outlives the data it came from. Answer objects are read-only.
         """
         question = (question or "").strip()
         if not question:
             return Answer(question, False, 0.0, [], [], "请直接输入您想问的政策问题，比如“见习补贴每月多少钱？”")
         question = question[:MAX_QUESTION_CHARS]
         day = today or self.today()
-        key = (question, day)
+        about = about if about in self.kb.clauses else None
+        key = (question, day, about)
         cached = self._answers.get(key) if cache else None
         if cached is not None:
             self._answers.move_to_end(key)
             return cached
-        answer = self._answer(question, day)
+        answer = self._answer(question, day, about)
         self._answers[key] = answer
         if len(self._answers) > ANSWER_CACHE_SIZE:
             self._answers.popitem(last=False)
         return answer
 
-    def _answer(self, question: str, day: date) -> Answer:
+    # ------------------------------------------------------------ what is asked
+
+    def read(self, question: str) -> Asked:
+        """What the question asks for (kind, aspects, amount): knowledge/asking.py."""
+        return read_question(question, self.kb.asking)
+
+    def topic_words(self, question: str | Asked) -> list[str]:
+        """The words of the question that name a topic of the documents: what is left after
+        the question-kind cues (多少, 去哪, 发给谁 …), the aspects (到账, 担保人 …) and the
+        filler words (一个月, 娃 …) of asking.yaml, and one-character words and numbers, that
+        a clause, an FAQ phrasing or the lexicon uses. 去哪报名 -> []; 见习去哪报名 -> [见习]."""
+        asked = question if isinstance(question, Asked) else self.read(question)
+        if not asked.rest:
+            return []
+        filler = self.kb.asking.filler
+        seg = self.retriever.segmenter
+        out = []
+        for word in seg.content_words(asked.rest):
+            if len(word) < 2 or word in filler or any(ch.isdigit() for ch in word):
+                continue
+            if word in self._known_text() or word in self._lexicon_words() or seg.colloquial_words(word):
+                out.append(word)
+        return list(dict.fromkeys(out))
+
+    def has_own_topic(self, question: str | Asked, about: str | None = None) -> bool:
+        """Whether the question names a topic of its own (see `topic_words`).
+
+        With `about` (a clause id), only a topic beyond that clause counts: after an answer on
+        the internship subsidy, 钱是给单位还是给见习的人 names 见习 and 单位, which that clause
+        uses, so it is still about it. `answer(question, about=…)` answers about the clause
+        exactly when this is False. The dialog may call it to decide what to keep in a session.
+        """
+        topics = self.topic_words(question)
+        clause = self.kb.clauses.get(about) if about else None
+        if clause is None:
+            return bool(topics)
+        vocabulary = self._vocabulary_of(clause)
+        return any(fold(t) not in vocabulary for t in topics)
+
+    def _known_text(self) -> str:
+        if self._vocabulary is None:
+            parts = [c.title + "\n" + c.text for c in self.kb.clauses.values()]
+            parts += [q for e in self.kb.faq for q in e.questions]
+            self._vocabulary = fold("\n".join(parts))
+        return self._vocabulary
+
+    def _lexicon_words(self) -> frozenset[str]:
+        words = getattr(self, "_lexicon_cache", None)
+        if words is None:
+            lex = self.kb.lexicon
+            words = frozenset(fold(w) for w, _ in lex.terms) | frozenset(
+                fold(w) for g in lex.synonyms for w in (*g.words, *g.means))
+            self._lexicon_cache = words
+        return words
+
+    def _vocabulary_of(self, clause: Clause) -> str:
+        """A clause's own words, its benefits' names and the FAQ phrasings that cite it."""
+        text = self._clause_vocabulary.get(clause.id)
+        if text is None:
+            parts = [clause.title, clause.section_title, clause.text]
+            for b in self.kb.benefits_of(clause.id):
+                parts += [b.name, *b.words]
+            parts += [q for e in self.kb.faq if clause.id in e.clauses for q in e.questions]
+            text = self._clause_vocabulary[clause.id] = fold("\n".join(parts))
+        return text
+
+    # ------------------------------------------------------------ answering
+
+    def _answer(self, question: str, day: date, about: str | None) -> Answer:
+        asked = self.read(question)
+        if about is not None and not self.has_own_topic(asked, about):
+            return self._follow_up(question, asked, self.kb.clauses[about], day)
         result = self.retriever.search(question)
         ranked = [c.clause.id for c in result.candidates]
         if not result.candidates or result.confidence < self.settings.min_confidence:
             return self._not_covered(question, result, ranked)
+        if asked.kind is not Kind.OTHER and not self.topic_words(asked):
+            # 去哪报名 with no conversation to lean on: any clause would be a guess.
+            return self._which_topic(question, asked, result, ranked)
         best = result.candidates[0]
         clause = best.clause
         alternative = None
@@ -122,35 +240,257 @@ class Answerer:
                 alternative = second.clause
         # With a close second clause, both share the first screen: the best one gets less room.
         budget = self.settings.sentence_budget - (self.settings.alternative_budget if alternative else 0)
-        faq_entry = self._faq_answer(result, clause)
-        if faq_entry:
-            # The staff's plain answer first, then the document's own words for trust.
-            sentences = []
-            room = max(self.settings.quote_min, budget - len(faq_entry.answer))
-            body = f"{faq_entry.answer}\n原文：“{self.quote(clause, question, room)}”"
-        else:
-            sentences = self.best_sentences(clause, question, budget)
-            body = "".join(sentences)
+        body = self._body(question, asked, clause, day, result, budget)
+        text = self._render(body)
         if alternative is not None:
             quote = self.quote(alternative, question, self.settings.alternative_budget)
-            body += f"\n您是不是想问{alternative.label()}（{_topic(alternative)}）？该条说：“{quote}”"
-        expired = [p.text for p in clause.ended_periods(day)]
-        reply = self.format_reply(body, clause, day, alternative)
-        faq_ids = [faq_entry.id] if faq_entry else [e.id for e, _ in result.faq[:3]]
-        return Answer(question, True, result.confidence, ranked, faq_ids, reply, clause, faq_entry,
-                      sentences, alternative, [], expired)
+            text += f"\n您是不是想问{alternative.label()}（{_topic(alternative)}）？该条说：“{quote}”"
+        reply = self.format_reply(text, clause, day, alternative, announced=body.announced)
+        faq_ids = [body.faq_entry.id] if body.faq_entry else [e.id for e, _ in result.faq[:3]]
+        return Answer(question, True, result.confidence, ranked, faq_ids, reply, clause, body.faq_entry,
+                      body.sentences, alternative, [], [p.text for p in clause.ended_periods(day)],
+                      asked.kind.value, body.benefit.id if body.benefit else None, None,
+                      body.unstated.say if body.unstated else None, body.lines[0] if body.lines else "")
 
-    # ------------------------------------------------------------ pieces
+    def _follow_up(self, question: str, asked: Asked, clause: Clause, day: date) -> Answer:
+        """A question with no topic of its own, answered about the conversation's clause."""
+        body = self._body(question, asked, clause, day, None, self.settings.sentence_budget, follow_up=True)
+        reply = self.format_reply(self._render(body), clause, day, None, announced=body.announced)
+        return Answer(question, True, 1.0, [clause.id], [], reply, clause, None, body.sentences, None, [],
+                      [p.text for p in clause.ended_periods(day)], asked.kind.value,
+                      body.benefit.id if body.benefit else None, clause.id,
+                      body.unstated.say if body.unstated else None, body.lines[0] if body.lines else "")
 
-    def _faq_answer(self, result: SearchResult, clause: Clause) -> FaqEntry | None:
-        """The staff FAQ answer to use, if one matches the question closely enough and rests
-        on the clause being cited; otherwise the clause's own sentences are quoted."""
+    def _which_topic(self, question: str, asked: Asked, result: SearchResult, ranked: list[str]) -> Answer:
+        """A question that names no topic (去哪报名, 一个月多少钱) and no conversation to lean
+        on: ask which policy it is about, with the nearest topics, instead of guessing one."""
+        nearest = [c.clause for c in result.candidates[:3]]
+        example_clause = self.kb.clauses.get(POPULAR_TOPICS[0]) or nearest[0]
+        benefits = self.kb.benefits_of(example_clause.id)
+        example = (benefits[0].name if benefits else _topic(example_clause)) + _PUNCT_TAIL.sub("", question)
+        lines = [f"请问您问的是哪一项政策？请把政策名称一起告诉我，比如“{example}”。",
+                 "文件里可能相关的有："]
+        lines += [f"· {_topic(c)}（{c.label()}）" for c in nearest]
+        lines.append(f"也可以拨打{HOTLINE}（人社服务热线）咨询。")
+        return Answer(question, False, result.confidence, ranked, [e.id for e, _ in result.faq[:3]],
+                      "\n".join(lines), suggestions=nearest, kind=asked.kind.value)
+
+    # ------------------------------------------------------------ the first line
+
+    def _body(self, question: str, asked: Asked, clause: Clause, day: date,
+              result: SearchResult | None, budget: int, follow_up: bool = False) -> _Body:
+        """The plain lines and the one quotation that answer `asked` from `clause`.
+
+        In order of preference: an aspect the document does not state (到账) -> say so; a
+        benefit whose period has ended -> say so and what applies now; a yes/no question with
+        an amount -> compare it with the benefit's cap; the benefit's statement for the kind;
+        an FAQ answer that answers the kind and is not stale; the clause's best sentences,
+        with any ended period they state announced first.
+        """
+        kind = asked.kind
+        benefits = self.kb.benefits_of(clause.id)
+        terms = result.expansions if result is not None else list(self.retriever.segmenter.query(question)[1])
+        benefit = pick_benefit(benefits, question, terms, asked.amount)
+        if benefit is None and benefits and (follow_up or kind is not Kind.OTHER):
+            roots = [b for b in benefits if b.part_of is None]
+            if follow_up or len(roots) == 1:
+                benefit = roots[0]
+        topic = benefit.name if benefit else _topic(clause)
+
+        unstated = next((a for a in asked.aspects if not a.stated_in(clause.text)), None)
+        if unstated is not None:
+            lines = [f"文件没有写明{topic}{unstated.say}。{self._where_to_ask(clause)}"]
+            statement = benefit.statement(kind) if benefit and kind in (Kind.AMOUNT, Kind.RECIPIENT) else None
+            if statement is not None:
+                lines.append(f"文件写的是：{statement.say}")
+            return _Body(lines, statement.quote if statement else None, benefit=benefit, unstated=unstated)
+        if asked.aspects:
+            # The clause does say the aspect asked (投诉电话 in 第十条): its words answer, not a kind line.
+            kind = Kind.OTHER
+
+        if benefit is not None and benefit.has_ended(day):
+            return self._ended(question, kind, clause, benefit, budget)
+
+        if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
+            return self._compare(asked, benefit, benefits)
+
+        statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
+        if statement is not None:
+            lines = [statement.say]
+            other = benefit.statement(asked.second) if benefit is not None and asked.second else None
+            if other is not None and other.say not in statement.say:
+                lines.append(other.say)  # 在哪里申请？钱从哪里出？ — both parts answered
+            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
+
+        kinds = asked.kinds if kind is not Kind.OTHER else (Kind.OTHER,)
+        faq_entry = self._faq_answer(result, clause, kinds, day) if result is not None else None
+        if faq_entry is None and result is not None and kind is not Kind.OTHER and not benefits:
+            # No plain statements for this clause: a close staff answer beats a generic line,
+            # unless it opens with a bare figure that answers another kind (稳岗返还怎么申请 -> "60%。").
+            faq_entry = self._faq_answer(result, clause, (Kind.OTHER,), day, bare_figure_ok=False)
+        if faq_entry is not None:
+            return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,
+                                    benefit=benefit)
+        if kind is Kind.OTHER and benefit is not None and benefit.summary is not None:
+            return self._with_quote([benefit.summary.say], benefit.summary.quote, clause, question, budget,
+                                    benefit=benefit)
+
+        if not benefits and not follow_up:
+            kind = Kind.OTHER  # nothing the clause gives to name in a generic line: its own words
+        return self._from_clause(question, kind, clause, day, budget, benefit, follow_up)
+
+    def _ended(self, question: str, kind: Kind, clause: Clause, benefit: Benefit, budget: int) -> _Body:
+        """Expiry first: the benefit's period has ended; what applies now, where the document
+        says so; then what the rule was, for the kind asked, marked as past."""
+        period = benefit.period
+        assert period is not None and period.end is not None
+        line = f"{benefit.name}只在{period.text}执行，已于{_day(period.end)}到期。"
+        if benefit.now is not None:
+            line += benefit.now.say
+        else:
+            line += f"现在是否还有，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。"
+        lines = [line]
+        statement = benefit.statement(kind) if kind is not Kind.OTHER else None
+        if statement is not None:
+            lines.append(f"当时的规定：{statement.say}")
+        quote = statement.quote if statement is not None else None
+        if quote is None:  # the rule as it was, in the clause's words (its amount first)
+            quote = next((s.quote for k in (Kind.AMOUNT, *benefit.lines) if (s := benefit.lines.get(k)) and s.quote),
+                         None)
+        return self._with_quote(lines, quote, clause, question, budget, benefit=benefit, announced={period.text})
+
+    def _compare(self, asked: Asked, benefit: Benefit, benefits: list[Benefit]) -> _Body:
+        """能贷300万吗: the amount asked against the benefit's cap (both in 元)."""
+        cap = benefit.max
+        assert cap is not None and asked.amount is not None
+        condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
+        if asked.amount <= cap.value:
+            line = f"能，{benefit.name}最高不超过{cap.text}。"
+            if condition is not None:
+                line += condition.say
+            return _Body([line], condition.quote if condition else None, benefit=benefit)
+        line = f"不能：{benefit.name}最高不超过{cap.text}。"
+        larger = [b for b in benefits if b.max is not None and b.max.value >= asked.amount and b is not benefit]
+        if larger:
+            line += f"（{larger[0].name}最高不超过{larger[0].max.text}，条件不同。）"  # type: ignore[union-attr]
+        return _Body([line], benefit.statement(Kind.AMOUNT).quote if benefit.statement(Kind.AMOUNT) else None,
+                     benefit=benefit)
+
+    def _from_clause(self, question: str, kind: Kind, clause: Clause, day: date, budget: int,
+                     benefit: Benefit | None, follow_up: bool) -> _Body:
+        """No plain statement for this kind: the kind's generic line, or the clause's best
+        sentences (verbatim), with an ended period they state announced first."""
+        topic = benefit.name if benefit else _topic(clause)
+        if kind is Kind.APPLY:
+            line = (f"文件没有写{topic}的具体申请手续。可向当地人社部门（公共就业服务机构）咨询申请，"
+                    f"{self._lead_phrase(clause)}也可拨打{HOTLINE}。")
+            return self._with_quote([line], self._sentence_with(clause, ("申请", "办理", "申领", "报名")),
+                                    clause, question, budget, benefit=benefit, quote_only_given=True)
+        if kind is Kind.PAYER:
+            line = f"文件没有写明{topic}的钱从哪里出。{self._where_to_ask(clause)}"
+            return self._with_quote([line], None, clause, question, budget, benefit=benefit)
+        if kind is Kind.WHEN:
+            return _Body([self._when_line(clause, topic, day)], None, benefit=benefit,
+                         announced={p.text for p in clause.ended_periods(day)})
+        if kind is Kind.AMOUNT and not clause.quantities:
+            line = f"文件没有写明{topic}的具体金额或数量。"
+            return self._with_quote([line], None, clause, question, budget, benefit=benefit)
+        if kind is Kind.RECIPIENT and follow_up:
+            line = f"文件没有单独写明{topic}发给谁。"
+            return self._with_quote([line], None, clause, question, budget, benefit=benefit)
+        query = question if not follow_up else f"{clause.title}{question}"
+        sentences = self.best_sentences(clause, query, budget)
+        text = "".join(sentences)
+        lines = [text]
+        ended = [p for p in clause.periods if p.text in text and p.has_ended(day)]
+        if ended:
+            p = ended[0]
+            lines.insert(0, f"注意：文中“{p.text}”的规定已于{_day(p.end)}到期；现在是否还有，"  # type: ignore[arg-type]
+                            f"请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
+        return _Body(lines, None, {p.text for p in ended}, benefit=benefit, sentences=sentences)
+
+    def _with_quote(self, lines: list[str], quote: str | None, clause: Clause, question: str, budget: int,
+                    *, faq_entry: FaqEntry | None = None, benefit: Benefit | None = None,
+                    announced: Collection[str] = (), quote_only_given: bool = False) -> _Body:
+        """Plain lines and one verbatim quotation: the given one, else the clause's words that
+        answer best; none when the lines already hold it."""
+        used = sum(len(line) for line in lines)
+        room = max(self.settings.quote_min, budget - used)
+        if quote is None and not quote_only_given:
+            # The benefit's names help pick its sentence (去哪报名 about 见习 -> the 见习 sentence).
+            query = f"{question} {benefit.name}" if benefit is not None else question
+            quote = self._relevant_quote(clause, query, room)
+        if quote is not None and len(quote) > max(room, len(quote) if quote_only_given else 0) + 40:
+            quote = self._window(quote, self._wanted_words(question), room)
+        if quote is not None and any(fold(quote.strip("…")) in fold(line) for line in lines):
+            quote = None
+        return _Body(lines, quote, set(announced), faq_entry, benefit)
+
+    def _render(self, body: _Body) -> str:
+        text = "\n".join(line.strip() for line in body.lines if line.strip())
+        if body.quote:
+            text += f"\n原文：“{body.quote}”"
+        return text
+
+    def _where_to_ask(self, clause: Clause) -> str:
+        return f"可以向当地人社部门咨询（{self._lead_phrase(clause).rstrip('；')}），也可拨打{HOTLINE}。"
+
+    @staticmethod
+    def _lead_phrase(clause: Clause) -> str:
+        return f"牵头部门是{clause.lead_department}；" if clause.lead_department else ""
+
+    def _when_line(self, clause: Clause, topic: str, day: date) -> str:
+        """What the clause says about time: each period, ended or not; or that it names none."""
+        parts = []
+        for p in clause.periods:
+            if p.kind == "point":
+                continue
+            if p.has_ended(day):
+                parts.append(f"“{p.text}”的规定已于{_day(p.end)}到期")  # type: ignore[arg-type]
+            elif p.kind == "from":
+                parts.append(f"{p.text}执行，没有写截止日期")
+            else:
+                parts.append(f"执行期限是{p.text}")
+        if not parts:
+            return f"文件没有写明{topic}的执行期限或办理时间。{self._where_to_ask(clause)}"
+        return f"{_topic(clause)}：" + "；".join(parts) + "。"
+
+    def _sentence_with(self, clause: Clause, words: tuple[str, ...]) -> str | None:
+        return next((s for s in (_strip_item_marker(x) for x in clause.sentences) if any(w in s for w in words)), None)
+
+    def _faq_answer(self, result: SearchResult, clause: Clause, kinds: tuple[Kind, ...] = (Kind.OTHER,),
+                    day: date | None = None, bare_figure_ok: bool = True) -> FaqEntry | None:
+        """The staff FAQ answer to use: one that matches the question closely enough, rests on
+        the clause being cited, answers one of the kinds asked (its first sentence does: a
+        figure for "how much", 能/有/不 … for "can I"), and does not state an ended period's
+        rule without saying it has ended. None: the clause's own sentences are quoted instead."""
         for entry, similarity in result.faq:
             if similarity < self.settings.faq_answer_min:
                 return None
-            if clause.id in entry.clauses:
-                return entry
+            if clause.id not in entry.clauses:
+                continue
+            if not any(self._faq_answers_kind(entry, k) for k in kinds):
+                continue
+            if not bare_figure_ok and _BARE_FIGURE.match(entry.answer.strip()):
+                continue
+            if day is not None and _states_ended(entry.answer, clause, day):
+                continue
+            return entry
         return None
+
+    def _faq_answers_kind(self, entry: FaqEntry, kind: Kind) -> bool:
+        if kind is Kind.OTHER:
+            return True
+        rule = self.kb.asking.rule(kind)
+        first = re.split(f"[{_SENTENCE_END}]", entry.answer.strip(), maxsplit=1)[0]
+        words = rule.answered_by if rule else ()
+        if kind is Kind.YES_NO:
+            return first.startswith(words) if words else True
+        if kind is Kind.AMOUNT and _FIGURE.search(first):
+            return True
+        return any(w in first for w in words)
+
+    # ------------------------------------------------------------ pieces
 
     def _ranked_sentences(self, clause: Clause, question: str) -> tuple[list[str], list[tuple[float, int]]]:
         """The clause's answer sentences and their (score, index), best first.
@@ -198,6 +538,13 @@ class Answerer:
             chosen[i] = sentence
             used += len(sentence)
         return [chosen[i] for i in sorted(chosen)]
+
+    def _relevant_quote(self, clause: Clause, query: str, budget: int) -> str | None:
+        """`quote`, or None when no sentence of the clause shares a word with `query`."""
+        sentences, scored = self._ranked_sentences(clause, query)
+        if not sentences or scored[0][0] <= 0:
+            return None
+        return self.quote(clause, query, budget)
 
     def quote(self, clause: Clause, question: str, budget: int) -> str:
         """The clause's words that answer best, as one quotation of at most `budget` characters."""
@@ -257,22 +604,32 @@ class Answerer:
             line += "；各县（市）政府负责落实"
         return line
 
-    def period_lines(self, clause: Clause, day: date, body: str = "") -> list[str]:
+    def period_lines(self, clause: Clause, day: date, body: str = "",
+                     announced: Collection[str] = ()) -> list[str]:
         """The validity of what the reply says, judged against `day`.
 
         A clause can mix open-ended and time-limited rules (第四条: the 60% refund has no end
         date, the 2019 special standard ran to 2019-12-31). A period is the reply's own only
         when the reply quotes it; a period of the clause that the reply does not quote is
         still mentioned when it has ended, as "本条另有…", so that nobody reads it as current.
+        A period whose end the reply's first lines already `announced` is not repeated.
         """
         periods = [p for p in clause.periods if p.kind != "point"]
         if clause.number == "0":
             return []
         quoted = [p for p in periods if p.text in body] if body else periods
-        lines = [] if quoted else ["有效期：文件未写明截止日期"]
+        start = next((p for p in periods if p.kind == "from"), None)
+        if quoted:
+            lines = []
+        elif start is not None:  # 第六条: the widened internship scope runs 从2019年1月1日起
+            lines, quoted = [], [start]  # the loop below words it
+        else:
+            lines = ["有效期：文件未写明截止日期"]
         for p in periods:
             ended = p.has_ended(day)
-            end = f"{p.end.year}年{p.end.month}月{p.end.day}日" if p.end else ""
+            end = _day(p.end) if p.end else ""
+            if p.text in announced and ended:
+                continue
             if p in quoted and ended:
                 lines.append(f"注意：文中“{p.text}”的规定已于{end}到期；"
                              f"现在是否还有这项政策，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
@@ -284,12 +641,15 @@ class Answerer:
                 lines.append(f"另：本条中“{p.text}”的限期规定已于{end}到期。")
         return lines
 
-    def format_reply(self, body: str, clause: Clause, day: date, alternative: Clause | None) -> str:
+    def format_reply(self, body: str, clause: Clause, day: date, alternative: Clause | None,
+                     announced: Collection[str] = ()) -> str:
+        """The answer text, then 依据 (document, clause, title), the lead department, the
+        period lines and 12333. `announced`: ended periods the answer text already names."""
         lines = [body.strip(), "", self.citation(clause)]
         dept = self.departments_line(clause)
         if dept:
             lines.append(dept)
-        lines += self.period_lines(clause, day, body)
+        lines += self.period_lines(clause, day, body, announced)
         if alternative is not None and "您是不是想问" not in body:
             lines.append(f"您是不是想问：{_topic(alternative)}？")
         lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")
@@ -318,3 +678,17 @@ def _strip_item_marker(sentence: str) -> str:
 
 def _topic(clause: Clause) -> str:
     return clause.title.rstrip("。")
+
+
+_PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _states_ended(text: str, clause: Clause, day: date) -> bool:
+    """Whether `text` names one of the clause's ended periods without saying it has ended
+    (a staff answer written before the end date would state an expired rule as current)."""
+    ended: list[Period] = clause.ended_periods(day)
+    return any(p.text in text for p in ended) and "到期" not in text

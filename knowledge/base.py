@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.asking import AskingRules, load_asking
+from knowledge.benefits import Benefit, load_benefits
 from knowledge.documents import SEED_DOCUMENT_ID, Clause, Document, read_document
 from knowledge.yamlsource import LineDict, LineList, Problem, check_fields, load_yaml
 
@@ -75,10 +77,19 @@ class KnowledgeBase:
     lexicon: Lexicon
     data_dir: Path | None = None
     clauses: dict[str, Clause] = field(default_factory=dict)
+    asking: AskingRules = field(default_factory=AskingRules)  # asking.yaml: question kinds
+    benefits: tuple[Benefit, ...] = ()  # benefits.yaml: what each clause gives, in plain words
 
     def __post_init__(self) -> None:
         if not self.clauses:
             self.clauses = {c.id: c for d in self.documents.values() for c in d.clauses}
+        self._benefits_by_clause: dict[str, list[Benefit]] = {}
+        for b in self.benefits:
+            self._benefits_by_clause.setdefault(b.clause, []).append(b)
+
+    def benefits_of(self, clause_id: str) -> list[Benefit]:
+        """The benefits staff described for a clause (benefits.yaml), in file order."""
+        return self._benefits_by_clause.get(clause_id, [])
 
     def clause(self, clause_id: str) -> Clause:
         """The clause with this id; KeyError names the id when it does not exist."""
@@ -129,7 +140,14 @@ def load_knowledge(data_dir: Path | None = None) -> tuple[KnowledgeBase, list[Pr
     clause_ids = {c.id for d in documents.values() for c in d.clauses}
     faq = _load_faq(data_dir / "faq", clause_ids, problems)
     lexicon = _load_lexicon(data_dir / "lexicon", problems)
-    return KnowledgeBase(documents, faq, lexicon, data_dir), sorted(set(problems), key=_problem_order)
+    asking, found = load_asking(data_dir / "asking.yaml", display_path(data_dir / "asking.yaml"))
+    problems += found
+    clauses = {c.id: c for d in documents.values() for c in d.clauses}
+    texts = {d.id: "\n".join(c.text for c in d.clauses) for d in documents.values()}
+    benefits, found = load_benefits(data_dir / "benefits.yaml", display_path(data_dir / "benefits.yaml"), clauses, texts)
+    problems += found
+    kb = KnowledgeBase(documents, faq, lexicon, data_dir, clauses, asking, benefits)
+    return kb, sorted(set(problems), key=_problem_order)
 
 
 def load_knowledge_or_raise(data_dir: Path | None = None) -> KnowledgeBase:

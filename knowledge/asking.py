@@ -1,0 +1,305 @@
+"""What a question asks for: its kind (how much, yes or no, how to apply, when, who qualifies,
+who receives the money), the aspects it names that documents often leave out (到账, 担保人 …),
+and an amount it names (300万 -> 3,000,000 元).
+
+The words live in `knowledge/data/asking.yaml` (staff extend them without code); this module
+holds the logic. The reply's first line answers the kind found here (README, "How answering
+works"). Reading a question is pure string work: no segmentation, no retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from knowledge.yamlsource import LineDict, LineList, Problem, check_fields, load_yaml
+
+
+class Kind(StrEnum):
+    """What a question asks for; OTHER when no cue is found (a general 'what is there')."""
+
+    AMOUNT = "amount"  # 多少, 最高, 额度, 几个月 …
+    RECIPIENT = "recipient"  # 发给谁, 钱是给单位还是 …
+    PAYER = "payer"  # 谁出, 钱从哪来, 由谁掏钱 …
+    APPLY = "apply"  # 怎么申请, 去哪, 找谁, 报名 …
+    WHEN = "when"  # 什么时候, 到哪年, 截止, 多久 …
+    WHO = "who"  # 谁能, 哪些人, 条件, 要求 …
+    YES_NO = "yes_no"  # 能不能, 有没有, …吗, …不
+    OTHER = "other"
+
+
+KIND_NAMES = {k.value: k for k in Kind if k is not Kind.OTHER}
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """How one kind is recognised in a question and in a staff FAQ answer."""
+
+    kind: Kind
+    cues: tuple[str, ...]  # substrings of the question
+    not_cues: tuple[str, ...] = ()  # a cue inside one of these does not count (去哪几个城市)
+    endings: tuple[str, ...] = ()  # the question (without punctuation) ends with one
+    not_endings: tuple[str, ...] = ()  # …unless it ends with one of these (什么 is not a …么 question)
+    answered_by: tuple[str, ...] = ()  # an FAQ answer's first sentence with one answers this kind
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """Something residents ask about a benefit that documents often do not say (到账, 担保人)."""
+
+    say: str  # completes "文件没有写明<topic>…": 多久到账、什么时候发钱
+    words: tuple[str, ...]  # how residents say it
+    stated_by: tuple[str, ...]  # words in a clause's text that mean the document does say it
+
+    def stated_in(self, text: str) -> bool:
+        return any(w in text for w in self.stated_by or self.words)
+
+
+@dataclass(frozen=True)
+class AskingRules:
+    """The content of asking.yaml. Empty rules read every question as Kind.OTHER."""
+
+    kinds: tuple[KindRule, ...] = ()  # in precedence order
+    filler: frozenset[str] = frozenset()
+    aspects: tuple[Aspect, ...] = ()
+
+    def rule(self, kind: Kind) -> KindRule | None:
+        return next((r for r in self.kinds if r.kind is kind), None)
+
+    @property
+    def cue_words(self) -> tuple[str, ...]:
+        """Every cue of every kind, longest first (so 怎么申请 goes before 申请)."""
+        return tuple(sorted({c for r in self.kinds for c in r.cues}, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What one question asks for.
+
+    kind: the kind its longest cue names (ties: the earlier kind in asking.yaml);
+    kinds: every kind found, best first; cue: the words that decided it (None for OTHER);
+    aspects: aspects named (到账 …); amount: a sum of money it names, in 元, or None;
+    second: a second kind whose cue stands in another part of the question (split at ，？。；!
+    and spaces) than the first one's, not a yes/no ending; rest: the question (normalised)
+    without its cue and aspect words — what is left to name a topic.
+    """
+
+    question: str
+    kind: Kind
+    kinds: tuple[Kind, ...] = ()
+    cue: str | None = None
+    second: Kind | None = None  # another kind asked in another part of the message (在哪申请？钱从哪出？)
+    aspects: tuple[Aspect, ...] = ()
+    amount: float | None = None
+    rest: str = ""
+    numbers: tuple[str, ...] = field(default=())
+
+
+_PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to half-width), lower case, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "").lower())
+
+
+def read_question(question: str, rules: AskingRules) -> Asked:
+    """The kind, aspects and amount of `question` (any text; never raises)."""
+    text = normalize(question)
+    bare = _PUNCT_TAIL.sub("", text)
+    found: list[tuple[int, int, Kind, str]] = []  # (-cue length, precedence, kind, cue)
+    for order, rule in enumerate(rules.kinds):
+        best = max((c for c in rule.cues if c and c in text
+                    and not any(c in n and n in text for n in rule.not_cues)), key=len, default=None)
+        if best is None and not any(bare.endswith(n) for n in rule.not_endings):
+            best = next((e for e in rule.endings if e and bare.endswith(e)), None)
+            if best is not None:
+                found.append((-1, order, rule.kind, best))
+        elif best is not None:
+            found.append((-len(best), order, rule.kind, best))
+    found.sort()
+    kinds = tuple(dict.fromkeys(k for _, _, k, _ in found))
+    second = None
+    if len(found) > 1:
+        part_of = _parts(text)
+        first_part = part_of(found[0][3])
+        second = next((k for n, _, k, cue in found[1:] if n < -1 and k is not found[0][2]
+                       and part_of(cue) != first_part), None)
+    aspects = tuple(a for a in rules.aspects if any(w in text for w in a.words))
+    rest = text
+    for word in rules.cue_words:
+        rest = rest.replace(word, " ")
+    for aspect in aspects:
+        for word in sorted(aspect.words, key=len, reverse=True):
+            rest = rest.replace(word, " ")
+    return Asked(
+        question=question,
+        kind=kinds[0] if kinds else Kind.OTHER,
+        kinds=kinds,
+        cue=found[0][3] if found else None,
+        second=second,
+        aspects=aspects,
+        amount=question_amount(text),
+        rest=re.sub(r"\s+", " ", rest).strip(),
+        numbers=tuple(re.findall(r"\d+(?:\.\d+)?", text)),
+    )
+
+
+_PART_BREAK = re.compile(r"[,，。？?!！；;、\s]+")
+
+
+def _parts(text: str):
+    """A function giving the index of the part of `text` (split at punctuation) a cue is in."""
+    parts = [p for p in _PART_BREAK.split(text) if p]
+
+    def part_of(cue: str) -> int:
+        return next((i for i, p in enumerate(parts) if cue in p), -1)
+
+    return part_of
+
+
+# ---------------------------------------------------------------- amounts of money
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_MONEY = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千]+)\s*(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块)"
+    r"(?![岁年月天日人个名次])"
+)
+_SCALE = {"万元": 10_000, "万块": 10_000, "万": 10_000, "w": 10_000, "千元": 1000, "千块": 1000,
+          "千": 1000, "k": 1000, "元": 1, "块": 1}
+
+
+def chinese_number(text: str) -> int | None:
+    """一百五十 -> 150, 三百 -> 300, 十五 -> 15, 两千 -> 2000; None if not a numeral below 万."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def question_amount(text: str) -> float | None:
+    """The first sum of money a question names, in 元: 300万 / 三百万 / 15w / 1.5万元 / 5000元.
+    Ages, years, months and head counts are not money (19岁, 3年, 6个月, 20人) and give None."""
+    for m in _MONEY.finditer(normalize(text)):
+        raw = m.group("num")
+        value = float(raw) if raw[0].isdigit() else chinese_number(raw)
+        if value is None:
+            continue
+        return float(value) * _SCALE[m.group("unit")]
+    return None
+
+
+# ---------------------------------------------------------------- asking.yaml
+
+_RULE_FIELDS = {"kind": str, "cues": list}
+_RULE_OPTIONAL = {"not_cues": list, "endings": list, "not_endings": list, "answered_by": list}
+_ASPECT_FIELDS = {"say": str, "words": list}
+_ASPECT_OPTIONAL = {"stated_by": list}
+
+
+def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
+    """Read asking.yaml; a missing file gives empty rules (every question is Kind.OTHER).
+    Problems are Chinese `file:line` messages for staff."""
+    if not path.exists():
+        return AskingRules(), []
+    data, problems = load_yaml(path, name)
+    if data is None:
+        return AskingRules(), problems
+    if not isinstance(data, LineDict):
+        return AskingRules(), problems + [Problem(name, 1, "问法文件应当是一个映射，含 kinds、filler、aspects 三项")]
+    problems += in_chinese(check_fields(data, name, required={"kinds": list},
+                                      optional={"filler": list, "aspects": list}, what="问法文件"))
+    kinds: list[KindRule] = []
+    seen: dict[Kind, int] = {}
+    for i, item in enumerate(data.get("kinds") or []):
+        line = data["kinds"].line_of(i)
+        if not isinstance(item, LineDict):
+            problems.append(Problem(name, line, "kinds 的每一项应当是含 kind、cues 的映射"))
+            continue
+        found = in_chinese(check_fields(item, name, required=_RULE_FIELDS, optional=_RULE_OPTIONAL, what="问法"))
+        problems += found
+        if found:
+            continue
+        kind = KIND_NAMES.get(item["kind"])
+        if kind is None:
+            problems.append(Problem(name, item.line_of("kind"),
+                                    f"不认识的问法类别“{item['kind']}”（可用：{'、'.join(KIND_NAMES)}）"))
+            continue
+        if kind in seen:
+            problems.append(Problem(name, item.line_of("kind"), f"问法类别“{kind.value}”重复（第{seen[kind]}行已有）"))
+            continue
+        seen[kind] = item.line_of("kind")
+        cues = _texts(item, "cues", name, problems)
+        if not cues:
+            problems.append(Problem(name, item.line_of("cues"), f"问法类别“{kind.value}”没有 cues"))
+        kinds.append(KindRule(kind, tuple(cues), tuple(_texts(item, "not_cues", name, problems)),
+                              tuple(_texts(item, "endings", name, problems)),
+                              tuple(_texts(item, "not_endings", name, problems)),
+                              tuple(_texts(item, "answered_by", name, problems))))
+    filler = frozenset(_texts(data, "filler", name, problems))
+    aspects: list[Aspect] = []
+    for i, item in enumerate(data.get("aspects") or []):
+        line = data["aspects"].line_of(i)
+        if not isinstance(item, LineDict):
+            problems.append(Problem(name, line, "aspects 的每一项应当是含 say、words 的映射"))
+            continue
+        found = in_chinese(check_fields(item, name, required=_ASPECT_FIELDS, optional=_ASPECT_OPTIONAL, what="方面"))
+        problems += found
+        if found:
+            continue
+        words = _texts(item, "words", name, problems)
+        if not item["say"].strip() or not words:
+            problems.append(Problem(name, item.line, "每个方面都要有 say 和至少一个 words"))
+            continue
+        aspects.append(Aspect(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems))))
+    return AskingRules(tuple(kinds), filler, tuple(aspects)), problems
+
+
+def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:
+    """The non-empty strings of a list field (normalised); other items are reported."""
+    values = item.get(key) or []
+    if not isinstance(values, list):
+        return []
+    out = []
+    for i, value in enumerate(values):
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+            out.append(normalize(str(value)))
+        else:
+            line = values.line_of(i) if isinstance(values, LineList) else item.line_of(key)
+            problems.append(Problem(name, line, f"{key} 里的“{value}”应当是非空文字"))
+    return out
+
+
+_FIELD_MESSAGES = (
+    (re.compile(r"unknown field '(.+)' in (.+) \(known: (.+)\)"), "{1}里有不认识的字段“{0}”（可用：{2}）"),
+    (re.compile(r"(.+) is missing field '(.+)'"), "{0}缺少字段“{1}”"),
+    (re.compile(r"field '(.+)' should be (.+), got (.+)"), "字段“{0}”应当是{1}，现在是{2}"),
+)
+_TYPE_WORDS = {"text": "文字", "a list": "列表", "a mapping": "映射", "a whole number": "整数",
+               "a number": "数字", "true/false": "是/否", "empty": "空"}
+
+
+def in_chinese(problems: list[Problem]) -> list[Problem]:
+    """check_fields' English messages in Chinese, for the files staff edit in Chinese."""
+    out = []
+    for p in problems:
+        message = p.message
+        for pattern, template in _FIELD_MESSAGES:
+            m = pattern.fullmatch(message)
+            if m:
+                groups = [" 或 ".join(_TYPE_WORDS.get(x, x) for x in g.split(" or ")) for g in m.groups()]
+                message = template.format(*groups)
+                break
+        out.append(Problem(p.file, p.line, message))
+    return out

@@ -1,0 +1,205 @@
+"""What each clause gives, to whom, how much, where to apply and until when — in plain words
+that staff wrote from the document's own words (`knowledge/data/benefits.yaml`).
+
+A clause often holds several benefits (第五条第（二）项: the individual's 15万 loan and the small
+enterprise's 300万 loan), some of them time-limited (第三条第（四）项: the relaxation to 1 year ran
+2019-01-01..2020-12-31). A `Benefit` is one of them: its names, the period it ran if limited,
+what applies now once that period has ended, and one plain statement per question kind, each
+with an optional verbatim quotation. The answerer picks the benefit a question names and puts
+the statement for the question's kind on the first line.
+
+Validation keeps staff honest: every quotation must be the clause's own words, and every number
+in a statement must occur in the document (no invented amounts, dates or phone numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.asking import KIND_NAMES, Kind, in_chinese, normalize
+from knowledge.documents import Clause, Period, Quantity
+from knowledge.yamlsource import LineDict, LineList, Problem, check_fields, load_yaml
+
+HOTLINES = ("12333", "12345")  # numbers a statement may give without the document saying them
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One plain answer (`say`) and, optionally, the clause's words it rests on (`quote`)."""
+
+    say: str
+    quote: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Benefit:
+    """One benefit or rule of a clause (see the module docstring). `lines` maps a question kind
+    to its statement; `part_of` names the benefit this one refines (its names count for it too)."""
+
+    id: str
+    clause: str  # clause id
+    name: str  # plain name: 就业见习补贴
+    words: tuple[str, ...]  # how residents name it (normalised), matched as substrings
+    part_of: str | None = None
+    period: Period | None = None  # the period it ran, when time-limited
+    now: Statement | None = None  # what applies once the period has ended
+    max: Quantity | None = None  # the cap a yes/no question's amount is compared with
+    lines: dict[Kind, Statement] = field(default_factory=dict)
+    summary: Statement | None = None  # what it gives, in a line: for a general question (有啥支持)
+    line: int = 0
+    file: str = ""
+
+    def statement(self, kind: Kind) -> Statement | None:
+        return self.lines.get(kind)
+
+    def has_ended(self, today) -> bool:
+        return self.period is not None and self.period.has_ended(today)
+
+
+def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = (),
+                 amount: float | None = None) -> Benefit | None:
+    """The benefit of one clause that a question names, or None when it names none.
+
+    `text` is the question, `terms` the document terms its synonyms bring (饭馆 -> 个体经营).
+    A benefit scores the names it and the benefit it refines share with the question, plus one
+    when the question's amount is its cap (企业能贷300万吗 -> the 300万元 loan); the best total
+    wins, then the most names of its own, then the one listed first (a refinement such as
+    "the 2019–2020 relaxation" wins only when the question names what it adds).
+    """
+    text = normalize(text)
+    terms = {normalize(t) for t in terms}
+    by_id = {b.id: b for b in benefits}
+
+    def matches(b: Benefit) -> set[str]:
+        return {w for w in b.words if w in text or w in terms}
+
+    best, best_key = None, (0, 0)
+    for b in benefits:
+        own = matches(b)
+        inherited = matches(by_id[b.part_of]) if b.part_of in by_id else set()
+        bonus = 1 if amount is not None and b.max is not None and abs(b.max.value - amount) < 1 else 0
+        key = (len(own | inherited) + bonus, len(own) + bonus)
+        if key[0] > 0 and key > best_key:
+            best, best_key = b, key
+    return best
+
+
+# ---------------------------------------------------------------- benefits.yaml
+
+_FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
+_OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
+             **{k: (str, LineDict) for k in KIND_NAMES}}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
+                  document_texts: dict[str, str]) -> tuple[tuple[Benefit, ...], list[Problem]]:
+    """Read benefits.yaml (a missing file gives no benefits) and check it against the clauses.
+    `document_texts` maps a document id to its whole text, for the no-invented-numbers check.
+    Problems are Chinese `file:line` messages."""
+    if not path.exists():
+        return (), []
+    data, problems = load_yaml(path, name)
+    if data is None:
+        return (), problems
+    if not isinstance(data, LineDict) or not isinstance(data.get("benefits"), LineList):
+        return (), problems + [Problem(name, getattr(data, "line", 1), "文件应当是含 benefits 列表的映射（benefits: - id: …）")]
+    items: LineList = data["benefits"]
+    out: list[Benefit] = []
+    ids: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, LineDict):
+            problems.append(Problem(name, items.line_of(i), "每一项应当是含 id、clause、name、words 的映射"))
+            continue
+        found = in_chinese(check_fields(item, name, required=_FIELDS, optional=_OPTIONAL, what="这一项"))
+        problems += found
+        if found:
+            continue
+        bid = item["id"]
+        if not _ID.match(bid):
+            problems.append(Problem(name, item.line_of("id"), f"编号“{bid}”只能用小写英文字母、数字和“-”"))
+        if bid in ids:
+            problems.append(Problem(name, item.line_of("id"), f"编号“{bid}”重复（第{ids[bid]}行已有）"))
+            continue
+        ids[bid] = item.line_of("id")
+        cid = _clause_id(item["clause"])
+        clause = clauses.get(cid)
+        if clause is None:
+            problems.append(Problem(name, item.line_of("clause"), f"找不到条款“{cid}”"))
+            continue
+        label = clause.label()
+        doc_text = normalize(document_texts.get(clause.document_id, clause.text))
+        period = None
+        if "period" in item:
+            period = next((p for p in clause.periods if p.text == item["period"]), None)
+            if period is None:
+                known = "、".join(p.text for p in clause.periods) or "无"
+                problems.append(Problem(name, item.line_of("period"),
+                                        f"“{item['period']}”不是{label}写的期限（可用：{known}）"))
+        cap = None
+        if "max" in item:
+            cap = next((q for q in clause.quantities if q.text == item["max"]), None)
+            if cap is None:
+                known = "、".join(q.text for q in clause.quantities) or "无"
+                problems.append(Problem(name, item.line_of("max"), f"“{item['max']}”不是{label}写的数额（可用：{known}）"))
+        now = _statement(item, "now", name, clause, doc_text, problems)
+        if now is not None and "period" not in item:
+            problems.append(Problem(name, item.line_of("now"), "写了 now（到期后现在怎么办）就要写 period（哪段时间执行）"))
+        words = []
+        for j, w in enumerate(item["words"]):
+            if isinstance(w, str | int | float) and not isinstance(w, bool) and str(w).strip():
+                words.append(normalize(str(w)))
+            else:
+                problems.append(Problem(name, item["words"].line_of(j), f"words 里的“{w}”应当是非空文字"))
+        lines = {kind: s for key, kind in KIND_NAMES.items() if (s := _statement(item, key, name, clause, doc_text, problems)) is not None}
+        summary = _statement(item, "summary", name, clause, doc_text, problems)
+        out.append(Benefit(bid, cid, " ".join(item["name"].split()), tuple(words), item.get("part_of"),
+                           period, now, cap, lines, summary, item.line, name))
+    by_id = {b.id: b for b in out}
+    for b in out:
+        if b.part_of is not None:
+            parent = by_id.get(b.part_of)
+            if parent is None or parent.clause != b.clause:
+                problems.append(Problem(name, b.line, f"part_of“{b.part_of}”不是同一条款里的另一项"))
+    return tuple(out), problems
+
+
+def _statement(item: LineDict, key: str, name: str, clause: Clause, doc_text: str,
+               problems: list[Problem]) -> Statement | None:
+    """The statement under `key` (text, or {say, quote}), checked: a quote must be the
+    clause's own words, every number in `say` must occur in the document (`doc_text`)."""
+    value = item.get(key)
+    if value is None:
+        return None
+    line = item.line_of(key)
+    if isinstance(value, LineDict):
+        problems.extend(in_chinese(check_fields(value, name, required={"say": str}, optional={"quote": str},
+                                                what=f"“{key}”")))
+        say, quote = value.get("say"), value.get("quote")
+        if not isinstance(say, str):
+            return None
+        quote = quote.strip() if isinstance(quote, str) and quote.strip() else None
+        qline = value.line_of("quote")
+    else:
+        say, quote, qline = value, None, line
+    say = " ".join(say.split())
+    if not say:
+        problems.append(Problem(name, line, f"“{key}”的 say 是空的"))
+        return None
+    for number in _NUMBER.findall(say):
+        if number not in HOTLINES and number not in doc_text:
+            problems.append(Problem(name, line, f"“{key}”里的数字“{number}”在文件原文里找不到（不能编数字）"))
+    if quote is not None and quote not in clause.text:
+        problems.append(Problem(name, qline, f"“{key}”的引文不是{clause.label()}原文里的话（引文要逐字照抄）：{quote[:30]}"))
+        quote = None
+    return Statement(say, quote)
+
+
+def _clause_id(value: str | int | float) -> str:
+    if isinstance(value, float | int):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return value.strip()
