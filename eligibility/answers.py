@@ -473,7 +473,6 @@ APPROX_WORDS = ("大概", "大约", "约", "左右", "差不多", "上下", "估
 # kept as that number unless the question says otherwise (Question.at_least_ok, e.g. an age
 # with an upper limit, where "二十多岁" may be 28: then it is a range, re-asked).
 AT_LEAST_WORDS = ("以上", "超过", "至少", "出头")
-_CN_DIGITS = "零一二两三四五六七八九"
 _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _NUM = r"(?:\d+(?:\.\d+)?(?:[十百千万亿]+[\d零一二两三四五六七八九]*)*|[零一二两三四五六七八九十百千万亿点]+)半?|半"
@@ -578,8 +577,11 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     compact = compact.replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
     rough = _rough(question, compact)
     if rough is not None:
-        lo, hi = _clip(question, rough)
+        factor = _unit_factor(question, compact)
+        lo, hi = _clip(question, (rough[0] * factor, rough[1] * factor))
         unit = question.unit
+        if lo > hi:
+            return ParsedAnswer(error=f"这个数不在合理范围内，请再确认一下。{hint(question)}")
         return ParsedAnswer(range=(lo, hi), error=(
             f"请告诉我具体的数字（你说的大约是{format_number(lo)}—{format_number(hi)}{unit}），"
             f"比如“{_example(question)}”；不清楚可以回答“不清楚”。"))
@@ -603,10 +605,7 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
 
 def _checked(question: Question, value: float, text: str) -> ParsedAnswer:
     """Unit conversion (18个月 -> 1.5年), sign, integer and range checks."""
-    if question.unit == "年" and "月" in text and "年" not in text:
-        value = value / 12  # 18个月 -> 1.5年
-    elif question.unit == "个月" and "年" in text and "月" not in text:
-        value = value * 12  # 一年 -> 12个月
+    value = value * _unit_factor(question, text)
     if re.search(r"(^|[^\d])-\s*\d", text):
         value = -value  # "-5" is out of range, not 5
     if question.integer and not float(value).is_integer():
@@ -616,11 +615,21 @@ def _checked(question: Question, value: float, text: str) -> ParsedAnswer:
     return ParsedAnswer(_stored(question, value))
 
 
+def _unit_factor(question: Question, text: str) -> float:
+    """18个月 to a question in years is 1.5 (1/12); 一年 to one in months is 12."""
+    if question.unit == "年" and "月" in text and "年" not in text:
+        return 1 / 12
+    if question.unit == "个月" and "年" in text and "月" not in text:
+        return 12
+    return 1
+
+
 def _stored(question: Question, value: float) -> int | float:
     return int(value) if question.integer or float(value).is_integer() else round(value, 4)
 
 
 def _clip(question: Question, rng: tuple[float, float]) -> tuple[float, float]:
+    """A range cut to the question's minimum and maximum (low > high when wholly outside)."""
     lo, hi = rng
     if question.minimum is not None:
         lo = max(lo, question.minimum)
