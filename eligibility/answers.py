@@ -52,7 +52,7 @@ _PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）�
 _NUMBER_PUNCT = re.compile(r"[\s,，。!！?？、；;:：\"'“”‘’()（）【】\[\]]+|\.(?!\d)")
 _ZERO = re.compile(r"(?:一[个人名]?[都也])?(?:都|全都|也)?(?:没有?|无|零)[^\d几零一二两三四五六七八九十百千万]{0,3}")
 _CLAUSE_SPLIT = re.compile(r"[\s,，。.!！?？、；;:：~～…]+")
-_A_NOT_A = re.compile(r"(.)[没不]\1")  # 有没有 / 是不是 / 交没交: a question, never an answer
+_A_NOT_A = re.compile(r"(?<![没不])([^没不])[没不]\1")  # 有没有 / 是不是 / 交没交: a question, never an answer
 _MEASURE = re.compile(r"(?<=[开办搞做当干摆])(?:一个|一家|个|家)")  # 开个店 = 开店, 开一家馆子 = 开馆子
 _STRONG, _WEAK = 2, 1
 _MASK = "\u3000"  # stands for a masked phrase; never in an (NFKC-normalised) answer or word
@@ -339,14 +339,15 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
     for start, _phrase, says_yes in _find(masked, list(prompt.phrases)):
         # only what precedes the phrase counts: 没工作 (an echo of 失业) is itself a yes
         values.append(says_yes != _negated(masked, start, words))
+    strength = _STRONG if values else _WEAK
+    if bare in words.no_words:  # 木有 is no though it contains 有
+        return False, strength
+    if bare in words.yes_words:
+        return True, strength
     if False in values:
         return False, _STRONG  # 有的不是, 社保没交: the negated predicate decides
     if values:
         return True, _STRONG
-    if bare in words.yes_words:
-        return True, _WEAK
-    if bare in words.no_words:
-        return False, _WEAK
     # Nothing of the question in it: a leading 是的 / 不是 / 没问题 decides weakly.
     prefix_yes = max((len(w) for w in words.yes_words if len(w) >= 2 and bare.startswith(w)), default=0)
     prefix_no = max((len(w) for w in words.no_words if len(w) >= 2 and bare.startswith(w)), default=0)
