@@ -195,6 +195,7 @@ def test_affirmative_words_and_a_leading_affirmative_with_context_are_yes(questi
 @pytest.mark.parametrize(("question", "text", "value"), [
     (INSURED, "我们厂早就参加了", True), (INSURED, "社保一直按月交着", True), (INSURED, "保险买了的", True),
     (INSURED, "还没交", False), (INSURED, "去年就没参加", False), (INSURED, "我们社保没有按时交", False),
+    (INSURED, "前年就断缴了", False), (INSURED, "木有", False), (INSURED, "没有没有", False),
     (WANTS, "想哩", True), (WANTS, "准备开个尕铺子", True), (WANTS, "有这个想法", True), (WANTS, "要", True),
     (WANTS, "不想", False), (WANTS, "暂时没打算", False), (WANTS, "还没想过", False),
     (UNEMPLOYED, "一直在家浪着哩", True), (UNEMPLOYED, "下岗两年了", True), (UNEMPLOYED, "没活干", True),
