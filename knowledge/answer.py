@@ -169,10 +169,15 @@ class Answerer:
         filler = self.kb.asking.filler
         seg = self.retriever.segmenter
         out = []
+        lexicon = self._lexicon_words()
         for word in seg.content_words(asked.rest):
-            if len(word) < 2 or word in filler or any(ch.isdigit() for ch in word):
+            if word in filler or any(ch.isdigit() for ch in word):
                 continue
-            if word in self._known_text() or word in self._lexicon_words() or seg.colloquial_words(word):
+            if len(word) < 2:  # 贷 names a topic (the lexicon says so); 钱, 去, 办 do not
+                if word in lexicon:
+                    out.append(word)
+                continue
+            if word in self._known_text() or word in lexicon or seg.colloquial_words(word):
                 out.append(word)
         return list(dict.fromkeys(out))
 
@@ -292,8 +297,10 @@ class Answerer:
         terms = result.expansions if result is not None else list(self.retriever.segmenter.query(question)[1])
         benefit = pick_benefit(benefits, question, terms, asked.amount)
         if benefit is None and benefits and (follow_up or kind is not Kind.OTHER):
+            # Named by nothing: in a follow-up, the clause's main benefit; otherwise only a
+            # clause's single standing benefit (a time-limited one would hide the rest).
             roots = [b for b in benefits if b.part_of is None]
-            if follow_up or len(roots) == 1:
+            if follow_up or (len(roots) == 1 and roots[0].period is None):
                 benefit = roots[0]
         topic = benefit.name if benefit else _topic(clause)
 

@@ -183,7 +183,7 @@ def _statement(item: LineDict, key: str, name: str, clause: Clause, doc_text: st
         if not isinstance(say, str):
             return None
         quote = quote.strip() if isinstance(quote, str) and quote.strip() else None
-        qline = value.line_of("quote")
+        line, qline = value.line_of("say"), value.line_of("quote")
     else:
         say, quote, qline = value, None, line
     say = " ".join(say.split())

@@ -1,0 +1,333 @@
+"""The reply's first line answers the kind of question asked; expiry first; who gets the money;
+follow-ups answered about the conversation's clause.
+
+Every question here is written for these tests (none is taken from an eval set). Figures and
+dates are checked against the parsed document, so a test fails if the data loses them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.answer import Answerer
+from knowledge.asking import Kind, question_amount, read_question
+from knowledge.base import PACKAGE_DATA, load_knowledge, load_knowledge_or_raise
+
+TODAY = date(2026, 11, 29)
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_or_raise(PACKAGE_DATA)
+
+
+@pytest.fixture(scope="module")
+def answerer(kb):
+    a = Answerer(kb, today=lambda: TODAY)
+    wait = getattr(a.retriever, "wait_semantic", None)
+    if wait is not None:  # the same channels on every run
+        wait(300)
+    return a
+
+
+def first_line(answer) -> str:
+    return answer.reply.splitlines()[0]
+
+
+# ---------------------------------------------------------------- reading the question
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("个体户办创业担保贷款顶多能借到多少", Kind.AMOUNT),
+        ("见习单位留用率过半，补贴能不能往上调", Kind.YES_NO),
+        ("稳岗返还要到哪个部门去申请", Kind.APPLY),
+        ("见习补贴到底发给谁", Kind.RECIPIENT),
+        ("技能提升补贴的钱由谁出", Kind.PAYER),
+        ("见习一般要干多长时间", Kind.WHEN),
+        ("哪些人可以申请认定就业困难人员", Kind.WHO),
+        ("开农家乐有扶持吗", Kind.YES_NO),
+        ("要担保人不", Kind.YES_NO),
+        ("五小行业是什么", Kind.OTHER),  # 什么 is not a …么 yes/no question
+        ("组织劳务输出一般去哪几个省", Kind.OTHER),  # 去哪几个 names places, it is not "where to apply"
+        ("在这边住了好几年了，失业登记能在这办吗", Kind.YES_NO),  # 好几年 is said, not asked
+        ("见习干多久能留下来，执行到哪年", Kind.WHEN),  # the longest cue decides (到哪年 over 到哪)
+    ],
+)
+def test_question_kind(kb, question, kind):
+    assert read_question(question, kb.asking).kind is kind
+
+
+def test_second_kind_in_another_part_of_the_question(kb):
+    asked = read_question("技能提升补贴在哪儿办？补贴的钱谁出？", kb.asking)
+    assert {asked.kind, asked.second} == {Kind.APPLY, Kind.PAYER}
+    assert read_question("稳岗返还能返多少吗", kb.asking).second is None  # a 吗 ending is grammar
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [("能贷三百万吗", 3_000_000), ("贷15w行不行", 150_000), ("1.5万元够不够", 15_000),
+     ("两千块", 2000), ("二十万", 200_000), ("我19岁", None), ("见习6个月", None), ("招了20人", None)],
+)
+def test_amount_named_in_a_question(text, amount):
+    assert question_amount(text) == amount
+
+
+# ---------------------------------------------------------------- the first line, by kind
+
+
+def test_amount_individual_and_enterprise_loans(answerer, kb):
+    loan = kb.clause("5.2").text
+    assert "15万元" in loan and "300万元" in loan
+    eatery = first_line(answerer.answer("在镇上开一家小面馆，个人能申请多少贷款"))
+    assert "15万元" in eatery and ("300万" not in eatery or eatery.index("15万元") < eatery.index("300万"))
+    firm = first_line(answerer.answer("我们是小微企业，担保贷款额度上限是多少"))
+    assert firm.startswith("最高不超过300万元") and "15万" not in firm
+
+
+def test_amount_is_not_answered_with_a_yes(answerer):
+    line = first_line(answerer.answer("那见习的话单位每个月能补几个钱"))
+    assert "1000元" in line and not line.startswith(("能", "有"))
+
+
+def test_yes_no_compares_the_amount_asked_with_the_cap(answerer):
+    over = first_line(answerer.answer("个人开店能贷20万吗"))
+    assert over.startswith("不能") and "15万元" in over
+    within = first_line(answerer.answer("我们厂能贷两百万不"))
+    assert within.startswith("能") and "300万元" in within and "25%" in within
+    assert not within.startswith("25%")
+
+
+def test_yes_no_opens_with_yes_or_the_condition(answerer):
+    assert first_line(answerer.answer("见习单位留用率过半，补贴能不能往上调")).startswith("能")
+    assert first_line(answerer.answer("十八岁没工作的娃能不能去单位见习")).startswith("要看条件")
+
+
+def test_how_to_apply_says_where_not_a_figure(answerer):
+    line = first_line(answerer.answer("稳岗返还要到哪个部门去申请"))
+    assert "人社" in line and "申请" in line and not line.startswith("60%")
+    assert "参保地" in first_line(answerer.answer("考了电工证，技能提升补贴去哪儿申领"))
+    assert "常住地" in first_line(answerer.answer("下岗了失业登记在哪里办"))
+
+
+def test_when_and_who(answerer, kb):
+    assert "3—12个月" in kb.clause("6").text
+    assert "3—12个月" in first_line(answerer.answer("见习一般要干多长时间"))
+    assert "大龄、残疾、低保家庭" in first_line(answerer.answer("哪些人可以申请认定就业困难人员"))
+
+
+def test_who_pays(answerer):
+    assert "失业保险基金" in first_line(answerer.answer("技能提升补贴的钱由谁出"))
+    assert "当地财政全额承担" in first_line(answerer.answer("县上放宽贷款条件后多出的贴息谁承担"))
+
+
+def test_reply_quotes_at_most_one_passage_and_never_the_whole_clause(answerer, kb):
+    for question in ("见习补贴到底发给谁", "稳岗返还要到哪个部门去申请", "我们是小微企业，担保贷款额度上限是多少"):
+        answer = answerer.answer(question)
+        body = answer.reply.split("\n\n")[0]
+        assert body.count("原文：") <= 1
+        assert answer.clause.body not in answer.reply
+
+
+# ---------------------------------------------------------------- who gets the money
+
+
+@pytest.mark.parametrize(
+    ("question", "recipient", "not_first"),
+    [
+        ("见习补贴到底发给谁", "单位", "发给见习"),
+        ("稳岗返还的钱是给企业还是给职工", "企业", None),
+        ("创业担保基金运营机构的奖励给谁", "运营管理机构", None),
+        ("失业保险金发给谁", "失业人员", None),
+    ],
+)
+def test_recipient_is_said_first(answerer, question, recipient, not_first):
+    line = first_line(answerer.answer(question))
+    assert recipient in line
+    if not_first:
+        assert not line.startswith(not_first)
+
+
+def test_internship_money_goes_to_the_host_unit_not_the_intern(answerer):
+    line = first_line(answerer.answer("见习补贴到底发给谁"))
+    assert line.startswith("发给接收见习人员的单位") and "不是直接发给见习的人" in line
+
+
+# ---------------------------------------------------------------- expiry first
+
+
+def test_expired_relaxation_is_said_first_with_what_applies_now(answerer):
+    answer = answerer.answer("交了一年失业保险，考了证能领技能提升补贴吗")
+    line = first_line(answer)
+    assert "已于2020年12月31日到期" in line and "3年以上" in line
+    assert not line.startswith("参保1年以上")
+    assert answer.reply.count("已于2020年12月31日到期") == 1  # not repeated in the footer
+
+
+def test_expired_allowance_is_not_offered_as_current(kb, answerer):
+    question = "参加培训的时候还能拿到生活费补贴吗"
+    late = first_line(answerer.answer(question))
+    assert "到期" in late and not late.startswith(("有", "能"))
+    early = Answerer(kb, today=lambda: date(2020, 6, 1)).answer(question)
+    assert "到期" not in first_line(early)
+
+
+def test_expired_special_standard_says_what_applies_now(answerer):
+    line = first_line(answerer.answer("企业经营困难没裁员，返还能按六个月失业保险金算吗"))
+    assert "已于2019年12月31日到期" in line and "60%" in line
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["交了一年失业保险，考了证能领技能提升补贴吗", "参加培训的时候还能拿到生活费补贴吗",
+     "零就业家庭培训有伙食补助吗", "村里的公益岗这两年开了多少", "全州两年里培训了多少劳动力",
+     "困难企业搞职工在岗培训钱不够政府补不补", "企业经营困难没裁员，返还能按六个月失业保险金算吗"],
+)
+def test_first_line_never_states_an_ended_rule_as_current(answerer, question):
+    answer = answerer.answer(question)
+    line = first_line(answer)
+    for period in answer.clause.ended_periods(TODAY):
+        if period.text in line:
+            assert "到期" in line, line
+    assert answer.clause.ended_periods(TODAY)  # these all touch a time-limited rule
+
+
+def test_staff_answer_naming_an_ended_period_is_not_used_as_current(kb):
+    from knowledge.answer import _states_ended
+
+    clause = kb.clause("3.4")
+    assert _states_ended("参保1年以上。2019年1月1日至2020年12月31日放宽。", clause, TODAY)
+    assert not _states_ended("这项放宽已于2020年12月31日到期；2019年1月1日至2020年12月31日…", clause, TODAY)
+    assert not _states_ended("2019年1月1日至2020年12月31日放宽。", clause, date(2020, 1, 1))
+
+
+# ---------------------------------------------------------------- follow-ups with `about`
+
+
+def test_follow_up_answers_the_kind_about_the_conversation_clause(answerer):
+    where = answerer.answer("找哪里报名", about="6")
+    assert where.about == "6" and where.clauses == ["6"] and where.answered
+    assert "人社" in first_line(where) or "公共就业服务" in first_line(where)
+    money = answerer.answer("钱最后到谁手里", about="6")
+    assert "单位" in first_line(money)
+    total = answerer.answer("一个月补几个钱", about="6")
+    assert "1000元" in first_line(total)
+
+
+def test_follow_up_on_an_aspect_the_document_does_not_state(answerer):
+    late = answerer.answer("多久能打到卡上", about="4")
+    assert late.about == "4" and late.unstated
+    assert first_line(late).startswith("文件没有写明稳岗返还") and "12333" in first_line(late)
+    assert "失业动态监测" not in late.reply and late.clauses == ["4"]
+    guarantor = answerer.answer("需要找担保人吗", about="5.2")
+    assert "文件没有写明" in first_line(guarantor) and "担保人" in first_line(guarantor)
+
+
+def test_follow_up_with_a_topic_of_its_own_ignores_about(answerer):
+    own = answerer.answer("那创业担保贷款去哪办", about="6")
+    assert own.about is None and own.clauses[0] == "5.2"
+
+
+def test_has_own_topic(answerer):
+    assert not answerer.has_own_topic("去哪里报名")
+    assert not answerer.has_own_topic("一个月给多少钱")
+    assert not answerer.has_own_topic("啥时候能打款")
+    assert answerer.has_own_topic("见习去哪里报名")
+    assert answerer.has_own_topic("创业贷款要担保人吗")
+    # Within the conversation's clause, its own words are no new topic.
+    assert not answerer.has_own_topic("补贴是给单位还是给见习的年轻人", about="6")
+    assert answerer.has_own_topic("补贴是给单位还是给见习的年轻人", about="5.2")
+
+
+def test_question_without_topic_and_without_conversation_asks_which_policy(answerer):
+    answer = answerer.answer("去哪里报名呢")
+    assert not answer.answered and "哪一项政策" in answer.reply and answer.suggestions
+
+
+def test_cache_keeps_answers_about_different_clauses_apart(answerer):
+    intern = answerer.answer("一共能给多少", about="6")
+    loan = answerer.answer("一共能给多少", about="5.2")
+    assert intern.clauses == ["6"] and loan.clauses == ["5.2"]
+    assert answerer.answer("一共能给多少", about="6") is intern
+    assert answerer.answer("一共能给多少", about="99") is answerer.answer("一共能给多少")  # unknown id ignored
+
+
+# ---------------------------------------------------------------- the data files are checked
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA, target)
+    return target
+
+
+def messages(data_dir: Path) -> list[str]:
+    _, problems = load_knowledge(data_dir)
+    return [f"{Path(p.file).name}:{p.line}: {p.message}" for p in problems]
+
+
+BENEFIT = """\
+benefits:
+  - id: test-item
+    clause: "6"
+    name: 测试项
+    words: [见习]
+    amount:
+      say: 每人每月1500元。
+      quote: 每人每月1500元的标准
+    period: 2030年
+  - id: test-other
+    clause: "9.9"
+    name: 不存在的条款
+    words: [x]
+"""
+
+
+def test_benefits_file_problems_are_chinese_with_lines(data_copy):
+    (data_copy / "benefits.yaml").write_text(BENEFIT, encoding="utf-8")
+    found = messages(data_copy)
+    assert any(m.startswith("benefits.yaml:7:") and "1500" in m and "不能编数字" in m for m in found), found
+    assert any(m.startswith("benefits.yaml:8:") and "逐字照抄" in m for m in found), found
+    assert any(m.startswith("benefits.yaml:9:") and "2030年" in m and "期限" in m for m in found), found
+    assert any(m.startswith("benefits.yaml:11:") and "找不到条款" in m for m in found), found
+
+
+def test_asking_file_problems_are_chinese_with_lines(data_copy):
+    (data_copy / "asking.yaml").write_text(
+        "kinds:\n  - kind: howmuch\n    cues: [多少]\n  - kind: amount\n    cue: [多少]\n", encoding="utf-8")
+    found = messages(data_copy)
+    assert any(m.startswith("asking.yaml:2:") and "howmuch" in m for m in found), found
+    assert any(m.startswith("asking.yaml:5:") and "不认识的字段" in m for m in found), found
+
+
+def test_missing_question_kind_files_leave_answers_working(data_copy):
+    (data_copy / "asking.yaml").unlink()
+    (data_copy / "benefits.yaml").unlink()
+    kb, problems = load_knowledge(data_copy)
+    assert problems == [] and kb.benefits == ()
+    answer = Answerer(kb, today=lambda: TODAY).answer("见习补贴每人每月多少钱")
+    assert answer.answered and "1000元" in answer.reply
+
+
+# ---------------------------------------------------------------- the eval scores do not drop
+
+
+@pytest.mark.skipif(not (SHARED / "dev_questions.yaml").exists(), reason="shared eval set not present")
+def test_dev_eval_scores_do_not_drop():
+    root = Path(__file__).resolve().parents[1]
+    cmd = f"{Path(sys.executable).parent / 'policybot'} ask --json --batch"
+    out = subprocess.run([sys.executable, str(SHARED / "score.py"), str(SHARED / "dev_questions.yaml"), "--cmd", cmd],
+                         capture_output=True, text=True, cwd=root, timeout=600)
+    summary = dict(part.split("=") for part in out.stdout.strip().splitlines()[-1].split())
+    assert float(summary["top1"]) >= 0.984 and float(summary["r3"]) >= 1.0
+    assert float(summary["facts"]) >= 0.964 and float(summary["oos"]) >= 1.0
+    assert float(summary["falsrej"]) <= 0.0
