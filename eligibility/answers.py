@@ -273,6 +273,7 @@ class _Prompt:
 
     phrases: tuple[tuple[str, bool], ...]  # (phrase, says yes?): echoes True, opposites False
     chars: frozenset[str]  # the characters of the prompt's content words
+    general: frozenset[str] = frozenset()  # phrases that are only general verbs (是, 有, 想 …)
 
 
 def _prompt(question: Question, words: AnswerWords) -> _Prompt:
@@ -290,8 +291,9 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
         phrases[seg] = True
         for i in range(len(seg) - 1):
             phrases.setdefault(seg[i:i + 2], True)
-    for verb in words.verbs:
-        phrases.setdefault(verb, True)
+    general = {verb for verb in words.verbs if verb not in phrases}
+    for verb in general:
+        phrases[verb] = True
     for table, says_yes in ((words.echoes, True), (words.opposites, False)):
         for word, said in table.items():
             if word in prompt:
@@ -300,7 +302,8 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     loose: dict[str, bool] = {}
     for phrase, says_yes in phrases.items():
         loose[_loose(phrase)] = says_yes
-    found = _Prompt(tuple(loose.items()), frozenset("".join(segments)))
+    general -= {p for table in (words.echoes, words.opposites) for k, said in table.items() if k in prompt for p in said}
+    found = _Prompt(tuple(loose.items()), frozenset("".join(segments)), frozenset(general))
     words.memo[key] = found
     return found
 
@@ -336,9 +339,16 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
         return None
     masked = _loose(_mask(clause, words.not_negations))
     values = []
-    for start, _phrase, says_yes in _find(masked, list(prompt.phrases)):
+    found = _find(masked, list(prompt.phrases))
+    for start, phrase, says_yes in found:
         # only what precedes the phrase counts: 没工作 (an echo of 失业) is itself a yes
-        values.append(says_yes != _negated(masked, start, words))
+        negated = _negated(masked, start, words)
+        if phrase in prompt.general and not negated:
+            end = start + len(phrase)
+            after = _without_particles(masked[end:].replace(_MASK, ""), words)
+            if after and not any(s >= end for s, _, _ in found):
+                continue  # 我是学生 to "are you unemployed?": 是 something else, not what was asked
+        values.append(says_yes != negated)
     strength = _STRONG if values else _WEAK
     if bare in words.no_words:  # 木有 is no though it contains 有
         return False, strength
@@ -366,19 +376,25 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
 
 
 def _choice_phrases(question: Question, words: AnswerWords) -> list[tuple[str, str]]:
-    """(phrase, choice value) for every option: its label, its value and the YAML words."""
+    """(phrase, choice value) for every option: its label, its value and the YAML words.
+
+    A YAML word inside the program's own name is left out (孵化基地 for 创业孵化基地扶持…): a
+    message that names the program ("创业孵化基地") must not pick an option; typed alone it
+    still matches the option's label."""
     key = ("choice", question.id, question.choices)
     found = words.memo.get(key)
     if found is not None:
         return found
     table: dict[str, tuple[str, ...]] = {}
-    for pid in _owners(question):
-        table = words.choices.get((pid, question.id), {})
+    name = ""
+    for pid, label in _owners(question):
+        table, name = words.choices.get((pid, question.id), {}), answer_word(label)
         if table:
             break
     out: list[tuple[str, str]] = []
     for c in question.choices:
-        for phrase in (answer_word(c.label), c.value.lower(), *table.get(c.value, ())):
+        said = [p for p in table.get(c.value, ()) if p not in name]
+        for phrase in (answer_word(c.label), c.value.lower(), *said):
             phrase = _loose(phrase)
             if phrase and (phrase, c.value) not in out:
                 out.append((phrase, c.value))
@@ -386,17 +402,17 @@ def _choice_phrases(question: Question, words: AnswerWords) -> list[tuple[str, s
     return out
 
 
-def _owners(question: Question) -> list[str]:
-    """Ids of the programs (and the finder) that ask this very question."""
+def _owners(question: Question) -> list[tuple[str, str]]:
+    """(id, label) of the programs (and the finder) that ask this very question."""
     return list(_owners_of(question.id, question.choices))
 
 
 @lru_cache(maxsize=256)
-def _owners_of(question_id: str, choices: tuple[Any, ...]) -> tuple[str, ...]:
+def _owners_of(question_id: str, choices: tuple[Any, ...]) -> tuple[tuple[str, str], ...]:
     from eligibility.finder import FINDER
     from eligibility.programs import PROGRAMS
 
-    return tuple(p.id for p in (FINDER, *PROGRAMS)
+    return tuple((p.id, p.label) for p in (FINDER, *PROGRAMS)
                  if question_id in p.question_ids and p.question(question_id).choices == choices)
 
 

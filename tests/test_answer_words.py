@@ -66,7 +66,7 @@ def test_every_option_of_every_choice_question_has_words(program) -> None:
     ("  internship:\n    role:\n", "  internship_x:\n    role:\n", "没有 id 为 'internship_x' 的项目"),
     ("  internship:\n    role:\n", "  internship:\n    roles:\n", "项目 'internship' 没有选择题 'roles'"),
     ("      host: [单位,", "      hosts: [单位,", "问题 internship.role 没有选项 'hosts'"),
-    ("      few: [裁了几个,", "      few: []\n      few_old: [裁了几个,", "job_retention_refund.layoffs.few 的词语列表是空的"),
+    ("      few: [走了,", "      few: []\n      few_old: [走了,", "job_retention_refund.layoffs.few 的词语列表是空的"),
     ("      xibu: [西部计划, 西部, 志愿者, 志愿服务]", "      xibu: [西部计划, '', 志愿服务]", "不是有效的词语"),
     ("      xibu: [西部计划, 西部, 志愿者, 志愿服务]", "      xibu: [西部计划, 特岗]", "同时写在选项 'tegang' 和 'xibu' 下"),
     ("      xibu: [西部计划, 西部, 志愿者, 志愿服务]", "      xibu: [西部计划, no]", "要加引号"),

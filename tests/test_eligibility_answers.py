@@ -411,3 +411,19 @@ def test_half_a_year_of_age_is_dropped() -> None:
 def test_an_opposite_of_what_was_asked_is_no(question: Question, text: str, value: bool) -> None:
     parsed = parse_answer(question, text, as_of=AS_OF)
     assert parsed.ok and parsed.value is value, parsed
+
+
+@pytest.mark.parametrize(("question", "text"), [(UNEMPLOYED, "我是学生"), (EMPLOYEE, "我是开出租的")])
+def test_being_something_else_is_not_a_yes(question: Question, text: str) -> None:
+    """是 / 有 / 想 said of something the question did not ask about decide nothing."""
+    parsed = parse_answer(question, text, as_of=AS_OF)
+    assert not parsed.ok and parsed.value is None
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    (get_program("incubation_base").question("role"), "创业孵化基地"),
+    (LOAN_ROLE, "创业担保贷款"), (HOST_ROLE, "就业见习补贴"),
+])
+def test_the_program_name_picks_no_option(question: Question, text: str) -> None:
+    """The message that starts a questionnaire names the program; it must not prefill an option."""
+    assert not parse_answer(question, text, as_of=AS_OF).ok
