@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import threading
 import time
@@ -77,11 +78,16 @@ class RetrievalSettings:
     secondary_faq_penalty: float = 0.01  # cosine taken off a FAQ's second cited clause
     # "always": embed every new question; "unsure": only when the lexical channels disagree on
     # the best clause, their margin is thin or the coverage is near the refusal line.
-    semantic_when: str = "always"
+    semantic_when: str = field(default_factory=lambda: semantic_when_default())
     unsure_margin: float = 0.15  # lexical (best - second) / best below this: unsure
     unsure_coverage: float = 0.6  # coverage below this: unsure whether the document covers it
     semantic_threshold: float | None = None  # None: the calibrated one (calibration.yaml)
     semantic: bool = True  # False: lexical channels only, whatever is installed
+
+
+def semantic_when_default() -> str:
+    """POLICYBOT_SEMANTIC=unsure selects the "unsure" mode (to score it with the eval)."""
+    return "unsure" if os.environ.get("POLICYBOT_SEMANTIC", "").strip().lower() == "unsure" else "always"
 
 
 @dataclass

