@@ -17,7 +17,13 @@ import eligibility
 from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.messages import Incoming, Reply
-from dialog.understanding import Conversation, Reader, check_vocabulary, facts_from_text, load_vocabulary
+from dialog.understanding import (
+    Conversation,
+    Reader,
+    check_vocabulary,
+    facts_from_text,
+    load_vocabulary,
+)
 from dialog.understanding.normalize import bare, prepare
 from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
 
@@ -58,8 +64,8 @@ def test_prepare_folds_full_width_and_drops_invisible_characters() -> None:
 @pytest.mark.parametrize(("text", "intent"), [
     ("不填了", "quit"), ("取消吧", "quit"), ("结束！", "quit"), ("算了 不测了", "quit"),
     ("回主菜单", "menu"), ("主菜单。", "menu"),
-    ("选错了", "back"), ("上一题", "back"),
-    ("重来", "restart"), ("从头开始吧", "restart"),
+    ("选错了", "back"), ("上一题", "back"), ("哎呀按错了 回到上一个", "back"),
+    ("重来", "restart"), ("从头开始吧", "restart"), ("还是从头重新答吧", "restart"),
     ("咨询电话", "contacts"), ("都有啥政策", "list"),
     ("删掉我的记录", "forget"),
     ("测一下吧", "test_topic"), ("帮我算算", "test_topic"),
@@ -114,6 +120,13 @@ def test_dont_know_is_an_answer_even_with_a_question_word(vocabulary) -> None:
     assert u.kind == "answer" and u.answer.unknown
 
 
+def test_a_statement_in_a_questionnaire_is_never_answered_from_the_document(vocabulary) -> None:
+    """No question form, not readable as an answer: the question is asked again with a hint."""
+    u = reader(vocabulary, own_topic=lambda t: True).read("我在县城开了个面馆子",
+                                                           Conversation(question=yes_no_question(), as_of=TODAY))
+    assert u.kind == "unclear_answer"
+
+
 def test_an_unreadable_answer_keeps_the_hint(vocabulary) -> None:
     u = reader(vocabulary, own_topic=lambda t: False).read("绿色", Conversation(question=yes_no_question(), as_of=TODAY))
     assert u.kind == "unclear_answer" and u.answer.error
@@ -124,8 +137,9 @@ def test_an_unreadable_answer_keeps_the_hint(vocabulary) -> None:
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("👍👍", "non_question"), ("。。。", "non_question"), ("嗯", "non_question"), ("俺", "non_question"),
-    ("您好！", "greeting"), ("你好 我想问个事", "greeting"),
-    ("谢谢啊", "thanks"),
+    ("您好！", "greeting"), ("你好 我想问个事", "greeting"), ("喂喂 有人吗", "greeting"),
+    ("谢谢啊", "thanks"), ("好嘞 谢谢老师", "thanks"), ("知道了 辛苦了啊", "thanks"),
+    ("我有个事情想问问", "non_question"), ("那个 我想咨询一下", "non_question"),
     ("what is this", "foreign"), ("chuang ye dai kuan", "foreign"),
     ("贷款", "topic_word"), ("补助", "topic_word"),
     ("15", "number"),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dialog.understanding.normalize import bare, prepare, without_particles
+from dialog.understanding.normalize import PARTICLES, bare, prepare, without_particles
 from dialog.understanding.vocabulary import Vocabulary
 
 # What a message can be. The engine routes on `Understanding.kind`.
@@ -49,7 +49,7 @@ KINDS = (
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # "什么都没有", "啥也不是" are answers, not questions.
-_NOT_A_QUESTION = re.compile(r"(什么|啥)(都|也)|多少(有点|有些|算是)")
+_NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)")
 _QUESTION_MARK = re.compile(r"[?]")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 MIN_PART = 4  # characters of a part of a multi-question message
@@ -194,8 +194,8 @@ class Reader:
             return Understanding("answer", text, answer=parsed)
         if len(plain) > 3 and self.ends_like_question(text):
             return Understanding("side_question", text)
-        if len(plain) >= 6 and self.has_own_topic(text):
-            return Understanding("side_question", text)
+        # A statement with no question form ("还在念大学哩") is an answer we could not read: the
+        # question is asked again with how to answer it, never answered from the document.
         return Understanding("unclear_answer", text, answer=parsed)
 
     def _outside(self, text: str, plain: str, conv: Conversation) -> Understanding:
@@ -205,12 +205,9 @@ class Reader:
         if not plain:
             return Understanding("non_question", text)
         short = without_particles(text)
-        if plain in v.greetings or short in v.greetings:
-            return Understanding("greeting", text)
-        if plain in v.thanks or short in v.thanks:
-            return Understanding("thanks", text)
-        if plain in v.filler or short in v.filler:
-            return Understanding("non_question", text)
+        talk = self.small_talk(plain)
+        if talk is not None:
+            return Understanding(talk, text)
         if not _CJK.search(text) and _LATIN.search(text):
             return Understanding("foreign", text)
         rest = self._after_greeting(text)
@@ -226,6 +223,33 @@ class Reader:
         if conv.has_topic and self.is_question(text) and not self.has_own_topic(text):
             return Understanding("follow_up", text)
         return Understanding("question", text)
+
+    def small_talk(self, plain: str) -> str | None:
+        """"greeting", "thanks" or "non_question" when the (bare) message is made only of
+        greetings, thanks, filler words, forms of address and particles — "谢谢你啊 娃娃",
+        "好的 知道了", "喂 在不在" — else None. The first greeting or thanks decides."""
+        v = self.vocabulary
+        kinds = {**{w: "non_question" for w in v.filler | v.address},
+                 **{w: "thanks" for w in v.thanks}, **{w: "greeting" for w in v.greetings}}
+        longest = max((len(w) for w in kinds), default=0)
+        # cover[i]: the kinds used to cover plain[:i] with known phrases, or None.
+        cover: list[list[str] | None] = [[]] + [None] * len(plain)
+        for i in range(len(plain)):
+            if cover[i] is None:
+                continue
+            if plain[i] in PARTICLES + "了的" and cover[i + 1] is None:
+                cover[i + 1] = cover[i]
+            for j in range(i + 1, min(len(plain), i + longest) + 1):
+                kind = kinds.get(plain[i:j])
+                if kind is not None and cover[j] is None:
+                    cover[j] = cover[i] + [kind]
+        used = cover[len(plain)] if plain else None
+        if not used:
+            return None
+        for kind in used:
+            if kind in ("greeting", "thanks"):
+                return kind
+        return "non_question"
 
     def _after_greeting(self, text: str) -> str | None:
         """The rest of a message that starts with a greeting ("你好 我想问下见习的事"), or None."""

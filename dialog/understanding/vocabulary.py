@@ -22,7 +22,7 @@ PACKAGE_VOCABULARY = Path(__file__).parent.parent / "data" / "understanding.yaml
 INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "list", "ask", "finder",
            "test_topic", "more", "resume_go")
 _INTENT_FIELDS = ("exact", "contains", "patterns")
-_SMALL_TALK = ("greetings", "thanks", "filler")
+_SMALL_TALK = ("greetings", "thanks", "filler", "address")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters")
 
 
@@ -54,6 +54,7 @@ class Vocabulary:
     greetings: frozenset[str]
     thanks: frozenset[str]
     filler: frozenset[str]
+    address: frozenset[str]
     cues_anywhere: tuple[str, ...]
     cues_final: tuple[str, ...]
     topic_words: frozenset[str]
@@ -146,7 +147,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
 
     small = data.get("small_talk") or _empty()
     if not isinstance(small, LineDict):
-        problems.append(Problem(name, data.line_of("small_talk"), "“small_talk”应该是 greetings / thanks / filler 列表"))
+        problems.append(Problem(name, data.line_of("small_talk"), "“small_talk”应该是 greetings / thanks / filler / address 列表"))
         small = _empty()
     for key in small:
         if key not in _SMALL_TALK:
@@ -165,7 +166,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
                                            "multi_splitters", problems))
     if problems:
         return None, problems
-    return Vocabulary(tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], anywhere, final,
+    return Vocabulary(tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], talk["address"], anywhere, final,
                       topics, splitters, source=name), []
 
 
