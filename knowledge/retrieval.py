@@ -67,7 +67,10 @@ class RetrievalSettings:
     secondary_faq_clause: float = 0.85  # a FAQ's second cited clause gets this share of its score
     k1: float = 1.2
     b: float = 0.75
-    # Fusion (weighted sum of per-channel normalised scores).
+    # Fusion (weighted sum of per-channel normalised scores). Chosen on the dev set, the team set
+    # and benchmarks/eval/colloquial_tuning.yaml (char 0/0.25/0.5/1 x meaning 0/0.25/0.5/1 x span
+    # 0.02-0.1): 0.5 / 0.5 / 0.05 is in the middle of the best plateau (top-1 1.000 / 1.000 /
+    # 0.972; words alone 0.984 / 1.000 / 0.889, words + bigrams 0.984 / 0.986 / 0.917).
     word_weight: float = 1.0
     char_weight: float = 0.5
     semantic_weight: float = 0.5
@@ -77,7 +80,15 @@ class RetrievalSettings:
     semantic_span: float = 0.05
     secondary_faq_penalty: float = 0.01  # cosine taken off a FAQ's second cited clause
     # "always": embed every new question; "unsure": only when the lexical channels disagree on
-    # the best clause, their margin is thin or the coverage is near the refusal line.
+    # the best clause, their margin is thin or the coverage is below `unsure_coverage`.
+    # Measured (2026-11-29, benchmarks/bench_answer.py and score.py): "unsure" embeds 40% of
+    # new questions (p50 1.3 ms instead of 31 ms on 2 busy cores) and keeps every top-1 gain
+    # (dev 1.000, team 1.000, tuning 0.972, check set 0.941 — the same as "always"), but loses
+    # part of the refusal on meaning: out-of-scope refused 0.875 instead of 1.000 (tuning set),
+    # 0.75 instead of 0.80 (check set), because an off-topic question the lexical channels are
+    # sure about is never compared by meaning. Keeping the refusal needed embedding ~80% of
+    # questions (coverage < 0.9), not a fraction; so "always" stays the default and "unsure"
+    # (POLICYBOT_SEMANTIC=unsure) is for a server short of CPU.
     semantic_when: str = field(default_factory=lambda: semantic_when_default())
     unsure_margin: float = 0.15  # lexical (best - second) / best below this: unsure
     unsure_coverage: float = 0.6  # coverage below this: unsure whether the document covers it
