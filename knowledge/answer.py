@@ -181,20 +181,32 @@ class Answerer:
                 out.append(word)
         return list(dict.fromkeys(out))
 
-    def has_own_topic(self, question: str | Asked, about: str | None = None) -> bool:
+    def has_own_topic(self, question: str | Asked, about: str | None = None,
+                      result: SearchResult | None = None) -> bool:
         """Whether the question names a topic of its own (see `topic_words`).
 
         With `about` (a clause id), only a topic beyond that clause counts: after an answer on
-        the internship subsidy, 钱是给单位还是给见习的人 names 见习 and 单位, which that clause
-        uses, so it is still about it. `answer(question, about=…)` answers about the clause
-        exactly when this is False. The dialog may call it to decide what to keep in a session.
+        the internship subsidy, 钱是给单位还是给见习的人 names 见习 and 单位 — words of that
+        clause — and the clause still ranks first for it, so it is still about that clause;
+        职业培训补贴多少 also uses words of 第六条 (which lists that subsidy) but ranks 第三条
+        first, so it has a topic of its own. `result` is the retrieval of the question when the
+        caller has it (else it is searched). `answer(question, about=…)` answers about the
+        clause exactly when this is False; the dialog may call it to decide what to keep.
         """
-        topics = self.topic_words(question)
+        asked = question if isinstance(question, Asked) else self.read(question)
+        topics = self.topic_words(asked)
         clause = self.kb.clauses.get(about) if about else None
-        if clause is None:
+        if clause is None or not topics:
             return bool(topics)
         vocabulary = self._vocabulary_of(clause)
-        return any(fold(t) not in vocabulary for t in topics)
+        if any(fold(t) not in vocabulary for t in topics):
+            return True
+        result = result or self.retriever.search(asked.question)
+        if not result.candidates:
+            return False
+        best = result.candidates[0].score
+        close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * best}
+        return clause.id not in close
 
     def _known_text(self) -> str:
         if self._vocabulary is None:
@@ -227,9 +239,11 @@ class Answerer:
 
     def _answer(self, question: str, day: date, about: str | None) -> Answer:
         asked = self.read(question)
-        if about is not None and not self.has_own_topic(asked, about):
+        if about is not None and not self.topic_words(asked):  # 去哪报名: no need to search
             return self._follow_up(question, asked, self.kb.clauses[about], day)
         result = self.retriever.search(question)
+        if about is not None and not self.has_own_topic(asked, about, result):
+            return self._follow_up(question, asked, self.kb.clauses[about], day)
         ranked = [c.clause.id for c in result.candidates]
         if not result.candidates or result.confidence < self.settings.min_confidence:
             return self._not_covered(question, result, ranked)
@@ -321,7 +335,16 @@ class Answerer:
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
             return self._compare(asked, benefit, benefits)
 
+        if (benefit is not None and benefit.ages is not None and benefit.age_outside is not None
+                and asked.age is not None and kind in (Kind.YES_NO, Kind.WHO)):
+            return self._compare_age(asked.age, benefit, clause, question, budget)
+
         statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
+        if statement is None and follow_up and kind is Kind.OTHER and benefit is not None:
+            # 那留下一半人的呢: what the benefit named gives, in its plain words.
+            statement = benefit.summary or next(
+                (benefit.lines[k] for k in (Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT) if k in benefit.lines),
+                None)
         if statement is not None:
             lines = [statement.say]
             other = benefit.statement(asked.second) if benefit is not None and asked.second else None
@@ -382,6 +405,20 @@ class Answerer:
             line += f"（{larger[0].name}最高不超过{larger[0].max.text}，条件不同。）"  # type: ignore[union-attr]
         return _Body([line], benefit.statement(Kind.AMOUNT).quote if benefit.statement(Kind.AMOUNT) else None,
                      benefit=benefit)
+
+    def _compare_age(self, age: int, benefit: Benefit, clause: Clause, question: str, budget: int) -> _Body:
+        """我25岁能参加见习吗: the age given against the benefit's age range (16—24岁)."""
+        ages = benefit.ages
+        assert ages is not None and benefit.age_outside is not None
+        upper = ages.upper if ages.upper is not None else ages.value
+        condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
+        if ages.value <= age <= upper:
+            line = f"{age}岁在{ages.text}之内。" + (condition.say if condition else "")
+            quote = condition.quote if condition else None
+        else:
+            line = f"{age}岁{benefit.age_outside.say}"
+            quote = benefit.age_outside.quote or (condition.quote if condition else None)
+        return self._with_quote([line], quote, clause, question, budget, benefit=benefit)
 
     def _from_clause(self, question: str, kind: Kind, clause: Clause, day: date, budget: int,
                      benefit: Benefit | None, follow_up: bool) -> _Body:
@@ -480,7 +517,7 @@ class Answerer:
                 continue
             if not bare_figure_ok and _BARE_FIGURE.match(entry.answer.strip()):
                 continue
-            if day is not None and _states_ended(entry.answer, clause, day):
+            if day is not None and (_states_ended(entry.answer, clause, day) or _ends_early(entry.answer, clause, day)):
                 continue
             return entry
         return None
@@ -699,3 +736,11 @@ def _states_ended(text: str, clause: Clause, day: date) -> bool:
     (a staff answer written before the end date would state an expired rule as current)."""
     ended: list[Period] = clause.ended_periods(day)
     return any(p.text in text for p in ended) and "到期" not in text
+
+
+def _ends_early(text: str, clause: Clause, day: date) -> bool:
+    """Whether `text` says a period of the clause has ended (到期) that has not ended by `day`
+    (a staff answer written today, judged as of an earlier date with `--today`)."""
+    return "到期" in text and any(
+        p.end is not None and not p.has_ended(day) and p.kind in ("range", "years") and _day(p.end) in text
+        for p in clause.periods)

@@ -81,7 +81,8 @@ class Asked:
 
     kind: the kind its longest cue names (ties: the earlier kind in asking.yaml);
     kinds: every kind found, best first; cue: the words that decided it (None for OTHER);
-    aspects: aspects named (到账 …); amount: a sum of money it names, in 元, or None;
+    aspects: aspects named (到账 …); amount: a sum of money it names, in 元, or None; age: an
+    age it gives (25岁, 二十五岁, 娃19了), or None;
     second: a second kind whose cue stands in another part of the question (split at ，？。；!
     and spaces) than the first one's, not a yes/no ending; rest: the question (normalised)
     without its cue and aspect words — what is left to name a topic.
@@ -94,6 +95,7 @@ class Asked:
     second: Kind | None = None  # another kind asked in another part of the message (在哪申请？钱从哪出？)
     aspects: tuple[Aspect, ...] = ()
     amount: float | None = None
+    age: int | None = None  # an age the question gives (我25岁了, 娃十九了), in years
     rest: str = ""
     numbers: tuple[str, ...] = field(default=())
 
@@ -143,6 +145,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         second=second,
         aspects=aspects,
         amount=question_amount(text),
+        age=question_age(text),
         rest=re.sub(r"\s+", " ", rest).strip(),
         numbers=tuple(re.findall(r"\d+(?:\.\d+)?", text)),
     )
@@ -197,6 +200,28 @@ def question_amount(text: str) -> float | None:
         if value is None:
             continue
         return float(value) * _SCALE[m.group("unit")]
+    return None
+
+
+_AGE = re.compile(r"(?P<num>\d{1,2}|[一二两三四五六七八九十]{1,3})(?:周岁|岁)")
+_AGE_SAID = re.compile(r"(?:我|娃|娃娃|孩子|儿子|女儿|他|她)(?:今年|都|已经)?(?P<num>[1-9]\d)了")
+
+
+def question_age(text: str) -> int | None:
+    """An age the question gives: 25岁 / 二十五周岁 / 我25了 / 娃19了; None when it gives none
+    (16到24岁 as a range is not a person's age: the first number of a range is skipped)."""
+    text = normalize(text)
+    for pattern in (_AGE, _AGE_SAID):
+        for m in pattern.finditer(text):
+            if pattern is _AGE and m.start() > 0 and text[m.start() - 1] in "到至—-~":
+                continue  # the end of a range (16到24岁)
+            raw = m.group("num")
+            value = int(raw) if raw.isdigit() else chinese_number(raw)
+            if value is not None and 0 < value < 100:
+                after = text[m.end():m.end() + 1]
+                if pattern is _AGE and after in ("到", "至", "—", "-", "~"):
+                    continue
+                return value
     return None
 
 

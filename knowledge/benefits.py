@@ -47,6 +47,8 @@ class Benefit:
     period: Period | None = None  # the period it ran, when time-limited
     now: Statement | None = None  # what applies once the period has ended
     max: Quantity | None = None  # the cap a yes/no question's amount is compared with
+    ages: Quantity | None = None  # an age range (16—24岁) a question's age is compared with
+    age_outside: Statement | None = None  # what to say when the age given is outside `ages`
     lines: dict[Kind, Statement] = field(default_factory=dict)
     summary: Statement | None = None  # what it gives, in a line: for a general question (有啥支持)
     line: int = 0
@@ -91,6 +93,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
 
 _FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
 _OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
+             "ages": str, "age_outside": (str, LineDict),
              **{k: (str, LineDict) for k in KIND_NAMES}}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -146,6 +149,15 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
             if cap is None:
                 known = "、".join(q.text for q in clause.quantities) or "无"
                 problems.append(Problem(name, item.line_of("max"), f"“{item['max']}”不是{label}写的数额（可用：{known}）"))
+        ages = None
+        if "ages" in item:
+            ages = next((q for q in clause.quantities if q.text == item["ages"] and q.unit == "岁"), None)
+            if ages is None:
+                known = "、".join(q.text for q in clause.quantities if q.unit == "岁") or "无"
+                problems.append(Problem(name, item.line_of("ages"), f"“{item['ages']}”不是{label}写的年龄（可用：{known}）"))
+        age_outside = _statement(item, "age_outside", name, clause, doc_text, problems)
+        if (ages is None) != (age_outside is None) and "ages" in item:
+            problems.append(Problem(name, item.line_of("ages"), "ages（年龄范围）和 age_outside（不在范围内时怎么说）要一起写"))
         now = _statement(item, "now", name, clause, doc_text, problems)
         if now is not None and "period" not in item:
             problems.append(Problem(name, item.line_of("now"), "写了 now（到期后现在怎么办）就要写 period（哪段时间执行）"))
@@ -158,7 +170,7 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
         lines = {kind: s for key, kind in KIND_NAMES.items() if (s := _statement(item, key, name, clause, doc_text, problems)) is not None}
         summary = _statement(item, "summary", name, clause, doc_text, problems)
         out.append(Benefit(bid, cid, " ".join(item["name"].split()), tuple(words), item.get("part_of"),
-                           period, now, cap, lines, summary, item.line, name))
+                           period, now, cap, ages, age_outside, lines, summary, item.line, name))
     by_id = {b.id: b for b in out}
     for b in out:
         if b.part_of is not None:

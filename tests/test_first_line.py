@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.answer import Answerer
-from knowledge.asking import Kind, question_amount, read_question
+from knowledge.asking import Kind, question_age, question_amount, read_question
 from knowledge.base import PACKAGE_DATA, load_knowledge, load_knowledge_or_raise
 
 TODAY = date(2026, 11, 29)
@@ -81,6 +81,14 @@ def test_amount_named_in_a_question(text, amount):
     assert question_amount(text) == amount
 
 
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("我26周岁了", 26), ("娃十九岁", 19), ("我娃19了", 19), ("16到24岁的青年", None), ("交了3年", None)],
+)
+def test_age_given_in_a_question(text, age):
+    assert question_age(text) == age
+
+
 # ---------------------------------------------------------------- the first line, by kind
 
 
@@ -108,7 +116,15 @@ def test_yes_no_compares_the_amount_asked_with_the_cap(answerer):
 
 def test_yes_no_opens_with_yes_or_the_condition(answerer):
     assert first_line(answerer.answer("见习单位留用率过半，补贴能不能往上调")).startswith("能")
-    assert first_line(answerer.answer("十八岁没工作的娃能不能去单位见习")).startswith("要看条件")
+    assert first_line(answerer.answer("没工作的年轻人能不能去单位见习")).startswith("要看条件")
+
+
+def test_age_given_is_compared_with_the_age_range(answerer, kb):
+    assert "16—24岁" in kb.clause("6").text
+    inside = first_line(answerer.answer("十八岁没工作的娃能不能去单位见习"))
+    assert inside.startswith("18岁在16—24岁之内") and "要看条件" in inside
+    outside = first_line(answerer.answer("我今年26周岁，待业在家，还能报见习吗"))
+    assert outside.startswith("26岁不在") and "离校未就业高校毕业生" in outside  # the groups without an age limit
 
 
 def test_how_to_apply_says_where_not_a_figure(answerer):
