@@ -262,6 +262,7 @@ def test_contradictory_clauses_are_reasked() -> None:
     (LOAN_ROLE, "想开一家拉面馆", "individual"), (LOAN_ROLE, "跟亲戚合伙干", "partnership"),
     (LOAN_ROLE, "注册了公司的", "enterprise"),
     (GRADUATE, "是的", "graduate"), (GRADUATE, "大三", "student"), (GRADUATE, "初中毕业就出来了", "no"),
+    (GRADUATE, "在西宁读大专哩", "student"),
     (SITUATION, "在砖厂上班", "employee"), (SITUATION, "从外地打工回来了", "rural_worker"),
     (SITUATION, "想摆个摊", "self_employed"),
 ])
