@@ -93,8 +93,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         return self.answerer.kb
 
     def _reader(self, vocabulary: Vocabulary) -> Reader:
-        has_topic = getattr(self.answerer, "has_own_topic", None)
-        return Reader(vocabulary, eligibility.parse_answer, has_topic)
+        return Reader(vocabulary, eligibility.parse_answer, self.answerer.has_own_topic)
 
     def reload(self, kb: KnowledgeBase, ctx: eligibility.Context | None = None,
                texts: dict[str, str] | None = None, vocabulary: Vocabulary | None = None) -> None:
@@ -209,7 +208,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             return self._multi(u.parts, s)
         if kind == "follow_up":
             return self._follow_up(u.text, s)
-        return self._free_question(u.text, s)
+        # A question with a topic of its own is answered as is; the answerer ignores `about`
+        # unless the question turns out to lean on the last answer after all.
+        return self._free_question(u.text, s, about=s.last_clause)
 
     def _on_intent(self, intent: str, s: Session) -> Turn | None:
         in_questionnaire = s.mode in ("questionnaire", "finder", "resume")

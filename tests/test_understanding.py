@@ -310,3 +310,35 @@ def test_a_number_said_once_settles_one_question() -> None:
     program = eligibility.get_program("startup_loan")
     found = facts_from_text(program, "四十五个人", {"role": "enterprise"}, eligibility.parse_answer, as_of=TODAY)
     assert found == {"staff": 45}
+
+
+def test_a_hedged_answer_is_marked_under_the_verdict(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "技能提升补贴", "测一测我是否符合", "是", "6", "估计有吧")
+    lines = text.split("\n")
+    verdict = next(i for i, line in enumerate(lines) if line.startswith("结果："))
+    assert lines[verdict + 1].startswith("※") and "不太确定" in lines[verdict + 1]
+
+
+def test_a_rough_age_is_settled_only_when_the_whole_range_gives_one_result(tmp_path, kb) -> None:
+    inside = chat(tmp_path / "a", kb, "见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", "十八九岁")
+    assert "结果都一样" in inside and "结果：符合" in inside
+    across = chat(tmp_path / "b", kb, "见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", "二十来岁")
+    assert "结果：" not in across and "（第3步" in across
+
+
+def test_a_rough_headcount_always_asks_for_the_number(tmp_path, kb) -> None:
+    """A headcount multiplies into the amount: a range is never settled for it."""
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "七八个吧")
+    assert "结果：" not in text and "接收了几名见习人员" in text
+
+
+def test_a_birth_year_near_a_limit_is_asked_again(tmp_path, kb) -> None:
+    """Born 2001, judged in late 2026: 24 or 25 周岁 — one side of the 16—24 limit each."""
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", "我是01年出生的")
+    assert "结果：" not in text and "周岁" in text
+
+
+def test_a_follow_up_is_answered_about_the_last_topic(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "创业担保贷款最多贷多少", "那找谁办呢")
+    first = text.split("\n")[0]
+    assert "人社" in first and "依据：临州府发〔2019〕3号 第五条" in text

@@ -334,7 +334,10 @@ class QuestionnaireFlow:
                 except KeyError:
                     continue
                 notes.append(f"※ {question.short or question.prompt.rstrip('？?')}：{flag}。")
-            text = text + "\n" + "\n".join(notes)
+            # Right under the verdict it qualifies, not after the disclaimer.
+            lines = text.split("\n")
+            at = next((i + 1 for i, line in enumerate(lines) if line.startswith("结果：")), len(lines))
+            text = "\n".join(lines[:at] + notes + lines[at:])
         # Follow-ups (啥时候到账, 去哪申请) lean on the program just judged.
         s.last_program = program.id
         s.last_clause = program.reference[0] if program.reference else s.last_clause

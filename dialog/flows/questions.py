@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import TYPE_CHECKING
 
 from dialog.flows.common import Turn, mask_personal_numbers, short
@@ -29,10 +28,9 @@ TOPIC_BUTTONS = 4
 
 class QuestionsFlow:
     def _ask(self: Engine, text: str, about: str | None = None) -> Answer:
-        """The answerer's answer, about a clause when the answerer can lean on one."""
-        if about is not None and _takes_about(self.answerer):
-            return self.answerer.answer(text, today=self.today(), about=about)
-        return self.answerer.answer(text, today=self.today())
+        """The answerer's answer. `about` is the clause the conversation is on: the answerer
+        uses it only for a question with no topic of its own (去哪报名, 钱给谁)."""
+        return self.answerer.answer(text, today=self.today(), about=about)
 
     def _free_question(self: Engine, text: str, s: Session, about: str | None = None,
                        remember: bool = True) -> Turn:
@@ -117,10 +115,3 @@ def headline(reply: str, limit: int = MULTI_LINE) -> str:
     """The first line of a reply (its plain answer), cut to `limit` characters."""
     first = next((line.strip() for line in reply.splitlines() if line.strip()), "")
     return first if len(first) <= limit else first[: limit - 1] + "…"
-
-
-def _takes_about(answerer: object) -> bool:
-    try:
-        return "about" in inspect.signature(answerer.answer).parameters  # type: ignore[attr-defined]
-    except (TypeError, ValueError):
-        return False
