@@ -159,6 +159,21 @@ def test_text_message_gets_escaped_html_and_inline_keyboard(api: FakeBotApi) -> 
     assert methods[0] == "getMe" and "deleteWebhook" in methods  # polling bootstrap
 
 
+def test_text_with_invisible_and_control_characters_reaches_the_engine_cleaned(
+    api: FakeBotApi,
+) -> None:
+    engine = FakeEngine()
+
+    async def body(application: Application) -> None:
+        api.push_update(message_update(1004, text="创业\u200b担保\x02贷款\u2066\t额度\ufeff"))
+        await api.wait_for_async("sendMessage", chat_id=1004)
+
+    run_bot(api, engine, body)
+    assert engine.incoming == [Incoming(channel="telegram", user="1004", text="创业担保贷款 额度")]
+    [sent] = api.sent_to(1004)
+    assert sent["text"].startswith("关于“创业担保贷款 额度”")
+
+
 def test_start_deep_link_carries_the_campaign_and_commands_reach_the_engine(
     api: FakeBotApi,
 ) -> None:

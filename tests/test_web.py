@@ -136,6 +136,17 @@ def test_long_text_goes_to_the_engine_and_huge_text_is_cut(
     assert engine.received[1].text == "策" * MAX_TEXT_CHARS
 
 
+def test_invisible_and_control_characters_are_removed_before_the_engine(
+    client: TestClient, engine: FakeEngine
+) -> None:
+    response = chat(client, text="\ufeff高校\u200d毕业生\x02\x1f求职补贴\u202e多少\t钱\r\n谢谢\x7f")
+    assert response.status_code == 200
+    assert engine.received[0].text == "高校毕业生求职补贴多少 钱\n谢谢"
+    # Cut to MAX_TEXT_CHARS first, then cleaned: the limit is on what was sent.
+    chat(client, text="\u200b" * MAX_TEXT_CHARS + "尾巴")
+    assert engine.received[1].text == ""
+
+
 # ---- refusals ----
 
 

@@ -44,6 +44,7 @@ from dialog.channels.wechat import (
     paginate,
     sign,
     wechat_routes,
+    xml_legal,
 )
 from dialog.config import ConfigError, Settings
 from dialog.engine import Engine
@@ -315,6 +316,39 @@ def test_reply_text_is_valid_xml_whatever_it_contains(plain, engine):
     server, _ = plain
     engine.replies = [Reply("a]]>b\x00c\x07d <e> & f")]
     assert server.text("x") == "a]]>bcd <e> & f"
+
+
+@pytest.mark.parametrize("wechat", [PLAIN, SAFE], ids=["plain", "safe"])
+def test_a_message_with_a_control_character_is_answered_normally_and_reaches_the_engine_clean(engine, wechat):
+    """Issue 12: WeChat passes a \\x02 through unescaped, XML 1.0 forbids it, and the callback
+    used to answer 400 (WeChat then shows 该公众号暂时无法提供服务)."""
+    client, callback = make_client(engine, wechat)
+    with client:
+        server = WeChatServer(client, safe=wechat is SAFE)
+        xml = server.message_xml("text", Content="求职\x02创业\u200b补贴\x1b怎么\x7f申请\ufffe")
+        assert b"\x02" in xml  # sent raw, as WeChat does, not as a character reference
+        response = server.post_xml(xml)
+        assert response.status_code == 200
+        reply = server.reply_of(response)
+    assert reply is not None and reply["ToUserName"] == OPENID
+    assert reply["Content"].startswith("见习补贴每人每月1000元。") and "回复 1：测一测我是否符合" in reply["Content"]
+    assert [m.text for m in engine.received] == ["求职创业补贴怎么申请"]
+    assert callback.stats["refused"] == 0
+
+
+def test_a_voice_transcript_is_cleaned_and_one_of_only_invisible_characters_is_a_voice_message(plain, engine):
+    server, _ = plain
+    server.send("voice", MediaId="m1", Format="amr", Recognition="\u200b见习\x03补贴\u202e")
+    server.send("voice", MediaId="m2", Format="amr", Recognition="\u200b\x05 \ufeff")
+    assert [(m.kind, m.text) for m in engine.received] == [("text", "见习补贴"), ("voice", "")]
+
+
+def test_xml_legal_leaves_utf16_bodies_and_legal_text_alone():
+    legal = "<xml><Content><![CDATA[第一行\n\t第二行\r\n😂 ＡＢＣ]]></Content></xml>".encode()
+    assert xml_legal(legal) == legal
+    assert xml_legal(b"<xml>\x00\x01\x08\x0b\x0c\x0e\x1f\xef\xbf\xbe\xef\xbf\xbf</xml>") == b"<xml></xml>"
+    utf16 = "\ufeff<xml/>".encode("utf-16-le")
+    assert xml_legal(utf16) == utf16
 
 
 def test_voice_with_recognition_is_answered_as_text_and_without_as_a_voice_message(plain, engine):
@@ -796,3 +830,21 @@ def test_real_engine_full_questionnaire_answered_with_numbers(tmp_path: Path):
             client.portal.call(slot.engine.close)
     # subscribe, image, question, start, each answer, the menu; paging needs no engine call
     assert callback.stats["engine_calls"] == 5 + len(typed)
+
+
+def test_real_engine_answers_a_question_typed_with_a_control_character(tmp_path: Path):
+    slot = EngineSlot()
+    callback = WeChatCallback(slot, PLAIN)
+    settings = Settings(db=tmp_path / "db.sqlite3", salt="x")
+    with TestClient(create_app(slot, settings, extra_routes=callback.routes())) as client:
+        assert client.portal is not None
+        slot.engine = client.portal.call(partial(Engine.open, settings))
+        try:
+            server = WeChatServer(client)
+            response = server.post_xml(server.message_xml("text", Content="见习\x02补贴\u200b每人每月多少钱"))
+            assert response.status_code == 200
+            reply = server.reply_of(response)
+            assert reply is not None and "1000元" in reply["Content"]
+        finally:
+            client.portal.call(slot.engine.close)
+    assert callback.stats["refused"] == 0

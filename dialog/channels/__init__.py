@@ -3,7 +3,9 @@
 A channel does three things and nothing else:
 
 1. turns its own update (a web `POST /api/chat` body, a Telegram `Update`, a WeChat XML
-   callback, a line typed at the terminal) into a `dialog.messages.Incoming`;
+   callback, a line typed at the terminal) into a `dialog.messages.Incoming`, its text first
+   passed through `dialog.normalize.clean_text` (no zero-width or control characters; NFKC is
+   left to the understanding step);
 2. calls `Engine.handle(incoming)` and gets back a `list[Reply]`;
 3. renders those `Reply`s in its own form (JSON with buttons, inline keyboards, a passive XML
    reply with numbered options, printed text).

@@ -67,6 +67,7 @@ from telegram.ext import (
 
 from dialog.config import Settings
 from dialog.messages import Incoming, Reply
+from dialog.normalize import clean_text
 
 __all__ = [
     "BUSY_TEXT",
@@ -489,14 +490,15 @@ def _incoming(
     action: str | None = None,
     campaign: str | None = None,
 ) -> Incoming | None:
-    """The `Incoming` for an update, or None when it has no user (channel posts)."""
+    """The `Incoming` for an update, its text cleaned (`dialog.normalize.clean_text`: no
+    zero-width or control characters), or None when it has no user (channel posts)."""
     user = update.effective_user
     if user is None:
         return None
     return Incoming(
         channel=CHANNEL,
         user=str(user.id),
-        text=text or "",
+        text=clean_text(text or ""),
         action=action,
         kind=kind,
         campaign=campaign,

@@ -14,6 +14,7 @@ from typing import TextIO
 from dialog.channels.render import render_text
 from dialog.engine import Engine
 from dialog.messages import Incoming
+from dialog.normalize import clean_text
 
 TERMINAL_USER = "staff-terminal"
 
@@ -32,7 +33,7 @@ async def chat(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.s
         if not line:
             return 0
         text = line.rstrip("\n")
-        replies = await engine.handle(Incoming("terminal", user, text, extra={"numbered": True}))
+        replies = await engine.handle(Incoming("terminal", user, clean_text(text), extra={"numbered": True}))
         if as_json:
             print(json.dumps({"message": text, "replies": [r.to_json() for r in replies]}, ensure_ascii=False),
                   file=stdout, flush=True)

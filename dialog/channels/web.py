@@ -45,6 +45,7 @@ from dialog.config import Settings
 from dialog.fastjson import dumps_bytes, loads
 from dialog.messages import KINDS, MAX_ACTION_BYTES, Incoming, Reply
 from dialog.metrics import METRICS, MeteredEngine, Metrics, MetricsMiddleware, metrics_route
+from dialog.normalize import clean_text
 from dialog.ratelimit import RateLimiter, limited_text
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ class _ApiError(Exception):
         await send_json(send, self.status, self.body(), extra)
 
 
-def _clean_text(value: str) -> str:
+def _without_surrogates(value: str) -> str:
     """`value` with lone surrogates (legal in JSON's \\ud800 escapes, not in UTF-8) turned into
     U+FFFD, so that neither the database nor the JSON reply fails to encode it."""
     try:
@@ -235,7 +236,8 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 def _parse_incoming(data: Any) -> Incoming:
-    """Checks the JSON fields and builds the engine's Incoming for the web channel."""
+    """Checks the JSON fields and builds the engine's Incoming for the web channel; the text is
+    cut to MAX_TEXT_CHARS, then cleaned (lone surrogates, zero-width and control characters)."""
     if not isinstance(data, dict):
         raise _ApiError(400, "bad_json", "请求格式不正确。")
     user = data.get("user")
@@ -247,13 +249,13 @@ def _parse_incoming(data: Any) -> Incoming:
         text = ""
     if not isinstance(text, str):
         raise _ApiError(400, "bad_text", "请求格式不正确。")
-    text = _clean_text(text[:MAX_TEXT_CHARS])
+    text = clean_text(_without_surrogates(text[:MAX_TEXT_CHARS]))
 
     action = data.get("action")
     if action is not None:
         if not isinstance(action, str):
             raise _ApiError(400, "bad_action", "请求格式不正确。")
-        action = _clean_text(action)
+        action = _without_surrogates(action)
         if len(action.encode("utf-8")) > MAX_ACTION_BYTES:
             raise _ApiError(400, "bad_action", "请求格式不正确。")
 

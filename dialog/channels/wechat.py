@@ -26,6 +26,11 @@ Design choices, and why:
 * The endpoint is on the internet: bodies are capped at 64 KB while reading (a chunked body
   has no length and a client may lie), XML is parsed by defusedxml with DTDs refused outright,
   so entity bombs and external entities fail before anything is expanded or fetched.
+* What a follower types may hold characters XML 1.0 forbids (a \\x02 from some keyboards):
+  they are removed from the body, and in safe mode from the decrypted message, before parsing
+  (`xml_legal`), so such a message is answered like any other instead of refused with 400,
+  which WeChat shows as "该公众号暂时无法提供服务". The text then goes through
+  `dialog.normalize.clean_text` like every channel's.
 * Buttons do not exist in WeChat text replies: they are rendered as numbered options
   (`dialog.channels.render`), and text is sent to the engine with `extra={"numbered": True}` so that a
   typed `2` presses the 2nd option.
@@ -83,6 +88,7 @@ from dialog.channels.render import numbered_options, render_text
 from dialog.channels.web import BUSY_TEXT, valid_campaign
 from dialog.config import ConfigError, Settings
 from dialog.messages import Incoming, Reply
+from dialog.normalize import clean_text
 
 __all__ = [
     "CHANNEL",
@@ -106,6 +112,7 @@ __all__ = [
     "text_reply_xml",
     "to_incoming",
     "wechat_routes",
+    "xml_legal",
 ]
 
 log = logging.getLogger(__name__)
@@ -152,6 +159,9 @@ PATH_RE = re.compile(r"/[A-Za-z0-9/_.-]+")
 _TAKEN_PATHS = {"", "/api/chat", "/static", "/healthz"}  # the web chat's and server's own routes
 # Characters XML 1.0 does not allow; a reply containing one would be rejected whole by WeChat.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The same in a UTF-8 body, as bytes: C0 controls are single bytes that never occur inside a
+# multi-byte sequence, and U+FFFE / U+FFFF are EF BF BE / EF BF BF (EF only ever leads one).
+_XML_INVALID_UTF8 = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 # MsgType -> Incoming.kind for what the engine cannot read (it answers them politely).
 _MEDIA_KINDS = {
@@ -369,9 +379,24 @@ class WeChatCrypto:
 # ---------------------------------------------------------------------------- XML
 
 
+def xml_legal(body: bytes) -> bytes:
+    """`body` (UTF-8, as WeChat sends it) without the characters XML 1.0 forbids (C0 controls
+    other than tab, LF and CR; U+FFFE, U+FFFF). WeChat passes a follower's \\x02 through into
+    `<Content>` unescaped, and an XML parser refuses the whole document for it (issue 12: the
+    callback answered 400 and WeChat showed "该公众号暂时无法提供服务"). A body that looks like
+    UTF-16/32 (a BOM or a NUL in its first two bytes) is returned as it is: its NULs are not
+    control characters, and the parser decides.
+    """
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:2]:
+        return body
+    return _XML_INVALID_UTF8.sub(b"", body)
+
+
 def parse_xml(body: bytes) -> dict[str, str]:
-    """The `<xml>` root's child elements as {tag: text}. Refuses (400) any DTD — hence every
-    entity declaration, internal or external — before it is expanded, and malformed XML."""
+    """The `<xml>` root's child elements as {tag: text}, after `xml_legal`. Refuses (400) any
+    DTD — hence every entity declaration, internal or external — before it is expanded, and
+    malformed XML."""
+    body = xml_legal(body)
     try:
         root: Element = defused_fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
@@ -475,7 +500,7 @@ def to_incoming(fields: Mapping[str, str]) -> Incoming | None:
     msg_type = fields.get("MsgType", "").strip().lower()
     numbered = {"numbered": True}
     if msg_type == "text":
-        return Incoming(CHANNEL, user, fields.get("Content", "")[:MAX_TEXT_CHARS], extra=numbered)
+        return Incoming(CHANNEL, user, clean_text(fields.get("Content", ""))[:MAX_TEXT_CHARS], extra=numbered)
     if msg_type == "event":
         event = fields.get("Event", "").strip()
         if event.lower() in ("subscribe", "scan"):
@@ -483,9 +508,10 @@ def to_incoming(fields: Mapping[str, str]) -> Incoming | None:
             text = f"/start {campaign}" if campaign else "/start"
             return Incoming(CHANNEL, user, text, campaign=campaign, extra=numbered)
         return None
-    if msg_type == "voice" and fields.get("Recognition", "").strip():
+    said = clean_text(fields.get("Recognition", "")).strip() if msg_type == "voice" else ""
+    if said:
         # With 语音识别 enabled WeChat sends the transcript: answer what was said.
-        return Incoming(CHANNEL, user, fields["Recognition"].strip()[:MAX_TEXT_CHARS], extra=numbered)
+        return Incoming(CHANNEL, user, said[:MAX_TEXT_CHARS], extra=numbered)
     return Incoming(CHANNEL, user, kind=_MEDIA_KINDS.get(msg_type, "other"), extra=numbered)
 
 
