@@ -117,8 +117,9 @@ class Answerer:
         self.today = today
         self._text_words: dict[str, frozenset[str]] = {}
         self._answers: OrderedDict[tuple[str, date, str | None], Answer] = OrderedDict()
-        self._vocabulary: str | None = None  # every clause's and FAQ phrasing's text, folded
-        self._clause_vocabulary: dict[str, str] = {}
+        self._unknown_idf: float | None = None  # the retriever's IDF of a word no document has
+        self._lexicon_cache: frozenset[str] | None = None
+        self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
 
     def answer(self, question: str, *, today: date | None = None, cache: bool = True,
                about: str | None = None) -> Answer:
@@ -161,8 +162,9 @@ class Answerer:
     def topic_words(self, question: str | Asked) -> list[str]:
         """The words of the question that name a topic of the documents: what is left after
         the question-kind cues (多少, 去哪, 发给谁 …), the aspects (到账, 担保人 …) and the
-        filler words (一个月, 娃 …) of asking.yaml, and one-character words and numbers, that
-        a clause, an FAQ phrasing or the lexicon uses. 去哪报名 -> []; 见习去哪报名 -> [见习]."""
+        filler words (一个月, 娃 …) of asking.yaml, and numbers, that a clause, an FAQ phrasing
+        or the lexicon uses (a one-character word only when the lexicon has it: 贷).
+        去哪报名 -> []; 见习去哪报名 -> [见习]."""
         asked = question if isinstance(question, Asked) else self.read(question)
         if not asked.rest:
             return []
@@ -177,7 +179,7 @@ class Answerer:
                 if word in lexicon:
                     out.append(word)
                 continue
-            if word in self._known_text() or word in lexicon or seg.colloquial_words(word):
+            if self._known(word) or word in lexicon or seg.colloquial_words(word):
                 out.append(word)
         return list(dict.fromkeys(out))
 
@@ -208,15 +210,15 @@ class Answerer:
         close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * best}
         return clause.id not in close
 
-    def _known_text(self) -> str:
-        if self._vocabulary is None:
-            parts = [c.title + "\n" + c.text for c in self.kb.clauses.values()]
-            parts += [q for e in self.kb.faq for q in e.questions]
-            self._vocabulary = fold("\n".join(parts))
-        return self._vocabulary
+    def _known(self, word: str) -> bool:
+        """Whether a clause or an FAQ phrasing uses the word: the retriever knows its IDF (an
+        O(1) look-up, whatever the size of the library)."""
+        if self._unknown_idf is None:
+            self._unknown_idf = self.retriever.idf("\uffff\uffff")  # no document has this word
+        return self.retriever.idf(word) < self._unknown_idf
 
     def _lexicon_words(self) -> frozenset[str]:
-        words = getattr(self, "_lexicon_cache", None)
+        words = self._lexicon_cache
         if words is None:
             lex = self.kb.lexicon
             words = frozenset(fold(w) for w, _ in lex.terms) | frozenset(
