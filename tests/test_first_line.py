@@ -258,6 +258,10 @@ def test_has_own_topic(answerer):
     assert not answerer.has_own_topic("啥时候能打款")
     assert answerer.has_own_topic("见习去哪里报名")
     assert answerer.has_own_topic("创业贷款要担保人吗")
+    # A topic the documents do not cover is a topic too: never answered about the last clause.
+    assert answerer.has_own_topic("护照去哪办", about="6")
+    refused = answerer.answer("公积金怎么取出来", about="6")
+    assert refused.about is None and not refused.answered
     # Within the conversation's clause, its own words are no new topic.
     assert not answerer.has_own_topic("补贴是给单位还是给见习的年轻人", about="6")
     assert answerer.has_own_topic("补贴是给单位还是给见习的年轻人", about="5.2")
