@@ -71,7 +71,7 @@ def percentile(values: list[float], q: float) -> float:
 def forget(retriever: Retriever) -> None:
     """Empty the memories a repeated question hits (segmentation, question vectors)."""
     seg = retriever.segmenter
-    for cached in (seg._search_words, seg._accurate_words, seg._colloquial):
+    for cached in (seg._segments, seg._colloquial):
         cached.cache_clear()
     if retriever.semantic is not None:
         retriever.semantic._queries.clear()
@@ -155,21 +155,21 @@ def segmentations_per_turn(answerer: Answerer, question: str) -> int:
     forget(answerer.retriever)
     tokenizer = answerer.retriever.segmenter.tokenizer
     calls = []
-    original_search, original_cut = tokenizer.cut_for_search, tokenizer.lcut
+    originals = {name: getattr(tokenizer, name) for name in ("cut", "cut_for_search", "lcut")}
 
-    def count_search(text, *a, **k):
-        calls.append(text)
-        return original_search(text, *a, **k)
+    def counting(name):
+        def call(text, *a, **k):
+            calls.append(text)
+            return originals[name](text, *a, **k)
+        return call
 
-    def count_cut(text, *a, **k):
-        calls.append(text)
-        return original_cut(text, *a, **k)
-
-    tokenizer.cut_for_search, tokenizer.lcut = count_search, count_cut
+    for name in originals:
+        setattr(tokenizer, name, counting(name))
     try:
         answerer.answer(question, cache=False)
     finally:
-        tokenizer.cut_for_search, tokenizer.lcut = original_search, original_cut
+        for name, original in originals.items():
+            setattr(tokenizer, name, original)
     from knowledge.segmentation import normalize
 
     whole = normalize(question)

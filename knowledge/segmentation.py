@@ -28,7 +28,8 @@ jieba.setLogLevel(logging.WARNING)
 _TOKEN_OK = re.compile(r"[\w%]", re.UNICODE)
 _TERM_FREQ = 200_000  # high enough that jieba keeps a policy term whole against its parts
 # Texts whose segmentation is remembered (per Segmenter): one turn segments its question once
-# although retrieval, coverage and the reply's sentence choice each ask for its words.
+# (one jieba pass gives both modes) although retrieval, coverage and the reply's sentence
+# choice each ask for its words.
 SEGMENT_CACHE_SIZE = 4096
 
 
@@ -98,29 +99,40 @@ class Segmenter:
         ]
         # Remembered per instance (a reload builds a new Segmenter, so nothing outlives its
         # lexicon); callers get fresh lists, so the cached tuples are never changed.
-        self._search_words = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._cut_search)
-        self._accurate_words = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._cut_accurate)
+        self._segments = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._segment)
         self._colloquial = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._find_colloquial)
 
     def words(self, text: str) -> list[str]:
         """Segmented words of `text` (search mode), without stopwords and punctuation."""
-        return list(self._search_words(text))
+        return list(self._segments(text)[0])
 
     def content_words(self, text: str) -> list[str]:
         """The question's words in accurate mode (no overlapping parts): what it *says*, for
         judging coverage. Search mode would count 最低工资 as 最低 + 工资 + 低工资 + 最低工资."""
-        return list(self._accurate_words(text))
+        return list(self._segments(text)[1])
 
     def _keep(self, token: str) -> bool:
         return bool(token) and token not in self.stopwords and bool(_TOKEN_OK.search(token))
 
-    def _cut_search(self, text: str) -> tuple[str, ...]:
-        out = (t.strip() for t in self.tokenizer.cut_for_search(normalize(text), HMM=False))
-        return tuple(t for t in out if self._keep(t))
+    def _segment(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(search-mode words, accurate-mode words) from one jieba pass over `text`.
 
-    def _cut_accurate(self, text: str) -> tuple[str, ...]:
-        out = (t.strip() for t in self.tokenizer.lcut(normalize(text), HMM=False))
-        return tuple(t for t in out if self._keep(t))
+        jieba's `cut_for_search` is its accurate `cut` with, before each word longer than two
+        characters, the dictionary's 2- and 3-character pieces of it; doing that here from
+        the one `cut` gives both modes exactly (tests/test_retrieval.py compares them)."""
+        freq = self.tokenizer.FREQ
+        search: list[str] = []
+        accurate: list[str] = []
+        for word in self.tokenizer.cut(normalize(text), HMM=False):
+            if len(word) > 2:
+                search.extend(g for i in range(len(word) - 1) if freq.get(g := word[i:i + 2]))
+            if len(word) > 3:
+                search.extend(g for i in range(len(word) - 2) if freq.get(g := word[i:i + 3]))
+            search.append(word)
+            accurate.append(word)
+        keep = self._keep
+        return (tuple(t for t in (w.strip() for w in search) if keep(t)),
+                tuple(t for t in (w.strip() for w in accurate) if keep(t)))
 
     def parts(self, word: str) -> list[str]:
         """The dictionary words of two or more characters inside `word` (search-mode parts)."""

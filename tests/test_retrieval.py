@@ -93,26 +93,39 @@ def test_question_is_segmented_once_per_turn(kb):
     answerer = Answerer(kb, retriever=Retriever(kb, settings=LEXICAL), today=lambda: date(2026, 11, 29))
     question = "俺家开了个小修理铺，能贷到多少钱的款？"
     tokenizer = answerer.retriever.segmenter.tokenizer
-    seen: list[tuple[str, str]] = []
-    search, cut = tokenizer.cut_for_search, tokenizer.lcut
+    seen: list[str] = []
+    originals = {name: getattr(tokenizer, name) for name in ("cut", "cut_for_search", "lcut")}
 
-    def counting_search(text, *a, **k):
-        seen.append(("search", text))
-        return search(text, *a, **k)
+    def counting(name):
+        def call(text, *a, **k):
+            seen.append(text)
+            return originals[name](text, *a, **k)
+        return call
 
-    def counting_cut(text, *a, **k):
-        seen.append(("accurate", text))
-        return cut(text, *a, **k)
-
-    tokenizer.cut_for_search, tokenizer.lcut = counting_search, counting_cut
+    for name in originals:
+        setattr(tokenizer, name, counting(name))
     try:
         answer = answerer.answer(question)
     finally:
-        tokenizer.cut_for_search, tokenizer.lcut = search, cut
-    whole = normalize(question)
+        for name, original in originals.items():
+            setattr(tokenizer, name, original)
     assert answer.answered
-    assert seen.count(("search", whole)) == 1  # retrieval, coverage and the reply share one cut
-    assert seen.count(("accurate", whole)) == 1
+    # Retrieval, coverage and the reply's sentence choice share one jieba pass (was 3-4).
+    assert seen.count(normalize(question)) == 1
+
+
+def test_one_pass_gives_both_segmentation_modes(lexical, kb):
+    seg = lexical.segmenter
+    texts = [s for c in kb.clauses.values() for s in c.sentences] + [q for e in kb.faq for q in e.questions]
+    texts += ["俺娃今年19了，想去厂里当学徒", "创业担保贷款最高多少", "ＷＩＦＩ和5G补贴"]
+
+    def jieba_mode(cut, text):
+        tokens = (t.strip() for t in cut(normalize(text), HMM=False))
+        return [t for t in tokens if t and t not in seg.stopwords and any(ch.isalnum() or ch in "_%" for ch in t)]
+
+    for text in texts:
+        assert seg.words(text) == jieba_mode(seg.tokenizer.cut_for_search, text), text
+        assert seg.content_words(text) == jieba_mode(seg.tokenizer.lcut, text), text
 
 
 def test_segmentation_memory_returns_fresh_lists(lexical):
