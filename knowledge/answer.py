@@ -251,7 +251,9 @@ class Answerer:
             return self._follow_up(question, asked, self.kb.clauses[about], day)
         result = self.retriever.search(question)
         if about is not None and not self.has_own_topic(asked, about, result):
-            return self._follow_up(question, asked, self.kb.clauses[about], day)
+            # Its words are the conversation's clause's (钱是给单位还是给见习的人): answered from
+            # that clause, with the staff FAQ of the question usable, and never refused.
+            return self._follow_up(question, asked, self.kb.clauses[about], day, result)
         ranked = [c.clause.id for c in result.candidates]
         if not result.candidates or result.confidence < self.settings.min_confidence:
             return self._not_covered(question, result, ranked)
@@ -279,11 +281,13 @@ class Answerer:
                       asked.kind.value, body.benefit.id if body.benefit else None, None,
                       body.unstated.say if body.unstated else None, body.lines[0] if body.lines else "")
 
-    def _follow_up(self, question: str, asked: Asked, clause: Clause, day: date) -> Answer:
+    def _follow_up(self, question: str, asked: Asked, clause: Clause, day: date,
+                   result: SearchResult | None = None) -> Answer:
         """A question with no topic of its own, answered about the conversation's clause."""
-        body = self._body(question, asked, clause, day, None, self.settings.sentence_budget, follow_up=True)
+        body = self._body(question, asked, clause, day, result, self.settings.sentence_budget, follow_up=True)
         reply = self.format_reply(self._render(body), clause, day, None, announced=body.announced)
-        return Answer(question, True, 1.0, [clause.id], [], reply, clause, None, body.sentences, None, [],
+        faq_ids = [body.faq_entry.id] if body.faq_entry else []
+        return Answer(question, True, 1.0, [clause.id], faq_ids, reply, clause, body.faq_entry, body.sentences, None, [],
                       [p.text for p in clause.ended_periods(day)], asked.kind.value,
                       body.benefit.id if body.benefit else None, clause.id,
                       body.unstated.say if body.unstated else None, body.lines[0] if body.lines else "")
@@ -348,11 +352,6 @@ class Answerer:
             return self._compare_age(asked.age, benefit, clause, question, budget)
 
         statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
-        if statement is None and follow_up and kind is Kind.OTHER and benefit is not None:
-            # 那留下一半人的呢: what the benefit named gives, in its plain words.
-            statement = benefit.summary or next(
-                (benefit.lines[k] for k in (Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT) if k in benefit.lines),
-                None)
         if statement is not None:
             lines = [statement.say]
             other = benefit.statement(asked.second) if benefit is not None and asked.second else None
@@ -369,9 +368,13 @@ class Answerer:
         if faq_entry is not None:
             return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,
                                     benefit=benefit)
-        if kind is Kind.OTHER and benefit is not None and benefit.summary is not None:
-            return self._with_quote([benefit.summary.say], benefit.summary.quote, clause, question, budget,
-                                    benefit=benefit)
+        summary = benefit.summary if kind is Kind.OTHER and benefit is not None else None
+        if summary is None and follow_up and kind is Kind.OTHER and benefit is not None:
+            # 那留下一半人的呢: what the benefit named gives, in its plain words.
+            summary = next((benefit.lines[k] for k in (Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT)
+                            if k in benefit.lines), None)
+        if summary is not None:
+            return self._with_quote([summary.say], summary.quote, clause, question, budget, benefit=benefit)
 
         if not benefits and not follow_up:
             kind = Kind.OTHER  # nothing the clause gives to name in a generic line: its own words
