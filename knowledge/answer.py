@@ -194,10 +194,11 @@ class Answerer:
         """Whether the question names a topic of its own (see `topic_words`).
 
         With `about` (a clause id), only a topic beyond that clause counts: after an answer on
-        the internship subsidy, 钱是给单位还是给见习的人 names 见习 and 单位 — words of that
-        clause — and the clause still ranks first for it, so it is still about that clause;
-        职业培训补贴多少 also uses words of 第六条 (which lists that subsidy) but ranks 第三条
-        first, so it has a topic of its own. `result` is the retrieval of the question when the
+        the internship subsidy, 钱是给单位还是给见习的人 names 见习 and 单位, and the clause
+        still ranks first (or within `close_ratio` of the first) for it, so it is still about
+        that clause; 职业培训补贴多少 also uses words of 第六条 (which lists that subsidy) but
+        ranks 第三条 first, so it has a topic of its own, and so has a question with a rare word
+        no document uses (护照去哪办). `result` is the retrieval of the question when the
         caller has it (else it is searched). `answer(question, about=…)` answers about the
         clause exactly when this is False; the dialog may call it to decide what to keep.
         """
@@ -207,8 +208,9 @@ class Answerer:
         if clause is None or not topics:
             return bool(topics)
         vocabulary = self._vocabulary_of(clause)
-        if any(fold(t) not in vocabulary for t in topics):
-            return True
+        lexicon = self._lexicon_words()
+        if any(fold(t) not in vocabulary and not self._known(t) and t not in lexicon for t in topics):
+            return True  # 护照, 公积金: a word no document uses points away from the clause
         result = result or self.retriever.search(asked.question)
         if not result.candidates:
             return False
@@ -255,9 +257,13 @@ class Answerer:
             # that clause, with the staff FAQ of the question usable, and never refused.
             return self._follow_up(question, asked, self.kb.clauses[about], day, result)
         ranked = [c.clause.id for c in result.candidates]
-        if not result.candidates or result.confidence < self.settings.min_confidence:
+        topics = self.topic_words(asked)
+        if not result.candidates or result.confidence < self.settings.min_confidence or (
+                topics and not any(self._known(t) or t in self._lexicon_words() for t in topics)):
+            # Every topic word is one no document or lexicon uses (护照去哪办): not covered,
+            # however well 去 and 办 match.
             return self._not_covered(question, result, ranked)
-        if asked.kind is not Kind.OTHER and not self.topic_words(asked):
+        if asked.kind is not Kind.OTHER and not topics:
             # 去哪报名 with no conversation to lean on: any clause would be a guess.
             return self._which_topic(question, asked, result, ranked)
         best = result.candidates[0]

@@ -250,6 +250,16 @@ def test_follow_up_on_an_aspect_the_document_does_not_state(answerer):
 def test_follow_up_with_a_topic_of_its_own_ignores_about(answerer):
     own = answerer.answer("那创业担保贷款去哪办", about="6")
     assert own.about is None and own.clauses[0] == "5.2"
+    # 第六条 lists 职业培训补贴 among others, but the question ranks 第三条第（三）项 first.
+    listed = answerer.answer("职业培训补贴给多少", about="6")
+    assert listed.about is None and listed.clauses[0] == "3.3"
+
+
+def test_follow_up_in_the_clause_words_is_answered_even_when_the_words_alone_are_weak(answerer):
+    kept = answerer.answer("那留用的人多的单位呢", about="6")
+    assert kept.about == "6" and kept.answered and "1200元" in first_line(kept)
+    who = answerer.answer("啥算见习对象", about="6")
+    assert who.about == "6" and "16—24岁失业青年" in first_line(who)
 
 
 def test_has_own_topic(answerer):
@@ -262,6 +272,7 @@ def test_has_own_topic(answerer):
     assert answerer.has_own_topic("护照去哪办", about="6")
     refused = answerer.answer("公积金怎么取出来", about="6")
     assert refused.about is None and not refused.answered
+    assert not answerer.answer("办护照要去哪个窗口").answered  # its only topic word is in no document
     # Within the conversation's clause, its own words are no new topic.
     assert not answerer.has_own_topic("补贴是给单位还是给见习的年轻人", about="6")
     assert answerer.has_own_topic("补贴是给单位还是给见习的年轻人", about="5.2")
