@@ -34,6 +34,7 @@ from eligibility.context import (
     default_context,
     reload_default_context,
 )
+from eligibility.engine import Progress
 from eligibility.finder import FINDER, Match, find_programs, finder_questions, next_finder_question
 from eligibility.model import (
     ELIGIBLE,
@@ -57,7 +58,7 @@ __all__ = [
     "Check", "Choice", "Context", "Estimate", "InvalidEligibilityData", "Match", "ParsedAnswer", "PartResult",
     "Program", "Question", "Result",
     "all_programs", "assess", "find_programs", "finder_questions", "get_program", "next_finder_question",
-    "next_question", "parse_answer", "progress", "reload_default_context", "validate",
+    "next_question", "parse_answer", "progress", "progress_detail", "Progress", "reload_default_context", "validate",
 ]
 
 
@@ -83,16 +84,19 @@ def next_question(program: Program, answers: Mapping[str, Any], as_of: date | No
 
 
 def progress(program: Program, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> tuple[int, int]:
-    """(step of the next question, expected total) for 第2步/共5步."""
+    """(step, total) for 第2步/共5步: step = questions answered on the path + 1; total = the
+    longest path the program can take, fixed for the whole questionnaire, so the line never
+    goes backwards (a shorter branch ends early). See `progress_detail` for whether the total
+    is exact (共) or a maximum (最多)."""
+    return progress_detail(program, answers, as_of, ctx).as_tuple()
+
+
+def progress_detail(program: Program, answers: Mapping[str, Any], as_of: date | None = None,
+                    ctx: Context | None = None) -> Progress:
+    """Progress(step, total, exact, remaining); `exact` False means total is a maximum."""
     ctx = ctx or default_context()
     as_of = as_of or engine.today()
-
-    def compute() -> tuple[int, int]:
-        kept = engine.relevant_answers(program, answers)
-        remaining = engine.remaining_questions(program, answers, ctx, as_of)
-        return len(kept) + (1 if remaining else 0), len(kept) + len(remaining)
-
-    return _memo(ctx, ("progress", program.id, as_of, answers), compute)
+    return _memo(ctx, ("progress", program.id, as_of, answers), lambda: engine.progress(program, answers, ctx, as_of))
 
 
 def assess(program: Program | str, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> Result:

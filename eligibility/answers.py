@@ -380,7 +380,8 @@ def _choice_phrases(question: Question, words: AnswerWords) -> list[tuple[str, s
 
     A YAML word inside the program's own name is left out (孵化基地 for 创业孵化基地扶持…): a
     message that names the program ("创业孵化基地") must not pick an option; typed alone it
-    still matches the option's label."""
+    still matches the option's label. Not for a hidden question (Question.hidden), whose words
+    name the parts of the program."""
     key = ("choice", question.id, question.choices)
     found = words.memo.get(key)
     if found is not None:
@@ -393,7 +394,9 @@ def _choice_phrases(question: Question, words: AnswerWords) -> list[tuple[str, s
             break
     out: list[tuple[str, str]] = []
     for c in question.choices:
-        said = [p for p in table.get(c.value, ()) if p not in name]
+        # A hidden question (the part a resident asked about) reads the words that name a
+        # part, which are often inside the program's name: kept there.
+        said = [p for p in table.get(c.value, ()) if question.hidden or p not in name]
         for phrase in (answer_word(c.label), c.value.lower(), *said):
             phrase = _loose(phrase)
             if phrase and (phrase, c.value) not in out:
@@ -429,6 +432,9 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
     for c in options:
         if t in (_compact(normalize(c.label)), c.value.lower()):
             return ParsedAnswer(c.value)
+    if question.hidden:  # the program's own name says nothing of which part was asked about
+        for _, label in _owners(question):
+            t = t.replace(answer_word(label), _MASK)
     hedged, _ = _hedged(t, words)
     clauses = {_without_particles(c, words) for c in _clauses(raw)} | {_without_particles(t, words)}
     t = _loose(t)
@@ -456,12 +462,12 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
         winners = [v for v, n in best.items() if n == top]
         if len(winners) == 1:
             return ParsedAnswer(winners[0], tentative=hedged)
-        return ParsedAnswer(error=f"没能确定你选的是哪一项。{hint(question)}")
-    if len(t) >= 2:
+        return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")
+    if len(t) >= 2 and not question.hidden:  # a hidden question's label is no answer words
         hits = [c for c in options if t in _compact(normalize(c.label))]
         if len(hits) == 1:
             return ParsedAnswer(hits[0].value, tentative=hedged)
-    return ParsedAnswer(error=f"没能确定你选的是哪一项。{hint(question)}")
+    return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")
 
 
 def _choice_index(t: str) -> int | None:
@@ -600,7 +606,7 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         if lo > hi:
             return ParsedAnswer(error=f"这个数不在合理范围内，请再确认一下。{hint(question)}")
         return ParsedAnswer(range=(lo, hi), error=(
-            f"请告诉我具体的数字（你说的大约是{format_number(lo)}—{format_number(hi)}{unit}），"
+            f"请告诉我具体的数字（您说的大约是{format_number(lo)}—{format_number(hi)}{unit}），"
             f"比如“{_example(question)}”；不清楚可以回答“不清楚”。"))
     hedged, _ = _hedged(compact, words)
     approximate = hedged or any(w in compact for w in APPROX_WORDS)

@@ -41,12 +41,14 @@ def question_dict(q: Question) -> dict[str, Any]:
         "choices": [{"value": c.value, "label": c.label} for c in q.choices],
         "unit": q.unit, "minimum": q.minimum, "maximum": q.maximum, "integer": q.integer,
         "ask_if": {k: list(v) for k, v in q.ask_if.items()}, "ask_during": q.ask_during,
+        "hidden": q.hidden, "changeable": q.changeable,
     }
 
 
 def program_dict(p: Program) -> dict[str, Any]:
     return {
         "id": p.id, "label": p.label, "who": p.who, "reference": list(p.reference), "summary": p.summary,
+        "focus": p.focus,
         "questions": [question_dict(q) for q in p.questions],
         "parts": [{"id": part.id, "label": part.label, "main": part.main, "period": part.period,
                    "conditions": [{"id": c.id, "text": c.text, "clause": c.clause} for c in part.conditions]}
@@ -70,7 +72,8 @@ def cmd_programs(args: argparse.Namespace) -> int:
             skip = "，".join(f"{k}={'/'.join(map(str, v))}" for k, v in q.ask_if.items())
             options = " / ".join(f"{c.value}={c.label}" for c in q.choices)
             extra = f" [{options}]" if options else (f" [{q.unit}]" if q.unit else "")
-            print(f"    - {q.id} ({q.kind}){extra}: {q.prompt}" + (f"（仅当 {skip}）" if skip else ""))
+            hidden = "（不单独提问：从居民开头的话里读出问的是哪一项）" if q.hidden else ""
+            print(f"    - {q.id} ({q.kind}){extra}: {q.prompt}" + (f"（仅当 {skip}）" if skip else "") + hidden)
     return 0
 
 

@@ -15,7 +15,7 @@ Verdict semantics (why they are what they are):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -68,7 +68,7 @@ def relevant_answers(program: Program, answers: Mapping[str, Any]) -> dict[str, 
 
 
 def should_ask(question: Question, answers: Mapping[str, Any], ctx: Context, as_of: date) -> bool:
-    if question.ask_during and not ctx.params.active(question.ask_during, as_of):
+    if question.hidden or (question.ask_during and not ctx.params.active(question.ask_during, as_of)):
         return False
     return applies(question.ask_if, answers)
 
@@ -84,18 +84,77 @@ def next_question(program: Program, answers: Mapping[str, Any], ctx: Context, as
 
 
 def remaining_questions(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: date | None = None) -> list[Question]:
-    """The questions still to come, assuming the rules are judged on the answers so far (for
-    progress such as 第2步/共5步; branches not yet decided are counted optimistically)."""
+    """The questions still to come on any branch the answers so far leave open (a union of
+    branches: an upper bound, not a path; see `progress` for what residents are shown)."""
     as_of = as_of or today()
     kept = relevant_answers(program, answers)
     out = []
     for q in program.questions:
-        if q.id in kept or (q.ask_during and not ctx.params.active(q.ask_during, as_of)):
+        if q.id in kept or q.hidden or (q.ask_during and not ctx.params.active(q.ask_during, as_of)):
             continue
         decided = all(qid in kept for qid in q.ask_if)
         if not decided or applies(q.ask_if, kept):
             out.append(q)
     return out
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a resident is in a questionnaire, for 第2步/共5步.
+
+    `step` is the number of questions answered on the path so far plus one (the pending
+    question); `total` is the longest path the program can take from its first question, as of
+    the judging date: fixed for the whole questionnaire, so the line never goes backwards
+    (a shorter branch simply ends early). `exact` is True when every path has that length,
+    so "共N步" is exact; otherwise `total` is a maximum ("最多N步"). `remaining` is the most
+    questions still to come, the pending one included (0 when finished).
+    """
+
+    step: int
+    total: int
+    exact: bool
+    remaining: int
+
+    def as_tuple(self) -> tuple[int, int]:
+        return self.step, self.total
+
+
+def progress(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: date | None = None) -> Progress:
+    as_of = as_of or today()
+    kept = relevant_answers(program, answers)
+    answered = sum(1 for qid in kept if not program.question(qid).hidden)
+    longest, shortest = _path_lengths(program, {}, ctx, as_of)
+    remaining, _ = _path_lengths(program, kept, ctx, as_of)
+    step = answered + (1 if remaining else 0)
+    return Progress(step, max(longest, step, answered + remaining), longest == shortest, remaining)
+
+
+def _branch_values(program: Program, question: Question) -> list[Any]:
+    """The answers to try for a question when walking the paths: only answers that some skip
+    rule tells apart matter (plus 不清楚, which skips every rule naming the question)."""
+    named = [v for q in program.questions for qid, values in q.ask_if.items() if qid == question.id for v in values]
+    if not named:
+        return [None]
+    return list(dict.fromkeys([*named, None]))
+
+
+def _path_lengths(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: date) -> tuple[int, int]:
+    """(longest, shortest) number of questions still to be asked from these answers."""
+    # One memo entry per program and date, holding every state walked (a few dozen at most).
+    memo = ctx.memo.setdefault(("paths", program.id, as_of), {})
+    key = tuple(sorted((k, repr(v)) for k, v in answers.items()))
+    found = memo.get(key)
+    if found is not None:
+        return found
+    question = next_question(program, answers, ctx, as_of)
+    if question is None:
+        found = (0, 0)
+    else:
+        lengths = [_path_lengths(program, {**answers, question.id: value}, ctx, as_of)
+                   for value in _branch_values(program, question)]
+        found = (1 + max(n for n, _ in lengths), 1 + min(m for _, m in lengths))
+    memo[key] = found
+    return found
 
 
 # ---------------------------------------------------------------- judging
@@ -108,14 +167,22 @@ def _status(raw: Any) -> tuple[str, str]:
     return (MET if value else NOT_MET), note
 
 
-def _check(cond: Condition, facts: Facts, ctx: Context) -> Check:
+def reads_of(cond: Condition, program: Program | None) -> tuple[str, ...]:
+    """The question ids a condition reads: its own `reads`, else its id when that is a question."""
+    if cond.reads is not None:
+        return cond.reads
+    return (cond.id,) if program is not None and cond.id in program.question_ids else ()
+
+
+def _check(cond: Condition, facts: Facts, ctx: Context, program: Program | None = None) -> Check:
     try:
         status, note = _status(cond.test(facts))
     except NotYetInForce as e:  # the rule's threshold did not exist yet: not met, and why
         status, note = NOT_MET, e.note(facts.as_of)
     clause = ctx.kb.clause(cond.clause)
+    asked = all(qid in facts.answers for qid in reads_of(cond, program))
     return Check(cond.id, cond.text, status, cond.clause, clause.label(), ctx.sentence(cond.clause, cond.quote),
-                 note, cond.group, cond.required)
+                 note, cond.group, cond.required, asked)
 
 
 def combine(checks: list[Check] | tuple[Check, ...]) -> str:
@@ -148,12 +215,17 @@ def _period_text(ctx: Context, name: str) -> tuple[str, date | None, date | None
     return (f"至{cn_date(end)}" if end else ""), start, end
 
 
-def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: date) -> PartResult:
+_THEN_TEXT = {ELIGIBLE: "按您的回答，当时是符合条件的", NOT_ELIGIBLE: "按您的回答，当时也不符合条件",
+              TO_VERIFY: "按您的回答，当时是否符合还需核实"}
+_THEN_ASKED_ONLY = "按您的回答，当时符合已问到的条件"
+
+
+def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: date, program: Program | None = None) -> PartResult:
     period, start, end = _period_text(ctx, part.period) if part.period else ("", None, None)
     expired = bool(part.period and end and as_of > end)
     judged_at = end if expired and end else as_of
     facts = Facts(answers, judged_at, ctx.params)
-    checks = tuple(_check(c, facts, ctx) for c in part.conditions)
+    checks = tuple(_check(c, facts, ctx, program) for c in part.conditions)
     verdict = combine(checks)
     not_yet = next((c.note for c in checks if "尚未施行" in c.note), "")
     try:
@@ -170,11 +242,13 @@ def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: d
         notes = [not_yet] + [n for n in notes if n != not_yet]
     expired_note, then = "", None
     if expired:
-        then = verdict
-        then_text = {ELIGIBLE: "按你的回答，当时是符合条件的", NOT_ELIGIBLE: "按你的回答，当时也不符合条件",
-                     TO_VERIFY: "按你的回答，当时是否符合还需核实"}[then]
+        # Judged on its last day, on what was asked: questions only asked while it ran (是否同时
+        # 领取失业保险金) were not put to someone asking afterwards, and decide nothing now.
+        asked_checks = [c for c in checks if c.asked or c.status != UNKNOWN]
+        then = combine(asked_checks)
+        then_text = _THEN_ASKED_ONLY if then == ELIGIBLE and len(asked_checks) < len(checks) else _THEN_TEXT[then]
         expired_note = f"该项政策执行期为{period}，已于{cn_date(end)}结束。当时的规定：{part.gives}{then_text}。"
-        verdict = EXPIRED
+        verdict, what_if = EXPIRED, []  # nothing can be changed about a period that is over
     elif part.period and start and as_of < start:
         verdict = NOT_ELIGIBLE
         notes.insert(0, f"该项政策自{cn_date(start)}起执行，{cn_date(as_of)}时尚未开始。")
@@ -183,18 +257,20 @@ def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: d
 
 
 def _generic_what_if(program: Program, part: Part, answers: dict[str, Any], ctx: Context, as_of: date) -> list[str]:
-    """Where flipping one yes/no or choice answer would turn 不符合 into 符合, say so."""
+    """Where changing one answer the person can still change (Question.changeable: a
+    certificate, a contract) would turn 不符合 into 符合, say so. Who someone is and what is
+    past (学历, 裁员) are never proposed."""
     out = []
     for q in program.questions:
-        if q.id not in answers or answers[q.id] is None or q.kind not in ("yesno", "choice"):
+        if not q.changeable or q.id not in answers or answers[q.id] is None or q.kind not in ("yesno", "choice"):
             continue
         if q.id in part.when:
             continue  # changing who you are is not a what-if
         alternatives = [not answers[q.id]] if q.kind == "yesno" else [c.value for c in q.choices if c.value != answers[q.id]]
         for alt in alternatives:
             trial = relevant_answers(program, {**answers, q.id: alt})
-            if combine(tuple(_check(c, Facts(trial, as_of, ctx.params), ctx) for c in part.conditions)) == ELIGIBLE:
-                what = q.short if q.kind == "yesno" and alt is True and q.short else f"“{q.prompt}”的回答是“{q.label_of(alt)}”"
+            if combine(tuple(_check(c, Facts(trial, as_of, ctx.params), ctx, program) for c in part.conditions)) == ELIGIBLE:
+                what = q.short if q.kind == "yesno" and alt is True and q.short else q.label_of(alt)
                 out.append(f"如果{what}，结果会变为“符合”。")
                 break
     return out
@@ -204,22 +280,43 @@ def _select_main(program: Program, answers: Mapping[str, Any]) -> Part | None:
     return next((p for p in program.parts if p.main and applies(p.when, answers)), None)
 
 
+def _focused(program: Program, answers: Mapping[str, Any]) -> str | None:
+    """The part id the resident asked about (Program.focus), if any."""
+    return answers.get(program.focus) if program.focus else None
+
+
+def _shown_extra(part: PartResult, focused: bool) -> bool:
+    """An extra whose 需核实 rests on a question never asked (skipped by an earlier answer) says
+    nothing about this person: left out, unless it is the part they asked about."""
+    if focused or part.verdict != TO_VERIFY:
+        return True
+    return not any(c.required and c.status == UNKNOWN and not c.asked for c in part.checks)
+
+
 def assess(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: date | None = None) -> Result:
-    """The full result for one program, as of a date (default today)."""
+    """The full result for one program, as of a date (default today). The headline part is the
+    one the resident asked about (Program.focus) when it applies, else the program's main part."""
     as_of = as_of or today()
     kept = relevant_answers(program, answers)
     unused = tuple(k for k in answers if k not in kept)
     main_part = _select_main(program, kept)
+    focus = _focused(program, kept)
+    extra_parts = [p for p in program.parts if not p.main and applies(p.when, kept)]
+    headline = next((p for p in extra_parts if p.id == focus), None) if main_part is not None else None
     if main_part is None:
         role_q = next((program.question(qid) for p in program.parts if p.main for qid in p.when), None)
         main = PartResult("undecided", program.label, TO_VERIFY, program.summary,
                           notes=(f"请先回答：{role_q.prompt}" if role_q else "信息不足",))
+        extras = tuple(evaluate_part(p, kept, ctx, as_of, program) for p in extra_parts)
     else:
-        main = evaluate_part(main_part, kept, ctx, as_of)
+        order = [headline, main_part] if headline else [main_part]
+        order += [p for p in extra_parts if p is not headline]
+        evaluated = [evaluate_part(p, kept, ctx, as_of, program) for p in order]
+        main = replace(evaluated[0], main=True)
         if main.verdict == NOT_ELIGIBLE and not main.not_in_force:
-            extra = [w for w in _generic_what_if(program, main_part, kept, ctx, as_of) if w not in main.what_if]
+            extra = [w for w in _generic_what_if(program, order[0], kept, ctx, as_of) if w not in main.what_if]
             main = replace(main, what_if=main.what_if + tuple(extra))
-    extras = tuple(evaluate_part(p, kept, ctx, as_of) for p in program.parts if not p.main and applies(p.when, kept))
+        extras = tuple(replace(p, main=False) for p in evaluated[1:] if _shown_extra(p, False))
     procedure = ctx.procedures.get(program.id)
     return Result(
         program_id=program.id,

@@ -21,10 +21,10 @@ from eligibility.result import Result, verdict_order
 from eligibility.rules import choice, number
 
 FINDER_QUESTIONS: tuple[Question, ...] = (
-    choice("role", "你是以个人身份咨询，还是代表单位（企业、见习单位、孵化基地等）咨询？",
+    choice("role", "您是以个人身份咨询，还是代表单位（企业、见习单位、孵化基地等）咨询？",
            [("individual", "个人"), ("employer", "单位")]),
-    number("age", "你今年多少岁？", "岁", 1, 120, ask_if={"role": ("individual",)}, at_least_ok=False),
-    choice("situation", "下面哪一项最符合你现在的情况？",
+    number("age", "您今年多少岁？", "岁", 1, 120, help="可以回答年龄，也可以回答出生年份（如“2003年出生”）。", ask_if={"role": ("individual",)}, at_least_ok=False),
+    choice("situation", "下面哪一项最符合您现在的情况？",
            [("graduate", "离校未就业的高校毕业生"),
             ("vocational_grad", "未就业的中职毕业生（艰苦边远地区、老工业基地或国家级贫困县）"),
             ("unemployed", "失业或下岗"),
@@ -57,7 +57,7 @@ class Match:
 
     def to_dict(self) -> dict[str, Any]:
         return {"program": self.program.id, "label": self.program.label, "verdict": self.verdict,
-                "summary": self.program.summary, "amount": self.result.amount}
+                "summary": self.program.summary, "amount": self.result.amount, "amount_kind": self.result.amount_kind}
 
 
 def finder_questions() -> tuple[Question, ...]:

@@ -9,6 +9,7 @@ parameters in eligibility/data/parameters.yaml rather than from a literal in the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,6 +73,12 @@ class Question:
     ask_during: str | None = None
     short: str = ""  # a few words for what-if sentences ("持有职业资格证书")
     at_least_ok: bool = True  # number: may "三年多"/"3年以上" be stored as 3? Only where every rule is "≥"
+    # What-ifs are offered only for answers a person can still change (a certificate, passing a
+    # training, signing contracts), never for who they are or for the past (学历, 裁员).
+    changeable: bool = False
+    # Never asked: filled only from what the resident said before the questionnaire (the part
+    # of a program they asked about, see Program.focus). Not counted in progress.
+    hidden: bool = False
 
     def buttons(self) -> list[str]:
         """Labels for tappable buttons; each one parses back to its answer via parse_answer."""
@@ -87,6 +94,8 @@ class Question:
         if self.kind == "choice":
             return next((c.label for c in self.choices if c.value == value), str(value))
         if self.kind == "number":
+            if self.unit == "年":
+                return duration_text(value)
             return f"{format_number(value)}{self.unit}"
         return str(value)
 
@@ -150,19 +159,34 @@ class Condition:
     test: Test
     group: str | None = None
     required: bool = True  # False: shown in the checklist (e.g. the 1200元 rate) but never blocks
+    # The question ids the test reads; None means (id,) when `id` is a question of the program,
+    # else none. A check whose questions were not asked (skipped because an earlier answer
+    # settled the verdict) is not shown as 待核实.
+    reads: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """An amount with the formula that gives it; value None when the document sets none."""
+    """An amount with the formula that gives it; value None when the document sets none.
+
+    `maximum`: the value is a cap (最高不超过15万元), not an estimate of what is paid; it is
+    never shown as the amount of a 需核实 or 不符合 result. `formula` is the sentence shown
+    after the label (for a cap: 最高可贷15万元…).
+    """
 
     label: str
     value: float | None
     formula: str
-    maximum: bool = False  # "最高…" (a cap, not a grant)
+    maximum: bool = False
+
+    @property
+    def kind(self) -> str:
+        """"maximum" or "estimate" (the JSON word for what `value` is)."""
+        return "maximum" if self.maximum else "estimate"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "value": self.value, "formula": self.formula, "maximum": self.maximum}
+        return {"label": self.label, "value": self.value, "formula": self.formula, "maximum": self.maximum,
+                "kind": self.kind}
 
 
 @dataclass(frozen=True)
@@ -200,6 +224,9 @@ class Program:
     parameters: tuple[str, ...] = ()  # every parameter the rules read, checked by validate
     infer: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None  # finder answers -> facts
     keywords: tuple[str, ...] = ()
+    # A hidden choice question whose values are part ids: the part the resident asked about
+    # (认定就业困难人员 rather than 失业登记) becomes the headline of the result.
+    focus: str | None = None
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -219,6 +246,29 @@ def format_number(value: float | int) -> str:
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def duration_text(years: float, round_up: bool = False) -> str:
+    """A duration given in years as residents say it: 0.5 -> 6个月, 1.5 -> 1年6个月, 3 -> 3年.
+
+    Below a year it is always in months. `round_up` for a shortfall (还差…): 0.08年 is 1个月
+    still to go, never 0个月; otherwise to the nearest month.
+    """
+    months_exact = years * 12
+    months = math.ceil(round(months_exact, 6)) if round_up else int(round(months_exact))
+    if years > 0 and months == 0:
+        months = 1
+    whole, rest = divmod(months, 12)
+    if whole == 0:
+        return f"{rest}个月"
+    return f"{whole}年" + (f"{rest}个月" if rest else "")
+
+
+def wan(value: float) -> str:
+    """A large sum as the document writes it: 150000 -> 15万元, 3000000 -> 300万元."""
+    if value >= 10000:
+        return f"{format_number(round(value / 10000, 4))}万元"
+    return f"{format_number(round(value, 2))}元"
 
 
 def cn_date(day: date) -> str:

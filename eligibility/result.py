@@ -47,6 +47,7 @@ class Check:
     note: str = ""
     group: str | None = None
     required: bool = True
+    asked: bool = True  # False: its question was never asked (an earlier answer settled things)
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,17 @@ class Result:
 
     @property
     def amount(self) -> float | None:
-        """The headline amount (first estimate of the main part); None when the document gives
-        none or the verdict is 不符合 (what they could get then is in the what-if, not here)."""
-        if self.verdict == NOT_ELIGIBLE or not self.main.estimates:
-            return None
-        return self.main.estimates[0].value
+        """The headline amount (first estimate of the main part), in 元; its kind is
+        `amount_kind`. None when the document gives none, when the verdict is 不符合 (what
+        they could get then is in the what-if), when a cap (最高…) belongs to a 需核实 result,
+        and when an ended provision would not have applied either."""
+        return _amount_of(self.main)
+
+    @property
+    def amount_kind(self) -> str | None:
+        """"estimate" (what is expected to be paid), "maximum" (a cap: 最高可贷15万元) or None
+        when there is no amount."""
+        return self.main.estimates[0].kind if self.amount is not None else None
 
     @property
     def what_if(self) -> tuple[str, ...]:
@@ -123,7 +130,9 @@ class Result:
             "who": self.who,
             "as_of": self.as_of.isoformat(),
             "verdict": self.verdict,
+            "verdict_text": verdict_text(self.main),
             "amount": self.amount,
+            "amount_kind": self.amount_kind,
             "document": self.document,
             "references": list(self.references),
             "main": self.main.to_dict(),
@@ -143,16 +152,19 @@ class Result:
         label = self.main.label
         lines = [f"【{label}】" if label.startswith(self.program_label) or label == self.program_label
                  else f"【{self.program_label}】{label}"]
-        lines.append(f"结果：{self.verdict}（按{cn_date(self.as_of)}的规定判断）")
+        lines.append(f"结果：{verdict_text(self.main)}（按{cn_date(self.as_of)}的规定判断）")
         lines += _headline(self.main)
         lines.append("")
         lines += _part_body(self.main)
-        shown = {(c.id, c.status) for c in self.main.checks}
-        for extra in self.extras:
+        shown = {(c.id, c.status) for c in _visible(self.main)}
+        alike, others = _split_alike(self.main, self.extras)
+        if alike:
+            lines += ["", _alike_line(alike, self.main)]
+        for extra in others:
             lines.append("")
-            lines.append(f"▶ {extra.label}：{extra.verdict}")
+            lines.append(f"▶ {extra.label}：{verdict_text(extra)}")
             lines += _headline(extra, indent="  ")
-            lines += ["  " + line for line in _part_body(extra, skip=shown)]
+            lines += ["  " + line for line in _part_body(extra, above=shown)]
         if self.steps:
             lines += ["", "怎么申请："]
             lines += [f"{i}. {step}" for i, step in enumerate(self.steps, 1)]
@@ -160,7 +172,7 @@ class Result:
         if self.where:
             lines.append(f"办理地点：{self.where}")
         lines += ["", "联系："]
-        others = [c.name for c in self.contacts if c.role == "配合单位"]
+        others_names = [c.name for c in self.contacts if c.role == "配合单位"]
         for c in self.contacts:
             if c.role == "配合单位":
                 continue
@@ -168,32 +180,31 @@ class Result:
                 lines.append(f"电话 {c.phone} {c.name}")
             else:
                 lines.append(f"{c.name}（{c.role}）{c.phone}" + (f"，{c.address}" if c.address else ""))
-            if c.role == "牵头单位" and others:
-                lines.append(f"配合单位：{'、'.join(others)}")
+            if c.role == "牵头单位" and others_names:
+                lines.append(f"配合单位：{'、'.join(others_names)}")
         lines += ["", f"依据：{self.document} {'、'.join(self.references)}", self.disclaimer]
         return "\n".join(lines)
 
     def to_chat_text(self) -> str:
         """A compact rendering for chat channels (about 600 characters for typical results).
 
-        Verdict with the date, the amount with its formula, one short line per condition (of
-        alternatives, only the one that applies), one citation line instead of quoted
-        sentences, what-ifs, at most 3 steps, one contact line, the disclaimer. `to_text()`
-        keeps the full version with every quoted sentence (for the CLI and 查看原文).
+        Verdict with the date, the amount with its formula, one short line per condition that
+        was asked or decides (of alternatives, only the one that applies), one citation line
+        instead of quoted sentences, hints, at most 3 steps, one contact line, the disclaimer.
+        `to_text()` keeps the full version with every quoted sentence (for the CLI and 查看原文).
         """
         label = self.main.label
         head = label if label.startswith(self.program_label) else f"{self.program_label}·{label}"
-        lines = [f"【{head}】", f"结果：{self.verdict}（按{cn_date(self.as_of)}的规定判断）"]
+        lines = [f"【{head}】", f"结果：{verdict_text(self.main)}（按{cn_date(self.as_of)}的规定判断）"]
         lines += _chat_amount(self.main)
-        lines += _chat_checks(self.main.checks)
+        lines += _chat_checks(_visible(self.main))
         lines += [f"说明：{n}" for n in self.main.notes]
-        shown = {c.id for c in self.main.checks}
-        for extra in self.extras:
-            amount = "".join(f"；{e.formula}" for e in extra.estimates if e.value is not None and extra.verdict != NOT_ELIGIBLE)
-            pending = [c for c in extra.checks if c.id not in shown and c.required and c.status != MET]
-            why = f"（{pending[0].text}{'待核实' if pending[0].status != NOT_MET else '不符合'}）" if pending and extra.verdict != ELIGIBLE else ""
-            lines.append(f"▶ {extra.label}：{extra.verdict}{why}{amount}")
-        lines += [f"如果：{w}" for w in self.main.what_if]
+        alike, others = _split_alike(self.main, self.extras)
+        if alike:
+            lines.append(_alike_line(alike, self.main))
+        for extra in others:
+            lines.append(f"▶ {extra.label}：{verdict_text(extra)}{_why(extra)}{_chat_extra_amount(extra)}")
+        lines += [f"提示：{w}" for w in self.main.what_if]
         if self.steps:
             steps = [_PAREN.sub("", step) for step in self.steps[:3]]  # the asides; the disclaimer covers 以经办机构为准
             lines.append("怎么申请：" + " ".join(f"{i}.{step}" for i, step in enumerate(steps, 1)))
@@ -206,10 +217,83 @@ class Result:
 _PAREN = re.compile(r"（(?!市）)[^（）]*）")  # keeps 县（市）
 
 
+def _amount_of(part: PartResult) -> float | None:
+    """The amount a part's result may show as its own (see Result.amount)."""
+    if not part.estimates or part.estimates[0].value is None:
+        return None
+    first = part.estimates[0]
+    settled = part.then_verdict if part.verdict == EXPIRED else part.verdict
+    if settled == ELIGIBLE or (settled == TO_VERIFY and not first.maximum):
+        return first.value
+    return None
+
+
+def verdict_text(part: PartResult) -> str:
+    """The verdict as read: 符合 / 不符合 / 需核实, or for an ended provision what it would have
+    been on its last day (已到期，当时也不符合)."""
+    if part.verdict != EXPIRED or part.then_verdict is None:
+        return part.verdict
+    if part.then_verdict == ELIGIBLE:
+        unasked = any(c.required and c.status not in (MET, NOT_MET) and not c.asked for c in part.checks)
+        return "已到期，按您的回答当时符合已问到的条件" if unasked else "已到期，当时符合"
+    if part.then_verdict == NOT_ELIGIBLE:
+        return "已到期，当时也不符合"
+    return "已到期，当时是否符合需核实"
+
+
+def _visible(part: PartResult) -> list[Check]:
+    """The checks to show: those asked, and those that decide. A check whose question was never
+    asked (an earlier answer settled the verdict) is shown only when the part is 需核实 for
+    want of that answer."""
+    return [c for c in part.checks
+            if c.asked or c.status in (MET, NOT_MET) or (part.verdict == TO_VERIFY and c.required)]
+
+
+def _word(c: Check) -> str:
+    if c.status in (MET, NOT_MET):
+        return (_STATUS_WORDS if c.required else _INFO_WORDS)[c.status]
+    return "待核实" if c.asked else "未回答"
+
+
+def _failing(part: PartResult) -> list[Check]:
+    return [c for c in part.checks if c.required and c.status == NOT_MET]
+
+
+def _split_alike(main: PartResult, extras: tuple[PartResult, ...]) -> tuple[list[PartResult], list[PartResult]]:
+    """Extras that fail for the very reason the headline part fails (not a 失业人员: then none
+    of the benefits for 失业人员 apply) are said in one line, not one block each."""
+    failed = {c.id for c in _failing(main)} if main.verdict == NOT_ELIGIBLE else set()
+    alike = [e for e in extras if failed and e.verdict == NOT_ELIGIBLE and _failing(e)
+             and {c.id for c in _failing(e)} <= failed]
+    return alike, [e for e in extras if e not in alike]
+
+
+def _alike_line(alike: list[PartResult], main: PartResult) -> str:
+    reasons = "、".join(dict.fromkeys(c.text for e in alike for c in _failing(e)))
+    return f"▶ {'、'.join(e.label for e in alike)}：同样不符合（{reasons}：不符合，见上）"
+
+
+def _why(part: PartResult) -> str:
+    """Why an extra is 不符合 or 需核实, as "（条件：不符合）" — never glued to the condition."""
+    if part.verdict == NOT_ELIGIBLE:
+        failing = _failing(part)
+        return f"（{failing[0].text}：不符合）" if failing else ""
+    if part.verdict == TO_VERIFY:
+        pending = [c for c in _visible(part) if c.required and c.status not in (MET, NOT_MET)]
+        return f"（{pending[0].text}：{_word(pending[0])}）" if pending else ""
+    return ""
+
+
+def _chat_extra_amount(part: PartResult) -> str:
+    if part.verdict == NOT_ELIGIBLE:
+        return ""
+    return "".join(f"；{line.strip()}" for line in _amount_lines(part))
+
+
 def _chat_amount(part: PartResult) -> list[str]:
     if part.verdict == NOT_ELIGIBLE:
         return []
-    if not part.estimates:
+    if not part.estimates and part.verdict != EXPIRED:
         return ["金额：文件未规定金额，以经办机构为准"]
     return _headline(part)
 
@@ -217,6 +301,8 @@ def _chat_amount(part: PartResult) -> list[str]:
 def _chat_check(c: Check) -> str:
     mark = _MARK.get(c.status, "？")
     word = "" if c.required else (_INFO_WORDS.get(c.status, "待核实") + "，")
+    if c.required and not c.asked and c.status not in (MET, NOT_MET):
+        word = "未回答，"
     note = c.note if len(c.note) <= 40 else c.note[:39] + "…"
     detail = f"（{word}{note}）" if note or word else ""
     if word and not note:
@@ -224,7 +310,7 @@ def _chat_check(c: Check) -> str:
     return f"{mark} {c.text}{detail}"
 
 
-def _chat_checks(checks: tuple[Check, ...]) -> list[str]:
+def _chat_checks(checks: list[Check]) -> list[str]:
     """One short line per condition; of a group of alternatives only the one that applies (or
     the one in doubt), or a single line saying none applies."""
     out: list[str] = []
@@ -259,6 +345,33 @@ def _chat_contacts(contacts: tuple[ContactLine, ...]) -> str:
     return "联系：" + "；".join(parts)
 
 
+def _amount_lines(part: PartResult, indent: str = "") -> list[str]:
+    """One line per estimate: "label：预计 formula". A cap (最高…) is said as a cap, and only
+    for a 符合 result (or what an ended provision gave then); a 需核实 result gets no figure
+    as its amount."""
+    out: list[str] = []
+    settled = part.then_verdict if part.verdict == EXPIRED else part.verdict
+    if settled == NOT_ELIGIBLE:
+        return out  # an ended provision that would not have applied either: no figures
+    for est in part.estimates:
+        if est.maximum:
+            if part.verdict == ELIGIBLE:
+                out.append(f"{indent}{est.label}：{est.formula}")
+            elif part.verdict == TO_VERIFY:
+                out.append(f"{indent}{est.label}：审核通过后由经办机构核定")
+            elif part.verdict == EXPIRED and settled == ELIGIBLE:
+                out.append(f"{indent}{est.label}（当时的规定）：{est.formula}")
+        elif est.value is None:
+            out.append(f"{indent}{est.label}：{est.formula}")
+        elif part.verdict == ELIGIBLE:
+            out.append(f"{indent}{est.label}：预计{est.formula}")
+        elif part.verdict == TO_VERIFY:
+            out.append(f"{indent}{est.label}：如审核通过，预计{est.formula}")
+        elif part.verdict == EXPIRED:
+            out.append(f"{indent}{est.label}（当时的标准）：{est.formula}")
+    return out
+
+
 def _headline(part: PartResult, indent: str = "") -> list[str]:
     """The amount (or why there is none) right under the verdict."""
     out = []
@@ -266,39 +379,36 @@ def _headline(part: PartResult, indent: str = "") -> list[str]:
         out.append(indent + part.expired_note)
     if part.verdict == NOT_ELIGIBLE:
         return out
-    prefix = {ELIGIBLE: "预计", TO_VERIFY: "如审核通过，预计", EXPIRED: "当时标准"}.get(part.verdict, "")
-    for est in part.estimates:
-        if est.value is None or est.maximum:
-            out.append(f"{indent}{est.label}：{est.formula}")
-        else:
-            out.append(f"{indent}{prefix}{est.label}：{est.formula}")
-    return out
+    return out + _amount_lines(part, indent)
 
 
-def _part_body(part: PartResult, skip: set[tuple[str, str]] | None = None) -> list[str]:
-    """Checklist, what it gives, notes, what-ifs; `skip`: checks already shown above."""
+def _part_body(part: PartResult, above: set[tuple[str, str]] | None = None) -> list[str]:
+    """Checklist, what it gives, notes, hints. `above`: checks shown in an earlier part; a
+    failing one is repeated in one line (so the label and the lines agree), others are not."""
     out = []
     quoted: set[str] = set()
-    checks = [c for c in part.checks if (c.id, c.status) not in (skip or set())]
-    if checks:
-        out.append("条件核对：")
-        for c in checks:
-            mark = _MARK.get(c.status, "？")
-            word = (_STATUS_WORDS if c.required else _INFO_WORDS).get(c.status, "待核实")
-            extra = ""
-            alt = f"（{c.group}之一）" if c.group else ""
-            out.append(f"{mark} {c.text}{alt}：{word}{extra}" + (f"——{c.note}" if c.note else ""))
-            if c.sentence in quoted:
-                out.append(f"   依据{c.clause_label}（同上）")
-            else:
-                out.append(f"   依据{c.clause_label}：“{c.sentence}”")
-                quoted.add(c.sentence)
+    lines: list[str] = []
+    for c in _visible(part):
+        mark = _MARK.get(c.status, "？")
+        alt = f"（{c.group}之一）" if c.group else ""
+        if (c.id, c.status) in (above or set()):
+            if c.status == NOT_MET and c.required:
+                lines.append(f"{mark} {c.text}{alt}：{_word(c)}（见上）")
+            continue
+        lines.append(f"{mark} {c.text}{alt}：{_word(c)}" + (f"——{c.note}" if c.note else ""))
+        if c.sentence in quoted:
+            lines.append(f"   依据{c.clause_label}（同上）")
+        else:
+            lines.append(f"   依据{c.clause_label}：“{c.sentence}”")
+            quoted.add(c.sentence)
+    if lines:
+        out += ["条件核对：", *lines]
     if part.verdict != EXPIRED and part.verdict != NOT_ELIGIBLE or not part.checks:
         out.append(f"可享受：{part.gives}")
     for note in part.notes:
         out.append(f"说明：{note}")
     for w in part.what_if:
-        out.append(f"如果：{w}")
+        out.append(f"提示：{w}")
     return out
 
 

@@ -56,12 +56,25 @@ def ratio_reached(part: int | float, whole: int | float, percent: int | float) -
     return Fraction(str(part)) * 100 >= Fraction(str(percent)) * Fraction(str(whole))
 
 
-def yesno(qid: str, prompt: str, help: str = "", short: str = "", ask_if: When | None = None, ask_during: str | None = None) -> Question:
-    return Question(qid, prompt, "yesno", help=help or YES_NO_HELP, short=short, ask_if=ask_if or {}, ask_during=ask_during)
+def yesno(qid: str, prompt: str, help: str = "", short: str = "", ask_if: When | None = None, ask_during: str | None = None,
+          changeable: bool = False) -> Question:
+    """A yes/no question; `changeable` when a "no" is something the person can still change
+    (取得证书, 签订合同): only then is a what-if offered on it."""
+    return Question(qid, prompt, "yesno", help=help or YES_NO_HELP, short=short, ask_if=ask_if or {}, ask_during=ask_during,
+                    changeable=changeable)
 
 
-def choice(qid: str, prompt: str, options: list[tuple[str, str]], help: str = "", short: str = "", ask_if: When | None = None) -> Question:
-    return Question(qid, prompt, "choice", tuple(Choice(v, label) for v, label in options), help=help, short=short, ask_if=ask_if or {})
+def choice(qid: str, prompt: str, options: list[tuple[str, str]], help: str = "", short: str = "", ask_if: When | None = None,
+           changeable: bool = False) -> Question:
+    return Question(qid, prompt, "choice", tuple(Choice(v, label) for v, label in options), help=help, short=short,
+                    ask_if=ask_if or {}, changeable=changeable)
+
+
+def focus(options: list[tuple[str, str]], qid: str = "focus") -> Question:
+    """The hidden question naming the part a resident asked about: (part id, label) pairs. It
+    is never asked; the dialog fills it from the message that led to the questionnaire (the
+    choices' words are in answer_words.yaml), and the result's headline is then that part."""
+    return Question(qid, "您想了解的是哪一项？", "choice", tuple(Choice(v, label) for v, label in options), hidden=True)
 
 
 def number(

@@ -82,6 +82,7 @@ def check_programs(ctx: Context, programs: tuple[Program, ...]) -> list[Problem]
                     report(f"condition {cond.id!r}: {exc}", cond.quote)
         if not any(p.main for p in program.parts):
             report(f"program {program.id!r} has no main part")
+        _check_focus(program, report)
     return problems
 
 
@@ -101,6 +102,23 @@ def _check_questions(program: Program, ctx: Context, report: Any) -> None:
         if q.ask_during and q.ask_during not in ctx.params:
             report(f"{where}: unknown period parameter {q.ask_during!r}", q.ask_during)
         _check_rule(q.ask_if, program, i, where, report)
+
+
+def _check_focus(program: Program, report: Any) -> None:
+    """Program.focus names a hidden choice question whose values are the program's extra parts."""
+    if program.focus is None:
+        return
+    if program.focus not in program.question_ids:
+        report(f"program {program.id!r}: focus {program.focus!r} is not one of its questions", "focus=")
+        return
+    q = program.question(program.focus)
+    if not q.hidden or q.kind != "choice":
+        report(f"program {program.id!r}: focus question {q.id!r} must be a hidden choice question (rules.focus)", "focus(")
+    extras = {p.id for p in program.parts if not p.main}
+    for c in q.choices:
+        if c.value not in extras:
+            report(f"program {program.id!r}: focus choice {c.value!r} is not an extra part (known: {', '.join(sorted(extras))})",
+                   c.value)
 
 
 def _check_rule(rule: When, program: Program, before: int, where: str, report: Any) -> None:

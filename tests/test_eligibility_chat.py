@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import eligibility as E
-from eligibility.model import yuan
+from eligibility.model import wan, yuan
+from eligibility.result import verdict_text
 
 D2018 = date(2018, 6, 1)
 D2019 = date(2019, 6, 1)
@@ -25,11 +26,11 @@ TYPICAL = [
     ("skills_upgrade_subsidy", {"employee": True, "insured_years": 2, "certificate": True}),
     ("job_retention_refund", {"insured_enterprise": True, "layoffs": "none", "last_year_contribution": 80000,
                               "in_difficulty": True, "insured_staff": 20, "monthly_social_insurance": 50000}),
-    ("startup_loan", {"role": "individual", "meets_loan_conditions": True}),
+    ("startup_loan", {"role": "individual", "office_answer": "told_yes"}),
     ("startup_loan", {"role": "enterprise", "staff": 20, "new_hires": 5, "contracts": True}),
     ("unemployed_training", {"unemployed": True, "training": "passed", "hardship": "hard_to_employ",
                              "receiving_ui": False, "allowance_this_year": False}),
-    ("in_job_training", {"difficult_enterprise": True, "training_organised": True, "fund_insufficient": True}),
+    ("in_job_training", {"difficult_enterprise": True, "training_organised": True, "fund_insufficient": True, "review": "passed"}),
     ("employment_assistance", {"unemployed": True, "difficulty_group": "older", "ui_eligible": True, "living_hardship": True}),
     ("returnee_startup", {"rural_returnee": True, "wants_startup": True}),
     ("rural_public_jobs", {"rural_labour": True, "poor": True}),
@@ -52,7 +53,7 @@ def test_internship_over_twelve_months_is_not_met_and_not_paid_for_twelve() -> N
     assert result.verdict == "不符合" and result.amount is None
     months = next(c for c in result.checks if c.id == "months")
     assert months.status == "not_met" and "13个月，超过文件规定的3—12个月" in months.note
-    assert any("若见习期在3—12个月内" in w for w in result.what_if)
+    assert any("如果见习期安排在3—12个月内" in w for w in result.what_if)
 
 
 @pytest.mark.parametrize("months", [3, 12])
@@ -94,7 +95,7 @@ def test_every_program_before_2019_gives_a_sensible_result(program: str, answers
 @pytest.mark.parametrize(("program", "answers"), [
     ("internship", {**HOST, "interns": 3, "months": 6, "retained": 2}),
     ("job_retention_refund", {"insured_enterprise": True, "layoffs": "none", "last_year_contribution": 80000}),
-    ("startup_loan", {"role": "individual", "meets_loan_conditions": True}),
+    ("startup_loan", {"role": "individual", "office_answer": "told_yes"}),
     ("startup_loan", {"role": "enterprise", "staff": 20, "new_hires": 5, "contracts": True}),
     ("returnee_startup", {"rural_returnee": True, "wants_startup": True}),
 ])
@@ -125,8 +126,11 @@ def test_chat_text_is_short_and_complete(program: str, answers: dict, as_of: dat
     assert len(text) <= 700, (len(text), text)
     first, second = text.splitlines()[:2]
     assert first.startswith("【") and first.endswith("】")
-    assert second.startswith(f"结果：{result.verdict}（") and f"{as_of.year}年" in second
-    if result.amount is not None:
+    assert second.startswith(f"结果：{verdict_text(result.main)}（") and f"{as_of.year}年" in second
+    assert second.startswith(f"结果：{result.verdict}")
+    if result.amount_kind == "maximum":
+        assert f"最高可贷{wan(result.amount)}" in text
+    elif result.amount is not None:
         assert yuan(result.amount) in text
     assert "依据：临州府发〔2019〕3号" in text and "查看原文" in text
     assert "12333" in text

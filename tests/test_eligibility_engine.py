@@ -57,7 +57,7 @@ def test_eleven_programs_with_plain_ids() -> None:
 def test_individual_is_never_asked_company_questions() -> None:
     asked = walk(E.get_program("internship"), {"role": "intern", "category": "unemployed_youth", "age": 20})
     assert asked == ["role", "category", "age"]
-    asked = walk(E.get_program("startup_loan"), {"role": "individual", "meets_loan_conditions": True})
+    asked = walk(E.get_program("startup_loan"), {"role": "individual", "office_answer": "told_yes"})
     assert not EMPLOYER_QUESTIONS & set(asked)
 
 
@@ -130,11 +130,12 @@ def test_what_if_names_the_answer_that_would_change_the_outcome() -> None:
 def test_enterprise_short_of_ratio_is_told_how_many_more_hires() -> None:
     result = E.assess("startup_loan", {"role": "enterprise", "staff": 101, "new_hires": 10, "contracts": True}, NOW)
     assert result.verdict == "不符合"
-    assert any("再新招用6名" in w for w in result.what_if)  # 16 needed at 15% of 101
+    # New hires are part of the staff: 7 more make 17 of 108 (15.7%); 6 more, 16 of 107, fall short.
+    assert any("再新招用7名" in w for w in result.what_if)
 
 
 def test_county_relaxation_is_said_for_loans() -> None:
-    result = E.assess("startup_loan", {"role": "individual", "meets_loan_conditions": False}, NOW)
+    result = E.assess("startup_loan", {"role": "individual", "office_answer": "told_no"}, NOW)
     assert any("放宽" in n for n in result.main.notes)
 
 
@@ -153,8 +154,8 @@ def test_expired_text_says_until_when_and_what_it_gave() -> None:
 
 
 def test_dict_is_json_and_complete() -> None:
-    data = json.loads(json.dumps(E.assess("startup_loan", {"role": "individual", "meets_loan_conditions": True}, NOW).to_dict()))
-    assert data["verdict"] == "符合" and data["amount"] == 150000
+    data = json.loads(json.dumps(E.assess("startup_loan", {"role": "individual", "office_answer": "told_yes"}, NOW).to_dict()))
+    assert data["verdict"] == "符合" and data["amount"] == 150000 and data["amount_kind"] == "maximum"
     assert data["how_to_apply"]["materials"] == ["以经办机构要求为准"]
     assert data["disclaimer"] == "结果仅供参考，以经办机构审核为准。"
     assert data["main"]["checks"][0]["sentence"]
@@ -199,7 +200,7 @@ def test_progress_counts_steps() -> None:
     program = E.get_program("skills_upgrade_subsidy")
     assert E.progress(program, {}) == (1, 3)
     assert E.progress(program, {"employee": True}) == (2, 3)
-    assert E.progress(program, {"employee": False}) == (1, 1)
+    assert E.progress(program, {"employee": False}) == (1, 3)  # finished early; the total never moves
 
 
 def test_finder_unemployed_youth() -> None:

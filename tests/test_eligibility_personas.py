@@ -25,7 +25,7 @@ EMPLOYEE = {"employee": True, "certificate": True}
 FIRM = {"insured_enterprise": True, "layoffs": "none", "last_year_contribution": 80000}
 SME = {"role": "enterprise", "contracts": True}
 TRAINEE = {"unemployed": True, "training": "passed", "hardship": "neither"}
-TRAINING_FIRM = {"difficult_enterprise": True, "training_organised": True, "fund_insufficient": True}
+TRAINING_FIRM = {"difficult_enterprise": True, "training_organised": True, "fund_insufficient": True, "review": "passed"}
 LOAN_CAP = 150000  # 最高不超过15万元
 SME_CAP = 3000000  # 最高不超过300万元
 
@@ -52,7 +52,7 @@ PERSONAS = [
     ("host-13-months-over-12", "internship", {**HOST, "interns": 1, "months": 13, "retained": 1}, NOW, "不符合", None),  # 3—12个月
     ("host-before-2019", "internship", {**HOST, "interns": 3, "months": 6, "retained": 1}, D2018, "不符合", None),
     ("retention-before-2019", "job_retention_refund", FIRM, D2018, "不符合", None),
-    ("loan-individual-before-2019", "startup_loan", {"role": "individual", "meets_loan_conditions": True}, D2018, "不符合", None),
+    ("loan-individual-before-2019", "startup_loan", {"role": "individual", "office_answer": "told_yes"}, D2018, "不符合", None),
     ("host-retention-unknown", "internship", {**HOST, "interns": 3, "months": 4, "retained": None}, NOW, "符合", 3 * 4 * 1000),
     ("host-ineligible-interns", "internship", {**HOST, "interns_eligible": False, "interns": 3, "months": 6}, NOW, "不符合", None),
     ("host-in-2019", "internship", {**HOST, "interns": 3, "months": 6, "retained": 1}, D2019, "符合", 3 * 6 * 1000),
@@ -73,10 +73,12 @@ PERSONAS = [
     ("retention-not-insured", "job_retention_refund", {"insured_enterprise": False}, NOW, "不符合", None),
     ("retention-2019", "job_retention_refund", {**FIRM, "last_year_contribution": 150000}, D2019, "符合", 150000 * 0.6),
     # ---- 创业担保贷款
-    ("loan-individual", "startup_loan", {"role": "individual", "meets_loan_conditions": True}, NOW, "符合", LOAN_CAP),
-    ("loan-individual-no", "startup_loan", {"role": "individual", "meets_loan_conditions": False}, NOW, "不符合", None),
-    ("loan-individual-unknown", "startup_loan", {"role": "individual", "meets_loan_conditions": None}, NOW, "需核实", LOAN_CAP),
-    ("loan-partnership", "startup_loan", {"role": "partnership", "meets_loan_conditions": True}, NOW, "符合", None),
+    # The document does not define the loan conditions: what counts is what the office said.
+    ("loan-individual", "startup_loan", {"role": "individual", "office_answer": "told_yes"}, NOW, "符合", LOAN_CAP),
+    ("loan-individual-no", "startup_loan", {"role": "individual", "office_answer": "told_no"}, NOW, "不符合", None),
+    ("loan-individual-unknown", "startup_loan", {"role": "individual", "office_answer": None}, NOW, "需核实", None),  # a cap is no amount of a 需核实
+    ("loan-individual-not-asked", "startup_loan", {"role": "individual", "office_answer": "not_asked"}, NOW, "需核实", None),
+    ("loan-partnership", "startup_loan", {"role": "partnership", "office_answer": "told_yes"}, NOW, "符合", None),
     ("loan-sme-100-staff-25", "startup_loan", {**SME, "staff": 100, "new_hires": 25}, NOW, "符合", SME_CAP),
     ("loan-sme-100-staff-24", "startup_loan", {**SME, "staff": 100, "new_hires": 24}, NOW, "不符合", None),
     ("loan-sme-101-staff-16", "startup_loan", {**SME, "staff": 101, "new_hires": 16}, NOW, "符合", SME_CAP),
@@ -89,12 +91,18 @@ PERSONAS = [
     ("training-in-progress", "unemployed_training", {**TRAINEE, "training": "in_progress"}, NOW, "需核实", None),
     ("training-not-unemployed", "unemployed_training", {"unemployed": False}, NOW, "不符合", None),
     ("training-none", "unemployed_training", {**TRAINEE, "training": "none"}, NOW, "不符合", None),
+    ("training-not-passed", "unemployed_training", {**TRAINEE, "training": "failed"}, NOW, "不符合", None),  # 培训合格的
+    ("training-unknown", "unemployed_training", {**TRAINEE, "training": None}, NOW, "需核实", None),
     # ---- 困难企业职工在岗培训 (2019 only)
     ("in-job-2019", "in_job_training", TRAINING_FIRM, D2019, "符合", None),
     ("in-job-last-day", "in_job_training", TRAINING_FIRM, date(2019, 12, 31), "符合", None),
     ("in-job-day-after", "in_job_training", TRAINING_FIRM, date(2020, 1, 1), "已到期", None),
     ("in-job-2026", "in_job_training", TRAINING_FIRM, NOW, "已到期", None),
     ("in-job-fund-enough", "in_job_training", {**TRAINING_FIRM, "fund_insufficient": False}, D2019, "不符合", None),
+    # 不足部分经所在地人社部门审核评估合格后
+    ("in-job-not-reviewed", "in_job_training", {**TRAINING_FIRM, "review": "pending"}, D2019, "需核实", None),
+    ("in-job-review-failed", "in_job_training", {**TRAINING_FIRM, "review": "failed"}, D2019, "不符合", None),
+    ("in-job-review-failed-2026", "in_job_training", {**TRAINING_FIRM, "review": "failed"}, NOW, "已到期", None),
     # ---- 就业援助
     ("assistance-unemployed", "employment_assistance", {"unemployed": True}, NOW, "符合", None),
     ("assistance-employed", "employment_assistance", {"unemployed": False}, NOW, "不符合", None),
@@ -107,13 +115,15 @@ PERSONAS = [
     ("rural-posts-last-day", "rural_public_jobs", {"rural_labour": True, "poor": True}, date(2020, 12, 31), "符合", None),
     ("rural-posts-2021", "rural_public_jobs", {"rural_labour": True, "poor": True}, date(2021, 1, 1), "已到期", None),
     ("rural-posts-2026", "rural_public_jobs", {"rural_labour": True, "poor": True}, NOW, "已到期", None),
-    # ---- 高校毕业生基层项目: entry conditions are set by each year's notice
-    ("grassroots-graduate", "graduate_grassroots", {"graduate": "graduate", "interest": "sanzhi"}, NOW, "需核实", None),
+    # ---- 高校毕业生基层项目: the clause asks only for a 高校毕业生 (details: each year's notice)
+    ("grassroots-graduate", "graduate_grassroots", {"graduate": "graduate", "interest": "sanzhi"}, NOW, "符合", None),
+    ("grassroots-student", "graduate_grassroots", {"graduate": "student", "interest": "all"}, NOW, "不符合", None),
     ("grassroots-not-graduate", "graduate_grassroots", {"graduate": "no"}, NOW, "不符合", None),
     # ---- 创业孵化基地
     ("incubator-recognised", "incubation_base", {"role": "base", "recognised_base": True}, NOW, "需核实", None),
     ("incubator-not-recognised", "incubation_base", {"role": "base", "recognised_base": False}, NOW, "不符合", None),
     ("incubator-starter", "incubation_base", {"role": "starter", "unemployed": True, "starting_business": True}, NOW, "需核实", None),
+    ("incubator-starter-employed", "incubation_base", {"role": "starter", "unemployed": False}, NOW, "不符合", None),
     ("incubator-role-unknown", "incubation_base", {"role": None}, NOW, "需核实", None),
 ]
 
@@ -141,7 +151,7 @@ def test_same_persona_two_dates_says_what_changed() -> None:
     now = E.assess("skills_upgrade_subsidy", answers, NOW)
     assert (then.verdict, now.verdict) == ("符合", "不符合")
     assert any("2020年12月31日" in w for w in then.what_if)  # warned the relaxation ends
-    assert any("2019年1月1日至2020年12月31日" in w and "1.5" in w for w in now.what_if)
+    assert any("2019年1月1日至2020年12月31日" in w and "还差1年6个月" in w for w in now.what_if)
 
 
 def test_special_2019_standard_expires_but_main_refund_does_not() -> None:

@@ -15,12 +15,14 @@ BASE = "对符合资金申报条件的按规定给予补助"
 PREMISES = "为失业人员自主创业免费提供经营场地"
 
 QUESTIONS = (
-    choice("role", "你是孵化基地（园区）的运营方，还是准备自主创业的失业人员？",
-           [("base", "孵化基地（园区）运营方"), ("starter", "准备自主创业的失业人员")]),
+    choice("role", "您是孵化基地（园区）的运营方，还是想自主创业的个人？",
+           [("base", "孵化基地（园区）运营方"), ("starter", "想自主创业的个人")]),
     yesno("recognised_base", "基地是否已被认定为省、州或县（市）级创业就业孵化示范基地（园区）？",
           short="已被认定为示范基地", ask_if={"role": ("base",)}),
-    yesno("unemployed", "你现在是失业人员吗？", short="是失业人员", ask_if={"role": ("starter",)}),
-    yesno("starting_business", "你是否准备或正在自主创业？", short="自主创业", ask_if={"role": ("starter",)}),
+    yesno("unemployed", "您现在是失业人员吗？", short="是失业人员", ask_if={"role": ("starter",)}),
+    # "为失业人员自主创业免费提供经营场地": both are needed, so someone who is not unemployed
+    # is already answered (不符合) and is not asked about their plans.
+    yesno("starting_business", "您是否准备或正在自主创业？", short="自主创业", ask_if={"unemployed": (True,)}),
 )
 
 PROGRAM = Program(
@@ -38,7 +40,7 @@ PROGRAM = Program(
             when={"role": ("base",)},
             conditions=(
                 Condition("recognised_base", "省、州、县市级创业就业孵化示范基地（园区）", CLAUSE, BASE, yes("recognised_base")),
-                Condition("funding_rules", "符合资金申报条件", CLAUSE, BASE, set_elsewhere("资金申报条件和补助标准按规定执行，本文件未规定")),
+                Condition("funding_rules", "资金申报条件", CLAUSE, BASE, set_elsewhere("资金申报条件和补助标准按规定执行，本文件未规定")),
             ),
             estimate=lambda f: [Estimate("基地补助", None, "按规定给予补助，文件未规定具体金额")],
         ),
@@ -50,7 +52,7 @@ PROGRAM = Program(
             conditions=(
                 Condition("unemployed", "失业人员", CLAUSE, PREMISES, yes("unemployed")),
                 Condition("starting_business", "自主创业", CLAUSE, PREMISES, yes("starting_business")),
-                Condition("pressure_area", "所在地属于稳定就业压力较大地区并提供免费场地", CLAUSE, PREMISES,
+                Condition("pressure_area", "所在地为失业人员自主创业免费提供经营场地", CLAUSE, PREMISES,
                           set_elsewhere("是否提供免费经营场地由当地政府根据就业压力确定，请向县（市）人社部门咨询")),
             ),
         ),

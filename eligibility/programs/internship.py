@@ -7,6 +7,9 @@ end date — so this is NOT expired today), and the host unit, paid per intern p
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 from eligibility.model import BOTH, Condition, Estimate, Facts, Part, Program, format_number, yuan
 from eligibility.rules import between, choice, number, one_of, ratio_reached, yes, yesno
 
@@ -16,15 +19,16 @@ RATE = "按每人每月1000元的标准给予就业见习补贴"
 RETAINED = "留用率达到50%以上的单位"
 
 QUESTIONS = (
-    choice("role", "你是想参加见习的个人，还是接收见习人员的单位？",
+    choice("role", "您是想参加见习的个人，还是接收见习人员的单位？",
            [("intern", "想参加见习的个人"), ("host", "接收见习人员的单位")]),
-    choice("category", "你属于下面哪一类？",
+    choice("category", "您属于下面哪一类？",
            [("college_grad", "离校未就业的高校毕业生"),
             ("vocational_grad", "艰苦边远地区、老工业基地或国家级贫困县的未就业中职毕业生"),
             ("unemployed_youth", "失业青年"),
             ("none", "都不是")],
            help="高校毕业生和中职毕业生不限年龄；失业青年需16—24岁。", ask_if={"role": ("intern",)}),
-    number("age", "你今年多少岁？", "岁", 1, 120, ask_if={"category": ("unemployed_youth",)}, at_least_ok=False),
+    number("age", "您今年多少岁？", "岁", 1, 120, help="可以回答年龄，也可以回答出生年份（如“2003年出生”）。",
+           ask_if={"category": ("unemployed_youth",)}, at_least_ok=False),
     yesno("interns_eligible", "接收的见习人员是否都属于见习对象（离校未就业高校毕业生、上述地区未就业中职毕业生或16—24岁失业青年）？",
           short="见习人员都属于见习对象", ask_if={"role": ("host",)}),
     number("interns", "接收了几名见习人员？", "人", 1, 100000, ask_if={"role": ("host",)}),
@@ -86,6 +90,19 @@ def _estimate(f: Facts) -> list[Estimate]:
     return [Estimate("就业见习补贴（发给见习单位）", total, formula + (f"（{why}）" if why else ""))]
 
 
+def _intern_estimate(f: Facts) -> list[Estimate]:
+    """What the subsidy means for the intern: it is paid to the host unit, and what it covers
+    for them (第六条: 用于见习单位支付见习人员见习期间基本生活费、办理人身意外伤害保险…)."""
+    rate = f.params.value("internship.rate", f.as_of)
+    high = f.params.value("internship.rate_retained", f.as_of)
+    threshold = f.params.value("internship.retention_threshold", f.as_of)
+    standard = (f"每人每月{format_number(rate)}元（见习期满留用率达到{format_number(threshold)}%以上的单位为"
+                f"{format_number(high)}元），" if rate and high and threshold else "")
+    return [Estimate("就业见习补贴", None,
+                     f"{standard}发给接收您的见习单位，不直接发给您本人；见习单位用它支付您见习期间的基本生活费、"
+                     f"为您办理人身意外伤害保险，以及对您的指导管理")]
+
+
 def _what_if(f: Facts) -> list[str]:
     interns, months, retained = f.get("interns"), f.get("months"), f.get("retained")
     rate, high_rate = f.p("internship.rate"), f.p("internship.rate_retained")
@@ -94,15 +111,25 @@ def _what_if(f: Facts) -> list[str]:
     out = []
     if months is not None and not low <= months <= high:
         example = f"（例如{format_number(interns)}人见习{format_number(high)}个月，合计{yuan(interns * high * rate)}）" if interns else ""
-        out.append(f"若见习期在{format_number(low)}—{format_number(high)}个月内，可按每人每月{format_number(rate)}元"
+        out.append(f"如果见习期安排在{format_number(low)}—{format_number(high)}个月内，可按每人每月{format_number(rate)}元"
                    f"（留用率达{format_number(threshold)}%以上为{format_number(high_rate)}元）申请就业见习补贴{example}。")
         return out
     if interns and months and (retained is None or not ratio_reached(retained, interns, threshold)):
-        need = -(-interns * threshold // 100)
+        need = _needed_retained(interns, threshold)
         total = interns * months * high_rate
-        out.append(f"若见习期满留用率达到{format_number(threshold)}%（{format_number(interns)}人中至少留用{format_number(need)}人），"
+        if retained is not None:
+            kept = f"再多留用{format_number(need - retained)}人（{format_number(interns)}人中共留用{format_number(need)}人）"
+        else:
+            kept = f"{format_number(interns)}人中留用{format_number(need)}人以上"
+        out.append(f"如果见习期满{kept}，留用率达到{format_number(threshold)}%，"
                    f"标准提高到每人每月{format_number(high_rate)}元，合计{yuan(total)}。")
     return out
+
+
+def _needed_retained(interns: int, threshold: float) -> int:
+    """The fewest kept interns whose share reaches the threshold, counted as the rule counts
+    (retained / interns >= 50%), exactly."""
+    return math.ceil(Fraction(str(interns)) * Fraction(str(threshold)) / 100)
 
 
 PROGRAM = Program(
@@ -116,14 +143,17 @@ PROGRAM = Program(
         Part(
             id="intern",
             label="参加就业见习（见习人员）",
-            gives="可参加3—12个月的就业见习；补贴发给见习单位，用于支付你见习期间的基本生活费、办理人身意外伤害保险和指导管理。",
+            gives="可参加3—12个月的就业见习；补贴发给见习单位，用于支付您见习期间的基本生活费、办理人身意外伤害保险和指导管理。",
             when={"role": ("intern",)},
             conditions=(
-                Condition("college_grad", "离校未就业的高校毕业生", CLAUSE, SCOPE, one_of("category", "college_grad"), group="见习对象"),
+                Condition("college_grad", "离校未就业的高校毕业生", CLAUSE, SCOPE, one_of("category", "college_grad"), group="见习对象",
+                          reads=("category",)),
                 Condition("vocational_grad", "艰苦边远地区、老工业基地或国家级贫困县的未就业中职毕业生", CLAUSE, SCOPE,
-                          one_of("category", "vocational_grad"), group="见习对象"),
-                Condition("unemployed_youth", "16—24岁失业青年（2019年1月1日起）", CLAUSE, SCOPE, _youth, group="见习对象"),
+                          one_of("category", "vocational_grad"), group="见习对象", reads=("category",)),
+                Condition("unemployed_youth", "16—24岁失业青年（2019年1月1日起）", CLAUSE, SCOPE, _youth, group="见习对象",
+                          reads=("category",)),
             ),
+            estimate=_intern_estimate,
         ),
         Part(
             id="host",
@@ -134,7 +164,7 @@ PROGRAM = Program(
                 Condition("interns_eligible", "接收的见习人员属于见习对象", CLAUSE, SCOPE, yes("interns_eligible")),
                 Condition("months", "见习期3—12个月", CLAUSE, RATE, _months_ok),
                 Condition("retention", "见习期满留用率达到50%以上（补贴提高到每人每月1200元）", CLAUSE, RETAINED,
-                          _retention, required=False),
+                          _retention, required=False, reads=("interns", "retained")),
             ),
             estimate=_estimate,
             what_if=_what_if,

@@ -18,7 +18,7 @@ from eligibility.model import (
     format_number,
     yuan,
 )
-from eligibility.rules import choice, number, yes, yesno
+from eligibility.rules import choice, focus, number, yes, yesno
 
 CLAUSE = "4"
 BASE = "返还其上年度实际缴纳失业保险费的60%"
@@ -28,10 +28,10 @@ BENEFIT = "job_retention.local_monthly_unemployment_benefit"
 
 QUESTIONS = (
     yesno("insured_enterprise", "贵单位是否参加了失业保险并按规定缴费？", short="企业参加了失业保险"),
-    choice("layoffs", "上一年度贵单位是否裁员？",
+    choice("layoffs", "贵单位是否裁员？",
            [("none", "没有裁员"), ("few", "少量裁员"), ("many", "裁员较多")],
-           help="“少裁员”的具体标准按国家和省的规定，由经办机构认定。", short="没有裁员",
-           ask_if={"insured_enterprise": (True,)}),
+           help="文件的条件是“不裁员或少裁员”，没有写明按哪一年计算，也没有规定“少裁员”的具体标准，以经办机构的规定为准。",
+           short="不裁员或少裁员", ask_if={"insured_enterprise": (True,)}),
     number("last_year_contribution", "上年度贵单位实际缴纳的失业保险费是多少元？", "元", 0, 1e10, integer=False,
            help="可以写“8万”“15000元”。", ask_if={"insured_enterprise": (True,)}),
     yesno("in_difficulty", "贵单位是否面临暂时性生产经营困难、且恢复有望？", short="面临暂时性困难且恢复有望",
@@ -40,14 +40,23 @@ QUESTIONS = (
            ask_if={"in_difficulty": (True,)}, ask_during=SPECIAL_PERIOD),
     number("monthly_social_insurance", "企业及其职工每月应缴纳的社会保险费合计多少元？", "元", 0, 1e10, integer=False,
            ask_if={"in_difficulty": (True,)}, ask_during=SPECIAL_PERIOD),
+    focus([("special_2019", "问的是2019年困难企业稳岗返还特殊标准")]),
 )
 
 
 def _layoffs(f: Facts) -> tuple[bool | None, str]:
     value = f.get("layoffs")
     if value == "few":
-        return None, "“少裁员”的认定标准按国家和省规定，以经办机构认定为准"
+        return None, "文件未规定“少裁员”的标准，以经办机构认定为准"
     return (None if value is None else value == "none"), ""
+
+
+def _year_note(f: Facts) -> list[str]:
+    """The document names no year for 不裁员或少裁员 (only the refund is of 上年度 contributions):
+    which year the office looks at is for it to say."""
+    if f.get("layoffs") is None:
+        return []
+    return ["文件没有写明“不裁员或少裁员”按哪一年计算（返还的是上年度实际缴纳的失业保险费），以经办机构的规定为准。"]
 
 
 def _base_estimate(f: Facts) -> list[Estimate]:
@@ -69,19 +78,19 @@ def _special_estimate(f: Facts) -> list[Estimate]:
     out = []
     staff_text = f"{format_number(staff)}人" if staff is not None else "参保职工人数"
     if benefit is None:
-        out.append(Estimate("标准一：按当地月人均失业保险金", None,
+        out.append(Estimate("标准一（按当地月人均失业保险金）", None,
                             f"{months}个月 × 当地月人均失业保险金（待工作人员填写） × {staff_text}"))
     elif staff is None:
-        out.append(Estimate("标准一：按当地月人均失业保险金", None, f"{months}个月 × {yuan(benefit)} × 参保职工人数"))
+        out.append(Estimate("标准一（按当地月人均失业保险金）", None, f"{months}个月 × {yuan(benefit)} × 参保职工人数"))
     else:
         total = months * benefit * staff
-        out.append(Estimate("标准一：按当地月人均失业保险金", total,
+        out.append(Estimate("标准一（按当地月人均失业保险金）", total,
                             f"{months}个月 × {yuan(benefit)} × {staff_text} = {yuan(total)}"))
     if monthly is None:
-        out.append(Estimate("标准二：按社会保险费的50%", None, f"{months}个月 × 企业及职工每月应缴社会保险费 × {format_number(share)}%"))
+        out.append(Estimate("标准二（按社会保险费的50%）", None, f"{months}个月 × 企业及职工每月应缴社会保险费 × {format_number(share)}%"))
     else:
         total = months * monthly * share / 100
-        out.append(Estimate("标准二：按社会保险费的50%", total,
+        out.append(Estimate("标准二（按社会保险费的50%）", total,
                             f"{months}个月 × {yuan(monthly)} × {format_number(share)}% = {yuan(total)}"))
     return out
 
@@ -103,6 +112,7 @@ PROGRAM = Program(
                 Condition("layoffs", "不裁员或少裁员", CLAUSE, BASE, _layoffs),
             ),
             estimate=_base_estimate,
+            notes=_year_note,
         ),
         Part(
             id="special_2019",
@@ -124,4 +134,5 @@ PROGRAM = Program(
     ),
     infer=lambda a: {},
     keywords=("稳岗", "失业保险费", "裁员"),
+    focus="focus",
 )

@@ -5,7 +5,7 @@ e-commerce ("互联网+") support. The document promises services, not an amount
 
 from __future__ import annotations
 
-from eligibility.model import INDIVIDUAL, Condition, Estimate, Facts, Part, Program, yuan
+from eligibility.model import INDIVIDUAL, Condition, Estimate, Facts, Part, Program, wan
 from eligibility.rules import yes, yesno
 
 CLAUSE = "2.3"
@@ -13,14 +13,15 @@ SUPPORT = "对每一名有创业意愿的创业者推荐一个项目"
 ONLINE = "帮助有条件的农村劳动力网上创业"
 
 QUESTIONS = (
-    yesno("rural_returnee", "你是返乡的农村劳动力吗（例如外出务工后回到家乡）？", short="是返乡农村劳动力"),
-    yesno("wants_startup", "你有创业的打算吗？", short="有创业意愿", ask_if={"rural_returnee": (True,)}),
-    yesno("online", "你是否想通过网店、电商等方式在网上创业？", ask_if={"wants_startup": (True,)}),
+    yesno("rural_returnee", "您是返乡的农村劳动力吗（例如外出务工后回到家乡）？", short="是返乡农村劳动力"),
+    yesno("wants_startup", "您有创业的打算吗？", short="您有了创业打算", ask_if={"rural_returnee": (True,)}, changeable=True),
+    yesno("online", "您是否想通过网店、电商等方式在网上创业？", ask_if={"wants_startup": (True,)}),
 )
 
 def _estimate(f: Facts) -> list[Estimate]:
     cap = f.p("startup_loan.individual_cap")
-    return [Estimate("小额担保贷款", None, f"额度和条件按创业担保贷款政策（第五条第（二）项）执行，个人最高{yuan(cap)}")]
+    return [Estimate("小额担保贷款", None, f"帮助办理一笔，额度和条件按创业担保贷款政策（第五条第（二）项）执行，个人最高可贷{wan(cap)}",
+                     maximum=True)]
 
 
 PROGRAM = Program(

@@ -8,7 +8,7 @@ reported separately.
 from __future__ import annotations
 
 from eligibility.model import INDIVIDUAL, Condition, Facts, Part, Program, format_number
-from eligibility.rules import yes, yesno
+from eligibility.rules import focus, yes, yesno
 
 CLAUSE = "2.2"
 POSTS = "大力开发乡村公益性岗位"
@@ -16,9 +16,10 @@ WORKSHOP = "通过“扶贫车间”稳定吸纳农村劳动力就地就近就�
 PERIOD = "rural_public_jobs.period"
 
 QUESTIONS = (
-    yesno("rural_labour", "你是农村劳动力吗？", short="是农村劳动力"),
-    yesno("poor", "你是否属于农村贫困劳动力？", help="以当地扶贫、人社部门的认定为准。", short="属于农村贫困劳动力",
+    yesno("rural_labour", "您是农村劳动力吗？", short="是农村劳动力"),
+    yesno("poor", "您是否属于农村贫困劳动力？", help="以当地扶贫、人社部门的认定为准。", short="属于农村贫困劳动力",
           ask_if={"rural_labour": (True,)}),
+    focus([("workshops", "问的是扶贫车间和就近务工")]),
 )
 
 
@@ -58,4 +59,5 @@ PROGRAM = Program(
     parameters=(PERIOD, "rural_public_jobs.posts"),
     infer=lambda a: {"rural_labour": True} if a.get("situation") == "rural_worker" else {},
     keywords=("公益性岗位", "扶贫车间", "农村"),
+    focus="focus",
 )

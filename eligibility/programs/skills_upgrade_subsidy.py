@@ -17,6 +17,7 @@ from eligibility.model import (
     Part,
     Program,
     cn_date,
+    duration_text,
     format_number,
 )
 from eligibility.rules import number, yes, yesno
@@ -27,11 +28,12 @@ CERTIFICATE = "参保职工取得职业资格证书或职业技能等级证书�
 PARAM = "skills_upgrade.insured_years_min"
 
 QUESTIONS = (
-    yesno("employee", "你现在是企业的在职职工吗？", short="是企业在职职工"),
-    number("insured_years", "你参加失业保险（缴费）有几年了？", "年", 0, 60, integer=False,
-           help="可以回答“1年半”“18个月”“2.5年”。", ask_if={"employee": (True,)}),
-    yesno("certificate", "你是否已取得职业资格证书或职业技能等级证书？", short="已取得职业资格证书或职业技能等级证书",
-          ask_if={"employee": (True,)}),
+    yesno("employee", "您现在是企业的在职职工吗？", short="是企业在职职工"),
+    number("insured_years", "您参加失业保险（缴费）有几年了？", "年", 0, 60, integer=False,
+           help="可以回答“1年半”“18个月”“2.5年”，也可以回答从哪年开始交的（如“从2021年开始交”）。",
+           ask_if={"employee": (True,)}),
+    yesno("certificate", "您是否已取得职业资格证书或职业技能等级证书？", short="取得职业资格证书或职业技能等级证书",
+          ask_if={"employee": (True,)}, changeable=True),
 )
 
 
@@ -39,14 +41,16 @@ def _years(f: Facts) -> tuple[bool | None, str]:
     years, needed = f.get("insured_years"), f.p(PARAM)
     if years is None:
         return None, f"需参保{format_number(needed)}年以上"
-    return years >= needed, f"参保{format_number(years)}年，{cn_date(f.as_of)}时要求{format_number(needed)}年以上"
+    return years >= needed, f"参保{duration_text(years)}，{cn_date(f.as_of)}时要求{format_number(needed)}年以上"
 
 
 def _what_if(f: Facts) -> list[str]:
-    """Compare with the relaxed period, so a 2026 resident learns what 2019-2020 allowed."""
+    """Compare with the relaxed period, so a 2026 resident learns what 2019-2020 allowed; the
+    shortfall in months below a year (还差1个月), and the certificate too when it is missing
+    (both are needed: one alone would not change the verdict)."""
     years = f.get("insured_years")
     values = f.params[PARAM].values
-    if years is None or not values:
+    if years is None or not values or f.get("employee") is not True:
         return []
     relaxed = min(values, key=lambda v: v.value)
     normal = max(v.value for v in values)
@@ -55,13 +59,14 @@ def _what_if(f: Facts) -> list[str]:
     if years >= needed_now:
         if relaxed.covers(f.as_of) and relaxed.end and years < normal:
             return [f"放宽政策执行到{_cn(relaxed.end)}；此后恢复为参保{format_number(normal)}年以上，"
-                    f"届时按你现在的参保年限将不再符合。"]
+                    f"届时按您现在的参保年限将不再符合。"]
         return []
-    gap = format_number(round(needed_now - years, 2))
+    gap = duration_text(needed_now - years, round_up=True)
+    also = "并取得职业资格证书或职业技能等级证书" if f.get("certificate") is False else ""
     if years >= relaxed.value and relaxed.end and f.as_of > relaxed.end:
-        return [f"在放宽期（{period}）内，参保{format_number(relaxed.value)}年以上即可申请，按你的参保年限当时是符合的；"
-                f"现在要求{format_number(needed_now)}年以上，你还差{gap}年。"]
-    return [f"参保满{format_number(needed_now)}年后即可申请（还差{gap}年）。"]
+        return [f"在放宽期（{period}）内，参保{format_number(relaxed.value)}年以上即可申请，按您的参保年限当时是符合的；"
+                f"现在要求{format_number(needed_now)}年以上，您还差{gap}" + (f"，还需{also[1:]}" if also else "") + "。"]
+    return [f"如果参保满{format_number(needed_now)}年{also}，就可以申请（参保还差{gap}）。"]
 
 
 def _cn(day: date | None) -> str:

@@ -4,12 +4,17 @@ small/micro enterprises.
 The enterprise test is exact arithmetic on the document's boundary: new hires >= 25% of
 current staff, or >= 15% when staff exceed 100 ("超过100人": 100 itself is still 25%). The
 loan conditions themselves are set by national and provincial rules, and counties may relax
-them; the result says so rather than pretending to decide them.
+them; the result says so rather than pretending to decide them: an individual is asked only
+what they can know (has the office told them?), and 不清楚 / 还没问过 is 需核实 with who
+decides and where to ask. The amounts are caps (最高…), marked as such (Estimate.maximum).
 """
 
 from __future__ import annotations
 
-from eligibility.model import BOTH, Condition, Estimate, Facts, Part, Program, format_number, yuan
+import math
+from fractions import Fraction
+
+from eligibility.model import BOTH, Condition, Estimate, Facts, Part, Program, format_number, wan
 from eligibility.rules import choice, number, ratio_reached, yes, yesno
 
 CLAUSE = "5.2"
@@ -17,61 +22,121 @@ INDIVIDUAL_CAP = "最高不超过15万元的个人创业担保贷款"
 PARTNERSHIP = "合伙创业或组织起来共同创业的"
 ENTERPRISE = "小微企业当年新招用符合创业担保贷款申请条件的人员数量"
 RELAX = "各县（市）可因地制宜适当放宽创业担保贷款申请条件"
-CONDITIONS_HELP = "创业担保贷款的申请条件由国家和省规定，各县（市）可适当放宽；不确定可以回答“不清楚”。"
+CONDITIONS_HELP = "哪些人员符合创业担保贷款申请条件，由国家和省规定（本文件没有列出），各县（市）可适当放宽，以经办机构认定为准；不确定可以回答“不清楚”。"
+# The document gives the loan to "符合创业担保贷款申请条件的个人" but never says what those
+# conditions are: nobody can answer "do you meet them?". What a resident can know is whether
+# the office that decides has told them; 不清楚 / 还没问过 is 需核实, with who decides.
+WHO_DECIDES = "申请条件由国家和省规定，本文件没有列出，各县（市）还可适当放宽；能否申请、能贷多少，由所在县（市）人社部门或创业担保贷款经办机构审核确定，请向他们咨询"
 
 QUESTIONS = (
-    choice("role", "你是以哪种方式创业？",
+    choice("role", "您是以哪种方式创业？",
            [("individual", "个人从事个体经营"), ("partnership", "合伙创业或组织起来共同创业"), ("enterprise", "小微企业")]),
-    yesno("meets_loan_conditions", "你是否符合创业担保贷款的申请条件？", help=CONDITIONS_HELP,
-          short="符合创业担保贷款申请条件", ask_if={"role": ("individual", "partnership")}),
-    number("staff", "贵企业现有在职职工多少人？", "人", 1, 1000000, ask_if={"role": ("enterprise",)}, at_least_ok=False),
+    choice("office_answer", "您是否已向当地人社部门或创业担保贷款经办机构问过，自己能不能申请创业担保贷款？",
+           [("told_yes", "问过，说我可以申请"), ("told_no", "问过，说我不符合条件"), ("not_asked", "还没问过")],
+           help="申请条件由国家和省规定，这份文件没有列出，各县（市）还可以适当放宽，所以要由经办机构审核；"
+                "还没问过就选“还没问过”。",
+           ask_if={"role": ("individual", "partnership")}),
+    number("staff", "贵企业现有在职职工多少人？", "人", 1, 1000000, help="现有在职职工包括今年新招用的人员。",
+           ask_if={"role": ("enterprise",)}, at_least_ok=False),
     number("new_hires", "今年新招用的、符合创业担保贷款申请条件的人员有几人？", "人", 0, 1000000,
            help=CONDITIONS_HELP, ask_if={"role": ("enterprise",)}),
-    yesno("contracts", "是否与这些新招用人员都签订了1年以上的劳动合同？", short="签订1年以上劳动合同",
-          ask_if={"role": ("enterprise",)}),
+    yesno("contracts", "是否与这些新招用人员都签订了1年以上的劳动合同？", short="与新招用人员签订1年以上劳动合同",
+          ask_if={"role": ("enterprise",)}, changeable=True),
 )
 
 
-def _needed_ratio(f: Facts) -> float | None:
-    staff = f.get("staff")
-    if staff is None:
-        return None
+def _office_answer(f: Facts) -> tuple[bool | None, str]:
+    value = f.get("office_answer")
+    if value == "told_yes":
+        return True, "经办机构已告知可以申请"
+    if value == "told_no":
+        return False, "经办机构已告知不符合"
+    if value == "not_asked":
+        return None, "还没问过经办机构"
+    return None, ""
+
+
+def _needed_ratio_for(staff: int, f: Facts) -> float:
     large = staff > f.p("startup_loan.large_staff_threshold")
     return f.p("startup_loan.new_hire_ratio_large" if large else "startup_loan.new_hire_ratio")
 
 
+def _needed_ratio(f: Facts) -> float | None:
+    staff = f.get("staff")
+    return None if staff is None else _needed_ratio_for(staff, f)
+
+
 def _needed_hires(staff: int, percent: float) -> int:
-    return -(-staff * int(percent * 100) // 10000)  # ceil(staff * percent / 100), exactly
+    """ceil(staff × percent / 100), exactly."""
+    return math.ceil(Fraction(str(staff)) * Fraction(str(percent)) / 100)
 
 
 def _hires(f: Facts) -> tuple[bool | None, str]:
     staff, hires, percent = f.get("staff"), f.get("new_hires"), _needed_ratio(f)
     if staff is None or hires is None or percent is None:
         return None, ""
+    if hires > staff:
+        return None, "新招用人数多于在职职工人数，请核对（在职职工包括新招用的人员）"
     share = format_number(round(hires * 100 / staff, 2))
     rule = f"在职职工{format_number(staff)}人，需达到{format_number(percent)}%（至少{_needed_hires(staff, percent)}人）"
     return ratio_reached(hires, staff, percent), f"新招用{format_number(hires)}人，占{share}%；{rule}"
 
 
+def more_hires_needed(staff: int, hires: int, f: Facts) -> int:
+    """The fewest further hires k with which the rule is met, counted as the rule counts: new
+    hires are part of the current staff, so k more makes (hires + k) of (staff + k), and the
+    ratio needed drops to 15% once staff exceed 100 (100 staff and 24 hires: one more hire
+    gives 25 of 101, over 15%). 0 when already met."""
+    if ratio_reached(hires, staff, _needed_ratio_for(staff, f)):
+        return 0
+    threshold = int(f.p("startup_loan.large_staff_threshold"))
+    best: int | None = None
+    for percent, lowest, highest in ((f.p("startup_loan.new_hire_ratio"), 1, threshold - staff),
+                                     (f.p("startup_loan.new_hire_ratio_large"), max(1, threshold + 1 - staff), None)):
+        # (hires + k) * 100 >= percent * (staff + k)  <=>  k >= (percent * staff - 100 * hires) / (100 - percent)
+        p = Fraction(str(percent))
+        k = max(lowest, math.ceil((p * staff - 100 * hires) / (100 - p)))
+        if highest is not None and k > highest:
+            continue
+        best = k if best is None else min(best, k)
+    return best if best is not None else 0
+
+
 def _individual_estimate(f: Facts) -> list[Estimate]:
     cap = f.p("startup_loan.individual_cap")
     if f.get("role") == "partnership":
-        return [Estimate("创业担保贷款额度", None, f"个人最高{yuan(cap)}；合伙或共同创业的可适当提高，具体额度以当地规定和经办机构审核为准")]
-    return [Estimate("个人创业担保贷款额度（最高）", cap, f"最高{yuan(cap)}，并给予贴息扶持", maximum=True)]
+        return [Estimate("贷款额度", None, f"合伙创业或组织起来共同创业的，额度可在个人最高{wan(cap)}的基础上适当提高，"
+                                      f"文件未规定具体数额，以经办机构核定为准")]
+    return [Estimate("贷款额度", cap, f"最高可贷{wan(cap)}，并给予贴息扶持（具体额度由经办机构核定）", maximum=True)]
 
 
 def _enterprise_estimate(f: Facts) -> list[Estimate]:
     cap = f.p("startup_loan.enterprise_cap")
-    return [Estimate("小微企业创业担保贷款额度（最高）", cap, f"最高{yuan(cap)}，并给予贴息扶持", maximum=True)]
+    return [Estimate("贷款额度", cap, f"最高可贷{wan(cap)}，并给予贴息扶持（具体额度由经办机构核定）", maximum=True)]
 
 
 def _enterprise_what_if(f: Facts) -> list[str]:
-    staff, hires, percent = f.get("staff"), f.get("new_hires"), _needed_ratio(f)
-    if staff is None or hires is None or percent is None or ratio_reached(hires, staff, percent):
+    staff, hires = f.get("staff"), f.get("new_hires")
+    if staff is None or hires is None or hires > staff:
         return []
-    need = _needed_hires(staff, percent)
-    return [f"若今年再新招用{need - hires}名符合条件的人员（合计{need}人，达到{format_number(percent)}%）"
-            f"并签订1年以上劳动合同，可申请最高{yuan(f.p('startup_loan.enterprise_cap'))}的贷款。"]
+    more = more_hires_needed(staff, hires, f)
+    if more == 0:
+        return []
+    total_staff = staff + more
+    percent = _needed_ratio_for(total_staff, f)
+    contract = "" if f.get("contracts") is True else "，并与新招用人员都签订1年以上劳动合同"
+    return [f"如果今年再新招用{more}名符合条件的人员（新招用共{format_number(hires + more)}人，在职职工共{format_number(total_staff)}人，"
+            f"达到{format_number(percent)}%）{contract}，可申请最高{wan(f.p('startup_loan.enterprise_cap'))}的贷款。"]
+
+
+def _individual_notes(f: Facts) -> list[str]:
+    out = []
+    if f.get("office_answer") != "told_yes":
+        cap = f"（文件规定的上限是个人最高不超过{wan(f.p('startup_loan.individual_cap'))}）" if f.get("role") == "individual" else ""
+        out.append(WHO_DECIDES + cap + "。")
+    if f.get("role") == "partnership":
+        out.append("合伙创业或组织起来共同创业的，贷款额度可适当提高（文件未规定具体数额）。")
+    return out
 
 
 def _relax_note(f: Facts) -> list[str]:
@@ -92,12 +157,10 @@ PROGRAM = Program(
             gives="符合申请条件的个人从事个体经营，可给予最高不超过15万元的个人创业担保贷款及贴息；合伙或共同创业的额度可适当提高。",
             when={"role": ("individual", "partnership")},
             conditions=(
-                Condition("meets_loan_conditions", "符合创业担保贷款申请条件（国家和省规定，县市可放宽）", CLAUSE, INDIVIDUAL_CAP,
-                          yes("meets_loan_conditions")),
+                Condition("office_answer", "创业担保贷款申请条件（由经办机构审核）", CLAUSE, INDIVIDUAL_CAP, _office_answer),
             ),
             estimate=_individual_estimate,
-            notes=lambda f: _relax_note(f) + (["合伙创业或组织起来共同创业的，贷款额度可适当提高（文件未规定具体数额）。"]
-                                              if f.get("role") == "partnership" else []),
+            notes=_individual_notes,
         ),
         Part(
             id="enterprise",
@@ -105,7 +168,8 @@ PROGRAM = Program(
             gives="当年新招用符合条件人员达到现有在职职工25%（超过100人的企业15%）并签订1年以上劳动合同的小微企业，可申请最高300万元的贷款及贴息。",
             when={"role": ("enterprise",)},
             conditions=(
-                Condition("new_hires", "当年新招用符合条件的人员达到在职职工的25%（超过100人的企业15%）", CLAUSE, ENTERPRISE, _hires),
+                Condition("new_hires", "当年新招用符合条件的人员达到在职职工的25%（超过100人的企业15%）", CLAUSE, ENTERPRISE, _hires,
+                          reads=("staff", "new_hires")),
                 Condition("contracts", "与新招用人员签订1年以上劳动合同", CLAUSE, ENTERPRISE, yes("contracts")),
             ),
             estimate=_enterprise_estimate,

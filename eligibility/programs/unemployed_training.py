@@ -9,7 +9,7 @@ so in 2026 the main verdict can be 符合 while the allowance is reported as 已
 from __future__ import annotations
 
 from eligibility.model import INDIVIDUAL, Condition, Estimate, Facts, Part, Program
-from eligibility.rules import choice, no, one_of, yes, yesno
+from eligibility.rules import choice, focus, no, one_of, yes, yesno
 
 CLAUSE = "3.3"
 SUBSIDY = "对培训合格的失业人员给予职业培训补贴"
@@ -18,30 +18,44 @@ ONCE = "生活费补贴政策每人每年只享受一次"
 PERIOD = "unemployed_training.living_allowance_period"
 
 QUESTIONS = (
-    yesno("unemployed", "你现在是失业人员吗？", help="已在公共就业服务机构办理失业登记的更好办理。", short="是失业人员"),
-    choice("training", "你参加职业技能培训或创业培训的情况是？",
-           [("passed", "已参加培训并考核合格"), ("in_progress", "正在培训或准备参加"), ("none", "没有参加")],
-           short="已参加培训并考核合格", ask_if={"unemployed": (True,)}),
-    choice("hardship", "你是否属于就业困难人员或零就业家庭成员？",
+    yesno("unemployed", "您现在是失业人员吗？", help="已在公共就业服务机构办理失业登记的更好办理。", short="是失业人员"),
+    choice("training", "您参加职业技能培训或创业培训的情况是？",
+           [("passed", "已参加培训并考核合格"), ("in_progress", "正在培训或准备参加"), ("none", "没有参加"),
+            ("failed", "参加了培训，但考核没有合格")],
+           short="参加培训并考核合格", ask_if={"unemployed": (True,)}),
+    choice("hardship", "您是否属于就业困难人员或零就业家庭成员？",
            [("hard_to_employ", "就业困难人员"), ("zero_employment", "零就业家庭成员"), ("neither", "都不是")],
            help="就业困难人员需经常住地公共就业服务机构认定。", ask_if={"unemployed": (True,)}),
-    yesno("receiving_ui", "培训期间你是否在领取失业保险金？", short="培训期间不领取失业保险金",
+    yesno("receiving_ui", "培训期间您是否在领取失业保险金？", short="培训期间不领取失业保险金",
           ask_if={"hardship": ("hard_to_employ", "zero_employment")}, ask_during=PERIOD),
-    yesno("allowance_this_year", "今年你是否已经享受过培训生活费补贴？",
+    yesno("allowance_this_year", "今年您是否已经享受过培训生活费补贴？",
           ask_if={"hardship": ("hard_to_employ", "zero_employment")}, ask_during=PERIOD),
+    focus([("living_allowance", "问的是培训期间生活费补贴")]),
 )
 
 
 def _training(f: Facts) -> tuple[bool | None, str]:
+    """"对培训合格的失业人员给予职业培训补贴": passed is met; took it and did not pass is not;
+    still in training is not yet known."""
     value = f.get("training")
     if value == "in_progress":
         return None, "培训合格后才能领取职业培训补贴"
+    if value == "failed":
+        return False, "考核没有合格；培训合格的才给予职业培训补贴"
     return (None if value is None else value == "passed"), ""
 
 
 def _in_training(f: Facts) -> bool | None:
+    """The living allowance is paid 在培训期间: having taken part is what counts, not passing."""
     value = f.get("training")
-    return None if value is None else value in ("passed", "in_progress")
+    return None if value is None else value in ("passed", "in_progress", "failed")
+
+
+def _what_if(f: Facts) -> list[str]:
+    """Passing a training is something an unemployed person can still do."""
+    if f.get("unemployed") is True and f.get("training") in ("failed", "none"):
+        return ["如果参加职业技能培训或创业培训并考核合格，就可以申请职业培训补贴。"]
+    return []
 
 
 PROGRAM = Program(
@@ -61,6 +75,7 @@ PROGRAM = Program(
                 Condition("training", "参加培训并考核合格", CLAUSE, SUBSIDY, _training),
             ),
             estimate=lambda f: [Estimate("职业培训补贴", None, "文件未规定补贴金额，按省有关规定和培训项目确定，请向当地人社部门咨询")],
+            what_if=_what_if,
         ),
         Part(
             id="living_allowance",
@@ -70,7 +85,7 @@ PROGRAM = Program(
             period=PERIOD,
             conditions=(
                 Condition("unemployed", "失业人员", CLAUSE, ALLOWANCE, yes("unemployed")),
-                Condition("in_training", "正在参加或已完成培训", CLAUSE, ALLOWANCE, _in_training),
+                Condition("in_training", "参加了培训（培训期间）", CLAUSE, ALLOWANCE, _in_training, reads=("training",)),
                 Condition("hardship", "就业困难人员或零就业家庭成员", CLAUSE, ALLOWANCE,
                           one_of("hardship", "hard_to_employ", "zero_employment")),
                 Condition("receiving_ui", "培训期间不同时领取失业保险金", CLAUSE, ONCE, no("receiving_ui")),
@@ -82,4 +97,5 @@ PROGRAM = Program(
     parameters=(PERIOD,),
     infer=lambda a: {"unemployed": a["situation"] == "unemployed"} if a.get("situation") in ("unemployed", "employee") else {},
     keywords=("培训", "失业", "生活费"),
+    focus="focus",
 )
