@@ -36,7 +36,7 @@ from eligibility.model import (
     Question,
     cn_date,
 )
-from eligibility.result import Check, ContactLine, PartResult, Result
+from eligibility.result import UNDECIDED, Check, ContactLine, PartResult, Result
 
 COUNTY = "负责落实"
 
@@ -180,9 +180,10 @@ def _check(cond: Condition, facts: Facts, ctx: Context, program: Program | None 
     except NotYetInForce as e:  # the rule's threshold did not exist yet: not met, and why
         status, note = NOT_MET, e.note(facts.as_of)
     clause = ctx.kb.clause(cond.clause)
-    asked = all(qid in facts.answers for qid in reads_of(cond, program))
+    reads = reads_of(cond, program)
+    asked = all(qid in facts.answers for qid in reads)
     return Check(cond.id, cond.text, status, cond.clause, clause.label(), ctx.sentence(cond.clause, cond.quote),
-                 note, cond.group, cond.required, asked)
+                 note, cond.group, cond.required, asked, elsewhere=program is not None and not reads)
 
 
 def combine(checks: list[Check] | tuple[Check, ...]) -> str:
@@ -305,8 +306,8 @@ def assess(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: da
     headline = next((p for p in extra_parts if p.id == focus), None) if main_part is not None else None
     if main_part is None:
         role_q = next((program.question(qid) for p in program.parts if p.main for qid in p.when), None)
-        main = PartResult("undecided", program.label, TO_VERIFY, program.summary,
-                          notes=(f"请先回答：{role_q.prompt}" if role_q else "信息不足",))
+        main = PartResult(UNDECIDED, program.label, TO_VERIFY, program.summary,
+                          notes=(f"结果要看您的身份，请先回答：{role_q.prompt}" if role_q else "信息不足",))
         extras = tuple(evaluate_part(p, kept, ctx, as_of, program) for p in extra_parts)
     else:
         order = [headline, main_part] if headline else [main_part]

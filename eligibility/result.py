@@ -28,8 +28,16 @@ from eligibility.model import (
 from eligibility.staffdata import MATERIALS_DEFAULT
 
 DISCLAIMER = "结果仅供参考，以经办机构审核为准。"
+UNDECIDED = "undecided"  # the id of the headline part while the first answer (个人还是单位) is unknown
 # Marks every Chinese font has (√ × ？): emoji show as empty boxes on some phones and browsers.
 _MARK = {MET: "√", NOT_MET: "×"}
+_INFO_MARK = "·"  # a check that changes the amount, not the verdict: never a × in a 符合 result
+
+
+def _mark(c: Check) -> str:
+    if not c.required and c.status != MET:
+        return _INFO_MARK
+    return _MARK.get(c.status, "？")
 _STATUS_WORDS = {MET: "符合", NOT_MET: "不符合"}
 _INFO_WORDS = {MET: "达到", NOT_MET: "未达到"}  # a check that changes the amount, not the verdict
 
@@ -48,6 +56,7 @@ class Check:
     group: str | None = None
     required: bool = True
     asked: bool = True  # False: its question was never asked (an earlier answer settled things)
+    elsewhere: bool = False  # reads no answer: a criterion set outside the document (always unknown)
 
 
 @dataclass(frozen=True)
@@ -243,10 +252,11 @@ def verdict_text(part: PartResult) -> str:
 
 def _visible(part: PartResult) -> list[Check]:
     """The checks to show: those asked, and those that decide. A check whose question was never
-    asked (an earlier answer settled the verdict) is shown only when the part is 需核实 for
-    want of that answer."""
+    asked (an earlier answer settled the verdict), or that is decided outside the document,
+    is shown only when the part is 需核实 (then it is part of why)."""
+    settled = part.then_verdict if part.verdict == EXPIRED else part.verdict
     return [c for c in part.checks
-            if c.asked or c.status in (MET, NOT_MET) or (part.verdict == TO_VERIFY and c.required)]
+            if c.status in (MET, NOT_MET) or (c.asked and not c.elsewhere) or (settled == TO_VERIFY and c.required)]
 
 
 def _word(c: Check) -> str:
@@ -291,7 +301,7 @@ def _chat_extra_amount(part: PartResult) -> str:
 
 
 def _chat_amount(part: PartResult) -> list[str]:
-    if part.verdict == NOT_ELIGIBLE:
+    if part.verdict == NOT_ELIGIBLE or part.id == UNDECIDED:
         return []
     if not part.estimates and part.verdict != EXPIRED:
         return ["金额：文件未规定金额，以经办机构为准"]
@@ -299,7 +309,7 @@ def _chat_amount(part: PartResult) -> list[str]:
 
 
 def _chat_check(c: Check) -> str:
-    mark = _MARK.get(c.status, "？")
+    mark = _mark(c)
     word = "" if c.required else (_INFO_WORDS.get(c.status, "待核实") + "，")
     if c.required and not c.asked and c.status not in (MET, NOT_MET):
         word = "未回答，"
@@ -389,7 +399,7 @@ def _part_body(part: PartResult, above: set[tuple[str, str]] | None = None) -> l
     quoted: set[str] = set()
     lines: list[str] = []
     for c in _visible(part):
-        mark = _MARK.get(c.status, "？")
+        mark = _mark(c)
         alt = f"（{c.group}之一）" if c.group else ""
         if (c.id, c.status) in (above or set()):
             if c.status == NOT_MET and c.required:
