@@ -9,15 +9,44 @@ data loaded once, and `as_of`, default: today):
 
     get_program(id) -> Program                 # KeyError for an unknown id
     all_programs() -> tuple[Program, ...]
-    next_question(program, answers, as_of=None) -> Question | None
-    parse_answer(question, text) -> ParsedAnswer   # .value / .unknown / .error (re-ask hint)
-    assess(program, answers, as_of=None) -> Result # .verdict, .amount, .to_text(), .to_chat_text(), .to_dict()
+    next_question(program, answers, as_of=None) -> Question | None   # hidden questions are never asked
+    progress(program, answers, as_of=None) -> (step, total)          # 第2步/共5步, never goes backwards
+    progress_detail(program, answers, as_of=None) -> Progress        # .step .total .exact .remaining
+    parse_answer(question, text, *, as_of=None) -> ParsedAnswer
+    assess(program, answers, as_of=None) -> Result
     finder_questions() / next_finder_question(answers) / find_programs(answers, as_of=None)
     validate(data_dir=None, kb=None) -> list[Problem]
 
+`parse_answer` never raises; `as_of` is the date a year is converted against (05年的 -> an age,
+从22年开始交 -> years insured). Its ParsedAnswer has:
+    .value        what to store (True/False, a choice value, a number, an ISO date); None when
+                  unknown or unreadable
+    .unknown      the resident said 不清楚 (store None: the condition is 需核实)
+    .error        a re-ask hint in Chinese (value None); .ok is `error is None`
+    .tentative    yes/no or choice said with a hedge (好像是): a best guess, to be confirmed
+    .approximate  a number said as a guess (大概三年) or worked out from a year: shown as such
+    .range        (low, high), both inclusive: with .error a rough figure (十几个, 二十来岁) the
+                  caller may settle when every value in it gives one result; with .ok the
+                  bracket of a value worked out from a year (born 2005 -> 20 or 21)
+    .note         one short line saying how the answer was read, or None
+
+`progress`: step = questions answered on the path + 1; total = the longest path the program
+can take, fixed for the whole questionnaire (a shorter branch ends early, the line never goes
+backwards); `progress_detail(...).exact` is False when the total is a maximum (最多N步).
+
+A Question may be `hidden` (never asked: Program.focus, the part a resident asked about, is
+read from what they said before the questionnaire; the result's headline is then that part)
+and `changeable` (what-ifs are offered only on answers a person can still change).
+
+`Result`: .verdict (符合 / 不符合 / 需核实 / 已到期), .amount (元, or None) and .amount_kind
+("estimate", "maximum" for a cap such as 最高可贷15万元, or None: a cap is never the amount of
+a 需核实 or 不符合 result), .what_if (hints for what can still change), .main / .extras
+(PartResult with checks; a check not asked is shown only where it decides), .to_text(),
+.to_chat_text(), .to_dict() (adds "amount_kind" and "verdict_text", e.g. 已到期，当时也不符合).
+
 `answers` is a plain dict {question id: value}: True/False for yes/no, the choice's value,
-a number, an ISO date; None means the resident answered 不清楚. It is JSON-able as is, so the
-dialog engine can store it in its session row.
+a number, an ISO date; None means the resident answered 不清楚; a question id absent means it
+was not asked. It is JSON-able as is, so the dialog engine can store it in its session row.
 """
 
 from __future__ import annotations

@@ -10,6 +10,13 @@ Verdict semantics (why they are what they are):
   this resident would have qualified. An open-ended start (就业见习 "从2019年1月1日起") never
   expires; a relaxed threshold that ended (参保1年, 2019-2020) is not 已到期 either: the base
   rule applies again, and the verdict follows it (with a what-if naming the old period).
+  The verdict then is judged on what was asked: a question only asked while the provision ran
+  decides nothing for someone asking afterwards (当时符合已问到的条件).
+
+What a result shows: each check knows whether its question was asked (Check.asked); one that
+was not (an earlier answer settled the verdict) is shown only where it decides. What-ifs are
+offered only for answers a person can still change (Question.changeable). The headline part
+is the one the resident asked about (Program.focus) when it applies.
 """
 
 from __future__ import annotations
