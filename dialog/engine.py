@@ -11,8 +11,10 @@ kill -9) resumes each person exactly where they were.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -77,6 +79,11 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         self._rendered: dict[tuple[Any, ...], Any] = {}
         self._rendered_for: tuple[eligibility.Context | None, dict[str, str] | None] = (None, None)
         self.reader = self._reader(vocabulary or load_vocabulary())
+        # Reading a message and deciding the reply is CPU work (retrieval, the meaning channel's
+        # query embedding: 10-35 ms, GIL released). It runs in one worker thread, so the event
+        # loop keeps serving other people's HTTP and database I/O meanwhile, and the engine's
+        # caches are only ever touched by that one thread (no locks needed).
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="turns")
 
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
@@ -86,7 +93,11 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         return cls(store, Answerer(kb), settings, **kwargs)
 
     async def close(self) -> None:
+        self._worker.shutdown(wait=True)
         await self.store.close()
+
+    async def _in_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._worker, functools.partial(fn, *args))
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -140,11 +151,17 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if msg.kind not in ("text", "button"):
             return Turn([Reply(self.t("non_text"))] + self._pending_question(s), [])
         if msg.action:
-            return await self._on_action(msg.action, s, key)
+            if msg.action.startswith("fg:"):
+                return await self._on_action(msg.action, s, key)
+            return await self._in_worker(self._on_action_sync, msg.action, s)
         if len(msg.text or "") > self.settings.max_message_chars:
             return Turn([Reply(self.t("too_long", limit=self.settings.max_message_chars))] + self._pending_question(s), [])
-        u = self._understand(msg.text or "", s, numbered=bool(msg.extra.get("numbered")))
-        return await self._route(u, s, key, msg)
+        u = await self._in_worker(self._understand, msg.text or "", s, bool(msg.extra.get("numbered")))
+        if u.kind == "command":
+            return await self._on_command(u.text, s, msg)
+        if u.kind == "button" and (u.action or "").startswith("fg:"):
+            return await self._on_action(u.action or "", s, key)
+        return await self._in_worker(self._route, u, s, msg)
 
     def _understand(self, text: str, s: Session, numbered: bool = False) -> Understanding:
         """What the message means, read in the context of this conversation."""
@@ -174,19 +191,20 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         }
         return {bare(label): action for label, action in labels.items() if bare(label)}
 
-    async def _route(self, u: Understanding, s: Session, key: str, msg: Incoming) -> Turn | None:
+    def _route(self, u: Understanding, s: Session, msg: Incoming) -> Turn:
+        """The flow for what was understood (commands and deleting data are async, handled before)."""
         kind = u.kind
+        finished, s.finished = s.finished, None  # kept for this one message only
+        if finished and s.mode == "idle":
+            reopened = self._after_result(u, s, finished)
+            if reopened is not None:
+                return reopened
         if kind == "empty":
             return Turn([Reply(self.t("empty"))] + self._pending_question(s), [])
-        if kind == "command":
-            return await self._on_command(u.text, s, msg)
         if kind == "button":
-            return await self._on_action(u.action or "", s, key)
+            return self._on_action_sync(u.action or "", s)
         if kind == "navigate":
-            return self._on_intent(u.intent or "", s)
-        if s.mode == "resume" and kind not in ("greeting", "thanks"):
-            s.mode = "finder" if s.program == "__finder__" else "questionnaire"
-            return self._resume_prompt(s, answer_first=self._understand(u.text, s))
+            return self._on_intent(u.intent or "", s, topic=u.parts[0] if u.parts else None)
         if s.mode in ("questionnaire", "finder"):
             if self._is_stale(s):
                 return self._resume_prompt(s, answer_first=u)
@@ -203,17 +221,32 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if kind == "foreign":
             return self._helping_hand("foreign")
         if kind == "topic_word":
-            return self._topic_word(u.text, s)
+            return self._topic_word(u.text, s, said=u.raw)
         if kind == "multi":
             return self._multi(u.parts, s)
         if kind == "follow_up":
-            return self._follow_up(u.text, s)
+            return self._follow_up(u.text, s, said=u.raw)
         # A question with a topic of its own is answered as is; the answerer ignores `about`
         # unless the question turns out to lean on the last answer after all.
-        return self._free_question(u.text, s, about=s.last_clause)
+        return self._free_question(u.text, s, about=s.last_clause, said=u.raw)
 
-    def _on_intent(self, intent: str, s: Session) -> Turn | None:
+    def _after_result(self, u: Understanding, s: Session, finished: dict[str, Any]) -> Turn | None:
+        """上一步 or 不对 … typed right after a result: back into that questionnaire."""
+        if kind_is(u, "navigate", "back") and self._reopen(s, finished):
+            return self._on_nav("back", s)
+        if u.correction and self._reopen(s, finished):
+            corrected = self._correct(u.correction, s)
+            if corrected is not None:
+                return corrected
+            s.mode, s.program, s.answers, s.history, s.flags = "idle", None, {}, [], {}
+        return None
+
+    def _on_intent(self, intent: str, s: Session, topic: str | None = None) -> Turn:
         in_questionnaire = s.mode in ("questionnaire", "finder", "resume")
+        if intent == "explain":
+            return self._explain(s)
+        if intent == "test_topic" and topic:
+            return self._test_named(topic, s)
         if intent in ("menu", "quit"):
             if in_questionnaire:
                 return self._exit(s)
@@ -274,6 +307,10 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if kind == "o":
             return self._show_original(arg, s)
         return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])  # stale or unknown button
+
+
+def kind_is(u: Understanding, kind: str, intent: str | None = None) -> bool:
+    return u.kind == kind and (intent is None or u.intent == intent)
 
 
 def _programs_by_clause() -> dict[str, str]:

@@ -77,6 +77,9 @@ class Session:
     last_program: str | None = None  # the program of the last answer or result (测一测, follow-ups)
     lead_text: str | None = None  # the last free question (masked), read for facts if a questionnaire follows
     flags: dict[str, str] = field(default_factory=dict)  # question id -> "hedged / approximate" note for the result
+    # The questionnaire just finished ({program, answers, history, flags}), kept for one more message
+    # only, so that 上一步 or 不对 … right after a result can still change an answer.
+    finished: dict[str, Any] | None = None
     updated_at: float = 0.0
     questionnaire_at: float = 0.0  # when the questionnaire was last touched
 

@@ -342,3 +342,68 @@ def test_a_follow_up_is_answered_about_the_last_topic(tmp_path, kb) -> None:
     text = chat(tmp_path, kb, "创业担保贷款最多贷多少", "那找谁办呢")
     first = text.split("\n")[0]
     assert "人社" in first and "依据：临州府发〔2019〕3号 第五条" in text
+
+
+# ---------------------------------------------------------------- corrections, switching, explaining
+
+
+def test_a_correction_changes_the_earlier_answer_it_names(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "6",
+                "不对，我刚才说错了 是8个人")
+    assert "已改正" in text and "8人" in text and "每人见习几个月" in text
+
+
+def test_a_no_with_a_reason_is_an_answer_not_a_correction(tmp_path, kb) -> None:
+    """“不是 …” whose words answer no earlier question is the answer to the current one."""
+    text = chat(tmp_path, kb, "稳岗返还", "测一测我是否符合", "不是 我们没交过")
+    assert "已改正" not in text and "结果：" in text
+
+
+def test_back_right_after_a_result_reopens_the_questionnaire(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", "26", "上一步")
+    assert "您今年多少岁" in text and "没有正在做的测评" not in text
+
+
+def test_a_correction_right_after_the_finder_result_reopens_it(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "测一测我能享受哪些政策", "单位", "不对 我是个人")
+    assert "已改正" in text and "您今年多少岁" in text
+
+
+def test_test_with_a_policy_name_starts_that_questionnaire(tmp_path, kb) -> None:
+    assert "「稳岗返还」" in chat(tmp_path / "a", kb, "帮我测一下稳岗返还")
+    assert "「技术技能提升补贴」" in chat(tmp_path / "b", kb, "技能提升补贴能不能测测")
+
+
+def test_naming_another_policy_to_test_switches_questionnaires(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "是",
+                "另外创业担保贷款也帮我算算")
+    assert "「创业担保贷款」" in text and "（第1步" in text
+
+
+@pytest.mark.parametrize("message", ["？？", "这是啥意思", "听不懂"])
+def test_what_a_question_means_is_explained_and_nothing_is_stored(tmp_path, kb, message) -> None:
+    text = chat(tmp_path, kb, "稳岗返还", "测一测我是否符合", message)
+    assert "（第1步" in text and "请回答“是”或“否”" in text and "不清楚”估算" not in text
+
+
+def test_a_phone_question_shows_the_contacts(tmp_path, kb) -> None:
+    assert "12333" in chat(tmp_path, kb, "你们的电话是多少")
+
+
+def test_a_bare_yes_after_an_answer_gets_the_menu(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴每月多少", "对的")
+    assert "问政策" in text and "依据" not in text
+
+
+def test_a_connector_inside_a_question_does_not_split_it(vocabulary) -> None:
+    assert reader(vocabulary).read("公益性岗位今年还有空缺没", Conversation()).kind == "question"
+
+
+def test_the_words_of_a_question_never_prefill_an_answer(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "开个修车铺能申请贷款不", "测一测我是否符合")
+    assert "已记下" not in text
+
+
+def test_facts_from_statements_fill_yes_no_choice_and_money(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "我们公司去年失业保险交了3.5w，一个人也没裁，能返多少", "测一测我是否符合")
+    assert "已记下" in text and "35000元" in text and "21000元" in text

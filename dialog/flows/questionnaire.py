@@ -71,9 +71,11 @@ class QuestionnaireFlow:
         stored as answers, confirmed in one line, changeable with 上一步. Tried at the start and
         after each answer (a headcount applies only once "enterprise" is answered). The message
         is kept in the session only while the questionnaire runs."""
-        if not s.lead_text:
+        statements = self.reader.statements(s.lead_text) if s.lead_text else ""
+        if not statements:
             return []
-        found = facts_from_text(program, s.lead_text, s.answers, eligibility.parse_answer, as_of=self.today())
+        found = facts_from_text(program, statements, s.answers, eligibility.parse_answer, as_of=self.today(),
+                                personal_markers=self.reader.vocabulary.personal_markers)
         if not found:
             return []
         said = []
@@ -83,6 +85,27 @@ class QuestionnaireFlow:
             s.history.append(qid)
             said.append(question.short or question.label_of(value) if question.kind == "yesno" else question.label_of(value))
         return [Reply(self.t("prefilled", facts="；".join(said)))]
+
+    def _test_named(self: Engine, topic: str, s: Session) -> Turn:
+        """测一测 + a policy's name ("测一测创业担保贷款", "稳岗返还也想测一下"): that program's
+        questionnaire, found through the clause the name retrieves. In the middle of another
+        questionnaire this switches to it; the same program, or no program found, carries on."""
+        result = self.answerer.retriever.search(topic, limit=1)
+        clause = result.candidates[0].clause.id if result.candidates and result.confidence > 0 else None
+        program = self._program_of_clause.get(clause or "")
+        if program and (s.mode not in ("questionnaire", "finder") or program != s.program):
+            return self._start_questionnaire(program, s)
+        if s.mode in ("questionnaire", "finder"):
+            return Turn(self._pending_question(s), [])
+        return self._test_topic(s)
+
+    def _explain(self: Engine, s: Session) -> Turn:
+        """啥意思 / 听不懂 / a lone ？: in a questionnaire, the question again with how to answer
+        it (its help line and the answer hint); elsewhere, what the bot can do."""
+        question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
+        if question is None:
+            return Turn([Reply(self.t("help"), self._example_buttons() + self._menu_buttons())], [])
+        return Turn(self._pending_question(s, hint=self.t("explain_question") + eligibility.answers.hint(question)), [])
 
     def _test_topic(self: Engine, s: Session) -> Turn:
         """测一测 typed after an answer or a result: the questionnaire of that topic's program,
@@ -189,7 +212,11 @@ class QuestionnaireFlow:
         if question is None:  # nothing left to ask (e.g. data changed): show the result
             return self._finish(s)
         if u.kind == "side_question":
-            return self._digression(u.text, s)
+            return self._digression(u.text, s, said=u.raw)
+        if u.correction:
+            corrected = self._correct(u.correction, s, current=question.id)
+            if corrected is not None:
+                return corrected
         parsed = u.answer
         if parsed is None or (not parsed.ok and getattr(parsed, "range", None) is None):
             return Turn(self._pending_question(s, hint=getattr(parsed, "error", None)), [])
@@ -269,13 +296,55 @@ class QuestionnaireFlow:
                 return None
         return int(low) if float(bounds[0]).is_integer() else bounds[0]
 
-    def _digression(self: Engine, text: str, s: Session) -> Turn:
+    def _correct(self: Engine, text: str, s: Session, current: str | None = None) -> Turn | None:
+        """不对 / 说错了 + words that answer an EARLIER question differently ("不对 我不是低保
+        是大龄"): that answer is changed (answers that no longer apply are dropped) and the
+        questionnaire goes on from there. None when the words change no earlier answer."""
+        program = self._program(s)
+        for qid in reversed(s.history):
+            if qid == current:
+                continue
+            try:
+                question = program.question(qid)
+            except KeyError:
+                continue
+            parsed = eligibility.parse_answer(question, text, as_of=self.today())
+            if not parsed.ok or parsed.value == s.answers.get(qid):
+                continue
+            s.answers[qid] = parsed.value
+            kept = eligibility.engine.relevant_answers(program, s.answers) if s.program != "__finder__" else s.answers
+            s.answers = dict(kept)
+            s.history = [h for h in s.history if h in s.answers]
+            s.flags = {k: v for k, v in s.flags.items() if k in s.answers}
+            s.questionnaire_at = self.clock()
+            note = Reply(self.t("corrected", question=question.short or question.prompt.rstrip("？?"),
+                                answer=question.label_of(parsed.value)))
+            if self._current_question(s) is None:
+                finished = self._finish(s)
+                return Turn([note] + finished.replies, finished.events)
+            return Turn([note] + self._pending_question(s), [])
+        return None
+
+    def _reopen(self: Engine, s: Session, finished: dict[str, Any]) -> bool:
+        """Back into the questionnaire just finished (上一步 / 不对 … right after its result)."""
+        program = finished.get("program")
+        if not program:
+            return False
+        s.mode = "finder" if program == "__finder__" else "questionnaire"
+        s.program = program
+        s.answers = dict(finished.get("answers") or {})
+        s.history = list(finished.get("history") or [])
+        s.flags = dict(finished.get("flags") or {})
+        s.questionnaire_at = self.clock()
+        return True
+
+    def _digression(self: Engine, text: str, s: Session, said: str | None = None) -> Turn:
         """A question typed in the middle of a questionnaire: answered (about the program when
         it has no topic of its own), then the pending question again. Never stored as an answer."""
         about = None
         if s.program and s.program != "__finder__":
             about = self._program(s).reference[0] if self._program(s).reference else None
-        turn = self._free_question(text, s, about=about, remember=False)
+        turn = self._free_question(text, s, about=about, remember=False, said=said)
         answer_reply = turn.replies[0]
         plain = Reply(answer_reply.text, tuple(row for row in answer_reply.buttons
                                                if not any(b.action.startswith(("p:", "m:")) for b in row)))
@@ -311,6 +380,7 @@ class QuestionnaireFlow:
     def _finish(self: Engine, s: Session) -> Turn:
         program_id = s.program or ""
         answers, flags = dict(s.answers), dict(s.flags)
+        s.finished = {"program": program_id, "answers": answers, "history": list(s.history), "flags": flags}
         s.mode, s.program, s.answers, s.history, s.flags, s.lead_text = "idle", None, {}, [], {}, None
         event = Event("questionnaire_completed", program=program_id)
         if program_id == "__finder__":
@@ -363,7 +433,7 @@ class QuestionnaireFlow:
             if answer_first.kind == "answer" and answer_first.answer is not None and answer_first.answer.ok:
                 s.pending_text = answer_first.text  # kept, and applied if they choose to continue
             else:  # a question: answer it, the questionnaire waits
-                turn = self._free_question(answer_first.text, s)
+                turn = self._free_question(answer_first.text, s, said=answer_first.raw)
                 replies += turn.replies
                 events += turn.events
         program = self._program(s)

@@ -33,9 +33,10 @@ class QuestionsFlow:
         return self.answerer.answer(text, today=self.today(), about=about)
 
     def _free_question(self: Engine, text: str, s: Session, about: str | None = None,
-                       remember: bool = True) -> Turn:
+                       remember: bool = True, said: str | None = None) -> Turn:
+        """`text` is answered; `said` (default: text) is what the person typed, for the log."""
         answer = self._ask(text, about)
-        event = self._question_event(text, answer)
+        event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
         if remember:
@@ -51,9 +52,9 @@ class QuestionsFlow:
         s.last_clause = clause_id
         s.last_program = self._program_of_clause.get(clause_id)
 
-    def _follow_up(self: Engine, text: str, s: Session) -> Turn:
+    def _follow_up(self: Engine, text: str, s: Session, said: str | None = None) -> Turn:
         """A short question leaning on the last answer or result (kept in the session)."""
-        return self._free_question(text, s, about=s.last_clause)
+        return self._free_question(text, s, about=s.last_clause, said=said)
 
     def _answer_buttons(self: Engine, answer: Answer) -> tuple[tuple[Button, ...], ...]:
         rows: list[tuple[Button, ...]] = []
@@ -96,14 +97,14 @@ class QuestionsFlow:
         rows.append((Button(self.t("back_to_menu"), "m:menu"),))
         return Turn([Reply("\n".join(lines), tuple(rows))], events)
 
-    def _topic_word(self: Engine, text: str, s: Session) -> Turn:
+    def _topic_word(self: Engine, text: str, s: Session, said: str | None = None) -> Turn:
         """One broad word: the topics it may mean, as buttons, rather than one arbitrary clause."""
         result = self.answerer.retriever.search(text, limit=TOPIC_BUTTONS)
         clauses = [c.clause for c in result.candidates[:TOPIC_BUTTONS]]
         rows = tuple((Button(short(c.title, 18), f"c:{c.id}"),) for c in clauses)
         rows += ((Button(self.t("menu_find"), "m:find"),), (Button(self.t("back_to_menu"), "m:menu"),))
         return Turn([Reply(self.t("topic_pick", word=text), rows)],
-                    [Event("question", text=mask_personal_numbers(text), answered=False, confidence=0.0)])
+                    [Event("question", text=mask_personal_numbers(said or text), answered=False, confidence=0.0)])
 
     def _helping_hand(self: Engine, key: str) -> Turn:
         """Not a question (emoji, 我, pinyin …): what the bot can do, with example questions."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -51,6 +51,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 # "什么都没有", "啥也不是" are answers, not questions.
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)")
 _QUESTION_MARK = re.compile(r"[?]")
+# 几 asks (几个月, 能领几年) unless it is part of a number (十几, 二十几, 几十, 好几年).
+_JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好])几(?![十百千万])")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 MIN_PART = 4  # characters of a part of a multi-question message
 
@@ -78,7 +80,8 @@ class Conversation:
 
 @dataclass(frozen=True)
 class Understanding:
-    """What a message means. `text` is the prepared message (NFKC, cleaned)."""
+    """What a message means. `text` is the prepared message (NFKC, cleaned) that flows act
+    on; `raw` is the message as typed (stripped), which is what the log and staff reports keep."""
 
     kind: str
     text: str
@@ -86,6 +89,8 @@ class Understanding:
     intent: str | None = None
     answer: Any = None  # eligibility.ParsedAnswer for answer / unclear_answer
     parts: tuple[str, ...] = ()
+    raw: str = ""
+    correction: str | None = None  # after 不对 / 说错了 …: the words that may correct an earlier answer
 
 
 ParseAnswer = Callable[..., Any]  # (question, text, as_of=...) -> ParsedAnswer
@@ -109,6 +114,30 @@ class Reader:
     # ------------------------------------------------------------------ entry point
 
     def read(self, raw: str, conv: Conversation) -> Understanding:
+        u = self._read(raw, conv)
+        return replace(u, raw=(raw or "").strip(), correction=self.correction(u.text) if u.kind in (
+            "answer", "unclear_answer", "question", "side_question", "non_question", "follow_up") else None)
+
+    def correction(self, text: str) -> str | None:
+        """The rest of a message that starts by correcting ("不对 我是大龄" → "我是大龄"), when
+        something is left to read; else None."""
+        t = prepare(text)
+        if t.startswith("我"):  # 我说错了 / 我刚才…
+            t = t[1:]
+        plain = bare(t)
+        for marker in self.vocabulary.corrections:
+            if plain.startswith(marker) and len(plain) - len(marker) >= 2:
+                # cut the marker off the prepared text (its characters, punctuation skipped)
+                seen, i = 0, 0
+                while i < len(t) and seen < len(marker):
+                    if bare(t[i]):
+                        seen += 1
+                    i += 1
+                rest = t[i:].strip(" ,，。.!！、~～")
+                return rest or None
+        return None
+
+    def _read(self, raw: str, conv: Conversation) -> Understanding:
         text = prepare(raw)
         plain = bare(text)
         if not text:
@@ -124,6 +153,9 @@ class Reader:
         label = conv.labels.get(plain)
         if label is not None:
             return Understanding("button", text, action=label)
+        topic = self.test_topic(text)
+        if topic is not None:
+            return Understanding("navigate", text, intent="test_topic", parts=(topic,))
         if conv.question is not None:
             return self._in_questionnaire(text, plain, conv)
         return self._outside(text, plain, conv)
@@ -161,11 +193,23 @@ class Reader:
                 return intent.name
         return None
 
+    def test_topic(self, text: str) -> str | None:
+        """The topic named with a test cue ("测一测创业担保贷款" → "创业担保贷款", "稳岗返还我们也
+        想测一下" → "稳岗返还我们也想"), or None when there is no cue or nothing else."""
+        plain = bare(text)
+        for cue in self.vocabulary.test_cues:
+            i = plain.find(cue)
+            if i >= 0:
+                rest = plain[:i] + plain[i + len(cue):]
+                rest = rest.strip(PARTICLES + "了的我你您给帮想要也就那再")
+                return rest if len(rest) >= 2 else None
+        return None
+
     def is_question(self, text: str) -> bool:
         """A question by its form: a question mark, a cue anywhere (吗, 多少, 有没有, 啥 …) or
         a final cue (…不, …呢) — "什么都没有" is not one."""
         t = _NOT_A_QUESTION.sub("", prepare(text))
-        if _QUESTION_MARK.search(t):
+        if _QUESTION_MARK.search(t) or _JI.search(t):
             return True
         if any(cue in t for cue in self.vocabulary.cues_anywhere):
             return True
@@ -179,13 +223,17 @@ class Reader:
         """A question mark or a cue anywhere: these are questions even when the words could
         also be read as an answer (有没有年龄限制 is not 有)."""
         t = _NOT_A_QUESTION.sub("", prepare(text))
-        return bool(_QUESTION_MARK.search(t)) or any(cue in t for cue in self.vocabulary.cues_anywhere)
+        return bool(_QUESTION_MARK.search(t) or _JI.search(t)) or any(cue in t for cue in self.vocabulary.cues_anywhere)
 
     def _in_questionnaire(self, text: str, plain: str, conv: Conversation) -> Understanding:
         question = conv.question
+        if not plain:  # "？" / "。。" / an emoji: not an answer (never 不清楚), ask again
+            return Understanding("navigate", text, intent="explain")
         parsed = self.parse_answer(question, text, as_of=conv.as_of)
         if getattr(parsed, "unknown", False):
             return Understanding("answer", text, answer=parsed)
+        if len(plain) >= 3 and self.strong_question(text) and not parsed.ok:
+            return Understanding("side_question", text)
         if len(plain) > 3 and self.strong_question(text):
             return Understanding("side_question", text)
         if parsed.ok:
@@ -229,7 +277,7 @@ class Reader:
         greetings, thanks, filler words, forms of address and particles — "谢谢你啊 娃娃",
         "好的 知道了", "喂 在不在" — else None. The first greeting or thanks decides."""
         v = self.vocabulary
-        kinds = {**{w: "non_question" for w in v.filler | v.address},
+        kinds = {**{w: "non_question" for w in v.filler | v.address | v.bare_answers},
                  **{w: "thanks" for w in v.thanks}, **{w: "greeting" for w in v.greetings}}
         longest = max((len(w) for w in kinds), default=0)
         # cover[i]: the kinds used to cover plain[:i] with known phrases, or None.
@@ -260,6 +308,13 @@ class Reader:
                 return rest
         return None
 
+    def statements(self, text: str) -> str:
+        """The parts of a message that state something (the questions left out): "我儿子十九了
+        没工作，能去见习吗" → "我儿子十九了 没工作". Facts are read from these only, so the
+        words of a question ("能贷款不") are never taken as an answer."""
+        parts = re.split(r"(?:[\s,，。!！?？;；、]|(?<!\d)\.|\.(?!\d))+", prepare(text))
+        return " ".join(p for p in parts if p and not self.is_question(p))
+
     def split(self, text: str) -> list[str]:
         """The questions of a message that asks several (up to three are kept by the caller):
         split after a question mark or a final 吗/呢 followed by a pause, and before a
@@ -287,7 +342,8 @@ class Reader:
             next_parts = []
             for part in parts:
                 i = part.find(word)
-                if i > 0 and len(bare(part[:i])) >= MIN_PART:
+                # a connector after a pause or a question ("…吗 另外"), not inside one (还有名额没)
+                if i > 0 and len(bare(part[:i])) >= MIN_PART and (not bare(part[i - 1]) or part[i - 1] in "吗呢么"):
                     next_parts += [part[:i], part[i + len(word):]]
                 else:
                     next_parts.append(part)

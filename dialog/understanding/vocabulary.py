@@ -20,10 +20,11 @@ PACKAGE_VOCABULARY = Path(__file__).parent.parent / "data" / "understanding.yaml
 
 # Every intent the engine acts on; the file may not invent others (the engine would not act).
 INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "list", "ask", "finder",
-           "test_topic", "more", "resume_go")
+           "test_topic", "more", "resume_go", "explain")
 _INTENT_FIELDS = ("exact", "contains", "patterns")
-_SMALL_TALK = ("greetings", "thanks", "filler", "address")
-_TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters")
+_SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers")
+_TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
+              "personal_markers")
 
 
 def default_vocabulary_file() -> Path:
@@ -55,10 +56,14 @@ class Vocabulary:
     thanks: frozenset[str]
     filler: frozenset[str]
     address: frozenset[str]
+    bare_answers: frozenset[str]
     cues_anywhere: tuple[str, ...]
     cues_final: tuple[str, ...]
     topic_words: frozenset[str]
     multi_splitters: tuple[str, ...]
+    corrections: tuple[str, ...] = ()
+    test_cues: tuple[str, ...] = ()
+    personal_markers: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
 
@@ -147,7 +152,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
 
     small = data.get("small_talk") or _empty()
     if not isinstance(small, LineDict):
-        problems.append(Problem(name, data.line_of("small_talk"), "“small_talk”应该是 greetings / thanks / filler / address 列表"))
+        problems.append(Problem(name, data.line_of("small_talk"), "“small_talk”应该是 greetings / thanks / filler / address / bare_answers 列表"))
         small = _empty()
     for key in small:
         if key not in _SMALL_TALK:
@@ -166,8 +171,14 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
                                            "multi_splitters", problems))
     if problems:
         return None, problems
-    return Vocabulary(tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], talk["address"], anywhere, final,
-                      topics, splitters, source=name), []
+    markers = tuple(t for t, _ in _words(data.get("personal_markers"), name, data.line_of("personal_markers"),
+                                         "personal_markers", problems))
+    test_cues = tuple(sorted((bare(t) for t, _ in _words(data.get("test_cues"), name, data.line_of("test_cues"),
+                                                        "test_cues", problems)), key=len, reverse=True))
+    corrections = tuple(sorted((bare(t) for t, _ in _words(data.get("corrections"), name, data.line_of("corrections"),
+                                                          "corrections", problems)), key=len, reverse=True))
+    return Vocabulary(tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], talk["address"],
+                      talk["bare_answers"], anywhere, final, topics, splitters, corrections, test_cues, markers, source=name), []
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:

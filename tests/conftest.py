@@ -1,0 +1,26 @@
+"""Shared test set-up.
+
+The meaning channel (knowledge/semantic.py) builds its vectors in a background thread when a
+server starts, answering on the lexical channels until they are ready. In tests that would make
+an answer depend on timing (a fresh CI machine has no vector cache yet), so every knowledge
+base the engine opens in a test builds its vectors before its first answer: once per run from
+scratch (~15 s on a fresh machine, then from the disk cache in milliseconds), a changed FAQ
+re-embedding only its changed texts. Tests of the background build itself pass their own
+`Retriever(..., background=True)` and are not affected.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+import knowledge.answer
+from knowledge.retrieval import Retriever
+
+
+@pytest.fixture(scope="session", autouse=True)
+def vectors_before_answers():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(knowledge.answer, "Retriever", functools.partial(Retriever, background=False))
+        yield
