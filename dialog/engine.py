@@ -234,11 +234,12 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         """上一步 or 不对 … typed right after a result: back into that questionnaire."""
         if kind_is(u, "navigate", "back") and self._reopen(s, finished):
             return self._on_nav("back", s)
-        if u.correction and self._reopen(s, finished):
-            corrected = self._correct(u.correction, s)
-            if corrected is not None:
-                return corrected
-            s.mode, s.program, s.answers, s.history, s.flags = "idle", None, {}, [], {}
+        for changed, note in ((u.correction, "corrected"), (u.what_if, "what_if")):
+            if changed and self._reopen(s, finished):
+                corrected = self._correct(changed, s, note=note)
+                if corrected is not None:
+                    return corrected
+                s.mode, s.program, s.answers, s.history, s.flags = "idle", None, {}, [], {}
         return None
 
     def _on_intent(self, intent: str, s: Session, topic: str | None = None) -> Turn:

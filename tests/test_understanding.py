@@ -407,3 +407,13 @@ def test_the_words_of_a_question_never_prefill_an_answer(tmp_path, kb) -> None:
 def test_facts_from_statements_fill_yes_no_choice_and_money(tmp_path, kb) -> None:
     text = chat(tmp_path, kb, "我们公司去年失业保险交了3.5w，一个人也没裁，能返多少", "测一测我是否符合")
     assert "已记下" in text and "35000元" in text and "21000元" in text
+
+
+def test_a_what_if_right_after_a_result_judges_again(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", "18", "那假如他二十六了呢")
+    assert "重新估算" in text and "26岁" in text and "结果：不符合" in text
+
+
+def test_a_what_if_about_nothing_asked_is_an_ordinary_question(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", "18", "要是下雨呢")
+    assert "重新估算" not in text

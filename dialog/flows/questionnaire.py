@@ -296,7 +296,8 @@ class QuestionnaireFlow:
                 return None
         return int(low) if float(bounds[0]).is_integer() else bounds[0]
 
-    def _correct(self: Engine, text: str, s: Session, current: str | None = None) -> Turn | None:
+    def _correct(self: Engine, text: str, s: Session, current: str | None = None,
+                 note: str = "corrected") -> Turn | None:
         """不对 / 说错了 + words that answer an EARLIER question differently ("不对 我不是低保
         是大龄"): that answer is changed (answers that no longer apply are dropped) and the
         questionnaire goes on from there. None when the words change no earlier answer."""
@@ -317,12 +318,12 @@ class QuestionnaireFlow:
             s.history = [h for h in s.history if h in s.answers]
             s.flags = {k: v for k, v in s.flags.items() if k in s.answers}
             s.questionnaire_at = self.clock()
-            note = Reply(self.t("corrected", question=question.short or question.prompt.rstrip("？?"),
+            said = Reply(self.t(note, question=question.short or question.prompt.rstrip("？?"),
                                 answer=question.label_of(parsed.value)))
             if self._current_question(s) is None:
                 finished = self._finish(s)
-                return Turn([note] + finished.replies, finished.events)
-            return Turn([note] + self._pending_question(s), [])
+                return Turn([said] + finished.replies, finished.events)
+            return Turn([said] + self._pending_question(s), [])
         return None
 
     def _reopen(self: Engine, s: Session, finished: dict[str, Any]) -> bool:

@@ -91,6 +91,7 @@ class Understanding:
     parts: tuple[str, ...] = ()
     raw: str = ""
     correction: str | None = None  # after 不对 / 说错了 …: the words that may correct an earlier answer
+    what_if: str | None = None  # 那要是 … 呢: the changed fact to judge again, right after a result
 
 
 ParseAnswer = Callable[..., Any]  # (question, text, as_of=...) -> ParsedAnswer
@@ -115,8 +116,24 @@ class Reader:
 
     def read(self, raw: str, conv: Conversation) -> Understanding:
         u = self._read(raw, conv)
-        return replace(u, raw=(raw or "").strip(), correction=self.correction(u.text) if u.kind in (
-            "answer", "unclear_answer", "question", "side_question", "non_question", "follow_up") else None)
+        free = u.kind in ("answer", "unclear_answer", "question", "side_question", "non_question", "follow_up")
+        return replace(u, raw=(raw or "").strip(), correction=self.correction(u.text) if free else None,
+                       what_if=self.what_if(u.text) if free else None)
+
+    def what_if(self, text: str) -> str | None:
+        """"那要是二十五岁呢" → "二十五岁": a changed fact to judge again; None when the message
+        does not start like a what-if or nothing is left."""
+        plain = bare(text)
+        for start in self.vocabulary.what_if_starts:
+            if plain.startswith(start):
+                rest = plain[len(start):]
+                for end in self.vocabulary.what_if_ends:
+                    if rest.endswith(end):
+                        rest = rest[: -len(end)]
+                        break
+                rest = rest.strip(PARTICLES + "他她我")
+                return rest if rest else None
+        return None
 
     def correction(self, text: str) -> str | None:
         """The rest of a message that starts by correcting ("不对 我是大龄" → "我是大龄"), when

@@ -24,7 +24,7 @@ INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "lis
 _INTENT_FIELDS = ("exact", "contains", "patterns")
 _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
-              "personal_markers")
+              "personal_markers", "what_if")
 
 
 def default_vocabulary_file() -> Path:
@@ -64,6 +64,8 @@ class Vocabulary:
     corrections: tuple[str, ...] = ()
     test_cues: tuple[str, ...] = ()
     personal_markers: tuple[str, ...] = ()
+    what_if_starts: tuple[str, ...] = ()
+    what_if_ends: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
 
@@ -171,6 +173,14 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
                                            "multi_splitters", problems))
     if problems:
         return None, problems
+    what_if = data.get("what_if") or _empty()
+    if not isinstance(what_if, LineDict):
+        problems.append(Problem(name, data.line_of("what_if"), "“what_if”应该有 starts 和 ends 两个列表"))
+        what_if = _empty()
+    what_if_starts = tuple(sorted((bare(t) for t, _ in _words(what_if.get("starts"), name, what_if.line_of("starts"),
+                                                              "what_if.starts", problems)), key=len, reverse=True))
+    what_if_ends = tuple(sorted((bare(t) for t, _ in _words(what_if.get("ends"), name, what_if.line_of("ends"),
+                                                            "what_if.ends", problems)), key=len, reverse=True))
     markers = tuple(t for t, _ in _words(data.get("personal_markers"), name, data.line_of("personal_markers"),
                                          "personal_markers", problems))
     test_cues = tuple(sorted((bare(t) for t, _ in _words(data.get("test_cues"), name, data.line_of("test_cues"),
@@ -178,7 +188,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
     corrections = tuple(sorted((bare(t) for t, _ in _words(data.get("corrections"), name, data.line_of("corrections"),
                                                           "corrections", problems)), key=len, reverse=True))
     return Vocabulary(tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], talk["address"],
-                      talk["bare_answers"], anywhere, final, topics, splitters, corrections, test_cues, markers, source=name), []
+                      talk["bare_answers"], anywhere, final, topics, splitters, corrections, test_cues, markers, what_if_starts, what_if_ends, source=name), []
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
