@@ -14,6 +14,7 @@ data loaded once, and `as_of`, default: today):
     progress_detail(program, answers, as_of=None) -> Progress        # .step .total .exact .remaining
     parse_answer(question, text, *, as_of=None) -> ParsedAnswer
     assess(program, answers, as_of=None) -> Result
+    focus_of(program, text) -> {focus question id: part id} or {}   # the part a message asks about
     finder_questions() / next_finder_question(answers) / find_programs(answers, as_of=None)
     validate(data_dir=None, kb=None) -> list[Problem]
 
@@ -56,7 +57,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from eligibility import engine
-from eligibility.answers import ParsedAnswer, parse_answer
+from eligibility.answers import ParsedAnswer, parse_answer, read_part_asked
 from eligibility.context import (
     Context,
     InvalidEligibilityData,
@@ -86,7 +87,7 @@ __all__ = [
     "ELIGIBLE", "EXPIRED", "NOT_ELIGIBLE", "TO_VERIFY", "VERDICTS", "FINDER",
     "Check", "Choice", "Context", "Estimate", "InvalidEligibilityData", "Match", "ParsedAnswer", "PartResult",
     "Program", "Question", "Result",
-    "all_programs", "assess", "find_programs", "finder_questions", "get_program", "next_finder_question",
+    "all_programs", "assess", "find_programs", "finder_questions", "focus_of", "get_program", "next_finder_question",
     "next_question", "parse_answer", "progress", "progress_detail", "Progress", "reload_default_context", "validate",
 ]
 
@@ -126,6 +127,17 @@ def progress_detail(program: Program, answers: Mapping[str, Any], as_of: date | 
     ctx = ctx or default_context()
     as_of = as_of or engine.today()
     return _memo(ctx, ("progress", program.id, as_of, answers), lambda: engine.progress(program, answers, ctx, as_of))
+
+
+def focus_of(program: Program, text: str | None) -> dict[str, str]:
+    """{Program.focus question id: part id} when `text` (the message that led to the
+    questionnaire, a question or a statement) names one part of the program (认定就业困难人员,
+    培训期间的生活费), else {}. Merge it into the answers: the result's headline is then that
+    part. Never asked, never counted in progress."""
+    if not program.focus or not text:
+        return {}
+    part = read_part_asked(program.question(program.focus), text)
+    return {program.focus: part} if part else {}
 
 
 def assess(program: Program | str, answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> Result:

@@ -161,6 +161,19 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
     return ParsedAnswer(error="这个问题暂时无法回答，请回复“跳过”。")
 
 
+def read_part_asked(question: Question, text: str, words: AnswerWords | None = None) -> str | None:
+    """The choice a hidden question (Program.focus: the part of a program a resident asked
+    about) takes from a message, or None. Unlike `parse_answer` the message is usually itself
+    a question (能不能认定就业困难人员？), so A-not-A and question words do not stop it; a
+    message naming no part, or two, gives None."""
+    raw = normalize(str(text) if text is not None else "")
+    if not question.hidden or question.kind != "choice" or not raw or len(raw) > MAX_LENGTH:
+        return None
+    raw = _A_NOT_A.sub(r"\1", raw)  # 给不给生活费 asks about 生活费, it does not deny it
+    parsed = _parse_choice(question, raw, words or current_words())
+    return parsed.value if parsed.ok else None
+
+
 def hint(question: Question) -> str:
     """How to answer, shown with every re-ask."""
     if question.kind == "yesno":

@@ -381,6 +381,22 @@ def test_headline_is_the_part_asked_about() -> None:
     assert benefit.verdict == "不符合" and lines(benefit.to_chat_text())[1].startswith("结果：不符合")
 
 
+@pytest.mark.parametrize(("program", "message", "part"), [
+    ("employment_assistance", "下岗以后能不能认定成就业困难人员？", "recognition"),
+    ("employment_assistance", "失业了失业金能领多久", "unemployment_benefit"),
+    ("employment_assistance", "我家困难 能吃低保吗", "dibao_and_relief"),
+    ("employment_assistance", "下岗了政府管不管", None),
+    ("unemployed_training", "参加培训那段时间给不给生活费", "living_allowance"),
+    ("unemployed_training", "失业了参加培训有补贴吗", None),
+    ("rural_public_jobs", "村里的扶贫车间招不招人", "workshops"),
+    ("job_retention_refund", "暂时性困难的企业稳岗返还怎么算", "special_2019"),
+    ("internship", "见习补贴一个月多少", None),
+])
+def test_the_part_asked_about_is_read_from_a_question(program: str, message: str, part: str | None) -> None:
+    found = E.focus_of(E.get_program(program), message)
+    assert found == ({"focus": part} if part else {})
+
+
 def test_asking_about_an_ended_part_heads_the_result_with_it() -> None:
     answers = {"unemployed": True, "training": "passed", "hardship": "neither", "focus": "living_allowance"}
     result = E.assess("unemployed_training", answers, NOW)
