@@ -42,6 +42,10 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "topic_pick": ("word",), "nothing_more": (), "no_questionnaire": (), "multi_intro": ("count",),
         "multi_not_covered": (), "prefilled": ("facts",), "range_settled": ("low", "high", "unit"), "range_exact": (), "corrected": ("question", "answer"), "what_if": ("question", "answer"), "explain_question": (),
         "contact_county": (),
+        # The web page's own words (dialog/channels/web.py puts them into the page).
+        "page_big": (), "page_read": (), "page_stop": (), "page_more": (), "page_less": (),
+        "page_forget": (), "page_restored": (), "page_welcome": (), "page_menu": (),
+        "page_retry": (), "page_offline": (),
     }.items()
 }
 

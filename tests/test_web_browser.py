@@ -5,13 +5,18 @@ is not available here. The real app runs under uvicorn on a loopback port with a
 engine (greeting, one answer, a two-step questionnaire, a result), so the test checks the page
 and the web layer, not the real engine's wording.
 
-When Chromium is missing or cannot start, the test is skipped and says why.
+Issue 16 (a resident on a real phone, older residents too) is checked here at 360×740: the
+first screen, the conversation kept on the phone across reloads with the pending question's
+buttons, 大字, 朗读 (the speech API stubbed), and 删除我的记录 clearing the page's copy.
+POLICYBOT_SCREENSHOTS=DIR keeps the screenshots there (docs/screenshots/ holds the README's).
+
+When Chromium is missing or cannot start, the tests are skipped and say why.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import json
 import os
 import socket
 import threading
@@ -25,6 +30,7 @@ import pytest
 from dialog.channels.web import create_app
 from dialog.config import Settings
 from dialog.messages import Button, Incoming, Reply
+from dialog.texts import load_texts
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="uvicorn is not installed")
@@ -157,32 +163,105 @@ def _skip(reason: str, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.skip(reason)
 
 
-def test_chat_page_on_a_phone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.fixture(scope="module")
+def _chromium() -> Iterator[object]:
+    """One browser for the module (each test opens its own context: its own storage); a str
+    when it cannot run, which `browser` turns into a visible skip."""
     if not CHROMIUM.exists():
-        _skip(f"{CHROMIUM} not found (apt-get install chromium)", capsys)
+        yield f"{CHROMIUM} not found (apt-get install chromium)"
+        return
+    with sync_api.sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                                  args=CHROMIUM_ARGS, timeout=20_000)
+        except Exception as exc:  # a browser that cannot start is an environment problem
+            yield f"chromium cannot start: {_launch_failure(exc)}"
+            return
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def browser(_chromium: object, capsys: pytest.CaptureFixture[str]):  # noqa: ANN201 - a Playwright Browser
+    if isinstance(_chromium, str):
+        _skip(_chromium, capsys)
+    return _chromium
+
+
+def phone(browser, *, user_agent: str | None = None, script: str | None = None):  # noqa: ANN001, ANN201
+    """A new 360×740 touch phone (its own storage), optionally with WeChat's user agent and a
+    script run before the page's own."""
+    options: dict = {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True,
+                     "has_touch": True, "locale": "zh-CN"}
+    if user_agent:
+        options["user_agent"] = user_agent
+    context = browser.new_context(**options)
+    context.set_default_timeout(8_000)
+    if script:
+        context.add_init_script(script)
+    return context
+
+
+def shot(page, tmp_path: Path, name: str) -> None:  # noqa: ANN001 - a Playwright Page
+    """A screenshot of what the phone shows, into $POLICYBOT_SCREENSHOTS or the test's folder."""
+    folder = Path(os.environ.get("POLICYBOT_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name))
+
+
+def on_screen(page, locator) -> bool:  # noqa: ANN001 - Playwright Page and Locator
+    """The element is wholly inside the visible part of the chat log (no scrolling needed)."""
+    box, view = locator.bounding_box(), page.locator("#log").bounding_box()
+    return bool(box and view and box["y"] >= view["y"] - 0.5
+                and box["y"] + box["height"] <= view["y"] + view["height"] + 0.5
+                and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5)
+
+
+def bubbles(page) -> list[str]:  # noqa: ANN001 - a Playwright Page
+    """The conversation as shown: every user and bot bubble, errors and notes left out."""
+    return page.locator("#log .row:not(.error):not(.typing) .bubble").all_inner_texts()
+
+
+def stored(page, key: str) -> str | None:  # noqa: ANN001 - a Playwright Page
+    return page.evaluate("key => window.localStorage.getItem(key)", key)
+
+
+def speech_stub(*langs: str) -> str:
+    """window.speechSynthesis replaced by a recorder whose voices have these languages."""
+    return """(function () {
+  var langs = %s, spoken = window.__spoken = [];
+  window.__cancelled = 0;
+  var synth = {
+    getVoices: function () { return langs.map(function (l) { return {lang: l, name: 'stub ' + l}; }); },
+    speak: function (u) { spoken.push(u); },
+    cancel: function () { window.__cancelled++; },
+    addEventListener: function () {}
+  };
+  Object.defineProperty(window, 'speechSynthesis', {value: synth, configurable: true});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();""" % json.dumps(list(langs))
+
+
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 12; V2134A Build/SP1A.210812.003; wv) AppleWebKit/537.36 "
+             "(KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 "
+             "MMWEBSDK/20230303 MMWEBID/1234 MicroMessenger/8.0.34.2340(0x2800223B) WeChat/arm64 "
+             "Weixin NetType/WIFI Language/zh_CN ABI/arm64")
+TEXTS = load_texts()
+MENU = [TEXTS[key] for key in ("menu_ask", "menu_find", "menu_list", "menu_contact")]
+
+
+def test_chat_page_on_a_phone(browser, tmp_path: Path) -> None:  # noqa: ANN001 - a Playwright Browser
     expect = sync_api.expect
     engine = QuizEngine()
     app = create_app(engine, Settings())
 
-    with serve(app) as base, sync_api.sync_playwright() as playwright:
-        try:
-            context = playwright.chromium.launch_persistent_context(
-                str(tmp_path / "profile"),
-                executable_path=str(CHROMIUM),
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport=PHONE,
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                locale="zh-CN",
-                timeout=20_000,
-            )
-        except Exception as exc:  # a browser that cannot start is an environment problem
-            _skip(f"chromium cannot start: {_launch_failure(exc)}", capsys)
+    with serve(app) as base:
+        context = phone(browser)
         context.set_default_timeout(5_000)
         try:
-            page = context.pages[0] if context.pages else context.new_page()
+            page = context.new_page()
             problems: list[str] = []
             dialogs: list[str] = []
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -209,7 +288,7 @@ def test_chat_page_on_a_phone(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             assert engine.received[0].text == "/start"
             assert engine.received[0].campaign == "poster2026"
             assert log.locator(".row.user").count() == 0, "/start is not shown as a user bubble"
-            page.screenshot(path=str(tmp_path / "1-greeting.png"))
+            shot(page, tmp_path, "1-greeting.png")
 
             # A free question: user bubble, typing indicator, then the answer with line breaks.
             page.locator("#input").fill(QUESTION)
@@ -246,7 +325,7 @@ def test_chat_page_on_a_phone(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             expect(log.locator("a.link")).to_have_attribute("href", "https://example.org/apply")
             # Answered questions cannot be answered twice.
             assert log.locator("button.btn.chosen[disabled]").count() == 3
-            page.screenshot(path=str(tmp_path / "2-result.png"))
+            shot(page, tmp_path, "2-result.png")
 
             # Nothing sticks out sideways on a 360-px screen.
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -272,23 +351,38 @@ def test_chat_page_on_a_phone(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             page.locator("#send").tap()
             error = log.locator(".row.error")
             expect(error).to_contain_text("系统暂时有点忙")
-            page.screenshot(path=str(tmp_path / "3-error.png"))
+            shot(page, tmp_path, "3-error.png")
             error.locator("button", has_text="重试").tap()
             expect(log.locator(".row.bot .bubble").last).to_have_text("收到：你好")
             expect(log.locator(".row.error")).to_have_count(0)
             assert [i.text for i in engine.received].count("你好") == 2
             assert log.locator(".row.user .bubble", has_text="你好").count() == 1
-            page.screenshot(path=str(tmp_path / "4-chat.png"))
+            shot(page, tmp_path, "4-chat.png")
 
-            # A return visit: no second /start, nothing restored but a hint.
+            # A reload (WeChat's browser reloads often): the conversation comes back from the
+            # phone's copy, without a second /start; the error and its 重试 are not kept.
             starts = sum(1 for i in engine.received if i.text == "/start")
+            before = bubbles(page)
             page.reload()
-            expect(log.locator(".note")).to_contain_text("欢迎回来")
-            page.screenshot(path=str(tmp_path / "5-return.png"))
+            expect(log.locator(".note")).to_have_text(TEXTS["page_restored"])
+            assert bubbles(page) == before
+            assert log.locator(".row.error").count() == 0
+            assert log.locator("script, img").count() == 0
+            assert log.locator("a.link").get_attribute("href") == "https://example.org/apply"
+            assert log.locator("button.btn.chosen[disabled]").count() == 3, "answered stays answered"
+            page.wait_for_timeout(200)
+            assert sum(1 for i in engine.received if i.text == "/start") == starts == 1
+            assert dialogs == []
+
+            # Without the copy (storage cleared, or past the retention period): a hint and 主菜单.
+            page.evaluate("window.localStorage.removeItem('lxzc.log')")
+            page.reload()
+            expect(log.locator(".note")).to_contain_text(TEXTS["page_welcome"])
+            shot(page, tmp_path, "5-return.png")
             page.wait_for_timeout(200)
             assert sum(1 for i in engine.received if i.text == "/start") == starts == 1
             assert len({i.user for i in engine.received}) == 1, "the page keeps one user id"
-            log.locator(".note button", has_text="主菜单").tap()
+            log.locator(".note button", has_text=TEXTS["page_menu"]).tap()
             expect(log.locator(".row.bot .bubble").last).to_contain_text("您好！")
             last = engine.received[-1]
             assert (last.text, last.kind, last.campaign) == ("/start", "text", "poster2026")
@@ -309,7 +403,6 @@ def test_chat_page_on_a_phone(tmp_path: Path, capsys: pytest.CaptureFixture[str]
             assert problems == [], problems
         finally:
             context.close()
-    print(f"screenshots in {tmp_path}")
 
 
 class LazyRealEngine:
@@ -335,53 +428,327 @@ class LazyRealEngine:
             asyncio.run_coroutine_threadsafe(self.engine.close(), self.loop).result(timeout=10)
 
 
-def test_real_engine_questionnaire_by_tapping(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real engine behind the real app, one server for the module's tests (each test is a
+    new phone, so a new person)."""
+    settings = Settings(db=tmp_path_factory.mktemp("real") / "bot.sqlite3", salt="browser-test")
+    engine = LazyRealEngine(settings)
+    with serve(create_app(engine, settings)) as base:
+        try:
+            yield base
+        finally:
+            engine.close()  # before the server (and its loop) stops
+
+
+class Resident:
+    """A person on a phone: types and taps like one, and waits for the bubble to appear."""
+
+    def __init__(self, page) -> None:  # noqa: ANN001 - a Playwright Page
+        self.page = page
+        self.log = page.locator("#log")
+
+    def send(self, text: str) -> None:
+        self.page.locator("#input").fill(text)
+        self.page.locator("#send").tap()
+        sync_api.expect(self.log.locator(".row.user .bubble").last).to_have_text(text)
+
+    def tap(self, label: str) -> None:
+        self.log.locator("button.btn:not([disabled])", has_text=label).last.tap()
+        sync_api.expect(self.log.locator(".row.user .bubble").last).to_have_text(label)
+
+    def last_bot(self):  # noqa: ANN201 - a Playwright Locator
+        return self.log.locator(".row.bot .bubble").last
+
+
+def test_real_engine_questionnaire_by_tapping(browser, real_site: str, tmp_path: Path) -> None:  # noqa: ANN001
     """A resident on a phone: asks a question, then taps through the 就业见习 questionnaire of
     the real engine (as a host unit) to the estimate, typing the numbers."""
-    if not CHROMIUM.exists():
-        _skip(f"{CHROMIUM} not found (apt-get install chromium)", capsys)
     expect = sync_api.expect
-    settings = Settings(db=tmp_path / "bot.sqlite3", salt="browser-test")
-    engine = LazyRealEngine(settings)
-    app = create_app(engine, settings)
-    with serve(app) as base, contextlib.ExitStack() as cleanup, sync_api.sync_playwright() as playwright:
-        cleanup.callback(engine.close)  # before the server (and its loop) stops
+    context = phone(browser, script=speech_stub("zh-CN"))
+    try:
+        page = context.new_page()
+        person = Resident(page)
+        page.goto(f"{real_site}/?c=browser-test")
+        expect(person.log.locator(".row.bot .bubble").first).to_contain_text("临州府发〔2019〕3号")
+
+        person.send("见习补贴每人每月多少钱？")
+        expect(person.log.locator(".row.bot .bubble", has_text="1000元").last).to_be_visible()
+        person.tap(TEXTS["check_me"])
+        expect(person.last_bot()).to_contain_text("第1步")
+        shot(page, tmp_path, "2-question.png")
+        person.tap("接收见习人员的单位")
+        person.tap("是")
+        for number in ("3", "6", "2"):
+            expect(person.last_bot()).to_contain_text("请输入数字")
+            person.send(number)
+        result = person.log.locator(".row.bot .bubble", has_text="结果：")
+        expect(result).to_contain_text("3人 × 6个月 × 1200元 = 21600元")
+        expect(result).to_contain_text("结果仅供参考")
+        box, view = result.bounding_box(), person.log.bounding_box()
+        assert view["y"] <= box["y"] < view["y"] + view["height"] / 2, "a long result is shown from its start"
+        shot(page, tmp_path, "3-result.png")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"page is {width}px wide"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("user_agent", [None, WECHAT_UA], ids=["chromium", "wechat"])
+def test_first_screen_fits_greeting_and_the_four_main_buttons(
+    browser, real_site: str, tmp_path: Path, user_agent: str | None  # noqa: ANN001
+) -> None:
+    """Issue 16, item 2: at 360×740 the greeting and 问政策 / 测一测 / 政策清单 / 联系方式 are
+    visible without scrolling; the privacy notice is one line whose 全文 shows it all, with
+    删除我的记录. With a Chinese voice (朗读 beside each bubble, so narrower bubbles) too."""
+    expect = sync_api.expect
+    context = phone(browser, user_agent=user_agent, script=None if user_agent else speech_stub("zh-CN"))
+    try:
+        page = context.new_page()
+        page.goto(real_site)
+        log = page.locator("#log")
+        greeting = log.locator(".row.bot .bubble").first
+        expect(greeting).to_contain_text(TEXTS["greeting"].splitlines()[0][:10])
+        notice = log.locator(".notice")
+        expect(notice.locator(".bubble")).to_contain_text(TEXTS["privacy"].split("{")[0])
+        expect(log.locator("button.btn", has_text=MENU[-1])).to_be_visible()
+        page.wait_for_timeout(100)
+        shot(page, tmp_path, f"1-first-screen{'-wechat' if user_agent else ''}.png")
+        assert on_screen(page, greeting), "the greeting is on the first screen"
+        for label in MENU:
+            button = log.locator("button.btn", has_text=label).first
+            assert on_screen(page, button), f"{label} needs scrolling"
+            assert button.bounding_box()["height"] >= 44
+        line = notice.locator(".bubble").bounding_box()["height"]
+        assert line < 40, f"the privacy notice takes {line}px"
+        expect(notice.locator(".forget")).to_be_hidden()
+
+        notice.locator("button", has_text=TEXTS["page_more"]).tap()
+        assert notice.locator(".bubble").bounding_box()["height"] > 3 * line, "全文 shows the whole notice"
+        expect(notice.locator(".forget")).to_have_text(TEXTS["page_forget"])
+        notice.locator("button", has_text=TEXTS["page_less"]).tap()
+        assert notice.locator(".bubble").bounding_box()["height"] == line
+    finally:
+        context.close()
+
+
+def test_reload_shows_the_conversation_and_the_pending_question_with_its_buttons(
+    browser, real_site: str, tmp_path: Path  # noqa: ANN001
+) -> None:
+    """Issue 16, item 1: mid-questionnaire, a reload shows the recent conversation again and
+    the question being answered with live buttons; tapping one goes on where it was."""
+    expect = sync_api.expect
+    context = phone(browser)
+    try:
+        page = context.new_page()
+        person = Resident(page)
+        page.goto(real_site)
+        expect(person.log.locator(".row.bot .bubble").first).to_contain_text("临州府发〔2019〕3号")
+        person.send("见习补贴每人每月多少钱？")
+        expect(person.log.locator(".row.bot .bubble", has_text="1000元").last).to_be_visible()
+        person.tap(TEXTS["check_me"])
+        expect(person.last_bot()).to_contain_text("第1步")
+        person.tap("接收见习人员的单位")
+        expect(person.last_bot()).to_contain_text("第2步")
+        before = bubbles(page)
+        user = stored(page, "lxzc.user")
+
+        page.reload()
+        expect(person.log.locator(".note")).to_have_text(TEXTS["page_restored"])
+        shot(page, tmp_path, "4-after-reload.png")
+        assert bubbles(page) == before
+        assert stored(page, "lxzc.user") == user
+        pending = person.log.locator(".row.bot").last
+        expect(pending.locator(".bubble")).to_contain_text("第2步")
+        live = pending.locator("button.btn:not([disabled])")
+        assert live.count() >= 2 and on_screen(page, live.first), "the pending question's buttons are shown"
+        for label in (TEXTS["check_me"], "接收见习人员的单位"):  # answered before the reload
+            expect(person.log.locator("button.btn.chosen[disabled]", has_text=label)).to_have_count(1)
+        person.tap("是")
+        expect(person.last_bot()).to_contain_text("第3步")
+    finally:
+        context.close()
+
+
+def test_the_resume_prompt_is_on_screen_after_the_greeting(browser, real_site: str) -> None:  # noqa: ANN001
+    """Without the phone's copy, 主菜单 mid-questionnaire brings the greeting and 继续上次 /
+    重新开始: the prompt is what the screen shows, not the greeting above it."""
+    expect = sync_api.expect
+    context = phone(browser)
+    try:
+        page = context.new_page()
+        person = Resident(page)
+        page.goto(real_site)
+        person.tap(MENU[1])
+        expect(person.last_bot()).to_contain_text("第1步")
+        page.evaluate("window.localStorage.removeItem('lxzc.log')")
+        page.reload()
+        person.log.locator(".note button", has_text=TEXTS["page_menu"]).tap()
+        resume = person.log.locator("button.btn:not([disabled])", has_text=TEXTS["resume_continue"])
+        expect(resume).to_be_visible()
+        assert on_screen(page, resume)
+        resume.tap()
+        expect(person.last_bot()).to_contain_text("第1步")
+    finally:
+        context.close()
+
+
+def test_forgetting_clears_the_phone_copy_and_the_next_visit_is_a_first_one(
+    browser, real_site: str  # noqa: ANN001
+) -> None:
+    """Issue 16, items 3 and 6: 删除我的记录 is a button (the notice's), its confirmation
+    deletes the server's data and the page's copy and id; a reload greets as a first visit,
+    never with 欢迎回来."""
+    expect = sync_api.expect
+    context = phone(browser)
+    try:
+        page = context.new_page()
+        person = Resident(page)
+        page.goto(real_site)
+        person.send("见习补贴每人每月多少钱？")
+        expect(person.log.locator(".row.bot .bubble", has_text="1000元").last).to_be_visible()
+        old_user = stored(page, "lxzc.user")
+        assert old_user and stored(page, "lxzc.log")
+
+        notice = person.log.locator(".notice")
+        notice.locator("button", has_text=TEXTS["page_more"]).tap()
+        notice.locator(".forget").tap()
+        expect(person.log.locator(".row.user .bubble").last).to_have_text(TEXTS["page_forget"])
+        expect(person.last_bot()).to_have_text(TEXTS["forget_confirm"])
+        person.log.locator("button.btn:not([disabled])", has_text=TEXTS["forget_yes"]).tap()
+        expect(person.last_bot()).to_have_text(TEXTS["forget_done"])
+        assert bubbles(page) == [TEXTS["forget_done"]], "the conversation is gone from the screen"
+        assert stored(page, "lxzc.log") is None and stored(page, "lxzc.user") is None
+
+        page.reload()
+        expect(person.log.locator(".row.bot .bubble").first).to_contain_text(TEXTS["greeting"].splitlines()[0][:10])
+        expect(person.log.locator(".note")).to_have_count(0)
+        assert "欢迎回来" not in page.locator("#log").inner_text()
+        assert stored(page, "lxzc.user") not in (None, old_user)
+        assert len(bubbles(page)) == 2, "greeting and notice, nothing from before"
+    finally:
+        context.close()
+
+
+@contextmanager
+def quiz_site(**settings: object) -> Iterator[tuple[str, QuizEngine]]:
+    engine = QuizEngine()
+    with serve(create_app(engine, Settings(**settings))) as base:
+        yield base, engine
+
+
+def font_size(page, selector: str) -> float:  # noqa: ANN001 - a Playwright Page
+    return page.evaluate("s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize)", selector)
+
+
+def test_big_text_switch_enlarges_the_text_and_persists(browser, tmp_path: Path) -> None:  # noqa: ANN001
+    """Issue 16, item 5: 大字 makes the bubbles, buttons and input larger (computed sizes), is
+    remembered across reloads, and switching it off is remembered too."""
+    expect = sync_api.expect
+    parts = (".row.bot .bubble", ".btn", "#input")
+    with quiz_site() as (base, _engine):
+        context = phone(browser)
         try:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        except Exception as exc:  # a browser that cannot start is an environment problem
-            _skip(f"chromium cannot start: {_launch_failure(exc)}", capsys)
-        try:
-            context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
-                                          has_touch=True, locale="zh-CN")
-            context.set_default_timeout(8_000)
             page = context.new_page()
-            log = page.locator("#log")
-            page.goto(f"{base}/?c=browser-test")
-            expect(log.locator(".row.bot .bubble").first).to_contain_text("临州府发〔2019〕3号")
+            page.goto(base)
+            switch = page.locator("#big")
+            expect(page.locator("#log .row.bot .btn").first).to_be_visible()
+            expect(switch).to_have_attribute("aria-checked", "false")
+            expect(switch).to_contain_text(TEXTS["page_big"])
+            normal = [font_size(page, part) for part in parts]
+            switch.tap()
+            expect(switch).to_have_attribute("aria-checked", "true")
+            large = [font_size(page, part) for part in parts]
+            for part, small, big in zip(parts, normal, large, strict=True):
+                assert big >= small * 1.2, f"{part}: {small}px -> {big}px"
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-            def send(text: str) -> None:
-                page.locator("#input").fill(text)
-                page.locator("#send").tap()
-                expect(log.locator(".row.user .bubble").last).to_have_text(text)
+            page.reload()
+            expect(page.locator("#log .note")).to_have_text(TEXTS["page_restored"])
+            expect(switch).to_have_attribute("aria-checked", "true")
+            assert [font_size(page, part) for part in parts] == large
+            shot(page, tmp_path, "big-text.png")
 
-            def tap(label: str) -> None:
-                log.locator("button.btn:not([disabled])", has_text=label).last.tap()
-                expect(log.locator(".row.user .bubble").last).to_have_text(label)
-
-            send("见习补贴每人每月多少钱？")
-            expect(log.locator(".row.bot .bubble", has_text="1000元").last).to_be_visible()
-            tap("测一测我是否符合")
-            expect(log.locator(".row.bot .bubble").last).to_contain_text("第1步")
-            tap("接收见习人员的单位")
-            tap("是")
-            for number in ("3", "6", "2"):
-                expect(log.locator(".row.bot .bubble").last).to_contain_text("请输入数字")
-                send(number)
-            result = log.locator(".row.bot .bubble", has_text="结果：")
-            expect(result).to_contain_text("3人 × 6个月 × 1200元 = 21600元")
-            expect(result).to_contain_text("结果仅供参考")
-            page.screenshot(path=str(tmp_path / "real-engine-result.png"), full_page=True)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= PHONE["width"], f"page is {width}px wide"
+            switch.tap()
+            page.reload()
+            expect(page.locator("#log .note")).to_be_visible()
+            expect(switch).to_have_attribute("aria-checked", "false")
+            assert [font_size(page, part) for part in parts] == normal
         finally:
-            browser.close()
+            context.close()
+
+
+def test_read_aloud_speaks_a_bubble_with_a_chinese_voice(browser) -> None:  # noqa: ANN001
+    """Issue 16, item 5: 朗读 beside each bot message reads it with the browser's speech
+    synthesis (stubbed here) in the Chinese voice, in short pieces; tapped again it stops; it
+    is hidden where there is no Chinese voice or no speech synthesis at all."""
+    expect = sync_api.expect
+    with quiz_site() as (base, _engine):
+        context = phone(browser, script=speech_stub("en-US", "zh-CN"))
+        try:
+            page = context.new_page()
+            page.goto(base)
+            row = page.locator("#log .row.bot").first
+            expect(row.locator(".bubble")).to_contain_text("您好")
+            speak = row.locator(".speak")
+            expect(speak).to_be_visible()
+            expect(speak).to_have_text(TEXTS["page_read"])
+            speak.tap()
+            expect(speak).to_have_text(TEXTS["page_stop"])
+            spoken = page.evaluate("window.__spoken.map(function (u) { return [u.text, u.lang, u.voice.lang, u.rate]; })")
+            assert len(spoken) >= 2, "read in short pieces"
+            assert {(lang, voice) for _, lang, voice, _ in spoken} == {("zh-CN", "zh-CN")}
+            assert all(0.5 <= rate <= 1 for *_, rate in spoken), "read no faster than normal"
+            text = "".join(piece for piece, *_ in spoken).replace(" ", "")
+            assert text == row.locator(".bubble").inner_text().replace("\n", "").replace(" ", "")
+            speak.tap()  # stop
+            expect(speak).to_have_text(TEXTS["page_read"])
+            assert page.evaluate("window.__cancelled") >= 1
+            # Read to the end: the control goes back to 朗读 by itself.
+            speak.tap()
+            page.evaluate("var u = window.__spoken[window.__spoken.length - 1]; u.onend && u.onend();")
+            expect(speak).to_have_text(TEXTS["page_read"])
+        finally:
+            context.close()
+
+        for script in (speech_stub("en-US"), "delete window.speechSynthesis;"):
+            context = phone(browser, script=script)
+            try:
+                page = context.new_page()
+                page.goto(base)
+                expect(page.locator("#log .row.bot .bubble").first).to_contain_text("您好")
+                assert page.locator("#log .speak:visible").count() == 0, script
+            finally:
+                context.close()
+
+
+def test_the_phone_copy_is_capped_and_dropped_after_the_retention_period(browser) -> None:  # noqa: ANN001
+    """The copy kept on the phone holds the last 60 bubbles and is dropped once it has not been
+    used for the idle-session period of the settings (`session_retention_days`), like the
+    server's unfinished answers."""
+    expect = sync_api.expect
+    with quiz_site(session_retention_days=2) as (base, _engine):
+        context = phone(browser)
+        try:
+            page = context.new_page()
+            page.goto(base)
+            expect(page.locator("#log .row.bot .bubble").first).to_contain_text("您好")
+            assert page.locator("body").get_attribute("data-keep-days") == "2"
+            write = """days => {
+                var id = localStorage.getItem('lxzc.user'), rows = [];
+                for (var i = 0; i < 100; i++) { rows.push({w: i % 2 ? 'b' : 'u', t: 'bubble ' + i}); }
+                localStorage.setItem('lxzc.log', JSON.stringify({id: id, at: Date.now() - days * 864e5, rows: rows}));
+            }"""
+            page.evaluate(write, 1.5)
+            page.reload()
+            expect(page.locator("#log .note")).to_have_text(TEXTS["page_restored"])
+            shown = bubbles(page)
+            assert len(shown) == 60 and shown[0] == "bubble 40" and shown[-1] == "bubble 99"
+
+            page.evaluate(write, 2.5)
+            page.reload()
+            expect(page.locator("#log .note")).to_contain_text(TEXTS["page_welcome"])
+            assert bubbles(page) == [] and stored(page, "lxzc.log") is None
+        finally:
+            context.close()

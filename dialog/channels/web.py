@@ -19,6 +19,11 @@ Why this shape:
   the API answers 429 with a polite reply the page shows like any other, and the engine and
   the database never see the message, so one abusive user cannot slow the others.
 - Every request is timed and counted by `dialog.metrics` and `/metrics` serves the figures.
+- The page's own words (大字, 朗读, 全文 …) are the `page_*` texts of dialog/data/texts.yaml, put
+  into the page per request, so staff edit them like every other text and /reload applies them.
+  Two replies get a mark the page acts on (`_mark_replies`): the privacy notice is
+  `"role": "notice"` (shown as one line with 全文), and a response that confirms deleting the
+  person's data carries `"forgotten": true` (the page then drops its own copy and its id).
 """
 
 from __future__ import annotations
@@ -43,10 +48,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dialog.config import Settings
 from dialog.fastjson import dumps_bytes, loads
+from dialog.flows.common import plain_number
 from dialog.messages import KINDS, MAX_ACTION_BYTES, Incoming, Reply
 from dialog.metrics import METRICS, MeteredEngine, Metrics, MetricsMiddleware, metrics_route
 from dialog.normalize import clean_text
 from dialog.ratelimit import RateLimiter, limited_text
+from dialog.texts import InvalidTexts, load_texts
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +202,65 @@ def _page_template(settings: Settings) -> str:
     html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     return html.replace("__VERSION__", _asset_version()).replace(
         "__MAX_CHARS__", str(int(settings.max_message_chars))
-    )
+    ).replace("__KEEP_DAYS__", plain_number(settings.session_retention_days))
+
+
+class PageTexts:
+    """The fixed texts as the page needs them: the engine's own (`engine.texts`, swapped by
+    /reload) when it has them, else the checked file (a stand-in engine in tests, benchmarks).
+
+    `page_json()` is the `page_*` texts as HTML-attribute-safe JSON ({"big": "大字", …});
+    `marks()` is (the privacy notice's opening words, the text that confirms a deletion)."""
+
+    def __init__(self, engine: object) -> None:
+        self.engine = engine
+        try:
+            self.fallback: dict[str, str] = load_texts()
+        except InvalidTexts:  # the engine refuses to start on such a file anyway
+            self.fallback = {}
+        self._seen: dict[str, str] | None = None
+        self._page = ""
+        self._marks = ("", "")
+
+    def current(self) -> dict[str, str]:
+        texts = getattr(self.engine, "texts", None)
+        return texts if isinstance(texts, dict) else self.fallback
+
+    def _update(self) -> None:
+        texts = self.current()
+        if texts is self._seen:
+            return
+        page = {key[5:]: value for key, value in texts.items() if key.startswith("page_")}
+        self._page = safe_json(page).decode("utf-8").replace('"', "&quot;").replace("'", "&#39;")
+        # The notice is known by its words before the first {placeholder} (the figures in it
+        # come from the settings); too short an opening would mark other replies too.
+        opening = texts.get("privacy", "").split("{", 1)[0].strip()
+        self._marks = (opening if len(opening) >= 6 else "", texts.get("forget_done", ""))
+        self._seen = texts
+
+    def page_json(self) -> str:
+        self._update()
+        return self._page
+
+    def marks(self) -> tuple[str, str]:
+        self._update()
+        return self._marks
+
+
+def _mark_replies(replies: Sequence[Reply], texts: PageTexts) -> dict[str, Any]:
+    """The JSON body of a chat response: the replies, the privacy notice marked
+    `"role": "notice"`, and `"forgotten": true` when the person's data was just deleted."""
+    notice, forgotten = texts.marks()
+    out: list[dict[str, Any]] = []
+    body: dict[str, Any] = {"replies": out}
+    for reply in replies:
+        item = reply.to_json()
+        if notice and reply.text.startswith(notice):
+            item["role"] = "notice"
+        elif forgotten and reply.text == forgotten:
+            body["forgotten"] = True
+        out.append(item)
+    return body
 
 
 class _Disconnected(Exception):
@@ -303,10 +368,12 @@ class ChatApi:
     messages per second the process can serve (benchmarks/README.md). The route, the
     middlewares (metrics, security headers) and everything else stay Starlette's."""
 
-    def __init__(self, engine: ChatEngine, limiter: RateLimiter, metrics: Metrics | None) -> None:
+    def __init__(self, engine: ChatEngine, limiter: RateLimiter, metrics: Metrics | None,
+                 texts: PageTexts | None = None) -> None:
         self.engine = engine
         self.limiter = limiter
         self.metrics = metrics
+        self.texts = texts or PageTexts(engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.respond(scope, receive, send)
@@ -328,7 +395,7 @@ class ChatApi:
             _log_engine_failure(exc, incoming)
             await _ApiError(503, "engine_unavailable", BUSY_TEXT).send(send)
             return 503
-        await send_json(send, 200, {"replies": [reply.to_json() for reply in replies]})
+        await send_json(send, 200, _mark_replies(replies, self.texts))
         return 200
 
     async def _incoming(self, scope: Scope, receive: Receive) -> Incoming:
@@ -412,13 +479,16 @@ def create_app(
     if metrics is not None and not isinstance(engine, MeteredEngine):
         chat_engine = MeteredEngine(engine, metrics)
 
+    texts = PageTexts(engine)
+
     async def page(request: Request) -> Response:
         campaign = valid_campaign(request.query_params.get("c")) or ""
         # The campaign matches [A-Za-z0-9_-]{1,64}, so it is safe inside an HTML attribute.
         html = template.replace('data-campaign=""', f'data-campaign="{campaign}"', 1)
+        html = html.replace('data-texts=""', f'data-texts="{texts.page_json()}"', 1)
         return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
-    chat = ChatApi(chat_engine, limiter, metrics)
+    chat = ChatApi(chat_engine, limiter, metrics, texts)
 
     routes: list[BaseRoute] = [
         Route("/", page, methods=["GET"]),
