@@ -288,7 +288,7 @@ def test_chat_page_on_a_phone(browser, tmp_path: Path) -> None:  # noqa: ANN001 
             assert engine.received[0].text == "/start"
             assert engine.received[0].campaign == "poster2026"
             assert log.locator(".row.user").count() == 0, "/start is not shown as a user bubble"
-            shot(page, tmp_path, "1-greeting.png")
+            shot(page, tmp_path, "quiz-1-greeting.png")
 
             # A free question: user bubble, typing indicator, then the answer with line breaks.
             page.locator("#input").fill(QUESTION)
@@ -325,7 +325,7 @@ def test_chat_page_on_a_phone(browser, tmp_path: Path) -> None:  # noqa: ANN001 
             expect(log.locator("a.link")).to_have_attribute("href", "https://example.org/apply")
             # Answered questions cannot be answered twice.
             assert log.locator("button.btn.chosen[disabled]").count() == 3
-            shot(page, tmp_path, "2-result.png")
+            shot(page, tmp_path, "quiz-2-result.png")
 
             # Nothing sticks out sideways on a 360-px screen.
             width = page.evaluate("document.documentElement.scrollWidth")
@@ -351,13 +351,13 @@ def test_chat_page_on_a_phone(browser, tmp_path: Path) -> None:  # noqa: ANN001 
             page.locator("#send").tap()
             error = log.locator(".row.error")
             expect(error).to_contain_text("系统暂时有点忙")
-            shot(page, tmp_path, "3-error.png")
+            shot(page, tmp_path, "quiz-3-error.png")
             error.locator("button", has_text="重试").tap()
             expect(log.locator(".row.bot .bubble").last).to_have_text("收到：你好")
             expect(log.locator(".row.error")).to_have_count(0)
             assert [i.text for i in engine.received].count("你好") == 2
             assert log.locator(".row.user .bubble", has_text="你好").count() == 1
-            shot(page, tmp_path, "4-chat.png")
+            shot(page, tmp_path, "quiz-4-chat.png")
 
             # A reload (WeChat's browser reloads often): the conversation comes back from the
             # phone's copy, without a second /start; the error and its 重试 are not kept.
@@ -378,7 +378,7 @@ def test_chat_page_on_a_phone(browser, tmp_path: Path) -> None:  # noqa: ANN001 
             page.evaluate("window.localStorage.removeItem('lxzc.log')")
             page.reload()
             expect(log.locator(".note")).to_contain_text(TEXTS["page_welcome"])
-            shot(page, tmp_path, "5-return.png")
+            shot(page, tmp_path, "quiz-5-return.png")
             page.wait_for_timeout(200)
             assert sum(1 for i in engine.received if i.text == "/start") == starts == 1
             assert len({i.user for i in engine.received}) == 1, "the page keeps one user id"
