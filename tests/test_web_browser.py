@@ -204,9 +204,10 @@ def phone(browser, *, user_agent: str | None = None, script: str | None = None):
     return context
 
 
-def shot(page, tmp_path: Path, name: str) -> None:  # noqa: ANN001 - a Playwright Page
-    """A screenshot of what the phone shows, into $POLICYBOT_SCREENSHOTS or the test's folder."""
-    folder = Path(os.environ.get("POLICYBOT_SCREENSHOTS") or tmp_path)
+def shot(page, tmp_path: Path, name: str, *, doc: bool = False) -> None:  # noqa: ANN001 - a Playwright Page
+    """A screenshot of what the phone shows, into the test's folder; the README's (`doc`) into
+    $POLICYBOT_SCREENSHOTS when that is set."""
+    folder = Path(os.environ.get("POLICYBOT_SCREENSHOTS") or tmp_path) if doc else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / name))
 
@@ -231,7 +232,7 @@ def stored(page, key: str) -> str | None:  # noqa: ANN001 - a Playwright Page
 def speech_stub(*langs: str) -> str:
     """window.speechSynthesis replaced by a recorder whose voices have these languages."""
     return """(function () {
-  var langs = %s, spoken = window.__spoken = [];
+  var langs = __LANGS__, spoken = window.__spoken = [];
   window.__cancelled = 0;
   var synth = {
     getVoices: function () { return langs.map(function (l) { return {lang: l, name: 'stub ' + l}; }); },
@@ -241,7 +242,7 @@ def speech_stub(*langs: str) -> str:
   };
   Object.defineProperty(window, 'speechSynthesis', {value: synth, configurable: true});
   window.SpeechSynthesisUtterance = function (text) { this.text = text; };
-})();""" % json.dumps(list(langs))
+})();""".replace("__LANGS__", json.dumps(list(langs)))
 
 
 WECHAT_UA = ("Mozilla/5.0 (Linux; Android 12; V2134A Build/SP1A.210812.003; wv) AppleWebKit/537.36 "
@@ -477,7 +478,7 @@ def test_real_engine_questionnaire_by_tapping(browser, real_site: str, tmp_path:
         expect(person.log.locator(".row.bot .bubble", has_text="1000元").last).to_be_visible()
         person.tap(TEXTS["check_me"])
         expect(person.last_bot()).to_contain_text("第1步")
-        shot(page, tmp_path, "2-question.png")
+        shot(page, tmp_path, "2-question.png", doc=True)
         person.tap("接收见习人员的单位")
         person.tap("是")
         for number in ("3", "6", "2"):
@@ -488,7 +489,7 @@ def test_real_engine_questionnaire_by_tapping(browser, real_site: str, tmp_path:
         expect(result).to_contain_text("结果仅供参考")
         box, view = result.bounding_box(), person.log.bounding_box()
         assert view["y"] <= box["y"] < view["y"] + view["height"] / 2, "a long result is shown from its start"
-        shot(page, tmp_path, "3-result.png")
+        shot(page, tmp_path, "3-result.png", doc=True)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"page is {width}px wide"
     finally:
@@ -514,7 +515,7 @@ def test_first_screen_fits_greeting_and_the_four_main_buttons(
         expect(notice.locator(".bubble")).to_contain_text(TEXTS["privacy"].split("{")[0])
         expect(log.locator("button.btn", has_text=MENU[-1])).to_be_visible()
         page.wait_for_timeout(100)
-        shot(page, tmp_path, f"1-first-screen{'-wechat' if user_agent else ''}.png")
+        shot(page, tmp_path, f"1-first-screen{'-wechat' if user_agent else ''}.png", doc=not user_agent)
         assert on_screen(page, greeting), "the greeting is on the first screen"
         for label in MENU:
             button = log.locator("button.btn", has_text=label).first
@@ -556,7 +557,7 @@ def test_reload_shows_the_conversation_and_the_pending_question_with_its_buttons
 
         page.reload()
         expect(person.log.locator(".note")).to_have_text(TEXTS["page_restored"])
-        shot(page, tmp_path, "4-after-reload.png")
+        shot(page, tmp_path, "4-after-reload.png", doc=True)
         assert bubbles(page) == before
         assert stored(page, "lxzc.user") == user
         pending = person.log.locator(".row.bot").last
@@ -668,7 +669,7 @@ def test_big_text_switch_enlarges_the_text_and_persists(browser, tmp_path: Path)
             expect(page.locator("#log .note")).to_have_text(TEXTS["page_restored"])
             expect(switch).to_have_attribute("aria-checked", "true")
             assert [font_size(page, part) for part in parts] == large
-            shot(page, tmp_path, "big-text.png")
+            shot(page, tmp_path, "big-text.png", doc=True)
 
             switch.tap()
             page.reload()
