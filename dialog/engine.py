@@ -22,7 +22,7 @@ from typing import Any
 import eligibility
 from dialog.config import Settings, ensure_salt
 from dialog.flows.commands import CAMPAIGN, AdminHandler, CommandsFlow
-from dialog.flows.common import Turn, mask_personal_numbers, plain_number, short
+from dialog.flows.common import Turn, mask_personal_numbers
 from dialog.flows.menu import MenuFlow, clause_section_label
 from dialog.flows.questionnaire import RENDER_MEMO_LIMIT, QuestionnaireFlow
 from dialog.flows.questions import QuestionsFlow
@@ -30,6 +30,7 @@ from dialog.messages import Incoming, Reply
 from dialog.store import Session, Store
 from dialog.texts import load_texts
 from dialog.understanding import Conversation, Reader, Understanding, Vocabulary, load_vocabulary
+from dialog.understanding.normalize import bare
 from knowledge.answer import Answerer
 from knowledge.base import KnowledgeBase, load_knowledge_or_raise
 
@@ -180,8 +181,6 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
 
     def _labels(self, s: Session) -> dict[str, str]:
         """Every button label the bot shows anywhere, typed at any time, and what it presses."""
-        from dialog.understanding.normalize import bare
-
         labels = {
             self.t("menu_ask"): "m:ask", self.t("menu_find"): "m:find", self.t("menu_list"): "m:list",
             self.t("menu_contact"): "m:contact", self.t("back_to_menu"): "m:menu",
@@ -327,6 +326,3 @@ def _programs_by_clause() -> dict[str, str]:
             out.setdefault(clause_id, program.id)
     return out
 
-
-# Kept importable from here for the channels and tests that used them.
-_ = (plain_number, short)
