@@ -15,6 +15,10 @@ enough to be full again is the same as no bucket, so it is dropped as soon as it
 front (amortised O(1) per call); `max_users` caps the table should many ids appear at once
 (web ids are chosen by the client, so rotating ids defeats any per-user limit: the per-IP
 `limit_req` in deploy/nginx-policybot.conf is the wall for that case).
+
+Keys: `check_user(channel, user)` keys the bucket with `key_of(channel, user)`. The server
+passes the store's salted user key, so the table never holds a raw id, and `forget(key)`
+(wired to `Store.on_forget`) drops a deleted person's bucket at once.
 """
 
 from __future__ import annotations
@@ -43,8 +47,10 @@ class RateLimiter:
     seconds until the next token. `per_minute <= 0` disables limiting."""
 
     def __init__(self, per_minute: float = DEFAULT_PER_MINUTE, burst: float | None = None,
-                 max_users: int = DEFAULT_MAX_USERS, clock: Callable[[], float] = time.monotonic) -> None:
+                 max_users: int = DEFAULT_MAX_USERS, clock: Callable[[], float] = time.monotonic,
+                 key_of: Callable[[str, str], str] | None = None) -> None:
         self.per_minute = float(per_minute)
+        self.key_of = key_of or _plain_key
         self.enabled = self.per_minute > 0
         self.rate = self.per_minute / 60.0  # tokens per second
         self.burst = float(burst if burst is not None else max(per_minute, 1))
@@ -56,12 +62,23 @@ class RateLimiter:
         self._buckets: OrderedDict[str, list[float]] = OrderedDict()
 
     @classmethod
-    def from_settings(cls, settings: Any) -> RateLimiter:
+    def from_settings(cls, settings: Any, key_of: Callable[[str, str], str] | None = None) -> RateLimiter:
         """From `settings.rate_limit_per_minute` when the setting exists, else the default."""
-        return cls(getattr(settings, "rate_limit_per_minute", DEFAULT_PER_MINUTE))
+        return cls(getattr(settings, "rate_limit_per_minute", DEFAULT_PER_MINUTE), key_of=key_of)
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._buckets
+
+    def check_user(self, channel: str, user: str) -> float:
+        """`check` for one person on one channel, keyed by `key_of(channel, user)`."""
+        return self.check(self.key_of(channel, user)) if self.enabled else 0.0
+
+    def forget(self, key: str) -> None:
+        """Drop the bucket of `key` (a `key_of` result): the person was deleted."""
+        self._buckets.pop(key, None)
 
     def check(self, key: str) -> float:
         if not self.enabled:
@@ -92,6 +109,10 @@ class RateLimiter:
             del buckets[key]
 
 
+def _plain_key(channel: str, user: str) -> str:
+    return f"{channel}:{user}"
+
+
 class _Engine(Protocol):
     async def handle(self, incoming: Incoming, /) -> list[Reply]: ...
 
@@ -117,7 +138,7 @@ class RateLimitedEngine:
         setattr(self.engine, name, value)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        wait = self.limiter.check(f"{incoming.channel}:{incoming.user}")
+        wait = self.limiter.check_user(incoming.channel, incoming.user)
         if wait:
             self.metrics.rate_limited.inc(channel_label(incoming.channel))
             return [Reply(limited_text(wait))]

@@ -18,6 +18,10 @@ Why this shape:
 - Each user gets `rate_limit_per_minute` messages a minute (dialog/ratelimit.py); past that
   the API answers 429 with a polite reply the page shows like any other, and the engine and
   the database never see the message, so one abusive user cannot slow the others.
+- Each message carries the client's address (`Incoming.extra["client"]`: the connection's
+  peer, or behind a proxy listed in `trusted_proxies` the X-Forwarded-For address that proxy
+  saw; a header from anyone else is ignored), for what must be limited per address rather
+  than per chat id, which the client chooses (admin login attempts).
 - Every request is timed and counted by `dialog.metrics` and `/metrics` serves the figures.
 - The page's own words (大字, 朗读, 全文 …) are the `page_*` texts of dialog/data/texts.yaml, put
   into the page per request, so staff edit them like every other text and /reload applies them.
@@ -300,9 +304,35 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _parse_incoming(data: Any) -> Incoming:
+def trusted_proxies(setting: str) -> frozenset[str]:
+    """The `trusted_proxies` setting ("127.0.0.1,::1", or "*" for any) as a set of addresses."""
+    return frozenset(part.strip() for part in setting.split(",") if part.strip())
+
+
+def client_address(scope: Scope, trusted: frozenset[str]) -> str:
+    """The address of the client behind this request: the connection's peer, unless the peer
+    is a trusted proxy; then the right-most X-Forwarded-For entry that is not itself a trusted
+    proxy (each proxy appends the address it saw, so entries to its left are the client's
+    word), or X-Real-IP. "" when unknown."""
+    peer = (scope.get("client") or ("", 0))[0] or ""
+    if not (peer in trusted or "*" in trusted):
+        return peer
+    forwarded = _header(scope, b"x-forwarded-for")
+    if forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            if hop not in trusted and "*" not in trusted:
+                return hop
+        if hops:
+            return hops[0]
+    real = _header(scope, b"x-real-ip")
+    return real.strip() if real and real.strip() else peer
+
+
+def _parse_incoming(data: Any, client: str = "") -> Incoming:
     """Checks the JSON fields and builds the engine's Incoming for the web channel; the text is
-    cut to MAX_TEXT_CHARS, then cleaned (lone surrogates, zero-width and control characters)."""
+    cut to MAX_TEXT_CHARS, then cleaned (lone surrogates, zero-width and control characters).
+    `client` (the client's address) goes into `extra`."""
     if not isinstance(data, dict):
         raise _ApiError(400, "bad_json", "请求格式不正确。")
     user = data.get("user")
@@ -337,6 +367,7 @@ def _parse_incoming(data: Any) -> Incoming:
         action=action or None,
         kind=kind,
         campaign=valid_campaign(data.get("campaign")),
+        extra={"client": client} if client else {},
     )
 
 
@@ -369,11 +400,12 @@ class ChatApi:
     middlewares (metrics, security headers) and everything else stay Starlette's."""
 
     def __init__(self, engine: ChatEngine, limiter: RateLimiter, metrics: Metrics | None,
-                 texts: PageTexts | None = None) -> None:
+                 texts: PageTexts | None = None, proxies: frozenset[str] = frozenset()) -> None:
         self.engine = engine
         self.limiter = limiter
         self.metrics = metrics
         self.texts = texts or PageTexts(engine)
+        self.proxies = proxies  # trusted reverse proxies (client_address)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.respond(scope, receive, send)
@@ -407,8 +439,8 @@ class ChatApi:
             data = loads(body)
         except (ValueError, RecursionError):
             raise _ApiError(400, "bad_json", "请求格式不正确。") from None
-        incoming = _parse_incoming(data)
-        wait = self.limiter.check(f"web:{incoming.user}")
+        incoming = _parse_incoming(data, client_address(scope, self.proxies))
+        wait = self.limiter.check_user("web", incoming.user)
         if wait:
             if self.metrics is not None:
                 self.metrics.rate_limited.inc("web")
@@ -488,7 +520,7 @@ def create_app(
         html = html.replace('data-texts=""', f'data-texts="{texts.page_json()}"', 1)
         return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
-    chat = ChatApi(chat_engine, limiter, metrics, texts)
+    chat = ChatApi(chat_engine, limiter, metrics, texts, trusted_proxies(getattr(settings, "trusted_proxies", "")))
 
     routes: list[BaseRoute] = [
         Route("/", page, methods=["GET"]),
