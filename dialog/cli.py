@@ -58,6 +58,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("purge", help="delete log rows and idle sessions older than N days")
     p.add_argument("--days", type=int, metavar="N", help="default: setting log_retention_days (180)")
+    p.add_argument("--trust-clock", action="store_true",
+                   help="purge even though the clock is days past the last purge (after checking the clock)")
     p.set_defaults(func=cmd_purge)
 
 
@@ -122,17 +124,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     except reports.ReportError as exc:
         _err(str(exc))
         return FAILED
-    try:
-        events = reports.read_events(conn, since)
-    finally:
-        conn.close()
     kb = _knowledge()
     titles = {cid: c.title for cid, c in kb.clauses.items()} if kb else {}
     words = None
-    if kb is not None and any(e.kind == "question" and e.answered is False for e in events):
-        from knowledge.segmentation import Segmenter
+    if kb is not None:
+        segmenter: list[Any] = []  # built on the first unanswered question only (jieba: ~0.5 s)
 
-        words = Segmenter(kb.lexicon).content_words
+        def words(text: str) -> list[str]:
+            if not segmenter:
+                from knowledge.segmentation import Segmenter
+
+                segmenter.append(Segmenter(kb.lexicon))
+            return segmenter[0].content_words(text)
     labels = {}
     try:
         import eligibility
@@ -140,8 +143,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         labels = {p.id: p.label for p in eligibility.all_programs()}
     except Exception:  # noqa: BLE001, S110 - program ids are shown instead of their names
         pass
-    report = reports.build_report(events, since=since, titles=titles, program_labels=labels, words=words,
-                                  top=15)
+    try:
+        # Aggregated by SQLite: memory stays flat however many rows the log holds.
+        report = reports.aggregate(conn, since=since, titles=titles, program_labels=labels, words=words, top=15)
+    except sqlite3.DatabaseError as exc:
+        _err(f"{args.db or settings.db}: cannot read the log ({exc})")
+        return FAILED
+    finally:
+        conn.close()
     if args.faq_stubs:
         from knowledge.base import normalize_question
 
@@ -233,13 +242,21 @@ def cmd_qr(args: argparse.Namespace) -> int:
 
 def _salt(settings: Settings) -> str | None:
     """The salt user keys were hashed with. Never generate one here: a new salt would hash
-    the id to a key that matches nothing, and `forget` would delete nothing while saying so."""
+    the id to a key that matches nothing, and `forget` would delete nothing while saying so.
+    None after saying why when it is missing, empty or too short."""
+    from dialog.config import read_salt_file, salt_file
+
     if settings.salt:
         return settings.salt
     try:
-        return (settings.db.parent / "salt").read_text(encoding="utf-8").strip() or None
-    except OSError:
+        value = read_salt_file(salt_file(settings))
+    except ConfigError as exc:
+        _err(str(exc))
         return None
+    if value is None:
+        _err(f"the salt is missing (setting salt / POLICYBOT_SALT, or the file {salt_file(settings)}): "
+             "without it the user's stored key cannot be computed")
+    return value
 
 
 def _database_exists(settings: Settings) -> bool:
@@ -264,24 +281,28 @@ def cmd_forget(args: argparse.Namespace) -> int:
         return FAILED
     salt = _salt(settings)
     if salt is None:
-        _err(f"the salt is missing (setting salt / POLICYBOT_SALT, or the file {settings.db.parent / 'salt'}): "
-             "without it the user's stored key cannot be computed")
         return FAILED
 
-    async def forget(store) -> tuple[int, int]:
+    async def forget(store) -> tuple[int, int, bool | None]:
         key = store.user_key(args.channel, user)
         counts = (await store.count("sessions", key), await store.count("events", key))
         await store.forget(key)
-        return counts
+        # The WAL still holds the pages from before the deletion until it is checkpointed and
+        # truncated; the running bot may be writing, so try for a few seconds.
+        erased = await store.erase_leftovers(attempts=5, first_wait=0.2)
+        return (*counts, erased)
 
     result = _on_store(settings, salt, forget)
     if result is None:
         return FAILED
-    sessions, events = result
+    sessions, events, erased = result
     if sessions == events == 0:
         print(f"nothing stored for {args.channel} user {user} (check the id and the channel)")
     else:
         print(f"deleted {args.channel} user {user}: {sessions} session(s), {events} log event(s)")
+    if erased is False:
+        _err(f"note: {settings.db}-wal could not be emptied now (the bot was busy); it is emptied at the "
+             "bot's next checkpoint, or run this command again")
     return OK
 
 
@@ -289,9 +310,9 @@ def _on_store(settings, salt: str, work):
     """Open the bot's database, run `await work(store)`, close it; None (after saying why)
     when the database cannot be used."""
 
-    async def run():
-        from dialog.store import Store
+    from dialog.store import ClockJumped, DatabaseUnusable, Store
 
+    async def run():
         store = await Store.open(settings.db, salt)
         try:
             return await work(store)
@@ -300,6 +321,9 @@ def _on_store(settings, salt: str, work):
 
     try:
         return asyncio.run(run())
+    except (DatabaseUnusable, ClockJumped) as exc:
+        _err(str(exc))
+        return None
     except sqlite3.DatabaseError as exc:
         _err(f"{settings.db}: cannot use the database ({exc})")
         return None
@@ -318,7 +342,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
     async def purge(store) -> tuple[int, int]:
         before = (await store.count("events"), await store.count("sessions"))
-        await store.purge(days)
+        await store.purge(days, trust_clock=args.trust_clock)
         after = (await store.count("events"), await store.count("sessions"))
         return before[0] - after[0], before[1] - after[1]
 

@@ -7,6 +7,7 @@ names the setting; secrets (tokens, salt) are never printed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -41,6 +42,12 @@ class Settings:
     telegram_bot_username: str = ""  # the bot's @username (without @), for campaign links and QR codes
     reload_poll_seconds: float = 0.0  # > 0: also reload the YAML when it changes (checked this often)
     rate_limit_per_minute: int = 20  # messages a user may send per minute (burst as large); 0 = no limit
+    # Addresses of the reverse proxies whose X-Forwarded-For is believed (comma-separated IPs, or
+    # "*"): the client address is then the forwarded one, else the connection's own.
+    trusted_proxies: str = "127.0.0.1,::1"
+    max_connections: int = 1000  # open HTTP connections at once (kept below the file-descriptor limit)
+    header_timeout_seconds: float = 10.0  # a request's line and headers must arrive within this
+    body_timeout_seconds: float = 30.0  # and its body within this, once the headers are in
 
     @property
     def web_url(self) -> str:
@@ -114,12 +121,19 @@ def _validate(s: Settings) -> None:
             raise ConfigError("setting telegram_webhook_url (POLICYBOT_TELEGRAM_WEBHOOK_URL) must be an https:// URL in webhook mode")
         if not s.telegram_webhook_secret:
             raise ConfigError("setting telegram_webhook_secret (POLICYBOT_TELEGRAM_WEBHOOK_SECRET) is required in webhook mode")
+    if s.max_connections < 1:
+        raise ConfigError("setting max_connections (POLICYBOT_MAX_CONNECTIONS) must be at least 1")
+    if s.header_timeout_seconds <= 0 or s.body_timeout_seconds <= 0:
+        raise ConfigError("settings header_timeout_seconds and body_timeout_seconds must be positive")
     if s.rate_limit_per_minute < 0:
         raise ConfigError("setting rate_limit_per_minute (POLICYBOT_RATE_LIMIT_PER_MINUTE) must be 0 (off) or more")
     _validate_staff(s)
 
 
 def _validate_staff(s: Settings) -> None:
+    if s.salt and len(s.salt) < MIN_SALT_CHARS:
+        raise ConfigError(f"setting salt (POLICYBOT_SALT) must be at least {MIN_SALT_CHARS} characters "
+                          "(openssl rand -hex 16)")
     if s.admin_token and len(s.admin_token) < 16:
         raise ConfigError("setting admin_token (POLICYBOT_ADMIN_TOKEN) must be at least 16 characters")
     ids = [i.strip() for i in s.admin_telegram_ids.split(",") if i.strip()]
@@ -134,19 +148,91 @@ def _validate_staff(s: Settings) -> None:
         raise ConfigError("setting reload_poll_seconds (POLICYBOT_RELOAD_POLL_SECONDS): use 0 (off) or at least 1")
 
 
+MIN_SALT_CHARS = 16  # the generated salt has 32 hex digits; `openssl rand -hex 16` gives 32 too
+
+
+def salt_file(settings: Settings) -> Path:
+    """Where a generated salt is kept: next to the database."""
+    return settings.db.parent / "salt"
+
+
+def read_salt_file(path: Path) -> str | None:
+    """The salt kept in `path`, None when there is no such file. Raises ConfigError when the
+    file is empty or shorter than MIN_SALT_CHARS: hashing ids with an empty key would make
+    them reversible (a Telegram id is a number: try them all), and a new salt would orphan
+    every stored session, so only a person can decide what to do."""
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"salt file {path}: cannot be read ({exc.strerror})") from None
+    if len(value) < MIN_SALT_CHARS:
+        state = "empty" if not value else f"only {len(value)} characters"
+        raise ConfigError(
+            f"salt file {path} is {state} (at least {MIN_SALT_CHARS} needed; a first start on a full disk "
+            "leaves it so): restore it from the backup (policybot-*.salt); if the database has no data yet, "
+            "delete the file and start again to generate a new one")
+    return value
+
+
 def ensure_salt(settings: Settings) -> str:
-    """The salt for hashing user ids: the configured one, else one generated once and kept
-    in a file next to the database (so hashes stay stable across restarts)."""
+    """The salt for hashing user ids: the configured one, else the one kept in a file next to
+    the database, generated on the first start (so hashes stay stable across restarts).
+
+    Raises ConfigError for an empty or short salt file (see `read_salt_file`), and OSError
+    (naming the file) when a new salt cannot be written whole: it is written to a temporary
+    file, fsynced, linked into place (never over an existing salt) and the directory fsynced,
+    so a crash or a full disk leaves either no salt file or a complete one."""
     if settings.salt:
         return settings.salt
-    salt_file = settings.db.parent / "salt"
-    try:
-        return salt_file.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        pass
-    salt_file.parent.mkdir(parents=True, exist_ok=True)
+    path = salt_file(settings)
+    existing = read_salt_file(path)
+    if existing is not None:
+        return existing
+    path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_hex(16)
-    fd = os.open(salt_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(value)
+    try:
+        write_new_file(path, value.encode("ascii"))
+    except FileExistsError:  # another process wrote it first: use theirs
+        existing = read_salt_file(path)
+        if existing is not None:
+            return existing
+        raise
+    except OSError as exc:
+        raise OSError(exc.errno, f"cannot write the salt file {path}: {exc.strerror or exc}") from exc
     return value
+
+
+def write_new_file(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Create `path` with `data`, durably and all at once: FileExistsError if it exists, and
+    after any failure (disk full, a crash) either no file or the whole file."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(tmp, path)  # atomic, and never replaces an existing file
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a new directory entry durable (POSIX; a no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

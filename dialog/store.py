@@ -1,13 +1,19 @@
 """Persistent state in one SQLite file (aiosqlite): sessions and the message log.
 
 - Sessions are keyed by a salted hash of (channel, user id): the raw id is never stored, yet
-  the same person finds their questionnaire again, even after a kill -9, because every turn
-  is committed before the reply is sent.
+  the same person finds their questionnaire again, even after a kill -9 or a power cut,
+  because every turn is committed with `synchronous=FULL` (the WAL is fsynced) before the
+  reply is sent.
 - The message log feeds staff reports (what people asked, what was answered, which campaign
   brought them). It never holds answers to questionnaire questions (age, disability, 低保):
-  only that a questionnaire was started or completed.
-- WAL mode lets readers (reports) run while the bot writes; a schema_version table and an
-  ordered list of migrations let later versions change the schema in place.
+  only that a questionnaire was started or completed. Nothing typed after a command that
+  carries a secret (`/admin <token>`) is ever stored (`carries_secret`).
+- Deleting a person (`forget`) wins over every cache, here or in another process, and leaves
+  nothing behind in the file: `secure_delete` zeroes the freed cells and a TRUNCATE checkpoint
+  empties the WAL that held the old pages.
+- WAL mode lets readers (reports, on their own connections) run while the bot writes; a
+  schema_version table and an ordered list of migrations let later versions change the schema
+  in place.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ import functools
 import hashlib
 import hmac
 import json
+import logging
+import re
 import sqlite3
 import time
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +38,9 @@ from typing import Any
 import aiosqlite
 
 from dialog.fastjson import dumps_text
+from dialog.normalize import clean_text
+
+log = logging.getLogger("policybot.store")
 
 MIGRATIONS: list[str] = [
     # 1: sessions and the message log
@@ -57,7 +69,55 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_ts ON events(ts);
     CREATE INDEX events_user ON events(user_key);
     """,
+    # 2: small facts about the store itself: when retention last ran (a clock that jumps far
+    # ahead must not purge the log), and the health check's real write
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value
+    );
+    """,
 ]
+
+# Commands whose argument is a secret: nothing that starts with one is ever stored, whatever
+# path the message took (a typo, a keyboard's 、 for /, the admin handler missing).
+SECRET_COMMANDS = frozenset({"admin"})
+_SECRET_COMMAND = re.compile(r"^[/\\、]?\s*(?:" + "|".join(sorted(SECRET_COMMANDS)) + r")(?:@\w*)?(?:\s|$)",
+                             re.IGNORECASE)
+
+
+def carries_secret(text: str | None) -> bool:
+    """True when `text` starts with a command that carries a secret (`/admin <token>`), read
+    the way the bot reads commands: control characters removed, NFKC (／ａｄｍｉｎ and the
+    ideographic space U+3000 count), any white space after the command (tab, newline). The
+    slash may be missing or be the Chinese keyboard's 、."""
+    if not text:
+        return False
+    return _SECRET_COMMAND.match(unicodedata.normalize("NFKC", clean_text(text)).strip()) is not None
+
+
+class DatabaseUnusable(Exception):
+    """The database file cannot be opened or brought to the current schema (not a database,
+    corrupted, locked past busy_timeout, read-only, a directory, disk full). The message is
+    one line that names the file and SQLite's reason."""
+
+
+class ClockJumped(Exception):
+    """Retention refused to purge: the clock is far past the last purge (or the newest row),
+    which is what a clock set wrong looks like. The message says how to go ahead."""
+
+
+# A purge whose "now" is this far past the last purge (or, before the first one, the newest
+# row) is refused: the bot purges every 6 hours while it runs, so such a gap means the clock
+# jumped or the bot was stopped for days, and only a person can tell which. With the clock
+# 200 days ahead, retention would otherwise delete every row and session.
+MAX_PURGE_GAP_SECONDS = 3 * 86400
+# The health check writes (and deletes) a row this big, so that it needs new pages like a
+# batch of turns does: a full disk or a file that cannot grow fails it.
+PROBE_BYTES = 8192
+# SQLite errors after which a succeeding health probe does not prove that turns can be saved:
+# the damage may be in pages the probe never touches. Healthy again once a batch commits.
+_STICKY_ERRORS = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
 
 
 @dataclass
@@ -82,16 +142,23 @@ class Session:
     finished: dict[str, Any] | None = None
     updated_at: float = 0.0
     questionnaire_at: float = 0.0  # when the questionnaire was last touched
+    # Whether the file held this session's row when it was read (or this process committed it
+    # since): saving such a session whose row has meanwhile gone means it was deleted
+    # (`policybot forget`, a purge) and must not be written back. Not serialised.
+    stored: bool = field(default=False, repr=False, compare=False)
 
     def to_json(self) -> str:
-        data = {k: v for k, v in self.__dict__.items() if k != "updated_at"}
+        data = {k: v for k, v in self.__dict__.items() if k not in _NOT_SERIALISED}
         return dumps_text(data)
 
     @classmethod
     def from_json(cls, text: str, updated_at: float) -> Session:
         data = json.loads(text)
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "updated_at"}
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k not in _NOT_SERIALISED}
         return cls(**known, updated_at=updated_at)
+
+
+_NOT_SERIALISED = frozenset({"updated_at", "stored"})
 
 
 @dataclass(frozen=True)
@@ -135,6 +202,17 @@ class _PendingSave:
     done: asyncio.Future[None]
 
 
+@dataclass(frozen=True)
+class WriteError:
+    """The last failed write of turns: when (Unix time), SQLite's error name and message, and
+    how many bytes the failed batch carried (the health probe writes at least as much)."""
+
+    at: float
+    name: str
+    message: str
+    batch_bytes: int
+
+
 class Store:
     """Sessions and the log on one aiosqlite connection, with *group commit*.
 
@@ -145,12 +223,14 @@ class Store:
     in the database goes together, as one function run in aiosqlite's thread that commits all
     the queued turns in one transaction and then reads all the queued sessions with one
     SELECT … IN (…). Alone, a turn costs what it did before (the pump starts at once, nothing
-    waits for a timer); with 200 people typing, one commit carries dozens of turns.
+    waits for a timer); with 200 people typing, one commit (and so one fsync) carries dozens
+    of turns.
 
-    The guarantees are unchanged: `save` returns only once its transaction is committed, so a
-    reply is never sent for a turn that a kill -9 could lose; a failed batch (database locked,
-    read-only, disk full) is rolled back whole and every turn in it gets the error; a person's
-    own turns stay in order because the engine holds a per-person lock from load to save.
+    The guarantees: `save` returns only once its transaction is committed and, with
+    `synchronous=FULL`, the WAL fsynced, so a reply is never sent for a turn that a kill -9 or
+    a power cut could lose; a failed batch (database locked, read-only, disk full) is rolled
+    back whole and every turn in it gets the error; a person's own turns stay in order because
+    the engine holds a per-person lock from load to save.
 
     Recently committed sessions are also kept in memory (a write-through cache of
     `cache_size` people), so the next turn of someone in a conversation skips parsing their
@@ -158,14 +238,17 @@ class Store:
     SQLite's `data_version`, which changes when another connection commits (a staff
     `policybot forget` or `purge` in another process), and then the cache is dropped; a
     cached session is handed over without a round only within CACHE_FRESH_SECONDS of such a
-    check (the same window in which another process's write could land between a turn's
-    load and its save anyway). A
-    cached session is handed over, not shared: `load` takes it out and only a committed `save`
-    puts it back, so a turn that failed half-way leaves nothing half-changed behind.
+    check. A deletion wins even inside that window: a session that was read from a row (or
+    committed here) is written back only if its row still exists, checked in the same write
+    transaction (BEGIN IMMEDIATE), so a person deleted meanwhile stays deleted, and that turn's
+    log events are dropped with it. A cached session is handed over, not shared: `load` takes
+    it out and only a committed `save` puts it back, so a turn that failed half-way leaves
+    nothing half-changed behind.
     """
 
-    def __init__(self, db: aiosqlite.Connection, salt: str) -> None:
+    def __init__(self, db: aiosqlite.Connection, salt: str, path: Path | None = None) -> None:
         self.db = db
+        self.path = path  # None or ":memory:": no side connections (checkpoints)
         self._salt = salt.encode("utf-8")
         # One connection serves every user; a write lock keeps each batch of turns (and a
         # forget or purge) in its own transaction: no commit carries half of another's work.
@@ -184,26 +267,55 @@ class Store:
         # Called with each committed turn's events, in the event loop (metrics count answered
         # questions here: only what reached the database counts).
         self.on_commit: list[Callable[[list[Event]], None]] = []
+        # Called with a user key once that person's data is deleted (here, or found deleted by
+        # another process when their next turn was saved): in-memory state about them (the
+        # rate limiter's bucket) goes too.
+        self.on_forget: list[Callable[[str], None]] = []
         self._user_keys: dict[tuple[str, str], str] = {}
+        self.last_write_error: WriteError | None = None  # cleared by the next batch that commits
+        self._leftovers: asyncio.Task[bool] | None = None  # a checkpoint after forget, retried
 
     @classmethod
     async def open(cls, path: Path, salt: str) -> Store:
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(str(path))
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        await db.execute("PRAGMA busy_timeout=5000")
-        await db.execute("PRAGMA foreign_keys=ON")
-        store = cls(db, salt)
-        await store.migrate()
-        rows = await db.execute_fetchall("PRAGMA data_version")
-        store._data_version = next(iter(rows))[0]
-        return store
+        """Open (creating if needed) and migrate the database. Raises DatabaseUnusable, with
+        the connection closed (its thread would otherwise keep the process alive), when the
+        file cannot be used."""
+        db: aiosqlite.Connection | None = None
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(str(path))
+            await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA journal_mode=WAL")
+            # FULL: the WAL is fsynced at every commit, so a turn acknowledged to a resident
+            # survives a power cut too (NORMAL only survives the death of the process). One
+            # commit carries a whole round of turns, so the fsync is shared (benchmarks/README.md).
+            await db.execute("PRAGMA synchronous=FULL")
+            await db.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left in free space
+            await db.execute("PRAGMA foreign_keys=ON")
+            store = cls(db, salt, path)
+            await store.migrate()
+            rows = await db.execute_fetchall("PRAGMA data_version")
+            store._data_version = next(iter(rows))[0]
+            return store
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            if db is not None:
+                with contextlib.suppress(Exception):
+                    await db.close()
+            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            raise DatabaseUnusable(f"cannot use the database {path}: {reason}") from exc
+        except BaseException:
+            if db is not None:
+                with contextlib.suppress(Exception):
+                    await db.close()
+            raise
 
     async def close(self) -> None:
         if self._pump_task is not None:  # let queued turns commit before the connection goes
             await asyncio.gather(self._pump_task, return_exceptions=True)
+        if self._leftovers is not None and not self._leftovers.done():
+            self._leftovers.cancel()
+            await asyncio.gather(self._leftovers, return_exceptions=True)
         await self.db.close()
 
     async def migrate(self) -> int:
@@ -248,15 +360,19 @@ class Store:
         return await future
 
     async def save(self, user_key: str, channel: str, session: Session, events: list[Event], campaign: str | None) -> None:
-        """Persist the session and this turn's log events; returns once they are committed."""
+        """Persist the session and this turn's log events; returns once they are committed
+        (or, when the person was deleted meanwhile, once it is certain nothing was written)."""
         now = time.time()
         session.updated_at = now
+        for name in ("lead_text", "pending_text"):  # typed text kept for later: never a token
+            if carries_secret(getattr(session, name)):
+                setattr(session, name, None)
         pending = _PendingSave(
             session,
             (user_key, channel, session.to_json(), now, now),
             events,
-            [(now, channel, user_key, campaign, e.kind, e.text, e.clause, e.faq, e.confidence,
-              None if e.answered is None else int(e.answered), e.program) for e in events],
+            [(now, channel, user_key, campaign, e.kind, None if carries_secret(e.text) else e.text, e.clause,
+              e.faq, e.confidence, None if e.answered is None else int(e.answered), e.program) for e in events],
             asyncio.get_running_loop().create_future(),
         )
         self._saves.append(pending)
@@ -280,6 +396,7 @@ class Store:
                 _write_then_read,
                 [pending.session_row for pending in batch],
                 [row for pending in batch for row in pending.event_rows],
+                [pending.session_row[0] for pending in batch if pending.session.stored],
                 misses,
             )
             try:
@@ -294,32 +411,53 @@ class Store:
                 if not isinstance(exc, Exception):
                     raise
                 continue
-            self._finish_saves(batch, outcome.write_error)
+            self._finish_saves(batch, outcome)
             self._finish_loads(loads, set(misses), outcome)
             if outcome.read_error is None:
                 self._validated_at = submitted  # data_version was read after this moment
 
-    async def _in_db_thread(self, job: Callable[[sqlite3.Connection], _Outcome]) -> _Outcome:
+    async def in_thread(self, job: Callable[[sqlite3.Connection], Any]) -> Any:
+        """`job(connection)` on the store's own connection, in its thread, under the write lock
+        (for an in-memory database, which no second connection can open; it holds up turns)."""
+        async with self._write_lock:
+            return await self._in_db_thread(job)
+
+    async def _in_db_thread(self, job: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run `job(connection)` in aiosqlite's worker thread as one queued call. This uses
         aiosqlite's `_execute` (its only way to run a function there); pyproject pins the
         versions it was checked with, and tests/test_store.py fails loudly if it disappears."""
         return await self.db._execute(job, self.db._conn)
 
-    def _finish_saves(self, batch: list[_PendingSave], error: Exception | None) -> None:
+    def _finish_saves(self, batch: list[_PendingSave], outcome: _Outcome) -> None:
         if not batch:
             return
+        error = outcome.write_error
         if error is not None:  # every turn of the batch fails alike: each caller reports it
+            self.last_write_error = WriteError(time.time(), _error_name(error), str(error),
+                                               sum(_row_bytes(p) for p in batch))
             for pending in batch:
                 _fail(pending.done, error)
             return
+        self.last_write_error = None
         self.batches += 1
         self.batched_saves += len(batch)
+        kept = [pending for pending in batch if pending.session_row[0] not in outcome.vanished]
         for pending in batch:
-            self._remember(pending.session_row[0], pending.session)
+            key = pending.session_row[0]
+            if key in outcome.vanished:
+                # Deleted by another process since it was read: nothing was written, nothing
+                # is remembered, and the person's next turn starts afresh.
+                pending.session.stored = False
+                self._cache.pop(key, None)
+            else:
+                pending.session.stored = True
+                self._remember(key, pending.session)
             if not pending.done.done():
                 pending.done.set_result(None)
+        for key in outcome.vanished:
+            self._notify_forget(key)
         for callback in self.on_commit:
-            for pending in batch:
+            for pending in kept:
                 if pending.events:
                     callback(pending.events)
 
@@ -358,7 +496,9 @@ class Store:
             elif i == len(futures) - 1:
                 future.set_result(session)
             else:  # two callers for one person (not the engine's way) each get their own copy
-                future.set_result(Session.from_json(session.to_json(), session.updated_at))
+                copy = Session.from_json(session.to_json(), session.updated_at)
+                copy.stored = session.stored
+                future.set_result(copy)
 
     def _remember(self, user_key: str, session: Session) -> None:
         if self.cache_size <= 0:
@@ -368,14 +508,33 @@ class Store:
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
+    def _notify_forget(self, user_key: str) -> None:
+        self._cache.pop(user_key, None)
+        for who in [who for who, key in self._user_keys.items() if key == user_key]:
+            del self._user_keys[who]  # the raw id in memory goes too
+        for callback in self.on_forget:
+            try:
+                callback(user_key)
+            except Exception:  # noqa: BLE001 - a listener's bug must not undo the deletion
+                log.exception("on_forget listener failed")
+
+    # ------------------------------------------------------------------ health
+
     async def check_writable(self) -> None:
-        """Take the database's write lock and let it go (raises when it cannot be had: locked
-        by another process past busy_timeout, read-only, disk gone). Under the store's own
-        lock: on the shared connection, a health check's BEGIN/ROLLBACK between a batch's
-        INSERT and its COMMIT would roll that batch back while its replies say it was saved."""
+        """Raise unless turns can be saved now: a real write (a row of at least PROBE_BYTES,
+        or of the last failed batch's size, inserted and deleted in one committed transaction,
+        so it needs new pages and WAL space like a batch of turns), and no unrecovered
+        corruption error from the last batch (a probe elsewhere in the file cannot vouch for
+        the pages that failed). Under the store's own lock, so that it never lands between a
+        batch's INSERT and its COMMIT on the shared connection."""
+        failed = self.last_write_error
+        size = max(PROBE_BYTES, failed.batch_bytes if failed else 0)
         async with self._write_lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            await self.db.rollback()
+            await self._in_db_thread(functools.partial(_probe_write, size, time.time()))
+        failed = self.last_write_error
+        if failed is not None and failed.name in _STICKY_ERRORS:
+            raise sqlite3.DatabaseError(f"the last batch of turns failed: {failed.name}: {failed.message}")
+        self.last_write_error = None  # a write as large as the failed batch went through
 
     async def _rollback(self) -> None:
         """End a write transaction that failed (database locked, read-only, disk full): left
@@ -384,8 +543,17 @@ class Store:
         with contextlib.suppress(Exception):
             await self.db.rollback()
 
+    # ------------------------------------------------------------------ deleting
+
     async def forget(self, user_key: str) -> int:
-        """Delete everything stored about one person; returns the rows deleted."""
+        """Delete everything stored about one person; returns the rows deleted.
+
+        The rows are deleted with secure_delete (their bytes zeroed in the pages), the person's
+        in-memory state goes (session cache, id hash, `on_forget` listeners such as the rate
+        limiter), and a TRUNCATE checkpoint then empties the WAL, which still held the pages as
+        they were before the deletion (question texts, the user key). The checkpoint runs on a
+        side connection and is retried for a while if a reader (a report) is in the way; see
+        `erase_leftovers`."""
         self._cache.pop(user_key, None)
         async with self._write_lock:
             try:
@@ -395,24 +563,74 @@ class Store:
             except BaseException:
                 await self._rollback()
                 raise
+        self._notify_forget(user_key)
+        if await self.erase_leftovers(attempts=1) is False and (self._leftovers is None or self._leftovers.done()):
+            self._leftovers = asyncio.get_running_loop().create_task(self.erase_leftovers())
         return (cur1.rowcount or 0) + (cur2.rowcount or 0)
 
-    async def purge(self, older_than_days: float, now: float | None = None) -> int:
-        """Delete log events and idle sessions older than the retention period; returns rows."""
+    async def erase_leftovers(self, attempts: int = 8, first_wait: float = 0.5) -> bool | None:
+        """Checkpoint the WAL into the file and truncate it to zero bytes, so that pages from
+        before a deletion are nowhere on disk. True when done, False when readers kept it from
+        finishing `attempts` times (waits double from `first_wait` s), None for an in-memory
+        database. On a side connection with a short busy timeout: a TRUNCATE checkpoint holds
+        the write lock while it waits for readers, and the chat's writer must not wait long."""
+        if self.path is None or str(self.path) == ":memory:":
+            return None
+        wait = first_wait
+        for attempt in range(attempts):
+            if await asyncio.to_thread(checkpoint_truncate, Path(self.path)):
+                return True
+            if attempt + 1 < attempts:
+                await asyncio.sleep(wait)
+                wait *= 2
+        log.warning("forget: the WAL could not be truncated (a long read is in the way); "
+                    "it is emptied at the next successful checkpoint")
+        return False
+
+    async def purge(self, older_than_days: float, now: float | None = None, *, trust_clock: bool = False) -> int:
+        """Delete log events and idle sessions older than the retention period; returns rows.
+
+        Raises ClockJumped, deleting nothing, when `now` is more than MAX_PURGE_GAP_SECONDS
+        past the last purge (before the first one: past the newest row), unless `trust_clock`
+        (a person checked the clock: `policybot purge --trust-clock`). The time of each purge
+        is kept in the database; it never moves backwards."""
         now = now if now is not None else time.time()
         cutoff = now - older_than_days * 86400
         # A session holds questionnaire answers (age, disability, 低保): it goes sooner.
         session_cutoff = now - min(older_than_days, self.session_days or older_than_days) * 86400
-        self._cache.clear()
         async with self._write_lock:
             try:
+                last_run = await self._meta_float("purge_last_run")
+                reference = last_run if last_run is not None else await self._newest_row()
+                if reference is not None and now - reference > MAX_PURGE_GAP_SECONDS and not trust_clock:
+                    raise ClockJumped(
+                        f"retention purge refused: the clock says {_when(now)}, "
+                        f"{(now - reference) / 86400:.1f} days after the "
+                        f"{'last purge' if last_run is not None else 'newest stored row'} ({_when(reference)}). "
+                        "If the clock is wrong, fix it (timedatectl); if it is right (the bot was stopped "
+                        "for days), run `policybot purge --trust-clock` once.")
+                self._cache.clear()
                 cur1 = await self.db.execute("DELETE FROM events WHERE ts < ?", (cutoff,))
                 cur2 = await self.db.execute("DELETE FROM sessions WHERE updated_at < ?", (session_cutoff,))
+                await self.db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('purge_last_run', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)", (now,))
                 await self.db.commit()
             except BaseException:
                 await self._rollback()
                 raise
         return (cur1.rowcount or 0) + (cur2.rowcount or 0)
+
+    async def _meta_float(self, key: str) -> float | None:
+        async with self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+            row = await cur.fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    async def _newest_row(self) -> float | None:
+        async with self.db.execute("SELECT max(t) FROM (SELECT max(ts) AS t FROM events "
+                                   "UNION ALL SELECT max(updated_at) FROM sessions)") as cur:
+            row = await cur.fetchone()
+        return None if row is None or row[0] is None else float(row[0])
 
     async def count(self, table: str, user_key: str | None = None) -> int:
         if table not in ("sessions", "events"):
@@ -423,27 +641,73 @@ class Store:
         return int(row[0])
 
 
+def checkpoint_truncate(path: Path, busy_ms: int = 100) -> bool:
+    """`PRAGMA wal_checkpoint(TRUNCATE)` on a connection of its own: every frame copied into
+    the database file and the WAL cut to zero bytes. True when it completed (False: busy,
+    another connection's read or write was in the way)."""
+    conn = sqlite3.connect(str(path), timeout=busy_ms / 1000, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
+
+
+def _error_name(exc: BaseException) -> str:
+    """SQLite's error name (SQLITE_FULL, SQLITE_CORRUPT …) or the exception's class."""
+    return getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+
+
+def _row_bytes(pending: _PendingSave) -> int:
+    """What one turn adds to the file, roughly: the session's JSON and the events' texts."""
+    size = len(pending.session_row[2]) + 100
+    for row in pending.event_rows:
+        size += 100 + len(row[5] or "")
+    return size
+
+
 @dataclass
 class _Outcome:
     write_error: Exception | None
     read_error: Exception | None
     data_version: int | None
     rows: list[tuple[str, str, float]]
+    vanished: frozenset[str] = frozenset()  # stored sessions deleted by someone else: not written
 
 
-def _write_then_read(sessions: list[tuple[Any, ...]], events: list[tuple[Any, ...]], keys: list[str],
-                     conn: sqlite3.Connection) -> _Outcome:
+def _write_then_read(sessions: list[tuple[Any, ...]], events: list[tuple[Any, ...]], stored: list[str],
+                     keys: list[str], conn: sqlite3.Connection) -> _Outcome:
     """One pump round, in aiosqlite's thread: commit the queued turns (all or nothing), then
     read `data_version` and the sessions not in the cache. A failed write does not stop the
-    reads, and a failed read does not undo the committed write: each is reported apart."""
+    reads, and a failed read does not undo the committed write: each is reported apart.
+
+    `stored` are the keys whose sessions were read from a row: the write lock is taken first
+    (BEGIN IMMEDIATE), and any of them whose row is gone by then was deleted by someone else
+    (`policybot forget`, a purge), so neither its session nor its events are written."""
     write_error: Exception | None = None
+    vanished: frozenset[str] = frozenset()
     if sessions:
         try:
+            if not conn.in_transaction:  # (a caller's own open transaction is carried, as before)
+                conn.execute("BEGIN IMMEDIATE")
+            if stored:
+                vanished = frozenset(stored) - _existing(conn, stored)
+                if vanished:
+                    sessions = [row for row in sessions if row[0] not in vanished]
+                    events = [row for row in events if row[2] not in vanished]
             _insert_many(conn, _UPSERT_SESSIONS, sessions)
             _insert_many(conn, _INSERT_EVENTS, events)
             conn.commit()
         except Exception as exc:  # locked, read-only, disk full: roll the whole batch back
             write_error = exc
+            vanished = frozenset()
             with contextlib.suppress(Exception):
                 conn.rollback()
     rows: list[tuple[str, str, float]] = []
@@ -454,8 +718,33 @@ def _write_then_read(sessions: list[tuple[Any, ...]], events: list[tuple[Any, ..
             sql = f"SELECT user_key, data, updated_at FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
             rows.extend(conn.execute(sql, chunk).fetchall())
     except Exception as exc:
-        return _Outcome(write_error, exc, None, [])
-    return _Outcome(write_error, None, version, rows)
+        return _Outcome(write_error, exc, None, [], vanished)
+    return _Outcome(write_error, None, version, rows, vanished)
+
+
+def _existing(conn: sqlite3.Connection, keys: list[str]) -> frozenset[str]:
+    found: set[str] = set()
+    for i in range(0, len(keys), _LOAD_CHUNK):
+        chunk = keys[i:i + _LOAD_CHUNK]
+        sql = f"SELECT user_key FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
+        found.update(row[0] for row in conn.execute(sql, chunk))
+    return frozenset(found)
+
+
+def _probe_write(size: int, now: float, conn: sqlite3.Connection) -> None:
+    """The health check's real write: a row of `size` bytes inserted and deleted, and the
+    time of the check kept, in one committed transaction (rolled back on failure)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('health_probe', zeroblob(?))", (size,))
+        conn.execute("DELETE FROM meta WHERE key = 'health_probe'")
+        conn.execute("INSERT INTO meta (key, value) VALUES ('health_checked_at', ?) "
+                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (now,))
+        conn.commit()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            conn.rollback()
+        raise
 
 
 def _insert_many(conn: sqlite3.Connection, template: str, rows: list[tuple[Any, ...]]) -> None:
@@ -486,9 +775,11 @@ def _multi_row_sql(template: str, width: int, rows: int) -> str:
 
 def _parse_session(data: str, updated_at: float) -> Session:
     try:
-        return Session.from_json(data, updated_at)
+        session = Session.from_json(data, updated_at)
     except (ValueError, TypeError):
-        return Session()  # a damaged row must not lock the person out: start afresh
+        session = Session()  # a damaged row must not lock the person out: start afresh
+    session.stored = True
+    return session
 
 
 def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
