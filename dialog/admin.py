@@ -12,9 +12,13 @@ Who is an admin, and why:
   only: a restart logs everyone out), `/logout` ends it. The token travels once instead of
   with every command, is never logged or echoed, and the engine stores no event for it.
   Tokens shorter than 16 characters are refused (guessable), failed attempts are throttled
-  per chat id (5 per 15 min) and overall (30 per 10 min), so guessing over the public API
-  is hopeless. Token login is offered on the web channel only: on Telegram and WeChat the
-  token would sit in a third party's chat history.
+  per chat id (5 per 15 min) and per client address (10 per 15 min; the address the web
+  channel saw, behind nginx the forwarded one from a trusted proxy only), so guessing over
+  the public API is hopeless: 16 hex characters are 2^64 tokens. There is deliberately no
+  overall limit: anyone could fill it from rotating ids and lock the real admin out. The
+  command is read like the engine reads it (NFKC: ／admin, the Chinese keyboard's U+3000
+  space, a tab or a newline all count). Token login is offered on the web channel only: on
+  Telegram and WeChat the token would sit in a third party's chat history.
 - Terminal (`policybot chat` at the server console): admin by default. Whoever can run it
   already reads the database file and edits the YAML, so a token there protects nothing and
   only gets in the way; `terminal_is_admin=False` turns it off.
@@ -34,6 +38,7 @@ import logging
 import os
 import re
 import time
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -42,13 +47,15 @@ from typing import Any
 
 from dialog.config import ConfigError, Settings
 from dialog.messages import Incoming, Reply
+from dialog.normalize import clean_text
 from dialog.reloader import Reloader
 from dialog.reports import (
-    build_report,
-    read_events_async,
+    aggregate,
+    open_readonly,
     render_stats_compact,
     render_unanswered_compact,
 )
+from dialog.store import ClockJumped
 
 log = logging.getLogger("policybot.admin")
 
@@ -57,8 +64,8 @@ TOKEN_CHANNELS = frozenset({"web"})
 MIN_TOKEN_CHARS = 16
 SESSION_SECONDS = 8 * 3600
 USER_FAILURES, USER_WINDOW = 5, 15 * 60
-GLOBAL_FAILURES, GLOBAL_WINDOW = 30, 10 * 60
-MAX_TRACKED = 10_000  # chat ids with recent failed logins kept in memory
+ADDRESS_FAILURES, ADDRESS_WINDOW = 10, 15 * 60
+MAX_TRACKED = 10_000  # chat ids (and addresses) with recent failed logins kept in memory
 PURGE_EVERY_SECONDS = 6 * 3600
 DEFAULT_STATS_DAYS, DEFAULT_UNANSWERED_DAYS, MAX_DAYS = 7, 30, 366
 ENV_TELEGRAM_IDS = "POLICYBOT_ADMIN_TELEGRAM_IDS"
@@ -145,7 +152,8 @@ class StaffCommands:
             self._token_digest = _digest(token)
         self._granted: dict[tuple[str, str], float] = {}  # (channel, user) -> expiry
         self._user_failures: dict[tuple[str, str], _Throttle] = {}
-        self._all_failures = _Throttle(GLOBAL_FAILURES, GLOBAL_WINDOW)
+        self._address_failures: dict[str, _Throttle] = {}  # client address -> failed logins
+        self._report_lock = asyncio.Lock()
 
     @classmethod
     def from_settings(cls, engine: Any, settings: Settings, reloader: Reloader | None = None,
@@ -180,9 +188,13 @@ class StaffCommands:
         token = _login_token(msg.text)
         if token is None or msg.channel not in TOKEN_CHANNELS or self._token_digest is None:
             return False
+        # Throttled per chat id and per client address; a request without an address (not
+        # the web server's) shares one bucket, so it is still bounded.
+        address = str(msg.extra.get("client") or "?")
         mine = self._user_failures.setdefault(who, _Throttle(USER_FAILURES, USER_WINDOW))
-        if mine.blocked(now) or self._all_failures.blocked(now):
-            log.warning("admin login refused on %s: too many failed attempts", msg.channel)
+        theirs = self._address_failures.setdefault(address, _Throttle(ADDRESS_FAILURES, ADDRESS_WINDOW))
+        if mine.blocked(now) or theirs.blocked(now):
+            log.warning("admin login refused on %s: too many failed attempts from this chat or address", msg.channel)
             return False
         if hmac.compare_digest(_digest(token), self._token_digest):
             self._granted[who] = now + self.session_seconds
@@ -190,11 +202,13 @@ class StaffCommands:
             log.info("admin login on %s", msg.channel)
             return True
         mine.add(now)
-        self._all_failures.add(now)
+        theirs.add(now)
         if len(self._user_failures) > MAX_TRACKED:  # ids are free to invent: keep memory bounded
             self._user_failures = {k: v for k, v in self._user_failures.items() if v.blocked(now)}
-        log.warning("failed admin login on %s (%d in the last %d min overall)", msg.channel,
-                    len(self._all_failures.times), GLOBAL_WINDOW // 60)
+        if len(self._address_failures) > MAX_TRACKED:
+            self._address_failures = {k: v for k, v in self._address_failures.items() if v.blocked(now)}
+        log.warning("failed admin login on %s (%d from this address in the last %d min)", msg.channel,
+                    len(theirs.times), ADDRESS_WINDOW // 60)
         return False
 
     # ------------------------------------------------------------------ what
@@ -223,16 +237,25 @@ class StaffCommands:
         return [Reply(HELP)]
 
     async def report(self, days: int) -> Any:
-        """The report of the last `days` days (today included) from the engine's database."""
+        """The report of the last `days` days (today included) from the engine's database.
+
+        Aggregated by SQLite (`reports.aggregate`) on a read-only connection of its own, in a
+        worker thread: the chat's writer connection and the event loop are never used, so
+        residents' turns go on while a 180-day report runs over a million rows. One report at
+        a time (others wait their turn). An in-memory database (tests) has no file to open a
+        second connection to, so its report runs on the store's own connection."""
         today = self.today()
         since = today - timedelta(days=days - 1)
-        events = await read_events_async(self.engine.store.db, since)
         kb = self.engine.kb
         titles = {cid: c.title for cid, c in kb.clauses.items()}
-        words = _engine_words(self.engine)
-        labels = _program_labels()
-        return await asyncio.to_thread(build_report, events, since=since, until=today, titles=titles,
-                                       program_labels=labels, words=words)
+        options = {"since": since, "until": today, "titles": titles, "program_labels": _program_labels(),
+                   "words": _engine_words(self.engine)}
+        store = self.engine.store
+        path = getattr(store, "path", None)
+        async with self._report_lock:
+            if path is None or str(path) == ":memory:":
+                return await store.in_thread(lambda conn: aggregate(conn, **options))
+            return await asyncio.to_thread(_report_from_file, path, options)
 
     def _status(self, msg: Incoming) -> str:
         lines = []
@@ -248,14 +271,24 @@ class StaffCommands:
 
 
 def _login_token(text: str) -> str | None:
-    """The token of "/admin <token>" (also /admin@bot), else None."""
-    text = (text or "").strip()
+    """The token of "/admin <token>" (also /admin@bot), else None. Read as the engine reads a
+    command (dialog/understanding: cleaned, NFKC, so ／ａｄｍｉｎ and U+3000 count), split at
+    any white space (space, tab, newline)."""
+    text = unicodedata.normalize("NFKC", clean_text(text or "")).strip()
     if not text.startswith("/"):
         return None
-    command, _, arg = text[1:].partition(" ")
-    if command.split("@")[0].lower() != "admin":
+    parts = text[1:].split(maxsplit=1)
+    if not parts or parts[0].split("@")[0].lower() != "admin":
         return None
-    return arg.strip() or None
+    return parts[1].strip() if len(parts) > 1 and parts[1].strip() else None
+
+
+def _report_from_file(path: Any, options: dict[str, Any]) -> Any:
+    conn = open_readonly(path)
+    try:
+        return aggregate(conn, **options)
+    finally:
+        conn.close()
 
 
 def _days(arg: str, default: int) -> int | None:
@@ -291,6 +324,8 @@ async def purge_periodically(store: Any, days: float, every: float = PURGE_EVERY
             deleted = await store.purge(days)
             if deleted:
                 log.info("retention: deleted %d rows older than %g days", deleted, days)
+        except ClockJumped as exc:  # nothing deleted; a person must look at the clock
+            log.error("%s", exc)
         except Exception:  # noqa: BLE001 - e.g. database briefly locked; try again next round
             log.exception("retention purge failed")
         await sleep(every)

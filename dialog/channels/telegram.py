@@ -304,23 +304,29 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A pressed inline button: answer it (stops the spinner), remove the keyboard, then turn."""
+    """A pressed inline button: under the user's lock, answer it (stops the spinner), remove
+    the keyboard, then turn.
+
+    The lock is taken before anything is awaited: updates are processed concurrently, and
+    the lock's queue is what keeps one person's presses in the order Telegram delivered them.
+    Answering first let each press wait on its own network round trip and reach the lock in
+    whatever order those finished (ten quick presses committed as 0,1,3,4,5,7,2,6,8,9)."""
     query = update.callback_query
     if query is None:
         return
-    try:
-        await query.answer()
-    except BadRequest as exc:  # too old (e.g. pressed while the bot was down): still a turn
-        logger.debug("callback query not answered: %s", exc.message)
-    if not query.data:
-        return
     message = query.message if isinstance(query.message, Message) else None
     incoming = _incoming(
-        update, kind="button", action=query.data, text=_button_label(message, query.data)
+        update, kind="button", action=query.data or "", text=_button_label(message, query.data or "")
     )
     if incoming is None:
         return
     async with _user_lock(context, incoming.user):
+        try:
+            await query.answer()
+        except BadRequest as exc:  # too old (e.g. pressed while the bot was down): still a turn
+            logger.debug("callback query not answered: %s", exc.message)
+        if not query.data:
+            return
         if message is not None:
             if _already_pressed(context, message.message_id):
                 return  # a second tap that Telegram delivered before the keyboard vanished

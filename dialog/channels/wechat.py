@@ -13,7 +13,14 @@ Design choices, and why:
   Every POST carries the same `signature`; in safe mode (`encrypt_type=aes`) the body's
   `<Encrypt>` is also covered by `msg_signature` and both are checked. A signed timestamp
   more than MAX_CLOCK_SKEW from the server's clock is refused, so a captured URL cannot be
-  replayed later (in plain mode the signature does not cover the body).
+  replayed later; within that window every (timestamp, nonce) is remembered with a digest of
+  its body (`_SeenRequests`): the same signed query string with another body (in plain mode
+  the signature does not cover the body, so another sender and text could ride on it) is
+  refused, and the same request again (a retry, or a replay) never runs the engine a second
+  time. MsgIds are kept longer than that window, so a safe-mode message re-sent a minute
+  later is not processed again either. With an EncodingAESKey configured, a message without
+  `encrypt_type=aes` is refused: accepting plain posts would let anyone who captured one
+  signed URL bypass the encryption (a downgrade).
 * Safe mode is implemented here on top of `cryptography` (AES-256-CBC) rather than by
   depending on wechatpy: we need ~60 lines of it, wechatpy is a whole API SDK (requests,
   xmltodict, dateutil …) that itself needs `cryptography` (or pycryptodome) for exactly these
@@ -62,6 +69,7 @@ import asyncio
 import base64
 import binascii
 import hashlib
+import heapq
 import hmac
 import logging
 import os
@@ -129,9 +137,10 @@ MAX_REPLY_BYTES = 2048
 MAX_TEXT_CHARS = 4000
 # WeChat waits 5 s for the answer; leave room for the network and the response itself.
 REPLY_DEADLINE = 4.5
-# Retries come within ~15 s; a minute covers them with margin. The bound keeps a flood of
-# distinct messages from growing memory (each entry holds at most a 2 KB reply).
-DEDUP_TTL = 60.0
+# Retries come within ~15 s, but a captured request stays acceptable as long as its timestamp
+# does (MAX_CLOCK_SKEW either side of the server's clock): a MsgId is remembered for that whole
+# window and a minute more, so a replay of a message is never processed again. The bound keeps
+# a flood of distinct messages from growing memory (each entry holds at most a 2 KB reply).
 DEDUP_MAX_ENTRIES = 4096
 # How long a reply that missed the 5 s window waits to be shown on the person's next message.
 LATE_TTL = 300.0
@@ -141,6 +150,10 @@ LATE_TTL = 300.0
 # ever. Five minutes tolerates ordinary clock drift; the server's clock must be kept right
 # (NTP; deploy/README explains), or every WeChat message is refused with a log line saying so.
 MAX_CLOCK_SKEW = 300.0
+DEDUP_TTL = 2 * MAX_CLOCK_SKEW + 60.0
+# (timestamp, nonce) pairs remembered at most; past this the oldest is dropped and requests no
+# newer than it are refused (they could no longer be told from a replay). ~100 bytes each.
+SEEN_MAX_ENTRIES = 100_000
 
 # A reply too long for one message is sent in pages: the person types this word for the next.
 MORE_WORD = "更多"
@@ -571,6 +584,48 @@ class TTLCache(Generic[V]):
         return len(self._items)
 
 
+class _SeenRequests:
+    """Every signed POST's (timestamp, nonce) with a digest of its body, kept until its
+    timestamp is no longer acceptable (timestamp + MAX_CLOCK_SKEW by the server's clock).
+
+    `check` says "new" (first time), "again" (the same request: a retry or a replay, which
+    must not run the engine again) or raises WeChatError(403) for the same (timestamp, nonce)
+    with a different body. Bounded: past `max_entries` the entry with the oldest timestamp
+    goes and `floor` rises to it; a request whose timestamp is not above the floor is refused,
+    since it could no longer be recognised as a replay."""
+
+    def __init__(self, clock: Callable[[], float], max_entries: int = SEEN_MAX_ENTRIES) -> None:
+        self.clock = clock
+        self.max_entries = max_entries
+        self.floor = float("-inf")
+        self._digests: dict[tuple[int, str], bytes] = {}
+        self._by_time: list[tuple[int, str]] = []  # a heap of (timestamp, nonce)
+
+    def check(self, timestamp: int, nonce: str, body: bytes) -> str:
+        now = self.clock()
+        while self._by_time and self._by_time[0][0] + MAX_CLOCK_SKEW < now:
+            self._digests.pop(heapq.heappop(self._by_time), None)
+        if timestamp <= self.floor:
+            raise WeChatError(403, "too many recent requests to tell this one from a replay")
+        digest = hashlib.sha256(body).digest()
+        key = (timestamp, nonce)
+        seen = self._digests.get(key)
+        if seen is not None:
+            if not hmac.compare_digest(seen, digest):
+                raise WeChatError(403, "a signed timestamp and nonce reused with another body (replay)")
+            return "again"
+        self._digests[key] = digest
+        heapq.heappush(self._by_time, key)
+        while len(self._digests) > self.max_entries:
+            oldest = heapq.heappop(self._by_time)
+            self._digests.pop(oldest, None)
+            self.floor = max(self.floor, oldest[0])
+        return "new"
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+
 @dataclass(frozen=True)
 class _More:
     """The rest of a reply that did not fit, and the options to repeat under each page."""
@@ -602,12 +657,14 @@ class WeChatCallback:
         self.clock = clock
         self.crypto = (WeChatCrypto(wechat.token, wechat.aes_key, wechat.app_id, wechat.previous_aes_key)
                        if wechat.aes_key else None)
-        self._turns: TTLCache[_Turn] = TTLCache(DEDUP_TTL, DEDUP_MAX_ENTRIES)  # by dedup key
+        self._turns: TTLCache[_Turn] = TTLCache(DEDUP_TTL, DEDUP_MAX_ENTRIES, clock=lambda: self.clock())  # by dedup key
+        self._seen = _SeenRequests(lambda: self.clock())  # (timestamp, nonce) of signed POSTs
         self._latest: TTLCache[_Turn] = TTLCache(LATE_TTL, DEDUP_MAX_ENTRIES)  # by OpenID
         self._more: TTLCache[_More] = TTLCache(MORE_TTL, DEDUP_MAX_ENTRIES)  # by OpenID
         self._tasks: set[asyncio.Future[str | None]] = set()  # strong refs until done
         # Counters for tests and for an operator's debugging; no personal data.
-        self.stats = {"engine_calls": 0, "retries_joined": 0, "timeouts": 0, "late_delivered": 0, "refused": 0}
+        self.stats = {"engine_calls": 0, "retries_joined": 0, "timeouts": 0, "late_delivered": 0, "refused": 0,
+                      "repeats": 0}
 
     def routes(self) -> list[Route]:
         return [Route(self.wechat.path, self.endpoint, methods=["GET", "POST"], name="wechat")]
@@ -673,6 +730,10 @@ class WeChatCallback:
         encrypt_type = request.query_params.get("encrypt_type", "raw").lower()
         if encrypt_type not in ("raw", "aes"):
             raise WeChatError(400, "unknown encrypt_type")
+        if self.crypto is not None and encrypt_type != "aes":
+            # Safe mode is configured: a plain post is a downgrade (or the console was switched
+            # back to 明文模式 without removing POLICYBOT_WECHAT_AES_KEY).
+            raise WeChatError(403, "an unencrypted message while POLICYBOT_WECHAT_AES_KEY is set (safe mode)")
         body = await self._read_body(request)
         fields = parse_xml(body)
         safe_mode = encrypt_type == "aes"
@@ -691,7 +752,10 @@ class WeChatCallback:
         openid = fields.get("FromUserName", "")
         if not OPENID_RE.fullmatch(openid):
             raise WeChatError(400, "missing or malformed FromUserName")
-        content = await self._reply_content(fields, started)
+        again = self._seen.check(int(timestamp), nonce, body) == "again"
+        if again:
+            self.stats["repeats"] += 1
+        content = await self._reply_content(fields, started, again=again)
         if content is None:
             return PlainTextResponse("success")
         xml = text_reply_xml(openid, fields.get("ToUserName", ""), content, int(self.clock()))
@@ -701,13 +765,16 @@ class WeChatCallback:
             xml = self.crypto.encrypted_reply(xml, reply_timestamp, reply_nonce, key=reply_key)
         return Response(xml, media_type="application/xml")
 
-    async def _reply_content(self, fields: Mapping[str, str], started: float) -> str | None:
+    async def _reply_content(self, fields: Mapping[str, str], started: float, again: bool = False) -> str | None:
         """The reply text for a message (None = answer `success`), running the engine at most
-        once per message however often WeChat retries it, and within the deadline."""
+        once per message however often WeChat retries it, and within the deadline. `again`: this
+        very request (same timestamp, nonce and body) was seen before, so it never starts a turn."""
         key = dedup_key(fields)
         turn = self._turns.get(key)
         if turn is not None:
             self.stats["retries_joined"] += 1
+        elif again:
+            return None
         else:
             incoming = to_incoming(fields)
             if incoming is None:

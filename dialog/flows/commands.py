@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from dialog.flows.common import Turn, plain_number
 from dialog.messages import Button, Incoming, Reply
-from dialog.store import Event, Session
+from dialog.store import SECRET_COMMANDS, Event, Session
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -27,14 +27,16 @@ class AdminHandler(Protocol):
 
 class CommandsFlow:
     async def _on_command(self: Engine, text: str, s: Session, msg: Incoming) -> Turn:
-        command, _, arg = text[1:].partition(" ")
-        if not _ and any(ch.isspace() for ch in text):  # /admin<U+3000>token, /admin<TAB>token
-            command, arg = (text[1:].split(maxsplit=1) + [""])[:2]
+        # Split at any white space (the text is NFKC already: U+3000 is a space; a tab, a
+        # newline), also after a lone slash ("/ admin token").
+        command, arg = (text[1:].split(maxsplit=1) + ["", ""])[:2]
         command = command.split("@")[0].lower()  # /start@BotName in groups
         if self.admin is not None and command in self.admin.commands:
             if not self.admin.is_admin(msg):
                 return Turn([Reply("无权限。")], [])
             return Turn(await self.admin.handle(command, arg.strip(), msg), [])
+        if command in SECRET_COMMANDS:  # no staff handler here: refuse, and log nothing of it
+            return Turn([Reply("无权限。")], [])
         if command == "start":
             campaign = arg.strip()
             if campaign and CAMPAIGN.match(campaign) and not s.campaign:

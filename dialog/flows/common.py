@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from dialog.messages import Reply
 from dialog.store import Event
 
-_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])|(?<!\d)\d{15}(?!\d)")
+# Personal numbers as people type them, matched on a copy of the text folded one character for
+# one character (so a match's span is the same in the original): NFKC where it gives a single
+# character (full-width ０-９, Ｘ, ＋, the ideographic space), dashes and dots of every width to
+# "-", any white space to " ". Between two digits at most one separator (space, hyphen, dot):
+# 138 1234 5678, 138-1234-5678, 620102 19900101 123X.
+_SEP = r"[ \-]?"
+_PHONE = re.compile(
+    r"(?<![\dA-Za-z])(?<![\dA-Za-z][ \-])"  # not the tail of a longer number
+    r"(?:(?:\+|00)?86[ \-]?|\(\+?86\)[ \-]?|0)?"  # +86 / 86 / 0086 / (+86), or 0 (long distance)
+    r"1" + _SEP + r"[3-9]" + "".join(_SEP + r"\d" for _ in range(9)) +
+    r"(?![ \-]?\d)")
+_ID_NUMBER = re.compile(
+    r"(?<![\dA-Za-z])(?<![\dA-Za-z][ \-])"
+    r"(?:\d" + "".join(_SEP + r"\d" for _ in range(16)) + _SEP + r"[\dXx]"  # 18: 17 digits + digit or X
+    r"|\d" + "".join(_SEP + r"\d" for _ in range(14)) + r")"  # the old 15-digit card
+    r"(?![ \-]?[\dA-Za-z])")
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc\u00b7\u30fb\uff0e."
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _DASHES:
+        return "-"
+    if ch.isspace():
+        return " "
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
 
 
 @dataclass
@@ -21,8 +46,27 @@ class Turn:
 
 
 def mask_personal_numbers(text: str) -> str:
-    """Mobile and ID-card numbers people type into a question are not kept in the log."""
-    return _ID_NUMBER.sub("[证件号]", _PHONE.sub("[手机号]", text))
+    """Mobile and ID-card numbers people type into a question are not kept in the log.
+
+    Found in every common way of writing them: with +86 / 86 / 0086 in front, grouped by
+    spaces, hyphens or dots (138 1234 5678, 138-1234-5678), in full-width digits, an ID
+    number in groups or ending in a full-width Ｘ. Matching runs on a per-character fold of
+    the text (`_fold_char`), so the spans replaced are those of the original text and the rest
+    of it is kept exactly as typed."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    folded = "".join(_fold_char(ch) for ch in text)
+    spans = [(m.start(), m.end(), "[证件号]") for m in _ID_NUMBER.finditer(folded)]
+    taken = [(a, b) for a, b, _ in spans]
+    spans += [(m.start(), m.end(), "[手机号]") for m in _PHONE.finditer(folded)
+              if not any(a < m.end() and m.start() < b for a, b in taken)]
+    out, last = [], 0
+    for start, end, label in sorted(spans):
+        out.append(text[last:start])
+        out.append(label)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def plain_number(value: float) -> str:
