@@ -14,6 +14,7 @@ import os
 import string
 from pathlib import Path
 
+from knowledge.base import display_path
 from knowledge.yamlsource import LineDict, Problem, load_yaml
 
 PACKAGE_TEXTS = Path(__file__).parent / "data" / "texts.yaml"
@@ -72,33 +73,33 @@ def check_texts(path: Path | None = None) -> tuple[dict[str, str] | None, list[P
     """Load and check the texts (default: default_texts_file()); returns (texts, []) or
     (None, problems)."""
     path = path or default_texts_file()
-    name = str(path)
+    name = display_path(path)
     data, problems = load_yaml(path, name)
-    if problems:
+    if data is None:
         return None, problems
     if not isinstance(data, LineDict):
-        return None, [Problem(name, getattr(data, "line", 1) or 1, "expected `key: text` lines (a mapping)")]
+        return None, problems + [Problem(name, getattr(data, "line", 1) or 1, "文件应该是一行一行的“名称: 话术”")]
     texts: dict[str, str] = {}
     for key, value in data.items():
         line = data.line_of(key)
         if key not in TEXT_FIELDS:
-            problems.append(Problem(name, line, f"unknown text {key!r}: keep the keys as they are, change only "
-                                                "the wording (a typo in the key?)"))
+            problems.append(Problem(name, line, f"没有“{key}”这条话术：冒号前面的名称不能改，只改后面的字"
+                                                "（名称拼错了？）"))
             continue
         if not isinstance(value, str):
-            problems.append(Problem(name, line, f"text {key!r} must be text; put it in quotes if it looks like "
-                                                "a number, yes/no or a date"))
+            problems.append(Problem(name, line, f"“{key}”应该是文字：看起来像数字、yes/no 或日期的话，"
+                                                "整句加引号"))
             continue
         text = value.strip()
         if not text:
-            problems.append(Problem(name, line, f"text {key!r} is empty"))
+            problems.append(Problem(name, line, f"“{key}”是空的"))
             continue
         problems += _check_placeholders(name, line, key, text)
         texts[key] = text
     for key in TEXT_FIELDS:
         if key not in data:
-            problems.append(Problem(name, data.line or 1, f"missing text {key!r} (the bot needs every key; "
-                                                          "copy it back from the original file)"))
+            problems.append(Problem(name, data.line or 1, f"缺少“{key}”这条话术（每一条机器人都要用，"
+                                                          "请从原来的文件里复制回来）"))
     return (None, problems) if problems else (texts, [])
 
 
@@ -117,20 +118,21 @@ def _check_placeholders(name: str, line: int, key: str, text: str) -> list[Probl
     except ValueError as exc:
         if not allowed:
             return []  # shown as written: braces are just characters here
-        return [Problem(name, line, f"text {key!r}: {exc}; write {{{{ and }}}} for a literal brace")]
+        return [Problem(name, line, f"“{key}”里的花括号没有配对：要显示花括号本身，"
+                                       f"请写成 {{{{ 和 }}}}（技术细节：{exc}）")]
     if not allowed:
         if fields:
-            return [Problem(name, line, f"text {key!r} takes no {{placeholders}}: {{{fields[0]}}} would be shown as is")]
+            return [Problem(name, line, f"“{key}”不能用 {{占位符}}：{{{fields[0]}}} 会原样显示给群众")]
         return []
     problems = []
     for field in fields:
         if field not in allowed:
             known = "、".join(f"{{{f}}}" for f in sorted(allowed))
-            problems.append(Problem(name, line, f"text {key!r}: unknown placeholder {{{field}}} (this text may use {known})"))
+            problems.append(Problem(name, line, f"“{key}”里的 {{{field}}} 不认识（这条话术能用的是 {known}）"))
     if not problems:
         try:
             text.format(**{field: SAMPLE_VALUES[field] for field in allowed})
         except (ValueError, KeyError, IndexError, AttributeError, TypeError) as exc:
-            problems.append(Problem(name, line, f"text {key!r} cannot be filled in ({type(exc).__name__}: {exc}); "
-                                                "write placeholders plainly, like {label}"))
+            problems.append(Problem(name, line, f"“{key}”里的占位符填不进去：请照原样写，比如 {{label}}"
+                                                f"（技术细节：{type(exc).__name__}: {exc}）"))
     return problems

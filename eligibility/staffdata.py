@@ -49,27 +49,27 @@ def load_procedures(path: Path, name: str, program_ids: set[str]) -> tuple[dict[
     data, problems = load_yaml(path, name)
     out: dict[str, Procedure] = {}
     if data is None:
-        return out, problems or [Problem(name, 1, "file is empty")]
+        return out, problems or [Problem(name, 1, "文件是空的")]
     if not isinstance(data, LineDict) or not isinstance(data.get("procedures"), LineDict):
-        return out, problems + [Problem(name, getattr(data, "line", 1), "expected a mapping `procedures:` of program id -> {steps, where, materials}")]
-    problems += check_fields(data, name, required={"procedures": dict}, what="procedures file")
+        return out, problems + [Problem(name, getattr(data, "line", 1), "文件应该以“procedures:”开头，下面是各个项目的 steps、where、materials")]
+    problems += check_fields(data, name, required={"procedures": dict}, what="办理流程文件")
     table: LineDict = data["procedures"]
     for pid, item in table.items():
         line = table.line_of(pid)
         if pid not in program_ids:
-            problems.append(Problem(name, line, f"unknown program {pid!r} (known: {', '.join(sorted(program_ids))})"))
+            problems.append(Problem(name, line, f"没有编号为“{pid}”的项目（可用的编号：{'、'.join(sorted(program_ids))}）"))
             continue
         if not isinstance(item, LineDict):
-            problems.append(Problem(name, line, f"procedure {pid!r} must be a mapping with steps, where, materials"))
+            problems.append(Problem(name, line, f"“{pid}”下面要写 steps、where、materials 这几项"))
             continue
-        found = check_fields(item, name, required={"steps": list}, optional={"where": str, "materials": list}, what=f"procedure {pid!r}")
+        found = check_fields(item, name, required={"steps": list}, optional={"where": str, "materials": list}, what=f"“{pid}”的办理流程")
         problems += found
         if found:
             continue
         steps = _texts(item, "steps", name, problems)
         materials = _texts(item, "materials", name, problems) if "materials" in item else []
         if not steps:
-            problems.append(Problem(name, item.line_of("steps"), f"procedure {pid!r} has no steps"))
+            problems.append(Problem(name, item.line_of("steps"), f"“{pid}”没有写办理步骤（steps）"))
         out[str(pid)] = Procedure(tuple(steps), item.get("where", ""), tuple(materials))
     return out, problems
 
@@ -77,10 +77,10 @@ def load_procedures(path: Path, name: str, program_ids: set[str]) -> tuple[dict[
 def load_contacts(path: Path, name: str, known_departments: set[str]) -> tuple[Contacts, list[Problem]]:
     data, problems = load_yaml(path, name)
     if data is None:
-        return Contacts(), problems or [Problem(name, 1, "file is empty")]
+        return Contacts(), problems or [Problem(name, 1, "文件是空的")]
     if not isinstance(data, LineDict):
-        return Contacts(), problems + [Problem(name, 1, "expected a mapping with departments, county_government, hotlines")]
-    found = check_fields(data, name, required={"departments": dict, "hotlines": list}, optional={"county_government": dict}, what="contacts file")
+        return Contacts(), problems + [Problem(name, 1, "文件里应该有 departments、county_government、hotlines 这几项")]
+    found = check_fields(data, name, required={"departments": dict, "hotlines": list}, optional={"county_government": dict}, what="联系方式文件")
     problems += found
     if found:
         return Contacts(), problems
@@ -89,7 +89,7 @@ def load_contacts(path: Path, name: str, known_departments: set[str]) -> tuple[C
     for dept, item in table.items():
         line = table.line_of(dept)
         if dept not in known_departments:
-            problems.append(Problem(name, line, f"unknown department {dept!r}: write it as the document does (e.g. 州人社局)"))
+            problems.append(Problem(name, line, f"不认识的单位“{dept}”：要和政策文件里的写法一样（比如 州人社局）"))
             continue
         office = _office(str(dept), item, line, name, problems)
         if office:
@@ -101,9 +101,9 @@ def load_contacts(path: Path, name: str, known_departments: set[str]) -> tuple[C
     items: LineList = data["hotlines"]
     for i, item in enumerate(items):
         if not isinstance(item, LineDict):
-            problems.append(Problem(name, items.line_of(i), "a hotline must be a mapping with name and number"))
+            problems.append(Problem(name, items.line_of(i), "每条热线都要写 name 和 number"))
             continue
-        found = check_fields(item, name, required={"name": str, "number": str}, what="hotline")
+        found = check_fields(item, name, required={"name": str, "number": str}, what="这条热线")
         problems += found
         if not found:
             _check_phone(item["number"], name, item.line_of("number"), problems)
@@ -113,10 +113,10 @@ def load_contacts(path: Path, name: str, known_departments: set[str]) -> tuple[C
 
 def _office(dept: str, item: object, line: int, name: str, problems: list[Problem], named: bool = False) -> Office | None:
     if not isinstance(item, LineDict):
-        problems.append(Problem(name, line, f"{dept!r} must be a mapping with phone and address"))
+        problems.append(Problem(name, line, f"“{dept}”后面要写 {{phone: 电话, address: 地址}}"))
         return None
     optional = {"phone": (str, type(None)), "address": (str, type(None))} | ({"name": str} if named else {})
-    found = check_fields(item, name, required={}, optional=optional, what=f"contact {dept!r}")
+    found = check_fields(item, name, required={}, optional=optional, what=f"“{dept}”的联系方式")
     problems += found
     if found:
         return None
@@ -128,7 +128,7 @@ def _office(dept: str, item: object, line: int, name: str, problems: list[Proble
 
 def _check_phone(phone: str, name: str, line: int, problems: list[Problem]) -> None:
     if not _PHONE.match(phone.strip()):
-        problems.append(Problem(name, line, f"phone {phone!r} should be digits (with - or spaces), e.g. 0930-1234567"))
+        problems.append(Problem(name, line, f"电话“{phone}”只能写数字（可以带 - 或空格），比如 0930-1234567"))
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:
@@ -138,7 +138,7 @@ def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list
         if isinstance(value, str) and value.strip():
             out.append(value.strip())
         else:
-            problems.append(Problem(name, values.line_of(i), f"{key} item {value!r} should be non-empty text"))
+            problems.append(Problem(name, values.line_of(i), f"{key} 里的“{value}”应该是文字，而且不能是空的"))
     return out
 
 

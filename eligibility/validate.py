@@ -15,7 +15,7 @@ from eligibility.context import Context, find_sentence, load_context
 from eligibility.model import QUESTION_KINDS, WHO_LABELS, Program, Question, When
 from eligibility.programs import PROGRAMS
 from knowledge.base import KnowledgeBase, display_path, load_knowledge
-from knowledge.yamlsource import Problem
+from knowledge.yamlsource import LineDict, Problem, load_yaml
 
 PROGRAM_DIR = Path(__file__).parent / "programs"
 
@@ -35,8 +35,33 @@ def validate(data_dir: Path | None = None, kb: KnowledgeBase | None = None) -> l
     data_name = display_path((data_dir or ctx_dir()) / "procedures.yaml")
     for program in PROGRAMS:
         if program.id not in ctx.procedures:
-            problems.append(Problem(data_name, 1, f"program {program.id!r} has no procedure (steps to apply)"))
+            problems.append(Problem(data_name, 1, f"项目“{program.id}”还没有办理流程：请在这里加上它的 steps（办理步骤）"))
     return sorted(set(problems))
+
+
+def contact_warnings(data_dir: Path | None = None) -> list[Problem]:
+    """Contacts staff have not filled in yet, one warning per office at its line in
+    contacts.yaml (or `data_dir`'s). Not errors: residents never see an empty entry (the
+    contacts list shows the county human-resources bureau by name and 12333 / 12345 instead,
+    dialog/flows/menu.py), but a filled number helps them more. [] when the file cannot be
+    read (validate() reports that)."""
+    path = (data_dir or ctx_dir()) / "contacts.yaml"
+    name = display_path(path)
+    data, problems = load_yaml(path, name)
+    if problems or not isinstance(data, LineDict):
+        return []
+    out: list[Problem] = []
+    offices = data.get("departments")
+    if isinstance(offices, LineDict):
+        for office, item in offices.items():
+            if isinstance(item, LineDict) and not str(item.get("phone") or "").strip():
+                out.append(Problem(name, offices.line_of(office), f"提示：{office}的电话还没有填写，群众看到的是"
+                                                                  "所在县（市）人社局和12333、12345"))
+    county = data.get("county_government")
+    if isinstance(county, LineDict) and not str(county.get("phone") or "").strip():
+        out.append(Problem(name, county.line_of("phone"), f"提示：{county.get('name') or '各县（市）人民政府'}的电话"
+                                                          "还没有填写，群众看到的是所在县（市）人社局"))
+    return out
 
 
 def ctx_dir() -> Path:

@@ -127,14 +127,14 @@ def load_knowledge(data_dir: Path | None = None) -> tuple[KnowledgeBase, list[Pr
     doc_dir = data_dir / "documents"
     doc_files = sorted(doc_dir.glob("*.yaml")) if doc_dir.is_dir() else []
     if not doc_files:
-        problems.append(Problem(display_path(doc_dir), 0, "no document YAML found (run `policybot import FILE.txt`)"))
+        problems.append(Problem(display_path(doc_dir), 0, "没有找到政策文件的 YAML：先用 `policybot import 文件.txt` 导入"))
     for path in doc_files:
         doc, found = read_document(path, display_path(path))
         problems += found
         if doc is None:
             continue
         if doc.id in documents:
-            problems.append(Problem(display_path(path), 1, f"document id {doc.id!r} is used by {documents[doc.id].path} too"))
+            problems.append(Problem(display_path(path), 1, f"文件编号“{doc.id}”和 {documents[doc.id].path} 的重复了"))
             continue
         documents[doc.id] = doc
     clause_ids = {c.id for d in documents.values() for c in d.clauses}
@@ -180,27 +180,27 @@ def _load_faq(faq_dir: Path, clause_ids: set[str], problems: list[Problem]) -> l
         if data is None:
             continue
         if not isinstance(data, LineList):
-            problems.append(Problem(name, getattr(data, "line", 1), "an FAQ file must be a list of entries (- id: …)"))
+            problems.append(Problem(name, getattr(data, "line", 1), "常见问答文件应该是一条一条“- id: …”开头的列表"))
             continue
         for i, item in enumerate(data):
             line = data.line_of(i)
             if not isinstance(item, LineDict):
-                problems.append(Problem(name, line, "each FAQ entry must be a mapping with id, questions, answer, clauses"))
+                problems.append(Problem(name, line, "每条常见问答都要写 id、questions、answer、clauses 这几项"))
                 continue
-            entry_problems = check_fields(item, name, required=_FAQ_REQUIRED, optional=_FAQ_OPTIONAL, what="FAQ entry")
+            entry_problems = check_fields(item, name, required=_FAQ_REQUIRED, optional=_FAQ_OPTIONAL, what="这条常见问答")
             problems += entry_problems
             if entry_problems:
                 continue
             entry_id = item["id"]
             if not _FAQ_ID.match(entry_id):
-                problems.append(Problem(name, item.line_of("id"), f"FAQ id {entry_id!r}: use lower-case letters, digits and '-'"))
+                problems.append(Problem(name, item.line_of("id"), f"编号“{entry_id}”只能用小写英文字母、数字和“-”"))
             if entry_id in ids:
-                problems.append(Problem(name, item.line_of("id"), f"duplicate FAQ id {entry_id!r} (also at {ids[entry_id]})"))
+                problems.append(Problem(name, item.line_of("id"), f"编号“{entry_id}”重复了（另一条在 {ids[entry_id]}）"))
                 continue
             ids[entry_id] = f"{name}:{item.line_of('id')}"
             questions = _string_list(item, "questions", name, problems)
             if not questions:
-                problems.append(Problem(name, item.line_of("questions"), f"FAQ {entry_id!r} has no questions"))
+                problems.append(Problem(name, item.line_of("questions"), f"“{entry_id}”没有写问法（questions）"))
             qlist: LineList = item["questions"]
             for qi, question in enumerate(qlist):
                 if not isinstance(question, str):
@@ -208,17 +208,17 @@ def _load_faq(faq_dir: Path, clause_ids: set[str], problems: list[Problem]) -> l
                 key = normalize_question(question)
                 where = f"{name}:{qlist.line_of(qi)}"
                 if key in phrasings:
-                    problems.append(Problem(name, qlist.line_of(qi), f"duplicate question {question!r} (also at {phrasings[key]})"))
+                    problems.append(Problem(name, qlist.line_of(qi), f"问法“{question}”重复了（另一处在 {phrasings[key]}）"))
                 else:
                     phrasings[key] = where
             if not item["answer"].strip():
-                problems.append(Problem(name, item.line_of("answer"), f"FAQ {entry_id!r} has an empty answer"))
+                problems.append(Problem(name, item.line_of("answer"), f"“{entry_id}”的回答（answer）是空的"))
             cited = _string_list(item, "clauses", name, problems, allow_numbers=True)
             if not cited:
-                problems.append(Problem(name, item.line_of("clauses"), f"FAQ {entry_id!r} cites no clause"))
+                problems.append(Problem(name, item.line_of("clauses"), f"“{entry_id}”没有写依据的条款（clauses）"))
             for cid in cited:
                 if cid not in clause_ids:
-                    problems.append(Problem(name, item.line_of("clauses"), f"unknown clause id {cid!r} in FAQ {entry_id!r}"))
+                    problems.append(Problem(name, item.line_of("clauses"), f"“{entry_id}”引用的条款编号“{cid}”在文件里没有（可用的编号见文件开头的说明）"))
             tags = _string_list(item, "tags", name, problems) if "tags" in item else []
             entries.append(
                 FaqEntry(entry_id, tuple(questions), item["answer"].strip(), tuple(cited), tuple(tags), name, item.line)
@@ -238,7 +238,7 @@ def _string_list(item: LineDict, key: str, name: str, problems: list[Problem], *
             out.append(_number_as_id(value))
         else:
             line = values.line_of(i) if isinstance(values, LineList) else item.line_of(key)
-            problems.append(Problem(name, line, f"{key} item {value!r} should be non-empty text"))
+            problems.append(Problem(name, line, f"{key} 里的“{value}”应该是文字，而且不能是空的"))
     return out
 
 
@@ -259,18 +259,18 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
         if isinstance(item, str) and item.strip():
             terms.append((item.strip(), None))
         elif isinstance(item, LineDict):
-            problems += check_fields(item, name, required={"word": str}, optional={"freq": int}, what="term")
+            problems += check_fields(item, name, required={"word": str}, optional={"freq": int}, what="词条")
             if isinstance(item.get("word"), str):
                 terms.append((item["word"].strip(), item.get("freq") if isinstance(item.get("freq"), int) else None))
         else:
-            problems.append(Problem(name, data.line_of(i), f"term {item!r} should be text or a mapping with word and freq"))
+            problems.append(Problem(name, data.line_of(i), f"词“{item}”应该是文字，或者写成 {{word: 词, freq: 次数}}"))
 
     data, name = _lexicon_file(lex_dir / "synonyms.yaml", "synonyms", problems)
-    for item in _entries(data, name, {"words": list, "means": list}, "synonym group", problems):
+    for item in _entries(data, name, {"words": list, "means": list}, "同义词组", problems):
         words = _string_list(item, "words", name, problems)
         means = _string_list(item, "means", name, problems)
         if not words or not means:
-            problems.append(Problem(name, item.line, "a synonym group needs at least one word and one meaning"))
+            problems.append(Problem(name, item.line, "同义词组至少要有一个说法（words）和一个意思（means）"))
             continue
         synonyms.append(SynonymGroup(tuple(words), tuple(means)))
 
@@ -279,13 +279,13 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
         if isinstance(item, str) and item.strip():
             stopwords.add(item.strip())
         else:
-            problems.append(Problem(name, data.line_of(i), f"stopword {item!r} should be text"))
+            problems.append(Problem(name, data.line_of(i), f"停用词“{item}”应该是文字"))
     topics: list[OutOfScopeTopic] = []
     data, name = _lexicon_file(lex_dir / "out_of_scope.yaml", "out_of_scope", problems)
-    for item in _entries(data, name, {"topic": str, "words": list}, "out-of-scope topic", problems):
+    for item in _entries(data, name, {"topic": str, "words": list}, "范围外话题", problems):
         words = _string_list(item, "words", name, problems)
         if not words:
-            problems.append(Problem(name, item.line_of("words"), f"topic {item['topic']!r} has no words"))
+            problems.append(Problem(name, item.line_of("words"), f"话题“{item['topic']}”没有写词（words）"))
             continue
         topics.append(OutOfScopeTopic(item["topic"].strip(), tuple(words)))
     return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics))
@@ -295,7 +295,7 @@ def _entries(data: LineList, name: str, required: dict[str, type], what: str, pr
     """The mappings of a lexicon list that have the required fields; others are reported."""
     for i, item in enumerate(data):
         if not isinstance(item, LineDict):
-            problems.append(Problem(name, data.line_of(i), f"each {what} must be a mapping with {', '.join(required)}"))
+            problems.append(Problem(name, data.line_of(i), f"每个{what}都要写 {'、'.join(required)}"))
             continue
         found = check_fields(item, name, required=required, what=what)
         problems += found
@@ -313,7 +313,7 @@ def _lexicon_file(path: Path, key: str, problems: list[Problem]) -> tuple[LineLi
     if data is None:
         return LineList(), name
     if not isinstance(data, LineDict) or key not in data:
-        problems.append(Problem(name, getattr(data, "line", 1), f"expected a mapping with the key {key!r}"))
+        problems.append(Problem(name, getattr(data, "line", 1), f"文件里应该有“{key}:”这一项"))
         return LineList(), name
     problems += check_fields(data, name, required={key: list}, what=f"{path.name}")
     value = data.get(key)

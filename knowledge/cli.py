@@ -177,18 +177,49 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Every problem as `file:line: message` (exit 1), else the warnings (contacts not filled in,
+    the refusal on meaning) and one line naming everything that was checked (exit 0)."""
+    from eligibility.validate import contact_warnings
+
     problems = all_problems(args.data)
     problems += semantic_problems(args.data)
     for p in problems:
         print(p)
-    data_dir = args.data or default_data_dir()
     if problems:
-        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        print(f"发现 {len(problems)} 个问题：请按上面的“文件:行号”逐条改好，再运行 policybot check。", file=sys.stderr)
         return 1
+    for warning in contact_warnings():
+        print(warning)
     for line in semantic_warnings(args.data):
         print(line)
-    print(f"OK: all data under {data_dir} is valid.")
+    print(checked_summary(args.data))
     return 0
+
+
+def checked_summary(data_dir: Path | None) -> str:
+    """The success line of `policybot check`: every file or folder checked, as printed in
+    problems (display_path), with the number of documents and FAQ entries."""
+    from dialog.texts import default_texts_file
+    from dialog.understanding.vocabulary import default_vocabulary_file
+    from eligibility.validate import ctx_dir
+    from knowledge import semantic
+    from knowledge.base import display_path
+
+    base = data_dir or default_data_dir()
+    kb, _ = load_knowledge(data_dir)
+    eligibility_dir = ctx_dir()
+    parts = [
+        f"政策文件 {len(kb.documents)} 份（{display_path(base / 'documents')}）",
+        f"常见问答 {len(kb.faq)} 条（{display_path(base / 'faq')}）",
+        f"词表（{display_path(base / 'lexicon')}）",
+        f"问法（{display_path(base / 'asking.yaml')}）",
+        f"政策要点（{display_path(base / 'benefits.yaml')}）",
+        f"语义拒答阈值（{display_path(semantic.calibration_path(data_dir))}）",
+        f"测算数据（{display_path(eligibility_dir)}：参数、办理流程、联系方式、回答说法）",
+        f"固定话术（{display_path(default_texts_file())}）",
+        f"理解词表（{display_path(default_vocabulary_file())}）",
+    ]
+    return "检查通过，没有发现问题：" + "、".join(parts) + "。"
 
 
 def semantic_problems(data_dir: Path | None) -> list:

@@ -83,7 +83,7 @@ def test_a_bad_entry_is_reported_at_its_line_in_chinese(data_dir: Path, old: str
 def test_a_yaml_syntax_error_is_reported(data_dir: Path) -> None:
     line = edit(data_dir, "      tegang: [特岗,", "      tegang: [特岗 [,")
     found = problems_of(data_dir)
-    assert any("YAML syntax error" in p and any(f":{n}:" in p for n in range(line, line + 3)) for p in found), found
+    assert any("YAML 格式错误" in p and any(f":{n}:" in p for n in range(line, line + 3)) for p in found), found
 
 
 def test_policybot_check_lists_the_problem(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

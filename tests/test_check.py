@@ -1,4 +1,5 @@
-"""`policybot check`: each class of YAML mistake staff make -> a message with its line."""
+"""`policybot check`: each class of YAML mistake staff make -> a Chinese message with its line,
+the parser's words after it as the technical detail; every problem of a run, not the first."""
 
 from __future__ import annotations
 
@@ -54,19 +55,20 @@ def test_good_entry_has_no_problem(data_dir):
 def test_yaml_syntax_error_has_line_and_column(data_dir):
     write_faq(data_dir, GOOD_ENTRY + '- id: broken\n  questions: ["未闭合\n  answer: x\n')
     (msg,) = messages(data_dir)
-    assert msg == ("test.yaml:9: YAML syntax error at column 1: found unexpected end of stream"
-                   " (while scanning a quoted scalar at line 7)")
+    # Reported where the quote opens, not where the file ends; the parser's words follow.
+    assert msg == ("test.yaml:7: YAML 格式错误：引号没有配对：从这一行开始的引号一直没有结束（技术细节：line 9, "
+                   "column 1: found unexpected end of stream (while scanning a quoted scalar at line 7)）")
 
 
 def test_yaml_bad_indentation_points_at_the_line(data_dir):
     write_faq(data_dir, GOOD_ENTRY + "- id: other\n  questions: [甲]\n answer: 乙\n")
     (msg,) = messages(data_dir)
-    assert msg.startswith("test.yaml:8: YAML syntax error at column 2"), msg
+    assert msg.startswith("test.yaml:8: YAML 格式错误：") and "line 8, column 2" in msg, msg
 
 
 def test_unknown_clause_id(data_dir):
     write_faq(data_dir, GOOD_ENTRY.replace('["6"]', '["6", "5.9"]'))
-    assert messages(data_dir) == ["test.yaml:5: unknown clause id '5.9' in FAQ 'sample-entry'"]
+    assert messages(data_dir) == ["test.yaml:5: “sample-entry”引用的条款编号“5.9”在文件里没有（可用的编号见文件开头的说明）"]
 
 
 def test_numeric_clause_id_is_accepted(data_dir):
@@ -78,48 +80,48 @@ def test_duplicate_id_across_files(data_dir):
     write_faq(data_dir, GOOD_ENTRY)
     write_faq(data_dir, GOOD_ENTRY.replace("见习补贴一个月多少钱", "另一个问法"), name="zz.yaml")
     (msg,) = messages(data_dir)
-    assert msg.startswith("zz.yaml:1: duplicate FAQ id 'sample-entry' (also at ")
+    assert msg.startswith("zz.yaml:1: 编号“sample-entry”重复了（另一条在 ")
     assert "test.yaml:1" in msg
 
 
 def test_duplicate_phrasing_ignores_punctuation(data_dir):
     write_faq(data_dir, GOOD_ENTRY + GOOD_ENTRY.replace("sample-entry", "other").replace("多少钱", "多少钱？"))
     (msg,) = messages(data_dir)
-    assert msg.startswith("test.yaml:8: duplicate question '见习补贴一个月多少钱？'")
+    assert msg.startswith("test.yaml:8: 问法“见习补贴一个月多少钱？”重复了")
 
 
 def test_empty_answer(data_dir):
     write_faq(data_dir, GOOD_ENTRY.replace("每人每月1000元。", '""'))
-    assert messages(data_dir) == ["test.yaml:4: FAQ 'sample-entry' has an empty answer"]
+    assert messages(data_dir) == ["test.yaml:4: “sample-entry”的回答（answer）是空的"]
 
 
 def test_wrong_type(data_dir):
     write_faq(data_dir, GOOD_ENTRY.replace("  questions:\n    - 见习补贴一个月多少钱", "  questions: 见习补贴一个月多少钱"))
-    assert messages(data_dir) == ["test.yaml:2: field 'questions' should be a list, got text"]
+    assert messages(data_dir) == ["test.yaml:2: “questions”应该是列表（- 开头的几行，或 [甲, 乙]），现在是文字"]
 
 
 def test_unknown_field_names_the_known_ones(data_dir):
     write_faq(data_dir, GOOD_ENTRY + "  answr: typo\n")
     (msg,) = messages(data_dir)
-    assert msg.startswith("test.yaml:6: unknown field 'answr' in FAQ entry (known: id, questions, answer, clauses, tags")
+    assert msg.startswith("test.yaml:6: 这条常见问答里没有“answr”这一项，可以写的是：id、questions、answer、clauses、tags")
 
 
 def test_missing_field(data_dir):
     write_faq(data_dir, GOOD_ENTRY.replace('  clauses: ["6"]\n', ""))
-    assert messages(data_dir) == ["test.yaml:1: FAQ entry is missing field 'clauses'"]
+    assert messages(data_dir) == ["test.yaml:1: 这条常见问答缺少“clauses”这一项"]
 
 
 def test_duplicate_yaml_key(data_dir):
     write_faq(data_dir, GOOD_ENTRY + "  answer: 又写了一遍\n")
     (msg,) = messages(data_dir)
-    assert msg == "test.yaml:6: duplicate key 'answer' (first at line 4)"
+    assert msg.startswith("test.yaml:6: “answer”重复了（第一次在第4行）")
 
 
 def test_lexicon_errors(data_dir):
     (data_dir / "lexicon" / "synonyms.yaml").write_text("synonyms:\n  - words: [借钱]\n    mean: [贷款]\n", encoding="utf-8")
     found = messages(data_dir)
-    assert "synonyms.yaml:3: unknown field 'mean' in synonym group (known: words, means)" in found
-    assert "synonyms.yaml:2: synonym group is missing field 'means'" in found
+    assert "synonyms.yaml:3: 同义词组里没有“mean”这一项，可以写的是：words、means（拼错了？）" in found
+    assert "synonyms.yaml:2: 同义词组缺少“means”这一项" in found
 
 
 def test_document_yaml_errors(data_dir):
@@ -136,17 +138,17 @@ def test_check_command_prints_file_line_message_and_fails(data_dir, capsys):
     code = bot.main(["check", "--data", str(data_dir)])
     out = capsys.readouterr().out.strip().splitlines()
     assert code == 1
-    assert len(out) == 1 and out[0].endswith("test.yaml:5: unknown clause id '99' in FAQ 'sample-entry'")
+    assert len(out) == 1 and out[0].endswith("test.yaml:5: “sample-entry”引用的条款编号“99”在文件里没有（可用的编号见文件开头的说明）")
 
 
 def test_check_command_passes_on_valid_data(data_dir, capsys):
     write_faq(data_dir, GOOD_ENTRY)
     assert bot.main(["check", "--data", str(data_dir)]) == 0
-    assert "OK" in capsys.readouterr().out
+    assert "检查通过" in capsys.readouterr().out
 
 
 def test_bot_refuses_to_answer_on_invalid_data(data_dir, capsys):
     write_faq(data_dir, GOOD_ENTRY.replace("answer:", "answr:"))
     assert bot.main(["ask", "见习补贴多少", "--data", str(data_dir)]) == 1
     err = capsys.readouterr().err
-    assert "test.yaml:1: FAQ entry is missing field 'answer'" in err
+    assert "test.yaml:1: 这条常见问答缺少“answer”这一项" in err

@@ -46,14 +46,14 @@ def test_yaml_syntax_error_has_its_line(data_dir: Path) -> None:
     line = edit(data_dir, "parameters.yaml", "  internship.rate:\n", "  internship.rate: [unclosed\n")
     found = problems_text(data_dir)
     assert len(found) == 1, found  # the syntax error only, not every rule that reads a parameter
-    assert "YAML syntax error" in found[0]
-    assert any(f"parameters.yaml:{n}:" in found[0] for n in (line, line + 1))  # pyyaml marks where it noticed
+    assert "YAML 格式错误：方括号" in found[0]
+    assert f"parameters.yaml:{line}:" in found[0]  # where the bracket opens
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("      - {value: 1000, start: 2019-01-01}", "      - {value: 1000, start: 2019-13-01}", "is not YYYY-MM-DD"),
-    ("      - {value: 1000, start: 2019-01-01}", "      - {value: 1000, start: 2019-01-01, rate: 5}", "unknown field 'rate'"),
-    ("      - {value: 1000, start: 2019-01-01}", "      - {value: 一千, start: 2019-01-01}", "field 'value' should be"),
+    ("      - {value: 1000, start: 2019-01-01}", "      - {value: 1000, start: 2019-01-01, rate: 5}", "里没有“rate”这一项"),
+    ("      - {value: 1000, start: 2019-01-01}", "      - {value: 一千, start: 2019-01-01}", "“value”应该是"),
     ("      - {value: 1000, start: 2019-01-01}", "      - {value: null, start: 2019-01-01}", "only staff parameters"),
     ("      - {value: 1000, start: 2019-01-01}", "      - {value: 1000, start: 2019-01-01, end: 2018-01-01}", "ends before it starts"),
 ])
@@ -84,8 +84,8 @@ def test_missing_parameter_a_program_reads(data_dir: Path) -> None:
 def test_unknown_program_in_procedures(data_dir: Path) -> None:
     line = edit(data_dir, "procedures.yaml", "  internship:\n", "  internshipp:\n")
     found = problems_text(data_dir)
-    assert any(f"procedures.yaml:{line}: unknown program 'internshipp'" in p for p in found)
-    assert any("program 'internship' has no procedure" in p for p in found)
+    assert any(f"procedures.yaml:{line}: 没有编号为“internshipp”的项目" in p for p in found)
+    assert any("项目“internship”还没有办理流程" in p for p in found)
 
 
 def test_procedure_wrong_type(data_dir: Path) -> None:
@@ -95,18 +95,18 @@ def test_procedure_wrong_type(data_dir: Path) -> None:
     line = text[:start].count("\n") + 2
     block_end = text.index("    materials: []", start) + len("    materials: []")
     (data_dir / "procedures.yaml").write_text(text[:start] + "  rural_public_jobs:\n    steps: 去问村委会\n" + text[block_end:], encoding="utf-8")
-    assert any(f"procedures.yaml:{line}: field 'steps' should be a list" in p for p in problems_text(data_dir))
+    assert any(f"procedures.yaml:{line}: “steps”应该是列表" in p for p in problems_text(data_dir))
 
 
 def test_bad_phone_and_unknown_department(data_dir: Path) -> None:
     line = edit(data_dir, "contacts.yaml", '  州人社局: {phone: "", address: ""}', '  州人社局: {phone: "找小王", address: ""}')
     line2 = edit(data_dir, "contacts.yaml", '  州民政局: {phone: "", address: ""}', '  州民政厅: {phone: "", address: ""}')
     found = problems_text(data_dir)
-    assert any(f"contacts.yaml:{line}: phone" in p for p in found)
-    assert any(f"contacts.yaml:{line2}: unknown department '州民政厅'" in p for p in found)
+    assert any(f"contacts.yaml:{line}: 电话“找小王”只能写数字" in p for p in found)
+    assert any(f"contacts.yaml:{line2}: 不认识的单位“州民政厅”" in p for p in found)
 
 
 def test_duplicate_key(data_dir: Path) -> None:
     line = edit(data_dir, "contacts.yaml", '  州财政局: {phone: "", address: ""}\n',
                 '  州财政局: {phone: "", address: ""}\n  州财政局: {phone: "0930-1234567"}\n') + 1
-    assert any(f"contacts.yaml:{line}: duplicate key" in p for p in problems_text(data_dir))
+    assert any(f"contacts.yaml:{line}: “州财政局”重复了" in p for p in problems_text(data_dir))

@@ -77,7 +77,7 @@ def test_valid_then_invalid_edits(data, tmp_path):
             edit(faq, 'clauses: ["6"]', 'clauses: ["6", "99"]')
             reply = await admin(engine, "/reload")
             expected = [str(p) for p in all_problems(knowledge_dir)]
-            assert len(expected) == 1 and expected[0].endswith("unknown clause id '99' in FAQ 'subsidies-list'")
+            assert len(expected) == 1 and expected[0].endswith("“subsidies-list”引用的条款编号“99”在文件里没有（可用的编号见文件开头的说明）")
             assert expected[0].startswith(f"{faq}:")
             lines = reply.splitlines()
             assert "仍在使用上一版数据" in lines[0] and lines[1:] == expected

@@ -219,8 +219,8 @@ def test_faq_stubs_are_valid_yaml_flagged_only_for_answer_and_clauses(report, tm
     problems = all_problems(data)
     assert problems, "staff must be told to fill the stubs in"
     assert {Path(p.file).name for p in problems} == {"zz_stubs.yaml"}
-    messages = sorted(re.sub(r"'todo-[0-9a-f]+'", "ID", p.message) for p in problems)
-    assert messages == sorted(["FAQ ID has an empty answer", "FAQ ID cites no clause"] * 3)
+    messages = sorted(re.sub(r"“todo-[0-9a-f]+”", "ID", p.message) for p in problems)
+    assert messages == sorted(["ID的回答（answer）是空的", "ID没有写依据的条款（clauses）"] * 3)
 
 
 def test_policybot_report_command(db, tmp_path, monkeypatch, capsys):

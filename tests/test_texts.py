@@ -70,12 +70,12 @@ def line_of(path: Path, fragment: str) -> int:
 @pytest.mark.parametrize(
     ("old", "new", "fragment", "message"),
     [
-        ("menu_ask: 问政策", "menu_ask: yes", "menu_ask:", "must be text"),
-        ("menu_ask: 问政策", "menu_aks: 问政策", "menu_aks:", "unknown text 'menu_aks'"),
-        ("questionnaire_intro: ", "questionnaire_intro: 测{program}", "questionnaire_intro:", "unknown placeholder {program}"),
-        ("questionnaire_intro: ", "questionnaire_intro: 测{label ", "questionnaire_intro:", "literal brace"),
-        ("nav_exit: 退出", "nav_exit: 退出{label}", "nav_exit:", "takes no {placeholders}"),
-        ("nav_exit: 退出", "nav_exit: ''", "nav_exit:", "is empty"),
+        ("menu_ask: 问政策", "menu_ask: yes", "menu_ask:", "“menu_ask”应该是文字"),
+        ("menu_ask: 问政策", "menu_aks: 问政策", "menu_aks:", "没有“menu_aks”这条话术"),
+        ("questionnaire_intro: ", "questionnaire_intro: 测{program}", "questionnaire_intro:", "{program} 不认识"),
+        ("questionnaire_intro: ", "questionnaire_intro: 测{label ", "questionnaire_intro:", "花括号没有配对"),
+        ("nav_exit: 退出", "nav_exit: 退出{label}", "nav_exit:", "不能用 {占位符}"),
+        ("nav_exit: 退出", "nav_exit: ''", "nav_exit:", "“nav_exit”是空的"),
     ],
 )
 def test_a_broken_edit_is_reported_at_its_line(tmp_path, old, new, fragment, message) -> None:
@@ -83,7 +83,7 @@ def test_a_broken_edit_is_reported_at_its_line(tmp_path, old, new, fragment, mes
     texts, problems = check_texts(path)
     assert texts is None
     assert problems[0].line == line_of(path, fragment)
-    assert len(problems) == (2 if "unknown text" in message else 1)  # a renamed key is also missing
+    assert len(problems) == (2 if "这条话术" in message else 1)  # a renamed key is also missing
     assert message in problems[0].message and str(problems[0]).startswith(f"{path}:")
     with pytest.raises(InvalidTexts):
         load_texts(path)
@@ -116,10 +116,10 @@ def test_every_shipped_text_fills_in_with_the_engine_values() -> None:
 def test_a_missing_key_and_a_syntax_error_are_reported(tmp_path) -> None:
     path = write(tmp_path, "nav_back: 上一步\n", "")
     assert [p.message for p in check_texts(path)[1]] == [
-        "missing text 'nav_back' (the bot needs every key; copy it back from the original file)"]
+        "缺少“nav_back”这条话术（每一条机器人都要用，请从原来的文件里复制回来）"]
     path = write(tmp_path, "nav_back: 上一步", "nav_back: [上一步")
-    [problem] = check_texts(path)[1]
-    assert "YAML syntax error" in problem.message and problem.line >= line_of(path, "nav_back:")
+    problem = check_texts(path)[1][0]
+    assert problem.message.startswith("YAML 格式错误：方括号") and problem.line == line_of(path, "nav_back:")
 
 
 def test_braces_in_a_text_shown_as_written_are_fine(tmp_path) -> None:
