@@ -282,13 +282,12 @@ def check_fields(
         if key not in required and key not in optional:
             known = "、".join([*required, *optional])
             problems.append(
-                Problem(filename, mapping.line_of(key), f"{what}里没有“{key}”这一项，可以写的是：{known}"
-                                                        "（拼错了？）")
+                Problem(filename, mapping.line_of(key), f"{what}里有不认识的字段“{key}”（可用：{known}；拼错了？）")
             )
     for key, types in {**required, **optional}.items():
         if key not in mapping:
             if key in required:
-                problems.append(Problem(filename, mapping.line, f"{what}缺少“{key}”这一项"))
+                problems.append(Problem(filename, mapping.line, f"{what}缺少字段“{key}”"))
             continue
         value = mapping[key]
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in _as_tuple(types)):
@@ -296,7 +295,7 @@ def check_fields(
                 Problem(
                     filename,
                     mapping.line_of(key),
-                    f"“{key}”应该是{_type_name(types)}，现在是{_type_name(type(value))}",
+                    f"字段“{key}”应当是{_type_name(types)}，现在是{_type_name(type(value))}",
                 )
             )
     return problems

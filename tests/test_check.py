@@ -97,18 +97,18 @@ def test_empty_answer(data_dir):
 
 def test_wrong_type(data_dir):
     write_faq(data_dir, GOOD_ENTRY.replace("  questions:\n    - 见习补贴一个月多少钱", "  questions: 见习补贴一个月多少钱"))
-    assert messages(data_dir) == ["test.yaml:2: “questions”应该是列表（- 开头的几行，或 [甲, 乙]），现在是文字"]
+    assert messages(data_dir) == ["test.yaml:2: 字段“questions”应当是列表（- 开头的几行，或 [甲, 乙]），现在是文字"]
 
 
 def test_unknown_field_names_the_known_ones(data_dir):
     write_faq(data_dir, GOOD_ENTRY + "  answr: typo\n")
     (msg,) = messages(data_dir)
-    assert msg.startswith("test.yaml:6: 这条常见问答里没有“answr”这一项，可以写的是：id、questions、answer、clauses、tags")
+    assert msg.startswith("test.yaml:6: 这条常见问答里有不认识的字段“answr”（可用：id、questions、answer、clauses、tags")
 
 
 def test_missing_field(data_dir):
     write_faq(data_dir, GOOD_ENTRY.replace('  clauses: ["6"]\n', ""))
-    assert messages(data_dir) == ["test.yaml:1: 这条常见问答缺少“clauses”这一项"]
+    assert messages(data_dir) == ["test.yaml:1: 这条常见问答缺少字段“clauses”"]
 
 
 def test_duplicate_yaml_key(data_dir):
@@ -120,8 +120,8 @@ def test_duplicate_yaml_key(data_dir):
 def test_lexicon_errors(data_dir):
     (data_dir / "lexicon" / "synonyms.yaml").write_text("synonyms:\n  - words: [借钱]\n    mean: [贷款]\n", encoding="utf-8")
     found = messages(data_dir)
-    assert "synonyms.yaml:3: 同义词组里没有“mean”这一项，可以写的是：words、means（拼错了？）" in found
-    assert "synonyms.yaml:2: 同义词组缺少“means”这一项" in found
+    assert "synonyms.yaml:3: 同义词组里有不认识的字段“mean”（可用：words、means；拼错了？）" in found
+    assert "synonyms.yaml:2: 同义词组缺少字段“means”" in found
 
 
 def test_document_yaml_errors(data_dir):
@@ -151,4 +151,4 @@ def test_bot_refuses_to_answer_on_invalid_data(data_dir, capsys):
     write_faq(data_dir, GOOD_ENTRY.replace("answer:", "answr:"))
     assert bot.main(["ask", "见习补贴多少", "--data", str(data_dir)]) == 1
     err = capsys.readouterr().err
-    assert "test.yaml:1: 这条常见问答缺少“answer”这一项" in err
+    assert "test.yaml:1: 这条常见问答缺少字段“answer”" in err

@@ -52,8 +52,8 @@ def test_yaml_syntax_error_has_its_line(data_dir: Path) -> None:
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ("      - {value: 1000, start: 2019-01-01}", "      - {value: 1000, start: 2019-13-01}", "is not YYYY-MM-DD"),
-    ("      - {value: 1000, start: 2019-01-01}", "      - {value: 1000, start: 2019-01-01, rate: 5}", "里没有“rate”这一项"),
-    ("      - {value: 1000, start: 2019-01-01}", "      - {value: 一千, start: 2019-01-01}", "“value”应该是"),
+    ("      - {value: 1000, start: 2019-01-01}", "      - {value: 1000, start: 2019-01-01, rate: 5}", "不认识的字段“rate”"),
+    ("      - {value: 1000, start: 2019-01-01}", "      - {value: 一千, start: 2019-01-01}", "字段“value”应当是"),
     ("      - {value: 1000, start: 2019-01-01}", "      - {value: null, start: 2019-01-01}", "only staff parameters"),
     ("      - {value: 1000, start: 2019-01-01}", "      - {value: 1000, start: 2019-01-01, end: 2018-01-01}", "ends before it starts"),
 ])
@@ -95,7 +95,7 @@ def test_procedure_wrong_type(data_dir: Path) -> None:
     line = text[:start].count("\n") + 2
     block_end = text.index("    materials: []", start) + len("    materials: []")
     (data_dir / "procedures.yaml").write_text(text[:start] + "  rural_public_jobs:\n    steps: 去问村委会\n" + text[block_end:], encoding="utf-8")
-    assert any(f"procedures.yaml:{line}: “steps”应该是列表" in p for p in problems_text(data_dir))
+    assert any(f"procedures.yaml:{line}: 字段“steps”应当是列表" in p for p in problems_text(data_dir))
 
 
 def test_bad_phone_and_unknown_department(data_dir: Path) -> None:

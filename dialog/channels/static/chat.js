@@ -1,11 +1,9 @@
-/* 临夏就业政策助手: the chat page's script.
- * Plain ES5 on purpose (no modules, arrows, let/const, optional chaining): it must run in old
- * Android WebViews and WeChat's in-app browser without a build step.
- * Every piece of text from the server or the user goes in with textContent, never as HTML.
- * The server keeps the conversation state. The phone keeps a random user id, the 大字 choice
- * and a copy of the recent conversation (capped; dropped after data-keep-days without use and
- * when the person deletes their data), so a reload (WeChat reloads often) shows it again with
- * the pending question's buttons. */
+/* 临夏就业政策助手: the chat page's script. Plain ES5 (no modules, arrows, let/const): it runs
+ * in old Android WebViews and WeChat's browser without a build step. Text from the server or
+ * the user goes in with textContent, never as HTML. The server keeps the conversation state;
+ * the phone keeps a random id, the 大字 choice and a copy of the recent conversation (capped,
+ * dropped after data-keep-days unused and on 删除我的记录), so a reload (WeChat reloads often)
+ * shows it again with the pending question's buttons. */
 (function () {
   'use strict';
 
@@ -223,8 +221,7 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  /* Show new bot rows from their start: a long answer should be read from the top, not
-   * scrolled past. Short ones simply land at the bottom. */
+  /* New bot rows are shown from their start: a long answer is read from the top. */
   function reveal(firstRow) {
     var bottom = log.scrollHeight - log.clientHeight;
     var anchor = firstRow;
