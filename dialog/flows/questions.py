@@ -84,7 +84,7 @@ class QuestionsFlow:
             events.append(self._question_event(part, answer))
             lines.append(f"{i}. 问：{part}")
             if answer.answered and answer.clause is not None:
-                first = headline(answer.reply)
+                first = headline(answer.first_line or answer.reply)
                 lines.append(f"   答：{first}（{answer.clause.label()}）")
                 rows.append((Button(short(f"详细：{answer.clause.title}", 18), f"c:{answer.clause.id}"),))
             else:
