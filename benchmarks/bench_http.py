@@ -1,31 +1,50 @@
-"""HTTP load on loopback: simulated residents against the real server's `POST /api/chat`.
+"""HTTP load on loopback: realistic residents against the real server's `POST /api/chat`,
+beside the bare endpoint, in one run that also measures new questions in process, cold start
+and memory.
 
-Run by hand: `.venv/bin/python benchmarks/bench_http.py` (about 5 minutes); it prints numbers
-and asserts nothing. `--quick` runs a short version (N = 50 and 200, shorter phases).
+Run by hand: `.venv/bin/python benchmarks/bench_http.py` (about 7 minutes); it prints numbers
+and asserts nothing. `--quick` runs a short version (~3 minutes).
 
-What it does, and why:
-- The real server: `python -m bot run` (the `policybot run` command) in a subprocess, on a free
-  127.0.0.1 port, with a fresh temporary database; one fresh server per N, so that each N's peak
-  RSS (VmHWM from /proc) is its own.
-- The floor: a bare uvicorn + Starlette endpoint in another subprocess, same uvicorn settings as
-  `dialog.server.serve`, that reads the body and returns a fixed JSON reply of a realistic size.
-  The bot/bare ratio is the figure to improve: it is what the bot itself costs on top of the
-  HTTP stack, and it is far less sensitive to the shared machine's noise than absolute numbers.
-  A second floor, `asgi`, is the same endpoint with no framework at all (a plain ASGI function
-  on uvicorn): the bot's own chat path skips Starlette's middleware stack, so its ratio to
-  this stricter floor is printed too.
-- Residents (asyncio + httpx, one client with a bounded connection pool, like nginx's upstream
-  keepalive pool): /start, two free questions, then the questionnaire the answer offers (测一测)
-  or else the policy finder, answered with its buttons (a number typed where one is asked)
-  until the result. Two phases per N:
+What one run does, and why:
+- Traffic (benchmarks/traffic.py, deterministic for `--seed`): distinct residents who word
+  every question differently (subjects × dialect × question kinds × typos × Chinese numerals),
+  walk questionnaires to the end by *typed* answers (交着呢, 一个没裁, 2.4w, 03年出生的 …) with
+  side questions, corrections and 算了, ask follow-ups (去哪报名, 啥时候到账) and make small talk.
+  With the old mix of 16 fixed questions nearly every answer came from the answer cache; the
+  run prints how many distinct messages were sent and the cache hit rate the server saw.
+- In process first (no server): p50/p99 of a *new* free question (answer cache and the
+  question memories emptied before each call, bench_answer.time_new_questions) on the
+  traffic's questions, with the meaning channel (the default) and without it (the lexical
+  path, what POLICYBOT_SEMANTIC=off runs). This also builds the knowledge units' vectors into
+  the on-disk cache if they are missing, so the servers below start with cached embeddings.
+- Cold start and memory (bench_answer.server_rss, `--cold-runs` times each, meaning on and
+  off): `python -m bot run` from process start to the first answer, RSS after 40 new
+  questions and peak RSS.
+- The servers, all started side by side for each N (an idle one costs nothing), each with a
+  fresh temporary database:
+    * `bot`: `policybot run` (through this script's launcher, which only counts answer-cache
+      hits and question embeddings: class-level wrappers, ~1 µs a message; `--bot-command`
+      replaces it), the turn's logic in the engine's worker thread (the design);
+    * `inline`: the same with `Engine._in_worker` replaced by a direct call, so the turn's
+      logic (and the meaning channel's question embedding, ~10-35 ms) runs on the event loop;
+    * `lexical`: `bot` with POLICYBOT_SEMANTIC=off;
+    * `bare`: the floor, uvicorn + Starlette with the same settings as `dialog.server.serve`,
+      one POST route that parses the body and returns a fixed reply of a realistic size;
+    * `asgi`: the same endpoint as a plain ASGI function, no framework (the strictest floor);
+    * `web` (not by default): dialog/channels/web.py's app around an engine that answers at
+      once, the web layer's own cost.
+- Two phases per N:
     * paced: each resident waits a think time (uniform 1–3 s by default; a real person reading
       an answer takes 5–30 s, so this is several times harsher than reality) between messages,
-      starts staggered over the first think time; latency here is what people would see.
+      starts staggered over the first think time; latency here is what people would see, and
+      the p99 target is judged here;
     * saturation: N slots with no think time, each slot running new residents back to back
-      for a fixed time; this measures the maximum messages per second (closed loop, so the
-      latency in this phase is queueing: N / throughput, by Little's law).
+      for a fixed time, `--rounds` times alternating the servers (the machine's speed drifts
+      by ±20% from one 10 s window to the next); the maximum messages per second (closed
+      loop, so latency in this phase is queueing: N / throughput, by Little's law).
 - The load generator runs on the same two cores as the server: its own CPU time is printed, and
-  the server's CPU time per message (from /proc) is the most stable figure of all.
+  the server's CPU time per message (from /proc) is the most stable figure of all. Residents
+  send at most 18 messages each, under the bot's default rate limit (20 a minute).
 
 Every loop is bounded by count and time; the subprocesses are killed on exit.
 """
@@ -38,7 +57,6 @@ import contextlib
 import json
 import os
 import random
-import re
 import signal
 import socket
 import statistics
@@ -55,15 +73,11 @@ from typing import Protocol
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Questions of the kinds residents ask (written for the benchmarks, not taken from an eval set).
-QUESTIONS = [
-    "见习补贴一个月给多少", "开小卖部能贷款吗", "失业了去哪里登记", "稳岗返还怎么算",
-    "考了电工证有补贴吗", "返乡创业有啥扶持", "公益性岗位有多少个", "培训期间有生活费吗",
-    "小微企业贷款最高多少", "文件什么时候发的", "大学毕业了没工作怎么办", "低保户能认定就业困难人员吗",
-    "公积金怎么取", "孵化基地有什么补助", "企业职工在岗培训谁出钱", "出去打工去哪些地方",
-]
-STEP_RE = re.compile(r"（第(\d+)步/共(\d+)步）")
+import traffic  # noqa: E402
+from traffic import pending_step  # noqa: E402,F401 - kept importable from here
+
 MAX_STEPS = 25  # a questionnaire has at most ~10 questions; bound the loop all the same
 FIXED_REPLY = {  # what the bare endpoint returns: the size of a typical answer with buttons
     "replies": [{
@@ -88,7 +102,7 @@ def bot_env(db: Path, port: int, **extra: str) -> dict[str, str]:
     """Environment for `python -m bot run`: settings come from POLICYBOT_* (dialog/config.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYBOT_", "TELEGRAM_"))}
     env.update({"POLICYBOT_DB": str(db), "POLICYBOT_HOST": "127.0.0.1", "POLICYBOT_PORT": str(port),
-                "POLICYBOT_SALT": "bench-salt", "PYTHONUNBUFFERED": "1"})
+                "POLICYBOT_SALT": "bench-salt-0123456789abcdef", "PYTHONUNBUFFERED": "1"})
     env.update(extra)
     return env
 
@@ -175,6 +189,9 @@ class Stats:
     errors: Counter[str] = field(default_factory=Counter)
     conversations: int = 0
     questionnaires_done: int = 0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)  # latencies by traffic kind
+    sent_at: list[float] = field(default_factory=list)  # perf_counter when each latency's request left
+    traffic: traffic.TrafficStats = field(default_factory=traffic.TrafficStats)
 
     @property
     def messages(self) -> int:
@@ -308,10 +325,11 @@ class Pool:
 
 
 class Resident:
-    """One person in the web chat: sends what a person would and presses the offered buttons.
+    """One person in the web chat: a conversation from benchmarks/traffic.py, over HTTP.
 
-    `fixed_messages` (for the bare endpoint, whose fixed reply has no questionnaire) sends that
-    many messages instead, so both servers get the same number of requests per resident.
+    `fixed_messages` (for the fixed-reply floors, which have no questionnaire) sends that many
+    of the traffic's messages instead, so both servers get the same number of requests per
+    resident. `send`, `step`, `answer_step` are also used by bench_kill9.py.
     """
 
     def __init__(self, pool: Pool, user: str, rng: random.Random,
@@ -321,11 +339,13 @@ class Resident:
         self.replies: list[dict] = []
         self.step: tuple[int, int, str] | None = None  # (step, total, question) last seen
         self.in_flight = False
+        self.kind = "other"  # the traffic kind of the message being sent
 
     async def send(self, text: str = "", action: str | None = None) -> bool:
         if self.think[1] > 0:
             await asyncio.sleep(self.rng.uniform(*self.think))
         body = {"user": self.user, "text": text, "action": action, "kind": "button" if action else "text"}
+        kind = self.kind
         started = time.perf_counter()
         self.in_flight = True
         try:
@@ -340,43 +360,31 @@ class Resident:
             self.stats.errors[f"HTTP {status}"] += 1
             return False
         self.stats.latencies.append(elapsed)
+        self.stats.sent_at.append(started)
+        self.stats.by_kind.setdefault(kind, []).append(elapsed)
         self.replies = json.loads(data).get("replies", [])
         self.step = pending_step(self.replies)
         return True
 
-    def button(self, prefix: str) -> dict | None:
-        for reply in self.replies:
-            for row in reply.get("buttons", []):
-                for button in row:
-                    if button["action"].startswith(prefix):
-                        return button
-        return None
+    async def exchange(self, text: str, action: str | None, kind: str) -> list[dict] | None:
+        """traffic.Send: the replies, or None when the request failed."""
+        self.kind = kind
+        return self.replies if await self.send(text, action) else None
 
     async def converse(self) -> None:
-        """/start, two questions, then the program questionnaire one of the answers offered
-        (测一测); when neither did, the policy finder first, then the program it suggests."""
         self.stats.conversations += 1
         if self.fixed_messages:
-            for i in range(self.fixed_messages):
-                if not await self.send(QUESTIONS[i % len(QUESTIONS)]):
+            stream = traffic.message_stream(self.rng.randrange(2**31))
+            for _ in range(self.fixed_messages):
+                if not await self.send(next(stream)):
                     return
             return
-        if not await self.send("/start"):
-            return
-        offer = None
-        for question in self.rng.sample(QUESTIONS, 2):
-            if not await self.send(question):
-                return
-            offer = self.button("p:") or offer
-        if offer is None:
-            if not await self.send("测一测", "m:find") or not await self.questionnaire():
-                return
-            offer = self.button("p:")
-        if offer is not None and await self.send(offer["label"], offer["action"]):
-            await self.questionnaire()
+        before = self.stats.traffic.questionnaires_finished
+        await traffic.converse(self.exchange, self.rng, self.stats.traffic)
+        self.stats.questionnaires_done += self.stats.traffic.questionnaires_finished - before
 
     async def questionnaire(self) -> bool:
-        """Answer the pending questions until the result (bounded by MAX_STEPS)."""
+        """Answer the pending questions with buttons until the result (bounded by MAX_STEPS)."""
         for _ in range(MAX_STEPS):
             if self.step is None:
                 self.stats.questionnaires_done += 1
@@ -398,18 +406,8 @@ class Resident:
         return await self.send(choice["label"], choice["action"])
 
 
-def pending_step(replies: list[dict]) -> tuple[int, int, str] | None:
-    """(step, total, question text) of the questionnaire question in the replies, if any."""
-    for reply in replies:
-        match = STEP_RE.search(reply.get("text", ""))
-        if match:
-            question = reply["text"][match.end():].split("\n", 1)[0]
-            return int(match.group(1)), int(match.group(2)), question
-    return None
-
-
 async def paced_phase(port: int, n: int, think: tuple[float, float], pool: int, seed: int,
-                      fixed_messages: int = 0, time_limit: float = 180.0, client: str = "raw") -> tuple[Stats, float]:
+                      fixed_messages: int = 0, time_limit: float = 240.0, client: str = "raw") -> tuple[Stats, float]:
     """N residents, one conversation each, with think time; returns (stats, elapsed)."""
     stats = Stats()
     rng = random.Random(seed)
@@ -448,6 +446,9 @@ async def saturation_phase(port: int, n: int, pool: int, seed: int, duration: fl
 
 # --------------------------------------------------------------------------- reporting
 
+QUESTION_KINDS = ("question", "follow_up", "side_question")  # free questions, worded anew
+ANSWER_KINDS = ("typed_answer", "retyped_answer", "button", "back", "correction")  # questionnaire steps
+
 
 def percentile(values: list[float], q: float) -> float:
     if not values:
@@ -471,46 +472,208 @@ class Row:
     client_cpu_s: float
     peak_rss_mb: float | None
     round: int = 0  # saturation rounds are numbered from 1
+    question_p50_ms: float = float("nan")  # new free questions only
+    question_p99_ms: float = float("nan")
+    counters: dict[str, float] = field(default_factory=dict)  # the server's, during the phase
+    traffic: traffic.TrafficStats | None = None
+    steady_p99_ms: float = float("nan")  # paced: requests sent after the warm-up (the start burst)
+    answer_p99_ms: float = float("nan")  # questionnaire steps only (cheap turns)
+    windows: list[tuple[float, int, float]] = field(default_factory=list)  # (from s, requests, p99 ms)
 
     @property
     def rate(self) -> float:
         return self.messages / self.seconds if self.seconds else 0.0
 
+    @property
+    def cache_hit_rate(self) -> float | None:
+        answers = self.counters.get("answer", 0)
+        return 1 - self.counters.get("computed", 0) / answers if answers else None
 
-def measure(pid: int, coro_factory, server: str, n: int, phase: str) -> Row:
+
+def server_counters(pid: int, path: Path | None, timeout: float = 3.0) -> dict[str, float]:
+    """The launcher's counters (answers, answers computed, question embeddings and their ms) at
+    this moment: SIGUSR1 makes the server append them to `path` as a JSON line. {} without."""
+    if path is None:
+        return {}
+    before = path.read_text(encoding="utf-8").count("\n") if path.exists() else 0
+    os.kill(pid, signal.SIGUSR1)
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        if len(lines) > before:
+            return json.loads(lines[-1])
+        time.sleep(0.02)
+    return {}
+
+
+def windows_of(stats: Stats, width: float = 5.0) -> list[tuple[float, int, float]]:
+    """(window start in s from the first request, requests sent in it, their p99 in ms)."""
+    if not stats.sent_at:
+        return []
+    t0 = min(stats.sent_at)
+    buckets: dict[int, list[float]] = {}
+    for at, latency in zip(stats.sent_at, stats.latencies, strict=True):
+        buckets.setdefault(int((at - t0) // width), []).append(latency)
+    return [(k * width, len(v), percentile(v, 99) * 1000) for k, v in sorted(buckets.items())]
+
+
+def measure(pid: int, coro_factory, server: str, n: int, phase: str, counters_path: Path | None = None,
+            warmup: float = 10.0) -> Row:
+    start_counts = server_counters(pid, counters_path)
     cpu0, client0 = proc_cpu_seconds(pid), sum(os.times()[:2])
     stats, elapsed = asyncio.run(coro_factory())
     cpu1, client1 = proc_cpu_seconds(pid), sum(os.times()[:2])
+    end_counts = server_counters(pid, counters_path)
     peak = proc_status_kb(pid, "VmHWM")
     ok = len(stats.latencies)
+    questions = [x for kind in QUESTION_KINDS for x in stats.by_kind.get(kind, [])]
+    answers = [x for kind in ANSWER_KINDS for x in stats.by_kind.get(kind, [])]
     return Row(server, n, phase, stats.messages, elapsed, percentile(stats.latencies, 50) * 1000,
                percentile(stats.latencies, 99) * 1000, sum(stats.errors.values()),
                ", ".join(f"{k}×{v}" for k, v in stats.errors.most_common(3)),
                (cpu1 - cpu0) * 1000 / max(ok, 1), client1 - client0,
-               peak / 1024 if peak else None)
+               peak / 1024 if peak else None,
+               question_p50_ms=percentile(questions, 50) * 1000, question_p99_ms=percentile(questions, 99) * 1000,
+               counters={k: end_counts.get(k, 0) - start_counts.get(k, 0) for k in end_counts},
+               traffic=stats.traffic if stats.traffic.conversations else None,
+               steady_p99_ms=percentile([x for at, x in zip(stats.sent_at, stats.latencies, strict=True)
+                                         if stats.sent_at and at >= min(stats.sent_at) + warmup], 99) * 1000,
+               windows=windows_of(stats) if phase == "paced" else [],
+               answer_p99_ms=percentile(answers, 99) * 1000)
 
 
 def phase_factory(phase: str, port: int, n: int, fixed: int, args: argparse.Namespace,
                   think: tuple[float, float], round_no: int = 0):
-    """A function returning the coroutine of one phase against one server."""
+    """A function returning the coroutine of one phase against one server (the same residents,
+    i.e. the same seed, for every server of a round)."""
     if phase == "paced":
-        return lambda: paced_phase(port, n, think, min(args.pool, n), seed=n, fixed_messages=fixed, client=args.client)
-    return lambda: saturation_phase(port, n, min(args.pool, n), seed=n + 1 + 1000 * round_no,
+        return lambda: paced_phase(port, n, think, min(args.pool, n), seed=args.seed * 100_003 + n,
+                                   fixed_messages=fixed, client=args.client)
+    return lambda: saturation_phase(port, n, min(args.pool, n), seed=args.seed * 100_003 + n + 1 + 1000 * round_no,
                                     duration=args.saturation_seconds, fixed_messages=fixed, client=args.client)
 
 
 def print_row(row: Row) -> None:
     rss = f"{row.peak_rss_mb:6.1f}" if row.peak_rss_mb else "   n/a"
     phase = f"{row.phase} {row.round}" if row.round else row.phase
-    print(f"{row.server:5} {row.n:5d} {phase:12} {row.messages:7d} {row.rate:8.1f} {row.p50_ms:8.1f} "
-          f"{row.p99_ms:8.1f} {row.errors:6d} {row.server_cpu_ms_per_msg:8.2f} {row.client_cpu_s:7.1f} {rss}"
-          + (f"  ({row.error_kinds})" if row.errors else ""), flush=True)
+    question = (f"{row.question_p50_ms:7.1f} {row.question_p99_ms:7.1f}" if row.question_p50_ms == row.question_p50_ms
+                else f"{'':7} {'':7}")
+    hit = row.cache_hit_rate
+    extra = ""
+    if hit is not None:
+        embeds = row.counters.get("embedded", 0)
+        extra = f"  cache hits {hit:4.0%}, {embeds:.0f} embeds" + (
+            f" ({row.counters.get('embed_ms', 0) / embeds:.1f} ms)" if embeds else "")
+    print(f"{row.server:7} {row.n:5d} {phase:12} {row.messages:7d} {row.rate:8.1f} {row.p50_ms:8.1f} "
+          f"{row.p99_ms:8.1f} {question} {row.errors:6d} {row.server_cpu_ms_per_msg:8.2f} {row.client_cpu_s:7.1f} {rss}"
+          + extra + (f"  ({row.error_kinds})" if row.errors else ""), flush=True)
+    if row.windows:
+        print(f"{'':13} p99 after the first 10 s {row.steady_p99_ms:.1f} ms; questionnaire steps p99 "
+              f"{row.answer_p99_ms:.1f} ms; by 5 s window (requests, p99 ms): "
+              + ", ".join(f"{int(start)}s {count} {p99:.0f}" for start, count, p99 in row.windows), flush=True)
 
 
-HEADER = ("srv       N phase        msgs    msg/s   p50 ms   p99 ms errors  srv ms/msg cli cpu s  peakRSS MB")
+HEADER = ("srv         N phase        msgs    msg/s   p50 ms   p99 ms  q p50   q p99 errors  srv ms/msg "
+          "cli cpu s  peakRSS MB   (q = new free questions only)")
 
 
-# --------------------------------------------------------------------------- main
+# --------------------------------------------------------------------------- in process, cold start
+
+
+def inprocess_new_questions(questions: list[str], rounds: int) -> list[tuple[str, list[float], str]]:
+    """(label, ms per new question, note) with and without the meaning channel: bench_answer's
+    measurement (every question new: caches emptied before each call) on the traffic's
+    questions, the two variants alternating `rounds` times. Builds the vectors into the disk
+    cache if they are missing (the note says so)."""
+    sys.path.insert(0, str(ROOT))
+    from bench_answer import time_new_questions
+
+    from knowledge import semantic
+    from knowledge.answer import Answerer
+    from knowledge.base import load_knowledge_or_raise
+    from knowledge.retrieval import RetrievalSettings, Retriever
+
+    kb = load_knowledge_or_raise()
+    variants = [("lexical path (POLICYBOT_SEMANTIC=off)",
+                 Answerer(kb, retriever=Retriever(kb, settings=RetrievalSettings(semantic=False))), "")]
+    if semantic.shared_embedder() is not None:
+        retriever = Retriever(kb)
+        retriever.wait_semantic(900)
+        variants.append(("with meaning (default)", Answerer(kb, retriever=retriever), ""))
+    samples: dict[str, list[float]] = {label: [] for label, _, _ in variants}
+    for round_no in range(rounds):
+        for label, answerer, _ in (variants if round_no % 2 == 0 else variants[::-1]):
+            samples[label] += time_new_questions(answerer, questions, 1)
+    out = []
+    for label, answerer, _ in variants:
+        r = answerer.retriever
+        note = ""
+        if r.semantic is not None:
+            share = r.stats["embedded"] / max(r.stats["searched"], 1)
+            note = f"embedded {share:.0%} of searches; vectors {r.semantic_status()}"
+        out.append((label, samples[label], note))
+    return out
+
+
+def cold_starts(questions: list[str], runs: int) -> dict[str, list[tuple[float, float, float]]]:
+    """bench_answer.server_rss `runs` times with the meaning channel and without: (seconds from
+    process start to the first answer, RSS after 40 new questions, peak RSS) per run."""
+    from bench_answer import server_rss
+
+    out: dict[str, list[tuple[float, float, float]]] = {"with meaning (cached vectors)": [], "lexical (SEMANTIC=off)": []}
+    for _ in range(runs):  # alternate, as everywhere on this machine
+        out["with meaning (cached vectors)"].append(server_rss(questions, {}))
+        out["lexical (SEMANTIC=off)"].append(server_rss(questions, {"POLICYBOT_SEMANTIC": "off"}))
+    return out
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def run_bot_variant(mode: str) -> int:
+    """`policybot run` in this process, with counters: Answerer.answer calls and those the
+    answer cache did not answer, question embeddings and their milliseconds (class-level
+    wrappers). SIGUSR1 appends the counters to $BENCH_BOT_STATS as a JSON line. mode "inline"
+    also replaces `Engine._in_worker` with a direct call: the turn's logic on the event loop."""
+    sys.path.insert(0, str(ROOT))
+    import bot
+    from dialog.engine import Engine
+    from knowledge import semantic
+    from knowledge.answer import Answerer
+
+    counts: Counter[str] = Counter()
+    answer, compute, queries = Answerer.answer, Answerer._answer, semantic.Embedder.queries
+
+    def counted_answer(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        counts["answer"] += 1
+        return answer(self, *args, **kwargs)
+
+    def counted_compute(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        counts["computed"] += 1
+        return compute(self, *args, **kwargs)
+
+    def counted_queries(self, texts):  # noqa: ANN001, ANN202
+        t0 = time.perf_counter()
+        out = queries(self, texts)
+        counts["embedded"] += len(texts)
+        counts["embed_ms"] += (time.perf_counter() - t0) * 1000
+        return out
+
+    Answerer.answer, Answerer._answer = counted_answer, counted_compute
+    semantic.Embedder.queries = counted_queries
+    if mode == "inline":
+        async def inline(self, fn, *args):  # noqa: ANN001, ANN002, ANN202
+            return fn(*args)
+
+        Engine._in_worker = inline
+    path = os.environ.get("BENCH_BOT_STATS")
+    if path:
+        def dump(signum: int, frame: object) -> None:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(dict(counts)) + "\n")
+
+        signal.signal(signal.SIGUSR1, dump)
+    return bot.main(["run"])
 
 
 def run_bare_server(port: int) -> None:
@@ -602,29 +765,41 @@ def run_web_layer_server(port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
 
 
+BOT_VARIANTS = {"bot": ("worker", {}), "inline": ("inline", {}), "lexical": ("worker", {"POLICYBOT_SEMANTIC": "off"})}
+FLOORS = ("bare", "asgi", "web")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--residents", default="50,200,1000", help="comma-separated N (default 50,200,1000)")
+    parser.add_argument("--residents", default="200", help="comma-separated N (default 200; e.g. 50,200,1000)")
     parser.add_argument("--think", default="1,3", help="think time range in seconds (default 1,3)")
     parser.add_argument("--pool", type=int, default=100, help="client connection pool size (default 100)")
     parser.add_argument("--saturation-seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3,
                         help="saturation rounds per server, alternating the servers (default 3)")
-    parser.add_argument("--phases", default="paced,saturation")
-    parser.add_argument("--servers", default="bot,web,bare,asgi",
-                        help="bot = policybot run; web = dialog/channels/web.py with a fixed-reply engine "
-                             "(saturation only); bare = uvicorn + Starlette floor; asgi = uvicorn "
-                             "with a plain ASGI function (saturation only)")
+    parser.add_argument("--phases", default="inprocess,cold,paced,saturation")
+    parser.add_argument("--servers", default="bot,inline,lexical,bare,asgi",
+                        help="bot = policybot run (worker thread); inline = the turn's logic on the event loop; "
+                             "lexical = POLICYBOT_SEMANTIC=off; bare = uvicorn + Starlette floor; asgi = uvicorn "
+                             "with a plain ASGI function (saturation only); web = dialog/channels/web.py with a "
+                             "fixed-reply engine (saturation only)")
+    parser.add_argument("--seed", type=int, default=1, help="traffic seed (default 1)")
+    parser.add_argument("--new-questions", type=int, default=150,
+                        help="distinct traffic questions timed in process (default 150)")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold starts per variant (default 3)")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
                         help="raw asyncio HTTP/1.1 (default, cheapest) or httpx (one client per connection)")
-    parser.add_argument("--bot-command", help="run the bot with this command instead of `python -m bot run` "
-                        "(settings still come from the POLICYBOT_* environment), e.g. for a profiler")
+    parser.add_argument("--bot-command", help="run `bot` with this command instead of the counting launcher "
+                        "(settings still come from the POLICYBOT_* environment), e.g. `python -m bot run`")
     parser.add_argument("--log-dir", type=Path, help="keep the servers' logs here (default: a temporary folder)")
-    parser.add_argument("--quick", action="store_true", help="N=50,200; 5 s saturation")
+    parser.add_argument("--quick", action="store_true", help="2 rounds of 5 s, 1 cold start each, 80 questions")
     parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--web-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--asgi-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--run-bot", choices=("worker", "inline"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.run_bot:
+        return run_bot_variant(args.run_bot)
     if args.bare_server:
         run_bare_server(args.bare_server)
         return 0
@@ -635,32 +810,62 @@ def main() -> int:
         run_asgi_server(args.asgi_server)
         return 0
     if args.quick:
-        args.residents, args.saturation_seconds = "50,200", 5.0
+        args.saturation_seconds, args.rounds, args.cold_runs, args.new_questions = 5.0, 2, 1, 80
     ns = [int(x) for x in args.residents.split(",")]
     think = tuple(float(x) for x in args.think.split(","))
     phases = args.phases.split(",")
     servers = args.servers.split(",")
-    print(f"# bench_http {time.strftime('%Y-%m-%d %H:%M')}  nproc={os.cpu_count()}  "
-          f"think={think[0]:g}-{think[1]:g}s  pool={args.pool}  client={args.client}  saturation={args.saturation_seconds:g}s")
+    started = time.perf_counter()
+    print(f"# bench_http {time.strftime('%Y-%m-%d %H:%M')}  nproc={os.cpu_count()}  load={os.getloadavg()[0]:.2f} "
+          f"(shared machine)  think={think[0]:g}-{think[1]:g}s  pool={args.pool}  client={args.client}  "
+          f"saturation={args.saturation_seconds:g}s x {args.rounds}  seed={args.seed}")
+    questions = traffic.questions(args.new_questions, seed=args.seed + 7)
+
+    inprocess: list[tuple[str, list[float], str]] = []
+    if "inprocess" in phases:
+        print(f"\n-- new free questions in process ({len(questions)} distinct traffic questions, each new; "
+              "bench_answer.time_new_questions)")
+        inprocess = inprocess_new_questions(questions, rounds=2)
+        for label, samples, note in inprocess:
+            print(f"  {label:40} p50 {percentile(samples, 50):6.2f} ms  p99 {percentile(samples, 99):7.2f} ms  "
+                  f"(n={len(samples)}) {note}", flush=True)
+    cold: dict[str, list[tuple[float, float, float]]] = {}
+    if "cold" in phases:
+        print(f"\n-- cold start (process start to first answer) and RSS after 40 new questions, {args.cold_runs} runs each")
+        cold = cold_starts(questions, args.cold_runs)
+        for label, runs in cold.items():
+            print(f"  {label:32} first answer median {statistics.median(r[0] for r in runs):.2f} s "
+                  f"(runs {', '.join(f'{r[0]:.2f}' for r in runs)});  RSS median {statistics.median(r[1] for r in runs):.1f} MB, "
+                  f"peak max {max(r[2] for r in runs):.1f} MB", flush=True)
+
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         tmpdir = Path(tmp)
-        msgs_per_resident = 11
-        print(HEADER)
-        for n in ns:
+        msgs_per_resident = 8
+        if "paced" in phases or "saturation" in phases:
+            print("\n-- HTTP, POST /api/chat on 127.0.0.1")
+            print(HEADER)
+        for n in ns if ("paced" in phases or "saturation" in phases) else []:
             # Every server of this N runs side by side (idle ones cost nothing), so that the
-            # saturation rounds can alternate bot, web, bare: a ratio then compares runs
-            # seconds apart, not minutes apart on a machine whose speed drifts.
+            # saturation rounds can alternate them: a ratio then compares runs seconds apart,
+            # not minutes apart on a machine whose speed drifts.
             processes: dict[str, subprocess.Popen[bytes]] = {}
             ports: dict[str, int] = {}
+            counter_files: dict[str, Path | None] = {}
             logs = args.log_dir or tmpdir
             logs.mkdir(parents=True, exist_ok=True)
             with contextlib.ExitStack() as stack:
                 for server in servers:
                     ports[server] = port = free_port()
-                    if server == "bot":
-                        process = start_bot(tmpdir / f"bot-{n}.sqlite3", port, logs / "bot.log",
-                                            args.bot_command.split() if args.bot_command else None)
+                    counter_files[server] = None
+                    if server in BOT_VARIANTS:
+                        mode, env = BOT_VARIANTS[server]
+                        command = (args.bot_command.split() if args.bot_command and server == "bot"
+                                   else [sys.executable, str(Path(__file__).resolve()), "--run-bot", mode])
+                        if command[-2:] == ["--run-bot", mode]:
+                            counter_files[server] = tmpdir / f"counters-{server}-{n}.jsonl"
+                            env = {**env, "BENCH_BOT_STATS": str(counter_files[server])}
+                        process = start_bot(tmpdir / f"{server}-{n}.sqlite3", port, logs / f"{server}.log", command, **env)
                     else:
                         process = start_bare(port, logs / f"{server}.log", server)
                     processes[server] = stack.enter_context(running(process))
@@ -670,65 +875,105 @@ def main() -> int:
                     rest[server] = proc_status_kb(process.pid, "VmRSS")
 
                 def factory_for(server: str, phase: str, round_no: int = 0):
-                    fixed = 0 if server == "bot" else msgs_per_resident  # noqa: B023 - called at once
+                    fixed = 0 if server in BOT_VARIANTS else msgs_per_resident  # noqa: B023 - called at once
                     return phase_factory(phase, ports[server], n, fixed, args, think, round_no)  # noqa: B023
+
+                def run(server: str, phase: str, round_no: int = 0) -> Row:
+                    row = measure(processes[server].pid, factory_for(server, phase, round_no), server, n,  # noqa: B023
+                                  phase, counter_files[server])  # noqa: B023
+                    row.round = round_no + 1 if phase == "saturation" else 0
+                    rows.append(row)
+                    print_row(row)
+                    return row
 
                 if "paced" in phases:
                     for server in servers:
                         if server in ("web", "asgi"):
                             continue
-                        row = measure(processes[server].pid, factory_for(server, "paced"), server, n, "paced")
+                        row = run(server, "paced")
                         if server == "bot" and n:
                             msgs_per_resident = max(1, round(row.messages / n))
-                        rows.append(row)
-                        print_row(row)
-                if "bot" in rest and rest["bot"]:
-                    print(f"      (bot RSS at rest before load: {rest['bot'] / 1024:.1f} MB; "
-                          f"{msgs_per_resident} messages per resident)", flush=True)
+                for server in servers:
+                    if rest.get(server):
+                        print(f"        ({server} RSS at rest before load: {(rest[server] or 0) / 1024:.1f} MB)")
                 if "saturation" in phases:
                     for round_no in range(args.rounds):
-                        for server in servers:
-                            row = measure(processes[server].pid, factory_for(server, "saturation", round_no),
-                                          server, n, "saturation")
-                            row.round = round_no + 1
-                            rows.append(row)
-                            print_row(row)
-            bot_process = processes.get("bot")
-            if bot_process is not None and bot_process.returncode not in (0, -signal.SIGTERM):
-                print(f"      bot exited with {bot_process.returncode}; log: {logs / 'bot.log'}")
-        print()
-        print("bot/bare throughput ratio (saturation msg/s; rounds alternate the servers, median of the rounds' ratios):")
-        for n in ns:
-            sat = [r for r in rows if r.n == n and r.phase == "saturation"]
-            ratios, web_ratios, asgi_ratios = [], [], []
-            for round_no in sorted({r.round for r in sat}):
-                by = {r.server: r for r in sat if r.round == round_no}
-                if "bot" in by and "bare" in by and by["bare"].rate:
-                    ratios.append(by["bot"].rate / by["bare"].rate)
-                if "web" in by and "bare" in by and by["bare"].rate:
-                    web_ratios.append(by["web"].rate / by["bare"].rate)
-                if "bot" in by and "asgi" in by and by["asgi"].rate:
-                    asgi_ratios.append(by["bot"].rate / by["asgi"].rate)
-            if not ratios:
-                continue
-
-            cpu = {server: statistics.median(r.server_cpu_ms_per_msg for r in sat if r.server == server)
-                   for server in {r.server for r in sat}}
-            print(f"  N={n:5d}: ratio {statistics.median(ratios):.2f} (rounds: {', '.join(f'{x:.2f}' for x in ratios)});  "
-                  f"server CPU per message, median: bot {cpu['bot']:.2f} ms, bare {cpu['bare']:.2f} ms"
-                  + (f";  web layer alone / bare: {statistics.median(web_ratios):.2f}" if web_ratios else ""))
-            if asgi_ratios:
-                print(f"          bot/asgi (no framework in the floor): {statistics.median(asgi_ratios):.2f} "
-                      f"(rounds: {', '.join(f'{x:.2f}' for x in asgi_ratios)});  asgi CPU per message "
-                      f"{cpu['asgi']:.2f} ms")
-        print()
-        print("targets at N=200 (paced): p99 <= 100 ms, no errors, peak RSS <= 150 MB; throughput >= 50% of bare")
-        for row in rows:
-            if row.server == "bot" and row.n == 200 and row.phase == "paced":
-                verdict = row.p99_ms <= 100 and row.errors == 0 and (row.peak_rss_mb or 0) <= 150
-                print(f"  p99 {row.p99_ms:.1f} ms, errors {row.errors}, peak RSS {row.peak_rss_mb or 0:.1f} MB: "
-                      f"{'met' if verdict else 'MISSED'}")
+                        order = servers if round_no % 2 == 0 else servers[::-1]
+                        for server in order:
+                            run(server, "saturation", round_no)
+            for server, process in processes.items():
+                if process.returncode not in (0, -signal.SIGTERM):
+                    print(f"        {server} exited with {process.returncode}; log: {logs / (server + '.log')}")
+        summarise(rows, ns, inprocess, cold, servers)
+    print(f"\n(run took {time.perf_counter() - started:.0f} s)")
     return 0
+
+
+def summarise(rows: list[Row], ns: list[int], inprocess: list[tuple[str, list[float], str]],
+              cold: dict[str, list[tuple[float, float, float]]], servers: list[str]) -> None:
+    """The one-run summary: traffic, cache, throughput ratios, and the issue's targets."""
+    print()
+    for row in rows:
+        if row.server == "bot" and row.phase == "paced" and row.traffic is not None:
+            print(f"traffic (bot, paced, N={row.n}): {row.traffic.summary()}")
+    sat_bot = [r for r in rows if r.server == "bot" and r.phase == "saturation" and r.traffic is not None]
+    if sat_bot:
+        total = traffic.TrafficStats()
+        for r in sat_bot:
+            assert r.traffic is not None
+            total.texts.update(r.traffic.texts)
+            total.sent.update(r.traffic.sent)
+        typed = sum(total.texts.values())
+        print(f"traffic (bot, saturation rounds): {total.messages} messages, {total.distinct} distinct typed texts "
+              f"of {typed} ({total.distinct / max(typed, 1):.0%})")
+    for server in servers:
+        hits = [r for r in rows if r.server == server and r.cache_hit_rate is not None]
+        if hits:
+            answers = sum(r.counters.get("answer", 0) for r in hits)
+            computed = sum(r.counters.get("computed", 0) for r in hits)
+            embeds = sum(r.counters.get("embedded", 0) for r in hits)
+            print(f"server {server}: answer cache hits {1 - computed / max(answers, 1):.1%} of {answers:.0f} answers; "
+                  f"{embeds:.0f} question embeddings")
+    print("\nsaturation msg/s, median of rounds (rounds alternate the servers), and ratio to the floors:")
+    for n in ns:
+        sat = [r for r in rows if r.n == n and r.phase == "saturation"]
+        by_round: dict[int, dict[str, Row]] = {}
+        for r in sat:
+            by_round.setdefault(r.round, {})[r.server] = r
+        for server in servers:
+            mine = [r for r in sat if r.server == server]
+            if not mine:
+                continue
+            line = (f"  N={n:5d} {server:8} {statistics.median(r.rate for r in mine):8.1f} msg/s "
+                    f"(rounds {', '.join(f'{r.rate:.0f}' for r in mine)}), CPU {statistics.median(r.server_cpu_ms_per_msg for r in mine):.2f} ms/msg")
+            for floor in ("bare", "asgi"):
+                if floor != server and server not in FLOORS:
+                    ratios = [rs[server].rate / rs[floor].rate for rs in by_round.values()
+                              if server in rs and floor in rs and rs[floor].rate]
+                    if ratios:
+                        line += f";  /{floor} {statistics.median(ratios):.3f}"
+            print(line)
+    print("\ntargets (issue 13):")
+    for label, samples, _ in inprocess:
+        print(f"  new question in process, {label}: p50 {percentile(samples, 50):.1f} ms, p99 {percentile(samples, 99):.1f} ms")
+    for n in ns:
+        for server in ("bot", "inline", "lexical"):
+            for row in rows:
+                if row.server == server and row.n == n and row.phase == "paced":
+                    print(f"  paced N={n} {server:8} p99 {row.p99_ms:6.1f} ms (target <= 100 ms: "
+                          f"{'met' if row.p99_ms <= 100 and not row.errors else 'MISSED'}; after the start burst "
+                          f"{row.steady_p99_ms:.1f} ms), p50 {row.p50_ms:.1f} ms, "
+                          f"new questions p99 {row.question_p99_ms:.1f} ms, questionnaire steps p99 "
+                          f"{row.answer_p99_ms:.1f} ms, errors {row.errors}, peak RSS {row.peak_rss_mb or 0:.1f} MB")
+    for label, runs in cold.items():
+        first = statistics.median(r[0] for r in runs)
+        rss = max(max(r[1], r[2]) for r in runs)
+        print(f"  cold start {label}: {first:.2f} s (target <= 2 s: {'met' if first <= 2 else 'MISSED'}); "
+              f"RSS max {rss:.1f} MB (target <= 250 MB: {'met' if rss <= 250 else 'MISSED'})")
+    peaks = [r.peak_rss_mb for r in rows if r.server == "bot" and r.peak_rss_mb]
+    if peaks:
+        print(f"  bot peak RSS under load (VmHWM): {max(peaks):.1f} MB (target <= 250 MB: "
+              f"{'met' if max(peaks) <= 250 else 'MISSED'})")
 
 
 if __name__ == "__main__":
