@@ -53,8 +53,9 @@ def all_problems(data_dir: Path | None = None) -> list:
     kb, problems = load_knowledge(data_dir)
     import eligibility  # late import: eligibility builds on knowledge
     from dialog.texts import check_texts
+    from dialog.understanding import check_vocabulary
 
-    return problems + list(eligibility.validate(kb=kb)) + check_texts()[1]
+    return problems + list(eligibility.validate(kb=kb)) + check_texts()[1] + check_vocabulary()[1]
 
 
 def load_answerer(data_dir: Path | None, today: str | None = None):
@@ -134,8 +135,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if answerer is None:
         return 1
     from dialog.texts import check_texts
+    from dialog.understanding import check_vocabulary
 
-    problems = list(__import__("eligibility").validate(kb=answerer.kb)) + check_texts()[1]
+    problems = list(__import__("eligibility").validate(kb=answerer.kb)) + check_texts()[1] + check_vocabulary()[1]
     if problems:
         for p in problems:
             print(p, file=sys.stderr)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dialog.understanding.normalize import bare
+from knowledge.base import display_path
 from knowledge.yamlsource import LineDict, LineList, Problem, load_yaml
 
 PACKAGE_VOCABULARY = Path(__file__).parent.parent / "data" / "understanding.yaml"
@@ -109,7 +110,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
     (None, problems). Problems: YAML syntax, unknown sections or intents, non-list values,
     empty words, regular expressions that do not compile, one phrasing under two intents."""
     path = path or default_vocabulary_file()
-    name = str(path)
+    name = display_path(path)
     data, problems = load_yaml(path, name)
     if problems:
         return None, problems
