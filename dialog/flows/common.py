@@ -22,8 +22,9 @@ _PHONE = re.compile(
     r"(?![ \-]?\d)")
 _ID_NUMBER = re.compile(
     r"(?<![\dA-Za-z])(?<![\dA-Za-z][ \-])"
-    r"(?:\d" + "".join(_SEP + r"\d" for _ in range(16)) + _SEP + r"[\dXx]"  # 18: 17 digits + digit or X
-    r"|\d" + "".join(_SEP + r"\d" for _ in range(14)) + r")"  # the old 15-digit card
+    # 18: 17 digits + digit or X; the old card has 15. Both start with a region code (1-8).
+    r"(?:[1-9]" + "".join(_SEP + r"\d" for _ in range(16)) + _SEP + r"[\dXx]"
+    r"|[1-9]" + "".join(_SEP + r"\d" for _ in range(14)) + r")"
     r"(?![ \-]?[\dA-Za-z])")
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc\u00b7\u30fb\uff0e."
 

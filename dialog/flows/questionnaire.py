@@ -51,14 +51,18 @@ class QuestionnaireFlow:
                 if key in known and value is not None:
                     s.answers[key] = value
                     s.history.append(key)
+        # Which part of the program the leading message asked about (认定就业困难人员, 生活费):
+        # never asked, never counted, it only chooses the result's headline.
+        s.answers.update(eligibility.focus_of(program, s.lead_text))
         s.questionnaire_at = self.clock()
-        replies = [Reply(self.t("questionnaire_intro", label=program.label))]
-        replies += self._prefill(program, s)
+        prefilled = self._prefill(program, s)
         started = Event("questionnaire_started", program=program.id)
-        if self._current_question(s) is None:  # the finder's answers were all it needed
+        if self._current_question(s) is None:  # what was already said is all it needs
             finished = self._finish(s)
-            return Turn(replies + finished.replies, [started] + finished.events)
-        return Turn(replies + self._pending_question(s), [started])
+            intro = Reply(self.t("questionnaire_no_questions", label=program.label))
+            return Turn([intro] + prefilled + finished.replies, [started] + finished.events)
+        intro = Reply(self.t("questionnaire_intro", label=program.label))
+        return Turn([intro] + prefilled + self._pending_question(s), [started])
 
     def _start_finder(self: Engine, s: Session) -> Turn:
         s.mode, s.program, s.answers, s.history, s.flags = "finder", "__finder__", {}, [], {}
@@ -172,13 +176,17 @@ class QuestionnaireFlow:
         reply = self._remembered(key, lambda: self._render_pending_question(s, hint))
         return [reply] if reply is not None else []
 
+    def _progress_text(self: Engine, s: Session) -> str:
+        """第2步/共5步 when the number of questions is known; 第2步，最多5步 when an answer
+        (不清楚, a 不符合) can still end it sooner. The step never goes backwards."""
+        p = eligibility.progress_detail(self._program(s), s.answers, as_of=self.today())
+        return f"第{p.step}步/共{p.total}步" if p.exact else f"第{p.step}步，最多{p.total}步"
+
     def _render_pending_question(self: Engine, s: Session, hint: str | None) -> Reply | None:
         question = self._current_question(s)
         if question is None:
             return None
-        program = self._program(s)
-        step, total = eligibility.progress(program, s.answers, as_of=self.today())
-        lines = [f"（第{step}步/共{total}步）{question.prompt}"]
+        lines = [f"（{self._progress_text(s)}）{question.prompt}"]
         if question.help:
             lines.append(question.help)
         if question.kind == "number" and question.unit:
