@@ -417,3 +417,45 @@ def test_a_what_if_right_after_a_result_judges_again(tmp_path, kb) -> None:
 def test_a_what_if_about_nothing_asked_is_an_ordinary_question(tmp_path, kb) -> None:
     text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", "18", "要是下雨呢")
     assert "重新估算" not in text
+
+
+# ---------------------------------------------------------------- what must never change an answer
+
+
+def test_ok_after_a_result_changes_nothing(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "返乡创业", "测一测我是否符合", "否", "那好吧")
+    assert "重新估算" not in text and "已改正" not in text
+
+
+@pytest.mark.parametrize("message", ["不对，没打算", "不对 还没想好"])
+def test_a_no_that_starts_like_a_correction_answers_the_current_question(tmp_path, kb, message) -> None:
+    text = chat(tmp_path, kb, "返乡创业", "测一测我是否符合", "是", message)
+    assert "已改正" not in text and "结果：不符合" in text
+
+
+def test_a_question_saying_i_dont_know_is_a_side_question(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "稳岗返还", "测一测我是否符合", "我不知道啥叫参加失业保险，能说说吗")
+    assert "回到刚才的问题" in text and "（第1步" in text
+
+
+def test_loose_navigation_words_inside_an_answer_are_the_answer(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", "算一下应该是22岁吧")
+    assert "结果：" in text and "22岁" in text
+
+
+def test_asking_how_something_is_computed_is_a_question_not_a_test(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "稳岗返还的钱是怎么测算的")
+    assert "（第1步" not in text and "依据" in text
+
+
+@pytest.mark.parametrize(("yaml_text", "line", "words"), [
+    ("intents:\n  quit:\n    contains: ['！']\n", 3, "是空的"),
+    ("intents:\n  back:\n    patterns: ['(上一步)?']\n", 3, "空消息"),
+    ("corrections:\n  starts: 不对\n", 2, "应该是一个列表"),
+    ("what_if:\n  ends: [呢]\n  middles: [呀]\n", 3, "不认识"),
+])
+def test_vocabulary_mistakes_that_would_match_every_message_are_refused(tmp_path, yaml_text, line, words) -> None:
+    path = tmp_path / "understanding.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    vocabulary, problems = check_vocabulary(path)
+    assert vocabulary is None and any(p.line == line and words in p.message for p in problems), problems

@@ -18,6 +18,7 @@ from dialog.flows.common import Turn, short
 from dialog.messages import Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
+from dialog.understanding.facts import speaks_of
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -222,9 +223,18 @@ class QuestionnaireFlow:
         if u.kind == "side_question":
             return self._digression(u.text, s, said=u.raw)
         if u.correction:
-            corrected = self._correct(u.correction, s, current=question.id)
-            if corrected is not None:
-                return corrected
+            # 说错了 said outright looks at earlier answers first; 不对 … yields to the current
+            # question when its words answer it ("不对，没打算" answers "有创业的打算吗").
+            words = self.reader.without_correction_marker(u.correction)
+            current = eligibility.parse_answer(question, words, as_of=self.today())
+            if u.correction_explicit or not current.ok:
+                corrected = self._correct(words, s, current=question.id)
+                if corrected is not None:
+                    return corrected
+            if u.correction_explicit:  # they erred but we cannot tell where: one step back
+                return self._on_nav("back", s)
+            if current.ok:
+                return self._store_answer(question, current, s)
         parsed = u.answer
         if parsed is None or (not parsed.ok and getattr(parsed, "range", None) is None):
             return Turn(self._pending_question(s, hint=getattr(parsed, "error", None)), [])
@@ -317,6 +327,8 @@ class QuestionnaireFlow:
                 question = program.question(qid)
             except KeyError:
                 continue
+            if question.kind == "yesno" and not speaks_of(text, question.prompt):
+                continue  # a bare 是/不是 does not say which earlier question it is about
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
             if not parsed.ok or parsed.value == s.answers.get(qid):
                 continue

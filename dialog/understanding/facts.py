@@ -60,14 +60,15 @@ _ASKING = {"是否", "您是", "是不", "不是", "现在", "目前", "单位",
 _CJK2 = re.compile(r"(?=([\u3400-\u9fff]{2}))")
 
 
-def _speaks_of(part: str, prompt: str) -> bool:
+def speaks_of(part: str, prompt: str) -> bool:
+    """Whether `part` shares a two-character word with `prompt` beyond how a question asks."""
     return bool((set(_CJK2.findall(part)) & set(_CJK2.findall(prompt))) - _ASKING)
 
 
 def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: date | None, used: set[str]) -> Any:
     if question.kind == "yesno":
         for part in re.split(r"\s+", text):
-            if part and part not in used and _speaks_of(part, question.prompt):
+            if part and part not in used and speaks_of(part, question.prompt):
                 parsed = parse_answer(question, part, as_of=as_of)
                 if parsed.ok and parsed.value is not None and not getattr(parsed, "tentative", False):
                     used.add(part)

@@ -17,7 +17,7 @@ from dialog.normalize import clean_text
 
 # Sentence-final particles that do not change what a short message means (退出吧, 菜单啊).
 # 了 is not among them: 不测了 and 不测 are both quit, but 交了 is not 交.
-PARTICLES = "吧啊呀哈嘛哦噢喔嘞咧哟呗"
+PARTICLES = "吧啊呀哈嘛哦噢喔嘞咧哟呗哩噻"
 
 
 def prepare(text: str) -> str:
@@ -41,7 +41,3 @@ def _kept(ch: str) -> bool:
 
 
 
-
-def has_words(text: str) -> bool:
-    """Whether anything but punctuation, symbols and emoji is left."""
-    return bool(bare(text))

@@ -51,6 +51,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 # "什么都没有", "啥也不是" are answers, not questions.
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)")
 _QUESTION_MARK = re.compile(r"[?]")
+_REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
+_UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说不清|搞不清|弄不清")
 # 几 asks (几个月, 能领几年) unless it is part of a number (十几, 二十几, 几十, 好几年).
 _JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好])几(?![十百千万])")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
@@ -91,6 +93,7 @@ class Understanding:
     parts: tuple[str, ...] = ()
     raw: str = ""
     correction: str | None = None  # after 不对 / 说错了 …: the words that may correct an earlier answer
+    correction_explicit: bool = False  # 说错了 said outright: earlier questions come before the current one
     what_if: str | None = None  # 那要是 … 呢: the changed fact to judge again, right after a result
 
 
@@ -117,7 +120,9 @@ class Reader:
     def read(self, raw: str, conv: Conversation) -> Understanding:
         u = self._read(raw, conv)
         free = u.kind in ("answer", "unclear_answer", "question", "side_question", "non_question", "follow_up")
-        return replace(u, raw=(raw or "").strip(), correction=self.correction(u.text) if free else None,
+        correction = self.correction(u.text) if free else None
+        return replace(u, raw=(raw or "").strip(), correction=correction[0] if correction else None,
+                       correction_explicit=bool(correction and correction[1]),
                        what_if=self.what_if(u.text) if free else None)
 
     def what_if(self, text: str) -> str | None:
@@ -132,14 +137,23 @@ class Reader:
                         rest = rest[: -len(end)]
                         break
                 rest = rest.strip(PARTICLES + "他她我")
-                return rest if rest else None
+                if len(rest) < 2 or self.small_talk(rest) is not None:  # 那好吧, 要是行的话
+                    return None
+                return rest
         return None
 
-    def correction(self, text: str) -> str | None:
-        """The rest of a message that starts by correcting ("不对 我是大龄" → "我是大龄"), when
-        something is left to read; else None."""
+    def correction(self, text: str) -> tuple[str, bool] | None:
+        """(the words that may correct an earlier answer, explicit): "我刚才人数说错了，是9个" →
+        ("我刚才人数，是9个", True) — an explicit phrase anywhere; "不对 我是大龄" → ("我是大龄",
+        False) — a marker at the start, which yields to the current question when the words
+        answer it. None when nothing is left to read."""
         t = prepare(text)
-        if t.startswith("我"):  # 我说错了 / 我刚才…
+        for phrase in self.vocabulary.correction_phrases:
+            i = t.find(phrase)
+            if i >= 0:
+                rest = (t[:i] + t[i + len(phrase):]).strip(" ,，。.!！、~～")
+                return (rest, True) if len(bare(rest)) >= 1 else None
+        if t.startswith("我"):
             t = t[1:]
         plain = bare(t)
         for marker in self.vocabulary.corrections:
@@ -151,8 +165,22 @@ class Reader:
                         seen += 1
                     i += 1
                 rest = t[i:].strip(" ,，。.!！、~～")
-                return rest or None
+                return (rest, False) if rest else None
         return None
+
+    def without_correction_marker(self, text: str) -> str:
+        """`text` without a leading 不对 / 更正 … ("不对，我刚才 是8个人" → "我刚才 是8个人")."""
+        t = prepare(text)
+        plain = bare(t)
+        for marker in self.vocabulary.corrections:
+            if plain.startswith(marker):
+                seen, i = 0, 0
+                while i < len(t) and seen < len(marker):
+                    if bare(t[i]):
+                        seen += 1
+                    i += 1
+                return t[i:].strip(" ,，。.!！、~～") or t
+        return t
 
     def _read(self, raw: str, conv: Conversation) -> Understanding:
         text = prepare(raw)
@@ -164,18 +192,35 @@ class Reader:
         pressed = self._pressed(text, plain, conv)
         if pressed is not None:
             return Understanding("button", text, action=pressed)
-        intent = self.intent(text)
+        in_questionnaire = conv.question is not None
+        intent = self.intent(text, loose=not in_questionnaire)
         if intent is not None and (intent != "resume_go" or conv.resume_pending):
             return Understanding("navigate", text, intent=intent)
-        label = conv.labels.get(plain)
+        label = conv.labels.get(plain) or self._like_label(plain, conv)
         if label is not None:
             return Understanding("button", text, action=label)
+        if in_questionnaire:
+            return self._in_questionnaire(text, plain, conv)
         topic = self.test_topic(text)
         if topic is not None:
             return Understanding("navigate", text, intent="test_topic", parts=(topic,))
-        if conv.question is not None:
-            return self._in_questionnaire(text, plain, conv)
         return self._outside(text, plain, conv)
+
+    def _like_label(self, plain: str, conv: Conversation) -> str | None:
+        """A label typed in other words ("看一下原文" for 查看原文): at least 3 characters, most
+        of the label's characters in a message hardly longer than it."""
+        if not plain or len(plain) > 8:
+            return None
+        labels = [(bare(label), action) for label, action in conv.buttons] + list(conv.labels.items())
+        best = None
+        for label, action in labels:
+            if len(label) < 3:
+                continue
+            common = sum(min(plain.count(ch), label.count(ch)) for ch in set(label))
+            close = common >= 3 and common / len(label) >= 0.6 and common / len(plain) >= 0.6
+            if close and (best is None or common > best[0]):
+                best = (common, action)
+        return best[1] if best else None
 
     # ------------------------------------------------------------------ pieces
 
@@ -192,22 +237,24 @@ class Reader:
                 return action
         return None
 
-    def intent(self, text: str) -> str | None:
-        """The navigation intent a message expresses, if any: a whole-message phrasing, a
-        short message containing a strong phrasing (算了 不测了), or a pattern."""
+    def intent(self, text: str, loose: bool = True) -> str | None:
+        """The navigation intent a message expresses, if any: a whole-message phrasing or a
+        pattern; with `loose`, also a message of up to 16 characters containing a strong
+        phrasing (算了 不测了, 哦不对 乱了 从头再来一遍). Inside a questionnaire the loose form
+        is tried only after the message failed to read as an answer ("从头到尾没上过班" is one)."""
         plain, short = bare(text), without_particles(text)
         if not plain:
             return None
         for intent in self.vocabulary.intents:
             if plain in intent.exact or short in intent.exact:
                 return intent.name
-        if len(plain) <= 10:
-            for intent in self.vocabulary.intents:
-                if any(c in plain for c in intent.contains):
-                    return intent.name
         for intent in self.vocabulary.intents:
             if any(p.search(plain) for p in intent.patterns):
                 return intent.name
+        if loose and len(plain) <= 16:
+            for intent in self.vocabulary.intents:
+                if any(c in plain for c in intent.contains):
+                    return intent.name
         return None
 
     def test_topic(self, text: str) -> str | None:
@@ -218,6 +265,9 @@ class Reader:
             i = plain.find(cue)
             if i >= 0:
                 rest = plain[:i] + plain[i + len(cue):]
+                # 稳岗返还是怎么测算的 / 帮我算一下利息多少 ask something; 能不能测测 is a request.
+                if self.strong_question(_REQUEST.sub("", rest)):
+                    return None
                 rest = rest.strip(PARTICLES + "了的我你您给帮想要也就那再")
                 return rest if len(rest) >= 2 else None
         return None
@@ -247,14 +297,22 @@ class Reader:
         if not plain:  # "？" / "。。" / an emoji: not an answer (never 不清楚), ask again
             return Understanding("navigate", text, intent="explain")
         parsed = self.parse_answer(question, text, as_of=conv.as_of)
+        strong = self.strong_question(text)
         if getattr(parsed, "unknown", False):
+            # "我也不知道有没有" is 不清楚; "我不知道啥叫就业困难人员，能说说吗" asks something.
+            if strong and len(_UNKNOWN_IN.sub("", plain)) >= 8:
+                return Understanding("side_question", text)
             return Understanding("answer", text, answer=parsed)
-        if len(plain) >= 3 and self.strong_question(text) and not parsed.ok:
-            return Understanding("side_question", text)
-        if len(plain) > 3 and self.strong_question(text):
+        if len(plain) >= 3 and strong:
             return Understanding("side_question", text)
         if parsed.ok:
             return Understanding("answer", text, answer=parsed)
+        intent = self.intent(text)  # the loose form, now that it is not an answer
+        if intent is not None and intent != "resume_go":
+            return Understanding("navigate", text, intent=intent)
+        topic = self.test_topic(text)
+        if topic is not None:
+            return Understanding("navigate", text, intent="test_topic", parts=(topic,))
         if getattr(parsed, "range", None) is not None:
             return Understanding("answer", text, answer=parsed)
         if len(plain) > 3 and self.ends_like_question(text):

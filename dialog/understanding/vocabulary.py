@@ -63,6 +63,7 @@ class Vocabulary:
     topic_words: frozenset[str]
     multi_splitters: tuple[str, ...]
     corrections: tuple[str, ...] = ()
+    correction_phrases: tuple[str, ...] = ()
     test_cues: tuple[str, ...] = ()
     personal_markers: tuple[str, ...] = ()
     what_if_starts: tuple[str, ...] = ()
@@ -85,7 +86,8 @@ def _empty() -> LineDict:
 
 
 def _words(value: object, name: str, line: int, what: str, problems: list[Problem]) -> list[tuple[str, int]]:
-    """A list of non-empty strings with their lines; a problem for anything else."""
+    """A list of words with their lines; a problem for anything else, and for a word that is
+    only punctuation or spaces (it would match every message once punctuation is dropped)."""
     if value is None:
         return []
     if not isinstance(value, list):
@@ -98,17 +100,51 @@ def _words(value: object, name: str, line: int, what: str, problems: list[Proble
             problems.append(Problem(name, item_line, f"“{what}”里的第{i + 1}项不是文字"))
             continue
         text = str(item).strip()
-        if not text:
-            problems.append(Problem(name, item_line, f"“{what}”里的第{i + 1}项是空的"))
+        if not text or (not what.endswith("patterns") and not bare(text)):
+            problems.append(Problem(name, item_line, f"“{what}”里的第{i + 1}项是空的（只有标点或空格的词会匹配所有消息）"))
             continue
         out.append((text, item_line))
     return out
 
 
+def _section(data: LineDict, key: str, fields: tuple[str, ...], name: str, problems: list[Problem]) -> LineDict:
+    """A `key:` mapping of word lists (`fields`), or an empty one with a problem when it is not."""
+    section = data.get(key) or _empty()
+    if not isinstance(section, LineDict):
+        problems.append(Problem(name, data.line_of(key), f"“{key}”应该写 {' / '.join(fields)} 列表"))
+        return _empty()
+    for field_name in section:
+        if field_name not in fields:
+            problems.append(Problem(name, section.line_of(field_name),
+                                    f"{key} 下不认识的“{field_name}”（可用：{'、'.join(fields)}）"))
+    return section
+
+
+def _bare_words(section: LineDict, field_name: str, what: str, name: str, problems: list[Problem]) -> tuple[str, ...]:
+    """The words of one list, compared without punctuation, longest first."""
+    words = _words(section.get(field_name), name, section.line_of(field_name), what, problems)
+    return tuple(sorted((bare(t) for t, _ in words), key=len, reverse=True))
+
+
+def _compiled(text: str, line: int, name: str, problems: list[Problem]) -> re.Pattern[str] | None:
+    """A staff regular expression, refused when it does not compile or matches an empty message
+    (it would then match every message)."""
+    try:
+        pattern = re.compile(text)
+    except re.error as exc:
+        problems.append(Problem(name, line, f"正则表达式写错了：{text}（{exc}）"))
+        return None
+    if pattern.search("") is not None:
+        problems.append(Problem(name, line, f"正则表达式“{text}”连空消息都能匹配，会匹配所有消息"))
+        return None
+    return pattern
+
+
 def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[Problem]]:
     """Load and check the file (default: default_vocabulary_file()): (vocabulary, []) or
     (None, problems). Problems: YAML syntax, unknown sections or intents, non-list values,
-    empty words, regular expressions that do not compile, one phrasing under two intents."""
+    empty words (or only punctuation), regular expressions that do not compile or match an
+    empty message, one phrasing under two intents."""
     path = path or default_vocabulary_file()
     name = display_path(path)
     data, problems = load_yaml(path, name)
@@ -139,12 +175,9 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
                 problems.append(Problem(name, spec.line_of(key), f"意图“{intent_name}”下不认识的“{key}”（可用：exact、contains、patterns）"))
         exact = _words(spec.get("exact"), name, spec.line_of("exact"), f"{intent_name}.exact", problems)
         contains = _words(spec.get("contains"), name, spec.line_of("contains"), f"{intent_name}.contains", problems)
-        patterns: list[re.Pattern[str]] = []
-        for text, item_line in _words(spec.get("patterns"), name, spec.line_of("patterns"), f"{intent_name}.patterns", problems):
-            try:
-                patterns.append(re.compile(text))
-            except re.error as exc:
-                problems.append(Problem(name, item_line, f"正则表达式写错了：{text}（{exc}）"))
+        patterns = [p for text, item_line in _words(spec.get("patterns"), name, spec.line_of("patterns"),
+                                                    f"{intent_name}.patterns", problems)
+                    if (p := _compiled(text, item_line, name, problems)) is not None]
         for text, item_line in exact + contains:
             key = bare(text)
             if key in owner and owner[key][0] != intent_name:
@@ -153,43 +186,29 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         intents.append(Intent(intent_name, frozenset(bare(t) for t, _ in exact),
                               tuple(bare(t) for t, _ in contains), tuple(patterns)))
 
-    small = data.get("small_talk") or _empty()
-    if not isinstance(small, LineDict):
-        problems.append(Problem(name, data.line_of("small_talk"), "“small_talk”应该是 greetings / thanks / filler / address / bare_answers 列表"))
-        small = _empty()
-    for key in small:
-        if key not in _SMALL_TALK:
-            problems.append(Problem(name, small.line_of(key), f"small_talk 下不认识的“{key}”（可用：{'、'.join(_SMALL_TALK)}）"))
-    talk = {k: frozenset(bare(t) for t, _ in _words(small.get(k), name, small.line_of(k), f"small_talk.{k}", problems))
-            for k in _SMALL_TALK}
-
-    cues = data.get("question_cues") or _empty()
-    if not isinstance(cues, LineDict):
-        problems.append(Problem(name, data.line_of("question_cues"), "“question_cues”应该有 anywhere 和 final 两个列表"))
-        cues = _empty()
+    small = _section(data, "small_talk", _SMALL_TALK, name, problems)
+    talk = {k: frozenset(_bare_words(small, k, f"small_talk.{k}", name, problems)) for k in _SMALL_TALK}
+    cues = _section(data, "question_cues", ("anywhere", "final"), name, problems)
     anywhere = tuple(t for t, _ in _words(cues.get("anywhere"), name, cues.line_of("anywhere"), "question_cues.anywhere", problems))
     final = tuple(t for t, _ in _words(cues.get("final"), name, cues.line_of("final"), "question_cues.final", problems))
     topics = frozenset(bare(t) for t, _ in _words(data.get("topic_words"), name, data.line_of("topic_words"), "topic_words", problems))
     splitters = tuple(t for t, _ in _words(data.get("multi_splitters"), name, data.line_of("multi_splitters"),
                                            "multi_splitters", problems))
-    if problems:
-        return None, problems
-    what_if = data.get("what_if") or _empty()
-    if not isinstance(what_if, LineDict):
-        problems.append(Problem(name, data.line_of("what_if"), "“what_if”应该有 starts 和 ends 两个列表"))
-        what_if = _empty()
-    what_if_starts = tuple(sorted((bare(t) for t, _ in _words(what_if.get("starts"), name, what_if.line_of("starts"),
-                                                              "what_if.starts", problems)), key=len, reverse=True))
-    what_if_ends = tuple(sorted((bare(t) for t, _ in _words(what_if.get("ends"), name, what_if.line_of("ends"),
-                                                            "what_if.ends", problems)), key=len, reverse=True))
+    corrections = _section(data, "corrections", ("starts", "phrases"), name, problems)
+    what_if = _section(data, "what_if", ("starts", "ends"), name, problems)
     markers = tuple(t for t, _ in _words(data.get("personal_markers"), name, data.line_of("personal_markers"),
                                          "personal_markers", problems))
-    test_cues = tuple(sorted((bare(t) for t, _ in _words(data.get("test_cues"), name, data.line_of("test_cues"),
-                                                        "test_cues", problems)), key=len, reverse=True))
-    corrections = tuple(sorted((bare(t) for t, _ in _words(data.get("corrections"), name, data.line_of("corrections"),
-                                                          "corrections", problems)), key=len, reverse=True))
-    return Vocabulary(tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], talk["address"],
-                      talk["bare_answers"], anywhere, final, topics, splitters, corrections, test_cues, markers, what_if_starts, what_if_ends, source=name), []
+    test_cues = _bare_words(data, "test_cues", "test_cues", name, problems)
+    vocabulary = Vocabulary(
+        tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], talk["address"], talk["bare_answers"],
+        anywhere, final, topics, splitters,
+        corrections=_bare_words(corrections, "starts", "corrections.starts", name, problems),
+        correction_phrases=_bare_words(corrections, "phrases", "corrections.phrases", name, problems),
+        test_cues=test_cues, personal_markers=markers,
+        what_if_starts=_bare_words(what_if, "starts", "what_if.starts", name, problems),
+        what_if_ends=_bare_words(what_if, "ends", "what_if.ends", name, problems),
+        source=name)
+    return (None, problems) if problems else (vocabulary, [])
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
