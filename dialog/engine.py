@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,6 +39,7 @@ __all__ = ["AdminHandler", "CAMPAIGN", "Engine", "RENDER_MEMO_LIMIT", "Turn", "c
            "mask_personal_numbers", "today_once_a_second"]
 
 _today_cache: tuple[int, date] = (-1, date.min)
+_WORKER_NAME = "turns"
 
 
 def today_once_a_second() -> date:
@@ -84,7 +86,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         # query embedding: 10-35 ms, GIL released). It runs in one worker thread, so the event
         # loop keeps serving other people's HTTP and database I/O meanwhile, and the engine's
         # caches are only ever touched by that one thread (no locks needed).
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="turns")
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_WORKER_NAME)
 
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
@@ -94,7 +96,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         return cls(store, Answerer(kb), settings, **kwargs)
 
     async def close(self) -> None:
-        self._worker.shutdown(wait=True)
+        await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown)
         await self.store.close()
 
     async def _in_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -110,9 +112,20 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
     def reload(self, kb: KnowledgeBase, ctx: eligibility.Context | None = None,
                texts: dict[str, str] | None = None, vocabulary: Vocabulary | None = None) -> None:
         """Swap in a new, already validated knowledge base (and eligibility context, fixed texts
-        and understanding vocabulary) for live reload. Turns in flight finish with what they
-        started with; the next turn uses the new ones."""
+        and understanding vocabulary) for live reload. The new answerer is built in the calling
+        thread; the swap itself runs in the turns' worker thread, between two turns, so no turn
+        ever sees half of the old data and half of the new."""
         answerer = Answerer(kb, settings=self.answerer.settings, today=self.answerer.today)
+        if threading.current_thread().name.startswith(_WORKER_NAME):
+            self._swap(answerer, ctx, texts, vocabulary)  # already between two turns
+            return
+        try:
+            self._worker.submit(self._swap, answerer, ctx, texts, vocabulary).result()
+        except RuntimeError:  # the worker is shut down (engine closed): swap here
+            self._swap(answerer, ctx, texts, vocabulary)
+
+    def _swap(self, answerer: Answerer, ctx: eligibility.Context | None, texts: dict[str, str] | None,
+              vocabulary: Vocabulary | None) -> None:
         eligibility.reload_default_context(ctx)
         self._program_of_clause = _programs_by_clause()
         if texts is not None:
@@ -149,20 +162,22 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
     async def _turn(self, msg: Incoming, s: Session, key: str) -> Turn | None:
         if msg.campaign and CAMPAIGN.match(msg.campaign) and not s.campaign:
             s.campaign = msg.campaign
+        finished, s.finished = s.finished, None  # a result's answers: kept for one more message only
         if msg.kind not in ("text", "button"):
-            return Turn([Reply(self.t("non_text"))] + self._pending_question(s), [])
+            return await self._in_worker(lambda: Turn([Reply(self.t("non_text"))] + self._pending_question(s), []))
         if msg.action:
             if msg.action.startswith("fg:"):
                 return await self._on_action(msg.action, s, key)
             return await self._in_worker(self._on_action_sync, msg.action, s)
         if len(msg.text or "") > self.settings.max_message_chars:
-            return Turn([Reply(self.t("too_long", limit=self.settings.max_message_chars))] + self._pending_question(s), [])
+            limit = self.settings.max_message_chars
+            return await self._in_worker(lambda: Turn([Reply(self.t("too_long", limit=limit))] + self._pending_question(s), []))
         u = await self._in_worker(self._understand, msg.text or "", s, bool(msg.extra.get("numbered")))
         if u.kind == "command":
             return await self._on_command(u.text, s, msg)
         if u.kind == "button" and (u.action or "").startswith("fg:"):
             return await self._on_action(u.action or "", s, key)
-        return await self._in_worker(self._route, u, s, msg)
+        return await self._in_worker(self._route, u, s, msg, finished)
 
     def _understand(self, text: str, s: Session, numbered: bool = False) -> Understanding:
         """What the message means, read in the context of this conversation."""
@@ -190,10 +205,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         }
         return {bare(label): action for label, action in labels.items() if bare(label)}
 
-    def _route(self, u: Understanding, s: Session, msg: Incoming) -> Turn:
+    def _route(self, u: Understanding, s: Session, msg: Incoming, finished: dict[str, Any] | None) -> Turn:
         """The flow for what was understood (commands and deleting data are async, handled before)."""
         kind = u.kind
-        finished, s.finished = s.finished, None  # kept for this one message only
         if finished and s.mode == "idle":
             reopened = self._after_result(u, s, finished)
             if reopened is not None:
@@ -238,7 +252,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                 corrected = self._correct(changed, s, note=note)
                 if corrected is not None:
                     return corrected
-                s.mode, s.program, s.answers, s.history, s.flags = "idle", None, {}, [], {}
+                s.end_questionnaire()
         return None
 
     def _on_intent(self, intent: str, s: Session, topic: str | None = None) -> Turn:
@@ -264,7 +278,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             shown = self._on_menu("contact" if intent == "contacts" else "list", s)
             return Turn(shown.replies + self._pending_question(s), shown.events)
         if intent in ("finder", "ask") and in_questionnaire and s.program != "__finder__":
-            s.mode, s.program, s.answers, s.history, s.flags = "idle", None, {}, [], {}
+            s.end_questionnaire()
         return self._on_action_sync(_INTENT_ACTIONS.get(intent, "m:menu"), s)
 
     # ------------------------------------------------------------------ buttons

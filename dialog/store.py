@@ -136,6 +136,7 @@ class Session:
     finder_answers: dict[str, Any] = field(default_factory=dict)  # to prefill a program after the finder
     last_program: str | None = None  # the program of the last answer or result (测一测, follow-ups)
     lead_text: str | None = None  # the last free question (masked), read for facts if a questionnaire follows
+    lead_at: float = 0.0  # when lead_text was said: it is read only for LEAD_SECONDS
     flags: dict[str, str] = field(default_factory=dict)  # question id -> "hedged / approximate" note for the result
     # The questionnaire just finished ({program, answers, history, flags}), kept for one more message
     # only, so that 上一步 or 不对 … right after a result can still change an answer.
@@ -146,6 +147,12 @@ class Session:
     # since): saving such a session whose row has meanwhile gone means it was deleted
     # (`policybot forget`, a purge) and must not be written back. Not serialised.
     stored: bool = field(default=False, repr=False, compare=False)
+
+    def end_questionnaire(self, mode: str = "idle") -> None:
+        """Forget everything a questionnaire held — its answers and notes, the message that
+        led to it, an answer typed while it had gone stale — and go to `mode`."""
+        self.mode, self.program, self.answers, self.history, self.flags = mode, None, {}, [], {}
+        self.lead_text, self.lead_at, self.pending_text = None, 0.0, None
 
     def to_json(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if k not in _NOT_SERIALISED}

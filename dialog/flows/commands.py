@@ -37,6 +37,11 @@ class CommandsFlow:
             return Turn(await self.admin.handle(command, arg.strip(), msg), [])
         if command in SECRET_COMMANDS:  # no staff handler here: refuse, and log nothing of it
             return Turn([Reply("无权限。")], [])
+        return await self._in_worker(self._on_plain_command, command, arg, text, s)
+
+    def _on_plain_command(self: Engine, command: str, arg: str, text: str, s: Session) -> Turn:
+        """/start, /help, /cancel, /forget, /menu, and any other slash text as a question; in
+        the turns' worker thread like every other flow."""
         if command == "start":
             campaign = arg.strip()
             if campaign and CAMPAIGN.match(campaign) and not s.campaign:

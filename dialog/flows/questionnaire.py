@@ -31,6 +31,9 @@ RENDER_MEMO_LIMIT = 4096
 # a sum of money feeds the amount, so a range there always asks for the exact number.
 SETTLE_UNITS = ("岁", "年")
 SETTLE_MAX_VALUES = 60
+# The message that led to a questionnaire is read for facts only if the questionnaire starts
+# within this many seconds of it (30 minutes): last week's question is not "what you just said".
+LEAD_SECONDS = 30 * 60
 
 _MISSING = object()
 
@@ -44,7 +47,11 @@ class QuestionnaireFlow:
         except KeyError:
             return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
         finder_answers, s.finder_answers = s.finder_answers, {}
-        s.mode, s.program, s.answers, s.history, s.flags = "questionnaire", program.id, {}, [], {}
+        lead_text, lead_at = s.lead_text, s.lead_at
+        s.end_questionnaire("questionnaire")
+        s.program = program.id
+        if self.clock() - lead_at <= LEAD_SECONDS:  # what they just said, not last week's question
+            s.lead_text, s.lead_at = lead_text, lead_at
         if from_finder and finder_answers and program.infer:
             # What the finder already asked (individual or employer, age …) is not asked again.
             known = set(program.question_ids)
@@ -66,7 +73,11 @@ class QuestionnaireFlow:
         return Turn([intro] + prefilled + self._pending_question(s), [started])
 
     def _start_finder(self: Engine, s: Session) -> Turn:
-        s.mode, s.program, s.answers, s.history, s.flags = "finder", "__finder__", {}, [], {}
+        lead_text, lead_at = s.lead_text, s.lead_at
+        s.end_questionnaire("finder")
+        s.program = "__finder__"
+        if self.clock() - lead_at <= LEAD_SECONDS:
+            s.lead_text, s.lead_at = lead_text, lead_at
         s.questionnaire_at = self.clock()
         replies = [Reply(self.t("finder_intro"))] + self._prefill(eligibility.FINDER, s)
         return Turn(replies + self._pending_question(s), [Event("questionnaire_started", program="__finder__")])
@@ -393,7 +404,8 @@ class QuestionnaireFlow:
 
     def _exit(self: Engine, s: Session) -> Turn:
         was_in = s.mode in ("questionnaire", "finder", "resume")
-        s.mode, s.program, s.answers, s.history, s.flags, s.lead_text = "idle", None, {}, [], {}, None
+        s.end_questionnaire()
+        s.finder_answers = {}
         return Turn([Reply(self.t("exited") if was_in else self.t("menu_prompt"), self._menu_buttons())], [])
 
     # ------------------------------------------------------------------ result
@@ -402,7 +414,7 @@ class QuestionnaireFlow:
         program_id = s.program or ""
         answers, flags = dict(s.answers), dict(s.flags)
         s.finished = {"program": program_id, "answers": answers, "history": list(s.history), "flags": flags}
-        s.mode, s.program, s.answers, s.history, s.flags, s.lead_text = "idle", None, {}, [], {}, None
+        s.end_questionnaire()
         event = Event("questionnaire_completed", program=program_id)
         if program_id == "__finder__":
             matches = eligibility.find_programs(answers, as_of=self.today())

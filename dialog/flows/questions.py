@@ -39,8 +39,8 @@ class QuestionsFlow:
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
-        if remember:
-            s.lead_text = mask_personal_numbers(text)  # facts for a questionnaire started next
+        if remember:  # facts for a questionnaire started soon after (LEAD_SECONDS)
+            s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
         return Turn([Reply(answer.reply, self._answer_buttons(answer))], [event])
 
     def _question_event(self: Engine, text: str, answer: Answer) -> Event:
