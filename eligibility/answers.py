@@ -592,7 +592,7 @@ def _place(value: float) -> int:
 
 # 一 in words that are not numbers (算一下, 再来一遍, 一直, 一起): dropped before numbers are read,
 # or "算一下应该是22岁吧" would hold two numbers and "从头再来一遍" would be an answer of 1.
-_ONE_IN_WORDS = re.compile(r"一(?:下子?|遍|次性?|些|直|起|样|般|定|哈|会儿?|切|旦|向|律|边|面|共|辈子|家|点(?![零一二两三四五六七八九十\d]))")
+_ONE_IN_WORDS = re.compile(r"上一(?:个|步|题|次|项)|一(?:下子?|遍|次性?|些|直|起|样|般|定|哈|会儿?|切|旦|向|律|边|面|共|辈子|家|点(?![零一二两三四五六七八九十\d]))")
 
 
 def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date) -> ParsedAnswer:

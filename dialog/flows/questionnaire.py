@@ -82,12 +82,17 @@ class QuestionnaireFlow:
         replies = [Reply(self.t("finder_intro"))] + self._prefill(eligibility.FINDER, s)
         return Turn(replies + self._pending_question(s), [Event("questionnaire_started", program="__finder__")])
 
-    def _prefill(self: Engine, program: eligibility.Program, s: Session) -> list[Reply]:
+    def _prefill(self: Engine, program: eligibility.Program, s: Session, said: str | None = None) -> list[Reply]:
         """Facts the message that led here already gave (我儿子十九了没工作) are not asked again:
         stored as answers, confirmed in one line, changeable with 上一步. Tried at the start and
         after each answer (a headcount applies only once "enterprise" is answered). The message
-        is kept in the session only while the questionnaire runs."""
+        is kept in the session only while the questionnaire runs. `said`, an answer of several
+        parts ("交着哩，一个都没辞退"), is read the same way for the questions after the one it
+        answered."""
         statements = self.reader.statements(s.lead_text) if s.lead_text else ""
+        more = self.reader.statements(said) if said else ""
+        if len(more.split()) >= 2:
+            statements = f"{statements} {more}".strip()
         if not statements:
             return []
         found = facts_from_text(program, statements, s.answers, eligibility.parse_answer, as_of=self.today(),
@@ -245,7 +250,7 @@ class QuestionnaireFlow:
             if u.correction_explicit:  # they erred but we cannot tell where: one step back
                 return self._on_nav("back", s)
             if current.ok:
-                return self._store_answer(question, current, s)
+                return self._store_answer(question, current, s, said=words)
         parsed = u.answer
         if parsed is None or (not parsed.ok and getattr(parsed, "range", None) is None):
             return Turn(self._pending_question(s, hint=getattr(parsed, "error", None)), [])
@@ -260,7 +265,7 @@ class QuestionnaireFlow:
             return self._advance(question, settled, s, note)
         if getattr(parsed, "range", None) is not None and question.unit in SETTLE_UNITS:
             return self._bracketed(question, parsed, s)
-        return self._store_answer(question, parsed, s)
+        return self._store_answer(question, parsed, s, said=u.text)
 
     def _bracketed(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> Turn:
         """A value worked out from a year (03年出生 → 22 or 23 周岁; 从22年开始交 → 3.9 to 4.9
@@ -280,7 +285,8 @@ class QuestionnaireFlow:
             return self._advance(question, int(low), s, note + "。")
         return self._store_answer(question, parsed, s)
 
-    def _store_answer(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> Turn:
+    def _store_answer(self: Engine, question: eligibility.Question, parsed: Any, s: Session,
+                      said: str | None = None) -> Turn:
         flag = None
         if getattr(parsed, "tentative", False):
             flag = f"您回答的是“不太确定”，暂按“{question.label_of(parsed.value)}”估算，请以核实为准"
@@ -290,16 +296,17 @@ class QuestionnaireFlow:
             s.flags[question.id] = flag
         else:
             s.flags.pop(question.id, None)
-        return self._advance(question, parsed.value, s, getattr(parsed, "note", None))
+        return self._advance(question, parsed.value, s, getattr(parsed, "note", None), said)
 
-    def _advance(self: Engine, question: eligibility.Question, value: Any, s: Session, note: str | None) -> Turn:
+    def _advance(self: Engine, question: eligibility.Question, value: Any, s: Session, note: str | None,
+                 said: str | None = None) -> Turn:
         s.answers[question.id] = value
         if question.id in s.history:
             s.history.remove(question.id)
         s.history.append(question.id)
         s.questionnaire_at = self.clock()
         lead = [Reply(note)] if note else []
-        lead += self._prefill(self._program(s), s)
+        lead += self._prefill(self._program(s), s, said)
         if self._current_question(s) is None:
             finished = self._finish(s)
             return Turn(lead + finished.replies, finished.events)

@@ -343,8 +343,12 @@ class Reader:
         parts = self.split(text)
         if len(parts) >= 2:
             return Understanding("multi", text, parts=tuple(parts[:3]))
-        if conv.has_topic and self.is_question(text) and not self.has_own_topic(text):
-            return Understanding("follow_up", text)
+        if conv.has_topic and self.is_question(text):
+            pointed = self._without_pointer(text)
+            if pointed is not None:  # 这个政策现在还有没有 → 现在还有没有, about the last topic
+                return Understanding("follow_up", pointed)
+            if not self.has_own_topic(text):
+                return Understanding("follow_up", text)
         return Understanding("question", text)
 
     def small_talk(self, plain: str) -> str | None:
@@ -373,6 +377,16 @@ class Reader:
             if kind in ("greeting", "thanks"):
                 return kind
         return "non_question"
+
+    def _without_pointer(self, text: str) -> str | None:
+        """The question without the words pointing at the last topic ("这个政策", "这笔钱"), when
+        it has such words and something is left; else None."""
+        t = prepare(text)
+        for pointer in self.vocabulary.this_topic:
+            if pointer in t:
+                rest = t.replace(pointer, "", 1).strip(" ,，")
+                return rest if len(bare(rest)) >= 2 else None
+        return None
 
     def _after_greeting(self, text: str) -> str | None:
         """The rest of a message that starts with a greeting ("你好 我想问下见习的事"), or None."""

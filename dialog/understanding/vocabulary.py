@@ -25,7 +25,7 @@ INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "lis
 _INTENT_FIELDS = ("exact", "contains", "patterns")
 _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
-              "personal_markers", "what_if")
+              "personal_markers", "what_if", "this_topic")
 
 
 def default_vocabulary_file() -> Path:
@@ -68,6 +68,7 @@ class Vocabulary:
     personal_markers: tuple[str, ...] = ()
     what_if_starts: tuple[str, ...] = ()
     what_if_ends: tuple[str, ...] = ()
+    this_topic: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
 
@@ -207,6 +208,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         test_cues=test_cues, personal_markers=markers,
         what_if_starts=_bare_words(what_if, "starts", "what_if.starts", name, problems),
         what_if_ends=_bare_words(what_if, "ends", "what_if.ends", name, problems),
+        this_topic=_bare_words(data, "this_topic", "this_topic", name, problems),
         source=name)
     return (None, problems) if problems else (vocabulary, [])
 
