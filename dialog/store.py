@@ -291,7 +291,16 @@ class Store:
         try:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
-            db = await aiosqlite.connect(str(path))
+            pending = aiosqlite.connect(str(path))
+            try:
+                db = await pending
+            except BaseException:
+                # aiosqlite stops its thread but does not wait for it; a process that exits
+                # at once would see that thread fail against a closed event loop.
+                thread = getattr(pending, "_thread", None)
+                if thread is not None and thread.is_alive():
+                    await asyncio.to_thread(thread.join, 5)
+                raise
             await db.execute("PRAGMA busy_timeout=5000")
             await db.execute("PRAGMA journal_mode=WAL")
             # FULL: the WAL is fsynced at every commit, so a turn acknowledged to a resident

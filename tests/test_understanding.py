@@ -459,3 +459,18 @@ def test_vocabulary_mistakes_that_would_match_every_message_are_refused(tmp_path
     path.write_text(yaml_text, encoding="utf-8")
     vocabulary, problems = check_vocabulary(path)
     assert vocabulary is None and any(p.line == line and words in p.message for p in problems), problems
+
+
+def test_an_answer_of_several_parts_answers_the_next_question_too(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "稳岗返还", "测一测我是否符合", "一直交着呢，今年一个都没辞过")
+    assert "已记下：没有裁员" in text and "失业保险费是多少元" in text
+
+
+def test_a_pointer_to_the_last_topic_is_a_follow_up(vocabulary) -> None:
+    u = reader(vocabulary, own_topic=lambda t: True).read("这项补贴现在还能领吗", Conversation(has_topic=True))
+    assert u.kind == "follow_up" and "这项补贴" not in u.text
+
+
+def test_the_previous_step_in_a_sentence_is_not_a_number(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "稳岗返还", "测一测我是否符合", "是", "没有裁员", "哎 上一个我点错了")
+    assert "（第2步" in text and "已改正" not in text

@@ -90,9 +90,9 @@ class QuestionnaireFlow:
         parts ("交着哩，一个都没辞退"), is read the same way for the questions after the one it
         answered."""
         statements = self.reader.statements(s.lead_text) if s.lead_text else ""
-        more = self.reader.statements(said) if said else ""
-        if len(more.split()) >= 2:
-            statements = f"{statements} {more}".strip()
+        parts = self.reader.parts(said) if said else []
+        if len(parts) >= 2:
+            statements = " ".join([statements, *parts]).strip()
         if not statements:
             return []
         found = facts_from_text(program, statements, s.answers, eligibility.parse_answer, as_of=self.today(),

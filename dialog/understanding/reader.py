@@ -52,6 +52,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)")
 _QUESTION_MARK = re.compile(r"[?]")
 _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
+_PARTS = re.compile(r"(?:[\s,，。!！?？;；、]|(?<!\d)\.|\.(?!\d))+")
 _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说不清|搞不清|弄不清")
 # 几 asks (几个月, 能领几年) unless it is part of a number (十几, 二十几, 几十, 好几年).
 _JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好])几(?![十百千万])")
@@ -401,8 +402,11 @@ class Reader:
         """The parts of a message that state something (the questions left out): "我儿子十九了
         没工作，能去见习吗" → "我儿子十九了 没工作". Facts are read from these only, so the
         words of a question ("能贷款不") are never taken as an answer."""
-        parts = re.split(r"(?:[\s,，。!！?？;；、]|(?<!\d)\.|\.(?!\d))+", prepare(text))
-        return " ".join(p for p in parts if p and not self.is_question(p))
+        return " ".join(p for p in self.parts(text) if not self.is_question(p))
+
+    def parts(self, text: str) -> list[str]:
+        """The message cut at punctuation and spaces (not at the point of 2.4)."""
+        return [p for p in _PARTS.split(prepare(text)) if p]
 
     def split(self, text: str) -> list[str]:
         """The questions of a message that asks several (up to three are kept by the caller):
