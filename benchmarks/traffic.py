@@ -44,7 +44,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 WORDS_FILE = HERE / "traffic.yaml"
-STEP_RE = re.compile(r"（第(\d+)步/共(\d+)步）")
+STEP_RE = re.compile(r"（第(\d+)步(?:/共|，最多)(\d+)步）")  # 共N步 when exact, 最多N步 otherwise
 UNIT_RE = re.compile(r"请输入数字（单位：([^）]*)）")
 RESULT_MARK = "结果："
 MAX_MESSAGES = 18  # per resident: under the bot's default rate limit (20 a minute, burst 20)
