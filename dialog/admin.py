@@ -50,10 +50,11 @@ from dialog.messages import Incoming, Reply
 from dialog.normalize import clean_text
 from dialog.reloader import Reloader
 from dialog.reports import (
+    ReportError,
     aggregate,
-    open_readonly,
     render_stats_compact,
     render_unanswered_compact,
+    run_report,
 )
 from dialog.store import ClockJumped
 
@@ -231,31 +232,46 @@ class StaffCommands:
             days = _days(arg, default)
             if days is None:
                 return [Reply(f"用法：/{command} [天数]，例如 /{command} 30（1 到 {MAX_DAYS} 天）。")]
-            report = await self.report(days)
-            text = render_stats_compact(report) if command == "stats" else render_unanswered_compact(report)
+            try:
+                text = await self.report_text(command, days)
+            except ReportError as exc:
+                log.error("/%s failed: %s", command, exc)
+                return [Reply(f"统计暂时做不出来（{exc}），请稍后再试，或在服务器上运行 policybot report。")]
             return [Reply(text)]
         return [Reply(HELP)]
 
-    async def report(self, days: int) -> Any:
-        """The report of the last `days` days (today included) from the engine's database.
-
-        Aggregated by SQLite (`reports.aggregate`) on a read-only connection of its own, in a
-        worker thread: the chat's writer connection and the event loop are never used, so
-        residents' turns go on while a 180-day report runs over a million rows. One report at
-        a time (others wait their turn). An in-memory database (tests) has no file to open a
-        second connection to, so its report runs on the store's own connection."""
+    def _period(self, days: int) -> tuple[date, date]:
         today = self.today()
-        since = today - timedelta(days=days - 1)
-        kb = self.engine.kb
-        titles = {cid: c.title for cid, c in kb.clauses.items()}
-        options = {"since": since, "until": today, "titles": titles, "program_labels": _program_labels(),
-                   "words": _engine_words(self.engine)}
+        return today - timedelta(days=days - 1), today
+
+    async def report_text(self, command: str, days: int) -> str:
+        """/stats or /unanswered over the last `days` days (today included), as text.
+
+        Computed in a child process (`reports.run_report`: SQL aggregation on a read-only
+        connection of its own, nice 10): the chat's writer connection, the event loop and the
+        bot's interpreter and memory are never used, so residents' turns go on while a 180-day
+        report runs over a million rows. One report at a time (others wait their turn). An
+        in-memory database (tests) has no file for another process: it is read in this one."""
         store = self.engine.store
         path = getattr(store, "path", None)
+        if path is None or str(path) == ":memory:":
+            report = await self.report(days)
+            return render_stats_compact(report) if command == "stats" else render_unanswered_compact(report)
+        since, until = self._period(days)
         async with self._report_lock:
-            if path is None or str(path) == ":memory:":
-                return await store.in_thread(lambda conn: aggregate(conn, **options))
-            return await asyncio.to_thread(_report_from_file, path, options)
+            return await run_report(path, since=since, until=until, render=command,
+                                    data_dir=getattr(self.engine.kb, "data_dir", None))
+
+    async def report(self, days: int) -> Any:
+        """The Report of the last `days` days (today included), computed in this process on
+        the store's connection (for an in-memory database; a file goes to `report_text`)."""
+        since, until = self._period(days)
+        kb = self.engine.kb
+        titles = {cid: c.title for cid, c in kb.clauses.items()}
+        options = {"since": since, "until": until, "titles": titles, "program_labels": _program_labels(),
+                   "words": _engine_words(self.engine)}
+        async with self._report_lock:
+            return await self.engine.store.in_thread(lambda conn: aggregate(conn, **options))
 
     def _status(self, msg: Incoming) -> str:
         lines = []
@@ -281,14 +297,6 @@ def _login_token(text: str) -> str | None:
     if not parts or parts[0].split("@")[0].lower() != "admin":
         return None
     return parts[1].strip() if len(parts) > 1 and parts[1].strip() else None
-
-
-def _report_from_file(path: Any, options: dict[str, Any]) -> Any:
-    conn = open_readonly(path)
-    try:
-        return aggregate(conn, **options)
-    finally:
-        conn.close()
 
 
 def _days(arg: str, default: int) -> int | None:

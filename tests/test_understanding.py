@@ -474,3 +474,12 @@ def test_a_pointer_to_the_last_topic_is_a_follow_up(vocabulary) -> None:
 def test_the_previous_step_in_a_sentence_is_not_a_number(tmp_path, kb) -> None:
     text = chat(tmp_path, kb, "稳岗返还", "测一测我是否符合", "是", "没有裁员", "哎 上一个我点错了")
     assert "（第2步" in text and "已改正" not in text
+
+
+def test_test_me_with_no_policy_named_means_the_last_topic(tmp_path, kb) -> None:
+    text = chat(tmp_path, kb, "创业担保贷款最多贷多少", "那帮我算一下能贷不")
+    assert "「创业担保贷款」" in text and "（第1步" in text
+
+
+def test_asking_for_the_list_in_a_sentence_shows_the_list(tmp_path, kb) -> None:
+    assert "请选择要看的部分" in chat(tmp_path, kb, "咱们这儿一共有哪些政策 列一下")

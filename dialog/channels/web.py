@@ -33,12 +33,13 @@ Why this shape:
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 import re
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -304,24 +305,56 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def trusted_proxies(setting: str) -> frozenset[str]:
-    """The `trusted_proxies` setting ("127.0.0.1,::1", or "*" for any) as a set of addresses."""
-    return frozenset(part.strip() for part in setting.split(",") if part.strip())
+class TrustedProxies:
+    """The `trusted_proxies` setting: addresses ("127.0.0.1", "::1") and networks
+    ("172.16.0.0/12", for Docker's bridge) whose X-Forwarded-For is believed; "*" for any."""
+
+    def __init__(self, setting: str = "") -> None:
+        entries = [part.strip() for part in setting.split(",") if part.strip()]
+        self.any = "*" in entries
+        self.addresses: set[str] = set()
+        self.networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for entry in entries:
+            try:
+                if "/" in entry:
+                    self.networks.append(ipaddress.ip_network(entry, strict=False))
+                else:
+                    self.addresses.add(str(ipaddress.ip_address(entry)))
+            except ValueError:
+                self.addresses.add(entry)  # a literal (a unix socket's name …)
+
+    def __contains__(self, host: object) -> bool:
+        if self.any:
+            return True
+        if not isinstance(host, str) or not host:
+            return False
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return host in self.addresses
+        return str(address) in self.addresses or any(address in network for network in self.networks)
 
 
-def client_address(scope: Scope, trusted: frozenset[str]) -> str:
+def trusted_proxies(setting: str) -> TrustedProxies:
+    """The `trusted_proxies` setting parsed (see TrustedProxies)."""
+    return TrustedProxies(setting)
+
+
+def client_address(scope: Scope, trusted: TrustedProxies | Collection[str]) -> str:
     """The address of the client behind this request: the connection's peer, unless the peer
     is a trusted proxy; then the right-most X-Forwarded-For entry that is not itself a trusted
     proxy (each proxy appends the address it saw, so entries to its left are the client's
     word), or X-Real-IP. "" when unknown."""
+    if not isinstance(trusted, TrustedProxies):
+        trusted = TrustedProxies(",".join(trusted))
     peer = (scope.get("client") or ("", 0))[0] or ""
-    if not (peer in trusted or "*" in trusted):
+    if peer not in trusted:
         return peer
     forwarded = _header(scope, b"x-forwarded-for")
     if forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         for hop in reversed(hops):
-            if hop not in trusted and "*" not in trusted:
+            if hop not in trusted:
                 return hop
         if hops:
             return hops[0]
@@ -400,12 +433,12 @@ class ChatApi:
     middlewares (metrics, security headers) and everything else stay Starlette's."""
 
     def __init__(self, engine: ChatEngine, limiter: RateLimiter, metrics: Metrics | None,
-                 texts: PageTexts | None = None, proxies: frozenset[str] = frozenset()) -> None:
+                 texts: PageTexts | None = None, proxies: TrustedProxies | None = None) -> None:
         self.engine = engine
         self.limiter = limiter
         self.metrics = metrics
         self.texts = texts or PageTexts(engine)
-        self.proxies = proxies  # trusted reverse proxies (client_address)
+        self.proxies = proxies or TrustedProxies()  # trusted reverse proxies (client_address)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.respond(scope, receive, send)

@@ -57,7 +57,10 @@ class MenuFlow:
             label = clause_section_label(key, title)
             rows.append((Button(short(label, 18), f"s:{key}"),))
         rows.append((Button(self.t("back_to_menu"), "m:menu"),))
-        return Turn([Reply(self.t("list_prompt"), tuple(rows))], [])
+        # Residents asking "都有啥政策" mean the benefits, not the document's section titles.
+        programs = "、".join(p.label for p in eligibility.all_programs())
+        text = self.t("list_programs", programs=programs) + "\n" + self.t("list_prompt")
+        return Turn([Reply(text, tuple(rows))], [])
 
     def _list_section(self: Engine, key: str) -> Turn:
         for k, title, clauses in self._sections():

@@ -204,7 +204,7 @@ class Reader:
             return self._in_questionnaire(text, plain, conv)
         topic = self.test_topic(text)
         if topic is not None:
-            return Understanding("navigate", text, intent="test_topic", parts=(topic,))
+            return Understanding("navigate", text, intent="test_topic", parts=topic)
         return self._outside(text, plain, conv)
 
     def _like_label(self, plain: str, conv: Conversation) -> str | None:
@@ -258,9 +258,10 @@ class Reader:
                     return intent.name
         return None
 
-    def test_topic(self, text: str) -> str | None:
-        """The topic named with a test cue ("测一测创业担保贷款" → "创业担保贷款", "稳岗返还我们也
-        想测一下" → "稳岗返还我们也想"), or None when there is no cue or nothing else."""
+    def test_topic(self, text: str) -> tuple[str, ...] | None:
+        """A request to be tested: () for the topic just answered ("帮我测一下能领不"), (name,)
+        for a named policy ("测一测创业担保贷款" → ("创业担保贷款",), "稳岗返还我们也想测一下");
+        None when there is no test cue, or the message asks something ("是怎么测算的")."""
         plain = bare(text)
         for cue in self.vocabulary.test_cues:
             i = plain.find(cue)
@@ -270,7 +271,7 @@ class Reader:
                 if self.strong_question(_REQUEST.sub("", rest)):
                     return None
                 rest = rest.strip(PARTICLES + "了的我你您给帮想要也就那再")
-                return rest if len(rest) >= 2 else None
+                return (rest,) if len(rest) >= 2 and self.has_own_topic(rest) else ()
         return None
 
     def is_question(self, text: str) -> bool:
@@ -312,8 +313,8 @@ class Reader:
         if intent is not None and intent != "resume_go":
             return Understanding("navigate", text, intent=intent)
         topic = self.test_topic(text)
-        if topic is not None:
-            return Understanding("navigate", text, intent="test_topic", parts=(topic,))
+        if topic:  # inside a questionnaire only a named policy switches; 测一下 alone is nothing new
+            return Understanding("navigate", text, intent="test_topic", parts=topic)
         if getattr(parsed, "range", None) is not None:
             return Understanding("answer", text, answer=parsed)
         if len(plain) > 3 and self.ends_like_question(text):
