@@ -6,9 +6,10 @@ fsynced; FULL: the WAL is fsynced at every commit, what the store uses) and each
 residents, the real engine (`Engine.handle`, the real store on a file in DIR, default a
 temporary directory next to the database the bot would use) answers residents who each send
 a question or a questionnaire step, wait for the reply and send the next, for `--seconds`.
-Printed per run: turns per second, turn latency p50 / p99, commits (one per group of turns)
-and fsyncs of the WAL per turn (read from /proc/self/io is not possible per file, so commits
-under FULL are the fsyncs: one each).
+Printed per run: turns per second, turn latency p50 / p99, turns per commit (the group
+commit's batch size) and fsyncs of the WAL per second (under FULL one per commit; NORMAL
+syncs the WAL only at checkpoints). `--paced 2` makes each resident send one message every
+2 s (a realistic load) instead of back to back (saturation).
 
 The figures in benchmarks/README.md ("synchronous=FULL under the group commit") come from this.
 """
@@ -41,7 +42,8 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
-async def run(mode: str, residents: int, seconds: float, folder: Path, answerer: Answerer) -> dict[str, float]:
+async def run(mode: str, residents: int, seconds: float, folder: Path, answerer: Answerer,
+              period: float = 0.0) -> dict[str, float]:
     db = folder / f"bench-{mode}-{residents}.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -54,7 +56,10 @@ async def run(mode: str, residents: int, seconds: float, folder: Path, answerer:
     async def resident(i: int) -> None:
         user = f"resident-{i:05d}"
         step = 0
+        if period:
+            await asyncio.sleep(period * i / residents)  # spread over the period
         while time.monotonic() < deadline:
+            tick = time.monotonic()
             if step % 8 == 0:
                 msg = Incoming("web", user, "", action="p:internship", kind="button")
             elif step % 8 < 4:
@@ -65,6 +70,8 @@ async def run(mode: str, residents: int, seconds: float, folder: Path, answerer:
             await engine.handle(msg)
             latencies.append(time.perf_counter() - started)
             step += 1
+            if period:
+                await asyncio.sleep(max(0.0, period - (time.monotonic() - tick)))
 
     started = time.monotonic()
     batches_before = store.batches
@@ -86,15 +93,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--residents", default="1,20,200")
     parser.add_argument("--dir", type=Path, default=None, help="where the database files go (default: a temp dir)")
+    parser.add_argument("--paced", type=float, default=0.0, metavar="SECONDS",
+                        help="each resident sends one message every SECONDS (default 0: back to back, saturation)")
     args = parser.parse_args()
     answerer = Answerer(load_knowledge_or_raise(PACKAGE_DATA))
     counts = [int(n) for n in args.residents.split(",")]
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        print(f"database folder: {tmp}; {args.seconds:g} s per run")
+        pacing = f"one message every {args.paced:g} s per resident" if args.paced else "back to back (saturation)"
+        print(f"database folder: {tmp}; {args.seconds:g} s per run; {pacing}")
         print(f"{'mode':7} {'residents':>9} {'turns/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'turns/commit':>12} {'fsyncs/s':>8}")
         for residents in counts:
             for mode in ("NORMAL", "FULL"):
-                r = asyncio.run(run(mode, residents, args.seconds, Path(tmp), answerer))
+                r = asyncio.run(run(mode, residents, args.seconds, Path(tmp), answerer, args.paced))
                 fsyncs = r["commits_per_s"] if mode == "FULL" else 0.0
                 print(f"{mode:7} {residents:>9} {r['turns_per_s']:>8.0f} {r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} "
                       f"{r['turns_per_commit']:>12.1f} {fsyncs:>8.0f}", flush=True)

@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 import httpx2
 import pytest
 from starlette.testclient import TestClient
-from test_wechat import PLAIN, SAFE, WeChatServer, cdata, make_client, wechat_encrypt
+from test_wechat import OPENID, PLAIN, SAFE, WeChatServer, cdata, make_client, wechat_encrypt
 from test_wechat import FakeEngine as WeChatEngine
 
 import bot
@@ -330,6 +330,13 @@ def test_client_address_believes_forwarded_headers_from_trusted_proxies_only() -
     assert client_address(scope("198.51.100.7", x_forwarded_for="203.0.113.5"), trusted) == "198.51.100.7"
     assert client_address(scope("127.0.0.1", x_real_ip="203.0.113.6"), trusted) == "203.0.113.6"
     assert client_address(scope("127.0.0.1"), trusted) == "127.0.0.1"
+    from dialog.channels.web import trusted_proxies
+
+    docker = trusted_proxies("127.0.0.1, ::1, 172.16.0.0/12")  # Docker's bridge gateway forwards for nginx
+    assert client_address(scope("172.18.0.1", x_forwarded_for="203.0.113.5"), docker) == "203.0.113.5"
+    assert client_address(scope("0:0:0:0:0:0:0:1", x_forwarded_for="203.0.113.5"), docker) == "203.0.113.5"
+    assert client_address(scope("192.0.2.9", x_forwarded_for="203.0.113.5"), docker) == "192.0.2.9"
+    assert client_address(scope("192.0.2.9", x_forwarded_for="203.0.113.5"), trusted_proxies("*")) == "203.0.113.5"
 
 
 def test_admin_login_attempts_are_throttled_per_address(tmp_path: Path, kb) -> None:
@@ -554,3 +561,23 @@ def test_policybot_forget_refuses_an_empty_salt_file(tmp_path: Path, monkeypatch
     monkeypatch.delenv("POLICYBOT_CONFIG", raising=False)
     assert bot.main(["forget", "123", "--channel", "telegram"]) == 1
     assert "is empty" in capsys.readouterr().err
+
+
+def test_forget_clears_the_wechat_channels_memory_of_the_person(tmp_path: Path) -> None:
+    from dialog.channels.wechat import wechat_routes
+
+    engine = WeChatEngine()
+    box: dict[str, Store] = {}
+    with TestClient(create_app(engine, Settings(), metrics=None)) as client:
+        engine.store = box["store"] = client.portal.call(Store.open, tmp_path / "s.sqlite3", SALT)
+        [route] = wechat_routes(engine, Settings(), wechat=PLAIN)
+        callback = route.endpoint.__self__
+        app = create_app(engine, Settings(), extra_routes=[route], metrics=None)
+        with TestClient(app) as wechat_client:
+            server = WeChatServer(wechat_client)
+            server.text("见习补贴多少钱")
+            server.text("见习补贴多少钱", openid="oSomeoneElse_0123456789abcd")
+            assert len(callback._latest) == 2 and len(callback._turns) == 2
+            client.portal.call(box["store"].forget, box["store"].user_key("wechat", OPENID))
+            assert len(callback._latest) == 1 and len(callback._turns) == 1  # only the other person's
+        client.portal.call(box["store"].close)

@@ -583,6 +583,13 @@ class TTLCache(Generic[V]):
         self._purge()
         return len(self._items)
 
+    def drop_where(self, condition: Callable[[str, V], bool]) -> int:
+        """Remove every entry for which `condition(key, value)` holds; returns how many."""
+        doomed = [key for key, (_, value) in self._items.items() if condition(key, value)]
+        for key in doomed:
+            del self._items[key]
+        return len(doomed)
+
 
 class _SeenRequests:
     """Every signed POST's (timestamp, nonce) with a digest of its body, kept until its
@@ -668,6 +675,17 @@ class WeChatCallback:
 
     def routes(self) -> list[Route]:
         return [Route(self.wechat.path, self.endpoint, methods=["GET", "POST"], name="wechat")]
+
+    def forget(self, user_key: str, key_of: Callable[[str, str], str]) -> int:
+        """Drop what is kept in memory for the person whose stored key is `user_key` (replies
+        kept for retries, a late reply, the pages still to send), `key_of(channel, openid)`
+        being the store's hash: a deleted person's old replies are never shown again."""
+        def theirs(openid: str) -> bool:
+            return key_of(CHANNEL, openid) == user_key
+
+        return (self._turns.drop_where(lambda _, turn: theirs(turn.openid))
+                + self._latest.drop_where(lambda openid, _: theirs(openid))
+                + self._more.drop_where(lambda openid, _: theirs(openid)))
 
     async def endpoint(self, request: Request) -> Response:
         started = time.monotonic()
@@ -869,4 +887,8 @@ def wechat_routes(engine: ChatEngine, settings: Settings, wechat: WeChatSettings
         return []
     log.info("WeChat callback at %s%s (%s mode)", settings.web_url, wechat.path,
              "safe/compatible" if wechat.aes_key else "plain")
-    return WeChatCallback(engine, wechat, deadline=deadline).routes()
+    callback = WeChatCallback(engine, wechat, deadline=deadline)
+    store = getattr(engine, "store", None)  # deleting a person clears this channel's memory of them
+    if store is not None and isinstance(getattr(store, "on_forget", None), list):
+        store.on_forget.append(lambda key: callback.forget(key, store.user_key))
+    return callback.routes()
