@@ -29,6 +29,8 @@ What one run does, and why:
     * `inline`: the same with `Engine._in_worker` replaced by a direct call, so the turn's
       logic (and the meaning channel's question embedding, ~10-35 ms) runs on the event loop;
     * `lexical`: `bot` with POLICYBOT_SEMANTIC=off;
+    * `unsure` (not by default): `bot` with POLICYBOT_SEMANTIC=unsure (a question is embedded
+      only when the lexical channels are unsure);
     * `bare`: the floor, uvicorn + Starlette with the same settings as `dialog.server.serve`,
       one POST route that parses the body and returns a fixed reply of a realistic size;
     * `asgi`: the same endpoint as a plain ASGI function, no framework (the strictest floor);
@@ -534,6 +536,7 @@ def measure(pid: int, coro_factory, server: str, n: int, phase: str, counters_pa
     ok = len(stats.latencies)
     questions = [x for kind in QUESTION_KINDS for x in stats.by_kind.get(kind, [])]
     answers = [x for kind in ANSWER_KINDS for x in stats.by_kind.get(kind, [])]
+    first = min(stats.sent_at, default=0.0)
     return Row(server, n, phase, stats.messages, elapsed, percentile(stats.latencies, 50) * 1000,
                percentile(stats.latencies, 99) * 1000, sum(stats.errors.values()),
                ", ".join(f"{k}×{v}" for k, v in stats.errors.most_common(3)),
@@ -543,7 +546,7 @@ def measure(pid: int, coro_factory, server: str, n: int, phase: str, counters_pa
                counters={k: end_counts.get(k, 0) - start_counts.get(k, 0) for k in end_counts},
                traffic=stats.traffic if stats.traffic.conversations else None,
                steady_p99_ms=percentile([x for at, x in zip(stats.sent_at, stats.latencies, strict=True)
-                                         if stats.sent_at and at >= min(stats.sent_at) + warmup], 99) * 1000,
+                                         if at >= first + warmup], 99) * 1000,
                windows=windows_of(stats) if phase == "paced" else [],
                answer_p99_ms=percentile(answers, 99) * 1000)
 
@@ -771,7 +774,8 @@ def run_web_layer_server(port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
 
 
-BOT_VARIANTS = {"bot": ("worker", {}), "inline": ("inline", {}), "lexical": ("worker", {"POLICYBOT_SEMANTIC": "off"})}
+BOT_VARIANTS = {"bot": ("worker", {}), "inline": ("inline", {}), "lexical": ("worker", {"POLICYBOT_SEMANTIC": "off"}),
+                "unsure": ("worker", {"POLICYBOT_SEMANTIC": "unsure"})}
 FLOORS = ("bare", "asgi", "web")
 
 
@@ -786,7 +790,8 @@ def main() -> int:
     parser.add_argument("--phases", default="inprocess,cold,paced,saturation")
     parser.add_argument("--servers", default="bot,inline,lexical,bare,asgi",
                         help="bot = policybot run (worker thread); inline = the turn's logic on the event loop; "
-                             "lexical = POLICYBOT_SEMANTIC=off; bare = uvicorn + Starlette floor; asgi = uvicorn "
+                             "lexical = POLICYBOT_SEMANTIC=off; unsure = POLICYBOT_SEMANTIC=unsure (not by "
+                             "default); bare = uvicorn + Starlette floor; asgi = uvicorn "
                              "with a plain ASGI function (saturation only); web = dialog/channels/web.py with a "
                              "fixed-reply engine (saturation only)")
     parser.add_argument("--seed", type=int, default=1, help="traffic seed (default 1)")
@@ -972,7 +977,7 @@ def summarise(rows: list[Row], ns: list[int], inprocess: list[tuple[str, list[fl
     for label, samples, _ in inprocess:
         print(f"  new question in process, {label}: p50 {percentile(samples, 50):.1f} ms, p99 {percentile(samples, 99):.1f} ms")
     for n in ns:
-        for server in ("bot", "inline", "lexical"):
+        for server in BOT_VARIANTS:
             for row in rows:
                 if row.server == server and row.n == n and row.phase == "paced":
                     print(f"  paced N={n} {server:8} p99 {row.p99_ms:6.1f} ms (target <= 100 ms: "
