@@ -166,7 +166,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return 2
 
     async def main() -> int:
-        engine = await Engine.open(settings, kb=answerer.kb)
+        from dialog.store import DatabaseUnusable
+
+        try:
+            engine = await Engine.open(settings, kb=answerer.kb)
+        except (DatabaseUnusable, ConfigError) as exc:
+            print(f"无法打开数据库 / cannot open the database: {exc}", file=sys.stderr)
+            return 1
         StaffTools.attach(engine, settings)  # staff at the console may /stats, /reload
         if args.json:  # scripted conversations: the same channels on every run
             await asyncio.to_thread(engine.answerer.retriever.wait_semantic, SEMANTIC_WAIT_SECONDS)

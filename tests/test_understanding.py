@@ -483,3 +483,9 @@ def test_test_me_with_no_policy_named_means_the_last_topic(tmp_path, kb) -> None
 
 def test_asking_for_the_list_in_a_sentence_shows_the_list(tmp_path, kb) -> None:
     assert "请选择要看的部分" in chat(tmp_path, kb, "咱们这儿一共有哪些政策 列一下")
+
+
+@pytest.mark.parametrize("typed", ["、help", "、 menu", "\\cancel"])
+def test_the_chinese_keyboards_slash_key_starts_a_command(vocabulary, typed) -> None:
+    u = reader(vocabulary).read(typed, Conversation())
+    assert u.kind == "command" and u.text.startswith("/")

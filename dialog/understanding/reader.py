@@ -52,6 +52,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)")
 _QUESTION_MARK = re.compile(r"[?]")
 _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
+# A Chinese keyboard's / key types 、; a backslash is the other slip: 、admin, \\forget are commands.
+_SLASH_KEY = re.compile(r"^[、\\](?=\s*[A-Za-z])")
 _PARTS = re.compile(r"(?:[\s,，。!！?？;；、]|(?<!\d)\.|\.(?!\d))+")
 _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说不清|搞不清|弄不清")
 # 几 asks (几个月, 能领几年) unless it is part of a number (十几, 二十几, 几十, 好几年).
@@ -184,7 +186,7 @@ class Reader:
         return t
 
     def _read(self, raw: str, conv: Conversation) -> Understanding:
-        text = prepare(raw)
+        text = _SLASH_KEY.sub("/", prepare(raw), count=1)
         plain = bare(text)
         if not text:
             return Understanding("empty", text)
