@@ -242,6 +242,20 @@ class Report:
         return f"{self.first_day.isoformat()} 至 {self.last_day.isoformat()}"
 
 
+def _report_span(days_seen: Iterable[date], since: date | None,
+                 until: date | None) -> tuple[date | None, date | None, list[date]]:
+    """(first, last, every day from first to last): first is `since` else the first day seen,
+    last the latest of the days seen and `until` (never before first); empty days are listed
+    so that a gap shows. The list is empty when either end is unknown."""
+    seen = list(days_seen)
+    first = since or (min(seen) if seen else None)
+    last = max([*seen, *([until] if until else [])]) if (seen or until) else None
+    if first is None or last is None:
+        return first, last, []
+    last = max(last, first)
+    return first, last, [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
 def _totals(events: Iterable[LogEvent]) -> Totals:
     users: set[str] = set()
     questions = answered = started = completed = 0
@@ -271,16 +285,8 @@ def build_report(events: Sequence[LogEvent], *, since: date | None = None, until
     by_day: dict[date, list[LogEvent]] = defaultdict(list)
     for e in events:
         by_day[e.day].append(e)
-    first = since or (min(by_day) if by_day else None)
-    last = max([*by_day, *([until] if until else [])]) if (by_day or until) else None
-    if first is not None and last is not None and last < first:
-        last = first
-    days: list[DayRow] = []
-    if first is not None and last is not None:
-        d = first
-        while d <= last:
-            days.append(DayRow(d, _totals(by_day.get(d, []))))
-            d += timedelta(days=1)
+    first, last, span = _report_span(by_day, since, until)
+    days = [DayRow(d, _totals(by_day.get(d, []))) for d in span]
 
     per_campaign: dict[str, list[LogEvent]] = defaultdict(list)
     for e in events:
@@ -472,16 +478,8 @@ def aggregate(conn: sqlite3.Connection, *, since: date | None = None, until: dat
     day_rows = conn.execute(f"SELECT {_DAY} AS d, {_SUMS} {where} GROUP BY d", start).fetchall()
     by_day = {date.fromisoformat(d): _totals_row(rest) for d, *rest in day_rows if d}
     totals = _totals_row(conn.execute(f"SELECT {_SUMS} {where}", start).fetchone())
-    first = since or (min(by_day) if by_day else None)
-    last = max([*by_day, *([until] if until else [])]) if (by_day or until) else None
-    if first is not None and last is not None and last < first:
-        last = first
-    days: list[DayRow] = []
-    if first is not None and last is not None:
-        d = first
-        while d <= last:
-            days.append(DayRow(d, by_day.get(d, Totals())))
-            d += timedelta(days=1)
+    first, last, span = _report_span(by_day, since, until)
+    days = [DayRow(d, by_day.get(d, Totals())) for d in span]
 
     campaigns = [
         CampaignRow(name, int(opened), int(asked), int(done), int(questions or 0), int(answered or 0))
