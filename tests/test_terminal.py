@@ -69,3 +69,65 @@ def test_chat_json_keeps_its_state_in_the_database_policybot_db_names(tmp_path: 
     assert [channel for _, channel in sessions(second)] == ["terminal"]
     assert first.read_bytes() == before  # the second case did not touch the first's database
     assert not (cwd / "var").exists()
+
+
+# ---------------------------------------------------------------- issue 16, item 12: typed, never cut
+
+
+class ScriptedEngine:
+    """Answers every message with the same replies (what the terminal must show of them)."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        self.replies = replies
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        return self.replies
+
+
+def test_the_terminal_says_type_where_the_texts_say_tap() -> None:
+    replies = [Reply("先回答两个小问题，中途不想做了可以随时点“退出”；办理地点“县人社局”照旧。",
+                     ((Button("退出", "nav:exit"),),)),
+               Reply("结果仅供参考，可点击“查看原文”核对。")]
+    stdout = io.StringIO()
+    asyncio.run(chat(ScriptedEngine(replies), io.StringIO("你好\n"), stdout))  # type: ignore[arg-type]
+    shown = stdout.getvalue()
+    assert "随时输入“退出”" in shown and "可输入“查看原文”" in shown
+    assert "点“退出”" not in shown and "点击“" not in shown
+    assert "办理地点“县人社局”" in shown  # 点 ending a word is not a tap
+
+
+def test_the_json_lines_keep_the_engines_words() -> None:
+    replies = [Reply("可以随时点“退出”。")]
+    stdout = io.StringIO()
+    asyncio.run(chat(ScriptedEngine(replies), io.StringIO("你好\n"), stdout, as_json=True))  # type: ignore[arg-type]
+    assert json.loads(stdout.getvalue())["replies"][0]["text"] == "可以随时点“退出”。"
+
+
+def test_a_long_option_wraps_under_its_label_with_every_character_kept() -> None:
+    from dialog.channels.render import display_width, render_text
+
+    label = "测一测：高校毕业生基层服务项目（三支一扶、特岗计划、西部计划）"
+    text = render_text([Reply("请选择：", ((Button("个人", "a"),), (Button(label, "b"),)))], width=32)
+    lines = text.splitlines()
+    assert all(display_width(line) <= 32 for line in lines), lines
+    start = next(i for i, line in enumerate(lines) if line.startswith("回复 2："))
+    continuation = lines[start + 1:]
+    assert continuation and all(line.startswith(" " * display_width("回复 2：")) for line in continuation)
+    assert lines[start] + "".join(line.strip() for line in continuation) == f"回复 2：{label}"
+    assert "…" not in text
+
+
+def test_the_real_engine_shows_whole_labels_and_typed_wording(tmp_path: Path) -> None:
+    out = policybot_chat(tmp_path, tmp_path / "bot.sqlite3", ["政策清单", "二、有序转移促就业"])
+    labels = [b["label"] for r in out[1]["replies"] for row in r.get("buttons", []) for b in row]
+    assert "第二条第（一）项 深入实施高校毕业生就业创业促进计划" in labels, labels
+    assert not any("…" in label for label in labels)
+
+    script = Path(sys.executable).with_name("policybot")
+    command = [str(script)] if script.exists() else [sys.executable, "-c", "import sys, bot; sys.exit(bot.main())"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
+    env["POLICYBOT_DB"] = str(tmp_path / "plain.sqlite3")
+    done = subprocess.run([*command, "chat"], input="我能享受哪些政策\n", capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "输入“退出”" in done.stdout and "点“退出”" not in done.stdout, done.stdout

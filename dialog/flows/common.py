@@ -75,6 +75,9 @@ def plain_number(value: float) -> str:
 
 
 def short(text: str, limit: int = 16) -> str:
-    """A label cut to `limit` characters with …, its final 。 dropped."""
-    text = text.rstrip("。")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A button label: the text without its final 。, whole. `limit` is the length the caller
+    writes the label for; a longer one is no longer cut with …: the channels wrap it (web
+    buttons, the terminal's options, WeChat's numbered lines; Telegram clients fit it), because
+    a cut label (测一测：高校毕业生基层服务项目（三支…) can be neither read nor typed."""
+    del limit
+    return text.rstrip("。")
