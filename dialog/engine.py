@@ -27,7 +27,7 @@ from dialog.flows.common import Turn, mask_personal_numbers
 from dialog.flows.menu import MenuFlow, clause_section_label
 from dialog.flows.questionnaire import RENDER_MEMO_LIMIT, QuestionnaireFlow
 from dialog.flows.questions import QuestionsFlow
-from dialog.messages import Incoming, Reply
+from dialog.messages import ROLE_FORGOTTEN, Incoming, Reply
 from dialog.store import Session, Store
 from dialog.texts import load_texts
 from dialog.understanding import Conversation, Reader, Understanding, Vocabulary, load_vocabulary
@@ -149,7 +149,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                 session = await self.store.load(key)
                 turn = await self._turn(msg, session, key)
                 if turn is None:  # the person's data was just deleted: store nothing
-                    return [Reply(self.t("forget_done"), self._menu_buttons())]
+                    return [Reply(self.t("forget_done"), self._menu_buttons(), role=ROLE_FORGOTTEN)]
                 session.last_buttons = [[b.label, b.action] for r in turn.replies for b in r.all_buttons()]
                 session.awaiting_number = any(r.number_input for r in turn.replies)
                 await self.store.save(key, msg.channel, session, turn.events, session.campaign)

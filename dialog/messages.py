@@ -15,6 +15,14 @@ MAX_ACTION_BYTES = 64
 
 KINDS = ("text", "button", "sticker", "photo", "voice", "video", "file", "location", "other")
 
+# What a reply is, when a channel must treat it specially (set by the engine, never guessed
+# from the wording, which staff may change): the privacy notice (the web page shows it as one
+# line with 全文) and the confirmation that the person's data was deleted (the page then drops
+# its own copy of the conversation and its id).
+ROLE_NOTICE = "notice"
+ROLE_FORGOTTEN = "forgotten"
+ROLES = (ROLE_NOTICE, ROLE_FORGOTTEN)
+
 
 @dataclass(frozen=True)
 class Button:
@@ -34,6 +42,13 @@ class Reply:
     # The reply asks for a typed number (age, headcount…): text-only channels must not number
     # the buttons then, or "4" would be ambiguous between the answer 4 and the 4th button.
     number_input: bool = False
+    # One of ROLES, or None for an ordinary reply. Not part of `to_json`: each channel decides
+    # how a role shows (web: "role": "notice" on the reply, "forgotten": true on the response).
+    role: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role is not None and self.role not in ROLES:
+            raise ValueError(f"unknown reply role {self.role!r} (one of {ROLES})")
 
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]

@@ -25,9 +25,10 @@ Why this shape:
 - Every request is timed and counted by `dialog.metrics` and `/metrics` serves the figures.
 - The page's own words (大字, 朗读, 全文 …) are the `page_*` texts of dialog/data/texts.yaml, put
   into the page per request, so staff edit them like every other text and /reload applies them.
-  Two replies get a mark the page acts on (`_mark_replies`): the privacy notice is
-  `"role": "notice"` (shown as one line with 全文), and a response that confirms deleting the
-  person's data carries `"forgotten": true` (the page then drops its own copy and its id).
+  Two replies get a mark the page acts on (`_mark_replies`), from the role the engine gave them
+  (`Reply.role`, never their wording): the privacy notice is `"role": "notice"` (shown as one
+  line with 全文), and a response that confirms deleting the person's data carries
+  `"forgotten": true` (the page then drops its own copy and its id).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dialog.config import Settings
 from dialog.fastjson import dumps_bytes, loads
 from dialog.flows.common import plain_number
-from dialog.messages import KINDS, MAX_ACTION_BYTES, Incoming, Reply
+from dialog.messages import KINDS, MAX_ACTION_BYTES, ROLE_FORGOTTEN, ROLE_NOTICE, Incoming, Reply
 from dialog.metrics import METRICS, MeteredEngine, Metrics, MetricsMiddleware, metrics_route
 from dialog.normalize import clean_text
 from dialog.ratelimit import RateLimiter, limited_text
@@ -214,8 +215,7 @@ class PageTexts:
     """The fixed texts as the page needs them: the engine's own (`engine.texts`, swapped by
     /reload) when it has them, else the checked file (a stand-in engine in tests, benchmarks).
 
-    `page_json()` is the `page_*` texts as HTML-attribute-safe JSON ({"big": "大字", …});
-    `marks()` is (the privacy notice's opening words, the text that confirms a deletion)."""
+    `page_json()` is the `page_*` texts as HTML-attribute-safe JSON ({"big": "大字", …})."""
 
     def __init__(self, engine: object) -> None:
         self.engine = engine
@@ -225,7 +225,6 @@ class PageTexts:
             self.fallback = {}
         self._seen: dict[str, str] | None = None
         self._page = ""
-        self._marks = ("", "")
 
     def current(self) -> dict[str, str]:
         texts = getattr(self.engine, "texts", None)
@@ -237,32 +236,24 @@ class PageTexts:
             return
         page = {key[5:]: value for key, value in texts.items() if key.startswith("page_")}
         self._page = safe_json(page).decode("utf-8").replace('"', "&quot;").replace("'", "&#39;")
-        # The notice is known by its words before the first {placeholder} (the figures in it
-        # come from the settings); too short an opening would mark other replies too.
-        opening = texts.get("privacy", "").split("{", 1)[0].strip()
-        self._marks = (opening if len(opening) >= 6 else "", texts.get("forget_done", ""))
         self._seen = texts
 
     def page_json(self) -> str:
         self._update()
         return self._page
 
-    def marks(self) -> tuple[str, str]:
-        self._update()
-        return self._marks
 
-
-def _mark_replies(replies: Sequence[Reply], texts: PageTexts) -> dict[str, Any]:
-    """The JSON body of a chat response: the replies, the privacy notice marked
-    `"role": "notice"`, and `"forgotten": true` when the person's data was just deleted."""
-    notice, forgotten = texts.marks()
+def _mark_replies(replies: Sequence[Reply]) -> dict[str, Any]:
+    """The JSON body of a chat response: the replies, the privacy notice (`Reply.role`
+    ROLE_NOTICE) marked `"role": "notice"`, and `"forgotten": true` when a reply confirms that
+    the person's data was just deleted (ROLE_FORGOTTEN)."""
     out: list[dict[str, Any]] = []
     body: dict[str, Any] = {"replies": out}
     for reply in replies:
         item = reply.to_json()
-        if notice and reply.text.startswith(notice):
+        if reply.role == ROLE_NOTICE:
             item["role"] = "notice"
-        elif forgotten and reply.text == forgotten:
+        elif reply.role == ROLE_FORGOTTEN:
             body["forgotten"] = True
         out.append(item)
     return body
@@ -460,7 +451,7 @@ class ChatApi:
             _log_engine_failure(exc, incoming)
             await _ApiError(503, "engine_unavailable", BUSY_TEXT).send(send)
             return 503
-        await send_json(send, 200, _mark_replies(replies, self.texts))
+        await send_json(send, 200, _mark_replies(replies))
         return 200
 
     async def _incoming(self, scope: Scope, receive: Receive) -> Incoming:

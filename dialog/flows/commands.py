@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Protocol
 
 from dialog.flows.common import Turn, plain_number
-from dialog.messages import Button, Incoming, Reply
+from dialog.messages import ROLE_NOTICE, Button, Incoming, Reply
 from dialog.store import SECRET_COMMANDS, Event, Session
 
 if TYPE_CHECKING:
@@ -46,9 +46,9 @@ class CommandsFlow:
             campaign = arg.strip()
             if campaign and CAMPAIGN.match(campaign) and not s.campaign:
                 s.campaign = campaign
-            greeting = [Reply(self.t("greeting")), Reply(self.t("privacy", days=self.settings.log_retention_days,
-                                                                     session_days=plain_number(self.settings.session_retention_days)),
-                                                         self._menu_buttons())]
+            privacy = self.t("privacy", days=self.settings.log_retention_days,
+                             session_days=plain_number(self.settings.session_retention_days))
+            greeting = [Reply(self.t("greeting")), Reply(privacy, self._menu_buttons(), role=ROLE_NOTICE)]
             event = Event("start")
             if s.mode in ("questionnaire", "finder"):
                 return Turn(greeting + self._resume_prompt(s).replies, [event])
