@@ -1,4 +1,4 @@
-"""Persistent state in one SQLite file (aiosqlite): sessions and the message log.
+"""Persistent state in one SQLite file: sessions and the message log.
 
 - Sessions are keyed by a salted hash of (channel, user id): the raw id is never stored, yet
   the same person finds their questionnaire again, even after a kill -9 or a power cut,
@@ -14,6 +14,12 @@
 - WAL mode lets readers (reports, on their own connections) run while the bot writes; a
   schema_version table and an ordered list of migrations let later versions change the schema
   in place.
+
+This is the embedded default backend of the store interface (`dialog.storage.base.SessionStore`;
+`dialog.storage.open_store` picks it, or PostgreSQL for several processes). One process only:
+its per-person turn order and its caches are in memory. The records (Session, Event) and the
+errors live in `dialog.storage.base` and are re-exported here, so `from dialog.store import …`
+keeps working.
 """
 
 from __future__ import annotations
@@ -23,22 +29,35 @@ import contextlib
 import functools
 import hashlib
 import hmac
-import json
 import logging
-import re
 import sqlite3
 import time
-import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
+from dialog.storage.base import (
+    MAX_PURGE_GAP_SECONDS,
+    PROBE_BYTES,
+    SECRET_COMMANDS,
+    ClockJumped,
+    DatabaseUnusable,
+    Event,
+    Session,
+    WriteError,
+    carries_secret,
+    event_row,
+    parse_session,
+    purge_refusal,
+    scrub_session,
+)
+from dialog.storage.sqlite import SqliteConnection
 
-from dialog.fastjson import dumps_text
-from dialog.normalize import clean_text
+__all__ = ["CACHE_FRESH_SECONDS", "MAX_PURGE_GAP_SECONDS", "MIGRATIONS", "PROBE_BYTES", "SECRET_COMMANDS",
+           "ClockJumped", "DatabaseUnusable", "Event", "Session", "Store", "WriteError", "carries_secret",
+           "checkpoint_truncate"]
 
 log = logging.getLogger("policybot.store")
 
@@ -79,104 +98,9 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-# Commands whose argument is a secret: nothing that starts with one is ever stored, whatever
-# path the message took (a typo, a keyboard's 、 for /, the admin handler missing).
-SECRET_COMMANDS = frozenset({"admin"})
-_SECRET_COMMAND = re.compile(r"^[/\\、]?\s*(?:" + "|".join(sorted(SECRET_COMMANDS)) + r")(?:@\w*)?(?:\s|$)",
-                             re.IGNORECASE)
-
-
-def carries_secret(text: str | None) -> bool:
-    """True when `text` starts with a command that carries a secret (`/admin <token>`), read
-    the way the bot reads commands: control characters removed, NFKC (／ａｄｍｉｎ and the
-    ideographic space U+3000 count), any white space after the command (tab, newline). The
-    slash may be missing or be the Chinese keyboard's 、."""
-    if not text:
-        return False
-    return _SECRET_COMMAND.match(unicodedata.normalize("NFKC", clean_text(text)).strip()) is not None
-
-
-class DatabaseUnusable(Exception):
-    """The database file cannot be opened or brought to the current schema (not a database,
-    corrupted, locked past busy_timeout, read-only, a directory, disk full). The message is
-    one line that names the file and SQLite's reason."""
-
-
-class ClockJumped(Exception):
-    """Retention refused to purge: the clock is far past the last purge (or the newest row),
-    which is what a clock set wrong looks like. The message says how to go ahead."""
-
-
-# A purge whose "now" is this far past the last purge (or, before the first one, the newest
-# row) is refused: the bot purges every 6 hours while it runs, so such a gap means the clock
-# jumped or the bot was stopped for days, and only a person can tell which. With the clock
-# 200 days ahead, retention would otherwise delete every row and session.
-MAX_PURGE_GAP_SECONDS = 3 * 86400
-# The health check writes (and deletes) a row this big, so that it needs new pages like a
-# batch of turns does: a full disk or a file that cannot grow fails it.
-PROBE_BYTES = 8192
 # SQLite errors after which a succeeding health probe does not prove that turns can be saved:
 # the damage may be in pages the probe never touches. Healthy again once a batch commits.
 _STICKY_ERRORS = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
-
-
-@dataclass
-class Session:
-    """Where one person is in the conversation. JSON-serialised into sessions.data."""
-
-    mode: str = "idle"  # idle | questionnaire | finder | confirm_forget | resume
-    program: str | None = None
-    answers: dict[str, Any] = field(default_factory=dict)
-    history: list[str] = field(default_factory=list)  # answered question ids, for 上一步
-    campaign: str | None = None
-    last_clause: str | None = None  # for 查看原文
-    last_buttons: list[list[str]] = field(default_factory=list)  # [label, action] of the last reply
-    awaiting_number: bool = False  # the last reply asked for a typed number
-    pending_text: str | None = None  # an answer typed when the questionnaire had gone stale
-    finder_answers: dict[str, Any] = field(default_factory=dict)  # to prefill a program after the finder
-    last_program: str | None = None  # the program of the last answer or result (测一测, follow-ups)
-    lead_text: str | None = None  # the last free question (masked), read for facts if a questionnaire follows
-    lead_at: float = 0.0  # when lead_text was said: it is read only for LEAD_SECONDS
-    flags: dict[str, str] = field(default_factory=dict)  # question id -> "hedged / approximate" note for the result
-    # The questionnaire just finished ({program, answers, history, flags}), kept for one more message
-    # only, so that 上一步 or 不对 … right after a result can still change an answer.
-    finished: dict[str, Any] | None = None
-    updated_at: float = 0.0
-    questionnaire_at: float = 0.0  # when the questionnaire was last touched
-    # Whether the file held this session's row when it was read (or this process committed it
-    # since): saving such a session whose row has meanwhile gone means it was deleted
-    # (`policybot forget`, a purge) and must not be written back. Not serialised.
-    stored: bool = field(default=False, repr=False, compare=False)
-
-    def end_questionnaire(self, mode: str = "idle") -> None:
-        """Forget everything a questionnaire held — its answers and notes, the message that
-        led to it, an answer typed while it had gone stale — and go to `mode`."""
-        self.mode, self.program, self.answers, self.history, self.flags = mode, None, {}, [], {}
-        self.lead_text, self.lead_at, self.pending_text = None, 0.0, None
-
-    def to_json(self) -> str:
-        data = {k: v for k, v in self.__dict__.items() if k not in _NOT_SERIALISED}
-        return dumps_text(data)
-
-    @classmethod
-    def from_json(cls, text: str, updated_at: float) -> Session:
-        data = json.loads(text)
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k not in _NOT_SERIALISED}
-        return cls(**known, updated_at=updated_at)
-
-
-_NOT_SERIALISED = frozenset({"updated_at", "stored"})
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: str  # start | question | questionnaire_started | questionnaire_completed | button | other
-    text: str | None = None  # only the free question a resident asked
-    clause: str | None = None
-    faq: str | None = None
-    confidence: float | None = None
-    answered: bool | None = None
-    program: str | None = None
 
 
 _UPSERT_SESSIONS = (
@@ -209,25 +133,14 @@ class _PendingSave:
     done: asyncio.Future[None]
 
 
-@dataclass(frozen=True)
-class WriteError:
-    """The last failed write of turns: when (Unix time), SQLite's error name and message, and
-    how many bytes the failed batch carried (the health probe writes at least as much)."""
-
-    at: float
-    name: str
-    message: str
-    batch_bytes: int
-
-
 class Store:
-    """Sessions and the log on one aiosqlite connection, with *group commit*.
+    """Sessions and the log on one SQLite connection owned by one thread, with *group commit*.
 
-    Every call to aiosqlite is a round trip to its worker thread (a queue put, a thread wake-up,
+    Every call into the database thread is a round trip (an executor submit, a thread wake-up,
     a call back into the event loop), and every commit appends a WAL frame. Under load most of
     a turn's cost was those round trips, not SQLite's work. So loads and saves are queued and a
     single pump drains the queues in rounds: whatever accumulated while the previous round was
-    in the database goes together, as one function run in aiosqlite's thread that commits all
+    in the database goes together, as one function run in the database thread that commits all
     the queued turns in one transaction and then reads all the queued sessions with one
     SELECT … IN (…). Alone, a turn costs what it did before (the pump starts at once, nothing
     waits for a timer); with 200 people typing, one commit (and so one fsync) carries dozens
@@ -253,7 +166,10 @@ class Store:
     nothing half-changed behind.
     """
 
-    def __init__(self, db: aiosqlite.Connection, salt: str, path: Path | None = None) -> None:
+    backend = "sqlite"
+    shared = False  # one process: turn order and caches are in memory
+
+    def __init__(self, db: SqliteConnection, salt: str, path: Path | None = None) -> None:
         self.db = db
         self.path = path  # None or ":memory:": no side connections (checkpoints)
         self._salt = salt.encode("utf-8")
@@ -287,20 +203,11 @@ class Store:
         """Open (creating if needed) and migrate the database. Raises DatabaseUnusable, with
         the connection closed (its thread would otherwise keep the process alive), when the
         file cannot be used."""
-        db: aiosqlite.Connection | None = None
+        db: SqliteConnection | None = None
         try:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
-            pending = aiosqlite.connect(str(path))
-            try:
-                db = await pending
-            except BaseException:
-                # aiosqlite stops its thread but does not wait for it; a process that exits
-                # at once would see that thread fail against a closed event loop.
-                thread = getattr(pending, "_thread", None)
-                if thread is not None and thread.is_alive():
-                    await asyncio.to_thread(thread.join, 5)
-                raise
+            db = await SqliteConnection.connect(str(path))
             await db.execute("PRAGMA busy_timeout=5000")
             await db.execute("PRAGMA journal_mode=WAL")
             # FULL: the WAL is fsynced at every commit, so a turn acknowledged to a resident
@@ -380,15 +287,12 @@ class Store:
         (or, when the person was deleted meanwhile, once it is certain nothing was written)."""
         now = time.time()
         session.updated_at = now
-        for name in ("lead_text", "pending_text"):  # typed text kept for later: never a token
-            if carries_secret(getattr(session, name)):
-                setattr(session, name, None)
+        scrub_session(session)  # typed text kept for later: never a token
         pending = _PendingSave(
             session,
             (user_key, channel, session.to_json(), now, now),
             events,
-            [(now, channel, user_key, campaign, e.kind, None if carries_secret(e.text) else e.text, e.clause,
-              e.faq, e.confidence, None if e.answered is None else int(e.answered), e.program) for e in events],
+            [event_row(now, channel, user_key, campaign, e) for e in events],
             asyncio.get_running_loop().create_future(),
         )
         self._saves.append(pending)
@@ -400,7 +304,7 @@ class Store:
             self._pump_task = asyncio.get_running_loop().create_task(self._pump())
 
     async def _pump(self) -> None:
-        """Drain the queues until they stay empty. Each round is one job in aiosqlite's thread:
+        """Drain the queues until they stay empty. Each round is one job in the database thread:
         the saves queued so far in one transaction, then the loads queued so far in one query,
         so the worker never waits for the event loop between the steps of a round."""
         while self._saves or self._loads:
@@ -439,10 +343,20 @@ class Store:
             return await self._in_db_thread(job)
 
     async def _in_db_thread(self, job: Callable[[sqlite3.Connection], Any]) -> Any:
-        """Run `job(connection)` in aiosqlite's worker thread as one queued call. This uses
-        aiosqlite's `_execute` (its only way to run a function there); pyproject pins the
-        versions it was checked with, and tests/test_store.py fails loudly if it disappears."""
-        return await self.db._execute(job, self.db._conn)
+        """Run `job(connection)` in the connection's thread as one call (public API:
+        `SqliteConnection.run`, a one-worker executor)."""
+        return await self.db.run(job)
+
+    @contextlib.asynccontextmanager
+    async def turn_lock(self, user_key: str) -> AsyncIterator[None]:
+        """Nothing to take: one process owns the file, and the engine's in-memory lock already
+        runs one person's turns one at a time."""
+        yield
+
+    @property
+    def report_source(self) -> Path | None:
+        """The file reports open read-only in a process of their own; None for ":memory:"."""
+        return None if self.path is None or str(self.path) == ":memory:" else Path(self.path)
 
     def _finish_saves(self, batch: list[_PendingSave], outcome: _Outcome) -> None:
         if not batch:
@@ -491,7 +405,7 @@ class Store:
         for key, futures in loads.items():
             if key in misses:
                 row = rows.get(key)
-                session = _parse_session(*row) if row is not None else None
+                session = parse_session(*row) if row is not None else None
             else:
                 session = self._cache.pop(key, None)
                 if session is None:
@@ -618,13 +532,9 @@ class Store:
             try:
                 last_run = await self._meta_float("purge_last_run")
                 reference = last_run if last_run is not None else await self._newest_row()
-                if reference is not None and now - reference > MAX_PURGE_GAP_SECONDS and not trust_clock:
-                    raise ClockJumped(
-                        f"retention purge refused: the clock says {_when(now)}, "
-                        f"{(now - reference) / 86400:.1f} days after the "
-                        f"{'last purge' if last_run is not None else 'newest stored row'} ({_when(reference)}). "
-                        "If the clock is wrong, fix it (timedatectl); if it is right (the bot was stopped "
-                        "for days), run `policybot purge --trust-clock` once.")
+                refused = None if trust_clock else purge_refusal(now, reference, last_run)
+                if refused is not None:
+                    raise refused
                 self._cache.clear()
                 cur1 = await self.db.execute("DELETE FROM events WHERE ts < ?", (cutoff,))
                 cur2 = await self.db.execute("DELETE FROM sessions WHERE updated_at < ?", (session_cutoff,))
@@ -672,10 +582,6 @@ def checkpoint_truncate(path: Path, busy_ms: int = 100) -> bool:
         conn.close()
 
 
-def _when(ts: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts))
-
-
 def _error_name(exc: BaseException) -> str:
     """SQLite's error name (SQLITE_FULL, SQLITE_CORRUPT …) or the exception's class."""
     return getattr(exc, "sqlite_errorname", None) or type(exc).__name__
@@ -700,7 +606,7 @@ class _Outcome:
 
 def _write_then_read(sessions: list[tuple[Any, ...]], events: list[tuple[Any, ...]], stored: list[str],
                      keys: list[str], conn: sqlite3.Connection) -> _Outcome:
-    """One pump round, in aiosqlite's thread: commit the queued turns (all or nothing), then
+    """One pump round, in the database thread: commit the queued turns (all or nothing), then
     read `data_version` and the sessions not in the cache. A failed write does not stop the
     reads, and a failed read does not undo the committed write: each is reported apart.
 
@@ -787,15 +693,6 @@ def _insert_many(conn: sqlite3.Connection, template: str, rows: list[tuple[Any, 
 def _multi_row_sql(template: str, width: int, rows: int) -> str:
     placeholders = "(" + ", ".join("?" * width) + ")"
     return template.format(values=", ".join([placeholders] * rows))
-
-
-def _parse_session(data: str, updated_at: float) -> Session:
-    try:
-        session = Session.from_json(data, updated_at)
-    except (ValueError, TypeError):
-        session = Session()  # a damaged row must not lock the person out: start afresh
-    session.stored = True
-    return session
 
 
 def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:

@@ -237,12 +237,22 @@ def test_a_purge_while_a_cached_session_is_being_loaded_keeps_that_session(
     run(scenario())
 
 
-def test_store_relies_on_aiosqlite_running_a_function_in_its_thread() -> None:
-    import aiosqlite
+def test_the_store_uses_its_own_thread_and_stops_it_on_close(tmp_path: Path) -> None:
+    """The SQLite work runs in one thread of the store's own (a public executor, no private
+    aiosqlite API), and closing the store stops and joins that thread."""
+    import threading
 
-    # dialog/store.py hands one function per round to aiosqlite's worker thread through
-    # Connection._execute; an aiosqlite release without it must fail here, not in production.
-    assert callable(getattr(aiosqlite.Connection, "_execute", None))
+    async def scenario() -> tuple[set[str], set[str]]:
+        store = await open_store(tmp_path / "s.sqlite3")
+        ran_in = await store.db.run(lambda conn: threading.current_thread().name)
+        await store.save(store.user_key("web", "x"), "web", Session(), [], None)
+        during = {t.name for t in threading.enumerate()}
+        await store.close()
+        assert ran_in in during and ran_in != threading.current_thread().name
+        return {ran_in}, {t.name for t in threading.enumerate()}
+
+    ran_in, after = run(scenario())
+    assert not ran_in & after, "the database thread outlived close()"
 
 
 class _CountingConnection:
