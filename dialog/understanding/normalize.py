@@ -15,9 +15,10 @@ import unicodedata
 
 from dialog.normalize import clean_text
 
-# Sentence-final particles that do not change what a short message means (退出吧, 菜单啊).
-# 了 is not among them: 不测了 and 不测 are both quit, but 交了 is not 交.
-PARTICLES = "吧啊呀哈嘛哦噢喔嘞咧哟呗哩噻"
+# The sentence-final particles (吧, 啊, 哩 …) are one list, eligibility/data/answer_words.yaml
+# `particles`, which answers are read with too; the reader passes them in (Reader.particles:
+# that list less the ones dialog/data/understanding.yaml `particles_kept` says change a
+# command's meaning, 了 and 的: 停了 is not 停).
 
 
 def prepare(text: str) -> str:
@@ -30,9 +31,11 @@ def bare(text: str) -> str:
     return "".join(ch for ch in prepare(text).lower() if _kept(ch))
 
 
-def without_particles(text: str) -> str:
-    """`bare(text)` with trailing particles dropped: "退出吧" → "退出"."""
-    return bare(text).rstrip(PARTICLES) or bare(text)
+def without_particles(text: str, particles: str) -> str:
+    """`bare(text)` with trailing `particles` (single characters) dropped: "退出吧" → "退出"
+    (never empty: a message of particles only stays as it is)."""
+    plain = bare(text)
+    return plain.rstrip(particles) or plain
 
 
 def _kept(ch: str) -> bool:

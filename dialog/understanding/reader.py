@@ -17,12 +17,12 @@ flows act on it. Order matters, and is the same on every channel:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from dialog.understanding.normalize import PARTICLES, bare, prepare, without_particles
+from dialog.understanding.normalize import bare, prepare, without_particles
 from dialog.understanding.vocabulary import Vocabulary
 
 # What a message can be. The engine routes on `Understanding.kind`.
@@ -113,10 +113,25 @@ class Reader:
     """
 
     def __init__(self, vocabulary: Vocabulary, parse_answer: ParseAnswer,
-                 has_own_topic: Callable[[str], bool] | None = None) -> None:
+                 has_own_topic: Callable[[str], bool] | None = None,
+                 answer_particles: Callable[[], Sequence[str]] | None = None) -> None:
         self.vocabulary = vocabulary
         self.parse_answer = parse_answer
         self.has_own_topic = has_own_topic or (lambda text: True)
+        # The one list of sentence-final particles (eligibility/data/answer_words.yaml, taken
+        # live on reload): a callable, so a reload of the answer words reaches the reader.
+        self.answer_particles = answer_particles or _answer_particles
+        self._particles: tuple[Sequence[str] | None, str] = (None, "")
+
+    @property
+    def particles(self) -> str:
+        """The single-character particles a command may end with ("退出吧"): the answer words'
+        particles less the vocabulary's `particles_kept` (了, 的 …: 停了 is not 停)."""
+        listed = self.answer_particles()
+        if listed is not self._particles[0]:
+            kept = self.vocabulary.particles_kept
+            self._particles = (listed, "".join(p for p in listed if len(p) == 1 and p not in kept))
+        return self._particles[1]
 
     # ------------------------------------------------------------------ entry point
 
@@ -139,7 +154,7 @@ class Reader:
                     if rest.endswith(end):
                         rest = rest[: -len(end)]
                         break
-                rest = rest.strip(PARTICLES + "他她我")
+                rest = rest.strip(self.particles + "他她我")
                 if len(rest) < 2 or self.small_talk(rest) is not None:  # 那好吧, 要是行的话
                     return None
                 return rest
@@ -245,7 +260,7 @@ class Reader:
         pattern; with `loose`, also a message of up to 16 characters containing a strong
         phrasing (算了 不测了, 哦不对 乱了 从头再来一遍). Inside a questionnaire the loose form
         is tried only after the message failed to read as an answer ("从头到尾没上过班" is one)."""
-        plain, short = bare(text), without_particles(text)
+        plain, short = bare(text), without_particles(text, self.particles)
         if not plain:
             return None
         for intent in self.vocabulary.intents:
@@ -272,7 +287,7 @@ class Reader:
                 # 稳岗返还是怎么测算的 / 帮我算一下利息多少 ask something; 能不能测测 is a request.
                 if self.strong_question(_REQUEST.sub("", rest)):
                     return None
-                rest = rest.strip(PARTICLES + "了的我你您给帮想要也就那再")
+                rest = rest.strip(self.particles + "了的我你您给帮想要也就那再")
                 return (rest,) if len(rest) >= 2 and self.has_own_topic(rest) else ()
         return None
 
@@ -331,7 +346,7 @@ class Reader:
             return Understanding("number", text)
         if not plain:
             return Understanding("non_question", text)
-        short = without_particles(text)
+        short = without_particles(text, self.particles)
         talk = self.small_talk(plain)
         if talk is not None:
             return Understanding(talk, text)
@@ -339,7 +354,7 @@ class Reader:
             return Understanding("foreign", text)
         rest = self._after_greeting(text)
         if rest is not None:
-            if not bare(rest) or bare(rest) in v.filler or without_particles(rest) in v.filler:
+            if not bare(rest) or bare(rest) in v.filler or without_particles(rest, self.particles) in v.filler:
                 return Understanding("greeting", text)
             return self._outside(rest, bare(rest), conv)
         if plain in v.topic_words or short in v.topic_words:
@@ -363,12 +378,13 @@ class Reader:
         kinds = {**{w: "non_question" for w in v.filler | v.address | v.bare_answers},
                  **{w: "thanks" for w in v.thanks}, **{w: "greeting" for w in v.greetings}}
         longest = max((len(w) for w in kinds), default=0)
+        particles = self.particles + "了的"
         # cover[i]: the kinds used to cover plain[:i] with known phrases, or None.
         cover: list[list[str] | None] = [[]] + [None] * len(plain)
         for i in range(len(plain)):
             if cover[i] is None:
                 continue
-            if plain[i] in PARTICLES + "了的" and cover[i + 1] is None:
+            if plain[i] in particles and cover[i + 1] is None:
                 cover[i + 1] = cover[i]
             for j in range(i + 1, min(len(plain), i + longest) + 1):
                 kind = kinds.get(plain[i:j])
@@ -445,3 +461,10 @@ class Reader:
                     next_parts.append(part)
             parts = next_parts
         return parts
+
+
+def _answer_particles() -> Sequence[str]:
+    """The particles of the answer words in force (eligibility/data/answer_words.yaml)."""
+    from eligibility.answers import current_words
+
+    return current_words().particles

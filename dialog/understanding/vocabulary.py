@@ -25,7 +25,7 @@ INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "lis
 _INTENT_FIELDS = ("exact", "contains", "patterns")
 _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
-              "personal_markers", "what_if", "this_topic")
+              "personal_markers", "what_if", "this_topic", "particles_kept")
 
 
 def default_vocabulary_file() -> Path:
@@ -69,6 +69,9 @@ class Vocabulary:
     what_if_starts: tuple[str, ...] = ()
     what_if_ends: tuple[str, ...] = ()
     this_topic: tuple[str, ...] = ()
+    # Particles of answer_words.yaml that change what a command means (停了 is not 停): kept
+    # when a message is compared with the navigation words. Single characters.
+    particles_kept: frozenset[str] = frozenset()
     source: str = field(default="", compare=False)
 
 
@@ -125,6 +128,17 @@ def _bare_words(section: LineDict, field_name: str, what: str, name: str, proble
     """The words of one list, compared without punctuation, longest first."""
     words = _words(section.get(field_name), name, section.line_of(field_name), what, problems)
     return tuple(sorted((bare(t) for t, _ in words), key=len, reverse=True))
+
+
+def _single_characters(data: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:
+    """A list of single characters (particles); a problem for a longer word."""
+    out = []
+    for text, line in _words(data.get(key), name, data.line_of(key), key, problems):
+        if len(bare(text)) != 1:
+            problems.append(Problem(name, line, f"“{key}”里的“{text}”应该是一个字（语气词）"))
+            continue
+        out.append(bare(text))
+    return out
 
 
 def _compiled(text: str, line: int, name: str, problems: list[Problem]) -> re.Pattern[str] | None:
@@ -209,6 +223,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         what_if_starts=_bare_words(what_if, "starts", "what_if.starts", name, problems),
         what_if_ends=_bare_words(what_if, "ends", "what_if.ends", name, problems),
         this_topic=_bare_words(data, "this_topic", "this_topic", name, problems),
+        particles_kept=frozenset(_single_characters(data, "particles_kept", name, problems)),
         source=name)
     return (None, problems) if problems else (vocabulary, [])
 
