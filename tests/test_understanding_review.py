@@ -5,6 +5,7 @@ reply roles, and rough counts that straddle a rule's threshold."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 
@@ -94,3 +95,75 @@ def test_a_kept_particle_must_be_one_character(tmp_path) -> None:
     vocabulary, problems = check_vocabulary(path)
     assert vocabulary is None and any("一个字" in p.message and p.line == 1 for p in problems)
 
+
+
+# ---------------------------------------------------------------- answer buttons name their question
+
+
+def test_an_old_answer_button_does_not_answer_the_next_question(tmp_path, kb) -> None:
+    async def scenario() -> None:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.act("p:internship")
+        first_unit = p.action_of("接收见习人员的单位")
+        await p.act(first_unit)
+        second = p.text
+        assert "（第2步" in second
+        await p.act(first_unit)  # the first message's keyboard, tapped again
+        assert "前面一个问题的按钮" in p.text and "（第2步" in p.text
+        await p.say("上一步")
+        assert "（第1步" in p.text
+        await engine.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_button_of_another_programs_question_with_the_same_id_is_refused(tmp_path, kb) -> None:
+    async def scenario() -> None:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.act("p:startup_loan")
+        loan_buttons = [b.action for r in p.replies for b in r.all_buttons() if b.action.startswith("a:")]
+        await p.act("p:internship")
+        assert all(a.startswith("a:internship/") for r in p.replies for b in r.all_buttons()
+                   if (a := b.action).startswith("a:"))
+        await p.act(loan_buttons[0])
+        assert "前面一个问题的按钮" in p.text and "（第1步" in p.text
+        await engine.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_bare_index_from_before_the_change_still_answers_the_current_question(tmp_path, kb) -> None:
+    async def scenario() -> None:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.act("p:internship")
+        await p.act("a:0")  # 接收见习人员的单位, as keyboards sent it before
+        assert "（第2步" in p.text and "前面一个问题" not in p.text
+        await engine.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_typed_option_number_on_a_numbered_channel_presses_the_named_button(tmp_path, kb) -> None:
+    async def scenario() -> None:
+        engine = await _engine(tmp_path, kb)
+        replies = await engine.handle(Incoming("wechat", "w1", "", action="p:internship", kind="button"))
+        assert any(b.action.startswith("a:internship/") for r in replies for b in r.all_buttons())
+        replies = await engine.handle(Incoming("wechat", "w1", "2", extra={"numbered": True}))
+        assert "（第2步" in "\n".join(r.text for r in replies)
+        await engine.close()
+
+    asyncio.run(scenario())
+
+
+def test_answer_actions_stay_within_the_channels_limit() -> None:
+    from dialog.flows.questionnaire import answer_action
+    from dialog.messages import MAX_ACTION_BYTES
+
+    for program in [eligibility.FINDER, *eligibility.all_programs()]:
+        for question in program.questions:
+            assert len(answer_action(program.id, question.id, 9).encode()) <= MAX_ACTION_BYTES
+    long = answer_action("p" * 40, "q" * 30, 3)
+    assert long == "a:" + "q" * 30 + ":3"

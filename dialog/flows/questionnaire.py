@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import eligibility
 from dialog.flows.common import Turn, short
-from dialog.messages import Button, Reply
+from dialog.messages import MAX_ACTION_BYTES, Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import speaks_of
@@ -211,7 +211,7 @@ class QuestionnaireFlow:
         if hint:
             lines.insert(0, hint)
         options = question.buttons()
-        option_buttons = [Button(label, f"a:{i}") for i, label in enumerate(options)]
+        option_buttons = [Button(label, answer_action(s.program or "", question.id, i)) for i, label in enumerate(options)]
         rows = [tuple(option_buttons[i:i + 2]) for i in range(0, len(option_buttons), 2)]
         nav = [Button(self.t("nav_restart"), "n:restart"), Button(self.t("nav_exit"), "n:exit")]
         if s.history:
@@ -221,14 +221,22 @@ class QuestionnaireFlow:
 
     # ------------------------------------------------------------------ answering
 
-    def _on_choice(self: Engine, index: str, s: Session) -> Turn:
+    def _on_choice(self: Engine, arg: str, s: Session) -> Turn:
+        """An answer button pressed (or its label or number typed): `arg` is what follows "a:"
+        (see `answer_action`). A button of another question (an old message's keyboard, tapped
+        after the questionnaire moved on) is refused with a line saying so, and the current
+        question is shown again; an old keyboard's bare index (sent before buttons named their
+        question) is read against the current question, as it always was."""
         question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
         if question is None:
             return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+        program, question_id, index = _answer_target(arg)
+        if question_id is not None and (question_id != question.id or program not in (None, s.program)):
+            return Turn(self._pending_question(s, hint=self.t("stale_answer_button")), [])
         options = question.buttons()
-        if not index.isdigit() or int(index) >= len(options):
+        if index is None or index >= len(options):
             return Turn(self._pending_question(s), [])
-        parsed = eligibility.parse_answer(question, options[int(index)])
+        parsed = eligibility.parse_answer(question, options[index])
         return self._store_answer(question, parsed, s)
 
     def _on_understood_answer(self: Engine, u: Understanding, s: Session) -> Turn:
@@ -498,6 +506,29 @@ class QuestionnaireFlow:
             s.mode, s.pending_text = "idle", None
             return self._start_finder(s) if program == "__finder__" else self._start_questionnaire(program, s)
         return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+
+
+def answer_action(program: str, question_id: str, index: int) -> str:
+    """The action of an answer button: "a:<program>/<question id>:<index>" (the finder's
+    program is "__finder__"), so that a press is checked against the question being asked.
+    When a long staff-made id would pass MAX_ACTION_BYTES, the program is left out (the
+    question id alone still tells most stale presses apart)."""
+    action = f"a:{program}/{question_id}:{index}"
+    if len(action.encode("utf-8")) > MAX_ACTION_BYTES:
+        action = f"a:{question_id}:{index}"[:MAX_ACTION_BYTES]
+    return action
+
+
+def _answer_target(arg: str) -> tuple[str | None, str | None, int | None]:
+    """(program, question id, option index) of what follows "a:"; program None when the
+    action names only the question, question id None for an old bare index ("a:1"), index
+    None when it is not a number."""
+    target, sep, index = arg.rpartition(":")
+    number = int(index) if index.isdigit() else None
+    if not sep:
+        return None, None, number
+    program, slash, question_id = target.rpartition("/")
+    return (program if slash else None), question_id, number
 
 
 def _num(value: float) -> str:
