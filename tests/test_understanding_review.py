@@ -167,3 +167,50 @@ def test_answer_actions_stay_within_the_channels_limit() -> None:
             assert len(answer_action(program.id, question.id, 9).encode()) <= MAX_ACTION_BYTES
     long = answer_action("p" * 40, "q" * 30, 3)
     assert long == "a:" + "q" * 30 + ":3"
+
+
+# ---------------------------------------------------------------- a questionnaire left long ago
+
+
+@pytest.mark.parametrize("how", ["typed", "tapped"])
+def test_an_option_on_a_stale_questionnaire_asks_continue_or_restart_first(tmp_path, kb, how) -> None:
+    """Typed as its label or tapped, an option after a day away gets the "continue or
+    restart?" prompt (as a typed answer does); 继续上次 then applies that option."""
+    async def scenario() -> None:
+        clock = Clock()
+        engine = await _engine(tmp_path, kb, clock)
+        p = Person(engine)
+        await p.act("p:internship")
+        await p.act(p.action_of("接收见习人员的单位"))
+        step2 = p.text
+        label = next(b.label for r in p.replies for b in r.all_buttons() if b.action.startswith("a:"))
+        action = p.action_of(label)
+        clock.now += 40 * 3600
+        if how == "typed":
+            await p.say(label)
+        else:
+            await p.act(action)
+        assert "欢迎回来" in p.text and "继续上次" in p.text and "（第3步" not in p.text
+        await p.act(p.action_of("继续上次"))
+        assert "（第3步" in p.text or "结果：" in p.text, (step2, p.text)
+        await engine.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_stale_keyboards_press_on_a_stale_questionnaire_is_not_kept(tmp_path, kb) -> None:
+    async def scenario() -> None:
+        clock = Clock()
+        engine = await _engine(tmp_path, kb, clock)
+        p = Person(engine)
+        await p.act("p:internship")
+        old = p.action_of("接收见习人员的单位")
+        await p.act(old)
+        clock.now += 40 * 3600
+        await p.act(old)  # the first question's button, a day and a half later
+        assert "欢迎回来" in p.text
+        await p.act(p.action_of("继续上次"))
+        assert "（第2步" in p.text and "前面一个问题" not in p.text
+        await engine.close()
+
+    asyncio.run(scenario())

@@ -227,13 +227,19 @@ class QuestionnaireFlow:
         after the questionnaire moved on) is refused with a line saying so, and the current
         question is shown again; an old keyboard's bare index (sent before buttons named their
         question) is read against the current question, as it always was."""
-        question = self._current_question(s) if s.mode in ("questionnaire", "finder") else None
+        question = self._current_question(s) if s.mode in ("questionnaire", "finder", "resume") else None
         if question is None:
             return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
         program, question_id, index = _answer_target(arg)
-        if question_id is not None and (question_id != question.id or program not in (None, s.program)):
-            return Turn(self._pending_question(s, hint=self.t("stale_answer_button")), [])
         options = question.buttons()
+        current = question_id is None or (question_id == question.id and program in (None, s.program))
+        if s.mode == "resume" or self._is_stale(s):
+            # Back after a long while (or the "continue or restart?" prompt waiting): that
+            # prompt first, as for a typed answer; this answer is kept for "继续上次".
+            label = options[index] if current and index is not None and index < len(options) else None
+            return self._resume_prompt(s, pending=label)
+        if not current:
+            return Turn(self._pending_question(s, hint=self.t("stale_answer_button")), [])
         if index is None or index >= len(options):
             return Turn(self._pending_question(s), [])
         parsed = eligibility.parse_answer(question, options[index])
@@ -474,9 +480,15 @@ class QuestionnaireFlow:
     def _is_stale(self: Engine, s: Session) -> bool:
         return s.questionnaire_at > 0 and self.clock() - s.questionnaire_at > self.settings.stale_hours * 3600
 
-    def _resume_prompt(self: Engine, s: Session, answer_first: Understanding | None = None) -> Turn:
+    def _resume_prompt(self: Engine, s: Session, answer_first: Understanding | None = None,
+                       pending: str | None = None) -> Turn:
+        """"Continue or restart?" for a questionnaire left long ago. A typed answer
+        (`answer_first`) or a pressed option's label (`pending`) is kept and applied on 继续上次;
+        a question typed meanwhile is answered first."""
         replies: list[Reply] = []
         events: list[Event] = []
+        if pending is not None:
+            s.pending_text = pending
         if answer_first is not None:
             if answer_first.kind == "answer" and answer_first.answer is not None and answer_first.answer.ok:
                 s.pending_text = answer_first.text  # kept, and applied if they choose to continue
