@@ -41,7 +41,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "too_long": ("limit",), "hello": (), "thanks": (), "number_hint": (),
         "number_hint_numbered": (), "busy": (), "not_a_question": (), "foreign": (),
         "topic_pick": ("word",), "nothing_more": (), "no_questionnaire": (), "multi_intro": ("count",),
-        "multi_not_covered": (), "prefilled": ("facts",), "range_settled": ("low", "high", "unit"), "range_exact": (), "stale_answer_button": (), "corrected": ("question", "answer"), "what_if": ("question", "answer"), "explain_question": (), "questionnaire_no_questions": ("label",), "list_programs": ("programs",),
+        "multi_not_covered": (), "prefilled": ("facts",), "range_settled": ("low", "high", "unit"), "range_exact": (), "stale_answer_button": (), "finder_continue": (), "corrected": ("question", "answer"), "what_if": ("question", "answer"), "explain_question": (), "questionnaire_no_questions": ("label",), "list_programs": ("programs",),
         "contact_county": (),
         # The web page's own words (dialog/channels/web.py puts them into the page).
         "page_big": (), "page_read": (), "page_stop": (), "page_more": (), "page_less": (),

@@ -214,3 +214,27 @@ def test_a_stale_keyboards_press_on_a_stale_questionnaire_is_not_kept(tmp_path, 
         await engine.close()
 
     asyncio.run(scenario())
+
+
+# ---------------------------------------------------------------- the finder asked for inside it
+
+
+@pytest.mark.parametrize("again", ["我能享受哪些政策", "m:find"])
+def test_asking_for_the_finder_inside_it_goes_on_where_the_person_is(tmp_path, kb, again) -> None:
+    async def scenario() -> None:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.say("帮我看看我能领啥补贴")
+        assert "（第1步" in p.text
+        await p.act(next(b.action for r in p.replies for b in r.all_buttons() if b.action.startswith("a:")))
+        assert "（第2步" in p.text
+        if again.startswith("m:"):
+            await p.act(again)
+        else:
+            await p.say(again)
+        assert "您正在做" in p.text and "（第2步" in p.text and "重新开始" in p.text
+        await p.say("重新开始")
+        assert "（第1步" in p.text
+        await engine.close()
+
+    asyncio.run(scenario())

@@ -24,12 +24,22 @@ class MenuFlow:
         if item == "ask":
             return Turn([Reply(self.t("ask_prompt"), self._example_buttons())], [])
         if item == "find":
+            if s.program == "__finder__" and s.mode in ("finder", "resume"):
+                return self._finder_again(s)
             return self._start_finder(s)
         if item == "list":
             return self._list_sections()
         if item == "contact":
             return Turn([Reply(self._contacts_text(), self._menu_buttons())], [])
         return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+
+    def _finder_again(self: Engine, s: Session) -> Turn:
+        """The finder asked for (typed or tapped) while already in it: it goes on where the
+        person is, saying so, with 重新开始 on the question; after a long while away, the
+        "continue or restart?" prompt instead. It never starts over by itself."""
+        if s.mode == "resume" or self._is_stale(s):
+            return self._resume_prompt(s)
+        return Turn(self._pending_question(s, hint=self.t("finder_continue")), [])
 
     def _menu_buttons(self: Engine) -> tuple[tuple[Button, ...], ...]:
         return (
