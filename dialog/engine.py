@@ -28,6 +28,7 @@ from dialog.flows.menu import MenuFlow, clause_section_label
 from dialog.flows.questionnaire import RENDER_MEMO_LIMIT, QuestionnaireFlow
 from dialog.flows.questions import QuestionsFlow
 from dialog.messages import ROLE_FORGOTTEN, Incoming, Reply
+from dialog.storage import open_store
 from dialog.store import Session, Store
 from dialog.texts import load_texts
 from dialog.understanding import Conversation, Reader, Understanding, Vocabulary, load_vocabulary
@@ -91,8 +92,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
         kb = kb or load_knowledge_or_raise()
-        store = await Store.open(settings.db, ensure_salt(settings))
-        store.session_days = settings.session_retention_days
+        # SQLite file or PostgreSQL (settings.database_url): dialog.storage.open_store
+        store = await open_store(settings, ensure_salt(settings))
         return cls(store, Answerer(kb), settings, **kwargs)
 
     async def close(self) -> None:
@@ -145,7 +146,10 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         lock = self._locks.setdefault(key, _UserLock())
         lock.users += 1
         try:
-            async with lock.lock:  # one person's double tap must not interleave two turns
+            # One person's double tap must not interleave two turns: in this process (the
+            # lock), and across the processes sharing a PostgreSQL store (`turn_lock`, an
+            # advisory lock; nothing to take on SQLite).
+            async with lock.lock, self.store.turn_lock(key):
                 session = await self.store.load(key)
                 turn = await self._turn(msg, session, key)
                 if turn is None:  # the person's data was just deleted: store nothing

@@ -24,3 +24,30 @@ def vectors_before_answers():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(knowledge.answer, "Retriever", functools.partial(Retriever, background=False))
         yield
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+_pg_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throw-away PostgreSQL cluster for the whole run (tests/pgcluster.py), or a skip that
+    says why (no server binaries: `apt-get install postgresql`; .ci/run installs it)."""
+    import pgcluster
+
+    try:
+        with pgcluster.running_cluster() as cluster:
+            yield cluster
+    except pgcluster.ClusterUnavailable as exc:
+        pytest.skip(f"PostgreSQL not available: {exc}")
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """The URL of a new, empty database of its own for one test (dropped afterwards)."""
+    name = f"t{next(_pg_databases)}"
+    pg_cluster.psql(f"CREATE DATABASE {name}")
+    yield pg_cluster.url.replace(f"/{pg_cluster.database}?", f"/{name}?")
+    pg_cluster.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

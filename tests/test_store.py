@@ -1,22 +1,25 @@
-"""The SQLite store on its own: group commit, batched loads and the session cache.
+"""The store on its own, on both backends (one suite, parametrised): SQLite (group commit,
+batched loads, the session cache) and PostgreSQL (a throw-away cluster, tests/pgcluster.py).
 
-What must hold whatever the batching does: every saved turn is in the file once `save`
-returns; a batch that fails is rolled back whole and each of its callers gets the error;
-a session never leaks between people; what another process deletes (a staff `policybot
-forget` while the bot runs) is not served back from memory; a turn that failed leaves no
-half-changed session behind.
+What must hold on both: every saved turn is in the database once `save` returns; a session
+never leaks between people; what another process deletes (a staff `policybot forget` while
+the bot runs) is never served or written back; a turn that failed leaves no half-changed
+session behind; retention refuses a clock that jumped. SQLite-only tests (the batching, the
+cache, a locked file) come after the shared ones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dialog import store as store_module
-from dialog.store import Event, Session, Store
+from dialog.storage import open_store as open_any_store
+from dialog.store import ClockJumped, Event, Session, Store
 
 
 def run(coro):
@@ -34,35 +37,61 @@ def rows(path: Path, sql: str, args: tuple = ()) -> list[tuple]:
         return conn.execute(sql, args).fetchall()
 
 
-def test_concurrent_saves_share_commits_and_all_reach_the_file(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
+@dataclass
+class Backend:
+    """One database on one backend; `open()` is a process's store on it (two opens: two
+    processes sharing it)."""
 
-    async def scenario() -> Store:
-        store = await open_store(db)
+    name: str
+    target: Path | str
+
+    async def open(self):
+        if self.name == "sqlite":
+            return await open_store(Path(self.target))
+        return await open_any_store(str(self.target), "test-salt")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path: Path) -> Backend:
+    if request.param == "postgresql":
+        return Backend("postgresql", request.getfixturevalue("pg_url"))
+    return Backend("sqlite", tmp_path / "s.sqlite3")
+
+
+# --------------------------------------------------------------------------- both backends
+
+
+def test_concurrent_saves_all_reach_the_database(backend: Backend) -> None:
+    async def scenario():
+        store = await backend.open()
         keys = [store.user_key("web", f"person-{i}") for i in range(120)]
 
         async def turn(i: int, key: str) -> None:
-            session = await store.load(key)
-            session.answers["age"] = i
-            await store.save(key, "web", session, [Event("question", text=f"问题{i}")], None)
+            async with store.turn_lock(key):
+                session = await store.load(key)
+                session.answers["age"] = i
+                await store.save(key, "web", session, [Event("question", text=f"问题{i}")], None)
 
         await asyncio.gather(*(turn(i, k) for i, k in enumerate(keys)))
-        # Everything is committed when save returns: another connection sees it now.
-        assert rows(db, "SELECT COUNT(*) FROM sessions")[0][0] == 120
-        assert rows(db, "SELECT COUNT(*) FROM events")[0][0] == 120
-        loaded = await asyncio.gather(*(store.load(k) for k in keys))
+        # Everything is committed when save returns: another process sees it now.
+        other = await backend.open()
+        assert await other.count("sessions") == 120
+        assert await other.count("events") == 120
+        loaded = await asyncio.gather(*(other.load(k) for k in keys))
         assert [s.answers["age"] for s in loaded] == list(range(120))
+        await other.close()
         await store.close()
         return store
 
     store = run(scenario())
     assert store.batched_saves == 120
-    assert store.batches < 20, f"{store.batches} commits for 120 concurrent turns: no grouping"
+    if backend.name == "sqlite":
+        assert store.batches < 20, f"{store.batches} commits for 120 concurrent turns: no grouping"
 
 
-def test_a_lone_turn_is_committed_without_waiting_for_others(tmp_path: Path) -> None:
+def test_a_lone_turn_is_committed_without_waiting_for_others(backend: Backend) -> None:
     async def scenario() -> float:
-        store = await open_store(tmp_path / "s.sqlite3")
+        store = await backend.open()
         key = store.user_key("web", "alone")
         loop = asyncio.get_running_loop()
         started = loop.time()
@@ -74,6 +103,167 @@ def test_a_lone_turn_is_committed_without_waiting_for_others(tmp_path: Path) -> 
 
     # No timer-based batching: one turn on an idle store is not held back to wait for company.
     assert run(scenario()) < 1.0
+
+
+def test_sessions_never_mix_between_people_loaded_together(backend: Backend) -> None:
+    async def scenario() -> None:
+        store = await backend.open()
+        keys = [store.user_key("telegram", str(i)) for i in range(700)]  # more than one SELECT chunk
+        for i, key in enumerate(keys[:650]):
+            await store.save(key, "telegram", Session(answers={"n": i}), [], None)
+        getattr(store, "_cache", {}).clear()  # force the reads to go to the database
+        loaded = await asyncio.gather(*(store.load(k) for k in keys))
+        assert [s.answers.get("n") for s in loaded[:650]] == list(range(650))
+        assert all(s.answers == {} and s.mode == "idle" for s in loaded[650:])
+        await store.close()
+
+    run(scenario())
+
+
+def test_two_loads_of_one_person_get_separate_objects(backend: Backend) -> None:
+    async def scenario() -> None:
+        store = await backend.open()
+        key = store.user_key("web", "twice")
+        await store.save(key, "web", Session(answers={"a": 1}), [], None)
+        first, second = await asyncio.gather(store.load(key), store.load(key))
+        assert first.answers == second.answers == {"a": 1}
+        first.answers["a"] = 2
+        assert second.answers == {"a": 1}
+        await store.close()
+
+    run(scenario())
+
+
+def test_what_another_process_deleted_is_neither_served_nor_written_back(
+        backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "CACHE_FRESH_SECONDS", 0.05)
+
+    async def scenario() -> None:
+        bot = await backend.open()
+        staff = await backend.open()  # `policybot forget` in another process
+        forgotten: list[str] = []
+        bot.on_forget.append(forgotten.append)
+        key = bot.user_key("web", "cached")
+        await bot.save(key, "web", Session(mode="questionnaire", program="internship", answers={"age": 30}),
+                       [Event("questionnaire_started", program="internship")], None)
+        session = await bot.load(key)
+        await bot.save(key, "web", session, [], None)
+
+        # Deleted between two turns: the next load does not serve it from memory.
+        assert await staff.forget(key) == 2
+        await asyncio.sleep(0.1)
+        after = await bot.load(key)
+        assert after.answers == {} and after.program is None, "served a deleted session"
+
+        # Deleted in the middle of a turn: the turn's save writes neither it nor its events.
+        await bot.save(key, "web", Session(answers={"age": 41}), [], None)
+        during = await bot.load(key)
+        assert during.answers == {"age": 41}
+        await staff.forget(key)
+        during.answers["age"] = 42
+        await bot.save(key, "web", during, [Event("question", text="还在吗")], None)
+        assert await staff.count("sessions", key) == 0 and await staff.count("events", key) == 0
+        assert forgotten == [key]
+        await staff.close()
+        await bot.close()
+
+    run(scenario())
+
+
+def test_a_turn_that_fails_after_load_does_not_leave_its_changes_in_memory(backend: Backend) -> None:
+    async def scenario() -> None:
+        store = await backend.open()
+        key = store.user_key("web", "half")
+        await store.save(key, "web", Session(answers={"age": 30}), [], None)
+        session = await store.load(key)
+        session.answers["age"] = 99  # the turn changes it, then fails before saving
+        again = await store.load(key)
+        assert again.answers == {"age": 30}
+        await store.close()
+
+    run(scenario())
+
+
+def test_forget_and_purge_delete_sessions_and_log(backend: Backend) -> None:
+    async def scenario() -> None:
+        store = await backend.open()
+        a, b = store.user_key("web", "a"), store.user_key("web", "b")
+        for key in (a, b):
+            await store.save(key, "web", Session(answers={"x": 1}), [Event("start")], None)
+        assert await store.forget(a) == 2
+        assert (await store.load(a)).answers == {}
+        assert await store.count("events", a) == 0 and await store.count("events", b) == 1
+        assert await store.purge(0, now=10**10, trust_clock=True) >= 2  # everything is older than "now"
+        assert (await store.load(b)).answers == {}
+        assert await store.count("sessions") == await store.count("events") == 0
+        await store.close()
+
+    run(scenario())
+
+
+def test_retention_refuses_a_clock_that_jumped_and_deletes_nothing(backend: Backend) -> None:
+    async def scenario() -> None:
+        store = await backend.open()
+        key = store.user_key("web", "kept")
+        await store.save(key, "web", Session(), [Event("start")], None)
+        with pytest.raises(ClockJumped, match="trust-clock"):
+            await store.purge(180, now=10**10)
+        assert await store.count("events") == 1
+        await store.purge(180)  # the real clock: nothing old, and the purge time is kept
+        with pytest.raises(ClockJumped):
+            await store.purge(180, now=10**10)
+        await store.close()
+
+    run(scenario())
+
+
+def test_close_waits_for_queued_turns(backend: Backend) -> None:
+    async def scenario() -> int:
+        store = await backend.open()
+        tasks = [asyncio.create_task(store.save(store.user_key("web", str(i)), "web", Session(), [], None))
+                 for i in range(30)]
+        await asyncio.sleep(0)  # queued, not yet committed
+        await store.close()
+        await asyncio.gather(*tasks)
+        other = await backend.open()
+        try:
+            return await other.count("sessions")
+        finally:
+            await other.close()
+
+    assert run(scenario()) == 30
+
+
+def test_schema_is_migrated_once_and_the_health_probe_writes(backend: Backend) -> None:
+    async def scenario() -> None:
+        first = await backend.open()
+        await first.check_writable()
+        assert first.last_write_error is None
+        second = await backend.open()  # another process starting on the same database
+        assert await second.migrate() == await first.migrate() >= 2
+        await second.close()
+        await first.close()
+
+    run(scenario())
+
+
+def test_same_salt_gives_the_same_key_on_both_backends(tmp_path: Path) -> None:
+    """A deployment moving from SQLite to PostgreSQL keeps the same salt: ids hash alike."""
+    from dialog.storage.postgres import PostgresStore
+
+    async def scenario() -> str:
+        store = await open_store(tmp_path / "k.sqlite3")
+        try:
+            return store.user_key("wechat", "oABC")
+        finally:
+            await store.close()
+
+    pg = PostgresStore.__new__(PostgresStore)
+    pg._salt, pg._user_keys = b"test-salt", {}
+    assert PostgresStore.user_key(pg, "wechat", "oABC") == run(scenario())
+
+
+# --------------------------------------------------------------------------- SQLite only
 
 
 def test_a_failed_batch_fails_each_turn_in_it_and_leaves_nothing_half_written(tmp_path: Path) -> None:
@@ -104,35 +294,6 @@ def test_a_failed_batch_fails_each_turn_in_it_and_leaves_nothing_half_written(tm
     run(scenario())
 
 
-def test_sessions_never_mix_between_people_loaded_together(tmp_path: Path) -> None:
-    async def scenario() -> None:
-        store = await open_store(tmp_path / "s.sqlite3")
-        keys = [store.user_key("telegram", str(i)) for i in range(700)]  # more than one SELECT chunk
-        for i, key in enumerate(keys[:650]):
-            await store.save(key, "telegram", Session(answers={"n": i}), [], None)
-        store._cache.clear()  # force the reads to go to the file
-        loaded = await asyncio.gather(*(store.load(k) for k in keys))
-        assert [s.answers.get("n") for s in loaded[:650]] == list(range(650))
-        assert all(s.answers == {} and s.mode == "idle" for s in loaded[650:])
-        await store.close()
-
-    run(scenario())
-
-
-def test_two_loads_of_one_person_get_separate_objects(tmp_path: Path) -> None:
-    async def scenario() -> None:
-        store = await open_store(tmp_path / "s.sqlite3")
-        key = store.user_key("web", "twice")
-        await store.save(key, "web", Session(answers={"a": 1}), [], None)
-        first, second = await asyncio.gather(store.load(key), store.load(key))
-        assert first.answers == second.answers == {"a": 1}
-        first.answers["a"] = 2
-        assert second.answers == {"a": 1}
-        await store.close()
-
-    run(scenario())
-
-
 def test_cache_serves_the_next_turn_and_forgets_what_another_process_deleted(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "s.sqlite3"
@@ -157,50 +318,6 @@ def test_cache_serves_the_next_turn_and_forgets_what_another_process_deleted(
         await store.close()
 
     run(scenario())
-
-
-def test_a_turn_that_fails_after_load_does_not_leave_its_changes_in_memory(tmp_path: Path) -> None:
-    async def scenario() -> None:
-        store = await open_store(tmp_path / "s.sqlite3")
-        key = store.user_key("web", "half")
-        await store.save(key, "web", Session(answers={"age": 30}), [], None)
-        session = await store.load(key)
-        session.answers["age"] = 99  # the turn changes it, then fails before saving
-        again = await store.load(key)
-        assert again.answers == {"age": 30}
-        await store.close()
-
-    run(scenario())
-
-
-def test_forget_and_purge_in_process_drop_cached_sessions(tmp_path: Path) -> None:
-    async def scenario() -> None:
-        store = await open_store(tmp_path / "s.sqlite3")
-        a, b = store.user_key("web", "a"), store.user_key("web", "b")
-        for key in (a, b):
-            await store.save(key, "web", Session(answers={"x": 1}), [Event("start")], None)
-        assert await store.forget(a) == 2
-        assert (await store.load(a)).answers == {}
-        assert await store.purge(0, now=10**10, trust_clock=True) >= 2  # everything is older than "now"
-        assert (await store.load(b)).answers == {}
-        await store.close()
-
-    run(scenario())
-
-
-def test_close_waits_for_queued_turns(tmp_path: Path) -> None:
-    db = tmp_path / "s.sqlite3"
-
-    async def scenario() -> None:
-        store = await open_store(db)
-        tasks = [asyncio.create_task(store.save(store.user_key("web", str(i)), "web", Session(), [], None))
-                 for i in range(30)]
-        await asyncio.sleep(0)  # queued, not yet committed
-        await store.close()
-        await asyncio.gather(*tasks)
-
-    run(scenario())
-    assert rows(db, "SELECT COUNT(*) FROM sessions")[0][0] == 30
 
 
 @pytest.mark.parametrize("size", [0, 3])

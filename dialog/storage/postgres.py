@@ -1,0 +1,556 @@
+"""The PostgreSQL store (asyncpg): the same interface as the SQLite one, for several bot
+processes (on one machine or several) sharing one database.
+
+What is shared, and how:
+- Sessions and the message log: tables like SQLite's. A turn's session and events are written
+  in one transaction; `save` returns after COMMIT (synchronous_commit=on: the WAL is flushed).
+- One person's turns run one at a time across every process: `turn_lock(user_key)` takes a
+  session-level advisory lock (`pg_advisory_lock(TURN_LOCK_SPACE, hashtext(user_key))`) on a
+  pool connection held for the turn; the turn's load and save run on that same connection
+  (a context variable), so a turn never waits for a second connection while holding one, and
+  a pool of N connections serves N people's turns at once. A process that dies releases its
+  locks with its connections.
+- No session cache: every turn reads its row under the lock (one indexed SELECT, ~0.1 ms), so
+  no process ever serves a session that another process changed or deleted. A session read
+  from a row is written back with UPDATE … WHERE user_key: when the row is gone (deleted by
+  `policybot forget` or a purge meanwhile) nothing is written, the turn's events neither.
+- The state of the moment that was per process: WeChat message claims and replies
+  (`claim_message` / `finish_message` / `message_reply`), signed requests already seen
+  (`seen_request`), per-user rate-limit buckets (`take_token`), failed admin logins and admin
+  grants (`admin_failures` / `add_admin_failure` / `grant_admin` / `admin_granted`), and the
+  data version live reload follows (`data_version` / `bump_data_version`).
+
+Migrations: a schema_version table and an ordered list, applied under an advisory lock so
+that N processes starting together migrate once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from dialog.storage.base import (
+    EVENT_COLUMNS,
+    PROBE_BYTES,
+    DatabaseUnusable,
+    Event,
+    Session,
+    WriteError,
+    event_row,
+    parse_session,
+    purge_refusal,
+    scrub_session,
+)
+
+log = logging.getLogger("policybot.store")
+
+TURN_LOCK_SPACE = 1_770_001  # first key of the two-key advisory locks on turns (hashtext is the second)
+MIGRATION_LOCK = 1_770_000  # the advisory lock migrations run under
+DEFAULT_POOL_SIZE = 10  # connections per process (deploy guide: processes x pool <= max_connections - reserve)
+SHARED_CLEANUP_SECONDS = 60.0  # expired claims, seen requests and idle buckets are deleted this often
+
+MIGRATIONS: list[str] = [
+    # 1: sessions, the message log, small facts about the store (as SQLite's 1 and 2)
+    """
+    CREATE TABLE sessions (
+        user_key TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at DOUBLE PRECISION NOT NULL,
+        updated_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE TABLE events (
+        id BIGSERIAL PRIMARY KEY,
+        ts DOUBLE PRECISION NOT NULL,
+        channel TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        campaign TEXT,
+        kind TEXT NOT NULL,
+        text TEXT,
+        clause TEXT,
+        faq TEXT,
+        confidence DOUBLE PRECISION,
+        answered INTEGER,
+        program TEXT
+    );
+    CREATE INDEX events_ts ON events(ts);
+    CREATE INDEX events_user ON events(user_key);
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    );
+    """,
+    # 2: what was per process: WeChat message claims and replies, signed requests seen, rate
+    # buckets, failed admin logins, admin grants
+    """
+    CREATE TABLE message_claims (
+        key TEXT PRIMARY KEY,
+        user_key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reply TEXT,
+        expires DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX message_claims_user ON message_claims(user_key);
+    CREATE INDEX message_claims_expires ON message_claims(expires);
+    CREATE TABLE seen_requests (
+        ts BIGINT NOT NULL,
+        nonce TEXT NOT NULL,
+        digest BYTEA NOT NULL,
+        expires DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (ts, nonce)
+    );
+    CREATE INDEX seen_requests_expires ON seen_requests(expires);
+    CREATE TABLE rate_buckets (
+        key TEXT PRIMARY KEY,
+        tokens DOUBLE PRECISION NOT NULL,
+        at DOUBLE PRECISION NOT NULL,
+        granted BOOLEAN NOT NULL,
+        idle_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX rate_buckets_idle ON rate_buckets(idle_at);
+    CREATE TABLE admin_failures (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX admin_failures_key ON admin_failures(scope, key, at);
+    CREATE TABLE admin_grants (
+        who TEXT PRIMARY KEY,
+        expires DOUBLE PRECISION NOT NULL
+    );
+    """,
+]
+
+_NOW = "extract(epoch from clock_timestamp())"
+_INSERT_EVENTS = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join(f'${i + 1}' for i in range(len(EVENT_COLUMNS)))})"
+# One token bucket per key, decided in one statement (so two processes never both take the
+# last token): refilled by the time since its last use, then a token taken if one is there.
+_TAKE_TOKEN = f"""
+INSERT INTO rate_buckets AS b (key, tokens, at, granted, idle_at)
+VALUES ($1, $3 - 1, coalesce($4, {_NOW}), true, coalesce($4, {_NOW}) + $3 / $2)
+ON CONFLICT (key) DO UPDATE SET
+    tokens = CASE WHEN least($3, b.tokens + greatest(0, excluded.at - b.at) * $2) >= 1
+                  THEN least($3, b.tokens + greatest(0, excluded.at - b.at) * $2) - 1
+                  ELSE least($3, b.tokens + greatest(0, excluded.at - b.at) * $2) END,
+    granted = least($3, b.tokens + greatest(0, excluded.at - b.at) * $2) >= 1,
+    at = greatest(b.at, excluded.at),
+    idle_at = excluded.idle_at
+RETURNING granted, tokens
+"""
+
+# The turn's connection: (connection, the task that holds the lock). Store calls made by that
+# task during the turn use it; any other task (even one created inside the turn) does not.
+_TURN: contextvars.ContextVar[tuple[Any, asyncio.Task[Any] | None] | None] = contextvars.ContextVar(
+    "policybot_pg_turn", default=None)
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password (for messages and logs)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "postgresql://…"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = (parts.username or "") + ":***"
+    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
+
+
+def error_name(exc: BaseException) -> str:
+    """PostgreSQL's SQLSTATE and the exception's class (`53100 DiskFullError`), or the class."""
+    state = getattr(exc, "sqlstate", None)
+    return f"{state} {type(exc).__name__}" if state else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class MessageState:
+    """A claimed message as another process sees it: "running" or "done" (with its reply,
+    None meaning "answer nothing")."""
+
+    state: str
+    reply: str | None
+
+
+class PostgresStore:
+    """Sessions, the log and the shared state of the moment in PostgreSQL (see the module
+    docstring). Open with `await PostgresStore.open(url, salt)`."""
+
+    backend = "postgresql"
+    shared = True
+
+    def __init__(self, pool: asyncpg.Pool, salt: str, url: str) -> None:
+        self.pool = pool
+        self.url = url
+        self._salt = salt.encode("utf-8")
+        self.session_days: float | None = None
+        self.on_commit: list[Callable[[list[Event]], None]] = []
+        self.on_forget: list[Callable[[str], None]] = []
+        self.last_write_error: WriteError | None = None
+        self._user_keys: dict[tuple[str, str], str] = {}
+        self.batches = 0
+        self.batched_saves = 0
+        self.cache_hits = 0  # there is no session cache: every turn reads its row
+        self._cleaned_at = 0.0
+        self._saving = 0  # saves in flight: close() lets them commit first
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    async def open(cls, url: str, salt: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> PostgresStore:
+        """Connect (a pool of up to `pool_size` connections) and migrate. Raises
+        DatabaseUnusable (one line, the URL without its password) when the server cannot be
+        reached, refuses the login, has no such database, or the schema cannot be brought up."""
+        shown = redact_url(url)
+        try:
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=max(1, pool_size), command_timeout=60,
+                                             server_settings={"application_name": "policybot"})
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError, TimeoutError) as exc:
+            raise DatabaseUnusable(f"cannot use the database {shown}: {type(exc).__name__}: {exc}") from exc
+        store = cls(pool, salt, url)
+        try:
+            await store.migrate()
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+            await pool.close()
+            raise DatabaseUnusable(f"cannot use the database {shown}: {type(exc).__name__}: {exc}") from exc
+        except BaseException:
+            pool.terminate()
+            raise
+        return store
+
+    async def migrate(self) -> int:
+        """Bring the schema to the latest version (under an advisory lock: processes starting
+        together migrate once); returns the version."""
+        async with self.pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                version = await conn.fetchval("SELECT version FROM schema_version")
+                if version is None:
+                    await conn.execute("INSERT INTO schema_version (version) VALUES (0)")
+                    version = 0
+                for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                    async with conn.transaction():
+                        await conn.execute(script)
+                        await conn.execute("UPDATE schema_version SET version = $1", number)
+                    version = number
+                return version
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+    async def close(self) -> None:
+        """Let the saves in flight commit, then close the pool."""
+        await self._idle.wait()
+        await self.pool.close()
+
+    @property
+    def report_source(self) -> str:
+        """What reports connect to: the database URL (given to the report's process through
+        its environment, never on its command line)."""
+        return self.url
+
+    def user_key(self, channel: str, user: str) -> str:
+        """Salted hash of the channel's user id, the same as the SQLite store's (same salt,
+        same key): stable for the same person, not reversible."""
+        key = self._user_keys.get((channel, user))
+        if key is None:
+            if len(self._user_keys) >= 10_000:
+                self._user_keys.clear()
+            digest = hmac.new(self._salt, f"{channel}:{user}".encode(), hashlib.sha256).hexdigest()
+            key = self._user_keys[(channel, user)] = digest[:32]
+        return key
+
+    # ------------------------------------------------------------------ connections
+
+    @contextlib.asynccontextmanager
+    async def _conn(self) -> AsyncIterator[Any]:
+        """The current turn's connection when this task holds a turn lock, else one from the pool."""
+        held = _TURN.get()
+        if held is not None and held[1] is asyncio.current_task():
+            yield held[0]
+            return
+        async with self.pool.acquire() as conn:
+            yield conn
+
+    @contextlib.asynccontextmanager
+    async def turn_lock(self, user_key: str) -> AsyncIterator[None]:
+        """Hold `user_key`'s advisory lock (every process sharing the database waits for it)
+        for the block; the store's calls in the block use the lock's connection. Released
+        at the end, or by the server if this process or its connection dies."""
+        held = _TURN.get()
+        if held is not None and held[1] is asyncio.current_task():
+            raise RuntimeError("a turn lock is already held by this task")
+        async with self.pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", TURN_LOCK_SPACE, user_key)
+            token = _TURN.set((conn, asyncio.current_task()))
+            try:
+                yield
+            finally:
+                _TURN.reset(token)
+                try:
+                    await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", TURN_LOCK_SPACE, user_key)
+                except BaseException:
+                    conn.terminate()  # the server releases the lock with the connection
+                    raise
+
+    # ------------------------------------------------------------------ sessions
+
+    async def load(self, user_key: str) -> Session:
+        """The person's session, read from its row (a fresh one if none, or if damaged)."""
+        async with self._conn() as conn:
+            row = await conn.fetchrow("SELECT data, updated_at FROM sessions WHERE user_key = $1", user_key)
+        return Session() if row is None else parse_session(row["data"], row["updated_at"])
+
+    async def save(self, user_key: str, channel: str, session: Session, events: list[Event],
+                   campaign: str | None) -> None:
+        """Write the session and the turn's events in one transaction; returns after COMMIT.
+        A session read from a row whose row is gone (deleted meanwhile) is not written back,
+        nor are its events, and the person's in-memory state goes (`on_forget`)."""
+        now = time.time()
+        session.updated_at = now
+        scrub_session(session)
+        data = session.to_json()
+        rows = [event_row(now, channel, user_key, campaign, e) for e in events]
+        vanished = False
+        self._saving += 1
+        self._idle.clear()
+        try:
+            async with self._conn() as conn, conn.transaction():
+                if session.stored:
+                    status = await conn.execute("UPDATE sessions SET data = $2, updated_at = $3 WHERE user_key = $1",
+                                                user_key, data, now)
+                    vanished = status.endswith(" 0")
+                else:
+                    await conn.execute(
+                        "INSERT INTO sessions (user_key, channel, data, created_at, updated_at) "
+                        "VALUES ($1, $2, $3, $4, $4) ON CONFLICT (user_key) DO UPDATE SET data = excluded.data, "
+                        "updated_at = excluded.updated_at", user_key, channel, data, now)
+                if rows and not vanished:
+                    await conn.executemany(_INSERT_EVENTS, rows)
+        except Exception as exc:
+            self.last_write_error = WriteError(time.time(), error_name(exc), str(exc),
+                                               len(data) + sum(100 + len(r[5] or "") for r in rows))
+            raise
+        finally:
+            self._saving -= 1
+            if self._saving == 0:
+                self._idle.set()
+        self.last_write_error = None
+        self.batches += 1
+        self.batched_saves += 1
+        if vanished:
+            session.stored = False
+            self._notify_forget(user_key)
+            return
+        session.stored = True
+        for callback in self.on_commit:
+            if events:
+                callback(events)
+
+    def _notify_forget(self, user_key: str) -> None:
+        for who in [who for who, key in self._user_keys.items() if key == user_key]:
+            del self._user_keys[who]
+        for callback in self.on_forget:
+            try:
+                callback(user_key)
+            except Exception:  # noqa: BLE001 - a listener's bug must not undo the deletion
+                log.exception("on_forget listener failed")
+
+    # ------------------------------------------------------------------ deleting
+
+    async def forget(self, user_key: str) -> int:
+        """Delete everything stored about one person (session, log, WeChat replies kept for
+        retries, rate bucket) in one transaction; returns the session and log rows deleted.
+        Every process sees it at once: none keeps sessions in memory."""
+        async with self._conn() as conn, conn.transaction():
+            sessions = await conn.execute("DELETE FROM sessions WHERE user_key = $1", user_key)
+            events = await conn.execute("DELETE FROM events WHERE user_key = $1", user_key)
+            await conn.execute("DELETE FROM message_claims WHERE user_key = $1", user_key)
+            await conn.execute("DELETE FROM rate_buckets WHERE key = $1", user_key)
+        self._notify_forget(user_key)
+        return _rowcount(sessions) + _rowcount(events)
+
+    async def erase_leftovers(self, attempts: int = 8, first_wait: float = 0.5) -> bool | None:
+        """Nothing to do here: PostgreSQL's VACUUM reclaims deleted rows (autovacuum); see the
+        deployment guide for the WAL and backups. None: not applicable."""
+        return None
+
+    async def purge(self, older_than_days: float, now: float | None = None, *, trust_clock: bool = False) -> int:
+        """Delete log events and idle sessions older than the retention period; returns rows.
+        Raises ClockJumped like the SQLite store. The time of each purge is kept in meta."""
+        now = now if now is not None else time.time()
+        cutoff = now - older_than_days * 86400
+        session_cutoff = now - min(older_than_days, self.session_days or older_than_days) * 86400
+        async with self._conn() as conn, conn.transaction():
+            await conn.execute("LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE")  # one purge at a time
+            last = await conn.fetchval("SELECT value FROM meta WHERE key = 'purge_last_run'")
+            last_run = None if last is None else float(last)
+            reference = last_run
+            if reference is None:
+                reference = await conn.fetchval("SELECT greatest((SELECT max(ts) FROM events), "
+                                                "(SELECT max(updated_at) FROM sessions))")
+            refused = None if trust_clock else purge_refusal(now, reference, last_run)
+            if refused is not None:
+                raise refused
+            events = await conn.execute("DELETE FROM events WHERE ts < $1", cutoff)
+            sessions = await conn.execute("DELETE FROM sessions WHERE updated_at < $1", session_cutoff)
+            await conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('purge_last_run', $1) ON CONFLICT (key) DO UPDATE "
+                "SET value = greatest(meta.value::double precision, excluded.value::double precision)::text",
+                repr(now))
+        return _rowcount(events) + _rowcount(sessions)
+
+    async def count(self, table: str, user_key: str | None = None) -> int:
+        if table not in ("sessions", "events"):
+            raise ValueError(table)
+        async with self._conn() as conn:
+            if user_key:
+                return int(await conn.fetchval(f"SELECT count(*) FROM {table} WHERE user_key = $1", user_key))
+            return int(await conn.fetchval(f"SELECT count(*) FROM {table}"))
+
+    async def check_writable(self) -> None:
+        """Raise unless turns can be saved now: a row of at least PROBE_BYTES (or the last
+        failed batch's size) inserted and deleted in one committed transaction."""
+        failed = self.last_write_error
+        size = max(PROBE_BYTES, failed.batch_bytes if failed else 0)
+        async with self._conn() as conn, conn.transaction():
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('health_probe', repeat('x', $1)) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", size)
+            await conn.execute("DELETE FROM meta WHERE key = 'health_probe'")
+            await conn.execute("INSERT INTO meta (key, value) VALUES ('health_checked_at', $1) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value", repr(time.time()))
+        self.last_write_error = None
+
+    # ------------------------------------------------------------------ shared state of the moment
+
+    async def _cleanup(self, conn: Any) -> None:
+        """Now and then (every SHARED_CLEANUP_SECONDS per process): expired claims, seen
+        requests past their window, buckets idle long enough to be full again."""
+        now = time.time()
+        if now - self._cleaned_at < SHARED_CLEANUP_SECONDS:
+            return
+        self._cleaned_at = now
+        await conn.execute("DELETE FROM message_claims WHERE expires < $1", now)
+        await conn.execute("DELETE FROM seen_requests WHERE expires < $1", now)
+        await conn.execute(f"DELETE FROM rate_buckets WHERE idle_at < {_NOW}")
+        await conn.execute("DELETE FROM admin_failures WHERE at < $1", now - 86400)
+        await conn.execute("DELETE FROM admin_grants WHERE expires < $1", now)
+
+    async def claim_message(self, key: str, user_key: str, ttl: float) -> bool:
+        """Claim a message (WeChat's MsgId key) for this process: True when no process had it
+        (run the step, then `finish_message`), False when one has or had it (wait for its
+        reply with `message_reply`). Claims expire after `ttl` seconds."""
+        now = time.time()
+        async with self._conn() as conn:
+            await self._cleanup(conn)
+            got = await conn.fetchval(
+                "INSERT INTO message_claims (key, user_key, state, expires) VALUES ($1, $2, 'running', $3) "
+                "ON CONFLICT (key) DO UPDATE SET user_key = excluded.user_key, state = 'running', reply = NULL, "
+                "expires = excluded.expires WHERE message_claims.expires < $4 RETURNING true",
+                key, user_key, now + ttl, now)
+        return bool(got)
+
+    async def finish_message(self, key: str, reply: str | None) -> None:
+        """Record the reply of a claimed message (None: answer nothing) for other processes."""
+        async with self._conn() as conn:
+            await conn.execute("UPDATE message_claims SET state = 'done', reply = $2 WHERE key = $1", key, reply)
+
+    async def message_reply(self, key: str) -> MessageState | None:
+        """The claimed message's state and reply; None when no claim is kept (expired, or
+        the person was deleted)."""
+        async with self._conn() as conn:
+            row = await conn.fetchrow("SELECT state, reply FROM message_claims WHERE key = $1 AND expires >= $2",
+                                      key, time.time())
+        return None if row is None else MessageState(row["state"], row["reply"])
+
+    async def seen_request(self, timestamp: int, nonce: str, digest: bytes, keep_until: float) -> str:
+        """Remember a signed request: "new" the first time, "again" for the same (timestamp,
+        nonce) with the same body digest, "conflict" for another body (a replay)."""
+        async with self._conn() as conn:
+            inserted = await conn.fetchval(
+                "INSERT INTO seen_requests (ts, nonce, digest, expires) VALUES ($1, $2, $3, $4) "
+                "ON CONFLICT (ts, nonce) DO NOTHING RETURNING true", timestamp, nonce, digest, keep_until)
+            if inserted:
+                return "new"
+            seen = await conn.fetchval("SELECT digest FROM seen_requests WHERE ts = $1 AND nonce = $2",
+                                       timestamp, nonce)
+        if seen is None:  # expired between the two statements: it was old
+            return "again"
+        return "again" if hmac.compare_digest(bytes(seen), digest) else "conflict"
+
+    async def take_token(self, key: str, rate: float, burst: float, now: float | None = None) -> float:
+        """One token from `key`'s bucket (`rate` tokens a second, at most `burst`), decided in
+        one statement on the database's clock (`now` for tests): 0.0 when taken, else the
+        seconds until the next token."""
+        async with self._conn() as conn:
+            row = await conn.fetchrow(_TAKE_TOKEN, key, rate, burst, now)
+        if row["granted"]:
+            return 0.0
+        return (1.0 - row["tokens"]) / rate
+
+    async def admin_failures(self, scope: str, key: str, window: float) -> int:
+        """Failed admin logins of `key` (a hashed chat id or address; `scope` "user" or
+        "address") in the last `window` seconds, in every process."""
+        async with self._conn() as conn:
+            return int(await conn.fetchval("SELECT count(*) FROM admin_failures WHERE scope = $1 AND key = $2 "
+                                           "AND at > $3", scope, key, time.time() - window))
+
+    async def add_admin_failure(self, scope: str, key: str) -> None:
+        async with self._conn() as conn:
+            await conn.execute("INSERT INTO admin_failures (scope, key, at) VALUES ($1, $2, $3)", scope, key,
+                               time.time())
+
+    async def clear_admin_failures(self, scope: str, key: str) -> None:
+        async with self._conn() as conn:
+            await conn.execute("DELETE FROM admin_failures WHERE scope = $1 AND key = $2", scope, key)
+
+    async def grant_admin(self, who: str, seconds: float | None) -> None:
+        """Grant (or, with None, end) an admin session for `who` (a hashed chat id) in every process."""
+        async with self._conn() as conn:
+            if seconds is None:
+                await conn.execute("DELETE FROM admin_grants WHERE who = $1", who)
+            else:
+                await conn.execute("INSERT INTO admin_grants (who, expires) VALUES ($1, $2) ON CONFLICT (who) "
+                                   "DO UPDATE SET expires = excluded.expires", who, time.time() + seconds)
+
+    async def admin_granted(self, who: str) -> float | None:
+        """Seconds left of `who`'s admin session, None when there is none."""
+        async with self._conn() as conn:
+            expires = await conn.fetchval("SELECT expires FROM admin_grants WHERE who = $1", who)
+        left = None if expires is None else expires - time.time()
+        return left if left is not None and left > 0 else None
+
+    async def data_version(self) -> int:
+        """The data version live reload follows (0 before the first reload)."""
+        async with self._conn() as conn:
+            value = await conn.fetchval("SELECT value FROM meta WHERE key = 'data_version'")
+        return int(value or 0)
+
+    async def bump_data_version(self) -> int:
+        """A process reloaded its data: the version goes up by one; returns it."""
+        async with self._conn() as conn:
+            value = await conn.fetchval(
+                "INSERT INTO meta (key, value) VALUES ('data_version', '1') ON CONFLICT (key) DO UPDATE "
+                "SET value = (meta.value::bigint + 1)::text RETURNING value")
+        return int(value)
+
+
+def _rowcount(status: str) -> int:
+    """The row count of a command status ("DELETE 3" -> 3)."""
+    try:
+        return int(status.rsplit(" ", 1)[-1])
+    except (ValueError, AttributeError):
+        return 0
