@@ -48,13 +48,18 @@ class Settings:
     max_connections: int = 1000  # open HTTP connections at once (kept below the file-descriptor limit)
     header_timeout_seconds: float = 10.0  # a request's line and headers must arrive within this
     body_timeout_seconds: float = 30.0  # and its body within this, once the headers are in
+    # PostgreSQL instead of the SQLite file, for several bot processes sharing one database:
+    # postgresql://user:password@host:5432/dbname (also given as POLICYBOT_DB=postgresql://…).
+    database_url: str = field(default="", repr=False)
+    db_pool_size: int = 10  # PostgreSQL connections per bot process
 
     @property
     def web_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
-_SECRETS = {"salt", "telegram_token", "telegram_webhook_secret", "admin_token"}
+_SECRETS = {"salt", "telegram_token", "telegram_webhook_secret", "admin_token", "database_url"}
+_URL_SCHEMES = ("postgresql://", "postgres://")
 
 
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -80,6 +85,10 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         name = f"POLICYBOT_{f.name.upper()}"
         if name in env and env[name] != "":
             values[f.name] = env[name]
+    db_value = values.get("db")
+    if isinstance(db_value, str) and db_value.startswith(_URL_SCHEMES):
+        # POLICYBOT_DB=postgresql://… chooses PostgreSQL (a URL is not a file path)
+        values["database_url"] = values.pop("db")
     if "telegram_token" not in values and env.get("TELEGRAM_TOKEN"):
         values["telegram_token"] = env["TELEGRAM_TOKEN"]
 
@@ -125,6 +134,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError("setting max_connections (POLICYBOT_MAX_CONNECTIONS) must be at least 1")
     if s.header_timeout_seconds <= 0 or s.body_timeout_seconds <= 0:
         raise ConfigError("settings header_timeout_seconds and body_timeout_seconds must be positive")
+    if s.database_url and not s.database_url.startswith(_URL_SCHEMES):
+        raise ConfigError("setting database_url (POLICYBOT_DATABASE_URL) must start with postgresql://")
+    if s.db_pool_size < 1:
+        raise ConfigError("setting db_pool_size (POLICYBOT_DB_POOL_SIZE) must be at least 1")
     if s.rate_limit_per_minute < 0:
         raise ConfigError("setting rate_limit_per_minute (POLICYBOT_RATE_LIMIT_PER_MINUTE) must be 0 (off) or more")
     _validate_staff(s)
@@ -190,6 +203,11 @@ def ensure_salt(settings: Settings) -> str:
     existing = read_salt_file(path)
     if existing is not None:
         return existing
+    if settings.database_url:
+        # Every process sharing the database must hash ids with the same salt: one generated
+        # here would differ from machine to machine, and people would lose their sessions.
+        raise ConfigError("setting salt (POLICYBOT_SALT) is required with PostgreSQL (database_url): "
+                          "the same value for every bot process (openssl rand -hex 16)")
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_hex(16)
     try:
