@@ -98,13 +98,18 @@ class QuestionsFlow:
         return Turn([Reply("\n".join(lines), tuple(rows))], events)
 
     def _topic_word(self: Engine, text: str, s: Session, said: str | None = None) -> Turn:
-        """One broad word: the topics it may mean, as buttons, rather than one arbitrary clause."""
+        """One broad word: the topics it may mean, as buttons, rather than one arbitrary clause.
+
+        Logged as a question answered by a topic pointer (answered, no clause, no confidence):
+        the person got the topics to pick from, so it is not a gap in the knowledge base and
+        stays out of the staff's unanswered list; it is unanswered only when no topic matched."""
         result = self.answerer.retriever.search(text, limit=TOPIC_BUTTONS)
         clauses = [c.clause for c in result.candidates[:TOPIC_BUTTONS]]
         rows = tuple((Button(short(c.title, 18), f"c:{c.id}"),) for c in clauses)
         rows += ((Button(self.t("menu_find"), "m:find"),), (Button(self.t("back_to_menu"), "m:menu"),))
         return Turn([Reply(self.t("topic_pick", word=text), rows)],
-                    [Event("question", text=mask_personal_numbers(said or text), answered=False, confidence=0.0)])
+                    [Event("question", text=mask_personal_numbers(said or text), answered=bool(clauses),
+                           confidence=None if clauses else 0.0)])
 
     def _helping_hand(self: Engine, key: str) -> Turn:
         """Not a question (emoji, 我, pinyin …): what the bot can do, with example questions."""
