@@ -25,6 +25,9 @@ The result, `ParsedAnswer`:
   is a rough figure (十几个 -> (11, 19), 二十来岁, 三四个, 十七八): the engine may go on when
   every value in the range gives the same verdict and amount, else ask again. With `ok` it
   brackets a value worked out from a year (born 2005 -> value 21, range (20, 21));
+- `about` (numbers): (low, high) of what a guessed number may stand for (一百个人左右 -> (90, 110):
+  a tenth either side, at least one for whole numbers); None for an exact number. The dialog
+  asks for the exact number when a rule's threshold falls inside it;
 - `note`: one short Chinese line saying how the answer was read (按2005年出生算，今年约21岁),
   for the engine to show; None when there is nothing to say.
 """
@@ -70,6 +73,7 @@ class ParsedAnswer:
     approximate: bool = False
     range: tuple[float, float] | None = None
     note: str | None = None
+    about: tuple[float, float] | None = None
 
     @property
     def ok(self) -> bool:
@@ -639,7 +643,7 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         return ParsedAnswer(age, approximate=True, range=(age - 1, age),
                             note=f"虚岁{format_number(parsed.value)}，按周岁约{format_number(age)}岁算")
     if parsed.ok and approximate:
-        return ParsedAnswer(parsed.value, approximate=True,
+        return ParsedAnswer(parsed.value, approximate=True, about=_about(question, parsed.value),
                             note=f"按大约{question.label_of(parsed.value)}算")
     return parsed
 
@@ -663,6 +667,20 @@ def _unit_factor(question: Question, text: str) -> float:
     if question.unit == "个月" and "年" in text and "月" not in text:
         return 12
     return 1
+
+
+# How far a guessed number (大概 / 左右 / 差不多 …) may be from what was said: a tenth either
+# side, and at least one for a whole-number question (五个左右 may be four or six).
+ABOUT_SHARE = 0.1
+
+
+def _about(question: Question, value: float) -> tuple[float, float]:
+    """The (low, high) a guessed `value` may stand for, within the question's limits."""
+    spread = abs(value) * ABOUT_SHARE
+    if question.integer:
+        spread = max(1, round(spread))
+    lo, hi = _clip(question, (value - spread, value + spread))
+    return (lo, hi) if lo <= hi else (value, value)
 
 
 def _stored(question: Question, value: float) -> int | float:

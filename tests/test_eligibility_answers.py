@@ -309,6 +309,21 @@ def test_a_guessed_number_is_kept_and_marked_approximate(question: Question, tex
     parsed = parse_answer(question, text, as_of=AS_OF)
     assert parsed.ok and parsed.value == value and parsed.approximate and parsed.range is None
     assert parsed.note and "大约" in parsed.note
+    assert parsed.about is not None and parsed.about[0] < value < parsed.about[1]
+
+
+@pytest.mark.parametrize(("question", "text", "about"), [
+    (STAFF, "两百号人上下吧", (180, 220)), (STAFF, "差不多七个", (6, 8)), (MONEY, "大约三万块", (27000, 33000)),
+    (RETAINED, "估计一个", (0, 2)),
+])
+def test_a_guessed_number_says_what_it_may_stand_for(question: Question, text: str, about: tuple[float, float]) -> None:
+    """A tenth either side, at least one for whole numbers, within the question's limits."""
+    parsed = parse_answer(question, text, as_of=AS_OF)
+    assert parsed.ok and parsed.approximate and parsed.about == about, parsed
+
+
+def test_an_exact_number_has_no_about() -> None:
+    assert parse_answer(STAFF, "一百二十三", as_of=AS_OF).about is None
 
 
 @pytest.mark.parametrize(("question", "text", "rng"), [

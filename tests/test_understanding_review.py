@@ -260,3 +260,64 @@ def test_a_bare_topic_word_is_logged_as_answered_by_a_pointer(tmp_path, kb) -> N
         rows = dict(conn.execute("SELECT text, answered FROM events WHERE kind = 'question'").fetchall())
     assert rows["扶持"] == 1
     assert rows["城里的房租有没有补贴给外地人"] == 0
+
+
+# ---------------------------------------------------------------- a guessed number across a threshold
+
+
+def _loan_to_staff(p: Person):
+    async def go() -> None:
+        await p.act("p:startup_loan")
+        await p.act(p.action_of("小微企业"))
+        assert "在职职工多少人" in p.text
+    return go()
+
+
+def test_a_guessed_headcount_across_the_rules_line_asks_for_the_exact_number(tmp_path, kb) -> None:
+    """85—105 people holds the 100-staff line (25% or 15% new hires needed), decided only by
+    an answer not given yet: the exact number is asked, nothing is stored."""
+    async def scenario() -> None:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await _loan_to_staff(p)
+        await p.say("差不多九十五个人")
+        assert "准确的数字" in p.text and "在职职工多少人" in p.text and "新招用" not in p.text
+        await p.say("97")
+        assert "新招用" in p.text
+        await engine.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_guessed_headcount_far_from_any_line_is_kept_as_approximate(tmp_path, kb) -> None:
+    async def scenario() -> None:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await _loan_to_staff(p)
+        await p.say("估计有三十来个吧")  # a rough range: asked again, as always for a headcount
+        assert "准确的数字" in p.text or "具体的数字" in p.text
+        await p.say("大概三十个")
+        assert "新招用" in p.text and "按大约30人算" in p.text
+        await engine.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_guessed_count_across_a_known_ratio_asks_for_the_exact_number(tmp_path, kb) -> None:
+    """With 12 interns known, 大约六个 retained (5—7) straddles the 50% tier of the subsidy."""
+    async def scenario() -> None:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.act("p:internship")
+        await p.act(p.action_of("接收见习人员的单位"))
+        await p.act(p.action_of("是"))
+        await p.say("12")
+        await p.say("8")
+        assert "留用" in p.text
+        await p.say("大约六个人")
+        assert "准确的数字" in p.text and "结果：" not in p.text
+        await p.say("大约十个人")  # 9—11 of 12: above the tier whatever the exact number
+        assert "结果：符合" in p.text and "按大约10人算" in p.text
+        await engine.close()
+
+    asyncio.run(scenario())

@@ -277,9 +277,47 @@ class QuestionnaireFlow:
             note = self.t("range_settled", low=_num(low), high=_num(high), unit=unit)
             s.flags[question.id] = f"按您说的{_num(low)}—{_num(high)}{unit}估算（这个范围内结果都一样）"
             return self._advance(question, settled, s, note)
+        about = getattr(parsed, "about", None)
+        if about is not None and self._decided_within(question, about, s):
+            low, high = about
+            hint = self.t("about_exact", said=question.label_of(parsed.value), low=_num(low), high=_num(high),
+                          unit=question.unit)
+            return Turn(self._pending_question(s, hint=hint), [])
         if getattr(parsed, "range", None) is not None and question.unit in SETTLE_UNITS:
             return self._bracketed(question, parsed, s)
         return self._store_answer(question, parsed, s, said=u.text)
+
+    def _decided_within(self: Engine, question: eligibility.Question, bounds: tuple[float, float], s: Session) -> bool:
+        """Whether a guessed number (一百个人左右 → 90—110) could change the result within
+        `bounds`, so the exact number must be asked: a threshold of the program in the
+        question's unit lies inside (the 100-staff line of the startup loan, whose deciding
+        answer — the new hires — is not known yet), or, with what is already answered, the
+        next question, a verdict or a condition (a 50% retention tier) differs across the
+        values. The amount alone may differ (the answer is then marked approximate). Never in
+        the finder, which only ranks programs."""
+        if s.program == "__finder__" or not question.unit:
+            return False
+        program = self._program(s)
+        low, high = bounds
+        as_of = self.today()
+        for name, parameter in eligibility.default_context().params.by_name.items():
+            if not name.startswith(f"{program.id}.") or parameter.unit != question.unit:
+                continue
+            entry = parameter.at(as_of)
+            value = entry.value if entry is not None else None
+            if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
+                return True
+        values: set[float] = {low, high}
+        if question.integer and math.floor(high) - math.ceil(low) <= SETTLE_MAX_VALUES:
+            values.update(range(math.ceil(low), math.floor(high) + 1))
+        seen = set()
+        for value in sorted(values):
+            answers = {**s.answers, question.id: value}
+            nxt = eligibility.next_question(program, answers, as_of=as_of)
+            seen.add((nxt.id if nxt else None, _outcome(eligibility.assess(program, answers, as_of=as_of))))
+            if len(seen) > 1:
+                return True
+        return False
 
     def _bracketed(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> Turn:
         """A value worked out from a year (03年出生 → 22 or 23 周岁; 从22年开始交 → 3.9 to 4.9
@@ -518,6 +556,13 @@ class QuestionnaireFlow:
             s.mode, s.pending_text = "idle", None
             return self._start_finder(s) if program == "__finder__" else self._start_questionnaire(program, s)
         return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+
+
+def _outcome(result: Any) -> tuple[Any, ...]:
+    """What a result decides, without the amount: each part's verdict and each condition's
+    status (a tier such as a retention rate is a condition too)."""
+    return tuple((part.id, part.verdict, tuple((c.id, c.status) for c in part.checks))
+                 for part in (result.main, *result.extras))
 
 
 def answer_action(program: str, question_id: str, index: int) -> str:
