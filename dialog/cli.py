@@ -26,29 +26,34 @@ if TYPE_CHECKING:
 
 OK, FAILED, USAGE = 0, 1, 2
 CHANNELS = ("telegram", "web", "wechat", "terminal")
+CAMPAIGN_HELP = ("汉字、字母、数字、_ 或 -，例如 春季招聘 或 poster-2026-03（中文名最多 15 个字；"
+                 "Telegram 链接里是它的编码，报告里仍显示中文名）")
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     """Register report, link, qr, forget and purge; each sets `func(args) -> int`."""
-    p = subparsers.add_parser("report", help="usage report from the message log (text, csv, html, FAQ stubs)")
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="first day to include (default: everything kept)")
-    p.add_argument("--format", choices=("text", "csv", "html"), default="text", help="output format (default text)")
-    p.add_argument("--faq-stubs", action="store_true",
-                   help="print YAML FAQ entries for the unanswered questions instead of the report")
-    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="write to FILE instead of the screen")
-    p.add_argument("--db", metavar="FILE", type=Path, help="database file (default: setting db / POLICYBOT_DB)")
+    p = subparsers.add_parser("report", help="使用报告：提问、答上率、热门条款、来源、答不上的问题（text/csv/html）",
+                              description="从机器人的数据库生成使用报告（只读，不改动数据库）。")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="从这一天开始统计（默认：保留的全部记录）")
+    p.add_argument("--format", choices=("text", "csv", "html"), default="text", help="输出格式（默认 text）")
+    p.add_argument("--faq-stubs", action="store_true", help="不出报告，改为给答不上的问题生成常见问答（FAQ）草稿")
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="写到文件 FILE，而不是显示在屏幕上")
+    p.add_argument("--db", metavar="FILE", type=Path,
+                   help="数据库文件（默认：设置 db / POLICYBOT_DB，未设置时为项目目录下的 var/policybot.sqlite3）")
     p.set_defaults(func=cmd_report)
 
-    p = subparsers.add_parser("link", help="print the Telegram and web links of a publicity campaign")
-    p.add_argument("--campaign", required=True, metavar="NAME", help="A-Z a-z 0-9 _ -, up to 64 characters")
+    p = subparsers.add_parser("link", help="打印一个宣传活动的网页链接和 Telegram 链接",
+                              description="每张海报、传单或推文用一个活动名，报告里按活动统计来访。")
+    p.add_argument("--campaign", metavar="活动名", help=CAMPAIGN_HELP)
     p.set_defaults(func=cmd_link)
 
-    p = subparsers.add_parser("qr", help="make a poster QR code (PNG or SVG) for a campaign link")
-    p.add_argument("--campaign", required=True, metavar="NAME", help="A-Z a-z 0-9 _ -, up to 64 characters")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", type=Path, help="FILE.png or FILE.svg")
-    p.add_argument("--caption", default=None, help='text under the code (default "扫码咨询就业政策"; "" for none)')
+    p = subparsers.add_parser("qr", help="为活动链接生成海报二维码（PNG 或 SVG）",
+                              description="二维码默认打开网页版（微信扫一扫可用）。")
+    p.add_argument("--campaign", metavar="活动名", help=CAMPAIGN_HELP)
+    p.add_argument("-o", "--output", metavar="FILE", type=Path, help="输出文件：FILE.png 或 FILE.svg")
+    p.add_argument("--caption", default=None, help='二维码下方的文字（默认“扫码咨询就业政策”；"" 表示不要）')
     p.add_argument("--target", choices=("web", "telegram"), default="web",
-                   help="which link the code opens (default web: works in WeChat's scanner)")
+                   help="二维码打开哪个链接（默认 web：微信扫一扫能打开）")
     p.set_defaults(func=cmd_qr)
 
     p = subparsers.add_parser("forget", help="delete everything stored about one user (sessions and log)")
@@ -83,9 +88,9 @@ def _write(text: str, output: Path | None) -> int:
     try:
         output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
-        _err(f"cannot write {output}: {exc.strerror or exc}")
+        _err(f"无法写入 {output}：{exc.strerror or exc}")
         return FAILED
-    print(f"written: {output}", file=sys.stderr)
+    print(f"已写入：{output.absolute()}", file=sys.stderr)
     return OK
 
 
@@ -99,10 +104,10 @@ def _knowledge() -> Any:
 
         kb, problems = load_knowledge()
     except Exception as exc:  # noqa: BLE001 - titles are a nicety; the numbers do not need them
-        _err(f"note: knowledge base not loaded ({type(exc).__name__}: {exc}); clauses shown by number only")
+        _err(f"提示：知识库没有加载，条款只显示编号 ({type(exc).__name__}: {exc})")
         return None
     if problems:
-        _err(f"note: the knowledge YAML has {len(problems)} problem(s) (policybot check); using what loaded")
+        _err(f"提示：知识库的 YAML 有 {len(problems)} 个问题（运行 policybot check 查看），报告用已读入的部分")
     return kb
 
 
@@ -114,16 +119,23 @@ def cmd_report(args: argparse.Namespace) -> int:
         try:
             since = date.fromisoformat(args.since)
         except ValueError:
-            _err(f"--since {args.since!r}: use a date like 2026-11-01")
+            _err(f"--since {args.since}：日期请写成 2026-11-01 这样的格式")
             return USAGE
     settings = _settings()
     if settings is None:
         return USAGE
-    try:
-        conn = reports.open_readonly(args.db or settings.db)
-    except reports.ReportError as exc:
-        _err(str(exc))
+    db = (args.db or settings.db).absolute()
+    if not db.is_file():
+        _err(f"没有找到数据库 {db}：机器人还没有在这里保存过记录，或路径不对。"
+             f"{'用 --db 指定的文件' if args.db else '位置由设置 db / POLICYBOT_DB 决定（未设置时为项目目录下的 var/policybot.sqlite3）'}；"
+             "部署的服务器上一般是 /var/lib/policybot/policybot.sqlite3 (no database at this path)")
         return FAILED
+    try:
+        conn = reports.open_readonly(db)
+    except reports.ReportError as exc:
+        _err(f"无法读取数据库 {db}：它不是机器人的数据库，或已损坏 ({exc})")
+        return FAILED
+    _err(f"数据库：{db}")
     kb = _knowledge()
     titles = {cid: c.title for cid, c in kb.clauses.items()} if kb else {}
     words = None
@@ -147,7 +159,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         # Aggregated by SQLite: memory stays flat however many rows the log holds.
         report = reports.aggregate(conn, since=since, titles=titles, program_labels=labels, words=words, top=15)
     except sqlite3.DatabaseError as exc:
-        _err(f"{args.db or settings.db}: cannot read the log ({exc})")
+        _err(f"无法读取 {db} 里的消息记录 ({exc})")
         return FAILED
     finally:
         conn.close()
@@ -160,7 +172,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
         text = reports.faq_stubs(report.unanswered, options)
         if options.skipped:
-            _err(f"note: {len(options.skipped)} group(s) left out: all their phrasings are already FAQ questions")
+            _err(f"提示：{len(options.skipped)} 组问题没有列出：它们的问法都已经在常见问答里了")
         return _write(text, args.output)
     if args.format == "csv":
         return _write(reports.render_csv(report), args.output)
@@ -172,10 +184,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- link and qr
 
 
-def _campaign_links(campaign: str) -> tuple[Settings, CampaignLinks] | None:
+def _campaign_links(campaign: str | None) -> tuple[Settings, CampaignLinks] | None:
     """The settings and the campaign's links, or None after printing why not (`link`, `qr`)."""
     from dialog.publicity import PublicityError, campaign_links
 
+    if campaign is None:
+        _err("请用 --campaign 给出活动名，例如 policybot link --campaign 春季招聘")
+        return None
     settings = _settings()
     if settings is None:
         return None
@@ -187,27 +202,35 @@ def _campaign_links(campaign: str) -> tuple[Settings, CampaignLinks] | None:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
+    """Prints the web link and the Telegram link (or why there is none); warnings on stderr."""
     from dialog.publicity import ENV_BOT_USERNAME
 
     found = _campaign_links(args.campaign)
     if found is None:
         return USAGE
     _, links = found
-    print(f"网页 / web:      {links.web}")
+    print(f"网页版：   {links.web}")
     if links.telegram:
-        print(f"Telegram:        {links.telegram}")
+        print(f"Telegram： {links.telegram}")
     else:
-        print(f"Telegram:        (not configured: set {ENV_BOT_USERNAME} to the bot's username)")
+        print(f"Telegram： （未设置：请把 {ENV_BOT_USERNAME} 设为机器人的用户名，例如 LinxiaJobsBot）")
+    if links.id != links.campaign:
+        print(f"说明：Telegram 链接只能带字母和数字，“{links.campaign}”在其中写作 {links.id}；"
+              f"两个链接的来访在报告里都记在“{links.campaign}”名下。")
     for warning in links.warnings:
-        _err(f"warning: {warning}")
+        _err(f"注意：{warning}")
     return OK
 
 
 def cmd_qr(args: argparse.Namespace) -> int:
+    """Writes the QR code (PNG or SVG) of the campaign's web or Telegram link."""
     from dialog.publicity import DEFAULT_CAPTION, ENV_BOT_USERNAME, is_local_url, save_qr
 
+    if args.output is None:
+        _err("请用 -o 给出输出文件，例如 policybot qr --campaign 春季招聘 -o 海报.png（或 .svg）")
+        return USAGE
     if args.output.suffix.lower() not in (".png", ".svg"):
-        _err(f"{args.output}: the file name must end in .png or .svg")
+        _err(f"{args.output}：文件名要以 .png 或 .svg 结尾")
         return USAGE
     found = _campaign_links(args.campaign)
     if found is None:
@@ -215,25 +238,26 @@ def cmd_qr(args: argparse.Namespace) -> int:
     settings, links = found
     if args.target == "telegram":
         if not links.telegram:
-            _err(f"no Telegram username configured: set {ENV_BOT_USERNAME} (e.g. LinxiaJobsBot), "
-                 "or use --target web")
+            _err(f"没有设置机器人的 Telegram 用户名：请设置 {ENV_BOT_USERNAME}（例如 LinxiaJobsBot），"
+                 "或改用 --target web")
             return FAILED
         link = links.telegram
     else:
         if not settings.public_url or is_local_url(links.web):
-            _err(f"the web link would be {links.web}, which only this machine can open: "
-                 "set POLICYBOT_PUBLIC_URL to the address residents reach (e.g. https://jiuye.example.cn)")
+            _err(f"网页链接会是 {links.web}，只有这台电脑能打开：请把 POLICYBOT_PUBLIC_URL 设为"
+                 "群众访问的地址（例如 https://jiuye.example.cn）再生成二维码")
             return FAILED
         link = links.web
     caption = DEFAULT_CAPTION if args.caption is None else args.caption.strip()
     try:
         warnings = save_qr(link, args.output, caption)
     except OSError as exc:
-        _err(f"cannot write {args.output}: {exc.strerror or exc}")
+        _err(f"无法写入 {args.output}：{exc.strerror or exc}")
         return FAILED
     for warning in warnings:
-        _err(f"warning: {warning}")
-    print(f"{args.output}: QR code for {link}" + (f" with caption “{caption}”" if caption and not warnings else ""))
+        _err(f"注意：{warning}")
+    shown = f"，下方文字“{caption}”" if caption and not warnings else ""
+    print(f"已生成二维码 {args.output.absolute()}：打开 {link}{shown}")
     return OK
 
 

@@ -21,9 +21,30 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
 
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]  # the folder holding dialog/ (a checkout: pyproject.toml)
+DB_NAME = "policybot.sqlite3"
+
+
+def default_db(env: dict[str, str] | None = None) -> Path:
+    """Where the database is when no setting names it, as an absolute path, so every command
+    (`policybot run`, `report`, `forget` …) finds the same file whichever folder it starts in
+    (it used to be var/policybot.sqlite3 relative to that folder: a report started elsewhere
+    found nothing). In a source checkout (pyproject.toml next to dialog/, as `make run` uses
+    it): <checkout>/var/policybot.sqlite3 — the old place for the usual start in the project
+    folder. Installed elsewhere: $XDG_DATA_HOME/policybot/, else ~/.local/share/policybot/.
+    Deployments name it (POLICYBOT_DB=/var/lib/policybot/policybot.sqlite3)."""
+    if (PROJECT_DIR / "pyproject.toml").is_file():
+        return PROJECT_DIR / "var" / DB_NAME
+    env = os.environ if env is None else env
+    data_home = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "policybot" / DB_NAME
+
+
 @dataclass
 class Settings:
-    db: Path = Path("var/policybot.sqlite3")  # the one SQLite file (sessions, log)
+    # The one SQLite file (sessions, log); see default_db. A relative POLICYBOT_DB is taken from
+    # the folder the command starts in, made absolute when the settings are read.
+    db: Path = field(default_factory=default_db)
     salt: str = ""  # for hashing user ids in logs; generated and kept next to the db if empty
     host: str = "127.0.0.1"
     port: int = 8080
@@ -104,7 +125,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
             elif f.type in ("float", float):
                 value = float(raw)
             elif f.type in ("Path", Path):
-                value = Path(str(raw))
+                value = Path(str(raw)).expanduser().absolute()
             else:
                 value = str(raw)
         except (TypeError, ValueError):

@@ -2,12 +2,16 @@
 
 Every poster, leaflet or WeChat post gets its own campaign name, so /stats and
 `policybot report` can say which one brought people in:
-- web chat: `<public_url>/?c=NAME` — the web page passes `c` to the engine as the campaign;
-- Telegram: `https://t.me/<bot username>?start=NAME` — Telegram sends `/start NAME`.
+- web chat: `<public_url>/?c=NAME` (a Chinese name percent-encoded) — the page passes the
+  campaign's id to the engine;
+- Telegram: `https://t.me/<bot username>?start=ID` — Telegram sends `/start ID`.
 
 Decisions, and why:
-- Campaign names follow Telegram's deep-link rule (A-Z a-z 0-9 _ -, 1-64 characters), the
-  strictest of the channels, so one name works everywhere and needs no URL escaping.
+- A campaign may be named in Chinese (春季招聘) or in ASCII (poster-2026-03). Telegram's deep
+  link carries only A-Z a-z 0-9 _ - (1-64), so a Chinese name travels as an id worked out from
+  the name and read back by the reports (`dialog.campaigns`: 春季招聘 → zh_5pil5a2j5oub6IGY);
+  both links count the same campaign. Names that cannot be carried (spaces, punctuation, more
+  than 15 Chinese characters) are refused with a Chinese message saying what to use.
 - The bot's Telegram username comes from POLICYBOT_TELEGRAM_BOT_USERNAME (or a future
   `telegram_bot_username` setting). When it is not set we say so rather than guess: a wrong
   username on a thousand printed posters sends people to someone else's bot. (Asking Telegram
@@ -39,11 +43,12 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import segno
 
-CAMPAIGN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+from dialog.campaigns import CampaignError, campaign_id, check_name
+
 USERNAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 ENV_BOT_USERNAME = "POLICYBOT_TELEGRAM_BOT_USERNAME"
 ENV_FONT = "POLICYBOT_CJK_FONT"
@@ -72,17 +77,12 @@ class PublicityError(ValueError):
 
 
 def check_campaign(name: str) -> str:
-    """The campaign name if valid, else PublicityError saying exactly what is wrong."""
-    if not name:
-        raise PublicityError("campaign name is empty: use letters, digits, _ or - (e.g. poster-2026-03)")
-    if len(name) > 64:
-        raise PublicityError(f"campaign name is {len(name)} characters long; Telegram allows at most 64")
-    bad = sorted({ch for ch in name if not re.fullmatch(r"[A-Za-z0-9_-]", ch)})
-    if bad:
-        shown = " ".join(repr(ch) for ch in bad)
-        raise PublicityError(f"campaign name {name!r} contains {shown}: only A-Z a-z 0-9 _ - are allowed "
-                             "(no spaces or Chinese characters)")
-    return name
+    """The campaign name as it is counted (`dialog.campaigns.check_name`: NFKC, trimmed), else
+    PublicityError with the Chinese sentence saying what is wrong and what to use."""
+    try:
+        return check_name(name)
+    except CampaignError as exc:
+        raise PublicityError(str(exc)) from None
 
 
 def bot_username(settings: Any = None, env: Mapping[str, str] | None = None) -> str | None:
@@ -93,17 +93,19 @@ def bot_username(settings: Any = None, env: Mapping[str, str] | None = None) -> 
         return None
     name = raw.removeprefix("@").removeprefix("https://t.me/").strip("/")
     if not USERNAME_RE.fullmatch(name):
-        raise PublicityError(f"{ENV_BOT_USERNAME}={raw!r} is not a Telegram username "
-                             "(5-32 letters, digits or _, starting with a letter, e.g. LinxiaJobsBot)")
+        raise PublicityError(f"{ENV_BOT_USERNAME}={raw!r} 不是 Telegram 用户名：应为 5-32 个字母、数字或 _，"
+                             "以字母开头，例如 LinxiaJobsBot (not a Telegram username)")
     return name
 
 
 def telegram_link(username: str, campaign: str) -> str:
-    return f"https://t.me/{username}?start={check_campaign(campaign)}"
+    """`https://t.me/<username>?start=<id>`: the campaign's id (the name itself when ASCII)."""
+    return f"https://t.me/{username}?start={campaign_id(check_campaign(campaign))}"
 
 
 def web_link(base_url: str, campaign: str) -> str:
-    return f"{base_url.rstrip('/')}/?c={check_campaign(campaign)}"
+    """`<base_url>/?c=<name>`, the name percent-encoded (UTF-8) when it is not ASCII."""
+    return f"{base_url.rstrip('/')}/?c={quote(check_campaign(campaign), safe='')}"
 
 
 def is_local_url(url: str) -> bool:
@@ -114,23 +116,25 @@ def is_local_url(url: str) -> bool:
 
 @dataclass
 class CampaignLinks:
-    campaign: str
+    campaign: str  # the name as counted (NFKC, trimmed)
     web: str
-    telegram: str | None
-    warnings: list[str] = field(default_factory=list)
+    telegram: str | None  # None when no bot username is configured
+    warnings: list[str] = field(default_factory=list)  # Chinese sentences for the person making posters
+    id: str = ""  # what the channels carry and the log stores (`dialog.campaigns.campaign_id`)
 
 
 def campaign_links(campaign: str, settings: Any, env: Mapping[str, str] | None = None) -> CampaignLinks:
-    """Both links of a campaign; `telegram` is None (with a warning) when no username is set."""
-    check_campaign(campaign)
-    web = web_link(settings.web_url, campaign)
+    """Both links of a campaign; `telegram` is None when no username is set. PublicityError
+    (Chinese) for a name that cannot be used or a malformed username."""
+    name = check_campaign(campaign)
+    web = web_link(settings.web_url, name)
     username = bot_username(settings, env)
-    links = CampaignLinks(campaign, web, telegram_link(username, campaign) if username else None)
+    links = CampaignLinks(name, web, telegram_link(username, name) if username else None, id=campaign_id(name))
     if not getattr(settings, "public_url", ""):
-        links.warnings.append(f"public_url (POLICYBOT_PUBLIC_URL) is not set: the web link points at this machine "
-                              f"({settings.web_url}); set it to the address residents reach, e.g. https://jiuye.example.cn")
+        links.warnings.append(f"没有设置 public_url（POLICYBOT_PUBLIC_URL）：网页链接指向本机（{settings.web_url}），"
+                              "群众打不开；请设为群众访问的地址，例如 https://jiuye.example.cn")
     elif is_local_url(web):
-        links.warnings.append(f"the web link points at this machine ({settings.web_url}); residents cannot open it")
+        links.warnings.append(f"网页链接指向本机（{settings.web_url}），群众打不开")
     return links
 
 
@@ -237,16 +241,16 @@ def qr_png_bytes(data: str, caption: str = "", *, module: int = MODULE_PX,
     try:
         from PIL import Image, ImageDraw
     except ImportError:
-        return plain.getvalue(), ["Pillow is not installed, so the PNG has no caption: "
-                                  "pip install pillow, or make an .svg (it carries the caption as text)"]
+        return plain.getvalue(), ["没有安装 Pillow，PNG 图片不带说明文字：请 pip install pillow，"
+                                  "或改做 .svg（说明文字以文本保存）"]
     font_path = font_path or find_cjk_font(env)
     code = Image.open(plain).convert("L")
     side = code.width
     size = max(12, round(side / 11))
     font = _load_font(font_path, size, caption)
     if font is None:
-        return plain.getvalue(), ["no font able to draw Chinese was found (install fonts-noto-cjk, or set "
-                                  f"{ENV_FONT} to a .ttf/.ttc file), so the PNG has no caption; an .svg carries it as text"]
+        return plain.getvalue(), ["没有找到能显示中文的字体，PNG 图片不带说明文字：请安装 fonts-noto-cjk，"
+                                  f"或把 {ENV_FONT} 设为一个 .ttf/.ttc 字体文件；.svg 图片带说明文字"]
     left, top, right, bottom = ImageDraw.Draw(code).textbbox((0, 0), caption, font=font)
     width = max(side, right - left + 2 * BORDER * module)
     height = side + round(size * 1.8)
@@ -268,6 +272,6 @@ def save_qr(data: str, path: Path, caption: str = "", *, env: Mapping[str, str] 
     elif suffix == ".png":
         content, warnings = qr_png_bytes(data, caption, env=env)
     else:
-        raise PublicityError(f"{path}: the file name must end in .png or .svg")
+        raise PublicityError(f"{path}：文件名要以 .png 或 .svg 结尾")
     path.write_bytes(content)  # OSError (no folder, no permission) is the caller's to word
     return warnings

@@ -65,6 +65,7 @@ from typing import Any
 
 import yaml
 
+from dialog.campaigns import campaign_name
 from dialog.store import carries_secret
 from knowledge.base import normalize_question
 
@@ -190,7 +191,8 @@ class CampaignRow:
 
     @property
     def label(self) -> str:
-        return DIRECT_LABEL if self.campaign == DIRECT else self.campaign
+        """直接访问, or the campaign's name (a Chinese name's zh_ id read back: dialog.campaigns)."""
+        return DIRECT_LABEL if self.campaign == DIRECT else campaign_name(self.campaign)
 
 
 @dataclass(frozen=True)

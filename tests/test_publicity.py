@@ -33,8 +33,9 @@ def decode(image) -> list[str]:
 def test_link_prints_both_links(env, capsys):
     assert bot.main(["link", "--campaign", "poster-2026_03"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].endswith(f"{PUBLIC}/?c=poster-2026_03")
-    assert out[1].endswith("https://t.me/LinxiaJobsBot?start=poster-2026_03")
+    assert out[0].startswith("网页版：") and out[0].endswith(f"{PUBLIC}/?c=poster-2026_03")
+    assert out[1].startswith("Telegram：") and out[1].endswith("https://t.me/LinxiaJobsBot?start=poster-2026_03")
+    assert len(out) == 2  # an ASCII name is its own id: nothing to explain
 
 
 def test_link_without_username_says_so(env, capsys):
@@ -43,12 +44,12 @@ def test_link_without_username_says_so(env, capsys):
     assert bot.main(["link", "--campaign", "p1"]) == 0
     captured = capsys.readouterr()
     assert "http://127.0.0.1:8080/?c=p1" in captured.out
-    assert "not configured: set POLICYBOT_TELEGRAM_BOT_USERNAME" in captured.out and "t.me" not in captured.out
-    assert "public_url (POLICYBOT_PUBLIC_URL) is not set" in captured.err
+    assert "未设置：请把 POLICYBOT_TELEGRAM_BOT_USERNAME 设为" in captured.out and "t.me" not in captured.out
+    assert "没有设置 public_url（POLICYBOT_PUBLIC_URL）" in captured.err
 
 
 @pytest.mark.parametrize("name, why", [
-    ("poster 1", "' '"), ("临夏海报", "only A-Z a-z 0-9 _ -"), ("x" * 65, "at most 64"), ("a/b", "'/'"), ("", "empty"),
+    ("poster 1", "空格"), ("临夏海报！", "“！”"), ("x" * 65, "最多能带 64 个"), ("a/b", "“/”"), ("", "活动名是空的"),
 ])
 def test_bad_campaign_names_are_refused_in_plain_words(env, capsys, name, why):
     assert bot.main(["link", "--campaign", name]) == 2
@@ -60,10 +61,12 @@ def test_bad_campaign_names_are_refused_in_plain_words(env, capsys, name, why):
 def test_longest_valid_campaign_name():
     assert publicity.check_campaign("A" * 64) == "A" * 64
     assert publicity.telegram_link("LinxiaJobsBot", "a-_Z9") == "https://t.me/LinxiaJobsBot?start=a-_Z9"
+    assert publicity.check_campaign("临夏海报") == "临夏海报"  # a Chinese name is a campaign too
+    assert publicity.web_link(PUBLIC, "临夏海报") == f"{PUBLIC}/?c=%E4%B8%B4%E5%A4%8F%E6%B5%B7%E6%8A%A5"
 
 
 def test_bad_username_is_refused():
-    with pytest.raises(publicity.PublicityError, match="not a Telegram username"):
+    with pytest.raises(publicity.PublicityError, match="不是 Telegram 用户名"):
         publicity.bot_username(env={"POLICYBOT_TELEGRAM_BOT_USERNAME": "临夏 bot"})
 
 
@@ -74,17 +77,17 @@ def test_png_qr_with_caption_decodes_to_the_web_link(env, tmp_path, capsys):
     assert decode(image) == [f"{PUBLIC}/?c=poster1"]
     captured = capsys.readouterr()
     if publicity.find_cjk_font() is not None:  # the caption strip makes the image taller than wide
-        assert image.height > image.width and "warning" not in captured.err
-        assert "扫码咨询就业政策" in captured.out
+        assert image.height > image.width and "注意" not in captured.err
+        assert "已生成二维码" in captured.out and "下方文字“扫码咨询就业政策”" in captured.out
     else:
-        assert "no font able to draw Chinese" in captured.err
+        assert "没有找到能显示中文的字体" in captured.err
 
 
 def test_png_qr_for_telegram_and_without_font(env, tmp_path, capsys):
     env.setenv("POLICYBOT_CJK_FONT", str(tmp_path / "no-such-font.ttc"))
     out = tmp_path / "tg.png"
     assert bot.main(["qr", "--campaign", "tg_1", "-o", str(out), "--target", "telegram"]) == 0
-    assert "no font able to draw Chinese" in capsys.readouterr().err  # said, not silently wrong
+    assert "没有找到能显示中文的字体" in capsys.readouterr().err  # said, not silently wrong
     image = Image.open(out)
     assert image.width == image.height  # caption-less, still a valid code
     assert decode(image) == ["https://t.me/LinxiaJobsBot?start=tg_1"]
@@ -118,17 +121,17 @@ def test_svg_qr_decodes_and_carries_the_caption(env, tmp_path, capsys):
 
 def test_qr_refusals(env, tmp_path, capsys):
     assert bot.main(["qr", "--campaign", "p1", "-o", str(tmp_path / "x.jpg")]) == 2
-    assert "must end in .png or .svg" in capsys.readouterr().err
+    assert "文件名要以 .png 或 .svg 结尾" in capsys.readouterr().err
     assert bot.main(["qr", "--campaign", "bad name", "-o", str(tmp_path / "x.png")]) == 2
     env.delenv("POLICYBOT_TELEGRAM_BOT_USERNAME")
     assert bot.main(["qr", "--campaign", "p1", "-o", str(tmp_path / "x.png"), "--target", "telegram"]) == 1
-    assert "no Telegram username configured" in capsys.readouterr().err
+    assert "没有设置机器人的 Telegram 用户名" in capsys.readouterr().err
     env.delenv("POLICYBOT_PUBLIC_URL")
     assert bot.main(["qr", "--campaign", "p1", "-o", str(tmp_path / "x.png")]) == 1
-    assert "only this machine can open" in capsys.readouterr().err
+    assert "只有这台电脑能打开" in capsys.readouterr().err
     env.setenv("POLICYBOT_PUBLIC_URL", PUBLIC)
     assert bot.main(["qr", "--campaign", "p1", "-o", str(tmp_path / "no-such-dir" / "x.png")]) == 1
-    assert "cannot write" in capsys.readouterr().err
+    assert "无法写入" in capsys.readouterr().err
     assert not any(tmp_path.glob("x.*"))
 
 

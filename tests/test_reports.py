@@ -240,8 +240,8 @@ def test_policybot_report_command(db, tmp_path, monkeypatch, capsys):
     assert len(yaml.safe_load(capsys.readouterr().out)) == 3
 
     assert bot.main(["report", "--since", "20.11.2026"]) == 2
-    assert "use a date like" in capsys.readouterr().err
+    assert "日期请写成 2026-11-01 这样的格式" in capsys.readouterr().err
     monkeypatch.setenv("POLICYBOT_DB", str(tmp_path / "missing.sqlite3"))
     assert bot.main(["report"]) == 1
-    assert "no database at" in capsys.readouterr().err
+    assert "没有找到数据库" in capsys.readouterr().err
     assert not (tmp_path / "missing.sqlite3").exists()  # a report never creates the database

@@ -106,7 +106,12 @@ def test_campaign_is_passed_through(client: TestClient, engine: FakeEngine) -> N
     assert engine.received[0].text == "/start"
 
 
-@pytest.mark.parametrize("campaign", ["", "a b", "<script>", "x" * 65, "海报", 42])
+def test_a_chinese_campaign_name_arrives_as_its_id(client: TestClient, engine: FakeEngine) -> None:
+    chat(client, text="/start", campaign="海报")
+    assert engine.received[0].campaign == "zh_5rW35oql"  # dialog.campaigns: read back as 海报 in reports
+
+
+@pytest.mark.parametrize("campaign", ["", "a b", "<script>", "x" * 65, "海报！", "招" * 16, 42])
 def test_invalid_campaign_is_ignored_not_refused(
     client: TestClient, engine: FakeEngine, campaign: object
 ) -> None:
@@ -395,10 +400,12 @@ def test_no_external_resources_in_css_or_html() -> None:
 
 def test_valid_campaign_goes_into_the_page(client: TestClient) -> None:
     assert 'data-campaign="poster2026-A_1"' in client.get("/?c=poster2026-A_1").text
+    # A Chinese name, percent-encoded in the link: the page carries its id (ASCII, attribute-safe).
+    assert 'data-campaign="zh_5rW35oql"' in client.get("/?c=%E6%B5%B7%E6%8A%A5").text
 
 
 @pytest.mark.parametrize(
-    "value", ["<script>alert(1)</script>", '"><img src=x>', "a b", "x" * 65, "海报", ""]
+    "value", ["<script>alert(1)</script>", '"><img src=x>', "a b", "x" * 65, "海报<b>", ""]
 )
 def test_invalid_campaign_in_the_link_is_ignored(client: TestClient, value: str) -> None:
     response = client.get("/", params={"c": value})

@@ -65,6 +65,7 @@ from telegram.ext import (
     filters,
 )
 
+from dialog.campaigns import parse_campaign
 from dialog.config import Settings
 from dialog.messages import Incoming, Reply
 from dialog.normalize import clean_text
@@ -280,8 +281,10 @@ def webhook_route(application: Application, settings: Settings, path: str = WEBH
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """`/start` or a deep link `/start NAME`: the payload is the campaign (poster, leaflet…)."""
-    payload = context.args[0][:64] if context.args else None
+    """`/start` or a deep link `/start ID`: the payload is the campaign (poster, leaflet…), its
+    id as `policybot link` made it (a Chinese name travels as its zh_ id; one typed by hand,
+    `/start 春季招聘`, is turned into that id: `dialog.campaigns.parse_campaign`)."""
+    payload = parse_campaign(context.args[0][:64]) if context.args else None
     text = "/start" + (f" {payload}" if payload else "")
     await _turn(update, context, _incoming(update, text=text, campaign=payload))
 

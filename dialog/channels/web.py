@@ -52,6 +52,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dialog.campaigns import parse_campaign
 from dialog.config import Settings
 from dialog.fastjson import dumps_bytes, loads
 from dialog.flows.common import plain_number
@@ -73,7 +74,6 @@ MAX_BODY_BYTES = 16 * 1024
 MAX_TEXT_CHARS = 4000
 
 USER_RE = re.compile(r"[A-Za-z0-9_-]{8,64}")
-CAMPAIGN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 BUSY_TEXT = "系统暂时有点忙，请稍后再试，或拨打12333。"
 
@@ -186,11 +186,11 @@ def _without_surrogates(value: str) -> str:
 
 
 def valid_campaign(value: object) -> str | None:
-    """The campaign code if it is a short [A-Za-z0-9_-] token, else None (ignored, not an
-    error: a mangled poster link should still open the chat)."""
-    if isinstance(value, str) and CAMPAIGN_RE.fullmatch(value):
-        return value
-    return None
+    """The campaign's id (`dialog.campaigns.parse_campaign`): an [A-Za-z0-9_-] token as it is,
+    a name such as 春季招聘 (`?c=%E6%98%A5…`) as its zh_ id, so the web link and the Telegram
+    link of one campaign count together; else None (ignored, not an error: a mangled poster
+    link should still open the chat)."""
+    return parse_campaign(value)
 
 
 def _asset_version() -> str:
@@ -539,7 +539,8 @@ def create_app(
 
     async def page(request: Request) -> Response:
         campaign = valid_campaign(request.query_params.get("c")) or ""
-        # The campaign matches [A-Za-z0-9_-]{1,64}, so it is safe inside an HTML attribute.
+        # The campaign id matches [A-Za-z0-9_-]{1,64} (a Chinese name arrives as its zh_ id),
+        # so it is safe inside an HTML attribute.
         html = template.replace('data-campaign=""', f'data-campaign="{campaign}"', 1)
         html = html.replace('data-texts=""', f'data-texts="{texts.page_json()}"', 1)
         return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
