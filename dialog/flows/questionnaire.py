@@ -293,10 +293,12 @@ class QuestionnaireFlow:
         question's unit lies inside (the 100-staff line of the startup loan, whose deciding
         answer — the new hires — is not known yet), or, with what is already answered, the
         next question, a verdict or a condition (a 50% retention tier) differs across the
-        values. The amount alone may differ (the answer is then marked approximate). Never in
-        the finder, which only ranks programs."""
-        if s.program == "__finder__" or not question.unit:
-            return False
+        values. The amount alone may differ (the answer is then marked approximate). Only for
+        counts, money and months: a guessed age or number of years (应该是22岁) is taken as
+        said, and years worked out from a date are bracketed (`_bracketed`). Never in the
+        finder, which only ranks programs."""
+        if s.program == "__finder__" or not question.unit or question.unit in SETTLE_UNITS:
+            return False  # an age or a number of years: said as a guess, it is taken as said
         program = self._program(s)
         low, high = bounds
         as_of = self.today()
