@@ -15,6 +15,16 @@ turn. Two numbers are fitted:
   example than to the knowledge by that much (a question that is, is refused).
 No eval-set sentence is used. `policybot check` re-runs the fit and warns when a stored number
 is more than 0.005 away from what the data now supports.
+
+The answer-or-refuse decision (knowledge/refusal.py, calibration.yaml's `decision:` block, which
+replaces the two numbers above when present): a logistic regression on four pieces of evidence
+(closest unit's cosine, gap to the closest off-topic example, lexical coverage, share of words
+the policy never uses), fitted on knowledge/data/semantic/refusal_training.yaml (in-scope
+paraphrases and out-of-scope questions grouped by topic) plus the off_topic list. Each question's
+evidence is computed with its own topic group left out of the off-topic examples; the
+threshold is chosen on leave-one-group-out probabilities (at most 3% of the in-scope training
+questions refused) and the printed shares are those cross-validated ones, i.e. on topics the
+fit had not seen. The eval sets under benchmarks/eval/ and ../shared/eval/ are never read.
 """
 
 from __future__ import annotations
@@ -29,9 +39,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from knowledge import semantic  # noqa: E402
+from knowledge import refusal, semantic  # noqa: E402
 from knowledge.base import load_knowledge_or_raise  # noqa: E402
-from knowledge.retrieval import Retriever  # noqa: E402
+from knowledge.retrieval import RetrievalSettings, Retriever  # noqa: E402
 
 
 def main() -> int:
@@ -40,7 +50,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="store the fitted threshold in calibration.yaml")
     args = parser.parse_args()
     kb = load_knowledge_or_raise(args.data)
-    retriever = Retriever(kb, background=False)
+    retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always"), background=False)
     if retriever.semantic is None:
         print("semantic channel off: " + retriever.semantic_status(), file=sys.stderr)
         return 2
@@ -65,10 +75,43 @@ def main() -> int:
     print(f"fitted: threshold {fit.threshold:.4f}, margin {fit.anchor_margin:.3f}; refuses {fit.false_refusal:.1%} "
           f"of FAQ phrasings, {fit.refused:.1%} of off-topic questions "
           f"(stored: {calibration.similarity:.4f}, {calibration.anchor_margin})")
+    decision_fit = fit_decision(retriever, calibration, args.data)
     if args.write:
         semantic.write_threshold(path, fit, retriever.semantic.embedder.tag, date.today().isoformat())
+        if decision_fit is not None:
+            semantic.write_decision(path, decision_fit, date.today().isoformat())
         print(f"written to {path}")
     return 0
+
+
+def fit_decision(retriever: Retriever, calibration: semantic.Calibration,
+                 data_dir: Path | None) -> refusal.DecisionFit | None:
+    """Fit and print the answer-or-refuse decision; None when there is no training file."""
+    training, problems = semantic.read_training(semantic.training_path(data_dir or retriever.kb.data_dir))
+    for p in problems:
+        print(p, file=sys.stderr)
+    if training is None:
+        print("no refusal_training.yaml: the decision is not fitted", file=sys.stderr)
+        return None
+    fit, examples = semantic.fit_decision(retriever, calibration, training)
+    d = fit.decision
+    print(f"\ndecision: {fit.in_scope} in-scope and {fit.off_topic} out-of-scope training questions")
+    print("  weights: " + ", ".join(f"{f} {w:+.3f}" for f, w in zip(refusal.FEATURES, d.weights, strict=True))
+          + f", bias {d.bias:+.3f}")
+    print("  threshold (P in scope)   refuses in-scope (held out)   refuses out-of-scope (held out)")
+    for t in sorted({d.threshold, 0.2, 0.3, 0.4, 0.5, 0.6}):
+        fr = float((fit.cv_probability[fit.labels == 1] < t).mean())
+        rf = float((fit.cv_probability[fit.labels == 0] < t).mean())
+        print(f"  {t:.4f}{' (fitted)' if t == d.threshold else '         '}         {fr:8.1%}"
+              f"                    {rf:8.1%}")
+    wrong = [(e, p) for e, p in zip(examples, fit.cv_probability, strict=True) if (p >= d.threshold) != bool(e.label)]
+    if wrong:
+        print("  held out, decided the other way:")
+        for e, p in wrong:
+            print(f"    {'in ' if e.label else 'out'}  P={p:.3f}  {e.evidence.as_dict()}  {e.question}")
+    if calibration.decision is not None:
+        print(f"  stored: threshold {calibration.decision.threshold}, weights {list(calibration.decision.weights)}")
+    return fit
 
 
 if __name__ == "__main__":

