@@ -17,7 +17,11 @@ Who is an admin, and why:
   the public API is hopeless: 16 hex characters are 2^64 tokens. There is deliberately no
   overall limit: anyone could fill it from rotating ids and lock the real admin out. The
   command is read like the engine reads it (NFKC: ／admin, the Chinese keyboard's U+3000
-  space, a tab or a newline all count). Token login is offered on the web channel only: on
+  space, a tab or a newline all count). With several bot processes on a PostgreSQL store
+  (`store.shared`) a resident's messages land on any of them, so the grants and the failed
+  attempts are kept in the database instead (`authorize`; keyed by salted hashes of the chat
+  id and of the address, never the raw values): one allowance of guesses across all
+  processes, and a login on one process holds on the others. Token login is offered on the web channel only: on
   Telegram and WeChat the token would sit in a third party's chat history.
 - Terminal (`policybot chat` at the server console): admin by default. Whoever can run it
   already reads the database file and edits the YAML, so a token there protects nothing and
@@ -212,6 +216,52 @@ class StaffCommands:
                     len(theirs.times), ADDRESS_WINDOW // 60)
         return False
 
+    def _shared_store(self) -> Any:
+        """The engine's store when several processes share it (PostgreSQL), else None."""
+        store = getattr(self.engine, "store", None)
+        if getattr(store, "shared", False) and callable(getattr(store, "admin_granted", None)):
+            return store
+        return None
+
+    async def authorize(self, msg: Incoming) -> bool:
+        """`is_admin`, with the web grants and the failed-login throttle kept in a shared
+        store (PostgreSQL) when there is one, so that they hold across processes. Falls back
+        to this process's memory if the database fails."""
+        store = self._shared_store()
+        if store is None or msg.channel not in TOKEN_CHANNELS:
+            return self.is_admin(msg)
+        who = (msg.channel, msg.user)
+        now = self.clock()
+        try:
+            who_key = store.user_key(msg.channel, msg.user)
+            left = await store.admin_granted(who_key)
+            if left is not None:
+                self._granted[who] = now + left
+                return True
+            self._granted.pop(who, None)  # ended elsewhere (/logout on another process)
+            token = _login_token(msg.text)
+            if token is None or self._token_digest is None:
+                return False
+            address_key = store.user_key("address", str(msg.extra.get("client") or "?"))
+            if (await store.admin_failures("user", who_key, USER_WINDOW) >= USER_FAILURES
+                    or await store.admin_failures("address", address_key, ADDRESS_WINDOW) >= ADDRESS_FAILURES):
+                log.warning("admin login refused on %s: too many failed attempts from this chat or address",
+                            msg.channel)
+                return False
+            if hmac.compare_digest(_digest(token), self._token_digest):
+                await store.grant_admin(who_key, self.session_seconds)
+                await store.clear_admin_failures("user", who_key)
+                self._granted[who] = now + self.session_seconds
+                log.info("admin login on %s", msg.channel)
+                return True
+            await store.add_admin_failure("user", who_key)
+            await store.add_admin_failure("address", address_key)
+            log.warning("failed admin login on %s", msg.channel)
+            return False
+        except Exception as exc:  # noqa: BLE001 - the database failed: this process's memory decides
+            log.warning("admin check in this process only (database: %s)", type(exc).__name__)
+            return self.is_admin(msg)
+
     # ------------------------------------------------------------------ what
 
     async def handle(self, command: str, arg: str, msg: Incoming) -> list[Reply]:
@@ -219,6 +269,9 @@ class StaffCommands:
         if command == "admin":
             return [Reply(self._status(msg))]
         if command == "logout":
+            store = self._shared_store()
+            if store is not None and msg.channel in TOKEN_CHANNELS:
+                await store.grant_admin(store.user_key(msg.channel, msg.user), None)  # in every process
             if self._granted.pop((msg.channel, msg.user), None) is not None:
                 return [Reply("已退出管理员。")]
             return [Reply("您的管理员身份来自配置（Telegram 用户编号或服务器终端），无需退出。")]
@@ -253,7 +306,8 @@ class StaffCommands:
         report runs over a million rows. One report at a time (others wait their turn). An
         in-memory database (tests) has no file for another process: it is read in this one."""
         store = self.engine.store
-        path = getattr(store, "path", None)
+        # A SQLite file, a PostgreSQL URL, or None for an in-memory database (SessionStore.report_source)
+        path = getattr(store, "report_source", getattr(store, "path", None))
         if path is None or str(path) == ":memory:":
             report = await self.report(days)
             return render_stats_compact(report) if command == "stats" else render_unanswered_compact(report)

@@ -283,7 +283,20 @@ def _salt(settings: Settings) -> str | None:
     return value
 
 
+def _database_name(settings: Settings) -> str:
+    """The database as messages name it: the SQLite file, or the PostgreSQL URL without its password."""
+    if settings.database_url:
+        from dialog.storage.postgres import redact_url
+
+        return redact_url(settings.database_url)
+    return str(settings.db)
+
+
 def _database_exists(settings: Settings) -> bool:
+    """The SQLite file is there (never create an empty one to delete from). For PostgreSQL
+    the connection tells (`_on_store`)."""
+    if settings.database_url:
+        return True
     if not settings.db.is_file():
         _err(f"no database at {settings.db} (setting db / POLICYBOT_DB): nothing is stored there, or the path is wrong")
         return False
@@ -331,13 +344,16 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 def _on_store(settings, salt: str, work):
-    """Open the bot's database, run `await work(store)`, close it; None (after saying why)
+    """Open the bot's database (the SQLite file, or PostgreSQL when `database_url` is set:
+    `dialog.storage.open_store`), run `await work(store)`, close it; None (after saying why)
     when the database cannot be used."""
 
-    from dialog.store import ClockJumped, DatabaseUnusable, Store
+    from dialog.storage import ClockJumped, DatabaseUnusable, database_of, open_store
 
     async def run():
-        store = await Store.open(settings.db, salt)
+        # The database only: the bot's session retention is not applied here (purge --days N
+        # deletes idle sessions older than N days, as before).
+        store = await open_store(database_of(settings), salt, pool_size=2)
         try:
             return await work(store)
         finally:
@@ -351,6 +367,14 @@ def _on_store(settings, salt: str, work):
     except sqlite3.DatabaseError as exc:
         _err(f"{settings.db}: cannot use the database ({exc})")
         return None
+    except (OSError, ConnectionError) as exc:
+        _err(f"{_database_name(settings)}: cannot use the database ({type(exc).__name__}: {exc})")
+        return None
+    except Exception as exc:
+        if type(exc).__module__.startswith("asyncpg"):  # PostgreSQL refused a statement
+            _err(f"{_database_name(settings)}: cannot use the database ({type(exc).__name__}: {exc})")
+            return None
+        raise
 
 
 def cmd_purge(args: argparse.Namespace) -> int:

@@ -19,10 +19,20 @@ front (amortised O(1) per call); `max_users` caps the table should many ids appe
 Keys: `check_user(channel, user)` keys the bucket with `key_of(channel, user)`. The server
 passes the store's salted user key, so the table never holds a raw id, and `forget(key)`
 (wired to `Store.on_forget`) drops a deleted person's bucket at once.
+
+Several processes (a PostgreSQL store, `store.shared`): a person's messages may land on any of
+them, so per-process buckets would give N times the allowance. With a shared store the
+buckets live in the database (`acheck_user` -> `PostgresStore.take_token`: the same token
+bucket, decided in one UPDATE on the database's clock, so two processes never both take the
+last token; idle buckets are deleted by the store, a forgotten person's with their data).
+`RateLimitedEngine` attaches the engine's store when it is shared; the in-memory table is
+used otherwise, and if the database fails the message is let through (a limiter must not
+take the chat down with it).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import OrderedDict
@@ -31,6 +41,8 @@ from typing import Any, Protocol
 
 from dialog.messages import Incoming, Reply
 from dialog.metrics import METRICS, Metrics, channel_label
+
+log = logging.getLogger("policybot.ratelimit")
 
 DEFAULT_PER_MINUTE = 20
 DEFAULT_MAX_USERS = 100_000  # ~150 bytes each: at most ~15 MB, in practice far less
@@ -48,7 +60,7 @@ class RateLimiter:
 
     def __init__(self, per_minute: float = DEFAULT_PER_MINUTE, burst: float | None = None,
                  max_users: int = DEFAULT_MAX_USERS, clock: Callable[[], float] = time.monotonic,
-                 key_of: Callable[[str, str], str] | None = None) -> None:
+                 key_of: Callable[[str, str], str] | None = None, store: Any = None) -> None:
         self.per_minute = float(per_minute)
         self.key_of = key_of or _plain_key
         self.enabled = self.per_minute > 0
@@ -60,11 +72,38 @@ class RateLimiter:
         self._idle_after = self.burst / self.rate if self.enabled else 0.0
         # key -> [tokens, time of last update]
         self._buckets: OrderedDict[str, list[float]] = OrderedDict()
+        self.store: Any = None  # a shared store (PostgreSQL) keeps the buckets instead: use_store
+        if store is not None:
+            self.use_store(store)
 
     @classmethod
-    def from_settings(cls, settings: Any, key_of: Callable[[str, str], str] | None = None) -> RateLimiter:
-        """From `settings.rate_limit_per_minute` when the setting exists, else the default."""
-        return cls(getattr(settings, "rate_limit_per_minute", DEFAULT_PER_MINUTE), key_of=key_of)
+    def from_settings(cls, settings: Any, key_of: Callable[[str, str], str] | None = None,
+                      store: Any = None) -> RateLimiter:
+        """From `settings.rate_limit_per_minute` when the setting exists, else the default;
+        `store`: the buckets go to it when it is shared (`use_store`)."""
+        return cls(getattr(settings, "rate_limit_per_minute", DEFAULT_PER_MINUTE), key_of=key_of, store=store)
+
+    def use_store(self, store: Any) -> bool:
+        """Keep the buckets in `store` when it is shared by several processes (it has
+        `shared` True and `take_token`); True when it is used from now on."""
+        if getattr(store, "shared", False) and callable(getattr(store, "take_token", None)):
+            self.store = store
+            self._buckets.clear()
+            return True
+        return False
+
+    async def acheck_user(self, channel: str, user: str) -> float:
+        """`check_user`, in the shared store's buckets when there is one (every process sees
+        the same allowance); 0.0 (let through) if the database fails."""
+        if not self.enabled:
+            return 0.0
+        if self.store is None:
+            return self.check_user(channel, user)
+        try:
+            return await self.store.take_token(self.key_of(channel, user), self.rate, self.burst)
+        except Exception as exc:  # noqa: BLE001 - the chat's own save will report the database
+            log.warning("rate limit not checked (database: %s); message let through", type(exc).__name__)
+            return 0.0
 
     def __len__(self) -> int:
         return len(self._buckets)
@@ -129,6 +168,8 @@ class RateLimitedEngine:
         object.__setattr__(self, "engine", engine)
         object.__setattr__(self, "limiter", limiter)
         object.__setattr__(self, "metrics", metrics or METRICS)
+        if limiter.store is None:  # several processes share the engine's store: so do the buckets
+            limiter.use_store(getattr(engine, "store", None))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.engine, name)
@@ -138,7 +179,7 @@ class RateLimitedEngine:
         setattr(self.engine, name, value)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        wait = self.limiter.check_user(incoming.channel, incoming.user)
+        wait = await self.limiter.acheck_user(incoming.channel, incoming.user)
         if wait:
             self.metrics.rate_limited.inc(channel_label(incoming.channel))
             return [Reply(limited_text(wait))]

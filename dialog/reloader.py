@@ -22,6 +22,13 @@ Triggers, and why these:
   it on; it waits until the files have been quiet for one interval, and does not retry the
   same broken files until they change again.
 
+Several bot processes (a PostgreSQL store, `store.shared`): /reload or SIGHUP reaches one
+process. A data version in the database carries it to the others: a process whose reload
+succeeds bumps it (`bump_data_version`), and every process reads it every
+`version_poll_seconds` (one indexed SELECT) and reloads its own files when it moved. A reload
+that follows the version does not bump it again. The files must be the same on every machine
+(the deployment copies them before sending the reload).
+
 The slow parts (reading ~20 YAML files, building the retrieval index: 1-3 s) run in a worker
 thread so that other residents' turns go on meanwhile; reloads are serialised by a lock.
 Turns in flight finish with the knowledge they started with (see `Engine.reload`).
@@ -61,6 +68,8 @@ from knowledge.yamlsource import Problem
 log = logging.getLogger("policybot.reload")
 
 DEFAULT_POLL_SECONDS = 3.0
+DEFAULT_VERSION_POLL_SECONDS = 5.0  # how often a process sharing a PostgreSQL store reads the data version
+FOLLOW_REASON = "data version"  # a reload that follows another process's: not announced again
 MAX_ATTEMPTS = 4  # readings of all the files before a reload gives up because they keep changing
 RETRY_PAUSE_SECONDS = 0.2
 Fingerprint = dict[str, tuple[int, int]]
@@ -179,6 +188,12 @@ class Reloader:
         self._lock = asyncio.Lock()
         self._pending: set[asyncio.Task] = set()
         self.last: ReloadResult | None = None
+        store = getattr(engine, "store", None)
+        # A store shared by several processes carries the data version (PostgreSQL), else None.
+        self.store = store if getattr(store, "shared", False) and callable(getattr(store, "data_version", None)) \
+            else None
+        self.version_poll_seconds = DEFAULT_VERSION_POLL_SECONDS
+        self.version: int | None = None  # the data version this process's data corresponds to
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -267,11 +282,45 @@ class Reloader:
                 log.warning("reload (%s): %d problem(s), keeping the previous data:\n%s",
                             reason, len(problems), "\n".join(result.problems))
             else:
+                if self.store is not None and not reason.startswith(FOLLOW_REASON):
+                    await self._announce()
                 runtime_tuning.refreeze_after_reload()  # let the previous knowledge base be collected
                 result = ReloadResult(True, reason, clauses=len(kb.clauses), faq=len(kb.faq), seconds=seconds)
                 log.info("reload (%s): %d clauses, %d FAQ entries in %.1fs", reason, result.clauses, result.faq, seconds)
             self.last = result
             return result
+
+    async def _announce(self) -> None:
+        """Tell the other processes (bump the data version); a failure is logged only: this
+        process has the new data, the others keep theirs until the next reload."""
+        try:
+            self.version = await self.store.bump_data_version()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("reload: the other processes were not told (database: %s: %s)", type(exc).__name__, exc)
+
+    async def follow(self, interval: float | None = None,
+                     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+        """Read the shared data version every `interval` s (default `version_poll_seconds`) and
+        reload when another process moved it. Runs until cancelled; database errors are
+        logged once per outage and retried."""
+        interval = self.version_poll_seconds if interval is None else interval
+        failing = False
+        while True:
+            try:
+                current = await self.store.data_version()
+                failing = False
+            except Exception as exc:  # noqa: BLE001 - the database is away: try again later
+                if not failing:
+                    log.warning("reload: data version not read (database: %s)", type(exc).__name__)
+                failing = True
+                current = None
+            if current is not None:
+                if self.version is None:
+                    self.version = current  # this process started with the data of this version
+                elif current != self.version:
+                    self.version = current
+                    await self.reload(f"{FOLLOW_REASON} {current}")
+            await sleep(interval)
 
     def request(self, reason: str) -> None:
         """Schedule a reload from a synchronous context (a signal handler)."""
@@ -318,14 +367,20 @@ class Reloader:
         """The background task for server.py: SIGHUP always, the watcher when poll_seconds > 0.
         Runs until cancelled; cancelling removes the SIGHUP handler."""
         installed = self.install_sighup()
-        log.info("live reload: /reload%s%s", ", SIGHUP" if installed else "",
-                 f", file watcher every {self.poll_seconds:g}s" if self.poll_seconds > 0 else "")
+        log.info("live reload: /reload%s%s%s", ", SIGHUP" if installed else "",
+                 f", file watcher every {self.poll_seconds:g}s" if self.poll_seconds > 0 else "",
+                 f", other processes' reloads (data version, every {self.version_poll_seconds:g}s)"
+                 if self.store is not None else "")
+        following = asyncio.ensure_future(self.follow()) if self.store is not None else None
         try:
             if self.poll_seconds > 0:
                 await self.watch(self.poll_seconds)
             else:
                 await asyncio.Event().wait()  # nothing to poll: wait to be cancelled
         finally:
+            if following is not None:
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
             if installed:
                 self.remove_sighup()
             for task in list(self._pending):

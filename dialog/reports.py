@@ -54,6 +54,7 @@ import os
 import re
 import sqlite3
 import sys
+import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -66,6 +67,7 @@ from typing import Any
 import yaml
 
 from dialog.campaigns import campaign_name
+from dialog.storage import is_postgres_url
 from dialog.store import carries_secret
 from knowledge.base import normalize_question
 
@@ -124,8 +126,19 @@ def day_start(day: date | None) -> float:
     return datetime.combine(day, datetime.min.time()).timestamp() if day else 0.0
 
 
-def open_readonly(path: Path) -> sqlite3.Connection:
-    """A read-only connection to the bot's database: a report never creates or changes it."""
+def open_readonly(path: Path | str) -> Any:
+    """A read-only connection to the bot's database: a report never creates or changes it.
+    A SQLite file gives a sqlite3 connection; a PostgreSQL URL (`postgresql://…`) a
+    `dialog.storage.postgres.ReadonlyConnection`, read the same way (`execute`, `close`)."""
+    if is_postgres_url(path):
+        from dialog.storage.postgres import ReadonlyConnection, redact_url
+
+        try:
+            conn = ReadonlyConnection(str(path))
+            conn.execute("SELECT 1 FROM events LIMIT 1")
+        except Exception as exc:  # noqa: BLE001 - unreachable, refused, no such database or table
+            raise ReportError(f"cannot read the log in {redact_url(str(path))} ({type(exc).__name__}: {exc})") from None
+        return conn
     if str(path) == ":memory:" or not Path(path).is_file():
         raise ReportError(f"no database at {path} (setting db / POLICYBOT_DB): "
                           "the bot has not stored anything there yet, or the path is wrong")
@@ -138,13 +151,13 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def read_events(conn: sqlite3.Connection, since: date | None = None) -> list[LogEvent]:
+def read_events(conn: Any, since: date | None = None) -> list[LogEvent]:
     """The log rows from `since` (inclusive, local day) on, oldest first."""
     return [LogEvent.from_row(r) for r in conn.execute(_SELECT, (day_start(since),))]
 
 
 async def read_events_async(db: Any, since: date | None = None) -> list[LogEvent]:
-    """Same as `read_events`, through the bot's own aiosqlite connection."""
+    """Same as `read_events`, through the SQLite store's own connection (`Store.db`)."""
     async with db.execute(_SELECT, (day_start(since),)) as cur:
         rows = await cur.fetchall()
     return [LogEvent.from_row(r) for r in rows]
@@ -442,31 +455,79 @@ def _phrasings(entry: tuple[str, int] | dict[str, int]) -> list[tuple[str, int]]
 
 # ---------------------------------------------------------------- the numbers, in SQL
 
+# The SQL below is read by SQLite and PostgreSQL alike (`?` placeholders become $1 … for
+# PostgreSQL), except the local calendar day of a timestamp (`_day_sql`) and the scan hint.
 _DAY = "date(ts, 'unixepoch', 'localtime')"
 _ANSWERED = "(kind = 'question' AND coalesce(answered, 0) != 0)"
-_SUMS = (f"COUNT(DISTINCT user_key), SUM(kind = 'question'), SUM({_ANSWERED}), "
-         "SUM(kind = 'questionnaire_started'), SUM(kind = 'questionnaire_completed')")
+
+
+def _n(condition: str) -> str:
+    """How many rows meet `condition` (SQLite sums booleans; PostgreSQL needs the CASE)."""
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+_QUESTIONS, _ANSWERED_N = _n("kind = 'question'"), _n(_ANSWERED)
+_STARTED, _COMPLETED = _n("kind = 'questionnaire_started'"), _n("kind = 'questionnaire_completed'")
+_SUMS = f"COUNT(DISTINCT user_key), {_QUESTIONS}, {_ANSWERED_N}, {_STARTED}, {_COMPLETED}"
 _CAMPAIGN = f"CASE WHEN campaign IS NULL OR campaign = '' THEN '{DIRECT}' ELSE campaign END"
+
+
+def _is_postgres(conn: Any) -> bool:
+    return getattr(conn, "dialect", "sqlite") == "postgresql"
+
+
+def local_zone() -> str | None:
+    """This machine's IANA time zone (Asia/Shanghai) from TZ, /etc/timezone or the
+    /etc/localtime link; None when it cannot be told (the UTC offset of now is used then)."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name and "/" in name and not name.startswith("/"):
+        return name
+    with contextlib.suppress(OSError):
+        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        if name:
+            return name
+    with contextlib.suppress(OSError):
+        target = str(Path("/etc/localtime").resolve())
+        if "/zoneinfo/" in target:
+            return target.split("/zoneinfo/", 1)[1]
+    return None
+
+
+def _day_sql(conn: Any) -> tuple[str, tuple[Any, ...]]:
+    """The local calendar day of `ts` as 'YYYY-MM-DD' (SQL, and its parameters, which come
+    first): SQLite's localtime; on PostgreSQL this machine's zone, so both agree with
+    `day_start` (local midnight)."""
+    if not _is_postgres(conn):
+        return _DAY, ()
+    zone = local_zone()
+    if zone:
+        return "to_char(to_timestamp(ts) AT TIME ZONE ?, 'YYYY-MM-DD')", (zone,)
+    offset = time.localtime().tm_gmtoff
+    return "to_char(to_timestamp(ts + ?) AT TIME ZONE 'UTC', 'YYYY-MM-DD')", (float(offset),)
 
 
 def _totals_row(row: Sequence[Any]) -> Totals:
     return Totals(*(int(v or 0) for v in row))
 
 
-def _scan_hint(conn: sqlite3.Connection, since: float) -> str:
+def _scan_hint(conn: Any, since: float) -> str:
     """"ts" (use the events_ts index) for a short recent range, "+ts" (read the table in order:
-    2-8 times faster than a million index lookups) when the range covers much of the log."""
+    2-8 times faster than a million index lookups) when the range covers much of the log.
+    PostgreSQL's planner makes that choice itself from its statistics: always "ts" there."""
+    if _is_postgres(conn):
+        return "ts"
     oldest, newest = conn.execute("SELECT min(ts), max(ts) FROM events").fetchone()
     if oldest is None or newest is None or newest <= oldest:
         return "ts"
     return "+ts" if (newest - max(since, oldest)) / (newest - oldest) > 0.3 else "ts"
 
 
-def aggregate(conn: sqlite3.Connection, *, since: date | None = None, until: date | None = None,
+def aggregate(conn: Any, *, since: date | None = None, until: date | None = None,
               titles: Mapping[str, str] | None = None, program_labels: Mapping[str, str] | None = None,
               words: Callable[[str], Iterable[str]] | None = None, top: int = 10,
               threshold: float = 0.5, group: bool = True) -> Report:
-    """The same Report as `build_report(read_events(conn, since), …)`, computed by SQLite:
+    """The same Report as `build_report(read_events(conn, since), …)`, computed by the database
+    (SQLite, or PostgreSQL through `open_readonly`'s connection):
     GROUP BY queries over the rows from `since` on, so only the per-day, per-campaign,
     per-program and per-clause numbers and the distinct unanswered texts (with their counts)
     ever reach Python. Memory does not grow with the number of rows. `group=False` skips
@@ -477,7 +538,8 @@ def aggregate(conn: sqlite3.Connection, *, since: date | None = None, until: dat
     labels = {FINDER_ID: FINDER_LABEL, **(program_labels or {})}
     start = (day_start(since),)
     where = f"FROM events WHERE {_scan_hint(conn, start[0])} >= ?"
-    day_rows = conn.execute(f"SELECT {_DAY} AS d, {_SUMS} {where} GROUP BY d", start).fetchall()
+    day, day_args = _day_sql(conn)
+    day_rows = conn.execute(f"SELECT {day} AS d, {_SUMS} {where} GROUP BY d", (*day_args, *start)).fetchall()
     by_day = {date.fromisoformat(d): _totals_row(rest) for d, *rest in day_rows if d}
     totals = _totals_row(conn.execute(f"SELECT {_SUMS} {where}", start).fetchone())
     first, last, span = _report_span(by_day, since, until)
@@ -489,12 +551,12 @@ def aggregate(conn: sqlite3.Connection, *, since: date | None = None, until: dat
             f"SELECT {_CAMPAIGN} AS c, COUNT(DISTINCT user_key), "
             "COUNT(DISTINCT CASE WHEN kind IN ('question', 'questionnaire_started') THEN user_key END), "
             "COUNT(DISTINCT CASE WHEN kind = 'questionnaire_completed' THEN user_key END), "
-            f"SUM(kind = 'question'), SUM({_ANSWERED}) {where} GROUP BY c", start)]
+            f"{_QUESTIONS}, {_ANSWERED_N} {where} GROUP BY c", start)]
     campaigns.sort(key=lambda c: (-c.opened, c.campaign == DIRECT, c.campaign))
 
     programs = [ProgramRow(p, labels.get(p, p), int(started or 0), int(completed or 0))
                 for p, started, completed in conn.execute(
-                    "SELECT program, SUM(kind = 'questionnaire_started'), SUM(kind = 'questionnaire_completed') "
+                    f"SELECT program, {_STARTED}, {_COMPLETED} "
                     f"{where} AND kind IN ('questionnaire_started', 'questionnaire_completed') "
                     "AND program IS NOT NULL AND program != '' GROUP BY program", start)]
     programs.sort(key=lambda p: (-p.started, -p.completed, p.program))
@@ -925,7 +987,7 @@ REPORT_TIMEOUT_SECONDS = 300.0
 RENDERS = ("stats", "unanswered")
 
 
-def report_text(db: Path, *, since: date | None, until: date | None, render: str,
+def report_text(db: Path | str, *, since: date | None, until: date | None, render: str,
                 data_dir: Path | None = None) -> str:
     """/stats or /unanswered ("stats" | "unanswered") as the chat shows it, computed here:
     clause titles and FAQ words from the knowledge YAML in `data_dir` (default: the packaged or
@@ -960,7 +1022,10 @@ def report_text(db: Path, *, since: date | None, until: date | None, render: str
     return render_stats_compact(report) if render == "stats" else render_unanswered_compact(report)
 
 
-async def run_report(db: Path, *, since: date | None, until: date | None, render: str,
+REPORT_DB_ENV = "POLICYBOT_REPORT_DB"  # a PostgreSQL URL reaches the report's process here, not in argv
+
+
+async def run_report(db: Path | str, *, since: date | None, until: date | None, render: str,
                      data_dir: Path | None = None, timeout: float = REPORT_TIMEOUT_SECONDS) -> str:
     """`report_text` in a child process (`python -m dialog.reports`), at a lower CPU priority
     (nice 10), awaited without blocking the event loop.
@@ -970,8 +1035,15 @@ async def run_report(db: Path, *, since: date | None, until: date | None, render
     resident's turn for the GIL (chat p99 4.1 s), its memory stayed with the bot, and on the
     chat's connection it held up every commit. In a child it has its own interpreter and
     memory, which the operating system takes back when it ends, and the chat keeps its core.
-    Raises ReportError (with the child's last line) on failure or after `timeout` s."""
-    args = [sys.executable, "-m", "dialog.reports", "--db", str(db), "--render", render]
+    Raises ReportError (with the child's last line) on failure or after `timeout` s.
+    A PostgreSQL URL (it may hold a password) goes to the child in its environment
+    (REPORT_DB_ENV), never on its command line, which any local user can read."""
+    env = None
+    if is_postgres_url(db):
+        env = {**os.environ, REPORT_DB_ENV: str(db)}
+        args = [sys.executable, "-m", "dialog.reports", "--db-from-env", "--render", render]
+    else:
+        args = [sys.executable, "-m", "dialog.reports", "--db", str(db), "--render", render]
     if since is not None:
         args += ["--since", since.isoformat()]
     if until is not None:
@@ -979,7 +1051,7 @@ async def run_report(db: Path, *, since: date | None, until: date | None, render
     if data_dir is not None:
         args += ["--data", str(data_dir)]
     proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE,
-                                                stderr=asyncio.subprocess.PIPE)
+                                                stderr=asyncio.subprocess.PIPE, env=env)
     try:
         out, err = await asyncio.wait_for(proc.communicate(), timeout)
     except BaseException as exc:  # too slow, or the bot is stopping: the child goes too
@@ -996,12 +1068,15 @@ async def run_report(db: Path, *, since: date | None, until: date | None, render
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m dialog.reports --db FILE --render stats|unanswered [--since D] [--until D]
-    [--data DIR]`: the child of `run_report`; prints the text, exit 1 with one line on error."""
+    """`python -m dialog.reports --db FILE|--db-from-env --render stats|unanswered [--since D]
+    [--until D] [--data DIR]`: the child of `run_report`; prints the text, exit 1 with one line
+    on error. `--db-from-env`: the database (a PostgreSQL URL) is in REPORT_DB_ENV."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m dialog.reports")
-    parser.add_argument("--db", type=Path, required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", type=Path)
+    source.add_argument("--db-from-env", action="store_true")
     parser.add_argument("--render", choices=RENDERS, required=True)
     parser.add_argument("--since", type=date.fromisoformat)
     parser.add_argument("--until", type=date.fromisoformat)
@@ -1011,8 +1086,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.nice(10)  # residents' turns first
     logging.basicConfig(level=logging.WARNING)
     try:
-        text = report_text(args.db, since=args.since, until=args.until, render=args.render, data_dir=args.data)
-    except (ReportError, sqlite3.Error, OSError) as exc:
+        db = os.environ.get(REPORT_DB_ENV, "") if args.db_from_env else args.db
+        if not db:
+            raise ReportError(f"--db-from-env: {REPORT_DB_ENV} is not set")
+        text = report_text(db, since=args.since, until=args.until, render=args.render, data_dir=args.data)
+    except Exception as exc:  # noqa: BLE001 - SQLite, PostgreSQL or file errors: one line for the bot
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     sys.stdout.buffer.write(text.encode("utf-8"))

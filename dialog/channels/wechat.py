@@ -52,6 +52,12 @@ Design choices, and why:
   run a questionnaire step twice: replies are remembered by MsgId (events by FromUserName +
   CreateTime) in a bounded in-memory TTL cache, and a retry that arrives while the first try
   is still being processed waits for the same result instead of calling the engine again.
+  With several bot processes behind a load balancer (a PostgreSQL store, `store.shared`) the
+  retry may land on another process: the first process to see a message claims its key in
+  the database (`claim_message`, INSERT … ON CONFLICT) and records the reply when done
+  (`finish_message`); another process that sees it polls for that reply within the same 5 s
+  budget, and the step runs once. The signed requests already seen are shared the same way
+  (`seen_request`), so a replay with another body is refused whichever process it reaches.
 * Always answer within 5 s: after ~4.5 s the callback answers `success` (WeChat then shows
   nothing and does not retry). The turn still finishes in the background, so the session has
   moved on — without care the resident, who saw nothing, would type their answer again and
@@ -81,7 +87,7 @@ import traceback
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from xml.etree.ElementTree import Element, ParseError
 
 from cryptography.hazmat.primitives import padding
@@ -150,6 +156,7 @@ LATE_TTL = 300.0
 # ever. Five minutes tolerates ordinary clock drift; the server's clock must be kept right
 # (NTP; deploy/README explains), or every WeChat message is refused with a log line saying so.
 MAX_CLOCK_SKEW = 300.0
+SHARED_POLL_SECONDS = 0.1  # how often a retry on another process looks for the reply (PostgreSQL)
 DEDUP_TTL = 2 * MAX_CLOCK_SKEW + 60.0
 # (timestamp, nonce) pairs remembered at most; past this the oldest is dropped and requests no
 # newer than it are refused (they could no longer be told from a replay). ~100 bytes each.
@@ -770,7 +777,7 @@ class WeChatCallback:
         openid = fields.get("FromUserName", "")
         if not OPENID_RE.fullmatch(openid):
             raise WeChatError(400, "missing or malformed FromUserName")
-        again = self._seen.check(int(timestamp), nonce, body) == "again"
+        again = await self._check_seen(int(timestamp), nonce, body) == "again"
         if again:
             self.stats["repeats"] += 1
         content = await self._reply_content(fields, started, again=again)
@@ -783,22 +790,94 @@ class WeChatCallback:
             xml = self.crypto.encrypted_reply(xml, reply_timestamp, reply_nonce, key=reply_key)
         return Response(xml, media_type="application/xml")
 
+    def _shared_store(self) -> Any:
+        """The engine's store when several processes share it (PostgreSQL), else None."""
+        store = getattr(self.engine, "store", None)
+        if getattr(store, "shared", False) and callable(getattr(store, "claim_message", None)):
+            return store
+        return None
+
+    async def _check_seen(self, timestamp: int, nonce: str, body: bytes) -> str:
+        """`_SeenRequests.check` here, then (for a request new to this process) in the shared
+        store: "new" or "again"; WeChatError(403) for a reused (timestamp, nonce) with another
+        body. If the database fails, this process's memory decides."""
+        seen = self._seen.check(timestamp, nonce, body)
+        store = self._shared_store()
+        if seen == "again" or store is None:
+            return seen
+        try:
+            shared = await store.seen_request(timestamp, nonce, hashlib.sha256(body).digest(),
+                                              float(timestamp) + MAX_CLOCK_SKEW)
+        except Exception as exc:  # noqa: BLE001 - the chat's own save reports the database
+            log.warning("wechat: seen requests not shared (database: %s)", type(exc).__name__)
+            return seen
+        if shared == "conflict":
+            raise WeChatError(403, "a signed timestamp and nonce reused with another body (replay)")
+        return shared
+
+    async def _shared_reply(self, store: Any, key: str, started: float) -> str | None:
+        """Wait (polling every SHARED_POLL_SECONDS, within the deadline) for the reply another
+        process records for the message `key`; None = answer `success`."""
+        while True:
+            try:
+                state = await store.message_reply(key)
+            except Exception as exc:  # noqa: BLE001 - no answer rather than a second run
+                log.warning("wechat: shared reply not read (database: %s)", type(exc).__name__)
+                return None
+            if state is None:
+                return None
+            if state.state == "done":
+                return state.reply
+            if time.monotonic() - started + SHARED_POLL_SECONDS > self.deadline:
+                self.stats["timeouts"] += 1
+                return None
+            await asyncio.sleep(SHARED_POLL_SECONDS)
+
+    async def _claim(self, store: Any, key: str, incoming: Incoming) -> bool:
+        """Claim the message in the shared store: True when this process runs it (also when
+        the database fails: then each process decides alone, as with one process)."""
+        try:
+            return await store.claim_message(key, store.user_key(CHANNEL, incoming.user), DEDUP_TTL)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("wechat: message not claimed in the database (%s); running it here", type(exc).__name__)
+            return True
+
+    def _record(self, store: Any, key: str, result: asyncio.Future[str | None]) -> None:
+        """When the turn is done, record its reply for other processes' retries."""
+        def done(future: asyncio.Future[str | None]) -> None:
+            reply = None if future.cancelled() or future.exception() is not None else future.result()
+            task = asyncio.ensure_future(store.finish_message(key, reply))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(_log_unrecorded)
+
+        result.add_done_callback(done)
+
     async def _reply_content(self, fields: Mapping[str, str], started: float, again: bool = False) -> str | None:
         """The reply text for a message (None = answer `success`), running the engine at most
-        once per message however often WeChat retries it, and within the deadline. `again`: this
-        very request (same timestamp, nonce and body) was seen before, so it never starts a turn."""
+        once per message however often WeChat retries it (in any process sharing the store),
+        and within the deadline. `again`: this very request (same timestamp, nonce and body)
+        was seen before, so it never starts a turn."""
         key = dedup_key(fields)
         turn = self._turns.get(key)
         if turn is not None:
             self.stats["retries_joined"] += 1
-        elif again:
-            return None
         else:
             incoming = to_incoming(fields)
             if incoming is None:
                 return None
+            store = self._shared_store()
+            if store is not None:
+                if again or not await self._claim(store, key, incoming):
+                    # another process has (or had) it: its reply, never a second run
+                    self.stats["retries_joined"] += 1
+                    return await self._shared_reply(store, key, started)
+            elif again:
+                return None
             turn = self._start_turn(incoming)
             self._turns.set(key, turn)
+            if store is not None:
+                self._record(store, key, turn.result)
         remaining = self.deadline - (time.monotonic() - started)
         if not turn.result.done():
             await asyncio.wait({turn.result}, timeout=max(remaining, 0.0))
@@ -863,6 +942,13 @@ class WeChatCallback:
             _log_engine_failure(exc, incoming)
             return BUSY_TEXT
         return self._page(incoming.user, *split_replies(replies))
+
+
+def _log_unrecorded(task: asyncio.Future[None]) -> None:
+    """A reply that could not be recorded in the shared store: other processes' retries of
+    that message then answer nothing (never run it twice)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("wechat: reply not recorded in the database (%s)", type(task.exception()).__name__)
 
 
 def _log_engine_failure(exc: BaseException, incoming: Incoming) -> None:

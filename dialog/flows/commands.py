@@ -32,7 +32,9 @@ class CommandsFlow:
         command, arg = (text[1:].split(maxsplit=1) + ["", ""])[:2]
         command = command.split("@")[0].lower()  # /start@BotName in groups
         if self.admin is not None and command in self.admin.commands:
-            if not self.admin.is_admin(msg):
+            # `authorize` (async) when the handler has one: grants shared by several processes
+            authorize = getattr(self.admin, "authorize", None)
+            if not (await authorize(msg) if authorize is not None else self.admin.is_admin(msg)):
                 return Turn([Reply("无权限。")], [])
             return Turn(await self.admin.handle(command, arg.strip(), msg), [])
         if command in SECRET_COMMANDS:  # no staff handler here: refuse, and log nothing of it

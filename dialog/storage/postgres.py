@@ -136,14 +136,13 @@ _NOW = "extract(epoch from clock_timestamp())"
 _INSERT_EVENTS = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join(f'${i + 1}' for i in range(len(EVENT_COLUMNS)))})"
 # One token bucket per key, decided in one statement (so two processes never both take the
 # last token): refilled by the time since its last use, then a token taken if one is there.
+_REFILLED = "least($3::float8, b.tokens + greatest(0, excluded.at - b.at) * $2::float8)"
 _TAKE_TOKEN = f"""
 INSERT INTO rate_buckets AS b (key, tokens, at, granted, idle_at)
-VALUES ($1, $3 - 1, coalesce($4, {_NOW}), true, coalesce($4, {_NOW}) + $3 / $2)
+VALUES ($1, $3::float8 - 1, coalesce($4::float8, {_NOW}), true, coalesce($4::float8, {_NOW}) + $3::float8 / $2::float8)
 ON CONFLICT (key) DO UPDATE SET
-    tokens = CASE WHEN least($3, b.tokens + greatest(0, excluded.at - b.at) * $2) >= 1
-                  THEN least($3, b.tokens + greatest(0, excluded.at - b.at) * $2) - 1
-                  ELSE least($3, b.tokens + greatest(0, excluded.at - b.at) * $2) END,
-    granted = least($3, b.tokens + greatest(0, excluded.at - b.at) * $2) >= 1,
+    tokens = CASE WHEN {_REFILLED} >= 1 THEN {_REFILLED} - 1 ELSE {_REFILLED} END,
+    granted = {_REFILLED} >= 1,
     at = greatest(b.at, excluded.at),
     idle_at = excluded.idle_at
 RETURNING granted, tokens
@@ -554,3 +553,62 @@ def _rowcount(status: str) -> int:
         return int(status.rsplit(" ", 1)[-1])
     except (ValueError, AttributeError):
         return 0
+
+
+# ---------------------------------------------------------------------- reports: a read-only connection
+
+
+class _Result:
+    """Rows of one statement, read like sqlite3's cursor (`fetchone`, `fetchall`, iteration)."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = [tuple(r) for r in rows]
+        self._next = 0
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        rest, self._next = self._rows[self._next:], len(self._rows)
+        return rest
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+def _dollar_params(sql: str) -> str:
+    """sqlite3's `?` placeholders as PostgreSQL's `$1, $2 …` (the report SQL has no `?` in
+    its literals)."""
+    parts = sql.split("?")
+    return "".join(part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+
+
+class ReadonlyConnection:
+    """A synchronous, read-only PostgreSQL connection for reports (`dialog.reports`), with the
+    few sqlite3 methods they use: `execute(sql, params)` (with `?` placeholders) and `close`.
+    Runs asyncpg on an event loop of its own, so it is for code without a running loop (the
+    report's own process, `policybot report`). Every transaction is read-only."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self._loop = asyncio.new_event_loop()
+        try:
+            self._conn = self._loop.run_until_complete(asyncpg.connect(
+                url, timeout=timeout, server_settings={"default_transaction_read_only": "on",
+                                                       "application_name": "policybot-report"}))
+        except BaseException:
+            self._loop.close()
+            raise
+
+    def execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> _Result:
+        return _Result(self._loop.run_until_complete(self._conn.fetch(_dollar_params(sql), *params)))
+
+    def close(self) -> None:
+        try:
+            self._loop.run_until_complete(self._conn.close())
+        finally:
+            self._loop.close()
