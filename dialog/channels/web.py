@@ -464,7 +464,7 @@ class ChatApi:
         except (ValueError, RecursionError):
             raise _ApiError(400, "bad_json", "请求格式不正确。") from None
         incoming = _parse_incoming(data, client_address(scope, self.proxies))
-        wait = self.limiter.check_user("web", incoming.user)
+        wait = await self.limiter.acheck_user("web", incoming.user)  # shared buckets with PostgreSQL
         if wait:
             if self.metrics is not None:
                 self.metrics.rate_limited.inc("web")
