@@ -596,6 +596,17 @@ def _clause_label(row: ClauseRow, limit: int = 18) -> str:
     return f"{row.clause} {_short(row.title, limit)}" if row.title else f"第{row.clause}条"
 
 
+def _program_label(row: ProgramRow) -> str:
+    """The program's Chinese name; the finder (FINDER_ID, an internal id) as FINDER_LABEL even
+    when no labels were given. Staff never see the internal id."""
+    return FINDER_LABEL if row.program == FINDER_ID else row.label
+
+
+def _campaign_key(row: CampaignRow) -> str:
+    """The campaign as a CSV key: its name (a zh_ id read back), DIRECT for direct visits."""
+    return row.campaign if row.campaign == DIRECT else campaign_name(row.campaign)
+
+
 def render_stats_compact(report: Report, *, max_days: int = 14, max_campaigns: int = 8, max_clauses: int = 5) -> str:
     """/stats: the numbers that fit a phone screen without scrolling sideways."""
     t = report.totals
@@ -625,7 +636,7 @@ def render_stats_compact(report: Report, *, max_days: int = 14, max_campaigns: i
         lines += [f"{_clause_label(c, 14)} ×{c.count}" for c in report.clauses[:max_clauses]]
     if report.programs:
         lines.append("— 测评项目：开始/完成 —")
-        lines += [f"{_short(p.label, 14)} {p.started}/{p.completed}" for p in report.programs[:5]]
+        lines += [f"{_short(_program_label(p), 14)} {p.started}/{p.completed}" for p in report.programs[:5]]
     return "\n".join(lines)
 
 
@@ -663,7 +674,7 @@ def render_text(report: Report) -> str:
     out += ["", "热门条款（答上的提问次数）"]
     out += [f"{c.count:5d}  {_clause_label(c, 40)}" for c in report.clauses] or ["  （无）"]
     out += ["", "测评项目  开始  完成"]
-    out += [f"{p.label}（{p.program}）  {p.started}  {p.completed}" for p in report.programs] or ["  （无）"]
+    out += [f"{_program_label(p)}  {p.started}  {p.completed}" for p in report.programs] or ["  （无）"]
     out += ["", f"答不上的问题：共 {report.unanswered_total} 次，{len(report.unanswered)} 组"]
     for i, g in enumerate(report.unanswered, 1):
         out.append(f"{i:3d}. ({g.count}) {g.text}")
@@ -699,10 +710,11 @@ def csv_rows(report: Report) -> list[tuple[str, str, str, str, str]]:
     for c in report.campaigns:
         for metric, value in (("opened", c.opened), ("asked", c.asked), ("completed", c.completed),
                               ("questions", c.questions), ("answered", c.answered)):
-            rows.append(("campaign", c.campaign, c.label, metric, value))
+            rows.append(("campaign", _campaign_key(c), c.label, metric, value))
     for p in report.programs:
-        rows += [("program", p.program, p.label, "started", p.started),
-                 ("program", p.program, p.label, "completed", p.completed)]
+        key = FINDER_LABEL if p.program == FINDER_ID else p.program  # never the internal id
+        rows += [("program", key, _program_label(p), "started", p.started),
+                 ("program", key, _program_label(p), "completed", p.completed)]
     for c in report.clauses:
         rows.append(("clause", c.clause, c.title, "answered_questions", c.count))
     for i, g in enumerate(report.unanswered, 1):
@@ -720,9 +732,20 @@ def render_csv(report: Report, *, bom: bool = True) -> str:
 
 
 # ---------------------------------------------------------------- HTML with inline SVG
+#
+# Made to be read on a phone (360 px, where the report is often opened from WeChat) as well as
+# on a desktop. Every chart is an SVG drawn for a 360-unit-wide viewBox and shown at the page's
+# width (`width:100%`, at most CHART_MAX_PX), so one unit is 0.93 px on a 360-px phone and
+# 1.33 px on a desktop: labels of CHART_FONT units stay at least 12 px everywhere (they shrank
+# to 5-8 px when the charts were drawn 720 wide). Horizontal bars carry their label on a line
+# of its own above the bar, wrapped rather than cut. Tables sit in a container that scrolls
+# sideways on its own, so the page itself never does.
 
 _GREEN, _AMBER, _BLUE, _GREY = "#2e7d32", "#f0a202", "#1f5fa8", "#9aa5b1"
 _FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
+CHART_WIDTH = 360  # viewBox units
+CHART_FONT = 14  # viewBox units: ≥ 13 px on a 360-px phone (0.93 px per unit)
+CHART_MAX_PX = 480  # a chart is never drawn wider than this (desktop: 1.33 px per unit)
 
 
 def esc(value: object) -> str:
@@ -741,22 +764,58 @@ def _nice_max(value: int) -> int:
         step *= 10
 
 
+def _em(text: str) -> float:
+    """Rough width of `text` in em: CJK and full-width characters 1, others 0.6."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in text)
+
+
+def _wrap(text: str, width_em: float, max_lines: int = 3) -> list[str]:
+    """`text` in lines of at most `width_em` em (see `_em`), cut nowhere but between
+    characters; past `max_lines` the last line ends with … (the full text is in the title)."""
+    lines, line = [], ""
+    for ch in text:
+        if line and _em(line + ch) > width_em:
+            lines.append(line)
+            line = ""
+        line += ch
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…"
+    return lines or [""]
+
+
+def _svg_open(height: float, aria: str) -> str:
+    return (f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height:.0f}" role="img" aria-label="{esc(aria)}" '
+            f'font-size="{CHART_FONT}">')
+
+
+def _legend(y: float, items: Sequence[tuple[str, str]]) -> str:
+    return (f'<text x="0" y="{y:.0f}" class="legend">'
+            + " ".join(f'<tspan fill="{color}">■</tspan> {esc(name)}' for name, color in items) + "</text>")
+
+
+def _date_ticks(n: int, slot: float) -> int:
+    """Label every k-th day so that labels (“11-05”, ~3 em) never touch: k from the slot width."""
+    return max(1, math.ceil(CHART_FONT * 3.6 / max(slot, 0.01)), round(n / 6))
+
+
 def svg_day_bars(days: Sequence[DayRow]) -> str:
     """Questions per day, the answered part in green on top of the unanswered part."""
-    width, height, left, right, top, bottom = 720, 240, 44, 10, 24, 42
+    width, height, left, right, top, bottom = CHART_WIDTH, 226, 34, 6, 36, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(days), 1)
     ymax = _nice_max(max((d.totals.questions for d in days), default=0))
     slot = plot_w / n
-    bar = max(slot * 0.75, 1.0)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="每天提问数">',
-             f'<text x="{left}" y="15" class="legend"><tspan fill="{_GREEN}">■</tspan> 答上 '
-             f'<tspan fill="{_AMBER}">■</tspan> 答不上</text>']
+    bar = max(slot * 0.75, 0.8)
+    parts = [_svg_open(height, "每天提问数"), _legend(16, (("答上", _GREEN), ("答不上", _AMBER)))]
     for frac in (0, 0.5, 1):
         y = top + plot_h * (1 - frac)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{esc(_fmt_num(ymax * frac))}</text>')
-    every = max(1, round(n / 10))
+                     f'<text x="{left - 4}" y="{y + (5 if frac else -3):.1f}" text-anchor="end">'
+                     f'{esc(_fmt_num(ymax * frac))}</text>')  # 0 above its line: clear of the dates
+    every = _date_ticks(n, slot)
     for i, row in enumerate(days):
         t = row.totals
         x = left + i * slot + (slot - bar) / 2
@@ -767,26 +826,25 @@ def svg_day_bars(days: Sequence[DayRow]) -> str:
                      f'<rect x="{x:.1f}" y="{top + plot_h - h_all:.1f}" width="{bar:.1f}" height="{h_all - h_ok:.1f}" fill="{_AMBER}"/>'
                      f'<rect x="{x:.1f}" y="{top + plot_h - h_ok:.1f}" width="{bar:.1f}" height="{h_ok:.1f}" fill="{_GREEN}"/></g>')
         if i % every == 0:
-            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
-                         f'{row.day:%m-%d}</text>')
+            parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 6}" text-anchor="middle">{row.day:%m-%d}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def svg_share_line(days: Sequence[DayRow]) -> str:
     """The answered share per day (days without questions leave a gap)."""
-    width, height, left, right, top, bottom = 720, 200, 44, 10, 16, 36
+    width, height, left, right, top, bottom = CHART_WIDTH, 190, 44, 10, 14, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(days), 1)
     slot = plot_w / n
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="每天答上率">']
+    parts = [_svg_open(height, "每天答上率")]
     for frac in (0, 0.5, 1):
         y = top + plot_h * (1 - frac)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" class="grid"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{round(frac * 100)}%</text>')
+                     f'<text x="{left - 4}" y="{y + (5 if frac else -3):.1f}" text-anchor="end">{round(frac * 100)}%</text>')
     segment: list[str] = []
     segments: list[list[str]] = []
-    every = max(1, round(n / 10))
+    every = _date_ticks(n, slot)
     for i, row in enumerate(days):
         x = left + i * slot + slot / 2
         s = row.totals.answered_share
@@ -798,9 +856,9 @@ def svg_share_line(days: Sequence[DayRow]) -> str:
             y = top + plot_h * (1 - s)
             segment.append(f"{x:.1f},{y:.1f}")
             tip = f"{row.day.isoformat()}：答上率 {percent(s)}（{row.totals.answered}/{row.totals.questions}）"
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{_BLUE}"><title>{esc(tip)}</title></circle>')
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{_BLUE}"><title>{esc(tip)}</title></circle>')
         if i % every == 0:
-            parts.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle">{row.day:%m-%d}</text>')
+            parts.append(f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle">{row.day:%m-%d}</text>')
     if segment:
         segments.append(segment)
     for seg in segments:
@@ -810,48 +868,54 @@ def svg_share_line(days: Sequence[DayRow]) -> str:
     return "".join(parts)
 
 
-def svg_hbars(items: Sequence[tuple[str, int]], *, color: str = _BLUE, label_width: int = 260,
-              aria: str = "") -> str:
-    """Horizontal bars: one (label, value) per line, longest bar = the largest value."""
-    width, row_h, top = 720, 26, 6
-    height = top * 2 + row_h * max(len(items), 1)
+def _value_room(vmax: int) -> float:
+    """Units to keep right of the longest bar for its value (digits 0.6 em each, a 5-unit gap)."""
+    return 8 + 0.6 * CHART_FONT * len(str(vmax))
+
+
+def svg_hbars(items: Sequence[tuple[str, int]], *, color: str = _BLUE, aria: str = "") -> str:
+    """Horizontal bars, one (label, value) each: the label on its own line(s) above its bar
+    (wrapped, never cut short), the value after the bar; longest bar = the largest value."""
+    width, line_h, bar_h, gap = CHART_WIDTH, round(CHART_FONT * 1.5), 12, 10  # a line: the font's 1.4 em box
     vmax = max((v for _, v in items), default=0) or 1
-    bar_w = width - label_width - 60
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{esc(aria)}">']
-    for i, (label, value) in enumerate(items):
-        y = top + i * row_h
-        w = bar_w * value / vmax
-        parts.append(f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end">{esc(_short(label, 20))}</text>'
-                     f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{color}">'
-                     f'<title>{esc(label)}：{value}</title></rect>'
-                     f'<text x="{label_width + w + 6:.1f}" y="{y + 17}">{value}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    bar_w = width - _value_room(vmax)
+    parts: list[str] = []
+    y = 2.0
+    for label, value in items:
+        lines = _wrap(label, width / CHART_FONT)
+        parts.append(f"<g><title>{esc(label)}：{value}</title>")
+        for line in lines:
+            y += line_h
+            parts.append(f'<text x="0" y="{y - 5:.1f}">{esc(line)}</text>')
+        w = max(bar_w * value / vmax, 1.0)
+        parts.append(f'<rect x="0" y="{y:.1f}" width="{w:.1f}" height="{bar_h}" fill="{color}"/>'
+                     f'<text x="{w + 5:.1f}" y="{y + bar_h - 1:.1f}">{value}</text></g>')
+        y += bar_h + gap
+    return _svg_open(max(y, 20), aria) + "".join(parts) + "</svg>"
 
 
 def svg_funnel(campaigns: Sequence[CampaignRow]) -> str:
-    """Per campaign, three bars in people: opened -> asked -> completed a questionnaire."""
-    width, label_width, row_h, gap = 720, 150, 18, 14
+    """Per campaign, in people: its name above three bars, opened -> asked -> completed."""
+    width, line_h, bar_h, gap = CHART_WIDTH, round(CHART_FONT * 1.5), 11, 12
     stages = (("打开", _GREY), ("提问/测评", _BLUE), ("完成测评", _GREEN))
-    block = row_h * 3 + gap
-    height = 24 + block * max(len(campaigns), 1)
     vmax = max((c.opened for c in campaigns), default=0) or 1
-    bar_w = width - label_width - 70
-    legend = " ".join(f'<tspan fill="{color}">■</tspan> {name}' for name, color in stages)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="来源漏斗">',
-             f'<text x="{label_width}" y="15" class="legend">{legend}</text>']
-    for i, c in enumerate(campaigns):
-        y0 = 24 + i * block
-        parts.append(f'<text x="{label_width - 8}" y="{y0 + row_h * 1.5 + 5:.1f}" text-anchor="end">'
-                     f'{esc(_short(c.label, 16))}</text>')
-        for j, ((name, color), value) in enumerate(zip(stages, (c.opened, c.asked, c.completed), strict=True)):
-            y = y0 + j * row_h
-            w = bar_w * value / vmax
-            parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{w:.1f}" height="{row_h - 4}" fill="{color}">'
+    bar_w = width - _value_room(vmax)
+    parts = [_legend(16, stages)]
+    y = 24.0
+    for c in campaigns:
+        parts.append("<g>")
+        for line in _wrap(c.label, width / CHART_FONT, 2):
+            y += line_h
+            parts.append(f'<text x="0" y="{y - 5:.1f}">{esc(line)}</text>')
+        for (name, color), value in zip(stages, (c.opened, c.asked, c.completed), strict=True):
+            w = max(bar_w * value / vmax, 1.0)
+            parts.append(f'<rect x="0" y="{y:.1f}" width="{w:.1f}" height="{bar_h}" fill="{color}">'
                          f'<title>{esc(c.label)} {name}：{value}人</title></rect>'
-                         f'<text x="{label_width + w + 6:.1f}" y="{y + row_h - 5}">{value}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+                         f'<text x="{w + 5:.1f}" y="{y + bar_h - 1:.1f}">{value}</text>')
+            y += bar_h + 3
+        parts.append("</g>")
+        y += gap
+    return _svg_open(max(y, 30), "来源漏斗") + "".join(parts) + "</svg>"
 
 
 def _fmt_num(value: float) -> str:
@@ -859,19 +923,26 @@ def _fmt_num(value: float) -> str:
 
 
 _CSS = f"""
-body{{font-family:{_FONT};margin:0 auto;max-width:760px;padding:16px;color:#1d2733;background:#fff}}
-h1{{font-size:1.35em;margin:.2em 0}} h2{{font-size:1.1em;margin:1.6em 0 .4em;border-bottom:1px solid #dde3ea}}
-.kpi{{display:flex;flex-wrap:wrap;gap:8px}} .kpi div{{background:#f3f6f9;border-radius:8px;padding:8px 12px}}
-.kpi b{{display:block;font-size:1.4em}} table{{border-collapse:collapse;width:100%;font-size:.9em}}
-td,th{{border-bottom:1px solid #e6eaef;padding:4px 6px;text-align:left;vertical-align:top}}
-td.n,th.n{{text-align:right}} .chart{{width:100%;height:auto;font-size:12px;font-family:{_FONT}}}
-.chart text{{fill:#1d2733}} .chart .grid{{stroke:#e6eaef}} .chart .legend{{font-size:13px}}
-.muted{{color:#66707c;font-size:.85em}} details{{margin:.2em 0}}
+*{{box-sizing:border-box}}
+body{{font-family:{_FONT};margin:0 auto;max-width:760px;padding:12px;color:#1d2733;background:#fff;
+font-size:16px;line-height:1.5;-webkit-text-size-adjust:100%;text-size-adjust:100%}}
+h1{{font-size:1.3em;margin:.2em 0}} h2{{font-size:1.1em;margin:1.5em 0 .4em;border-bottom:1px solid #dde3ea}}
+.kpi{{display:grid;grid-template-columns:repeat(auto-fill,minmax(6.5em,1fr));gap:8px}}
+.kpi div{{background:#f3f6f9;border-radius:8px;padding:6px 10px}} .kpi b{{display:block;font-size:1.35em}}
+.chart{{display:block;width:100%;max-width:{CHART_MAX_PX}px;height:auto;font-family:{_FONT}}}
+.chart text{{fill:#1d2733}} .chart .grid{{stroke:#e6eaef}}
+.scroll{{overflow-x:auto;-webkit-overflow-scrolling:touch;max-width:100%}}
+table{{border-collapse:collapse;width:100%;font-size:.95em}}
+td,th{{border-bottom:1px solid #e6eaef;padding:5px 6px;text-align:left;vertical-align:top;white-space:nowrap}}
+th{{white-space:normal;vertical-align:bottom}}
+td.n,th.n{{text-align:right}} td.t{{white-space:normal;min-width:8em;overflow-wrap:anywhere}}
+.muted{{color:#5b6570;font-size:.9em}}
 """
 
 
 def render_html(report: Report) -> str:
-    """One self-contained page: numbers, charts (inline SVG) and tables; nothing loaded."""
+    """One self-contained page: numbers, charts (inline SVG) and tables; nothing loaded.
+    Readable at 360 px (see the notes above `CHART_WIDTH`); ids never shown, only names."""
     t = report.totals
     kpis = [("用户", t.users), ("提问", t.questions), ("答上率", percent(t.answered_share)),
             ("测评开始", t.started), ("测评完成", t.completed), ("答不上", report.unanswered_total)]
@@ -881,7 +952,7 @@ def render_html(report: Report) -> str:
              "<h2>每天答上率</h2>", svg_share_line(report.days)]
     body.append("<h2>热门话题（答上的提问次数）</h2>")
     if report.clauses:
-        body.append(svg_hbars([(_clause_label(c, 16), c.count) for c in report.clauses], aria="热门话题"))
+        body.append(svg_hbars([(_clause_label(c, 40), c.count) for c in report.clauses], aria="热门话题"))
     else:
         body.append("<p class='muted'>（无）</p>")
     body.append("<h2>来源漏斗（人数）：打开 → 提问/测评 → 完成测评</h2>")
@@ -894,18 +965,20 @@ def render_html(report: Report) -> str:
         body.append("<p class='muted'>（无）</p>")
     if report.programs:
         body.append("<h2>测评项目</h2>")
-        body.append(_table(("项目", "开始", "完成"), [(p.label, p.started, p.completed) for p in report.programs]))
+        body.append(_table(("项目", "开始", "完成"), [(_program_label(p), p.started, p.completed)
+                                                    for p in report.programs]))
     body.append("<h2>按天</h2>")
     body.append(_table(("日期", "用户", "提问", "答上率", "测评开始", "测评完成"),
                        [(r.day.isoformat(), r.totals.users, r.totals.questions, percent(r.totals.answered_share),
-                         r.totals.started, r.totals.completed) for r in report.days]))
+                         r.totals.started, r.totals.completed) for r in report.days], text_column=False))
     body.append(f"<h2>答不上的问题（共{report.unanswered_total}次，{len(report.unanswered)}组）</h2>")
     if report.unanswered:
         rows = []
         for g in report.unanswered:
             others = "".join(f"<br>（{n}）{esc(p)}" for p, n in g.phrasings[1:])
-            rows.append(f"<tr><td class='n'>{g.count}</td><td>{esc(g.text)}{others}</td></tr>")
-        body.append("<table><tr><th class='n'>次数</th><th>问法</th></tr>" + "".join(rows) + "</table>")
+            rows.append(f"<tr><td class='n'>{g.count}</td><td class='t'>{esc(g.text)}{others}</td></tr>")
+        body.append("<div class='scroll'><table><tr><th class='n'>次数</th><th>问法</th></tr>"
+                    + "".join(rows) + "</table></div>")
         body.append("<p class='muted'>policybot report --faq-stubs 可把这些问题生成常见问答草稿。</p>")
     else:
         body.append("<p class='muted'>（无）</p>")
@@ -916,13 +989,16 @@ def render_html(report: Report) -> str:
             + "\n".join(body) + "</body></html>\n")
 
 
-def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def _table(header: Sequence[str], rows: Iterable[Sequence[object]], *, text_column: bool = True) -> str:
+    """A table in a container that scrolls sideways by itself; the first column is text that
+    may wrap (`text_column`), the others are numbers kept on one line and right-aligned."""
+    first = " class=t" if text_column else ""
     head = "".join(f"<th{' class=n' if i else ''}>{esc(h)}</th>" for i, h in enumerate(header))
     lines = []
     for row in rows:
-        cells = "".join(f"<td{' class=n' if i else ''}>{esc(v)}</td>" for i, v in enumerate(row))
+        cells = "".join(f"<td{' class=n' if i else first}>{esc(v)}</td>" for i, v in enumerate(row))
         lines.append(f"<tr>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(lines)}</table>"
+    return f"<div class='scroll'><table><tr>{head}</tr>{''.join(lines)}</table></div>"
 
 
 # ---------------------------------------------------------------- FAQ stubs
