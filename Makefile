@@ -12,8 +12,9 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev,semantic]'
 	touch $@
 
+# make run PORT=8090 (another port), make run WORKERS=2 (needs POLICYBOT_DB=postgresql://…)
 run: $(BIN)/.installed
-	$(BIN)/policybot run
+	$(BIN)/policybot run $(if $(PORT),--port $(PORT)) $(if $(WORKERS),--workers $(WORKERS))
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

@@ -1,26 +1,36 @@
-"""Prometheus metrics for `/metrics`: a few counters and histograms, written by hand.
+"""Prometheus metrics for `/metrics`, with `prometheus_client` (issue 17 item 5).
 
-Why not `prometheus_client`: the bot needs five or six series, the text format is a page of
-rules, and one fewer dependency is one fewer thing for a prefecture's IT staff to audit and
-update. Everything here runs in the event loop's thread, so plain dict and list updates are
-enough (no locks); a recorded sample costs a dict lookup, a `bisect` and three additions.
+One process (`policybot run`): each `Metrics` has its own `CollectorRegistry`, and a scrape
+renders it. Several processes (`policybot run --workers N`): the parent sets
+`PROMETHEUS_MULTIPROC_DIR` to a folder it creates (and removes at the end) before it starts the
+workers, so every worker's counters and histograms live in memory-mapped files there
+(prometheus_client's multiprocess mode); a scrape, whichever worker answers it, adds up every
+worker's files with `MultiProcessCollector`, and the parent calls `mark_process_dead` for a
+worker that ended. The value class is chosen when prometheus_client is first imported, so the
+variable must be set before a worker imports this module (the workers are started with the
+"spawn" method: they import everything afresh).
 
-What is measured, and why each series exists:
+What is measured, and why each series exists (the names and labels are the ones the
+hand-written exporter used before, so dashboards and alerts keep working):
 
 - `policybot_messages_total{channel}`: every message the engine handled (load by channel).
 - `policybot_rate_limited_total{channel}`: messages refused by the per-user limiter.
 - `policybot_questions_total{answered}` and `policybot_answered_share`: free questions the
   knowledge base answered or declined ("文件没有讲到") — the share is the quality signal staff
-  watch; a drop means residents ask about something the FAQ lacks.
+  watch; a drop means residents ask about something the FAQ lacks. The share is computed at
+  scrape time from the (summed) counts.
 - `policybot_questionnaires_total{event}`: questionnaires started / completed.
-- `policybot_engine_turn_seconds{channel}`: the engine's time per turn (answer + SQLite commit).
+- `policybot_engine_turn_seconds{channel}`: the engine's time per turn (answer + database commit).
 - `policybot_engine_errors_total{channel,error}`: turns that failed below the engine (database
   busy or read-only, a bug); each one was answered with the polite "系统暂时有点忙" text.
 - `policybot_http_request_seconds{route}` and `policybot_http_requests_total{route,status}`:
   the web server as a whole; `route` is the matched route's path template, never the raw URL,
   so the number of series stays bounded whatever anyone requests.
-- `process_resident_memory_bytes`, `process_cpu_seconds_total`, `process_start_time_seconds`:
-  read from /proc at scrape time only (nothing is paid per request).
+- `process_resident_memory_bytes`, `process_cpu_seconds_total`, `process_start_time_seconds`
+  (prometheus_client's `ProcessCollector`, read from /proc at scrape time only) and
+  `process_peak_resident_memory_bytes`. With several workers these carry a `pid` label, one
+  series per live worker (found through the `policybot_worker_up` gauge each worker sets, which
+  disappears when the parent marks the worker dead), and `policybot_workers` counts them.
 
 Label values come from code (channel names, route templates, exception class names), never
 from what a user typed: user ids and texts must not reach a monitoring system.
@@ -28,14 +38,16 @@ from what a user typed: user ids and texts must not reach a monitoring system.
 
 from __future__ import annotations
 
-import math
 import os
 import resource
 import time
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
+import prometheus_client
+from prometheus_client import CollectorRegistry, ProcessCollector, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -48,28 +60,18 @@ LATENCY_BUCKETS: tuple[float, ...] = (
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 )
 KNOWN_CHANNELS = frozenset({"web", "telegram", "wechat", "terminal"})
+# The classic text format (every Prometheus reads it; the names need none of 1.0.0's escaping).
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-_PROCESS_START = time.time()
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+WORKER_UP = "policybot_worker_up"
+
+# `*_created` series (one timestamp per label set) double the output and no dashboard reads them.
+prometheus_client.disable_created_metrics()
 
 
-def _escape(value: str) -> str:
-    """A label value as the text format wants it: backslash, quote and newline escaped."""
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _labels(names: Sequence[str], values: Sequence[str], extra: str = "") -> str:
-    parts = [f'{n}="{_escape(v)}"' for n, v in zip(names, values, strict=True)]
-    if extra:
-        parts.append(extra)
-    return "{" + ",".join(parts) + "}" if parts else ""
-
-
-def _number(value: float) -> str:
-    if value == math.inf:
-        return "+Inf"
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
+def multiprocess_dir() -> str | None:
+    """The folder of the multiprocess mode when it is on in this process, else None."""
+    return os.environ.get(MULTIPROC_ENV) or None
 
 
 def channel_label(channel: str) -> str:
@@ -78,88 +80,103 @@ def channel_label(channel: str) -> str:
 
 
 class Counter:
-    """A monotonically increasing count per label set."""
+    """A counter per label set, called with positional label values (`inc("web")`), as the
+    channels and the rate limiter call it; a thin layer over `prometheus_client.Counter` that
+    caches the labelled children (one dict lookup per sample)."""
 
-    def __init__(self, name: str, help_text: str, labelnames: Sequence[str] = ()) -> None:
-        self.name = name
-        self.help = help_text
+    def __init__(self, name: str, help_text: str, labelnames: Sequence[str] = (),
+                 registry: CollectorRegistry | None = None) -> None:
+        self.name = name  # as exposed, with the _total suffix
         self.labelnames = tuple(labelnames)
-        self.values: dict[tuple[str, ...], float] = {}
+        self.registry = registry
+        self.metric = prometheus_client.Counter(name, help_text, self.labelnames, registry=registry)
+        self._children: dict[tuple[str, ...], Any] = {}
 
     def inc(self, *labelvalues: str, amount: float = 1.0) -> None:
-        self.values[labelvalues] = self.values.get(labelvalues, 0.0) + amount
+        child = self._children.get(labelvalues)
+        if child is None:
+            child = self._children[labelvalues] = (self.metric.labels(*labelvalues) if self.labelnames
+                                                   else self.metric)
+        child.inc(amount)
 
     def get(self, *labelvalues: str) -> float:
-        return self.values.get(labelvalues, 0.0)
-
-    def render(self) -> Iterable[str]:
-        yield f"# HELP {self.name} {self.help}"
-        yield f"# TYPE {self.name} counter"
-        for values, count in sorted(self.values.items()):
-            yield f"{self.name}{_labels(self.labelnames, values)} {_number(count)}"
+        """This process's count for the label set (0 when never counted)."""
+        if self.registry is None:
+            return 0.0
+        value = self.registry.get_sample_value(self.name, dict(zip(self.labelnames, labelvalues, strict=True)))
+        return value or 0.0
 
 
 class Histogram:
-    """Counts of observations per bucket, their sum and number, per label set.
-
-    Buckets are stored non-cumulative (one `bisect` and one increment per observation) and
-    made cumulative only when rendered, which happens once per scrape.
-    """
+    """Observations per bucket, their sum and number, per label set (`observe(seconds, "web")`)."""
 
     def __init__(self, name: str, help_text: str, labelnames: Sequence[str] = (),
-                 buckets: Sequence[float] = LATENCY_BUCKETS) -> None:
+                 buckets: Sequence[float] = LATENCY_BUCKETS, registry: CollectorRegistry | None = None) -> None:
         self.name = name
-        self.help = help_text
         self.labelnames = tuple(labelnames)
-        self.bounds = tuple(sorted(buckets))
-        # label values -> [count per bucket..., count above the last bound, sum]
-        self.series: dict[tuple[str, ...], list[float]] = {}
+        self.registry = registry
+        self.metric = prometheus_client.Histogram(name, help_text, self.labelnames, registry=registry,
+                                                  buckets=tuple(sorted(buckets)))
+        self._children: dict[tuple[str, ...], Any] = {}
 
     def observe(self, value: float, *labelvalues: str) -> None:
-        row = self.series.get(labelvalues)
-        if row is None:
-            row = self.series[labelvalues] = [0.0] * (len(self.bounds) + 2)
-        row[bisect_left(self.bounds, value)] += 1  # le semantics: value == bound goes in it
-        row[-1] += value
+        child = self._children.get(labelvalues)
+        if child is None:
+            child = self._children[labelvalues] = (self.metric.labels(*labelvalues) if self.labelnames
+                                                   else self.metric)
+        child.observe(value)
 
     def count(self, *labelvalues: str) -> int:
-        row = self.series.get(labelvalues)
-        return 0 if row is None else int(sum(row[:-1]))
+        """This process's number of observations for the label set."""
+        if self.registry is None:
+            return 0
+        value = self.registry.get_sample_value(self.name + "_count",
+                                               dict(zip(self.labelnames, labelvalues, strict=True)))
+        return int(value or 0)
 
-    def render(self) -> Iterable[str]:
-        yield f"# HELP {self.name} {self.help}"
-        yield f"# TYPE {self.name} histogram"
-        for values, row in sorted(self.series.items()):
-            cumulative = 0.0
-            for bound, count in zip((*self.bounds, math.inf), row[:-1], strict=True):
-                cumulative += count
-                le = 'le="' + _number(bound) + '"'
-                yield f"{self.name}_bucket{_labels(self.labelnames, values, le)} {_number(cumulative)}"
-            yield f"{self.name}_sum{_labels(self.labelnames, values)} {_number(row[-1])}"
-            yield f"{self.name}_count{_labels(self.labelnames, values)} {_number(cumulative)}"
+
+class _Families:
+    """A fixed list of metric families, in the shape `generate_latest` collects from."""
+
+    def __init__(self, families: Iterable[Metric]) -> None:
+        self.families = list(families)
+
+    def collect(self) -> Iterator[Metric]:
+        return iter(self.families)
 
 
 class Metrics:
     """The bot's metrics. One instance (`METRICS`) serves the whole process; tests make their
-    own so that they do not see each other's counts."""
+    own so that they do not see each other's counts (each has its own registry). In the
+    multiprocess mode there must be one instance per process (two would write the same
+    memory-mapped entries), and `render` shows the sum over every worker."""
 
     def __init__(self) -> None:
-        self.messages = Counter("policybot_messages_total", "Messages handled by the engine.", ["channel"])
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.multiprocess = multiprocess_dir()
+        r = self.registry
+        self.messages = Counter("policybot_messages_total", "Messages handled by the engine.", ["channel"], r)
         self.rate_limited = Counter("policybot_rate_limited_total",
-                                    "Messages refused by the per-user rate limit.", ["channel"])
+                                    "Messages refused by the per-user rate limit.", ["channel"], r)
         self.questions = Counter("policybot_questions_total",
-                                 "Free questions, by whether the documents answered them.", ["answered"])
+                                 "Free questions, by whether the documents answered them.", ["answered"], r)
         self.questionnaires = Counter("policybot_questionnaires_total",
-                                      "Eligibility questionnaires started and completed.", ["event"])
+                                      "Eligibility questionnaires started and completed.", ["event"], r)
         self.turn_seconds = Histogram("policybot_engine_turn_seconds",
-                                      "Engine time per message (answer and database commit).", ["channel"])
+                                      "Engine time per message (answer and database commit).", ["channel"],
+                                      registry=r)
         self.engine_errors = Counter("policybot_engine_errors_total",
                                      "Messages that failed below the engine (database, bug).",
-                                     ["channel", "error"])
+                                     ["channel", "error"], r)
         self.http_seconds = Histogram("policybot_http_request_seconds",
-                                      "HTTP request duration, whole response.", ["route"])
+                                      "HTTP request duration, whole response.", ["route"], registry=r)
         self.http_requests = Counter("policybot_http_requests_total", "HTTP requests by response status.",
-                                     ["route", "status"])
+                                     ["route", "status"], r)
+        if self.multiprocess:
+            # One file per live worker (removed by mark_process_dead): how a scrape finds them.
+            up = prometheus_client.Gauge(WORKER_UP, "1 for each live worker process (label pid).",
+                                         registry=r, multiprocess_mode="liveall")
+            up.set(1)
 
     # ------------------------------------------------------------------ recording
 
@@ -180,57 +197,103 @@ class Metrics:
                 self.questionnaires.inc("completed")
 
     def answered_share(self) -> float | None:
+        """Answered / all free questions, this process only; None before the first question."""
         answered, declined = self.questions.get("yes"), self.questions.get("no")
         total = answered + declined
         return answered / total if total else None
 
     # ------------------------------------------------------------------ exposition
 
-    def render(self) -> str:
-        lines: list[str] = []
-        for metric in (self.messages, self.rate_limited, self.questions, self.questionnaires,
-                       self.turn_seconds, self.engine_errors, self.http_seconds, self.http_requests):
-            lines.extend(metric.render())
-        share = self.answered_share()
+    def families(self) -> list[Metric]:
+        """Every metric family of a scrape: this registry's (one process) or every worker's
+        summed (multiprocess mode), the answered share, and the process series."""
+        if self.multiprocess:
+            families = list(MultiProcessCollector(None, path=self.multiprocess).collect())
+            pids = sorted({s.labels.get("pid", "") for f in families if f.name == WORKER_UP
+                           for s in f.samples} - {""})
+            families = [f for f in families if f.name != WORKER_UP]
+            workers = GaugeMetricFamily("policybot_workers", "Live worker processes serving this port.")
+            workers.add_metric([], len(pids))
+            families.append(workers)
+            process = _process_families(pids)
+        else:
+            families = list(self.registry.collect())
+            process = _process_families([])
+        share = _answered_share(families)
         if share is not None:
-            lines += ["# HELP policybot_answered_share Share of free questions answered since start.",
-                      "# TYPE policybot_answered_share gauge",
-                      f"policybot_answered_share {_number(round(share, 6))}"]
-        lines.extend(_process_lines())
-        return "\n".join(lines) + "\n"
+            gauge = GaugeMetricFamily("policybot_answered_share",
+                                      "Share of free questions answered since start.")
+            gauge.add_metric([], round(share, 6))
+            families.append(gauge)
+        return families + process
+
+    def render(self) -> str:
+        """The exposition in Prometheus's text format."""
+        return generate_latest(_Families(self.families())).decode("utf-8")  # type: ignore[arg-type]
 
 
-def _process_lines() -> list[str]:
-    """The standard process_* series, read now (once per scrape, not per request)."""
-    usage = os.times()
-    lines = [
-        "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.",
-        "# TYPE process_cpu_seconds_total counter",
-        f"process_cpu_seconds_total {_number(round(usage.user + usage.system, 3))}",
-        "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.",
-        "# TYPE process_start_time_seconds gauge",
-        f"process_start_time_seconds {_number(round(_PROCESS_START, 3))}",
-    ]
-    rss = resident_memory_bytes()
-    if rss is not None:
-        lines += ["# HELP process_resident_memory_bytes Resident memory size in bytes.",
-                  "# TYPE process_resident_memory_bytes gauge",
-                  f"process_resident_memory_bytes {rss}"]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-    lines += ["# HELP process_peak_resident_memory_bytes Peak resident memory size in bytes.",
-              "# TYPE process_peak_resident_memory_bytes gauge",
-              f"process_peak_resident_memory_bytes {peak}"]
-    return lines
+def _answered_share(families: list[Metric]) -> float | None:
+    counts = {"yes": 0.0, "no": 0.0}
+    for family in families:
+        if family.name == "policybot_questions":
+            for sample in family.samples:
+                if sample.name == "policybot_questions_total" and sample.labels.get("answered") in counts:
+                    counts[sample.labels["answered"]] += sample.value
+    total = counts["yes"] + counts["no"]
+    return counts["yes"] / total if total else None
+
+
+def _process_families(pids: Sequence[str]) -> list[Metric]:
+    """The standard process_* series (prometheus_client's ProcessCollector, read from /proc at
+    scrape time) and the peak RSS: this process's without labels when `pids` is empty, else one
+    series per pid with a `pid` label."""
+    if not pids:
+        families = list(ProcessCollector(registry=None).collect())
+        peak = GaugeMetricFamily("process_peak_resident_memory_bytes", "Peak resident memory size in bytes.")
+        peak.add_metric([], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)  # KiB on Linux
+        return families + [peak]
+    merged: dict[str, Metric] = {}
+    peak = GaugeMetricFamily("process_peak_resident_memory_bytes", "Peak resident memory size in bytes.",
+                             labels=["pid"])
+    for pid in pids:
+        for family in ProcessCollector(pid=lambda pid=pid: pid, registry=None).collect():
+            target = merged.get(family.name)
+            if target is None:
+                target = merged[family.name] = Metric(family.name, family.documentation, family.type)
+            for sample in family.samples:
+                target.add_sample(sample.name, {**sample.labels, "pid": pid}, sample.value)
+        hwm = _proc_status_kib(pid, "VmHWM")
+        if hwm is not None:
+            peak.add_metric([pid], hwm * 1024)
+    return [*merged.values(), peak]
+
+
+def _proc_status_kib(pid: int | str, field_name: str) -> int | None:
+    """A `VmRSS` / `VmHWM` line of /proc/PID/status, in KiB; None where there is none."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith(field_name + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def resident_memory_bytes(pid: int | str = "self") -> int | None:
     """Current RSS of a process from /proc (Linux); None elsewhere."""
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
-            pages = int(handle.read().split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return pages * os.sysconf("SC_PAGE_SIZE")
+    kib = _proc_status_kib(pid, "VmRSS")
+    return None if kib is None else kib * 1024
+
+
+def mark_process_dead(pid: int, path: str | None = None) -> None:
+    """The parent's call for a worker that ended: its live gauges go (its counts stay in the
+    sums). Does nothing outside the multiprocess mode."""
+    folder = path or multiprocess_dir()
+    if folder:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid, folder)
 
 
 METRICS = Metrics()
@@ -328,11 +391,11 @@ class MetricsMiddleware:
 
 def metrics_route(metrics: Metrics | None = None, path: str = "/metrics") -> Route:
     """GET /metrics in Prometheus text format. Contains no personal data (counts and timings
-    only); keep it off the public internet all the same (see deploy/nginx-policybot.conf)."""
+    only); keep it off the public internet all the same (see deploy/nginx-policybot.conf).
+    With several workers, whichever answers shows the sum over all of them."""
     registry = metrics or METRICS
 
     async def endpoint(request: Request) -> Response:
-        return Response(registry.render(), media_type=CONTENT_TYPE,
-                        headers={"Cache-Control": "no-store"})
+        return Response(registry.render(), media_type=CONTENT_TYPE, headers={"Cache-Control": "no-store"})
 
     return Route(path, endpoint, methods=["GET"], name="metrics")

@@ -20,18 +20,40 @@ accept loop does not stop after the first EMFILE). So: a request's head must arr
 trickles in), at most `max_connections` are open at once (kept below the file-descriptor
 limit, which is raised to its hard maximum), a connection over the limit is closed at once,
 and those events and accept errors are logged at most once per 10 s with a count.
+
+The listening socket is bound before anything is announced (`bind_socket`): a port another
+program holds ends the start at once with a Chinese line saying so and how to choose another
+port, never after "web chat at …" was printed.
+
+Several processes (`policybot run --workers N`, `run_workers`): the parent binds the port once
+and starts N workers with multiprocessing's "spawn" method, each given the same listening
+socket; the kernel hands each new connection to one of them. Every worker is this module's
+`serve` in full (its own engine and store, the connection guards, /healthz, Telegram where it
+belongs, clean shutdown). The parent forwards SIGTERM / SIGINT (stop) and SIGHUP (reload) to
+every worker, starts again a worker that was killed (a signal, e.g. the OOM killer), and stops
+them all with the worker's status when one ends by itself with an error (an unusable database,
+a setting to fix). More than one worker needs the PostgreSQL store (`workers_refusal`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import multiprocessing
+import os
 import resource
+import shutil
+import signal
+import socket
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import wait as wait_for_processes
+from pathlib import Path
 from typing import Any
 
 import h11
@@ -41,6 +63,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from dialog import metrics as metrics_module
 from dialog import runtime_tuning
 from dialog.admin import StaffTools
 from dialog.channels.web import create_app
@@ -55,6 +78,7 @@ from knowledge.base import KnowledgeBase
 log = logging.getLogger("policybot")
 FD_RESERVE = 128  # file descriptors kept free for the database, logs, Telegram's HTTP client
 LOG_EVERY_SECONDS = 10.0
+BACKLOG = 2048  # uvicorn's default: connections the kernel queues before one is accepted
 
 
 def health_route(engine: Engine) -> Route:
@@ -263,7 +287,65 @@ def uvicorn_config(app: Any, settings: Settings, limits: ConnectionLimits) -> uv
                           timeout_keep_alive=max(1, int(min(5.0, limits.header_timeout))))
 
 
-async def serve(settings: Settings, kb: KnowledgeBase) -> None:
+# ---------------------------------------------------------------------------- the port
+
+
+class PortUnavailable(OSError):
+    """The port cannot be listened on (taken, not allowed, an address not of this machine);
+    the message is one Chinese line for the person starting the bot, with what to do."""
+
+
+def port_busy_message(host: str, port: int) -> str:
+    """What `policybot run` / `make run` says when another program listens on the port."""
+    other = 8090 if port != 8090 else 8091
+    return (f"端口 {port} 已被占用：{host}:{port} 上已经有程序在监听（可能是另一个正在运行的 policybot run）。"
+            f"请先停止它，或换一个端口：make run PORT={other}，或 policybot run --port {other}，"
+            f"或设置环境变量 POLICYBOT_PORT={other}（配置文件里是 port: {other}）。"
+            f"(address already in use: {host}:{port})")
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port and listening, inheritable by worker processes.
+
+    Raises PortUnavailable with a Chinese message when another socket listens there
+    (EADDRINUSE), when the port needs privileges (EACCES: below 1024 without root) or when the
+    address is not one of this machine's (EADDRNOTAVAIL); other OSErrors as they are.
+    SO_REUSEADDR lets a restart bind while the previous process's connections close (it never
+    lets two servers listen on one port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortUnavailable(exc.errno, port_busy_message(host, port)) from None
+        if exc.errno == errno.EACCES:
+            raise PortUnavailable(exc.errno, f"没有权限监听端口 {port}（1024 以下的端口需要 root）：请换一个端口，"
+                                             f"例如 make run PORT=8090 或 POLICYBOT_PORT=8090。"
+                                             f"(permission denied: {host}:{port})") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise PortUnavailable(exc.errno, f"地址 {host} 不是本机的地址，无法监听：请检查 POLICYBOT_HOST"
+                                             f"（本机用 127.0.0.1，对外用 0.0.0.0）。"
+                                             f"(cannot assign requested address: {host})") from None
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+# ---------------------------------------------------------------------------- one process
+
+
+async def serve(settings: Settings, kb: KnowledgeBase, sock: socket.socket | None = None,
+                worker: int = 0) -> None:
+    """Serve the web chat (and Telegram, WeChat) until stopped. `sock` is the listening socket
+    (bound here when None); `worker` is this process's number under `run_workers` (1 … N; 0
+    when it serves alone): Telegram long polling runs in worker 0 or 1 only (the Bot API allows
+    one poller), a webhook in every worker; a worker stops by itself when its parent is gone."""
+    if sock is None:
+        sock = bind_socket(settings.host, settings.port)
     engine = await Engine.open(settings, kb=kb)
     staff = StaffTools.attach(engine, settings)  # engine.admin: /reload /stats /unanswered
     # Channels get the engine through two thin wrappers: metrics (messages by channel, turn
@@ -278,7 +360,7 @@ async def serve(settings: Settings, kb: KnowledgeBase) -> None:
     routes = [health_route(engine)]
     routes += wechat_routes(limited, settings)  # [] unless POLICYBOT_WECHAT_TOKEN is set
     application = None
-    if settings.telegram_token:
+    if settings.telegram_token and (worker <= 1 or settings.telegram_mode == "webhook"):
         from dialog.channels import telegram
 
         application = telegram.build_application(limited, settings)
@@ -290,29 +372,51 @@ async def serve(settings: Settings, kb: KnowledgeBase) -> None:
     server = _Server(uvicorn_config(app, settings, limits))
     staff.start()  # SIGHUP (and optional file watch) reload, retention purge every 6 h
     runtime_tuning.tune_for_serving()  # after start-up: see dialog/runtime_tuning.py
+    orphan_watch = asyncio.create_task(_stop_when_orphaned(server)) if worker else None
     try:
         if application is not None:
             await telegram.start_telegram(application, settings)
             log.info("Telegram started (%s)", settings.telegram_mode)
-        log.info("web chat at %s/", settings.web_url)
-        await server.serve()
+        if not worker:
+            log.info("web chat at %s/", settings.web_url)
+        await server.serve(sockets=[sock])
     finally:
+        if orphan_watch is not None:
+            orphan_watch.cancel()
         await staff.stop()
         if application is not None:
             await telegram.stop_telegram(application)
         await engine.close()
 
 
-def run(settings: Settings, kb: KnowledgeBase) -> int:
-    """Serve until stopped. Returns 0 after a normal stop, 1 when the database cannot be used
-    or the salt cannot be written, 2 when the salt file is empty or short (a person must
-    restore it); the reason is one line on the log, with no traceback."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+async def _stop_when_orphaned(server: uvicorn.Server, every: float = 1.0) -> None:
+    """A worker whose parent died (kill -9 of the supervisor) stops by itself, as after
+    SIGTERM, instead of holding the port for ever."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        await asyncio.sleep(every)
+    log.warning("the supervising process is gone: stopping")
+    server.should_exit = True
+
+
+def _configure_logging(worker: int | None = None) -> None:
+    prefix = "" if worker is None else f"[worker {worker}] "
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s %(levelname)s {prefix}%(name)s: %(message)s")
     # httpx logs every Telegram request URL, and those URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def run(settings: Settings, kb: KnowledgeBase, sock: socket.socket | None = None, worker: int = 0) -> int:
+    """Serve until stopped. Returns 0 after a normal stop, 1 when the database cannot be used,
+    the salt cannot be written or the port cannot be listened on, 2 when the salt file is empty
+    or short (a person must restore it); the reason is one line on the log, with no traceback."""
+    _configure_logging(worker or None)
     try:
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the normal way to stop
-            asyncio.run(serve(settings, kb))
+            asyncio.run(serve(settings, kb, sock, worker))
+    except PortUnavailable as exc:
+        log.error("%s", exc.strerror)
+        return 1
     except DatabaseUnusable as exc:
         log.error("%s; not starting", exc)
         return 1
@@ -323,3 +427,134 @@ def run(settings: Settings, kb: KnowledgeBase) -> int:
         log.error("cannot start: %s: %s", type(exc).__name__, exc)
         return 1
     return 0
+
+
+# ---------------------------------------------------------------------------- several processes
+
+WORKER_RESTARTS = 5  # killed workers started again within RESTART_WINDOW before giving up
+RESTART_WINDOW = 60.0  # seconds
+
+
+def uses_postgres(settings: Settings) -> bool:
+    """True when the store is PostgreSQL (POLICYBOT_DB=postgresql://… or postgres://…)."""
+    return str(settings.db).startswith(("postgresql:", "postgres:"))
+
+
+def workers_refusal(settings: Settings, workers: int) -> str | None:
+    """Why `workers` processes cannot serve with these settings (a Chinese message), or None.
+
+    On SQLite each process keeps its own per-user lock, session cache and WeChat de-duplication
+    memory, so two workers could run one resident's turns at once or answer a WeChat retry
+    twice (issue 17 item 3): more than one worker needs the PostgreSQL store."""
+    if workers < 1:
+        return f"--workers {workers}：工作进程数至少是 1。"
+    if workers > 1 and not uses_postgres(settings):
+        return (f"--workers {workers}：多个工作进程需要 PostgreSQL 数据库。SQLite 只能由一个进程使用"
+                "（每个进程各自保存用户的处理顺序、会话缓存和微信消息去重，多个进程会把同一位居民的消息"
+                "同时处理、把微信重发的消息回答两次）。请设置 POLICYBOT_DB=postgresql://用户:密码@主机:5432/库名"
+                " 后再用 --workers，或者去掉 --workers 只用一个进程。见 deploy/部署指南.md「多进程部署」。"
+                "(more than one worker needs PostgreSQL: set POLICYBOT_DB=postgresql://...)")
+    return None
+
+
+def _worker_main(settings: Settings, data_dir: Path | None, sock: socket.socket, worker: int) -> None:
+    """A worker process (started by `run_workers` with "spawn"): loads the knowledge base and
+    serves on the inherited socket; its exit status is `run`'s."""
+    from knowledge.base import load_knowledge_or_raise
+
+    _configure_logging(worker)
+    try:
+        kb = load_knowledge_or_raise(data_dir)
+    except Exception as exc:  # noqa: BLE001 - the data were checked by the parent; say why in one line
+        log.error("cannot load the knowledge base: %s: %s", type(exc).__name__, exc)
+        raise SystemExit(1) from None
+    raise SystemExit(run(settings, kb, sock, worker))
+
+
+def run_workers(settings: Settings, workers: int, data_dir: Path | None = None,
+                sock: socket.socket | None = None) -> int:
+    """Serve with `workers` processes on one port until stopped; returns the exit status (0
+    after SIGTERM / Ctrl-C; a worker's own non-zero status when one ended by itself, the
+    others then stopped; 1 when the port cannot be listened on or killed workers keep dying).
+    A worker killed by a signal or stopped alone (status 0) is started again, at most
+    WORKER_RESTARTS times within RESTART_WINDOW seconds.
+
+    The metrics of all workers are added up (dialog/metrics.py): a temporary folder in
+    PROMETHEUS_MULTIPROC_DIR, created here before the workers start and removed at the end."""
+    _configure_logging()
+    if sock is None:
+        try:
+            sock = bind_socket(settings.host, settings.port)
+        except PortUnavailable as exc:
+            log.error("%s", exc.strerror)
+            return 1
+    metrics_dir = tempfile.mkdtemp(prefix="policybot-metrics-")
+    previous_env = os.environ.get(metrics_module.MULTIPROC_ENV)
+    os.environ[metrics_module.MULTIPROC_ENV] = metrics_dir  # inherited by the spawned workers
+    context = multiprocessing.get_context("spawn")
+    processes: dict[int, multiprocessing.process.BaseProcess] = {}
+    stopping = False
+    status = 0
+    restarts: list[float] = []
+
+    def start(index: int) -> None:
+        process = context.Process(target=_worker_main, args=(settings, data_dir, sock, index),
+                                  name=f"policybot-worker-{index}", daemon=False)
+        process.start()
+        processes[index] = process
+
+    def forward(signum: int, frame: object) -> None:
+        nonlocal stopping
+        if signum in (signal.SIGTERM, signal.SIGINT):
+            stopping = True
+            signum = signal.SIGTERM
+        for process in processes.values():
+            if process.pid is not None and process.exitcode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signum)
+
+    handled = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, forward) for signum in handled}
+    try:
+        for index in range(1, workers + 1):
+            start(index)
+        log.info("web chat at %s/ (%d worker processes)", settings.web_url, workers)
+        while processes:
+            sentinels = {process.sentinel: index for index, process in processes.items()}
+            for ready in wait_for_processes(list(sentinels), timeout=1.0):
+                index = sentinels[ready]  # type: ignore[index]
+                process = processes.pop(index)
+                process.join()
+                metrics_module.mark_process_dead(process.pid or 0, metrics_dir)
+                code = process.exitcode or 0
+                if stopping:
+                    continue
+                if code > 0:
+                    # It gave up by itself: an unusable database or a setting affects every worker.
+                    log.error("worker %d ended with status %d: stopping the others", index, code)
+                    status = status or code
+                    forward(signal.SIGTERM, None)
+                    continue
+                now = time.monotonic()
+                restarts[:] = [t for t in restarts if now - t < RESTART_WINDOW] + [now]
+                if len(restarts) > WORKER_RESTARTS:
+                    log.error("workers keep dying (%d in %.0f s): stopping", len(restarts), RESTART_WINDOW)
+                    status = 1
+                    forward(signal.SIGTERM, None)
+                    continue
+                log.warning("worker %d ended (%s): starting it again", index,
+                            f"signal {-code}" if code < 0 else "stopped on its own")
+                start(index)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for process in processes.values():  # only after an exception here
+            process.kill()
+            process.join(5)
+        sock.close()
+        if previous_env is None:
+            os.environ.pop(metrics_module.MULTIPROC_ENV, None)
+        else:
+            os.environ[metrics_module.MULTIPROC_ENV] = previous_env
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+    return status

@@ -86,24 +86,26 @@ def parse_metrics(text: str) -> dict[str, float]:
 
 
 def test_counter_and_histogram_render_the_prometheus_text_format() -> None:
-    counter = Counter("x_total", "Things.", ["kind"])
+    metrics = Metrics()
+    counter = Counter("x_total", "Things.", ["kind"], metrics.registry)
     counter.inc("a")
     counter.inc("a")
     counter.inc('we"ird\\')
-    histogram = Histogram("t_seconds", "Time.", ["route"], buckets=(0.01, 0.1))
+    histogram = Histogram("t_seconds", "Time.", ["route"], buckets=(0.01, 0.1), registry=metrics.registry)
     for value in (0.005, 0.01, 0.05, 3.0):
         histogram.observe(value, "/api/chat")
-    text = "\n".join([*counter.render(), *histogram.render()])
+    text = metrics.render()
     samples = parse_metrics(text)
-    assert samples['x_total{kind="a"}'] == 2
+    assert samples['x_total{kind="a"}'] == 2 == counter.get("a")
     assert samples['x_total{kind="we\\"ird\\\\"}'] == 1
     # Buckets are cumulative, `le` is inclusive, +Inf equals the count.
-    assert samples['t_seconds_bucket{route="/api/chat",le="0.01"}'] == 2
-    assert samples['t_seconds_bucket{route="/api/chat",le="0.1"}'] == 3
-    assert samples['t_seconds_bucket{route="/api/chat",le="+Inf"}'] == 4
-    assert samples['t_seconds_count{route="/api/chat"}'] == 4
+    assert samples['t_seconds_bucket{le="0.01",route="/api/chat"}'] == 2
+    assert samples['t_seconds_bucket{le="0.1",route="/api/chat"}'] == 3
+    assert samples['t_seconds_bucket{le="+Inf",route="/api/chat"}'] == 4
+    assert samples['t_seconds_count{route="/api/chat"}'] == 4 == histogram.count("/api/chat")
     assert samples['t_seconds_sum{route="/api/chat"}'] == pytest.approx(3.065)
     assert "# TYPE t_seconds histogram" in text
+    assert not any(name.endswith("_created") for name in samples)  # no per-series timestamps
 
 
 def test_metrics_endpoint_counts_requests_by_route_and_status_without_user_data() -> None:
