@@ -124,18 +124,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = _settings()
     if settings is None:
         return USAGE
-    db = (args.db or settings.db).absolute()
-    if not db.is_file():
-        _err(f"没有找到数据库 {db}：机器人还没有在这里保存过记录，或路径不对。"
-             f"{'用 --db 指定的文件' if args.db else '位置由设置 db / POLICYBOT_DB 决定（未设置时为项目目录下的 var/policybot.sqlite3）'}；"
-             "部署的服务器上一般是 /var/lib/policybot/policybot.sqlite3 (no database at this path)")
-        return FAILED
+    if not args.db and settings.database_url:  # PostgreSQL (POLICYBOT_DB=postgresql://…): no file to look for
+        db: Path | str = settings.database_url
+        shown = _database_name(settings)  # without the password
+    else:
+        db = (args.db or settings.db).absolute()
+        shown = str(db)
+        if not db.is_file():
+            _err(f"没有找到数据库 {db}：机器人还没有在这里保存过记录，或路径不对。"
+                 f"{'用 --db 指定的文件' if args.db else '位置由设置 db / POLICYBOT_DB 决定（未设置时为项目目录下的 var/policybot.sqlite3）'}；"
+                 "部署的服务器上一般是 /var/lib/policybot/policybot.sqlite3 (no database at this path)")
+            return FAILED
     try:
         conn = reports.open_readonly(db)
     except reports.ReportError as exc:
-        _err(f"无法读取数据库 {db}：它不是机器人的数据库，或已损坏 ({exc})")
+        _err(f"无法读取数据库 {shown}：它不是机器人的数据库，或已损坏 ({exc})")
         return FAILED
-    _err(f"数据库：{db}")
+    _err(f"数据库：{shown}")
     kb = _knowledge()
     titles = {cid: c.title for cid, c in kb.clauses.items()} if kb else {}
     words = None
@@ -158,8 +163,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         # Aggregated by SQLite: memory stays flat however many rows the log holds.
         report = reports.aggregate(conn, since=since, titles=titles, program_labels=labels, words=words, top=15)
-    except sqlite3.DatabaseError as exc:
-        _err(f"无法读取 {db} 里的消息记录 ({exc})")
+    except Exception as exc:
+        if not isinstance(exc, sqlite3.DatabaseError) and not type(exc).__module__.startswith("asyncpg"):
+            raise
+        _err(f"无法读取 {shown} 里的消息记录 ({exc})")
         return FAILED
     finally:
         conn.close()

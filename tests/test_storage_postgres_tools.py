@@ -124,3 +124,31 @@ def test_the_command_line_says_when_postgresql_cannot_be_reached(monkeypatch: py
     err = capsys.readouterr().err
     assert "cannot use the database" in err and "secret-pw" not in err
 
+
+
+def test_policybot_report_reads_postgresql_and_never_prints_the_password(
+        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    path = tmp_path / "bot.sqlite3"
+    seed(path)
+    copy_log(path, pg_url)
+    assert run_cli(["report", "--format", "csv"], pg_url, monkeypatch) == 0
+    out, err = capsys.readouterr()
+    assert "见习补贴" in out or "question" in out
+    assert "数据库：postgresql://" in err
+    with_password = pg_url.replace("postgresql://nobody@", "postgresql://nobody:pw-not-shown@")
+    assert run_cli(["report"], with_password, monkeypatch) == 0  # trust authentication ignores it
+    assert "pw-not-shown" not in capsys.readouterr().err
+
+
+def test_postgres_settings_and_the_salt_they_need(tmp_path: Path) -> None:
+    from dialog.config import ConfigError, ensure_salt, load_settings
+
+    settings = load_settings(env={"POLICYBOT_DB": "postgresql://bot:pw@db.internal/policybot"})
+    assert settings.database_url == "postgresql://bot:pw@db.internal/policybot"
+    assert "pw" not in repr(settings)
+    settings.db = tmp_path / "var" / "bot.sqlite3"  # no salt file there
+    with pytest.raises(ConfigError, match="POLICYBOT_SALT"):
+        ensure_salt(settings)  # never generated per machine: the processes would disagree
+    assert not (tmp_path / "var" / "salt").exists()
+    with pytest.raises(ConfigError, match="database_url"):
+        load_settings(env={"POLICYBOT_DATABASE_URL": "mysql://x"})
