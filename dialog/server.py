@@ -436,8 +436,9 @@ RESTART_WINDOW = 60.0  # seconds
 
 
 def uses_postgres(settings: Settings) -> bool:
-    """True when the store is PostgreSQL (POLICYBOT_DB=postgresql://… or postgres://…)."""
-    return str(settings.db).startswith(("postgresql:", "postgres:"))
+    """True when the store is PostgreSQL (POLICYBOT_DB=postgresql://…, which the settings keep
+    as `database_url`, or POLICYBOT_DATABASE_URL)."""
+    return bool(getattr(settings, "database_url", "")) or str(settings.db).startswith(("postgresql:", "postgres:"))
 
 
 def workers_refusal(settings: Settings, workers: int) -> str | None:
