@@ -63,11 +63,29 @@ class OutOfScopeTopic:
 
 
 @dataclass(frozen=True)
+class Audience:
+    """Who a question is about (lexicon/audiences.yaml): a question with one of `words` (and
+    none of `unless`) is about this kind of person; the clauses in `not_for` are written for
+    someone else (3.4, for insured workers in a job, when the question is about someone out of
+    work) and those in `for_` for exactly this person (3.3, training for the unemployed)."""
+
+    who: str
+    words: tuple[str, ...]
+    not_for: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    for_: tuple[str, ...] = ()
+
+    def named_in(self, text: str) -> bool:
+        return any(w in text for w in self.words) and not any(u in text for u in self.unless)
+
+
+@dataclass(frozen=True)
 class Lexicon:
     terms: tuple[tuple[str, int | None], ...] = ()  # (word, frequency or None)
     synonyms: tuple[SynonymGroup, ...] = ()
     stopwords: frozenset[str] = frozenset()
     out_of_scope: tuple[OutOfScopeTopic, ...] = ()
+    audiences: tuple[Audience, ...] = ()
 
 
 @dataclass
@@ -288,16 +306,29 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
             problems.append(Problem(name, item.line_of("words"), f"话题“{item['topic']}”没有写词（words）"))
             continue
         topics.append(OutOfScopeTopic(item["topic"].strip(), tuple(words)))
-    return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics))
+    audiences: list[Audience] = []
+    data, name = _lexicon_file(lex_dir / "audiences.yaml", "audiences", problems)
+    for item in _entries(data, name, {"who": str, "words": list, "not_for": list}, "人群", problems,
+                         optional={"unless": list, "for": list}):
+        words = _string_list(item, "words", name, problems)
+        not_for = _string_list(item, "not_for", name, problems, allow_numbers=True)
+        unless = _string_list(item, "unless", name, problems)
+        for_ = _string_list(item, "for", name, problems, allow_numbers=True)
+        if not words or not not_for:
+            problems.append(Problem(name, item.line, f"人群“{item['who']}”要写说法（words）和条款编号（not_for）"))
+            continue
+        audiences.append(Audience(item["who"].strip(), tuple(words), tuple(not_for), tuple(unless), tuple(for_)))
+    return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics), tuple(audiences))
 
 
-def _entries(data: LineList, name: str, required: dict[str, type], what: str, problems: list[Problem]):
+def _entries(data: LineList, name: str, required: dict[str, type], what: str, problems: list[Problem],
+             optional: dict[str, type] | None = None):
     """The mappings of a lexicon list that have the required fields; others are reported."""
     for i, item in enumerate(data):
         if not isinstance(item, LineDict):
             problems.append(Problem(name, data.line_of(i), f"每个{what}都要写 {'、'.join(required)}"))
             continue
-        found = check_fields(item, name, required=required, what=what)
+        found = check_fields(item, name, required=required, optional=optional, what=what)
         problems += found
         if not found:
             yield item

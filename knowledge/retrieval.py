@@ -88,6 +88,12 @@ class RetrievalSettings:
     # two Chinese questions sit around 0.85, so a fixed floor would barely separate clauses).
     semantic_span: float = 0.05
     secondary_faq_penalty: float = 0.01  # cosine taken off a FAQ's second cited clause
+    # A clause written for someone else than the person the question is about (lexicon/
+    # audiences.yaml: 3.4 is for insured workers in a job, the question is about someone out of
+    # work) keeps this share of its fused score; one written for neither keeps `other_factor`
+    # when the file names clauses for exactly that person (3.3 for the unemployed).
+    audience_factor: float = 0.7
+    other_factor: float = 0.9
     # "always": embed every new question; "unsure": only when the lexical channels disagree on
     # the best clause, their margin is thin or the coverage is below `unsure_coverage`.
     # Measured (2026-11-29, benchmarks/bench_answer.py and score.py): "unsure" embeds 40% of
@@ -465,6 +471,9 @@ class Retriever:
         else:
             sem_n = None
             total = lexical
+        factors = self._audience_factors(question)
+        if factors is not None:
+            total = total * factors
         with self._stats_lock:
             self.stats["searched"] += 1
 
@@ -522,6 +531,25 @@ class Retriever:
                             covered, missing, topic, coverage, match.similarity if match else None, threshold,
                             off_topic, example, match.anchor_similarity if match else None, tuple(channels),
                             evidence, probability, decision_threshold, decided)
+
+    def _audience_factors(self, question: str) -> np.ndarray | None:
+        """Per clause, the share of its score kept for the person the question is about
+        (lexicon/audiences.yaml; settings `audience_factor`, `other_factor`): 1 for clauses
+        written for that person, less for the others. None when no kind of person, or more
+        than one, is named (then nothing changes)."""
+        text = normalize(question)
+        named = [a for a in self.kb.lexicon.audiences if a.named_in(text)]
+        if len(named) != 1:
+            return None
+        s, audience = self.settings, named[0]
+        factors = np.full(len(self.clauses), s.other_factor if audience.for_ else 1.0)
+        for cid in audience.for_:
+            if cid in self._clause_index:
+                factors[self._clause_index[cid]] = 1.0
+        for cid in audience.not_for:
+            if cid in self._clause_index:
+                factors[self._clause_index[cid]] = s.audience_factor
+        return factors
 
     def _should_embed(self, word_n: np.ndarray, char_n: np.ndarray, lexical: np.ndarray, coverage: float) -> bool:
         """Whether the meaning channel can change the outcome ("unsure" mode; see settings)."""
