@@ -61,6 +61,7 @@ class Cluster:
     port: int
     run_as: list[str]
     database: str = DB_NAME
+    durable: bool = False  # fsync on (benchmarks); tests run without it
 
     @property
     def socket_dir(self) -> Path:
@@ -91,7 +92,9 @@ class Cluster:
         if self.run_as:
             os.chown(self.socket_dir, self._uid(), -1)
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.socket_dir} "
-                   "-c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB")
+                   "-c max_connections=200 -c shared_buffers=32MB")
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"
         done = self._run(str(self.bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
                          str(self.folder / "server.log"), "-w", "-t", "60", "start", check=False)
         if done.returncode != 0:
@@ -122,8 +125,9 @@ def _run_as(user: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_cluster() -> Iterator[Cluster]:
-    """initdb + start + a database; stopped and the folder deleted on exit."""
+def running_cluster(durable: bool = False) -> Iterator[Cluster]:
+    """initdb + start + a database; stopped and the folder deleted on exit. `durable`: fsync
+    on, as a production server (benchmarks); off for tests."""
     bin_dir = find_bin_dir()
     run_as: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="policybot-pg-"))
@@ -134,7 +138,7 @@ def running_cluster() -> Iterator[Cluster]:
             entry = pwd.getpwnam(user)
             os.chown(folder, entry.pw_uid, entry.pw_gid)
             folder.chmod(0o700)
-        cluster = Cluster(folder, bin_dir, free_port(), run_as)
+        cluster = Cluster(folder, bin_dir, free_port(), run_as, durable=durable)
         init = cluster._run(str(bin_dir / "initdb"), "-D", str(folder / "data"), "-A", "trust", "-U", cluster.user,
                             "-E", "UTF8", "--locale=C", check=False)
         if init.returncode != 0:

@@ -22,6 +22,14 @@ What is shared, and how:
 
 Migrations: a schema_version table and an ordered list, applied under an advisory lock so
 that N processes starting together migrate once.
+
+No group commit of our own: each turn is its own transaction (lock, read, write, commit,
+unlock: five round trips), and PostgreSQL flushes the WAL of concurrent commits together.
+Measured (benchmarks/bench_store.py, 2026-11-29, local server with fsync on, pool 10, 200
+residents, 2 shared cores under load): 711 turns/s at saturation for one process, 0.40 ms
+of this process's CPU and 0.35 ms of the server's per turn; paced at 100 turns/s, p99
+17.6 ms (SQLite in the same run: 11.4 ms). One process's engine answers at most ~100
+messages/s (the turn's own CPU), so the store is not what limits a process.
 """
 
 from __future__ import annotations
