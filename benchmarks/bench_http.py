@@ -31,6 +31,10 @@ What one run does, and why:
     * `lexical`: `bot` with POLICYBOT_SEMANTIC=off;
     * `unsure` (not by default): `bot` with POLICYBOT_SEMANTIC=unsure (a question is embedded
       only when the lexical channels are unsure);
+    * `serial` (not by default): `bot` with POLICYBOT_SEMANTIC_AHEAD=off — the question embedded
+      inside the turns' worker, as before 2026-11-29 (the "before" of embedding ahead); the
+      counters add `deferred`: questions answered on the lexical channels because their vector
+      did not come within POLICYBOT_SEMANTIC_WAIT_MS;
     * `bare`: the floor, uvicorn + Starlette with the same settings as `dialog.server.serve`,
       one POST route that parses the body and returns a fixed reply of a realistic size;
     * `asgi`: the same endpoint as a plain ASGI function, no framework (the strictest floor);
@@ -572,7 +576,9 @@ def print_row(row: Row) -> None:
     if hit is not None:
         embeds = row.counters.get("embedded", 0)
         extra = f"  cache hits {hit:4.0%}, {embeds:.0f} embeds" + (
-            f" ({row.counters.get('embed_ms', 0) / embeds:.1f} ms)" if embeds else "")
+            f" ({row.counters.get('embed_ms', 0) / embeds:.1f} ms)" if embeds else "") + (
+            f", {row.counters.get('deferred', 0):.0f} answered lexically (vector late)"
+            if row.counters.get("deferred") else "")
     print(f"{row.server:7} {row.n:5d} {phase:12} {row.messages:7d} {row.rate:8.1f} {row.p50_ms:8.1f} "
           f"{row.p99_ms:8.1f} {question} {row.errors:6d} {row.server_cpu_ms_per_msg:8.2f} {row.client_cpu_s:7.1f} {rss}"
           + extra + (f"  ({row.error_kinds})" if row.errors else ""), flush=True)
@@ -668,11 +674,19 @@ def run_bot_variant(mode: str) -> int:
         counts["embed_ms"] += (time.perf_counter() - t0) * 1000
         return out
 
+    deferred = semantic.SemanticIndex.deferred
+
+    def counted_deferred(self, question):  # noqa: ANN001, ANN202
+        late = deferred(self, question)
+        counts["deferred"] += late
+        return late
+
     Answerer.answer, Answerer._answer = counted_answer, counted_compute
     semantic.Embedder.queries = counted_queries
+    semantic.SemanticIndex.deferred = counted_deferred
     if mode == "inline":
-        async def inline(self, fn, *args):  # noqa: ANN001, ANN002, ANN202
-            return fn(*args)
+        async def inline(self, fn, *args, lexical_only=frozenset()):  # noqa: ANN001, ANN002, ANN202
+            return semantic.call_lexical_only(lexical_only, lambda: fn(*args))
 
         Engine._in_worker = inline
     path = os.environ.get("BENCH_BOT_STATS")
@@ -775,7 +789,8 @@ def run_web_layer_server(port: int) -> None:
 
 
 BOT_VARIANTS = {"bot": ("worker", {}), "inline": ("inline", {}), "lexical": ("worker", {"POLICYBOT_SEMANTIC": "off"}),
-                "unsure": ("worker", {"POLICYBOT_SEMANTIC": "unsure"})}
+                "unsure": ("worker", {"POLICYBOT_SEMANTIC": "unsure"}),
+                "serial": ("worker", {"POLICYBOT_SEMANTIC_AHEAD": "off"})}
 FLOORS = ("bare", "asgi", "web")
 
 

@@ -26,13 +26,14 @@ from dialog.flows.commands import CAMPAIGN, AdminHandler, CommandsFlow
 from dialog.flows.common import Turn, mask_personal_numbers
 from dialog.flows.menu import MenuFlow, clause_section_label
 from dialog.flows.questionnaire import RENDER_MEMO_LIMIT, QuestionnaireFlow
-from dialog.flows.questions import QuestionsFlow
+from dialog.flows.questions import MULTI_MAX, QuestionsFlow
 from dialog.messages import ROLE_FORGOTTEN, Incoming, Reply
 from dialog.storage import open_store
 from dialog.store import Session, Store
 from dialog.texts import load_texts
 from dialog.understanding import Conversation, Reader, Understanding, Vocabulary, load_vocabulary
 from dialog.understanding.normalize import bare
+from knowledge import semantic
 from knowledge.answer import Answerer
 from knowledge.base import KnowledgeBase, load_knowledge_or_raise
 
@@ -41,6 +42,10 @@ __all__ = ["AdminHandler", "CAMPAIGN", "Engine", "RENDER_MEMO_LIMIT", "Turn", "c
 
 _today_cache: tuple[int, date] = (-1, date.min)
 _WORKER_NAME = "turns"
+_EMBED_NAME = "embed"
+# Understood kinds whose text the flows search (answerer.answer / retriever.search); "multi"
+# searches its parts. Embedded ahead of the turn (`Engine._embed_ahead`).
+_SEARCHED_KINDS = frozenset({"question", "follow_up", "side_question", "topic_word"})
 
 
 def today_once_a_second() -> date:
@@ -83,11 +88,16 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         self._rendered: dict[tuple[Any, ...], Any] = {}
         self._rendered_for: tuple[eligibility.Context | None, dict[str, str] | None] = (None, None)
         self.reader = self._reader(vocabulary or load_vocabulary())
-        # Reading a message and deciding the reply is CPU work (retrieval, the meaning channel's
-        # query embedding: 10-35 ms, GIL released). It runs in one worker thread, so the event
-        # loop keeps serving other people's HTTP and database I/O meanwhile, and the engine's
-        # caches are only ever touched by that one thread (no locks needed).
+        # Reading a message and deciding the reply is CPU work (retrieval, ~1 ms). It runs in
+        # one worker thread, so the event loop keeps serving other people's HTTP and database
+        # I/O meanwhile, and the engine's caches are only ever touched by that one thread (no
+        # locks needed). The meaning channel's question embedding (10-35 ms, GIL released) runs
+        # before the turn enters that worker, in a thread of its own (`_embed_ahead`), so cheap
+        # turns (questionnaire steps, buttons) never queue behind it.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_WORKER_NAME)
+        self._embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_EMBED_NAME)
+        self._embed_ahead_on = semantic.embed_ahead()
+        self._embed_wait = semantic.ahead_wait_seconds()
 
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
@@ -98,10 +108,43 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
 
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown)
+        await asyncio.get_running_loop().run_in_executor(None, functools.partial(self._embedder.shutdown,
+                                                                                 cancel_futures=True))
         await self.store.close()
 
-    async def _in_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self._worker, functools.partial(fn, *args))
+    async def _in_worker(self, fn: Callable[..., Any], *args: Any, lexical_only: frozenset[str] = frozenset()) -> Any:
+        """`fn(*args)` in the turns' worker thread. `lexical_only`: questions whose vector did not
+        come in time, answered there on the lexical channels (knowledge/semantic.py)."""
+        call = functools.partial(fn, *args)
+        if lexical_only:
+            call = functools.partial(semantic.call_lexical_only, lexical_only, call)
+        return await asyncio.get_running_loop().run_in_executor(self._worker, call)
+
+    async def _embed_ahead(self, u: Understanding, s: Session) -> frozenset[str]:
+        """Embed the questions this turn will search, in the embedding thread, before the turn
+        enters the worker; wait at most POLICYBOT_SEMANTIC_WAIT_MS (default 50 ms). Returns the
+        questions still without a vector then (answered on the lexical channels: a burst of
+        new questions degrades to the lexical answer instead of queueing everyone); an embedding
+        not yet started is cancelled, one under way finishes and is remembered."""
+        if not self._embed_ahead_on:
+            return frozenset()
+        if u.kind in _SEARCHED_KINDS:
+            texts: tuple[str, ...] = (u.text,)
+        elif u.kind == "multi":
+            texts = u.parts[:MULTI_MAX]
+        else:
+            return frozenset()
+        answerer = self.answerer
+        questions = answerer.to_embed(texts, about=s.last_clause, today=self.today())
+        if not questions:
+            return frozenset()
+        future = asyncio.get_running_loop().run_in_executor(self._embedder, answerer.retriever.embed, questions)
+        try:
+            await asyncio.wait_for(asyncio.shield(future), self._embed_wait)
+        except TimeoutError:
+            future.cancel()  # not started: not embedded at all (no wasted CPU in a burst)
+            return frozenset(questions)
+        return frozenset()
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -181,7 +224,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             return await self._on_command(u.text, s, msg)
         if u.kind == "button" and (u.action or "").startswith("fg:"):
             return await self._on_action(u.action or "", s, key)
-        return await self._in_worker(self._route, u, s, msg, finished)
+        late = await self._embed_ahead(u, s)
+        return await self._in_worker(self._route, u, s, msg, finished, lexical_only=late)
 
     def _understand(self, text: str, s: Session, numbered: bool = False) -> Understanding:
         """What the message means, read in the context of this conversation."""

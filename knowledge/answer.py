@@ -187,6 +187,21 @@ class Answerer:
             self._answers.popitem(last=False)
         return answer
 
+    def to_embed(self, texts: Collection[str], *, about: str | None = None, today: date | None = None) -> list[str]:
+        """Of these messages (as the flows will pass them to `answer`), the questions whose
+        answer would embed a new question vector: not in the answer cache, not yet embedded.
+        The server embeds them ahead of the turn (`retriever.embed`). Safe from any thread
+        (reads only)."""
+        day = today or self.today()
+        out = []
+        for text in texts:
+            question = (text or "").strip()[:MAX_QUESTION_CHARS]
+            if not question or (question, day, about) in self._answers or (question, day, None) in self._answers:
+                continue
+            if self.retriever.needs_embedding(question) and question not in out:
+                out.append(question)
+        return out
+
     # ------------------------------------------------------------ what is asked
 
     def read(self, question: str) -> Asked:

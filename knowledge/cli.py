@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -181,6 +182,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2
+
+    if args.json:  # scripted conversations: every question waits for its vector (same answers each run)
+        from knowledge import semantic
+
+        os.environ.setdefault(semantic.WAIT_ENV, "60000")
 
     async def main() -> int:
         from dialog.store import DatabaseUnusable

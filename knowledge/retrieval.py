@@ -457,7 +457,11 @@ class Retriever:
         coverage, covered, missing = self._coverage(question, own, lexical_best)
 
         sem_clause = sem_unit = match = None
-        if self.semantic_ready and self._should_embed(word_n, char_n, lexical, coverage):
+        deferred = self.semantic_ready and self.semantic.deferred(question)
+        if deferred:
+            with self._stats_lock:
+                self.stats["deferred"] += 1  # its vector did not come in time: lexical answer
+        if self.semantic_ready and not deferred and self._should_embed(word_n, char_n, lexical, coverage):
             t0 = time.perf_counter()
             match = self.semantic.match(question, exclude_anchors)
             sem_clause, sem_unit = self.semantic.clause_similarities(match.unit_similarities)
@@ -531,6 +535,23 @@ class Retriever:
                             covered, missing, topic, coverage, match.similarity if match else None, threshold,
                             off_topic, example, match.anchor_similarity if match else None, tuple(channels),
                             evidence, probability, decision_threshold, decided)
+
+    def needs_embedding(self, question: str) -> bool:
+        """Whether `search(question)` would embed the question now: the meaning channel is
+        ready, embeds every question ("always"; in "unsure" mode only the search knows) and has
+        no vector for it yet. The server embeds such questions ahead (`embed`)."""
+        return (self.semantic_ready and self.settings.semantic_when == "always"
+                and not self.semantic.has_query(question))
+
+    def embed(self, questions: Sequence[str]) -> None:
+        """Compute and remember the vectors of these questions (any thread; the model is
+        serialised inside). A failure is logged: the search embeds or answers lexically."""
+        for question in questions:
+            try:
+                self.semantic.query_vector(question)
+            except Exception as exc:  # noqa: BLE001 - never take a turn down for the meaning channel
+                log.warning("question not embedded ahead: %s", exc)
+                return
 
     def _audience_factors(self, question: str) -> np.ndarray | None:
         """Per clause, the share of its score kept for the person the question is about

