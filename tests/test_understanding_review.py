@@ -321,3 +321,35 @@ def test_a_guessed_count_across_a_known_ratio_asks_for_the_exact_number(tmp_path
         await engine.close()
 
     asyncio.run(scenario())
+
+
+# ---------------------------------------------------------------- questions cut only by a space
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("开店贷款最多能贷多少 要不要抵押", ["开店贷款最多能贷多少", "要不要抵押"]),
+    ("我厂子关门了 去哪办失业登记，失业金一个月多少", ["我厂子关门了 去哪办失业登记", "失业金一个月多少"]),
+    ("培训补贴谁发的 咋领", ["培训补贴谁发的 咋领"]),  # a 2-character question joins the one before
+])
+def test_questions_typed_one_after_another_with_a_space_are_split(vocabulary, text, parts) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer).split(text) == parts
+
+
+@pytest.mark.parametrize("text", ["我闺女大专毕业了 在家待着 能去见习吗", "稳岗返还 具体返多少"])
+def test_statements_before_one_question_are_its_context_not_other_questions(vocabulary, text) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer).split(text) == [text]
+
+
+def test_both_space_separated_questions_are_answered_the_second_about_the_first(tmp_path, kb) -> None:
+    async def scenario() -> str:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        text = await p.say("见习一个月给多少钱 怎么报名")
+        await engine.close()
+        return text
+
+    text = asyncio.run(scenario())
+    assert "2件事" in text and "1000元" in text
+    second = text.split("2. 问：")[1]
+    assert "（第六条）" in second  # 怎么报名 has no topic of its own: about the internship clause
+    assert sum(1 for line in text.splitlines() if line.startswith("详细")) == 1

@@ -75,18 +75,25 @@ class QuestionsFlow:
 
     def _multi(self: Engine, parts: tuple[str, ...], s: Session) -> Turn:
         """Several questions in one message: each answered in a line or two, with its clause;
-        the full answer of each is one tap away."""
+        the full answer of each is one tap away. A part with no topic of its own ("怎么申请"
+        after "见习补贴多少钱") is about the clause the part before it was answered from (the
+        conversation's last one for the first part)."""
         lines = [self.t("multi_intro", count=len(parts[:MULTI_MAX]))]
         rows: list[tuple[Button, ...]] = []
         events = []
+        about = s.last_clause
         for i, part in enumerate(parts[:MULTI_MAX], 1):
-            answer = self._ask(part)
+            answer = self._ask(part, about)
+            if answer.answered and answer.clause is not None:
+                about = answer.clause.id
             events.append(self._question_event(part, answer))
             lines.append(f"{i}. 问：{part}")
             if answer.answered and answer.clause is not None:
                 first = headline(answer.first_line or answer.reply)
                 lines.append(f"   答：{first}（{answer.clause.label()}）")
-                rows.append((Button(short(f"详细：{answer.clause.title}", 18), f"c:{answer.clause.id}"),))
+                detail = (Button(short(f"详细：{answer.clause.title}", 18), f"c:{answer.clause.id}"),)
+                if detail not in rows:  # two parts answered from one clause: one button
+                    rows.append(detail)
             else:
                 lines.append(f"   答：{self.t('multi_not_covered')}")
         answered = [e for e in events if e.answered]

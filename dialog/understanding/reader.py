@@ -60,6 +60,7 @@ _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说
 _JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好])几(?![十百千万])")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 MIN_PART = 4  # characters of a part of a multi-question message
+MIN_PAUSED = 3  # characters of a question cut from the next one by a mere space or comma
 
 
 @dataclass(frozen=True)
@@ -446,7 +447,30 @@ class Reader:
             else:
                 merged.append(cleaned)
         questions = [p for p in merged if len(bare(p)) >= 2 and (self.is_question(p) or self.has_own_topic(p))]
-        return questions if len(questions) >= 2 else [text]
+        if len(questions) >= 2:
+            return questions
+        paused = self._split_at_pauses(text)
+        return paused if len(paused) >= 2 else [text]
+
+    def _split_at_pauses(self, text: str) -> list[str]:
+        """Questions typed one after another with only a space or a comma between them
+        ("下了岗去哪报到 失业金能领多久"): the message cut at its pauses, each piece that asks
+        something by its form (a cue: 哪, 能不能, 多少 …) ending a part, statements before it
+        ("我下岗了") kept with it, a piece of under MIN_PAUSED characters joined to the one
+        before. Fewer than two such questions: [] (one question with its context)."""
+        parts: list[str] = []
+        pending: list[str] = []
+        for piece in self.parts(text):
+            if parts and not pending and len(bare(piece)) < MIN_PAUSED:
+                parts[-1] = parts[-1] + " " + piece
+            elif self.is_question(piece) and len(bare(" ".join([*pending, piece]))) >= MIN_PAUSED:
+                parts.append(" ".join([*pending, piece]))
+                pending = []
+            else:
+                pending.append(piece)
+        if pending and parts:
+            parts[-1] = " ".join([parts[-1], *pending])
+        return parts if len(parts) >= 2 else []
 
     def _split_connectors(self, text: str) -> list[str]:
         parts = [text]
