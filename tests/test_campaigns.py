@@ -207,3 +207,21 @@ def test_both_links_of_a_chinese_campaign_count_under_its_name(env, tmp_path: Pa
     assert NAME in reports.render_html(report) and "zh_" not in reports.render_html(report)
     csv_text = reports.render_csv(report)
     assert f"campaign,{NAME},{NAME},opened,2" in csv_text and "zh_" not in csv_text  # keyed by name too
+
+
+@pytest.mark.parametrize("command, says", [
+    ("link", "每张海报、传单或推文用一个活动名"),
+    ("qr", "二维码默认打开网页版"),
+    ("report", "从机器人的数据库生成使用报告"),
+])
+def test_help_of_link_qr_and_report_is_chinese(capsys, command: str, says: str) -> None:
+    with pytest.raises(SystemExit) as done:
+        bot.main([command, "--help"])
+    assert done.value.code == 0
+    out = re.sub(r"\s+", "", capsys.readouterr().out)
+    assert says in out
+    assert ("例如春季招聘" in out) == (command != "report")
+    with pytest.raises(SystemExit):
+        bot.main(["--help"])
+    overview = capsys.readouterr().out
+    assert "打印一个宣传活动的网页链接和 Telegram 链接" in overview and "使用报告：" in overview
