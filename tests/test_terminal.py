@@ -87,13 +87,15 @@ class ScriptedEngine:
 def test_the_terminal_says_type_where_the_texts_say_tap() -> None:
     replies = [Reply("先回答两个小问题，中途不想做了可以随时点“退出”；办理地点“县人社局”照旧。",
                      ((Button("退出", "nav:exit"),),)),
-               Reply("结果仅供参考，可点击“查看原文”核对。")]
+               Reply("结果仅供参考，可点击“查看原文”核对。"),
+               Reply("这一部分有三条，点一条查看，或点下面的按钮回到菜单。")]
     stdout = io.StringIO()
     asyncio.run(chat(ScriptedEngine(replies), io.StringIO("你好\n"), stdout))  # type: ignore[arg-type]
     shown = stdout.getvalue()
     assert "随时输入“退出”" in shown and "可输入“查看原文”" in shown
     assert "点“退出”" not in shown and "点击“" not in shown
     assert "办理地点“县人社局”" in shown  # 点 ending a word is not a tap
+    assert "选一条查看，或选下面的选项回到菜单" in shown
 
 
 def test_the_json_lines_keep_the_engines_words() -> None:

@@ -19,7 +19,12 @@ from dialog.messages import Reply
 
 # “点“退出””, “点击“详细””, “可点“查看原文””: a tap on a named button. Only before an opening quote,
 # and not as the end of a word (办理地点“…”, 重点“…”, 一点“…”).
-_TAP = re.compile(r"(?<![地重一特要观焦起终亮优缺难盲热据站网考景节疑论落钟差])点击?(?=[“\"「])")
+_NOT_A_TAP = "地重一特要观焦起终亮优缺难盲热据站网考景节疑论落钟差"
+_TAP = re.compile(rf"(?<![{_NOT_A_TAP}])点击?(?=[“\"「])")
+# “点一条查看”, “点下面的按钮”, “点菜单”: picking, said 选 where nothing is tapped; the buttons are
+# options there.
+_PICK = re.compile(rf"(?<![{_NOT_A_TAP}])点击?(?=下面|菜单|一条|一项|一下|一个)")
+_BUTTONS = re.compile(r"(下面的|下方的)按钮")
 # Where a wrapped line may end, after the character: the list separators of “也可以回复：“a”、“b””.
 _BREAK_AFTER = frozenset("、，,；; ”")
 
@@ -34,9 +39,9 @@ def numbered_options(replies: list[Reply]) -> list[str]:
 
 
 def typed_wording(text: str, verb: str) -> str:
-    """`text` with every “点“X”” / “点击“X”” said with `verb` (e.g. 输入“X”), for channels
-    where buttons are typed, not tapped."""
-    return _TAP.sub(verb, text)
+    """`text` for channels where buttons are typed, not tapped: “点“X”” / “点击“X”” said with
+    `verb` (输入“X”), “点一条 / 点下面的按钮 / 点菜单” as 选一条 / 选下面的选项 / 选菜单."""
+    return _BUTTONS.sub(r"\1选项", _PICK.sub("选", _TAP.sub(verb, text)))
 
 
 def display_width(text: str) -> int:
