@@ -56,7 +56,10 @@ _NUMBER_PUNCT = re.compile(r"[\s,，。!！?？、；;:：\"'“”‘’()（�
 _ZERO = re.compile(r"(?:一[个人名]?[都也])?(?:都|全都|也)?(?:没有?|无|零)[^\d几零一二两三四五六七八九十百千万]{0,3}")
 _CLAUSE_SPLIT = re.compile(r"[\s,，。.!！?？、；;:：~～…]+")
 _A_NOT_A = re.compile(r"(?<![没不])([^没不])[没不]\1")  # 有没有 / 是不是 / 交没交: a question, never an answer
-_MEASURE = re.compile(r"(?<=[开办搞做当干摆])(?:一个|一家|个|家)")  # 开个店 = 开店, 开一家馆子 = 开馆子
+# 开个店 = 开店, 开一家馆子 = 开馆子; a count between taking on and whom: 收两个见习生 = 收见习生,
+# 招了三名工人 = 招了工人 (the count is not what a choice is about).
+_MEASURE = re.compile(r"(?<=[开办搞做当干摆])(?:一个|一家|个|家)"
+                      r"|(?<=[收招带要雇请])了?(?:[一二两三四五六七八九十几\d]+|好几)(?:个|名|位)")
 _STRONG, _WEAK = 2, 1
 _MASK = "\u3000"  # stands for a masked phrase; never in an (NFKC-normalised) answer or word
 _NEGATION_GAP = 2  # 没有按时交, 不是很困难: at most two characters between a negator and what it negates

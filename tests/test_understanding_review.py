@@ -16,7 +16,7 @@ import eligibility
 from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.messages import Incoming, Reply
-from dialog.understanding import Reader, check_vocabulary, load_vocabulary
+from dialog.understanding import Conversation, Reader, check_vocabulary, load_vocabulary
 from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
 
 TODAY = date(2026, 11, 26)
@@ -351,3 +351,23 @@ def test_both_space_separated_questions_are_answered_the_second_about_the_first(
     second = text.split("2. 问：")[1]
     assert "（第六条）" in second  # 怎么报名 has no topic of its own: about the internship clause
     assert sum(1 for line in text.splitlines() if line.startswith("详细")) == 1
+
+
+# ---------------------------------------------------------------- found by probing the kinds again
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("俺是来见习的", "intern"), ("我家丫头想来见习", "intern"),
+    ("我们收两个见习生", "host"), ("厂里招了5名见习生", "host"),
+])
+def test_who_a_resident_is_in_an_internship_by_meaning(text, value) -> None:
+    question = eligibility.get_program("internship").question("role")
+    assert eligibility.parse_answer(question, text).value == value
+
+
+def test_asking_how_many_ten_thousands_mid_questionnaire_is_a_side_question(vocabulary) -> None:
+    money = eligibility.get_program("job_retention_refund").question("last_year_contribution")
+    reader = Reader(vocabulary, eligibility.parse_answer)
+    assert reader.read("那最后能返几万", Conversation(question=money, as_of=TODAY)).kind == "side_question"
+    rough = reader.read("交了十几万吧", Conversation(question=money, as_of=TODAY))
+    assert rough.kind == "answer" and rough.answer.range is not None  # a rough sum, asked again
