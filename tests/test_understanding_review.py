@@ -371,3 +371,10 @@ def test_asking_how_many_ten_thousands_mid_questionnaire_is_a_side_question(voca
     assert reader.read("那最后能返几万", Conversation(question=money, as_of=TODAY)).kind == "side_question"
     rough = reader.read("交了十几万吧", Conversation(question=money, as_of=TODAY))
     assert rough.kind == "answer" and rough.answer.range is not None  # a rough sum, asked again
+
+
+@pytest.mark.parametrize("text", ["厂子倒闭了 一直呆在家", "工作没了", "在屋里呆着哩"])
+def test_staying_at_home_after_the_job_went_says_unemployed(text) -> None:
+    question = eligibility.get_program("unemployed_training").question("unemployed")
+    parsed = eligibility.parse_answer(question, text)
+    assert parsed.ok and parsed.value is True, parsed
