@@ -378,3 +378,51 @@ def test_staying_at_home_after_the_job_went_says_unemployed(text) -> None:
     question = eligibility.get_program("unemployed_training").question("unemployed")
     parsed = eligibility.parse_answer(question, text)
     assert parsed.ok and parsed.value is True, parsed
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("哎呀不对 是二十六", "是二十六"), ("哦，更正一下：我们厂是九个人", "我们厂是九个人"),
+])
+def test_an_interjection_before_a_correction_changes_nothing(vocabulary, text, words) -> None:
+    found = Reader(vocabulary, eligibility.parse_answer).correction(text)
+    assert found is not None and found[0] == words
+
+
+def test_a_corrected_age_after_an_interjection_judges_again(tmp_path, kb) -> None:
+    async def scenario() -> str:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.act("p:internship")
+        await p.act(p.action_of("想参加见习的个人"))
+        await p.act(p.action_of("失业青年"))
+        await p.say("二十二")
+        assert "结果：符合" in p.text
+        text = await p.say("唉 不对 是二十七")
+        await engine.close()
+        return text
+
+    text = asyncio.run(scenario())
+    assert "已改正" in text and "结果：不符合" in text
+
+
+def test_an_interjection_before_a_what_if_changes_nothing(vocabulary) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer).what_if("嗯 那要是三十个人呢") == "三十个人"
+
+
+@pytest.mark.parametrize("text", ["这个得问问我们会计", "我回去查一下", "想不起来了"])
+def test_needing_to_ask_someone_first_is_i_dont_know(text) -> None:
+    question = eligibility.get_program("job_retention_refund").question("insured_enterprise")
+    assert eligibility.parse_answer(question, text).unknown
+
+
+def test_switching_to_another_policy_mid_questionnaire_in_words(tmp_path, kb) -> None:
+    async def scenario() -> str:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.act("p:internship")
+        text = await p.say("不弄这个了 换一个测稳岗返还")
+        await engine.close()
+        return text
+
+    text = asyncio.run(scenario())
+    assert "稳岗返还" in text and "（第1步" in text and "见习" not in text.split("（第1步")[1]

@@ -60,6 +60,7 @@ _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说
 _JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好])几(?![十百千万])")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 MIN_PART = 4  # characters of a part of a multi-question message
+_PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
 MIN_PAUSED = 3  # characters of a question cut from the next one by a mere space or comma
 
 
@@ -146,8 +147,8 @@ class Reader:
 
     def what_if(self, text: str) -> str | None:
         """"那要是二十五岁呢" → "二十五岁": a changed fact to judge again; None when the message
-        does not start like a what-if or nothing is left."""
-        plain = bare(text)
+        does not start like a what-if or nothing is left. Interjections before it are skipped."""
+        plain = bare(self._without_interjections(text))
         for start in self.vocabulary.what_if_starts:
             if plain.startswith(start):
                 rest = plain[len(start):]
@@ -166,39 +167,39 @@ class Reader:
         ("我刚才人数，是9个", True) — an explicit phrase anywhere; "不对 我是大龄" → ("我是大龄",
         False) — a marker at the start, which yields to the current question when the words
         answer it. None when nothing is left to read."""
-        t = prepare(text)
+        t = self._without_interjections(text)
         for phrase in self.vocabulary.correction_phrases:
             i = t.find(phrase)
             if i >= 0:
-                rest = (t[:i] + t[i + len(phrase):]).strip(" ,，。.!！、~～")
+                rest = (t[:i] + t[i + len(phrase):]).strip(_PAUSE)
                 return (rest, True) if len(bare(rest)) >= 1 else None
         if t.startswith("我"):
             t = t[1:]
         plain = bare(t)
         for marker in self.vocabulary.corrections:
             if plain.startswith(marker) and len(plain) - len(marker) >= 2:
-                # cut the marker off the prepared text (its characters, punctuation skipped)
-                seen, i = 0, 0
-                while i < len(t) and seen < len(marker):
-                    if bare(t[i]):
-                        seen += 1
-                    i += 1
-                rest = t[i:].strip(" ,，。.!！、~～")
+                rest = _cut(t, len(marker)).strip(_PAUSE)
                 return (rest, False) if rest else None
         return None
 
+    def _without_interjections(self, text: str) -> str:
+        """The prepared text without leading interjections ("哎呀，不对 是二十五" → "不对 是二十五"),
+        or the text itself when nothing else is left."""
+        t = prepare(text)
+        while True:
+            plain = bare(t)
+            word = next((w for w in self.vocabulary.interjections if plain.startswith(w) and len(plain) > len(w)), None)
+            if word is None:
+                return t
+            t = _cut(t, len(word)).lstrip(_PAUSE)
+
     def without_correction_marker(self, text: str) -> str:
         """`text` without a leading 不对 / 更正 … ("不对，我刚才 是8个人" → "我刚才 是8个人")."""
-        t = prepare(text)
+        t = self._without_interjections(text)
         plain = bare(t)
         for marker in self.vocabulary.corrections:
             if plain.startswith(marker):
-                seen, i = 0, 0
-                while i < len(t) and seen < len(marker):
-                    if bare(t[i]):
-                        seen += 1
-                    i += 1
-                return t[i:].strip(" ,，。.!！、~～") or t
+                return _cut(t, len(marker)).strip(_PAUSE) or t
         return t
 
     def _read(self, raw: str, conv: Conversation) -> Understanding:
@@ -492,3 +493,14 @@ def _answer_particles() -> Sequence[str]:
     from eligibility.answers import current_words
 
     return current_words().particles
+
+
+def _cut(text: str, count: int) -> str:
+    """`text` after its first `count` letters or digits (punctuation and spaces between them
+    skipped): the prepared form of cutting a word found in the bare form."""
+    seen, i = 0, 0
+    while i < len(text) and seen < count:
+        if bare(text[i]):
+            seen += 1
+        i += 1
+    return text[i:]

@@ -25,7 +25,7 @@ INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "lis
 _INTENT_FIELDS = ("exact", "contains", "patterns")
 _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
-              "personal_markers", "what_if", "this_topic", "particles_kept")
+              "personal_markers", "what_if", "this_topic", "particles_kept", "interjections")
 
 
 def default_vocabulary_file() -> Path:
@@ -72,6 +72,8 @@ class Vocabulary:
     # Particles of answer_words.yaml that change what a command means (停了 is not 停): kept
     # when a message is compared with the navigation words. Single characters.
     particles_kept: frozenset[str] = frozenset()
+    # 哎呀, 哦, 呃 …: said before a correction or a what-if ("哎呀不对 是二十五"), they change nothing.
+    interjections: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
 
@@ -224,6 +226,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         what_if_ends=_bare_words(what_if, "ends", "what_if.ends", name, problems),
         this_topic=_bare_words(data, "this_topic", "this_topic", name, problems),
         particles_kept=frozenset(_single_characters(data, "particles_kept", name, problems)),
+        interjections=_bare_words(data, "interjections", "interjections", name, problems),
         source=name)
     return (None, problems) if problems else (vocabulary, [])
 
