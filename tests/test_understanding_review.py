@@ -426,3 +426,11 @@ def test_switching_to_another_policy_mid_questionnaire_in_words(tmp_path, kb) ->
 
     text = asyncio.run(scenario())
     assert "稳岗返还" in text and "（第1步" in text and "见习" not in text.split("（第1步")[1]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("学的电焊，证也拿到手了", "passed"), ("学了个厨师 证书考下来了", "passed"), ("学完了 可证没考下来", "failed"),
+])
+def test_how_a_training_ended_by_the_certificate(text, value) -> None:
+    question = eligibility.get_program("unemployed_training").question("training")
+    assert eligibility.parse_answer(question, text).value == value
