@@ -434,3 +434,14 @@ def test_switching_to_another_policy_mid_questionnaire_in_words(tmp_path, kb) ->
 def test_how_a_training_ended_by_the_certificate(text, value) -> None:
     question = eligibility.get_program("unemployed_training").question("training")
     assert eligibility.parse_answer(question, text).value == value
+
+
+@pytest.mark.parametrize(("program", "question", "text", "value"), [
+    ("job_retention_refund", "layoffs", "谁都没走，人都还在", "none"),
+    ("internship", "category", "一直没上班 在屋里待着", "unemployed_youth"),
+    ("startup_loan", "role", "就我和我媳妇俩开的", "individual"),
+    ("startup_loan", "role", "跟两个朋友合伙开的", "partnership"),
+])
+def test_more_ways_of_saying_an_option(program, question, text, value) -> None:
+    asked = eligibility.get_program(program).question(question)
+    assert eligibility.parse_answer(asked, text).value == value
