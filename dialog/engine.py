@@ -95,9 +95,14 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         # before the turn enters that worker, in a thread of its own (`_embed_ahead`), so cheap
         # turns (questionnaire steps, buttons) never queue behind it.
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_WORKER_NAME)
-        self._embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_EMBED_NAME)
+        # The embedding thread runs at a lower CPU priority (nice +10): on a busy machine the
+        # event loop and the turns come first, and a vector that cannot be made in time is
+        # not waited for (`_embed_ahead`).
+        self._embedder = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_EMBED_NAME,
+                                            initializer=semantic.lower_thread_priority)
         self._embed_ahead_on = semantic.embed_ahead()
         self._embed_wait = semantic.ahead_wait_seconds()
+        self._embed_queue = semantic.EmbedQueue()
 
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
@@ -138,11 +143,19 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         questions = answerer.to_embed(texts, about=s.last_clause, today=self.today())
         if not questions:
             return frozenset()
-        future = asyncio.get_running_loop().run_in_executor(self._embedder, answerer.retriever.embed, questions)
+        queue = self._embed_queue
+        if not queue.admits(len(questions), self._embed_wait):
+            return frozenset(questions)  # the queue is longer than the wait: lexical at once
         try:
-            await asyncio.wait_for(asyncio.shield(future), self._embed_wait)
+            job = self._embedder.submit(queue.run, answerer.retriever.embed, questions)
+        except RuntimeError:  # shut down (the engine is closing): answer without the vector
+            queue.release(len(questions))
+            return frozenset(questions)
+        try:
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job)), self._embed_wait)
         except TimeoutError:
-            future.cancel()  # not started: not embedded at all (no wasted CPU in a burst)
+            if job.cancel():  # not started: not embedded at all (no wasted CPU in a burst)
+                queue.release(len(questions))
             return frozenset(questions)
         return frozenset()
 

@@ -55,7 +55,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +116,52 @@ def call_lexical_only(questions: Collection[str], fn: Callable[[], Any]) -> Any:
     """`fn()` inside `lexical_only(questions)` (for an executor, which does not carry context)."""
     with lexical_only(questions):
         return fn()
+
+
+EMBED_NICE = 10  # the embedding thread's nice increment (Linux: per thread)
+
+
+def lower_thread_priority() -> None:
+    """Lower the calling thread's CPU priority by EMBED_NICE (an executor's initializer). On
+    Linux a thread has its own nice value; elsewhere, or without permission, nothing happens."""
+    with suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), EMBED_NICE)
+
+
+class EmbedQueue:
+    """Admission for the embedding thread: how many questions are waiting or being embedded,
+    and how long one takes (a moving average, seconds). `admits(n, wait)` is False when the
+    questions already queued would take longer than `wait` to get through, so the turn answers
+    on the lexical channels at once instead of waiting in vain. Thread-safe."""
+
+    def __init__(self, first_guess: float = 0.025, smoothing: float = 0.2) -> None:
+        self._lock = threading.Lock()
+        self.pending = 0
+        self.seconds = first_guess
+        self._smoothing = smoothing
+
+    def admits(self, n: int, wait: float) -> bool:
+        with self._lock:
+            if (self.pending + n) * self.seconds > wait and self.pending:
+                return False
+            self.pending += n
+            return True
+
+    def release(self, n: int) -> None:
+        """Give back the places of questions that will not be embedded (cancelled before starting)."""
+        with self._lock:
+            self.pending -= n
+
+    def run(self, embed: Callable[[Sequence[str]], None], questions: Sequence[str]) -> None:
+        """`embed(questions)` in the embedding thread, timed; always releases its places."""
+        t0 = time.perf_counter()
+        try:
+            embed(questions)
+        finally:
+            per = (time.perf_counter() - t0) / max(len(questions), 1)
+            with self._lock:
+                self.pending -= len(questions)
+                self.seconds += self._smoothing * (per - self.seconds)
 
 
 def enabled() -> bool:

@@ -181,3 +181,30 @@ def test_lexical_only_is_scoped_to_the_block(kb, tmp_path):
     assert "semantic" in retriever.search(question).channels  # outside the block: embedded
     with semantic.lexical_only({question}):  # a vector that arrived meanwhile is used
         assert "semantic" in retriever.search(question).channels
+
+
+def test_the_queue_admits_while_the_wait_allows_and_learns_the_time():
+    queue = semantic.EmbedQueue(first_guess=0.02, smoothing=1.0)
+    assert queue.admits(1, 0.05) and queue.admits(1, 0.05)  # 0.02, then 0.04 s ahead: within 0.05
+    assert not queue.admits(1, 0.05)  # a third would wait 0.06 s: answered lexically at once
+    queue.release(1)
+    queue.run(lambda qs: time.sleep(0.1), ["甲"])  # slow now: the estimate follows
+    assert queue.pending == 0 and queue.seconds >= 0.1
+    assert queue.admits(1, 0.05)  # an empty queue always admits (the wait decides then)
+    assert not queue.admits(1, 0.05)
+
+
+def test_the_embedding_thread_runs_at_a_lower_priority():
+    import os
+
+    seen = []
+
+    def probe():
+        semantic.lower_thread_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    worker = threading.Thread(target=probe)
+    worker.start()
+    worker.join()
+    assert seen[0] >= os.getpriority(os.PRIO_PROCESS, 0) + min(semantic.EMBED_NICE, 19 - os.getpriority(os.PRIO_PROCESS, 0))
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == os.getpriority(os.PRIO_PROCESS, 0)
