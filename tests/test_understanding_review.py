@@ -445,3 +445,38 @@ def test_how_a_training_ended_by_the_certificate(text, value) -> None:
 def test_more_ways_of_saying_an_option(program, question, text, value) -> None:
     asked = eligibility.get_program(program).question(question)
     assert eligibility.parse_answer(asked, text).value == value
+
+
+@pytest.mark.parametrize(("text", "rest"), [
+    ("我们是广河县的，开个小吃店能贷款不", "开个小吃店能贷款不"),
+    ("俺是买家集镇的 见习一个月给多少", "见习一个月给多少"),
+])
+def test_saying_where_one_is_from_is_set_aside(vocabulary, text, rest) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer).without_introduction(text) == rest
+
+
+@pytest.mark.parametrize("text", ["我是下岗的 能领啥补贴", "我在县城开饭馆 能贷多少", "我是和政的"])
+def test_only_where_one_is_from_is_set_aside(vocabulary, text) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer).without_introduction(text) is None
+
+
+def test_a_question_after_saying_where_one_is_from_is_answered(tmp_path, kb) -> None:
+    """Whatever the answerer makes of the whole message: when it refuses it (here forced for
+    any text with the place), the question is asked again without the introduction."""
+    async def scenario() -> tuple[str, list[str]]:
+        engine = await _engine(tmp_path, kb)
+        original = engine.answerer.answer
+        asked: list[str] = []
+
+        def answer(text: str, **kwargs):
+            asked.append(text)
+            return original("今天兰州下雨吗" if "康乐县" in text else text, **kwargs)
+
+        engine.answerer.answer = answer
+        text = await Person(engine).say("你好 我是康乐县的 想问一下开个小卖部能不能贷款")
+        await engine.close()
+        return text, asked
+
+    text, asked = asyncio.run(scenario())
+    assert asked == ["我是康乐县的 想问一下开个小卖部能不能贷款", "想问一下开个小卖部能不能贷款"]
+    assert "15万元" in text and "不能乱说" not in text

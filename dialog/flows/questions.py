@@ -34,8 +34,15 @@ class QuestionsFlow:
 
     def _free_question(self: Engine, text: str, s: Session, about: str | None = None,
                        remember: bool = True, said: str | None = None) -> Turn:
-        """`text` is answered; `said` (default: text) is what the person typed, for the log."""
+        """`text` is answered; `said` (default: text) is what the person typed, for the log.
+        When the document has no answer and the message began by saying where the person is
+        from ("我是积石山的 …"), it is asked again without that part."""
         answer = self._ask(text, about)
+        if not answer.answered:
+            rest = self.reader.without_introduction(text)
+            if rest is not None:
+                again = self._ask(rest, about)
+                answer = again if again.answered else answer
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)

@@ -419,6 +419,14 @@ class Reader:
                 return rest
         return None
 
+    def without_introduction(self, text: str) -> str | None:
+        """The message without the parts that only say where the person is from ("我是东乡的
+        想问问开面馆能不能贷款" → "想问问开面馆能不能贷款"), or None when it has no such part
+        or nothing else."""
+        parts = self.parts(text)
+        kept = [p for p in parts if not any(i.fullmatch(bare(p)) for i in self.vocabulary.introductions)]
+        return " ".join(kept) if kept and len(kept) < len(parts) else None
+
     def statements(self, text: str) -> str:
         """The parts of a message that state something (the questions left out): "我儿子十九了
         没工作，能去见习吗" → "我儿子十九了 没工作". Facts are read from these only, so the

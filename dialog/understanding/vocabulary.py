@@ -25,7 +25,7 @@ INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "lis
 _INTENT_FIELDS = ("exact", "contains", "patterns")
 _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
-              "personal_markers", "what_if", "this_topic", "particles_kept", "interjections")
+              "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions")
 
 
 def default_vocabulary_file() -> Path:
@@ -74,6 +74,9 @@ class Vocabulary:
     particles_kept: frozenset[str] = frozenset()
     # 哎呀, 哦, 呃 …: said before a correction or a what-if ("哎呀不对 是二十五"), they change nothing.
     interjections: tuple[str, ...] = ()
+    # Saying where one is from before a question ("我是东乡的"): regular expressions matched
+    # against a whole (bare) part of the message.
+    introductions: tuple[re.Pattern[str], ...] = ()
     source: str = field(default="", compare=False)
 
 
@@ -227,6 +230,9 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         this_topic=_bare_words(data, "this_topic", "this_topic", name, problems),
         particles_kept=frozenset(_single_characters(data, "particles_kept", name, problems)),
         interjections=_bare_words(data, "interjections", "interjections", name, problems),
+        introductions=tuple(p for text, item_line in _words(data.get("introductions"), name, data.line_of("introductions"),
+                                                            "introductions.patterns", problems)
+                            if (p := _compiled(text, item_line, name, problems)) is not None),
         source=name)
     return (None, problems) if problems else (vocabulary, [])
 
