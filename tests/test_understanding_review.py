@@ -480,3 +480,22 @@ def test_a_question_after_saying_where_one_is_from_is_answered(tmp_path, kb) -> 
     text, asked = asyncio.run(scenario())
     assert asked == ["我是康乐县的 想问一下开个小卖部能不能贷款", "想问一下开个小卖部能不能贷款"]
     assert "15万元" in text and "不能乱说" not in text
+
+
+def test_an_answer_to_a_later_question_is_kept_and_the_pending_one_asked_again(tmp_path, kb) -> None:
+    """The finder asks the age; "我在县上的厂里上着班" answers nothing of it, but the
+    situation asked next: kept, said in one line, the age asked again."""
+    async def scenario() -> str:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.say("测一测")
+        await p.act(p.action_of("个人"))
+        assert "多少岁" in p.text
+        text = await p.say("我在县上的厂里上着班")
+        await p.say("三十一")
+        assert "结果" in p.text or "可能适用" in p.text or "没有找到" in p.text
+        await engine.close()
+        return text
+
+    text = asyncio.run(scenario())
+    assert "已记下：企业在职职工" in text and "多少岁" in text and "没看懂" not in text

@@ -82,16 +82,17 @@ class QuestionnaireFlow:
         replies = [Reply(self.t("finder_intro"))] + self._prefill(eligibility.FINDER, s)
         return Turn(replies + self._pending_question(s), [Event("questionnaire_started", program="__finder__")])
 
-    def _prefill(self: Engine, program: eligibility.Program, s: Session, said: str | None = None) -> list[Reply]:
+    def _prefill(self: Engine, program: eligibility.Program, s: Session, said: str | None = None,
+                 whole: bool = False) -> list[Reply]:
         """Facts the message that led here already gave (我儿子十九了没工作) are not asked again:
         stored as answers, confirmed in one line, changeable with 上一步. Tried at the start and
         after each answer (a headcount applies only once "enterprise" is answered). The message
         is kept in the session only while the questionnaire runs. `said`, an answer of several
         parts ("交着哩，一个都没辞退"), is read the same way for the questions after the one it
-        answered."""
+        answered; with `whole`, also when it is one part (an answer to a later question)."""
         statements = self.reader.statements(s.lead_text) if s.lead_text else ""
         parts = self.reader.parts(said) if said else []
-        if len(parts) >= 2:
+        if len(parts) >= 2 or (whole and parts):  # `whole`: a one-part message too (see _unclear)
             statements = " ".join([statements, *parts]).strip()
         if not statements:
             return []
@@ -267,7 +268,7 @@ class QuestionnaireFlow:
                 return self._store_answer(question, current, s, said=words)
         parsed = u.answer
         if parsed is None or (not parsed.ok and getattr(parsed, "range", None) is None):
-            return Turn(self._pending_question(s, hint=getattr(parsed, "error", None)), [])
+            return self._unclear(u, s, getattr(parsed, "error", None))
         if not parsed.ok:  # a rough range: settled when every value in it gives the same result
             settled = self._settle_range(question, parsed.range, s)
             if settled is None:
@@ -320,6 +321,21 @@ class QuestionnaireFlow:
             if len(seen) > 1:
                 return True
         return False
+
+    def _unclear(self: Engine, u: Understanding, s: Session, hint: str | None) -> Turn:
+        """An answer the pending question cannot read: asked again with how to answer. When it
+        answers a later question instead ("我在超市上班" to "您今年多少岁"), that answer is
+        kept (said in one line, changeable with 上一步) and the pending question stays."""
+        current = self._current_question(s)
+        kept = self._prefill(self._program(s), s, u.text, whole=True) if u.kind == "unclear_answer" else []
+        if kept and self._current_question(s) is current:
+            return Turn(kept + self._pending_question(s), [])
+        if kept:  # what it answered settled the pending question too (it no longer applies)
+            if self._current_question(s) is None:
+                finished = self._finish(s)
+                return Turn(kept + finished.replies, finished.events)
+            return Turn(kept + self._pending_question(s), [])
+        return Turn(self._pending_question(s, hint=hint), [])
 
     def _bracketed(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> Turn:
         """A value worked out from a year (03年出生 → 22 or 23 周岁; 从22年开始交 → 3.9 to 4.9
