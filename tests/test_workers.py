@@ -70,6 +70,37 @@ def test_a_second_run_on_a_busy_port_says_so_in_chinese_and_never_announces_the_
     assert not (tmp_path / "bot.sqlite3").exists()  # and before the database is touched
 
 
+def test_connections_accepted_on_the_bound_socket_send_without_waiting_for_acks() -> None:
+    """Nagle's algorithm off on every accepted connection (asyncio sets TCP_NODELAY only when
+    the listening socket's proto is TCP): with it on, each response waited ~40 ms for the
+    client's delayed ACK, because uvicorn writes a response's head and body separately."""
+    import asyncio
+
+    from dialog.server import bind_socket
+
+    async def scenario(reuse_port: bool) -> int:
+        sock = bind_socket("127.0.0.1", 0, reuse_port=reuse_port)
+        accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                raw = transport.get_extra_info("socket")
+                accepted.set_result(raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=sock)
+        try:
+            _, writer = await asyncio.open_connection(*sock.getsockname())
+            value = await asyncio.wait_for(accepted, 5)
+            writer.close()
+            return value
+        finally:
+            server.close()
+
+    assert asyncio.run(scenario(False)) != 0
+    assert asyncio.run(scenario(True)) != 0
+
+
 def test_make_run_passes_the_port_and_the_workers() -> None:
     make = subprocess.run(["make", "-n", "-W", ".venv/bin/.installed", "run", "PORT=8090", "WORKERS=2"],
                           cwd=ROOT, capture_output=True, text=True, timeout=30)
