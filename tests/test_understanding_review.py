@@ -499,3 +499,32 @@ def test_an_answer_to_a_later_question_is_kept_and_the_pending_one_asked_again(t
 
     text = asyncio.run(scenario())
     assert "已记下：企业在职职工" in text and "多少岁" in text and "没看懂" not in text
+
+
+def test_a_topic_named_before_the_questionnaire_is_no_yes_no_fact_when_a_later_answer_says_i(tmp_path, kb) -> None:
+    """The message that led here only named the program (its words share 技能 with "证书"):
+    an answer of several parts with 我 in it must not turn that name into "has a certificate"."""
+    async def scenario() -> str:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.say("技能提升补贴")
+        await p.say("测一测我是否符合")
+        text = await p.say("对 我在一家物流公司干着哩")
+        await engine.close()
+        return text
+
+    text = asyncio.run(scenario())
+    assert "已记下" not in text and "有几年" in text
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("算球了 太麻烦了不想弄了", "quit"), ("我想改一下刚才那个数", "back"),
+    ("你这个助手都能干些啥", "help"), ("你可以帮我做什么", "help"),
+])
+def test_more_ways_of_navigating(vocabulary, text, intent) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer).intent(text) == intent
+
+
+@pytest.mark.parametrize("text", ["能贷多少", "我能领啥", "会计不在"])
+def test_questions_and_answers_are_not_help(vocabulary, text) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer).intent(text) != "help"

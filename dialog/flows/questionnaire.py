@@ -90,14 +90,18 @@ class QuestionnaireFlow:
         is kept in the session only while the questionnaire runs. `said`, an answer of several
         parts ("交着哩，一个都没辞退"), is read the same way for the questions after the one it
         answered; with `whole`, also when it is one part (an answer to a later question)."""
-        statements = self.reader.statements(s.lead_text) if s.lead_text else ""
+        # Each message is read on its own: whether it speaks of the person (我 …, which yes/no
+        # facts need) is a property of that message, so "技能提升补贴" (the topic asked about)
+        # never becomes "has a certificate" because a later answer says 我在公司上班.
+        texts = [self.reader.statements(s.lead_text)] if s.lead_text else []
         parts = self.reader.parts(said) if said else []
         if len(parts) >= 2 or (whole and parts):  # `whole`: a one-part message too (see _unclear)
-            statements = " ".join([statements, *parts]).strip()
-        if not statements:
-            return []
-        found = facts_from_text(program, statements, s.answers, eligibility.parse_answer, as_of=self.today(),
-                                personal_markers=self.reader.vocabulary.personal_markers)
+            texts.append(" ".join(parts))
+        found: dict[str, Any] = {}
+        for text in texts:
+            if text.strip():
+                found.update(facts_from_text(program, text, {**s.answers, **found}, eligibility.parse_answer,
+                                             as_of=self.today(), personal_markers=self.reader.vocabulary.personal_markers))
         if not found:
             return []
         said = []
