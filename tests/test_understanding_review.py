@@ -528,3 +528,20 @@ def test_more_ways_of_navigating(vocabulary, text, intent) -> None:
 @pytest.mark.parametrize("text", ["能贷多少", "我能领啥", "会计不在"])
 def test_questions_and_answers_are_not_help(vocabulary, text) -> None:
     assert Reader(vocabulary, eligibility.parse_answer).intent(text) != "help"
+
+
+def _policy_words(text: str) -> bool:
+    return any(w in text for w in ("贷款", "见习", "返还", "培训", "孵化"))
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("创业贷款跟孵化基地各自找哪个部门", ["创业贷款找哪个部门", "孵化基地找哪个部门"]),
+    ("见习补贴和稳岗返还分别是多少钱", ["见习补贴是多少钱", "稳岗返还是多少钱"]),
+])
+def test_one_question_about_two_policies_is_asked_of_each(vocabulary, text, parts) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer, _policy_words).split(text) == parts
+
+
+@pytest.mark.parametrize("text", ["我跟我对象都没工作 能贷款吗", "见习补贴和稳岗返还我都想了解"])
+def test_two_people_or_no_question_after_the_marker_is_not_split(vocabulary, text) -> None:
+    assert Reader(vocabulary, eligibility.parse_answer, _policy_words).split(text) == [text]

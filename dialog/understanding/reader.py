@@ -459,7 +459,31 @@ class Reader:
         if len(questions) >= 2:
             return questions
         paused = self._split_at_pauses(text)
-        return paused if len(paused) >= 2 else [text]
+        if len(paused) >= 2:
+            return paused
+        shared = self._split_shared(text)
+        return shared if len(shared) >= 2 else [text]
+
+    def _split_shared(self, text: str) -> list[str]:
+        """One question asked of two topics ("在职培训补贴和见习补贴都是多少" → "在职培训补贴是
+        多少", "见习补贴是多少"): the topics joined by a joiner (和, 跟 …) before a marker (都,
+        分别 …) and a question after it; each topic must be one of its own (a policy, not
+        "我和我老婆"). [] when the message is not like that."""
+        t = prepare(text)
+        for marker in self.vocabulary.shared_markers:
+            at = t.find(marker)
+            if at <= 0:
+                continue
+            left, asked = t[:at], t[at + len(marker):].strip(_PAUSE)
+            if not asked or not self.is_question(asked):
+                continue
+            for joiner in self.vocabulary.shared_joiners:
+                first, sep, second = left.partition(joiner)
+                first, second = first.strip(_PAUSE), second.strip(_PAUSE)
+                if sep and len(bare(first)) >= 2 and len(bare(second)) >= 2 \
+                        and self.has_own_topic(first) and self.has_own_topic(second):
+                    return [first + asked, second + asked]
+        return []
 
     def _split_at_pauses(self, text: str) -> list[str]:
         """Questions typed one after another with only a space or a comma between them

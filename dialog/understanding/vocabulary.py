@@ -25,7 +25,8 @@ INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "lis
 _INTENT_FIELDS = ("exact", "contains", "patterns")
 _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
-              "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions")
+              "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
+              "shared_question")
 
 
 def default_vocabulary_file() -> Path:
@@ -77,6 +78,10 @@ class Vocabulary:
     # Saying where one is from before a question ("我是东乡的"): regular expressions matched
     # against a whole (bare) part of the message.
     introductions: tuple[re.Pattern[str], ...] = ()
+    # One question about two topics ("在职培训补贴和见习补贴都是多少"): the words joining the
+    # topics and the words that say the question goes to each (都, 分别 …).
+    shared_joiners: tuple[str, ...] = ()
+    shared_markers: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
 
@@ -219,6 +224,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
     markers = tuple(t for t, _ in _words(data.get("personal_markers"), name, data.line_of("personal_markers"),
                                          "personal_markers", problems))
     test_cues = _bare_words(data, "test_cues", "test_cues", name, problems)
+    shared = _section(data, "shared_question", ("joiners", "markers"), name, problems)
     vocabulary = Vocabulary(
         tuple(intents), talk["greetings"], talk["thanks"], talk["filler"], talk["address"], talk["bare_answers"],
         anywhere, final, topics, splitters,
@@ -230,6 +236,8 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         this_topic=_bare_words(data, "this_topic", "this_topic", name, problems),
         particles_kept=frozenset(_single_characters(data, "particles_kept", name, problems)),
         interjections=_bare_words(data, "interjections", "interjections", name, problems),
+        shared_joiners=_bare_words(shared, "joiners", "shared_question.joiners", name, problems),
+        shared_markers=_bare_words(shared, "markers", "shared_question.markers", name, problems),
         introductions=tuple(p for text, item_line in _words(data.get("introductions"), name, data.line_of("introductions"),
                                                             "introductions.patterns", problems)
                             if (p := _compiled(text, item_line, name, problems)) is not None),
