@@ -59,6 +59,8 @@ import bench_http  # noqa: E402
 from bench_http import paced_phase, percentile, saturation_phase  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# Servers of --tuning: sqlite-1 with runtime_tuning's parts forced on (see run_untuned).
+TUNING_VARIANTS = {"sqlite-1-tuned": "all", "sqlite-1-gc": "gc", "sqlite-1-switch": "switch"}
 
 
 # --------------------------------------------------------------------------- /proc
@@ -130,7 +132,7 @@ def wait_workers(server: Server, timeout: float = 180.0) -> None:
     raise TimeoutError(f"{server.name}: the workers did not all start ({server.log})")
 
 
-def start_server(name: str, target: str, workers: int, logs: Path, semantic: str, untuned: bool = False) -> Server:
+def start_server(name: str, target: str, workers: int, logs: Path, semantic: str, untuned: str = "") -> Server:
     """`policybot run [--workers N]` on `target` (a SQLite path or a postgresql:// URL), the
     default rate limit (20 a minute; a resident sends at most 18 messages), Telegram off."""
     port = bench_http.free_port()
@@ -138,7 +140,7 @@ def start_server(name: str, target: str, workers: int, logs: Path, semantic: str
     env = {"POLICYBOT_DB": target, "POLICYBOT_DB_POOL_SIZE": "10"}
     if semantic == "off":
         env["POLICYBOT_SEMANTIC"] = "off"
-    command = ([sys.executable, str(Path(__file__).resolve()), "--run-untuned"] if untuned
+    command = ([sys.executable, str(Path(__file__).resolve()), "--run-untuned", untuned] if untuned
                else [sys.executable, "-m", "bot", "run"])
     if workers > 1:
         command += ["--workers", str(workers)]
@@ -155,14 +157,33 @@ def try_sqlite_workers(path: Path, logs: Path) -> str:
     return f"exit {done.returncode}: {first[:90]}…"
 
 
-def run_untuned() -> int:
-    """`policybot run` with dialog/runtime_tuning.py's tuning turned off (Python's defaults)."""
+def run_untuned(part: str) -> int:
+    """`policybot run` with dialog/runtime_tuning.py's tuning (as of 2026-11-29: gc.freeze and a
+    young threshold of 10,000, a GIL switch interval of 0.5 ms) forced on, off, or only its GC
+    part ("gc") or only its switch interval ("switch"), whatever the server itself does."""
+    import gc
+
     sys.path.insert(0, str(ROOT))
     import bot
-    from dialog import runtime_tuning
 
-    runtime_tuning.tune_for_serving = lambda: None
-    return bot.main(["run", *sys.argv[sys.argv.index("--run-untuned") + 1:]])
+    def tune() -> None:
+        if part in ("all", "gc"):
+            gc.collect()
+            gc.freeze()
+            gc.set_threshold(10_000, 10, 10)
+        if part in ("all", "switch"):
+            sys.setswitchinterval(0.0005)
+
+    from dialog import server
+
+    serve = server._Server.serve
+
+    async def tuned_serve(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        tune()  # after start-up, where the server used to call runtime_tuning.tune_for_serving
+        return await serve(self, *args, **kwargs)
+
+    server._Server.serve = tuned_serve
+    return bot.main(["run", *sys.argv[sys.argv.index("--run-untuned") + 2:]])
 
 
 # --------------------------------------------------------------------------- measuring
@@ -251,7 +272,9 @@ def main() -> int:
     parser.add_argument("--semantic", default="off,on", help="meaning modes, in order (default off,on)")
     parser.add_argument("--servers", default="sqlite-1,pg-1,pg-2",
                         help="sqlite-1, pg-1, pg-2 (policybot run --workers 2 on PostgreSQL), sqlite-1-untuned")
-    parser.add_argument("--tuning", action="store_true", help="add sqlite-1-untuned (runtime_tuning off)")
+    parser.add_argument("--tuning", action="store_true",
+                        help="add sqlite-1-tuned, sqlite-1-gc, sqlite-1-switch (runtime_tuning's parts forced on) "
+                             "beside sqlite-1 (as the server runs)")
     parser.add_argument("--slots", type=int, default=100, help="saturation: residents at once (default 100)")
     parser.add_argument("--pool", type=int, default=100, help="client keep-alive connections (default 100)")
     parser.add_argument("--saturation-seconds", type=float, default=10.0)
@@ -264,13 +287,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--log-dir", type=Path)
     parser.add_argument("--quick", action="store_true", help="2 rounds of 6 s, no realistic-think phase")
-    parser.add_argument("--run-untuned", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--run-untuned", help=argparse.SUPPRESS)
     args, _ = parser.parse_known_args()
     if args.run_untuned:
-        return run_untuned()
+        return run_untuned(args.run_untuned)
     if args.quick:
         args.rounds, args.saturation_seconds, args.think_real = 2, 6.0, ""
-    names = args.servers.split(",") + (["sqlite-1-untuned"] if args.tuning else [])
+    names = args.servers.split(",") + (list(TUNING_VARIANTS) if args.tuning else [])
     paced_on = [s for s in args.paced.split(",") if s]
     think = tuple(float(x) for x in args.think.split(",")) if args.think else None
     think_real = tuple(float(x) for x in args.think_real.split(",")) if args.think_real else None
@@ -304,7 +327,7 @@ def main() -> int:
                         server = start_server(name, url, workers, logs, semantic)
                     else:
                         server = start_server(name, str(tmpdir / f"{name}-{semantic}.sqlite3"), workers, logs,
-                                              semantic, untuned=name.endswith("untuned"))
+                                              semantic, untuned=TUNING_VARIANTS.get(name, ""))
                     assert server.process is not None
                     stack.enter_context(bench_http.running(server.process))
                     servers[name] = server
@@ -380,13 +403,13 @@ def summarise(rows: list[Row], names: list[str], refusals: dict[str, str]) -> No
                         ratios.append(rs[two].rate / rs[one].rate)
                 print(f"  {semantic:3} scaling {two} / {one}: {statistics.median(ratios):.2f} "
                       f"(rounds {', '.join(f'{x:.2f}' for x in ratios)})")
-        if (semantic, "sqlite-1-untuned") in medians:
-            tuned = [r for r in rows if r.semantic == semantic and r.server == "sqlite-1" and r.phase == "saturation"]
-            plain = [r for r in rows if r.semantic == semantic and r.server == "sqlite-1-untuned"
-                     and r.phase == "saturation"]
-            print(f"  {semantic:3} runtime tuning: tuned {medians[semantic, 'sqlite-1']:.1f} msg/s, "
-                  f"{statistics.median(r.bot_ms for r in tuned):.2f} ms/msg; untuned "
-                  f"{medians[semantic, 'sqlite-1-untuned']:.1f} msg/s, {statistics.median(r.bot_ms for r in plain):.2f} ms/msg")
+        for variant in TUNING_VARIANTS:
+            if (semantic, variant) in medians and (semantic, "sqlite-1") in medians:
+                plain = [r for r in rows if r.semantic == semantic and r.server == "sqlite-1" and r.phase == "saturation"]
+                tuned = [r for r in rows if r.semantic == semantic and r.server == variant and r.phase == "saturation"]
+                print(f"  {semantic:3} {variant} / sqlite-1: msg/s x{medians[semantic, variant] / medians[semantic, 'sqlite-1']:.3f}, "
+                      f"CPU per message {statistics.median(r.bot_ms for r in tuned):.3f} vs "
+                      f"{statistics.median(r.bot_ms for r in plain):.3f} ms")
     print("\npaced (target: p99 <= 100 ms):")
     for r in rows:
         if r.phase.startswith("paced"):

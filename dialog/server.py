@@ -69,7 +69,6 @@ from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from dialog import metrics as metrics_module
-from dialog import runtime_tuning
 from dialog.admin import StaffTools
 from dialog.channels.web import create_app
 from dialog.channels.wechat import wechat_routes
@@ -382,7 +381,8 @@ async def serve(settings: Settings, kb: KnowledgeBase, sock: socket.socket | Non
     throttle_accept_errors(asyncio.get_running_loop())
     server = _Server(uvicorn_config(app, settings, limits))
     staff.start()  # SIGHUP (and optional file watch) reload, retention purge every 6 h
-    runtime_tuning.tune_for_serving()  # after start-up: see dialog/runtime_tuning.py
+    # No interpreter tuning (gc.freeze, GIL switch interval): under realistic traffic it no
+    # longer paid (dialog/runtime_tuning.py has the figures).
     orphan_watch = asyncio.create_task(_stop_when_orphaned(server)) if worker else None
     try:
         if application is not None:
