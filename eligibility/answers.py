@@ -34,6 +34,7 @@ The result, `ParsedAnswer`:
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -521,7 +522,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_0
 _NUM = r"(?:\d+(?:\.\d+)?(?:[十百千万亿]+[\d零一二两三四五六七八九]*)*|[零一二两三四五六七八九十百千万亿点]+)半?|半"
 _NUM_RE = re.compile(_NUM)
 _RANGE_SEP = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块|月)?\s*(?:到|至|-|~|—|或者|或)\s*({_NUM})")
-_PAIR = re.compile(r"((?:[一二两三四五六七八九]?十)?)([一二两三四五六七八九])([二两三四五六七八九])([十百千万]?)(?![零一二两三四五六七八九十])")
+_PAIR = re.compile(r"((?:[一二两三四五六七八九]?十)?)([一二两三四五六七八九])([二两三四五六七八九])([十百千]?万?)(?![零一二两三四五六七八九十])")
 _SOME = re.compile(r"([零一二两三四五六七八九十百千万\d]*)几([十百千万]?)")
 _ABOUT = re.compile(rf"({_NUM})来(?![了过的自])")
 _MORE = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块)?多(?![少大久])")
@@ -534,6 +535,10 @@ _YEAR_START_BEFORE = ("从", "自", "打", "自从", "打从", "是", "在", "�
 _GENERATION = re.compile(r"(?<!\d)(\d{2})后")
 _DURATION_BEFORE = ("了", "有", "满", "够", "共", "计", "近")
 _RELATIVE_YEARS = {"今": 0, "去": 1, "前": 2, "大前": 3}
+# Units a number in an answer may carry that are never the unit asked for money or people: a
+# time said alongside (一年交了十二万, 三个月招了5个人).
+_COUNTED_UNITS = ("元", "人")
+_OTHER_UNIT = re.compile(rf"(?:{_NUM})\s*个?(?:年|月|天|周|星期|礼拜)(?![份度])")
 
 
 def chinese_to_number(text: str) -> float | None:
@@ -638,7 +643,11 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     values = _numbers_in(compact)
     if not values:
         return ParsedAnswer(error=f"没看懂这个数字。{hint(question)}")
-    if len(values) > 1:
+    if len(values) > 1 and question.unit in _COUNTED_UNITS:
+        # 一年交了十二万 / 三个月招了5个: a number of another unit (a time) is context, not the answer
+        compact = _OTHER_UNIT.sub("，", compact)
+        values = _numbers_in(compact)
+    if len(values) != 1:
         return ParsedAnswer(error=f"请只回答一个数字。{hint(question)}")
     parsed = _checked(question, values[0], compact)
     if parsed.ok and question.unit == "岁" and "虚岁" in compact:  # 虚岁 counts a year or two more
@@ -727,9 +736,9 @@ def _rough(question: Question, t: str) -> tuple[float, float] | None:
         tens, d1, d2, unit = m.groups()
         a, b = _CN_VALUE[d1], _CN_VALUE[d2]
         if b == a + 1 or (a, b) == (3, 5):
-            scale = _CN_UNITS.get(unit, 1)
+            scale = math.prod(_CN_UNITS[u] for u in unit)  # 二三十万: 十 × 万
             base = (_to_number(tens) or 0) if tens else 0
-            return base + a * scale, base + b * scale
+            return (base + a) * scale, (base + b) * scale  # 十二三万: (10 + 2) × 10000
     m = _ABOUT.search(t)
     if m:
         value = _to_number(m.group(1))

@@ -443,3 +443,19 @@ def test_being_something_else_is_not_a_yes(question: Question, text: str) -> Non
 def test_the_program_name_picks_no_option(question: Question, text: str) -> None:
     """The message that starts a questionnaire names the program; it must not prefill an option."""
     assert not parse_answer(question, text, as_of=AS_OF).ok
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("十五六万", 150000, 160000), ("三十一二万", 310000, 320000), ("二三十万", 200000, 300000),
+])
+def test_a_rough_sum_in_ten_thousands_keeps_its_tens(text: str, low: float, high: float) -> None:
+    parsed = parse_answer(MONEY, text, as_of=AS_OF)
+    assert not parsed.ok and parsed.range == (low, high)
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    (MONEY, "一年下来交了四万五", 45000), (MONEY, "六个月交了八千", 8000), (STAFF, "这两年一共留下9个", 9),
+])
+def test_a_time_said_with_a_sum_or_a_count_is_not_the_answer(question: Question, text: str, value: float) -> None:
+    parsed = parse_answer(question, text, as_of=AS_OF)
+    assert parsed.ok and parsed.value == value, parsed
