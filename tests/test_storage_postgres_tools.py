@@ -152,3 +152,27 @@ def test_postgres_settings_and_the_salt_they_need(tmp_path: Path) -> None:
     assert not (tmp_path / "var" / "salt").exists()
     with pytest.raises(ConfigError, match="database_url"):
         load_settings(env={"POLICYBOT_DATABASE_URL": "mysql://x"})
+
+
+def test_the_store_runs_a_report_on_a_read_only_connection_and_a_purge_does_not_hold_up_health(
+        tmp_path: Path, pg_url: str) -> None:
+    path = tmp_path / "bot.sqlite3"
+    seed(path)
+    copy_log(path, pg_url)
+
+    async def scenario() -> None:
+        store = await open_store(pg_url, SALT)
+        report = await store.in_thread(lambda conn: reports.aggregate(conn, since=D1, until=D3))
+        assert report.totals.questions == 11
+        with pytest.raises(Exception, match="read-only"):
+            await store.in_thread(lambda conn: conn.execute("DELETE FROM events"))
+        # A purge in progress (its transaction open) leaves the health probe's write alone.
+        conn = await asyncpg.connect(pg_url)
+        async with conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(1770002)")  # as a purge holds it
+            async with asyncio.timeout(5):
+                await store.check_writable()
+        await conn.close()
+        await store.close()
+
+    asyncio.run(scenario())

@@ -65,6 +65,7 @@ log = logging.getLogger("policybot.store")
 
 TURN_LOCK_SPACE = 1_770_001  # first key of the two-key advisory locks on turns (hashtext is the second)
 MIGRATION_LOCK = 1_770_000  # the advisory lock migrations run under
+PURGE_LOCK = 1_770_002  # the advisory lock retention purges run under
 DEFAULT_POOL_SIZE = 10  # connections per process (deploy guide: processes x pool <= max_connections - reserve)
 SHARED_CLEANUP_SECONDS = 60.0  # expired claims, seen requests and idle buckets are deleted this often
 
@@ -402,7 +403,9 @@ class PostgresStore:
         cutoff = now - older_than_days * 86400
         session_cutoff = now - min(older_than_days, self.session_days or older_than_days) * 86400
         async with self._conn() as conn, conn.transaction():
-            await conn.execute("LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE")  # one purge at a time
+            # One purge at a time across processes, without locking a table the health check
+            # and live reload write to (a purge of a large log may take a while).
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", PURGE_LOCK)
             last = await conn.fetchval("SELECT value FROM meta WHERE key = 'purge_last_run'")
             last_run = None if last is None else float(last)
             reference = last_run
@@ -440,6 +443,19 @@ class PostgresStore:
             await conn.execute("INSERT INTO meta (key, value) VALUES ('health_checked_at', $1) "
                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", repr(time.time()))
         self.last_write_error = None
+
+    async def in_thread(self, job: Callable[[Any], Any]) -> Any:
+        """`job(connection)` in a worker thread on a read-only connection of its own
+        (`ReadonlyConnection`, read like sqlite3's): what `dialog.reports.aggregate` takes,
+        as the SQLite store's `in_thread` gives it."""
+        def run() -> Any:
+            conn = ReadonlyConnection(self.url)
+            try:
+                return job(conn)
+            finally:
+                conn.close()
+
+        return await asyncio.to_thread(run)
 
     # ------------------------------------------------------------------ shared state of the moment
 
