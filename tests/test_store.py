@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from dialog import store as store_module
+from dialog.storage import SessionStore, SharedState
 from dialog.storage import open_store as open_any_store
 from dialog.store import ClockJumped, Event, Session, Store
 
@@ -237,6 +238,8 @@ def test_close_waits_for_queued_turns(backend: Backend) -> None:
 def test_schema_is_migrated_once_and_the_health_probe_writes(backend: Backend) -> None:
     async def scenario() -> None:
         first = await backend.open()
+        assert isinstance(first, SessionStore)
+        assert isinstance(first, SharedState) == first.shared == (backend.name == "postgresql")
         await first.check_writable()
         assert first.last_write_error is None
         second = await backend.open()  # another process starting on the same database

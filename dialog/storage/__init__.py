@@ -7,7 +7,9 @@ share. `open_store` picks the backend from the settings:
   `POLICYBOT_DATABASE_URL`), for several processes on one or more machines.
   `dialog.storage.postgres.PostgresStore`.
 
-Both implement `dialog.storage.base.SessionStore`.
+Both implement `dialog.storage.base.SessionStore`; the PostgreSQL store also `SharedState`
+(WeChat message claims, signed requests seen, rate buckets, admin grants and failed logins,
+the data version live reload follows).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from dialog.storage.base import (
     Event,
     Session,
     SessionStore,
+    SharedState,
     carries_secret,
 )
 
-__all__ = ["ClockJumped", "DatabaseUnusable", "Event", "Session", "SessionStore", "carries_secret",
+__all__ = ["ClockJumped", "DatabaseUnusable", "Event", "Session", "SessionStore", "SharedState", "carries_secret",
            "database_of", "is_postgres_url", "open_store"]
 
 URL_SCHEMES = ("postgresql://", "postgres://")

@@ -206,6 +206,37 @@ class SessionStore(Protocol):
     async def close(self) -> None: ...
 
 
+@runtime_checkable
+class SharedState(Protocol):
+    """What a store shared by several processes (`shared` True: PostgreSQL) also keeps, so
+    that the per-process state of the moment holds across processes. Users check
+    `store.shared` and fall back to their in-memory state otherwise (SQLite)."""
+
+    async def claim_message(self, key: str, user_key: str, ttl: float) -> bool: ...  # WeChat MsgId: run it here?
+
+    async def finish_message(self, key: str, reply: str | None) -> None: ...
+
+    async def message_reply(self, key: str) -> Any: ...  # MessageState(state, reply) | None
+
+    async def seen_request(self, timestamp: int, nonce: str, digest: bytes, keep_until: float) -> str: ...
+
+    async def take_token(self, key: str, rate: float, burst: float, now: float | None = None) -> float: ...
+
+    async def admin_failures(self, scope: str, key: str, window: float) -> int: ...
+
+    async def add_admin_failure(self, scope: str, key: str) -> None: ...
+
+    async def clear_admin_failures(self, scope: str, key: str) -> None: ...
+
+    async def grant_admin(self, who: str, seconds: float | None) -> None: ...
+
+    async def admin_granted(self, who: str) -> float | None: ...
+
+    async def data_version(self) -> int: ...
+
+    async def bump_data_version(self) -> int: ...
+
+
 def purge_refusal(now: float, reference: float | None, last_run: float | None) -> ClockJumped | None:
     """The ClockJumped to raise when `now` is more than MAX_PURGE_GAP_SECONDS past the last
     purge (before the first one: past the newest row), else None."""
