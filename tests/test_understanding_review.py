@@ -545,3 +545,27 @@ def test_one_question_about_two_policies_is_asked_of_each(vocabulary, text, part
 @pytest.mark.parametrize("text", ["我跟我对象都没工作 能贷款吗", "见习补贴和稳岗返还我都想了解"])
 def test_two_people_or_no_question_after_the_marker_is_not_split(vocabulary, text) -> None:
     assert Reader(vocabulary, eligibility.parse_answer, _policy_words).split(text) == [text]
+
+
+def test_an_answer_and_a_side_question_in_one_message_are_both_taken(vocabulary) -> None:
+    insured = eligibility.get_program("job_retention_refund").question("insured_enterprise")
+    u = Reader(vocabulary, eligibility.parse_answer).read("一直按时交着 返的钱打到哪个账户",
+                                                          Conversation(question=insured, as_of=TODAY))
+    assert u.kind == "answer" and u.answer.value is True and u.parts == ("返的钱打到哪个账户",)
+    alone = Reader(vocabulary, eligibility.parse_answer).read("返的钱打到哪个账户", Conversation(question=insured, as_of=TODAY))
+    assert alone.kind == "side_question"
+
+
+def test_the_side_question_is_answered_and_the_questionnaire_goes_on(tmp_path, kb) -> None:
+    async def scenario() -> str:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.act("p:internship")
+        await p.act(p.action_of("接收见习人员的单位"))
+        await p.act(p.action_of("是"))
+        text = await p.say("收了6个，补贴一个人一个月给多少")
+        await engine.close()
+        return text
+
+    text = asyncio.run(scenario())
+    assert "1000元" in text and "已记下：6人" in text and "见习几个月" in text and "回到刚才的问题" not in text

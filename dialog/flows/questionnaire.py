@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -251,10 +252,18 @@ class QuestionnaireFlow:
         return self._store_answer(question, parsed, s)
 
     def _on_understood_answer(self: Engine, u: Understanding, s: Session) -> Turn:
-        """An answer, an unreadable answer or a side question to the pending question."""
+        """An answer, an unreadable answer or a side question to the pending question. An
+        answer that came with a side question ("交着哩 这钱啥时候能返下来") gets the side
+        question answered first, then the answer is stored and the questionnaire goes on."""
         question = self._current_question(s)
         if question is None:  # nothing left to ask (e.g. data changed): show the result
             return self._finish(s)
+        if u.kind == "answer" and u.parts:
+            side = self._digression(" ".join(u.parts), s, said=" ".join(u.parts), ask_again=False)
+            turn = self._on_understood_answer(replace(u, parts=()), s)
+            kept = question.id in s.answers or (s.finished or {}).get("answers", {}).get(question.id) is not None
+            said = [Reply(self.t("prefilled", facts=question.label_of(u.answer.value)))] if kept else []
+            return Turn(side.replies + said + turn.replies, side.events + turn.events)
         if u.kind == "side_question":
             return self._digression(u.text, s, said=u.raw)
         if u.correction:
@@ -451,9 +460,10 @@ class QuestionnaireFlow:
         s.questionnaire_at = self.clock()
         return True
 
-    def _digression(self: Engine, text: str, s: Session, said: str | None = None) -> Turn:
+    def _digression(self: Engine, text: str, s: Session, said: str | None = None, ask_again: bool = True) -> Turn:
         """A question typed in the middle of a questionnaire: answered (about the program when
-        it has no topic of its own), then the pending question again. Never stored as an answer."""
+        it has no topic of its own), then (`ask_again`) the pending question again. Never stored
+        as an answer."""
         about = None
         if s.program and s.program != "__finder__":
             about = self._program(s).reference[0] if self._program(s).reference else None
@@ -461,6 +471,8 @@ class QuestionnaireFlow:
         answer_reply = turn.replies[0]
         plain = Reply(answer_reply.text, tuple(row for row in answer_reply.buttons
                                                if not any(b.action.startswith(("p:", "m:")) for b in row)))
+        if not ask_again:
+            return Turn([plain], turn.events)
         return Turn([plain, Reply(self.t("digression_back"))] + self._pending_question(s), turn.events)
 
     # ------------------------------------------------------------------ navigation

@@ -32,7 +32,8 @@ KINDS = (
     "button",         # a button pressed by typing its label or number: `action`
     "navigate",       # `intent`: quit, menu, restart, back, help, forget, contacts, list, ask,
                       # finder, test_topic, more, resume_go
-    "answer",         # the pending question's answer: `answer` (eligibility.ParsedAnswer)
+    "answer",         # the pending question's answer: `answer` (eligibility.ParsedAnswer); `parts`:
+                      # a side question asked in the same message, answered first
     "unclear_answer",  # meant as an answer but not readable: `answer.error` is the re-ask hint
     "side_question",  # a question typed during a questionnaire
     "number",         # a bare number outside a questionnaire
@@ -325,7 +326,8 @@ class Reader:
                 return Understanding("side_question", text)
             return Understanding("answer", text, answer=parsed)
         if len(plain) >= 3 and strong:
-            return Understanding("side_question", text)
+            both = self._answer_and_question(text, conv)
+            return both if both is not None else Understanding("side_question", text)
         if parsed.ok:
             return Understanding("answer", text, answer=parsed)
         intent = self.intent(text)  # the loose form, now that it is not an answer
@@ -341,6 +343,22 @@ class Reader:
         # A statement with no question form ("还在念大学哩") is an answer we could not read: the
         # question is asked again with how to answer it, never answered from the document.
         return Understanding("unclear_answer", text, answer=parsed)
+
+    def _answer_and_question(self, text: str, conv: Conversation) -> Understanding | None:
+        """An answer and a side question in one message ("交着哩 这钱啥时候能返下来", "8个，
+        见习期最长多久"): the parts that ask (a strong cue) are the side question, kept in
+        `parts`; the others, when they answer the pending question, are the answer (`text`).
+        None when no part answers it (then the whole is a side question)."""
+        pieces = self.parts(text)
+        asked = [p for p in pieces if self.strong_question(p)]
+        said = [p for p in pieces if not self.strong_question(p)]
+        if not asked or not said:
+            return None
+        answer_text = " ".join(said)
+        parsed = self.parse_answer(conv.question, answer_text, as_of=conv.as_of)
+        if not parsed.ok or getattr(parsed, "unknown", False) or parsed.value is None:
+            return None
+        return Understanding("answer", answer_text, answer=parsed, parts=(" ".join(asked),))
 
     def _outside(self, text: str, plain: str, conv: Conversation) -> Understanding:
         v = self.vocabulary
