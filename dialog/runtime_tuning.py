@@ -1,24 +1,25 @@
-"""Interpreter settings for the long-running server (`policybot run`): the garbage collector
-and the GIL's switch interval.
+"""Interpreter settings once used by the long-running server: `gc.freeze()` with a young-GC
+threshold of 10,000, and a GIL switch interval of 0.5 ms. **The server no longer calls
+`tune_for_serving`** (issue 17 item 7).
 
-Garbage collector. The knowledge base, jieba's dictionary and the programs are ~50,000
-long-lived containers that CPython's cyclic collector would otherwise walk again and again;
-`gc.freeze()` moves them out of its sight. A chat request allocates hundreds of short-lived
-objects (h11 events, dicts, futures) that reference counting frees at once; with CPython's
-default threshold of 700 allocations the collector ran every few requests to find almost
-nothing, which cost about 10% of the CPU per message under load (measured with
-`gc.callbacks`; see benchmarks/README.md). With a threshold of 10,000 cyclic garbage stays
-bounded and the collector's share falls below 1%.
+Why they were added (2026-11-26, a fixed mix of 16 cached questions): the collector ran every
+few requests (~10% of the CPU per message), and the SQLite thread waited up to 5 ms for the
+GIL while the event loop was busy.
 
-Switch interval. SQLite runs in aiosqlite's thread and gives up the GIL while it works; each
-time it needs the GIL back (after every statement, and to hand a result to the event loop)
-while the event loop is busy, it waits up to the switch interval, 5 ms by default. Under load
-the loop then ran out of work while a group commit sat waiting for the GIL: the main thread
-was idle 7–9% of the time. At 0.5 ms it is idle ~5% and serves more messages per second
-(benchmarks/README.md). The loop itself loses little: the database thread holds the GIL for
-well under 1% of the time (py-spy --gil).
+Why they went (2026-11-29, benchmarks/bench_multi.py --tuning, realistic traffic from
+benchmarks/traffic.py, `policybot run` on SQLite, saturation rounds alternating the servers in
+one run): with everything on, 0.96x the messages per second of the untuned server on the
+lexical path (695.7 vs 723.9 msg/s; CPU 1.09 vs 1.05 ms a message) and 1.03x with the meaning
+channel (672.1 vs 654.7; 1.32 vs 1.30 ms); an earlier run of the same script: 0.96x and 0.88x.
+The GC part alone and the switch interval alone: +5% to +12% msg/s in one run, with the CPU per
+message — the stable figure — within ±3% of untuned every time: noise, not a gain. A turn now
+allocates far more than the request path (new questions, questionnaires, PostgreSQL rows), the
+store's thread is the project's own executor, and with PostgreSQL there is no database thread.
 
-Only the server calls this: tests, the CLI and the terminal chat keep Python's defaults.
+Still here because benchmarks/bench_http.py's floor servers call `tune_for_serving` (to match
+what the server did when they were measured) and dialog/reloader.py calls
+`refreeze_after_reload` after a reload (a no-op unless something froze the heap). Both calls and
+this module can go together.
 """
 
 from __future__ import annotations

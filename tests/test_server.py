@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
+import sys
 from pathlib import Path
 
 import httpx
@@ -58,6 +60,7 @@ def _free_port() -> int:
 def test_server_answers_through_the_real_engine(tmp_path: Path):
     settings = Settings(db=tmp_path / "bot.sqlite3", salt="s", port=_free_port())
     kb = load_knowledge_or_raise(PACKAGE_DATA)
+    switch_interval = sys.getswitchinterval()
 
     async def scenario() -> None:
         task = asyncio.create_task(serve(settings, kb))
@@ -70,6 +73,8 @@ def test_server_answers_through_the_real_engine(tmp_path: Path):
                 except httpx.TransportError:
                     await asyncio.sleep(0.05)
             assert health.status_code == 200 and health.json()["database"] == "writable"
+            # No interpreter tuning any more (dialog/runtime_tuning.py says why).
+            assert gc.get_freeze_count() == 0 and sys.getswitchinterval() == switch_interval
             page = await client.get("/?c=poster1")
             assert page.status_code == 200 and "临夏就业政策助手" in page.text
             reply = await client.post("/api/chat", json={"user": "resident-0001", "text": "见习补贴每人每月多少钱"})
