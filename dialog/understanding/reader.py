@@ -7,11 +7,18 @@ flows act on it. Order matters, and is the same on every channel:
 2. navigation in any wording, at any time (算了 / 返回菜单 / 上一步 / 联系方式 / 测一测 …), and
    every button label the bot shows anywhere, even as the first message;
 3. inside a questionnaire: "I don't know" is an answer; a message that is a question (吗, 有没有,
-   啥 … with content) is a side question, never stored as an answer; otherwise the pending
-   question's parser reads it (yes/no by meaning, choices by meaning, numbers and years);
+   啥 … with content) is a side question, never stored as an answer — unless another part of
+   it answers the pending question ("交着哩 这钱啥时候返"): then both (an answer with `parts`);
+   otherwise the pending question's parser reads it (yes/no by meaning, choices by meaning,
+   numbers and years);
 4. outside: a bare number, symbols and emoji, Latin letters (pinyin/English), greetings and
    thanks (also a greeting followed by a story), a bare topic word, several questions in one
-   message, a follow-up that leans on the last answer, or a question.
+   message (cut at ? / 吗, at connectors, at a mere space between two questions, or one
+   question asked of two policies: A和B都是多少), a follow-up that leans on the last answer,
+   or a question.
+
+Interjections (哎呀, 哦) before a correction or a what-if are skipped; sentence-final particles
+are the one list of eligibility/data/answer_words.yaml (`Reader.particles`).
 """
 
 from __future__ import annotations
