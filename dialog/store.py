@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
+
 from dialog.storage.base import (
     MAX_PURGE_GAP_SECONDS,
     PROBE_BYTES,
@@ -53,7 +55,6 @@ from dialog.storage.base import (
     purge_refusal,
     scrub_session,
 )
-from dialog.storage.sqlite import SqliteConnection
 
 __all__ = ["CACHE_FRESH_SECONDS", "MAX_PURGE_GAP_SECONDS", "MIGRATIONS", "PROBE_BYTES", "SECRET_COMMANDS",
            "ClockJumped", "DatabaseUnusable", "Event", "Session", "Store", "WriteError", "carries_secret",
@@ -171,8 +172,8 @@ class Store:
     backend = "sqlite"
     shared = False  # one process: turn order and caches are in memory
 
-    def __init__(self, db: SqliteConnection, salt: str, path: Path | None = None) -> None:
-        self.db = db
+    def __init__(self, db: aiosqlite.Connection, salt: str, path: Path | None = None) -> None:
+        self.db = db  # aiosqlite: one sqlite3 connection in a thread of its own
         self.path = path  # None or ":memory:": no side connections (checkpoints)
         self._salt = salt.encode("utf-8")
         # One connection serves every user; a write lock keeps each batch of turns (and a
@@ -199,17 +200,25 @@ class Store:
         self._user_keys: dict[tuple[str, str], str] = {}
         self.last_write_error: WriteError | None = None  # cleared by the next batch that commits
         self._leftovers: asyncio.Task[bool] | None = None  # a checkpoint after forget, retried
+        # Bound variables one statement may have (multi-row INSERTs stay under it): the
+        # library's default, the same SQLite library aiosqlite's connection uses.
+        self.variable_limit = _default_variable_limit()
 
     @classmethod
     async def open(cls, path: Path, salt: str) -> Store:
         """Open (creating if needed) and migrate the database. Raises DatabaseUnusable, with
         the connection closed (its thread would otherwise keep the process alive), when the
         file cannot be used."""
-        db: SqliteConnection | None = None
+        db: aiosqlite.Connection | None = None
         try:
             if str(path) != ":memory:":
                 path.parent.mkdir(parents=True, exist_ok=True)
-            db = await SqliteConnection.connect(str(path))
+                # Opened once with sqlite3 first (a directory, no permission: the error here):
+                # when aiosqlite's own connect fails it stops its thread without waiting for
+                # it, and a process that then exits at once sees that thread fail against the
+                # closed event loop (a traceback after the one-line error).
+                await asyncio.to_thread(_try_open, path)
+            db = await aiosqlite.connect(str(path))
             await db.execute("PRAGMA busy_timeout=5000")
             await db.execute("PRAGMA journal_mode=WAL")
             # FULL: the WAL is fsynced at every commit, so a turn acknowledged to a resident
@@ -306,24 +315,21 @@ class Store:
             self._pump_task = asyncio.get_running_loop().create_task(self._pump())
 
     async def _pump(self) -> None:
-        """Drain the queues until they stay empty. Each round is one job in the database thread:
-        the saves queued so far in one transaction, then the loads queued so far in one query,
-        so the worker never waits for the event loop between the steps of a round."""
+        """Drain the queues until they stay empty. Each round is one transaction for the saves
+        queued so far, then one query for the loads queued so far (`_write_then_read`)."""
         while self._saves or self._loads:
             batch, self._saves = self._saves, []
             loads, self._loads = self._loads, {}
             misses = [key for key in loads if key not in self._cache]
             submitted = asyncio.get_running_loop().time()
-            job = functools.partial(
-                _write_then_read,
-                [pending.session_row for pending in batch],
-                [row for pending in batch for row in pending.event_rows],
-                [pending.session_row[0] for pending in batch if pending.session.stored],
-                misses,
-            )
             try:
                 async with self._write_lock:
-                    outcome = await self._in_db_thread(job)
+                    outcome = await self._write_then_read(
+                        [pending.session_row for pending in batch],
+                        [row for pending in batch for row in pending.event_rows],
+                        [pending.session_row[0] for pending in batch if pending.session.stored],
+                        misses,
+                    )
             except BaseException as exc:  # the connection is gone, or shutdown cancelled us
                 for pending in batch:
                     _fail(pending.done, exc)
@@ -338,16 +344,77 @@ class Store:
             if outcome.read_error is None:
                 self._validated_at = submitted  # data_version was read after this moment
 
-    async def in_thread(self, job: Callable[[sqlite3.Connection], Any]) -> Any:
-        """`job(connection)` on the store's own connection, in its thread, under the write lock
-        (for an in-memory database, which no second connection can open; it holds up turns)."""
-        async with self._write_lock:
-            return await self._in_db_thread(job)
+    async def _write_then_read(self, sessions: list[tuple[Any, ...]], events: list[tuple[Any, ...]],
+                               stored: list[str], keys: list[str]) -> _Outcome:
+        """One pump round (under the write lock): commit the queued turns (all or nothing),
+        then read `data_version` and the sessions not in the cache. A failed write does not
+        stop the reads, and a failed read does not undo the committed write: each is reported
+        apart. Raises only when the round itself was cancelled or the connection is closed.
 
-    async def _in_db_thread(self, job: Callable[[sqlite3.Connection], Any]) -> Any:
-        """Run `job(connection)` in the connection's thread as one call (public API:
-        `SqliteConnection.run`, a one-worker executor)."""
-        return await self.db.run(job)
+        `stored` are the keys whose sessions were read from a row: the write lock is taken first
+        (BEGIN IMMEDIATE), and any of them whose row is gone by then was deleted by someone else
+        (`policybot forget`, a purge), so neither its session nor its events are written."""
+        db = self.db
+        write_error: Exception | None = None
+        vanished: frozenset[str] = frozenset()
+        if sessions:
+            try:
+                if not db.in_transaction:  # (a caller's own open transaction is carried, as before)
+                    await db.execute("BEGIN IMMEDIATE")
+                if stored:
+                    vanished = frozenset(stored) - await self._existing(stored)
+                    if vanished:
+                        sessions = [row for row in sessions if row[0] not in vanished]
+                        events = [row for row in events if row[2] not in vanished]
+                for sql, params in _insert_statements(_UPSERT_SESSIONS, sessions, self.variable_limit):
+                    await db.execute(sql, params)
+                for sql, params in _insert_statements(_INSERT_EVENTS, events, self.variable_limit):
+                    await db.execute(sql, params)
+                await db.commit()
+            except Exception as exc:  # locked, read-only, disk full: roll the whole batch back
+                write_error = exc
+                vanished = frozenset()
+                await self._rollback()
+            except BaseException:  # cancelled half-way: nothing of the batch may stay pending
+                await asyncio.shield(self._rollback())
+                raise
+        rows: list[tuple[str, str, float]] = []
+        try:
+            version = (await db.execute_fetchall("PRAGMA data_version"))[0][0]
+            for i in range(0, len(keys), _LOAD_CHUNK):
+                chunk = keys[i:i + _LOAD_CHUNK]
+                sql = f"SELECT user_key, data, updated_at FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
+                rows.extend(await db.execute_fetchall(sql, chunk))
+        except Exception as exc:
+            return _Outcome(write_error, exc, None, [], vanished)
+        return _Outcome(write_error, None, version, rows, vanished)
+
+    async def _existing(self, keys: list[str]) -> frozenset[str]:
+        """Which of `keys` have a session row (inside the caller's transaction)."""
+        found: set[str] = set()
+        for i in range(0, len(keys), _LOAD_CHUNK):
+            chunk = keys[i:i + _LOAD_CHUNK]
+            sql = f"SELECT user_key FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
+            found.update(row[0] for row in await self.db.execute_fetchall(sql, chunk))
+        return frozenset(found)
+
+    async def in_thread(self, job: Callable[[sqlite3.Connection], Any]) -> Any:
+        """`job(connection)` in a worker thread (`asyncio.to_thread`) on a read-only `sqlite3`
+        connection of its own, never the store's: what `dialog.reports.aggregate` takes. A
+        file is opened read-only (mode=ro, WAL readers do not hold up turns); an in-memory
+        database, which no second connection can open, is first copied with aiosqlite's
+        `backup` (under the write lock: a consistent copy) into a private in-memory one.
+        Whatever `job` raises is raised here; writes raise sqlite3.OperationalError."""
+        if self.report_source is not None:
+            return await asyncio.to_thread(_run_read_only, Path(self.report_source), job)
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            async with self._write_lock:
+                await self.db.backup(snapshot)
+            snapshot.execute("PRAGMA query_only=ON")
+            return await asyncio.to_thread(job, snapshot)
+        finally:
+            snapshot.close()
 
     @contextlib.asynccontextmanager
     async def turn_lock(self, user_key: str) -> AsyncIterator[None]:
@@ -462,11 +529,25 @@ class Store:
         failed = self.last_write_error
         size = max(PROBE_BYTES, failed.batch_bytes if failed else 0)
         async with self._write_lock:
-            await self._in_db_thread(functools.partial(_probe_write, size, time.time()))
+            await self._probe_write(size, time.time())
         failed = self.last_write_error
         if failed is not None and failed.name in _STICKY_ERRORS:
             raise sqlite3.DatabaseError(f"the last batch of turns failed: {failed.name}: {failed.message}")
         self.last_write_error = None  # a write as large as the failed batch went through
+
+    async def _probe_write(self, size: int, now: float) -> None:
+        """The health check's real write: a row of `size` bytes inserted and deleted, and the
+        time of the check kept, in one committed transaction (rolled back on failure)."""
+        try:
+            await self.db.execute("BEGIN IMMEDIATE")
+            await self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('health_probe', zeroblob(?))", (size,))
+            await self.db.execute("DELETE FROM meta WHERE key = 'health_probe'")
+            await self.db.execute("INSERT INTO meta (key, value) VALUES ('health_checked_at', ?) "
+                                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (now,))
+            await self.db.commit()
+        except BaseException:
+            await asyncio.shield(self._rollback())
+            raise
 
     async def _rollback(self) -> None:
         """End a write transaction that failed (database locked, read-only, disk full): left
@@ -606,89 +687,50 @@ class _Outcome:
     vanished: frozenset[str] = frozenset()  # stored sessions deleted by someone else: not written
 
 
-def _write_then_read(sessions: list[tuple[Any, ...]], events: list[tuple[Any, ...]], stored: list[str],
-                     keys: list[str], conn: sqlite3.Connection) -> _Outcome:
-    """One pump round, in the database thread: commit the queued turns (all or nothing), then
-    read `data_version` and the sessions not in the cache. A failed write does not stop the
-    reads, and a failed read does not undo the committed write: each is reported apart.
-
-    `stored` are the keys whose sessions were read from a row: the write lock is taken first
-    (BEGIN IMMEDIATE), and any of them whose row is gone by then was deleted by someone else
-    (`policybot forget`, a purge), so neither its session nor its events are written."""
-    write_error: Exception | None = None
-    vanished: frozenset[str] = frozenset()
-    if sessions:
-        try:
-            if not conn.in_transaction:  # (a caller's own open transaction is carried, as before)
-                conn.execute("BEGIN IMMEDIATE")
-            if stored:
-                vanished = frozenset(stored) - _existing(conn, stored)
-                if vanished:
-                    sessions = [row for row in sessions if row[0] not in vanished]
-                    events = [row for row in events if row[2] not in vanished]
-            _insert_many(conn, _UPSERT_SESSIONS, sessions)
-            _insert_many(conn, _INSERT_EVENTS, events)
-            conn.commit()
-        except Exception as exc:  # locked, read-only, disk full: roll the whole batch back
-            write_error = exc
-            vanished = frozenset()
-            with contextlib.suppress(Exception):
-                conn.rollback()
-    rows: list[tuple[str, str, float]] = []
-    try:
-        version = conn.execute("PRAGMA data_version").fetchone()[0]
-        for i in range(0, len(keys), _LOAD_CHUNK):
-            chunk = keys[i:i + _LOAD_CHUNK]
-            sql = f"SELECT user_key, data, updated_at FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
-            rows.extend(conn.execute(sql, chunk).fetchall())
-    except Exception as exc:
-        return _Outcome(write_error, exc, None, [], vanished)
-    return _Outcome(write_error, None, version, rows, vanished)
-
-
-def _existing(conn: sqlite3.Connection, keys: list[str]) -> frozenset[str]:
-    found: set[str] = set()
-    for i in range(0, len(keys), _LOAD_CHUNK):
-        chunk = keys[i:i + _LOAD_CHUNK]
-        sql = f"SELECT user_key FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
-        found.update(row[0] for row in conn.execute(sql, chunk))
-    return frozenset(found)
-
-
-def _probe_write(size: int, now: float, conn: sqlite3.Connection) -> None:
-    """The health check's real write: a row of `size` bytes inserted and deleted, and the
-    time of the check kept, in one committed transaction (rolled back on failure)."""
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('health_probe', zeroblob(?))", (size,))
-        conn.execute("DELETE FROM meta WHERE key = 'health_probe'")
-        conn.execute("INSERT INTO meta (key, value) VALUES ('health_checked_at', ?) "
-                     "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (now,))
-        conn.commit()
-    except BaseException:
-        with contextlib.suppress(Exception):
-            conn.rollback()
-        raise
-
-
-def _insert_many(conn: sqlite3.Connection, template: str, rows: list[tuple[Any, ...]]) -> None:
-    """Insert `rows` in order with a few multi-row statements rather than `executemany`.
-
-    Why: sqlite3 releases the GIL around every statement step, and taking it back while the
-    event loop is busy costs this thread up to a switch interval (5 ms). One step per row made
-    a round of 50 turns wait on the event loop 100 times; multi-row statements make it ~5."""
+def _insert_statements(template: str, rows: list[tuple[Any, ...]], limit: int) -> list[tuple[str, list[Any]]]:
+    """The multi-row INSERTs (SQL, flat parameters) that write `rows` in order, rather than
+    one statement per row (`executemany`): each statement is a round trip to aiosqlite's
+    thread, and there sqlite3 releases the GIL around every step, which costs the thread up
+    to a switch interval (5 ms) to take back while the event loop is busy. A round of 50
+    turns makes ~5 statements instead of 100. Statements stay under `limit` bound variables
+    (SQLite's SQLITE_LIMIT_VARIABLE_NUMBER: 999 before 3.32)."""
     if not rows:
-        return
+        return []
     width = len(rows[0])
-    limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    statements: list[tuple[str, list[Any]]] = []
     start = 0
     for size in _ROWS_PER_INSERT:
         if size > 1 and size * width > limit:
             continue
         while len(rows) - start >= size:
             chunk = rows[start:start + size]
-            conn.execute(_multi_row_sql(template, width, size), [value for row in chunk for value in row])
+            statements.append((_multi_row_sql(template, width, size), [value for row in chunk for value in row]))
             start += size
+    return statements
+
+
+def _default_variable_limit() -> int:
+    """SQLITE_LIMIT_VARIABLE_NUMBER of this sqlite3 library (what a new connection gets)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        return conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    finally:
+        conn.close()
+
+
+def _try_open(path: Path) -> None:
+    """Open and close the file with sqlite3 (creating it if missing); raises sqlite3.Error."""
+    sqlite3.connect(str(path)).close()
+
+
+def _run_read_only(path: Path, job: Callable[[sqlite3.Connection], Any]) -> Any:
+    """`job(connection)` on a read-only connection to the file (URI mode=ro), then closed."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA busy_timeout=5000")
+        return job(conn)
+    finally:
+        conn.close()
 
 
 @functools.lru_cache(maxsize=64)

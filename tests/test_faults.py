@@ -158,14 +158,12 @@ def test_healthz_is_503_while_the_file_cannot_grow_and_recovers_by_itself(tmp_pa
 
 def test_healthz_stays_503_after_a_corruption_error_until_a_turn_commits(
         tmp_path: Path, answerer: Answerer, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = store_module._write_then_read
+    real = store_module.Store._write_then_read
     corrupt = sqlite3.DatabaseError("database disk image is malformed")
     corrupt.sqlite_errorname = "SQLITE_CORRUPT"
 
-    def broken(*args):
-        args = list(args)
-        args[0], args[1] = [], []  # nothing is written
-        outcome = real(*args)
+    async def broken(self, sessions, events, stored, keys):
+        outcome = await real(self, [], [], stored, keys)  # nothing is written
         outcome.write_error = corrupt
         return outcome
 
@@ -174,12 +172,12 @@ def test_healthz_stays_503_after_a_corruption_error_until_a_turn_commits(
         engine = Engine(store, answerer, Settings(db=tmp_path / "bot.sqlite3", salt=SALT))
         codes = []
         try:
-            monkeypatch.setattr(store_module, "_write_then_read", broken)
+            monkeypatch.setattr(store_module.Store, "_write_then_read", broken)
             with pytest.raises(sqlite3.DatabaseError):
                 await engine.handle(Incoming("web", "resident-0001", "见习补贴多少钱"))
             codes.append((await health(engine))[0])  # the probe's own write works, the pages failed
             codes.append((await health(engine))[0])
-            monkeypatch.setattr(store_module, "_write_then_read", real)
+            monkeypatch.setattr(store_module.Store, "_write_then_read", real)
             await engine.handle(Incoming("web", "resident-0001", "见习补贴多少钱"))
             codes.append((await health(engine))[0])
         finally:

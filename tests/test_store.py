@@ -357,37 +357,68 @@ def test_a_purge_while_a_cached_session_is_being_loaded_keeps_that_session(
     run(scenario())
 
 
-def test_the_store_uses_its_own_thread_and_stops_it_on_close(tmp_path: Path) -> None:
-    """The SQLite work runs in one thread of the store's own (a public executor, no private
-    aiosqlite API), and closing the store stops and joins that thread."""
+def test_the_store_is_aiosqlite_used_through_its_public_api_and_close_stops_its_thread(tmp_path: Path) -> None:
+    """The SQLite work runs on an aiosqlite connection (its thread, not the event loop's), the
+    store never reaches into aiosqlite's private names, and closing the store stops that thread."""
+    import ast
     import threading
+    import time
+
+    import aiosqlite
+
+    tree = ast.parse(Path(store_module.__file__).read_text(encoding="utf-8"))
+    private = sorted({node.attr for node in ast.walk(tree)
+                      if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                      and isinstance(node.value, ast.Attribute) and node.value.attr == "db"})
+    assert private == [], f"private aiosqlite API used: {private}"
 
     async def scenario() -> tuple[set[str], set[str]]:
+        before = {t.name for t in threading.enumerate()}
         store = await open_store(tmp_path / "s.sqlite3")
-        ran_in = await store.db.run(lambda conn: threading.current_thread().name)
+        assert isinstance(store.db, aiosqlite.Connection)
         await store.save(store.user_key("web", "x"), "web", Session(), [], None)
-        during = {t.name for t in threading.enumerate()}
+        started = {t.name for t in threading.enumerate()} - before
         await store.close()
-        assert ran_in in during and ran_in != threading.current_thread().name
-        return {ran_in}, {t.name for t in threading.enumerate()}
+        return started, {t.name for t in threading.enumerate()}
 
-    ran_in, after = run(scenario())
-    assert not ran_in & after, "the database thread outlived close()"
+    started, after = run(scenario())
+    assert started, "no database thread: SQLite ran on the event loop"
+    deadline = time.monotonic() + 5  # aiosqlite's thread ends just after close() returns
+    while started & after and time.monotonic() < deadline:
+        time.sleep(0.05)
+        after = {t.name for t in threading.enumerate()}
+    assert not started & after, "the database thread outlived close()"
 
 
-class _CountingConnection:
-    """Passes statements to a real connection and counts them."""
+def test_reports_read_a_copy_or_a_read_only_connection_never_the_stores(tmp_path: Path) -> None:
+    """`in_thread(job)`: the job gets a read-only sqlite3 connection (a file opened mode=ro;
+    an in-memory database copied first) in a worker thread; it sees committed turns and
+    cannot write."""
+    import threading
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.statements = 0
+    async def scenario(path: Path | str) -> None:
+        store = await Store.open(Path(path), "test-salt")
+        key = store.user_key("web", "reader")
+        await store.save(key, "web", Session(), [Event("question", text="补贴咋领")], None)
+        loop_thread = threading.current_thread().name
+        seen = await store.in_thread(
+            lambda conn: (threading.current_thread().name, conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]))
+        assert seen[0] != loop_thread and seen[1] == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only"):
+            await store.in_thread(lambda conn: conn.execute("DELETE FROM events"))
+        assert await store.count("events") == 1
+        await store.close()
 
-    def execute(self, sql: str, params: list) -> sqlite3.Cursor:
-        self.statements += 1
-        return self.conn.execute(sql, params)
+    run(scenario(tmp_path / "r.sqlite3"))
+    run(scenario(":memory:"))
 
-    def getlimit(self, category: int) -> int:
-        return self.conn.getlimit(category)
+
+def _statements(template: str, rows: list[tuple], limit: int, conn: sqlite3.Connection) -> int:
+    """Run what `_insert_statements` gives on `conn`; returns how many statements."""
+    statements = store_module._insert_statements(template, rows, limit)
+    for sql, params in statements:
+        conn.execute(sql, params)
+    return len(statements)
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 255, 256, 257, 389, 511, 600])
@@ -397,17 +428,16 @@ def test_a_round_is_written_with_few_multi_row_statements_in_order(count: int) -
     read back by rowid, and a later save of the same person must win."""
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)")
-    counting = _CountingConnection(conn)
     template = "INSERT INTO t (k, v) VALUES {values} ON CONFLICT(k) DO UPDATE SET v = excluded.v"
     # Every tenth row repeats the key of the row before it, with a larger value.
     rows = [(f"k{i - (i % 10 == 9)}", i) for i in range(count)]
-    store_module._insert_many(counting, template, rows)
+    statements = _statements(template, rows, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER), conn)
     expected: dict[str, int] = {}
     for key, value in rows:
         expected[key] = value
     assert dict(conn.execute("SELECT k, v FROM t")) == expected
     assert [k for k, _ in conn.execute("SELECT k, v FROM t ORDER BY rowid")] == list(expected)
-    assert counting.statements == count // 256 + bin(count % 256).count("1")
+    assert statements == count // 256 + bin(count % 256).count("1")
 
 
 def test_multi_row_statements_respect_an_old_sqlite_limit_on_variables() -> None:
@@ -416,9 +446,23 @@ def test_multi_row_statements_respect_an_old_sqlite_limit_on_variables() -> None
     conn = sqlite3.connect(":memory:")
     conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
     conn.execute("CREATE TABLE t (" + ", ".join(f"c{i}" for i in range(11)) + ")")
-    counting = _CountingConnection(conn)
     rows = [tuple(range(i, i + 11)) for i in range(600)]
-    template = "INSERT INTO t VALUES {values}"
-    store_module._insert_many(counting, template, rows)
+    statements = _statements("INSERT INTO t VALUES {values}", rows, 999, conn)
     assert conn.execute("SELECT * FROM t ORDER BY rowid").fetchall() == rows
-    assert counting.statements == 600 // 64 + bin(600 % 64).count("1")
+    assert statements == 600 // 64 + bin(600 % 64).count("1")
+
+
+def test_a_store_on_an_old_sqlite_writes_a_large_round_within_its_limit(tmp_path: Path) -> None:
+    """The store's own rounds honour `variable_limit`: 300 turns queued at once, with the
+    limit of SQLite < 3.32, all committed."""
+
+    async def scenario() -> int:
+        store = await open_store(tmp_path / "old.sqlite3")
+        store.variable_limit = 999
+        await asyncio.gather(*(store.save(store.user_key("web", f"p{i}"), "web", Session(),
+                                          [Event("question", text=f"问题{i}")], None) for i in range(300)))
+        count = await store.count("events")
+        await store.close()
+        return count
+
+    assert run(scenario()) == 300
