@@ -569,3 +569,15 @@ def test_the_side_question_is_answered_and_the_questionnaire_goes_on(tmp_path, k
 
     text = asyncio.run(scenario())
     assert "1000元" in text and "已记下：6人" in text and "见习几个月" in text and "回到刚才的问题" not in text
+
+
+@pytest.mark.parametrize(("program", "question", "text", "value"), [
+    ("returnee_startup", "rural_returnee", "在外省干了好几年 今年开春回来了", True),
+    ("returnee_startup", "rural_returnee", "人还在外头打工哩", False),
+    ("job_retention_refund", "insured_enterprise", "那还用说 一直交着", True),
+    ("in_job_training", "difficult_enterprise", "这两年效益差得很 发不出工资", True),
+])
+def test_more_ways_of_saying_yes_or_no(program, question, text, value) -> None:
+    asked = eligibility.get_program(program).question(question)
+    parsed = eligibility.parse_answer(asked, text)
+    assert parsed.ok and parsed.value is value, parsed
