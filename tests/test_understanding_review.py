@@ -581,3 +581,25 @@ def test_more_ways_of_saying_yes_or_no(program, question, text, value) -> None:
     asked = eligibility.get_program(program).question(question)
     parsed = eligibility.parse_answer(asked, text)
     assert parsed.ok and parsed.value is value, parsed
+
+
+def test_leaving_and_asking_in_one_message_leaves_then_answers(tmp_path, kb) -> None:
+    async def scenario() -> tuple[str, str]:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.act("p:job_retention_refund")
+        text = await p.say("不弄了不弄了，创业贷款最多能贷多少")
+        after = await p.say("是")  # no questionnaire is waiting for it any more
+        await engine.close()
+        return text, after
+
+    text, after = asyncio.run(scenario())
+    assert "已退出" in text and "15万元" in text and "（第" not in text
+    assert "（第2步" not in after
+
+
+def test_a_side_question_that_only_defers_keeps_the_questionnaire(vocabulary) -> None:
+    insured = eligibility.get_program("job_retention_refund").question("insured_enterprise")
+    u = Reader(vocabulary, eligibility.parse_answer).read("稍等 我先问个别的 贷款利息谁出",
+                                                          Conversation(question=insured, as_of=TODAY))
+    assert u.kind == "side_question" and u.intent is None

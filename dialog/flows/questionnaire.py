@@ -264,6 +264,10 @@ class QuestionnaireFlow:
             kept = question.id in s.answers or (s.finished or {}).get("answers", {}).get(question.id) is not None
             said = [Reply(self.t("prefilled", facts=question.label_of(u.answer.value)))] if kept else []
             return Turn(side.replies + said + turn.replies, side.events + turn.events)
+        if u.kind == "side_question" and u.intent == "quit":  # 先不测了 + a question: leave, then answer
+            left = self._exit(s)
+            asked = self._free_question(u.text, s, said=u.raw)
+            return Turn(left.replies[:1] + asked.replies, left.events + asked.events)
         if u.kind == "side_question":
             return self._digression(u.text, s, said=u.raw)
         if u.correction:

@@ -334,7 +334,7 @@ class Reader:
             return Understanding("answer", text, answer=parsed)
         if len(plain) >= 3 and strong:
             both = self._answer_and_question(text, conv)
-            return both if both is not None else Understanding("side_question", text)
+            return both if both is not None else self._side_question(text)
         if parsed.ok:
             return Understanding("answer", text, answer=parsed)
         intent = self.intent(text)  # the loose form, now that it is not an answer
@@ -350,6 +350,16 @@ class Reader:
         # A statement with no question form ("还在念大学哩") is an answer we could not read: the
         # question is asked again with how to answer it, never answered from the document.
         return Understanding("unclear_answer", text, answer=parsed)
+
+    def _side_question(self, text: str) -> Understanding:
+        """A question typed in a questionnaire; with `intent` "quit" when another part of the
+        message leaves it ("先不测了 见习补贴发给谁", "换个问题 贷款能贷多少"): then the
+        questionnaire is left and the question answered as any other."""
+        pieces = self.parts(text)
+        said = [p for p in pieces if not self.strong_question(p)]
+        leaving = bool(said) and self.intent(" ".join(said)) in ("quit", "menu")
+        asked = " ".join(p for p in pieces if self.strong_question(p)) if leaving else text
+        return Understanding("side_question", asked, intent="quit" if leaving else None)
 
     def _answer_and_question(self, text: str, conv: Conversation) -> Understanding | None:
         """An answer and a side question in one message ("交着哩 这钱啥时候能返下来", "8个，
