@@ -19,8 +19,10 @@ queued while the last round was in the database), `sqlite-unbatched` (the same s
 rounds of one turn: a commit and an fsync per turn, what the pump replaced), `postgresql`
 (dialog.storage.postgres.PostgresStore on a throw-away local cluster with fsync ON, `--pool` 10,
 each turn under its advisory lock) when the server binaries are here. `--baseline-root DIR`
-runs the `sqlite` variant again from another checkout (e.g. `git worktree add /tmp/old
-7cfc02a`: the aiosqlite-based store), in a child process of the same run, for comparison.
+(repeatable) runs the `sqlite` variant again from another checkout, in a child process of the
+same run, for comparison: e.g. `git worktree add --detach /tmp/wrapper-store a62c8dc~1` (the
+hand-written one-thread executor wrapper, deleted since) and `… /tmp/aiosqlite-private 7cfc02a`
+(aiosqlite through its private `Connection._execute`, one job per round).
 """
 
 from __future__ import annotations
@@ -170,7 +172,8 @@ def main() -> int:
     parser.add_argument("--period", type=float, default=2.0, help="paced phase: seconds between a resident's turns")
     parser.add_argument("--variants", default="sqlite,sqlite-unbatched,postgresql")
     parser.add_argument("--pool", type=int, default=10, help="PostgreSQL connections (default 10)")
-    parser.add_argument("--baseline-root", type=Path, help="another checkout: its sqlite variant, same run")
+    parser.add_argument("--baseline-root", type=Path, action="append", default=[],
+                        help="another checkout: its sqlite variant, same run (repeatable)")
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)  # used by the baseline's child
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -183,14 +186,14 @@ def main() -> int:
         return 0
     print(f"{args.residents} residents, {args.seconds:g} s per phase, paced every {args.period:g} s; "
           f"database files in {folder}")
-    if args.baseline_root:
-        child = subprocess.run([sys.executable, __file__, "--json", "--root", str(args.baseline_root),
+    for baseline in args.baseline_root:
+        child = subprocess.run([sys.executable, __file__, "--json", "--root", str(baseline),
                                 "--residents", str(args.residents), "--seconds", str(args.seconds),
                                 "--period", str(args.period)], capture_output=True, text=True)
         if child.returncode == 0:
-            show(f"baseline sqlite ({args.baseline_root.name})", json.loads(child.stdout.splitlines()[-1]))
+            show(f"sqlite ({baseline.name})", json.loads(child.stdout.splitlines()[-1]))
         else:
-            print("baseline failed:", child.stderr.strip()[-500:])
+            print(f"baseline {baseline.name} failed:", child.stderr.strip()[-500:])
     for name in variants:
         if name == "postgresql":
             try:

@@ -357,12 +357,17 @@ class Store:
         db = self.db
         write_error: Exception | None = None
         vanished: frozenset[str] = frozenset()
+        version: int | None = None
         if sessions:
             try:
                 if not db.in_transaction:  # (a caller's own open transaction is carried, as before)
                     await db.execute("BEGIN IMMEDIATE")
+                # data_version read under the write lock: no other connection can commit before
+                # this one does, so it is what a read after the commit would give — read with
+                # the check of the stored rows, one round trip instead of two.
+                version, existing = await self._version_and_existing(stored)
                 if stored:
-                    vanished = frozenset(stored) - await self._existing(stored)
+                    vanished = frozenset(stored) - existing
                     if vanished:
                         sessions = [row for row in sessions if row[0] not in vanished]
                         events = [row for row in events if row[2] not in vanished]
@@ -374,13 +379,15 @@ class Store:
             except Exception as exc:  # locked, read-only, disk full: roll the whole batch back
                 write_error = exc
                 vanished = frozenset()
+                version = None
                 await self._rollback()
             except BaseException:  # cancelled half-way: nothing of the batch may stay pending
                 await asyncio.shield(self._rollback())
                 raise
         rows: list[tuple[str, str, float]] = []
         try:
-            version = (await db.execute_fetchall("PRAGMA data_version"))[0][0]
+            if version is None:
+                version = (await db.execute_fetchall("PRAGMA data_version"))[0][0]
             for i in range(0, len(keys), _LOAD_CHUNK):
                 chunk = keys[i:i + _LOAD_CHUNK]
                 sql = f"SELECT user_key, data, updated_at FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
@@ -389,14 +396,24 @@ class Store:
             return _Outcome(write_error, exc, None, [], vanished)
         return _Outcome(write_error, None, version, rows, vanished)
 
-    async def _existing(self, keys: list[str]) -> frozenset[str]:
-        """Which of `keys` have a session row (inside the caller's transaction)."""
+    async def _version_and_existing(self, keys: list[str]) -> tuple[int, frozenset[str]]:
+        """This connection's `data_version` and which of `keys` have a session row, in as
+        many queries as there are chunks of keys (one when there are none)."""
+        version_sql = "SELECT data_version, NULL FROM pragma_data_version"
+        if not keys:
+            return (await self.db.execute_fetchall(version_sql))[0][0], frozenset()
+        version = -1  # replaced by the first chunk's row (else: a mismatch, the cache is dropped)
         found: set[str] = set()
         for i in range(0, len(keys), _LOAD_CHUNK):
             chunk = keys[i:i + _LOAD_CHUNK]
-            sql = f"SELECT user_key FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
-            found.update(row[0] for row in await self.db.execute_fetchall(sql, chunk))
-        return frozenset(found)
+            sql = f"SELECT NULL, user_key FROM sessions WHERE user_key IN ({','.join('?' * len(chunk))})"
+            for data_version, key in await self.db.execute_fetchall(f"{version_sql} UNION ALL {sql}" if i == 0 else sql,
+                                                                    chunk):
+                if key is None:
+                    version = data_version
+                else:
+                    found.add(key)
+        return version, frozenset(found)
 
     async def in_thread(self, job: Callable[[sqlite3.Connection], Any]) -> Any:
         """`job(connection)` in a worker thread (`asyncio.to_thread`) on a read-only `sqlite3`
