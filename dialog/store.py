@@ -135,19 +135,29 @@ class _PendingSave:
 
 
 class Store:
-    """Sessions and the log on one SQLite connection owned by one thread, with *group commit*.
+    """Sessions and the log on one aiosqlite connection (public API only), with *group commit*.
 
-    Every call into the database thread is a round trip (an executor submit, a thread wake-up,
-    a call back into the event loop), and every commit appends a WAL frame. Under load most of
-    a turn's cost was those round trips, not SQLite's work. So loads and saves are queued and a
+    Every call into aiosqlite's thread is a round trip (a queue put, a thread wake-up, a call
+    back into the event loop), and every commit appends a WAL frame and fsyncs it. Under load
+    most of a turn's cost was those, not SQLite's work. So loads and saves are queued and a
     single pump drains the queues in rounds: whatever accumulated while the previous round was
-    in the database goes together, as one function run in the database thread that commits all
-    the queued turns in one transaction and then reads all the queued sessions with one
-    SELECT … IN (…). Alone, a turn costs what it did before (the pump starts at once, nothing
-    waits for a timer); with 200 people typing, one commit (and so one fsync) carries dozens
-    of turns. It still pays (benchmarks/bench_store.py, 2026-11-29, 200 residents, one run):
-    with the pump 8,635 turns/s at saturation and a paced p99 of 11.4 ms; with one commit
-    (one fsync) per turn 305 turns/s and a paced p99 of 241 ms.
+    in the database goes together — one transaction for all the queued turns (BEGIN IMMEDIATE;
+    data_version with the check of the stored rows; a few multi-row INSERTs; COMMIT), then one
+    SELECT … IN (…) for the queued sessions. Alone, a turn waits for no timer; with 200 people
+    typing, one commit (one fsync) carries all of them. It still pays
+    (benchmarks/bench_store.py, 2026-11-29, 200 residents, one run of 30 s phases): with the
+    pump 7,916 turns/s at saturation and a paced p99 of 14.9 ms; with a commit per turn 451
+    turns/s and a paced p99 of 32 ms (953 ms at saturation).
+
+    Why awaited statements rather than one function per round in the database thread (what
+    the store did through aiosqlite's private `Connection._execute`, then through a
+    hand-written one-thread executor): aiosqlite has no public way to do that, and it costs
+    little. Same runs, medians of 3 (2 shared cores, load 2.8–4.5): saturation 8,879 turns/s
+    and 0.047 ms CPU per turn here, 10,111 and 0.045 with the wrapper, 11,923 and 0.042 with
+    the private call (runs overlap: 7,916–11,645 here); at 100 turns/s (rounds of one turn,
+    5 round trips instead of 1) p99 14.9 ms against 9.8 and 9.6 (8.8–19.8 here), and
+    0.15–0.22 ms more CPU per turn (0.76 against 0.61 and 0.54) — paid only while the machine
+    has CPU to spare; one engine process tops out near 1,000 msg/s.
 
     The guarantees: `save` returns only once its transaction is committed and, with
     `synchronous=FULL`, the WAL fsynced, so a reply is never sent for a turn that a kill -9 or

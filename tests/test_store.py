@@ -367,10 +367,18 @@ def test_the_store_is_aiosqlite_used_through_its_public_api_and_close_stops_its_
     import aiosqlite
 
     tree = ast.parse(Path(store_module.__file__).read_text(encoding="utf-8"))
+
+    def names_the_connection(node: ast.AST) -> bool:  # `db`, `self.db`, `store.db`, `aiosqlite`
+        return ((isinstance(node, ast.Name) and node.id in ("db", "aiosqlite"))
+                or (isinstance(node, ast.Attribute) and node.attr == "db"))
+
     private = sorted({node.attr for node in ast.walk(tree)
-                      if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                      and isinstance(node.value, ast.Attribute) and node.value.attr == "db"})
+                      if isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                      and names_the_connection(node.value)})
     assert private == [], f"private aiosqlite API used: {private}"
+    probe = ast.parse("db._execute(job); self.db._conn; aiosqlite._x")  # the check itself finds them
+    assert sum(isinstance(n, ast.Attribute) and n.attr.startswith("_") and names_the_connection(n.value)
+               for n in ast.walk(probe)) == 3
 
     async def scenario() -> tuple[set[str], set[str]]:
         before = {t.name for t in threading.enumerate()}
