@@ -16,8 +16,9 @@ What one run does:
     * `sqlite-2`: `policybot run --workers 2` on SQLite — refused (more than one worker needs
       PostgreSQL): the run prints the refusal and its status instead of figures;
     * `pg-1`, `pg-2`: `policybot run` and `policybot run --workers 2` on PostgreSQL;
-    * `sqlite-1-untuned` (`--tuning`): `sqlite-1` without dialog/runtime_tuning.py (Python's
-      default GC thresholds and GIL switch interval), to see whether the tuning still pays.
+    * `--tuning`: `sqlite-1-tuned`, `sqlite-1-gc`, `sqlite-1-switch`: `sqlite-1` with the
+      interpreter settings dialog/runtime_tuning.py describes forced on (all, the GC part, the
+      GIL switch interval), beside `sqlite-1` as the server runs (Python's defaults).
 - Saturation: `--slots` residents back to back with no think time for `--saturation-seconds`,
   `--rounds` rounds alternating the servers (this machine's speed drifts by ±20% from one
   10 s window to the next). Traffic is benchmarks/traffic.py's (distinct residents, distinct

@@ -31,8 +31,10 @@ each binds its own socket to the port with SO_REUSEPORT and the kernel spreads n
 evenly over them. (One listening socket shared by all was tried first: asyncio accepts up to
 100 waiting connections per wake-up, so in a burst the first worker awake took nearly all of
 them — a CPU split of 92% / 8% for 1,000 residents arriving within 3 s; with SO_REUSEPORT the
-kernel decides per connection. A second `policybot run` on the port is still refused: its
-plain bind conflicts with the workers' sockets.) Every worker is this module's
+kernel decides per connection. The price: connections waiting in a worker's queue when it is
+killed are reset, where a shared socket would have let another worker take them. A second
+`policybot run` on the port is still refused: its plain bind conflicts with the workers'
+sockets.) Every worker is this module's
 `serve` in full (its own engine and store, the connection guards, /healthz, Telegram where it
 belongs, clean shutdown). The parent forwards SIGTERM / SIGINT (stop) and SIGHUP (reload) to
 every worker, starts again a worker that was killed (a signal, e.g. the OOM killer), and stops
