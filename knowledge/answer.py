@@ -45,6 +45,7 @@ _UNIT_IN_QUESTION = re.compile(r"(?<=\d)(?:岁|个月|年以上|万元|元|%|名
 FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a question wants
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
 _SENTENCE_END = "。；！？"
+_NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千万亿]+(?:万元|万块|万|块钱|块|元|千)?")
 _BARE_FIGURE = re.compile(r"^[\d.%—\-万元个月年以上人名]{1,12}[。；]")  # "60%。" "3—12个月。"
 
 
@@ -223,8 +224,8 @@ class Answerer:
         out = []
         lexicon = self._lexicon_words()
         for word in seg.content_words(asked.rest):
-            if word in filler or any(ch.isdigit() for ch in word):
-                continue
+            if word in filler or any(ch.isdigit() for ch in word) or _NUMERAL.fullmatch(word):
+                continue  # 二十万, 十万块: an amount, not a topic
             if len(word) < 2:  # 贷 names a topic (the lexicon says so); 钱, 去, 办 do not
                 if word in lexicon:
                     out.append(word)
@@ -254,7 +255,8 @@ class Answerer:
             return bool(topics)
         vocabulary = self._vocabulary_of(clause)
         lexicon = self._lexicon_words()
-        if any(fold(t) not in vocabulary and not self._known(t) and t not in lexicon for t in topics):
+        if any(fold(t) not in vocabulary and not self._known(t) and t not in lexicon
+               and not self._in_lexicon_phrase(t, asked.question) for t in topics):
             return True  # 护照, 公积金: a word no document uses points away from the clause
         result = result or self.retriever.search(asked.question)
         if not result.candidates:
@@ -262,6 +264,32 @@ class Answerer:
         best = result.candidates[0].score
         close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * best}
         return clause.id not in close
+
+    def _in_lexicon_phrase(self, word: str, question: str) -> bool:
+        """Whether `word` is part of a lexicon phrase the question uses: 焊工 in 焊工证, which
+        synonyms.yaml maps to 职业资格证书 — the question names a topic the document has, though
+        the segmenter split the phrase."""
+        text = fold(question)
+        return any(word in w and w in text for w in self._lexicon_words() if len(w) > len(word))
+
+    def _checks_amount(self, asked: Asked, result: SearchResult) -> bool:
+        """Whether the question checks a sum of money against a limit of the best clause: it
+        names an amount (二十万, 10万块; knowledge/asking.py `question_amount`), asks yes/no or
+        how much, the best clause has a benefit with a cap (benefits.yaml `max`), and the
+        question uses that clause's words (its expansions, 贷 -> 创业担保贷款, or a benefit's
+        names). The calibrated decision reads such a question as mostly an unknown number, so
+        it would refuse; the limit answers it (第五条（二）: 个人最高15万元)."""
+        if (asked.amount is None or asked.kind not in (Kind.YES_NO, Kind.AMOUNT) or not result.candidates
+                or result.out_of_scope_topic):
+            return False  # 房贷想贷五十万: staff's out-of-scope list still decides
+        clause = result.candidates[0].clause
+        capped = [b for b in self.kb.benefits_of(clause.id) if b.max is not None]
+        if not capped:
+            return False
+        vocabulary = self._vocabulary_of(clause)
+        text = fold(asked.question)
+        named = any(fold(t) in vocabulary for t in result.expansions)
+        return named or pick_benefit(capped, text) is not None
 
     def _known(self, word: str) -> bool:
         """Whether a clause or an FAQ phrasing uses the word: the retriever knows its IDF (an
@@ -313,8 +341,11 @@ class Answerer:
         # lexical coverage threshold when it did not (no meaning channel, or not embedded).
         refused = (not result.decided if result.decided is not None
                    else result.confidence < self.settings.min_confidence)
+        if refused and self._checks_amount(asked, result):
+            refused = False  # 贷二十万行不: an amount against a capped benefit the question names
         if not result.candidates or refused or (
-                topics and not any(self._known(t) or t in self._lexicon_words() for t in topics)):
+                topics and not any(self._known(t) or t in self._lexicon_words()
+                                   or self._in_lexicon_phrase(t, asked.question) for t in topics)):
             # Every topic word is one no document or lexicon uses (护照去哪办): not covered,
             # however well 去 and 办 match.
             return self._not_covered(question, result, ranked)
@@ -387,7 +418,10 @@ class Answerer:
             # Named by nothing: in a follow-up, the clause's main benefit; otherwise only a
             # clause's single standing benefit (a time-limited one would hide the rest).
             roots = [b for b in benefits if b.part_of is None]
-            if follow_up or (len(roots) == 1 and roots[0].period is None):
+            capped = [b for b in roots if b.max is not None]
+            if asked.amount is not None and kind in (Kind.YES_NO, Kind.AMOUNT) and capped:
+                benefit = capped[0]  # 贷十万行不: the clause's first limit (个人 15万), the others named after
+            elif follow_up or (len(roots) == 1 and roots[0].period is None):
                 benefit = roots[0]
         topic = benefit.name if benefit else _topic(clause)
 
@@ -467,11 +501,16 @@ class Answerer:
         assert cap is not None and asked.amount is not None
         condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
         if asked.amount <= cap.value:
-            line = f"能，{benefit.name}最高不超过{cap.text}。"
+            line = f"能，{_money(asked.amount)}在额度之内：{benefit.name}最高不超过{cap.text}。"
             if condition is not None:
                 line += condition.say
             return _Body([line], condition.quote if condition else None, benefit=benefit)
-        line = f"不能：{benefit.name}最高不超过{cap.text}。"
+        line = f"不能：{_money(asked.amount)}超过了额度，{benefit.name}最高不超过{cap.text}。"
+        # A refinement of this benefit that may go higher (合伙创业的可适当提高), in its own words.
+        higher = [b.statement(Kind.AMOUNT) for b in benefits
+                  if b.part_of == benefit.id and b.max is None and b.statement(Kind.AMOUNT) is not None]
+        if higher:
+            line += f"另：{higher[0].say}"  # type: ignore[union-attr]
         larger = [b for b in benefits if b.max is not None and b.max.value >= asked.amount and b is not benefit]
         if larger:
             line += f"（{larger[0].name}最高不超过{larger[0].max.text}，条件不同。）"  # type: ignore[union-attr]
@@ -797,6 +836,13 @@ def _topic(clause: Clause) -> str:
 
 
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
+
+
+def _money(value: float) -> str:
+    """A sum in 元 as a resident writes it: 200000 -> 20万元, 5000 -> 5000元, 15000 -> 1.5万元."""
+    if value >= 10_000:
+        return f"{value / 10_000:g}万元"
+    return f"{value:g}元"
 
 
 def _day(d: date) -> str:

@@ -67,13 +67,19 @@ class Audience:
     """Who a question is about (lexicon/audiences.yaml): a question with one of `words` (and
     none of `unless`) is about this kind of person; the clauses in `not_for` are written for
     someone else (3.4, for insured workers in a job, when the question is about someone out of
-    work) and those in `for_` for exactly this person (3.3, training for the unemployed)."""
+    work) and those in `for_` for exactly this person (3.3, training for the unemployed).
+
+    `axis` groups the kinds of person that exclude each other: "status" (out of work vs in a
+    job) and "beneficiary" (a company asking about what the company gets, 第四条 稳岗返还, vs a
+    person asking about their own benefit, 第九条（三） 失业保险金). Each axis is judged on its
+    own: on one axis exactly one kind must be named for the ranking to change."""
 
     who: str
     words: tuple[str, ...]
     not_for: tuple[str, ...]
     unless: tuple[str, ...] = ()
     for_: tuple[str, ...] = ()
+    axis: str = "status"
 
     def named_in(self, text: str) -> bool:
         return any(w in text for w in self.words) and not any(u in text for u in self.unless)
@@ -309,7 +315,7 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
     audiences: list[Audience] = []
     data, name = _lexicon_file(lex_dir / "audiences.yaml", "audiences", problems)
     for item in _entries(data, name, {"who": str, "words": list, "not_for": list}, "人群", problems,
-                         optional={"unless": list, "for": list}):
+                         optional={"unless": list, "for": list, "axis": str}):
         words = _string_list(item, "words", name, problems)
         not_for = _string_list(item, "not_for", name, problems, allow_numbers=True)
         unless = _string_list(item, "unless", name, problems)
@@ -317,7 +323,9 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
         if not words or not not_for:
             problems.append(Problem(name, item.line, f"人群“{item['who']}”要写说法（words）和条款编号（not_for）"))
             continue
-        audiences.append(Audience(item["who"].strip(), tuple(words), tuple(not_for), tuple(unless), tuple(for_)))
+        axis = str(item.get("axis") or "status").strip() or "status"
+        audiences.append(Audience(item["who"].strip(), tuple(words), tuple(not_for), tuple(unless), tuple(for_),
+                                  axis))
     return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics), tuple(audiences))
 
 

@@ -556,20 +556,29 @@ class Retriever:
     def _audience_factors(self, question: str) -> np.ndarray | None:
         """Per clause, the share of its score kept for the person the question is about
         (lexicon/audiences.yaml; settings `audience_factor`, `other_factor`): 1 for clauses
-        written for that person, less for the others. None when no kind of person, or more
-        than one, is named (then nothing changes)."""
+        written for that person, less for the others. Each axis (Audience.axis: out of work vs
+        in a job; a company vs a person asking about their own benefit) counts on its own and
+        the factors of the axes multiply. None when no axis has exactly one kind of person
+        named (then nothing changes)."""
         text = normalize(question)
-        named = [a for a in self.kb.lexicon.audiences if a.named_in(text)]
-        if len(named) != 1:
+        by_axis: dict[str, list] = {}
+        for a in self.kb.lexicon.audiences:
+            if a.named_in(text):
+                by_axis.setdefault(a.axis, []).append(a)
+        named = [found[0] for found in by_axis.values() if len(found) == 1]
+        if not named:
             return None
-        s, audience = self.settings, named[0]
-        factors = np.full(len(self.clauses), s.other_factor if audience.for_ else 1.0)
-        for cid in audience.for_:
-            if cid in self._clause_index:
-                factors[self._clause_index[cid]] = 1.0
-        for cid in audience.not_for:
-            if cid in self._clause_index:
-                factors[self._clause_index[cid]] = s.audience_factor
+        s = self.settings
+        factors = np.ones(len(self.clauses))
+        for audience in named:
+            own = np.full(len(self.clauses), s.other_factor if audience.for_ else 1.0)
+            for cid in audience.for_:
+                if cid in self._clause_index:
+                    own[self._clause_index[cid]] = 1.0
+            for cid in audience.not_for:
+                if cid in self._clause_index:
+                    own[self._clause_index[cid]] = s.audience_factor
+            factors *= own
         return factors
 
     def _should_embed(self, word_n: np.ndarray, char_n: np.ndarray, lexical: np.ndarray, coverage: float) -> bool:

@@ -1,0 +1,107 @@
+"""Faults residents found in free-question answers, fixed by kind (not by sentence):
+
+- whose benefit it is: a worker asking about their own money is not answered with a clause whose
+  beneficiary is a company (第四条 稳岗返还), and a company is not answered with the worker's;
+- an amount checked against a limit (贷多少万行不) is answered with the limit, not refused;
+- a trade certificate (电工证, 焊工证) is 第三条（四）'s 职业资格证书.
+
+Every question here is written for these tests (none is taken from an eval set).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.answer import Answerer
+from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
+from knowledge.retrieval import RetrievalSettings, Retriever
+
+TODAY = date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_knowledge_or_raise(PACKAGE_DATA)
+
+
+@pytest.fixture(scope="module")
+def answerer(kb):
+    return Answerer(kb, today=lambda: TODAY)
+
+
+def first_line(answer) -> str:
+    return answer.reply.split("\n", 1)[0]
+
+
+# ---------------------------------------------------------------- whose benefit
+
+def test_a_worker_asking_for_their_own_money_is_not_given_the_company_refund(answerer):
+    answer = answerer.answer("公司倒闭了，以前单位一直给我缴着保险，我可以领失业金吗")
+    assert answer.answered and answer.clause is not None and answer.clause.id == "9.3"
+    line = first_line(answer)
+    assert "失业保险金" in line and "失业保险基金" in line
+    assert "60%" not in line
+
+
+def test_a_company_asking_what_it_gets_is_not_given_the_workers_benefit(answerer):
+    answer = answerer.answer("我们公司没裁员，失业保险费能返还多少")
+    assert answer.clause is not None and answer.clause.id == "4"
+
+
+def test_the_beneficiary_axis_is_separate_from_the_status_axis(kb):
+    retriever = Retriever(kb, settings=RetrievalSettings(semantic=False))
+    # Out of work (status) and asking for oneself (beneficiary): both adjust, multiplied.
+    factors = retriever._audience_factors("被辞退了 我能领失业金吗")
+    assert factors is not None
+    index = retriever._clause_index
+    assert factors[index["4"]] == pytest.approx(0.9 * 0.7)  # for neither status; for a company
+    assert factors[index["9.3"]] == pytest.approx(1.0)
+    # A company speaking (我们厂) is not a person asking for themselves, though it says 我能领.
+    company = retriever._audience_factors("我们厂能领稳岗返还吗，我能领多少")
+    assert company is not None and company[index["9.3"]] == pytest.approx(0.7)
+    assert company[index["4"]] == pytest.approx(1.0)
+
+
+def test_unemployment_benefit_is_applied_for_where_one_lives(answerer):
+    line = first_line(answerer.answer("失业保险金到哪里去申领"))
+    assert "常住地" in line and "失业登记" in line
+
+
+# ---------------------------------------------------------------- an amount against a limit
+
+@pytest.mark.parametrize("question, within", [
+    ("开个小卖部想贷十二万，行不行", True),
+    ("我打算贷三十万块 能成不", False),
+    ("贷8万能行吗", True),
+])
+def test_an_amount_is_compared_with_the_individual_loan_limit(answerer, question, within):
+    answer = answerer.answer(question)
+    assert answer.answered and answer.clause is not None and answer.clause.id == "5.2"
+    line = first_line(answer)
+    assert "15万元" in line
+    if within:
+        assert line.startswith("能") and "之内" in line
+    else:
+        assert line.startswith("不能") and "超过" in line
+        assert "合伙" in line  # partners may get more: the document says so
+        assert "300万元" in line  # and the small-firm loan has its own limit
+
+
+def test_an_amount_alone_is_not_a_topic(answerer):
+    assert "二十万" not in answerer.topic_words("贷二十万行不")
+
+
+def test_an_amount_with_no_capped_benefit_is_still_refused(answerer):
+    # A sum of money about something the document does not cover stays refused.
+    assert not answerer.answer("房贷想贷五十万 行不").answered
+
+
+# ---------------------------------------------------------------- certificates
+
+@pytest.mark.parametrize("question", ["前年拿了电工证，能补多钱", "考下个焊工证有没有补贴"])
+def test_a_trade_certificate_is_the_skills_upgrade_subsidy(answerer, question):
+    answer = answerer.answer(question)
+    assert answer.answered and answer.clause is not None and answer.clause.id == "3.4"
+    assert "2020年12月31日" in answer.reply  # the relaxation to 1 year has ended
