@@ -16,13 +16,18 @@ import functools
 import pytest
 
 import knowledge.answer
+from knowledge import semantic
 from knowledge.retrieval import Retriever
 
 
 @pytest.fixture(scope="session", autouse=True)
 def vectors_before_answers():
+    """Also: a turn waits for its question's vector as long as it takes. The server's default
+    (POLICYBOT_SEMANTIC_WAIT_MS=50, past which the question is answered lexically) would make
+    an answer depend on how busy the machine is; tests of that fallback set their own wait."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(knowledge.answer, "Retriever", functools.partial(Retriever, background=False))
+        mp.setenv(semantic.WAIT_ENV, "600000")
         yield
 
 
