@@ -265,6 +265,13 @@ class Answerer:
         close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * best}
         return clause.id not in close
 
+    def _aspect_topic_only(self, asked: Asked) -> bool:
+        """Whether the question asks an aspect with a topic of its own (asking.yaml `topic`: 贷款
+        for 还不上怎么办) and names nothing beyond that topic (贷, 贷款)."""
+        topics = [a.topic for a in asked.aspects if a.topic]
+        words = self.topic_words(asked)
+        return bool(topics) and all(any(w in t for t in topics) for w in words)
+
     def _in_lexicon_phrase(self, word: str, question: str) -> bool:
         """Whether `word` is part of a lexicon phrase the question uses: 焊工 in 焊工证, which
         synonyms.yaml maps to 职业资格证书 — the question names a topic the document has, though
@@ -322,7 +329,9 @@ class Answerer:
 
     def _answer(self, question: str, day: date, about: str | None) -> Answer:
         asked = self.read(question)
-        if about is not None and not self.topic_words(asked):  # 去哪报名: no need to search
+        if about is not None and (not self.topic_words(asked) or self._aspect_topic_only(asked)):
+            # 去哪报名: no need to search; 贷的款还不上咋办: an aspect whose own topic (贷款) is
+            # all the question names is answered as such, whatever the conversation was on.
             return self._follow_up(question, asked, self.kb.clauses[about], day)
         result = self.retriever.search(question)
         answer = self._answer_searched(question, asked, day, about, result)
@@ -427,6 +436,9 @@ class Answerer:
 
         unstated = next((a for a in asked.aspects if not a.stated_in(clause.text)), None)
         if unstated is not None:
+            if unstated.topic is not None:  # 还不上怎么办 after an answer on shop space: about loans
+                return _Body([f"文件没有写明{unstated.topic}{unstated.say}。{self._where_to_ask(clause)}"],
+                             None, unstated=unstated)
             lines = [f"文件没有写明{topic}{unstated.say}。{self._where_to_ask(clause)}"]
             statement = benefit.statement(kind) if benefit and kind in (Kind.AMOUNT, Kind.RECIPIENT) else None
             if statement is not None:

@@ -53,6 +53,10 @@ class Aspect:
     say: str  # completes "文件没有写明<topic>…": 多久到账、什么时候发钱
     words: tuple[str, ...]  # how residents say it
     stated_by: tuple[str, ...]  # words in a clause's text that mean the document does say it
+    # What the aspect is about when it is not the clause's benefit: 贷款 for 还不上怎么办, asked
+    # after an answer on free shop space (第九条（二）) — "文件没有写明贷款还不上怎么办", not
+    # "…经营场地还不上怎么办". None: the benefit or clause answered.
+    topic: str | None = None
 
     def stated_in(self, text: str) -> bool:
         return any(w in text for w in self.stated_by or self.words)
@@ -204,11 +208,11 @@ def question_amount(text: str) -> float | None:
 
 
 _AGE = re.compile(r"(?P<num>\d{1,2}|[一二两三四五六七八九十]{1,3})(?:周岁|岁)")
-_AGE_SAID = re.compile(r"(?:我|娃|娃娃|孩子|儿子|女儿|他|她)(?:今年|都|已经)?(?P<num>[1-9]\d)了")
+_AGE_SAID = re.compile(r"(?:我|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头|他|她)(?:今年|都|已经|也)?(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)了")
 
 
 def question_age(text: str) -> int | None:
-    """An age the question gives: 25岁 / 二十五周岁 / 我25了 / 娃19了; None when it gives none
+    """An age the question gives: 25岁 / 二十五周岁 / 我25了 / 娃19了 / 我娃二十六了; None when it gives none
     (16到24岁 as a range is not a person's age: the first number of a range is skipped)."""
     text = normalize(text)
     for pattern in (_AGE, _AGE_SAID):
@@ -230,7 +234,7 @@ def question_age(text: str) -> int | None:
 _RULE_FIELDS = {"kind": str, "cues": list}
 _RULE_OPTIONAL = {"not_cues": list, "endings": list, "not_endings": list, "answered_by": list}
 _ASPECT_FIELDS = {"say": str, "words": list}
-_ASPECT_OPTIONAL = {"stated_by": list}
+_ASPECT_OPTIONAL = {"stated_by": list, "topic": str}
 
 
 def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
@@ -287,7 +291,9 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         if not item["say"].strip() or not words:
             problems.append(Problem(name, item.line, "每个方面都要有 say 和至少一个 words"))
             continue
-        aspects.append(Aspect(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems))))
+        topic = str(item.get("topic") or "").strip() or None
+        aspects.append(Aspect(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems)),
+                              topic))
     return AskingRules(tuple(kinds), filler, tuple(aspects)), problems
 
 

@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 from knowledge.answer import Answerer
+from knowledge.asking import question_age
 from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
 from knowledge.retrieval import RetrievalSettings, Retriever
 
@@ -105,3 +106,40 @@ def test_a_trade_certificate_is_the_skills_upgrade_subsidy(answerer, question):
     answer = answerer.answer(question)
     assert answer.answered and answer.clause is not None and answer.clause.id == "3.4"
     assert "2020年12月31日" in answer.reply  # the relaxation to 1 year has ended
+
+
+# ---------------------------------------------------------------- follow-ups with a new fact or topic
+
+@pytest.mark.parametrize("text, age", [("我娃二十六了", 26), ("孩子都十九了", 19), ("我三十了", 30)])
+def test_an_age_said_in_words_is_read(text, age):
+    assert question_age(text) == age
+
+
+def test_a_follow_up_giving_an_age_is_answered_from_the_clauses_condition(answerer):
+    over = answerer.answer("闺女今年二十七了 她还能不能去", about="6")
+    assert over.answered and over.about == "6"
+    line = first_line(over)
+    assert "27岁" in line and "16—24岁" in line and "测一测" in line
+    assert "高校毕业生" in line  # graduates have no age limit in the text
+    within = first_line(answerer.answer("我儿子二十了 能去不", about="6"))
+    assert within.startswith("20岁在16—24岁之内")
+
+
+def test_a_loan_repayment_follow_up_is_not_answered_with_the_previous_topic(answerer, kb):
+    shop = kb.clauses["9.2"]
+    answer = answerer.answer("那万一贷的款还不上会怎样", about=shop.id)
+    line = first_line(answer)
+    assert line.startswith("文件没有写明贷款") and "经营场地" not in line
+    assert "12333" in line
+
+
+def test_not_yet_understanding_is_not_a_repayment_question(answerer):
+    asked = answerer.read("我还不了解见习补贴")
+    assert not any(a.topic == "贷款" for a in asked.aspects)
+
+
+def test_a_new_topic_of_the_same_clause_gets_its_own_answer(answerer):
+    answer = answerer.answer("那扶贫车间都在哪个地方", about="2.2")
+    line = first_line(answer)
+    assert "扶贫车间" in line and "公益性岗位" not in line
+    assert "文件没有写" in line  # no locations in the document
