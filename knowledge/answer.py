@@ -458,6 +458,15 @@ class Answerer:
                 and asked.age is not None and kind in (Kind.YES_NO, Kind.WHO)):
             return self._compare_age(asked.age, benefit, clause, question, budget)
 
+        if kind is Kind.WHEN and asked.start:
+            # 撒时候开始的: the start, not the end (a benefit's "when" line leads with the end).
+            return _Body([self._start_line(clause, benefit, topic)], None, benefit=benefit,
+                         announced={p.text for p in clause.ended_periods(day)})
+        if kind is Kind.WHEN and clause.number == "0" and not follow_up:
+            faq_entry = self._faq_answer(result, clause, (Kind.WHEN,), day) if result is not None else None
+            if faq_entry is None:  # 这文件还管用不: the document's validity, from every clause's periods
+                return _Body([self._in_force_line(clause, day)], None)
+
         statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
         if statement is not None:
             lines = [statement.say]
@@ -621,6 +630,45 @@ class Answerer:
         if not parts:
             return f"文件没有写明{topic}的执行期限或办理时间。{self._where_to_ask(clause)}"
         return f"{_topic(clause)}：" + "；".join(parts) + "。"
+
+    def _start_line(self, clause: Clause, benefit: Benefit | None, topic: str) -> str:
+        """When the benefit (its own period) or the clause (its periods) began; the document's
+        date of issue when neither names a start. 第六条: “从2019年1月1日起”."""
+        if benefit is not None and benefit.period is not None:
+            periods = [benefit.period]
+        else:
+            periods = [p for p in clause.periods if p.kind != "point" and p.start is not None]
+        parts = []
+        for p in periods:
+            part = f"文中“{p.text}”的规定从{_day(p.start)}开始执行"  # type: ignore[arg-type]
+            if p.has_ended(self.today()):
+                part += f"，已于{_day(p.end)}到期"  # type: ignore[arg-type]
+            elif p.end is None:
+                part += "，没有写截止日期"
+            parts.append(part)
+        if parts:
+            return f"{topic}：" + "；".join(parts) + "。"
+        doc = self.kb.document_of(clause)
+        issued = f"，{_day(doc.issued)}印发" if doc.issued else ""
+        return (f"文件没有单独写{topic}从哪天开始执行；整个方案是{doc.number or doc.title}{issued}，"
+                f"没有写截止日期。{self._where_to_ask(clause)}")
+
+    def _in_force_line(self, clause: Clause, day: date) -> str:
+        """Whether the document as a whole still applies: it names no end of its own; the
+        time-limited rules of its clauses that have ended by `day`, by end date; the rest has no
+        end date stated. Read from the parsed periods (clause 3.2 and 4: 2019年1月1日至12月31日)."""
+        doc = self.kb.document_of(clause)
+        by_end: dict[date, list[str]] = {}
+        for c in doc.clauses:
+            for p in c.periods:
+                if p.has_ended(day) and p.end is not None and _topic(c) not in by_end.get(p.end, []):
+                    by_end.setdefault(p.end, []).append(_topic(c))
+        issued = f"（{_day(doc.issued)}印发）" if doc.issued else ""
+        line = f"{doc.number or doc.title}{issued}没有写整体的截止日期。"
+        if by_end:
+            line += "其中限期执行的规定已经到期：" + "；".join(
+                f"{'、'.join(topics)}里的限期规定已于{_day(end)}到期" for end, topics in sorted(by_end.items())) + "。"
+        return line + f"其余没写截止日期的内容现在是否照此执行，请向当地人社部门核实或拨打{HOTLINE}。"
 
     def _sentence_with(self, clause: Clause, words: tuple[str, ...]) -> str | None:
         return next((s for s in (_strip_item_marker(x) for x in clause.sentences) if any(w in s for w in words)), None)

@@ -69,6 +69,8 @@ class AskingRules:
     kinds: tuple[KindRule, ...] = ()  # in precedence order
     filler: frozenset[str] = frozenset()
     aspects: tuple[Aspect, ...] = ()
+    starts: tuple[str, ...] = ()  # a "when" question with one asks when it began (开始, 出台)
+    in_force: tuple[str, ...] = ()  # words asking whether it still applies (管用, 过期, 作废)
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -102,6 +104,8 @@ class Asked:
     age: int | None = None  # an age the question gives (我25岁了, 娃十九了), in years
     rest: str = ""
     numbers: tuple[str, ...] = field(default=())
+    start: bool = False  # asks when something began (撒时候开始的), not until when
+    in_force: bool = False  # asks whether it still applies (还管用不, 过期了没): a "when" question
 
 
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
@@ -128,6 +132,12 @@ def read_question(question: str, rules: AskingRules) -> Asked:
             found.append((-len(best), order, rule.kind, best))
     found.sort()
     kinds = tuple(dict.fromkeys(k for _, _, k, _ in found))
+    in_force = any(w in text for w in rules.in_force)
+    start = any(w in text for w in rules.starts)
+    if (in_force or start) and kinds[:1] in ((), (Kind.YES_NO,), (Kind.OTHER,)):
+        # 这文件还管用不 / 哪年开始的: asked about time, whatever the yes/no ending says.
+        kinds = (Kind.WHEN, *(k for k in kinds if k is not Kind.WHEN))
+        found.insert(0, (-99, -1, Kind.WHEN, next(w for w in (*rules.in_force, *rules.starts) if w in text)))
     second = None
     if len(found) > 1:
         part_of = _parts(text)
@@ -152,6 +162,8 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         age=question_age(text),
         rest=re.sub(r"\s+", " ", rest).strip(),
         numbers=tuple(re.findall(r"\d+(?:\.\d+)?", text)),
+        start=start and (kinds[:1] == (Kind.WHEN,)),
+        in_force=in_force,
     )
 
 
@@ -248,7 +260,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     if not isinstance(data, LineDict):
         return AskingRules(), problems + [Problem(name, 1, "问法文件应当是一个映射，含 kinds、filler、aspects 三项")]
     problems += in_chinese(check_fields(data, name, required={"kinds": list},
-                                      optional={"filler": list, "aspects": list}, what="问法文件"))
+                                      optional={"filler": list, "aspects": list, "starts": list, "in_force": list}, what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
     for i, item in enumerate(data.get("kinds") or []):
@@ -294,7 +306,9 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         topic = str(item.get("topic") or "").strip() or None
         aspects.append(Aspect(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems)),
                               topic))
-    return AskingRules(tuple(kinds), filler, tuple(aspects)), problems
+    starts = tuple(_texts(data, "starts", name, problems))
+    in_force = tuple(_texts(data, "in_force", name, problems))
+    return AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force), problems
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

@@ -143,3 +143,29 @@ def test_a_new_topic_of_the_same_clause_gets_its_own_answer(answerer):
     line = first_line(answer)
     assert "扶贫车间" in line and "公益性岗位" not in line
     assert "文件没有写" in line  # no locations in the document
+
+
+# ---------------------------------------------------------------- when it began, whether it still applies
+
+def test_a_question_about_the_start_gets_the_start_first(answerer):
+    answer = answerer.answer("16到24岁失业青年能见习，这个是从哪天开始有的")
+    line = first_line(answer)
+    assert answer.clause is not None and answer.clause.id == "6"
+    assert "从2019年1月1日开始" in line and "3—12个月" not in line
+    # A rule that has ended still leads with its end (expiry first), its start in the same line.
+    ended = first_line(answerer.answer("技能提升补贴放宽到参保一年是啥时候开始的"))
+    assert "2019年1月1日" in ended and "到期" in ended
+
+
+def test_start_words_alone_do_not_turn_a_yes_no_question_into_when(answerer):
+    asked = answerer.read("我刚开始找工作 见习能参加不")
+    assert not asked.start and asked.kind.value == "yes_no"
+
+
+def test_whether_the_document_still_applies_lists_what_ended(answerer):
+    answer = answerer.answer("州里那个就业方案如今还作数吗")
+    assert answer.answered and answer.clause is not None and answer.clause.number == "0"
+    line = first_line(answer)
+    assert "没有写整体的截止日期" in line
+    assert "2019年12月31日到期" in line and "2020年12月31日到期" in line
+    assert "为贯彻落实" not in answer.reply  # not the preamble pasted
