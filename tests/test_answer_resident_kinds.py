@@ -169,3 +169,33 @@ def test_whether_the_document_still_applies_lists_what_ended(answerer):
     assert "没有写整体的截止日期" in line
     assert "2019年12月31日到期" in line and "2020年12月31日到期" in line
     assert "为贯彻落实" not in answer.reply  # not the preamble pasted
+
+
+# ---------------------------------------------------------------- plain first, not a paragraph
+
+def test_a_school_leaver_gets_a_plain_yes_with_what_the_document_does(answerer):
+    answer = answerer.answer("娃高中毕业没考上大学 今年十八 有没有人管")
+    assert answer.clause is not None and answer.clause.id == "2.4"
+    line = first_line(answer)
+    assert "两后生" in line and "10000人" in line
+    assert "东南沿海" not in answer.reply  # not the whole paragraph
+
+
+def test_travel_costs_are_honestly_not_covered(answerer):
+    answer = answerer.answer("出去打工的车费能报销不")
+    assert not answer.answered and "路费" in answer.reply and "12333" in answer.reply
+
+
+def test_applying_for_minimum_living_allowance_is_not_the_hardship_procedure(answerer):
+    answer = answerer.answer("家里困难 想办低保 怎么申请")
+    line = first_line(answer)
+    assert answer.clause is not None and answer.clause.id == "9.3"
+    assert line.startswith("文件没有写低保怎么申请") and "12345" in line
+    assert "就业困难人员" not in line
+
+
+def test_a_returning_worker_hears_about_starting_up_and_working_near_home(answerer):
+    answer = answerer.answer("在新疆干了几年活 打算回来 回来有啥路子")
+    assert answer.clause is not None and answer.clause.id == "2.3"
+    line = first_line(answer)
+    assert "返乡创业" in line and "就近务工" in line
