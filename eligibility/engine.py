@@ -5,13 +5,16 @@ Verdict semantics (why they are what they are):
 - 需核实 when nothing is not met but something is unknown: the resident said 不清楚, or the
   criterion is set outside the document (a national rule, a county's decision).
 - 符合 when every required condition is met.
-- 已到期 when the part has a period (a parameter) that ended before the judging date. The part
-  is then also judged as of its last day, so the result can say what it gave then and whether
-  this resident would have qualified. An open-ended start (就业见习 "从2019年1月1日起") never
-  expires; a relaxed threshold that ended (参保1年, 2019-2020) is not 已到期 either: the base
-  rule applies again, and the verdict follows it (with a what-if naming the old period).
-  The verdict then is judged on what was asked: a question only asked while the provision ran
-  decides nothing for someone asking afterwards (当时符合已问到的条件).
+- 已到期 when the part has a period (a parameter) that ended before the judging date. It is
+  reported as ended: what it gave then and, where the document says, what applies now
+  (Part.now); no amount, no what-if. It is NOT judged for the past from answers given after
+  it ended (a business insured since two years ago was not insured in 2019): only when the
+  answers are about that period (a question asked only while it ran was answered) does the
+  result say whether they qualified then. An open-ended start (就业见习 "从2019年1月1日起")
+  never expires; a relaxed threshold that ended (参保1年, 2019-2020) is not 已到期 either: the
+  base rule applies again, and the verdict follows it.
+- 不清楚 to a condition question (Question.unknown_goes_on: 参保了吗) does not skip the
+  questions after it: the rest is asked and that condition is 待核实 in the result.
 
 What a result shows: each check knows whether its question was asked (Check.asked); one that
 was not (an earlier answer settled the verdict) is shown only where it decides. What-ifs are
@@ -61,6 +64,21 @@ def applies(rule: Mapping[str, tuple[Any, ...]], answers: Mapping[str, Any]) -> 
     return all(_known(answers, qid) and answers[qid] in values for qid, values in rule.items())
 
 
+def asked_after(program: Program, rule: Mapping[str, tuple[Any, ...]], answers: Mapping[str, Any]) -> bool:
+    """A question's skip rule (ask_if) holds: like `applies`, except that 不清楚 (None) to a
+    question marked `unknown_goes_on` (a condition to verify, not a branch) lets the questions
+    after it be asked, so that one 不知道 does not end the questionnaire."""
+    for qid, values in rule.items():
+        value = answers.get(qid)
+        if value is None:
+            if qid in answers and qid in program.question_ids and program.question(qid).unknown_goes_on:
+                continue
+            return False
+        if value not in values:
+            return False
+    return True
+
+
 def relevant_answers(program: Program, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The answers whose questions would be asked given the earlier answers (ask_if only).
 
@@ -69,15 +87,16 @@ def relevant_answers(program: Program, answers: Mapping[str, Any]) -> dict[str, 
     """
     kept: dict[str, Any] = {}
     for q in program.questions:
-        if q.id in answers and applies(q.ask_if, kept):
+        if q.id in answers and asked_after(program, q.ask_if, kept):
             kept[q.id] = answers[q.id]
     return kept
 
 
-def should_ask(question: Question, answers: Mapping[str, Any], ctx: Context, as_of: date) -> bool:
+def should_ask(question: Question, answers: Mapping[str, Any], ctx: Context, as_of: date,
+               program: Program | None = None) -> bool:
     if question.hidden or (question.ask_during and not ctx.params.active(question.ask_during, as_of)):
         return False
-    return applies(question.ask_if, answers)
+    return asked_after(program, question.ask_if, answers) if program is not None else applies(question.ask_if, answers)
 
 
 def next_question(program: Program, answers: Mapping[str, Any], ctx: Context, as_of: date | None = None) -> Question | None:
@@ -85,7 +104,7 @@ def next_question(program: Program, answers: Mapping[str, Any], ctx: Context, as
     as_of = as_of or today()
     kept = relevant_answers(program, answers)
     for q in program.questions:
-        if q.id not in kept and should_ask(q, kept, ctx, as_of):
+        if q.id not in kept and should_ask(q, kept, ctx, as_of, program):
             return q
     return None
 
@@ -100,7 +119,7 @@ def remaining_questions(program: Program, answers: Mapping[str, Any], ctx: Conte
         if q.id in kept or q.hidden or (q.ask_during and not ctx.params.active(q.ask_during, as_of)):
             continue
         decided = all(qid in kept for qid in q.ask_if)
-        if not decided or applies(q.ask_if, kept):
+        if not decided or asked_after(program, q.ask_if, kept):
             out.append(q)
     return out
 
@@ -250,18 +269,32 @@ def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: d
         notes = [not_yet] + [n for n in notes if n != not_yet]
     expired_note, then = "", None
     if expired:
-        # Judged on its last day, on what was asked: questions only asked while it ran (是否同时
-        # 领取失业保险金) were not put to someone asking afterwards, and decide nothing now.
-        asked_checks = [c for c in checks if c.asked or c.status != UNKNOWN]
-        then = combine(asked_checks)
-        then_text = _THEN_ASKED_ONLY if then == ELIGIBLE and len(asked_checks) < len(checks) else _THEN_TEXT[then]
-        expired_note = f"该项政策执行期为{period}，已于{cn_date(end)}结束。当时的规定：{part.gives}{then_text}。"
-        verdict, what_if = EXPIRED, []  # nothing can be changed about a period that is over
+        # An ended provision is reported as ended, with no amount, what-if or note computed for
+        # it. It is judged for its last day only when the answers are about that period (a
+        # question only asked while it ran was answered): answers given afterwards describe the
+        # business or person now — insured since two years ago says nothing of 2019.
+        estimates, what_if, notes = (), [], []
+        then_text = ""
+        if program is not None and _about_period(program, part, answers):
+            asked_checks = [c for c in checks if c.asked or c.status != UNKNOWN]
+            then = combine(asked_checks)
+            then_text = _THEN_ASKED_ONLY if then == ELIGIBLE and len(asked_checks) < len(checks) else _THEN_TEXT[then]
+        expired_note = f"该项政策执行期为{period}，已于{cn_date(end)}结束，现在不再执行。当时的规定：{part.gives}"
+        expired_note += f"{then_text}。" if then_text else ""
+        if part.now:
+            expired_note += f"现在：{part.now}"
+        verdict = EXPIRED
     elif part.period and start and as_of < start:
         verdict = NOT_ELIGIBLE
         notes.insert(0, f"该项政策自{cn_date(start)}起执行，{cn_date(as_of)}时尚未开始。")
     return PartResult(part.id, part.label, verdict, part.gives, checks, estimates, tuple(what_if), tuple(notes),
                       period, expired_note, then, part.main, not_in_force=bool(not_yet))
+
+
+def _about_period(program: Program, part: Part, answers: Mapping[str, Any]) -> bool:
+    """Whether the answers are about the period a part ran in: a question asked only while it
+    ran (Question.ask_during naming the part's period) was answered."""
+    return any(q.ask_during == part.period and q.id in answers for q in program.questions)
 
 
 def _generic_what_if(program: Program, part: Part, answers: dict[str, Any], ctx: Context, as_of: date) -> list[str]:

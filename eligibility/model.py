@@ -79,6 +79,10 @@ class Question:
     # Never asked: filled only from what the resident said before the questionnaire (the part
     # of a program they asked about, see Program.focus). Not counted in progress.
     hidden: bool = False
+    # 不清楚 to this question does not skip the questions that depend on it (ask_if): it is a
+    # condition to verify (参保了吗, 是在职职工吗), not a branch (个人还是单位), so the rest is
+    # still asked and the result shows this condition as 待核实 instead of stopping at once.
+    unknown_goes_on: bool = False
 
     def buttons(self) -> list[str]:
         """Labels for tappable buttons; each one parses back to its answer via parse_answer."""
@@ -208,6 +212,9 @@ class Part:
     estimate: Callable[[Facts], list[Estimate]] | None = None
     what_if: Callable[[Facts], list[str]] | None = None
     notes: Callable[[Facts], list[str]] | None = None
+    # For a part with a period: what the document says applies once it has ended (稳岗返还的
+    # 60%, 参保3年以上), shown after "已到期"; "" when the document says nothing more.
+    now: str = ""
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,8 @@ class Result:
             "main": self.main.to_dict(),
             "extras": [p.to_dict() for p in self.extras],
             "how_to_apply": {
-                "steps": list(self.steps),
+                "steps": list(self.steps) if self._open_steps() is not None else [],
+                "ended": self._ended_line(),
                 "where": self.where,
                 "materials": list(self.materials) or [MATERIALS_DEFAULT],
             },
@@ -174,12 +175,16 @@ class Result:
             lines.append(f"▶ {extra.label}：{verdict_text(extra)}")
             lines += _headline(extra, indent="  ")
             lines += ["  " + line for line in _part_body(extra, above=shown)]
-        if self.steps:
-            lines += ["", "怎么申请："]
+        ended = self._ended_line()
+        if ended:
+            lines += ["", ended]
+        if self.steps and self._open_steps() is not None:
+            lines += ["", f"怎么申请{self._open_steps()}："]
             lines += [f"{i}. {step}" for i, step in enumerate(self.steps, 1)]
-        lines.append(f"需要材料：{'；'.join(self.materials) if self.materials else MATERIALS_DEFAULT}")
-        if self.where:
-            lines.append(f"办理地点：{self.where}")
+        if self._open_steps() is not None:
+            lines.append(f"需要材料：{'；'.join(self.materials) if self.materials else MATERIALS_DEFAULT}")
+            if self.where:
+                lines.append(f"办理地点：{self.where}")
         lines += ["", "联系："]
         others_names = [c.name for c in self.contacts if c.role == "配合单位"]
         for c in self.contacts:
@@ -214,13 +219,33 @@ class Result:
         for extra in others:
             lines.append(f"▶ {extra.label}：{verdict_text(extra)}{_why(extra)}{_chat_extra_amount(extra)}")
         lines += [f"提示：{w}" for w in self.main.what_if]
-        if self.steps:
+        lines.append(self._ended_line())
+        if self.steps and self._open_steps() is not None:
             steps = [_PAREN.sub("", step) for step in self.steps[:3]]  # the asides; the disclaimer covers 以经办机构为准
-            lines.append("怎么申请：" + " ".join(f"{i}.{step}" for i, step in enumerate(steps, 1)))
+            lines.append(f"怎么申请{self._open_steps()}：" + " ".join(f"{i}.{step}" for i, step in enumerate(steps, 1)))
         lines.append(_chat_contacts(self.contacts))
         lines.append(f"依据：{self.document} {'、'.join(self.references)}（可点“查看原文”看条文）")
         lines.append(self.disclaimer)
         return "\n".join(line for line in lines if line)
+
+
+    def _open_steps(self) -> str | None:
+        """None when no how-to-apply steps may be shown (the headline part has ended and no
+        other part is still open); otherwise what follows 怎么申请: "" for the whole program,
+        （仅适用于仍在执行的…） when only an extra is still open."""
+        if self.main.verdict != EXPIRED:
+            return ""
+        live = [e.label for e in self.extras if e.verdict in (ELIGIBLE, TO_VERIFY)]
+        return f"（仅适用于仍在执行的{'、'.join(live)}）" if live else None
+
+    def _ended_line(self) -> str:
+        """For an ended headline part: it is no longer taken, and whom to ask about what there is
+        now (the county's 人社部门 and the hotline from the contacts); "" otherwise."""
+        if self.main.verdict != EXPIRED:
+            return ""
+        hotline = next((c for c in self.contacts if c.role == "服务热线"), None)
+        call = f"，或拨打{hotline.phone}（{hotline.name}）" if hotline else ""
+        return f"怎么办：{self.main.label}已到期，本文件的这项规定不再执行；现在有没有相关岗位或政策，请咨询所在县（市）人社部门{call}。"
 
 
 _PAREN = re.compile(r"（(?!市）)[^（）]*）")  # keeps 县（市）
@@ -254,6 +279,8 @@ def _visible(part: PartResult) -> list[Check]:
     """The checks to show: those asked, and those that decide. A check whose question was never
     asked (an earlier answer settled the verdict), or that is decided outside the document,
     is shown only when the part is 需核实 (then it is part of why)."""
+    if part.verdict == EXPIRED and part.then_verdict is None:
+        return []  # not judged for the past: no √/× from answers about now
     settled = part.then_verdict if part.verdict == EXPIRED else part.verdict
     return [c for c in part.checks
             if c.status in (MET, NOT_MET) or (c.asked and not c.elsewhere) or (settled == TO_VERIFY and c.required)]

@@ -57,11 +57,12 @@ def ratio_reached(part: int | float, whole: int | float, percent: int | float) -
 
 
 def yesno(qid: str, prompt: str, help: str = "", short: str = "", ask_if: When | None = None, ask_during: str | None = None,
-          changeable: bool = False) -> Question:
+          changeable: bool = False, unknown_goes_on: bool = False) -> Question:
     """A yes/no question; `changeable` when a "no" is something the person can still change
-    (取得证书, 签订合同): only then is a what-if offered on it."""
+    (取得证书, 签订合同): only then is a what-if offered on it. `unknown_goes_on`: 不清楚 still
+    leads to the questions that depend on it (see Question.unknown_goes_on)."""
     return Question(qid, prompt, "yesno", help=help or YES_NO_HELP, short=short, ask_if=ask_if or {}, ask_during=ask_during,
-                    changeable=changeable)
+                    changeable=changeable, unknown_goes_on=unknown_goes_on)
 
 
 def choice(qid: str, prompt: str, options: list[tuple[str, str]], help: str = "", short: str = "", ask_if: When | None = None,

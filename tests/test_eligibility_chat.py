@@ -14,7 +14,7 @@ from eligibility.result import verdict_text
 D2018 = date(2018, 6, 1)
 D2019 = date(2019, 6, 1)
 NOW = date(2026, 11, 26)
-HOST = {"role": "host", "interns_eligible": True}
+HOST = {"role": "host", "interns_eligible": True, "finished": True}
 YOUTH = {"role": "intern", "category": "unemployed_youth", "age": 20}
 DATA = Path(E.__file__).parent
 

@@ -33,7 +33,7 @@ def test_programs_json(capsys) -> None:
 
 
 def test_assess_text(capsys) -> None:
-    facts = {"role": "host", "interns_eligible": True, "interns": 3, "months": 6, "retained": 0}
+    facts = {"role": "host", "interns_eligible": True, "finished": True, "interns": 3, "months": 6, "retained": 0}
     code, out, _ = run(capsys, "assess", "internship", "--facts", json.dumps(facts), "--as-of", "2026-11-26")
     assert code == 0
     assert "结果：符合" in out and "3人 × 6个月 × 1000元 = 18000元" in out

@@ -68,9 +68,9 @@ def test_unknown_role_skips_both_sides_and_needs_checking() -> None:
 
 
 def test_employer_is_never_asked_the_age() -> None:
-    asked = walk(E.get_program("internship"), {"role": "host", "interns_eligible": True, "interns": 2, "months": 6, "retained": 1})
+    asked = walk(E.get_program("internship"), {"role": "host", "interns_eligible": True, "finished": True, "interns": 2, "months": 6, "retained": 1})
     assert "age" not in asked and "category" not in asked
-    assert set(asked) == {"role", "interns_eligible", "interns", "months", "retained"}
+    assert set(asked) == {"role", "interns_eligible", "interns", "months", "finished", "retained"}
 
 
 def test_graduate_is_not_asked_age() -> None:
@@ -115,7 +115,7 @@ def test_internship_is_open_ended_not_expired() -> None:
 
 
 def test_what_if_retention_reaches_half() -> None:
-    result = E.assess("internship", {"role": "host", "interns_eligible": True, "interns": 3, "months": 6, "retained": 1}, NOW)
+    result = E.assess("internship", {"role": "host", "interns_eligible": True, "finished": True, "interns": 3, "months": 6, "retained": 1}, NOW)
     assert result.amount == 3 * 6 * 1000
     expected_total = str(3 * 6 * 1200)
     assert any("1200" in w and expected_total in w for w in result.what_if)
@@ -140,7 +140,7 @@ def test_county_relaxation_is_said_for_loans() -> None:
 
 
 def test_text_first_screen_has_verdict_and_amount() -> None:
-    result = E.assess("internship", {"role": "host", "interns_eligible": True, "interns": 3, "months": 6, "retained": 0}, NOW)
+    result = E.assess("internship", {"role": "host", "interns_eligible": True, "finished": True, "interns": 3, "months": 6, "retained": 0}, NOW)
     head = result.to_text().splitlines()[:3]
     assert "符合" in head[1]
     assert "3人 × 6个月 × 1000元 = 18000元" in head[2]
@@ -193,7 +193,9 @@ def test_staff_benefit_level_turns_formula_into_number(tmp_path) -> None:
     special = next(p for p in E.assess("job_retention_refund", answers, D2019, ctx=ctx).extras if p.id == "special_2019")
     assert special.estimates[0].value == 6 * 1500 * 20
     shipped = next(p for p in E.assess("job_retention_refund", answers, D2019).extras if p.id == "special_2019")
-    assert shipped.estimates[0].value is None and "待工作人员填写" in shipped.estimates[0].formula
+    # Not filled by staff: the resident reads the standard in words, never the placeholder.
+    assert shipped.estimates[0].value is None and "待工作人员填写" not in shipped.estimates[0].formula
+    assert "当地月人均失业保险金和参保职工人数" in shipped.estimates[0].formula
 
 
 def test_progress_counts_steps() -> None:

@@ -20,7 +20,7 @@ D2019 = date(2019, 6, 1)
 NOW = date(2026, 11, 26)
 
 INTERN = {"role": "intern"}
-HOST = {"role": "host", "interns_eligible": True}
+HOST = {"role": "host", "interns_eligible": True, "finished": True}
 EMPLOYEE = {"employee": True, "certificate": True}
 FIRM = {"insured_enterprise": True, "layoffs": "none", "last_year_contribution": 80000}
 SME = {"role": "enterprise", "contracts": True}
@@ -54,7 +54,14 @@ PERSONAS = [
     ("retention-before-2019", "job_retention_refund", FIRM, D2018, "不符合", None),
     ("loan-individual-before-2019", "startup_loan", {"role": "individual", "office_answer": "told_yes"}, D2018, "不符合", None),
     ("host-retention-unknown", "internship", {**HOST, "interns": 3, "months": 4, "retained": None}, NOW, "符合", 3 * 4 * 1000),
-    ("host-ineligible-interns", "internship", {**HOST, "interns_eligible": False, "interns": 3, "months": 6}, NOW, "不符合", None),
+    ("host-ineligible-interns", "internship", {**HOST, "interns_eligible": False, "interns": 3, "eligible_interns": 0, "months": 6},
+     NOW, "不符合", None),
+    # A mixed group: two of five are 见习对象, so the subsidy is for two (the rate is of all five).
+    ("host-mixed-group", "internship", {**HOST, "interns_eligible": False, "interns": 5, "eligible_interns": 2, "months": 4,
+                                        "retained": 1}, NOW, "符合", 2 * 4 * 1000),
+    ("host-not-sure-who-counts", "internship", {**HOST, "interns_eligible": None, "interns": 5, "eligible_interns": None,
+                                                "months": 4}, NOW, "需核实", None),
+    ("host-still-interning", "internship", {**HOST, "finished": False, "interns": 2, "months": 6}, NOW, "符合", 2 * 6 * 1000),
     ("host-in-2019", "internship", {**HOST, "interns": 3, "months": 6, "retained": 1}, D2019, "符合", 3 * 6 * 1000),
     # ---- 技术技能提升补贴: 1 year in 2019-2020, 3 years otherwise
     ("skills-1.5y-2019", "skills_upgrade_subsidy", {**EMPLOYEE, "insured_years": 1.5}, D2019, "符合", None),

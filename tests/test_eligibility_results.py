@@ -106,15 +106,17 @@ def test_in_job_training_assessment_is_asked_only_of_a_shortfall() -> None:
     assert E.next_question(program, {**FIRM, "fund_insufficient": False}, NOW) is None
 
 
-def test_in_job_training_not_assessed_then_keeps_its_ended_form() -> None:
-    result, chat, text, data = render("in_job_training", {**FIRM, "review": "failed"}, NOW)
-    assert result.verdict == "已到期" and result.main.then_verdict == "不符合"
-    assert lines(chat)[1].startswith("结果：已到期，当时也不符合（")
-    assert "已到期，当时也不符合" in lines(text)[1] and "当时也不符合条件" in text
-    assert data["verdict"] == "已到期" and data["verdict_text"] == "已到期，当时也不符合"
-    assert "不足部分经所在地人社部门审核评估合格后适当支持" not in chat  # no figures for what would not have applied
-    pending = E.assess("in_job_training", {**FIRM, "review": "pending"}, NOW)
-    assert "已到期，当时是否符合需核实" in pending.to_chat_text()
+def test_in_job_training_asked_after_it_ended_is_not_judged_for_2019() -> None:
+    """Answers given in 2026 describe the firm now: the 2019-only support is said to have
+    ended, with neither 当时符合 nor 当时也不符合, no √/× and no steps to apply."""
+    for review in ("failed", "passed", "pending"):
+        result, chat, text, data = render("in_job_training", {**FIRM, "review": review}, NOW)
+        assert result.verdict == "已到期" and result.main.then_verdict is None
+        assert lines(chat)[1].startswith("结果：已到期（") and "当时" not in lines(chat)[1]
+        assert "当时符合" not in text and "当时也不符合" not in text and "按您的回答" not in text
+        assert data["verdict_text"] == "已到期" and data["how_to_apply"]["steps"] == []
+        assert not any(line[:1] in "√×？" for line in lines(chat))
+        assert "怎么申请" not in chat and "不再执行" in chat and "12333" in chat
 
 
 # ---------------------------------------------------------------- 2.1: no invented condition
@@ -182,7 +184,7 @@ def test_enterprise_cap_is_a_maximum_and_the_host_subsidy_an_estimate() -> None:
     sme = E.assess("startup_loan", {"role": "enterprise", "staff": 20, "new_hires": 5, "contracts": True}, NOW)
     assert (sme.amount, sme.amount_kind) == (3000000, "maximum")
     assert "最高可贷300万元" in sme.to_chat_text()
-    host = E.assess("internship", {"role": "host", "interns_eligible": True, "interns": 3, "months": 6, "retained": 0}, NOW)
+    host = E.assess("internship", {"role": "host", "interns_eligible": True, "finished": True, "interns": 3, "months": 6, "retained": 0}, NOW)
     assert (host.amount, host.amount_kind) == (18000, "estimate")
     assert host.to_dict()["amount_kind"] == "estimate"
 
@@ -314,7 +316,8 @@ def test_both_missing_the_hint_names_both() -> None:
     result = E.assess("skills_upgrade_subsidy", {"employee": True, "insured_years": 0.5, "certificate": False}, NOW)
     assert result.what_if == ("如果参保满3年并取得职业资格证书或职业技能等级证书，就可以申请（参保还差2年6个月）。",)
     relaxed = E.assess("skills_upgrade_subsidy", {"employee": True, "insured_years": 2.5, "certificate": False}, NOW)
-    assert relaxed.what_if[0].endswith("您还差6个月，还需取得职业资格证书或职业技能等级证书。")
+    assert relaxed.what_if[0].endswith("还差6个月，还需取得职业资格证书或职业技能等级证书。")
+    assert "当时是符合" not in relaxed.what_if[0]  # 2.5 years now says nothing of 2019—2020
 
 
 @pytest.mark.parametrize(("staff", "hires", "more"), [(100, 24, 1), (100, 16, 1), (25, 0, 9), (20, 4, 2), (101, 10, 7), (200, 0, 36)])
@@ -344,7 +347,7 @@ def test_more_hires_matches_a_brute_force_count() -> None:
 
 
 def test_retention_hint_gives_the_fewest_more_interns_kept() -> None:
-    result = E.assess("internship", {"role": "host", "interns_eligible": True, "interns": 5, "months": 6, "retained": 1}, NOW)
+    result = E.assess("internship", {"role": "host", "interns_eligible": True, "finished": True, "interns": 5, "months": 6, "retained": 1}, NOW)
     assert result.verdict == "符合" and result.amount == 5 * 6 * 1000
     assert any("再多留用2人（5人中共留用3人）" in w and "36000元" in w for w in result.what_if)
 
@@ -401,7 +404,8 @@ def test_asking_about_an_ended_part_heads_the_result_with_it() -> None:
     answers = {"unemployed": True, "training": "passed", "hardship": "neither", "focus": "living_allowance"}
     result = E.assess("unemployed_training", answers, NOW)
     assert result.main.id == "living_allowance" and result.verdict == "已到期"
-    assert lines(result.to_chat_text())[1].startswith("结果：已到期，当时也不符合")
+    assert lines(result.to_chat_text())[1].startswith("结果：已到期（")
+    assert "现在：对培训合格的失业人员给予职业培训补贴" in result.to_chat_text()
     assert any(e.id == "training_subsidy" and e.verdict == "符合" for e in result.extras)
 
 

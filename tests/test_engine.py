@@ -335,10 +335,11 @@ def test_two_hundred_people_interleaved_keep_their_own_state(settings, kb):
             interns, months = rng.randint(1, 9), rng.randint(3, 12)
             retained = rng.randint(0, interns)
             plans[f"user{i}"] = [("action", "p:internship"), ("action", "a:1"), ("action", "a:0"),
-                                 ("text", str(interns)), ("text", str(months)), ("text", str(retained))]
+                                 ("text", str(interns)), ("text", str(months)), ("action", "a:0"),  # 见习期已满：是
+                                 ("text", str(retained))]
         expected = {}
         for user, steps in plans.items():
-            interns, months, retained = (int(steps[3][1]), int(steps[4][1]), int(steps[5][1]))
+            interns, months, retained = (int(steps[3][1]), int(steps[4][1]), int(steps[6][1]))
             rate = 1200 if retained * 2 >= interns else 1000
             expected[user] = f"{interns}人 × {months}个月 × {rate}元 = {interns * months * rate}元"
         last: dict[str, list[Reply]] = {}

@@ -311,6 +311,7 @@ def test_a_guessed_count_across_a_known_ratio_asks_for_the_exact_number(tmp_path
         await p.act(p.action_of("是"))
         await p.say("12")
         await p.say("8")
+        await p.act(p.action_of("是"))  # 见习期已满
         assert "留用" in p.text
         await p.say("大约六个人")
         assert "准确的数字" in p.text and "结果：" not in p.text

@@ -53,6 +53,9 @@ PROGRAM = Program(
             estimate=lambda f: [Estimate("待遇", None, "以当年招募公告为准，本文件没有规定")],
         ),
     ),
-    infer=lambda a: {"graduate": "graduate"} if a.get("situation") == "graduate" else {},
+    # The finder's situation list offers 离校未就业的高校毕业生; any other choice (a farmer, a
+    # 中职毕业生, 其他) is an answer that rules the projects out, not a reason to 核实.
+    infer=lambda a: ({"graduate": "graduate"} if a.get("situation") == "graduate"
+                     else {"graduate": "no"} if a.get("situation") is not None else {}),
     keywords=("三支一扶", "特岗", "西部计划", "毕业生"),
 )

@@ -45,7 +45,7 @@ PROGRAM = Program(
     label="困难企业职工在岗培训支持",
     who=EMPLOYER,
     reference=(CLAUSE,),
-    summary="2019年困难企业开展职工在岗培训，经费先从职工教育经费列支，不足部分经人社部门审核评估合格后可由就业补助资金适当支持。",
+    summary="2019年困难企业开展职工在岗培训，经费先从职工教育经费列支，不足部分经人社部门审核评估合格后可由就业补助资金适当支持（已于2019年12月31日到期）。",
     questions=QUESTIONS,
     parts=(
         Part(

@@ -3,6 +3,11 @@
 Two sides: the young person (three groups; the 16—24岁失业青年 only from 2019-01-01, with no
 end date — so this is NOT expired today), and the host unit, paid per intern per month,
 1000元, or 1200元 when at least 50% of interns are kept at the end.
+
+Host side: only interns who are 见习对象 count. When the unit does not say all of them are
+(否 / 不清楚: a mixed group), it is asked how many are, and the amount is worked out for that
+many. The 1200元 tier needs an achieved rate (见习期满留用率达到50%以上): the retained number is
+asked only once the internship has ended; a plan to keep some on gives 1000元 and a what-if.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import math
 from fractions import Fraction
 
 from eligibility.model import BOTH, Condition, Estimate, Facts, Part, Program, format_number, yuan
-from eligibility.rules import between, choice, number, one_of, ratio_reached, yes, yesno
+from eligibility.rules import between, choice, number, one_of, ratio_reached, yesno
 
 CLAUSE = "6"
 SCOPE = "从2019年1月1日起，将就业见习补贴范围由离校未就业高校毕业生"
@@ -30,11 +35,16 @@ QUESTIONS = (
     number("age", "您今年多少岁？", "岁", 1, 120, help="可以回答年龄，也可以回答出生年份（如“2003年出生”）。",
            ask_if={"category": ("unemployed_youth",)}, at_least_ok=False),
     yesno("interns_eligible", "接收的见习人员是否都属于见习对象（离校未就业高校毕业生、上述地区未就业中职毕业生或16—24岁失业青年）？",
-          short="见习人员都属于见习对象", ask_if={"role": ("host",)}),
+          short="见习人员都属于见习对象", ask_if={"role": ("host",)}, unknown_goes_on=True,
+          help="只有见习对象才能算补贴；有的是、有的不是，请回答“否”，接下来会问其中有几人是。"),
     number("interns", "接收了几名见习人员？", "人", 1, 100000, ask_if={"role": ("host",)}),
+    number("eligible_interns", "其中有几人属于见习对象（离校未就业高校毕业生、上述地区未就业中职毕业生或16—24岁失业青年）？",
+           "人", 0, 100000, help="就业见习补贴只按属于见习对象的人数计算；拿不准的，可以向所在县（市）人社部门核实。",
+           ask_if={"interns_eligible": (False,)}),
     number("months", "每人见习几个月？", "个月", 1, 60, help="文件规定见习期为3—12个月。", ask_if={"role": ("host",)}, at_least_ok=False),
-    number("retained", "见习期满后留用了几人？（还没期满可以回答“不清楚”）", "人", 0, 100000,
-           help="留用率达到50%以上，补贴标准从每人每月1000元提高到1200元。", ask_if={"role": ("host",)}),
+    yesno("finished", "见习期已经满了吗？", short="见习期已满", ask_if={"role": ("host",)}),
+    number("retained", "见习期满后实际留用了几人？", "人", 0, 100000,
+           help="留用率达到50%以上，补贴标准从每人每月1000元提高到1200元。", ask_if={"finished": (True,)}),
 )
 
 
@@ -44,6 +54,33 @@ def _youth(f: Facts) -> tuple[bool | None, str]:
     if f.get("category") != "unemployed_youth":
         return False, ""
     return between("age", "internship.youth_age_min", "internship.youth_age_max", "岁")(f)
+
+
+def eligible_count(f: Facts) -> int | None:
+    """How many interns are 见习对象 (the ones the subsidy is paid for): all of them when the
+    unit said so, else the count it gave; None when not known (or more than were received)."""
+    interns = f.get("interns")
+    if f.get("interns_eligible") is True:
+        return interns
+    count = f.get("eligible_interns")
+    if count is None or (interns is not None and count > interns):
+        return None
+    return count
+
+
+def _interns_eligible(f: Facts) -> tuple[bool | None, str]:
+    """第六条 pays for 见习对象 only: met when at least one is; the note says how many count."""
+    if f.get("interns_eligible") is True:
+        return True, ""
+    interns, count = f.get("interns"), f.get("eligible_interns")
+    if count is not None and interns is not None and count > interns:
+        return None, "属于见习对象的人数多于接收的见习人数，请核对"
+    if count is None:
+        return None, "其中有几人属于见习对象还需核实" if f.get("interns_eligible") is False or interns else ""
+    if count == 0:
+        return False, "接收的见习人员都不属于见习对象"
+    total = f"{format_number(interns)}人中" if interns is not None else ""
+    return True, f"{total}{format_number(count)}人属于见习对象，补贴只按这{format_number(count)}人计算"
 
 
 def _rate(f: Facts) -> tuple[float, str]:
@@ -59,6 +96,8 @@ def _retention(f: Facts) -> tuple[bool | None, str]:
     interns, retained = f.get("interns"), f.get("retained")
     if interns is None:
         return None, ""
+    if f.get("finished") is False:
+        return None, "见习期还没满，留用率要到期满时按实际留用人数计算，暂按每人每月1000元估算"
     if retained is None:
         return None, "留用人数不清楚，暂按每人每月1000元估算"
     if retained > interns:
@@ -81,9 +120,9 @@ def _months_ok(f: Facts) -> tuple[bool | None, str]:
 
 
 def _estimate(f: Facts) -> list[Estimate]:
-    interns, months = f.get("interns"), f.get("months")
-    if interns is None or months is None:
-        return [Estimate("就业见习补贴", None, "见习人数 × 见习月数 × 每人每月1000元（留用率达50%以上为1200元）")]
+    interns, months = eligible_count(f), f.get("months")
+    if interns is None or months is None or interns == 0:
+        return [Estimate("就业见习补贴", None, "属于见习对象的人数 × 见习月数 × 每人每月1000元（留用率达50%以上为1200元）")]
     rate, why = _rate(f)
     total = interns * months * rate
     formula = f"{format_number(interns)}人 × {format_number(months)}个月 × {format_number(rate)}元 = {yuan(total)}"
@@ -104,25 +143,30 @@ def _intern_estimate(f: Facts) -> list[Estimate]:
 
 
 def _what_if(f: Facts) -> list[str]:
-    interns, months, retained = f.get("interns"), f.get("months"), f.get("retained")
+    """Months outside 3—12, or the 1200元 tier not (yet) reached: what would change the amount.
+    Totals are for the interns who are 见习对象; the rate is of all interns received."""
+    received, months, retained = f.get("interns"), f.get("months"), f.get("retained")
+    interns = received
+    paid_for = eligible_count(f)
     rate, high_rate = f.p("internship.rate"), f.p("internship.rate_retained")
     threshold = f.p("internship.retention_threshold")
     low, high = f.p("internship.months_min"), f.p("internship.months_max")
     out = []
     if months is not None and not low <= months <= high:
-        example = f"（例如{format_number(interns)}人见习{format_number(high)}个月，合计{yuan(interns * high * rate)}）" if interns else ""
+        example = (f"（例如{format_number(paid_for)}人见习{format_number(high)}个月，合计{yuan(paid_for * high * rate)}）"
+                   if paid_for else "")
         out.append(f"如果见习期安排在{format_number(low)}—{format_number(high)}个月内，可按每人每月{format_number(rate)}元"
                    f"（留用率达{format_number(threshold)}%以上为{format_number(high_rate)}元）申请就业见习补贴{example}。")
         return out
     if interns and months and (retained is None or not ratio_reached(retained, interns, threshold)):
         need = _needed_retained(interns, threshold)
-        total = interns * months * high_rate
+        total = (paid_for or 0) * months * high_rate
         if retained is not None:
             kept = f"再多留用{format_number(need - retained)}人（{format_number(interns)}人中共留用{format_number(need)}人）"
         else:
             kept = f"{format_number(interns)}人中留用{format_number(need)}人以上"
         out.append(f"如果见习期满{kept}，留用率达到{format_number(threshold)}%，"
-                   f"标准提高到每人每月{format_number(high_rate)}元，合计{yuan(total)}。")
+                   f"标准提高到每人每月{format_number(high_rate)}元" + (f"，合计{yuan(total)}。" if total else "。"))
     return out
 
 
@@ -161,10 +205,11 @@ PROGRAM = Program(
             gives="按每人每月1000元给予就业见习补贴；见习期满留用率达到50%以上的，提高到每人每月1200元。",
             when={"role": ("host",)},
             conditions=(
-                Condition("interns_eligible", "接收的见习人员属于见习对象", CLAUSE, SCOPE, yes("interns_eligible")),
+                Condition("interns_eligible", "接收的见习人员中有见习对象（补贴按见习对象人数计算）", CLAUSE, SCOPE, _interns_eligible,
+                          reads=("interns_eligible",)),
                 Condition("months", "见习期3—12个月", CLAUSE, RATE, _months_ok),
                 Condition("retention", "见习期满留用率达到50%以上（补贴提高到每人每月1200元）", CLAUSE, RETAINED,
-                          _retention, required=False, reads=("interns", "retained")),
+                          _retention, required=False, reads=("interns", "finished")),
             ),
             estimate=_estimate,
             what_if=_what_if,

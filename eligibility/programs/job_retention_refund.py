@@ -2,8 +2,11 @@
 2019-only special standard for enterprises in temporary difficulty.
 
 The special standard has two alternatives the document puts side by side ("可按…或按…");
-we compute both and do not choose. The local monthly per-capita 失业保险金 is a staff
-parameter: while it is empty the result shows the formula, never a guessed number.
+while it ran (2019) we compute both and do not choose; once it has ended no amount is worked
+out for it (the engine computes none for an ended part), and the result says the 60% refund is
+what applies now. The local monthly per-capita 失业保险金 is a staff parameter: while it is
+empty the resident reads the standard in words (never a formula naming the missing figure;
+`policybot check` lists it for staff), never a guessed number.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ SPECIAL_PERIOD = "job_retention.special_period"
 BENEFIT = "job_retention.local_monthly_unemployment_benefit"
 
 QUESTIONS = (
-    yesno("insured_enterprise", "贵单位是否参加了失业保险并按规定缴费？", short="企业参加了失业保险"),
+    yesno("insured_enterprise", "贵单位是否参加了失业保险并按规定缴费？", short="企业参加了失业保险", unknown_goes_on=True,
+          help="可以看单位的社保缴费记录，或问单位的财务、社保经办人员。"),
     choice("layoffs", "贵单位是否裁员？",
            [("none", "没有裁员"), ("few", "少量裁员"), ("many", "裁员较多")],
            help="文件的条件是“不裁员或少裁员”，没有写明按哪一年计算，也没有规定“少裁员”的具体标准，以经办机构的规定为准。",
@@ -79,7 +83,7 @@ def _special_estimate(f: Facts) -> list[Estimate]:
     staff_text = f"{format_number(staff)}人" if staff is not None else "参保职工人数"
     if benefit is None:
         out.append(Estimate("标准一（按当地月人均失业保险金）", None,
-                            f"{months}个月 × 当地月人均失业保险金（待工作人员填写） × {staff_text}"))
+                            f"按{months}个月的当地月人均失业保险金和参保职工人数确定，金额由经办机构核定"))
     elif staff is None:
         out.append(Estimate("标准一（按当地月人均失业保险金）", None, f"{months}个月 × {yuan(benefit)} × 参保职工人数"))
     else:
@@ -100,7 +104,7 @@ PROGRAM = Program(
     label="稳岗返还",
     who=EMPLOYER,
     reference=(CLAUSE,),
-    summary="不裁员或少裁员的参保企业，可返还上年度实际缴纳失业保险费的60%；2019年困难企业另有特殊标准。",
+    summary="不裁员或少裁员的参保企业，可返还上年度实际缴纳失业保险费的60%；2019年困难企业的特殊标准已于2019年12月31日到期。",
     questions=QUESTIONS,
     parts=(
         Part(
@@ -126,6 +130,7 @@ PROGRAM = Program(
                 Condition("in_difficulty", "面临暂时性生产经营困难且恢复有望", CLAUSE, SPECIAL, yes("in_difficulty")),
             ),
             estimate=_special_estimate,
+            now="不裁员或少裁员的参保企业，可返还上年度实际缴纳失业保险费的60%。",
         ),
     ),
     parameters=(

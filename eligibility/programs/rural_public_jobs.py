@@ -16,7 +16,8 @@ WORKSHOP = "通过“扶贫车间”稳定吸纳农村劳动力就地就近就�
 PERIOD = "rural_public_jobs.period"
 
 QUESTIONS = (
-    yesno("rural_labour", "您是农村劳动力吗？", short="是农村劳动力"),
+    yesno("rural_labour", "您是农村劳动力吗？", short="是农村劳动力", unknown_goes_on=True,
+          help="户籍在农村、在农村务农或外出务工的，一般属于农村劳动力；拿不准可以问村委会。"),
     yesno("poor", "您是否属于农村贫困劳动力？", help="以当地扶贫、人社部门的认定为准。", short="属于农村贫困劳动力",
           ask_if={"rural_labour": (True,)}),
     focus([("workshops", "问的是扶贫车间和就近务工")]),
@@ -34,7 +35,7 @@ PROGRAM = Program(
     label="乡村公益性岗位和扶贫车间就近就业",
     who=INDIVIDUAL,
     reference=(CLAUSE,),
-    summary="2019—2020年全州继续开发6600个乡村公益性岗位，帮助农村贫困劳动力就地就近就业；扶贫车间稳定吸纳农村劳动力就近就业。",
+    summary="扶贫车间、项目建设等稳定吸纳农村劳动力就地就近就业；2019—2020年开发6600个乡村公益性岗位的计划已于2020年12月31日到期。",
     questions=QUESTIONS,
     parts=(
         Part(
@@ -47,6 +48,7 @@ PROGRAM = Program(
                 Condition("poor", "农村贫困劳动力", CLAUSE, POSTS, yes("poor")),
             ),
             notes=_posts_note,
+            now="通过扶贫车间、项目建设和“五小行业”等就地就近就业的支持没有期限，仍在执行。",
         ),
         Part(
             id="workshops",

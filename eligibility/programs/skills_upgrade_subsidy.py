@@ -27,12 +27,17 @@ RELAXED = "放宽至参保1年以上"
 CERTIFICATE = "参保职工取得职业资格证书或职业技能等级证书的"
 PARAM = "skills_upgrade.insured_years_min"
 
+# The subsidy is applied for by the insured worker, so every question is about that worker: the
+# first one says so, and the wording fits an employer asking for staff as well (该职工).
 QUESTIONS = (
-    yesno("employee", "您现在是企业的在职职工吗？", short="是企业在职职工"),
-    number("insured_years", "您参加失业保险（缴费）有几年了？", "年", 0, 60, integer=False,
-           help="可以回答“1年半”“18个月”“2.5年”，也可以回答从哪年开始交的（如“从2021年开始交”）。",
+    yesno("employee", "这项补贴由参保职工本人申请，下面问的都是申请补贴的职工的情况（替职工问的，请按职工的情况回答）。"
+          "您（或该职工）现在是企业的在职职工吗？", short="是企业在职职工", unknown_goes_on=True,
+          help="签了劳动合同、由企业发工资并缴纳社会保险的，就是企业在职职工。"),
+    number("insured_years", "您（或该职工）参加失业保险（缴费）有几年了？", "年", 0, 60, integer=False,
+           help="可以回答“1年半”“18个月”“2.5年”，也可以回答从哪年开始交的（如“从2021年开始交”）；"
+                "可以在社保缴费记录里查，或问单位的社保经办人员。",
            ask_if={"employee": (True,)}),
-    yesno("certificate", "您是否已取得职业资格证书或职业技能等级证书？", short="取得职业资格证书或职业技能等级证书",
+    yesno("certificate", "您（或该职工）是否已取得职业资格证书或职业技能等级证书？", short="取得职业资格证书或职业技能等级证书",
           ask_if={"employee": (True,)}, changeable=True),
 )
 
@@ -64,8 +69,9 @@ def _what_if(f: Facts) -> list[str]:
     gap = duration_text(needed_now - years, round_up=True)
     also = "并取得职业资格证书或职业技能等级证书" if f.get("certificate") is False else ""
     if years >= relaxed.value and relaxed.end and f.as_of > relaxed.end:
-        return [f"在放宽期（{period}）内，参保{format_number(relaxed.value)}年以上即可申请，按您的参保年限当时是符合的；"
-                f"现在要求{format_number(needed_now)}年以上，您还差{gap}" + (f"，还需{also[1:]}" if also else "") + "。"]
+        # The years are counted now, not in the relaxed period: never say they qualified then.
+        return [f"放宽期（{period}）内参保{format_number(relaxed.value)}年以上即可申请，这项放宽已到期；"
+                f"现在要求{format_number(needed_now)}年以上，还差{gap}" + (f"，还需{also[1:]}" if also else "") + "。"]
     return [f"如果参保满{format_number(needed_now)}年{also}，就可以申请（参保还差{gap}）。"]
 
 
@@ -78,7 +84,7 @@ PROGRAM = Program(
     label="技术技能提升补贴",
     who=INDIVIDUAL,
     reference=(CLAUSE,),
-    summary="参加失业保险的企业职工取得职业资格证书或职业技能等级证书，可在参保地申请；2019—2020年参保年限从3年放宽到1年。",
+    summary="参加失业保险3年以上的企业职工取得职业资格证书或职业技能等级证书，可在参保地申请；2019—2020年放宽到参保1年的规定已于2020年12月31日到期。",
     questions=QUESTIONS,
     parts=(
         Part(

@@ -18,7 +18,8 @@ ONCE = "生活费补贴政策每人每年只享受一次"
 PERIOD = "unemployed_training.living_allowance_period"
 
 QUESTIONS = (
-    yesno("unemployed", "您现在是失业人员吗？", help="已在公共就业服务机构办理失业登记的更好办理。", short="是失业人员"),
+    yesno("unemployed", "您现在是失业人员吗？", help="已在公共就业服务机构办理失业登记的更好办理；不确定可以问当地公共就业服务机构。",
+          short="是失业人员", unknown_goes_on=True),
     choice("training", "您参加职业技能培训或创业培训的情况是？",
            [("passed", "已参加培训并考核合格"), ("in_progress", "正在培训或准备参加"), ("none", "没有参加"),
             ("failed", "参加了培训，但考核没有合格")],
@@ -63,7 +64,7 @@ PROGRAM = Program(
     label="失业人员职业培训补贴",
     who=INDIVIDUAL,
     reference=(CLAUSE,),
-    summary="失业人员参加职业技能培训或创业培训并合格，可享受职业培训补贴；2019—2020年就业困难人员和零就业家庭成员培训期间还有生活费补贴。",
+    summary="失业人员参加职业技能培训或创业培训并合格，可享受职业培训补贴；就业困难人员和零就业家庭成员培训期间的生活费补贴只执行到2020年12月31日，已到期。",
     questions=QUESTIONS,
     parts=(
         Part(
@@ -92,6 +93,7 @@ PROGRAM = Program(
                 Condition("allowance_this_year", "本年度尚未享受过生活费补贴", CLAUSE, ONCE, no("allowance_this_year")),
             ),
             estimate=lambda f: [Estimate("生活费补贴", None, "文件未规定补贴标准，以当地规定为准")],
+            now="对培训合格的失业人员给予职业培训补贴，这一项没有期限，仍在执行。",
         ),
     ),
     parameters=(PERIOD,),
