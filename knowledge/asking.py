@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+import cn2an
+
 from knowledge.yamlsource import LineDict, LineList, Problem, check_fields, load_yaml
 
 
@@ -186,7 +188,8 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _MONEY = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千]+)\s*(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块)"
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千]+(?:万[零〇一二两俩三四五六七八九十百千]+)?)"
+    r"\s*(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块)"
     r"(?![岁年月天日人个名次])"
 )
 _SCALE = {"万元": 10_000, "万块": 10_000, "万": 10_000, "w": 10_000, "千元": 1000, "千块": 1000,
@@ -194,7 +197,14 @@ _SCALE = {"万元": 10_000, "万块": 10_000, "万": 10_000, "w": 10_000, "千�
 
 
 def chinese_number(text: str) -> int | None:
-    """一百五十 -> 150, 三百 -> 300, 十五 -> 15, 两千 -> 2000; None if not a numeral below 万."""
+    """一百五十 -> 150, 三百 -> 300, 十五 -> 15, 两千 -> 2000, 十五万五千 -> 155000 (cn2an, smart
+    mode); None if not a numeral. 俩 (which cn2an does not read) is read here, below 万."""
+    try:
+        value = cn2an.cn2an(text, "smart")
+    except (ValueError, KeyError, IndexError):
+        value = None
+    if value is not None and float(value).is_integer():
+        return int(value)
     total, digit = 0, None
     for ch in text:
         if ch in _DIGITS:

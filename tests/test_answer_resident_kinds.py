@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from knowledge.answer import Answerer
-from knowledge.asking import question_age
+from knowledge.asking import question_age, question_amount
 from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
 from knowledge.retrieval import RetrievalSettings, Retriever
 
@@ -199,3 +199,9 @@ def test_a_returning_worker_hears_about_starting_up_and_working_near_home(answer
     assert answer.clause is not None and answer.clause.id == "2.3"
     line = first_line(answer)
     assert "返乡创业" in line and "就近务工" in line
+
+
+@pytest.mark.parametrize("text, amount", [("想贷十二万五千块", 125_000), ("贷俩万行不", 20_000),
+                                          ("三十万能批不", 300_000)])
+def test_amounts_in_words_are_read(text, amount):
+    assert question_amount(text) == amount
