@@ -340,6 +340,8 @@ def _chat_check(c: Check) -> str:
     word = "" if c.required else (_INFO_WORDS.get(c.status, "待核实") + "，")
     if c.required and not c.asked and c.status not in (MET, NOT_MET):
         word = "未回答，"
+    elif c.required and c.status not in (MET, NOT_MET) and not c.note and not c.elsewhere:
+        word = "待核实，"  # answered 不清楚: said, so nobody reads the ？ as a question left out
     note = c.note if len(c.note) <= 40 else c.note[:39] + "…"
     detail = f"（{word}{note}）" if note or word else ""
     if word and not note:

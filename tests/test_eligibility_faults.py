@@ -192,7 +192,7 @@ def test_not_knowing_a_condition_goes_on_and_marks_it_to_verify(program: str, fi
         assert result.verdict == "需核实"
         check = next(c for c in result.checks if c.id == first)
         assert check.asked and check.status == "unknown"
-        assert f"{check.text}：待核实" in result.to_text()
+        assert f"{check.text}：待核实" in result.to_text() and f"？ {check.text}（待核实）" in result.to_chat_text()
 
 
 def test_not_knowing_who_one_is_still_stops_at_that_branch() -> None:
