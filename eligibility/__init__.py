@@ -43,7 +43,7 @@ and `changeable` (what-ifs are offered only on answers a person can still change
 ("estimate", "maximum" for a cap such as 最高可贷15万元, or None: a cap is never the amount of
 a 需核实 or 不符合 result), .what_if (hints for what can still change), .main / .extras
 (PartResult with checks; a check not asked is shown only where it decides), .to_text(),
-.to_chat_text(), .to_dict() (adds "amount_kind" and "verdict_text", e.g. 已到期，当时也不符合).
+.to_chat_text(), .to_dict() (adds "amount_kind" and "verdict_text", e.g. 需核实 or 已到期 — an ended provision is not judged for the past).
 
 `answers` is a plain dict {question id: value}: True/False for yes/no, the choice's value,
 a number, an ISO date; None means the resident answered 不清楚; a question id absent means it

@@ -7,10 +7,9 @@ Verdict semantics (why they are what they are):
 - 符合 when every required condition is met.
 - 已到期 when the part has a period (a parameter) that ended before the judging date. It is
   reported as ended: what it gave then and, where the document says, what applies now
-  (Part.now); no amount, no what-if. It is NOT judged for the past from answers given after
-  it ended (a business insured since two years ago was not insured in 2019): only when the
-  answers are about that period (a question asked only while it ran was answered) does the
-  result say whether they qualified then. An open-ended start (就业见习 "从2019年1月1日起")
+  (Part.now); no amount, no what-if. It is NOT judged for the past (then_verdict stays None):
+  answers given after it ended are about now (a business insured since two years ago was not
+  insured in 2019); while it ran it was judged like any part. An open-ended start (就业见习 "从2019年1月1日起")
   never expires; a relaxed threshold that ended (参保1年, 2019-2020) is not 已到期 either: the
   base rule applies again, and the verdict follows it.
 - 不清楚 to a condition question (Question.unknown_goes_on: 参保了吗) does not skip the
@@ -242,11 +241,6 @@ def _period_text(ctx: Context, name: str) -> tuple[str, date | None, date | None
     return (f"至{cn_date(end)}" if end else ""), start, end
 
 
-_THEN_TEXT = {ELIGIBLE: "按您的回答，当时是符合条件的", NOT_ELIGIBLE: "按您的回答，当时也不符合条件",
-              TO_VERIFY: "按您的回答，当时是否符合还需核实"}
-_THEN_ASKED_ONLY = "按您的回答，当时符合已问到的条件"
-
-
 def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: date, program: Program | None = None) -> PartResult:
     period, start, end = _period_text(ctx, part.period) if part.period else ("", None, None)
     expired = bool(part.period and end and as_of > end)
@@ -270,17 +264,12 @@ def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: d
     expired_note, then = "", None
     if expired:
         # An ended provision is reported as ended, with no amount, what-if or note computed for
-        # it. It is judged for its last day only when the answers are about that period (a
-        # question only asked while it ran was answered): answers given afterwards describe the
-        # business or person now — insured since two years ago says nothing of 2019.
+        # it, and it is not judged for the past: answers given after it ended describe the
+        # business or person now (insured since two years ago says nothing of 2019), and even an
+        # answer to a question of that period may have been read from words about now
+        # (我们现在很困难). While it ran (as_of within the period) it is judged like any part.
         estimates, what_if, notes = (), [], []
-        then_text = ""
-        if program is not None and _about_period(program, part, answers):
-            asked_checks = [c for c in checks if c.asked or c.status != UNKNOWN]
-            then = combine(asked_checks)
-            then_text = _THEN_ASKED_ONLY if then == ELIGIBLE and len(asked_checks) < len(checks) else _THEN_TEXT[then]
         expired_note = f"该项政策执行期为{period}，已于{cn_date(end)}结束，现在不再执行。当时的规定：{part.gives}"
-        expired_note += f"{then_text}。" if then_text else ""
         if part.now:
             expired_note += f"现在：{part.now}"
         verdict = EXPIRED
@@ -289,12 +278,6 @@ def evaluate_part(part: Part, answers: Mapping[str, Any], ctx: Context, as_of: d
         notes.insert(0, f"该项政策自{cn_date(start)}起执行，{cn_date(as_of)}时尚未开始。")
     return PartResult(part.id, part.label, verdict, part.gives, checks, estimates, tuple(what_if), tuple(notes),
                       period, expired_note, then, part.main, not_in_force=bool(not_yet))
-
-
-def _about_period(program: Program, part: Part, answers: Mapping[str, Any]) -> bool:
-    """Whether the answers are about the period a part ran in: a question asked only while it
-    ran (Question.ask_during naming the part's period) was answered."""
-    return any(q.ask_during == part.period and q.id in answers for q in program.questions)
 
 
 def _generic_what_if(program: Program, part: Part, answers: dict[str, Any], ctx: Context, as_of: date) -> list[str]:

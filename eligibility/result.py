@@ -263,8 +263,9 @@ def _amount_of(part: PartResult) -> float | None:
 
 
 def verdict_text(part: PartResult) -> str:
-    """The verdict as read: 符合 / 不符合 / 需核实, or for an ended provision what it would have
-    been on its last day (已到期，当时也不符合)."""
+    """The verdict as read: 符合 / 不符合 / 需核实 / 已到期. The engine no longer judges an ended
+    provision for the past (then_verdict None: 已到期 alone); the longer forms remain for a
+    PartResult built with a then_verdict (已到期，当时也不符合)."""
     if part.verdict != EXPIRED or part.then_verdict is None:
         return part.verdict
     if part.then_verdict == ELIGIBLE:
