@@ -308,7 +308,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         """上一步 or 不对 … typed right after a result: back into that questionnaire."""
         if kind_is(u, "navigate", "back") and self._reopen(s, finished):
             return self._on_nav("back", s)
-        for changed, note in ((u.correction, "corrected"), (u.what_if, "what_if")):
+        correction = u.correction or (u.text if finished.get("which") else None)  # after "改哪一项？"
+        for changed, note in ((correction, "corrected"), (u.what_if, "what_if")):
             if changed and self._reopen(s, finished):
                 corrected = self._correct(changed, s, note=note)
                 if corrected is not None:

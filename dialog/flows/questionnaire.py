@@ -425,6 +425,7 @@ class QuestionnaireFlow:
         是大龄"): that answer is changed (answers that no longer apply are dropped) and the
         questionnaire goes on from there. None when the words change no earlier answer."""
         program = self._program(s)
+        changes: list[tuple[eligibility.Question, Any, bool]] = []
         for qid in reversed(s.history):
             if qid == current:
                 continue
@@ -432,24 +433,48 @@ class QuestionnaireFlow:
                 question = program.question(qid)
             except KeyError:
                 continue
-            if question.kind == "yesno" and not speaks_of(text, question.prompt):
+            named = speaks_of(text, question.prompt) or bool(question.short and speaks_of(text, question.short))
+            if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
             if not parsed.ok or parsed.value == s.answers.get(qid):
                 continue
-            s.answers[qid] = parsed.value
-            kept = eligibility.engine.relevant_answers(program, s.answers) if s.program != "__finder__" else s.answers
-            s.answers = dict(kept)
-            s.history = [h for h in s.history if h in s.answers]
-            s.flags = {k: v for k, v in s.flags.items() if k in s.answers}
-            s.questionnaire_at = self.clock()
-            said = Reply(self.t(note, question=question.short or question.prompt.rstrip("？?"),
-                                answer=question.label_of(parsed.value)))
-            if self._current_question(s) is None:
-                finished = self._finish(s)
-                return Turn([said] + finished.replies, finished.events)
-            return Turn([said] + self._pending_question(s), [])
-        return None
+            changes.append((question, parsed, named))
+        if not changes:
+            return None
+        # The answer the words name comes first ("不对 职工总共三十个人" is the staff count, not
+        # the newest number asked); a number that names none, with two number questions it
+        # could change, is asked about instead of guessed — a wrong guess flips the verdict.
+        named = [(q, p) for q, p, is_named in changes if is_named]
+        numbers = [q for q, _p, _n in changes if q.kind == "number"]
+        if not named and len(numbers) > 1:
+            return self._which_answer(numbers, s, current)
+        question, parsed = named[0] if named else changes[0][:2]
+        s.answers[question.id] = parsed.value
+        kept = eligibility.engine.relevant_answers(program, s.answers) if s.program != "__finder__" else s.answers
+        s.answers = dict(kept)
+        s.history = [h for h in s.history if h in s.answers]
+        s.flags = {k: v for k, v in s.flags.items() if k in s.answers}
+        s.questionnaire_at = self.clock()
+        said = Reply(self.t(note, question=question.short or question.prompt.rstrip("？?"),
+                            answer=question.label_of(parsed.value)))
+        if self._current_question(s) is None:
+            finished = self._finish(s)
+            return Turn([said] + finished.replies, finished.events)
+        return Turn([said] + self._pending_question(s), [])
+
+    def _which_answer(self: Engine, questions: list[eligibility.Question], s: Session, current: str | None) -> Turn:
+        """A changed number that names no answer while several could take it: ask which one.
+        Mid-questionnaire the pending question follows; right after a result the result stays
+        open for one more message (`s.finished`), so "不对 在职职工三十人" can still change it."""
+        which = "、".join(f"“{q.short or q.prompt.rstrip('？?')}”" for q in questions)
+        asked = Reply(self.t("correct_which", which=which))
+        if current is not None:
+            return Turn([asked] + self._pending_question(s), [])
+        s.finished = {"program": s.program, "answers": dict(s.answers), "history": list(s.history),
+                      "flags": dict(s.flags), "which": True}
+        s.end_questionnaire()
+        return Turn([asked], [])
 
     def _reopen(self: Engine, s: Session, finished: dict[str, Any]) -> bool:
         """Back into the questionnaire just finished (上一步 / 不对 … right after its result)."""
