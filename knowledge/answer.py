@@ -284,8 +284,9 @@ class Answerer:
         names an amount (二十万, 10万块; knowledge/asking.py `question_amount`), asks yes/no or
         how much, the best clause has a benefit with a cap (benefits.yaml `max`), and the
         question uses that clause's words (its expansions, 贷 -> 创业担保贷款, or a benefit's
-        names). The calibrated decision reads such a question as mostly an unknown number, so
-        it would refuse; the limit answers it (第五条（二）: 个人最高15万元)."""
+        names), and names no topic the clause does not use (助学贷款, 网贷 stay refused). The
+        calibrated decision reads such a question as mostly an unknown number, so it would
+        refuse; the limit answers it (第五条（二）: 个人最高15万元)."""
         if (asked.amount is None or asked.kind not in (Kind.YES_NO, Kind.AMOUNT) or not result.candidates
                 or result.out_of_scope_topic):
             return False  # 房贷想贷五十万: staff's out-of-scope list still decides
@@ -294,6 +295,10 @@ class Answerer:
         if not capped:
             return False
         vocabulary = self._vocabulary_of(clause)
+        lexicon = self._lexicon_words()
+        if any(fold(t) not in vocabulary and t not in lexicon and not self._in_lexicon_phrase(t, asked.question)
+               for t in self.topic_words(asked)):
+            return False  # 助学贷款八千行不, 网贷十万: a loan the clause does not speak of
         text = fold(asked.question)
         named = any(fold(t) in vocabulary for t in result.expansions)
         return named or pick_benefit(capped, text) is not None

@@ -93,7 +93,7 @@ class Asked:
     age it gives (25岁, 二十五岁, 娃19了), or None;
     second: a second kind whose cue stands in another part of the question (split at ，？。；!
     and spaces) than the first one's, not a yes/no ending; rest: the question (normalised)
-    without its cue and aspect words — what is left to name a topic.
+    without its cue and aspect words and sums of money — what is left to name a topic.
     """
 
     question: str
@@ -153,6 +153,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
     for aspect in aspects:
         for word in sorted(aspect.words, key=len, reverse=True):
             rest = rest.replace(word, " ")
+    rest = _MONEY.sub(" ", rest)  # 贷8万能行吗: the amount is not a topic (nor is 万能)
     return Asked(
         question=question,
         kind=kinds[0] if kinds else Kind.OTHER,

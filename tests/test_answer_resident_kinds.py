@@ -94,9 +94,15 @@ def test_an_amount_alone_is_not_a_topic(answerer):
     assert "二十万" not in answerer.topic_words("贷二十万行不")
 
 
-def test_an_amount_with_no_capped_benefit_is_still_refused(answerer):
+@pytest.mark.parametrize("question", ["房贷想贷五十万 行不", "想在网上借个网贷三万 能批吗",
+                                      "娃读书的助学贷款一万二够不够", "我想借十五万买辆车 能行不"])
+def test_an_amount_about_another_kind_of_loan_is_still_refused(answerer, question):
     # A sum of money about something the document does not cover stays refused.
-    assert not answerer.answer("房贷想贷五十万 行不").answered
+    assert not answerer.answer(question).answered
+
+
+def test_an_amount_is_not_a_topic_word_even_when_segmented_oddly(answerer):
+    assert answerer.topic_words("贷8万能行吗") == ["贷"]
 
 
 # ---------------------------------------------------------------- certificates
