@@ -374,6 +374,16 @@ class QuestionnaireFlow:
 
     def _store_answer(self: Engine, question: eligibility.Question, parsed: Any, s: Session,
                       said: str | None = None) -> Turn:
+        again = f"{question.id}#asked_again"  # a marker among the flags, never a question id
+        if parsed.value is None and question.unknown_goes_on:
+            # 不清楚 to a condition (参保了吗): asked once more with why and how to find out; a
+            # second 不清楚 goes on to the other questions, the result marking it 待核实.
+            if s.flags.pop(again, None) is None:
+                s.flags[again] = "1"
+                return Turn(self._pending_question(s, hint=self.t("unknown_once", why=question.help)), [])
+            s.flags[question.id] = self.t("unknown_kept")
+            return self._advance(question, None, s, None, said)
+        s.flags.pop(again, None)
         flag = None
         if getattr(parsed, "tentative", False):
             flag = f"您回答的是“不太确定”，暂按“{question.label_of(parsed.value)}”估算，请以核实为准"
