@@ -481,9 +481,12 @@ def test_real_engine_questionnaire_by_tapping(browser, real_site: str, tmp_path:
         shot(page, tmp_path, "2-question.png", doc=True)
         person.tap("接收见习人员的单位")
         person.tap("是")
-        for number in ("3", "6", "2"):
+        for number in ("3", "6"):
             expect(person.last_bot()).to_contain_text("请输入数字")
             person.send(number)
+        person.tap("是")  # 见习期已满 (the 1200元 tier needs an achieved rate)
+        expect(person.last_bot()).to_contain_text("请输入数字")
+        person.send("2")
         result = person.log.locator(".row.bot .bubble", has_text="结果：")
         expect(result).to_contain_text("3人 × 6个月 × 1200元 = 21600元")
         expect(result).to_contain_text("结果仅供参考")
