@@ -9,6 +9,7 @@ were hedged (好像是) or approximate (大概 / a birth year) in the result.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -30,6 +31,10 @@ RENDER_MEMO_LIMIT = 4096
 # A rough range ("二十来岁") is settled without asking again only for questions whose value is
 # compared with a threshold and never multiplied into an amount: ages and years. A headcount or
 # a sum of money feeds the amount, so a range there always asks for the exact number.
+# A number with its unit (8个人, 三十个, 两万元): removed before asking which question a correction
+# names, so a unit such as 个人 is never read as the word of a question.
+_WITHOUT_AMOUNTS = re.compile(r"[0-9０-９.零〇一二两俩三四五六七八九十百千万wWkK]+\s*(个人|个|名|人|位|岁|周岁|元|块|万|个月|月|年)?")
+
 SETTLE_UNITS = ("岁", "年")
 SETTLE_MAX_VALUES = 60
 # The message that led to a questionnaire is read for facts only if the questionnaire starts
@@ -443,7 +448,8 @@ class QuestionnaireFlow:
                 question = program.question(qid)
             except KeyError:
                 continue
-            named = speaks_of(text, question.prompt) or bool(question.short and speaks_of(text, question.short))
+            words = _WITHOUT_AMOUNTS.sub("", text)  # "是8个人" names no question (个人 is its unit)
+            named = speaks_of(words, question.prompt) or bool(question.short and speaks_of(words, question.short))
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
