@@ -50,3 +50,26 @@ def test_a_bare_number_that_could_be_either_is_asked_about(tmp_path, kb) -> None
     assert "哪一项" in asked and "已改正" not in asked and "结果：" not in asked
     assert "已改正" in answered and "15人" in answered and "新招用15人" in answered
     assert "在职职工50人" in answered and "结果：符合" in answered  # 15 of 50 = 30%
+
+
+def test_a_count_typed_to_has_it_ended_answers_both(tmp_path, kb) -> None:  # noqa: F811
+    """第六条: 1200元 needs 见习期满留用率达到50%以上. "留用了四个" typed to 见习期已经满了吗
+    says it has ended and how many were kept on; 还没到期 keeps the 1000元 rate."""
+    async def scenario(answer: str) -> str:
+        engine = await _engine(tmp_path / answer, kb)
+        p = Person(engine)
+        await p.say("见习补贴")
+        await p.say("测一测我是否符合")
+        await p.act(p.action_of("接收见习人员的单位"))
+        await p.act(p.action_of("是"))
+        await p.say("六个")
+        await p.say("四个月")
+        assert "见习期已经满了吗" in p.text
+        text = await p.say(answer)
+        await engine.close()
+        return text
+
+    kept = asyncio.run(scenario("四个"))
+    assert "6人 × 4个月 × 1200元" in kept and "留用4人" in kept
+    ongoing = asyncio.run(scenario("还没到期"))
+    assert "6人 × 4个月 × 1000元" in ongoing

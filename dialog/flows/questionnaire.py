@@ -290,6 +290,9 @@ class QuestionnaireFlow:
                 return self._store_answer(question, current, s, said=words)
         parsed = u.answer
         if parsed is None or (not parsed.ok and getattr(parsed, "range", None) is None):
+            implied = self._count_implies_yes(question, u.text, s)
+            if implied is not None:
+                return implied
             return self._unclear(u, s, getattr(parsed, "error", None))
         if not parsed.ok:  # a rough range: settled when every value in it gives the same result
             settled = self._settle_range(question, parsed.range, s)
@@ -376,6 +379,25 @@ class QuestionnaireFlow:
             s.flags[question.id] = note
             return self._advance(question, int(low), s, note + "。")
         return self._store_answer(question, parsed, s)
+
+    def _count_implies_yes(self: Engine, question: eligibility.Question, text: str, s: Session) -> Turn | None:
+        """A count typed to a yes/no question whose only follow-up asks that count ("三个" to
+        见习期已经满了吗, whose next question, asked only on 是, is how many were kept on): the
+        count presupposes 是, so both are stored. None when no such follow-up reads the text."""
+        if question.kind != "yesno":
+            return None
+        for follow in self._program(s).questions:
+            if follow.kind != "number" or dict(follow.ask_if) != {question.id: (True,)}:
+                continue
+            parsed = eligibility.parse_answer(follow, text, as_of=self.today())
+            if not parsed.ok or parsed.value is None or getattr(parsed, "range", None) is not None:
+                return None
+            s.answers[question.id] = True
+            s.history.append(question.id)
+            said = Reply(self.t("prefilled", facts=question.short or question.prompt.rstrip("？?")))
+            turn = self._store_answer(follow, parsed, s, said=text)
+            return Turn([said] + turn.replies, turn.events)
+        return None
 
     def _store_answer(self: Engine, question: eligibility.Question, parsed: Any, s: Session,
                       said: str | None = None) -> Turn:
