@@ -294,10 +294,6 @@ class QuestionnaireFlow:
             if implied is not None:
                 return implied
             return self._unclear(u, s, getattr(parsed, "error", None))
-        if parsed.ok and parsed.value is True:  # 留下了三个: 是, and the count that follows
-            implied = self._count_implies_yes(question, u.text, s)
-            if implied is not None:
-                return implied
         if not parsed.ok:  # a rough range: settled when every value in it gives the same result
             settled = self._settle_range(question, parsed.range, s)
             if settled is None:
