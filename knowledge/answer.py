@@ -876,8 +876,17 @@ class Answerer:
         return "\n".join(lines)
 
     def _not_covered(self, question: str, result: SearchResult, ranked: list[str]) -> Answer:
-        nearest = [c.clause for c in result.candidates[:3]]
-        if not nearest:  # nothing in common at all: offer what residents ask about most
+        """The refusal: the document does not say, 12333 / 12345. The nearest clauses are
+        offered only when the bot is unsure whether the document covers the question (it shares
+        words with them); a question judged off-topic (the calibrated decision, the meaning
+        channel or the staff list of out-of-scope topics) gets no list of unrelated clause
+        titles — 推进发展促就业 is no help to someone owed wages — only the menu button."""
+        judged_off_topic = bool(result.off_topic or result.out_of_scope_topic or result.decided is False)
+        if judged_off_topic:
+            nearest: list[Clause] = []
+        else:
+            nearest = [c.clause for c in result.candidates[:3]]
+        if not nearest and not judged_off_topic:  # nothing in common at all: what residents ask most
             nearest = [self.kb.clauses[cid] for cid in POPULAR_TOPICS if cid in self.kb.clauses]
         doc = self.kb.seed.number or "这份就业政策文件"
         if result.out_of_scope_topic:
@@ -888,6 +897,8 @@ class Answerer:
             lines.append("文件里和它最接近的内容有：")
             lines += [f"· {_topic(c)}（{c.label()}）" for c in nearest]
         lines.append(f"这个问题建议拨打{HOTLINE}（人社服务热线）或12345（政务服务热线）咨询。")
+        if judged_off_topic:
+            lines.append("想了解这份文件讲了哪些政策，可以回到菜单看看。")
         return Answer(question, False, result.confidence, ranked, [e.id for e, _ in result.faq[:3]],
                       "\n".join(lines), suggestions=nearest)
 

@@ -71,7 +71,25 @@ def test_out_of_scope_is_refused_honestly(answerer, question):
     answer = answerer.answer(question)
     assert not answer.answered, (answer.confidence, answer.reply)
     assert "没有讲到" in answer.reply and "12333" in answer.reply
-    assert answer.reply.count("·") == len(answer.suggestions) >= 1  # nearest topics offered
+    # judged off-topic: no list of unrelated clause titles, the menu instead
+    assert answer.reply.count("·") == len(answer.suggestions) == 0
+    assert "回到菜单" in answer.reply
+
+
+def test_an_unsure_refusal_offers_the_nearest_clauses_a_judged_one_does_not(answerer):
+    """Refused without a judgement (decided None: unsure whether the document covers it) →
+    the clauses the question shares words with are offered; judged off-topic → none."""
+    import dataclasses
+
+    result = answerer.retriever.search("见习单位的食堂伙食怎么样")
+    assert result.candidates
+    unsure = dataclasses.replace(result, off_topic=False, out_of_scope_topic=None, decided=None)
+    answer = answerer._not_covered(unsure.question, unsure, [])
+    assert answer.suggestions == [c.clause for c in result.candidates[:3]]
+    assert answer.reply.count("·") == len(answer.suggestions) and "12333" in answer.reply
+    judged = dataclasses.replace(unsure, decided=False)
+    answer = answerer._not_covered(judged.question, judged, [])
+    assert answer.suggestions == [] and "·" not in answer.reply and "12333" in answer.reply
 
 
 def test_expired_period_is_reported_against_today(kb):
