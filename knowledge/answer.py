@@ -37,6 +37,7 @@ from knowledge.retrieval import Retriever, SearchResult
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
+MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
 POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
@@ -454,7 +455,7 @@ class Answerer:
             kind = Kind.OTHER
 
         if benefit is not None and benefit.has_ended(day):
-            return self._ended(question, kind, clause, benefit, budget)
+            return self._ended(question, kind, clause, benefit, budget, money=asked.money)
 
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
             return self._compare(asked, benefit, benefits)
@@ -499,11 +500,13 @@ class Answerer:
 
         if not benefits and not follow_up:
             kind = Kind.OTHER  # nothing the clause gives to name in a generic line: its own words
-        return self._from_clause(question, kind, clause, day, budget, benefit, follow_up)
+        return self._from_clause(question, kind, clause, day, budget, benefit, follow_up, money=asked.money)
 
-    def _ended(self, question: str, kind: Kind, clause: Clause, benefit: Benefit, budget: int) -> _Body:
+    def _ended(self, question: str, kind: Kind, clause: Clause, benefit: Benefit, budget: int,
+               *, money: bool = False) -> _Body:
         """Expiry first: the benefit's period has ended; what applies now, where the document
-        says so; then what the rule was, for the kind asked, marked as past."""
+        says so; then what the rule was, for the kind asked, marked as past (`money`: a sum was
+        asked and the clause names none — said too)."""
         period = benefit.period
         assert period is not None and period.end is not None
         line = f"{benefit.name}只在{period.text}执行，已于{_day(period.end)}到期。"
@@ -515,6 +518,8 @@ class Answerer:
         statement = benefit.statement(kind) if kind is not Kind.OTHER else None
         if statement is not None:
             lines.append(f"当时的规定：{statement.say}")
+        elif kind is Kind.AMOUNT and money and not any(q.unit in MONEY_UNITS for q in clause.quantities):
+            lines.append("文件也没有写具体给多少钱。")
         quote = statement.quote if statement is not None else None
         if quote is None:  # the rule as it was, in the clause's words (its amount first)
             quote = next((s.quote for k in (Kind.AMOUNT, *benefit.lines) if (s := benefit.lines.get(k)) and s.quote),
@@ -558,9 +563,13 @@ class Answerer:
         return self._with_quote([line], quote, clause, question, budget, benefit=benefit)
 
     def _from_clause(self, question: str, kind: Kind, clause: Clause, day: date, budget: int,
-                     benefit: Benefit | None, follow_up: bool) -> _Body:
+                     benefit: Benefit | None, follow_up: bool, *, money: bool = False) -> _Body:
         """No plain statement for this kind: the kind's generic line, or the clause's best
-        sentences (verbatim), with an ended period they state announced first."""
+        sentences (verbatim), with an ended period they state announced first.
+
+        money: the question asks a sum of money (Asked.money: 能补多少钱). A clause that names no
+        sum (元, 万元) or rate (%) — only counts such as 6600个 or durations — does not answer
+        it: the first line says the document does not state the amount."""
         topic = benefit.name if benefit else _topic(clause)
         if kind is Kind.APPLY:
             line = (f"文件没有写{topic}的具体申请手续。可向当地人社部门（公共就业服务机构）咨询申请，"
@@ -573,6 +582,9 @@ class Answerer:
         if kind is Kind.WHEN:
             return _Body([self._when_line(clause, topic, day)], None, benefit=benefit,
                          announced={p.text for p in clause.ended_periods(day)})
+        if kind is Kind.AMOUNT and money and not any(q.unit in MONEY_UNITS for q in clause.quantities):
+            line = f"文件没有写明{topic}的具体金额。{self._where_to_ask(clause)}"
+            return self._with_quote([line], None, clause, question, budget, benefit=benefit)
         if kind is Kind.AMOUNT and not clause.quantities:
             line = f"文件没有写明{topic}的具体金额或数量。"
             return self._with_quote([line], None, clause, question, budget, benefit=benefit)

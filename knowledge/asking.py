@@ -73,6 +73,7 @@ class AskingRules:
     aspects: tuple[Aspect, ...] = ()
     starts: tuple[str, ...] = ()  # a "when" question with one asks when it began (开始, 出台)
     in_force: tuple[str, ...] = ()  # words asking whether it still applies (管用, 过期, 作废)
+    money: tuple[str, ...] = ()  # words that make a "how much" question one about money (钱, 补, 贷)
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -108,6 +109,7 @@ class Asked:
     numbers: tuple[str, ...] = field(default=())
     start: bool = False  # asks when something began (撒时候开始的), not until when
     in_force: bool = False  # asks whether it still applies (还管用不, 过期了没): a "when" question
+    money: bool = False  # an amount question about money (能补多少钱, 贷多少), not a count or a length
 
 
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
@@ -167,6 +169,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         numbers=tuple(re.findall(r"\d+(?:\.\d+)?", text)),
         start=start and (kinds[:1] == (Kind.WHEN,)),
         in_force=in_force,
+        money=bool(kinds) and kinds[0] is Kind.AMOUNT and any(w in text for w in rules.money),
     )
 
 
@@ -271,7 +274,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     if not isinstance(data, LineDict):
         return AskingRules(), problems + [Problem(name, 1, "问法文件应当是一个映射，含 kinds、filler、aspects 三项")]
     problems += in_chinese(check_fields(data, name, required={"kinds": list},
-                                      optional={"filler": list, "aspects": list, "starts": list, "in_force": list}, what="问法文件"))
+                                      optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
+                                                "money": list}, what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
     for i, item in enumerate(data.get("kinds") or []):
@@ -319,7 +323,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
                               topic))
     starts = tuple(_texts(data, "starts", name, problems))
     in_force = tuple(_texts(data, "in_force", name, problems))
-    return AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force), problems
+    money = tuple(_texts(data, "money", name, problems))
+    return AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money), problems
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

@@ -362,3 +362,23 @@ def test_dev_eval_scores_do_not_drop():
     assert float(summary["top1"]) >= 0.984 and float(summary["r3"]) >= 1.0
     assert float(summary["facts"]) >= 0.964 and float(summary["oos"]) >= 1.0
     assert float(summary["falsrej"]) <= 0.0
+
+
+@pytest.mark.parametrize(("question", "money"), [
+    ("这个能补多少钱", True), ("贷款能贷多少", True), ("工资一个月多少", True),
+    ("一共开发了多少个岗位", False), ("见习最长几个月", False), ("能补不", False),
+])
+def test_an_amount_question_about_money_is_told_from_one_about_counts(kb, question, money):
+    assert read_question(question, kb.asking).money is money
+
+
+def test_a_sum_asked_of_a_clause_that_names_only_counts_is_not_answered_with_the_count(answerer, kb):
+    """2.2 names 6600个 (posts) and no sum of money: 扶贫车间补多少钱 says the amount is not written,
+    never a count passed off as the answer; a count question still gets the count."""
+    assert not any(q.unit in {"元", "万元", "%"} for q in kb.clause("2.2").quantities)
+    money = answerer.answer("我们村里办了扶贫车间 上面能补助多少钱", cache=False)
+    assert money.clauses[0] == "2.2"
+    first = money.reply.splitlines()[0]
+    assert first.startswith("文件没有写明") and "金额" in first and "6600" not in first
+    count = answerer.answer("乡村公益性岗位一共开发多少个", cache=False)
+    assert count.clauses[0] == "2.2" and "6600个" in count.reply.splitlines()[0]
