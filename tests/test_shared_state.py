@@ -39,12 +39,16 @@ def test_one_persons_turns_wait_for_each_other_across_processes_and_others_do_no
 
         async def turn(store, name: str, who: str, hold: float) -> None:
             async with store.turn_lock(who):
-                started = loop.time()
+                # The lock is taken with the turn's first statement, the load (one round trip
+                # for both): the turn runs from there to its save.
                 session = await store.load(who)  # on the lock's own connection
+                started = loop.time()
                 session.history.append(name)
                 await asyncio.sleep(hold)
-                await store.save(who, "web", session, [], None)
+                # The span ends when the save is sent: the save's COMMIT releases the lock, and
+                # the waiting turn (in this same event loop) may resume before this one does.
                 spans[name] = (started, loop.time())
+                await store.save(who, "web", session, [], None)
 
         await asyncio.gather(turn(a, "first", key, 0.4), turn(b, "second", key, 0.0),
                              turn(b, "elsewhere", other_key, 0.0))
@@ -68,6 +72,13 @@ def test_a_lock_is_released_when_its_turn_fails(pg_url: str) -> None:
                 raise RuntimeError("the turn failed")
         async with asyncio.timeout(5), b.turn_lock(key):
             pass
+        # The same once the turn's first statement (the load) has taken the lock.
+        with pytest.raises(RuntimeError):
+            async with a.turn_lock(key):
+                await a.load(key)
+                raise RuntimeError("the turn failed after its load")
+        async with asyncio.timeout(5), b.turn_lock(key):
+            assert (await b.load(key)).mode == "idle"
         await a.close()
         await b.close()
 

@@ -169,7 +169,10 @@ class SessionStore(Protocol):
     person deleted meanwhile (`forget`, a purge, in any process) is never written back; a
     failed save raises and leaves nothing half-written; `turn_lock(user_key)` makes one
     person's turns run one at a time — in this process (SQLite) or across every process
-    sharing the database (PostgreSQL).
+    sharing the database (PostgreSQL). A turn is what the block does with the store: on
+    PostgreSQL the lock is taken by the block's first store call (the `load`, in the same
+    round trip) and released by the `save` as it commits, so code in the block before its
+    first store call is not yet exclusive (the engine loads first).
     """
 
     backend: str  # "sqlite" | "postgresql"

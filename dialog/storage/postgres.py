@@ -4,12 +4,14 @@ processes (on one machine or several) sharing one database.
 What is shared, and how:
 - Sessions and the message log: tables like SQLite's. A turn's session and events are written
   in one transaction; `save` returns after COMMIT (synchronous_commit=on: the WAL is flushed).
-- One person's turns run one at a time across every process: `turn_lock(user_key)` takes a
-  session-level advisory lock (`pg_advisory_lock(TURN_LOCK_SPACE, hashtext(user_key))`) on a
-  pool connection held for the turn; the turn's load and save run on that same connection
-  (a context variable), so a turn never waits for a second connection while holding one, and
-  a pool of N connections serves N people's turns at once. A process that dies releases its
-  locks with its connections.
+- One person's turns run one at a time across every process: `turn_lock(user_key)` holds a
+  pool connection for the turn, and the turn's first statement takes a session-level advisory
+  lock (`pg_advisory_lock(TURN_LOCK_SPACE, hashtext(user_key))`) on it; the turn's load and
+  save run on that same connection (a context variable), so a turn never waits for a second
+  connection while holding one, and a pool of N connections serves N people's turns at once.
+  The lock comes with the row in one round trip (`policybot_turn_begin`) and goes with the
+  save's COMMIT in another (`policybot_turn_save`; migration 3 says why that is safe). A
+  process that dies releases its locks with its connections.
 - No session cache: every turn reads its row under the lock (one indexed SELECT, ~0.1 ms), so
   no process ever serves a session that another process changed or deleted. A session read
   from a row is written back with UPDATE … WHERE user_key: when the row is gone (deleted by
@@ -23,9 +25,15 @@ What is shared, and how:
 Migrations: a schema_version table and an ordered list, applied under an advisory lock so
 that N processes starting together migrate once.
 
-No group commit of our own: each turn is its own transaction (lock, read, write, commit,
-unlock: five round trips), and PostgreSQL flushes the WAL of concurrent commits together.
-Measured (benchmarks/bench_store.py, 2026-11-29, local server with fsync on, pool 10, 200
+No group commit of our own: each turn's save is its own transaction, and PostgreSQL flushes
+the WAL of concurrent commits together.
+
+Round trips of a plain turn through the engine and the rate limit (tests/test_pg_round_trips.py
+counts them on the wire): 3 — the rate token, lock + row, session + events + unlock + COMMIT.
+Before 2026-11-30 it was 10 (token, pool reset, lock, load, BEGIN, UPDATE, events, COMMIT,
+unlock, pool reset). The old code and the new measured in one run: below.
+
+Measured before that change (benchmarks/bench_store.py, 2026-11-29, local server with fsync on, pool 10, 200
 residents, 2 shared cores under load): 711 turns/s at saturation for one process, 0.40 ms
 of this process's CPU and 0.35 ms of the server's per turn; paced at 100 turns/s, p99
 17.6 ms (SQLite in the same run: 11.4 ms). One process's engine answers at most ~100
@@ -139,10 +147,78 @@ MIGRATIONS: list[str] = [
         expires DOUBLE PRECISION NOT NULL
     );
     """,
+    # 3: a turn in two round trips (the lock with the row; the row, the events and the lock's
+    # release committed together), and WeChat's pages still to send and late replies, so that
+    # any process can serve "更多" and a reply that missed WeChat's 5 s.
+    #
+    # policybot_turn_begin takes the person's session-level advisory lock, then reads the row.
+    # It is a VOLATILE PL/pgSQL function on purpose: such a function takes a fresh snapshot for
+    # each statement it runs, so the SELECT sees what the previous holder committed before it
+    # let go. (`SELECT pg_advisory_lock(…), data FROM sessions …` would not: one statement reads
+    # with the snapshot taken when it started, before it waited for the lock.)
+    #
+    # policybot_turn_save writes the session (UPDATE of a row read, or INSERT of a new one) and
+    # the turn's events, then lets go of the lock, in one statement (one transaction). Letting
+    # go must not open the door before the COMMIT: the function first takes the same lock at
+    # transaction level (granted at once: this session holds it), then releases the session-
+    # level hold; the transaction-level one goes with the COMMIT, so the next turn's
+    # policybot_turn_begin reads this turn's row. When the row has gone (a `policybot forget`
+    # or a purge meanwhile) nothing is written, the events neither, and it returns false.
+    """
+    CREATE FUNCTION policybot_turn_begin(lock_space integer, who text)
+    RETURNS TABLE (data text, updated_at double precision)
+    LANGUAGE plpgsql VOLATILE AS $fn$
+    BEGIN
+        PERFORM pg_advisory_lock(lock_space, hashtext(who));
+        RETURN QUERY SELECT s.data, s.updated_at FROM sessions AS s WHERE s.user_key = who;
+    END
+    $fn$;
+
+    CREATE FUNCTION policybot_turn_save(lock_space integer, who text, chan text, body text,
+                                        now_ts double precision, was_stored boolean, unlock_after boolean,
+                                        camp text, kinds text[], texts text[], clauses text[], faqs text[],
+                                        confidences double precision[], answers integer[], programs text[])
+    RETURNS boolean
+    LANGUAGE plpgsql VOLATILE AS $fn$
+    DECLARE
+        written boolean := true;
+    BEGIN
+        IF unlock_after THEN
+            PERFORM pg_advisory_xact_lock(lock_space, hashtext(who));
+            PERFORM pg_advisory_unlock(lock_space, hashtext(who));
+        END IF;
+        IF was_stored THEN
+            UPDATE sessions SET data = body, updated_at = now_ts WHERE user_key = who;
+            written := FOUND;
+        ELSE
+            INSERT INTO sessions (user_key, channel, data, created_at, updated_at)
+            VALUES (who, chan, body, now_ts, now_ts)
+            ON CONFLICT (user_key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at;
+        END IF;
+        IF written AND cardinality(kinds) > 0 THEN
+            INSERT INTO events (ts, channel, user_key, campaign, kind, text, clause, faq, confidence, answered,
+                                program)
+            SELECT now_ts, chan, who, camp, e.kind, e.text, e.clause, e.faq, e.confidence, e.answered, e.program
+            FROM unnest(kinds, texts, clauses, faqs, confidences, answers, programs)
+                 AS e(kind, text, clause, faq, confidence, answered, program);
+        END IF;
+        RETURN written;
+    END
+    $fn$;
+
+    CREATE TABLE wechat_pending (
+        user_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT,
+        options TEXT[] NOT NULL DEFAULT '{}',
+        expires DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (user_key, kind)
+    );
+    CREATE INDEX wechat_pending_expires ON wechat_pending(expires);
+    """,
 ]
 
 _NOW = "extract(epoch from clock_timestamp())"
-_INSERT_EVENTS = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join(f'${i + 1}' for i in range(len(EVENT_COLUMNS)))})"
 # One token bucket per key, decided in one statement (so two processes never both take the
 # last token): refilled by the time since its last use, then a token taken if one is there.
 _REFILLED = "least($3::float8, b.tokens + greatest(0, excluded.at - b.at) * $2::float8)"
@@ -157,10 +233,31 @@ ON CONFLICT (key) DO UPDATE SET
 RETURNING granted, tokens
 """
 
-# The turn's connection: (connection, the task that holds the lock). Store calls made by that
-# task during the turn use it; any other task (even one created inside the turn) does not.
-_TURN: contextvars.ContextVar[tuple[Any, asyncio.Task[Any] | None] | None] = contextvars.ContextVar(
-    "policybot_pg_turn", default=None)
+
+@dataclass
+class _Turn:
+    """The turn under way in a task: its connection, the task, whose turn it is, and whether
+    the connection may hold that person's advisory lock (set before the statement that takes
+    it, cleared once a statement has released it)."""
+
+    conn: Any
+    task: asyncio.Task[Any] | None
+    user_key: str
+    locked: bool = False
+
+
+# The turn's connection. Store calls made by the task that holds it use it; any other task
+# (even one created inside the turn) does not.
+_TURN: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("policybot_pg_turn", default=None)
+
+
+async def _keep_session(conn: Any) -> None:
+    """The pool's reset when a connection is given back: nothing to send. asyncpg's default
+    sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` — a round trip on
+    every release, two of a turn's ten before 2026-11-30. The store leaves none of that behind:
+    no cursors, listeners or settings, and a turn's lock is released by its own statement (or
+    its connection is terminated when that fails); asyncpg still rolls back an open transaction
+    itself before calling this."""
 
 
 def redact_url(url: str) -> str:
@@ -225,7 +322,8 @@ class PostgresStore:
         shown = redact_url(url)
         try:
             pool = await asyncpg.create_pool(url, min_size=1, max_size=max(1, pool_size), command_timeout=60,
-                                             server_settings={"application_name": "policybot"})
+                                             server_settings={"application_name": "policybot"},
+                                             reset=_keep_session)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError, TimeoutError) as exc:
             raise DatabaseUnusable(f"cannot use the database {shown}: {type(exc).__name__}: {exc}") from exc
         store = cls(pool, salt, url)
@@ -257,7 +355,11 @@ class PostgresStore:
                     version = number
                 return version
             finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+                try:
+                    await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+                except BaseException:
+                    conn.terminate()  # the server releases the lock with the connection
+                    raise
 
     async def close(self) -> None:
         """Let the saves in flight commit, then close the pool."""
@@ -283,71 +385,92 @@ class PostgresStore:
 
     # ------------------------------------------------------------------ connections
 
+    @staticmethod
+    def _held() -> _Turn | None:
+        """The turn this task holds, if any."""
+        held = _TURN.get()
+        return held if held is not None and held.task is asyncio.current_task() else None
+
     @contextlib.asynccontextmanager
     async def _conn(self) -> AsyncIterator[Any]:
-        """The current turn's connection when this task holds a turn lock, else one from the pool."""
-        held = _TURN.get()
-        if held is not None and held[1] is asyncio.current_task():
-            yield held[0]
+        """The current turn's connection when this task holds a turn (its lock taken first if
+        no statement has taken it yet), else one from the pool."""
+        held = self._held()
+        if held is not None:
+            if not held.locked:
+                held.locked = True
+                await held.conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", TURN_LOCK_SPACE, held.user_key)
+            yield held.conn
             return
         async with self.pool.acquire() as conn:
             yield conn
 
     @contextlib.asynccontextmanager
     async def turn_lock(self, user_key: str) -> AsyncIterator[None]:
-        """Hold `user_key`'s advisory lock (every process sharing the database waits for it)
-        for the block; the store's calls in the block use the lock's connection. Released
-        at the end, or by the server if this process or its connection dies."""
-        held = _TURN.get()
-        if held is not None and held[1] is asyncio.current_task():
+        """Run the block as `user_key`'s turn: every store call in it runs under the person's
+        advisory lock (every process sharing the database waits for it) and on the turn's own
+        connection. The lock is taken by the block's first statement — with `load`, in the
+        same round trip as the row (`policybot_turn_begin`) — and released by `save` in the
+        statement that commits (`policybot_turn_save`), or at the end of the block, or by the
+        server if this process or its connection dies.
+
+        Round trips of a turn (tests/test_pg_round_trips.py): load 1, save 1 (was 8 with the
+        pool's resets: lock, load, BEGIN, UPDATE, events, COMMIT, unlock, reset)."""
+        if self._held() is not None:
             raise RuntimeError("a turn lock is already held by this task")
         async with self.pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", TURN_LOCK_SPACE, user_key)
-            token = _TURN.set((conn, asyncio.current_task()))
+            turn = _Turn(conn, asyncio.current_task(), user_key)
+            token = _TURN.set(turn)
             try:
                 yield
             finally:
                 _TURN.reset(token)
-                try:
-                    await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", TURN_LOCK_SPACE, user_key)
-                except BaseException:
-                    conn.terminate()  # the server releases the lock with the connection
-                    raise
+                if turn.locked:
+                    try:
+                        await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", TURN_LOCK_SPACE, user_key)
+                    except BaseException:
+                        conn.terminate()  # the server releases the lock with the connection
+                        raise
 
     # ------------------------------------------------------------------ sessions
 
     async def load(self, user_key: str) -> Session:
-        """The person's session, read from its row (a fresh one if none, or if damaged)."""
-        async with self._conn() as conn:
-            row = await conn.fetchrow("SELECT data, updated_at FROM sessions WHERE user_key = $1", user_key)
+        """The person's session, read from its row (a fresh one if none, or if damaged). As a
+        turn's first statement it also takes the turn's lock, in the same round trip."""
+        held = self._held()
+        if held is not None and held.user_key == user_key and not held.locked:
+            held.locked = True
+            row = await held.conn.fetchrow("SELECT data, updated_at FROM policybot_turn_begin($1, $2)",
+                                           TURN_LOCK_SPACE, user_key)
+        else:
+            async with self._conn() as conn:
+                row = await conn.fetchrow("SELECT data, updated_at FROM sessions WHERE user_key = $1", user_key)
         return Session() if row is None else parse_session(row["data"], row["updated_at"])
 
     async def save(self, user_key: str, channel: str, session: Session, events: list[Event],
                    campaign: str | None) -> None:
-        """Write the session and the turn's events in one transaction; returns after COMMIT.
-        A session read from a row whose row is gone (deleted meanwhile) is not written back,
-        nor are its events, and the person's in-memory state goes (`on_forget`)."""
+        """Write the session and the turn's events in one statement (one transaction, one
+        round trip: `policybot_turn_save`); returns after COMMIT. In the person's turn the same
+        statement releases the turn's lock as it commits. A session read from a row whose row
+        is gone (deleted meanwhile) is not written back, nor are its events, and the person's
+        in-memory state goes (`on_forget`)."""
         now = time.time()
         session.updated_at = now
         scrub_session(session)
         data = session.to_json()
         rows = [event_row(now, channel, user_key, campaign, e) for e in events]
-        vanished = False
+        columns = [[row[i] for row in rows] for i in range(4, len(EVENT_COLUMNS))]  # kind … program
+        held = self._held()
+        releases = held is not None and held.user_key == user_key
         self._saving += 1
         self._idle.clear()
         try:
-            async with self._conn() as conn, conn.transaction():
-                if session.stored:
-                    status = await conn.execute("UPDATE sessions SET data = $2, updated_at = $3 WHERE user_key = $1",
-                                                user_key, data, now)
-                    vanished = status.endswith(" 0")
-                else:
-                    await conn.execute(
-                        "INSERT INTO sessions (user_key, channel, data, created_at, updated_at) "
-                        "VALUES ($1, $2, $3, $4, $4) ON CONFLICT (user_key) DO UPDATE SET data = excluded.data, "
-                        "updated_at = excluded.updated_at", user_key, channel, data, now)
-                if rows and not vanished:
-                    await conn.executemany(_INSERT_EVENTS, rows)
+            async with self._conn() as conn:
+                written = await conn.fetchval(
+                    "SELECT policybot_turn_save($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                    TURN_LOCK_SPACE, user_key, channel, data, now, session.stored, releases, campaign, *columns)
+            if releases and held is not None:
+                held.locked = False
         except Exception as exc:
             self.last_write_error = WriteError(time.time(), error_name(exc), str(exc),
                                                len(data) + sum(100 + len(r[5] or "") for r in rows))
@@ -359,7 +482,7 @@ class PostgresStore:
         self.last_write_error = None
         self.batches += 1
         self.batched_saves += 1
-        if vanished:
+        if not written:
             session.stored = False
             self._notify_forget(user_key)
             return
