@@ -30,13 +30,14 @@ from datetime import date
 from knowledge.asking import Asked, Aspect, Kind, read_question
 from knowledge.asking import normalize as fold
 from knowledge.base import FaqEntry, KnowledgeBase
-from knowledge.benefits import Benefit, pick_benefit
+from knowledge.benefits import Benefit, Statement, pick_benefit
 from knowledge.documents import Clause, Period
 from knowledge.retrieval import Retriever, SearchResult
 
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
+_VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
 POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
@@ -474,6 +475,11 @@ class Answerer:
                 return _Body([self._in_force_line(clause, day)], None)
 
         statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
+        if statement is None and benefit is not None and kind is Kind.WHO:
+            # 怎么才能拿到 / 要啥条件 with no "who" line: the yes/no line states the condition.
+            condition = benefit.statement(Kind.YES_NO)
+            if condition is not None:
+                statement = Statement(_VERDICT.sub("", condition.say), condition.quote)
         if statement is not None:
             lines = [statement.say]
             other = benefit.statement(asked.second) if benefit is not None and asked.second else None

@@ -221,10 +221,27 @@ def chinese_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
+# 一千二 = 1200, 一万五 = 15000, 两千五 = 2500: a single digit after 千/万 is the next place down
+# (how people say sums); not when a smaller unit follows (一千二百 is read whole by cn2an).
+_SPOKEN = re.compile(r"(?P<lead>[一二两三四五六七八九])(?P<unit>千|万)(?P<tail>[一二两三四五六七八九])(?![十百千万\d])")
+_COUNTED = "个人名岁年月天日次"  # after a number: a count, an age or a length, not money
+_SPOKEN_SCALE = {"千": 1000, "万": 10_000}
+
+
 def question_amount(text: str) -> float | None:
-    """The first sum of money a question names, in 元: 300万 / 三百万 / 15w / 1.5万元 / 5000元.
-    Ages, years, months and head counts are not money (19岁, 3年, 6个月, 20人) and give None."""
-    for m in _MONEY.finditer(normalize(text)):
+    """The first sum of money a question names, in 元: 300万 / 三百万 / 15w / 1.5万元 / 5000元 /
+    一千二 (1200) / 一万五 (15000). Ages, years, months and head counts are not money (19岁, 3年,
+    6个月, 20人) and give None."""
+    text = normalize(text)
+    spoken = _SPOKEN.search(text)
+    counted = spoken is not None and text[spoken.end():spoken.end() + 1] in tuple(_COUNTED)
+    first = _MONEY.search(text)
+    if spoken is not None and not counted and (first is None or spoken.start() <= first.start()):
+        scale = _SPOKEN_SCALE[spoken.group("unit")]
+        return float(_DIGITS[spoken.group("lead")] * scale + _DIGITS[spoken.group("tail")] * scale // 10)
+    for m in _MONEY.finditer(text):
+        if counted and spoken is not None and m.start() < spoken.end() and spoken.start() < m.end():
+            continue  # 一千二个人: the 一千 of a head count
         raw = m.group("num")
         value = float(raw) if raw[0].isdigit() else chinese_number(raw)
         if value is None:

@@ -76,7 +76,10 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     by_id = {b.id: b for b in benefits}
 
     def matches(b: Benefit) -> set[str]:
-        return {w for w in b.words if w in text or w in terms}
+        found = {w for w in b.words if w in text or w in terms}
+        if amount is not None:  # 一千二的那个: the sum said in words names the benefit listing 1200
+            found |= {w for w in b.words if _NUMBER.fullmatch(w) and abs(float(w) - amount) < 1}
+        return found
 
     best, best_key = None, (0, 0)
     for b in benefits:

@@ -382,3 +382,20 @@ def test_a_sum_asked_of_a_clause_that_names_only_counts_is_not_answered_with_the
     assert first.startswith("文件没有写明") and "金额" in first and "6600" not in first
     count = answerer.answer("乡村公益性岗位一共开发多少个", cache=False)
     assert count.clauses[0] == "2.2" and "6600个" in count.reply.splitlines()[0]
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("一千二的那种", 1200.0), ("贷个一万五行不", 15000.0), ("两千五够不够", 2500.0),
+    ("一千二百元", 1200.0), ("一千块", 1000.0), ("招了一千二个人", None),
+])
+def test_sums_said_the_spoken_way(text, amount):
+    assert question_amount(text) == amount
+
+
+def test_a_condition_asked_of_a_tier_named_by_its_spoken_sum(answerer):
+    """一千二 names the 1200元 tier (benefits.yaml lists 1200 among its words); 咋才能 asks the
+    condition: the first line states it (留用率达到50%以上), not the clause's opening sentences."""
+    answer = answerer.answer("见习那个一千二的补贴 单位咋才能拿上", cache=False)
+    assert answer.clauses[0] == "6"
+    first = answer.reply.splitlines()[0]
+    assert "50%" in first and "1200" in first
