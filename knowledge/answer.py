@@ -109,11 +109,17 @@ def decision_of(result: SearchResult, min_confidence: float) -> dict:
     """The inputs and thresholds of the answer-or-refuse decision, for `policybot ask --json`.
 
     rule "calibrated": P(in scope) from the evidence (knowledge/refusal.py) against its
-    threshold; rule "lexical": the coverage against `min_confidence` (no meaning channel);
+    threshold; rule "lexical-calibrated": the lexical path's decision on the coverage and word
+    odds (no meaning channel for the question); rule "lexical": the coverage against
+    `min_confidence` (no lexical decision in calibration.yaml);
     "similarity": the older cosine threshold and example margin (calibration.yaml without a
     decision block). `out_of_scope_topic` is staff's list overriding all of them."""
     out: dict = {"coverage": round(result.coverage, 4), "channels": list(result.channels)}
-    if result.in_scope_probability is not None and result.evidence is not None:
+    if result.decision_rule == "lexical" and result.lexical_evidence is not None:
+        # The lexical path's calibrated decision (no meaning channel for this question).
+        out.update(rule="lexical-calibrated", evidence=result.lexical_evidence.as_dict(),
+                   probability=round(result.in_scope_probability or 0.0, 4), threshold=result.decision_threshold)
+    elif result.in_scope_probability is not None and result.evidence is not None:
         out.update(rule="calibrated", evidence=result.evidence.as_dict(),
                    probability=round(result.in_scope_probability or 0.0, 4), threshold=result.decision_threshold)
     elif result.semantic_similarity is not None:

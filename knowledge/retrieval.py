@@ -30,7 +30,12 @@ coverage, fitted by benchmarks/calibrate_semantic.py on training questions
 `SearchResult.decided` is its verdict and `confidence` its probability (0 when it refuses); a
 question is refused even when it shares words with a clause (领证登记 shares 登记 with 失业登记).
 Without a stored decision (or with `semantic_threshold` set) the older rules apply: refuse below
-the calibrated cosine, or when nearer to an off-topic example by the margin. Staff's
+the calibrated cosine, or when nearer to an off-topic example by the margin.
+When the meaning channel did not judge the question (not installed, off, or its vector late),
+the lexical decision does (calibration.yaml `lexical_decision`, knowledge/refusal.py): a
+logistic regression on the coverage and the question's word odds (`VocabularyOdds`: are its
+words those of the off-topic examples or of the in-scope questions), fitted the same way; without
+it the coverage against AnswerSettings.min_confidence decides (`decided` None). Staff's
 out-of-scope list stays an override on top of all of them. `SearchResult.coverage` keeps the
 lexical share either way.
 
@@ -59,7 +64,7 @@ from rank_bm25 import BM25Okapi
 
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.documents import Clause
-from knowledge.refusal import Evidence
+from knowledge.refusal import Evidence, LexicalEvidence, VocabularyOdds
 from knowledge.segmentation import Segmenter, normalize
 
 log = logging.getLogger(__name__)
@@ -109,6 +114,9 @@ class RetrievalSettings:
     unsure_coverage: float = 0.6  # coverage below this: unsure whether the document covers it
     semantic_threshold: float | None = None  # None: the calibrated one (calibration.yaml)
     semantic: bool = True  # False: lexical channels only, whatever is installed
+    # False: the lexical path refuses on coverage < AnswerSettings.min_confidence (the rule before
+    # calibration.yaml had a lexical_decision) instead of the calibrated lexical decision.
+    lexical_decision: bool = True
 
 
 def semantic_when_default() -> str:
@@ -158,6 +166,10 @@ class SearchResult:
     in_scope_probability: float | None = None
     decision_threshold: float | None = None
     decided: bool | None = None
+    # The lexical path's evidence (always computed; cheap) and which decision decided:
+    # "calibrated" (meaning), "lexical" (the lexical decision) or None (older rules).
+    lexical_evidence: LexicalEvidence | None = None
+    decision_rule: str | None = None
 
 
 _BIGRAM_TEXT = re.compile(r"[\w%]+", re.UNICODE)
@@ -340,13 +352,17 @@ class Retriever:
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._unknown_idf = math.log(1 + n / 0.5)
 
-        self.calibration = None
+        # The refusal's data (knowledge/semantic.py reads it; needs no model): the calibrated
+        # decisions and the off-topic examples, and the training questions; the word odds of the
+        # lexical decision count the off-topic examples against FAQ phrasings and in-scope
+        # training questions.
+        from knowledge import semantic as sem
+
+        self.calibration = sem.load_calibration(kb.data_dir)
+        self.training = sem.load_training(kb.data_dir)
+        self.odds = self._vocabulary_odds()
         self.semantic = semantic_index if semantic_index is not None else self._semantic_index()
         if self.semantic is not None:
-            if self.calibration is None:
-                from knowledge import semantic as sem
-
-                self.calibration = sem.load_calibration(kb.data_dir)
             if background:
                 self.semantic.start()
             else:
@@ -365,15 +381,35 @@ class Retriever:
         embedder = sem.shared_embedder()
         if embedder is None:
             return None
-        self.calibration = sem.load_calibration(self.kb.data_dir)
-        anchors = list(self.calibration.off_topic) if self.calibration is not None else []
-        training = sem.load_training(self.kb.data_dir)
-        if training is not None:  # the training file's out-of-scope questions are examples too
-            anchors += [q for q, _ in training.off_topic]
-        anchors = list(dict.fromkeys(anchors))
+        anchors = self.off_topic_examples()
         return sem.SemanticIndex(sem.knowledge_units(self.clauses, self.faq, self._clause_index,
                                                      self.settings.secondary_faq_penalty),
                                  embedder, n_clauses=len(self.clauses), anchors=anchors)
+
+    def off_topic_examples(self) -> list[str]:
+        """The off-topic example questions: calibration.yaml's off_topic list and the training
+        file's out-of-scope questions (each once, in that order)."""
+        anchors = list(self.calibration.off_topic) if self.calibration is not None else []
+        if self.training is not None:
+            anchors += [q for q, _ in self.training.off_topic]
+        return list(dict.fromkeys(anchors))
+
+    def _vocabulary_odds(self) -> VocabularyOdds:
+        """Word odds of the lexical decision: off-topic examples against the FAQ phrasings and
+        the training file's in-scope questions, each tokenised into its content words."""
+        seg = self.segmenter
+        in_scope = [q for entry in self.faq for q in entry.questions]
+        if self.training is not None:
+            in_scope += [q for q, _ in self.training.in_scope]
+        return VocabularyOdds([(q, seg.content_words(q)) for q in self.off_topic_examples()],
+                              [(q, seg.content_words(q)) for q in in_scope])
+
+    def lexical_decision(self):
+        """The calibrated lexical decision (calibration.yaml `lexical_decision`), or None: then
+        the coverage against AnswerSettings.min_confidence decides on the lexical path."""
+        if not self.settings.lexical_decision or self.calibration is None:
+            return None
+        return self.calibration.lexical_decision
 
     @property
     def semantic_ready(self) -> bool:
@@ -435,8 +471,9 @@ class Retriever:
     def search(self, question: str, limit: int = 5, *, exclude_anchors: frozenset[str] = frozenset()) -> SearchResult:
         """Rank the clauses for `question` and judge whether the document covers it.
 
-        exclude_anchors: off-topic examples the meaning channel must not compare with (only
-        calibration uses it, to hold a training question's own topic group out)."""
+        exclude_anchors: example questions to leave out, as if nobody had written them: the
+        meaning channel does not compare with these off-topic examples, the word odds do not
+        count them (only calibration uses it, to hold a training question's own group out)."""
         s = self.settings
         own, extra = self.segmenter.query(question, s.expansion_weight)
         weights: dict[str, float] = dict(Counter(own))
@@ -506,11 +543,13 @@ class Retriever:
         if best_index != lexical_best:
             coverage, covered, missing = self._coverage(question, own, best_index)
         confidence = coverage
+        lexical_evidence = LexicalEvidence(coverage, self.odds.odds(self.segmenter.content_words(question),
+                                                                    exclude_anchors))
         threshold = self.semantic_threshold() if match is not None else None
-        evidence = probability = decision_threshold = decided = None
+        evidence = probability = decision_threshold = decided = rule = None
         if match is not None:
             evidence = Evidence(match.similarity, Evidence.gap(match.anchor_neighbourhood, match.unit_neighbourhood),
-                                coverage)
+                                coverage, lexical_evidence.word_odds)
         decision = self.decision() if evidence is not None else None
         if evidence is not None and decision is not None:
             probability = decision.probability(evidence)
@@ -519,10 +558,18 @@ class Retriever:
             off_topic = not decided
             example = match.anchor if off_topic and match.anchor_similarity > match.similarity else None
             confidence = probability if decided else 0.0
+            rule = "calibrated"
         elif match is not None:
             off_topic, example = self._off_topic(match)
         else:
             off_topic, example = False, None
+            lexical = self.lexical_decision()
+            if lexical is not None:
+                probability = lexical.probability(lexical_evidence)
+                decision_threshold = lexical.threshold
+                decided = probability >= lexical.threshold
+                confidence = probability if decided else 0.0
+                rule = "lexical"
         if off_topic:
             confidence = 0.0
             with self._stats_lock:
@@ -534,7 +581,7 @@ class Retriever:
         return SearchResult(question, own, list(extra), candidates[:limit], word.faq_ranked[:limit], confidence,
                             covered, missing, topic, coverage, match.similarity if match else None, threshold,
                             off_topic, example, match.anchor_similarity if match else None, tuple(channels),
-                            evidence, probability, decision_threshold, decided)
+                            evidence, probability, decision_threshold, decided, lexical_evidence, rule)
 
     def needs_embedding(self, question: str) -> bool:
         """Whether `search(question)` would embed the question now: the meaning channel is

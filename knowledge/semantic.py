@@ -64,7 +64,16 @@ from typing import Any
 import numpy as np
 
 from knowledge.base import PACKAGE_DATA, display_path
-from knowledge.refusal import FEATURES, Decision, DecisionFit, Evidence, Example, collect_examples
+from knowledge.refusal import (
+    FEATURES,
+    LEXICAL_FEATURES,
+    MEANING_FEATURES,
+    Decision,
+    DecisionFit,
+    Evidence,
+    Example,
+    collect_examples,
+)
 from knowledge.refusal import fit_decision as fit_decision_on
 from knowledge.segmentation import cache_dir
 from knowledge.yamlsource import LineDict, LineList, Problem, load_yaml
@@ -631,6 +640,10 @@ class Calibration:
     # the two rules above, which stay as the fallback for a file without it.
     decision: Decision | None = None
     decision_line: int = 0  # line of the `decision:` key
+    # The lexical path's decision (knowledge/refusal.py, LexicalEvidence): used whenever the
+    # meaning channel did not judge the question (not installed, off, or no vector in time).
+    lexical_decision: Decision | None = None
+    lexical_decision_line: int = 0
 
 
 def calibration_path(data_dir: Path | None) -> Path:
@@ -669,31 +682,40 @@ def read_calibration(path: Path) -> tuple[Calibration | None, list[Problem]]:
     decision, decision_problems = _read_decision(data, name)
     if decision_problems:
         return None, decision_problems
+    lexical, lexical_problems = _read_decision(data, name, "lexical_decision", LEXICAL_FEATURES)
+    if lexical_problems:
+        return None, lexical_problems
     return Calibration(float(threshold["similarity"]), None if margin is None else float(margin),
                        str(threshold.get("model", "")), str(threshold.get("fitted_on", "")),
                        tuple(dict.fromkeys(q.strip() for q in off_topic)), name,
                        threshold.line_of("similarity"), decision,
-                       data.line_of("decision") if decision is not None else 0), []
+                       data.line_of("decision") if decision is not None else 0, lexical,
+                       data.line_of("lexical_decision") if lexical is not None else 0), []
 
 
-def _read_decision(data: LineDict, name: str) -> tuple[Decision | None, list[Problem]]:
-    """calibration.yaml's optional `decision:` block (written by calibrate_semantic.py --write)."""
-    block = data.get("decision")
+def _read_decision(data: LineDict, name: str, key: str = "decision",
+                   allowed: tuple[str, ...] = MEANING_FEATURES) -> tuple[Decision | None, list[Problem]]:
+    """calibration.yaml's optional `decision:` (meaning) or `lexical_decision:` block (written by
+    calibrate_semantic.py --write): features, a subset of `allowed` in any order, one weight each."""
+    block = data.get(key)
     if block is None:
         return None, []
-    line = data.line_of("decision")
+    line = data.line_of(key)
     if not isinstance(block, LineDict):
-        return None, [Problem(name, line, "decision should be a mapping (rerun benchmarks/calibrate_semantic.py --write)")]
+        return None, [Problem(name, line, f"{key} should be a mapping (rerun benchmarks/calibrate_semantic.py --write)")]
     features, weights = block.get("features"), block.get("weights")
-    if list(features or []) != list(FEATURES):
-        return None, [Problem(name, block.line_of("features"),
-                              f"decision.features should be {list(FEATURES)}; rerun benchmarks/calibrate_semantic.py --write")]
+    if not isinstance(features, list) or not features or not set(features) <= set(allowed) or len(set(features)) != len(features):
+        return None, [Problem(name, block.line_of("features") if "features" in block else line,
+                              f"{key}.features should be some of {list(allowed)}; rerun benchmarks/calibrate_semantic.py --write")]
+    if isinstance(weights, list) and len(weights) != len(features):
+        return None, [Problem(name, block.line_of("features"), f"{key}: {len(features)} features but {len(weights)} "
+                              "weights; rerun benchmarks/calibrate_semantic.py --write")]
     numbers = [block.get("bias"), block.get("threshold"), *(weights if isinstance(weights, list) else [None])]
-    if not isinstance(weights, list) or len(weights) != len(FEATURES) or not all(
+    if not isinstance(weights, list) or not all(
             isinstance(v, int | float) and not isinstance(v, bool) for v in numbers):
-        return None, [Problem(name, line, "decision needs numeric weights (one per feature), bias and threshold")]
+        return None, [Problem(name, line, f"{key} needs numeric weights (one per feature), bias and threshold")]
     return Decision(tuple(float(w) for w in weights), float(block["bias"]), float(block["threshold"]),
-                    str(block.get("model", "")), str(block.get("fitted_on", ""))), []
+                    str(block.get("model", "")), str(block.get("fitted_on", "")), tuple(str(f) for f in features)), []
 
 
 TRAINING_FILE = Path("semantic") / "refusal_training.yaml"
@@ -862,21 +884,44 @@ def fit_decision(retriever: Any, calibration: Calibration, training: Training) -
 
     examples = collect_examples(evidence_of, training.off_topic, training.in_scope, calibration.off_topic)
     fit = fit_decision_on([e.evidence for e in examples], [e.label for e in examples], [e.group for e in examples],
-                          model=retriever.semantic.embedder.tag)
+                          model=retriever.semantic.embedder.tag, features=FEATURES)
     return fit, examples
 
 
-def write_decision(path: Path, fit: DecisionFit, when: str) -> None:
-    """Write calibration.yaml's `decision:` block (replaced, or added after `threshold:`)."""
+LEXICAL_MODEL = "lexical"  # the lexical decision's `model`: it needs no embedder
+
+
+def fit_lexical_decision(retriever: Any, calibration: Calibration | None,
+                         training: Training) -> tuple[DecisionFit, list[Example]]:
+    """Fit the lexical path's decision (knowledge/refusal.py, LexicalEvidence) on the training
+    questions, each searched on the lexical channels with its own group held out (off-topic
+    topic group out of the examples, in-scope clause group out of the word odds' in-scope
+    questions). `retriever` is searched as is: give it RetrievalSettings(semantic=False) so that
+    the coverage is the lexical path's. Needs no model."""
+    def evidence_of(question: str, held_out: frozenset[str]) -> Any:
+        return retriever.search(question, exclude_anchors=held_out).lexical_evidence
+
+    single = calibration.off_topic if calibration is not None else ()
+    examples = collect_examples(evidence_of, training.off_topic, training.in_scope, single)
+    fit = fit_decision_on([e.evidence for e in examples], [e.label for e in examples], [e.group for e in examples],
+                          model=LEXICAL_MODEL, features=LEXICAL_FEATURES)
+    return fit, examples
+
+
+def write_decision(path: Path, fit: DecisionFit, when: str, key: str = "decision") -> None:
+    """Write calibration.yaml's `decision:` (or `lexical_decision:`) block: replaced, or added
+    after the `threshold:` block (and after `decision:` for the lexical one)."""
     d = fit.decision
-    block = (f"decision:\n  model: {d.model}\n  features: [{', '.join(FEATURES)}]\n"
+    block = (f"{key}:\n  model: {d.model}\n  features: [{', '.join(d.features)}]\n"
              f"  weights: [{', '.join(str(w) for w in d.weights)}]\n  bias: {d.bias}\n  threshold: {d.threshold}\n"
              f"  fitted_on: \"{when}: {fit.in_scope} in-scope and {fit.off_topic} out-of-scope training questions; "
              f"held out by group, refuses {fit.false_refusal:.1%} of the former, {fit.refused:.1%} of the latter\"\n")
     text = path.read_text(encoding="utf-8")
-    new, n = re.subn(r"(?m)^decision:\n(?:[ \t]+.*\n)*", block, text, count=1)
-    if n != 1:
-        new, n = re.subn(r"(?m)^(threshold:\n(?:[ \t]+.*\n)*)", lambda m: m.group(1) + "\n" + block, text, count=1)
+    new, n = re.subn(rf"(?m)^{key}:\n(?:[ \t]+.*\n)*", lambda _m: block, text, count=1)
+    for after in ("decision", "threshold") if key != "decision" else ("threshold",):
+        if n == 1:
+            break
+        new, n = re.subn(rf"(?m)^({after}:\n(?:[ \t]+.*\n)*)", lambda m: m.group(1) + "\n" + block, text, count=1)
     if n != 1:
         raise ValueError(f"{path}: no threshold block to add the decision after")
     path.write_text(new, encoding="utf-8")
@@ -935,3 +980,29 @@ def check_decision_drift(retriever: Any, calibration: Calibration, data_dir: Pat
                 f"{float(refit[labels == 1].mean()):.1%}、{float(refit[labels == 0].mean()):.1%}）。运行 {command}"]
     return []
 
+
+
+def check_lexical_decision_drift(retriever: Any, calibration: Calibration, data_dir: Path | None = None) -> list[str]:
+    """Warnings for `policybot check` about the lexical path's decision: a refit on today's data
+    (FAQ, documents, lexicon, training questions, off-topic list) decides more than
+    `DECISION_DRIFT` of the training questions differently. `retriever` must search lexically
+    (RetrievalSettings(semantic=False)); needs no model. Empty when all is well or when there
+    is no lexical decision or no training file. Staff messages, in Chinese, `file:line: …`."""
+    stored = calibration.lexical_decision
+    training = load_training(data_dir if data_dir is not None else retriever.kb.data_dir)
+    if stored is None or training is None:
+        return []
+    where = f"{calibration.file}:{calibration.lexical_decision_line}"
+    command = ".venv/bin/python benchmarks/calibrate_semantic.py --write" + (f" --data {data_dir}" if data_dir else "")
+    fit, examples = fit_lexical_decision(retriever, calibration, training)
+    now = np.array([stored.refuses(e.evidence) for e in examples])
+    refit_full = np.array([fit.decision.refuses(e.evidence) for e in examples])
+    changed = float((now != refit_full).mean()) if len(examples) else 0.0
+    if changed <= DECISION_DRIFT:
+        return []
+    labels = np.array([e.label for e in examples])
+    refit = fit.cv_probability < fit.decision.threshold
+    return [f"{where}: 没有语义通道时“答还是不答”的字词判断需要重新校准：FAQ、文件、词表或训练问题变了，重新拟合后有 "
+            f"{changed:.1%} 的训练问题判断不同（现在的判断拒答 {float(now[labels == 1].mean()):.1%} 的文件内问题、"
+            f"{float(now[labels == 0].mean()):.1%} 的文件外问题；重新校准后按留出估计为 "
+            f"{float(refit[labels == 1].mean()):.1%}、{float(refit[labels == 0].mean()):.1%}）。运行 {command}"]

@@ -82,9 +82,11 @@ def test_examples_hold_out_their_own_topic_group():
         return Evidence(0.9, 0.0, 0.5)
 
     off = [("暖气费怎么交", "供暖"), ("暖气不热找谁", "供暖"), ("考驾照多少钱", "车")]
-    examples = refusal.collect_examples(evidence_of, off, [("见习补贴给谁", "6")], ["彩票怎么兑奖", "考驾照多少钱"])
+    examples = refusal.collect_examples(evidence_of, off, [("见习补贴给谁", "6"), ("见习生多大年纪", "6")],
+                                        ["彩票怎么兑奖", "考驾照多少钱"])
     assert calls["暖气费怎么交"] == calls["暖气不热找谁"] == {"暖气费怎么交", "暖气不热找谁"}
-    assert calls["彩票怎么兑奖"] == {"彩票怎么兑奖"} and calls["见习补贴给谁"] == frozenset()
+    # An in-scope question's clause group is held out of the word odds' in-scope questions.
+    assert calls["彩票怎么兑奖"] == {"彩票怎么兑奖"} and calls["见习补贴给谁"] == {"见习补贴给谁", "见习生多大年纪"}
     assert [e.question for e in examples].count("考驾照多少钱") == 1  # in both lists: once, with its group
     assert {e.group for e in examples if e.label == 1} == {"clause:6"}
 
