@@ -38,6 +38,7 @@ HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
+_RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
 POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
@@ -467,6 +468,15 @@ class Answerer:
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
             return self._compare(asked, benefit, benefits)
 
+        if asked.amount is not None and kind is Kind.AMOUNT and benefit is not None:
+            applied = self._rate_applied(asked.amount, question, clause, benefit, budget)
+            if applied is not None:
+                return applied
+        if asked.amount is not None and kind in (Kind.YES_NO, Kind.OTHER) and (benefit is None or benefit.max is None):
+            claimed = self._claimed_sum(asked.amount, question, clause, benefit, topic, budget)
+            if claimed is not None:
+                return claimed
+
         if (benefit is not None and benefit.ages is not None and benefit.age_outside is not None
                 and asked.age is not None and kind in (Kind.YES_NO, Kind.WHO)):
             return self._compare_age(asked.age, benefit, clause, question, budget)
@@ -560,6 +570,44 @@ class Answerer:
         return _Body([line], benefit.statement(Kind.AMOUNT).quote if benefit.statement(Kind.AMOUNT) else None,
                      benefit=benefit)
 
+    def _claimed_sum(self, amount: float, question: str, clause: Clause, benefit: Benefit | None, topic: str,
+                     budget: int) -> _Body | None:
+        """听说见习补贴涨到一千五了 / 返乡创业给一万块补贴是真的吗: a sum (元) the question states that
+        the clause does not name is corrected first — 文件里没有1500元的说法 — then what the
+        document does say (the benefit's amount line), or that it names no sum. None (answer as
+        usual) when the clause names that sum, when it names only rates (60% of 20万: the sum is
+        the base, not a claim) or when a loan is asked of a clause naming no sum at all (能贷十万不:
+        a cap question, not a rumour)."""
+        scale = {"元": 1, "万元": 10_000}
+        sums = [q.value * scale[q.unit] for q in clause.quantities if q.unit in scale]
+        rates = [q for q in clause.quantities if q.unit == "%"]
+        if any(abs(v - amount) < 1 for v in sums) or (rates and not sums):
+            return None
+        if not sums and "贷" in question:
+            return None
+        lines = [f"文件里没有{_money(amount)}的说法。"]
+        statement = benefit.statement(Kind.AMOUNT) if benefit is not None else None
+        if statement is not None:
+            lines.append(statement.say if statement.say.startswith("文件") else f"文件写的是：{statement.say}")
+            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
+        lines.append(f"文件没有写{topic}的具体金额。{self._where_to_ask(clause)}")
+        return self._with_quote(lines, None, clause, question, budget, benefit=benefit)
+
+    def _rate_applied(self, amount: float, question: str, clause: Clause, benefit: Benefit, budget: int) -> _Body | None:
+        """去年交了二十万 能返多少: a benefit paid as one rate of a sum (its amount line names exactly
+        one N%, and the clause names no sums) applied to the sum the question gives, in 元 —
+        第四条: 60% of 20万元 -> 约12万元. None otherwise."""
+        statement = benefit.statement(Kind.AMOUNT)
+        if statement is None or any(q.unit in ("元", "万元") for q in clause.quantities):
+            return None
+        rates = set(_RATE.findall(statement.say))
+        if len(rates) != 1:
+            return None
+        rate = float(rates.pop())
+        line = (f"按文件写的{rate:g}%算，约{_money(round(amount * rate / 100))}（以人社部门核定为准）。"
+                f"{statement.say}")
+        return self._with_quote([line], statement.quote, clause, question, budget, benefit=benefit)
+
     def _compare_age(self, age: int, benefit: Benefit, clause: Clause, question: str, budget: int) -> _Body:
         """我25岁能参加见习吗: the age given against the benefit's age range (16—24岁)."""
         ages = benefit.ages
@@ -582,7 +630,7 @@ class Answerer:
         money: the question asks a sum of money (Asked.money: 能补多少钱). A clause that names no
         sum (元, 万元) or rate (%) — only counts such as 6600个 or durations — does not answer
         it: the first line says the document does not state the amount."""
-        topic = benefit.name if benefit else _topic(clause)
+        topic = benefit.name if benefit else self._asked_topic(question, clause)
         if kind is Kind.APPLY:
             line = (f"文件没有写{topic}的具体申请手续。可向当地人社部门（公共就业服务机构）咨询申请，"
                     f"{self._lead_phrase(clause)}也可拨打{HOTLINE}。")
@@ -636,6 +684,14 @@ class Answerer:
         if body.quote:
             text += f"\n原文：“{body.quote}”"
         return text
+
+    def _asked_topic(self, question: str, clause: Clause) -> str:
+        """What a generic line names when no benefit was named: the question's own topic words
+        when short (贷款阿达申请 -> 贷款), else the clause's title."""
+        cues = self.kb.asking.cue_words
+        words = [w for w in self.topic_words(question) if not any(w in cue for cue in cues)]  # not 申请
+        named = "".join(words[:2])
+        return named if words and len(named) <= 8 else _topic(clause)
 
     def _where_to_ask(self, clause: Clause) -> str:
         return f"可以向当地人社部门咨询（{self._lead_phrase(clause).rstrip('；')}），也可拨打{HOTLINE}。"

@@ -399,3 +399,30 @@ def test_a_condition_asked_of_a_tier_named_by_its_spoken_sum(answerer):
     assert answer.clauses[0] == "6"
     first = answer.reply.splitlines()[0]
     assert "50%" in first and "1200" in first
+
+
+def test_a_sum_the_document_does_not_name_is_corrected_first(answerer):
+    """A rumour (涨到一千五了 / 一万块补贴是真的吗) is corrected before anything else: the document
+    names 1000 and 1200 元 for internships, no other sum; a sum it does name is not 'corrected'."""
+    rumour = answerer.answer("邻居说见习补贴现在一个人一个月一千五了 真的假的", cache=False)
+    assert rumour.clauses[0] == "6"
+    first = rumour.reply.splitlines()[0]
+    assert first.startswith("文件里没有1500元的说法"), first
+    assert "1000元" in rumour.reply.split("依据")[0]
+    named = answerer.answer("见习补贴留用率高的是一千二吗", cache=False)
+    assert "没有1200元的说法" not in named.reply and "1200" in named.reply.splitlines()[0]
+
+
+def test_a_rate_is_applied_to_the_sum_the_question_gives(answerer):
+    """第四条 returns 60% of last year's premiums: 交了三十万 -> 约18万元, the condition kept."""
+    answer = answerer.answer("厂里去年交了三十万失业保险费 稳岗能返多少", cache=False)
+    assert answer.clauses[0] == "4"
+    first = answer.reply.splitlines()[0]
+    assert "约18万元" in first and "60%" in first and "不裁员" in first
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("见习的娃自己能拿多少", Kind.RECIPIENT), ("这个补贴阿达去办", Kind.APPLY), ("失业登记哪达办", Kind.APPLY),
+])
+def test_dialect_and_plain_cues_of_the_kind_asked(kb, question, kind):
+    assert read_question(question, kb.asking).kind is kind
