@@ -113,6 +113,7 @@ class Asked:
 
 
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
+_SPOKEN_BREAK = re.compile(r"[\s,，。？?!！；;]+")  # where a typed message pauses
 
 
 def normalize(text: str) -> str:
@@ -123,13 +124,17 @@ def normalize(text: str) -> str:
 def read_question(question: str, rules: AskingRules) -> Asked:
     """The kind, aspects and amount of `question` (any text; never raises)."""
     text = normalize(question)
-    bare = _PUNCT_TAIL.sub("", text)
+    # The end of the message and of each part of it (失业金我能领不 交了八年: the question is the
+    # first part, then a fact) — an ending cue (…不, …吗) counts at the end of any part.
+    ends = [_PUNCT_TAIL.sub("", text)]
+    ends += [b for p in _SPOKEN_BREAK.split(question or "") if len(b := _PUNCT_TAIL.sub("", normalize(p))) >= 3]
     found: list[tuple[int, int, Kind, str]] = []  # (-cue length, precedence, kind, cue)
     for order, rule in enumerate(rules.kinds):
         best = max((c for c in rule.cues if c and c in text
                     and not any(c in n and n in text for n in rule.not_cues)), key=len, default=None)
-        if best is None and not any(bare.endswith(n) for n in rule.not_endings):
-            best = next((e for e in rule.endings if e and bare.endswith(e)), None)
+        if best is None:
+            best = next((e for end in ends if not any(end.endswith(n) for n in rule.not_endings)
+                         for e in rule.endings if e and end.endswith(e)), None)
             if best is not None:
                 found.append((-1, order, rule.kind, best))
         elif best is not None:

@@ -426,3 +426,12 @@ def test_a_rate_is_applied_to_the_sum_the_question_gives(answerer):
 ])
 def test_dialect_and_plain_cues_of_the_kind_asked(kb, question, kind):
     assert read_question(question, kb.asking).kind is kind
+
+
+def test_a_yes_no_ending_counts_at_the_end_of_any_part(kb, answerer):
+    """失业金能领不 + a fact after a space: still a yes/no question, answered with the condition
+    (not with who pays, which an FAQ on the same clause opens with)."""
+    asked = read_question("失业保险金我能领不 我在厂里交了五年", kb.asking)
+    assert asked.kind is Kind.YES_NO
+    answer = answerer.answer("失业保险金我能领不 我在厂里交了五年", cache=False)
+    assert answer.reply.startswith("要看条件")
