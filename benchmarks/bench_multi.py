@@ -60,6 +60,7 @@ import bench_http  # noqa: E402
 from bench_http import paced_phase, percentile, saturation_phase  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+WINDOW_SECONDS = 5.0  # paced phases: arrival rate and p99 per window
 # Servers of --tuning: sqlite-1 with runtime_tuning's parts forced on (see run_untuned).
 TUNING_VARIANTS = {"sqlite-1-tuned": "all", "sqlite-1-gc": "gc", "sqlite-1-switch": "switch"}
 
@@ -133,11 +134,13 @@ def wait_workers(server: Server, timeout: float = 180.0) -> None:
     raise TimeoutError(f"{server.name}: the workers did not all start ({server.log})")
 
 
-def start_server(name: str, target: str, workers: int, logs: Path, semantic: str, untuned: str = "") -> Server:
+def start_server(name: str, target: str, workers: int, logs: Path, semantic: str, untuned: str = "",
+                 code: Path | None = None) -> Server:
     """`policybot run [--workers N]` on `target` (a SQLite path or a postgresql:// URL), the
-    default rate limit (20 a minute; a resident sends at most 18 messages), Telegram off."""
+    default rate limit (20 a minute; a resident sends at most 18 messages), Telegram off.
+    `code`: another checkout of the project to run instead of this one (`--baseline`)."""
     port = bench_http.free_port()
-    log = logs / f"{name}-{semantic}.log"
+    log = logs / f"{name}-{semantic}.log".replace("@", "-")
     env = {"POLICYBOT_DB": target, "POLICYBOT_DB_POOL_SIZE": "10"}
     if semantic == "off":
         env["POLICYBOT_SEMANTIC"] = "off"
@@ -145,7 +148,13 @@ def start_server(name: str, target: str, workers: int, logs: Path, semantic: str
                else [sys.executable, "-m", "bot", "run"])
     if workers > 1:
         command += ["--workers", str(workers)]
-    process = bench_http.start_bot(Path(target), port, log, command, **env)
+    if code is None:
+        process = bench_http.start_bot(Path(target), port, log, command, **env)
+    else:  # `python -m bot` from that checkout: its folder comes first on sys.path
+        env["PYTHONPATH"] = str(code)
+        handle = open(log, "ab")  # noqa: SIM115 - the child writes to it for its whole life
+        process = subprocess.Popen(command, cwd=code, env=bench_http.bot_env(Path(target), port, **env),
+                                   stdout=handle, stderr=subprocess.STDOUT)
     return Server(name, port, process, log, workers)
 
 
@@ -187,6 +196,34 @@ def run_untuned(part: str) -> int:
     return bot.main(["run", *sys.argv[sys.argv.index("--run-untuned") + 2:]])
 
 
+async def ramp_phase(port: int, n: int, think: tuple[float, float], pool: int, seed: int, ramp: float,
+                     time_limit: float) -> tuple[bench_http.Stats, float]:
+    """bench_http.paced_phase with the residents arriving evenly over `ramp` seconds (as a
+    WeChat article or a push brings them over a minute) instead of all at once: resident i
+    starts its conversation at i * ramp / n s, then thinks `think` s before each message as
+    in the paced phase. Returns (stats, elapsed)."""
+    import random
+
+    stats = bench_http.Stats()
+    rng = random.Random(seed)
+    async with bench_http.Pool(port, pool) as connections:
+        residents = [bench_http.Resident(connections, f"ramp-{seed}-{i:06d}", random.Random(rng.random()), stats,
+                                         think) for i in range(n)]
+
+        async def arrive(i: int, resident: bench_http.Resident) -> None:
+            await asyncio.sleep(i * ramp / n)
+            await resident.converse()
+
+        started = time.perf_counter()
+        tasks = [asyncio.create_task(arrive(i, r)) for i, r in enumerate(residents)]
+        done, pending = await asyncio.wait(tasks, timeout=time_limit)
+        for task in pending:
+            task.cancel()
+        if pending:
+            stats.errors["unfinished (time limit)"] += len(pending)
+        return stats, time.perf_counter() - started
+
+
 # --------------------------------------------------------------------------- measuring
 
 
@@ -209,6 +246,7 @@ class Row:
     error_kinds: str = ""
     traffic_summary: str = ""
     extra: dict[str, float] = field(default_factory=dict)
+    windows: list[tuple[float, int, float]] = field(default_factory=list)  # (start s, requests, p99 ms) per 5 s
 
     @property
     def rate(self) -> float:
@@ -245,7 +283,8 @@ def measure(server: Server, pg_pid: int | None, coro_factory, semantic: str, pha
                delta(pg0, pg1) if pg0 else 0.0, client1 - client0, round_no, split,
                percentile(steady, 99) * 1000,
                ", ".join(f"{k}×{v}" for k, v in stats.errors.most_common(3)),
-               stats.traffic.summary() if stats.traffic.conversations else "")
+               stats.traffic.summary() if stats.traffic.conversations else "",
+               windows=bench_http.windows_of(stats, WINDOW_SECONDS))
 
 
 HEADER = (f"{'meaning':7} {'server':17} {'phase':14} {'msgs':>6} {'msg/s':>7} {'p50 ms':>7} {'p99 ms':>8} "
@@ -257,8 +296,14 @@ def print_row(row: Row) -> None:
     print(f"{row.semantic:7} {row.server:17} {phase:14} {row.messages:6d} {row.rate:7.1f} {row.p50_ms:7.1f} "
           f"{row.p99_ms:8.1f} {row.errors:6d} {row.bot_ms:10.2f} {row.pg_ms:9.2f} {row.client_cpu_s:9.1f}  "
           f"{row.worker_split}" + (f"  ({row.error_kinds})" if row.errors else ""), flush=True)
-    if row.phase.startswith("paced"):
+    if row.phase.startswith(("paced", "ramp")):
         print(f"{'':26}p99 after the first 10 s {row.steady_p99_ms:.1f} ms", flush=True)
+        # Where the time goes in a burst: requests sent per second in each window (the arrival
+        # rate) beside that window's p99; compare with the saturation msg/s of the same server.
+        shown = row.windows[:8] + ([("…", 0, 0.0)] if len(row.windows) > 8 else [])  # type: ignore[list-item]
+        print(f"{'':26}per {WINDOW_SECONDS:g} s from the start: " + "  ".join(
+            "…" if start == "…" else f"{start:g}s {count / WINDOW_SECONDS:.0f}/s p99 {p99:.0f}"
+            for start, count, p99 in shown), flush=True)
 
 
 def postmaster_pid(folder: Path) -> int:
@@ -285,6 +330,12 @@ def main() -> int:
     parser.add_argument("--think-real", default="5,30",
                         help="a second paced phase with this think time ('' to skip; default 5,30)")
     parser.add_argument("--paced", default="pg-2", help="servers that get the paced phases (default pg-2)")
+    parser.add_argument("--ramp", type=float, default=60.0,
+                        help="a paced phase with the residents arriving over this many seconds beside the "
+                             "opening burst (0 to skip; default 60)")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout (e.g. `git archive <commit> | tar -x -C DIR`): the servers named "
+                             "NAME@base in --servers / --paced run that code, beside this one's, in the same run")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--log-dir", type=Path)
     parser.add_argument("--quick", action="store_true", help="2 rounds of 6 s, no realistic-think phase")
@@ -320,15 +371,19 @@ def main() -> int:
             servers: dict[str, Server] = {}
             with contextlib.ExitStack() as stack:
                 for name in names:
-                    workers = 2 if name.endswith("-2") else 1
+                    base, _, variant = name.partition("@")
+                    code = args.baseline if variant == "base" else None
+                    if variant and code is None:
+                        raise SystemExit(f"{name}: --baseline DIR names the other checkout")
+                    workers = 2 if base.endswith("-2") else 1
                     if name.startswith("pg"):
-                        database = f"{name.replace('-', '_')}_{semantic}"
+                        database = f"{name.replace('-', '_').replace('@', '_')}_{semantic}"
                         cluster.psql(f"CREATE DATABASE {database}")
                         url = cluster.url.replace(f"/{cluster.database}?", f"/{database}?")
-                        server = start_server(name, url, workers, logs, semantic)
+                        server = start_server(name, url, workers, logs, semantic, code=code)
                     else:
                         server = start_server(name, str(tmpdir / f"{name}-{semantic}.sqlite3"), workers, logs,
-                                              semantic, untuned=TUNING_VARIANTS.get(name, ""))
+                                              semantic, untuned=TUNING_VARIANTS.get(name, ""), code=code)
                     assert server.process is not None
                     stack.enter_context(bench_http.running(server.process))
                     servers[name] = server
@@ -364,6 +419,16 @@ def main() -> int:
                         row = measure(server, pg_pid, factory, semantic, f"{label} {span[0]:g}-{span[1]:g}s")
                         rows.append(row)
                         print_row(row)
+                        if label == "paced" and args.ramp > 0:
+                            def ramped(port: int = server.port, span: tuple[float, ...] = span):
+                                limit = 120.0 + args.ramp + 20 * span[1] * 2
+                                return ramp_phase(port, args.residents, span, min(args.pool, args.residents),
+                                                  args.seed * 100_003 + args.residents + 1, args.ramp, limit)
+
+                            row = measure(server, pg_pid, ramped, semantic,
+                                          f"ramp{args.ramp:g}s {span[0]:g}-{span[1]:g}s")
+                            rows.append(row)
+                            print_row(row)
             for server in servers.values():
                 code = server.process.returncode if server.process else None
                 if code not in (0, -15, None):
@@ -392,7 +457,8 @@ def summarise(rows: list[Row], names: list[str], refusals: dict[str, str]) -> No
                   f"{statistics.median(r.client_cpu_s / max(r.messages, 1) * 1000 for r in mine):.2f} ms/msg")
         sqlite_refusal = refusals.get(semantic, "")
         print(f"  {semantic:3} sqlite-2          refused ({sqlite_refusal})")
-        for one, two in (("pg-1", "pg-2"), ("sqlite-1", "pg-2")):
+        for one, two in (("pg-1", "pg-2"), ("sqlite-1", "pg-2"), ("pg-1@base", "pg-1"), ("pg-2@base", "pg-2"),
+                         ("pg-1@base", "pg-2@base")):
             if (semantic, one) in medians and (semantic, two) in medians:
                 ratios = []
                 by_round: dict[int, dict[str, Row]] = {}
@@ -413,7 +479,7 @@ def summarise(rows: list[Row], names: list[str], refusals: dict[str, str]) -> No
                       f"{statistics.median(r.bot_ms for r in plain):.3f} ms")
     print("\npaced (target: p99 <= 100 ms):")
     for r in rows:
-        if r.phase.startswith("paced"):
+        if r.phase.startswith(("paced", "ramp")):
             verdict = "met" if r.p99_ms <= 100 and not r.errors else "MISSED"
             print(f"  {r.semantic:3} {r.server:8} {r.phase:16} {r.messages} messages at {r.rate:.0f} msg/s: "
                   f"p50 {r.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} ms ({verdict}), after 10 s {r.steady_p99_ms:.1f} ms, "

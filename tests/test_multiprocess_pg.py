@@ -208,3 +208,46 @@ def test_policybot_forget_is_honoured_by_both_processes_at_once(bots) -> None:
         replies = bot.chat(user, text="继续")
         assert STEP_RE.search(_texts(replies)) is None, _texts(replies)
     assert _count_events(url, "never-seen") == 0
+
+
+def _wechat_text(bot: Bot, openid: str, content: str, msg_id: int) -> str:
+    """A follower's text message to `bot`; the reply's Content ('' for `success`)."""
+    from xml.etree.ElementTree import fromstring
+
+    now = str(int(time.time()))
+    xml = (f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+           f"<CreateTime>{now}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+           f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId></xml>").encode()
+    answer = bot.wechat(xml, now, str(msg_id))
+    return "" if answer == "success" else (fromstring(answer).findtext("Content") or "")
+
+
+def test_a_long_wechat_reply_pages_on_the_other_process(bots) -> None:
+    """The finder's list for a graduate (every first option, an age of 25) is longer than one
+    WeChat message: its pages are asked for on alternating processes."""
+    from test_wechat import options_of
+
+    from dialog.channels.wechat import MAX_REPLY_BYTES, MORE_NOTE, MORE_WORD
+
+    _, (a, b) = bots
+    openid = "oMultiProcessPager0001"
+    ids = iter(range(7700000000100000, 7700000000200000))
+    _wechat_text(a, openid, "测一测", next(ids))
+    content = _wechat_text(b, openid, "1", next(ids))
+    for i in range(25):  # the finder's questions, typed numbers, alternating processes
+        if "（第" not in content:
+            break
+        content = _wechat_text((a, b)[i % 2], openid, "25" if "请输入数字" in content else "1", next(ids))
+    assert MORE_NOTE in content, f"the finder's list now fits in one message; this test needs a longer reply:\n{content}"
+    pages = [content]
+    bot = b
+    while MORE_NOTE in pages[-1] and len(pages) < 5:
+        bot = a if bot is b else b  # each 更多 on the process that did not send the page before
+        pages.append(_wechat_text(bot, openid, MORE_WORD, next(ids)))
+    assert len(pages) >= 2 and MORE_NOTE not in pages[-1], pages
+    assert all(len(p.encode()) <= MAX_REPLY_BYTES for p in pages)
+    first_body, second_body = pages[0].split("\n\n")[0], pages[1].split("\n\n")[0]
+    assert second_body and second_body not in first_body  # page 2 goes on, not a repeat
+    assert options_of(pages[0]) == options_of(pages[-1])  # the same options under every page
+    # After the pages, 更多 is an ordinary message again (the engine answers it, no page).
+    assert MORE_NOTE not in _wechat_text(a if bot is b else b, openid, MORE_WORD, next(ids))

@@ -134,3 +134,46 @@ def test_a_plain_turn_waits_for_postgresql_three_times(pg_cluster, pg_url: str, 
         return waits
 
     assert asyncio.run(scenario()) == [3, 3, 3]
+
+
+def test_a_wechat_text_message_waits_for_postgresql_seven_times(pg_cluster, pg_url: str, kb,
+                                                                 tmp_path: Path) -> None:
+    """A follower's text message on a shared store: the signed request remembered (1), the
+    MsgId claimed (1), the kept pages / late reply handed over (1), the rate token (1), the
+    turn (2), the reply recorded for retries on other processes (1)."""
+    import time
+    from urllib.parse import urlencode
+
+    import httpx
+    from starlette.applications import Starlette
+
+    from dialog.channels.wechat import WeChatCallback, WeChatSettings, sign
+
+    async def scenario() -> list[int]:
+        counter = await counted(pg_cluster, pg_url)
+        settings = Settings(db=tmp_path / "unused.sqlite3", salt=SALT, database_url=counter.url, db_pool_size=1)
+        store = await open_store(settings, SALT)
+        engine = Engine(store, Answerer(kb), settings, today=lambda: date(2026, 11, 29))
+        limited = RateLimitedEngine(engine, RateLimiter(per_minute=600, key_of=store.user_key))
+        callback = WeChatCallback(limited, WeChatSettings(app_id="wx0", token="roundtrips"))
+        app = Starlette(routes=callback.routes())
+        waits = []
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bot") as client:
+            for i, text in enumerate(["见习补贴一个月给多少钱", "失业保险金怎么领", "创业担保贷款能贷多少",
+                                      "见习补贴发给谁"]):
+                now, nonce = str(int(time.time())), f"n{i}"
+                query = urlencode({"signature": sign("roundtrips", now, nonce), "timestamp": now, "nonce": nonce})
+                xml = (f"<xml><ToUserName>gh_x</ToUserName><FromUserName>oRoundTrips01</FromUserName>"
+                       f"<CreateTime>{now}</CreateTime><MsgType>text</MsgType><Content>{text}</Content>"
+                       f"<MsgId>{880000 + i}</MsgId></xml>").encode()
+                await asyncio.sleep(0.05)  # the previous reply's record (a task) is written
+                before = counter.ready
+                response = await client.post(f"/wechat?{query}", content=xml)
+                assert response.status_code == 200 and b"<Content>" in response.content
+                await asyncio.sleep(0.05)
+                waits.append(counter.ready - before)
+        await engine.close()
+        await counter.close()
+        return waits[2:]  # the first two prepare the connection's statements
+
+    assert asyncio.run(scenario()) == [7, 7]

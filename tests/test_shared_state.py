@@ -251,3 +251,117 @@ def test_a_reload_on_one_process_reaches_the_others_through_the_data_version(pg_
         await b.close()
 
     asyncio.run(scenario())
+
+
+# --------------------------------------------------------------------------- WeChat pages and late replies
+
+
+@dataclass
+class _ScriptedEngine:
+    """Answers every message with `reply`; `hold` (an Event) keeps it busy until set."""
+
+    store: object
+    reply: str = "好的"
+    options: tuple[str, ...] = ()
+    hold: asyncio.Event | None = None
+    seen: list[str] = field(default_factory=list)
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        from dialog.messages import Button
+
+        self.seen.append(incoming.text)
+        if self.hold is not None:
+            await self.hold.wait()
+        return [Reply(self.reply, tuple((Button(label, f"x:{i}"),) for i, label in enumerate(self.options)))]
+
+
+def _text(openid: str, content: str, msg_id: int) -> dict[str, str]:
+    return {"FromUserName": openid, "ToUserName": "gh_x", "MsgType": "text", "Content": content,
+            "MsgId": str(msg_id), "CreateTime": str(msg_id)}
+
+
+def test_wechat_pages_of_a_long_reply_are_served_by_any_process(pg_url: str) -> None:
+    from dialog.channels.wechat import MAX_REPLY_BYTES, MORE_NOTE, MORE_WORD
+
+    async def scenario() -> None:
+        a, b = await two_processes(pg_url)
+        lines = [f"第{i}条：按月发放给吸纳见习人员的单位，每人每月按标准补贴，最长十二个月。" for i in range(70)]
+        engines = [_ScriptedEngine(a, "\n".join(lines), ("查看原文", "返回菜单")), _ScriptedEngine(b, "别的回复")]
+        callbacks = [WeChatCallback(engine, WeChatSettings(app_id="wx0", token="tok")) for engine in engines]
+        openid = "oPagedResident01"
+        pages = [await callbacks[0]._reply_content(_text(openid, "见习补贴", 1), time.monotonic())]
+        msg_id = 2
+        while MORE_NOTE in pages[-1] and len(pages) < 10:
+            # "更多" alternates between the processes; B's engine is never asked.
+            pages.append(await callbacks[msg_id % 2]._reply_content(_text(openid, MORE_WORD, msg_id),
+                                                                    time.monotonic()))
+            msg_id += 1
+        assert 3 <= len(pages) < 10 and engines[0].seen == ["见习补贴"] and engines[1].seen == []
+        assert all(len(p.encode()) <= MAX_REPLY_BYTES and p.endswith("回复 2：返回菜单") for p in pages)
+        shown = [line for page in pages for line in page.split("\n\n")[0].split("\n")]
+        assert shown == lines  # every line once, in order, across both processes
+        # Paging is over: 更多 is an ordinary message again, answered by the engine of the process.
+        assert await callbacks[1]._reply_content(_text(openid, MORE_WORD, 99), time.monotonic()) == "别的回复"
+        # Any other message ends the paging, whichever process got the pages' start.
+        assert MORE_NOTE in await callbacks[0]._reply_content(_text(openid, "见习补贴", 100), time.monotonic())
+        assert await callbacks[1]._reply_content(_text(openid, "你好", 101), time.monotonic()) == "别的回复"
+        assert await callbacks[1]._reply_content(_text(openid, MORE_WORD, 102), time.monotonic()) == "别的回复"
+        await a.close()
+        await b.close()
+
+    asyncio.run(scenario())
+
+
+def test_wechat_a_late_reply_is_shown_by_the_process_that_gets_the_next_message(pg_url: str) -> None:
+    from dialog.channels.wechat import LATE_PREFIX
+
+    async def scenario() -> None:
+        a, b = await two_processes(pg_url)
+        held = asyncio.Event()
+        slow = _ScriptedEngine(a, "请问您的年龄是多少？", hold=held)
+        other = _ScriptedEngine(b, "不该出现")
+        wechat = WeChatSettings(app_id="wx0", token="tok")
+        on_a = WeChatCallback(slow, wechat, deadline=0.3)
+        on_b = WeChatCallback(other, wechat, deadline=0.3)
+        openid = "oLateResident001"
+        assert await on_a._reply_content(_text(openid, "测一测", 1), time.monotonic()) is None  # `success`
+        # The next message reaches B while A's turn still runs: B waits for it, never runs it.
+        assert await on_b._reply_content(_text(openid, "28", 2), time.monotonic()) is None
+        held.set()
+        async with asyncio.timeout(5):
+            while not await _late_kept(a, openid):
+                await asyncio.sleep(0.02)
+        late = await on_b._reply_content(_text(openid, "28", 3), time.monotonic())
+        assert late is not None and late.startswith(LATE_PREFIX) and "请问您的年龄是多少？" in late
+        assert other.seen == [] and slow.seen == ["测一测"]
+        # Shown once: the message after it is the engine's again.
+        assert await on_b._reply_content(_text(openid, "28", 4), time.monotonic()) == "不该出现"
+        await a.close()
+        await b.close()
+
+    asyncio.run(scenario())
+
+
+async def _late_kept(store, openid: str) -> bool:
+    async with store.pool.acquire() as conn:
+        body = await conn.fetchval("SELECT body FROM wechat_pending WHERE user_key = $1 AND kind = 'late'",
+                                   store.user_key("wechat", openid))
+    return body is not None
+
+
+def test_forgetting_a_person_drops_their_kept_pages_and_late_reply(pg_url: str) -> None:
+    async def scenario() -> None:
+        a, b = await two_processes(pg_url)
+        who = a.user_key("wechat", "oForgotten0001")
+        await a.keep_pending(who, "more", "后面的内容", ("查看原文",), 60)
+        await a.keep_pending(who, "late", "晚到的回复", (), 60)
+        await b.forget(who)
+        pending = await a.take_pending(who)
+        assert (pending.more, pending.late, pending.late_running) == (None, None, False)
+        # Expired rows are never handed over.
+        await a.keep_pending(who, "more", "过期的内容", (), -1)
+        assert (await b.take_pending(who)).more is None
+        await a.close()
+        await b.close()
+
+    asyncio.run(scenario())

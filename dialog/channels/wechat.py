@@ -65,6 +65,14 @@ Design choices, and why:
   shown, with an apology, in answer to their next message, which is then not processed (they
   are asked to send it again). Only a customer-service API push could deliver the reply on
   time; that needs an access token and is out of scope.
+* Pages still to send and late replies with several processes (a PostgreSQL store): kept in
+  the database (`wechat_pending`, one row per person and kind, with a TTL, cleaned like the
+  claims), so nginx needs no openid affinity: the process that gets "更多" or the next message
+  serves them. Every message of such a person hands over what is kept in one statement
+  (`take_pending`: one round trip per WeChat message). A late reply still being worked out is
+  announced at the deadline, so a next message on another process waits for it (within its
+  own 5 s) instead of being taken for an answer. With SQLite (one process) they stay in this
+  process's memory: no database work at all for them.
 * The OpenID is the engine's user id (channel `wechat`, hashed by the engine's log); it never
   appears in this module's log lines, and neither does what the resident typed.
 """
@@ -157,6 +165,9 @@ LATE_TTL = 300.0
 # (NTP; deploy/README explains), or every WeChat message is refused with a log line saying so.
 MAX_CLOCK_SKEW = 300.0
 SHARED_POLL_SECONDS = 0.1  # how often a retry on another process looks for the reply (PostgreSQL)
+# A late reply still being worked out is announced in the shared store for this long: a process
+# that died mid-turn must not leave the person's next messages waiting for it for LATE_TTL.
+LATE_RUNNING_TTL = 120.0
 DEDUP_TTL = 2 * MAX_CLOCK_SKEW + 60.0
 # (timestamp, nonce) pairs remembered at most; past this the oldest is dropped and requests no
 # newer than it are refused (they could no longer be told from a replay). ~100 bytes each.
@@ -656,6 +667,7 @@ class _Turn:
     result: asyncio.Future[str | None]
     delivered: bool = False  # its reply went back to WeChat (or is claimed by a later message)
     timed_out: bool = False  # a request for it answered `success` after the deadline
+    late_kept: bool = False  # its late reply is kept in the shared store (PostgreSQL)
 
 
 class WeChatCallback:
@@ -860,13 +872,13 @@ class WeChatCallback:
         was seen before, so it never starts a turn."""
         key = dedup_key(fields)
         turn = self._turns.get(key)
+        store = self._shared_store()
         if turn is not None:
             self.stats["retries_joined"] += 1
         else:
             incoming = to_incoming(fields)
             if incoming is None:
                 return None
-            store = self._shared_store()
             if store is not None:
                 if again or not await self._claim(store, key, incoming):
                     # another process has (or had) it: its reply, never a second run
@@ -874,7 +886,7 @@ class WeChatCallback:
                     return await self._shared_reply(store, key, started)
             elif again:
                 return None
-            turn = self._start_turn(incoming)
+            turn = self._start_turn(incoming, store, started)
             self._turns.set(key, turn)
             if store is not None:
                 self._record(store, key, turn.result)
@@ -886,19 +898,58 @@ class WeChatCallback:
             turn.timed_out = True
             log.warning("wechat: no reply within %.1f s; answered 'success', the reply will be shown "
                         "on the person's next message", self.deadline)
+            if store is not None and not turn.late_kept:
+                turn.late_kept = True
+                await self._keep_late(store, turn)
             return None
         turn.delivered = True
         return turn.result.result()
 
-    def _start_turn(self, incoming: Incoming) -> _Turn:
+    async def _keep_late(self, store: Any, turn: _Turn) -> None:
+        """A turn missed the deadline, with several processes: announce its late reply in the
+        shared store now (so the person's next message, on any process, waits for it instead
+        of being taken for an answer), and keep the reply there once it is known (or drop the
+        announcement if there is nothing to show)."""
+        user_key = store.user_key(CHANNEL, turn.openid)
+        try:
+            await store.keep_pending(user_key, "late", None, (), LATE_RUNNING_TTL)
+        except Exception as exc:  # noqa: BLE001 - the reply is then shown by this process only
+            log.warning("wechat: late reply not announced in the database (%s)", type(exc).__name__)
+            return
+
+        async def keep() -> None:
+            try:
+                reply = await asyncio.shield(turn.result)
+            except Exception:  # noqa: BLE001 - the turn logged its own failure
+                reply = None
+            if reply is None:
+                await store.drop_pending(user_key, "late")
+            else:
+                await store.keep_pending(user_key, "late", reply, (), LATE_TTL)
+
+        task = asyncio.ensure_future(keep())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(_log_unrecorded)
+
+    def _start_turn(self, incoming: Incoming, store: Any = None, started: float = 0.0) -> _Turn:
         """Runs the engine for a new message, except in two cases:
 
         * the person's previous reply missed the deadline and nobody has seen it: this message
           gets that reply (with an apology) and is not processed, because the person wrote it
           without seeing the question it would be taken to answer;
         * the person asks for the next page (MORE_WORD) of a reply that did not fit.
+
+        With a shared store (PostgreSQL, several processes) both are kept in the database
+        (`_shared_turn`), so the process that gets the next message serves them; `started` is
+        when the request arrived (monotonic), for the deadline. Else in this process's memory.
         """
         user = incoming.user
+        if store is not None:
+            shared: asyncio.Future[str | None] = asyncio.ensure_future(self._shared_turn(store, incoming, started))
+            self._tasks.add(shared)
+            shared.add_done_callback(self._tasks.discard)
+            return _Turn(user, shared)
         previous = self._latest.get(user)
         result: asyncio.Future[str | None]
         if previous is not None and previous.timed_out and not previous.delivered:
@@ -917,6 +968,46 @@ class WeChatCallback:
         self._latest.set(user, turn)
         return turn
 
+    async def _shared_turn(self, store: Any, incoming: Incoming, started: float) -> str | None:
+        """`_start_turn`'s cases with what the shared store keeps for the person (one statement,
+        `take_pending`): a late reply (shown with the apology; this message is not processed),
+        one still being worked out on some process (waited for within the deadline, else
+        `success` and it comes with the next message), the pages of a long reply ("更多"), or
+        the engine. If the database fails, the engine answers."""
+        user_key = store.user_key(CHANNEL, incoming.user)
+        try:
+            pending = await store.take_pending(user_key)
+            while pending.late is None and pending.late_running:
+                if time.monotonic() - started + 2 * SHARED_POLL_SECONDS > self.deadline:
+                    return None
+                await asyncio.sleep(SHARED_POLL_SECONDS)
+                pending = await store.take_pending(user_key)
+        except Exception as exc:  # noqa: BLE001 - answer rather than fail
+            log.warning("wechat: kept pages and late replies not read (database: %s)", type(exc).__name__)
+            return await self._run_engine(incoming)
+        if pending.late is not None:
+            self.stats["late_delivered"] += 1
+            text = pending.late
+            return text if text.startswith(LATE_PREFIX) else f"{LATE_PREFIX}\n\n{text}"
+        if pending.more is not None and incoming.kind == "text" and incoming.text.strip() == MORE_WORD:
+            return await self._shared_page(store, user_key, pending.more, list(pending.options))
+        try:
+            replies = await self._engine_replies(incoming)
+        except _EngineFailed:
+            return BUSY_TEXT
+        return await self._shared_page(store, user_key, *split_replies(replies))
+
+    async def _shared_page(self, store: Any, user_key: str, body: str, options: list[str]) -> str | None:
+        """The next message of a reply; what does not fit is kept in the shared store for
+        MORE_WORD (on any process)."""
+        page, rest = paginate(body, options)
+        if rest:
+            try:
+                await store.keep_pending(user_key, "more", rest, options, MORE_TTL)
+            except Exception as exc:  # noqa: BLE001 - the first page still goes out
+                log.warning("wechat: the rest of a long reply not kept (database: %s)", type(exc).__name__)
+        return page or None
+
     async def _late_reply(self, previous: _Turn, incoming: Incoming) -> str | None:
         text = await previous.result
         if text is None:  # nothing was missed after all: handle this message normally
@@ -934,14 +1025,25 @@ class WeChatCallback:
             self._more.pop(user)
         return page or None
 
-    async def _run_engine(self, incoming: Incoming) -> str | None:
+    async def _engine_replies(self, incoming: Incoming) -> list[Reply]:
+        """The engine's replies; _EngineFailed (logged) when it raised."""
         self.stats["engine_calls"] += 1
         try:
-            replies = await self.engine.handle(incoming)
+            return await self.engine.handle(incoming)
         except Exception as exc:  # the engine raises only on infrastructure failure
             _log_engine_failure(exc, incoming)
+            raise _EngineFailed from exc
+
+    async def _run_engine(self, incoming: Incoming) -> str | None:
+        try:
+            replies = await self._engine_replies(incoming)
+        except _EngineFailed:
             return BUSY_TEXT
         return self._page(incoming.user, *split_replies(replies))
+
+
+class _EngineFailed(Exception):
+    """The engine raised (already logged): answer BUSY_TEXT."""
 
 
 def _log_unrecorded(task: asyncio.Future[None]) -> None:

@@ -221,6 +221,13 @@ class SharedState(Protocol):
 
     async def message_reply(self, key: str) -> Any: ...  # MessageState(state, reply) | None
 
+    async def keep_pending(self, user_key: str, kind: str, body: str | None, options: tuple[str, ...] | list[str],
+                           ttl: float) -> None: ...  # WeChat: pages still to send ("more"), a late reply ("late")
+
+    async def drop_pending(self, user_key: str, kind: str) -> None: ...
+
+    async def take_pending(self, user_key: str) -> Any: ...  # Pending(more, options, late, late_running)
+
     async def seen_request(self, timestamp: int, nonce: str, digest: bytes, keep_until: float) -> str: ...
 
     async def take_token(self, key: str, rate: float, burst: float, now: float | None = None) -> float: ...

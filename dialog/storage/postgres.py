@@ -17,7 +17,8 @@ What is shared, and how:
   from a row is written back with UPDATE … WHERE user_key: when the row is gone (deleted by
   `policybot forget` or a purge meanwhile) nothing is written, the turn's events neither.
 - The state of the moment that was per process: WeChat message claims and replies
-  (`claim_message` / `finish_message` / `message_reply`), signed requests already seen
+  (`claim_message` / `finish_message` / `message_reply`), WeChat's pages still to send and
+  late replies (`keep_pending` / `take_pending`), signed requests already seen
   (`seen_request`), per-user rate-limit buckets (`take_token`), failed admin logins and admin
   grants (`admin_failures` / `add_admin_failure` / `grant_admin` / `admin_granted`), and the
   data version live reload follows (`data_version` / `bump_data_version`).
@@ -280,6 +281,18 @@ def error_name(exc: BaseException) -> str:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """What WeChat had kept for a person, as `take_pending` hands it over: the rest of a long
+    reply and its options ("更多"), a late reply (one that missed WeChat's 5 s), or a late reply
+    still being worked out by some process (`late_running`)."""
+
+    more: str | None = None
+    options: tuple[str, ...] = ()
+    late: str | None = None
+    late_running: bool = False
+
+
+@dataclass(frozen=True)
 class MessageState:
     """A claimed message as another process sees it: "running" or "done" (with its reply,
     None meaning "answer nothing")."""
@@ -504,12 +517,13 @@ class PostgresStore:
 
     async def forget(self, user_key: str) -> int:
         """Delete everything stored about one person (session, log, WeChat replies kept for
-        retries, rate bucket) in one transaction; returns the session and log rows deleted.
+        retries, pages still to send and late replies, rate bucket) in one transaction; returns the session and log rows deleted.
         Every process sees it at once: none keeps sessions in memory."""
         async with self._conn() as conn, conn.transaction():
             sessions = await conn.execute("DELETE FROM sessions WHERE user_key = $1", user_key)
             events = await conn.execute("DELETE FROM events WHERE user_key = $1", user_key)
             await conn.execute("DELETE FROM message_claims WHERE user_key = $1", user_key)
+            await conn.execute("DELETE FROM wechat_pending WHERE user_key = $1", user_key)
             await conn.execute("DELETE FROM rate_buckets WHERE key = $1", user_key)
         self._notify_forget(user_key)
         return _rowcount(sessions) + _rowcount(events)
@@ -594,6 +608,7 @@ class PostgresStore:
         await conn.execute(f"DELETE FROM rate_buckets WHERE idle_at < {_NOW}")
         await conn.execute("DELETE FROM admin_failures WHERE at < $1", now - 86400)
         await conn.execute("DELETE FROM admin_grants WHERE expires < $1", now)
+        await conn.execute("DELETE FROM wechat_pending WHERE expires < $1", now)
 
     async def claim_message(self, key: str, user_key: str, ttl: float) -> bool:
         """Claim a message (WeChat's MsgId key) for this process: True when no process had it
@@ -621,6 +636,43 @@ class PostgresStore:
             row = await conn.fetchrow("SELECT state, reply FROM message_claims WHERE key = $1 AND expires >= $2",
                                       key, time.time())
         return None if row is None else MessageState(row["state"], row["reply"])
+
+    async def keep_pending(self, user_key: str, kind: str, body: str | None, options: tuple[str, ...] | list[str],
+                           ttl: float) -> None:
+        """Keep for the person's next WeChat message, on whichever process it lands, for `ttl`
+        seconds: `kind` "more" (the rest of a long reply, `body`, and the `options` repeated
+        under each page) or "late" (a reply that missed WeChat's 5 s; `body` None while the
+        turn is still running). One of each per person; a new one replaces the old."""
+        async with self._conn() as conn:
+            await conn.execute(
+                "INSERT INTO wechat_pending (user_key, kind, body, options, expires) VALUES ($1, $2, $3, $4, $5) "
+                "ON CONFLICT (user_key, kind) DO UPDATE SET body = excluded.body, options = excluded.options, "
+                "expires = excluded.expires", user_key, kind, body, list(options), time.time() + ttl)
+
+    async def drop_pending(self, user_key: str, kind: str) -> None:
+        """Forget the person's kept `kind` ("more" or "late")."""
+        async with self._conn() as conn:
+            await conn.execute("DELETE FROM wechat_pending WHERE user_key = $1 AND kind = $2", user_key, kind)
+
+    async def take_pending(self, user_key: str) -> Pending:
+        """Hand over, and delete, what is kept for the person's next message, in one statement
+        (two processes never both get it): the pages still to send (any message ends the
+        paging: a "更多" gets them, anything else drops them) and a finished late reply. A late
+        reply still running stays; `late_running` says it is there."""
+        now = time.time()
+        async with self._conn() as conn:
+            rows = await conn.fetch(
+                "WITH taken AS (DELETE FROM wechat_pending WHERE user_key = $1 "
+                "AND (kind = 'more' OR body IS NOT NULL OR expires < $2) RETURNING kind, body, options, expires) "
+                "SELECT kind, body, options FROM taken WHERE expires >= $2 "
+                "UNION ALL SELECT 'running', NULL, NULL FROM wechat_pending "
+                "WHERE user_key = $1 AND kind = 'late' AND body IS NULL AND expires >= $2", user_key, now)
+        found = {row["kind"]: row for row in rows}
+        more = found.get("more")
+        late = found.get("late")
+        return Pending(more=None if more is None else more["body"],
+                       options=() if more is None else tuple(more["options"] or ()),
+                       late=None if late is None else late["body"], late_running="running" in found)
 
     async def seen_request(self, timestamp: int, nonce: str, digest: bytes, keep_until: float) -> str:
         """Remember a signed request: "new" the first time, "again" for the same (timestamp,
