@@ -29,7 +29,12 @@ The result, `ParsedAnswer`:
   a tenth either side, at least one for whole numbers); None for an exact number. The dialog
   asks for the exact number when a rule's threshold falls inside it;
 - `note`: one short Chinese line saying how the answer was read (按2005年出生算，今年约21岁),
-  for the engine to show; None when there is nothing to say.
+  for the engine to show; None when there is nothing to say;
+- `plan` (yes/no and choices): the answer spoke of a plan or a supposition (想留两个, 打算去学,
+  要是满了) to a question about what has happened: a yes/no is then "not yet" (value False,
+  with a note) when the plan names what was asked, else asked again (error); a choice takes
+  the option that is itself a plan (正在培训或准备参加). The dialog never reads a count in such
+  an answer as a fact (留两个 is not two kept on).
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ class ParsedAnswer:
     range: tuple[float, float] | None = None
     note: str | None = None
     about: tuple[float, float] | None = None
+    plan: bool = False
 
     @property
     def ok(self) -> bool:
@@ -270,6 +276,41 @@ def _only_a_hedge(raw: str, words: AnswerWords) -> bool:
     return hedged and (not rest or rest in words.yes_words)
 
 
+def _asks_plan(question: Question, words: AnswerWords) -> bool:
+    """Does the question itself ask about a plan (有创业的打算吗, 是否准备或正在创业, 想参加见习的
+    个人还是单位)? Then a plan answers it as any answer does."""
+    prompt = answer_word(question.prompt)
+    return any(p in prompt for p in words.plans)
+
+
+def _planned(clause: str, words: AnswerWords) -> str | None:
+    """What a clause says is planned or supposed (想留两个 -> 留两个, 要是满了 -> 满了), or None when
+    it is no plan: a plan word negated (不想参加 is a refusal), standing alone, or followed
+    only by a yes/no word or a hedge (我想是的, 我想应该满了: 想 is "I think" there)."""
+    for p in sorted(words.plans, key=len, reverse=True):
+        start = clause.find(p)
+        while start >= 0:
+            rest = clause[start + len(p):]
+            bare = _without_particles(rest, words)
+            if (not _negated(clause, start, words) and bare and not rest.startswith(_MASK)
+                    and bare not in words.yes_words and bare not in words.no_words
+                    and not rest.startswith(("法", "不", "起"))):  # 想法, 想不起来
+                return rest
+            start = clause.find(p, start + 1)
+    return None
+
+
+def _fact_part(clause: str, words: AnswerWords) -> str:
+    """The part of a clause said as a fact: all of it, or what comes before its plan word
+    (满了打算留三个 -> 满了)."""
+    rest = _planned(clause, words)
+    if rest is None:
+        return clause
+    start = len(clause) - len(rest)
+    plan = max((p for p in words.plans if clause[:start].endswith(p)), key=len, default="")
+    return clause[:start - len(plan)]
+
+
 def _find(text: str, phrases: list[tuple[str, Any]]) -> list[tuple[int, str, Any]]:
     """Non-overlapping occurrences, longest phrase first: (start, phrase, tag)."""
     taken = [False] * len(text)
@@ -339,12 +380,21 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
         return ParsedAnswer(False)
     hedged, text = _hedged(raw, words)
     prompt = _prompt(question, words)
-    results = [r for c in _clauses(text) if (r := _clause_polarity(c, prompt, words)) is not None]
+    clauses = _clauses(text)
+    planned: list[str] = []
+    if not _asks_plan(question, words):  # 想留两个 to 见习期满了吗: a plan, not what happened
+        planned = [rest for c in clauses if (rest := _planned(c, words)) is not None]
+        clauses = [f for c in clauses if (f := _fact_part(c, words))]
+    results = [r for c in clauses if (r := _clause_polarity(c, prompt, words)) is not None]
     strong = {value for value, strength in results if strength == _STRONG}
     weak = {value for value, strength in results if strength == _WEAK}
     decided = strong or weak
     if len(decided) == 1:
-        return ParsedAnswer(decided.pop(), tentative=hedged)
+        return ParsedAnswer(decided.pop(), tentative=hedged, plan=bool(planned))
+    if planned and not decided:
+        if any((r := _clause_polarity(rest, prompt, words)) is not None and r[1] == _STRONG for rest in planned):
+            return ParsedAnswer(False, plan=True, note="您说的是打算；这里问的是已经发生的事，先按“还没有”记下。")
+        return ParsedAnswer(plan=True, error=f"您说的像是打算；这里问的是现在已经是什么情况。{hint(question)}")
     if not decided and hedged:
         return ParsedAnswer(True, tentative=True)  # 可能吧, 差不多吧, 好像……
     if decided:
@@ -453,6 +503,10 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
     for c in options:
         if t in (_compact(normalize(c.label)), c.value.lower()):
             return ParsedAnswer(c.value)
+    if not question.hidden and not _asks_plan(question, words):
+        planned = _plan_choice(question, raw, words)
+        if planned is not None:
+            return planned
     if question.hidden:  # the program's own name says nothing of which part was asked about
         for _, label in _owners(question):
             t = t.replace(answer_word(label), _MASK)
@@ -489,6 +543,25 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
         if len(hits) == 1:
             return ParsedAnswer(hits[0].value, tentative=hedged)
     return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")
+
+
+def _plan_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAnswer | None:
+    """想去学开挖掘机 to "参加培训的情况是？": a plan is not 已参加. The option that is itself a
+    plan (its label holds a plan word: 正在培训或准备参加) when the rest of the answer, said as
+    a fact, picks no option. None when nothing in the answer is a plan, when what is said as a
+    fact picks an option (下岗了想开店: a tie, asked again as usual) or when no option is a
+    plan (then the answer is read as usual)."""
+    _, text = _hedged(raw, words)
+    clauses = _clauses(text)
+    if not any(_planned(c, words) is not None for c in clauses):
+        return None
+    said = " ".join(_fact_part(c, words).replace(_MASK, "") for c in clauses)
+    if said.strip() and _parse_choice(question, said, words).ok:
+        return None  # what is said as a fact picks an option: read the answer as usual
+    options = [c for c in question.choices if any(p in answer_word(c.label) for p in words.plans)]
+    if len(options) == 1:
+        return ParsedAnswer(options[0].value, plan=True)
+    return None  # no option is a plan (想开一家面馆 to 以哪种方式创业: the way, not the time)
 
 
 def _choice_index(t: str) -> int | None:
@@ -538,7 +611,14 @@ _RELATIVE_YEARS = {"今": 0, "去": 1, "前": 2, "大前": 3}
 # Units a number in an answer may carry that are never the unit asked for money or people: a
 # time said alongside (一年交了十二万, 三个月招了5个人).
 _COUNTED_UNITS = ("元", "人")
+_ASKED = {"元": "金额（元）", "人": "人数"}
 _OTHER_UNIT = re.compile(rf"(?:{_NUM})\s*个?(?:年|月|天|周|星期|礼拜)(?![份度])")
+# A count of people (五六个, 八十个人, 3名) is never a sum of money, and money (3万元, 两千块) never
+# a headcount: in an answer to a question in the other unit, such a number is what else was
+# said ("裁了五六个 交了三万" to the contribution asked in 元), dropped before the number is read.
+_PEOPLE_NUMBER = re.compile(rf"(?:{_NUM}|几|[零一二两三四五六七八九十]+几)\s*(?:来|多|余)?\s*(?:个人|个(?![月钟星礼])|人|名|位)")
+_MONEY_NUMBER = re.compile(rf"(?:{_NUM})\s*(?:万元|万块|块钱|元|块)")
+_NOT_ITS_UNIT = {"元": (_PEOPLE_NUMBER, "人数"), "人": (_MONEY_NUMBER, "钱数")}
 
 
 def chinese_to_number(text: str) -> float | None:
@@ -623,6 +703,13 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
             return ParsedAnswer(range=(lo, hi), error=(
                 f"请告诉我具体的岁数（{generation.group(0)}今年大约{format_number(lo)}—{format_number(hi)}岁），"
                 f"比如“{_example(question)}”；不清楚可以回答“不清楚”。"))
+    other = _NOT_ITS_UNIT.get(question.unit)
+    if other is not None and other[0].search(compact):
+        rest = other[0].sub("，", compact)
+        if not _numbers_in(rest) and not re.search(r"几", rest):
+            return ParsedAnswer(error=f"您说的“{other[0].search(compact).group(0)}”是{other[1]}；"
+                                      f"这里问的是{_ASKED[question.unit]}。{hint(question)}")
+        compact = rest
     if any(w in compact for w in BOUND_WORDS):
         return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
     if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零

@@ -91,10 +91,26 @@ def relevant_answers(program: Program, answers: Mapping[str, Any]) -> dict[str, 
     return kept
 
 
+def ended_on(program: Program, ctx: Context, as_of: date) -> date | None:
+    """The day the program's last provision ended, when every part of it has a period that
+    ended before `as_of` (困难企业职工在岗培训: 2019-12-31); None while any part is in force, not
+    yet started or open-ended. No answer can change an ended program's result (已到期, never
+    judged for the past), so none of its questions is asked."""
+    ends = []
+    for part in program.parts:
+        end = ctx.params.window(part.period)[1] if part.period else None
+        if end is None or as_of <= end:
+            return None
+        ends.append(end)
+    return max(ends) if ends else None
+
+
 def should_ask(question: Question, answers: Mapping[str, Any], ctx: Context, as_of: date,
                program: Program | None = None) -> bool:
     if question.hidden or (question.ask_during and not ctx.params.active(question.ask_during, as_of)):
         return False
+    if program is not None and ended_on(program, ctx, as_of) is not None:
+        return False  # an ended program: its result is 已到期 whatever is answered
     return asked_after(program, question.ask_if, answers) if program is not None else applies(question.ask_if, answers)
 
 
@@ -113,7 +129,9 @@ def remaining_questions(program: Program, answers: Mapping[str, Any], ctx: Conte
     branches: an upper bound, not a path; see `progress` for what residents are shown)."""
     as_of = as_of or today()
     kept = relevant_answers(program, answers)
-    out = []
+    out: list[Question] = []
+    if ended_on(program, ctx, as_of) is not None:
+        return out
     for q in program.questions:
         if q.id in kept or q.hidden or (q.ask_during and not ctx.params.active(q.ask_during, as_of)):
             continue

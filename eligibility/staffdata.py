@@ -145,7 +145,7 @@ def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list
 # ---------------------------------------------------------------- how residents say answers
 
 # The lists of the `yesno:` section (see answer_words.yaml for what each one means).
-YESNO_LISTS = ("yes_words", "no_words", "negators", "not_negations", "hedges", "verbs", "question_words")
+YESNO_LISTS = ("yes_words", "no_words", "negators", "not_negations", "hedges", "verbs", "question_words", "plans", "totals")
 YESNO_MAPS = ("echoes", "opposites")
 _WORD_PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
 
@@ -176,6 +176,8 @@ class AnswerWords:
     hedges: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
     question_words: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()  # 想 / 打算 / 要是: what follows is a plan or a supposition, not a fact
+    totals: tuple[str, ...] = ()  # 一共 / 厂里 / 原来: the count said with it is the whole staff
     echoes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     opposites: dict[str, tuple[str, ...]] = field(default_factory=dict)
     choices: dict[tuple[str, str], dict[str, tuple[str, ...]]] = field(default_factory=dict)

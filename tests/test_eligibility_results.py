@@ -102,8 +102,20 @@ def test_in_job_training_needs_the_assessment(review: str, verdict: str, mark: s
 
 def test_in_job_training_assessment_is_asked_only_of_a_shortfall() -> None:
     program = E.get_program("in_job_training")
-    assert E.next_question(program, FIRM, NOW).id == "review"
-    assert E.next_question(program, {**FIRM, "fund_insufficient": False}, NOW) is None
+    assert E.next_question(program, FIRM, D2019).id == "review"
+    assert E.next_question(program, {**FIRM, "fund_insufficient": False}, D2019) is None
+
+
+def test_an_ended_program_asks_nothing() -> None:
+    """在岗培训 ended on 2019-12-31: from the next day no answer can change 已到期, so no
+    question is asked (the last day it still is)."""
+    program = E.get_program("in_job_training")
+    assert E.next_question(program, {}, date(2019, 12, 31)).id == "difficult_enterprise"
+    assert E.next_question(program, {}, date(2020, 1, 1)) is None and E.next_question(program, {}, NOW) is None
+    assert E.progress_detail(program, {}, NOW).remaining == 0
+    assert E.assess(program, {}, NOW).verdict == "已到期"
+    still_running = E.get_program("job_retention_refund")  # its 2019 standard ended, the rest did not
+    assert E.next_question(still_running, {}, NOW) is not None
 
 
 def test_in_job_training_asked_after_it_ended_is_not_judged_for_2019() -> None:

@@ -28,14 +28,21 @@ if TYPE_CHECKING:
 # Rendered questionnaire steps and results kept per engine; emptied when full or when the
 # eligibility data or the texts are reloaded (they are pure in program, answers, date and those).
 RENDER_MEMO_LIMIT = 4096
-# A rough range ("二十来岁") is settled without asking again only for questions whose value is
-# compared with a threshold and never multiplied into an amount: ages and years. A headcount or
-# a sum of money feeds the amount, so a range there always asks for the exact number.
+# A rough range ("二十来岁") is settled without asking again for questions whose value is
+# compared with a threshold and never multiplied into an amount: ages and years. A sum of money
+# feeds the amount, so a range there always asks for the exact number (headcounts: SETTLE_COUNTS).
 # A number with its unit (8个人, 三十个, 两万元): removed before asking which question a correction
 # names, so a unit such as 个人 is never read as the word of a question.
 _WITHOUT_AMOUNTS = re.compile(r"[0-9０-９.零〇一二两俩三四五六七八九十百千万wWkK]+\s*(个人|个|名|人|位|岁|周岁|元|块|万|个月|月|年)?")
 
 SETTLE_UNITS = ("岁", "年")
+# A rough headcount (留下了五六个, 招了五六个) is settled when every value in it gives the same
+# verdict, conditions and amount however the yes/no and choice questions still to come are
+# answered (5 or 6 kept on of 20: below 50% either way); one that straddles a threshold (五六个
+# of 12) or that a number still to come may multiply (the interns, before the months) is asked again.
+SETTLE_COUNTS = ("人",)
+# A count of people in a message (三个, 3人, 五六个, 八十名), never a time (六个月) nor money.
+_PEOPLE_COUNT = re.compile(r"[0-9零〇一二两俩三四五六七八九十百千几]+\s*(?:来|多|余)?\s*(?:个(?![月钟星礼])|人|名|位)")
 SETTLE_MAX_VALUES = 60
 # The message that led to a questionnaire is read for facts only if the questionnaire starts
 # within this many seconds of it (30 minutes): last week's question is not "what you just said".
@@ -69,8 +76,13 @@ class QuestionnaireFlow:
         # never asked, never counted, it only chooses the result's headline.
         s.answers.update(eligibility.focus_of(program, s.lead_text))
         s.questionnaire_at = self.clock()
-        prefilled = self._prefill(program, s)
         started = Event("questionnaire_started", program=program.id)
+        if eligibility.engine.ended_on(program, eligibility.default_context(), self.today()) is not None:
+            # Every provision of it ended (在岗培训: 2019年12月31日): no answer can change that,
+            # so none is asked; the result says first that it ended, when, and whom to ask now.
+            finished = self._finish(s)
+            return Turn(finished.replies, [started] + finished.events)
+        prefilled = self._prefill(program, s)
         if self._current_question(s) is None:  # what was already said is all it needs
             finished = self._finish(s)
             intro = Reply(self.t("questionnaire_no_questions", label=program.label))
@@ -289,11 +301,66 @@ class QuestionnaireFlow:
             if current.ok:
                 return self._store_answer(question, current, s, said=words)
         parsed = u.answer
+        planned = bool(getattr(parsed, "plan", False))  # 想留两个: a plan, never a count kept on
         if parsed is None or (not parsed.ok and getattr(parsed, "range", None) is None):
-            implied = self._count_implies_yes(question, u.text, s)
+            implied = None if planned else self._count_implies_yes(question, u.text, s)
             if implied is not None:
                 return implied
             return self._unclear(u, s, getattr(parsed, "error", None))
+        split = self._counts_apart(question, u.text, s)
+        if split is not None:
+            return split
+        if parsed.ok and parsed.value is True and not planned and question.kind == "yesno":
+            # 留下了三个 / 满了 留下了三个: 是, and the count of people its follow-up asks
+            implied = self._count_implies_yes(question, u.text, s, said_yes=True)
+            if implied is not None:
+                return implied
+        return self._answer_read(question, parsed, s, u.text)
+
+    def _counts_apart(self: Engine, question: eligibility.Question, text: str, s: Session) -> Turn | None:
+        """Two headcounts in one answer, one said as the whole (厂里原来八十个人, 一共收了十个:
+        answer_words.yaml yesno.totals) and one not (今年招了五六个): the whole answers the
+        program's total — its first question in people (接收了几名见习人员, 现有在职职工多少人) —
+        and the other the people question asked after it; each is read as any answer to its
+        question (a rough count settled or asked again). A total already answered is kept as
+        answered. None when the message is not two such parts or the pending question is not
+        one of those two."""
+        if question.kind != "number" or question.unit != "人" or s.program == "__finder__":
+            return None
+        parts = [p for p in self.reader.parts(text) if _PEOPLE_COUNT.search(p)]
+        if len(parts) != 2:
+            return None
+        totals = eligibility.answers.current_words().totals
+        whole = [p for p in parts if any(w in p for w in totals)]
+        if len(whole) != 1:
+            return None
+        whole_part, other_part = whole[0], next(p for p in parts if p is not whole[0])
+        program = self._program(s)
+        people = [q for q in program.questions if q.kind == "number" and q.unit == "人"]
+        total_q = next((q for q in people if q.id == question.id or eligibility.engine.applies(q.ask_if, s.answers)), None)
+        if total_q is None:
+            return None
+        replies: list[Reply] = []
+        if question.id == total_q.id:  # the whole first, then the other count if it is asked next
+            turn = self._answer_read(question, eligibility.parse_answer(question, whole_part, as_of=self.today()), s, whole_part)
+            follow = self._current_question(s)
+            if follow is None or follow.kind != "number" or follow.unit != "人" or question.id not in s.answers:
+                return turn
+            stored = Reply(self.t("prefilled", facts=question.label_of(s.answers[question.id])))
+            turn = self._answer_read(follow, eligibility.parse_answer(follow, other_part, as_of=self.today()), s, other_part)
+            return Turn([stored] + turn.replies, turn.events)
+        if total_q.id not in s.answers:  # the pending count, with the whole it is part of
+            value = eligibility.parse_answer(total_q, whole_part, as_of=self.today())
+            if value.ok and value.value is not None and not value.approximate:
+                s.answers[total_q.id] = value.value
+                s.history.append(total_q.id)
+                replies.append(Reply(self.t("prefilled", facts=total_q.label_of(value.value))))
+        turn = self._answer_read(question, eligibility.parse_answer(question, other_part, as_of=self.today()), s, other_part)
+        return Turn(replies + turn.replies, turn.events)
+
+    def _answer_read(self: Engine, question: eligibility.Question, parsed: Any, s: Session, said: str) -> Turn:
+        """A read answer (`parsed`: ok, or a rough range) to `question`: a range settled or
+        asked again, a guess near a threshold asked again, a year bracketed, else stored."""
         if not parsed.ok:  # a rough range: settled when every value in it gives the same result
             settled = self._settle_range(question, parsed.range, s)
             if settled is None:
@@ -311,7 +378,7 @@ class QuestionnaireFlow:
             return Turn(self._pending_question(s, hint=hint), [])
         if getattr(parsed, "range", None) is not None and question.unit in SETTLE_UNITS:
             return self._bracketed(question, parsed, s)
-        return self._store_answer(question, parsed, s, said=u.text)
+        return self._store_answer(question, parsed, s, said=said)
 
     def _decided_within(self: Engine, question: eligibility.Question, bounds: tuple[float, float], s: Session) -> bool:
         """Whether a guessed number (一百个人左右 → 90—110) could change the result within
@@ -380,22 +447,36 @@ class QuestionnaireFlow:
             return self._advance(question, int(low), s, note + "。")
         return self._store_answer(question, parsed, s)
 
-    def _count_implies_yes(self: Engine, question: eligibility.Question, text: str, s: Session) -> Turn | None:
-        """A count typed to a yes/no question whose only follow-up asks that count ("三个" to
-        见习期已经满了吗, whose next question, asked only on 是, is how many were kept on): the
-        count presupposes 是, so both are stored. None when no such follow-up reads the text."""
+    def _count_implies_yes(self: Engine, question: eligibility.Question, text: str, s: Session,
+                           said_yes: bool = False) -> Turn | None:
+        """A count of people typed to a yes/no question whose follow-up presupposes 是 and asks
+        that count ("三个" or "留下了三个" to 见习期已经满了吗, whose next question, asked only on 是,
+        is 见习期满后实际留用了几人): both are stored (a rough count, 五六个, then goes the way
+        of any rough count: settled when it cannot change the result, else asked again).
+
+        Only a follow-up in people (unit 人) whose prompt names what the yes/no question asks
+        (见习期满 in both): a sum of money (稳岗返还's 上年度缴纳的失业保险费) or a headcount
+        that is not about it (参保职工 after 是否面临困难) is never read from such an answer.
+        With `said_yes` (the answer already read as 是) the text must say a count of people
+        (三个, 3人), not merely hold a number. None when no such follow-up reads the text."""
         if question.kind != "yesno":
             return None
         for follow in self._program(s).questions:
-            if follow.kind != "number" or dict(follow.ask_if) != {question.id: (True,)}:
+            if (follow.kind != "number" or follow.unit != "人" or dict(follow.ask_if) != {question.id: (True,)}
+                    or not _presupposes(follow, question)):
                 continue
+            if said_yes and not _PEOPLE_COUNT.search(text):
+                return None
             parsed = eligibility.parse_answer(follow, text, as_of=self.today())
-            if not parsed.ok or parsed.value is None or getattr(parsed, "range", None) is not None:
+            if parsed.value is None and getattr(parsed, "range", None) is None:
                 return None
             s.answers[question.id] = True
+            if question.id in s.history:
+                s.history.remove(question.id)
             s.history.append(question.id)
+            s.flags.pop(question.id, None)
             said = Reply(self.t("prefilled", facts=question.short or question.prompt.rstrip("？?")))
-            turn = self._store_answer(follow, parsed, s, said=text)
+            turn = self._answer_read(follow, parsed, s, text)
             return Turn([said] + turn.replies, turn.events)
         return None
 
@@ -439,7 +520,8 @@ class QuestionnaireFlow:
     def _settle_range(self: Engine, question: eligibility.Question, bounds: tuple[float, float], s: Session) -> Any:
         """The value to store for a range when every whole value in it gives the same next step,
         verdict and amount; None when they differ (then the exact number is asked)."""
-        if question.unit not in SETTLE_UNITS or s.program == "__finder__":
+        counted = question.unit in SETTLE_COUNTS
+        if (question.unit not in SETTLE_UNITS and not counted) or s.program == "__finder__":
             return None
         low, high = math.ceil(bounds[0]), math.floor(bounds[1])
         if bounds[1] < bounds[0] or high - low > SETTLE_MAX_VALUES:
@@ -449,12 +531,40 @@ class QuestionnaireFlow:
         values = sorted({bounds[0], bounds[1], *range(low, high + 1)})
         for value in values:
             answers = {**s.answers, question.id: value}
+            if counted:  # every way the questions still to come can be answered must agree
+                ends = self._every_end(program, answers)
+                if ends is None:
+                    return None  # a number still to come: it may multiply this count
+                seen.add(tuple(sorted(ends.items(), key=repr)))
+                if len(seen) > 1:
+                    return None
+                continue
             nxt = eligibility.next_question(program, answers, as_of=self.today())
             result = eligibility.assess(program, answers, as_of=self.today())
-            seen.add((nxt.id if nxt else None, result.verdict, result.amount))
+            seen.add((nxt.id if nxt else None, result.verdict, result.amount, _outcome(result)))
             if len(seen) > 1:
                 return None
         return int(low) if float(bounds[0]).is_integer() else bounds[0]
+
+    def _every_end(self: Engine, program: eligibility.Program, answers: dict[str, Any],
+                   depth: int = 0) -> dict[tuple[Any, ...], tuple[Any, ...]] | None:
+        """{the answers still to come (question id, value)…: (verdict, amount, each condition's
+        status)} over every way the remaining yes/no and choice questions can be answered (不清楚
+        included); None when a number question is still to come (or the walk is too deep)."""
+        nxt = eligibility.next_question(program, answers, as_of=self.today())
+        if nxt is None:
+            result = eligibility.assess(program, answers, as_of=self.today())
+            return {(): (result.verdict, result.amount, _outcome(result))}
+        if depth >= 4 or nxt.kind not in ("yesno", "choice"):
+            return None
+        options: list[Any] = [True, False] if nxt.kind == "yesno" else [c.value for c in nxt.choices]
+        out: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for option in [*options, None]:
+            below = self._every_end(program, {**answers, nxt.id: option}, depth + 1)
+            if below is None:
+                return None
+            out.update({((nxt.id, option), *path): end for path, end in below.items()})
+        return out
 
     def _correct(self: Engine, text: str, s: Session, current: str | None = None,
                  note: str = "corrected") -> Turn | None:
@@ -657,6 +767,17 @@ class QuestionnaireFlow:
             s.mode, s.pending_text = "idle", None
             return self._start_finder(s) if program == "__finder__" else self._start_questionnaire(program, s)
         return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+
+
+def _presupposes(follow: eligibility.Question, question: eligibility.Question) -> bool:
+    """Does `follow`'s prompt name what the yes/no `question` asks (见习期满后实际留用了几人 names
+    见习期已满), so that a count answering it takes 是 for granted? The question's short form
+    (or prompt) without its question words (已, 是否, 吗 …), as a run of at least two characters."""
+    words = sorted(eligibility.answers.current_words().question_words, key=len, reverse=True)
+    content = question.short or question.prompt
+    for w in words:
+        content = content.replace(w, "\n")
+    return any(len(run) >= 2 and run in follow.prompt for run in content.split("\n"))
 
 
 def _outcome(result: Any) -> tuple[Any, ...]:
