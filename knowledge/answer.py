@@ -501,7 +501,11 @@ class Answerer:
             other = benefit.statement(asked.second) if benefit is not None and asked.second else None
             if other is not None and other.say not in statement.say:
                 lines.append(other.say)  # 在哪里申请？钱从哪里出？ — both parts answered
-            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
+            # A staff line on where to apply / who pays / when with no quotation of its own: the
+            # clause's best-matching sentence would be about the amount, not what was asked.
+            given_only = statement.quote is None and kind in (Kind.APPLY, Kind.PAYER, Kind.WHEN)
+            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit,
+                                    quote_only_given=given_only)
 
         kinds = asked.kinds if kind is not Kind.OTHER else (Kind.OTHER,)
         faq_entry = self._faq_answer(result, clause, kinds, day) if result is not None else None
