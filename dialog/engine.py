@@ -273,6 +273,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             reopened = self._after_result(u, s, finished)
             if reopened is not None:
                 return reopened
+        about = self._on_conversation(u, s, finished)  # 好的 谢谢 算了, 看不懂, 我说过了 … (flows/questions.py)
+        if about is not None:
+            return about
         if kind == "empty":
             return Turn([Reply(self.t("empty"))] + self._pending_question(s), [])
         if kind == "button":

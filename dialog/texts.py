@@ -43,6 +43,10 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "topic_pick": ("word",), "nothing_more": (), "no_questionnaire": (), "multi_intro": ("count",),
         "multi_not_covered": (), "prefilled": ("facts",), "range_settled": ("low", "high", "unit"), "range_exact": (), "about_exact": ("said", "low", "high", "unit"), "stale_answer_button": (), "finder_continue": (), "corrected": ("question", "answer"), "what_if": ("question", "answer"), "correct_which": ("which",), "explain_question": (), "unknown_once": ("why",), "unknown_kept": (), "questionnaire_no_questions": ("label",), "list_programs": ("programs",),
         "contact_county": (),
+        # What residents type about the conversation (dialog/flows/questions.py `_on_conversation`).
+        "goodbye": (), "goodbye_exited": (), "overview": ("programs",), "simpler": ("answer",),
+        "simpler_where": (), "already_said_found": ("said", "answer"), "already_said_missing": (),
+        "third_person": ("who",), "third_person_ask": ("who",),
         # The web page's own words (dialog/channels/web.py puts them into the page).
         "page_big": (), "page_read": (), "page_stop": (), "page_more": (), "page_less": (),
         "page_forget": (), "page_restored": (), "page_welcome": (), "page_menu": (),
@@ -59,6 +63,7 @@ SAMPLE_VALUES: dict[str, object] = {
     "title": "鼓励创业带动就业", "word": "贷款", "count": 2, "facts": "失业青年；19岁", "low": "20",
     "high": "24", "unit": "岁", "question": "您属于哪一类", "answer": "大龄",
     "programs": "就业见习补贴、创业担保贷款", "said": "100人", "which": "“在职职工人数”、“新招用人数”", "why": "可以看社保缴费记录。",
+    "who": "儿子",
 }
 
 

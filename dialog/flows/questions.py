@@ -11,11 +11,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
+import eligibility
 from dialog.flows.common import Turn, mask_personal_numbers, short
 from dialog.messages import Button, Reply
 from dialog.store import Event, Session
+from dialog.understanding import Understanding, facts_from_text
+from dialog.understanding.facts import speaks_of
 from knowledge.answer import Answer
 
 if TYPE_CHECKING:
@@ -24,6 +28,12 @@ if TYPE_CHECKING:
 MULTI_MAX = 3  # questions answered from one message
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
+# What residents say about the conversation itself (dialog/understanding KINDS), handled by
+# `_on_conversation` wherever the person is.
+CONVERSATION_KINDS = frozenset({"closing", "overview", "simpler", "already_said", "proxy"})
+SIMPLE_LINE = 70  # characters of an answer said again plainly (看不懂 / 说简单些)
+_ASIDE = re.compile(r"（(?!市）)[^（）]*）|\([^()]*\)")  # asides in full-width brackets; keeps 县（市）
+_IN_QUESTIONNAIRE = ("questionnaire", "finder", "resume")
 
 
 class QuestionsFlow:
@@ -129,6 +139,161 @@ class QuestionsFlow:
         """Not a question (emoji, 我, pinyin …): what the bot can do, with example questions."""
         rows = self._example_buttons() + self._menu_buttons()
         return Turn([Reply(self.t(key), rows)], [])
+
+
+    # ------------------------------------------------------------------ about the conversation
+
+    def _on_conversation(self: Engine, u: Understanding, s: Session, finished: dict[str, Any] | None) -> Turn | None:
+        """What the person said about the conversation itself, wherever they are: a closing
+        (好的 谢谢 算了), a broad ask (有啥好政策), 看不懂 after an answer, 我说过了 and 替我儿子
+        问的 in a questionnaire. None for every other kind (the engine routes those). An answer
+        the questionnaire cannot read is kept with the message that led to it (`s.lead_text`,
+        masked), so a fact said too early is used once its question comes, and 我说过了 finds it."""
+        in_questionnaire = s.mode in _IN_QUESTIONNAIRE
+        if u.kind == "unclear_answer" and s.mode in ("questionnaire", "finder") and u.text:
+            said = mask_personal_numbers(u.text)
+            s.lead_text = f"{s.lead_text} {said}" if s.lead_text else said
+            return None
+        if u.kind not in CONVERSATION_KINDS:
+            return None
+        if u.kind == "closing":
+            if not in_questionnaire:
+                return Turn([Reply(self.t("goodbye"), self._menu_buttons())], [])
+            left = self._exit(s)
+            return Turn([Reply(self.t("goodbye_exited"), left.replies[0].buttons)] + left.replies[1:], left.events)
+        if u.kind == "overview":
+            return self._overview(u, s)
+        if u.kind == "simpler":
+            return self._simpler(s, finished)
+        if s.mode == "resume" or (in_questionnaire and self._is_stale(s)):
+            return self._resume_prompt(s)
+        if u.kind == "proxy":
+            if s.mode in ("questionnaire", "finder"):
+                return Turn([Reply(self.t("third_person", who=u.who or ""))] + self._pending_question(s), [])
+            return Turn([Reply(self.t("third_person_ask", who=u.who or ""), self._menu_buttons())], [])
+        if u.kind == "already_said" and s.mode in ("questionnaire", "finder"):
+            return self._already_said(s)
+        return Turn([Reply(self.t("not_a_question"), self._example_buttons() + self._menu_buttons())], [])
+
+    def _overview(self: Engine, u: Understanding, s: Session) -> Turn:
+        """有啥好政策 / 能帮我啥: what the bot covers in plain words (the programs one can test)
+        with 测一测 first. With a statement that names a topic (我是返乡的 有啥好政策), the
+        document's answer when it has one. Mid-questionnaire the pending question follows."""
+        if u.intent == "answer_first" and s.mode not in _IN_QUESTIONNAIRE:
+            answer = self._ask(u.text, s.last_clause)
+            if answer.answered:
+                return self._free_question(u.text, s, about=s.last_clause, said=u.raw)
+        programs = "、".join(p.label for p in eligibility.all_programs())
+        rows = ((Button(self.t("menu_find"), "m:find"),),) + self._example_buttons()
+        if s.mode in ("questionnaire", "finder"):
+            return Turn([Reply(self.t("overview", programs=programs)), Reply(self.t("digression_back"))]
+                        + self._pending_question(s), [])
+        if s.mode == "idle":  # what they said of themselves prefills the finder if they tap it
+            s.lead_text, s.lead_at = mask_personal_numbers(u.text), self.clock()
+        rows += ((Button(self.t("menu_list"), "m:list"), Button(self.t("back_to_menu"), "m:menu")),)
+        return Turn([Reply(self.t("overview", programs=programs), rows)], [])
+
+    def _simpler(self: Engine, s: Session, finished: dict[str, Any] | None) -> Turn:
+        """看不懂 / 说简单些 right after an answer or a result: its first line again, shorter
+        (the amount, yes or no, who gets it; no clause quoted), and where to ask. The answer is
+        found again from the question that led to it (`s.lead_text`, on `s.last_clause`); a
+        result from the answers just judged (`finished`)."""
+        plain = ""
+        program = (finished or {}).get("program")
+        if program and program != "__finder__":
+            result = eligibility.assess(program, dict(finished.get("answers") or {}), as_of=self.today())
+            plain = plain_result(result.to_chat_text())
+        elif program == "__finder__":
+            matches = eligibility.find_programs(dict(finished.get("answers") or {}), as_of=self.today())
+            plain = "可能适用：" + "、".join(m.program.label for m in matches[:6]) + "。" if matches else ""
+        elif s.lead_text:
+            answer = self._ask(s.lead_text, s.last_clause)
+            if answer.answered and (answer.clause is None or not s.last_clause or answer.clause.id == s.last_clause):
+                plain = plain_words(answer.first_line or headline(answer.reply))
+        if not plain and s.last_clause in self.kb.clauses:
+            clause = self.kb.clauses[s.last_clause]
+            plain = plain_words("".join(self.answerer.best_sentences(clause, clause.title)[:1]) or clause.title)
+        if not plain:
+            return Turn([Reply(self.t("help"), self._example_buttons() + self._menu_buttons())], [])
+        text = self.t("simpler", answer=plain) + "\n" + self.t("simpler_where")
+        rows: list[tuple[Button, ...]] = []
+        program_id = s.last_program or self._program_of_clause.get(s.last_clause or "")
+        if program_id and not program:
+            rows.append((Button(self.t("check_me"), f"p:{program_id}"),))
+        rows.append((Button(self.t("menu_contact"), "m:contact"), Button(self.t("back_to_menu"), "m:menu")))
+        return Turn([Reply(text, tuple(rows))], [])
+
+    def _already_said(self: Engine, s: Session) -> Turn:
+        """我说过了 / 我刚才不是说了吗 in a questionnaire: the pending question's answer taken from
+        what this conversation holds (the message that led here and the answers that could not
+        be read when typed), said in one line; when nothing there answers it, an apology and
+        the question again, plainly (with how to answer it)."""
+        question = self._current_question(s)
+        if question is None:
+            return self._finish(s)
+        found = self._said_before(question, s)
+        if found is not None:
+            said, value = found
+            note = self.t("already_said_found", said=said, answer=question.label_of(value))
+            return self._advance(question, value, s, note)
+        hint = self.t("already_said_missing") + eligibility.answers.hint(question)
+        return Turn(self._pending_question(s, hint=hint), [])
+
+    def _said_before(self: Engine, question: eligibility.Question, s: Session) -> tuple[str, Any] | None:
+        """(the words said earlier, the value they give `question`) or None. A number is taken
+        only written with its unit (十九岁, 四十个人), a yes/no only from words about what the
+        question asks (facts_from_text); a choice from any statement that names an option."""
+        parts = [p for p in self.reader.parts(s.lead_text or "") if not self.reader.is_question(p)]
+        program = self._program(s)
+        markers = self.reader.vocabulary.personal_markers
+        for part in parts:
+            found = facts_from_text(program, part, s.answers, eligibility.parse_answer, as_of=self.today(),
+                                    personal_markers=markers)
+            if found.get(question.id) is not None:
+                return part, found[question.id]
+        if question.kind in ("choice", "yesno"):
+            for part in parts:
+                if question.kind == "yesno" and not speaks_of(part, question.prompt):
+                    continue
+                parsed = eligibility.parse_answer(question, part, as_of=self.today())
+                if parsed.ok and parsed.value is not None and not getattr(parsed, "unknown", False) \
+                        and not getattr(parsed, "tentative", False) and not part.strip().isdigit():
+                    return part, parsed.value
+        return None
+
+
+def plain_words(line: str, limit: int = SIMPLE_LINE) -> str:
+    """An answer's first line made plain: asides in brackets dropped, cut after its first
+    sentence or clause (。；), then at a comma when still over `limit` characters; ends in 。."""
+    text = _ASIDE.sub("", line).strip()
+    for stop in "。；;":
+        at = text.find(stop)
+        if at > 0:
+            text = text[:at]
+    if len(text) > limit:
+        at = text.rfind("，", 0, limit)
+        text = text[:at] if at > 0 else text[:limit]
+    return text.rstrip("，,：:、 ") + "。" if text else ""
+
+
+def plain_result(text: str) -> str:
+    """A chat result (eligibility Result.to_chat_text) in two plain lines: the verdict without
+    its date, and the amount line (or, for an ended provision, what to do instead)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    at = next((i for i, line in enumerate(lines) if line.startswith("结果：")), None)
+    if at is None:
+        return ""
+    out = [_ASIDE.sub("", lines[at]).rstrip("。") + "。"]
+    for line in lines[at + 1:]:
+        if line.startswith("怎么办："):
+            out.append(plain_words(line))
+            break
+        if line[:1] in "√×？?※▶" or line.startswith(("说明：", "提示：", "怎么申请", "联系：", "依据：")):
+            continue
+        if any(ch.isdigit() for ch in line):
+            out.append(plain_words(line))
+            break
+    return "\n".join(out)
 
 
 def headline(reply: str, limit: int = MULTI_LINE) -> str:

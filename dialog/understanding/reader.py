@@ -52,6 +52,12 @@ KINDS = (
     "multi",          # several questions: `parts`
     "follow_up",      # a short question about the last answer or result
     "question",       # a question with a topic of its own
+    "closing",        # only thanks / ok / leaving words ("好的 谢谢 算了"): the conversation ends here
+    "overview",       # a broad ask (有啥好政策, 能帮我啥), maybe after saying who one is: what the bot
+                      # covers; `intent` "answer_first" when a statement names a topic of its own
+    "simpler",        # 看不懂 / 说简单些 right after an answer or result: that answer again, plainly
+    "already_said",   # "我刚才说过了" in a questionnaire: the fact from earlier, or the question again
+    "proxy",          # "替我儿子问的": asking for someone else, `who` (儿子, 孩子 …); nothing else said
 )
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -108,6 +114,7 @@ class Understanding:
     correction: str | None = None  # after 不对 / 说错了 …: the words that may correct an earlier answer
     correction_explicit: bool = False  # 说错了 said outright: earlier questions come before the current one
     what_if: str | None = None  # 那要是 … 呢: the changed fact to judge again, right after a result
+    who: str | None = None  # 替我儿子问的 → "儿子": whom the person asks for (with any kind)
 
 
 ParseAnswer = Callable[..., Any]  # (question, text, as_of=...) -> ParsedAnswer
@@ -132,6 +139,7 @@ class Reader:
         # live on reload): a callable, so a reload of the answer words reaches the reader.
         self.answer_particles = answer_particles or _answer_particles
         self._particles: tuple[Sequence[str] | None, str] = (None, "")
+        self._proxy_cache: tuple[Vocabulary, tuple[re.Pattern[str], ...]] | None = None
 
     @property
     def particles(self) -> str:
@@ -221,13 +229,32 @@ class Reader:
         if pressed is not None:
             return Understanding("button", text, action=pressed)
         in_questionnaire = conv.question is not None
-        intent = self.intent(text, loose=not in_questionnaire)
+        intent = self.intent(text, loose=False)
+        if intent is None and self._closing(plain, in_questionnaire):
+            return Understanding("closing", text)
+        if intent is None and not in_questionnaire:
+            intent = self.intent(text)
         if intent is not None and (intent != "resume_go" or conv.resume_pending):
+            if intent == "explain" and not in_questionnaire and _after_answer(conv):
+                return Understanding("simpler", text)  # 看不懂 right after an answer: say it plainly
             return Understanding("navigate", text, intent=intent)
         label = conv.labels.get(plain) or self._like_label(plain, conv)
         if label is not None:
             return Understanding("button", text, action=label)
+        who, rest = self.proxy(text)
+        if who is not None:
+            if not bare(rest):
+                return Understanding("proxy", text, who=who)
+            if in_questionnaire:  # "替我娃问的 他没工作": the rest is the answer
+                return replace(self._read(rest, conv), who=who)
         if in_questionnaire:
+            said, rest = self.already_said(text)
+            if said:
+                if not bare(rest):
+                    return Understanding("already_said", text)
+                text, plain = rest, bare(rest)  # "我说了 二十二": the rest is read as typed alone
+            if self.overview(text) is False:  # 有啥好政策 mid-questionnaire: the overview, then the question
+                return Understanding("overview", text)
             return self._in_questionnaire(text, plain, conv)
         topic = self.test_topic(text)
         if topic is not None:
@@ -394,6 +421,12 @@ class Reader:
             if not bare(rest) or bare(rest) in v.filler or without_particles(rest, self.particles) in v.filler:
                 return Understanding("greeting", text)
             return self._outside(rest, bare(rest), conv)
+        said, rest = self.already_said(text)
+        if said and not bare(rest):  # "我说过了" with no questionnaire waiting: a helping hand
+            return Understanding("non_question", text)
+        overview = self.overview(text)
+        if overview is not None:
+            return Understanding("overview", text, intent="answer_first" if overview else None)
         if plain in v.topic_words or short in v.topic_words:
             return Understanding("topic_word", text)
         parts = self.split(text)
@@ -408,11 +441,33 @@ class Reader:
         return Understanding("question", text)
 
     def small_talk(self, plain: str) -> str | None:
-        """"greeting", "thanks" or "non_question" when the (bare) message is made only of
-        greetings, thanks, filler words, forms of address and particles — "谢谢你啊 娃娃",
-        "好的 知道了", "喂 在不在" — else None. The first greeting or thanks decides."""
+        """"closing", "greeting", "thanks" or "non_question" when the (bare) message is made
+        only of greetings, thanks, leaving words, filler words, forms of address and particles —
+        "谢谢你啊 娃娃", "好的 知道了", "喂 在不在", "好的 谢谢 算了" — else None. A leaving word
+        makes it a closing; otherwise the first greeting or thanks decides."""
+        used = self._small_talk_words(plain)
+        if not used:
+            return None
+        if "closing" in used:
+            return "closing"
+        for kind in used:
+            if kind in ("greeting", "thanks"):
+                return kind
+        return "non_question"
+
+    def _closing(self, plain: str, in_questionnaire: bool) -> bool:
+        """Whether the (bare) message only thanks and leaves ("好的 谢谢 算了", "行 不问了 再见").
+        In a questionnaire one leaving word alone is not enough (没事 may answer the question;
+        the plain quit words are navigation already): it takes two words or more."""
+        used = self._small_talk_words(plain)
+        return bool(used) and "closing" in used and (not in_questionnaire or len(used) >= 2)
+
+    def _small_talk_words(self, plain: str) -> list[str] | None:
+        """The kinds of the small-talk words that make up the whole (bare) message, in order
+        (particles between them skipped), or None when some of it is not small talk."""
         v = self.vocabulary
         kinds = {**{w: "non_question" for w in v.filler | v.address | v.bare_answers},
+                 **{w: "closing" for w in v.closings},
                  **{w: "thanks" for w in v.thanks}, **{w: "greeting" for w in v.greetings}}
         longest = max((len(w) for w in kinds), default=0)
         particles = self.particles + "了的"
@@ -427,13 +482,99 @@ class Reader:
                 kind = kinds.get(plain[i:j])
                 if kind is not None and cover[j] is None:
                     cover[j] = cover[i] + [kind]
-        used = cover[len(plain)] if plain else None
-        if not used:
+        return cover[len(plain)] if plain else None
+
+    # ------------------------------------------------------------------ about the conversation
+
+    def proxy(self, text: str) -> tuple[str | None, str]:
+        """(whom the person asks for, the rest of the message): "替我儿子问的 他没工作" → ("儿子",
+        "他没工作"); (None, text) when no part of it says so. The person is named as the
+        vocabulary says (娃 → 孩子)."""
+        forms = self._proxy_forms()
+        if not forms:
+            return None, text
+        who, kept = None, []
+        for part in self.parts(text):
+            plain = without_particles(part, self.particles)
+            found = None if who is not None else next((m for f in forms if (m := f.fullmatch(plain))), None)
+            if found is not None:
+                who = dict(self.vocabulary.proxy_who).get(found.group("who"), found.group("who"))
+            else:
+                kept.append(part)
+        return (who, " ".join(kept)) if who is not None else (None, text)
+
+    def _proxy_forms(self) -> tuple[re.Pattern[str], ...]:
+        """The forms of "asking for someone else" (替我儿子问的, 问的是我娃, 不是我 是我儿子),
+        built from the vocabulary's words; remembered per vocabulary."""
+        v = self.vocabulary
+        cached = self._proxy_cache
+        if cached is not None and cached[0] is v:
+            return cached[1]
+        forms: tuple[re.Pattern[str], ...] = ()
+        if v.proxy_who and v.proxy_starts:
+            who = _alternatives(w for w, _ in v.proxy_who)
+            ends = _alternatives(v.proxy_ends) if v.proxy_ends else "(?!)"
+            mine = r"(?:我|俺|我们|俺们|咱)?(?:家|家的|的)?"
+            forms = (
+                re.compile(rf"(?:我|俺)?(?:是|就是)?(?:{_alternatives(v.proxy_starts)}){mine}(?P<who>{who})的?(?:{ends})?的?"),
+                re.compile(rf"(?:不是我)?(?:我|俺)?(?:{ends})?是{mine}(?P<who>{who})(?:的情况|的事)?"),
+            )
+        self._proxy_cache = (v, forms)
+        return forms
+
+    def already_said(self, text: str) -> tuple[bool, str]:
+        """(whether the message says "I already said that", the rest of it): "我刚才说过了" →
+        (True, ""); "我说了么 二十二" → (True, "二十二"); (False, text) otherwise."""
+        if not self.vocabulary.already_said:
+            return False, text
+        kept, said = [], False
+        for part in self.parts(text):
+            plain = bare(part)
+            if not said and any(p.fullmatch(plain) for p in self.vocabulary.already_said):
+                said = True
+            else:
+                kept.append(part)
+        return (True, " ".join(kept)) if said else (False, text)
+
+    def overview(self, text: str) -> bool | None:
+        """A broad ask ("有撒好政策", "能帮我啥"), alone or after words about who the person is or
+        how they type ("我不识字 让娃娃打的 有撒好政策"): False. True when a statement beside it
+        names a topic of its own ("我是返乡的 有啥好政策": answered when the document has an
+        answer). None when there is no broad ask, or another part asks something."""
+        v = self.vocabulary
+        if not v.broad_asks:
             return None
-        for kind in used:
-            if kind in ("greeting", "thanks"):
-                return kind
-        return "non_question"
+        broad = False
+        others: list[str] = []
+        for part in self.parts(text):
+            plain = bare(part)
+            found = next((m for p in v.broad_asks if (m := p.search(plain)) is not None and m.end() > m.start()), None)
+            if found is not None and not broad:
+                broad = True
+                if found.start() > 0:
+                    others.append(plain[:found.start()])
+            else:
+                others.append(plain)
+        if not broad:
+            return None
+        topical = False
+        for other in others:
+            if self._about_oneself(other):
+                continue
+            if self.is_question(other):
+                return None
+            topical = topical or self.has_own_topic(other)
+        return topical
+
+    def _about_oneself(self, plain: str) -> bool:
+        """Whether a (bare) piece only says who the person is or how they type (我不识字, 让娃娃
+        打的, 我是东乡的, 替我儿子问的), or is small talk (你好, 我想问问)."""
+        if not plain or self._small_talk_words(plain):
+            return True
+        v = self.vocabulary
+        if any(p.search(plain) for p in v.self_descriptions) or any(p.fullmatch(plain) for p in v.introductions):
+            return True
+        return self.proxy(plain)[0] is not None
 
     def _without_pointer(self, text: str) -> str | None:
         """The question without the words pointing at the last topic ("这个政策", "这笔钱"), when
@@ -553,6 +694,16 @@ class Reader:
                     next_parts.append(part)
             parts = next_parts
         return parts
+
+
+def _after_answer(conv: Conversation) -> bool:
+    """Whether the last reply was an answer or a result (it offered 查看原文)."""
+    return any(action.startswith("o:") for _label, action in conv.buttons)
+
+
+def _alternatives(words: Any) -> str:
+    """A regular-expression alternation of `words`, longest first (escaped)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _answer_particles() -> Sequence[str]:

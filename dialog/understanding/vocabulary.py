@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dialog.understanding.normalize import bare
@@ -23,10 +23,10 @@ PACKAGE_VOCABULARY = Path(__file__).parent.parent / "data" / "understanding.yaml
 INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "list", "ask", "finder",
            "test_topic", "more", "resume_go", "explain")
 _INTENT_FIELDS = ("exact", "contains", "patterns")
-_SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers")
+_SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "closings")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
-              "shared_question")
+              "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said")
 
 
 def default_vocabulary_file() -> Path:
@@ -82,6 +82,21 @@ class Vocabulary:
     # topics and the words that say the question goes to each (都, 分别 …).
     shared_joiners: tuple[str, ...] = ()
     shared_markers: tuple[str, ...] = ()
+    # Leaving words (算了, 再见, 不问了): a message made only of these with thanks / ok words
+    # closes the conversation ("好的 谢谢 算了"); it is not a question.
+    closings: frozenset[str] = frozenset()
+    # A broad ask (有啥好政策, 能帮我啥): regular expressions matched at the end of a (bare) part.
+    broad_asks: tuple[re.Pattern[str], ...] = ()
+    # Saying who one is or how one types (我不识字, 让娃娃打的): searched in a (bare) part.
+    self_descriptions: tuple[re.Pattern[str], ...] = ()
+    # Asking for someone else (替我儿子问的): the words before, the person (word -> how the bot
+    # names them after 您), the words after.
+    proxy_starts: tuple[str, ...] = ()
+    proxy_who: tuple[tuple[str, str], ...] = ()
+    proxy_ends: tuple[str, ...] = ()
+    # "I already said that" (我刚才说过了): regular expressions matched against the whole
+    # (bare) message.
+    already_said: tuple[re.Pattern[str], ...] = ()
     source: str = field(default="", compare=False)
 
 
@@ -242,7 +257,29 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
                                                             "introductions.patterns", problems)
                             if (p := _compiled(text, item_line, name, problems)) is not None),
         source=name)
+    proxy = _section(data, "third_person", ("starts", "who", "ends"), name, problems)
+    who = []
+    for text, item_line in _words(proxy.get("who"), name, proxy.line_of("who"), "third_person.who", problems):
+        word, sep, said = text.partition("=")
+        if not bare(word) or (sep and not bare(said)):
+            problems.append(Problem(name, item_line, f"“third_person.who”里的“{text}”应该写成 儿子 或 娃=孩子"))
+            continue
+        who.append((bare(word), bare(said) or bare(word)))
+    vocabulary = replace(
+        vocabulary, closings=talk["closings"],
+        broad_asks=_patterns(data, "broad_asks", name, problems),
+        self_descriptions=_patterns(data, "self_descriptions", name, problems),
+        proxy_starts=_bare_words(proxy, "starts", "third_person.starts", name, problems),
+        proxy_who=tuple(sorted(who, key=lambda pair: len(pair[0]), reverse=True)),
+        proxy_ends=_bare_words(proxy, "ends", "third_person.ends", name, problems),
+        already_said=_patterns(data, "already_said", name, problems))
     return (None, problems) if problems else (vocabulary, [])
+
+
+def _patterns(data: LineDict, key: str, name: str, problems: list[Problem]) -> tuple[re.Pattern[str], ...]:
+    """A top-level list of regular expressions, each checked by `_compiled`."""
+    return tuple(p for text, line in _words(data.get(key), name, data.line_of(key), f"{key}.patterns", problems)
+                 if (p := _compiled(text, line, name, problems)) is not None)
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
