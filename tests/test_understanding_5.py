@@ -62,7 +62,7 @@ AFTER_ANSWER = Conversation(buttons=(("测一测我是否符合", "p:internship"
 # ---------------------------------------------------------------- the reader alone
 
 
-@pytest.mark.parametrize("text", ["行 谢谢你 不问了", "好嘞 多谢 再见", "知道了 没事了 拜拜", "谢谢啊，那就这样吧"])
+@pytest.mark.parametrize("text", ["行 谢谢你 不问了", "好嘞 多谢 再见", "知道了 没事了 拜拜", "谢谢啊，那就这样吧", "那好吧 不问了"])
 def test_thanks_with_leaving_words_is_a_closing(reader, text) -> None:
     assert reader.read(text, Conversation()).kind == "closing"
     assert reader.read(text, asked(role_question())).kind == "closing"
@@ -74,7 +74,8 @@ def test_one_ambiguous_leaving_word_mid_questionnaire_is_not_a_closing(reader) -
 
 
 @pytest.mark.parametrize("text", ["有撒好政策没有", "我眼睛不好 叫孙子帮我打的字 你们这有啥好政策",
-                                  "俺是放羊的，能帮俺做点啥", "我没念过书有什么补贴"])
+                                  "俺是放羊的，能帮俺做点啥", "我没念过书有什么补贴", "县上有什么扶持给俺们说说",
+                                  "国家都有哪些好政策能照顾一下农民"])
 def test_a_broad_ask_after_saying_who_one_is_is_an_overview(reader, text) -> None:
     u = reader.read(text, Conversation())
     assert u.kind == "overview" and u.intent is None
@@ -89,7 +90,7 @@ def test_a_broad_ask_with_a_real_question_is_not_an_overview(reader) -> None:
     assert reader.read("有啥好政策 创业贷款利息谁出", Conversation()).kind != "overview"
 
 
-@pytest.mark.parametrize("text", ["太长了看不懂", "能说得通俗点吗", "我还是没看明白", "啥意思"])
+@pytest.mark.parametrize("text", ["太长了看不懂", "能说得通俗点吗", "我还是没看明白", "啥意思", "没听懂您写的啥"])
 def test_not_understood_right_after_an_answer_asks_for_it_plainly(reader, text) -> None:
     assert reader.read(text, AFTER_ANSWER).kind == "simpler"
     assert reader.read(text, Conversation()).kind == "navigate"  # nothing answered: help
@@ -120,6 +121,15 @@ def test_proxy_with_an_answer_reads_the_answer(reader) -> None:
 
 def test_help_me_ask_names_no_one(reader) -> None:
     assert reader.read("帮我问一下", Conversation()).kind != "proxy"
+
+
+def test_not_me_but_my_son_is_a_proxy(reader) -> None:
+    u = reader.read("不是我自己，是我儿子", asked(role_question()))
+    assert u.kind == "proxy" and u.who == "儿子"
+
+
+def test_testing_for_someone_outside_a_questionnaire_starts_the_test(reader) -> None:
+    assert reader.read("给我姑娘测一下", Conversation()).intent == "test_topic"
 
 
 def test_third_person_words_must_be_well_formed(tmp_path: Path) -> None:

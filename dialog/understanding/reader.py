@@ -76,6 +76,7 @@ _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 MIN_PART = 4  # characters of a part of a multi-question message
 _PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
 MIN_PAUSED = 3  # characters of a question cut from the next one by a mere space or comma
+_NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|的|要|用)?")
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ class Reader:
         if label is not None:
             return Understanding("button", text, action=label)
         who, rest = self.proxy(text)
-        if who is not None:
+        if who is not None and (in_questionnaire or self.test_topic(text) is None):  # 给我娃测一下: a test
             if not bare(rest):
                 return Understanding("proxy", text, who=who)
             if in_questionnaire:  # "替我娃问的 他没工作": the rest is the answer
@@ -501,7 +502,10 @@ class Reader:
                 who = dict(self.vocabulary.proxy_who).get(found.group("who"), found.group("who"))
             else:
                 kept.append(part)
-        return (who, " ".join(kept)) if who is not None else (None, text)
+        if who is None:
+            return None, text
+        # "不是我，是我儿子": the first part only says whom it is not about
+        return who, " ".join(p for p in kept if not _NOT_ME.fullmatch(without_particles(p, self.particles)))
 
     def _proxy_forms(self) -> tuple[re.Pattern[str], ...]:
         """The forms of "asking for someone else" (替我儿子问的, 问的是我娃, 不是我 是我儿子),
