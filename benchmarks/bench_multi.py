@@ -28,6 +28,14 @@ What one run does:
   harsher than a person reading an answer) on each server named in `--paced` (default `pg-2`,
   the issue's target: p99 <= 100 ms). Also `--think-real` (default 5,30) for a second paced
   phase with a think time as residents read.
+- Ramp (`--ramp 60`, on by default): the same residents arriving evenly over 60 s (as a WeChat
+  article or a push brings them) beside the opening burst (all of them within their first
+  1-3 s think time); both are reported. Each paced phase also prints, per 5 s window, the
+  requests sent per second (the arrival rate) and their p99: the burst's first windows send
+  more than the saturation msg/s of the same server, which is where its p99 comes from.
+- `--baseline DIR` (another checkout, e.g. `git archive <commit> | tar -x -C DIR`): servers
+  named NAME@base (`pg-1@base`, `pg-2@base`) run that code beside this one's in the same run,
+  and the summary prints their ratios (before/after a change on the same busy machine).
 - CPU: utime+stime of the bot's process tree (the parent and its workers) and of PostgreSQL's
   (the postmaster and its backends), per phase, from /proc; per message and as messages per
   second per core (1,000 / CPU ms per message).

@@ -22,7 +22,10 @@ each turn under its advisory lock) when the server binaries are here. `--baselin
 (repeatable) runs the `sqlite` variant again from another checkout, in a child process of the
 same run, for comparison: e.g. `git worktree add --detach /tmp/wrapper-store a62c8dc~1` (the
 hand-written one-thread executor wrapper, deleted since) and `… /tmp/aiosqlite-private 7cfc02a`
-(aiosqlite through its private `Connection._execute`, one job per round).
+(aiosqlite through its private `Connection._execute`, one job per round). With `postgresql`
+among the variants, each baseline's PostgreSQL store runs too, on a fresh database of the same
+server (`--rounds N` alternates them with this checkout's), e.g. `git archive 4515c77~1 | tar -x
+-C /tmp/pg-base` for the store before a turn took 2 round trips instead of 5 (+ 2 pool resets).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -176,17 +180,23 @@ def main() -> int:
                         help="another checkout: its sqlite variant, same run (repeatable)")
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)  # used by the baseline's child
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-variant", default="sqlite", help=argparse.SUPPRESS)  # the child's variant
+    parser.add_argument("--url", help=argparse.SUPPRESS)  # the child's PostgreSQL database
+    parser.add_argument("--pg-folder", type=Path, help=argparse.SUPPRESS)  # the child's cluster (server CPU)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="postgresql: rounds alternating this checkout and each --baseline-root (default 1)")
     args = parser.parse_args()
     POOL_SIZE[0] = args.pool
     folder = Path(tempfile.mkdtemp(prefix="bench-store-", dir=ROOT / "var" if (ROOT / "var").is_dir() else None))
     variants = [v for v in args.variants.split(",") if v]
     results: dict[str, dict] = {}
-    if args.json:  # the baseline's child: sqlite only, numbers on stdout
-        print(json.dumps(asyncio.run(run_variant("sqlite", args, folder, None))))
+    if args.json:  # the baseline's child: one variant, numbers on stdout
+        cluster = SimpleNamespace(folder=args.pg_folder) if args.pg_folder else None
+        print(json.dumps(asyncio.run(run_variant(args.child_variant, args, folder, args.url, cluster))))
         return 0
     print(f"{args.residents} residents, {args.seconds:g} s per phase, paced every {args.period:g} s; "
           f"database files in {folder}")
-    for baseline in args.baseline_root:
+    for baseline in args.baseline_root if "sqlite" in variants else []:
         child = subprocess.run([sys.executable, __file__, "--json", "--root", str(baseline),
                                 "--residents", str(args.residents), "--seconds", str(args.seconds),
                                 "--period", str(args.period)], capture_output=True, text=True)
@@ -200,7 +210,28 @@ def main() -> int:
                 import pgcluster
 
                 with pgcluster.running_cluster(durable=True) as cluster:
-                    results[name] = asyncio.run(run_variant(name, args, folder, cluster.url, cluster))
+                    for round_no in range(args.rounds):
+                        # Each baseline's PostgreSQL store in a child (its own code), on a fresh
+                        # database of the same server, alternating with this checkout's.
+                        for baseline in args.baseline_root:
+                            database = f"base_{round_no}_{baseline.name}".replace("-", "_").lower()
+                            cluster.psql(f"CREATE DATABASE {database}")
+                            url = cluster.url.replace(f"/{cluster.database}?", f"/{database}?")
+                            child = subprocess.run(
+                                [sys.executable, __file__, "--json", "--root", str(baseline), "--child-variant",
+                                 "postgresql", "--url", url, "--pg-folder", str(cluster.folder), "--residents",
+                                 str(args.residents), "--seconds", str(args.seconds), "--period", str(args.period),
+                                 "--pool", str(args.pool)], capture_output=True, text=True)
+                            if child.returncode == 0:
+                                show(f"postgresql ({baseline.name})", json.loads(child.stdout.splitlines()[-1]))
+                            else:
+                                print(f"baseline {baseline.name} failed:", child.stderr.strip()[-500:])
+                        database = f"current_{round_no}"
+                        cluster.psql(f"CREATE DATABASE {database}")
+                        url = cluster.url.replace(f"/{cluster.database}?", f"/{database}?")
+                        results[name] = asyncio.run(run_variant(name, args, folder, url, cluster))
+                        if round_no < args.rounds - 1:
+                            show(name, results[name])
             except Exception as exc:  # noqa: BLE001 - no server binaries: say so and go on
                 print(f"postgresql skipped: {type(exc).__name__}: {exc}")
                 continue

@@ -31,8 +31,17 @@ the WAL of concurrent commits together.
 
 Round trips of a plain turn through the engine and the rate limit (tests/test_pg_round_trips.py
 counts them on the wire): 3 — the rate token, lock + row, session + events + unlock + COMMIT.
-Before 2026-11-30 it was 10 (token, pool reset, lock, load, BEGIN, UPDATE, events, COMMIT,
-unlock, pool reset). The old code and the new measured in one run: below.
+Before this change (2026-11-29) it was 10 (token, pool reset, lock, load, BEGIN, UPDATE, events, COMMIT,
+unlock, pool reset). The old store and the new, measured in one run (2026-11-29, shared 2-core
+machine at load 7-9, so throughput figures swing; CPU per turn is the steadier figure):
+- the store alone (benchmarks/bench_store.py --variants postgresql --baseline-root <old> --rounds 2;
+  fsync on, pool 10, 200 residents): saturation 688 / 691 -> 1,460 / 1,885 turns/s; this
+  process's CPU 0.65 / 0.68 -> 0.26 / 0.26 ms per turn; the server's 0.48 / 0.49 -> 0.28 /
+  0.24 ms per turn; paced at 100 turns/s p50 4.8 -> 3.9-4.5 ms, p99 13.7 / 14.3 vs 17.0 /
+  56.2 ms (not improved: a loaded 2-core machine's p99 of 1,000 turns is its scheduler's).
+- whole bots (benchmarks/bench_multi.py --baseline, realistic traffic, lexical): CPU per
+  message (bot + PostgreSQL) 2.18-2.89 -> 1.67-2.15 ms; the figures of each run are in the
+  deployment guide, section 16.4.
 
 Measured before that change (benchmarks/bench_store.py, 2026-11-29, local server with fsync on, pool 10, 200
 residents, 2 shared cores under load): 711 turns/s at saturation for one process, 0.40 ms
@@ -255,7 +264,7 @@ _TURN: contextvars.ContextVar[_Turn | None] = contextvars.ContextVar("policybot_
 async def _keep_session(conn: Any) -> None:
     """The pool's reset when a connection is given back: nothing to send. asyncpg's default
     sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` — a round trip on
-    every release, two of a turn's ten before 2026-11-30. The store leaves none of that behind:
+    every release, two of a turn's ten before this change. The store leaves none of that behind:
     no cursors, listeners or settings, and a turn's lock is released by its own statement (or
     its connection is terminated when that fails); asyncpg still rolls back an open transaction
     itself before calling this."""
