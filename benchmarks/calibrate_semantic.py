@@ -17,13 +17,13 @@ No eval-set sentence is used. `policybot check` re-runs the fit and warns when a
 is more than 0.005 away from what the data now supports.
 
 The answer-or-refuse decision (knowledge/refusal.py, calibration.yaml's `decision:` block, which
-replaces the two numbers above when present): a logistic regression on four pieces of evidence
-(closest unit's cosine, gap to the closest off-topic example, lexical coverage, share of words
-the policy never uses), fitted on knowledge/data/semantic/refusal_training.yaml (in-scope
+replaces the two numbers above when present): a logistic regression on three pieces of evidence
+(closest unit's cosine, how much nearer the 3 closest off-topic examples are than the 3 closest
+units, lexical coverage), fitted on knowledge/data/semantic/refusal_training.yaml (in-scope
 paraphrases and out-of-scope questions grouped by topic) plus the off_topic list. Each question's
 evidence is computed with its own topic group left out of the off-topic examples; the
 threshold is chosen on leave-one-group-out probabilities (at most 3% of the in-scope training
-questions refused) and the printed shares are those cross-validated ones, i.e. on topics the
+questions refused, refusal.MAX_FALSE_REFUSAL) and the printed shares are those cross-validated ones, i.e. on topics the
 fit had not seen. The eval sets under benchmarks/eval/ and ../shared/eval/ are never read.
 
 The lexical path's decision (calibration.yaml's `lexical_decision:` block; knowledge/refusal.py,
