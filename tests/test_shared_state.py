@@ -365,3 +365,25 @@ def test_forgetting_a_person_drops_their_kept_pages_and_late_reply(pg_url: str) 
         await b.close()
 
     asyncio.run(scenario())
+
+
+def test_claiming_a_message_hands_over_what_was_kept_only_to_the_claimant(pg_url: str) -> None:
+    async def scenario() -> None:
+        a, b = await two_processes(pg_url)
+        who = a.user_key("wechat", "oClaimTake0001")
+        await a.keep_pending(who, "more", "第二页的内容", ("查看原文", "返回菜单"), 60)
+        first = await b.claim_and_take("m:oClaimTake0001:1", who, 60)
+        assert first is not None and first.more == "第二页的内容" and first.options == ("查看原文", "返回菜单")
+        # A retry of the same message elsewhere is not claimed and takes nothing.
+        await a.keep_pending(who, "late", None, (), 60)  # a late reply still being worked out
+        assert await a.claim_and_take("m:oClaimTake0001:1", who, 60) is None
+        second = await a.claim_and_take("m:oClaimTake0001:2", who, 60)
+        assert second is not None and second.more is None and second.late_running and second.late is None
+        await b.keep_pending(who, "late", "晚到的回复", (), 60)
+        third = await b.claim_and_take("m:oClaimTake0001:3", who, 60)
+        assert third is not None and third.late == "晚到的回复" and not third.late_running
+        assert (await a.take_pending(who)).late is None  # handed over once
+        await a.close()
+        await b.close()
+
+    asyncio.run(scenario())

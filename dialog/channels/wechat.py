@@ -68,14 +68,14 @@ Design choices, and why:
 * Pages still to send and late replies with several processes (a PostgreSQL store): kept in
   the database (`wechat_pending`, one row per person and kind, with a TTL, cleaned like the
   claims), so nginx needs no openid affinity: the process that gets "更多" or the next message
-  serves them. Every message of such a person hands over what is kept in one statement
-  (`take_pending`: one round trip per WeChat message). A late reply still being worked out is
+  serves them. Every message hands over what is kept for its sender in the statement that
+  claims its MsgId (`claim_and_take`: no round trip of its own). A late reply still being worked out is
   announced at the deadline, so a next message on another process waits for it (within its
   own 5 s) instead of being taken for an answer. With SQLite (one process) they stay in this
   process's memory: no database work at all for them. Measured (2026-11-29, local test
-  cluster): `take_pending` costs 0.29 ms of wall time and 0.14 ms of the bot's CPU per
-  message, against ~1.1 ms of CPU for a whole SQLite message: 10-25% more for nothing when
-  one process holds everything anyway.
+  cluster): `take_pending` on its own costs 0.29 ms of wall time and 0.14 ms of the bot's CPU
+  per message, against ~1.1 ms of CPU for a whole SQLite message: 10-25% more for nothing
+  when one process holds everything anyway.
 * The OpenID is the engine's user id (channel `wechat`, hashed by the engine's log); it never
   appears in this module's log lines, and neither does what the resident typed.
 """
@@ -848,14 +848,17 @@ class WeChatCallback:
                 return None
             await asyncio.sleep(SHARED_POLL_SECONDS)
 
-    async def _claim(self, store: Any, key: str, incoming: Incoming) -> bool:
-        """Claim the message in the shared store: True when this process runs it (also when
-        the database fails: then each process decides alone, as with one process)."""
+    async def _claim(self, store: Any, key: str, incoming: Incoming) -> tuple[bool, Any]:
+        """Claim the message in the shared store: (True, what the store kept for the person —
+        pages, a late reply — read in the same statement) when this process runs it, (False,
+        None) when another has it. If the database fails: (True, None), each process deciding
+        alone as with one process."""
         try:
-            return await store.claim_message(key, store.user_key(CHANNEL, incoming.user), DEDUP_TTL)
+            pending = await store.claim_and_take(key, store.user_key(CHANNEL, incoming.user), DEDUP_TTL)
         except Exception as exc:  # noqa: BLE001
             log.warning("wechat: message not claimed in the database (%s); running it here", type(exc).__name__)
-            return True
+            return True, None
+        return pending is not None, pending
 
     def _record(self, store: Any, key: str, result: asyncio.Future[str | None]) -> None:
         """When the turn is done, record its reply for other processes' retries."""
@@ -882,14 +885,16 @@ class WeChatCallback:
             incoming = to_incoming(fields)
             if incoming is None:
                 return None
+            pending: Any = None  # what the shared store kept for the person, read with the claim
             if store is not None:
-                if again or not await self._claim(store, key, incoming):
+                claimed, pending = (False, None) if again else await self._claim(store, key, incoming)
+                if not claimed:
                     # another process has (or had) it: its reply, never a second run
                     self.stats["retries_joined"] += 1
                     return await self._shared_reply(store, key, started)
             elif again:
                 return None
-            turn = self._start_turn(incoming, store, started)
+            turn = self._start_turn(incoming, store, started, pending)
             self._turns.set(key, turn)
             if store is not None:
                 self._record(store, key, turn.result)
@@ -935,7 +940,7 @@ class WeChatCallback:
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(_log_unrecorded)
 
-    def _start_turn(self, incoming: Incoming, store: Any = None, started: float = 0.0) -> _Turn:
+    def _start_turn(self, incoming: Incoming, store: Any = None, started: float = 0.0, pending: Any = None) -> _Turn:
         """Runs the engine for a new message, except in two cases:
 
         * the person's previous reply missed the deadline and nobody has seen it: this message
@@ -945,11 +950,13 @@ class WeChatCallback:
 
         With a shared store (PostgreSQL, several processes) both are kept in the database
         (`_shared_turn`), so the process that gets the next message serves them; `started` is
-        when the request arrived (monotonic), for the deadline. Else in this process's memory.
+        when the request arrived (monotonic), for the deadline; `pending`: what the store kept,
+        read with the claim (None: read it now). Else in this process's memory.
         """
         user = incoming.user
         if store is not None:
-            shared: asyncio.Future[str | None] = asyncio.ensure_future(self._shared_turn(store, incoming, started))
+            shared: asyncio.Future[str | None] = asyncio.ensure_future(
+                self._shared_turn(store, incoming, started, pending))
             self._tasks.add(shared)
             shared.add_done_callback(self._tasks.discard)
             return _Turn(user, shared)
@@ -971,15 +978,16 @@ class WeChatCallback:
         self._latest.set(user, turn)
         return turn
 
-    async def _shared_turn(self, store: Any, incoming: Incoming, started: float) -> str | None:
-        """`_start_turn`'s cases with what the shared store keeps for the person (one statement,
-        `take_pending`): a late reply (shown with the apology; this message is not processed),
+    async def _shared_turn(self, store: Any, incoming: Incoming, started: float, pending: Any = None) -> str | None:
+        """`_start_turn`'s cases with what the shared store keeps for the person (`pending`, read
+        with the claim, else `take_pending`): a late reply (shown with the apology; this message is not processed),
         one still being worked out on some process (waited for within the deadline, else
         `success` and it comes with the next message), the pages of a long reply ("更多"), or
         the engine. If the database fails, the engine answers."""
         user_key = store.user_key(CHANNEL, incoming.user)
         try:
-            pending = await store.take_pending(user_key)
+            if pending is None:
+                pending = await store.take_pending(user_key)
             while pending.late is None and pending.late_running:
                 if time.monotonic() - started + 2 * SHARED_POLL_SECONDS > self.deadline:
                     return None

@@ -228,6 +228,8 @@ class SharedState(Protocol):
 
     async def take_pending(self, user_key: str) -> Any: ...  # Pending(more, options, late, late_running)
 
+    async def claim_and_take(self, key: str, user_key: str, ttl: float) -> Any: ...  # Pending | None (not claimed)
+
     async def seen_request(self, timestamp: int, nonce: str, digest: bytes, keep_until: float) -> str: ...
 
     async def take_token(self, key: str, rate: float, burst: float, now: float | None = None) -> float: ...

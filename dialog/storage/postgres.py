@@ -634,6 +634,29 @@ class PostgresStore:
                 key, user_key, now + ttl, now)
         return bool(got)
 
+    async def claim_and_take(self, key: str, user_key: str, ttl: float) -> Pending | None:
+        """`claim_message` and, when the claim is this process's, `take_pending` for the same
+        person, in one statement (one round trip instead of two for every WeChat message):
+        None when another process has or had the message, else what was kept for the person."""
+        now = time.time()
+        async with self._conn() as conn:
+            await self._cleanup(conn)
+            rows = await conn.fetch(
+                "WITH claim AS (INSERT INTO message_claims (key, user_key, state, expires) "
+                "VALUES ($1, $2, 'running', $3) ON CONFLICT (key) DO UPDATE SET user_key = excluded.user_key, "
+                "state = 'running', reply = NULL, expires = excluded.expires WHERE message_claims.expires < $4 "
+                "RETURNING true AS got), "
+                "taken AS (DELETE FROM wechat_pending WHERE user_key = $2 AND EXISTS (SELECT 1 FROM claim) "
+                "AND (kind = 'more' OR body IS NOT NULL OR expires < $4) RETURNING kind, body, options, expires) "
+                "SELECT 'claimed' AS kind, NULL AS body, NULL::text[] AS options FROM claim "
+                "UNION ALL SELECT kind, body, options FROM taken WHERE expires >= $4 "
+                "UNION ALL SELECT 'running', NULL, NULL FROM wechat_pending WHERE user_key = $2 AND kind = 'late' "
+                "AND body IS NULL AND expires >= $4 AND EXISTS (SELECT 1 FROM claim)",
+                key, user_key, now + ttl, now)
+        if not any(row["kind"] == "claimed" for row in rows):
+            return None
+        return _pending_of(rows)
+
     async def finish_message(self, key: str, reply: str | None) -> None:
         """Record the reply of a claimed message (None: answer nothing) for other processes."""
         async with self._conn() as conn:
@@ -677,12 +700,7 @@ class PostgresStore:
                 "SELECT kind, body, options FROM taken WHERE expires >= $2 "
                 "UNION ALL SELECT 'running', NULL, NULL FROM wechat_pending "
                 "WHERE user_key = $1 AND kind = 'late' AND body IS NULL AND expires >= $2", user_key, now)
-        found = {row["kind"]: row for row in rows}
-        more = found.get("more")
-        late = found.get("late")
-        return Pending(more=None if more is None else more["body"],
-                       options=() if more is None else tuple(more["options"] or ()),
-                       late=None if late is None else late["body"], late_running="running" in found)
+        return _pending_of(rows)
 
     async def seen_request(self, timestamp: int, nonce: str, digest: bytes, keep_until: float) -> str:
         """Remember a signed request: "new" the first time, "again" for the same (timestamp,
@@ -754,6 +772,16 @@ class PostgresStore:
                 "INSERT INTO meta (key, value) VALUES ('data_version', '1') ON CONFLICT (key) DO UPDATE "
                 "SET value = (meta.value::bigint + 1)::text RETURNING value")
         return int(value)
+
+
+def _pending_of(rows: list[Any]) -> Pending:
+    """The Pending of `take_pending`'s rows (kind, body, options)."""
+    found = {row["kind"]: row for row in rows}
+    more = found.get("more")
+    late = found.get("late")
+    return Pending(more=None if more is None else more["body"],
+                   options=() if more is None else tuple(more["options"] or ()),
+                   late=None if late is None else late["body"], late_running="running" in found)
 
 
 def _rowcount(status: str) -> int:
