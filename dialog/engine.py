@@ -15,7 +15,7 @@ import functools
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -103,6 +103,12 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         self._embed_ahead_on = semantic.embed_ahead()
         self._embed_wait = semantic.ahead_wait_seconds()
         self._embed_queue = semantic.EmbedQueue()
+        # Questions the lexical decision is unsure of wait longer for their vector, embedded
+        # by a second thread ahead of the queue (`_embed_ahead`; POLICYBOT_SEMANTIC_UNSURE_WAIT_MS).
+        self._embedder_first = ThreadPoolExecutor(max_workers=1, thread_name_prefix=_EMBED_NAME + "-first",
+                                                  initializer=semantic.lower_thread_priority)
+        self._unsure_wait = semantic.unsure_wait_seconds()
+        self._first_queue = semantic.EmbedQueue()
 
     @classmethod
     async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
@@ -113,8 +119,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
 
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown)
-        await asyncio.get_running_loop().run_in_executor(None, functools.partial(self._embedder.shutdown,
-                                                                                 cancel_futures=True))
+        for embedder in (self._embedder, self._embedder_first):
+            await asyncio.get_running_loop().run_in_executor(None, functools.partial(embedder.shutdown,
+                                                                                     cancel_futures=True))
         await self.store.close()
 
     async def _in_worker(self, fn: Callable[..., Any], *args: Any, lexical_only: frozenset[str] = frozenset()) -> Any:
@@ -144,19 +151,42 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if not questions:
             return frozenset()
         queue = self._embed_queue
-        if not queue.admits(len(questions), self._embed_wait):
-            return frozenset(questions)  # the queue is longer than the wait: lexical at once
-        try:
-            job = self._embedder.submit(queue.run, answerer.retriever.embed, questions)
-        except RuntimeError:  # shut down (the engine is closing): answer without the vector
-            queue.release(len(questions))
-            return frozenset(questions)
-        try:
-            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job)), self._embed_wait)
-        except TimeoutError:
+        job = None
+        if queue.admits(len(questions), self._embed_wait):
+            try:
+                job = self._embedder.submit(queue.run, answerer.retriever.embed, questions)
+            except RuntimeError:  # shut down (the engine is closing): answer without the vector
+                queue.release(len(questions))
+                return frozenset(questions)
+            if await _waited(job, self._embed_wait):
+                return frozenset()
             if job.cancel():  # not started: not embedded at all (no wasted CPU in a burst)
                 queue.release(len(questions))
+                job = None
+        if self._unsure_wait <= 0:
             return frozenset(questions)
+        # Late. A question the lexical decision is unsure of (knowledge/retrieval.py
+        # `lexically_unsure`, ~4% of questions) is worth a longer wait: the lexical path would
+        # decide its refusal worse. One under way is waited for; the others go to a second
+        # embedding thread, ahead of the queue (the model is shared: it gets the next turn).
+        unsure = await self._in_worker(_unsure_of, answerer.retriever, questions)
+        if not unsure:
+            return frozenset(questions)
+        if job is not None:
+            return frozenset() if await _waited(job, self._unsure_wait) else frozenset(questions)
+        first = self._first_queue
+        if not first.admits(len(unsure), self._unsure_wait):
+            return frozenset(questions)
+        try:
+            early = self._embedder_first.submit(first.run, answerer.retriever.embed, unsure)
+        except RuntimeError:
+            first.release(len(unsure))
+            return frozenset(questions)
+        if await _waited(early, self._unsure_wait):
+            return frozenset(q for q in questions if q not in unsure)
+        if early.cancel():
+            first.release(len(unsure))
+        return frozenset(questions)
         return frozenset()
 
     @property
@@ -405,3 +435,16 @@ def _programs_by_clause() -> dict[str, str]:
             out.setdefault(clause_id, program.id)
     return out
 
+
+async def _waited(job: Future[Any], seconds: float) -> bool:
+    """Whether `job` finished within `seconds` (it is not cancelled when it did not)."""
+    try:
+        await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job)), seconds)
+    except TimeoutError:
+        return False
+    return True
+
+
+def _unsure_of(retriever: Any, questions: list[str]) -> list[str]:
+    """The questions the lexical decision is unsure of (run in the turns' worker thread)."""
+    return [q for q in questions if retriever.lexically_unsure(q)]

@@ -117,6 +117,12 @@ class RetrievalSettings:
     # False: the lexical path refuses on coverage < AnswerSettings.min_confidence (the rule before
     # calibration.yaml had a lexical_decision) instead of the calibrated lexical decision.
     lexical_decision: bool = True
+    # When a question's vector is late, the server waits longer for it only if the lexical
+    # decision is unsure: its P(in scope) within this band (`lexically_unsure`). Chosen on the
+    # training questions (refusal_training.yaml, lexical path, 2026-11-29): [0.05, 0.8] holds
+    # 11 of 305 questions (3.6%) and both off-topic ones the lexical decision answers; no
+    # in-scope one was refused there.
+    unsure_band: tuple[float, float] = (0.05, 0.8)
 
 
 def semantic_when_default() -> str:
@@ -475,8 +481,11 @@ class Retriever:
             return None
         return decision
 
-    def search(self, question: str, limit: int = 5, *, exclude_anchors: frozenset[str] = frozenset()) -> SearchResult:
+    def search(self, question: str, limit: int = 5, *, exclude_anchors: frozenset[str] = frozenset(),
+               record: bool = True) -> SearchResult:
         """Rank the clauses for `question` and judge whether the document covers it.
+
+        record: count this search in `stats` (False for a probe such as `lexically_unsure`).
 
         exclude_anchors: example questions to leave out, as if nobody had written them: the
         meaning channel does not compare with these off-topic examples, the word odds do not
@@ -502,7 +511,7 @@ class Retriever:
 
         sem_clause = sem_unit = match = None
         deferred = self.semantic_ready and self.semantic.deferred(question)
-        if deferred:
+        if deferred and record:
             with self._stats_lock:
                 self.stats["deferred"] += 1  # its vector did not come in time: lexical answer
         if self.semantic_ready and not deferred and self._should_embed(word_n, char_n, lexical, coverage):
@@ -522,8 +531,9 @@ class Retriever:
         factors = self._audience_factors(question)
         if factors is not None:
             total = total * factors
-        with self._stats_lock:
-            self.stats["searched"] += 1
+        if record:
+            with self._stats_lock:
+                self.stats["searched"] += 1
 
         # Only the best few become Candidate objects: a corpus of thousands of clauses must
         # not pay for building and sorting them all on every question.
@@ -579,8 +589,9 @@ class Retriever:
                 rule = "lexical"
         if off_topic:
             confidence = 0.0
-            with self._stats_lock:
-                self.stats["off_topic"] += 1
+            if record:
+                with self._stats_lock:
+                    self.stats["off_topic"] += 1
         topic = self._uncovered_topic(question, best)
         if topic is not None:
             confidence = 0.0
@@ -589,6 +600,20 @@ class Retriever:
                             covered, missing, topic, coverage, match.similarity if match else None, threshold,
                             off_topic, example, match.anchor_similarity if match else None, tuple(channels),
                             evidence, probability, decision_threshold, decided, lexical_evidence, rule)
+
+    def lexically_unsure(self, question: str) -> bool:
+        """Whether the lexical decision is unsure of `question`: its P(in scope) on the lexical
+        channels alone lies in `settings.unsure_band` (no staff out-of-scope topic named). The
+        server then waits longer for the question's vector (dialog/engine.py). Costs one lexical
+        search (~0.7 ms); call it from the thread that runs searches."""
+        from knowledge.semantic import lexical_only
+
+        with lexical_only((question,)):
+            result = self.search(question, record=False)
+        if result.out_of_scope_topic is not None or result.in_scope_probability is None:
+            return False
+        low, high = self.settings.unsure_band
+        return low <= result.in_scope_probability <= high
 
     def needs_embedding(self, question: str) -> bool:
         """Whether `search(question)` would embed the question now: the meaning channel is

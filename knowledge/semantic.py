@@ -42,7 +42,11 @@ waits behind a 20-35 ms embedding. A turn waits for its question's vector at mos
 POLICYBOT_SEMANTIC_WAIT_MS (default 50 ms; `ahead_wait_seconds`); past that — a burst of new
 questions, more than the one core can embed — the question is answered on the lexical channels
 (`lexical_only`), and the bot stays fast instead of queueing everyone. POLICYBOT_SEMANTIC_AHEAD=
-off embeds inside the worker as before (for comparison in benchmarks/bench_http.py).
+off embeds inside the worker as before (for comparison in benchmarks/bench_http.py). A late
+question the lexical decision is unsure of (`Retriever.lexically_unsure`: its P(in scope) in
+a band around the threshold, ~4% of questions) waits up to POLICYBOT_SEMANTIC_UNSURE_WAIT_MS
+(default 150 ms) more, embedded by a second thread ahead of the queue: under load, refusal
+decisions near the line are still made on meaning.
 """
 
 from __future__ import annotations
@@ -108,6 +112,19 @@ def ahead_wait_seconds() -> float:
         return max(0.0, float(os.environ.get(WAIT_ENV, DEFAULT_WAIT_MS))) / 1000
     except ValueError:
         return DEFAULT_WAIT_MS / 1000
+
+
+UNSURE_WAIT_ENV = "POLICYBOT_SEMANTIC_UNSURE_WAIT_MS"
+DEFAULT_UNSURE_WAIT_MS = 150.0
+
+
+def unsure_wait_seconds() -> float:
+    """How much longer a turn waits for the vector of a question the lexical decision is unsure
+    of (POLICYBOT_SEMANTIC_UNSURE_WAIT_MS, default 150; 0 turns the longer wait off), seconds."""
+    try:
+        return max(0.0, float(os.environ.get(UNSURE_WAIT_ENV, DEFAULT_UNSURE_WAIT_MS))) / 1000
+    except ValueError:
+        return DEFAULT_UNSURE_WAIT_MS / 1000
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import asyncio
 import threading
 import time
 import zlib
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -208,3 +209,54 @@ def test_the_embedding_thread_runs_at_a_lower_priority():
     worker.join()
     assert seen[0] >= os.getpriority(os.PRIO_PROCESS, 0) + min(semantic.EMBED_NICE, 19 - os.getpriority(os.PRIO_PROCESS, 0))
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == os.getpriority(os.PRIO_PROCESS, 0)
+
+
+class PartlyBlockedEmbedder(SlowEmbedder):
+    """Like SlowEmbedder, but only queries containing one of `blocked` hang until released."""
+
+    def __init__(self, blocked: set[str]) -> None:
+        super().__init__()
+        self.blocked = blocked
+
+    def queries(self, texts):
+        self.query_threads.append(threading.current_thread().name)
+        if any(b in t for t in texts for b in self.blocked):
+            self.release.wait(10)
+        return self._vectors(texts)
+
+
+def test_a_late_question_the_lexical_decision_is_unsure_of_waits_for_its_vector(kb, tmp_path, monkeypatch):
+    """The embedding thread is busy (a's question hangs): b's question, on which the lexical
+    decision is unsure (P in scope within the band), is embedded by the second thread ahead of
+    the queue and decided on meaning; c's, on which it is sure, is answered lexically at once."""
+    monkeypatch.setenv(semantic.WAIT_ENV, "30")
+    monkeypatch.setenv(semantic.UNSURE_WAIT_ENV, "3000")
+    embedder = PartlyBlockedEmbedder({"修车铺"})
+    engine = engine_with(kb, tmp_path, embedder)
+    retriever = engine.answerer.retriever
+    unsure, sure = "村里修路招工不", "厂里的工人能去培训不"
+    assert retriever.lexically_unsure(unsure) and not retriever.lexically_unsure(sure)
+
+    async def go():
+        try:
+            embedder.release.clear()
+            blocked = asyncio.create_task(say(engine, "a", "开个修车铺能贷多少款"))
+            await asyncio.sleep(0.1)  # a's embedding holds the first embedding thread
+            before = Counter(retriever.stats)
+            await say(engine, "b", unsure)
+            after_unsure = Counter(retriever.stats)
+            await say(engine, "c", sure)
+            after_sure = Counter(retriever.stats)
+            embedder.release.set()
+            await blocked
+        finally:
+            embedder.release.set()
+            await engine.close()
+        return before, after_unsure, after_sure
+
+    before, after_unsure, after_sure = asyncio.run(go())
+    assert after_unsure["embedded"] == before["embedded"] + 1  # b decided with the meaning channel
+    assert after_unsure["deferred"] == before["deferred"]
+    assert "embed-first_0" in embedder.query_threads  # by the second thread
+    assert after_sure["deferred"] == after_unsure["deferred"] + 1  # c answered lexically
+    assert after_sure["embedded"] == after_unsure["embedded"]
