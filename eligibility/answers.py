@@ -286,13 +286,13 @@ def _asks_plan(question: Question, words: AnswerWords) -> bool:
 def _planned(clause: str, words: AnswerWords) -> str | None:
     """What a clause says is planned or supposed (想留两个 -> 留两个, 要是满了 -> 满了), or None when
     it is no plan: a plan word negated (不想参加 is a refusal), standing alone, or followed
-    only by a yes/no word or a hedge (我想是的, 我想应该满了: 想 is "I think" there)."""
+    by 是, a yes/no word or a hedge (我想是的, 我想是22岁, 我想应该满了: 想 is "I think" there)."""
     for p in sorted(words.plans, key=len, reverse=True):
         start = clause.find(p)
         while start >= 0:
             rest = clause[start + len(p):]
             bare = _without_particles(rest, words)
-            if (not _negated(clause, start, words) and bare and not rest.startswith(_MASK)
+            if (not _negated(clause, start, words) and bare and not rest.startswith((_MASK, "是"))
                     and bare not in words.yes_words and bare not in words.no_words
                     and not rest.startswith(("法", "不", "起"))):  # 想法, 想不起来
                 return rest
@@ -688,6 +688,14 @@ _ONE_IN_WORDS = re.compile(r"上一(?:个|步|题|次|项)|一(?:下子?|遍|次
 
 
 def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date) -> ParsedAnswer:
+    if not _asks_plan(question, words):  # 打算再招五个 to 今年新招用了几人: a plan is no count
+        clauses = _clauses(raw)
+        facts = [f for c in clauses if (f := _fact_part(c, words))]
+        if len(facts) < len(clauses) or any(f != c for f, c in zip(facts, clauses, strict=False)):
+            said = [f for f in facts if _numbers_in(_prepare_number_text(f))]
+            if not said:
+                return ParsedAnswer(plan=True, error=f"您说的像是打算；这里问的是现在实际的数。{hint(question)}")
+            raw = " ".join(said)
     t = _ONE_IN_WORDS.sub("", _prepare_number_text(raw))
     compact = _NUMBER_PUNCT.sub("", t)
     year = _year_answer(question, compact, as_of, words)

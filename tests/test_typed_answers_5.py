@@ -179,3 +179,19 @@ def test_a_total_said_with_the_new_hires_answers_the_staff_question(tmp_path, kb
 def test_a_rough_first_headcount_is_asked_again_while_numbers_are_to_come(tmp_path, kb) -> None:  # noqa: F811
     text = _conversation(tmp_path, kb, "测一测就业见习补贴", "单位", "是", "收了十来个")
     assert "接收了几名见习人员" in text and "8—15人" in text
+
+
+@pytest.mark.parametrize("program, question, said, value", [
+    ("internship", "retained", "打算留两个", None),  # a plan: asked again
+    ("startup_loan", "new_hires", "准备招七个", None),
+    ("internship", "retained", "留住了四个，以后再留一个", 4),  # the fact, not the plan beside it
+    ("internship", "age", "我想是二十三岁", 23),  # 想 is "I think"
+])
+def test_a_planned_count_is_not_a_count(program, question, said, value) -> None:
+    parsed = E.parse_answer(_q(program, question), said, as_of=NOW)
+    assert parsed.value == value and parsed.plan == (value is None)
+
+
+def test_a_plan_typed_to_the_count_kept_on_is_asked_again(tmp_path, kb) -> None:  # noqa: F811
+    text = _conversation(tmp_path, kb, *HOST_OF_TEN, "满了", "打算留六个")
+    assert "打算" in text and "见习期满后实际留用了几人" in text and "结果：" not in text
