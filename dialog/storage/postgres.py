@@ -39,10 +39,11 @@ machine at load 7-9, so throughput figures swing; CPU per turn is the steadier f
   process's CPU 0.65 / 0.68 -> 0.26 / 0.26 ms per turn; the server's 0.48 / 0.49 -> 0.28 /
   0.24 ms per turn; paced at 100 turns/s p50 4.8 -> 3.9-4.5 ms, p99 13.7 / 14.3 vs 17.0 /
   56.2 ms (not improved: a loaded 2-core machine's p99 of 1,000 turns is its scheduler's).
-- whole bots (benchmarks/bench_multi.py --baseline, realistic traffic, lexical, two runs):
-  CPU per message (bot + PostgreSQL) 1 process 2.23 -> 1.67 ms, 2 processes 2.18 -> 1.93 and
-  2.61 -> 2.09 ms (-11 to -25%; PostgreSQL's part 0.42-0.53 -> 0.32-0.38 ms); saturation of
-  2 processes 391 -> 484 msg/s in the run with the two alternated round by round.
+- whole bots (benchmarks/bench_multi.py --baseline, realistic traffic, old and new alternated
+  round by round; the cleanest run, at load 4): CPU per message (bot + PostgreSQL) lexical
+  1 process 2.37 -> 1.74 ms, 2 processes 2.47 -> 1.92 ms; with meaning 2.87 -> 2.46 and
+  3.15 -> 2.56 ms (PostgreSQL's part 0.50-0.58 -> 0.31-0.40 ms); saturation of 2 processes
+  438 -> 533 msg/s lexical, 357 -> 427 with meaning. Two earlier runs (load 5-9): -11 to -25%.
 
 Measured before that change (benchmarks/bench_store.py, 2026-11-29, local server with fsync on, pool 10, 200
 residents, 2 shared cores under load): 711 turns/s at saturation for one process, 0.40 ms
