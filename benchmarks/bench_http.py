@@ -35,6 +35,9 @@ What one run does, and why:
       inside the turns' worker, as before 2026-11-29 (the "before" of embedding ahead); the
       counters add `deferred`: questions answered on the lexical channels because their vector
       did not come within POLICYBOT_SEMANTIC_WAIT_MS;
+    * `nowait` (not by default): `bot` with POLICYBOT_SEMANTIC_UNSURE_WAIT_MS=0 — a late
+      question is answered lexically even when the lexical decision is unsure of it (the
+      "before" of the longer wait for those, 2026-11-29 evening);
     * `bare`: the floor, uvicorn + Starlette with the same settings as `dialog.server.serve`,
       one POST route that parses the body and returns a fixed reply of a realistic size;
     * `asgi`: the same endpoint as a plain ASGI function, no framework (the strictest floor);
@@ -578,7 +581,9 @@ def print_row(row: Row) -> None:
         extra = f"  cache hits {hit:4.0%}, {embeds:.0f} embeds" + (
             f" ({row.counters.get('embed_ms', 0) / embeds:.1f} ms)" if embeds else "") + (
             f", {row.counters.get('deferred', 0):.0f} answered lexically (vector late)"
-            if row.counters.get("deferred") else "")
+            if row.counters.get("deferred") else "") + (
+            f", {row.counters.get('unsure', 0):.0f} late and lexically unsure (waited longer)"
+            if row.counters.get("unsure") else "")
     print(f"{row.server:7} {row.n:5d} {phase:12} {row.messages:7d} {row.rate:8.1f} {row.p50_ms:8.1f} "
           f"{row.p99_ms:8.1f} {question} {row.errors:6d} {row.server_cpu_ms_per_msg:8.2f} {row.client_cpu_s:7.1f} {rss}"
           + extra + (f"  ({row.error_kinds})" if row.errors else ""), flush=True)
@@ -651,10 +656,13 @@ def run_bot_variant(mode: str) -> int:
     wrappers). SIGUSR1 appends the counters to $BENCH_BOT_STATS as a JSON line. mode "inline"
     also replaces `Engine._in_worker` with a direct call: the turn's logic on the event loop."""
     sys.path.insert(0, str(ROOT))
+    import threading
+
     import bot
     from dialog.engine import Engine
     from knowledge import semantic
     from knowledge.answer import Answerer
+    from knowledge.retrieval import Retriever
 
     counts: Counter[str] = Counter()
     answer, compute, queries = Answerer.answer, Answerer._answer, semantic.Embedder.queries
@@ -675,11 +683,25 @@ def run_bot_variant(mode: str) -> int:
         return out
 
     deferred = semantic.SemanticIndex.deferred
+    unsure_of = Retriever.lexically_unsure
+    probing = threading.local()  # the engine's lexical probe of a late question is not an answer
 
     def counted_deferred(self, question):  # noqa: ANN001, ANN202
         late = deferred(self, question)
-        counts["deferred"] += late
+        if not getattr(probing, "on", False):
+            counts["deferred"] += late
         return late
+
+    def counted_unsure(self, question):  # noqa: ANN001, ANN202
+        probing.on = True
+        try:
+            unsure = unsure_of(self, question)
+        finally:
+            probing.on = False
+        counts["unsure"] += unsure
+        return unsure
+
+    Retriever.lexically_unsure = counted_unsure
 
     Answerer.answer, Answerer._answer = counted_answer, counted_compute
     semantic.Embedder.queries = counted_queries
@@ -790,7 +812,8 @@ def run_web_layer_server(port: int) -> None:
 
 BOT_VARIANTS = {"bot": ("worker", {}), "inline": ("inline", {}), "lexical": ("worker", {"POLICYBOT_SEMANTIC": "off"}),
                 "unsure": ("worker", {"POLICYBOT_SEMANTIC": "unsure"}),
-                "serial": ("worker", {"POLICYBOT_SEMANTIC_AHEAD": "off"})}
+                "serial": ("worker", {"POLICYBOT_SEMANTIC_AHEAD": "off"}),
+                "nowait": ("worker", {"POLICYBOT_SEMANTIC_UNSURE_WAIT_MS": "0"})}
 FLOORS = ("bare", "asgi", "web")
 
 
