@@ -38,6 +38,12 @@ HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
+# 娃每月能拿一千二不 / 一千块到他手里不 / 给我发吗: a yes/no on whether the person (not a unit)
+# gets the money — answered with who receives it when the document says (the 见习 money goes
+# to the host unit).
+_PERSONAL_RECEIPT = re.compile(r"(?:我|他|她|娃|孩子|儿子|女儿|本人|自己)[^，,。？?\s]{0,6}?(?:拿|领|到手|到他手|手里)"
+                               r"|(?:给|发给|打给)(?:我|他|她|娃|孩子|儿子|女儿|本人)")
+_ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
 POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
@@ -366,13 +372,23 @@ class Answerer:
                    else result.confidence < self.settings.min_confidence)
         if refused and self._checks_amount(asked, result):
             refused = False  # 贷二十万行不: an amount against a capped benefit the question names
+        anchored = False
+        if (refused or not result.candidates or not topics) and result.out_of_scope_topic is None:
+            sums = [asked.amount] if asked.amount is not None else [float(n) for n in asked.numbers]
+            named = next((c for a in sums if (c := self._clause_naming_sum(a)) is not None), None)
+            if named is not None:
+                anchored = True
+                # 一千二是给谁的: no topic word, but one clause alone names that sum (1200元: 6).
+                result = _with_first(result, named)
+                ranked = [c.clause.id for c in result.candidates]
+                refused = not result.candidates or result.candidates[0].clause.id != named.id
         if not result.candidates or refused or (
                 topics and not any(self._known(t) or t in self._lexicon_words()
                                    or self._in_lexicon_phrase(t, asked.question) for t in topics)):
             # Every topic word is one no document or lexicon uses (护照去哪办): not covered,
             # however well 去 and 办 match.
             return self._not_covered(question, result, ranked)
-        if asked.kind is not Kind.OTHER and not topics:
+        if asked.kind is not Kind.OTHER and not topics and not anchored:
             # 去哪报名 with no conversation to lean on: any clause would be a guess.
             return self._which_topic(question, asked, result, ranked)
         best = result.candidates[0]
@@ -395,6 +411,16 @@ class Answerer:
                       body.sentences, alternative, [], [p.text for p in clause.ended_periods(day)],
                       asked.kind.value, body.benefit.id if body.benefit else None, None,
                       body.unstated.say if body.unstated else None, body.lines[0] if body.lines else "")
+
+    def _clause_naming_sum(self, amount: float | None) -> Clause | None:
+        """The one clause whose quantities name this sum of money (元 / 万元), else None (no
+        sum, or several clauses name it)."""
+        if amount is None:
+            return None
+        scale = {"元": 1, "万元": 10_000}
+        found = [c for c in self.kb.clauses.values()
+                 if any(q.unit in scale and abs(q.value * scale[q.unit] - amount) < 1 for q in c.quantities)]
+        return found[0] if len(found) == 1 else None
 
     def _follow_up(self, question: str, asked: Asked, clause: Clause, day: date,
                    result: SearchResult | None = None) -> Answer:
@@ -472,6 +498,10 @@ class Answerer:
             applied = self._rate_applied(asked.amount, question, clause, benefit, budget)
             if applied is not None:
                 return applied
+        if asked.rate is not None and kind in (Kind.YES_NO, Kind.OTHER):
+            claimed = self._claimed_rate(asked.rate, question, clause, benefit, budget)
+            if claimed is not None:
+                return claimed
         if asked.amount is not None and kind in (Kind.YES_NO, Kind.OTHER) and (benefit is None or benefit.max is None):
             claimed = self._claimed_sum(asked.amount, question, clause, benefit, topic, budget)
             if claimed is not None:
@@ -490,6 +520,10 @@ class Answerer:
             if faq_entry is None:  # 这文件还管用不: the document's validity, from every clause's periods
                 return _Body([self._in_force_line(clause, day)], None)
 
+        receiver = benefit.statement(Kind.RECIPIENT) if benefit is not None else None
+        if (kind is Kind.YES_NO and receiver is not None and _PERSONAL_RECEIPT.search(fold(question))
+                and any(w in receiver.say for w in _ORGANISATIONS)):
+            kind = Kind.RECIPIENT
         statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
         if statement is None and benefit is not None and kind is Kind.WHO:
             # 怎么才能拿到 / 要啥条件 with no "who" line: the yes/no line states the condition.
@@ -595,6 +629,22 @@ class Answerer:
             lines.append(statement.say if statement.say.startswith("文件") else f"文件写的是：{statement.say}")
             return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
         lines.append(f"文件没有写{topic}的具体金额。{self._where_to_ask(clause)}")
+        return self._with_quote(lines, None, clause, question, budget, benefit=benefit)
+
+    def _claimed_rate(self, rate: float, question: str, clause: Clause, benefit: Benefit | None,
+                      budget: int) -> _Body | None:
+        """听说稳岗返还现在是百分之九十了: a percentage the question states that the clause does not
+        name, when the clause names rates, is corrected first (文件里没有90%的说法), then the
+        benefit's amount line. None when the clause names that rate or none at all."""
+        rates = [q.value for q in clause.quantities if q.unit == "%"]
+        if not rates or any(abs(r - rate) < 0.01 for r in rates):
+            return None
+        lines = [f"文件里没有{rate:g}%的说法。"]
+        statement = benefit.statement(Kind.AMOUNT) if benefit is not None else None
+        if statement is not None:
+            lines.append(statement.say if statement.say.startswith("文件") else f"文件写的是：{statement.say}")
+            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
+        lines.append(f"{self._where_to_ask(clause)}")
         return self._with_quote(lines, None, clause, question, budget, benefit=benefit)
 
     def _rate_applied(self, amount: float, question: str, clause: Clause, benefit: Benefit, budget: int) -> _Body | None:
@@ -1022,3 +1072,16 @@ def _ends_early(text: str, clause: Clause, day: date) -> bool:
     return "到期" in text and any(
         p.end is not None and not p.has_ended(day) and p.kind in ("range", "years") and _day(p.end) in text
         for p in clause.periods)
+
+
+def _with_first(result: SearchResult, clause: Clause) -> SearchResult:
+    """`result` with `clause` ranked first (a zero-score candidate when it was not ranked)."""
+    from dataclasses import replace
+
+    from knowledge.retrieval import Candidate
+
+    rest = [c for c in result.candidates if c.clause.id != clause.id]
+    first = next((c for c in result.candidates if c.clause.id == clause.id), None)
+    if first is None:
+        first = Candidate(clause, 0.0)
+    return replace(result, candidates=[first, *rest])

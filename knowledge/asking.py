@@ -110,6 +110,7 @@ class Asked:
     start: bool = False  # asks when something began (撒时候开始的), not until when
     in_force: bool = False  # asks whether it still applies (还管用不, 过期了没): a "when" question
     money: bool = False  # an amount question about money (能补多少钱, 贷多少), not a count or a length
+    rate: float | None = None  # a percentage the question states (90%, 百分之九十), in percent
 
 
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
@@ -175,6 +176,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         start=start and (kinds[:1] == (Kind.WHEN,)),
         in_force=in_force,
         money=bool(kinds) and kinds[0] is Kind.AMOUNT and any(w in text for w in rules.money),
+        rate=question_rate(text),
     )
 
 
@@ -253,6 +255,21 @@ def question_amount(text: str) -> float | None:
             continue
         return float(value) * _SCALE[m.group("unit")]
     return None
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)%|百分之([零一二两三四五六七八九十百]+)")
+
+
+def question_rate(text: str) -> float | None:
+    """The first percentage a question states, in percent: 90% / 百分之九十 -> 90.0; None when
+    it states none (一半 is not read: it could be a share of people)."""
+    m = _PERCENT.search(normalize(text))
+    if m is None:
+        return None
+    if m.group(1):
+        return float(m.group(1))
+    value = chinese_number(m.group(2))
+    return float(value) if value is not None else None
 
 
 _AGE = re.compile(r"(?P<num>\d{1,2}|[一二两三四五六七八九十]{1,3})(?:周岁|岁)")

@@ -435,3 +435,29 @@ def test_a_yes_no_ending_counts_at_the_end_of_any_part(kb, answerer):
     assert asked.kind is Kind.YES_NO
     answer = answerer.answer("失业保险金我能领不 我在厂里交了五年", cache=False)
     assert answer.reply.startswith("要看条件")
+
+
+def test_a_sum_only_one_clause_names_anchors_a_question_with_no_topic_word(answerer):
+    """一千二是给谁的 / 1200是给谁的: no topic word, but only clause 6 names 1200元 — answered
+    from it (who receives it), not refused and not asked 哪一项政策."""
+    for question in ("那个一千二是给谁发的", "1200元给谁的"):
+        answer = answerer.answer(question, cache=False)
+        assert answer.answered and answer.clauses[0] == "6", answer.reply
+        assert "单位" in answer.reply.splitlines()[0]
+
+
+def test_a_yes_no_on_whether_the_person_gets_the_money_says_who_does(answerer):
+    """娃能拿一千块不: the 见习 money goes to the host unit — said first, never a bare 能."""
+    for question in ("我家娃去见习 一个月一千块能到他手里不", "见习的人自己每月能领一千二吗"):
+        first = answerer.answer(question, cache=False).reply.splitlines()[0]
+        assert not first.startswith("能") and "单位" in first and "不是" in first, first
+
+
+def test_a_rate_the_document_does_not_name_is_corrected_first(kb, answerer):
+    assert read_question("听说现在返百分之八十了", kb.asking).rate == 80.0
+    answer = answerer.answer("村里人说稳岗返还涨到百分之八十了", cache=False)
+    assert answer.clauses[0] == "4"
+    lines = answer.reply.splitlines()
+    assert lines[0] == "文件里没有80%的说法。" and "60%" in lines[1]
+    named = answerer.answer("稳岗返还是返60%吗", cache=False)
+    assert "没有60%的说法" not in named.reply
