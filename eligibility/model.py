@@ -83,6 +83,10 @@ class Question:
     # condition to verify (参保了吗, 是在职职工吗), not a branch (个人还是单位), so the rest is
     # still asked and the result shows this condition as 待核实 instead of stopping at once.
     unknown_goes_on: bool = False
+    # False: never taken from what the person said before the questionnaire (dialog/understanding/
+    # facts.py); always asked. For what someone was told or has done (经办机构说可以申请, 签了1年以上
+    # 合同): a loose reading of "想贷款 能贷多钱" or "新招了些人" must never settle it.
+    prefill: bool = True
 
     def buttons(self) -> list[str]:
         """Labels for tappable buttons; each one parses back to its answer via parse_answer."""
