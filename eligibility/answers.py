@@ -142,6 +142,36 @@ def is_not_an_answer(text: str, words: AnswerWords | None = None) -> bool:
     return False
 
 
+def plain_speech(text: str, words: AnswerWords | None = None) -> str:
+    """Dialect forms (answer_words.yaml yesno.spoken) replaced by the plain word, longest
+    first: Linxia 莫裁人 -> 没裁人, 莫有 -> 没有, 么有交 -> 没有交. A form inside a hedge or a
+    not-negation word (约莫, 莫非) stays as it is. `text` is normalised already."""
+    words = words or current_words()
+    if not words.spoken:
+        return text
+    forms = sorted(((form, plain) for plain, said in words.spoken.items() for form in said),
+                   key=lambda f: len(f[0]), reverse=True)
+    if not any(form in text for form, _ in forms):
+        return text
+    kept = [False] * len(text)
+    for w in (*words.hedges, *words.not_negations):
+        start = text.find(w)
+        while start >= 0:
+            kept[start:start + len(w)] = [True] * len(w)
+            start = text.find(w, start + 1)
+    out, i = [], 0
+    while i < len(text):
+        for form, plain in forms:
+            if text.startswith(form, i) and not any(kept[i:i + len(form)]):
+                out.append(plain)
+                i += len(form)
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 def parse_answer(question: Question, text: str, *, as_of: date | None = None,
                  words: AnswerWords | None = None) -> ParsedAnswer:
     """Parse a typed answer or button label for `question`; never raises.
@@ -155,6 +185,7 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
     if len(raw) > MAX_LENGTH:
         return ParsedAnswer(error=f"回答太长了。{hint(question)}")
     words = words or current_words()
+    raw = plain_speech(raw, words)
     if is_not_an_answer(raw, words):
         return ParsedAnswer(error=f"这不像是对这个问题的回答；不想继续可以回复“退出”。{hint(question)}")
     if is_unknown(raw, words):
@@ -399,6 +430,8 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
         return ParsedAnswer(True, tentative=True)  # 可能吧, 差不多吧, 好像……
     if decided:
         return ParsedAnswer(error=f"这个回答里既有“是”又有“不是”，没能确定。{hint(question)}")
+    if _numbers_in(_ONE_IN_WORDS.sub("", _prepare_number_text(_compact(raw)))):  # 五万块 to 是否参保: never stored
+        return ParsedAnswer(error=f"您说的是一个数；这个问题问的是“是不是”，不是多少。{hint(question)}")
     return ParsedAnswer(error=f"没看懂这个回答。{hint(question)}")
 
 
@@ -596,6 +629,10 @@ _NUM = r"(?:\d+(?:\.\d+)?(?:[十百千万亿]+[\d零一二两三四五六七八�
 _NUM_RE = re.compile(_NUM)
 _RANGE_SEP = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块|月)?\s*(?:到|至|-|~|—|或者|或)\s*({_NUM})")
 _PAIR = re.compile(r"((?:[一二两三四五六七八九]?十)?)([一二两三四五六七八九])([二两三四五六七八九])([十百千]?万?)(?![零一二两三四五六七八九十])")
+# 一万二三 / 三千五六: two digits in a row after 千/万 are the place below (12000—13000, 3500—3600),
+# as 一万二 is 12000; not before a smaller unit (一万二三千 is read by _PAIR).
+_SPOKEN_PAIR = re.compile(r"(\d+|[一二两三四五六七八九])([千万])([一二两三四五六七八九])([二两三四五六七八九])(?![十百千万零一二两三四五六七八九\d])")
+_HEAD = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)[千万]$")
 _SOME = re.compile(r"([零一二两三四五六七八九十百千万\d]*)几([十百千万]?)")
 _ABOUT = re.compile(rf"({_NUM})来(?![了过的自])")
 _MORE = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块)?多(?![少大久])")
@@ -687,7 +724,25 @@ def _place(value: float) -> int:
 _ONE_IN_WORDS = re.compile(r"上一(?:个|步|题|次|项)|一(?:下子?|遍|次性?|些|直|起|样|般|定|哈|会儿?|切|旦|向|律|边|面|共|辈子|家|点(?![零一二两三四五六七八九十\d]))")
 
 
+# 多打了个零 / 少写了两个0: an edit of a number said before (its value ÷ or × 10 per zero), never
+# the number 0. Read by `zero_edit`; the dialog applies it to the answer it corrects.
+_ZERO_EDIT = re.compile(r"(多|少)(?:打|写|输|按|填|敲|加|算|说|了)*了?([一两二三四\d])?个(?:零|0)")
+
+
+def zero_edit(text: str) -> int | None:
+    """The power of ten a correction applies to a number said before: 多打了个零 -> -1 (÷10),
+    少写了两个零 -> 2 (×100); None when the text says no such edit."""
+    m = _ZERO_EDIT.search(normalize(text))
+    if not m:
+        return None
+    count = m.group(2)
+    n = 1 if not count else (int(count) if count.isdigit() else int(_CN_VALUE.get(count, 1)))
+    return -n if m.group(1) == "多" else n
+
+
 def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date) -> ParsedAnswer:
+    if zero_edit(raw) is not None:  # 多打了个零 is no number of its own
+        return ParsedAnswer(error=f"请直接告诉我正确的数字。{hint(question)}")
     if not _asks_plan(question, words):  # 打算再招五个 to 今年新招用了几人: a plan is no count
         clauses = _clauses(raw)
         facts = [f for c in clauses if (f := _fact_part(c, words))]
@@ -820,6 +875,14 @@ def _rough(question: Question, t: str) -> tuple[float, float] | None:
             if tail and re.fullmatch(r"[\d.]+", m.group(1)):
                 a *= b / float(m.group(2)[: -len(tail.group(1))])  # 2到3万 -> 20000—30000
             return (min(a, b), max(a, b)) if a != b else None
+    m = _SPOKEN_PAIR.search(t)
+    if m:
+        lead, unit, d1, d2 = m.groups()
+        a, b = _CN_VALUE[d1], _CN_VALUE[d2]
+        if b == a + 1:
+            scale = _CN_UNITS[unit]
+            base = (int(lead) if lead.isdigit() else _CN_VALUE[lead]) * scale
+            return base + a * scale // 10, base + b * scale // 10
     m = _SOME.search(t)
     if m:
         before, unit = m.group(1), m.group(2)
@@ -833,7 +896,12 @@ def _rough(question: Question, t: str) -> tuple[float, float] | None:
         if b == a + 1 or (a, b) == (3, 5):
             scale = math.prod(_CN_UNITS[u] for u in unit)  # 二三十万: 十 × 万
             base = (_to_number(tens) or 0) if tens else 0
-            return (base + a) * scale, (base + b) * scale  # 十二三万: (10 + 2) × 10000
+            low, high = (base + a) * scale, (base + b) * scale  # 十二三万: (10 + 2) × 10000
+            head = _HEAD.search(t[:m.start()])  # 三千五六百 / 两万五六千: the larger place said first
+            above = _to_number(head.group(0)) if head else None
+            if above is not None and above > high:
+                low, high = above + low, above + high
+            return low, high
     m = _ABOUT.search(t)
     if m:
         value = _to_number(m.group(1))

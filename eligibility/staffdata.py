@@ -146,7 +146,7 @@ def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list
 
 # The lists of the `yesno:` section (see answer_words.yaml for what each one means).
 YESNO_LISTS = ("yes_words", "no_words", "negators", "not_negations", "hedges", "verbs", "question_words", "plans", "totals")
-YESNO_MAPS = ("echoes", "opposites")
+YESNO_MAPS = ("echoes", "opposites", "spoken")
 _WORD_PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
 
 
@@ -180,6 +180,7 @@ class AnswerWords:
     totals: tuple[str, ...] = ()  # 一共 / 厂里 / 原来: the count said with it is the whole staff
     echoes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     opposites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    spoken: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 没有: [莫有, 么有]: dialect forms read as the plain word
     choices: dict[tuple[str, str], dict[str, tuple[str, ...]]] = field(default_factory=dict)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -250,7 +251,7 @@ def _word_list(table: LineDict, key: str, name: str, problems: list[Problem], wh
 
 
 def _word_map(table: LineDict, key: str, name: str, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
-    """{question word: [phrases]}: yesno.echoes and yesno.opposites."""
+    """{question word: [phrases]}: yesno.echoes and yesno.opposites; yesno.spoken is {plain word: [dialect forms]}."""
     mapping = table[key]
     if not isinstance(mapping, LineDict):
         problems.append(Problem(name, table.line_of(key), f"yesno.{key} 应该是“问题里的词: [说法, ...]”的映射"))

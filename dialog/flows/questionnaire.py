@@ -49,6 +49,9 @@ SETTLE_MAX_VALUES = 60
 LEAD_SECONDS = 30 * 60
 
 _MISSING = object()
+# A flag marker (s.flags[question id + _KEPT] = the words): a number typed before its question
+# applied (五万块 to 是否参保, for the contribution asked once 是), used when that question comes.
+_KEPT = "#kept"
 
 
 class QuestionnaireFlow:
@@ -427,7 +430,62 @@ class QuestionnaireFlow:
                 finished = self._finish(s)
                 return Turn(kept + finished.replies, finished.events)
             return Turn(kept + self._pending_question(s), [])
-        return Turn(self._pending_question(s, hint=hint), [])
+        later = self._keep_for_later(current, u.text, s) if current is not None else []
+        return Turn(later + self._pending_question(s, hint=hint), [])
+
+    def _keep_for_later(self: Engine, question: eligibility.Question, text: str, s: Session) -> list[Reply]:
+        """A number typed to a question that takes none (五万块 to 是否参加了失业保险): when exactly
+        one later number question of the programme, not yet answered, reads it exactly (the
+        contribution in 元; a sum of money is never a headcount), it is kept for that question
+        (`_KEPT` flag) and used as its answer when it applies (`_apply_kept`); the line saying
+        so is returned. [] otherwise (the pending question is asked again with how to answer)."""
+        if question.kind == "number" or s.program in (None, "__finder__"):
+            return []
+        program = self._program(s)
+        ids = [q.id for q in program.questions]
+        if question.id not in ids:
+            return []
+        open_ids = {q.id for q in eligibility.engine.remaining_questions(program, s.answers, eligibility.default_context(),
+                                                                          as_of=self.today())}
+        while True:  # a question behind one never asked (an ended part: 2019年困难企业) is never asked either
+            closed = {q.id for q in program.questions if q.id in open_ids
+                      and any(a not in s.answers and a not in open_ids for a in q.ask_if)}
+            if not closed:
+                break
+            open_ids -= closed
+        hits = []
+        for later in program.questions[ids.index(question.id) + 1:]:
+            if later.kind != "number" or later.id not in open_ids:
+                continue
+            parsed = eligibility.parse_answer(later, text, as_of=self.today())
+            if parsed.ok and parsed.value is not None and not getattr(parsed, "approximate", False):
+                hits.append((later, parsed.value))
+        if len(hits) != 1:
+            return []
+        later, value = hits[0]
+        s.flags[later.id + _KEPT] = text
+        return [Reply(self.t("prefilled", facts=f"{later.short or later.prompt.rstrip('？?')}：{later.label_of(value)}"))]
+
+    def _apply_kept(self: Engine, s: Session) -> None:
+        """Numbers kept by `_keep_for_later` stored as the answers of their questions once those
+        apply (still read exactly); kept ones whose question is answered otherwise are dropped."""
+        if not any(k.endswith(_KEPT) for k in s.flags):
+            return
+        program = self._program(s)
+        for key in [k for k in s.flags if k.endswith(_KEPT)]:
+            qid = key[: -len(_KEPT)]
+            try:
+                question = program.question(qid)
+            except KeyError:
+                s.flags.pop(key)
+                continue
+            if qid in s.answers:
+                s.flags.pop(key)
+            elif eligibility.engine.applies(question.ask_if, s.answers):
+                parsed = eligibility.parse_answer(question, s.flags.pop(key), as_of=self.today())
+                if parsed.ok and parsed.value is not None:
+                    s.answers[qid] = parsed.value
+                    s.history.append(qid)
 
     def _bracketed(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> Turn:
         """A value worked out from a year (03年出生 → 22 or 23 周岁; 从22年开始交 → 3.9 to 4.9
@@ -511,6 +569,7 @@ class QuestionnaireFlow:
         s.history.append(question.id)
         s.questionnaire_at = self.clock()
         lead = [Reply(note)] if note else []
+        self._apply_kept(s)  # before the prefill, which would say a kept number a second time
         lead += self._prefill(self._program(s), s, said)
         if self._current_question(s) is None:
             finished = self._finish(s)
@@ -573,7 +632,17 @@ class QuestionnaireFlow:
         questionnaire goes on from there. None when the words change no earlier answer."""
         program = self._program(s)
         changes: list[tuple[eligibility.Question, Any, bool]] = []
-        for qid in reversed(s.history):
+        edit = eligibility.answers.zero_edit(text)
+        for qid in reversed(s.history) if edit is not None else ():
+            # 多打了个零 / 少写了个零: the number answers said before, ÷ or × 10 per zero
+            question = program.question(qid) if qid in program.question_ids else None
+            value = s.answers.get(qid)
+            if question is None or question.kind != "number" or qid == current or not value:
+                continue
+            parsed = eligibility.parse_answer(question, format(value * 10.0 ** edit, "f"), as_of=self.today())
+            if parsed.ok and parsed.value is not None:
+                changes.append((question, parsed, False))
+        for qid in reversed(s.history) if edit is None else ():
             if qid == current:
                 continue
             try:

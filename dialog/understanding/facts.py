@@ -25,7 +25,9 @@ _UNIT_FORMS = {
     "岁": rf"{_NUMBER}\s*(?:周岁|岁|了(?![解]))",
     "人": rf"{_NUMBER}\s*(?:个|名)?(?:人|职工|员工|工人)",
     "个月": rf"{_NUMBER}\s*个月",
-    "元": rf"{_NUMBER}\s*(?:万元|万|元|块|[wWkK](?![a-zA-Z]))",
+    # 一万五 / 两千五 (15000 / 2500: a single digit after 万/千 is the next place down, as
+    # knowledge.asking.question_amount reads sums) before a bare 万, or 一万五 would be read as 一万
+    "元": rf"{_NUMBER}\s*(?:[万千][一二两三四五六七八九](?![十百千万零〇一二两三四五六七八九\d个人名位])|万元|万|元|块|[wWkK](?![a-zA-Z]))",
     # a start year (从18年开始交, 2019年起) or a count of years (交了三年)
     "年": rf"(?:(?:从|自)\s*\d{{2,4}}\s*年\s*(?:开始|起)?|\d{{2,4}}\s*年\s*(?:开始|起)|{_NUMBER}\s*年(?![前后底初]))",
 }
