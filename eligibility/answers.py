@@ -68,6 +68,7 @@ _MEASURE = re.compile(r"(?<=[开办搞做当干摆])(?:一个|一家|个|家)"
                       r"|(?<=[收招带要雇请])了?(?:[一二两三四五六七八九十几\d]+|好几)(?:个|名|位)")
 _STRONG, _WEAK = 2, 1
 _MASK = "\u3000"  # stands for a masked phrase; never in an (NFKC-normalised) answer or word
+_BREAK = "、"  # where a clause ended (_compact removes every 、): a negation never reaches past it
 _NEGATION_GAP = 2  # 没有按时交, 不是很困难: at most two characters between a negator and what it negates
 
 
@@ -269,6 +270,7 @@ def _negated(text: str, start: int, words: AnswerWords) -> bool:
     """Is the phrase at `start` negated: a negator ending at most two characters before it
     (没交, 没有按时交, 不是很困难)?"""
     window = text[max(0, start - _NEGATION_GAP - 2): start]
+    window = window[window.rfind(_BREAK) + 1:]  # 没毕业 还在念书: 没 is not said of 还在念书
     for neg in words.negators:
         at = window.rfind(neg)
         if at >= 0 and len(window) - (at + len(neg)) <= _NEGATION_GAP:
@@ -545,6 +547,8 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
             t = t.replace(answer_word(label), _MASK)
     hedged, _ = _hedged(t, words)
     clauses = {_without_particles(c, words) for c in _clauses(raw)} | {_without_particles(t, words)}
+    if not question.hidden:  # clauses kept apart, so that a 没 ends with its clause
+        t = _BREAK.join(_compact(c) for c in _clauses(raw))
     t = _loose(t)
     best: dict[str, int] = {}
     found: list[tuple[int, int, str]] = []  # (length, start, value)

@@ -182,3 +182,22 @@ def test_two_digits_after_a_place_are_a_range_below_it(said, low, high) -> None:
 def test_a_single_digit_after_a_place_is_the_place_below(said, value) -> None:
     parsed = parse_answer(_q("job_retention_refund", "last_year_contribution"), said)
     assert parsed.ok and parsed.value == value
+
+
+@pytest.mark.parametrize("question, said, value", [
+    ("role", "替我家娃问一下", "individual"),
+    ("role", "莫有单位，就我自己", "individual"),
+    ("situation", "跟人合伙开了个小饭馆", "self_employed"),
+    ("situation", "大专出来好几年了", "graduate"),
+    ("situation", "在外地打工 年前刚回来", "rural_worker"),
+    ("situation", "还莫毕业", "other"),
+])
+def test_the_finder_options_said_by_meaning(question, said, value) -> None:
+    parsed = parse_answer(E.FINDER.question(question), said)
+    assert parsed.ok and parsed.value == value, parsed
+
+
+def test_a_negation_ends_with_its_clause() -> None:
+    """没 in one clause does not deny the next one: 没毕业，还在念书 is a student."""
+    parsed = parse_answer(E.FINDER.question("situation"), "没毕业，还在学校念书")
+    assert parsed.ok and parsed.value == "other", parsed
