@@ -57,18 +57,19 @@ def ratio_reached(part: int | float, whole: int | float, percent: int | float) -
 
 
 def yesno(qid: str, prompt: str, help: str = "", short: str = "", ask_if: When | None = None, ask_during: str | None = None,
-          changeable: bool = False, unknown_goes_on: bool = False) -> Question:
+          changeable: bool = False, unknown_goes_on: bool = False, prefill: bool = True) -> Question:
     """A yes/no question; `changeable` when a "no" is something the person can still change
     (取得证书, 签订合同): only then is a what-if offered on it. `unknown_goes_on`: 不清楚 still
-    leads to the questions that depend on it (see Question.unknown_goes_on)."""
+    leads to the questions that depend on it (see Question.unknown_goes_on). `prefill=False`:
+    always asked, never settled from an earlier message (Question.prefill)."""
     return Question(qid, prompt, "yesno", help=help or YES_NO_HELP, short=short, ask_if=ask_if or {}, ask_during=ask_during,
-                    changeable=changeable, unknown_goes_on=unknown_goes_on)
+                    changeable=changeable, unknown_goes_on=unknown_goes_on, prefill=prefill)
 
 
 def choice(qid: str, prompt: str, options: list[tuple[str, str]], help: str = "", short: str = "", ask_if: When | None = None,
-           changeable: bool = False) -> Question:
+           changeable: bool = False, prefill: bool = True) -> Question:
     return Question(qid, prompt, "choice", tuple(Choice(v, label) for v, label in options), help=help, short=short,
-                    ask_if=ask_if or {}, changeable=changeable)
+                    ask_if=ask_if or {}, changeable=changeable, prefill=prefill)
 
 
 def focus(options: list[tuple[str, str]], qid: str = "focus") -> Question:

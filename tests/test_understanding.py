@@ -187,6 +187,19 @@ def test_a_statement_never_prefills_a_yes_no_question() -> None:
     assert "insured" not in facts_from_text(program, "我们厂交了失业保险", {}, eligibility.parse_answer, as_of=TODAY)
 
 
+def test_what_someone_was_told_or_has_done_is_never_prefilled() -> None:
+    """A wish to borrow (想贷款 能贷多少) is not "the office told me I can apply", and new hires
+    are not signed contracts: those questions (prefill=False) are always asked."""
+    program = eligibility.get_program("startup_loan")
+    found = facts_from_text(program, "我自己开了个小面馆 想贷点款 可以贷多少", {}, eligibility.parse_answer,
+                            as_of=TODAY, personal_markers=("我",))
+    assert found.get("role") == "individual" and "office_answer" not in found
+    boss = facts_from_text(program, "我们厂今年新招了些人 都签了合同", {"role": "enterprise"},
+                           eligibility.parse_answer, as_of=TODAY, personal_markers=("我",))
+    assert "contracts" not in boss
+    assert all(q.prefill for q in program.questions if q.id not in {"office_answer", "contracts"})
+
+
 # ---------------------------------------------------------------- the vocabulary file
 
 

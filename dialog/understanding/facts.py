@@ -45,8 +45,8 @@ def facts_from_text(program: Any, text: str, known: Mapping[str, Any], parse_ans
     answers = dict(known)
     used: set[str] = set()  # a number said once settles one question ("四十五个人" is not also the new hires)
     for question in program.questions:
-        if question.id in answers or not applies(question.ask_if, answers):
-            continue
+        if question.id in answers or not applies(question.ask_if, answers) or not question.prefill:
+            continue  # prefill=False: what someone was told or has done is always asked
         if question.kind == "yesno" and not personal:
             continue
         value = _settled(question, text, parse_answer, as_of, used)

@@ -35,13 +35,13 @@ QUESTIONS = (
            [("told_yes", "问过，说我可以申请"), ("told_no", "问过，说我不符合条件"), ("not_asked", "还没问过")],
            help="申请条件由国家和省规定，这份文件没有列出，各县（市）还可以适当放宽，所以要由经办机构审核；"
                 "还没问过就选“还没问过”。",
-           ask_if={"role": ("individual", "partnership")}),
+           ask_if={"role": ("individual", "partnership")}, prefill=False),
     number("staff", "贵企业现有在职职工多少人？", "人", 1, 1000000, help="现有在职职工要把今年招进来的人也算上。",
            ask_if={"role": ("enterprise",)}, at_least_ok=False),
     number("new_hires", "今年新招用的、符合创业担保贷款申请条件的人员有几人？", "人", 0, 1000000,
            help=CONDITIONS_HELP, ask_if={"role": ("enterprise",)}),
     yesno("contracts", "是否与这些新招用人员都签订了1年以上的劳动合同？", short="与新招用人员签订1年以上劳动合同",
-          ask_if={"role": ("enterprise",)}, changeable=True),
+          ask_if={"role": ("enterprise",)}, changeable=True, prefill=False),
 )
 
 
