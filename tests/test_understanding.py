@@ -502,3 +502,12 @@ def test_asking_for_the_list_in_a_sentence_shows_the_list(tmp_path, kb) -> None:
 def test_the_chinese_keyboards_slash_key_starts_a_command(vocabulary, typed) -> None:
     u = reader(vocabulary).read(typed, Conversation())
     assert u.kind == "command" and u.text.startswith("/")
+
+
+def test_a_questionnaire_about_a_family_member_says_so_before_the_first_question(tmp_path, kb) -> None:
+    """俺家丫头 …: the questions are about the daughter (丫头 → 女儿), said once, before them."""
+    text = chat(tmp_path, kb, "俺家丫头大学毕业一年了 还没找上工作 能见习不", "测一测我是否符合")
+    assert "下面的问题按您女儿的情况回答" in text
+    assert text.index("女儿的情况") < text.index("第")  # before the first numbered step
+    mine = chat(tmp_path / "me", kb, "我大学毕业一年了 还没找上工作 能见习不", "测一测我是否符合")
+    assert "的情况回答" not in mine

@@ -91,7 +91,13 @@ class QuestionnaireFlow:
             intro = Reply(self.t("questionnaire_no_questions", label=program.label))
             return Turn([intro] + prefilled + finished.replies, [started] + finished.events)
         intro = Reply(self.t("questionnaire_intro", label=program.label))
-        return Turn([intro] + prefilled + self._pending_question(s), [started])
+        return Turn([intro] + self._about_someone_else(s) + prefilled + self._pending_question(s), [started])
+
+    def _about_someone_else(self: Engine, s: Session) -> list[Reply]:
+        """我儿子失业在家 … 测一测: the questions are about the son — said once before the first
+        question, so a mother does not answer 您今年多少岁 with her own age."""
+        who = self.reader.someone_else(s.lead_text) if s.lead_text else None
+        return [Reply(self.t("third_person", who=who))] if who else []
 
     def _start_finder(self: Engine, s: Session) -> Turn:
         lead_text, lead_at = s.lead_text, s.lead_at
@@ -100,7 +106,7 @@ class QuestionnaireFlow:
         if self.clock() - lead_at <= LEAD_SECONDS:
             s.lead_text, s.lead_at = lead_text, lead_at
         s.questionnaire_at = self.clock()
-        replies = [Reply(self.t("finder_intro"))] + self._prefill(eligibility.FINDER, s)
+        replies = [Reply(self.t("finder_intro"))] + self._about_someone_else(s) + self._prefill(eligibility.FINDER, s)
         return Turn(replies + self._pending_question(s), [Event("questionnaire_started", program="__finder__")])
 
     def _prefill(self: Engine, program: eligibility.Program, s: Session, said: str | None = None,

@@ -76,6 +76,7 @@ _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 MIN_PART = 4  # characters of a part of a multi-question message
 _PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
 MIN_PAUSED = 3  # characters of a question cut from the next one by a mere space or comma
+_OWNERS = ("我们家", "我家", "俺家", "我", "俺")  # 我儿子, 俺家丫头: whose family member a message names
 _NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|的|要|用)?")
 
 
@@ -506,6 +507,16 @@ class Reader:
             return None, text
         # "不是我，是我儿子": the first part only says whom it is not about
         return who, " ".join(p for p in kept if not _NOT_ME.fullmatch(without_particles(p, self.particles)))
+
+    def someone_else(self, text: str) -> str | None:
+        """Whom a message is about when it names one of the person's family or friends as its
+        subject (我儿子失业在家, 俺家丫头06年的, 我娃大学毕业了): the name to address them by (丫头 →
+        女儿; understanding.yaml `third_person.who`), else None."""
+        plain = bare(text)
+        for word, name in self.vocabulary.proxy_who:
+            if any(owner + word in plain for owner in _OWNERS):
+                return name
+        return None
 
     def _proxy_forms(self) -> tuple[re.Pattern[str], ...]:
         """The forms of "asking for someone else" (替我儿子问的, 问的是我娃, 不是我 是我儿子),
