@@ -511,3 +511,9 @@ def test_a_questionnaire_about_a_family_member_says_so_before_the_first_question
     assert text.index("女儿的情况") < text.index("第")  # before the first numbered step
     mine = chat(tmp_path / "me", kb, "我大学毕业一年了 还没找上工作 能见习不", "测一测我是否符合")
     assert "的情况回答" not in mine
+
+
+def test_leaving_with_a_reason_leaves_the_questionnaire(tmp_path, kb) -> None:
+    """算了 + why (我回去问问会计): the questionnaire is left; the reason is not read as an answer."""
+    text = chat(tmp_path, kb, "技能提升补贴", "测一测我是否符合", "算了 我回头问问厂里管社保的")
+    assert "已退出测评" in text and "已记下" not in text.split("测一测我是否符合")[-1]

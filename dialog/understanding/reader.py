@@ -354,6 +354,11 @@ class Reader:
         question = conv.question
         if not plain:  # "？" / "。。" / an emoji: not an answer (never 不清楚), ask again
             return Understanding("navigate", text, intent="explain")
+        pieces = self.parts(text)
+        if (len(pieces) >= 2 and self.intent(pieces[0]) == "quit"
+                and not any(self.strong_question(p) for p in pieces[1:])):
+            # "算了 我先问问会计去": leaving, with a reason — not an answer to read in the reason
+            return Understanding("navigate", text, intent="quit")
         parsed = self.parse_answer(question, text, as_of=conv.as_of)
         strong = self.strong_question(text)
         if getattr(parsed, "unknown", False):
