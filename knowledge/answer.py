@@ -54,7 +54,7 @@ _UNIT_IN_QUESTION = re.compile(r"(?<=\d)(?:岁|个月|年以上|万元|元|%|名
 FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a question wants
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
 _SENTENCE_END = "。；！？"
-_NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千万亿]+(?:万元|万块|万|块钱|块|元|千)?")
+_NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千万亿]+(?:万元|万块|万|块钱|块|元|千|周岁|岁|个月|年|个人|个|人|名)?")  # 二十岁, 三个人: not topics
 _BARE_FIGURE = re.compile(r"^[\d.%—\-万元个月年以上人名]{1,12}[。；]")  # "60%。" "3—12个月。"
 
 
@@ -508,7 +508,8 @@ class Answerer:
                 return claimed
 
         if (benefit is not None and benefit.ages is not None and benefit.age_outside is not None
-                and asked.age is not None and kind in (Kind.YES_NO, Kind.WHO)):
+                and asked.age is not None and (kind in (Kind.YES_NO, Kind.WHO) or (follow_up and kind is Kind.OTHER))):
+            # 那我娃呢 他二十岁 after an answer on 见习: the age given against the range
             return self._compare_age(asked.age, benefit, clause, question, budget)
 
         if kind is Kind.WHEN and asked.start:

@@ -461,3 +461,11 @@ def test_a_rate_the_document_does_not_name_is_corrected_first(kb, answerer):
     assert lines[0] == "文件里没有80%的说法。" and "60%" in lines[1]
     named = answerer.answer("稳岗返还是返60%吗", cache=False)
     assert "没有60%的说法" not in named.reply
+
+
+def test_a_follow_up_about_someone_with_an_age_is_compared_with_the_range(answerer):
+    """那我娃呢 他二十岁 after an answer on 见习 (clause 6): the age is not a topic of its own;
+    it is compared with 16—24岁."""
+    answer = answerer.answer("那我闺女呢 她二十二岁", about="6", cache=False)
+    assert answer.clauses[0] == "6"
+    assert answer.reply.startswith("22岁在16—24岁之内")

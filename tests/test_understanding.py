@@ -517,3 +517,10 @@ def test_leaving_with_a_reason_leaves_the_questionnaire(tmp_path, kb) -> None:
     """算了 + why (我回去问问会计): the questionnaire is left; the reason is not read as an answer."""
     text = chat(tmp_path, kb, "技能提升补贴", "测一测我是否符合", "算了 我回头问问厂里管社保的")
     assert "已退出测评" in text and "已记下" not in text.split("测一测我是否符合")[-1]
+
+
+def test_a_statement_about_the_person_after_a_follow_up_is_its_context(tmp_path, kb) -> None:
+    """"那我娃呢 他二十岁" is one follow-up (the age is context), not two questions."""
+    text = chat(tmp_path, kb, "见习补贴一个月多少", "那我娃呢 她十九岁")
+    last = text.split("那我娃呢")[-1] if "那我娃呢" in text else text
+    assert "您问了2件事" not in text and "19岁在16—24岁之内" in last

@@ -76,6 +76,7 @@ _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 MIN_PART = 4  # characters of a part of a multi-question message
 _PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
 MIN_PAUSED = 3  # characters of a question cut from the next one by a mere space or comma
+_PERSON_FIRST = ("他", "她", "我", "俺", "娃", "孩子", "儿子", "女儿", "丫头")  # a statement about someone
 _OWNERS = ("我们家", "我家", "俺家", "我", "俺")  # 我儿子, 俺家丫头: whose family member a message names
 _NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|的|要|用)?")
 
@@ -647,7 +648,10 @@ class Reader:
             cleaned = part.strip(" ,，、;；。")
             if not cleaned:
                 continue
-            if merged and len(bare(cleaned)) < MIN_PART and not self.is_question(cleaned):
+            if merged and not self.is_question(cleaned) and (
+                    len(bare(cleaned)) < MIN_PART or cleaned.startswith(_PERSON_FIRST)):
+                # short, or a statement about the person after a question ("那我娃呢 他二十岁"):
+                # context of that question, not a question of its own
                 merged[-1] = merged[-1] + " " + cleaned
             else:
                 merged.append(cleaned)
