@@ -552,7 +552,8 @@ class Answerer:
             return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,
                                     benefit=benefit)
         summary = benefit.summary if kind is Kind.OTHER and benefit is not None else None
-        if summary is None and follow_up and kind is Kind.OTHER and benefit is not None:
+        if summary is None and kind is Kind.OTHER and benefit is not None and (follow_up or not asked.rest.strip()
+                                                                                  or self._names_only(asked, benefit)):
             # 那留下一半人的呢: what the benefit named gives, in its plain words.
             summary = next((benefit.lines[k] for k in (Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT)
                             if k in benefit.lines), None)
@@ -608,6 +609,13 @@ class Answerer:
             line += f"（{larger[0].name}最高不超过{larger[0].max.text}，条件不同。）"  # type: ignore[union-attr]
         return _Body([line], benefit.statement(Kind.AMOUNT).quote if benefit.statement(Kind.AMOUNT) else None,
                      benefit=benefit)
+
+    def _names_only(self, asked: Asked, benefit: Benefit) -> bool:
+        """Whether the question's topic words are all names of the benefit (想问问见习补贴): then
+        its plain line answers, not the clause's opening sentences."""
+        words = self.topic_words(asked)
+        return bool(words) and all(any(w in name or name in w for name in (benefit.name, *benefit.words))
+                                   for w in words)
 
     def _claimed_sum(self, amount: float, question: str, clause: Clause, benefit: Benefit | None, topic: str,
                      budget: int) -> _Body | None:

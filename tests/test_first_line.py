@@ -469,3 +469,10 @@ def test_a_follow_up_about_someone_with_an_age_is_compared_with_the_range(answer
     answer = answerer.answer("那我闺女呢 她二十二岁", about="6", cache=False)
     assert answer.clauses[0] == "6"
     assert answer.reply.startswith("22岁在16—24岁之内")
+
+
+def test_a_question_naming_only_a_benefit_gets_its_plain_line(answerer):
+    """想问问见习补贴 names the benefit and asks nothing else: its plain line (1000元, to the
+    unit) comes first, not the clause's opening list of subsidy names."""
+    first = answerer.answer("俺想打听一下见习补贴", cache=False).reply.splitlines()[0]
+    assert first.startswith("每人每月1000元") and "甘肃省就业补助资金管理办法" not in first
