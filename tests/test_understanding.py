@@ -524,3 +524,12 @@ def test_a_statement_about_the_person_after_a_follow_up_is_its_context(tmp_path,
     text = chat(tmp_path, kb, "见习补贴一个月多少", "那我娃呢 她十九岁")
     last = text.split("那我娃呢")[-1] if "那我娃呢" in text else text
     assert "您问了2件事" not in text and "19岁在16—24岁之内" in last
+
+
+def test_a_few_of_a_group_is_a_statement_and_多钱_asks(tmp_path, kb) -> None:
+    """我们几个 / 朋友几个 is "a few of us" (an answer, not a question: 几 after a group); 多钱 asks
+    a sum like 多少钱, so two space-separated questions are both answered."""
+    text = chat(tmp_path, kb, "创业担保贷款", "测一测我是否符合", "我跟朋友几个合着干")
+    assert "第2步" in text.split("我跟朋友几个合着干")[-1]  # taken as the answer, the next step asked
+    both = chat(tmp_path / "b", kb, "见习补贴给多钱 贷款个人最多贷多少")
+    assert "1000元" in both and "15万" in both

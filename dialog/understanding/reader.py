@@ -71,7 +71,9 @@ _SLASH_KEY = re.compile(r"^[、\\](?=\s*[A-Za-z])")
 _PARTS = re.compile(r"(?:[\s,，。!！?？;；、]|(?<!\d)\.|\.(?!\d))+")
 _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说不清|搞不清|弄不清")
 # 几 asks (几个月, 能领几年) unless it is part of a number (十几, 二十几, 几十, 好几年).
-_JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好])几(?![十百千万])")
+# 几 asks (招了几个, 几岁) except in a number (十几, 好几) or after a group (我们几个, 亲戚几个,
+# 朋友几个, 兄弟几个: "a few of us", a statement)
+_JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好们戚友弟妹])几(?![十百千万])")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 MIN_PART = 4  # characters of a part of a multi-question message
 _PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
