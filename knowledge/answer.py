@@ -498,11 +498,12 @@ class Answerer:
             applied = self._rate_applied(asked.amount, question, clause, benefit, budget)
             if applied is not None:
                 return applied
-        if asked.rate is not None and kind in (Kind.YES_NO, Kind.OTHER):
+        if asked.rate is not None and asked.claim and kind in (Kind.YES_NO, Kind.OTHER):
             claimed = self._claimed_rate(asked.rate, question, clause, benefit, budget)
             if claimed is not None:
                 return claimed
-        if asked.amount is not None and kind in (Kind.YES_NO, Kind.OTHER) and (benefit is None or benefit.max is None):
+        if (asked.amount is not None and asked.claim and kind in (Kind.YES_NO, Kind.OTHER)
+                and (benefit is None or benefit.max is None)):
             claimed = self._claimed_sum(asked.amount, question, clause, benefit, topic, budget)
             if claimed is not None:
                 return claimed
@@ -630,6 +631,9 @@ class Answerer:
         rates = [q for q in clause.quantities if q.unit == "%"]
         if any(abs(v - amount) < 1 for v in sums) or (rates and not sums):
             return None
+        if any(q.unit in scale and abs(q.value * scale[q.unit] - amount) < 1
+               for c in self.kb.clauses.values() for q in c.quantities):
+            return None  # the document names that sum elsewhere: not a rumour to correct
         if not sums and "贷" in question:
             return None
         lines = [f"文件里没有{_money(amount)}的说法。"]

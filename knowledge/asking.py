@@ -74,6 +74,7 @@ class AskingRules:
     starts: tuple[str, ...] = ()  # a "when" question with one asks when it began (开始, 出台)
     in_force: tuple[str, ...] = ()  # words asking whether it still applies (管用, 过期, 作废)
     money: tuple[str, ...] = ()  # words that make a "how much" question one about money (钱, 补, 贷)
+    claims: tuple[str, ...] = ()  # words that pass on what someone said (听说, 是真的吗, 涨到)
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -111,6 +112,7 @@ class Asked:
     in_force: bool = False  # asks whether it still applies (还管用不, 过期了没): a "when" question
     money: bool = False  # an amount question about money (能补多少钱, 贷多少), not a count or a length
     rate: float | None = None  # a percentage the question states (90%, 百分之九十), in percent
+    claim: bool = False  # it passes on what someone said (听说…涨到一千五了, …是真的吗)
 
 
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
@@ -177,6 +179,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         in_force=in_force,
         money=bool(kinds) and kinds[0] is Kind.AMOUNT and any(w in text for w in rules.money),
         rate=question_rate(text),
+        claim=any(w in text for w in rules.claims),
     )
 
 
@@ -314,7 +317,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         return AskingRules(), problems + [Problem(name, 1, "问法文件应当是一个映射，含 kinds、filler、aspects 三项")]
     problems += in_chinese(check_fields(data, name, required={"kinds": list},
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
-                                                "money": list}, what="问法文件"))
+                                                "money": list, "claims": list}, what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
     for i, item in enumerate(data.get("kinds") or []):
@@ -363,7 +366,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     starts = tuple(_texts(data, "starts", name, problems))
     in_force = tuple(_texts(data, "in_force", name, problems))
     money = tuple(_texts(data, "money", name, problems))
-    return AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money), problems
+    claims = tuple(_texts(data, "claims", name, problems))
+    return AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims), problems
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

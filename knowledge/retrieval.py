@@ -178,6 +178,7 @@ class SearchResult:
     decision_rule: str | None = None
 
 
+_AMOUNT_WORD = re.compile(r"[\d.零〇一二两俩三四五六七八九十百千万亿]+(?:万元|万块|块钱|块|元|千|万|个|人|名|w|k)?")
 _BIGRAM_TEXT = re.compile(r"[\w%]+", re.UNICODE)
 
 
@@ -610,7 +611,8 @@ class Retriever:
 
         with lexical_only((question,)):
             result = self.search(question, record=False)
-        if result.out_of_scope_topic is not None or result.in_scope_probability is None:
+        if (result.out_of_scope_topic is not None or result.in_scope_probability is None
+                or "semantic" in result.channels):  # its vector came meanwhile: nothing to wait for
             return False
         low, high = self.settings.unsure_band
         return low <= result.in_scope_probability <= high
@@ -695,7 +697,9 @@ class Retriever:
         it is part of a colloquial word whose document term the best clause uses.
         """
         seg = self.segmenter
-        words = list(dict.fromkeys(seg.content_words(question)))
+        # A sum or a count (一千二, 3000, 二十万) is not information about the topic: 欠我一千二工钱
+        # is not half covered by a clause that names 万元.
+        words = [w for w in dict.fromkeys(seg.content_words(question)) if not _AMOUNT_WORD.fullmatch(w)]
         if not words or best < 0:
             return 0.0, [], words
         vocab = self.clause_vocab[best]

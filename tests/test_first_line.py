@@ -476,3 +476,12 @@ def test_a_question_naming_only_a_benefit_gets_its_plain_line(answerer):
     unit) comes first, not the clause's opening list of subsidy names."""
     first = answerer.answer("俺想打听一下见习补贴", cache=False).reply.splitlines()[0]
     assert first.startswith("每人每月1000元") and "甘肃省就业补助资金管理办法" not in first
+
+
+@pytest.mark.parametrize("question", [
+    "我每月挣两千 能参加见习吗", "我家一年收入一万二 能认定就业困难人员不", "我交了三千块培训费 能补贴不",
+])
+def test_a_sum_about_the_persons_own_situation_is_not_corrected_as_a_rumour(answerer, question):
+    """Only a passed-on claim (听说, 是真的吗, 涨到) is corrected; a wage, income or fee the person
+    states about themselves is their situation."""
+    assert "的说法" not in answerer.answer(question, cache=False).reply.splitlines()[0]

@@ -235,7 +235,9 @@ def test_a_late_question_the_lexical_decision_is_unsure_of_waits_for_its_vector(
     engine = engine_with(kb, tmp_path, embedder)
     retriever = engine.answerer.retriever
     unsure, sure = "村里修路招工不", "厂里的工人能去培训不"
-    assert retriever.lexically_unsure(unsure) and not retriever.lexically_unsure(sure)
+    # Which questions the calibrated lexical decision is unsure of changes with any recalibration;
+    # this test is about the engine's waiting, so the probe's verdict is fixed here.
+    monkeypatch.setattr(type(retriever), "lexically_unsure", lambda self, q: q == unsure)
 
     async def go():
         try:
@@ -257,6 +259,6 @@ def test_a_late_question_the_lexical_decision_is_unsure_of_waits_for_its_vector(
     before, after_unsure, after_sure = asyncio.run(go())
     assert after_unsure["embedded"] == before["embedded"] + 1  # b decided with the meaning channel
     assert after_unsure["deferred"] == before["deferred"]
-    assert "embed-first_0" in embedder.query_threads  # by the second thread
+    assert any(name.startswith("embed-first") for name in embedder.query_threads)  # by the second thread
     assert after_sure["deferred"] == after_unsure["deferred"] + 1  # c answered lexically
     assert after_sure["embedded"] == after_unsure["embedded"]

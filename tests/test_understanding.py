@@ -533,3 +533,9 @@ def test_a_few_of_a_group_is_a_statement_and_多钱_asks(tmp_path, kb) -> None:
     assert "第2步" in text.split("我跟朋友几个合着干")[-1]  # taken as the answer, the next step asked
     both = chat(tmp_path / "b", kb, "见习补贴给多钱 贷款个人最多贷多少")
     assert "1000元" in both and "15万" in both
+
+
+def test_a_yes_with_an_ok_word_in_a_questionnaire_is_an_answer_not_a_goodbye(tmp_path, kb) -> None:
+    """对 就这样 answers 是 (对 is a yes); only thanks + leaving words close a questionnaire."""
+    text = chat(tmp_path, kb, "技能提升补贴", "测一测我是否符合", "对 就这样")
+    assert "已退出测评" not in text

@@ -470,7 +470,11 @@ class Reader:
         In a questionnaire one leaving word alone is not enough (没事 may answer the question;
         the plain quit words are navigation already): it takes two words or more."""
         used = self._small_talk_words(plain)
-        return bool(used) and "closing" in used and (not in_questionnaire or len(used) >= 2)
+        if not used or "closing" not in used:
+            return False
+        # In a questionnaire a yes/ok word (对, 好的) may be the answer: "对 就这样" answers 是;
+        # only thanks and leaving words count there ("好的 谢谢 算了": 谢谢 + 算了).
+        return not in_questionnaire or sum(kind in ("closing", "thanks") for kind in used) >= 2
 
     def _small_talk_words(self, plain: str) -> list[str] | None:
         """The kinds of the small-talk words that make up the whole (bare) message, in order
