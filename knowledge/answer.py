@@ -636,13 +636,19 @@ class Answerer:
             return None  # the document names that sum elsewhere: not a rumour to correct
         if not sums and "贷" in question:
             return None
-        lines = [f"文件里没有{_money(amount)}的说法。"]
+        return self._correction(_money(amount), question, clause, benefit, budget,
+                                otherwise=f"文件没有写{topic}的具体金额。{self._where_to_ask(clause)}")
+
+    def _correction(self, said: str, question: str, clause: Clause, benefit: Benefit | None, budget: int,
+                    otherwise: str) -> _Body:
+        """文件里没有<said>的说法 first, then what the document says (the benefit's amount line
+        and its quotation), or `otherwise` when the benefit has no amount line."""
+        lines = [f"文件里没有{said}的说法。"]
         statement = benefit.statement(Kind.AMOUNT) if benefit is not None else None
-        if statement is not None:
-            lines.append(statement.say if statement.say.startswith("文件") else f"文件写的是：{statement.say}")
-            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
-        lines.append(f"文件没有写{topic}的具体金额。{self._where_to_ask(clause)}")
-        return self._with_quote(lines, None, clause, question, budget, benefit=benefit)
+        if statement is None:
+            return self._with_quote([*lines, otherwise], None, clause, question, budget, benefit=benefit)
+        lines.append(statement.say if statement.say.startswith("文件") else f"文件写的是：{statement.say}")
+        return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
 
     def _claimed_rate(self, rate: float, question: str, clause: Clause, benefit: Benefit | None,
                       budget: int) -> _Body | None:
@@ -652,13 +658,7 @@ class Answerer:
         rates = [q.value for q in clause.quantities if q.unit == "%"]
         if not rates or any(abs(r - rate) < 0.01 for r in rates):
             return None
-        lines = [f"文件里没有{rate:g}%的说法。"]
-        statement = benefit.statement(Kind.AMOUNT) if benefit is not None else None
-        if statement is not None:
-            lines.append(statement.say if statement.say.startswith("文件") else f"文件写的是：{statement.say}")
-            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
-        lines.append(f"{self._where_to_ask(clause)}")
-        return self._with_quote(lines, None, clause, question, budget, benefit=benefit)
+        return self._correction(f"{rate:g}%", question, clause, benefit, budget, otherwise=self._where_to_ask(clause))
 
     def _rate_applied(self, amount: float, question: str, clause: Clause, benefit: Benefit, budget: int) -> _Body | None:
         """去年交了二十万 能返多少: a benefit paid as one rate of a sum (its amount line names exactly
