@@ -201,3 +201,11 @@ def test_a_negation_ends_with_its_clause() -> None:
     """没 in one clause does not deny the next one: 没毕业，还在念书 is a student."""
     parsed = parse_answer(E.FINDER.question("situation"), "没毕业，还在学校念书")
     assert parsed.ok and parsed.value == "other", parsed
+
+
+@pytest.mark.parametrize(("said", "value"), [
+    ("就走了一个 人家自己辞职的", "none"), ("有两个自己不干了", "none"), ("走了三个", "few"), ("裁了两个", "few"),
+])
+def test_people_who_quit_are_not_layoffs(said, value) -> None:
+    """稳岗返还's 不裁员或少裁员 (第四条): a worker who resigned was not laid off by the company."""
+    assert parse_answer(_q("job_retention_refund", "layoffs"), said).value == value
