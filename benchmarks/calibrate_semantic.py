@@ -110,24 +110,27 @@ def _training(data_dir: Path | None, retriever: Retriever) -> semantic.Training 
 def fit_lexical_decision(retriever: Retriever, calibration: semantic.Calibration,
                          data_dir: Path | None) -> refusal.DecisionFit | None:
     """Fit and print the lexical path's decision; None when there is no training file."""
-    training = _training(data_dir, retriever)
-    if training is None:
-        return None
-    fit, examples = semantic.fit_lexical_decision(retriever, calibration, training)
-    print("lexical path (no meaning channel):")
-    report(fit, examples, calibration.lexical_decision)
-    return fit
+    return _fit_and_report(semantic.fit_lexical_decision, "lexical path (no meaning channel):",
+                           calibration.lexical_decision, retriever, calibration, data_dir)
 
 
 def fit_decision(retriever: Retriever, calibration: semantic.Calibration,
                  data_dir: Path | None) -> refusal.DecisionFit | None:
     """Fit and print the answer-or-refuse decision; None when there is no training file."""
+    return _fit_and_report(semantic.fit_decision, "\nmeaning channel:", calibration.decision,
+                           retriever, calibration, data_dir)
+
+
+def _fit_and_report(fit_with, heading: str, stored: refusal.Decision | None, retriever: Retriever,
+                    calibration: semantic.Calibration, data_dir: Path | None) -> refusal.DecisionFit | None:
+    """`fit_with(retriever, calibration, training)` on refusal_training.yaml, printed under
+    `heading` beside the `stored` decision; None when there is no training file."""
     training = _training(data_dir, retriever)
     if training is None:
         return None
-    fit, examples = semantic.fit_decision(retriever, calibration, training)
-    print("\nmeaning channel:")
-    report(fit, examples, calibration.decision)
+    fit, examples = fit_with(retriever, calibration, training)
+    print(heading)
+    report(fit, examples, stored)
     return fit
 
 

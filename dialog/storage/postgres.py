@@ -312,6 +312,13 @@ class MessageState:
     reply: str | None
 
 
+# Claim a message key ($1) for a person ($2) until $3, unless a claim still runs at $4 (now):
+# the INSERT of `claim_message` and of `claim_and_take`'s first step.
+_CLAIM = ("INSERT INTO message_claims (key, user_key, state, expires) VALUES ($1, $2, 'running', $3) "
+          "ON CONFLICT (key) DO UPDATE SET user_key = excluded.user_key, state = 'running', reply = NULL, "
+          "expires = excluded.expires WHERE message_claims.expires < $4")
+
+
 class PostgresStore:
     """Sessions, the log and the shared state of the moment in PostgreSQL (see the module
     docstring). Open with `await PostgresStore.open(url, salt)`."""
@@ -628,11 +635,7 @@ class PostgresStore:
         now = time.time()
         async with self._conn() as conn:
             await self._cleanup(conn)
-            got = await conn.fetchval(
-                "INSERT INTO message_claims (key, user_key, state, expires) VALUES ($1, $2, 'running', $3) "
-                "ON CONFLICT (key) DO UPDATE SET user_key = excluded.user_key, state = 'running', reply = NULL, "
-                "expires = excluded.expires WHERE message_claims.expires < $4 RETURNING true",
-                key, user_key, now + ttl, now)
+            got = await conn.fetchval(_CLAIM + " RETURNING true", key, user_key, now + ttl, now)
         return bool(got)
 
     async def claim_and_take(self, key: str, user_key: str, ttl: float) -> Pending | None:
@@ -643,10 +646,7 @@ class PostgresStore:
         async with self._conn() as conn:
             await self._cleanup(conn)
             rows = await conn.fetch(
-                "WITH claim AS (INSERT INTO message_claims (key, user_key, state, expires) "
-                "VALUES ($1, $2, 'running', $3) ON CONFLICT (key) DO UPDATE SET user_key = excluded.user_key, "
-                "state = 'running', reply = NULL, expires = excluded.expires WHERE message_claims.expires < $4 "
-                "RETURNING true AS got), "
+                f"WITH claim AS ({_CLAIM} RETURNING true AS got), "
                 "taken AS (DELETE FROM wechat_pending WHERE user_key = $2 AND EXISTS (SELECT 1 FROM claim) "
                 "AND (kind = 'more' OR body IS NOT NULL OR expires < $4) RETURNING kind, body, options, expires) "
                 "SELECT 'claimed' AS kind, NULL AS body, NULL::text[] AS options FROM claim "
