@@ -43,6 +43,8 @@ _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  
 # to the host unit).
 _PERSONAL_RECEIPT = re.compile(r"(?:我|他|她|娃|孩子|儿子|女儿|本人|自己)[^，,。？?\s]{0,6}?(?:拿|领|到手|到他手|手里)"
                                r"|(?:给|发给|打给)(?:我|他|她|娃|孩子|儿子|女儿|本人)")
+# 那厂子呢 / 那单位咋办 / 厂子呢: only who is asked about changes (asking.yaml `parties`).
+_OTHER_PARTY = re.compile(r"^(?:那|那么|那要是)?[^，,。？?\s]{1,6}(?:呢|咋办|怎么办|咋说|能拿啥|能得啥|有啥)[?？。]*$")
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
@@ -172,8 +174,12 @@ class Answerer:
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
 
     def answer(self, question: str, *, today: date | None = None, cache: bool = True,
-               about: str | None = None) -> Answer:
+               about: str | None = None, context: str | None = None) -> Answer:
         """The reply to one question, judged as of `today` (default: the clock's today).
+
+        `context` is the conversation's previous question: a follow-up about a clause that
+        grants several things (第九条第（三）项: 失业登记, 临时生活补助 …) is about the one the
+        previous question named (有没有临时补助 → 多钱: the 临时生活补助).
 
         `about` is the id of the clause the conversation is on (the last answer's clause or
         the last result's program clause). When the question has no topic of its own beyond
@@ -192,12 +198,13 @@ class Answerer:
         question = question[:MAX_QUESTION_CHARS]
         day = today or self.today()
         about = about if about in self.kb.clauses else None
-        key = (question, day, about)
+        context = (context or "").strip() or None if about is not None else None
+        key = (question, day, about, context)
         cached = self._answers.get(key) if cache else None
         if cached is not None:
             self._answers.move_to_end(key)
             return cached
-        answer = self._answer(question, day, about)
+        answer = self._answer(question, day, about, context)
         self._answers[key] = answer
         if len(self._answers) > ANSWER_CACHE_SIZE:
             self._answers.popitem(last=False)
@@ -268,6 +275,8 @@ class Answerer:
         clause = self.kb.clauses.get(about) if about else None
         if clause is None or not topics:
             return bool(topics)
+        if _OTHER_PARTY.match(fold(asked.question)) and all(t in self.kb.asking.parties for t in topics):
+            return False  # 那厂子呢 after an answer on 见习补贴: the same clause, asked for the unit
         vocabulary = self._vocabulary_of(clause)
         lexicon = self._lexicon_words()
         if any(fold(t) not in vocabulary and not self._known(t) and t not in lexicon
@@ -347,23 +356,23 @@ class Answerer:
 
     # ------------------------------------------------------------ answering
 
-    def _answer(self, question: str, day: date, about: str | None) -> Answer:
+    def _answer(self, question: str, day: date, about: str | None, context: str | None = None) -> Answer:
         asked = self.read(question)
         if about is not None and (not self.topic_words(asked) or self._aspect_topic_only(asked)):
             # 去哪报名: no need to search; 贷的款还不上咋办: an aspect whose own topic (贷款) is
             # all the question names is answered as such, whatever the conversation was on.
-            return self._follow_up(question, asked, self.kb.clauses[about], day)
+            return self._follow_up(question, asked, self.kb.clauses[about], day, context=context)
         result = self.retriever.search(question)
-        answer = self._answer_searched(question, asked, day, about, result)
+        answer = self._answer_searched(question, asked, day, about, result, context)
         answer.decision = decision_of(result, self.settings.min_confidence)
         return answer
 
     def _answer_searched(self, question: str, asked: Asked, day: date, about: str | None,
-                         result: SearchResult) -> Answer:
+                         result: SearchResult, context: str | None = None) -> Answer:
         if about is not None and not self.has_own_topic(asked, about, result):
             # Its words are the conversation's clause's (钱是给单位还是给见习的人): answered from
             # that clause, with the staff FAQ of the question usable, and never refused.
-            return self._follow_up(question, asked, self.kb.clauses[about], day, result)
+            return self._follow_up(question, asked, self.kb.clauses[about], day, result, context)
         ranked = [c.clause.id for c in result.candidates]
         topics = self.topic_words(asked)
         # The calibrated decision (retrieval.py, knowledge/refusal.py) decides when it ran; the
@@ -423,9 +432,11 @@ class Answerer:
         return found[0] if len(found) == 1 else None
 
     def _follow_up(self, question: str, asked: Asked, clause: Clause, day: date,
-                   result: SearchResult | None = None) -> Answer:
-        """A question with no topic of its own, answered about the conversation's clause."""
-        body = self._body(question, asked, clause, day, result, self.settings.sentence_budget, follow_up=True)
+                   result: SearchResult | None = None, context: str | None = None) -> Answer:
+        """A question with no topic of its own, answered about the conversation's clause (and
+        the benefit of it that `context`, the previous question, named)."""
+        body = self._body(question, asked, clause, day, result, self.settings.sentence_budget, follow_up=True,
+                          context=context)
         reply = self.format_reply(self._render(body), clause, day, None, announced=body.announced)
         faq_ids = [body.faq_entry.id] if body.faq_entry else []
         return Answer(question, True, 1.0, [clause.id], faq_ids, reply, clause, body.faq_entry, body.sentences, None, [],
@@ -450,7 +461,8 @@ class Answerer:
     # ------------------------------------------------------------ the first line
 
     def _body(self, question: str, asked: Asked, clause: Clause, day: date,
-              result: SearchResult | None, budget: int, follow_up: bool = False) -> _Body:
+              result: SearchResult | None, budget: int, follow_up: bool = False,
+              context: str | None = None) -> _Body:
         """The plain lines and the one quotation that answer `asked` from `clause`.
 
         In order of preference: an aspect the document does not state (到账) -> say so; a
@@ -463,6 +475,9 @@ class Answerer:
         benefits = self.kb.benefits_of(clause.id)
         terms = result.expansions if result is not None else list(self.retriever.segmenter.query(question)[1])
         benefit = pick_benefit(benefits, question, terms, asked.amount)
+        if benefit is None and benefits and follow_up and context:
+            # 多钱 after 有没有临时补助: the benefit the previous question named
+            benefit = pick_benefit(benefits, context, list(self.retriever.segmenter.query(context)[1]), None)
         if benefit is None and benefits and (follow_up or kind is not Kind.OTHER):
             # Named by nothing: in a follow-up, the clause's main benefit; otherwise only a
             # clause's single standing benefit (a time-limited one would hide the rest).
@@ -761,7 +776,8 @@ class Answerer:
         return named if words and len(named) <= 8 else _topic(clause)
 
     def _where_to_ask(self, clause: Clause) -> str:
-        return f"可以向当地人社部门咨询（{self._lead_phrase(clause).rstrip('；')}），也可拨打{HOTLINE}。"
+        lead = self._lead_phrase(clause).rstrip("；")
+        return f"可以向当地人社部门咨询{f'（{lead}）' if lead else ''}，也可拨打{HOTLINE}。"
 
     @staticmethod
     def _lead_phrase(clause: Clause) -> str:

@@ -75,6 +75,7 @@ class AskingRules:
     in_force: tuple[str, ...] = ()  # words asking whether it still applies (管用, 过期, 作废)
     money: tuple[str, ...] = ()  # words that make a "how much" question one about money (钱, 补, 贷)
     claims: tuple[str, ...] = ()  # words that pass on what someone said (听说, 是真的吗, 涨到)
+    parties: frozenset[str] = frozenset()  # who may be asked about instead (那厂子呢): not a topic
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -317,7 +318,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         return AskingRules(), problems + [Problem(name, 1, "问法文件应当是一个映射，含 kinds、filler、aspects 三项")]
     problems += in_chinese(check_fields(data, name, required={"kinds": list},
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
-                                                "money": list, "claims": list}, what="问法文件"))
+                                                "money": list, "claims": list, "parties": list},
+                                      what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
     for i, item in enumerate(data.get("kinds") or []):
@@ -367,7 +369,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     in_force = tuple(_texts(data, "in_force", name, problems))
     money = tuple(_texts(data, "money", name, problems))
     claims = tuple(_texts(data, "claims", name, problems))
-    return AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims), problems
+    parties = frozenset(_texts(data, "parties", name, problems))
+    return AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties), problems
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

@@ -107,17 +107,60 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 print(f"{args.batch}: cannot read as UTF-8 text ({exc})", file=sys.stderr)
                 return 2
         for line in lines:
-            _print_answer(answerer.answer(line), args.json)
+            _print_answer(answer_message(answerer, line), args.json)
         return 0
-    _print_answer(answerer.answer(args.question), args.json)
+    _print_answer(answer_message(answerer, args.question), args.json)
     return 0
 
 
-def _print_answer(answer, as_json: bool) -> None:
+def answer_message(answerer, message: str) -> dict:
+    """What `ask` prints for one message, as the chat would first answer it (a new person):
+    one question -> `Answer.to_json()`; a message asking several (the chat's reader splits it,
+    dialog/understanding) -> the chat's combined reply, "answered" when any part was, the
+    parts' clauses interleaved (each part's best first, at most 5) and a "parts" list of each
+    part's own JSON."""
+    from dialog.flows.questions import MULTI_MAX, answer_parts, multi_reply
+    from dialog.texts import load_texts
+    from dialog.understanding import Conversation
+
+    u = _reader(answerer).read(message, Conversation())
+    if u.kind != "multi":
+        return answerer.answer(message).to_json()
+    parts, answers = answer_parts(answerer, u.parts[:MULTI_MAX])
+    if len(parts) == 1:
+        return answers[0].to_json() | {"question": message}
+    texts = load_texts()
+    intro = texts["multi_intro"].format(count=len(parts))
+    ranked = [a.clauses for a in answers]
+    clauses: list[str] = []
+    for rank in range(max(len(r) for r in ranked)):
+        clauses += [r[rank] for r in ranked if rank < len(r) and r[rank] not in clauses]
+    return {"question": message, "answered": any(a.answered for a in answers),
+            "confidence": round(max(a.confidence for a in answers), 3), "clauses": clauses[:5],
+            "faq": list(dict.fromkeys(f for a in answers for f in a.faq)),
+            "reply": multi_reply(parts, answers, intro, texts["multi_not_covered"]),
+            "parts": [a.to_json() for a in answers]}
+
+
+_READERS: dict[int, object] = {}
+
+
+def _reader(answerer):
+    """The chat's message reader for `answerer` (built once per answerer)."""
+    reader = _READERS.get(id(answerer))
+    if reader is None:
+        import eligibility
+        from dialog.understanding import Reader, load_vocabulary
+
+        reader = _READERS[id(answerer)] = Reader(load_vocabulary(), eligibility.parse_answer, answerer.has_own_topic)
+    return reader
+
+
+def _print_answer(answer: dict, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        print(json.dumps(answer, ensure_ascii=False), flush=True)
     else:
-        print(answer.reply, flush=True)
+        print(answer["reply"], flush=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -142,6 +142,27 @@ def test_ask_batch_keeps_order_and_count(tmp_path, capsys):
     assert [r["answered"] for r in rows] == [True, False, False, True]
 
 
+def test_ask_answers_each_question_of_a_two_question_line_as_the_chat_does(capsys):
+    # Two questions with no punctuation between them: both amounts on the first screen, each
+    # part's clause ranked before either part's second guess.
+    assert bot.main(["ask", "--json", "见习的单位一个月补多钱 个人创业担保贷款顶多能贷几万"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["answered"] is True and len(row["parts"]) == 2
+    assert set(row["clauses"][:2]) == {"6", "5.2"}
+    assert "1000元" in row["reply"][:300] and "15万元" in row["reply"][:300]
+    assert bot.main(["ask", "--json", "见习补贴每人每月多少钱"]) == 0
+    assert "parts" not in json.loads(capsys.readouterr().out)  # one question: the answer's own JSON
+
+
+def test_a_part_with_no_topic_after_an_uncovered_part_is_not_answered_alone(capsys):
+    # "要带啥证件" alone would be answered from a clause's materials; after a question the
+    # document does not cover it is part of that question and is refused with it.
+    assert bot.main(["ask", "--json", "养老院咋住进去，要带啥证件"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["answered"] is False
+    assert all(part["answered"] is False for part in row.get("parts", [row]))
+
+
 def test_ask_rejects_bad_date(capsys):
     assert bot.main(["ask", "--today", "2026-13-01", "见习"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err

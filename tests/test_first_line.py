@@ -485,3 +485,34 @@ def test_a_sum_about_the_persons_own_situation_is_not_corrected_as_a_rumour(answ
     """Only a passed-on claim (听说, 是真的吗, 涨到) is corrected; a wage, income or fee the person
     states about themselves is their situation."""
     assert "的说法" not in answerer.answer(question, cache=False).reply.splitlines()[0]
+
+
+def test_another_party_after_an_answer_stays_on_the_clause(answerer, kb):
+    # 那单位呢 after an answer on the internship subsidy: still 第六条, for the host unit.
+    answer = answerer.answer("那单位呢", about="6")
+    assert answer.clause is not None and answer.clause.id == "6"
+    amount = next(q.text for q in kb.clause("6").quantities if q.unit == "元")
+    assert amount in first_line(answer)
+    assert not answerer.has_own_topic("那公司咋办", about="6")
+    assert answerer.has_own_topic("那公司贷款呢", about="6")  # a topic of its own beyond the party
+
+
+def test_a_follow_up_is_about_the_benefit_the_previous_question_named(answerer):
+    # 第九条第（三）项 grants several things; "多少钱" after asking about the living allowance
+    # is about that allowance, not about unemployment registration.
+    plain = first_line(answerer.answer("能给多少钱", about="9.3"))
+    followed = first_line(answerer.answer("能给多少钱", about="9.3", context="下岗以后日子难过 临时生活补助能申请不"))
+    assert "失业登记" not in followed and "困难程度" in followed
+    assert followed != plain
+
+
+def test_the_plan_being_issued_is_not_money_being_paid(answerer, kb):
+    answer = answerer.answer("文件发下来以后县上几天内要出落实办法")
+    assert answer.clause is not None and answer.clause.id == "11"
+    assert "到账" not in answer.reply and "30日内" in first_line(answer)
+
+
+def test_no_empty_brackets_when_a_clause_names_no_lead_department(answerer, kb):
+    assert not kb.clause("11").lead_department
+    answer = answerer.answer("县上出落实办法以后补贴啥时候到账", about="11")
+    assert "到账" in first_line(answer) and "（）" not in answer.reply

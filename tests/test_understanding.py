@@ -539,3 +539,26 @@ def test_a_yes_with_an_ok_word_in_a_questionnaire_is_an_answer_not_a_goodbye(tmp
     """对 就这样 answers 是 (对 is a yes); only thanks + leaving words close a questionnaire."""
     text = chat(tmp_path, kb, "技能提升补贴", "测一测我是否符合", "对 就这样")
     assert "已退出测评" not in text
+
+
+@pytest.mark.parametrize("text", [
+    "厂里去年辞退了几个人，也没辞退多少，今年稳岗的钱还能返不",  # 几 / 多少 that do not ask
+    "我正在领失业金呢 培训的生活费还能拿不",  # 正在…呢 is something going on
+    "要是哪天工地停了 工人能领失业金不",  # 要是哪天: if some day
+    "下岗了想学点啥 政府给不给出培训费",  # 想学点啥: want to learn something
+])
+def test_statements_before_a_question_are_its_context_not_questions(vocabulary, text) -> None:
+    u = reader(vocabulary).read(text, Conversation())
+    assert u.kind == "question", u.parts
+
+
+def test_a_statement_between_two_questions_goes_with_the_one_after_it(vocabulary) -> None:
+    u = reader(vocabulary).read("见习补贴一个月多少？厂子今年效益不好。稳岗的钱还能返不？", Conversation())
+    assert u.kind == "multi" and len(u.parts) == 2
+    assert "效益" in u.parts[1] and "效益" not in u.parts[0]
+
+
+def test_hai_you_mei_you_is_a_question_not_a_connector(vocabulary) -> None:
+    u = reader(vocabulary).read("培训能补多少钱？我是零就业家庭，还有没有别的补助？", Conversation())
+    assert u.kind == "multi" and len(u.parts) == 2
+    assert "还有没有" in u.parts[1] and "零就业" in u.parts[1]

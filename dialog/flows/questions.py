@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import eligibility
@@ -37,17 +39,18 @@ _IN_QUESTIONNAIRE = ("questionnaire", "finder", "resume")
 
 
 class QuestionsFlow:
-    def _ask(self: Engine, text: str, about: str | None = None) -> Answer:
+    def _ask(self: Engine, text: str, about: str | None = None, context: str | None = None) -> Answer:
         """The answerer's answer. `about` is the clause the conversation is on: the answerer
-        uses it only for a question with no topic of its own (去哪报名, 钱给谁)."""
-        return self.answerer.answer(text, today=self.today(), about=about)
+        uses it only for a question with no topic of its own (去哪报名, 钱给谁), with `context`
+        (the previous question) naming which of the clause's benefits it is about."""
+        return self.answerer.answer(text, today=self.today(), about=about, context=context)
 
     def _free_question(self: Engine, text: str, s: Session, about: str | None = None,
                        remember: bool = True, said: str | None = None) -> Turn:
         """`text` is answered; `said` (default: text) is what the person typed, for the log.
         When the document has no answer and the message began by saying where the person is
         from ("我是积石山的 …"), it is asked again without that part."""
-        answer = self._ask(text, about)
+        answer = self._ask(text, about, s.lead_text if about else None)
         if not answer.answered:
             rest = self.reader.without_introduction(text)
             if rest is not None:
@@ -92,34 +95,23 @@ class QuestionsFlow:
 
     def _multi(self: Engine, parts: tuple[str, ...], s: Session) -> Turn:
         """Several questions in one message: each answered in a line or two, with its clause;
-        the full answer of each is one tap away. A part with no topic of its own ("怎么申请"
-        after "见习补贴多少钱") is about the clause the part before it was answered from (the
-        conversation's last one for the first part)."""
-        lines = [self.t("multi_intro", count=len(parts[:MULTI_MAX]))]
+        the full answer of each is one tap away (`answer_parts`, `multi_reply`)."""
+        parts, answers = answer_parts(self.answerer, parts[:MULTI_MAX], about=s.last_clause, today=self.today())
+        if len(parts) == 1:  # one question after all ("养老院咋住 要带啥"): answered as one
+            return self._free_question(parts[0], s, about=s.last_clause)
+        text = multi_reply(parts, answers, self.t("multi_intro", count=len(parts)), self.t("multi_not_covered"))
         rows: list[tuple[Button, ...]] = []
-        events = []
-        about = s.last_clause
-        for i, part in enumerate(parts[:MULTI_MAX], 1):
-            answer = self._ask(part, about)
+        for answer in answers:
             if answer.answered and answer.clause is not None:
-                about = answer.clause.id
-            events.append(self._question_event(part, answer))
-            lines.append(f"{i}. 问：{part}")
-            if answer.answered and answer.clause is not None:
-                first = headline(answer.first_line or answer.reply)
-                lines.append(f"   答：{first}（{answer.clause.label()}）")
                 detail = (Button(short(f"详细：{answer.clause.title}", 18), f"c:{answer.clause.id}"),)
                 if detail not in rows:  # two parts answered from one clause: one button
                     rows.append(detail)
-            else:
-                lines.append(f"   答：{self.t('multi_not_covered')}")
-        answered = [e for e in events if e.answered]
-        if answered:
-            last = next(a for a in reversed(events) if a.answered)
-            if last.clause:
-                self._remember_topic(s, last.clause)
+        events = [self._question_event(part, answer) for part, answer in zip(parts, answers, strict=True)]
+        last = next((a for a in reversed(answers) if a.answered and a.clause is not None), None)
+        if last is not None:
+            self._remember_topic(s, last.clause.id)
         rows.append((Button(self.t("back_to_menu"), "m:menu"),))
-        return Turn([Reply("\n".join(lines), tuple(rows))], events)
+        return Turn([Reply(text, tuple(rows))], events)
 
     def _topic_word(self: Engine, text: str, s: Session, said: str | None = None) -> Turn:
         """One broad word: the topics it may mean, as buttons, rather than one arbitrary clause.
@@ -294,6 +286,41 @@ def plain_result(text: str) -> str:
             out.append(plain_words(line))
             break
     return "\n".join(out)
+
+
+def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = None,
+                 today: date | None = None) -> tuple[list[str], list[Answer]]:
+    """Each question of a message answered in turn (`Answerer.answer`): (the questions, their
+    answers). A part with no topic of its own ("怎么申请" after "见习补贴多少钱") is about the
+    clause the part before it was answered from; `about` (the conversation's clause) serves
+    the first part. After a part the document does not cover, such a part is asked together
+    with it, as one question ("公租房咋申请 要啥材料": the materials of what the document does
+    not cover are not in it either), so fewer questions may come back."""
+    asked: list[str] = []
+    answers: list[Answer] = []
+    for part in parts:
+        if answers and not answers[-1].answered and not answerer.has_own_topic(part):
+            asked[-1] = f"{asked[-1]} {part}"
+            answers[-1] = answerer.answer(asked[-1], today=today)
+        else:
+            asked.append(part)
+            answers.append(answerer.answer(part, today=today, about=about))
+        if answers[-1].answered and answers[-1].clause is not None:
+            about = answers[-1].clause.id
+    return asked, answers
+
+
+def multi_reply(parts: Sequence[str], answers: Sequence[Answer], intro: str, not_covered: str) -> str:
+    """The reply to several questions: `intro`, then per part "i. 问：…" and "答：" its first
+    line with the clause (or `not_covered`). Used by the chat and by `policybot ask`."""
+    lines = [intro]
+    for i, (part, answer) in enumerate(zip(parts, answers, strict=True), 1):
+        lines.append(f"{i}. 问：{part}")
+        if answer.answered and answer.clause is not None:
+            lines.append(f"   答：{headline(answer.first_line or answer.reply)}（{answer.clause.label()}）")
+        else:
+            lines.append(f"   答：{not_covered}")
+    return "\n".join(lines)
 
 
 def headline(reply: str, limit: int = MULTI_LINE) -> str:

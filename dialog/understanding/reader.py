@@ -63,7 +63,13 @@ KINDS = (
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # "什么都没有", "啥也不是" are answers, not questions.
-_NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)")
+# Question words that do not ask: 什么都 / 啥也; 多少有点; a few after a verb (裁了几个人, 招过几
+# 回); not much (没裁多少, 没几个; not 有没有几个); 正在领失业金呢 (呢 of something going on); if
+# some day (要是哪天); want to do something (想摆摊干点啥).
+_NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)|(?<=[了过])几(?![十百千万])"
+                             r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几)"
+                             r"|(?:正在|还在)[^\s,，。?？哪啥什谁几多么吗不没]{1,8}呢"
+                             r"|(?<=要是|如果|万一|假如)哪|想[^\s,，。?？]{0,6}点(?:啥|什么)")
 _QUESTION_MARK = re.compile(r"[?]")
 _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
 # A Chinese keyboard's / key types 、; a backslash is the other slip: 、admin, \\forget are commands.
@@ -661,7 +667,18 @@ class Reader:
                 merged[-1] = merged[-1] + " " + cleaned
             else:
                 merged.append(cleaned)
-        questions = [p for p in merged if len(bare(p)) >= 2 and (self.is_question(p) or self.has_own_topic(p))]
+        questions: list[str] = []
+        context: list[str] = []
+        for p in merged:
+            if len(bare(p)) < 2:
+                continue
+            if self.is_question(p):
+                # statements before a question are its context: "正在领失业金呢 还能拿培训的生活费不"
+                questions.append(" ".join([*context, p]))
+                context = []
+            elif self.has_own_topic(p):
+                context.append(p)
+        questions += context  # a topic after the last question ("…多少钱？还有创业贷款") is asked too
         if len(questions) >= 2:
             return questions
         paused = self._split_at_pauses(text)
@@ -717,8 +734,10 @@ class Reader:
             next_parts = []
             for part in parts:
                 i = part.find(word)
-                # a connector after a pause or a question ("…吗 另外"), not inside one (还有名额没)
-                if i > 0 and len(bare(part[:i])) >= MIN_PART and (not bare(part[i - 1]) or part[i - 1] in "吗呢么"):
+                # a connector after a pause or a question ("…吗 另外"), not inside one (还有名额没),
+                # nor the start of 还有没有 / 还有不 (a question of its own words)
+                if i > 0 and len(bare(part[:i])) >= MIN_PART and (not bare(part[i - 1]) or part[i - 1] in "吗呢么") \
+                        and not part[i + len(word):].startswith(("没", "不", "无")):
                     next_parts += [part[:i], part[i + len(word):]]
                 else:
                     next_parts.append(part)
