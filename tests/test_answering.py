@@ -246,3 +246,21 @@ def test_open_ended_rule_in_a_clause_with_an_ended_period(kb):
     assert "有效期：文件未写明截止日期" in late.reply
     assert "另：本条中“2019年1月1日至12月31日”的限期规定已于2019年12月31日到期" in late.reply
     assert "有效期：2019年1月1日至12月31日" not in early.reply and "到期" not in early.reply
+
+
+@pytest.mark.parametrize(("question", "topic"), [
+    ("干了三年厂子把我辞了，能赔几个月工资", "讨薪和劳动纠纷"),      # severance: a worker's claim, not 稳岗返还
+    ("老板不给我们买五险，能去告吗", "讨薪和劳动纠纷"),
+    ("残疾证丢了咋补办", "证照办理"),
+    ("乡镇事业单位今年招不招人", "考编和事业单位招考"),
+])
+def test_workers_rights_and_other_papers_are_out_of_scope(question, topic):
+    answer = Answerer(load_knowledge_or_raise(PACKAGE_DATA)).answer(question)
+    assert not answer.answered
+    assert topic in answer.reply and "12333" in answer.reply
+
+
+@pytest.mark.parametrize("question", ["考了个架子工证能领补贴不", "我有育婴师证 单位给申请技能补贴不"])
+def test_a_trade_certificate_is_the_skill_certificate_of_clause_3_4(question):
+    answer = Answerer(load_knowledge_or_raise(PACKAGE_DATA)).answer(question)
+    assert answer.answered and answer.clauses[0] == "3.4"
