@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import weakref
 from pathlib import Path
 
 from knowledge.base import default_data_dir, load_knowledge
@@ -142,17 +143,17 @@ def answer_message(answerer, message: str) -> dict:
             "parts": [a.to_json() for a in answers]}
 
 
-_READERS: dict[int, object] = {}
+_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _reader(answerer):
-    """The chat's message reader for `answerer` (built once per answerer)."""
-    reader = _READERS.get(id(answerer))
+    """The chat's message reader for `answerer` (built once per answerer, forgotten with it)."""
+    reader = _READERS.get(answerer)
     if reader is None:
         import eligibility
         from dialog.understanding import Reader, load_vocabulary
 
-        reader = _READERS[id(answerer)] = Reader(load_vocabulary(), eligibility.parse_answer, answerer.has_own_topic)
+        reader = _READERS[answerer] = Reader(load_vocabulary(), eligibility.parse_answer, answerer.has_own_topic)
     return reader
 
 
