@@ -40,7 +40,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "forget_no": (), "forget_done": (), "forget_kept": (), "non_text": (), "empty": (),
         "too_long": ("limit",), "hello": (), "thanks": (), "number_hint": (),
         "number_hint_numbered": (), "busy": (), "not_a_question": (), "foreign": (),
-        "topic_pick": ("word",), "nothing_more": (), "no_questionnaire": (), "multi_intro": ("count",),
+        "topic_pick": ("word",), "nothing_more": (), "no_questionnaire": (), "multi_intro": ("count",), "multi_intro_plain": ("count",),
         "multi_not_covered": (), "prefilled": ("facts",), "range_settled": ("low", "high", "unit"), "range_exact": (), "about_exact": ("said", "low", "high", "unit"), "stale_answer_button": (), "finder_continue": (), "corrected": ("question", "answer"), "what_if": ("question", "answer"), "correct_which": ("which",), "explain_question": (), "unknown_once": ("why",), "unknown_kept": (), "questionnaire_no_questions": ("label",), "list_programs": ("programs",),
         "contact_county": (),
         # What residents type about the conversation (dialog/flows/questions.py `_on_conversation`).

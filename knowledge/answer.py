@@ -1022,6 +1022,9 @@ class Answerer:
                 lines.append(f"有效期：{p.text}")
             elif ended:
                 lines.append(f"另：本条中“{p.text}”的限期规定已于{end}到期。")
+        if lines[:1] == ["有效期：文件未写明截止日期"] and any(line.startswith("另：") for line in lines):
+            # not "no end date" beside "ended": what the reply says has none, another part ended
+            lines[0] = "有效期：上面说的内容，文件未写明截止日期"
         return lines
 
     def format_reply(self, body: str, clause: Clause, day: date, alternative: Clause | None,

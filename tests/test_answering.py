@@ -243,7 +243,7 @@ def test_open_ended_rule_in_a_clause_with_an_ended_period(kb):
     early = Answerer(kb, today=lambda: date(2019, 6, 1)).answer(question)
     assert late.clauses[0] == "4" and "60%" in late.reply
     assert "2019年1月1日至12月31日" not in late.reply.split("\n\n")[0]  # only the 60% is quoted
-    assert "有效期：文件未写明截止日期" in late.reply
+    assert "有效期：上面说的内容，文件未写明截止日期" in late.reply  # not a bare "no end date" beside "ended"
     assert "另：本条中“2019年1月1日至12月31日”的限期规定已于2019年12月31日到期" in late.reply
     assert "有效期：2019年1月1日至12月31日" not in early.reply and "到期" not in early.reply
 
@@ -264,3 +264,18 @@ def test_workers_rights_and_other_papers_are_out_of_scope(question, topic):
 def test_a_trade_certificate_is_the_skill_certificate_of_clause_3_4(question):
     answer = Answerer(load_knowledge_or_raise(PACKAGE_DATA)).answer(question)
     assert answer.answered and answer.clauses[0] == "3.4"
+
+
+@pytest.mark.parametrize("question", ["我有残疾证 能认定就业困难人员不", "贷款要带营业执照吗", "失业登记要带身份证吗"])
+def test_a_paper_named_in_a_covered_question_does_not_trip_the_list(question):
+    # the list names getting a paper (办残疾证, 营业执照+办), not every question that names one
+    answer = Answerer(load_knowledge_or_raise(PACKAGE_DATA)).answer(question)
+    assert answer.answered
+
+
+def test_a_second_piece_asking_the_same_thing_is_one_question(capsys):
+    # "咋申请" then "到哪里": one question typed in two pieces, answered once, not twice
+    assert bot.main(["ask", "--json", "创业贷款咋申请 到哪里"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert "parts" not in row and row["answered"] and row["clauses"][0] == "5.2"
+    assert "您问了" not in row["reply"]

@@ -604,3 +604,15 @@ def test_a_side_question_that_only_defers_keeps_the_questionnaire(vocabulary) ->
     u = Reader(vocabulary, eligibility.parse_answer).read("稍等 我先问个别的 贷款利息谁出",
                                                           Conversation(question=insured, as_of=TODAY))
     assert u.kind == "side_question" and u.intent is None
+
+
+def test_two_uncovered_questions_do_not_point_to_a_details_button(tmp_path, kb) -> None:
+    async def scenario() -> str:
+        engine = await _engine(tmp_path, kb)
+        text = await Person(engine).say("养老金一个月多少？公积金咋取出来？")
+        await engine.close()
+        return text
+
+    text = asyncio.run(scenario())
+    assert "2件事" in text and "详细" not in text  # no 详细 button is shown, so none is mentioned
+    assert text.count("没有讲到") == 2

@@ -99,13 +99,14 @@ class QuestionsFlow:
         parts, answers = answer_parts(self.answerer, parts[:MULTI_MAX], about=s.last_clause, today=self.today())
         if len(parts) == 1:  # one question after all ("养老院咋住 要带啥"): answered as one
             return self._free_question(parts[0], s, about=s.last_clause)
-        text = multi_reply(parts, answers, self.t("multi_intro", count=len(parts)), self.t("multi_not_covered"))
         rows: list[tuple[Button, ...]] = []
         for answer in answers:
             if answer.answered and answer.clause is not None:
                 detail = (Button(short(f"详细：{answer.clause.title}", 18), f"c:{answer.clause.id}"),)
                 if detail not in rows:  # two parts answered from one clause: one button
                     rows.append(detail)
+        intro = self.t("multi_intro" if rows else "multi_intro_plain", count=len(parts))  # 点“详细” only with one
+        text = multi_reply(parts, answers, intro, self.t("multi_not_covered"))
         events = [self._question_event(part, answer) for part, answer in zip(parts, answers, strict=True)]
         last = next((a for a in reversed(answers) if a.answered and a.clause is not None), None)
         if last is not None:
@@ -293,21 +294,34 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     """Each question of a message answered in turn (`Answerer.answer`): (the questions, their
     answers). A part with no topic of its own ("怎么申请" after "见习补贴多少钱") is about the
     clause the part before it was answered from; `about` (the conversation's clause) serves
-    the first part. After a part the document does not cover, such a part is asked together
-    with it, as one question ("公租房咋申请 要啥材料": the materials of what the document does
-    not cover are not in it either), so fewer questions may come back."""
+    the first part. Such a part is asked together with the one before it, as one question,
+    when that one is not covered ("公租房咋申请 要啥材料": the materials of what the document
+    does not cover are not in it either) or asks the same kind ("咋申请 到阿达"), so fewer
+    questions may come back."""
     asked: list[str] = []
     answers: list[Answer] = []
+    abouts: list[str | None] = []  # the clause each question was asked about
     for part in parts:
-        if answers and not answers[-1].answered and not answerer.has_own_topic(part):
+        joined = bool(answers) and not answerer.has_own_topic(part) and (
+            not answers[-1].answered or _same_kind(answerer, part, answers[-1]))
+        if joined:  # 咋申请 到阿达: one question typed in two pieces; or after an uncovered part
             asked[-1] = f"{asked[-1]} {part}"
-            answers[-1] = answerer.answer(asked[-1], today=today)
+            about = abouts[-1] if answers[-1].answered else None
+            answers[-1] = answerer.answer(asked[-1], today=today, about=about)
         else:
             asked.append(part)
+            abouts.append(about)
             answers.append(answerer.answer(part, today=today, about=about))
         if answers[-1].answered and answers[-1].clause is not None:
             about = answers[-1].clause.id
     return asked, answers
+
+
+def _same_kind(answerer: Any, part: str, before: Answer) -> bool:
+    """Whether `part` asks what the question before it asked (where to apply twice: 咋申请 /
+    到阿达), so the two are one question, not two."""
+    kind = answerer.read(part).kind.value
+    return kind == before.kind and kind != "other"
 
 
 def multi_reply(parts: Sequence[str], answers: Sequence[Answer], intro: str, not_covered: str) -> str:
