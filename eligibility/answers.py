@@ -34,7 +34,16 @@ The result, `ParsedAnswer`:
   要是满了) to a question about what has happened: a yes/no is then "not yet" (value False,
   with a note) when the plan names what was asked, else asked again (error); a choice takes
   the option that is itself a plan (正在培训或准备参加). The dialog never reads a count in such
-  an answer as a fact (留两个 is not two kept on).
+  an answer as a fact (留两个 is not two kept on); a yes/no is also "not yet" (False, with a note)
+  when what was asked, a thing done (签订了, 已取得), is said to be under way or still to come
+  (正在签, 下周签, 下个月考: answer_words.yaml yesno.not_yet), or when the answer gives a duration
+  shorter than the one the question names (签了半年 to 签订了1年以上的劳动合同);
+- `below` (numbers): the number said is a bound the value has not reached (不到三年, 快十六,
+  三年差两个月 without an exact figure, 过了年就二十五): the value is under it, never it. With an
+  error, `range` is (low, high) just under the bound, and the dialog stores `high` (the value just
+  under the bound) once every value in the range gives the same result, else asks for the exact
+  number; `note` says how it was read. A bound that gives the value itself (快十六 -> 15 周岁,
+  三年差两个月 -> 2年10个月) comes back ok, approximate, with a note.
 """
 
 from __future__ import annotations
@@ -49,7 +58,7 @@ from typing import Any
 
 import cn2an
 
-from eligibility.model import Question, format_number
+from eligibility.model import Question, duration_text, format_number
 from eligibility.staffdata import AnswerWords, answer_word, load_answer_words
 
 MAX_LENGTH = 200
@@ -85,6 +94,7 @@ class ParsedAnswer:
     note: str | None = None
     about: tuple[float, float] | None = None
     plan: bool = False
+    below: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -369,6 +379,8 @@ class _Prompt:
     phrases: tuple[tuple[str, bool], ...]  # (phrase, says yes?): echoes True, opposites False
     chars: frozenset[str]  # the characters of the prompt's content words
     general: frozenset[str] = frozenset()  # phrases that are only general verbs (是, 有, 想 …)
+    not_yet: tuple[str, ...] = ()  # yesno.not_yet words of the question: 正在 / 下周 before what it asks
+    needs: tuple[float, str] | None = None  # a duration the question names (1年以上): (months, as said)
 
 
 def _prompt(question: Question, words: AnswerWords) -> _Prompt:
@@ -398,7 +410,8 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     for phrase, says_yes in phrases.items():
         loose[_loose(phrase)] = says_yes
     general -= {p for table in (words.echoes, words.opposites) for k, said in table.items() if k in prompt for p in said}
-    found = _Prompt(tuple(loose.items()), frozenset("".join(segments)), frozenset(general))
+    not_yet = tuple(dict.fromkeys(w for k, said in words.not_yet.items() if k in prompt for w in said))
+    found = _Prompt(tuple(loose.items()), frozenset("".join(segments)), frozenset(general), not_yet, _duration_asked(prompt))
     words.memo[key] = found
     return found
 
@@ -418,18 +431,28 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
     if not _asks_plan(question, words):  # 想留两个 to 见习期满了吗: a plan, not what happened
         planned = [rest for c in clauses if (rest := _planned(c, words)) is not None]
         clauses = [f for c in clauses if (f := _fact_part(c, words))]
+    short = _too_short(prompt, raw)
+    if short is not None:  # 签了半年 to 签订了1年以上的劳动合同: shorter than asked, a "no"
+        return ParsedAnswer(False, tentative=hedged, note=short)
     results = [r for c in clauses if (r := _clause_polarity(c, prompt, words)) is not None]
     strong = {value for value, strength in results if strength == _STRONG}
     weak = {value for value, strength in results if strength == _WEAK}
     decided = strong or weak
     if len(decided) == 1:
-        return ParsedAnswer(decided.pop(), tentative=hedged, plan=bool(planned))
+        value = decided.pop()
+        if value is False and any(_unfinished(c, prompt, words) for c in clauses):
+            return ParsedAnswer(False, tentative=hedged, plan=True, note=_NOT_YET_NOTE)
+        return ParsedAnswer(value, tentative=hedged, plan=bool(planned))
     if planned and not decided:
         if any((r := _clause_polarity(rest, prompt, words)) is not None and r[1] == _STRONG for rest in planned):
             return ParsedAnswer(False, plan=True, note="您说的是打算；这里问的是已经发生的事，先按“还没有”记下。")
         return ParsedAnswer(plan=True, error=f"您说的像是打算；这里问的是现在已经是什么情况。{hint(question)}")
     if not decided and hedged:
         return ParsedAnswer(True, tentative=True)  # 可能吧, 差不多吧, 好像……
+    if strong == {True, False} and prompt.not_yet:
+        # 考完了 证还没发下来 to 已取得证书吗: a step done and the thing asked not done is not
+        # done (a question about a thing done: one with yesno.not_yet words)
+        return ParsedAnswer(False, tentative=hedged, plan=True, note=_NOT_YET_NOTE)
     if decided:
         return ParsedAnswer(error=f"这个回答里既有“是”又有“不是”，没能确定。{hint(question)}")
     if _numbers_in(_ONE_IN_WORDS.sub("", _prepare_number_text(_compact(raw)))):  # 五万块 to 是否参保: never stored
@@ -449,6 +472,9 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
     for start, phrase, says_yes in found:
         # only what precedes the phrase counts: 没工作 (an echo of 失业) is itself a yes
         negated = _negated(masked, start, words)
+        if says_yes and not negated and _not_yet_at(masked, start, prompt.not_yet):
+            values.append(False)  # 正在签 / 下个月考: what was asked is not done yet
+            continue
         if phrase in prompt.general and not negated:
             end = start + len(phrase)
             after = _without_particles(masked[end:].replace(_MASK, ""), words)
@@ -476,6 +502,66 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
                 return False, _STRONG  # 不难 to 生活是否困难
             return None  # 没钱 to "did you pay": not what was asked
     return None
+
+
+_NOT_YET_NOTE = "您说的是还没办成的事（正在办，或以后才办）；这里问的是已经办成了没有，先按“还没有”记下，办成以后可以再测。"
+def _duration_asked(prompt: str) -> tuple[float, str] | None:
+    """(months, as said) of the least duration the prompt names (1年以上 -> (12, "1年")), or None."""
+    m = _DURATION_ASKED.search(prompt)
+    if not m:
+        return None
+    value = _to_number(m.group(1))
+    unit = m.group(2).lstrip("个")
+    if value is None:
+        return None
+    return value * _MONTHS_IN[unit], m.group(0).removesuffix("以上")
+
+
+def _too_short(prompt: _Prompt, raw: str) -> str | None:
+    """A note when every duration the answer gives is under the one the question needs
+    (签了半年的, 只签了六个月, 不到一年 to 签订了1年以上的劳动合同); None otherwise (no duration,
+    one long enough, or some of each: 试用三个月 合同签了三年)."""
+    if prompt.needs is None:
+        return None
+    needs, asked = prompt.needs
+    t = _prepare_number_text(_compact(raw)).replace("年半", "半年").replace("个半月", "半个月")
+    said = []
+    for m in _DURATION_SAID.finditer(t):
+        value = _to_number(m.group("n"))
+        if value is None or value >= 100:  # 2019年: a year, not a duration
+            continue
+        months = value * _MONTHS_IN[m.group("u").lstrip("个")]
+        under = bool(m.group("pre") or m.group("post"))
+        said.append((months < needs or (under and months <= needs), m.group(0)))
+    if not said or not all(short for short, _ in said):
+        return None
+    return f"您说的是“{said[0][1]}”，不到问题要求的{asked}，先按“否”记下。"
+
+
+def _not_yet_at(text: str, start: int, markers: tuple[str, ...]) -> bool:
+    """Is the phrase at `start` said as not done yet: a not_yet word right before it (快签, 正考着)
+    or, for a word of two characters or more, at most two characters before (下周就签, 明天去签)?"""
+    if not markers:
+        return False
+    window = text[:start]
+    window = window[window.rfind(_BREAK) + 1:]
+    for w in markers:
+        at = window.rfind(w)
+        if at < 0:
+            continue
+        gap = len(window) - (at + len(w))
+        if gap == 0 or (len(w) >= 2 and gap <= _NEGATION_GAP):
+            return True
+    return False
+
+
+def _unfinished(clause: str, prompt: _Prompt, words: AnswerWords) -> bool:
+    """Does the clause say that what was asked is under way or still to come (正在签, 下个月考)?"""
+    if not prompt.not_yet:
+        return False
+    masked = _loose(_mask(clause, words.not_negations))
+    return any(says_yes and not _negated(masked, start, words) and _not_yet_at(masked, start, prompt.not_yet)
+               for start, _, says_yes in _find(masked, list(prompt.phrases)))
 
 
 # ---------------------------------------------------------------- choices
@@ -565,21 +651,80 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
     # Overlapping phrases: the longer one, then the one starting first (快毕业 over 毕业了: a
     # modifier comes before what it modifies) takes the characters.
     taken = [False] * len(t)
+    said: dict[str, list[str]] = {}  # value -> the phrases that took characters for it
     for length, start, value in sorted(found, key=lambda f: (-f[0], f[1])):
         if not any(taken[start:start + length]):
             taken[start:start + length] = [True] * length
             best[value] = max(best.get(value, 0), length)
+            said.setdefault(value, []).append(t[start:start + length])
+    if len(best) > 1 and not question.hidden:
+        unfinished = _unfinished_choice(question, said, words)
+        if unfinished is not None:
+            return ParsedAnswer(unfinished, tentative=hedged)
     if best:
         top = max(best.values())
         winners = [v for v, n in best.items() if n == top]
         if len(winners) == 1:
             return ParsedAnswer(winners[0], tentative=hedged)
         return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")
+    if not question.hidden:
+        age = _age_choice(question, raw, words)
+        if age is not None:
+            return age
     if len(t) >= 2 and not question.hidden:  # a hidden question's label is no answer words
         hits = [c for c in options if t in _compact(normalize(c.label))]
         if len(hits) == 1:
             return ParsedAnswer(hits[0].value, tentative=hedged)
     return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")
+
+
+def _unfinished_choice(question: Question, said: dict[str, list[str]], words: AnswerWords) -> str | None:
+    """培训完了 还没考试 / 培训完了 没考过: an answer naming a step done and one not done (yet)
+    is the option of the step not done, never the one that says everything was done.
+
+    The option that wins is the only one found through a phrase with a negator or a not_yet
+    word (还没考, 没考过, 等考试) whose label itself says something is not done or still to
+    come (正在培训或准备参加, 参加了培训，但考核没有合格, 还没审核: a negator or plan word, not at
+    its start: 都不是 / 没有参加 say "none of these", not "not finished"); every other option
+    found says nothing of the kind in its label. None otherwise (then the longest phrase wins)."""
+    not_done = tuple(words.negators) + tuple(dict.fromkeys(w for ws in words.not_yet.values() for w in ws))
+    marks = tuple(words.negators) + tuple(words.plans)
+    labels = {c.value: answer_word(c.label) for c in question.choices}
+
+    def says_not_done(label: str) -> bool:
+        return any(m in label for m in marks) and not label.startswith((*words.negators, "都", "以上都"))
+
+    open_ = [v for v, phrases in said.items()
+             if says_not_done(labels.get(v, "")) and any(any(w in p for w in not_done) for p in phrases)]
+    if len(open_) != 1:
+        return None
+    others = [v for v in said if v != open_[0]]
+    if any(says_not_done(labels.get(v, "")) for v in others):
+        return None
+    return open_[0]
+
+
+_TENS = "一二三四五六七八九"
+
+
+def _age_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAnswer | None:
+    """五十三了 to a question with an option said as 五十多 (大龄劳动者): that option. The age is
+    read as its tens (五十三 -> 五十多; 快六十 -> 五十九 -> 五十多); the option is whichever the
+    answer words file the tens under. None when the answer is no bare age or no option takes it."""
+    t = _prepare_number_text(_compact(raw))
+    m = _AGE_ALONE.match(t)
+    if not m:
+        return None
+    age = _to_number(m.group("n"))
+    if age is None or not float(age).is_integer():
+        return None
+    age = int(age) - (1 if m.group("near") else 0)
+    if not 20 <= age < 100 or age % 10 == 0:
+        return None
+    parsed = _parse_choice(question, f"{_TENS[age // 10 - 1]}十多了", words)
+    if not parsed.ok:
+        return None
+    return ParsedAnswer(parsed.value, note=f"按{age}岁（{_TENS[age // 10 - 1]}十多岁）算")
 
 
 def _plan_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAnswer | None:
@@ -631,6 +776,15 @@ _CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"�
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 _NUM = r"(?:\d+(?:\.\d+)?(?:[十百千万亿]+[\d零一二两三四五六七八九]*)*|[零一二两三四五六七八九十百千万亿点]+)半?|半"
 _NUM_RE = re.compile(_NUM)
+# An age said alone (五十三了, 快六十了, 四十五岁): for an option said as an age group (五十多了).
+_AGE_ALONE = re.compile(rf"^(?:我|他|她|俺)?(?:今年|都|已经|也)?(?P<near>快|将近)?(?P<n>{_NUM})(?:周岁|岁)?(?:了|啦)?$")
+# A duration a yes/no question names as the least it needs: 签订了1年以上的劳动合同.
+_DURATION_ASKED = re.compile(rf"({_NUM})\s*(个?(?:年|月))以上")
+# A duration in an answer, with what may say it is under its figure (不到一年, 快一年).
+# Not a length: 这两天 / 过两个月 / 前年 / 三个月后 say when, not how long.
+_DURATION_SAID = re.compile(rf"(?<![这过再前那上下头后去今明])(?P<pre>不到|不满|不足|没到|没满|没有|快要|快|将近|接近|差一点|差点)?"
+                            rf"(?P<n>{_NUM})\s*(?P<u>个?(?:年|月))(?!份|底|初|前|后|内|以后|之后|龄|纪|级)"
+                            rf"(?P<post>不到|不满|没到|没满|以下|以内)?")
 _RANGE_SEP = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块|月)?\s*(?:到|至|-|~|—|或者|或)\s*({_NUM})")
 _PAIR = re.compile(r"((?:[一二两三四五六七八九]?十)?)([一二两三四五六七八九])([二两三四五六七八九])([十百千]?万?)(?![零一二两三四五六七八九十])")
 # 一万二三 / 三千五六: two digits in a row after 千/万 are the place below (12000—13000, 3500—3600),
@@ -777,8 +931,15 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
             return ParsedAnswer(error=f"您说的“{other[0].search(compact).group(0)}”是{other[1]}；"
                                       f"这里问的是{_ASKED[question.unit]}。{hint(question)}")
         compact = rest
+    short = _short_of(question, compact)
+    if short is not None:
+        return short
     if any(w in compact for w in BOUND_WORDS):
-        return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
+        # a bound not read above: asked again, the range being all the question allows so that
+        # no number in it is ever taken as the answer
+        lo = question.minimum if question.minimum is not None else 0
+        hi = question.maximum if question.maximum is not None else lo
+        return ParsedAnswer(range=(lo, hi), error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
     if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
         return _checked(question, 0.0, compact)
     compact = compact.replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
@@ -934,6 +1095,160 @@ def _rough(question: Question, t: str) -> tuple[float, float] | None:
     return None
 
 
+# ---------------------------------------------------------------- short of a number
+#
+# 快三年了, 不到三个月, 三年差两个月, 过了年就二十五: the number said is a bound not reached yet.
+# Stored as that number it would pass a "≥ 3 years" rule or fail a "16—24岁" one wrongly, so
+# it is read as what lies under it (see ParsedAnswer.below). How numbers and time are said is
+# the grammar of numbers, kept here as the other number words are.
+
+# Months in one of each time unit (a day is a thirtieth of a month, a week seven days).
+_MONTHS_IN = {"年": 12.0, "岁": 12.0, "月": 1.0, "天": 1 / 30, "日": 1 / 30, "周": 7 / 30, "星期": 7 / 30, "礼拜": 7 / 30}
+_TIME_UNIT = r"个?(?:年|岁|月|天|日|星期|礼拜|周)(?!份)"
+# A figure too vague to subtract (差几天, 差一点): the value is then just under the bound.
+_VAGUE = r"几|一点儿?|点儿?|一些|些|一丢丢|一下"
+_DIFF_AFTER = re.compile(rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?(?:了|都|还|就)*差(?:个|了)?(?P<m>{_NUM}|{_VAGUE})?(?P<mu>{_TIME_UNIT})?(?!不)")
+# Years and months together (一年零两个月, 两年十个月, 十五岁零十一个月): one duration.
+_COMPOUND = re.compile(rf"(?P<y>{_NUM})(?:年|岁)(?:零|又)?(?P<m>{_NUM})个?月")
+_DIFF_BEFORE = re.compile(rf"还?差(?:个|了)?(?P<m>{_NUM}|{_VAGUE})?(?P<mu>{_TIME_UNIT})(?:就|才|到|满|是|有)*(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?")
+# Nearly there, or there only later (明年就, 过了年就, 下个月满): under the number.
+_NEARLY = re.compile(r"(?:快要|快满|快到|快|将近|接近|眼看|眼瞅着|马上|就要|差一点|差点儿?|不久就|很快就"
+                     r"|过了年|过完年|过年|年后|明年|下个月|下月|下半年|过几天|过两天|过些天|过段时间|过阵子|年底|月底|"
+                     r"过了生日|过完生日|生日一过|生日过了|再过[^\d零一二两三四五六七八九十]{0,3})"
+                     rf"(?:(?:{_NUM})月份?(?:(?:{_NUM})[号日])?)?(?:就|才|能|要|满|到|是|有|就满|就到|就是|就有)*"
+                     rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?")
+_BELOW_BEFORE = re.compile(r"(?:还)?(?:不到|不满|不足|未满|没到|没满|没够|不够|少于|低于|没有|不超过|最多|顶多)"
+                           rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?")
+_BELOW_AFTER = re.compile(rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?(?:还|都)?(?:不到|不满|没到|没满|不足|不够|以下|以内|之内|内)")
+# Bounds that allow the number itself (不超过三年, 三年以内): the range reaches it.
+_INCLUSIVE = ("不超过", "最多", "顶多", "以下", "以内", "之内", "内")
+
+
+def _short_of(question: Question, t: str) -> ParsedAnswer | None:
+    """A number said as a bound not reached, or None: 三年差两个月 -> 2.83年 (to a question in
+    years), 快十六了 -> 15岁, 快三年了 / 不到三年 -> under 3 (ParsedAnswer.below), 不到三个月 ->
+    asked again, below 3. `t` is the compact answer (numbers prepared, punctuation removed)."""
+    t = t.replace("年半", "半年").replace("个半月", "半个月").replace("差不多", _MASK).replace("差不离", _MASK)
+    compound = _COMPOUND.search(t)
+    if compound and question.unit in ("年", "岁", "个月"):  # 一年零两个月 is 14 months, not 1
+        years, months = _to_number(compound.group("y")), _to_number(compound.group("m"))
+        if years is not None and months is not None and months < 12:
+            value = (years * 12 + months) / _MONTHS_IN[{"个月": "月"}.get(question.unit, question.unit)]
+            return _checked(question, math.floor(value + 1e-9) if question.integer else round(value, 4), "")
+    for pattern in (_DIFF_AFTER, _DIFF_BEFORE):
+        m = pattern.search(t)
+        if m:
+            unit = m.group("u") or m.group("mu")
+            if pattern is _DIFF_BEFORE and not unit:
+                continue
+            bound = _in_unit(question, m.group("n"), unit)
+            if bound is None:
+                continue
+            gap = _in_unit(question, m.group("m"), m.group("mu") or m.group("u")) if m.group("m") else None
+            if m.group("m") and re.fullmatch(_VAGUE, m.group("m")):
+                gap = None
+            said = m.group(0)
+            if gap is not None and gap > 0:
+                value = bound - gap
+                if question.integer:
+                    value = math.floor(value + 1e-9)
+                return _short_value(question, value, said)
+            return _nearly(question, bound, said)
+    m = _NEARLY.search(t)
+    if m:
+        bound = _in_unit(question, m.group("n"), m.group("u"))
+        if bound is not None:
+            return _nearly(question, bound, m.group(0))
+    for pattern in (_BELOW_BEFORE, _BELOW_AFTER):
+        m = pattern.search(t)
+        if m:
+            bound = _in_unit(question, m.group("n"), m.group("u"))
+            if bound is not None:
+                inclusive = any(w in m.group(0) for w in _INCLUSIVE)
+                low = question.minimum if question.minimum is not None else 0
+                return _under(question, bound, low, m.group(0), inclusive)
+    return None
+
+
+def _in_unit(question: Question, number: str | None, unit: str | None) -> float | None:
+    """A number said with a time unit (or none: the question's own), in the question's unit;
+    None when it cannot be (a time said to a question in people or money, 一百人 to one in
+    years)."""
+    if not number:
+        return None
+    value = _to_number(number)
+    if value is None:
+        return None
+    said = (unit or "").lstrip("个")
+    if not said:
+        return value
+    asked = {"年": "年", "岁": "岁", "个月": "月"}.get(question.unit)
+    if asked is None:
+        return None
+    return value * _MONTHS_IN[said] / _MONTHS_IN[asked]
+
+
+def _step(question: Question) -> float:
+    """The smallest step under a bound: a whole unit, or a month for a question in years."""
+    if question.integer:
+        return 1
+    return 1 / 12 if question.unit == "年" else 0.01
+
+
+def _said(question: Question, text: str) -> str:
+    """The words of a bound as said, for a note: digits kept, punctuation gone."""
+    return text.replace(_MASK, "")
+
+
+def _short_value(question: Question, value: float, said: str) -> ParsedAnswer:
+    """The value a bound gives (三年差两个月 -> 2.83年): kept, approximate, with a note."""
+    checked = _checked(question, value, "")
+    if not checked.ok:
+        return ParsedAnswer(error=f"您说的是“{_said(question, said)}”，{checked.error}")
+    shown = duration_words(checked.value, question.unit)
+    return ParsedAnswer(checked.value, approximate=True, below=None,
+                        note=f"您说的是“{_said(question, said)}”，按{shown}算")
+
+
+def _nearly(question: Question, bound: float, said: str) -> ParsedAnswer:
+    """快十六 / 将近三年 / 差几天三个月: under the bound, close to it. A whole number of years of
+    age or months is the one under it (快十六 -> 15 周岁); otherwise a range under the bound
+    (a tenth of it, at least one step, down to the step under it), for the dialog to settle."""
+    step = _step(question)
+    if question.integer and question.unit in ("岁", "个月") and float(bound).is_integer():
+        return _short_value(question, bound - 1, said)
+    spread = max(1.0 if question.unit in ("年", "岁", "个月") else step, abs(bound) * ABOUT_SHARE)
+    return _under(question, bound, bound - spread, said, inclusive=False, close=True)
+
+
+def _under(question: Question, bound: float, low: float, said: str, inclusive: bool,
+           close: bool = False) -> ParsedAnswer:
+    """Under `bound` (or up to it, `inclusive`), from `low`: an error with the range and `below`
+    set. `close` (快三年: just under it): with a note, for the dialog to settle (storing the
+    high end) when every value in the range gives the same result; otherwise (不到三年: how far
+    under is not said) no note, and the dialog asks for the exact number."""
+    high = bound if inclusive else bound - _step(question)
+    if question.integer:
+        high, low = math.floor(high + 1e-9), math.ceil(low - 1e-9)
+    lo, hi = _clip(question, (max(low, question.minimum if question.minimum is not None else low), high))
+    words = _said(question, said)
+    if lo > hi:
+        return ParsedAnswer(error=f"您说的是“{words}”，不在合理范围内，请再确认一下。{hint(question)}")
+    limit = f"{format_number(bound)}{question.unit}"
+    bounded = f"{'不超过' if inclusive else '不满'}{limit}"
+    return ParsedAnswer(
+        range=(lo, round(hi, 4) if isinstance(hi, float) else hi), below=bound,
+        error=f"您说的是“{words}”，{bounded}；请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。",
+        note=f"您说的是“{words}”，{bounded}的结果都一样，按{bounded}算" if close else None)
+
+
+def duration_words(value: float, unit: str) -> str:
+    """How a stored value is said in a note: 2.8333年 -> 2年10个月, 15岁 -> 15岁."""
+    if unit == "年" and not float(value).is_integer():
+        return duration_text(value)
+    return f"{format_number(value)}{unit}"
+
+
 # ---------------------------------------------------------------- years
 
 
@@ -944,6 +1259,7 @@ def _year_answer(question: Question, t: str, as_of: date, words: AnswerWords) ->
     A bare two-digit number without 年 is a count, as always; so is 交了12年 (a duration).
     For other units (people, money) a year is context and is dropped: 2023年交了3万 -> 30000.
     """
+    t = _CN_YEAR.sub(lambda m: _cn_year(m, as_of), t)  # 两千零三年 -> 2003年
     found = None
     for m in _YEAR.finditer(t):
         if _is_year(question, t, m, as_of):
@@ -981,6 +1297,17 @@ def _year_answer(question: Question, t: str, as_of: date, words: AnswerWords) ->
         rng = (round(max(0.0, years - 1 + done), 2), round(years + done, 2))
     value = int(years) if question.integer else round(years, 2)
     return _year_checked(question, value, rng, f"按{said}开始算，到今年约{format_number(value)}年")
+
+
+# A year said with 千 (两千零三年, 二千年, 一千九百九十八年): read as its digits when it is one.
+_CN_YEAR = re.compile(r"((?:一|两|二)千[零一二两三四五六七八九十百]*)年")
+
+
+def _cn_year(m: re.Match[str], as_of: date) -> str:
+    value = _to_number(m.group(1))
+    if value is None or not 1900 <= value <= as_of.year + 1:
+        return m.group(0)
+    return f"{int(value)}年"
 
 
 def _year_checked(question: Question, value: float, rng: tuple[float, float] | None, note: str) -> ParsedAnswer:

@@ -146,7 +146,7 @@ def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list
 
 # The lists of the `yesno:` section (see answer_words.yaml for what each one means).
 YESNO_LISTS = ("yes_words", "no_words", "negators", "not_negations", "hedges", "verbs", "question_words", "plans", "totals")
-YESNO_MAPS = ("echoes", "opposites", "spoken")
+YESNO_MAPS = ("echoes", "opposites", "spoken", "not_yet")
 _WORD_PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
 
 
@@ -181,6 +181,8 @@ class AnswerWords:
     echoes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     opposites: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spoken: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 没有: [莫有, 么有]: dialect forms read as the plain word
+    # 签订|取得: [正在, 下周 …]: before what such a question asks (a thing done), it is not done yet
+    not_yet: dict[str, tuple[str, ...]] = field(default_factory=dict)
     choices: dict[tuple[str, str], dict[str, tuple[str, ...]]] = field(default_factory=dict)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 

@@ -371,11 +371,19 @@ class QuestionnaireFlow:
         """A read answer (`parsed`: ok, or a rough range) to `question`: a range settled or
         asked again, a guess near a threshold asked again, a year bracketed, else stored."""
         if not parsed.ok:  # a rough range: settled when every value in it gives the same result
+            below = getattr(parsed, "below", None)
+            if below is not None and not parsed.note:  # 不到三年: how far under is not said, asked
+                return Turn(self._pending_question(s, hint=parsed.error), [])
             settled = self._settle_range(question, parsed.range, s)
             if settled is None:
                 return Turn(self._pending_question(s, hint=parsed.error), [])
             low, high = parsed.range
             unit = question.unit
+            if below is not None:
+                # 快三年: every value just under the bound gives this result; the one just under
+                # it is stored (never the low end, nor the bound: 快三年 is not 3年)
+                s.flags[question.id] = parsed.note
+                return self._advance(question, high, s, parsed.note + "。")
             note = self.t("range_settled", low=_num(low), high=_num(high), unit=unit)
             s.flags[question.id] = f"按您说的{_num(low)}—{_num(high)}{unit}估算（这个范围内结果都一样）"
             return self._advance(question, settled, s, note)
