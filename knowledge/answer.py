@@ -817,6 +817,9 @@ class Answerer:
         if parts:
             return f"{topic}：" + "；".join(parts) + "。"
         doc = self.kb.document_of(clause)
+        if clause.number == "0" and doc.issued:  # 文件哪天印发的: the date first
+            return (f"{doc.number or doc.title}是{_day(doc.issued)}印发的；文件没有单独写从哪天开始执行，"
+                    f"也没有写整体的截止日期。")
         issued = f"，{_day(doc.issued)}印发" if doc.issued else ""
         return (f"文件没有单独写{topic}从哪天开始执行；整个方案是{doc.number or doc.title}{issued}，"
                 f"没有写截止日期。{self._where_to_ask(clause)}")

@@ -516,3 +516,15 @@ def test_no_empty_brackets_when_a_clause_names_no_lead_department(answerer, kb):
     assert not kb.clause("11").lead_department
     answer = answerer.answer("县上出落实办法以后补贴啥时候到账", about="11")
     assert "到账" in first_line(answer) and "（）" not in answer.reply
+
+
+def test_when_the_document_was_issued_is_said_first(answerer, kb):
+    doc = kb.document_of(kb.clause("0"))
+    day = f"{doc.issued.year}年{doc.issued.month}月{doc.issued.day}日"
+    assert first_line(answerer.answer("这方案哪天下发的")).startswith(f"{doc.number}是{day}印发的")
+    assert "开始执行" not in first_line(answerer.answer("技能提升补贴的钱从啥资金里出的"))
+
+
+def test_the_lead_department_asked_after_an_answer_is_about_its_clause(answerer, kb):
+    answer = answerer.answer("牵头的是哪个部门", about="4")
+    assert answer.clause.id == "4" and kb.clause("4").lead_department.split("（")[0] in first_line(answer)
