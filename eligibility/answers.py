@@ -1170,6 +1170,24 @@ def _short_of(question: Question, t: str) -> ParsedAnswer | None:
     return None
 
 
+def said_short_of(question: Question, text: str, value: Any) -> bool:
+    """Does `text` say `value`, a number read from it for `question` by a looser reader (the
+    facts of a first message: dialog/understanding/facts.py reads "十六了" out of 马上十六了), as a
+    bound not reached — 快/将近/不到/差…/明年就 that number? Then the text does not answer
+    `value` and the question is to be asked; False for any other question or text."""
+    if question.kind != "number" or isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    t = _NUMBER_PUNCT.sub("", _prepare_number_text(plain_speech(normalize(text))))
+    t = t.replace("年半", "半年").replace("个半月", "半个月").replace("差不多", _MASK).replace("差不离", _MASK)
+    for pattern in (_DIFF_AFTER, _DIFF_BEFORE, _NEARLY, _BELOW_BEFORE, _BELOW_AFTER):
+        for m in pattern.finditer(t):
+            unit = m.group("u") or (m.group("mu") if "mu" in pattern.groupindex else None)
+            bound = _in_unit(question, m.group("n"), unit)
+            if bound is not None and abs(bound - value) < 1e-9:
+                return True
+    return False
+
+
 def _in_unit(question: Question, number: str | None, unit: str | None) -> float | None:
     """A number said with a time unit (or none: the question's own), in the question's unit;
     None when it cannot be (a time said to a question in people or money, 一百人 to one in

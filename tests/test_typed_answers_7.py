@@ -275,3 +275,32 @@ def test_the_command_line_chat_reads_a_contract_being_signed(tmp_path) -> None:
     replies = [json.loads(line) for line in out.splitlines() if line.strip()]
     last = "\n".join(r["text"] for r in replies[-1]["replies"])
     assert _verdict(last) == "不符合" and "300万" not in last
+
+
+# ---------------------------------------------------------------- 5. a bound inside a longer answer
+
+
+@pytest.mark.parametrize("said, value", [("马上十六了", 16), ("交了将近三年", 3), ("还差俩月三年", 3), ("不到十六岁", 16)])
+def test_a_bound_is_no_answer_of_its_number(said, value) -> None:
+    question = _q("internship", "age") if value == 16 else _q("skills_upgrade_subsidy", "insured_years")
+    assert E.answers.said_short_of(question, said, value)
+
+
+@pytest.mark.parametrize("question, said, value", [
+    (("internship", "age"), "我儿子十六了", 16),
+    (("startup_loan", "staff"), "四十个人 今年快招了十个", 40),
+    (("skills_upgrade_subsidy", "employee"), "快三年了", 3),
+])
+def test_a_number_said_plainly_is_its_answer(question, said, value) -> None:
+    assert not E.answers.said_short_of(_q(*question), said, value)
+
+
+def test_years_nearly_reached_said_with_another_answer_are_asked(tmp_path, kb) -> None:  # noqa: F811
+    turns = _turns(tmp_path, kb, SKILLS, "对 社保交了将近三年", "有证")
+    assert "已记下：3年" not in turns[1] and "参加失业保险（缴费）有几年了" in turns[1]
+    assert _verdict(turns[-1]) != "符合"
+
+
+def test_an_age_nearly_reached_said_with_the_category_is_asked(tmp_path, kb) -> None:  # noqa: F811
+    turns = _turns(tmp_path, kb, INTERNSHIP, "个人", "失业青年 眼看十六了")
+    assert "已记下：16岁" not in turns[-1] and "您今年多少岁" in turns[-1] and _verdict(turns[-1]) == ""

@@ -127,8 +127,11 @@ class QuestionnaireFlow:
         found: dict[str, Any] = {}
         for text in texts:
             if text.strip():
-                found.update(facts_from_text(program, text, {**s.answers, **found}, eligibility.parse_answer,
-                                             as_of=self.today(), personal_markers=self.reader.vocabulary.personal_markers))
+                read = facts_from_text(program, text, {**s.answers, **found}, eligibility.parse_answer,
+                                       as_of=self.today(), personal_markers=self.reader.vocabulary.personal_markers)
+                # 马上十六了 / 交了快三年了: a number said as a bound not reached is no answer of it (asked)
+                found.update({qid: value for qid, value in read.items()
+                              if not eligibility.answers.said_short_of(program.question(qid), text, value)})
         if not found:
             return []
         said = []
