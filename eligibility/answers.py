@@ -380,6 +380,7 @@ class _Prompt:
     chars: frozenset[str]  # the characters of the prompt's content words
     general: frozenset[str] = frozenset()  # phrases that are only general verbs (是, 有, 想 …)
     not_yet: tuple[str, ...] = ()  # yesno.not_yet words of the question: 正在 / 下周 before what it asks
+    done_asked: bool = False  # the question asks about a thing done (签订了, 已取得): a key of yesno.not_yet
     needs: tuple[float, str] | None = None  # a duration the question names (1年以上): (months, as said)
 
 
@@ -410,8 +411,12 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     for phrase, says_yes in phrases.items():
         loose[_loose(phrase)] = says_yes
     general -= {p for table in (words.echoes, words.opposites) for k, said in table.items() if k in prompt for p in said}
-    not_yet = tuple(dict.fromkeys(w for k, said in words.not_yet.items() if k in prompt for w in said))
-    found = _Prompt(tuple(loose.items()), frozenset("".join(segments)), frozenset(general), not_yet, _duration_asked(prompt))
+    plan = _asks_plan(question, words)  # 有创业的打算吗: 下个月开店 answers it
+    done_asked = any(k in prompt for k in words.not_yet if k != _EVERY_QUESTION)
+    not_yet = () if plan else tuple(dict.fromkeys(
+        w for k, said in words.not_yet.items() if k == _EVERY_QUESTION or k in prompt for w in said))
+    found = _Prompt(tuple(loose.items()), frozenset("".join(segments)), frozenset(general), not_yet,
+                    done_asked and not plan, _duration_asked(prompt))
     words.memo[key] = found
     return found
 
@@ -449,7 +454,7 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
         return ParsedAnswer(plan=True, error=f"您说的像是打算；这里问的是现在已经是什么情况。{hint(question)}")
     if not decided and hedged:
         return ParsedAnswer(True, tentative=True)  # 可能吧, 差不多吧, 好像……
-    if strong == {True, False} and prompt.not_yet:
+    if strong == {True, False} and prompt.done_asked:
         # 考完了 证还没发下来 to 已取得证书吗: a step done and the thing asked not done is not
         # done (a question about a thing done: one with yesno.not_yet words)
         return ParsedAnswer(False, tentative=hedged, plan=True, note=_NOT_YET_NOTE)
@@ -472,7 +477,7 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
     for start, phrase, says_yes in found:
         # only what precedes the phrase counts: 没工作 (an echo of 失业) is itself a yes
         negated = _negated(masked, start, words)
-        if says_yes and not negated and _not_yet_at(masked, start, prompt.not_yet):
+        if says_yes and not negated and _not_yet_at(masked, start, start + len(phrase), prompt.not_yet):
             values.append(False)  # 正在签 / 下个月考: what was asked is not done yet
             continue
         if phrase in prompt.general and not negated:
@@ -504,7 +509,10 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
     return None
 
 
-_NOT_YET_NOTE = "您说的是还没办成的事（正在办，或以后才办）；这里问的是已经办成了没有，先按“还没有”记下，办成以后可以再测。"
+_FILLERS = re.compile(r"(?:才|就|再|去|来|开始|要|能|会|得)+")  # 下个月才开始交: still right before it
+_REACHING = re.compile(r"(?:了|得|够了|满了)?(?:满|够|到|足)")  # 快交满三年: what is nearly reached is a length
+_EVERY_QUESTION = "*"  # a key of yesno.not_yet: its words are for every question (but one about a plan)
+_NOT_YET_NOTE = "您说的是还没到的事（正在办，或以后才有）；这里问的是现在已经是不是这样，先按“还没有”记下，到时候可以再测。"
 def _duration_asked(prompt: str) -> tuple[float, str] | None:
     """(months, as said) of the least duration the prompt names (1年以上 -> (12, "1年")), or None."""
     m = _DURATION_ASKED.search(prompt)
@@ -538,10 +546,12 @@ def _too_short(prompt: _Prompt, raw: str) -> str | None:
     return f"您说的是“{said[0][1]}”，不到问题要求的{asked}，先按“否”记下。"
 
 
-def _not_yet_at(text: str, start: int, markers: tuple[str, ...]) -> bool:
-    """Is the phrase at `start` said as not done yet: a not_yet word right before it (快签, 正考着)
-    or, for a word of two characters or more, at most two characters before (下周就签, 明天去签)?"""
-    if not markers:
+def _not_yet_at(text: str, start: int, end: int, markers: tuple[str, ...]) -> bool:
+    """Is the phrase at text[start:end] said as not done yet: a not_yet word right before it (快签,
+    正考着) or, for a word of two characters or more, at most two characters before (下周就签,
+    明天去签), or with only 才/就/开始… between (下个月才开始交)? Not when a length follows it (快交满三年: the length is nearly reached, the paying
+    is done)."""
+    if not markers or _REACHING.match(text, end):
         return False
     window = text[:start]
     window = window[window.rfind(_BREAK) + 1:]
@@ -549,8 +559,8 @@ def _not_yet_at(text: str, start: int, markers: tuple[str, ...]) -> bool:
         at = window.rfind(w)
         if at < 0:
             continue
-        gap = len(window) - (at + len(w))
-        if gap == 0 or (len(w) >= 2 and gap <= _NEGATION_GAP):
+        gap = window[at + len(w):]
+        if not gap or (len(w) >= 2 and (len(gap) <= _NEGATION_GAP or _FILLERS.fullmatch(gap))):
             return True
     return False
 
@@ -560,8 +570,9 @@ def _unfinished(clause: str, prompt: _Prompt, words: AnswerWords) -> bool:
     if not prompt.not_yet:
         return False
     masked = _loose(_mask(clause, words.not_negations))
-    return any(says_yes and not _negated(masked, start, words) and _not_yet_at(masked, start, prompt.not_yet)
-               for start, _, says_yes in _find(masked, list(prompt.phrases)))
+    return any(says_yes and not _negated(masked, start, words)
+               and _not_yet_at(masked, start, start + len(phrase), prompt.not_yet)
+               for start, phrase, says_yes in _find(masked, list(prompt.phrases)))
 
 
 # ---------------------------------------------------------------- choices

@@ -304,3 +304,29 @@ def test_years_nearly_reached_said_with_another_answer_are_asked(tmp_path, kb) -
 def test_an_age_nearly_reached_said_with_the_category_is_asked(tmp_path, kb) -> None:  # noqa: F811
     turns = _turns(tmp_path, kb, INTERNSHIP, "个人", "失业青年 眼看十六了")
     assert "已记下：16岁" not in turns[-1] and "您今年多少岁" in turns[-1] and _verdict(turns[-1]) == ""
+
+
+# ---------------------------------------------------------------- 6. a state not reached yet
+
+
+@pytest.mark.parametrize("program, question, said", [
+    ("unemployed_training", "unemployed", "眼看就要失业了"),
+    ("skills_upgrade_subsidy", "employee", "下礼拜才去上班"),
+    ("returnee_startup", "rural_returnee", "年底才回来"),
+    ("job_retention_refund", "insured_enterprise", "下个月才开始交"),
+    ("job_retention_refund", "insured_enterprise", "参保手续正在办理"),
+])
+def test_a_state_still_to_come_is_not_yet(program, question, said) -> None:
+    parsed = parse_answer(_q(program, question), said)
+    assert parsed.ok and parsed.value is False, parsed
+
+
+@pytest.mark.parametrize("program, question, said", [
+    ("job_retention_refund", "insured_enterprise", "快交够五年了"),
+    ("returnee_startup", "wants_startup", "下个月就开店"),
+])
+def test_a_length_nearly_reached_or_a_plan_asked_is_yes(program, question, said) -> None:
+    """快交够五年 says the paying is done (the length is nearly reached); to 有创业的打算吗 a plan
+    is the answer."""
+    parsed = parse_answer(_q(program, question), said)
+    assert parsed.ok and parsed.value is True, parsed
