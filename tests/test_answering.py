@@ -279,3 +279,12 @@ def test_a_second_piece_asking_the_same_thing_is_one_question(capsys):
     row = json.loads(capsys.readouterr().out)
     assert "parts" not in row and row["answered"] and row["clauses"][0] == "5.2"
     assert "您问了" not in row["reply"]
+
+
+def test_a_second_part_is_about_what_the_first_part_named(capsys):
+    # 第二条第（二）项 names the 扶贫车间 and the ended 6600 posts; 一个月给多少 after asking
+    # about the 车间 is about the 车间, not the posts
+    assert bot.main(["ask", "--json", "扶贫车间还要人不 一个月给多少"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    second = row["parts"][1]
+    assert second["clauses"][0] == "2.2" and "6600" not in second["reply"] and "扶贫车间" in second["reply"]

@@ -309,9 +309,10 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             about = abouts[-1] if answers[-1].answered else None
             answers[-1] = answerer.answer(asked[-1], today=today, about=about)
         else:
+            context = asked[-1] if asked else None  # 扶贫车间招人不 一个月多钱: the 车间's pay
             asked.append(part)
             abouts.append(about)
-            answers.append(answerer.answer(part, today=today, about=about))
+            answers.append(answerer.answer(part, today=today, about=about, context=context))
         if answers[-1].answered and answers[-1].clause is not None:
             about = answers[-1].clause.id
     return asked, answers
