@@ -313,7 +313,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if kind == "button":
             return self._on_action_sync(u.action or "", s)
         if kind == "navigate":
-            return self._on_intent(u.intent or "", s, topic=u.parts[0] if u.parts else None)
+            return self._on_intent(u.intent or "", s, topic=u.parts[0] if u.parts else None, who=u.who,
+                                   whom=u.whom)
         if s.mode in ("questionnaire", "finder"):
             if self._is_stale(s):
                 return self._resume_prompt(s, answer_first=u)
@@ -352,12 +353,19 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                 s.end_questionnaire()
         return None
 
-    def _on_intent(self, intent: str, s: Session, topic: str | None = None) -> Turn:
+    def _on_intent(self, intent: str, s: Session, topic: str | None = None, who: str | None = None,
+                   whom: str | None = None) -> Turn:
+        """A navigation intent; `who` / `whom`: whom a test or the finder is for (女儿 / the words
+        我闺女, 我们厂子), noted when it starts (flows/questionnaire.py)."""
         in_questionnaire = s.mode in ("questionnaire", "finder", "resume")
         if intent == "explain":
             return self._explain(s)
         if intent == "test_topic" and topic:
-            return self._test_named(topic, s)
+            return self._test_named(topic, s, who=who, said=whom)
+        if intent == "test_topic" and not in_questionnaire and (who or whom):
+            return self._test_topic(s, who=who, said=whom)
+        if intent == "finder" and not in_questionnaire and (who or whom):
+            return self._start_finder(s, who=who, said=whom)
         if intent in ("menu", "quit"):
             if in_questionnaire:
                 return self._exit(s)

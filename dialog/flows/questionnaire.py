@@ -57,7 +57,11 @@ _KEPT = "#kept"
 class QuestionnaireFlow:
     # ------------------------------------------------------------------ starting
 
-    def _start_questionnaire(self: Engine, program_id: str, s: Session, from_finder: bool = False) -> Turn:
+    def _start_questionnaire(self: Engine, program_id: str, s: Session, from_finder: bool = False,
+                             who: str | None = None, said: str | None = None) -> Turn:
+        """The program's questionnaire from its first question not yet answered. `who`: the
+        family member it is for (我闺女 … → 女儿), said before the first question; `said`: words
+        that name whom it is for ("我们厂子"), read for the questions they answer (个人/单位)."""
         try:
             program = eligibility.get_program(program_id)
         except KeyError:
@@ -85,29 +89,39 @@ class QuestionnaireFlow:
             # so none is asked; the result says first that it ended, when, and whom to ask now.
             finished = self._finish(s)
             return Turn(finished.replies, [started] + finished.events)
-        prefilled = self._prefill(program, s)
+        prefilled = self._prefill(program, s, said, whole=bool(said))
         if self._current_question(s) is None:  # what was already said is all it needs
             finished = self._finish(s)
             intro = Reply(self.t("questionnaire_no_questions", label=program.label))
             return Turn([intro] + prefilled + finished.replies, [started] + finished.events)
         intro = Reply(self.t("questionnaire_intro", label=program.label))
-        return Turn([intro] + self._about_someone_else(s) + prefilled + self._pending_question(s), [started])
+        return Turn([intro] + self._about_someone_else(s, who) + prefilled + self._pending_question(s), [started])
 
-    def _about_someone_else(self: Engine, s: Session) -> list[Reply]:
+    def _about_someone_else(self: Engine, s: Session, who: str | None = None) -> list[Reply]:
         """我儿子失业在家 … 测一测: the questions are about the son — said once before the first
-        question, so a mother does not answer 您今年多少岁 with her own age."""
-        who = self.reader.someone_else(s.lead_text) if s.lead_text else None
+        question, so a mother does not answer 您今年多少岁 with her own age. `who`: named in the
+        request itself (我闺女能领啥), else found in the message that led here."""
+        who = who or (self.reader.someone_else(s.lead_text) if s.lead_text else None)
         return [Reply(self.t("third_person", who=who))] if who else []
 
-    def _start_finder(self: Engine, s: Session) -> Turn:
+    def _start_finder(self: Engine, s: Session, who: str | None = None, said: str | None = None) -> Turn:
+        """The finder (测一测我能享受哪些政策); `who` and `said` as for `_start_questionnaire`
+        (我们厂子能领啥 → 单位 noted, and the programmes for employers listed at once)."""
         lead_text, lead_at = s.lead_text, s.lead_at
         s.end_questionnaire("finder")
         s.program = "__finder__"
         if self.clock() - lead_at <= LEAD_SECONDS:
             s.lead_text, s.lead_at = lead_text, lead_at
         s.questionnaire_at = self.clock()
-        replies = [Reply(self.t("finder_intro"))] + self._about_someone_else(s) + self._prefill(eligibility.FINDER, s)
-        return Turn(replies + self._pending_question(s), [Event("questionnaire_started", program="__finder__")])
+        started = Event("questionnaire_started", program="__finder__")
+        replies = ([Reply(self.t("finder_intro"))] + self._about_someone_else(s, who)
+                   + self._prefill(eligibility.FINDER, s, said, whole=bool(said)))
+        if self._current_question(s) is None:
+            # What was already said answers every finder question (我们是合作社 → 单位, which
+            # asks nothing more): the matching programmes now, never a turn with no question.
+            finished = self._finish(s)
+            return Turn(replies + finished.replies, [started] + finished.events)
+        return Turn(replies + self._pending_question(s), [started])
 
     def _prefill(self: Engine, program: eligibility.Program, s: Session, said: str | None = None,
                  whole: bool = False) -> list[Reply]:
@@ -142,7 +156,7 @@ class QuestionnaireFlow:
             said.append(question.short or question.label_of(value) if question.kind == "yesno" else question.label_of(value))
         return [Reply(self.t("prefilled", facts="；".join(said)))]
 
-    def _test_named(self: Engine, topic: str, s: Session) -> Turn:
+    def _test_named(self: Engine, topic: str, s: Session, who: str | None = None, said: str | None = None) -> Turn:
         """测一测 + a policy's name ("测一测创业担保贷款", "稳岗返还也想测一下"): that program's
         questionnaire, found through the clause the name retrieves. In the middle of another
         questionnaire this switches to it; the same program, or no program found, carries on."""
@@ -150,10 +164,10 @@ class QuestionnaireFlow:
         clause = result.candidates[0].clause.id if result.candidates and result.confidence > 0 else None
         program = self._program_of_clause.get(clause or "")
         if program and (s.mode not in ("questionnaire", "finder") or program != s.program):
-            return self._start_questionnaire(program, s)
+            return self._start_questionnaire(program, s, who=who, said=said)
         if s.mode in ("questionnaire", "finder"):
             return Turn(self._pending_question(s), [])
-        return self._test_topic(s)
+        return self._test_topic(s, who=who, said=said)
 
     def _explain(self: Engine, s: Session) -> Turn:
         """啥意思 / 听不懂 / a lone ？: in a questionnaire, the question again with how to answer
@@ -163,13 +177,13 @@ class QuestionnaireFlow:
             return Turn([Reply(self.t("help"), self._example_buttons() + self._menu_buttons())], [])
         return Turn(self._pending_question(s, hint=self.t("explain_question") + eligibility.answers.hint(question)), [])
 
-    def _test_topic(self: Engine, s: Session) -> Turn:
+    def _test_topic(self: Engine, s: Session, who: str | None = None, said: str | None = None) -> Turn:
         """测一测 typed after an answer or a result: the questionnaire of that topic's program,
-        or the finder when there is none."""
+        or the finder when there is none (`who`, `said`: whom it is for, as above)."""
         program = s.last_program or self._program_of_clause.get(s.last_clause or "")
         if program:
-            return self._start_questionnaire(program, s)
-        return self._start_finder(s)
+            return self._start_questionnaire(program, s, who=who, said=said)
+        return self._start_finder(s, who=who, said=said)
 
     # ------------------------------------------------------------------ state
 

@@ -59,6 +59,8 @@ KINDS = (
     "already_said",   # "我刚才说过了" in a questionnaire: the fact from earlier, or the question again
     "proxy",          # "替我儿子问的": asking for someone else, `who` (儿子, 孩子 …); nothing else said
 )
+# navigate "finder" / "test_topic" may carry `who` (我闺女能领啥 → 女儿) and `whom` (我们厂子够不够
+# 条件 → "我们厂子"): whom the test is for (see Reader.eligibility_ask).
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -126,6 +128,23 @@ class Understanding:
     correction_explicit: bool = False  # 说错了 said outright: earlier questions come before the current one
     what_if: str | None = None  # 那要是 … 呢: the changed fact to judge again, right after a result
     who: str | None = None  # 替我儿子问的 → "儿子": whom the person asks for (with any kind)
+    whom: str | None = None  # 我们厂子能领啥 → "我们厂子": the words naming whom a test is for
+
+
+@dataclass(frozen=True)
+class EligibilityAsk:
+    """A request to be tested, read by `Reader.eligibility_ask`.
+
+    `kind` is "finder" (能领啥: every programme) or "check" (够不够条件, 帮我算算能拿多少: one
+    programme); `topic` the policy named beside it ("稳岗返还"), None for the one just answered;
+    `who` the family member asked for (the name the bot uses: 女儿); `whom` the words that name
+    the person's business or family member ("我们厂子", "我闺女"; the questionnaires' 个人/单位
+    question reads them)."""
+
+    kind: str
+    topic: str | None = None
+    who: str | None = None
+    whom: str | None = None
 
 
 ParseAnswer = Callable[..., Any]  # (question, text, as_of=...) -> ParsedAnswer
@@ -151,6 +170,7 @@ class Reader:
         self.answer_particles = answer_particles or _answer_particles
         self._particles: tuple[Sequence[str] | None, str] = (None, "")
         self._proxy_cache: tuple[Vocabulary, tuple[re.Pattern[str], ...]] | None = None
+        self._ask_cache: tuple[Vocabulary, tuple[re.Pattern[str], re.Pattern[str]]] | None = None
 
     @property
     def particles(self) -> str:
@@ -248,6 +268,9 @@ class Reader:
         if intent is not None and (intent != "resume_go" or conv.resume_pending):
             if intent == "explain" and not in_questionnaire and _after_answer(conv):
                 return Understanding("simpler", text)  # 看不懂 right after an answer: say it plainly
+            if intent in ("finder", "test_topic") and not in_questionnaire:  # 帮我们企业看看能领点啥
+                who, whom = self.whom(text)
+                return Understanding("navigate", text, intent=intent, who=who, whom=whom)
             return Understanding("navigate", text, intent=intent)
         label = conv.labels.get(plain) or self._like_label(plain, conv)
         if label is not None:
@@ -267,6 +290,10 @@ class Reader:
             if self.overview(text) is False:  # 有啥好政策 mid-questionnaire: the overview, then the question
                 return Understanding("overview", text)
             return self._in_questionnaire(text, plain, conv)
+        asked = self.eligibility_ask(text)
+        if asked is not None:  # 我闺女能领啥 / 我们厂子够不够条件 / 稳岗返还 帮我看看够不够
+            return Understanding("navigate", text, intent="finder" if asked.kind == "finder" else "test_topic",
+                                 parts=(asked.topic,) if asked.topic else (), who=asked.who, whom=asked.whom)
         topic = self.test_topic(text)
         if topic is not None:
             return Understanding("navigate", text, intent="test_topic", parts=topic)
@@ -535,6 +562,112 @@ class Reader:
             if any(owner + word in plain for owner in _OWNERS):
                 return name
         return None
+
+    def eligibility_ask(self, text: str) -> EligibilityAsk | None:
+        """A request to be tested, outside questionnaires (understanding.yaml `eligibility_asks`):
+        "what can … get" at the end (我闺女能领啥补贴, 我们厂子能享受哪些) → kind "finder"; "does
+        … qualify" (他够不够条件, 我们单位行不行) or "work out how much" with a request to work it
+        out (帮我们单位算一下能拿多少) → kind "check", for the policy named beside it (稳岗返还
+        帮我看看够不够) or the one just answered. The rest of the message must be made only of
+        whom it is for (我们, 他, 我女儿, 我们厂子), a request (帮我看看, 算算), fillers (也, 这情况)
+        and at most one policy name; a "check" must say whom or ask to look (够不够条件 alone is
+        no request), and "能拿多少" without 算/看 asks the document. A "finder" ask for oneself
+        that is a broad ask (我能享受啥政策) stays one (the overview). None otherwise."""
+        v = self.vocabulary
+        if not (v.ask_what or v.ask_qualify or v.ask_amounts):
+            return None
+        who, rest = self.proxy(text)
+        who = who or self.someone_else(text)
+        # the parts joined by "|": a policy's name never runs across a pause ("见习补贴 你看…")
+        plain = "|".join(bare(p) for p in self.parts(rest)).rstrip(self.particles + "|")
+        cores = [(m.start(), order, kind, m)
+                 for order, (kind, patterns) in enumerate((("finder", v.ask_what), ("check", v.ask_qualify),
+                                                           ("amount", v.ask_amounts)))
+                 for p in patterns if (m := p.search(plain)) is not None and m.end() == len(plain) > m.start()]
+        if not cores:
+            return None
+        _start, _order, kind, found = min(cores, key=lambda c: c[:2])  # the longest core (条件够不够)
+        markers = self._ask_forms()[0]
+        head = plain[:found.start()]
+        runs, said, checked, whom = [], False, False, None
+        i, run = 0, ""
+        while i < len(head):
+            if head[i] == "|":
+                runs.append(run)
+                run = ""
+                i += 1
+                continue
+            m = markers.match(head, i)
+            if m is None:
+                run += head[i]
+                i += 1
+                continue
+            runs.append(run)
+            run = ""
+            said = said or m.lastgroup in ("business", "family", "subject")
+            checked = checked or m.lastgroup == "check"
+            if m.lastgroup in ("business", "family") and whom is None:
+                whom = self._said_of(m.group(0), m.lastgroup == "business")
+            i = m.end()
+        runs.append(run)
+        left = [r for r in runs if r and not self._only_fillers(r)]
+        if len(left) > 1:
+            return None
+        topic = left[0] if left else None
+        if topic is not None and (kind == "finder" or self.strong_question(topic) or not self.has_own_topic(topic)):
+            return None
+        if kind == "check" and not (said or checked) or kind == "amount" and not checked:
+            return None
+        if kind == "finder" and (not said or (whom is None and who is None and self.overview(text) is not None)):
+            return None
+        return EligibilityAsk("finder" if kind == "finder" else "check", topic, who, whom)
+
+    def whom(self, text: str) -> tuple[str | None, str | None]:
+        """(the family member, the words naming whom) a message asks for: "帮我闺女问下 她能领啥"
+        → ("女儿", "我闺女"); "帮我们企业看看能领点啥" → (None, "我们企业")."""
+        who = self.proxy(text)[0] or self.someone_else(text)
+        found = self._ask_forms()[1].search(bare(text))
+        return who, self._said_of(found.group(0), found.lastgroup == "business") if found else None
+
+    def _said_of(self, words: str, business: bool) -> str:
+        """The words naming whom a test is for, as the questionnaires read them: a business
+        with the vocabulary's word for one (`as_business`: "我们饭馆" → "我们饭馆 单位"), so
+        that 个人/单位 is answered whatever the business is called."""
+        extra = self.vocabulary.ask_as_business[:1] if business else ()
+        return " ".join((words, *extra))
+
+    def _only_fillers(self, run: str) -> bool:
+        """Whether a (bare) run of a request is made only of filler words (也, 这情况) and
+        pointers at the last topic (这个政策): nothing of its own."""
+        words = set(self.vocabulary.ask_fillers) | {bare(w) for w in self.vocabulary.this_topic}
+        longest = max((len(w) for w in words), default=0)
+        covered = [True] + [False] * len(run)
+        for i in range(len(run)):
+            if covered[i]:
+                for j in range(i + 1, min(len(run), i + longest) + 1):
+                    if run[i:j] in words:
+                        covered[j] = True
+        return covered[len(run)]
+
+    def _ask_forms(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """(the words a request to be tested is made of — a named group each: business, family,
+        check, subject —, a business with its owner or a family member: 我们厂子, 俺家的店,
+        我闺女), per vocabulary."""
+        v = self.vocabulary
+        cached = self._ask_cache
+        if cached is not None and cached[0] is v:
+            return cached[1]
+        owners = _alternatives(("我们", "俺们", "咱们", "我家", "俺家", "咱家", "我", "俺", "咱", "本"))
+        none = "(?!)"
+        business = (rf"(?:{owners})(?:的|家的|开的|这个|这|那个|家)?(?:{_alternatives(v.ask_businesses)})"
+                    if v.ask_businesses else none)
+        family = rf"(?:{owners})?(?:的|家的|家)?(?:{_alternatives(w for w, _ in v.proxy_who)})" if v.proxy_who else none
+        markers = re.compile(rf"(?P<business>{business})|(?P<family>{family})"
+                             rf"|(?P<check>{_alternatives(v.ask_checks) or none})"
+                             rf"|(?P<subject>{_alternatives(v.ask_subjects) or none})")
+        forms = (markers, re.compile(rf"(?P<business>{business})|(?P<family>{family})"))
+        self._ask_cache = (v, forms)
+        return forms
 
     def _proxy_forms(self) -> tuple[re.Pattern[str], ...]:
         """The forms of "asking for someone else" (替我儿子问的, 问的是我娃, 不是我 是我儿子),

@@ -26,7 +26,9 @@ _INTENT_FIELDS = ("exact", "contains", "patterns")
 _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "closings")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
-              "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said")
+              "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said",
+              "eligibility_asks")
+_ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "fillers")
 
 
 def default_vocabulary_file() -> Path:
@@ -97,6 +99,17 @@ class Vocabulary:
     # "I already said that" (我刚才说过了): regular expressions matched against the whole
     # (bare) message.
     already_said: tuple[re.Pattern[str], ...] = ()
+    # Asking to be tested (我闺女能领啥, 我们厂子够不够条件, 稳岗返还 帮我算算): the cores at the end
+    # of the message (regular expressions: what / qualify / amounts) and the words the rest may
+    # be made of (checks, subjects, businesses, fillers); see Reader.eligibility_ask.
+    ask_what: tuple[re.Pattern[str], ...] = ()
+    ask_qualify: tuple[re.Pattern[str], ...] = ()
+    ask_amounts: tuple[re.Pattern[str], ...] = ()
+    ask_checks: tuple[str, ...] = ()
+    ask_subjects: tuple[str, ...] = ()
+    ask_businesses: tuple[str, ...] = ()
+    ask_as_business: tuple[str, ...] = ()  # how a business answers "个人还是单位" (单位)
+    ask_fillers: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
 
@@ -273,6 +286,16 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         proxy_who=tuple(sorted(who, key=lambda pair: len(pair[0]), reverse=True)),
         proxy_ends=_bare_words(proxy, "ends", "third_person.ends", name, problems),
         already_said=_patterns(data, "already_said", name, problems))
+    asks = _section(data, "eligibility_asks", _ELIGIBILITY_ASKS, name, problems)
+    vocabulary = replace(
+        vocabulary,
+        ask_what=_patterns(asks, "what", name, problems), ask_qualify=_patterns(asks, "qualify", name, problems),
+        ask_amounts=_patterns(asks, "amounts", name, problems),
+        ask_checks=_bare_words(asks, "checks", "eligibility_asks.checks", name, problems),
+        ask_subjects=_bare_words(asks, "subjects", "eligibility_asks.subjects", name, problems),
+        ask_businesses=_bare_words(asks, "businesses", "eligibility_asks.businesses", name, problems),
+        ask_as_business=_bare_words(asks, "as_business", "eligibility_asks.as_business", name, problems),
+        ask_fillers=_bare_words(asks, "fillers", "eligibility_asks.fillers", name, problems))
     return (None, problems) if problems else (vocabulary, [])
 
 
