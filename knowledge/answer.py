@@ -48,7 +48,9 @@ _OTHER_PARTY = re.compile(r"^(?:那|那么|那要是)?[^，,。？?\s]{1,6}(?:�
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
-POPULAR_TOPICS = ("6", "5.2", "9.3")  # 见习补贴, 创业担保贷款, 失业登记与就业援助
+POPULAR_TOPICS = ("6", "5.2", "9.3")
+OVERVIEW_ITEMS = 3  # clauses listed for "what policies are there" (有撒政策)
+OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
 # Units of numbers in a question; "娃19了" / "我52了" is how people give an age.
@@ -400,6 +402,10 @@ class Answerer:
         if asked.kind is not Kind.OTHER and not topics and not anchored:
             # 去哪报名 with no conversation to lean on: any clause would be a guess.
             return self._which_topic(question, asked, result, ranked)
+        if topics and any(cue in fold(question) for cue in self.kb.asking.overview):
+            overview = self._overview(question, result, ranked, day)
+            if overview is not None:  # 我儿子大学毕业没找上工作 有撒政策: the policies, a line each
+                return overview
         best = result.candidates[0]
         clause = best.clause
         alternative = None
@@ -1044,6 +1050,44 @@ class Answerer:
         lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")
         return "\n".join(lines)
 
+    def _overview(self, question: str, result: SearchResult, ranked: list[str], day: date) -> Answer | None:
+        """"What policies are there" for a person or a situation (asking.yaml `overview`): the
+        closest clauses (up to OVERVIEW_ITEMS, each within OVERVIEW_RATIO of the best score), a
+        line each — the topic, where it is, and what its main benefit gives or that it has ended
+        (benefits.yaml) — then how to ask on. None when fewer than two clauses are that close
+        (one clause answers as usual). The preface and the closing paragraph are not listed."""
+        best = result.candidates[0]
+        picks = [c.clause for c in result.candidates[:OVERVIEW_ITEMS + 2]
+                 if c.score >= OVERVIEW_RATIO * best.score and c.clause.number not in ("0", "11")][:OVERVIEW_ITEMS]
+        if len(picks) < 2:
+            return None
+        doc = self.kb.document_of(best.clause)
+        lines = [f"{doc.number or doc.title}里和您说的情况有关的政策有这{len(picks)}项："]
+        for i, clause in enumerate(picks, 1):
+            name, gives = self._overview_line(clause, day)
+            lines.append(f"{i}. {name}（{clause.label()}）：{gives}")
+        lines.append("想细问哪一项，直接问我就行（比如“这个钱给谁”“去哪申请”）；不清楚的可拨打"
+                     f"{HOTLINE}（人社服务热线）。")
+        reply = "\n".join(lines)
+        return Answer(question, True, result.confidence, ranked, [], reply, clause=best.clause,
+                      kind="overview", first_line=lines[0] + lines[1])
+
+    def _overview_line(self, clause: Clause, day: date, limit: int = 60) -> tuple[str, str]:
+        """(name, what it gives) for a clause in a list: its main benefit's name and summary
+        (else its plain line for who, yes/no or the amount), or that it has ended; for a clause
+        with no benefits described, its title and the start of its first sentence."""
+        roots = [b for b in self.kb.benefits_of(clause.id) if b.part_of is None]
+        benefit = next((b for b in roots if not b.has_ended(day)), roots[0] if roots else None)
+        if benefit is None:
+            first = next((t for t in clause.sentences if _topic(clause) not in t), "")  # not the item's title
+            return _topic(clause), _cut(first, limit)
+        if benefit.has_ended(day) and benefit.period is not None and benefit.period.end is not None:
+            return benefit.name, f"已于{_day(benefit.period.end)}到期"
+        # who it is for first: the person asks what there is for them, not yet how much
+        statement = benefit.summary or next((benefit.lines[k] for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT,
+                                                                          Kind.RECIPIENT) if k in benefit.lines), None)
+        return benefit.name, _cut(statement.say if statement else _topic(clause), limit)
+
     def _not_covered(self, question: str, result: SearchResult, ranked: list[str]) -> Answer:
         """The refusal: the document does not say, 12333 / 12345. The nearest clauses are
         offered only when the bot is unsure whether the document covers the question (it shares
@@ -1078,6 +1122,11 @@ def _strip_item_marker(sentence: str) -> str:
 
 def _topic(clause: Clause) -> str:
     return clause.title.rstrip("。")
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)

@@ -76,6 +76,7 @@ class AskingRules:
     money: tuple[str, ...] = ()  # words that make a "how much" question one about money (钱, 补, 贷)
     claims: tuple[str, ...] = ()  # words that pass on what someone said (听说, 是真的吗, 涨到)
     parties: frozenset[str] = frozenset()  # who may be asked about instead (那厂子呢): not a topic
+    overview: tuple[str, ...] = ()  # what policies are there for this (有撒政策, 有啥帮扶): a list
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -318,7 +319,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         return AskingRules(), problems + [Problem(name, 1, "问法文件应当是一个映射，含 kinds、filler、aspects 三项")]
     problems += in_chinese(check_fields(data, name, required={"kinds": list},
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
-                                                "money": list, "claims": list, "parties": list},
+                                                "money": list, "claims": list, "parties": list,
+                                                "overview": list},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -370,7 +372,9 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     money = tuple(_texts(data, "money", name, problems))
     claims = tuple(_texts(data, "claims", name, problems))
     parties = frozenset(_texts(data, "parties", name, problems))
-    return AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties), problems
+    overview = tuple(_texts(data, "overview", name, problems))
+    return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview),
+            problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

@@ -528,3 +528,14 @@ def test_when_the_document_was_issued_is_said_first(answerer, kb):
 def test_the_lead_department_asked_after_an_answer_is_about_its_clause(answerer, kb):
     answer = answerer.answer("牵头的是哪个部门", about="4")
     assert answer.clause.id == "4" and kb.clause("4").lead_department.split("（")[0] in first_line(answer)
+
+
+def test_what_policies_for_a_person_lists_the_closest_few_a_line_each(answerer, kb):
+    answer = answerer.answer("闺女中专毕业两年了在家闲着 政府有啥扶持")
+    lines = answer.reply.splitlines()
+    items = [line for line in lines if line[:2] in ("1.", "2.", "3.")]
+    assert answer.answered and 2 <= len(items) <= 3
+    assert any("（第六条）" in line for line in items)  # the internship is for such young people
+    assert not any("（前言）" in line or "（结尾）" in line for line in items)
+    assert "原文：" not in answer.reply and len(answer.reply) < 600  # a list, not a clause dumped
+
