@@ -616,3 +616,16 @@ def test_two_uncovered_questions_do_not_point_to_a_details_button(tmp_path, kb) 
     text = asyncio.run(scenario())
     assert "2件事" in text and "详细" not in text  # no 详细 button is shown, so none is mentioned
     assert text.count("没有讲到") == 2
+
+
+def test_what_about_me_with_who_i_am_lists_what_there_is_for_me(tmp_path, kb) -> None:
+    async def scenario() -> str:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        await p.say("我女子中专毕业了在家呆着 有啥政策")
+        text = await p.say("那我呢 我五十了 在村里放羊")
+        await engine.close()
+        return text
+
+    text = asyncio.run(scenario())
+    assert "没有讲到" not in text and "1. " in text and "2. " in text
