@@ -351,6 +351,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                 if corrected is not None:
                     return corrected
                 s.end_questionnaire()
+                s.finished = finished  # a correction that changed nothing: the next may still
         return None
 
     def _on_intent(self, intent: str, s: Session, topic: str | None = None, who: str | None = None,

@@ -151,3 +151,36 @@ def test_the_finder_goes_on_after_a_fact_from_the_leading_message(tmp_path, kb) 
 def test_the_finder_after_a_persons_story_asks_its_first_question(tmp_path, kb) -> None:
     replies = chat(tmp_path, kb, "我去年下岗了 今年四十六岁 技能培训补贴咋领", "看看我能领点啥")
     assert eligibility.FINDER.question("role").prompt in replies[1] and "\n个人\n单位" in replies[1]
+
+
+# ---------------------------------------------------------------- correcting a result (finding 2)
+
+REFUND_NO = ("稳岗返还帮我测测", "单位没参保")
+INTERN_2007 = ("测一测见习补贴", "想参加见习的个人", "失业青年", "零七年的")
+
+
+@pytest.mark.parametrize("fix", ["哎呀写错了 其实参保了的", "不对 单位一直有交", "搞错了，有参保"])
+def test_a_yes_no_answer_corrected_right_after_the_result_is_judged_again(tmp_path, kb, fix) -> None:
+    replies = chat(tmp_path, kb, *REFUND_NO, fix)
+    assert "不符合" in replies[1]
+    assert "已改正" in replies[2] and "第2步" in replies[2]  # 参保 now 是: the next question
+    assert NOT_COVERED not in replies[2]
+
+
+def test_a_birth_year_corrected_after_the_result_replaces_the_old_years_note(tmp_path, kb) -> None:
+    replies = chat(tmp_path, kb, *INTERN_2007, "不对 我说错了 他是一九九九年生的")
+    assert "结果：符合" in replies[-2]
+    last = replies[-1]
+    assert "已改正" in last and "结果：不符合" in last
+    assert "2007" not in last and "1999" in last  # the note is the new answer's
+
+
+def test_a_correction_that_changed_nothing_leaves_the_result_open_for_the_next(tmp_path, kb) -> None:
+    replies = chat(tmp_path, kb, *INTERN_2007, "说错了 我再想想", "写错了 是1998年出生的")
+    assert "已改正" in replies[-1] and "结果：不符合" in replies[-1]
+
+
+def test_a_corrected_year_that_straddles_the_age_limit_asks_the_exact_age(tmp_path, kb) -> None:
+    replies = chat(tmp_path, kb, *INTERN_2007, "不对 他是2001年出生的", "二十四周岁")
+    assert "结果会不一样" in replies[-2] and "多少岁" in replies[-2]  # 24 or 25: asked, not guessed
+    assert "结果：符合" in replies[-1]

@@ -688,6 +688,8 @@ class QuestionnaireFlow:
             if not parsed.ok or parsed.value == s.answers.get(qid):
                 continue
             changes.append((question, parsed, named))
+        if not changes and edit is None and current is None:
+            changes = self._last_yesno_changed(text, s)
         if not changes:
             return None
         # The answer the words name comes first ("不对 职工总共三十个人" is the staff count, not
@@ -698,18 +700,53 @@ class QuestionnaireFlow:
         if not named and len(numbers) > 1:
             return self._which_answer(numbers, s, current)
         question, parsed = named[0] if named else changes[0][:2]
-        s.answers[question.id] = parsed.value
+        value = parsed.value
+        if getattr(parsed, "range", None) is not None and question.unit in SETTLE_UNITS and s.program != "__finder__":
+            # 他是2001年生的: 24 or 25 — kept when both give the same result (the completed years
+            # it is sure of, as `_bracketed` keeps it); else that question is asked again, exactly.
+            value = self._settle_range(question, parsed.range, s)
+            if value is None:
+                s.answers.pop(question.id, None)
+                s.flags.pop(question.id, None)
+                s.history = [h for h in s.history if h != question.id]
+                s.questionnaire_at = self.clock()
+                hint = f"{parsed.note}，" if getattr(parsed, "note", None) else ""
+                return Turn(self._pending_question(s, hint=hint + self.t("range_exact")), [])
+        s.answers[question.id] = value
         kept = eligibility.engine.relevant_answers(program, s.answers) if s.program != "__finder__" else s.answers
         s.answers = dict(kept)
         s.history = [h for h in s.history if h in s.answers]
         s.flags = {k: v for k, v in s.flags.items() if k in s.answers}
+        # The old answer's note (按2008年出生算 …) no longer holds; the new one's is kept.
+        s.flags.pop(question.id, None)
+        note_of_new = _answer_note(question, parsed)
+        if note_of_new:
+            s.flags[question.id] = note_of_new
         s.questionnaire_at = self.clock()
         said = Reply(self.t(note, question=question.short or question.prompt.rstrip("？?"),
-                            answer=question.label_of(parsed.value)))
+                            answer=question.label_of(value)))
         if self._current_question(s) is None:
             finished = self._finish(s)
             return Turn([said] + finished.replies, finished.events)
         return Turn([said] + self._pending_question(s), [])
+
+    def _last_yesno_changed(self: Engine, text: str, s: Session) -> list[tuple[eligibility.Question, Any, bool]]:
+        """Right after a result, a correction that names no question ("打错了 是交了的", "不对
+        其实有"): the most recent yes/no answer, when the words read as the other answer to it
+        (a clear 是 or 否, not 不清楚 nor 好像). The result said which answer decided it, and
+        the reply says which answer was changed, so the person sees what was taken. [] when the
+        most recent yes/no answer reads the same or cannot read the words."""
+        program = self._program(s)
+        for qid in reversed(s.history):
+            question = program.question(qid) if qid in program.question_ids else None
+            if question is None or question.kind != "yesno":
+                continue
+            parsed = eligibility.parse_answer(question, text, as_of=self.today())
+            if (parsed.ok and parsed.value is not None and parsed.value != s.answers.get(qid)
+                    and not getattr(parsed, "unknown", False) and not getattr(parsed, "tentative", False)):
+                return [(question, parsed, False)]
+            return []
+        return []
 
     def _which_answer(self: Engine, questions: list[eligibility.Question], s: Session, current: str | None) -> Turn:
         """A changed number that names no answer while several could take it: ask which one.
@@ -878,6 +915,17 @@ def _presupposes(follow: eligibility.Question, question: eligibility.Question) -
     for w in words:
         content = content.replace(w, "\n")
     return any(len(run) >= 2 and run in follow.prompt for run in content.split("\n"))
+
+
+def _answer_note(question: eligibility.Question, parsed: Any) -> str | None:
+    """The note a corrected answer carries in the result (as `_store_answer` writes it): a
+    hedged answer (好像是), an approximate one (大概), one worked out from a year (按2000年出生算);
+    None for an answer said plainly."""
+    if getattr(parsed, "tentative", False):
+        return f"您回答的是“不太确定”，暂按“{question.label_of(parsed.value)}”估算，请以核实为准"
+    if getattr(parsed, "approximate", False) or getattr(parsed, "range", None) is not None:
+        return getattr(parsed, "note", None) or f"按您说的大约{question.label_of(parsed.value)}估算"
+    return None
 
 
 def _outcome(result: Any) -> tuple[Any, ...]:
