@@ -288,3 +288,11 @@ def test_a_second_part_is_about_what_the_first_part_named(capsys):
     row = json.loads(capsys.readouterr().out)
     second = row["parts"][1]
     assert second["clauses"][0] == "2.2" and "6600" not in second["reply"] and "扶贫车间" in second["reply"]
+
+
+def test_two_parts_with_the_same_answer_are_answered_once(capsys):
+    # 能挣钱不 / 政府给扶持不 about one craft: the same first line twice would be noise
+    assert bot.main(["ask", "--json", "媳妇会刻葫芦 能挣钱不 政府给扶持不"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert "parts" not in row and row["answered"] and row["clauses"][0] == "2.2"
+    assert "葫芦雕刻" in row["reply"].splitlines()[0]

@@ -317,9 +317,13 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             answers[-1] = answerer.answer(asked[-1], today=today, about=about)
         else:
             context = asked[-1] if asked else None  # 扶贫车间招人不 一个月多钱: the 车间's pay
+            answer = answerer.answer(part, today=today, about=about, context=context)
+            if answers and answer.answered and answer.first_line == answers[-1].first_line:
+                asked[-1] = f"{asked[-1]} {part}"  # 能靠这个挣钱不 政府扶持不: one answer, said once
+                continue
             asked.append(part)
             abouts.append(about)
-            answers.append(answerer.answer(part, today=today, about=about, context=context))
+            answers.append(answer)
         if answers[-1].answered and answers[-1].clause is not None:
             about = answers[-1].clause.id
     return asked, answers
