@@ -57,14 +57,15 @@ def test_what_can_someone_else_get_starts_the_finder_for_them(reader, text, who)
 
 
 @pytest.mark.parametrize(("text", "whom"), [("俺们合作社能得到什么扶持", "俺们合作社"), ("我们饭馆能申请哪些补贴", "我们饭馆"),
-                                            ("帮我们公司查查能领点啥", "我们公司"), ("我家的厂子还能拿些什么", "我家的厂子")])
+                                            ("帮我们公司查查能领点啥", "我们公司"), ("我家的厂子还能拿些什么", "我家的厂子"),
+                                            ("咱们村上的合作社能领哪些补贴不", "咱们村上的合作社")])
 def test_what_can_a_business_get_starts_the_finder_for_it(reader, text, whom) -> None:
     u = reader.read(text, Conversation())
     assert (u.kind, u.intent, u.whom) == ("navigate", "finder", whom + " 单位")
 
 
 @pytest.mark.parametrize("text", ["看看我侄子够不够格", "她符合不", "那你帮我瞅瞅他行不行", "帮我们店算一下能返多少",
-                                  "这个政策我们厂能享受吗", "我们公司条件够不够"])
+                                  "这个政策我们厂能享受吗", "我们公司条件够不够", "那我外甥女呢 能领不"])
 def test_does_he_or_do_we_qualify_is_a_test_of_the_last_topic(reader, text) -> None:
     u = reader.read(text, AFTER_ANSWER)
     assert (u.kind, u.intent, u.parts) == ("navigate", "test_topic", ())
@@ -84,6 +85,17 @@ def test_questions_to_the_document_are_not_requests_to_be_tested(reader, text) -
     # No one named and no request to look (够不够 alone), or an amount without 算/看: the document.
     u = reader.read(text, Conversation())
     assert u.intent not in ("finder", "test_topic")
+
+
+@pytest.mark.parametrize(("text", "said"), [("我去年就下岗了 能领点啥", "下岗"), ("我姐今年没活干 她能拿点啥", "没活干")])
+def test_what_one_says_before_asking_what_one_can_get_goes_to_the_finder(reader, text, said) -> None:
+    u = reader.read(text, Conversation())
+    assert (u.kind, u.intent) == ("navigate", "finder") and said in (u.whom or "")
+
+
+@pytest.mark.parametrize("text", ["创业担保贷款 我家里人能领啥", "技能提升补贴 他能拿点啥"])
+def test_a_policy_named_before_what_can_i_get_is_not_the_finder(reader, text) -> None:
+    assert reader.read(text, Conversation()).intent != "finder"
 
 
 def test_a_broad_ask_for_oneself_stays_the_overview(reader) -> None:
@@ -146,6 +158,12 @@ def test_the_finder_goes_on_after_a_fact_from_the_leading_message(tmp_path, kb) 
     # business, so its list must come in the same turn, with buttons.
     replies = chat(tmp_path, kb, "我们是养羊的合作社 雇了十五个人 见习补贴怎么申请", "那你看看我们能领点啥")
     assert "已记下：单位" in replies[1] and "可能适用" in replies[1] and "测一测：" in replies[1]
+
+
+def test_what_one_said_before_what_can_i_get_is_used_once_its_question_comes(tmp_path, kb) -> None:
+    replies = chat(tmp_path, kb, "我去年就下岗了 能领点啥", "个人")
+    assert eligibility.FINDER.question("role").prompt in replies[0]
+    assert "已记下：失业或下岗" in replies[1]  # not asked again after 个人
 
 
 def test_the_finder_after_a_persons_story_asks_its_first_question(tmp_path, kb) -> None:

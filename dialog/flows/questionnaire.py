@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import eligibility
-from dialog.flows.common import Turn, short
+from dialog.flows.common import Turn, mask_personal_numbers, short
 from dialog.messages import MAX_ACTION_BYTES, Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
@@ -61,7 +61,8 @@ class QuestionnaireFlow:
                              who: str | None = None, said: str | None = None) -> Turn:
         """The program's questionnaire from its first question not yet answered. `who`: the
         family member it is for (我闺女 … → 女儿), said before the first question; `said`: words
-        that name whom it is for ("我们厂子"), read for the questions they answer (个人/单位)."""
+        that name whom it is for ("我们厂子 单位"), read as part of the message that led here for
+        the questions they answer (个人/单位; `_lead_with`)."""
         try:
             program = eligibility.get_program(program_id)
         except KeyError:
@@ -72,6 +73,7 @@ class QuestionnaireFlow:
         s.program = program.id
         if self.clock() - lead_at <= LEAD_SECONDS:  # what they just said, not last week's question
             s.lead_text, s.lead_at = lead_text, lead_at
+        _lead_with(s, said, self.clock())
         if from_finder and finder_answers and program.infer:
             # What the finder already asked (individual or employer, age …) is not asked again.
             known = set(program.question_ids)
@@ -89,7 +91,7 @@ class QuestionnaireFlow:
             # so none is asked; the result says first that it ended, when, and whom to ask now.
             finished = self._finish(s)
             return Turn(finished.replies, [started] + finished.events)
-        prefilled = self._prefill(program, s, said, whole=bool(said))
+        prefilled = self._prefill(program, s)
         if self._current_question(s) is None:  # what was already said is all it needs
             finished = self._finish(s)
             intro = Reply(self.t("questionnaire_no_questions", label=program.label))
@@ -112,10 +114,10 @@ class QuestionnaireFlow:
         s.program = "__finder__"
         if self.clock() - lead_at <= LEAD_SECONDS:
             s.lead_text, s.lead_at = lead_text, lead_at
+        _lead_with(s, said, self.clock())
         s.questionnaire_at = self.clock()
         started = Event("questionnaire_started", program="__finder__")
-        replies = ([Reply(self.t("finder_intro"))] + self._about_someone_else(s, who)
-                   + self._prefill(eligibility.FINDER, s, said, whole=bool(said)))
+        replies = [Reply(self.t("finder_intro"))] + self._about_someone_else(s, who) + self._prefill(eligibility.FINDER, s)
         if self._current_question(s) is None:
             # What was already said answers every finder question (我们是合作社 → 单位, which
             # asks nothing more): the matching programmes now, never a turn with no question.
@@ -915,6 +917,17 @@ def _presupposes(follow: eligibility.Question, question: eligibility.Question) -
     for w in words:
         content = content.replace(w, "\n")
     return any(len(run) >= 2 and run in follow.prompt for run in content.split("\n"))
+
+
+def _lead_with(s: Session, said: str | None, now: float) -> None:
+    """Words the request itself said of whom it is for ("我们饭馆 单位", "我儿子 今年二十三
+    没工作") added to the message that led here (`s.lead_text`, masked): read for the questions
+    they answer at the start and whenever a question they answer comes (after 个人), and found
+    by 我说过了."""
+    if said:
+        said = mask_personal_numbers(said)
+        s.lead_text = f"{s.lead_text} {said}" if s.lead_text else said
+        s.lead_at = now
 
 
 def _answer_note(question: eligibility.Question, parsed: Any) -> str | None:

@@ -128,7 +128,8 @@ class Understanding:
     correction_explicit: bool = False  # 说错了 said outright: earlier questions come before the current one
     what_if: str | None = None  # 那要是 … 呢: the changed fact to judge again, right after a result
     who: str | None = None  # 替我儿子问的 → "儿子": whom the person asks for (with any kind)
-    whom: str | None = None  # 我们厂子能领啥 → "我们厂子": the words naming whom a test is for
+    whom: str | None = None  # 我们厂子能领啥 → "我们厂子 单位": the words naming whom a test is for
+    # (and what the message said of them: 我儿子今年二十三 没工作 他能领啥 → "我儿子 今年二十三 没工作")
 
 
 @dataclass(frozen=True)
@@ -570,9 +571,12 @@ class Reader:
         out (帮我们单位算一下能拿多少) → kind "check", for the policy named beside it (稳岗返还
         帮我看看够不够) or the one just answered. The rest of the message must be made only of
         whom it is for (我们, 他, 我女儿, 我们厂子), a request (帮我看看, 算算), fillers (也, 这情况)
-        and at most one policy name; a "check" must say whom or ask to look (够不够条件 alone is
-        no request), and "能拿多少" without 算/看 asks the document. A "finder" ask for oneself
-        that is a broad ask (我能享受啥政策) stays one (the overview). None otherwise."""
+        and, for a "check", at most one policy name; a "check" must say whom or ask to look
+        (够不够条件 alone is no request), and "能拿多少" without 算/看 asks the document. A
+        "finder" ask must say whom; what it says of them (我儿子今年二十三 没工作 他能领啥) is kept
+        in `whom` for the finder to read, unless it names a policy (`policy_words`: 见习补贴 我能
+        领啥 asks the document). One for oneself that is a broad ask (我能享受啥政策) stays one
+        (the overview). None otherwise."""
         v = self.vocabulary
         if not (v.ask_what or v.ask_qualify or v.ask_amounts):
             return None
@@ -611,10 +615,15 @@ class Reader:
             i = m.end()
         runs.append(run)
         left = [r for r in runs if r and not self._only_fillers(r)]
+        if kind == "finder" and left:  # what they said of themselves, never a policy's name
+            if any(w in r for r in left for w in v.ask_policy_words) or any(self.is_question(r) for r in left):
+                return None
+            whom = " ".join([whom or "", *left]).strip()
+            left = []
         if len(left) > 1:
             return None
         topic = left[0] if left else None
-        if topic is not None and (kind == "finder" or self.strong_question(topic) or not self.has_own_topic(topic)):
+        if topic is not None and (self.strong_question(topic) or not self.has_own_topic(topic)):
             return None
         if kind == "check" and not (said or checked) or kind == "amount" and not checked:
             return None
@@ -623,11 +632,13 @@ class Reader:
         return EligibilityAsk("finder" if kind == "finder" else "check", topic, who, whom)
 
     def whom(self, text: str) -> tuple[str | None, str | None]:
-        """(the family member, the words naming whom) a message asks for: "帮我闺女问下 她能领啥"
-        → ("女儿", "我闺女"); "帮我们企业看看能领点啥" → (None, "我们企业")."""
+        """(the family member, the words naming whom and what the message states of them) a
+        message asks for: "帮我闺女问下 她能领啥" → ("女儿", "我闺女"); "帮我们企业看看能领点啥"
+        → (None, "我们企业 单位"); "我刚毕业 能领点啥" → (None, "我刚毕业")."""
         who = self.proxy(text)[0] or self.someone_else(text)
         found = self._ask_forms()[1].search(bare(text))
-        return who, self._said_of(found.group(0), found.lastgroup == "business") if found else None
+        named = self._said_of(found.group(0), found.lastgroup == "business") if found else ""
+        return who, " ".join(w for w in (named, self.statements(text)) if w) or None
 
     def _said_of(self, words: str, business: bool) -> str:
         """The words naming whom a test is for, as the questionnaires read them: a business
@@ -639,7 +650,8 @@ class Reader:
     def _only_fillers(self, run: str) -> bool:
         """Whether a (bare) run of a request is made only of filler words (也, 这情况) and
         pointers at the last topic (这个政策): nothing of its own."""
-        words = set(self.vocabulary.ask_fillers) | {bare(w) for w in self.vocabulary.this_topic}
+        words = (set(self.vocabulary.ask_fillers) | {bare(w) for w in self.vocabulary.this_topic}
+                 | set(self.particles) | set(self.vocabulary.particles_kept))
         longest = max((len(w) for w in words), default=0)
         covered = [True] + [False] * len(run)
         for i in range(len(run)):
@@ -659,8 +671,9 @@ class Reader:
             return cached[1]
         owners = _alternatives(("我们", "俺们", "咱们", "我家", "俺家", "咱家", "我", "俺", "咱", "本"))
         none = "(?!)"
-        business = (rf"(?:{owners})(?:的|家的|开的|这个|这|那个|家)?(?:{_alternatives(v.ask_businesses)})"
-                    if v.ask_businesses else none)
+        # 我们厂子, 俺家的店, 我们村合作社, 俺家的小饭馆: a few words may name it (not a plan: 我想开个店)
+        business = (rf"(?:{owners})(?:的|家的|开的|这个|这|那个|家)?(?:(?![想要开打算准备])[\u4e00-\u9fff]){{0,3}}?"
+                    rf"(?:{_alternatives(v.ask_businesses)})" if v.ask_businesses else none)
         family = rf"(?:{owners})?(?:的|家的|家)?(?:{_alternatives(w for w, _ in v.proxy_who)})" if v.proxy_who else none
         markers = re.compile(rf"(?P<business>{business})|(?P<family>{family})"
                              rf"|(?P<check>{_alternatives(v.ask_checks) or none})"

@@ -28,7 +28,8 @@ _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_sp
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
               "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said",
               "eligibility_asks")
-_ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "fillers")
+_ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "policy_words",
+                     "fillers")
 
 
 def default_vocabulary_file() -> Path:
@@ -109,6 +110,7 @@ class Vocabulary:
     ask_subjects: tuple[str, ...] = ()
     ask_businesses: tuple[str, ...] = ()
     ask_as_business: tuple[str, ...] = ()  # how a business answers "个人还是单位" (单位)
+    ask_policy_words: tuple[str, ...] = ()  # words of a policy's name (补贴, 贷款): not a statement
     ask_fillers: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
@@ -295,6 +297,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         ask_subjects=_bare_words(asks, "subjects", "eligibility_asks.subjects", name, problems),
         ask_businesses=_bare_words(asks, "businesses", "eligibility_asks.businesses", name, problems),
         ask_as_business=_bare_words(asks, "as_business", "eligibility_asks.as_business", name, problems),
+        ask_policy_words=_bare_words(asks, "policy_words", "eligibility_asks.policy_words", name, problems),
         ask_fillers=_bare_words(asks, "fillers", "eligibility_asks.fillers", name, problems))
     return (None, problems) if problems else (vocabulary, [])
 
