@@ -202,3 +202,8 @@ def test_a_corrected_year_that_straddles_the_age_limit_asks_the_exact_age(tmp_pa
     replies = chat(tmp_path, kb, *INTERN_2007, "不对 他是2001年出生的", "二十四周岁")
     assert "结果会不一样" in replies[-2] and "多少岁" in replies[-2]  # 24 or 25: asked, not guessed
     assert "结果：符合" in replies[-1]
+
+
+def test_testing_for_a_relative_after_an_answer_notes_them(tmp_path, kb) -> None:
+    last = chat(tmp_path, kb, "见习补贴谁能参加", "给我外甥测一下")[-1]
+    assert "就业见习补贴" in last and "按您外甥的情况" in last

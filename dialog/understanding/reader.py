@@ -296,8 +296,9 @@ class Reader:
             return Understanding("navigate", text, intent="finder" if asked.kind == "finder" else "test_topic",
                                  parts=(asked.topic,) if asked.topic else (), who=asked.who, whom=asked.whom)
         topic = self.test_topic(text)
-        if topic is not None:
-            return Understanding("navigate", text, intent="test_topic", parts=topic)
+        if topic is not None:  # 给我姑娘测一下: for her
+            who, whom = self.whom(text)
+            return Understanding("navigate", text, intent="test_topic", parts=topic, who=who, whom=whom)
         return self._outside(text, plain, conv)
 
     def _like_label(self, plain: str, conv: Conversation) -> str | None:
@@ -638,7 +639,9 @@ class Reader:
         who = self.proxy(text)[0] or self.someone_else(text)
         found = self._ask_forms()[1].search(bare(text))
         named = self._said_of(found.group(0), found.lastgroup == "business") if found else ""
-        return who, " ".join(w for w in (named, self.statements(text)) if w) or None
+        stated = self.statements(text)  # said before the ask: its context (not 测一测 itself)
+        stated = stated if any(self.is_question(p) for p in self.parts(text)) else ""
+        return who, " ".join(w for w in (named, stated) if w) or None
 
     def _said_of(self, words: str, business: bool) -> str:
         """The words naming whom a test is for, as the questionnaires read them: a business
