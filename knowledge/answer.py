@@ -509,6 +509,12 @@ class Answerer:
             # The clause does say the aspect asked (投诉电话 in 第十条): its words answer, not a kind line.
             kind = Kind.OTHER
 
+        if (follow_up and benefit is not None and benefit.has_ended(day) and benefit.part_of
+                and kind in (Kind.RECIPIENT, Kind.APPLY, Kind.PAYER) and benefit.statement(kind) is None):
+            # 找谁 / 钱给谁 after an answer that an ended part has ended: the standing whole's line
+            # (the ending was just said), not the same ended line again
+            parent = next((b for b in benefits if b.id == benefit.part_of and not b.has_ended(day)), None)
+            benefit = parent or benefit
         if benefit is not None and benefit.has_ended(day):
             return self._ended(question, kind, clause, benefit, budget, money=asked.money)
 

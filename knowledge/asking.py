@@ -278,11 +278,15 @@ def question_rate(text: str) -> float | None:
 
 
 _AGE = re.compile(r"(?P<num>\d{1,2}|[一二两三四五六七八九十]{1,3})(?:周岁|岁)")
-_AGE_SAID = re.compile(r"(?:我|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头|他|她)(?:今年|都|已经|也)?(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)了")
+# 我25了 / 娃19了 / 我弟弟二十三呢 / 那十七了呢 / 那要是十七呢 (a follow-up on an age range)
+_AGE_SAID = re.compile(r"(?:我|俺|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头|他|她|弟弟|妹妹|哥哥|姐姐|侄子|侄女|外甥|外甥女|孙子|孙女|"
+                       r"媳妇|老婆|男人|那|要是)(?:今年|都|已经|也|要是)?"
+                       r"(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)(?:了|呢|的话)")
 
 
 def question_age(text: str) -> int | None:
-    """An age the question gives: 25岁 / 二十五周岁 / 我25了 / 娃19了 / 我娃二十六了; None when it gives none
+    """An age the question gives: 25岁 / 二十五周岁 / 我25了 / 娃19了 / 我娃二十六了 / 我弟弟二十三呢 /
+    那十七了呢; None when it gives none
     (16到24岁 as a range is not a person's age: the first number of a range is skipped)."""
     text = normalize(text)
     for pattern in (_AGE, _AGE_SAID):

@@ -539,3 +539,20 @@ def test_what_policies_for_a_person_lists_the_closest_few_a_line_each(answerer, 
     assert not any("（前言）" in line or "（结尾）" in line for line in items)
     assert "原文：" not in answer.reply and len(answer.reply) < 600  # a list, not a clause dumped
 
+
+
+@pytest.mark.parametrize(("text", "age"), [("我侄子二十二呢", 22), ("那十六了呢", 16), ("那要是二十四呢", 24), ("那二十个人呢", None)])
+def test_an_age_said_in_a_follow_up(text, age):
+    assert question_age(text) == age
+
+
+def test_a_relative_with_an_age_after_an_answer_is_compared_with_the_range(answerer, kb):
+    answer = answerer.answer("我外甥二十一呢", about="6")
+    assert answer.answered and answer.clause.id == "6"
+    assert first_line(answer).startswith("21岁在16—24岁之内")
+
+
+def test_who_gets_it_after_an_ended_part_is_the_standing_whole(answerer, kb):
+    # the 2019 special standard of 第四条 ended; 钱返给谁 right after is about the refund itself
+    answer = answerer.answer("这钱返给谁", about="4", context="效益不好的厂子按6个月的标准能返不")
+    assert "到期" not in first_line(answer) and "企业" in first_line(answer)
