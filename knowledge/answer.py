@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from knowledge.asking import Asked, Aspect, Kind, read_question
@@ -194,10 +194,10 @@ class Answerer:
         per (question, day, about) in a bounded cache; a reload builds a new Answerer, so a
         cached answer never outlives the data it came from. Answer objects are read-only.
         """
-        question = (question or "").strip()
+        asked = question = (question or "").strip()
         if not question:
             return Answer(question, False, 0.0, [], [], "请直接输入您想问的政策问题，比如“见习补贴每月多少钱？”")
-        question = question[:MAX_QUESTION_CHARS]
+        question = self.kb.lexicon.fix_typos(question[:MAX_QUESTION_CHARS])  # 建习补贴 -> 见习补贴
         day = today or self.today()
         about = about if about in self.kb.clauses else None
         context = (context or "").strip() or None if about is not None else None
@@ -205,12 +205,13 @@ class Answerer:
         cached = self._answers.get(key) if cache else None
         if cached is not None:
             self._answers.move_to_end(key)
-            return cached
-        answer = self._answer(question, day, about, context)
-        self._answers[key] = answer
-        if len(self._answers) > ANSWER_CACHE_SIZE:
-            self._answers.popitem(last=False)
-        return answer
+        else:
+            cached = self._answer(question, day, about, context)
+            self._answers[key] = cached
+            if len(self._answers) > ANSWER_CACHE_SIZE:
+                self._answers.popitem(last=False)
+        # the question as asked (a typo fixed for reading is still the resident's own words)
+        return cached if cached.question == asked[:MAX_QUESTION_CHARS] else replace(cached, question=asked[:MAX_QUESTION_CHARS])
 
     def to_embed(self, texts: Collection[str], *, about: str | None = None, today: date | None = None) -> list[str]:
         """Of these messages (as the flows will pass them to `answer`), the questions whose
@@ -220,8 +221,9 @@ class Answerer:
         day = today or self.today()
         out = []
         for text in texts:
-            question = (text or "").strip()[:MAX_QUESTION_CHARS]
-            if not question or (question, day, about) in self._answers or (question, day, None) in self._answers:
+            question = self.kb.lexicon.fix_typos((text or "").strip()[:MAX_QUESTION_CHARS])
+            if not question or (question, day, about, None) in self._answers or (
+                    question, day, None, None) in self._answers:
                 continue
             if self.retriever.needs_embedding(question) and question not in out:
                 out.append(question)
@@ -230,8 +232,9 @@ class Answerer:
     # ------------------------------------------------------------ what is asked
 
     def read(self, question: str) -> Asked:
-        """What the question asks for (kind, aspects, amount): knowledge/asking.py."""
-        return read_question(question, self.kb.asking)
+        """What the question asks for (kind, aspects, amount): knowledge/asking.py (typos of
+        lexicon/typos.yaml read as the right words)."""
+        return read_question(self.kb.lexicon.fix_typos(question), self.kb.asking)
 
     def topic_words(self, question: str | Asked) -> list[str]:
         """The words of the question that name a topic of the documents: what is left after

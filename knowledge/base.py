@@ -92,6 +92,14 @@ class Lexicon:
     stopwords: frozenset[str] = frozenset()
     out_of_scope: tuple[OutOfScopeTopic, ...] = ()
     audiences: tuple[Audience, ...] = ()
+    typos: tuple[tuple[str, str], ...] = ()  # (wrong, right), longest wrong first (lexicon/typos.yaml)
+
+    def fix_typos(self, text: str) -> str:
+        """`text` with each typo of lexicon/typos.yaml replaced by the right spelling (补帖 -> 补贴)."""
+        for wrong, right in self.typos:
+            if wrong in text:
+                text = text.replace(wrong, right)
+        return text
 
 
 @dataclass
@@ -326,7 +334,17 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
         axis = str(item.get("axis") or "status").strip() or "status"
         audiences.append(Audience(item["who"].strip(), tuple(words), tuple(not_for), tuple(unless), tuple(for_),
                                   axis))
-    return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics), tuple(audiences))
+    typos: list[tuple[str, str]] = []
+    data, name = _lexicon_file(lex_dir / "typos.yaml", "typos", problems)
+    for item in _entries(data, name, {"right": str, "wrong": list}, "错别字组", problems):
+        wrong = _string_list(item, "wrong", name, problems)
+        if not item["right"].strip() or not wrong:
+            problems.append(Problem(name, item.line, "错别字组要写正确的写法（right）和打错的写法（wrong）"))
+            continue
+        typos += [(w, item["right"].strip()) for w in wrong]
+    typos.sort(key=lambda pair: -len(pair[0]))
+    return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics), tuple(audiences),
+                   tuple(typos))
 
 
 def _entries(data: LineList, name: str, required: dict[str, type], what: str, problems: list[Problem],

@@ -296,3 +296,19 @@ def test_two_parts_with_the_same_answer_are_answered_once(capsys):
     row = json.loads(capsys.readouterr().out)
     assert "parts" not in row and row["answered"] and row["clauses"][0] == "2.2"
     assert "葫芦雕刻" in row["reply"].splitlines()[0]
+
+
+@pytest.mark.parametrize(("typed", "clause"), [("建习补贴一个月给多少", "6"), ("失业登计去哪里", "9.3"), ("稳岗补帖咋领", "4")])
+def test_common_pinyin_typos_are_read_as_the_right_words(typed, clause):
+    answer = Answerer(load_knowledge_or_raise(PACKAGE_DATA)).answer(typed)
+    assert answer.answered and answer.clauses[0] == clause
+    assert answer.question == typed  # the resident's own words are kept
+
+
+def test_a_typo_list_entry_needs_both_spellings(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA, data)
+    (data / "lexicon" / "typos.yaml").write_text("typos:\n  - right: 见习\n    wrong: []\n", encoding="utf-8")
+    from knowledge.base import load_knowledge
+    _kb, problems = load_knowledge(data)
+    assert any("typos.yaml" in str(p) and "错别字组" in str(p) for p in problems)
