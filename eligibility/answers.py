@@ -954,6 +954,7 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
         return _checked(question, 0.0, compact)
     compact = compact.replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
+    compact = re.sub(r"(?<=[十百千万])好几", "几", compact)  # 二十好几 is 二十几
     rough = _rough(question, compact)
     if rough is not None:
         factor = _unit_factor(question, compact)
@@ -1114,8 +1115,8 @@ def _rough(question: Question, t: str) -> tuple[float, float] | None:
 # the grammar of numbers, kept here as the other number words are.
 
 # Months in one of each time unit (a day is a thirtieth of a month, a week seven days).
-_MONTHS_IN = {"年": 12.0, "岁": 12.0, "月": 1.0, "天": 1 / 30, "日": 1 / 30, "周": 7 / 30, "星期": 7 / 30, "礼拜": 7 / 30}
-_TIME_UNIT = r"个?(?:年|岁|月|天|日|星期|礼拜|周)(?!份)"
+_MONTHS_IN = {"年": 12.0, "岁": 12.0, "周岁": 12.0, "月": 1.0, "天": 1 / 30, "日": 1 / 30, "周": 7 / 30, "星期": 7 / 30, "礼拜": 7 / 30}
+_TIME_UNIT = r"个?(?:周岁|年|岁|月|天|日|星期|礼拜|周)(?!份)"
 # A figure too vague to subtract (差几天, 差一点): the value is then just under the bound.
 _VAGUE = r"几|一点儿?|点儿?|一些|些|一丢丢|一下"
 _DIFF_AFTER = re.compile(rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?(?:了|都|还|就)*差(?:个|了)?(?P<m>{_NUM}|{_VAGUE})?(?P<mu>{_TIME_UNIT})?(?!不)")
@@ -1125,9 +1126,13 @@ _DIFF_BEFORE = re.compile(rf"还?差(?:个|了)?(?P<m>{_NUM}|{_VAGUE})?(?P<mu>{_
 # Nearly there, or there only later (明年就, 过了年就, 下个月满): under the number.
 _NEARLY = re.compile(r"(?:快要|快满|快到|快|将近|接近|眼看|眼瞅着|马上|就要|差一点|差点儿?|不久就|很快就"
                      r"|过了年|过完年|过年|年后|明年|下个月|下月|下半年|过几天|过两天|过些天|过段时间|过阵子|年底|月底|"
-                     r"过了生日|过完生日|生日一过|生日过了|再过[^\d零一二两三四五六七八九十]{0,3})"
+                     r"过了生日|过完生日|生日一过|生日过了|再过[^\d零一二两三四五六七八九十]{0,3}"
+                     rf"|再?过(?:{_NUM}|几)个?(?:年|月|天|星期|礼拜|周)后?"  # 过两个月就二十五
+                     r"|小(?=[一二两三四五六七八九]?[十百千万]))"  # 小二十 / 小两万: nearly
                      rf"(?:(?:{_NUM})月份?(?:(?:{_NUM})[号日])?)?(?:就|才|能|要|满|到|是|有|就满|就到|就是|就有)*"
                      rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?")
+# 奔三 / 奔四十了: heading for an age of so many tens (dialect): a few years under it.
+_HEADING_FOR = re.compile(r"奔(?P<n>[二两三四五六七八九]十?)")
 _BELOW_BEFORE = re.compile(r"(?:还)?(?:不到|不满|不足|未满|没到|没满|没够|不够|少于|低于|没有|不超过|最多|顶多)"
                            rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?")
 _BELOW_AFTER = re.compile(rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?(?:还|都)?(?:不到|不满|没到|没满|不足|不够|以下|以内|之内|内)")
@@ -1165,6 +1170,12 @@ def _short_of(question: Question, t: str) -> ParsedAnswer | None:
                     value = math.floor(value + 1e-9)
                 return _short_value(question, value, said)
             return _nearly(question, bound, said)
+    m = _HEADING_FOR.search(t)
+    if m and question.unit == "岁":  # 奔三了: the late twenties
+        bound = _to_number(m.group("n"))
+        if bound is not None:
+            bound = bound * 10 if bound < 10 else bound
+            return _under(question, bound, bound - 5, m.group(0), inclusive=False, close=True)
     m = _NEARLY.search(t)
     if m:
         bound = _in_unit(question, m.group("n"), m.group("u"))

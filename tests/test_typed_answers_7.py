@@ -330,3 +330,27 @@ def test_a_length_nearly_reached_or_a_plan_asked_is_yes(program, question, said)
     is the answer."""
     parsed = parse_answer(_q(program, question), said)
     assert parsed.ok and parsed.value is True, parsed
+
+
+# ---------------------------------------------------------------- 7. more ways to say "nearly"
+
+
+@pytest.mark.parametrize("said, value", [("小二十", 19), ("再过俩月就二十五", 24), ("十六周岁还差几天", 15)])
+def test_more_ways_to_say_an_age_not_reached(said, value) -> None:
+    parsed = parse_answer(_q("internship", "age"), said, as_of=AS_OF)
+    assert parsed.ok and parsed.value == value, parsed
+
+
+def test_heading_for_thirty_is_under_thirty() -> None:
+    parsed = parse_answer(_q("internship", "age"), "奔三了", as_of=AS_OF)
+    assert parsed.value is None and parsed.below == 30 and parsed.range[1] == 29 and parsed.range[0] > 20
+
+
+def test_twenty_and_several_is_a_range_in_the_twenties() -> None:
+    parsed = parse_answer(_q("internship", "age"), "二十好几了", as_of=AS_OF)
+    assert parsed.value is None and parsed.range == (21, 29)
+
+
+def test_nearly_a_sum_is_under_it() -> None:
+    parsed = parse_answer(_q("job_retention_refund", "last_year_contribution"), "交了小三万")
+    assert parsed.value is None and parsed.below == 30000 and parsed.range[1] < 30000
