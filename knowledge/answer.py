@@ -1134,8 +1134,13 @@ def _topic(clause: Clause) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` cut to about `limit` characters with an ellipsis, at the last pause (，；、) in
+    its second half when there is one: "可以参加3—1…" would misread 3—12个月."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    pause = max(head.rfind(mark) for mark in "，；、：")
+    return (head[:pause] if pause >= limit // 2 else head) + "…"
 
 
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)

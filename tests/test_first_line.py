@@ -556,3 +556,15 @@ def test_who_gets_it_after_an_ended_part_is_the_standing_whole(answerer, kb):
     # the 2019 special standard of 第四条 ended; 钱返给谁 right after is about the refund itself
     answer = answerer.answer("这钱返给谁", about="4", context="效益不好的厂子按6个月的标准能返不")
     assert "到期" not in first_line(answer) and "企业" in first_line(answer)
+
+
+def test_a_list_line_is_cut_at_a_pause_not_inside_a_range(answerer):
+    from knowledge.answer import _cut
+    text = "离校未就业高校毕业生，以及16—24岁失业青年，可以参加3—12个月的就业见习"
+    assert _cut(text, 30) == "离校未就业高校毕业生，以及16—24岁失业青年…"
+    assert _cut(text, 200) == text
+
+
+def test_the_minimum_living_allowance_amount_is_not_in_the_document(answerer):
+    line = first_line(answerer.answer("吃低保的一个月能拿多少钱"))
+    assert line.startswith("文件没有写低保标准") and "就业困难人员" not in line
