@@ -945,12 +945,8 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     short = _short_of(question, compact)
     if short is not None:
         return short
-    if any(w in compact for w in BOUND_WORDS):
-        # a bound not read above: asked again, the range being all the question allows so that
-        # no number in it is ever taken as the answer
-        lo = question.minimum if question.minimum is not None else 0
-        hi = question.maximum if question.maximum is not None else lo
-        return ParsedAnswer(range=(lo, hi), error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
+    if any(w in compact for w in BOUND_WORDS):  # a bound word not read above (快递干了三年): asked again
+        return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
     if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
         return _checked(question, 0.0, compact)
     compact = compact.replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
@@ -1129,7 +1125,7 @@ _NEARLY = re.compile(r"(?:快要|快满|快到|快|将近|接近|眼看|眼瞅�
                      r"过了生日|过完生日|生日一过|生日过了|再过[^\d零一二两三四五六七八九十]{0,3}"
                      rf"|再?过(?:{_NUM}|几)个?(?:年|月|天|星期|礼拜|周)后?"  # 过两个月就二十五
                      r"|小(?=[一二两三四五六七八九]?[十百千万]))"  # 小二十 / 小两万: nearly
-                     rf"(?:(?:{_NUM})月份?(?:(?:{_NUM})[号日])?)?(?:就|才|能|要|满|到|是|有|就满|就到|就是|就有)*"
+                     rf"(?:(?:{_NUM})月份?)?(?:(?:{_NUM})[号日])?(?:就|才|能|要|满|到|是|有|就满|就到|就是|就有)*"
                      rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?")
 # 奔三 / 奔四十了: heading for an age of so many tens (dialect): a few years under it.
 _HEADING_FOR = re.compile(r"奔(?P<n>[二两三四五六七八九]十?)")

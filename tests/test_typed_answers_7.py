@@ -121,7 +121,8 @@ def test_a_state_that_goes_on_is_still_yes(program, question, said) -> None:
 # ---------------------------------------------------------------- 2. numbers short of the round one
 
 
-@pytest.mark.parametrize("said", ["眼看就满三年", "三年不到", "将近三年了", "下个月才满三年", "不满三年"])
+@pytest.mark.parametrize("said", ["眼看就满三年", "三年不到", "将近三年了", "下个月才满三年", "不满三年", "下个月5号就满三年",
+                                  "明年二月份满三年"])
 def test_years_short_of_three_are_never_three(said) -> None:
     parsed = parse_answer(_q("skills_upgrade_subsidy", "insured_years"), said, as_of=AS_OF)
     assert parsed.value != 3
