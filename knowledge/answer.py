@@ -1073,7 +1073,7 @@ class Answerer:
         doc = self.kb.document_of(best.clause)
         lines = [f"{doc.number or doc.title}里和您说的情况有关的政策有这{len(picks)}项："]
         for i, clause in enumerate(picks, 1):
-            name, gives = self._overview_line(clause, day)
+            name, gives = self._overview_line(clause, day, question, result.expansions)
             lines.append(f"{i}. {name}（{clause.label()}）：{gives}")
         lines.append("想细问哪一项，直接问我就行（比如“这个钱给谁”“去哪申请”）；不清楚的可拨打"
                      f"{HOTLINE}（人社服务热线）。")
@@ -1081,12 +1081,18 @@ class Answerer:
         return Answer(question, True, result.confidence, ranked, [], reply, clause=best.clause,
                       kind="overview", first_line=lines[0] + lines[1])
 
-    def _overview_line(self, clause: Clause, day: date, limit: int = 60) -> tuple[str, str]:
-        """(name, what it gives) for a clause in a list: its main benefit's name and summary
-        (else its plain line for who, yes/no or the amount), or that it has ended; for a clause
-        with no benefits described, its title and the start of its first sentence."""
+    def _overview_line(self, clause: Clause, day: date, question: str = "", terms: Collection[str] = (),
+                       limit: int = 60) -> tuple[str, str]:
+        """(name, what it gives) for a clause in a list: the benefit the question names (else
+        the clause's main one), its summary (else its plain line for who, yes/no or the
+        amount), or that it has ended; for a clause with no benefits described, its title and
+        the start of its first sentence."""
         roots = [b for b in self.kb.benefits_of(clause.id) if b.part_of is None]
-        benefit = next((b for b in roots if not b.has_ended(day)), roots[0] if roots else None)
+        named = pick_benefit(self.kb.benefits_of(clause.id), question, terms) if question else None
+        standing = [b for b in roots if not b.has_ended(day)]
+        if named is None and len(standing) >= 3:  # 第九条第（三）项: several things, name them
+            return _topic(clause), _cut("有" + "、".join(b.name for b in standing) + "等", limit)
+        benefit = named or next(iter(standing), roots[0] if roots else None)
         if benefit is None:
             first = next((t for t in clause.sentences if _topic(clause) not in t), "")  # not the item's title
             return _topic(clause), _cut(first, limit)

@@ -568,3 +568,10 @@ def test_a_list_line_is_cut_at_a_pause_not_inside_a_range(answerer):
 def test_the_minimum_living_allowance_amount_is_not_in_the_document(answerer):
     line = first_line(answerer.answer("吃低保的一个月能拿多少钱"))
     assert line.startswith("文件没有写低保标准") and "就业困难人员" not in line
+
+
+def test_a_clause_granting_several_things_names_them_in_a_list(answerer, kb):
+    answer = answerer.answer("我快六十了 单位黄了 没事干 有啥帮扶")
+    line = next(line for line in answer.reply.splitlines() if "（第九条第（三）项）" in line)
+    standing = [b.name for b in kb.benefits_of("9.3") if b.part_of is None and not b.has_ended(TODAY)]
+    assert sum(name in line for name in standing) >= 3
