@@ -945,6 +945,8 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     short = _short_of(question, compact)
     if short is not None:
         return short
+    if question.unit == "岁":
+        compact = _CALENDAR_DAY.sub("，", compact)  # 明年六月才毕业: June is no age of 6
     if any(w in compact for w in BOUND_WORDS):  # a bound word not read above (快递干了三年): asked again
         return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
     if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
@@ -1113,6 +1115,10 @@ def _rough(question: Question, t: str) -> tuple[float, float] | None:
 # Months in one of each time unit (a day is a thirtieth of a month, a week seven days).
 _MONTHS_IN = {"年": 12.0, "岁": 12.0, "周岁": 12.0, "月": 1.0, "天": 1 / 30, "日": 1 / 30, "周": 7 / 30, "星期": 7 / 30, "礼拜": 7 / 30}
 _TIME_UNIT = r"个?(?:周岁|年|岁|月|天|日|星期|礼拜|周)(?!份)"
+# A day or month of the calendar (六月, 6月10号, 三月份): never an age.
+_CALENDAR_DAY = re.compile(r"(?<![\d零一二两三四五六七八九十])(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月份?(?:(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[号日])?")
+# The same, but a bare 月 (明年六月) is a month of the calendar, not a length: 六个月 is.
+_LENGTH_UNIT = r"个?(?:周岁|年|岁|天|星期|礼拜|周)(?!份)|个月"
 # A figure too vague to subtract (差几天, 差一点): the value is then just under the bound.
 _VAGUE = r"几|一点儿?|点儿?|一些|些|一丢丢|一下"
 _DIFF_AFTER = re.compile(rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?(?:了|都|还|就)*差(?:个|了)?(?P<m>{_NUM}|{_VAGUE})?(?P<mu>{_TIME_UNIT})?(?!不)")
@@ -1126,7 +1132,7 @@ _NEARLY = re.compile(r"(?:快要|快满|快到|快|将近|接近|眼看|眼瞅�
                      rf"|再?过(?:{_NUM}|几)个?(?:年|月|天|星期|礼拜|周)后?"  # 过两个月就二十五
                      r"|小(?=[一二两三四五六七八九]?[十百千万]))"  # 小二十 / 小两万: nearly
                      rf"(?:(?:{_NUM})月份?)?(?:(?:{_NUM})[号日])?(?:就|才|能|要|满|到|是|有|就满|就到|就是|就有)*"
-                     rf"(?P<n>{_NUM})(?P<u>{_TIME_UNIT})?")
+                     rf"(?P<n>{_NUM})(?P<u>{_LENGTH_UNIT})?(?!月)")
 # 奔三 / 奔四十了: heading for an age of so many tens (dialect): a few years under it.
 _HEADING_FOR = re.compile(r"奔(?P<n>[二两三四五六七八九]十?)")
 _BELOW_BEFORE = re.compile(r"(?:还)?(?:不到|不满|不足|未满|没到|没满|没够|不够|少于|低于|没有|不超过|最多|顶多)"

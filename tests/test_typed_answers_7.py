@@ -355,3 +355,22 @@ def test_twenty_and_several_is_a_range_in_the_twenties() -> None:
 def test_nearly_a_sum_is_under_it() -> None:
     parsed = parse_answer(_q("job_retention_refund", "last_year_contribution"), "交了小三万")
     assert parsed.value is None and parsed.below == 30000 and parsed.range[1] < 30000
+
+
+# ---------------------------------------------------------------- 8. a month of the calendar is no age
+
+
+@pytest.mark.parametrize("said", ["在读大专 后年七月才毕业", "九月份开学"])
+def test_a_calendar_month_is_no_age(said) -> None:
+    parsed = parse_answer(_q("finder", "age"), said, as_of=AS_OF)
+    assert parsed.value is None and not parsed.ok
+
+
+def test_an_age_said_beside_a_month_is_read() -> None:
+    parsed = parse_answer(_q("finder", "age"), "二十一岁 七月份毕业", as_of=AS_OF)
+    assert parsed.ok and parsed.value == 21
+
+
+def test_a_calendar_month_is_not_recorded_as_an_age(tmp_path, kb) -> None:  # noqa: F811
+    turns = _turns(tmp_path, kb, "我能领啥补贴", "个人", "在读大专 后年七月才毕业")
+    assert "7岁" not in turns[-1] and "您今年多少岁" in turns[-1]
