@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from knowledge.asking import Asked, Aspect, Kind, read_question
+from knowledge.asking import Asked, Aspect, Kind, question_age, read_question
 from knowledge.asking import normalize as fold
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.benefits import Benefit, Statement, pick_benefit
@@ -1063,23 +1063,42 @@ class Answerer:
         """"What policies are there" for a person or a situation (asking.yaml `overview`): the
         closest clauses (up to OVERVIEW_ITEMS, each within OVERVIEW_RATIO of the best score), a
         line each — the topic, where it is, and what its main benefit gives or that it has ended
-        (benefits.yaml) — then how to ask on. None when fewer than two clauses are that close
-        (one clause answers as usual). The preface and the closing paragraph are not listed."""
+        (benefits.yaml) — then how to ask on; one such clause is said as the closest. The
+        preface, the closing paragraph and clauses whose age ranges exclude the age said are
+        not listed; None when nothing is left."""
+        cue = next((c for c in self.kb.asking.overview if c in fold(question)), "")
+        said = fold(question).replace(cue, " ").strip() if cue else ""
+        if said:  # what the person said of themselves ranks; 有啥帮扶 would pull in 就业帮扶
+            again = self.retriever.search(said, record=False)
+            result = again if again.candidates else result
+            ranked = [c.clause.id for c in result.candidates]
         best = result.candidates[0]
+        age = question_age(question)
         picks = [c.clause for c in result.candidates[:OVERVIEW_ITEMS + 2]
-                 if c.score >= OVERVIEW_RATIO * best.score and c.clause.number not in ("0", "11")][:OVERVIEW_ITEMS]
-        if len(picks) < 2:
+                 if c.score >= OVERVIEW_RATIO * best.score and c.clause.number not in ("0", "11")
+                 and not self._outside_ages(c.clause, age)][:OVERVIEW_ITEMS]
+        if not picks:
             return None
         doc = self.kb.document_of(best.clause)
-        lines = [f"{doc.number or doc.title}里和您说的情况有关的政策有这{len(picks)}项："]
-        for i, clause in enumerate(picks, 1):
-            name, gives = self._overview_line(clause, day, question, result.expansions)
-            lines.append(f"{i}. {name}（{clause.label()}）：{gives}")
+        if len(picks) == 1:
+            name, gives = self._overview_line(picks[0], day, question, result.expansions)
+            lines = [f"{doc.number or doc.title}里和您说的情况最相关的是{picks[0].label()}（{name}）：", gives]
+        else:
+            lines = [f"{doc.number or doc.title}里和您说的情况有关的政策有这{len(picks)}项："]
+            for i, clause in enumerate(picks, 1):
+                name, gives = self._overview_line(clause, day, question, result.expansions)
+                lines.append(f"{i}. {name}（{clause.label()}）：{gives}")
         lines.append("想细问哪一项，直接问我就行（比如“这个钱给谁”“去哪申请”）；不清楚的可拨打"
                      f"{HOTLINE}（人社服务热线）。")
         reply = "\n".join(lines)
-        return Answer(question, True, result.confidence, ranked, [], reply, clause=best.clause,
+        return Answer(question, True, result.confidence, ranked, [], reply, clause=picks[0],
                       kind="overview", first_line=lines[0] + lines[1])
+
+    def _outside_ages(self, clause: Clause, age: int | None) -> bool:
+        """Whether the age said is outside every age range the clause's benefits name (a
+        60-year-old is not shown the 16—24岁 internship in a list); False with no age or range."""
+        ranges = [b.ages for b in self.kb.benefits_of(clause.id) if b.ages is not None and b.ages.upper is not None]
+        return age is not None and bool(ranges) and all(not r.value <= age <= r.upper for r in ranges)
 
     def _overview_line(self, clause: Clause, day: date, question: str = "", terms: Collection[str] = (),
                        limit: int = 60) -> tuple[str, str]:
