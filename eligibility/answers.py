@@ -649,6 +649,8 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
     t = _loose(t)
     best: dict[str, int] = {}
     found: list[tuple[int, int, str]] = []  # (length, start, value)
+    later = () if question.hidden or _asks_plan(question, words) else words.not_yet.get(_EVERY_QUESTION, ())
+    planned_options = {c.value for c in options if any(p in answer_word(c.label) for p in words.plans)}
     for phrase, value in _choice_phrases(question, words):
         if len(phrase) == 1:
             if phrase in clauses:  # 是 / 对 / 没: only as a whole answer
@@ -656,7 +658,10 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
             continue
         start = t.find(phrase)
         while start >= 0:
-            if not _negated(t, start, words):  # 没工作 counts; 没毕业 is not 毕业了
+            # 没工作 counts; 没毕业 is not 毕业了, nor is 快毕业了 (yesno.not_yet "*": still to come),
+            # but for an option that is itself a plan (想创业: 下个月开店)
+            if not _negated(t, start, words) and (value in planned_options
+                                                  or not _not_yet_at(t, start, start + len(phrase), later)):
                 found.append((len(phrase), start, value))
             start = t.find(phrase, start + 1)
     # Overlapping phrases: the longer one, then the one starting first (快毕业 over 毕业了: a

@@ -374,3 +374,16 @@ def test_an_age_said_beside_a_month_is_read() -> None:
 def test_a_calendar_month_is_not_recorded_as_an_age(tmp_path, kb) -> None:  # noqa: F811
     turns = _turns(tmp_path, kb, "我能领啥补贴", "个人", "在读大专 后年七月才毕业")
     assert "7岁" not in turns[-1] and "您今年多少岁" in turns[-1]
+
+
+@pytest.mark.parametrize("program, question, said, value", [
+    ("finder", "situation", "眼看就毕业了", None),
+    ("finder", "situation", "明年才毕业", "other"),
+    ("internship", "category", "下个月毕业", "none"),
+    ("finder", "situation", "下个月开个面馆", "self_employed"),
+])
+def test_an_option_still_to_come_is_not_taken(program, question, said, value) -> None:
+    """快毕业 is not 离校未就业的高校毕业生 (not yet graduated); an option that is itself a plan
+    (想创业或做个体经营) still takes what is to come."""
+    parsed = parse_answer(_q(program, question), said)
+    assert parsed.value == value and parsed.value != "graduate" and parsed.value != "college_grad", parsed
