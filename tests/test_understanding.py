@@ -562,3 +562,13 @@ def test_hai_you_mei_you_is_a_question_not_a_connector(vocabulary) -> None:
     u = reader(vocabulary).read("培训能补多少钱？我是零就业家庭，还有没有别的补助？", Conversation())
     assert u.kind == "multi" and len(u.parts) == 2
     assert "还有没有" in u.parts[1] and "零就业" in u.parts[1]
+
+
+@pytest.mark.parametrize(("text", "rest"), [("不是三万 是三千", "三千"), ("不是十二个，是二十个", "二十个"),
+                                            ("不是2万 而是2千块", "2千块")])
+def test_not_this_number_but_that_one_is_a_correction(vocabulary, text, rest) -> None:
+    assert reader(vocabulary).correction(text) == (rest, False)
+
+
+def test_not_me_but_my_son_is_not_a_number_correction(vocabulary) -> None:
+    assert reader(vocabulary).correction("不是我 是我儿子") is None

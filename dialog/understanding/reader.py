@@ -73,6 +73,8 @@ _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(�
                              r"|(?:正在|还在)[^\s,，。?？哪啥什谁几多么吗不没]{1,8}呢"
                              r"|(?<=要是|如果|万一|假如)哪|想[^\s,，。?？]{0,6}点(?:啥|什么)")
 _QUESTION_MARK = re.compile(r"[?]")
+_NUMBER_SAID = r"[\d零〇一二两三四五六七八九十百千万.]+(?:万|千|块|元|个|人|岁|年|名)*"
+_NOT_THIS_NUMBER = re.compile(rf"^不是\s*{_NUMBER_SAID}[\s,，。]*(?:是|而是|应该是)\s*({_NUMBER_SAID}.*)$")
 _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
 # A Chinese keyboard's / key types 、; a backslash is the other slip: 、admin, \\forget are commands.
 _SLASH_KEY = re.compile(r"^[、\\](?=\s*[A-Za-z])")
@@ -221,6 +223,9 @@ class Reader:
             if i >= 0:
                 rest = (t[:i] + t[i + len(phrase):]).strip(_PAUSE)
                 return (rest, True) if len(bare(rest)) >= 1 else None
+        said = _NOT_THIS_NUMBER.match(t)
+        if said is not None:  # 不是五万 是八千: a number put right (不是我，是我儿子 is not one)
+            return said.group(1).strip(_PAUSE), False
         if t.startswith("我"):
             t = t[1:]
         plain = bare(t)
