@@ -20,7 +20,7 @@ from dialog.flows.common import Turn, mask_personal_numbers, short
 from dialog.messages import MAX_ACTION_BYTES, Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
-from dialog.understanding.facts import speaks_of
+from dialog.understanding.facts import speaks_of, stated_facts
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -52,6 +52,9 @@ _MISSING = object()
 # A flag marker (s.flags[question id + _KEPT] = the words): a number typed before its question
 # applied (五万块 to 是否参保, for the contribution asked once 是), used when that question comes.
 _KEPT = "#kept"
+# s.flags[question id + _STATED_BY] = the question whose pressed option's label stated it (the
+# 中职 option names the 国家级贫困县): taken back together with that answer by 上一步.
+_STATED_BY = "#stated_by"
 
 
 class QuestionnaireFlow:
@@ -603,11 +606,40 @@ class QuestionnaireFlow:
         s.questionnaire_at = self.clock()
         lead = [Reply(note)] if note else []
         self._apply_kept(s)  # before the prefill, which would say a kept number a second time
+        lead += self._stated(question, value, s, said)
         lead += self._prefill(self._program(s), s, said)
         if self._current_question(s) is None:
             finished = self._finish(s)
             return Turn(lead + finished.replies, finished.events)
         return Turn(lead + self._pending_question(s), [])
+
+    def _stated(self: Engine, question: eligibility.Question, value: Any, s: Session, said: str | None) -> list[Reply]:
+        """What an answer states outright besides answering its question, in the words of
+        eligibility/data/stated_facts.yaml: "大专毕业的 在超市打工呢" to 您属于哪一类 also says the
+        person works now (第六条 is for people without work); a pressed option's own label too
+        (the 中职 option names the 国家级贫困县, so that is not asked again). A typed answer's
+        facts are said in one line (changeable with 上一步); a button's are not (it was pressed)."""
+        if s.program in (None, "__finder__"):
+            return []
+        text = said if said else (question.label_of(value) if question.kind == "choice" and value is not None else "")
+        if not text:
+            return []
+        program = self._program(s)
+        found = stated_facts(program, text, s.answers)
+        for qid, found_value in found.items():
+            s.answers[qid] = found_value
+            if said:
+                s.history.append(qid)
+            else:  # not a step of its own: 上一步 takes it back with the button's answer
+                s.flags[qid + _STATED_BY] = question.id
+        if not found or not said:
+            return []
+        facts = []
+        for qid, found_value in found.items():
+            q = program.question(qid)
+            facts.append(f"{q.short or q.prompt.rstrip('？?')}：{q.label_of(found_value)}" if q.kind == "yesno"
+                         else q.label_of(found_value))
+        return [Reply(self.t("prefilled", facts="；".join(facts)))]
 
     def _settle_range(self: Engine, question: eligibility.Question, bounds: tuple[float, float], s: Session) -> Any:
         """The value to store for a range when every whole value in it gives the same next step,
@@ -802,6 +834,9 @@ class QuestionnaireFlow:
             last = s.history.pop()
             s.answers.pop(last, None)
             s.flags.pop(last, None)
+            for key in [k for k, v in s.flags.items() if k.endswith(_STATED_BY) and v == last]:
+                s.flags.pop(key)
+                s.answers.pop(key[: -len(_STATED_BY)], None)
             return Turn(self._pending_question(s), [])
         if arg == "restart":
             s.answers, s.history, s.flags = {}, [], {}

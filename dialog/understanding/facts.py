@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from eligibility.engine import applies
+
+STATED_FACTS = Path(__file__).resolve().parents[2] / "eligibility" / "data" / "stated_facts.yaml"
 
 _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
 # The unit as people write it after a number, per question unit; an age is also "19了".
@@ -44,9 +51,15 @@ def facts_from_text(program: Any, text: str, known: Mapping[str, Any], parse_ans
     found: dict[str, Any] = {}
     answers = dict(known)
     used: set[str] = set()  # a number said once settles one question ("四十五个人" is not also the new hires)
+    stated = stated_words().get(program.id, {})
     for question in program.questions:
         if question.id in answers or not applies(question.ask_if, answers) or not question.prefill:
             continue  # prefill=False: what someone was told or has done is always asked
+        if question.id in stated:  # only the words listed for it (stated_facts.yaml), never a guess
+            value = stated_value(stated[question.id], text)
+            if value is not None:
+                found[question.id] = answers[question.id] = value
+            continue
         if question.kind == "yesno" and not personal:
             continue
         value = _settled(question, text, parse_answer, as_of, used)
@@ -97,3 +110,84 @@ def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: 
         if parsed.ok and parsed.value is not None and not getattr(parsed, "approximate", False):
             return parsed.value
     return None
+
+
+# ---------------------------------------------------------------- stated facts
+
+
+@dataclass(frozen=True)
+class StatedWords:
+    """The words that say one question's answer outright (eligibility/data/stated_facts.yaml):
+    {stored value: words}; `ignore`: words that only hold their place (打工回来 is the past);
+    `negations`: a word right after one of these does not count (没上班 is not 上班)."""
+
+    values: dict[Any, tuple[str, ...]]
+    ignore: tuple[str, ...]
+    negations: tuple[str, ...]
+
+
+@lru_cache(maxsize=4)
+def _load_stated(path: str) -> dict[str, dict[str, StatedWords]]:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    negations = tuple(sorted((str(w) for w in raw.get("negations") or ()), key=len, reverse=True))
+    out: dict[str, dict[str, StatedWords]] = {}
+    for program_id, questions in (raw.get("programs") or {}).items():
+        for qid, table in (questions or {}).items():
+            values: dict[Any, tuple[str, ...]] = {}
+            for key, words in (table or {}).items():
+                if key == "ignore":
+                    continue
+                value: Any = {"yes": True, "no": False}.get(str(key), str(key)) if not isinstance(key, bool) else key
+                values[value] = tuple(str(w) for w in words or ())
+            ignore = tuple(str(w) for w in (table or {}).get("ignore") or ())
+            out.setdefault(str(program_id), {})[str(qid)] = StatedWords(values, ignore, negations)
+    return out
+
+
+def stated_words(path: Path | None = None) -> dict[str, dict[str, StatedWords]]:
+    """{program id: {question id: StatedWords}}, read once from stated_facts.yaml.
+    Raises OSError / yaml.YAMLError when the file is missing or malformed."""
+    return _load_stated(str(path or STATED_FACTS))
+
+
+def stated_value(words: StatedWords, text: str) -> Any:
+    """The one value `text` states outright, or None: matches are taken longest first (没找上工作
+    before 找上工作; at equal length the earlier one), a match right after a negation (没, 不在 …)
+    does not count, an `ignore` match counts for nothing, and two different values (在打工 and
+    在家闲着) say nothing certain, so None."""
+    candidates = [(w, v) for v, ws in words.values.items() for w in ws] + [(w, _IGNORED) for w in words.ignore]
+    every = []  # (start, end, value) of every occurrence of every word
+    for word, value in candidates:
+        start = text.find(word) if word else -1
+        while start >= 0:
+            every.append((start, start + len(word), value))
+            start = text.find(word, start + 1)
+    every.sort(key=lambda h: (h[0] - h[1], h[0]))  # longest first, then the earlier one
+    taken = [False] * len(text)
+    hits: list[tuple[int, int, Any]] = []
+    for start, end, value in every:
+        if not any(taken[start:end]):
+            hits.append((start, end, value))
+            taken[start:end] = [True] * (end - start)
+    found = {v for start, _end, v in hits
+             if v is not _IGNORED and not any(text[:start].endswith(n) for n in words.negations)}
+    return found.pop() if len(found) == 1 else None
+
+
+_IGNORED = object()
+
+
+def stated_facts(program: Any, text: str, known: Mapping[str, Any]) -> dict[str, Any]:
+    """{question id: value} for the program's questions whose answer `text` states outright in
+    the words of stated_facts.yaml (在超市打工 → status working; 不算贫困县 → poor_area False),
+    for questions not yet answered whose ask_if holds. A place name or 农村 states nothing."""
+    out: dict[str, Any] = {}
+    answers = dict(known)
+    table = stated_words().get(program.id, {})
+    for question in program.questions:
+        if question.id not in table or question.id in answers or not applies(question.ask_if, answers):
+            continue
+        value = stated_value(table[question.id], text)
+        if value is not None:
+            out[question.id] = answers[question.id] = value
+    return out

@@ -15,13 +15,31 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from eligibility.model import BOTH, Condition, Estimate, Facts, Part, Program, format_number, yuan
-from eligibility.rules import between, choice, number, one_of, ratio_reached, yesno
+from eligibility.model import (
+    BOTH,
+    Choice,
+    Condition,
+    Estimate,
+    Facts,
+    Part,
+    Program,
+    Question,
+    Test,
+    format_number,
+    yuan,
+)
+from eligibility.rules import between, choice, number, ratio_reached, yesno
 
 CLAUSE = "6"
 SCOPE = "从2019年1月1日起，将就业见习补贴范围由离校未就业高校毕业生"
 RATE = "按每人每月1000元的标准给予就业见习补贴"
 RETAINED = "留用率达到50%以上的单位"
+
+# Whether the person works now, studies, or has no work: never asked (the category's labels
+# already say 未就业), only taken from what the resident said in their own words
+# (eligibility/data/stated_facts.yaml: 在超市打工, 还在念书, 在家闲着). 第六条's three groups are
+# all people without work: 离校**未就业**高校毕业生, **未就业**中职毕业生, **失业**青年.
+WORKING, CASUAL, STUDYING, IDLE = "working", "casual", "studying", "idle"
 
 QUESTIONS = (
     choice("role", "您是想参加见习的个人，还是接收见习人员的单位？",
@@ -32,29 +50,120 @@ QUESTIONS = (
             ("unemployed_youth", "失业青年"),
             ("none", "都不是")],
            help="高校毕业生和中职毕业生不限年龄；失业青年需16—24岁。", ask_if={"role": ("intern",)}),
+    Question("status", "现在的情况", "choice",
+             (Choice(WORKING, "现在在工作（打工、上班）"), Choice(CASUAL, "打零工、临时干活"),
+              Choice(STUDYING, "还在上学"), Choice(IDLE, "现在没有工作")),
+             hidden=True, ask_if={"role": ("intern",)}),
+    # 都不是 / a 中职毕业生 may still be a 16—24岁失业青年 (a 中专、高中 leaver at home): the age decides.
     number("age", "您今年多少岁？", "岁", 1, 120, help="可以回答年龄，也可以回答出生年份（如“2003年出生”）。",
-           ask_if={"category": ("unemployed_youth",)}, at_least_ok=False),
+           ask_if={"category": ("unemployed_youth", "none", "vocational_grad")}, at_least_ok=False),
+    # The document names no county: whether a place is 艰苦边远地区、老工业基地或国家级贫困县 is the
+    # 人社部门's call, never read from a place name (东乡, 永靖 …).
+    yesno("poor_area", "毕业生所在的县（市）属于艰苦边远地区、老工业基地或国家级贫困县吗？",
+          short="所在地属于艰苦边远地区、老工业基地或国家级贫困县", ask_if={"category": ("vocational_grad",)},
+          help="文件没有列出具体是哪些县（市），以所在县（市）人社部门的认定为准；不知道的请回答“不清楚”。"),
     yesno("interns_eligible", "接收的见习人员是否都属于见习对象（离校未就业高校毕业生、上述地区未就业中职毕业生或16—24岁失业青年）？",
-          short="见习人员都属于见习对象", ask_if={"role": ("host",)}, unknown_goes_on=True,
+          short="见习人员都属于见习对象", ask_if={"role": ("host",)}, unknown_goes_on=True, prefill=False,
           help="只有见习对象才能算补贴；有的是、有的不是，请回答“否”，接下来会问其中有几人是。"),
     number("interns", "接收了几名见习人员？", "人", 1, 100000, ask_if={"role": ("host",)}),
     number("eligible_interns", "其中有几人属于见习对象（离校未就业高校毕业生、上述地区未就业中职毕业生或16—24岁失业青年）？",
            "人", 0, 100000, help="就业见习补贴只按属于见习对象的人数计算；拿不准的，可以向所在县（市）人社部门核实。",
            ask_if={"interns_eligible": (False,)}),
     number("months", "每人见习几个月？", "个月", 1, 60, help="文件规定见习期为3—12个月。", ask_if={"role": ("host",)}, at_least_ok=False),
-    yesno("finished", "见习期已经满了吗？", short="见习期已满", ask_if={"role": ("host",)},
+    yesno("finished", "见习期已经满了吗？", short="见习期已满", ask_if={"role": ("host",)}, prefill=False,
           help="见习期满时留用率达到50%以上的，补贴从每人每月1000元提高到1200元；已经满了的，也可以直接回答留用的人数，例如“留用4人”。"),
     number("retained", "见习期满后实际留用了几人？", "人", 0, 100000,
            help="留用率达到50%以上，补贴标准从每人每月1000元提高到1200元。", ask_if={"finished": (True,)}),
 )
 
+# What the person said of their situation, as a reason a route is not met (or to verify).
+_STATUS_NOTES = {
+    WORKING: "您说现在在工作（打工、上班），第六条的见习对象是未就业的人员",
+    STUDYING: "您说还在上学，第六条的见习对象是离校后未就业的人员",
+    CASUAL: "您说在打零工、临时干活，算不算已就业以所在县（市）人社部门的认定为准",
+}
+
+
+def _status(f: Facts) -> tuple[bool | None, str] | None:
+    """The situation said (f.get("status")) as a test result for a route of people without work:
+    working / studying → not met, casual → to verify, none said or idle → None (no objection)."""
+    status = f.get("status")
+    if status in (WORKING, STUDYING):
+        return False, _STATUS_NOTES[status]
+    if status == CASUAL:
+        return None, _STATUS_NOTES[status]
+    return None
+
+
+def _graduate(category: str) -> Test:
+    """离校未就业高校毕业生 / 未就业中职毕业生: the category, and not working or studying now."""
+
+    def test(f: Facts) -> tuple[bool | None, str]:
+        if f.get("category") is None:
+            return None, ""
+        if f.get("category") != category:
+            return False, ""
+        said = _status(f)
+        if said is not None:
+            return said
+        if category == "vocational_grad":
+            return _poor_area(f)
+        return True, ""
+
+    return test
+
+
+def _poor_area(f: Facts) -> tuple[bool | None, str]:
+    """艰苦边远地区、老工业基地和国家级贫困县: the category's own label names them, so the answer is
+    needed only when the person typed 中专/技校 without saying where (poor_area asked): 是 → met,
+    否 → not met, 不清楚 → to verify with the 人社部门 (the document lists no county)."""
+    if "poor_area" not in f.answers:
+        return True, ""
+    area = f.get("poor_area")
+    if area is None:
+        return None, "是否属于这些地区以人社部门认定为准（文件没有列出县名）"
+    if area is False:
+        return False, "所在地不属于艰苦边远地区、老工业基地或国家级贫困县"
+    return True, ""
+
 
 def _youth(f: Facts) -> tuple[bool | None, str]:
-    if f.get("category") is None:
+    """16—24岁失业青年 (from 2019-01-01): who said 失业青年, or — once their age was asked — who
+    said 都不是 or is a 中职毕业生 (a leaver without work is a 失业青年 whatever the school). Not
+    met when they work or study now; with 都不是 and nothing said of work, to verify."""
+    category = f.get("category")
+    if category is None:
         return None, ""
-    if f.get("category") != "unemployed_youth":
-        return False, ""
-    return between("age", "internship.youth_age_min", "internship.youth_age_max", "岁")(f)
+    if category not in ("unemployed_youth", "none", "vocational_grad") or \
+            (category != "unemployed_youth" and "age" not in f.answers):
+        return False, ""  # their own answer ruled the group out, and no age came to reopen it
+    age_ok, age_note = between("age", "internship.youth_age_min", "internship.youth_age_max", "岁")(f)
+    if age_ok is False:
+        return False, age_note
+    said = _status(f)
+    if said is not None and said[0] is False:
+        return said
+    if said is not None:
+        return None, "；".join(n for n in (age_note, said[1]) if n)
+    if category == "none" and f.get("status") != IDLE:
+        note = "现在没有工作（也不在上学）的，属于失业青年；请向所在县（市）人社部门核实"
+        return None, "；".join(n for n in (age_note, note) if n) if age_ok else age_note
+    return age_ok, age_note
+
+
+def _intern_what_if(f: Facts) -> list[str]:
+    """When a "not yet" is the reason (第六条): too young now, still at school, working now —
+    when it would become 符合 (再测一测 then)."""
+    out = []
+    age, low = f.get("age"), f.p("internship.youth_age_min")
+    status = f.get("status")
+    if isinstance(age, int | float) and low is not None and age < low and status not in (WORKING, STUDYING):
+        out.append(f"满{format_number(low)}周岁后，如果仍没有工作，属于16—24岁失业青年，可以参加就业见习，到时可以再测一测。")
+    if status == STUDYING:
+        out.append("离校后如果没有就业，属于离校未就业的毕业生（16—24岁的也属于失业青年），可以参加就业见习，到时可以再测一测。")
+    if status == WORKING:
+        out.append("如果以后不再工作、处于未就业状态，可以再测一测。")
+    return out
 
 
 def eligible_count(f: Facts) -> int | None:
@@ -191,14 +300,15 @@ PROGRAM = Program(
             gives="可参加3—12个月的就业见习；补贴发给见习单位，用于支付您见习期间的基本生活费、办理人身意外伤害保险和指导管理。",
             when={"role": ("intern",)},
             conditions=(
-                Condition("college_grad", "离校未就业的高校毕业生", CLAUSE, SCOPE, one_of("category", "college_grad"), group="见习对象",
+                Condition("college_grad", "离校未就业的高校毕业生", CLAUSE, SCOPE, _graduate("college_grad"), group="见习对象",
                           reads=("category",)),
                 Condition("vocational_grad", "艰苦边远地区、老工业基地或国家级贫困县的未就业中职毕业生", CLAUSE, SCOPE,
-                          one_of("category", "vocational_grad"), group="见习对象", reads=("category",)),
+                          _graduate("vocational_grad"), group="见习对象", reads=("category",)),
                 Condition("unemployed_youth", "16—24岁失业青年（2019年1月1日起）", CLAUSE, SCOPE, _youth, group="见习对象",
                           reads=("category",)),
             ),
             estimate=_intern_estimate,
+            what_if=_intern_what_if,
         ),
         Part(
             id="host",
@@ -224,6 +334,7 @@ PROGRAM = Program(
         "role": {"individual": "intern", "employer": "host"}.get(a.get("role")),
         "category": {"graduate": "college_grad", "vocational_grad": "vocational_grad", "unemployed": "unemployed_youth"}.get(a.get("situation"), "none" if a.get("situation") else None),
         "age": a.get("age"),
+        "status": {"employee": WORKING, "self_employed": WORKING, "unemployed": IDLE}.get(a.get("situation")),
     }.items() if v is not None},
     keywords=("见习", "毕业生", "失业青年"),
 )
