@@ -205,3 +205,21 @@ def test_still_at_school_says_to_come_back_after_leaving() -> None:
     result = _assess(category="none", status="studying")
     assert result.verdict == "不符合"
     assert any("离校后" in w for w in result.main.what_if)
+
+
+# ---------------------------------------------------------------- 3. a count is no 少裁员 by itself
+
+
+def test_a_count_of_layoffs_is_said_to_be_for_the_office_to_judge(tmp_path, kb) -> None:  # noqa: F811
+    replies = _turns(tmp_path, kb, "测一测稳岗返还", "交着呢", "去年裁了二十几个 生意不好", "六万")
+    assert _verdict(replies[-1]) == "需核实"
+    assert "文件没有规定多少人算“少”" in replies[-1]
+    assert "生意不好" not in replies[-1].split("※")[1].split("\n")[0]
+
+
+def test_many_layoffs_settles_it_and_asks_no_amount(tmp_path, kb) -> None:  # noqa: F811
+    program = E.get_program("job_retention_refund")
+    assert E.next_question(program, {"insured_enterprise": True, "layoffs": "many"}, as_of=NOW) is None
+    assert E.next_question(program, {"insured_enterprise": True, "layoffs": "few"}, as_of=NOW).id == "last_year_contribution"
+    replies = _turns(tmp_path, kb, "测一测稳岗返还", "交着呢", "裁员较多")
+    assert _verdict(replies[-1]) == "不符合"

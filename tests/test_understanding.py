@@ -179,7 +179,7 @@ def test_facts_in_the_leading_message_prefill_the_questionnaire() -> None:
     program = eligibility.get_program("internship")
     found = facts_from_text(program, "我娃十八了，一直没工作在家闲着", {"role": "intern"},
                             eligibility.parse_answer, as_of=TODAY)
-    assert found == {"category": "unemployed_youth", "age": 18}
+    assert found == {"category": "unemployed_youth", "age": 18, "status": "idle"}  # 没工作: stated_facts.yaml
 
 
 def test_a_statement_never_prefills_a_yes_no_question() -> None:

@@ -20,7 +20,7 @@ from dialog.flows.common import Turn, mask_personal_numbers, short
 from dialog.messages import MAX_ACTION_BYTES, Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
-from dialog.understanding.facts import speaks_of, stated_facts
+from dialog.understanding.facts import count_read_as, speaks_of, stated_facts
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -44,6 +44,8 @@ SETTLE_COUNTS = ("人",)
 # A count of people in a message (三个, 3人, 五六个, 八十名), never a time (六个月) nor money.
 _PEOPLE_COUNT = re.compile(r"[0-9零〇一二两俩三四五六七八九十百千几]+\s*(?:来|多|余)?\s*(?:个(?![月钟星礼])|人|名|位)")
 SETTLE_MAX_VALUES = 60
+# A choice's label that itself names a number (100人以上): a count typed to it is read exactly.
+_COUNTED_LABEL = re.compile(r"[0-9零〇一二两三四五六七八九十百千]")
 # The message that led to a questionnaire is read for facts only if the questionnaire starts
 # within this many seconds of it (30 minutes): last week's question is not "what you just said".
 LEAD_SECONDS = 30 * 60
@@ -591,6 +593,11 @@ class QuestionnaireFlow:
             flag = f"您回答的是“不太确定”，暂按“{question.label_of(parsed.value)}”估算，请以核实为准"
         elif getattr(parsed, "approximate", False):
             flag = getattr(parsed, "note", None) or f"按您说的大约{question.label_of(parsed.value)}估算"
+        elif (question.kind == "choice" and said and parsed.value is not None and _PEOPLE_COUNT.search(said)
+              and not _COUNTED_LABEL.search(question.label_of(parsed.value))):
+            # 裁了十几个 read as 少量裁员: the document sets no number for it, so the result says so
+            counted = next((p for p in self.reader.parts(said) if _PEOPLE_COUNT.search(p)), said.strip())
+            flag = count_read_as(counted, question.label_of(parsed.value))
         if flag:
             s.flags[question.id] = flag
         else:

@@ -53,7 +53,7 @@ def facts_from_text(program: Any, text: str, known: Mapping[str, Any], parse_ans
     used: set[str] = set()  # a number said once settles one question ("四十五个人" is not also the new hires)
     stated = stated_words().get(program.id, {})
     for question in program.questions:
-        if question.id in answers or not applies(question.ask_if, answers) or not question.prefill:
+        if question.id in answers or not _may_apply(program, question.ask_if, answers) or not question.prefill:
             continue  # prefill=False: what someone was told or has done is always asked
         if question.id in stated:  # only the words listed for it (stated_facts.yaml), never a guess
             value = stated_value(stated[question.id], text)
@@ -67,6 +67,27 @@ def facts_from_text(program: Any, text: str, known: Mapping[str, Any], parse_ans
             found[question.id] = value
             answers[question.id] = value
     return found
+
+
+def _may_apply(program: Any, rule: Mapping[str, tuple[Any, ...]], answers: Mapping[str, Any]) -> bool:
+    """A question's skip rule may hold: every answered question it names holds (不清楚 to a
+    condition to verify, Question.unknown_goes_on, goes on as in the engine), and one not yet
+    answered is such a condition (是否裁员 before the contribution): a number said before it
+    is taken now, and dropped by the engine if that condition's answer later excludes it. A
+    branch not yet answered (个人还是单位) keeps the question closed."""
+    ids = set(program.question_ids) if hasattr(program, "question_ids") else set()
+    for qid, values in rule.items():
+        goes_on = qid in ids and program.question(qid).unknown_goes_on
+        if qid not in answers:
+            if not goes_on:
+                return False
+            continue
+        value = answers[qid]
+        if value is None and goes_on:
+            continue
+        if value is None or value not in values:
+            return False
+    return True
 
 
 # Two-character pieces of a prompt that say how it asks, not what.
@@ -148,6 +169,13 @@ def stated_words(path: Path | None = None) -> dict[str, dict[str, StatedWords]]:
     """{program id: {question id: StatedWords}}, read once from stated_facts.yaml.
     Raises OSError / yaml.YAMLError when the file is missing or malformed."""
     return _load_stated(str(path or STATED_FACTS))
+
+
+def count_read_as(said: str, label: str) -> str:
+    """The note for a count of people read as a choice that says only "how many" (裁了十几个 →
+    少量裁员): stated_facts.yaml `count_read_as`, with the resident's words and the label."""
+    raw = yaml.safe_load(STATED_FACTS.read_text(encoding="utf-8")) or {}
+    return str(raw.get("count_read_as") or "{said} → {label}").format(said=said, label=label)
 
 
 def stated_value(words: StatedWords, text: str) -> Any:
