@@ -580,3 +580,15 @@ def test_a_list_leaves_out_what_the_age_said_rules_out(answerer):
     answer = answerer.answer("我快六十了 单位黄了 没事干 有啥帮扶")
     assert answer.answered and "（第六条）" not in answer.reply  # the 16—24岁 internship
     assert "第九条第（三）项" in answer.reply.splitlines()[0]
+
+
+def test_a_da_as_father_is_not_where(answerer, kb):
+    # 临夏话“阿达”: 哪里 in 到阿达申请, but 父亲 in 跟阿达一起开店
+    asked = answerer.read("跟我阿达一起开店 贷款能多些不")
+    assert asked.kind is not Kind.APPLY
+    assert answerer.read("贷款到阿达申请").kind is Kind.APPLY
+
+
+def test_where_the_training_is_given_is_the_clause_s_providers(answerer):
+    line = first_line(answerer.answer("下岗职工的培训是在哪个学校学", about="3.3"))
+    assert "职业院校" in line or "培训机构" in line
