@@ -582,6 +582,12 @@ class Answerer:
         if faq_entry is not None:
             return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,
                                     benefit=benefit)
+        if asked.aspects and kind is Kind.OTHER:
+            # 在哪培训 about 第三条第（三）项: the clause states the aspect (its providers); its
+            # sentence answers, not the benefit's amount line
+            aspect = asked.aspects[0]
+            return self._from_clause(f"{question} {' '.join(aspect.stated_by or aspect.words)}", Kind.OTHER, clause,
+                                     day, budget, benefit, False)
         summary = benefit.summary if kind is Kind.OTHER and benefit is not None else None
         if summary is None and kind is Kind.OTHER and benefit is not None and (follow_up or not asked.rest.strip()
                                                                                   or self._names_only(asked, benefit)):
@@ -1058,6 +1064,19 @@ class Answerer:
             lines.append(f"您是不是想问：{_topic(alternative)}？")
         lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")
         return "\n".join(lines)
+
+    def overview(self, description: str, *, today: date | None = None) -> Answer | None:
+        """What policies there are for a person who described themselves (那我呢 我五十了 在村里放羊
+        -> description 我五十了 在村里放羊): the `_overview` list, without the answer-or-refuse
+        decision (the person asks what there is, not about one topic); None when no clause is
+        close enough. Not cached."""
+        text = self.kb.lexicon.fix_typos((description or "").strip()[:MAX_QUESTION_CHARS])
+        if not text:
+            return None
+        result = self.retriever.search(text)
+        if not result.candidates:
+            return None
+        return self._overview(text, result, [c.clause.id for c in result.candidates], today or self.today())
 
     def _overview(self, question: str, result: SearchResult, ranked: list[str], day: date) -> Answer | None:
         """"What policies are there" for a person or a situation (asking.yaml `overview`): the

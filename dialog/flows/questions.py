@@ -28,9 +28,8 @@ if TYPE_CHECKING:
     from dialog.engine import Engine
 
 MULTI_MAX = 3  # questions answered from one message
-# 那我呢 + who the person is: asked as "what policies are there" for them (asking.yaml overview)
+# 那我呢 + who the person is: what policies there are for them (Answerer.overview)
 _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办|咋整|嘞)[\s,，。?？]*(.{2,})$")
-OVERVIEW_ASK = "有啥政策"
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
 # What residents say about the conversation itself (dialog/understanding KINDS), handled by
@@ -61,8 +60,7 @@ class QuestionsFlow:
                 answer = again if again.answered else answer
         if not answer.answered and (me := _WHAT_ABOUT_ME.match(text)) is not None:
             # 那我呢 我四十八 在家种地: what there is for the person described
-            again = self._ask(f"{me.group(1)} {OVERVIEW_ASK}")
-            answer = again if again.answered else answer
+            answer = self.answerer.overview(me.group(1), today=self.today()) or answer
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
