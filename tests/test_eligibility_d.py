@@ -223,3 +223,31 @@ def test_many_layoffs_settles_it_and_asks_no_amount(tmp_path, kb) -> None:  # no
     assert E.next_question(program, {"insured_enterprise": True, "layoffs": "few"}, as_of=NOW).id == "last_year_contribution"
     replies = _turns(tmp_path, kb, "测一测稳岗返还", "交着呢", "裁员较多")
     assert _verdict(replies[-1]) == "不符合"
+
+
+# ---------------------------------------------------------------- 6. what was said is not asked again
+
+
+def test_an_internship_said_to_be_over_is_taken_a_plan_is_not(tmp_path, kb) -> None:  # noqa: F811
+    done = _turns(tmp_path / "a", kb, "我们厂前年带了五个见习的 见习期满了 有补贴没", "测一测我是否符合")[-1]
+    assert "见习期已满" in done
+    planned = _turns(tmp_path / "b", kb, "我们厂打算收五个见习的 见习期满了给多少", "测一测我是否符合")[-1]
+    assert "已记下" not in planned or "见习期已满" not in planned
+
+
+def test_a_worker_with_a_certificate_is_not_asked_either_again(tmp_path, kb) -> None:  # noqa: F811
+    text = _turns(tmp_path, kb, "我在公司上班 失业保险交了五年了 考了个叉车证 技能提升补贴能领不", "测一测我是否符合")[-1]
+    assert "在职职工吗" not in text and "是否已取得" not in text
+    assert _verdict(text) is not None
+
+
+def test_a_no_is_confirmed_as_a_no(tmp_path, kb) -> None:  # noqa: F811
+    replies = _turns(tmp_path, kb, "我在厂里上班 证还没考下来 技能提升补贴咋领", "测一测我是否符合", "四年")
+    assert "取得职业资格证书或职业技能等级证书：否" in replies[1]
+    assert _verdict(replies[-1]) == "不符合" and "如果取得职业资格证书" in replies[-1]
+
+
+def test_the_finder_answers_carry_over_when_the_programme_is_named(tmp_path, kb) -> None:  # noqa: F811
+    replies = _turns(tmp_path, kb, "测一测我能享受哪些政策", "我自己 厂子倒闭了 没活干 五十一了", "测一测失业人员培训补贴")
+    assert "失业人员吗" not in replies[-1]
+    assert "培训" in replies[-1]

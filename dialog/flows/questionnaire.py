@@ -79,8 +79,10 @@ class QuestionnaireFlow:
         if self.clock() - lead_at <= LEAD_SECONDS:  # what they just said, not last week's question
             s.lead_text, s.lead_at = lead_text, lead_at
         _lead_with(s, said, self.clock())
-        if from_finder and finder_answers and program.infer:
-            # What the finder already asked (individual or employer, age …) is not asked again.
+        if finder_answers and program.infer:
+            # What the finder already asked (individual or employer, age …) is not asked again,
+            # whether its list's button was pressed or the programme named (培训那个 测一测):
+            # the finder's answers are kept only until the next programme starts.
             known = set(program.question_ids)
             for key, value in program.infer(finder_answers).items():
                 if key in known and value is not None:
@@ -160,7 +162,7 @@ class QuestionnaireFlow:
             question = program.question(qid)
             s.answers[qid] = value
             s.history.append(qid)
-            said.append(question.short or question.label_of(value) if question.kind == "yesno" else question.label_of(value))
+            said.append(_fact_line(question, value))
         return [Reply(self.t("prefilled", facts="；".join(said)))]
 
     def _test_named(self: Engine, topic: str, s: Session, who: str | None = None, said: str | None = None) -> Turn:
@@ -641,11 +643,7 @@ class QuestionnaireFlow:
                 s.flags[qid + _STATED_BY] = question.id
         if not found or not said:
             return []
-        facts = []
-        for qid, found_value in found.items():
-            q = program.question(qid)
-            facts.append(f"{q.short or q.prompt.rstrip('？?')}：{q.label_of(found_value)}" if q.kind == "yesno"
-                         else q.label_of(found_value))
+        facts = [_fact_line(program.question(qid), found_value) for qid, found_value in found.items()]
         return [Reply(self.t("prefilled", facts="；".join(facts)))]
 
     def _settle_range(self: Engine, question: eligibility.Question, bounds: tuple[float, float], s: Session) -> Any:
@@ -948,6 +946,17 @@ class QuestionnaireFlow:
             s.mode, s.pending_text = "idle", None
             return self._start_finder(s) if program == "__finder__" else self._start_questionnaire(program, s)
         return Turn([Reply(self.t("menu_prompt"), self._menu_buttons())], [])
+
+
+def _fact_line(question: eligibility.Question, value: Any) -> str:
+    """How a fact taken from what was said is confirmed: a yes/no by its short form when 是
+    (是企业在职职工), else the short form or the question with the answer (是企业在职职工：否 —
+    never the bare short form for a 否, nor a bare 是); a choice or number by its label."""
+    if question.kind != "yesno":
+        return question.label_of(value)
+    if value is True and question.short:
+        return question.short
+    return f"{question.short or question.prompt.rstrip('？?')}：{question.label_of(value)}"
 
 
 def _presupposes(follow: eligibility.Question, question: eligibility.Question) -> bool:

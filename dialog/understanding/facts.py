@@ -56,6 +56,8 @@ def facts_from_text(program: Any, text: str, known: Mapping[str, Any], parse_ans
         if question.id in answers or not _may_apply(program, question.ask_if, answers) or not question.prefill:
             continue  # prefill=False: what someone was told or has done is always asked
         if question.id in stated:  # only the words listed for it (stated_facts.yaml), never a guess
+            if question.kind == "yesno" and not personal:
+                continue  # as any yes/no: only from a statement about the person (电工证 alone is a topic)
             value = stated_value(stated[question.id], text)
             if value is not None:
                 found[question.id] = answers[question.id] = value

@@ -70,7 +70,8 @@ QUESTIONS = (
            "人", 0, 100000, help="就业见习补贴只按属于见习对象的人数计算；拿不准的，可以向所在县（市）人社部门核实。",
            ask_if={"interns_eligible": (False,)}),
     number("months", "每人见习几个月？", "个月", 1, 60, help="文件规定见习期为3—12个月。", ask_if={"role": ("host",)}, at_least_ok=False),
-    yesno("finished", "见习期已经满了吗？", short="见习期已满", ask_if={"role": ("host",)}, prefill=False,
+    # read from earlier words only as stated_facts.yaml lists them (见习满了; never from 想招两个)
+    yesno("finished", "见习期已经满了吗？", short="见习期已满", ask_if={"role": ("host",)},
           help="见习期满时留用率达到50%以上的，补贴从每人每月1000元提高到1200元；已经满了的，也可以直接回答留用的人数，例如“留用4人”。"),
     number("retained", "见习期满后实际留用了几人？", "人", 0, 100000,
            help="留用率达到50%以上，补贴标准从每人每月1000元提高到1200元。", ask_if={"finished": (True,)}),

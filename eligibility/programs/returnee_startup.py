@@ -15,7 +15,7 @@ ONLINE = "帮助有条件的农村劳动力网上创业"
 QUESTIONS = (
     yesno("rural_returnee", "您是返乡的农村劳动力吗（例如外出务工后回到家乡）？", short="是返乡农村劳动力"),
     yesno("wants_startup", "您有创业的打算吗？", short="您有了创业打算", ask_if={"rural_returnee": (True,)}, changeable=True),
-    yesno("online", "您是否想通过网店、电商等方式在网上创业？", ask_if={"wants_startup": (True,)}),
+    yesno("online", "您是否想通过网店、电商等方式在网上创业？", short="想通过网店、电商在网上创业", ask_if={"wants_startup": (True,)}),
 )
 
 def _estimate(f: Facts) -> list[Estimate]:
