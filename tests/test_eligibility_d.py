@@ -251,3 +251,26 @@ def test_the_finder_answers_carry_over_when_the_programme_is_named(tmp_path, kb)
     replies = _turns(tmp_path, kb, "测一测我能享受哪些政策", "我自己 厂子倒闭了 没活干 五十一了", "测一测失业人员培训补贴")
     assert "失业人员吗" not in replies[-1]
     assert "培训" in replies[-1]
+
+
+# ---------------------------------------------------------------- 2. a fact said after the result
+
+
+def test_an_age_said_after_the_result_changes_the_verdict(tmp_path, kb) -> None:  # noqa: F811
+    replies = _turns(tmp_path, kb, "测一测就业见习", "个人", "都不沾边", "不清楚", "他现在二十一岁 一直没工作 能算失业青年不")
+    assert _verdict(replies[-2]) == "需核实"
+    assert _verdict(replies[-1]) == "符合" and "21岁" in replies[-1]
+
+
+def test_work_said_after_the_result_takes_the_yes_back(tmp_path, kb) -> None:  # noqa: F811
+    replies = _turns(tmp_path, kb, "测一测就业见习", "个人", "本科毕业的", "不过她现在在镇上当店员")
+    assert _verdict(replies[-2]) == "符合"
+    assert _verdict(replies[-1]) == "不符合"
+
+
+def test_a_supposed_age_or_another_person_changes_no_answer(tmp_path, kb) -> None:  # noqa: F811
+    base = ("测一测就业见习", "个人", "都不沾边", "不清楚")
+    supposed = _turns(tmp_path / "a", kb, *base, "那要是二十二岁呢")[-1]
+    assert "已记下" not in supposed
+    other = _turns(tmp_path / "b", kb, *base, "我外甥二十二了")[-1]
+    assert "已记下" not in other

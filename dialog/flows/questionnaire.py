@@ -44,6 +44,10 @@ SETTLE_COUNTS = ("人",)
 # A count of people in a message (三个, 3人, 五六个, 八十名), never a time (六个月) nor money.
 _PEOPLE_COUNT = re.compile(r"[0-9零〇一二两俩三四五六七八九十百千几]+\s*(?:来|多|余)?\s*(?:个(?![月钟星礼])|人|名|位)")
 SETTLE_MAX_VALUES = 60
+# After a result: a message that only supposes (那十七了呢, 要是…) changes no answer (`_restated`).
+_HYPOTHETICAL = re.compile(r"^(那|要是|如果|假如|假设|万一|比如)")
+# He / she: the person the questionnaire was about, said again after its result (`_restated`).
+_PRONOUNS = ("他", "她", "人家")
 # A choice's label that itself names a number (100人以上): a count typed to it is read exactly.
 _COUNTED_LABEL = re.compile(r"[0-9零〇一二两三四五六七八九十百千]")
 # The message that led to a questionnaire is read for facts only if the questionnaire starts
@@ -812,6 +816,44 @@ class QuestionnaireFlow:
         s.flags = dict(finished.get("flags") or {})
         s.questionnaire_at = self.clock()
         return True
+
+    def _restated(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
+        """Right after a result, a fact the questionnaire did not have ("他今年十九了 不能算失业
+        青年吗" when the age was 不清楚 or not asked; "她现在在饭馆上班" after a 符合): read as
+        before a questionnaire (facts_from_text, stated_facts.yaml) for the questions of that
+        programme left open (unanswered or 不清楚) that apply to the answers, stored, and the
+        questionnaire goes on — a question it opens is asked, else the new result is shown.
+        Never for someone else (那我弟弟呢, 我闺女二十三了: another person) nor a hypothetical
+        (那…呢, 要是…: what-ifs are answered elsewhere); None when it settles nothing."""
+        program_id = finished.get("program")
+        if not program_id or program_id == "__finder__" or finished.get("which"):
+            return None
+        plain = text.strip()
+        if not plain or self.reader.someone_else(plain) or _HYPOTHETICAL.match(plain):
+            return None
+        program = eligibility.get_program(program_id)
+        answers = dict(finished.get("answers") or {})
+        open_ones = {k for k, v in answers.items() if v is None}
+        known = {k: v for k, v in answers.items() if v is not None}
+        found = facts_from_text(program, plain, known, eligibility.parse_answer, as_of=self.today(),
+                                personal_markers=self.reader.vocabulary.personal_markers + _PRONOUNS)
+        found = {qid: v for qid, v in found.items() if qid not in answers or qid in open_ones}
+        found = {qid: v for qid, v in found.items()
+                 if not eligibility.answers.said_short_of(program.question(qid), plain, v)}
+        if not found or not self._reopen(s, finished):
+            return None
+        for qid, value in found.items():
+            s.answers[qid] = value
+            if qid in s.history:
+                s.history.remove(qid)
+            s.history.append(qid)
+            s.flags.pop(qid, None)
+        s.answers = dict(eligibility.engine.relevant_answers(program, s.answers))
+        said = Reply(self.t("prefilled", facts="；".join(_fact_line(program.question(q), v) for q, v in found.items())))
+        if self._current_question(s) is None:
+            result = self._finish(s)
+            return Turn([said] + result.replies, result.events)
+        return Turn([said] + self._pending_question(s), [])
 
     def _digression(self: Engine, text: str, s: Session, said: str | None = None, ask_again: bool = True) -> Turn:
         """A question typed in the middle of a questionnaire: answered (about the program when
