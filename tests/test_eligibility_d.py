@@ -274,3 +274,22 @@ def test_a_supposed_age_or_another_person_changes_no_answer(tmp_path, kb) -> Non
     assert "已记下" not in supposed
     other = _turns(tmp_path / "b", kb, *base, "我外甥二十二了")[-1]
     assert "已记下" not in other
+
+
+# ---------------------------------------------------------------- 3. no precision nobody stated
+
+
+def test_nearly_three_years_is_said_as_under_three(tmp_path, kb) -> None:  # noqa: F811
+    text = _turns(tmp_path, kb, "测一测技能提升补贴", "是", "差不多快三年了", "有 焊工证")[-1]
+    assert _verdict(text) == "不符合"
+    assert "不到3年" in text
+    assert "2年11个月" not in text and "还差1个月" not in text
+
+
+def test_an_exact_answer_after_going_back_is_shown_exactly() -> None:
+    base = {"employee": True, "insured_years": 2.5, "certificate": True}
+    exact = E.assess("skills_upgrade_subsidy", base, as_of=NOW)
+    assert "2年6个月" in " ".join(c.note for c in exact.main.checks) and any("还差6个月" in w for w in exact.main.what_if)
+    rough = E.assess("skills_upgrade_subsidy", {**base, "insured_years_below": 3}, as_of=NOW)
+    assert "不到3年" in " ".join(c.note for c in rough.main.checks)
+    assert not any("6个月" in w for w in rough.main.what_if)

@@ -61,6 +61,8 @@ _KEPT = "#kept"
 # s.flags[question id + _STATED_BY] = the question whose pressed option's label stated it (the
 # 中职 option names the 国家级贫困县): taken back together with that answer by 上一步.
 _STATED_BY = "#stated_by"
+# The hidden answer "<question id>_below" = the bound a rough answer is under (快三年 → 3).
+BELOW = "_below"
 
 
 class QuestionnaireFlow:
@@ -411,9 +413,10 @@ class QuestionnaireFlow:
             unit = question.unit
             if below is not None:
                 # 快三年: every value just under the bound gives this result; the one just under
-                # it is stored (never the low end, nor the bound: 快三年 is not 3年)
+                # it is stored (never the low end, nor the bound: 快三年 is not 3年), and the bound
+                # too where the programme reads it (<id>_below), so no text says 2年11个月 / 还差1个月
                 s.flags[question.id] = parsed.note
-                return self._advance(question, high, s, parsed.note + "。")
+                return self._advance(question, high, s, parsed.note + "。", below=below)
             note = self.t("range_settled", low=_num(low), high=_num(high), unit=unit)
             s.flags[question.id] = f"按您说的{_num(low)}—{_num(high)}{unit}估算（这个范围内结果都一样）"
             return self._advance(question, settled, s, note)
@@ -611,8 +614,14 @@ class QuestionnaireFlow:
         return self._advance(question, parsed.value, s, getattr(parsed, "note", None), said)
 
     def _advance(self: Engine, question: eligibility.Question, value: Any, s: Session, note: str | None,
-                 said: str | None = None) -> Turn:
+                 said: str | None = None, below: float | None = None) -> Turn:
+        """Store `value` for `question` and go on; `below`: the bound a rough answer is under
+        (快三年 → 3), kept as the hidden answer <id>_below where the programme has one."""
         s.answers[question.id] = value
+        bound_id = question.id + BELOW
+        s.answers.pop(bound_id, None)
+        if below is not None and s.program != "__finder__" and bound_id in self._program(s).question_ids:
+            s.answers[bound_id] = below
         if question.id in s.history:
             s.history.remove(question.id)
         s.history.append(question.id)
@@ -756,6 +765,7 @@ class QuestionnaireFlow:
                 hint = f"{parsed.note}，" if getattr(parsed, "note", None) else ""
                 return Turn(self._pending_question(s, hint=hint + self.t("range_exact")), [])
         s.answers[question.id] = value
+        s.answers.pop(question.id + BELOW, None)  # the rough bound said before no longer holds
         kept = eligibility.engine.relevant_answers(program, s.answers) if s.program != "__finder__" else s.answers
         s.answers = dict(kept)
         s.history = [h for h in s.history if h in s.answers]
@@ -880,6 +890,7 @@ class QuestionnaireFlow:
         if arg == "back" and s.history:
             last = s.history.pop()
             s.answers.pop(last, None)
+            s.answers.pop(last + BELOW, None)
             s.flags.pop(last, None)
             for key in [k for k, v in s.flags.items() if k.endswith(_STATED_BY) and v == last]:
                 s.flags.pop(key)

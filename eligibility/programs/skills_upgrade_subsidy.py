@@ -16,6 +16,7 @@ from eligibility.model import (
     Facts,
     Part,
     Program,
+    Question,
     cn_date,
     duration_text,
     format_number,
@@ -37,6 +38,10 @@ QUESTIONS = (
            help="可以回答“1年半”“18个月”“2.5年”，也可以回答从哪年开始交的（如“从2021年开始交”）；"
                 "可以在社保缴费记录里查，或问单位的社保经办人员。",
            ask_if={"employee": (True,)}),
+    # Never asked: the bound of a rough answer (快三年 / 不到三年 → 3), set by the dialog with the
+    # value just under it, so the result says 不到3年 rather than a precision nobody stated.
+    Question("insured_years_below", "您（或该职工）参保年限不到几年（不单独提问）", "number", unit="年", minimum=0, maximum=60, integer=False,
+             hidden=True, prefill=False, ask_if={"employee": (True,)}),
     yesno("certificate", "您（或该职工）是否已取得职业资格证书或职业技能等级证书？", short="取得职业资格证书或职业技能等级证书",
           ask_if={"employee": (True,)}, changeable=True),
 )
@@ -46,7 +51,13 @@ def _years(f: Facts) -> tuple[bool | None, str]:
     years, needed = f.get("insured_years"), f.p(PARAM)
     if years is None:
         return None, f"需参保{format_number(needed)}年以上"
-    return years >= needed, f"参保{duration_text(years)}，{cn_date(f.as_of)}时要求{format_number(needed)}年以上"
+    return years >= needed, f"参保{_said_years(f)}，{cn_date(f.as_of)}时要求{format_number(needed)}年以上"
+
+
+def _said_years(f: Facts) -> str:
+    """The years insured as said: 不到3年 for a rough answer under a bound (快三年), else exact."""
+    bound = f.get("insured_years_below")
+    return f"不到{duration_text(bound)}" if bound is not None else duration_text(f.get("insured_years"))
 
 
 def _what_if(f: Facts) -> list[str]:
@@ -66,13 +77,24 @@ def _what_if(f: Facts) -> list[str]:
             return [f"放宽政策执行到{_cn(relaxed.end)}；此后恢复为参保{format_number(normal)}年以上，"
                     f"届时按您现在的参保年限将不再符合。"]
         return []
-    gap = duration_text(needed_now - years, round_up=True)
+    gap = _gap(f.get("insured_years_below"), years, needed_now)
     also = "并取得职业资格证书或职业技能等级证书" if f.get("certificate") is False else ""
     if years >= relaxed.value and relaxed.end and f.as_of > relaxed.end:
         # The years are counted now, not in the relaxed period: never say they qualified then.
         return [f"放宽期（{period}）内参保{format_number(relaxed.value)}年以上即可申请，这项放宽已到期；"
                 f"现在要求{format_number(needed_now)}年以上，还差{gap}" + (f"，还需{also[1:]}" if also else "") + "。"]
     return [f"如果参保满{format_number(needed_now)}年{also}，就可以申请（参保还差{gap}）。"]
+
+
+def _gap(bound: float | None, years: float, needed: float) -> str:
+    """How far short, in the precision the person gave: exact for an exact answer; for one said
+    under a bound (快三年 → under 3) only what is known — under the bound when it is the
+    requirement (还差不到1年, never 还差1个月), at least the difference when it is lower."""
+    if bound is None:
+        return duration_text(needed - years, round_up=True)
+    if bound >= needed:
+        return f"一点（您说的是不到{duration_text(bound)}，以缴费记录为准）"
+    return f"{duration_text(needed - bound)}以上"
 
 
 def _cn(day: date | None) -> str:
