@@ -29,8 +29,8 @@ def test_programs_json(capsys) -> None:
     internship = next(p for p in data if p["id"] == "internship")
     assert internship["reference"] == ["6"]
     age = next(q for q in internship["questions"] if q["id"] == "age")
-    # 都不是 / 中职 may still be a 16—24岁失业青年: the age is asked for them too (第六条)
-    assert age["ask_if"] == {"category": ["unemployed_youth", "none", "vocational_grad"]} and age["unit"] == "岁"
+    # 都不是 may still be a 16—24岁失业青年: the age is asked for them too (第六条)
+    assert age["ask_if"] == {"category": ["unemployed_youth", "none"]} and age["unit"] == "岁"
 
 
 def test_assess_text(capsys) -> None:

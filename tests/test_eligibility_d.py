@@ -133,8 +133,13 @@ def test_none_of_these_asks_the_age_and_the_age_decides() -> None:
 
 
 def test_a_vocational_leaver_outside_the_named_areas_may_be_an_unemployed_youth() -> None:
-    assert _assess(category="vocational_grad", age=21, poor_area=False).verdict == "符合"
-    assert _assess(category="vocational_grad", age=29, poor_area=False).verdict == "不符合"
+    assert _assess(category="vocational_grad", age_vocational=21, poor_area=False).verdict == "符合"
+    assert _assess(category="vocational_grad", age_vocational=29, poor_area=False).verdict == "不符合"
+    assert _assess(category="vocational_grad", age_vocational=29, poor_area=None).verdict == "需核实"
+    program = E.get_program("internship")
+    assert E.next_question(program, {**INTERN, "category": "vocational_grad"}, as_of=NOW).id == "poor_area"
+    # the area settles it: the age is not asked then
+    assert E.next_question(program, {**INTERN, "category": "vocational_grad", "poor_area": True}, as_of=NOW) is None
 
 
 def test_an_idle_leaver_who_says_none_of_these_is_asked_the_age(tmp_path, kb) -> None:  # noqa: F811
@@ -149,8 +154,9 @@ def test_an_idle_leaver_who_says_none_of_these_is_asked_the_age(tmp_path, kb) ->
 
 
 def test_a_place_name_asks_whether_it_is_a_poor_county(tmp_path, kb) -> None:  # noqa: F811
-    replies = _turns(tmp_path, kb, "测一测就业见习", "个人", "卫校毕业的 家在广河", "三十", "不清楚")
-    assert "国家级贫困县吗" in replies[-2] and _verdict(replies[-2]) is None
+    replies = _turns(tmp_path, kb, "测一测就业见习", "个人", "卫校毕业的 家在广河", "不清楚", "不清楚", "三十")
+    assert "国家级贫困县吗" in replies[2] and _verdict(replies[2]) is None
+    assert "多少岁" in replies[-2]
     assert _verdict(replies[-1]) == "需核实"
     assert "人社部门认定为准" in replies[-1]
 
@@ -163,12 +169,12 @@ def test_the_vocational_button_names_the_areas_so_they_are_not_asked(tmp_path, k
         await p.act(p.action_of("想参加见习的个人"))
         await p.act(p.action_of("艰苦边远地区、老工业基地或国家级贫困县的未就业中职毕业生"))
         after_button = p.text
-        back = await p.act(p.action_of("上一步"))  # the button's answer and what its label said go back together
+        back = await p.say("上一步")  # the button's answer and what its label said go back together
         await engine.close()
         return after_button, back
 
     after_button, back = asyncio.run(scenario())
-    assert "多少岁" in after_button
+    assert "国家级贫困县吗" not in after_button and _verdict(after_button) == "符合"
     assert "您属于下面哪一类" in back
 
 

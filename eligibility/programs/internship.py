@@ -40,6 +40,8 @@ RETAINED = "留用率达到50%以上的单位"
 # (eligibility/data/stated_facts.yaml: 在超市打工, 还在念书, 在家闲着). 第六条's three groups are
 # all people without work: 离校**未就业**高校毕业生, **未就业**中职毕业生, **失业**青年.
 WORKING, CASUAL, STUDYING, IDLE = "working", "casual", "studying", "idle"
+AGE_HELP = "可以回答年龄，也可以回答出生年份（如“2003年出生”）。"
+AGES = ("age", "age_vocational")  # one is asked: after 都不是 / 失业青年, or after a 中职 area that is not (sure)
 
 QUESTIONS = (
     choice("role", "您是想参加见习的个人，还是接收见习人员的单位？",
@@ -54,14 +56,19 @@ QUESTIONS = (
              (Choice(WORKING, "现在在工作（打工、上班）"), Choice(CASUAL, "打零工、临时干活"),
               Choice(STUDYING, "还在上学"), Choice(IDLE, "现在没有工作")),
              hidden=True, ask_if={"role": ("intern",)}),
-    # 都不是 / a 中职毕业生 may still be a 16—24岁失业青年 (a 中专、高中 leaver at home): the age decides.
-    number("age", "您今年多少岁？", "岁", 1, 120, help="可以回答年龄，也可以回答出生年份（如“2003年出生”）。",
-           ask_if={"category": ("unemployed_youth", "none", "vocational_grad")}, at_least_ok=False),
+    # 都不是 may still be a 16—24岁失业青年 (a 中专、高中 leaver at home): the age decides.
+    number("age", "您今年多少岁？", "岁", 1, 120, help=AGE_HELP,
+           ask_if={"category": ("unemployed_youth", "none")}, at_least_ok=False),
     # The document names no county: whether a place is 艰苦边远地区、老工业基地或国家级贫困县 is the
-    # 人社部门's call, never read from a place name (东乡, 永靖 …).
+    # 人社部门's call, never read from a place name (东乡, 永靖 …). 不清楚 goes on to the age.
     yesno("poor_area", "毕业生所在的县（市）属于艰苦边远地区、老工业基地或国家级贫困县吗？",
           short="所在地属于艰苦边远地区、老工业基地或国家级贫困县", ask_if={"category": ("vocational_grad",)},
+          unknown_goes_on=True,
           help="文件没有列出具体是哪些县（市），以所在县（市）人社部门的认定为准；不知道的请回答“不清楚”。"),
+    # A 中职毕业生 outside (or not sure of) those areas may still be a 16—24岁失业青年: the same
+    # question as `age`, asked only then (never once the area alone settles it).
+    number("age_vocational", "您今年多少岁？", "岁", 1, 120, help=AGE_HELP,
+           ask_if={"poor_area": (False,)}, at_least_ok=False),
     yesno("interns_eligible", "接收的见习人员是否都属于见习对象（离校未就业高校毕业生、上述地区未就业中职毕业生或16—24岁失业青年）？",
           short="见习人员都属于见习对象", ask_if={"role": ("host",)}, unknown_goes_on=True, prefill=False,
           help="只有见习对象才能算补贴；有的是、有的不是，请回答“否”，接下来会问其中有几人是。"),
@@ -135,10 +142,11 @@ def _youth(f: Facts) -> tuple[bool | None, str]:
     category = f.get("category")
     if category is None:
         return None, ""
+    age_id = next((a for a in AGES if a in f.answers), "age")
     if category not in ("unemployed_youth", "none", "vocational_grad") or \
-            (category != "unemployed_youth" and "age" not in f.answers):
+            (category != "unemployed_youth" and age_id not in f.answers):
         return False, ""  # their own answer ruled the group out, and no age came to reopen it
-    age_ok, age_note = between("age", "internship.youth_age_min", "internship.youth_age_max", "岁")(f)
+    age_ok, age_note = between(age_id, "internship.youth_age_min", "internship.youth_age_max", "岁")(f)
     if age_ok is False:
         return False, age_note
     said = _status(f)
@@ -156,7 +164,7 @@ def _intern_what_if(f: Facts) -> list[str]:
     """When a "not yet" is the reason (第六条): too young now, still at school, working now —
     when it would become 符合 (再测一测 then)."""
     out = []
-    age, low = f.get("age"), f.p("internship.youth_age_min")
+    age, low = next((f.get(a) for a in AGES if f.get(a) is not None), None), f.p("internship.youth_age_min")
     status = f.get("status")
     if isinstance(age, int | float) and low is not None and age < low and status not in (WORKING, STUDYING):
         out.append(f"满{format_number(low)}周岁后，如果仍没有工作，属于16—24岁失业青年，可以参加就业见习，到时可以再测一测。")
@@ -335,6 +343,7 @@ PROGRAM = Program(
         "role": {"individual": "intern", "employer": "host"}.get(a.get("role")),
         "category": {"graduate": "college_grad", "vocational_grad": "vocational_grad", "unemployed": "unemployed_youth"}.get(a.get("situation"), "none" if a.get("situation") else None),
         "age": a.get("age"),
+        "age_vocational": a.get("age"),
         "status": {"employee": WORKING, "self_employed": WORKING, "unemployed": IDLE}.get(a.get("situation")),
     }.items() if v is not None},
     keywords=("见习", "毕业生", "失业青年"),
