@@ -299,3 +299,13 @@ def test_an_exact_answer_after_going_back_is_shown_exactly() -> None:
     rough = E.assess("skills_upgrade_subsidy", {**base, "insured_years_below": 3}, as_of=NOW)
     assert "不到3年" in " ".join(c.note for c in rough.main.checks)
     assert not any("6个月" in w for w in rough.main.what_if)
+
+
+def test_an_income_gone_is_no_word_on_unemployment_insurance(tmp_path, kb) -> None:  # noqa: F811
+    text = _turns(tmp_path, kb, "测一测失业人员培训补贴", "是", "报了名了", "屋里就他一个挣钱 眼下也断了 算零就业")[-1]
+    assert "不领取失业保险金" not in text
+
+
+def test_a_class_starting_later_is_preparing_to_attend(tmp_path, kb) -> None:  # noqa: F811
+    text = _turns(tmp_path, kb, "测一测失业人员培训补贴", "是", "等到年后才开班")[-1]
+    assert "正在培训或准备参加" in text and "就业困难人员或零就业家庭成员" in text

@@ -61,7 +61,9 @@ def facts_from_text(program: Any, text: str, known: Mapping[str, Any], parse_ans
             value = stated_value(stated[question.id], text)
             if value is not None:
                 found[question.id] = answers[question.id] = value
-            continue
+                continue
+            if question.kind != "choice":
+                continue  # a yes/no is read from these words only; a choice also as any answer
         if question.kind == "yesno" and not personal:
             continue
         value = _settled(question, text, parse_answer, as_of, used)
