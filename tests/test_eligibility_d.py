@@ -309,3 +309,8 @@ def test_an_income_gone_is_no_word_on_unemployment_insurance(tmp_path, kb) -> No
 def test_a_class_starting_later_is_preparing_to_attend(tmp_path, kb) -> None:  # noqa: F811
     text = _turns(tmp_path, kb, "测一测失业人员培训补贴", "是", "等到年后才开班")[-1]
     assert "正在培训或准备参加" in text and "就业困难人员或零就业家庭成员" in text
+
+
+def test_a_question_after_the_result_states_no_yes_or_no(tmp_path, kb) -> None:  # noqa: F811
+    replies = _turns(tmp_path, kb, "测一测就业见习", "单位", "是", "3个", "半年", "不清楚", "我们这批见习期满了以后钱还能多领吗")
+    assert "已记下" not in replies[-1]

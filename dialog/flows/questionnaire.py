@@ -46,6 +46,8 @@ _PEOPLE_COUNT = re.compile(r"[0-9零〇一二两俩三四五六七八九十百�
 SETTLE_MAX_VALUES = 60
 # After a result: a message that only supposes (那十七了呢, 要是…) changes no answer (`_restated`).
 _HYPOTHETICAL = re.compile(r"^(那|要是|如果|假如|假设|万一|比如)")
+# A message that asks (…吗, 能不能…, ？) rather than states (`_restated`).
+_ASKING_BACK = re.compile(r"[吗呢？?]\s*$|能不能|可不可以|算不算|行不行|是不是|有没有|咋|怎么|啥|什么")
 # He / she: the person the questionnaire was about, said again after its result (`_restated`).
 _PRONOUNS = ("他", "她", "人家")
 # A choice's label that itself names a number (100人以上): a count typed to it is read exactly.
@@ -848,6 +850,10 @@ class QuestionnaireFlow:
         found = facts_from_text(program, plain, known, eligibility.parse_answer, as_of=self.today(),
                                 personal_markers=self.reader.vocabulary.personal_markers + _PRONOUNS)
         found = {qid: v for qid, v in found.items() if qid not in answers or qid in open_ones}
+        if _ASKING_BACK.search(plain):
+            # a question (见习期满了以后还能领吗) states no yes/no or choice; a number said in it
+            # (他今年十九了 不能算失业青年吗) is still a fact about the person
+            found = {qid: v for qid, v in found.items() if program.question(qid).kind == "number"}
         found = {qid: v for qid, v in found.items()
                  if not eligibility.answers.said_short_of(program.question(qid), plain, v)}
         if not found or not self._reopen(s, finished):
