@@ -33,6 +33,7 @@ from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.benefits import Benefit, Statement, pick_benefit
 from knowledge.documents import Clause, Period
 from knowledge.retrieval import Retriever, SearchResult
+from knowledge.semantic import lexical_only
 
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
@@ -225,8 +226,10 @@ class Answerer:
             if not question or (question, day, about, None) in self._answers or (
                     question, day, None, None) in self._answers:
                 continue
-            if self.retriever.needs_embedding(question) and question not in out:
-                out.append(question)
+            said = self._said_of_themselves(question)  # searched too when it is a list question
+            for wanted in (question, said):
+                if wanted and self.retriever.needs_embedding(wanted) and wanted not in out:
+                    out.append(wanted)
         return out
 
     # ------------------------------------------------------------ what is asked
@@ -1065,6 +1068,13 @@ class Answerer:
         lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")
         return "\n".join(lines)
 
+    def _said_of_themselves(self, question: str) -> str:
+        """A "what policies are there" question without its cue (我儿子大学毕业了 有撒政策 ->
+        我儿子大学毕业了); "" when it has no cue of asking.yaml `overview`."""
+        folded = fold(question)
+        cue = next((c for c in self.kb.asking.overview if c in folded), "")
+        return folded.replace(cue, " ").strip() if cue else ""
+
     def overview(self, description: str, *, today: date | None = None) -> Answer | None:
         """What policies there are for a person who described themselves (那我呢 我五十了 在村里放羊
         -> description 我五十了 在村里放羊): the `_overview` list, without the answer-or-refuse
@@ -1073,7 +1083,8 @@ class Answerer:
         text = self.kb.lexicon.fix_typos((description or "").strip()[:MAX_QUESTION_CHARS])
         if not text:
             return None
-        result = self.retriever.search(text)
+        with lexical_only({text}):  # candidates to list, no refusal: the lexical channels suffice
+            result = self.retriever.search(text)
         if not result.candidates:
             return None
         return self._overview(text, result, [c.clause.id for c in result.candidates], today or self.today())
@@ -1085,10 +1096,9 @@ class Answerer:
         (benefits.yaml) — then how to ask on; one such clause is said as the closest. The
         preface, the closing paragraph and clauses whose age ranges exclude the age said are
         not listed; None when nothing is left."""
-        cue = next((c for c in self.kb.asking.overview if c in fold(question)), "")
-        said = fold(question).replace(cue, " ").strip() if cue else ""
+        said = self._said_of_themselves(question)
         if said:  # what the person said of themselves ranks; 有啥帮扶 would pull in 就业帮扶
-            again = self.retriever.search(said, record=False)
+            again = self.retriever.search(said, record=False)  # embedded ahead with the question (to_embed)
             result = again if again.candidates else result
             ranked = [c.clause.id for c in result.candidates]
         best = result.candidates[0]
