@@ -123,8 +123,11 @@ def count_embeddings(counts_of: dict[str, Counts]) -> None:
     embedder.queries = counted  # type: ignore[method-assign]
 
 
-async def inline(fn: Any, *args: Any) -> Any:
-    """`Engine._in_worker` without the worker: the turn's logic on the event loop."""
+async def inline(fn: Any, *args: Any, lexical_only: frozenset[str] = frozenset()) -> Any:
+    """`Engine._in_worker` without the worker: the turn's logic on the event loop (with the same
+    questions answered on the lexical channels)."""
+    if lexical_only:
+        return semantic.call_lexical_only(lexical_only, lambda: fn(*args))
     return fn(*args)
 
 
