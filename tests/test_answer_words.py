@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dialog.understanding.facts import stated_words
 from eligibility import FINDER, get_program, parse_answer, validate
 from eligibility.context import PACKAGE_DATA, choice_questions, load_context
 from eligibility.programs import PROGRAMS
@@ -55,9 +56,12 @@ def test_shipped_words_are_clean() -> None:
 @pytest.mark.parametrize("program", (FINDER, *PROGRAMS), ids=lambda p: p.id)
 def test_every_option_of_every_choice_question_has_words(program) -> None:
     words, _ = load_answer_words(PACKAGE_DATA / "answer_words.yaml", "answer_words.yaml", choice_questions())
+    stated = stated_words().get(program.id, {})  # a hidden choice read only from stated_facts.yaml
     for q in program.questions:
         if q.kind == "choice":
             table = words.choices.get((program.id, q.id), {})
+            if q.hidden and q.id in stated:
+                table = {**{v: list(ws) for v, ws in stated[q.id].values.items()}, **table}
             missing = [c.value for c in q.choices if not table.get(c.value)]
             assert not missing, f"{program.id}.{q.id}: no words for {missing}"
 
