@@ -314,3 +314,19 @@ def test_a_class_starting_later_is_preparing_to_attend(tmp_path, kb) -> None:  #
 def test_a_question_after_the_result_states_no_yes_or_no(tmp_path, kb) -> None:  # noqa: F811
     replies = _turns(tmp_path, kb, "测一测就业见习", "单位", "是", "3个", "半年", "不清楚", "我们这批见习期满了以后钱还能多领吗")
     assert "已记下" not in replies[-1]
+
+
+# ---------------------------------------------------------------- the words file itself
+
+
+def test_every_stated_word_list_names_a_real_question_and_answer() -> None:
+    """stated_facts.yaml: each programme / question exists and each key is an answer it can have
+    (yes / no for a yes/no question, an option's value for a choice); no list is empty."""
+    for program_id, questions in stated_words().items():
+        program = E.get_program(program_id)
+        for qid, words in questions.items():
+            question = program.question(qid)
+            allowed = {True, False} if question.kind == "yesno" else {c.value for c in question.choices}
+            assert question.kind in ("yesno", "choice"), qid
+            assert set(words.values) <= allowed, (program_id, qid, set(words.values) - allowed)
+            assert all(words.values.values()), (program_id, qid)
