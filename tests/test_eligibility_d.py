@@ -330,3 +330,10 @@ def test_every_stated_word_list_names_a_real_question_and_answer() -> None:
             assert question.kind in ("yesno", "choice"), qid
             assert set(words.values) <= allowed, (program_id, qid, set(words.values) - allowed)
             assert all(words.values.values()), (program_id, qid)
+
+
+def test_not_sure_of_the_group_but_at_school_now_is_no() -> None:
+    assert _assess(category=None, status="studying").verdict == "不符合"
+    assert _assess(category=None, status="working").verdict == "不符合"
+    assert _assess(category=None).verdict == "需核实"
+    assert _assess(category=None, status="casual").verdict == "需核实"

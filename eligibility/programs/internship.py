@@ -107,11 +107,11 @@ def _graduate(category: str) -> Test:
     """离校未就业高校毕业生 / 未就业中职毕业生: the category, and not working or studying now."""
 
     def test(f: Facts) -> tuple[bool | None, str]:
-        if f.get("category") is None:
-            return None, ""
+        said = _status(f)
+        if f.get("category") is None:  # 不清楚 which group: working or studying now still rules it out
+            return said if said is not None and said[0] is False else (None, "")
         if f.get("category") != category:
             return False, ""
-        said = _status(f)
         if said is not None:
             return said
         if category == "vocational_grad":
@@ -140,8 +140,9 @@ def _youth(f: Facts) -> tuple[bool | None, str]:
     said 都不是 or is a 中职毕业生 (a leaver without work is a 失业青年 whatever the school). Not
     met when they work or study now; with 都不是 and nothing said of work, to verify."""
     category = f.get("category")
-    if category is None:
-        return None, ""
+    said = _status(f)
+    if category is None:  # as for the graduates: working or studying now rules it out
+        return said if said is not None and said[0] is False else (None, "")
     age_id = next((a for a in AGES if a in f.answers), "age")
     if category not in ("unemployed_youth", "none", "vocational_grad") or \
             (category != "unemployed_youth" and age_id not in f.answers):
@@ -149,7 +150,6 @@ def _youth(f: Facts) -> tuple[bool | None, str]:
     age_ok, age_note = between(age_id, "internship.youth_age_min", "internship.youth_age_max", "岁")(f)
     if age_ok is False:
         return False, age_note
-    said = _status(f)
     if said is not None and said[0] is False:
         return said
     if said is not None:
