@@ -19,6 +19,7 @@ from datetime import date
 
 import pytest
 from test_understanding_review import Person, _engine, kb  # noqa: F401  (fixture)
+from test_understanding_review import turns as _turns
 
 import eligibility as E
 from dialog.understanding.facts import stated_value, stated_words
@@ -29,18 +30,6 @@ INTERN = {"role": "intern"}
 
 def _assess(**answers: object) -> E.Result:
     return E.assess("internship", {**INTERN, **answers}, as_of=NOW)
-
-
-def _turns(tmp_path, kb, *messages: str) -> list[str]:  # noqa: F811
-    """The replies to each message, in order."""
-    async def scenario() -> list[str]:
-        engine = await _engine(tmp_path, kb)
-        p = Person(engine)
-        out = [await p.say(message) for message in messages]
-        await engine.close()
-        return out
-
-    return asyncio.run(scenario())
 
 
 def _verdict(text: str) -> str | None:

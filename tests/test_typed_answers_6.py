@@ -14,10 +14,9 @@ Sentences are our own; 60% is 第四条's 稳岗返还 share.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from test_understanding_review import Person, _engine, kb  # noqa: F401  (fixture)
+from test_understanding_review import turns as _turns
 
 import eligibility as E
 from eligibility.answers import parse_answer, plain_speech, zero_edit
@@ -30,18 +29,6 @@ def _q(program: str, question: str) -> E.Question:
 def _conversation(tmp_path, kb, *messages: str) -> str:  # noqa: F811
     """The replies to the last message."""
     return _turns(tmp_path, kb, *messages)[-1]
-
-
-def _turns(tmp_path, kb, *messages: str) -> list[str]:  # noqa: F811
-    """The replies to each message, in order."""
-    async def scenario() -> list[str]:
-        engine = await _engine(tmp_path, kb)
-        p = Person(engine)
-        out = [await p.say(message) for message in messages]
-        await engine.close()
-        return out
-
-    return asyncio.run(scenario())
 
 
 REFUND = "测一测稳岗返还"

@@ -18,7 +18,6 @@ Sentences are our own.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from test_understanding_review import Person, _engine, kb  # noqa: F401  (fixture)
+from test_understanding_review import turns as _turns
 
 import eligibility as E
 from eligibility.answers import parse_answer
@@ -41,18 +41,6 @@ TRAINING = "测一测失业人员职业培训补贴"
 
 def _q(program: str, question: str) -> E.Question:
     return (E.FINDER if program == "finder" else E.get_program(program)).question(question)
-
-
-def _turns(tmp_path, kb, *messages: str) -> list[str]:  # noqa: F811
-    """The replies to each message, in order."""
-    async def scenario() -> list[str]:
-        engine = await _engine(tmp_path, kb)
-        p = Person(engine)
-        out = [await p.say(message) for message in messages]
-        await engine.close()
-        return out
-
-    return asyncio.run(scenario())
 
 
 def _verdict(text: str) -> str:

@@ -629,3 +629,15 @@ def test_what_about_me_with_who_i_am_lists_what_there_is_for_me(tmp_path, kb) ->
 
     text = asyncio.run(scenario())
     assert "没有讲到" not in text and "1. " in text and "2. " in text
+
+
+def turns(tmp_path, kb, *messages: str) -> list[str]:
+    """The replies to each message of one person, in order (shared by the typed-answer tests)."""
+    async def scenario() -> list[str]:
+        engine = await _engine(tmp_path, kb)
+        p = Person(engine)
+        out = [await p.say(message) for message in messages]
+        await engine.close()
+        return out
+
+    return asyncio.run(scenario())
