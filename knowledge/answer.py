@@ -1139,17 +1139,19 @@ class Answerer:
         named = pick_benefit(self.kb.benefits_of(clause.id), question, terms) if question else None
         standing = [b for b in roots if not b.has_ended(day)]
         if named is None and len(standing) >= 3:  # 第九条第（三）项: several things, name them
-            return _topic(clause), _cut("有" + "、".join(b.name for b in standing) + "等", limit)
+            names = [_PARENTHESES.sub("", b.name) for b in standing]  # 扶持“五小行业”, not its list of trades
+            return _topic(clause), _cut("有" + "、".join(names) + "等", limit)
         benefit = named or next(iter(standing), roots[0] if roots else None)
         if benefit is None:
             first = next((t for t in clause.sentences if _topic(clause) not in t), "")  # not the item's title
             return _topic(clause), _cut(first, limit)
+        name = _PARENTHESES.sub("", benefit.name)  # the list line says what it gives; the name stays short
         if benefit.has_ended(day) and benefit.period is not None and benefit.period.end is not None:
-            return benefit.name, f"已于{_day(benefit.period.end)}到期"
+            return name, f"已于{_day(benefit.period.end)}到期"
         # who it is for first: the person asks what there is for them, not yet how much
         statement = benefit.summary or next((benefit.lines[k] for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT,
                                                                           Kind.RECIPIENT) if k in benefit.lines), None)
-        return benefit.name, _cut(statement.say if statement else _topic(clause), limit)
+        return name, _cut(statement.say if statement else _topic(clause), limit)
 
     def _not_covered(self, question: str, result: SearchResult, ranked: list[str]) -> Answer:
         """The refusal: the document does not say, 12333 / 12345. The nearest clauses are
@@ -1185,6 +1187,9 @@ def _strip_item_marker(sentence: str) -> str:
 
 def _topic(clause: Clause) -> str:
     return clause.title.rstrip("。")
+
+
+_PARENTHESES = re.compile(r"（[^（）]*）")
 
 
 def _cut(text: str, limit: int) -> str:

@@ -592,3 +592,10 @@ def test_a_da_as_father_is_not_where(answerer, kb):
 def test_where_the_training_is_given_is_the_clause_s_providers(answerer):
     line = first_line(answerer.answer("下岗职工的培训是在哪个学校学", about="3.3"))
     assert "职业院校" in line or "培训机构" in line
+
+
+def test_list_names_are_short(answerer, kb):
+    # a benefit's bracketed list of trades would push the next item past the first screen
+    for clause_id in ("2.2", "9.3"):
+        name, gives = answerer._overview_line(kb.clause(clause_id), TODAY)
+        assert "（" not in name and len(gives) <= 60
