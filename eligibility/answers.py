@@ -578,6 +578,15 @@ def _unfinished(clause: str, prompt: _Prompt, words: AnswerWords) -> bool:
 # ---------------------------------------------------------------- choices
 
 
+def _included(question: Question, words: AnswerWords) -> dict[str, tuple[str, ...]]:
+    """answer_words.yaml `includes` for this question (through the programmes that ask it)."""
+    for pid, _label in _owners(question):
+        found = words.includes.get((pid, question.id))
+        if found:
+            return found
+    return {}
+
+
 def _choice_phrases(question: Question, words: AnswerWords) -> list[tuple[str, str]]:
     """(phrase, choice value) for every option: its label, its value and the YAML words.
 
@@ -680,6 +689,9 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
     if best:
         top = max(best.values())
         winners = [v for v, n in best.items() if n == top]
+        if len(winners) > 1:  # 大专毕业了 在家呆着: the graduate option includes 没工作 (answer_words includes)
+            included = _included(question, words)
+            winners = [w for w in winners if not any(w in included.get(v, ()) for v in winners if v != w)]
         if len(winners) == 1:
             return ParsedAnswer(winners[0], tentative=hedged)
         return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")

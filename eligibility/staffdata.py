@@ -184,6 +184,9 @@ class AnswerWords:
     # 签订|取得: [正在, 下周 …]: before what such a question asks (a thing done), it is not done yet
     not_yet: dict[str, tuple[str, ...]] = field(default_factory=dict)
     choices: dict[tuple[str, str], dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # (program id, question id) -> option -> the options whose meaning it includes (离校未就业的高校
+    # 毕业生 includes 失业青年's 没工作): a tie between them goes to the including one
+    includes: dict[tuple[str, str], dict[str, tuple[str, ...]]] = field(default_factory=dict)
     memo: dict = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -201,7 +204,7 @@ def load_answer_words(path: Path, name: str, choice_questions: dict[tuple[str, s
         return AnswerWords(), problems + [Problem(name, 1, "应该是一个映射，包含 unknown、not_answers、particles、yesno、choices")]
     known = ("unknown", "not_answers", "particles", "yesno", "choices")
     for key in data:
-        if key not in known:
+        if key not in known and key != "includes":  # includes is optional
             problems.append(Problem(name, data.line_of(key), f"不认识的字段 {key!r}（可用：{'、'.join(known)}）"))
     for key in known:
         if key not in data:
@@ -224,8 +227,38 @@ def load_answer_words(path: Path, name: str, choice_questions: dict[tuple[str, s
     elif "yesno" in data:
         problems.append(Problem(name, data.line_of("yesno"), "yesno 应该是一个映射（yes_words、no_words、hedges……）"))
     choices = _choice_words(data, name, choice_questions, problems) if "choices" in data else {}
-    words = AnswerWords(**lists, **yesno, choices=choices)  # type: ignore[arg-type]
+    includes = _includes(data, name, choice_questions, problems) if "includes" in data else {}
+    words = AnswerWords(**lists, **yesno, choices=choices, includes=includes)  # type: ignore[arg-type]
     return words, problems
+
+
+def _includes(data: LineDict, name: str, known: dict[tuple[str, str], tuple[str, ...]],
+              problems: list[Problem]) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+    """includes: program id -> question id -> option -> [options whose meaning it includes]."""
+    table = data["includes"]
+    out: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    if not isinstance(table, LineDict):
+        problems.append(Problem(name, data.line_of("includes"), "includes 应该是“项目 id -> 问题 id -> 选项值 -> 它包含的选项值列表”的映射"))
+        return out
+    for pid, questions in table.items():
+        if not isinstance(questions, LineDict):
+            problems.append(Problem(name, table.line_of(pid), f"includes 下的项目 {pid!r} 应该是“问题 id -> 选项值 -> 选项值列表”的映射"))
+            continue
+        for qid, options in questions.items():
+            values = known.get((str(pid), str(qid)))
+            if values is None or not isinstance(options, LineDict):
+                problems.append(Problem(name, questions.line_of(qid), f"includes：项目 {pid!r} 没有选择题 {qid!r}，或它下面不是映射"))
+                continue
+            relation: dict[str, tuple[str, ...]] = {}
+            for value in options:
+                others = _word_list(options, value, name, problems, what=f"includes.{pid}.{qid}.{value}")
+                bad = [v for v in (str(value), *others) if v not in values]
+                if bad:
+                    problems.append(Problem(name, options.line_of(value), f"includes：问题 {pid}.{qid} 没有选项 {'、'.join(bad)}（选项：{'、'.join(values)}）"))
+                    continue
+                relation[str(value)] = tuple(others)
+            out[(str(pid), str(qid))] = relation
+    return out
 
 
 def _word_list(table: LineDict, key: str, name: str, problems: list[Problem], what: str = "") -> tuple[str, ...]:

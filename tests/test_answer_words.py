@@ -124,3 +124,19 @@ def test_a_yes_word_staff_add_is_understood(data_dir: Path) -> None:
     edit(data_dir, "  yes_words: [是,", "  yes_words: [妥妥的, 是,")
     ctx, _ = load_context(data_dir, kb())
     assert parse_answer(question, "妥妥的", as_of=AS_OF, words=ctx.answer_words).value is True
+
+
+@pytest.mark.parametrize(("text", "value"), [("本科毕业两年了 一直在屋里待着", "college_grad"),
+                                             ("在屋里待着 没事干", "unemployed_youth")])
+def test_an_option_that_includes_another_wins_the_tie(text: str, value: str) -> None:
+    # 离校未就业的高校毕业生 is itself someone without work: both said, the graduate option
+    question = get_program("internship").question("category")
+    assert parse_answer(question, text).value == value
+
+
+def test_includes_naming_an_option_that_does_not_exist_is_a_problem_with_its_line(tmp_path: Path) -> None:
+    text = (PACKAGE_DATA / "answer_words.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "answer_words.yaml"
+    bad.write_text(text.replace("college_grad: [unemployed_youth]", "college_grad: [jobless]"), encoding="utf-8")
+    _words, problems = load_answer_words(bad, "answer_words.yaml", choice_questions())
+    assert any("includes" in p.message and "jobless" in p.message and p.line > 1 for p in problems)
