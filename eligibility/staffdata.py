@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,35 +233,6 @@ def load_answer_words(path: Path, name: str, choice_questions: dict[tuple[str, s
     return words, problems
 
 
-def _includes(data: LineDict, name: str, known: dict[tuple[str, str], tuple[str, ...]],
-              problems: list[Problem]) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
-    """includes: program id -> question id -> option -> [options whose meaning it includes]."""
-    table = data["includes"]
-    out: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
-    if not isinstance(table, LineDict):
-        problems.append(Problem(name, data.line_of("includes"), "includes 应该是“项目 id -> 问题 id -> 选项值 -> 它包含的选项值列表”的映射"))
-        return out
-    for pid, questions in table.items():
-        if not isinstance(questions, LineDict):
-            problems.append(Problem(name, table.line_of(pid), f"includes 下的项目 {pid!r} 应该是“问题 id -> 选项值 -> 选项值列表”的映射"))
-            continue
-        for qid, options in questions.items():
-            values = known.get((str(pid), str(qid)))
-            if values is None or not isinstance(options, LineDict):
-                problems.append(Problem(name, questions.line_of(qid), f"includes：项目 {pid!r} 没有选择题 {qid!r}，或它下面不是映射"))
-                continue
-            relation: dict[str, tuple[str, ...]] = {}
-            for value in options:
-                others = _word_list(options, value, name, problems, what=f"includes.{pid}.{qid}.{value}")
-                bad = [v for v in (str(value), *others) if v not in values]
-                if bad:
-                    problems.append(Problem(name, options.line_of(value), f"includes：问题 {pid}.{qid} 没有选项 {'、'.join(bad)}（选项：{'、'.join(values)}）"))
-                    continue
-                relation[str(value)] = tuple(others)
-            out[(str(pid), str(qid))] = relation
-    return out
-
-
 def _word_list(table: LineDict, key: str, name: str, problems: list[Problem], what: str = "") -> tuple[str, ...]:
     """A non-empty list of non-empty words, normalised; each bad item reported at its line."""
     what = what or key
@@ -303,46 +275,73 @@ def _word_map(table: LineDict, key: str, name: str, problems: list[Problem]) -> 
     return out
 
 
-def _choice_words(data: LineDict, name: str, known: dict[tuple[str, str], tuple[str, ...]],
-                  problems: list[Problem]) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
-    """choices: program id -> question id -> choice value -> [phrases]."""
-    table = data["choices"]
-    out: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+def _per_question(data: LineDict, key: str, listed: str, name: str, known: dict[tuple[str, str], tuple[str, ...]],
+                  problems: list[Problem]) -> Iterator[tuple[str, str, LineDict, tuple[str, ...]]]:
+    """Walk the `key` section, "program id -> question id -> option value -> `listed`": (program
+    id, question id, its options mapping, the question's option values) for each choice
+    question that exists; a program, question or shape that does not is a problem at its line."""
+    table = data[key]
+    tag = "" if key == "choices" else f"{key}："
     if not isinstance(table, LineDict):
-        problems.append(Problem(name, data.line_of("choices"), "choices 应该是“项目 id -> 问题 id -> 选项值 -> 说法列表”的映射"))
-        return out
+        problems.append(Problem(name, data.line_of(key), f"{key} 应该是“项目 id -> 问题 id -> 选项值 -> {listed}”的映射"))
+        return
     programs = sorted({p for p, _ in known})
     for pid, questions in table.items():
         line = table.line_of(pid)
         if pid not in programs:
-            problems.append(Problem(name, line, f"没有 id 为 {pid!r} 的项目（可用：{'、'.join(programs)}）"))
+            problems.append(Problem(name, line, f"{tag}没有 id 为 {pid!r} 的项目（可用：{'、'.join(programs)}）"))
             continue
         if not isinstance(questions, LineDict):
-            problems.append(Problem(name, line, f"项目 {pid!r} 下应该是“问题 id -> 选项值 -> 说法列表”的映射"))
+            problems.append(Problem(name, line, f"{tag}项目 {pid!r} 下应该是“问题 id -> 选项值 -> {listed}”的映射"))
             continue
         own = sorted(q for p, q in known if p == pid)
         for qid, options in questions.items():
             qline = questions.line_of(qid)
             if (pid, qid) not in known:
-                problems.append(Problem(name, qline, f"项目 {pid!r} 没有选择题 {qid!r}（它的选择题：{'、'.join(own) or '无'}）"))
+                problems.append(Problem(name, qline, f"{tag}项目 {pid!r} 没有选择题 {qid!r}（它的选择题：{'、'.join(own) or '无'}）"))
                 continue
             if not isinstance(options, LineDict):
-                problems.append(Problem(name, qline, f"问题 {pid}.{qid} 下应该是“选项值 -> 说法列表”的映射"))
+                problems.append(Problem(name, qline, f"{tag}问题 {pid}.{qid} 下应该是“选项值 -> {listed}”的映射"))
                 continue
-            values = known[(pid, qid)]
-            seen: dict[str, str] = {}
-            words: dict[str, tuple[str, ...]] = {}
-            for value, _ in options.items():
-                if value not in values:
-                    problems.append(Problem(name, options.line_of(value), f"问题 {pid}.{qid} 没有选项 {value!r}（选项：{'、'.join(values)}）"))
-                    continue
-                phrases = _word_list(options, value, name, problems, what=f"{pid}.{qid}.{value}")
-                items = options[value]
-                for i, phrase in enumerate(phrases):
-                    if phrase in seen:
-                        line_i = items.line_of(i) if isinstance(items, LineList) else options.line_of(value)
-                        problems.append(Problem(name, line_i, f"“{phrase}”同时写在选项 {seen[phrase]!r} 和 {value!r} 下，无法区分"))
-                    seen.setdefault(phrase, str(value))
-                words[str(value)] = phrases
-            out[(str(pid), str(qid))] = words
+            yield str(pid), str(qid), options, known[(pid, qid)]
+
+
+def _includes(data: LineDict, name: str, known: dict[tuple[str, str], tuple[str, ...]],
+              problems: list[Problem]) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+    """includes: program id -> question id -> option -> [options whose meaning it includes]."""
+    out: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    for pid, qid, options, values in _per_question(data, "includes", "选项值列表", name, known, problems):
+        relation: dict[str, tuple[str, ...]] = {}
+        for value in options:
+            others = _word_list(options, value, name, problems, what=f"includes.{pid}.{qid}.{value}")
+            bad = [v for v in (str(value), *others) if v not in values]
+            if bad:
+                problems.append(Problem(name, options.line_of(value),
+                                        f"includes：问题 {pid}.{qid} 没有选项 {'、'.join(bad)}（选项：{'、'.join(values)}）"))
+                continue
+            relation[str(value)] = tuple(others)
+        out[(pid, qid)] = relation
+    return out
+
+
+def _choice_words(data: LineDict, name: str, known: dict[tuple[str, str], tuple[str, ...]],
+                  problems: list[Problem]) -> dict[tuple[str, str], dict[str, tuple[str, ...]]]:
+    """choices: program id -> question id -> choice value -> [phrases]."""
+    out: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    for pid, qid, options, values in _per_question(data, "choices", "说法列表", name, known, problems):
+        seen: dict[str, str] = {}
+        words: dict[str, tuple[str, ...]] = {}
+        for value, _ in options.items():
+            if value not in values:
+                problems.append(Problem(name, options.line_of(value), f"问题 {pid}.{qid} 没有选项 {value!r}（选项：{'、'.join(values)}）"))
+                continue
+            phrases = _word_list(options, value, name, problems, what=f"{pid}.{qid}.{value}")
+            items = options[value]
+            for i, phrase in enumerate(phrases):
+                if phrase in seen:
+                    line_i = items.line_of(i) if isinstance(items, LineList) else options.line_of(value)
+                    problems.append(Problem(name, line_i, f"“{phrase}”同时写在选项 {seen[phrase]!r} 和 {value!r} 下，无法区分"))
+                seen.setdefault(phrase, str(value))
+            words[str(value)] = phrases
+        out[(pid, qid)] = words
     return out
