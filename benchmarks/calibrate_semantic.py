@@ -68,7 +68,7 @@ def main() -> int:
     if args.write and lexical_fit is not None:
         semantic.write_decision(path, lexical_fit, date.today().isoformat(), key="lexical_decision")
         print(f"lexical decision written to {path}")
-    retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always"), background=False)
+    retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always", concepts="always"), background=False)
     if retriever.semantic is None:
         print("semantic channel off: " + retriever.semantic_status() + "; only the lexical decision was fitted",
               file=sys.stderr)
@@ -90,10 +90,14 @@ def main() -> int:
           f"of FAQ phrasings, {fit.refused:.1%} of off-topic questions "
           f"(stored: {calibration.similarity:.4f}, {calibration.anchor_margin})")
     decision_fit = fit_decision(retriever, calibration, args.data)
+    concept_fit = fit_concept_decision(retriever, calibration, args.data, decision_fit)
     if args.write:
         semantic.write_threshold(path, fit, retriever.semantic.embedder.tag, date.today().isoformat())
         if decision_fit is not None:
             semantic.write_decision(path, decision_fit, date.today().isoformat())
+        if concept_fit is not None:
+            semantic.write_decision(path, concept_fit[0], date.today().isoformat(), key="concept_decision",
+                                    band=concept_fit[1])
         print(f"written to {path}")
     return 0
 
@@ -119,6 +123,33 @@ def fit_decision(retriever: Retriever, calibration: semantic.Calibration,
     """Fit and print the answer-or-refuse decision; None when there is no training file."""
     return _fit_and_report(semantic.fit_decision, "\nmeaning channel:", calibration.decision,
                            retriever, calibration, data_dir)
+
+
+def fit_concept_decision(retriever: Retriever, calibration: semantic.Calibration, data_dir: Path | None,
+                         base: refusal.DecisionFit | None) -> tuple[refusal.DecisionFit, tuple[float, float]] | None:
+    """Fit and print the concept decision (knowledge/concepts.py) and its band beside the
+    three-piece `base`; None without a training file, a base, or a sparse head."""
+    index = retriever.semantic.concepts
+    if base is None or index is None or not index.wait():
+        print("concept decision not fitted: " + ("no sparse head" if index is None else str(index.error)),
+              file=sys.stderr)
+        return None
+    training = _training(data_dir, retriever)
+    if training is None:
+        return None
+    _base, examples = semantic.fit_decision(retriever, calibration, training)  # searched once more, with the share
+    fit, band = semantic.fit_concept_decision(examples, base, semantic.concept_model(retriever.semantic.embedder))
+    print("\nconcept decision (the three pieces and the uncovered notions):")
+    report(fit, examples, calibration.concept_decision)
+    p0 = base.cv_probability
+    inside = (p0 >= band[0]) & (p0 < band[1])
+    gated = np.where(inside, fit.cv_probability < fit.decision.threshold, p0 < base.decision.threshold)
+    labels = fit.labels
+    print(f"  band {list(band)} (three-piece P(in scope), held out): {inside.mean():.1%} of the training questions "
+          f"take the sparse pass; gated, refuses {gated[labels == 1].mean():.1%} of the in-scope ones and "
+          f"{gated[labels == 0].mean():.1%} of the out-of-scope ones "
+          f"(three pieces alone: {base.false_refusal:.1%}, {base.refused:.1%})")
+    return fit, band
 
 
 def _fit_and_report(fit_with, heading: str, stored: refusal.Decision | None, retriever: Retriever,

@@ -121,7 +121,7 @@ def decision_of(result: SearchResult, min_confidence: float) -> dict:
     """The inputs and thresholds of the answer-or-refuse decision, for `policybot ask --json`.
 
     rule "calibrated": P(in scope) from the evidence (knowledge/refusal.py) against its
-    threshold; rule "lexical-calibrated": the lexical path's decision on the coverage and word
+    threshold; "concepts": the same with the concept share (knowledge/concepts.py); rule "lexical-calibrated": the lexical path's decision on the coverage and word
     odds (no meaning channel for the question); rule "lexical": the coverage against
     `min_confidence` (no lexical decision in calibration.yaml);
     "similarity": the older cosine threshold and example margin (calibration.yaml without a
@@ -132,7 +132,9 @@ def decision_of(result: SearchResult, min_confidence: float) -> dict:
         out.update(rule="lexical-calibrated", evidence=result.lexical_evidence.as_dict(),
                    probability=round(result.in_scope_probability or 0.0, 4), threshold=result.decision_threshold)
     elif result.in_scope_probability is not None and result.evidence is not None:
-        out.update(rule="calibrated", evidence=result.evidence.as_dict(),
+        # "calibrated": the three-piece decision; "concepts": the concept decision took over
+        # (the three pieces were unsure; the evidence then has uncovered_concepts).
+        out.update(rule=result.decision_rule or "calibrated", evidence=result.evidence.as_dict(),
                    probability=round(result.in_scope_probability or 0.0, 4), threshold=result.decision_threshold)
     elif result.semantic_similarity is not None:
         out.update(rule="similarity", similarity=round(result.semantic_similarity, 4),

