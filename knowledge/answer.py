@@ -57,6 +57,7 @@ _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|
 # Units of numbers in a question; "娃19了" / "我52了" is how people give an age.
 _UNIT_IN_QUESTION = re.compile(r"(?<=\d)(?:岁|个月|年以上|万元|元|%|名|人)|(?<=[1-7]\d)了")
 FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a question wants
+SPECIFIC_FAQ = 1.3  # a staff answer replaces a benefit's yes/no line when it uses this much more of the question
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
 _SENTENCE_END = "。；！？"
 _NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千万亿]+(?:万元|万块|万|块钱|块|元|千|周岁|岁|个月|年|个人|个|人|名)?")  # 二十岁, 三个人: not topics
@@ -567,6 +568,20 @@ class Answerer:
             condition = benefit.statement(Kind.YES_NO)
             if condition is not None:
                 statement = Statement(_VERDICT.sub("", condition.say), condition.quote)
+        if statement is not None and kind is Kind.YES_NO and not follow_up and result is not None:
+            # 当劳务经纪人政府扶持不: the benefit's yes/no line is about the clause's main thing
+            # (有组织转移就业); a staff answer close to the question that uses more of its words
+            # (劳务经纪人), weighed by rarity, is more to the point.
+            faq_entry = self._faq_answer(result, clause, (Kind.YES_NO,), day)
+            wanted = self._wanted_words(question)
+            generic = SPECIFIC_FAQ * self._overlap(statement.say, wanted)
+            if faq_entry is not None and self._overlap(faq_entry.answer, wanted) > generic:
+                return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,
+                                        benefit=benefit)
+            sentences, scored = self._ranked_sentences(clause, question)
+            if faq_entry is None and sentences and self._overlap(sentences[scored[0][1]], wanted) > generic:
+                # No such staff answer: the clause's own sentence on it, verbatim, not a verdict.
+                return self._from_clause(question, Kind.OTHER, clause, day, budget, benefit, False)
         if statement is not None:
             lines = [statement.say]
             other = benefit.statement(asked.second) if benefit is not None and asked.second else None
