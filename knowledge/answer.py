@@ -380,9 +380,10 @@ class Answerer:
 
     def _answer_searched(self, question: str, asked: Asked, day: date, about: str | None,
                          result: SearchResult, context: str | None = None) -> Answer:
-        if about is not None and not self.has_own_topic(asked, about, result):
+        if about is not None and result.out_of_scope_topic is None and not self.has_own_topic(asked, about, result):
             # Its words are the conversation's clause's (钱是给单位还是给见习的人): answered from
-            # that clause, with the staff FAQ of the question usable, and never refused.
+            # that clause, with the staff FAQ of the question usable, and never refused — unless
+            # it names a topic on staff's out-of-scope list (社保卡丢了咋补 after 失业登记).
             return self._follow_up(question, asked, self.kb.clauses[about], day, result, context)
         ranked = [c.clause.id for c in result.candidates]
         topics = self.topic_words(asked)
@@ -603,11 +604,22 @@ class Answerer:
             return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,
                                     benefit=benefit)
         if asked.aspects and kind is Kind.OTHER:
-            # 在哪培训 about 第三条第（三）项: the clause states the aspect (its providers); its
-            # sentence answers, not the benefit's amount line
+            # 在哪培训 about 第三条第（三）项, 这钱拿来干啥 about 第六条: the clause states the
+            # aspect (its providers, 用于 …); the sentence that states it answers — cut to the
+            # part that does — not the benefit's amount line or the clause's first sentences
             aspect = asked.aspects[0]
-            return self._from_clause(f"{question} {' '.join(aspect.stated_by or aspect.words)}", Kind.OTHER, clause,
-                                     day, budget, benefit, False)
+            marks = aspect.stated_by or aspect.words
+            query = f"{question} {' '.join(marks)}"
+            stated = [_strip_item_marker(x) for x in clause.sentences if any(m in x for m in marks)]
+            if not stated:
+                return self._from_clause(query, Kind.OTHER, clause, day, budget, benefit, False)
+            text = stated[0] if len(stated[0]) <= budget else self._window(stated[0], self._wanted_words(query), budget)
+            ended = [p for p in clause.periods if p.text in text and p.has_ended(day)]
+            lines = [text]
+            if ended:
+                lines.insert(0, f"注意：文中“{ended[0].text}”的规定已于{_day(ended[0].end)}到期；现在是否还有，"  # type: ignore[arg-type]
+                                f"请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
+            return _Body(lines, None, {p.text for p in ended}, benefit=benefit, sentences=[text])
         summary = benefit.summary if kind is Kind.OTHER and benefit is not None else None
         if summary is None and kind is Kind.OTHER and benefit is not None and (follow_up or not asked.rest.strip()
                                                                                   or self._names_only(asked, benefit)):

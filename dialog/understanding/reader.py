@@ -768,7 +768,10 @@ class Reader:
         it has such words and something is left; else None."""
         t = prepare(text)
         for pointer in self.vocabulary.this_topic:
-            if pointer in t:
+            at = t.find(pointer)
+            if at >= 0 and pointer.endswith("个") and t[at + len(pointer):].startswith("人"):
+                continue  # 那个人呢 after a question on firms: 那 + 个人 (individuals), not a pointer
+            if at >= 0:
                 rest = t.replace(pointer, "", 1).strip(" ,，")
                 return rest if len(bare(rest)) >= 2 else None
         return None
