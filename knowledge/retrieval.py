@@ -126,8 +126,18 @@ class RetrievalSettings:
     # The concept piece of the refusal (knowledge/concepts.py): "unsure" computes a question's
     # uncovered notions only when the three-piece decision's P(in scope) is inside the concept
     # decision's band (calibration.yaml), "always" for every question the meaning channel
-    # judges (calibration), "off" never.
-    concepts: str = "unsure"
+    # judges (calibration), "off" never. Default: POLICYBOT_CONCEPTS, else "unsure"; the web
+    # server sets it "off" (knowledge/cli.py `cmd_run`): the pass would run in the turns' worker.
+    concepts: str = field(default_factory=lambda: concepts_default())
+
+
+CONCEPTS_ENV = "POLICYBOT_CONCEPTS"
+
+
+def concepts_default() -> str:
+    """POLICYBOT_CONCEPTS: "unsure" (default), "always" or "off" (anything else: "unsure")."""
+    value = os.environ.get(CONCEPTS_ENV, "").strip().lower()
+    return value if value in ("unsure", "always", "off") else "unsure"
 
 
 def semantic_when_default() -> str:
