@@ -125,6 +125,11 @@ def fit_decision(retriever: Retriever, calibration: semantic.Calibration,
                            retriever, calibration, data_dir)
 
 
+# The examples the last fit searched (the meaning fit's carry the concept share: the retriever
+# searches with concepts="always"), so that the concept decision does not search them again.
+_last_examples: dict[str, list[refusal.Example]] = {}
+
+
 def fit_concept_decision(retriever: Retriever, calibration: semantic.Calibration, data_dir: Path | None,
                          base: refusal.DecisionFit | None) -> tuple[refusal.DecisionFit, tuple[float, float]] | None:
     """Fit and print the concept decision (knowledge/concepts.py) and its band beside the
@@ -134,10 +139,9 @@ def fit_concept_decision(retriever: Retriever, calibration: semantic.Calibration
         print("concept decision not fitted: " + ("no sparse head" if index is None else str(index.error)),
               file=sys.stderr)
         return None
-    training = _training(data_dir, retriever)
-    if training is None:
+    examples = _last_examples.get("meaning")
+    if examples is None:
         return None
-    _base, examples = semantic.fit_decision(retriever, calibration, training)  # searched once more, with the share
     fit, band = semantic.fit_concept_decision(examples, base, semantic.concept_model(retriever.semantic.embedder))
     print("\nconcept decision (the three pieces and the uncovered notions):")
     report(fit, examples, calibration.concept_decision)
@@ -160,6 +164,7 @@ def _fit_and_report(fit_with, heading: str, stored: refusal.Decision | None, ret
     if training is None:
         return None
     fit, examples = fit_with(retriever, calibration, training)
+    _last_examples["meaning" if fit_with is semantic.fit_decision else "lexical"] = examples
     print(heading)
     report(fit, examples, stored)
     return fit

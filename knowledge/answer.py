@@ -57,7 +57,10 @@ _ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|
 # Units of numbers in a question; "娃19了" / "我52了" is how people give an age.
 _UNIT_IN_QUESTION = re.compile(r"(?<=\d)(?:岁|个月|年以上|万元|元|%|名|人)|(?<=[1-7]\d)了")
 FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a question wants
-SPECIFIC_FAQ = 1.3  # a staff answer replaces a benefit's yes/no line when it uses this much more of the question
+# A staff answer (or the clause's own sentence) replaces a benefit's generic yes/no line when it
+# uses this much more of the question's words, weighed by rarity (_overlap): 30% more, so that a
+# tie or a near tie keeps the benefit's plain line.
+SPECIFIC_FAQ = 1.3
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
 _SENTENCE_END = "。；！？"
 _NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千万亿]+(?:万元|万块|万|块钱|块|元|千|周岁|岁|个月|年|个人|个|人|名)?")  # 二十岁, 三个人: not topics

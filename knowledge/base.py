@@ -93,6 +93,9 @@ class Lexicon:
     out_of_scope: tuple[OutOfScopeTopic, ...] = ()
     audiences: tuple[Audience, ...] = ()
     typos: tuple[tuple[str, str], ...] = ()  # (wrong, right), longest wrong first (lexicon/typos.yaml)
+    # Everyday things residents name as context (lexicon/everyday.yaml): neither covered nor
+    # uncovered when judging whether the document covers a question.
+    everyday: frozenset[str] = frozenset()
 
     def fix_typos(self, text: str) -> str:
         """`text` with each typo of lexicon/typos.yaml replaced by the right spelling (补帖 -> 补贴)."""
@@ -343,8 +346,15 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
             continue
         typos += [(w, item["right"].strip()) for w in wrong]
     typos.sort(key=lambda pair: -len(pair[0]))
+    everyday: set[str] = set()
+    data, name = _lexicon_file(lex_dir / "everyday.yaml", "everyday", problems)
+    for item in _entries(data, name, {"kind": str, "words": list}, "日常说法组", problems):
+        words = _string_list(item, "words", name, problems)
+        if not words:
+            problems.append(Problem(name, item.line, f"“{item['kind']}”没有写词（words）"))
+        everyday.update(words)
     return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics), tuple(audiences),
-                   tuple(typos))
+                   tuple(typos), frozenset(everyday))
 
 
 def _entries(data: LineList, name: str, required: dict[str, type], what: str, problems: list[Problem],

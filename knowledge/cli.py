@@ -183,12 +183,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     from dialog import server
 
-    # The concept piece of the refusal (knowledge/concepts.py) costs a second encoder pass
-    # (~19 ms idle, 30-60 ms under load) that would run inside the turns' worker, where every
-    # resident's next step waits behind it: measured (bench_http --phases paced, 200 residents,
-    # 2026-11-29) p99 523 ms with it against 154 ms without. The server leaves it off unless
-    # POLICYBOT_CONCEPTS says otherwise; `policybot ask` / `chat` and calibration use it.
-    os.environ.setdefault("POLICYBOT_CONCEPTS", "off")
     refusal = server.workers_refusal(settings, args.workers)
     if refusal:
         print(refusal, file=sys.stderr)

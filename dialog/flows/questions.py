@@ -294,12 +294,6 @@ def plain_result(text: str) -> str:
     return "\n".join(out)
 
 
-# After an uncovered part, a part is answered on its own only when the decision is this sure of it
-# (knowledge/retrieval.py confidence, P(in scope)): separate questions score 0.97-1.0 there, pieces
-# that go on about the uncovered thing 0.45-0.6 (2026-11-29).
-ON_ITS_OWN = 0.9
-
-
 def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = None,
                  today: date | None = None) -> tuple[list[str], list[Answer]]:
     """Each question of a message answered in turn (`Answerer.answer`): (the questions, their
@@ -315,22 +309,13 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     for part in parts:
         joined = bool(answers) and not answerer.has_own_topic(part) and (
             not answers[-1].answered or _same_kind(answerer, part, answers[-1]))
-        answer = None
-        if not joined and answers and not answers[-1].answered:
-            # After an uncovered part, a part with words of its own that the document only
-            # loosely fits (结婚登记要带啥 / 两个人不在一个县能办吗; 事业单位招聘撒时候报名 /
-            # 岗位表在哪看) goes on about the same thing: asked with it. One that stands on its
-            # own (公租房咋申请 / 见习补贴多少钱, P(in scope) >= ON_ITS_OWN) is answered alone.
-            answer = answerer.answer(part, today=today, about=about, context=asked[-1])
-            joined = answer.confidence < ON_ITS_OWN
         if joined:  # 咋申请 到阿达: one question typed in two pieces; or after an uncovered part
             asked[-1] = f"{asked[-1]} {part}"
             about = abouts[-1] if answers[-1].answered else None
             answers[-1] = answerer.answer(asked[-1], today=today, about=about)
         else:
             context = asked[-1] if asked else None  # 扶贫车间招人不 一个月多钱: the 车间's pay
-            if answer is None:
-                answer = answerer.answer(part, today=today, about=about, context=context)
+            answer = answerer.answer(part, today=today, about=about, context=context)
             if answers and answer.answered and answer.first_line == answers[-1].first_line:
                 asked[-1] = f"{asked[-1]} {part}"  # 能靠这个挣钱不 政府扶持不: one answer, said once
                 continue
