@@ -572,3 +572,15 @@ def test_not_this_number_but_that_one_is_a_correction(vocabulary, text, rest) ->
 
 def test_not_me_but_my_son_is_not_a_number_correction(vocabulary) -> None:
     assert reader(vocabulary).correction("不是我 是我儿子") is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("我们是个孵化基地 想问问补助", {}),  # who they are, not that they were recognised (第九条第（二）项)
+    ("我们园区去年评上了县级示范基地", {"recognised_base": True}),
+    ("我们基地还没认定呢", {"recognised_base": False}),
+])
+def test_a_base_is_recognised_only_when_it_says_so(text, expected):
+    program = eligibility.get_program("incubation_base")
+    found = facts_from_text(program, text, {"role": "base"}, eligibility.parse_answer, as_of=date(2026, 11, 29),
+                            personal_markers=("我", "我们"))
+    assert {k: v for k, v in found.items() if k == "recognised_base"} == expected
