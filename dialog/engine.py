@@ -115,7 +115,11 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         kb = kb or load_knowledge_or_raise()
         # SQLite file or PostgreSQL (settings.database_url): dialog.storage.open_store
         store = await open_store(settings, ensure_salt(settings))
-        return cls(store, Answerer(kb), settings, **kwargs)
+        try:
+            return cls(store, Answerer(kb), settings, **kwargs)
+        except BaseException:
+            await store.close()  # its connection thread would keep the process alive (bad texts.yaml)
+            raise
 
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(None, self._worker.shutdown)

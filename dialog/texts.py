@@ -46,7 +46,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         # What residents type about the conversation (dialog/flows/questions.py `_on_conversation`).
         "goodbye": (), "goodbye_exited": (), "overview": ("programs",), "simpler": ("answer",),
         "simpler_where": (), "already_said_found": ("said", "answer"), "already_said_missing": (),
-        "third_person": ("who",), "third_person_ask": ("who",),
+        "third_person": ("who",), "third_person_ask": ("who",), "switch_to_self": (),
         # The web page's own words (dialog/channels/web.py puts them into the page).
         "page_big": (), "page_read": (), "page_stop": (), "page_more": (), "page_less": (),
         "page_forget": (), "page_restored": (), "page_welcome": (), "page_menu": (),

@@ -641,3 +641,17 @@ def turns(tmp_path, kb, *messages: str) -> list[str]:
         return out
 
     return asyncio.run(scenario())
+
+
+def test_and_me_while_answering_for_a_son_starts_over_for_the_person_typing(tmp_path, kb):
+    # 那我自己呢 我交了四年, typed while answering for a son, is not the son's years: the
+    # questionnaire starts again for the father, with his own years taken from that message.
+    replies = turns(tmp_path, kb, "技能提升补贴 给我儿子测一下", "是", "那我自己呢 我交了四年")
+    assert "儿子" in replies[0]
+    last = replies[-1]
+    assert "按您自己的情况" in last and "儿子" not in last and "4年" in last
+
+
+def test_and_me_is_an_ordinary_answer_when_answering_for_oneself(tmp_path, kb):
+    replies = turns(tmp_path, kb, "技能提升补贴 测一测我是否符合", "是", "那我呢")
+    assert "按您自己的情况" not in replies[-1]

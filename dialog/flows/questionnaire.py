@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 # Rendered questionnaire steps and results kept per engine; emptied when full or when the
 # eligibility data or the texts are reloaded (they are pure in program, answers, date and those).
 RENDER_MEMO_LIMIT = 4096
+# Session flag: the questionnaire is answered for someone else (the family member named).
+FOR_SOMEONE_ELSE = "@for"
+# "And me?" while answering for someone else: 那我自己呢 / 我呢 / 给我自己测 / 按我自己的算.
+_SWITCH_TO_SELF = re.compile(r"^\s*(?:那|那么|那就)?\s*(?:(?:我|俺)(?:自己|自个|自个儿|本人)?(?:的)?(?:呢|咋样|怎么样)"
+                             r"|(?:给|按|帮|测测?)(?:我|俺)自己)")
 # A rough range ("二十来岁") is settled without asking again for questions whose value is
 # compared with a threshold and never multiplied into an amount: ages and years. A sum of money
 # feeds the amount, so a range there always asks for the exact number (headcounts: SETTLE_COUNTS).
@@ -119,6 +124,8 @@ class QuestionnaireFlow:
         question, so a mother does not answer 您今年多少岁 with her own age. `who`: named in the
         request itself (我闺女能领啥), else found in the message that led here."""
         who = who or (self.reader.someone_else(s.lead_text) if s.lead_text else None)
+        if who:
+            s.flags[FOR_SOMEONE_ELSE] = who
         return [Reply(self.t("third_person", who=who))] if who else []
 
     def _start_finder(self: Engine, s: Session, who: str | None = None, said: str | None = None) -> Turn:
@@ -318,6 +325,16 @@ class QuestionnaireFlow:
         question = self._current_question(s)
         if question is None:  # nothing left to ask (e.g. data changed): show the result
             return self._finish(s)
+        if s.flags.get(FOR_SOMEONE_ELSE) and s.program and s.program != "__finder__":
+            switched = _SWITCH_TO_SELF.match(u.raw or u.text)
+            if switched:
+                # 那我自己呢 我交了五年, while answering for a son: not the son's answer — the
+                # questionnaire starts again for the person typing, with what they said of themselves.
+                rest = (u.raw or u.text)[switched.end():].strip(" ，,。")
+                s.lead_text, s.lead_at = "", 0.0  # the message that named the son is not about them
+                s.flags.pop(FOR_SOMEONE_ELSE, None)
+                turn = self._start_questionnaire(s.program, s, said=rest or None)
+                return Turn([Reply(self.t("switch_to_self"))] + turn.replies, turn.events)
         if u.kind == "answer" and u.parts:
             side = self._digression(" ".join(u.parts), s, said=" ".join(u.parts), ask_again=False)
             turn = self._on_understood_answer(replace(u, parts=()), s)
