@@ -321,3 +321,11 @@ def test_a_typo_list_entry_needs_both_spellings(tmp_path):
     from knowledge.base import load_knowledge
     _kb, problems = load_knowledge(data)
     assert any("typos.yaml" in str(p) and "错别字组" in str(p) for p in problems)
+
+
+def test_a_worker_speaking_of_his_factory_is_asked_about_as_a_worker(capsys):
+    # 我们厂子裁了我: the factory is the worker's, the question his own (第九条第（三）项),
+    # not the rebate the factory gets (第四条).
+    assert bot.main(["ask", "--json", "我们厂子把我裁了 失业金到哪领"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["answered"] is True and row["clauses"][0] == "9.3"
