@@ -286,6 +286,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             numbered=numbered,
             awaiting_number=s.awaiting_number,
             has_topic=bool(s.last_clause) and not in_questionnaire,
+            topic_clause=s.last_clause if not in_questionnaire else None,
             resume_pending=s.mode == "resume",
             as_of=self.today(),
         )

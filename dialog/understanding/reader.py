@@ -110,6 +110,7 @@ class Conversation:
     numbered: bool = False
     awaiting_number: bool = False
     has_topic: bool = False
+    topic_clause: str | None = None  # the clause of that answer, when there is one
     resume_pending: bool = False
     as_of: date | None = None
 
@@ -163,11 +164,11 @@ class Reader:
     """
 
     def __init__(self, vocabulary: Vocabulary, parse_answer: ParseAnswer,
-                 has_own_topic: Callable[[str], bool] | None = None,
+                 has_own_topic: Callable[[str, str | None], bool] | None = None,
                  answer_particles: Callable[[], Sequence[str]] | None = None) -> None:
         self.vocabulary = vocabulary
         self.parse_answer = parse_answer
-        self.has_own_topic = has_own_topic or (lambda text: True)
+        self.has_own_topic = has_own_topic or (lambda text, about=None: True)
         # The one list of sentence-final particles (eligibility/data/answer_words.yaml, taken
         # live on reload): a callable, so a reload of the answer words reaches the reader.
         self.answer_particles = answer_particles or _answer_particles
@@ -486,7 +487,9 @@ class Reader:
             pointed = self._without_pointer(text)
             if pointed is not None:  # 这个政策现在还有没有 → 现在还有没有, about the last topic
                 return Understanding("follow_up", pointed)
-            if not self.has_own_topic(text):
+            # A topic beyond the last answer's clause makes it a new question (留下来一多半人的话呢
+            # after 见习补贴 uses that clause's own words: a follow-up)
+            if not self.has_own_topic(text, conv.topic_clause):
                 return Understanding("follow_up", text)
         return Understanding("question", text)
 
