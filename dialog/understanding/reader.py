@@ -489,7 +489,8 @@ class Reader:
                 return Understanding("follow_up", pointed)
             # A topic beyond the last answer's clause makes it a new question (留下来一多半人的话呢
             # after 见习补贴 uses that clause's own words: a follow-up)
-            if not self.has_own_topic(text, conv.topic_clause):
+            own = self.has_own_topic(text, conv.topic_clause) if conv.topic_clause else self.has_own_topic(text)
+            if not own:
                 return Understanding("follow_up", text)
         return Understanding("question", text)
 
