@@ -655,3 +655,10 @@ def test_and_me_while_answering_for_a_son_starts_over_for_the_person_typing(tmp_
 def test_and_me_is_an_ordinary_answer_when_answering_for_oneself(tmp_path, kb):
     replies = turns(tmp_path, kb, "技能提升补贴 测一测我是否符合", "是", "那我呢")
     assert "按您自己的情况" not in replies[-1]
+
+
+def test_a_question_ending_in_bu_about_something_else_is_not_the_answer_no(tmp_path, kb):
+    # To "是否都属于见习对象", "见习期间要给见习的娃买保险不" asks about insurance: answered
+    # aside, the same question asked again — not recorded as 否.
+    replies = turns(tmp_path, kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "见习期间要给见习的娃买保险不")
+    assert "意外伤害保险" in replies[-1] and "回到刚才的问题" in replies[-1] and "见习对象" in replies[-1]

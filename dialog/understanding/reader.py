@@ -93,6 +93,20 @@ _OWNERS = ("我们家", "我家", "俺家", "我", "俺")  # 我儿子, 俺家�
 _NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|的|要|用)?")
 
 
+_CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")
+ASIDE_MIN_LENGTH = 8  # characters of a yes/no reply ending in 不/没 before it may be a question of its own
+ASIDE_NEW_PAIRS = 5   # … and character pairs it has that the question's prompt does not
+
+
+def _asks_beside(question: Any, plain: str) -> bool:
+    """Whether a reply to a yes/no question is long and mostly about other things than the
+    question's own words (more than ASIDE_NEW_PAIRS character pairs the prompt lacks)."""
+    if question is None or getattr(question, "kind", None) != "yesno" or len(plain) < ASIDE_MIN_LENGTH:
+        return False
+    prompt = set(_CJK_PAIR.findall(getattr(question, "prompt", "") or ""))
+    return len(set(_CJK_PAIR.findall(plain)) - prompt) > ASIDE_NEW_PAIRS
+
+
 @dataclass(frozen=True)
 class Conversation:
     """What the reader needs to know of the conversation (the engine builds it per turn).
@@ -413,6 +427,10 @@ class Reader:
         if len(plain) >= 3 and strong:
             both = self._answer_and_question(text, conv)
             return both if both is not None else self._side_question(text)
+        if parsed.ok and _asks_beside(question, plain) and self.ends_like_question(text):
+            # 见习期间要给见习的娃买保险不, to "是否都属于见习对象": the final 不 asks about
+            # something else (保险); it is not the answer 不 (否)
+            return self._side_question(text)
         if parsed.ok:
             return Understanding("answer", text, answer=parsed)
         intent = self.intent(text)  # the loose form, now that it is not an answer
