@@ -412,8 +412,8 @@ class Answerer:
             # Every topic word is one no document or lexicon uses (护照去哪办): not covered,
             # however well 去 and 办 match.
             return self._not_covered(question, result, ranked)
-        if asked.kind is not Kind.OTHER and not topics and not anchored:
-            # 去哪报名 with no conversation to lean on: any clause would be a guess.
+        if not topics and not anchored:
+            # 去哪报名, 那我自己呢 with no conversation to lean on: any clause would be a guess.
             return self._which_topic(question, asked, result, ranked)
         if topics and any(cue in fold(question) for cue in self.kb.asking.overview):
             overview = self._overview(question, result, ranked, day)
@@ -469,7 +469,11 @@ class Answerer:
         nearest = [c.clause for c in result.candidates[:3]]
         example_clause = self.kb.clauses.get(POPULAR_TOPICS[0]) or nearest[0]
         benefits = self.kb.benefits_of(example_clause.id)
-        example = (benefits[0].name if benefits else _topic(example_clause)) + _PUNCT_TAIL.sub("", question)
+        name = benefits[0].name if benefits else _topic(example_clause)
+        asked_part = _PUNCT_TAIL.sub("", question)
+        # 去哪报名 -> "就业见习补贴去哪报名"; a longer or topic-less line (那我自己呢, 我们厂今年没裁人
+        # 能返多少) would make an odd example: a plain one instead
+        example = name + asked_part if asked.kind is not Kind.OTHER and len(asked_part) <= 8 else f"{name}怎么申请"
         lines = [f"请问您问的是哪一项政策？请把政策名称一起告诉我，比如“{example}”。",
                  "文件里可能相关的有："]
         lines += [f"· {_topic(c)}（{c.label()}）" for c in nearest]

@@ -329,3 +329,10 @@ def test_a_worker_speaking_of_his_factory_is_asked_about_as_a_worker(capsys):
     assert bot.main(["ask", "--json", "我们厂子把我裁了 失业金到哪领"]) == 0
     row = json.loads(capsys.readouterr().out)
     assert row["answered"] is True and row["clauses"][0] == "9.3"
+
+
+def test_a_question_with_no_topic_and_no_conversation_asks_which_policy(capsys):
+    # 那我自己呢 typed first: any clause would be a guess (it was answered from the closing clause).
+    assert bot.main(["ask", "--json", "那我自己呢"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["answered"] is False and "哪一项政策" in row["reply"] and "那我自己呢”" not in row["reply"]
