@@ -94,7 +94,8 @@ _NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|
 
 
 _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")
-ASIDE_MIN_LENGTH = 8  # characters of a yes/no reply ending in 不/没 before it may be a question of its own
+ASIDE_MIN_LENGTH = 8  # characters of a yes/no reply ending in 不/没 (not 呢/哩: 在厂子里干着呢 is an
+# answer) before it may be a question of its own
 ASIDE_NEW_PAIRS = 5   # … and character pairs it has that the question's prompt does not
 
 
@@ -427,7 +428,7 @@ class Reader:
         if len(plain) >= 3 and strong:
             both = self._answer_and_question(text, conv)
             return both if both is not None else self._side_question(text)
-        if parsed.ok and _asks_beside(question, plain) and self.ends_like_question(text):
+        if parsed.ok and _asks_beside(question, plain) and bare(text).endswith(("不", "没")):
             # 见习期间要给见习的娃买保险不, to "是否都属于见习对象": the final 不 asks about
             # something else (保险); it is not the answer 不 (否)
             return self._side_question(text)
