@@ -63,8 +63,8 @@ def main() -> int:
         for p in problems:
             print(p, file=sys.stderr)
         return 1
-    lexical_fit = fit_lexical_decision(Retriever(kb, settings=RetrievalSettings(semantic=False)), calibration,
-                                       args.data)
+    lexical_fit, _ = fit_lexical_decision(Retriever(kb, settings=RetrievalSettings(semantic=False)), calibration,
+                                          args.data)
     if args.write and lexical_fit is not None:
         semantic.write_decision(path, lexical_fit, date.today().isoformat(), key="lexical_decision")
         print(f"lexical decision written to {path}")
@@ -89,8 +89,8 @@ def main() -> int:
     print(f"fitted: threshold {fit.threshold:.4f}, margin {fit.anchor_margin:.3f}; refuses {fit.false_refusal:.1%} "
           f"of FAQ phrasings, {fit.refused:.1%} of off-topic questions "
           f"(stored: {calibration.similarity:.4f}, {calibration.anchor_margin})")
-    decision_fit = fit_decision(retriever, calibration, args.data)
-    concept_fit = fit_concept_decision(retriever, calibration, args.data, decision_fit)
+    decision_fit, examples = fit_decision(retriever, calibration, args.data)
+    concept_fit = fit_concept_decision(retriever, calibration, decision_fit, examples)
     if args.write:
         semantic.write_threshold(path, fit, retriever.semantic.embedder.tag, date.today().isoformat())
         if decision_fit is not None:
@@ -112,35 +112,28 @@ def _training(data_dir: Path | None, retriever: Retriever) -> semantic.Training 
 
 
 def fit_lexical_decision(retriever: Retriever, calibration: semantic.Calibration,
-                         data_dir: Path | None) -> refusal.DecisionFit | None:
-    """Fit and print the lexical path's decision; None when there is no training file."""
+                         data_dir: Path | None) -> tuple[refusal.DecisionFit | None, list[refusal.Example]]:
+    """Fit and print the lexical path's decision and its examples; (None, []) without a training file."""
     return _fit_and_report(semantic.fit_lexical_decision, "lexical path (no meaning channel):",
                            calibration.lexical_decision, retriever, calibration, data_dir)
 
 
 def fit_decision(retriever: Retriever, calibration: semantic.Calibration,
-                 data_dir: Path | None) -> refusal.DecisionFit | None:
-    """Fit and print the answer-or-refuse decision; None when there is no training file."""
+                 data_dir: Path | None) -> tuple[refusal.DecisionFit | None, list[refusal.Example]]:
+    """Fit and print the answer-or-refuse decision and its examples; (None, []) without a training file."""
     return _fit_and_report(semantic.fit_decision, "\nmeaning channel:", calibration.decision,
                            retriever, calibration, data_dir)
 
 
-# The examples the last fit searched (the meaning fit's carry the concept share: the retriever
-# searches with concepts="always"), so that the concept decision does not search them again.
-_last_examples: dict[str, list[refusal.Example]] = {}
-
-
-def fit_concept_decision(retriever: Retriever, calibration: semantic.Calibration, data_dir: Path | None,
-                         base: refusal.DecisionFit | None) -> tuple[refusal.DecisionFit, tuple[float, float]] | None:
+def fit_concept_decision(retriever: Retriever, calibration: semantic.Calibration, base: refusal.DecisionFit | None,
+                         examples: list[refusal.Example]) -> tuple[refusal.DecisionFit, tuple[float, float]] | None:
     """Fit and print the concept decision (knowledge/concepts.py) and its band beside the
-    three-piece `base`; None without a training file, a base, or a sparse head."""
+    three-piece `base`, on the examples the base was fitted on (searched with the concept share:
+    the retriever has concepts="always"); None without a base or a sparse head."""
     index = retriever.semantic.concepts
     if base is None or index is None or not index.wait():
         print("concept decision not fitted: " + ("no sparse head" if index is None else str(index.error)),
               file=sys.stderr)
-        return None
-    examples = _last_examples.get("meaning")
-    if examples is None:
         return None
     fit, band = semantic.fit_concept_decision(examples, base, semantic.concept_model(retriever.semantic.embedder))
     print("\nconcept decision (the three pieces and the uncovered notions):")
@@ -157,17 +150,16 @@ def fit_concept_decision(retriever: Retriever, calibration: semantic.Calibration
 
 
 def _fit_and_report(fit_with, heading: str, stored: refusal.Decision | None, retriever: Retriever,
-                    calibration: semantic.Calibration, data_dir: Path | None) -> refusal.DecisionFit | None:
+                    calibration: semantic.Calibration, data_dir: Path | None) -> tuple[refusal.DecisionFit | None, list[refusal.Example]]:
     """`fit_with(retriever, calibration, training)` on refusal_training.yaml, printed under
-    `heading` beside the `stored` decision; None when there is no training file."""
+    `heading` beside the `stored` decision: (fit, examples), or (None, []) without a training file."""
     training = _training(data_dir, retriever)
     if training is None:
-        return None
+        return None, []
     fit, examples = fit_with(retriever, calibration, training)
-    _last_examples["meaning" if fit_with is semantic.fit_decision else "lexical"] = examples
     print(heading)
     report(fit, examples, stored)
-    return fit
+    return fit, examples
 
 
 def report(fit: refusal.DecisionFit, examples: list[refusal.Example], stored: refusal.Decision | None) -> None:
