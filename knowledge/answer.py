@@ -303,6 +303,17 @@ class Answerer:
         close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * best}
         return clause.id not in close
 
+    def goes_on(self, piece: str) -> bool:
+        """Whether a piece typed right after another question is a detail of that question's
+        matter rather than a question of its own: it names no topic (see `has_own_topic`), or
+        its meaning is closer to asking.yaml's `going_on` pieces (要带些啥材料, 网上能办吗, 要考试不)
+        than to any knowledge unit (Retriever.goes_on; without the meaning channel only the
+        first test applies). 结婚登记要带啥 / 两个人不在一个县能办吗: the second piece is still
+        about the registration."""
+        if not self.has_own_topic(piece):
+            return True
+        return bool(self.retriever.goes_on(self.kb.lexicon.fix_typos(piece.strip())))
+
     def _aspect_topic_only(self, asked: Asked) -> bool:
         """Whether the question asks an aspect with a topic of its own (asking.yaml `topic`: 贷款
         for 还不上怎么办) and names nothing beyond that topic (贷, 贷款)."""

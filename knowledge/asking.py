@@ -77,6 +77,10 @@ class AskingRules:
     claims: tuple[str, ...] = ()  # words that pass on what someone said (听说, 是真的吗, 涨到)
     parties: frozenset[str] = frozenset()  # who may be asked about instead (那厂子呢): not a topic
     overview: tuple[str, ...] = ()  # what policies are there for this (有撒政策, 有啥帮扶): a list
+    # Pieces that go on about the question before them without naming a topic (要带些啥材料,
+    # 网上能办吗): compared by meaning with a piece typed after a question the documents do not
+    # cover (knowledge/semantic.py `going_on_gap`).
+    going_on: tuple[str, ...] = ()
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -324,7 +328,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     problems += in_chinese(check_fields(data, name, required={"kinds": list},
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
                                                 "money": list, "claims": list, "parties": list,
-                                                "overview": list},
+                                                "overview": list, "going_on": list},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -377,8 +381,9 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     claims = tuple(_texts(data, "claims", name, problems))
     parties = frozenset(_texts(data, "parties", name, problems))
     overview = tuple(_texts(data, "overview", name, problems))
-    return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview),
-            problems)
+    going_on = tuple(dict.fromkeys(_texts(data, "going_on", name, problems)))
+    return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,
+                        going_on), problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

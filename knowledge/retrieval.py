@@ -129,6 +129,12 @@ class RetrievalSettings:
     # judges (calibration), "off" never. Default: POLICYBOT_CONCEPTS, else "off" (see
     # `concepts_default`).
     concepts: str = field(default_factory=lambda: concepts_default())
+    # A piece typed after a question the documents do not cover goes on about that question when
+    # its meaning is this much closer to asking.yaml's `going_on` pieces than to any knowledge
+    # unit (SemanticIndex.going_on_gap). 0.0: on benchmarks/measure_going_on.py (2026-11-30) no
+    # in-scope training question or FAQ phrasing was above -0.008, while most such pieces
+    # written apart from the list were above it.
+    going_on_margin: float = 0.0
 
 
 CONCEPTS_ENV = "POLICYBOT_CONCEPTS"
@@ -414,7 +420,8 @@ class Retriever:
                                                      self.settings.secondary_faq_penalty),
                                  embedder, n_clauses=len(self.clauses), anchors=anchors,
                                  everyday=sorted(self.kb.lexicon.everyday),
-                                 concepts=self.settings.concepts != "off")
+                                 concepts=self.settings.concepts != "off",
+                                 going_on=self.kb.asking.going_on)
 
     def off_topic_examples(self) -> list[str]:
         """The off-topic example questions: calibration.yaml's off_topic list and the training
@@ -489,6 +496,18 @@ class Retriever:
         return False, None
 
     # ------------------------------------------------------------------ search
+
+    def goes_on(self, question: str) -> bool | None:
+        """Whether the question reads like a detail of the matter asked just before it (要带些啥
+        材料, 网上能办吗) rather than a question of its own: `SemanticIndex.going_on_gap` above
+        `going_on_margin`. None when the meaning channel cannot tell (off, not ready, no
+        `going_on` pieces): the caller keeps its lexical rule. Embeds the question unless its
+        vector is remembered (~20 ms on one core)."""
+        index = self.semantic
+        if index is None or not index.ready:
+            return None
+        gap = index.going_on_gap(question)
+        return None if gap is None else gap > self.settings.going_on_margin
 
     def idf(self, word: str) -> float:
         return self._idf.get(word, self._unknown_idf)

@@ -440,16 +440,19 @@ class SemanticIndex:
 
     def __init__(self, units: Sequence[Unit], embedder: Embedder, store: VectorStore | None = None,
                  n_clauses: int = 0, anchors: Sequence[str] = (), everyday: Sequence[str] = (),
-                 concepts: bool = True) -> None:
+                 concepts: bool = True, going_on: Sequence[str] = ()) -> None:
         self.units = list(units)
         self.anchors = tuple(anchors)
+        self.going_on = tuple(going_on)
         self.embedder = embedder
         self.store = store or default_store(embedder)
         self.n_clauses = n_clauses or (max((u.clause for u in self.units), default=-1) + 1)
-        self._all = self.units + [Unit(text, "off_topic", -1) for text in self.anchors]
+        self._all = (self.units + [Unit(text, "off_topic", -1) for text in self.anchors]
+                     + [Unit(text, "going_on", -1) for text in self.going_on])
         self.keys = [text_key(u.text, u.as_query) for u in self._all]
         self.vectors: np.ndarray | None = None  # (units, dim)
         self.anchor_vectors: np.ndarray | None = None  # (anchors, dim)
+        self.going_on_vectors: np.ndarray | None = None  # (going_on, dim)
         self.error: str | None = None
         self.build_seconds: float | None = None
         self.embedded = 0  # texts embedded by the last build (0 = all came from the cache)
@@ -527,8 +530,10 @@ class SemanticIndex:
         return None
 
     def _finish(self, vectors: np.ndarray, t0: float) -> None:
-        self.vectors = vectors[: len(self.units)]
-        self.anchor_vectors = vectors[len(self.units):]
+        n_units, n_anchors = len(self.units), len(self.anchors)
+        self.vectors = vectors[:n_units]
+        self.anchor_vectors = vectors[n_units:n_units + n_anchors]
+        self.going_on_vectors = vectors[n_units + n_anchors:]
         self.build_seconds = time.perf_counter() - t0
         self._done.set()
 
@@ -620,6 +625,20 @@ class SemanticIndex:
                 return Match(sims, best, float(anchor_sims[k]), self.anchors[k], units_near,
                              _top_mean(kept, NEIGHBOURS))
         return Match(sims, best, unit_neighbourhood=units_near)
+
+    def going_on_gap(self, question: str) -> float | None:
+        """How much closer the question is to the pieces that go on about the question before
+        them (asking.yaml `going_on`: 要带些啥材料, 网上能办吗) than to the knowledge units: the
+        mean cosine of its NEIGHBOURS closest pieces minus that of its NEIGHBOURS closest units.
+        > 0: it reads like a detail of some other matter, not a question of its own. None when
+        the index is not ready or has no such pieces. Embeds the question unless remembered.
+
+        Measured (2026-11-30, benchmarks/measure_going_on.py): such pieces written apart from
+        the list sit above 0, residents' in-scope questions and FAQ phrasings below it."""
+        if self.vectors is None or self.going_on_vectors is None or not len(self.going_on_vectors):
+            return None
+        vector = self.query_vector(question)
+        return _top_mean(self.going_on_vectors @ vector, NEIGHBOURS) - _top_mean(self.vectors @ vector, NEIGHBOURS)
 
     def clause_similarities(self, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per clause: the best unit similarity (less a secondary FAQ citation's penalty) and

@@ -172,6 +172,15 @@ def test_a_question_of_its_own_after_an_uncovered_part_is_still_answered(capsys)
     assert [p["answered"] for p in row["parts"]] == [False, True] and "9.3" in row["clauses"]
 
 
+def test_a_detail_after_an_uncovered_part_is_refused_with_it(capsys):
+    # "得交保证金吗" names 保证金 (a topic word), yet it is a detail of the arbitration the first
+    # piece asks about: refused with it, not answered from a clause's fees or deposits.
+    assert bot.main(["ask", "--json", "劳动争议仲裁去哪申请 得先交一笔保证金吗"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["answered"] is False
+    assert all(part["answered"] is False for part in row.get("parts", [row]))
+
+
 def test_ask_rejects_bad_date(capsys):
     assert bot.main(["ask", "--today", "2026-13-01", "见习"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err

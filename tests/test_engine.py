@@ -532,3 +532,27 @@ def test_today_is_asked_of_the_system_at_most_once_a_second(monkeypatch):
     now[0] += 0.5  # the next second: midnight has passed
     assert engine_module.today_once_a_second() == date(2027, 1, 1)
     assert len(asked) == 2
+
+
+def test_a_detail_typed_after_an_uncovered_question_goes_on_about_it(settings, kb):
+    async def scenario():
+        clock = Clock()
+        engine = await open_engine(settings, kb, clock)
+        if engine.answerer.retriever.semantic is None or not engine.answerer.retriever.semantic.wait(120):
+            pytest.skip("the meaning channel is off")
+        p = Person(engine)
+        await p.say("驾驶证换证去哪个车管所")
+        assert "没有讲到" in p.text
+        await p.say("手续费收多少")  # still the licence: not 第三条's training fees
+        assert "没有讲到" in p.text and "第三条" not in p.text
+        await p.say("见习补贴每人每月多少")  # a question of its own is answered
+        assert "1000元" in p.text
+        await p.say("要带啥材料")  # after an answer: that answer's clause
+        assert "第六条" in p.text and "没有讲到" not in p.text
+        await p.say("驾驶证换证去哪个车管所")
+        clock.now += 3600  # an hour later a question is its own again
+        await p.say("培训要交钱不")
+        assert "没有讲到" not in p.text
+        await engine.close()
+
+    run(scenario())

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 MULTI_MAX = 3  # questions answered from one message
 # 那我呢 + who the person is: what policies there are for them (Answerer.overview)
+# A detail typed this soon after a question the document does not cover (劳动仲裁咋申请, then
+# 要交钱不) goes on about that question; later it is a question of its own.
+GOING_ON_SECONDS = 5 * 60
 _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办|咋整|嘞)[\s,，。?？]*(.{2,})$")
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
@@ -52,7 +55,15 @@ class QuestionsFlow:
         """`text` is answered; `said` (default: text) is what the person typed, for the log.
         When the document has no answer and the message began by saying where the person is
         from ("我是积石山的 …"), it is asked again without that part."""
-        answer = self._ask(text, about, s.lead_text if about else None)
+        answer = None
+        if (s.lead_uncovered and s.lead_text and self.clock() - s.lead_at <= GOING_ON_SECONDS
+                and self.answerer.goes_on(text)):
+            # 劳动仲裁咋申请, then 要交钱不: still the arbitration, which the document does not
+            # cover — asked together, so that 第三条's training fees do not answer it.
+            joined = self._ask(f"{s.lead_text} {text}")
+            if not joined.answered:
+                answer, said, text = joined, said or text, f"{s.lead_text} {text}"
+        answer = answer or self._ask(text, about, s.lead_text if about else None)
         if not answer.answered:
             rest = self.reader.without_introduction(text)
             if rest is not None:
@@ -66,6 +77,7 @@ class QuestionsFlow:
             self._remember_topic(s, answer.clause.id)
         if remember:  # facts for a questionnaire started soon after (LEAD_SECONDS)
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
+            s.lead_uncovered = not answer.answered
         return Turn([Reply(answer.reply, self._answer_buttons(answer))], [event])
 
     def _question_event(self: Engine, text: str, answer: Answer) -> Event:
@@ -300,15 +312,21 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     answers). A part with no topic of its own ("怎么申请" after "见习补贴多少钱") is about the
     clause the part before it was answered from; `about` (the conversation's clause) serves
     the first part. Such a part is asked together with the one before it, as one question,
-    when that one is not covered ("公租房咋申请 要啥材料": the materials of what the document
-    does not cover are not in it either) or asks the same kind ("咋申请 到阿达"), so fewer
-    questions may come back."""
+    when it asks the same kind ("咋申请 到阿达"), so fewer questions may come back. After a
+    part the document does not cover, a part that goes on about it (`Answerer.goes_on`: no
+    topic of its own, or it reads like a detail of some matter — "公租房咋申请 要啥材料",
+    "结婚登记要带啥 两个人不在一个县能办吗") is asked together with it too: the details of what
+    the document does not cover are not in it either."""
     asked: list[str] = []
     answers: list[Answer] = []
     abouts: list[str | None] = []  # the clause each question was asked about
     for part in parts:
-        joined = bool(answers) and not answerer.has_own_topic(part) and (
-            not answers[-1].answered or _same_kind(answerer, part, answers[-1]))
+        if not answers:
+            joined = False
+        elif not answers[-1].answered:
+            joined = answerer.goes_on(part)
+        else:
+            joined = not answerer.has_own_topic(part) and _same_kind(answerer, part, answers[-1])
         if joined:  # 咋申请 到阿达: one question typed in two pieces; or after an uncovered part
             asked[-1] = f"{asked[-1]} {part}"
             about = abouts[-1] if answers[-1].answered else None

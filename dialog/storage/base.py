@@ -78,6 +78,9 @@ class Session:
     last_program: str | None = None  # the program of the last answer or result (测一测, follow-ups)
     lead_text: str | None = None  # the last free question (masked), read for facts if a questionnaire follows
     lead_at: float = 0.0  # when lead_text was said: it is read only for LEAD_SECONDS
+    # lead_text was a question the document does not cover: a detail typed right after it
+    # (要带啥材料) goes on about it (dialog/flows/questions.py GOING_ON_SECONDS).
+    lead_uncovered: bool = False
     flags: dict[str, str] = field(default_factory=dict)  # question id -> "hedged / approximate" note for the result
     # The questionnaire just finished ({program, answers, history, flags}), kept for one more message
     # only, so that 上一步 or 不对 … right after a result can still change an answer.
@@ -93,7 +96,7 @@ class Session:
         """Forget everything a questionnaire held — its answers and notes, the message that
         led to it, an answer typed while it had gone stale — and go to `mode`."""
         self.mode, self.program, self.answers, self.history, self.flags = mode, None, {}, [], {}
-        self.lead_text, self.lead_at, self.pending_text = None, 0.0, None
+        self.lead_text, self.lead_at, self.pending_text, self.lead_uncovered = None, 0.0, None, False
 
     def to_json(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if k not in _NOT_SERIALISED}
