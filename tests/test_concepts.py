@@ -181,7 +181,7 @@ def real() -> Retriever:
 
 
 def test_a_pitch_question_the_three_pieces_answer_is_refused_for_its_notion(real):
-    question = "创业项目路演在哪报名"  # pitching to investors: not in the plan, not on the staff list
+    question = "创业孵化器的天使投资咋对接"  # angel investors: not in the plan, not on the staff list
     result = real.search(question)
     assert result.decision_rule == "concepts" and result.decided is False and result.confidence == 0.0
     base = real.decision()
