@@ -60,6 +60,10 @@ class Aspect:
     # "…经营场地还不上怎么办". None: the benefit or clause answered.
     topic: str | None = None
 
+    def asked_in(self, text: str) -> bool:
+        """Whether `text` asks this aspect: it holds one of `words` ("a+b": both, any order)."""
+        return any(all(p in text for p in w.split("+")) for w in self.words)
+
     def stated_in(self, text: str) -> bool:
         return any(w in text for w in self.stated_by or self.words)
 
@@ -162,13 +166,14 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         first_part = part_of(found[0][3])
         second = next((k for n, _, k, cue in found[1:] if n < -1 and k is not found[0][2]
                        and part_of(cue) != first_part), None)
-    aspects = tuple(a for a in rules.aspects if any(w in text for w in a.words))
+    aspects = tuple(a for a in rules.aspects if a.asked_in(text))
     rest = text
+    for aspect in aspects:  # first: an aspect's words hold cues (几天能批 holds 几天)
+        for word in sorted((p for w in aspect.words for p in w.split("+")
+                            if all(q in text for q in w.split("+"))), key=len, reverse=True):
+            rest = rest.replace(word, " ")
     for word in rules.cue_words:
         rest = rest.replace(word, " ")
-    for aspect in aspects:
-        for word in sorted(aspect.words, key=len, reverse=True):
-            rest = rest.replace(word, " ")
     rest = _MONEY.sub(" ", rest)  # 贷8万能行吗: the amount is not a topic (nor is 万能)
     return Asked(
         question=question,

@@ -599,3 +599,29 @@ def test_list_names_are_short(answerer, kb):
     for clause_id in ("2.2", "9.3"):
         name, gives = answerer._overview_line(kb.clause(clause_id), TODAY)
         assert "（" not in name and len(gives) <= 60
+
+
+# ---------------------------------------------------------------- details of how a thing is done
+
+@pytest.mark.parametrize(("detail", "said"), [("手机上能申请不", "能不能在网上或手机上办"), ("收不收钱", "收不收费"),
+                                             ("能让我儿子代办不", "能不能找人代办"), ("几天能批下来", "要多长时间"),
+                                             ("礼拜天办不办", "办事的时间")])
+def test_a_detail_the_document_does_not_give_is_said_to_be_missing(answerer, detail, said):
+    # After an answer on 失业登记, a detail of how it is done (online, fees, by proxy, how long,
+    # office hours) is about that clause, and the document says none of them — never a
+    # sentence that happens to say 网上 or 时间 (第二条's 网上创业).
+    answer = answerer.answer(detail, about="9.3", today=TODAY)
+    assert answer.answered and answer.clauses[0] == "9.3"
+    assert first_line(answer).startswith("文件没有写明") and said in first_line(answer)
+
+
+def test_where_the_training_is_given_is_answered_from_the_clause(answerer):
+    answer = answerer.answer("失业了想学个手艺 到哪个学校学", today=TODAY)
+    assert answer.clauses[0] == "3.3"
+    assert "职业院校" in first_line(answer) and "金额" not in first_line(answer)
+
+
+@pytest.mark.parametrize(("question", "clause"), [("从青海打工回来了 想在附近找点活干", "2.2"),
+                                                  ("打工回来了 想在老家开个小超市", "2.3")])
+def test_a_returnee_looking_for_work_or_starting_out(answerer, question, clause):
+    assert answerer.answer(question, today=TODAY).clauses[0] == clause
