@@ -44,8 +44,6 @@ _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  
 # to the host unit).
 _PERSONAL_RECEIPT = re.compile(r"(?:我|他|她|娃|孩子|儿子|女儿|本人|自己)[^，,。？?\s]{0,6}?(?:拿|领|到手|到他手|手里)"
                                r"|(?:给|发给|打给)(?:我|他|她|娃|孩子|儿子|女儿|本人)")
-# 那厂子呢 / 那单位咋办 / 厂子呢: only who is asked about changes (asking.yaml `parties`).
-_OTHER_PARTY = re.compile(r"^(?:那|那么|那要是)?[^，,。？?\s]{1,6}(?:呢|咋办|怎么办|咋说|能拿啥|能得啥|有啥)[?？。]*$")
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
@@ -289,8 +287,10 @@ class Answerer:
         clause = self.kb.clauses.get(about) if about else None
         if clause is None or not topics:
             return bool(topics)
-        if _OTHER_PARTY.match(fold(asked.question)) and all(t in self.kb.asking.parties for t in topics):
-            return False  # 那厂子呢 after an answer on 见习补贴: the same clause, asked for the unit
+        if all(t in self.kb.asking.parties for t in topics):
+            # 那厂子呢 after an answer on 见习补贴: the same clause, asked for the unit; 钱返到
+            # 公司账上还是我个人卡上 after 稳岗返还: who receives that clause's money
+            return False
         vocabulary = self._vocabulary_of(clause)
         lexicon = self._lexicon_words()
         if any(fold(t) not in vocabulary and not self._known(t) and t not in lexicon

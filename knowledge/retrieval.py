@@ -331,6 +331,20 @@ def _normalised(values: np.ndarray) -> np.ndarray:
     return values / top if top > 0 else np.zeros_like(values)
 
 
+_NEGATIONS = ("不是问", "不是", "不问", "不说", "不要")
+
+
+def _named(word: str, text: str) -> bool:
+    """Whether `text` names `word` other than to set it aside (不是公积金 就是失业保险金: the
+    question is about the latter)."""
+    start = text.find(word)
+    while start >= 0:
+        if not text[max(0, start - 3):start].endswith(_NEGATIONS):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
 class Retriever:
     """Ranks clauses for questions. One per knowledge base (a reload builds a new one).
 
@@ -768,7 +782,7 @@ class Retriever:
             for word in topic.words:
                 # "户口+迁": every part must occur, in any order (户口能迁过去吗, 迁户口).
                 parts = [normalize(p) for p in word.split("+") if p.strip()]
-                if parts and all(p in text for p in parts) and not all(p in clause_text for p in parts):
+                if parts and all(_named(p, text) for p in parts) and not all(p in clause_text for p in parts):
                     return topic.topic
         return None
 

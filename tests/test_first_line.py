@@ -625,3 +625,17 @@ def test_where_the_training_is_given_is_answered_from_the_clause(answerer):
                                                   ("打工回来了 想在老家开个小超市", "2.3")])
 def test_a_returnee_looking_for_work_or_starting_out(answerer, question, clause):
     assert answerer.answer(question, today=TODAY).clauses[0] == clause
+
+
+def test_whose_account_the_refund_goes_to_is_a_follow_up(answerer):
+    # 单位 / 个人 are parties, not a topic beyond 第四条: the refund goes to the enterprise.
+    answer = answerer.answer("钱是打到单位账上还是打到我卡上", about="4", today=TODAY)
+    assert answer.answered and answer.clauses[0] == "4"
+    assert "企业" in first_line(answer)
+
+
+@pytest.mark.parametrize("question", ["屋里养了三十来只羊 想把规模弄大 政府扶持不", "养鸡的 想扩大 有政策没"])
+def test_family_farming_is_the_five_small_trades(answerer, question):
+    # 第二条第（二）项 扶持发展家庭种养殖: a farmer's question is answered, not refused as farming.
+    answer = answerer.answer(question, today=TODAY)
+    assert answer.answered and answer.clauses[0] == "2.2"

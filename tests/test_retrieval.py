@@ -187,3 +187,11 @@ def test_big_corpus_builds_and_ranks(kb):
     assert len(retriever.clauses) == len(kb.clauses) + 2000
     result = retriever.search("见习单位每人每月补贴多少钱")
     assert result.candidates[0].clause.id == "6"
+
+
+def test_a_topic_set_aside_is_not_what_is_asked():
+    from knowledge.retrieval import _named
+
+    assert _named("公积金", "公积金咋取")
+    assert not _named("公积金", "不是公积金 是失业保险金能领多少")
+    assert _named("公积金", "不是问养老 是问公积金")  # the second mention is what is asked

@@ -75,6 +75,16 @@ def test_navigation_in_any_wording(vocabulary, text, intent) -> None:
     assert reader(vocabulary).intent(text) == intent
 
 
+@pytest.mark.parametrize("text", ["州上的人社局在哪儿 怎么走", "劳动局几点上班", "人社局电话号码多少", "办公时间是啥 就业局的"])
+def test_where_and_when_the_bureau_is_open_shows_the_contacts(vocabulary, text) -> None:
+    assert reader(vocabulary).intent(text) == "contacts"
+
+
+@pytest.mark.parametrize("text", ["人社局在哪申请创业贷款", "在县人社局哪个窗口登记", "就业局在哪报名见习"])
+def test_a_policy_question_naming_the_bureau_is_not_contacts(vocabulary, text) -> None:
+    assert reader(vocabulary).intent(text) is None
+
+
 @pytest.mark.parametrize("text", ["不想", "没有", "好的", "交了", "算了一下一共三万"])
 def test_answers_and_statements_are_not_navigation(vocabulary, text) -> None:
     assert reader(vocabulary).intent(text) is None
