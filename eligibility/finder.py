@@ -15,7 +15,7 @@ from typing import Any
 
 from eligibility import engine
 from eligibility.context import Context, default_context
-from eligibility.model import BOTH, EMPLOYER, INDIVIDUAL, MET, NOT_ELIGIBLE, Program, Question
+from eligibility.model import BOTH, EMPLOYER, EXPIRED, INDIVIDUAL, MET, NOT_ELIGIBLE, Program, Question
 from eligibility.programs import PROGRAMS
 from eligibility.result import Result, verdict_order
 from eligibility.rules import choice, number
@@ -55,8 +55,33 @@ class Match:
     def verdict(self) -> str:
         return self.result.verdict
 
+    @property
+    def standing(self):
+        """The part that still runs when the main one has ended (乡村公益性岗位 2019—2020 已到期,
+        扶贫车间和就近务工 open-ended, 第二条第（二）项), if it may apply; else None."""
+        if self.result.verdict != EXPIRED:
+            return None
+        return next((x for x in self.result.extras if x.verdict not in (EXPIRED, NOT_ELIGIBLE)), None)
+
+    @property
+    def listed_verdict(self) -> str:
+        """The verdict a list shows: the standing part's when the main part has ended, so that
+        what still runs is not shown as 已到期."""
+        standing = self.standing
+        return standing.verdict if standing is not None else self.verdict
+
+    @property
+    def line(self) -> str:
+        """One line for a list: label, verdict, and which part ended when another still runs."""
+        standing = self.standing
+        if standing is None:
+            return f"{self.program.label}：{self.verdict}。{self.program.summary}"
+        return (f"{self.program.label}：{standing.label}{standing.verdict}（{self.result.main.label}已到期）。"
+                f"{self.program.summary}")
+
     def to_dict(self) -> dict[str, Any]:
         return {"program": self.program.id, "label": self.program.label, "verdict": self.verdict,
+                "listed_verdict": self.listed_verdict,
                 "summary": self.program.summary, "amount": self.result.amount, "amount_kind": self.result.amount_kind}
 
 
@@ -69,7 +94,8 @@ def next_finder_question(answers: Mapping[str, Any], ctx: Context | None = None)
 
 
 def find_programs(answers: Mapping[str, Any], as_of: date | None = None, ctx: Context | None = None) -> list[Match]:
-    """Programs that may apply to the shared answers, best first (符合, 需核实, 已到期)."""
+    """Programs that may apply to the shared answers, best first (符合, 需核实, 已到期; a program
+    whose main part has ended but another part still runs is ranked by that part)."""
     ctx = ctx or default_context()
     role = answers.get("role")
     wanted = {"individual": (INDIVIDUAL, BOTH), "employer": (EMPLOYER, BOTH)}.get(role, (INDIVIDUAL, EMPLOYER, BOTH))
@@ -82,5 +108,6 @@ def find_programs(answers: Mapping[str, Any], as_of: date | None = None, ctx: Co
         if result.verdict == NOT_ELIGIBLE:
             continue
         met = sum(c.status == MET for c in result.checks)
-        matches.append((verdict_order(result.verdict), -met, order, Match(program, result)))
+        match = Match(program, result)
+        matches.append((verdict_order(match.listed_verdict), -met, order, match))
     return [m for *_, m in sorted(matches, key=lambda t: t[:3])]

@@ -228,3 +228,14 @@ def test_finder_employer_sees_only_employer_programs() -> None:
 
 def test_finder_never_asks_employer_for_age() -> None:
     assert E.next_finder_question({"role": "employer"}) is None
+
+
+def test_the_finder_does_not_list_a_running_part_as_ended():
+    # 第二条第（二）项: the 2019—2020 乡村公益性岗位 plan ended, 扶贫车间和就近务工 has no end date.
+    matches = E.find_programs({"role": "individual", "situation": "rural_worker"}, as_of=date(2026, 11, 30))
+    rural = next(m for m in matches if m.program.id == "rural_public_jobs")
+    assert rural.verdict == "已到期"  # the program's main part, as its questionnaire reports it
+    assert rural.listed_verdict in ("符合", "需核实")
+    assert "扶贫车间" in rural.line and "已到期" in rural.line
+    ended = [i for i, m in enumerate(matches) if m.listed_verdict == "已到期"]
+    assert all(matches.index(rural) < i for i in ended)  # ranked with what still runs

@@ -946,7 +946,7 @@ class QuestionnaireFlow:
             if not matches:
                 return Turn([Reply(self.t("finder_none"), self._menu_buttons())], [event])
             lines = [self.t("finder_result")]
-            lines += [f"{i}. {m.program.label}：{m.verdict}。{m.program.summary}" for i, m in enumerate(matches[:6], 1)]
+            lines += [f"{i}. {m.line}" for i, m in enumerate(matches[:6], 1)]
             s.finder_answers = answers  # to prefill the program chosen next (cleared then)
             rows = tuple((Button(f"测一测：{short(m.program.label)}", f"pf:{m.program.id}"),) for m in matches[:6])
             return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
