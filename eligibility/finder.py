@@ -15,7 +15,16 @@ from typing import Any
 
 from eligibility import engine
 from eligibility.context import Context, default_context
-from eligibility.model import BOTH, EMPLOYER, EXPIRED, INDIVIDUAL, MET, NOT_ELIGIBLE, Program, Question
+from eligibility.model import (
+    BOTH,
+    EMPLOYER,
+    EXPIRED,
+    INDIVIDUAL,
+    MET,
+    NOT_ELIGIBLE,
+    Program,
+    Question,
+)
 from eligibility.programs import PROGRAMS
 from eligibility.result import Result, verdict_order
 from eligibility.rules import choice, number
