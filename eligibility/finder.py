@@ -26,7 +26,7 @@ from eligibility.model import (
     Question,
 )
 from eligibility.programs import PROGRAMS
-from eligibility.result import Result, verdict_order
+from eligibility.result import PartResult, Result, verdict_order
 from eligibility.rules import choice, number
 
 FINDER_QUESTIONS: tuple[Question, ...] = (
@@ -65,7 +65,7 @@ class Match:
         return self.result.verdict
 
     @property
-    def standing(self):
+    def standing(self) -> PartResult | None:
         """The part that still runs when the main one has ended (乡村公益性岗位 2019—2020 已到期,
         扶贫车间和就近务工 open-ended, 第二条第（二）项), if it may apply; else None."""
         if self.result.verdict != EXPIRED:
