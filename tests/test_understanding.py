@@ -594,3 +594,18 @@ def test_a_base_is_recognised_only_when_it_says_so(text, expected):
     found = facts_from_text(program, text, {"role": "base"}, eligibility.parse_answer, as_of=date(2026, 11, 29),
                             personal_markers=("我", "我们"))
     assert {k: v for k, v in found.items() if k == "recognised_base"} == expected
+
+
+@pytest.mark.parametrize(("text", "action"), [("第一个", "pf:a"), ("头一个", "pf:a"), ("第2项", "pf:b"), ("第三个", "m:menu")])
+def test_an_option_picked_by_its_place_on_a_numbered_channel(vocabulary, text, action) -> None:
+    conv = Conversation(buttons=(("测一测：创业担保贷款", "pf:a"), ("测一测：失业登记与就业援助", "pf:b"),
+                                 ("返回菜单", "m:menu")), numbered=True)
+    u = reader(vocabulary).read(text, conv)
+    assert (u.kind, u.action) == ("button", action)
+
+
+def test_a_test_button_typed_without_its_prefix(vocabulary) -> None:
+    conv = Conversation(buttons=(("测一测：创业担保贷款", "pf:a"), ("测一测：失业登记与就业援助", "pf:b")))
+    u = reader(vocabulary).read("失业登记与就业援助", conv)
+    assert (u.kind, u.action) == ("button", "pf:b")
+    assert reader(vocabulary).read("第一个", conv).kind != "button"  # not numbered: no place to pick by

@@ -108,6 +108,10 @@ def _asks_beside(question: Any, plain: str) -> bool:
     return len(set(_CJK_PAIR.findall(plain)) - prompt) > ASIDE_NEW_PAIRS
 
 
+_ORDINALS = "一二三四五六七八九"
+# 第一个 / 头一个 / 第2项: an option picked by its place in the list (numbered channels).
+_ORDINAL = re.compile(r"(?:第|头)([一二三四五六七八九]|[1-9])(?:个|项|条|种|样)?")
+
 @dataclass(frozen=True)
 class Conversation:
     """What the reader needs to know of the conversation (the engine builds it per turn).
@@ -344,12 +348,18 @@ class Reader:
         """A label of the last reply typed (or its number on a numbered channel)."""
         if not conv.buttons:
             return None
-        if conv.numbered and text.isdigit() and not conv.awaiting_number:
-            n = int(text)
+        if conv.numbered and not conv.awaiting_number:
+            ordinal = _ORDINAL.fullmatch(plain) if plain else None  # 第一个, 头一个, 第2项
+            number = text if text.isdigit() else (ordinal.group(1) if ordinal else None)
+            n = (int(number) if number.isdigit() else _ORDINALS.index(number) + 1) if number else 0
             if 1 <= n <= len(conv.buttons):
                 return conv.buttons[n - 1][1]
         for label, action in conv.buttons:
             if text == label or (plain and plain == bare(label)):
+                return action
+            # 测一测：创业担保贷款 typed as 创业担保贷款: the part after the colon names it
+            head, colon, tail = label.partition("：")
+            if colon and len(bare(tail)) >= 4 and plain == bare(tail):
                 return action
         return None
 
