@@ -703,7 +703,22 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
         hits = [c for c in options if t in _compact(normalize(c.label))]
         if len(hits) == 1:
             return ParsedAnswer(hits[0].value, tentative=hedged)
+    negative = None if question.hidden else _negative_option(question, raw, words)
+    if negative is not None:
+        return ParsedAnswer(negative, tentative=hedged)
     return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")
+
+
+def _negative_option(question: Question, raw: str, words: AnswerWords) -> str | None:
+    """A bare "no" (没有, 还没, 不; answer_words.yaml no_words) to a choice question with exactly
+    one option that says no (还没问过 among 问过，说我可以申请 / 问过，说我不符合条件 / 还没问过):
+    that option. None otherwise (two negative options, or more than a bare no)."""
+    said = _without_particles(_compact(raw), words)
+    if said not in {_compact(answer_word(w)) for w in words.no_words}:
+        return None
+    negated = [c for c in question.choices
+               if answer_word(c.label).lstrip("还都也").startswith(tuple(words.negators))]
+    return negated[0].value if len(negated) == 1 else None
 
 
 def _unfinished_choice(question: Question, said: dict[str, list[str]], words: AnswerWords) -> str | None:

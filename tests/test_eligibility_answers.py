@@ -459,3 +459,17 @@ def test_a_rough_sum_in_ten_thousands_keeps_its_tens(text: str, low: float, high
 def test_a_time_said_with_a_sum_or_a_count_is_not_the_answer(question: Question, text: str, value: float) -> None:
     parsed = parse_answer(question, text, as_of=AS_OF)
     assert parsed.ok and parsed.value == value, parsed
+
+
+@pytest.mark.parametrize("said", ["没有", "还没呢", "没"])
+def test_a_bare_no_picks_the_one_option_that_says_no(said):
+    question = next(q for q in get_program("startup_loan").questions
+                    if q.choices and any(c.label.startswith("还没") for c in q.choices))
+    assert parse_answer(question, said).value == next(c.value for c in question.choices if c.label.startswith("还没"))
+
+
+def test_a_bare_no_is_not_enough_with_two_options_that_say_no():
+    from eligibility.model import Choice
+
+    question = Question("q", "您的情况？", "choice", choices=(Choice("a", "有工作"), Choice("b", "不在家"), Choice("c", "还没毕业")))
+    assert parse_answer(question, "没有").value is None
