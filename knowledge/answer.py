@@ -80,6 +80,12 @@ class AnswerSettings:
     # general Chinese (jieba's log inverse frequency): 公积金 12.4, 护照 13.2, 养老院 15.3 do;
     # 最后 8.8, 别的 10.3, 手里 10.3 do not (README, "How answering works").
     unknown_topic_info: float = 11.0
+    # A yes/no question whose words the best clause covers less than this share of (retrieval
+    # coverage) does not get the clause's 有：/能： — it asks about something the clause does
+    # not speak of (包吃住 of a factory, of 有组织转移就业). Of the 490 in-scope questions of the
+    # studied eval sets (2026-11-30) 0.3 changed one first line (a graduate's question answered
+    # from 返乡创业, itself a wrong pick); 0.4 also one right answer (寻个场地, colloquial words).
+    yes_no_min_coverage: float = 0.3
 
 
 @dataclass
@@ -601,6 +607,12 @@ class Answerer:
             if faq_entry is None and sentences and self._overlap(sentences[scored[0][1]], wanted) > generic:
                 # No such staff answer: the clause's own sentence on it, verbatim, not a verdict.
                 return self._from_clause(question, Kind.OTHER, clause, day, budget, benefit, False)
+        if (statement is not None and kind is Kind.YES_NO and not follow_up and result is not None
+                and result.coverage < self.settings.yes_no_min_coverage and _VERDICT.match(statement.say)):
+            # 苏州那边的电子厂包吃住不: the clause (有组织转移就业) does not speak of what is asked
+            # (包吃住); its "有：" would answer another question. Say so, then what it does say.
+            lines = [f"文件没有讲到您问的这一点。和它最接近的内容：{_VERDICT.sub('', statement.say)}"]
+            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
         if statement is not None:
             lines = [statement.say]
             other = benefit.statement(asked.second) if benefit is not None and asked.second else None

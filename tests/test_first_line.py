@@ -639,3 +639,15 @@ def test_family_farming_is_the_five_small_trades(answerer, question):
     # 第二条第（二）项 扶持发展家庭种养殖: a farmer's question is answered, not refused as farming.
     answer = answerer.answer(question, today=TODAY)
     assert answer.answered and answer.clauses[0] == "2.2"
+
+
+def test_a_yes_no_on_something_the_clause_does_not_speak_of_gets_no_verdict(answerer):
+    # 第二条第（四）项 speaks of organised labour transfer to 苏州/东莞, not of a factory's meals
+    # and beds: no 有： for it. (The test is lexical coverage, AnswerSettings.yes_no_min_coverage:
+    # a question that words more of the clause gets the verdict — a known limit.)
+    question = "苏州那边的电子厂包吃住不"
+    assert answerer.retriever.search(question).coverage < answerer.settings.yes_no_min_coverage
+    answer = answerer.answer(question, today=TODAY)
+    assert answer.answered and answer.clauses[0] == "2.4"
+    assert first_line(answer).startswith("文件没有讲到您问的这一点")
+    assert answerer.answer("扶贫车间招人不", today=TODAY).reply.startswith("有")  # the clause speaks of it
