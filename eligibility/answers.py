@@ -184,11 +184,13 @@ def plain_speech(text: str, words: AnswerWords | None = None) -> str:
 
 
 def parse_answer(question: Question, text: str, *, as_of: date | None = None,
-                 words: AnswerWords | None = None) -> ParsedAnswer:
+                 words: AnswerWords | None = None, asked: bool = True) -> ParsedAnswer:
     """Parse a typed answer or button label for `question`; never raises.
 
     `as_of` is the judging date a year is converted against (05年的 -> an age, 从22年开始交 ->
-    years insured); default today. `words` defaults to the answer words in force.
+    years insured); default today. `words` defaults to the answer words in force. `asked`:
+    the text was typed in reply to this very question; False when a message is read for the
+    facts it states (dialog/understanding/facts.py), where a bare 没有 answers nothing.
     """
     raw = normalize(str(text) if text is not None else "")
     if not raw:
@@ -211,7 +213,7 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
     if question.kind == "number":
         return _parse_number(question, raw, words, as_of)
     if question.kind == "choice":
-        return _parse_choice(question, raw, words)
+        return _parse_choice(question, raw, words, asked)
     if question.kind == "date":
         return _parse_date(question, raw)
     return ParsedAnswer(error="这个问题暂时无法回答，请回复“跳过”。")
@@ -631,7 +633,7 @@ def _owners_of(question_id: str, choices: tuple[Any, ...]) -> tuple[tuple[str, s
                  if question_id in p.question_ids and p.question(question_id).choices == choices)
 
 
-def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAnswer:
+def _parse_choice(question: Question, raw: str, words: AnswerWords, asked: bool = True) -> ParsedAnswer:
     """A button number, a label, or the option's meaning (一个都没裁 -> 没有裁员): the longest
     phrase found wins; a phrase right after 没/不 does not count (没毕业 is not 毕业了)."""
     t = _compact(raw)
@@ -703,10 +705,15 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords) -> ParsedAns
         hits = [c for c in options if t in _compact(normalize(c.label))]
         if len(hits) == 1:
             return ParsedAnswer(hits[0].value, tentative=hedged)
-    negative = None if question.hidden else _negative_option(question, raw, words)
+    negative = _negative_option(question, raw, words) if asked and not question.hidden else None
     if negative is not None:
         return ParsedAnswer(negative, tentative=hedged)
     return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")
+
+
+# How an option that says no begins (还没问过, 没有裁员, 都不是); not 未/非/无, which begin
+# descriptions (未就业的中职毕业生 is a kind of person, not a "no").
+_NO_OPTION = ("没", "不")
 
 
 def _negative_option(question: Question, raw: str, words: AnswerWords) -> str | None:
@@ -716,8 +723,7 @@ def _negative_option(question: Question, raw: str, words: AnswerWords) -> str | 
     said = _without_particles(_compact(raw), words)
     if said not in {_compact(answer_word(w)) for w in words.no_words}:
         return None
-    negated = [c for c in question.choices
-               if answer_word(c.label).lstrip("还都也").startswith(tuple(words.negators))]
+    negated = [c for c in question.choices if answer_word(c.label).lstrip("还都也").startswith(_NO_OPTION)]
     return negated[0].value if len(negated) == 1 else None
 
 

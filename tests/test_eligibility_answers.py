@@ -473,3 +473,16 @@ def test_a_bare_no_is_not_enough_with_two_options_that_say_no():
 
     question = Question("q", "您的情况？", "choice", choices=(Choice("a", "有工作"), Choice("b", "不在家"), Choice("c", "还没毕业")))
     assert parse_answer(question, "没有").value is None
+
+
+def test_a_bare_no_does_not_pick_a_description_that_begins_with_wei():
+    # 未就业的中职毕业生 describes a person; it is not the "no" option of the finder's question.
+    situation = FINDER.question("situation")
+    assert parse_answer(situation, "没有").value is None
+
+
+def test_a_bare_no_read_for_facts_answers_nothing():
+    # Read from a message typed to another question (facts.py), 没有 settles no choice.
+    question = next(q for q in get_program("startup_loan").questions
+                    if q.choices and any(c.label.startswith("还没") for c in q.choices))
+    assert parse_answer(question, "没有", asked=False).value is None

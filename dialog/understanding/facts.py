@@ -109,13 +109,13 @@ def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: 
     if question.kind == "yesno":
         for part in re.split(r"\s+", text):
             if part and part not in used and speaks_of(part, question.prompt):
-                parsed = parse_answer(question, part, as_of=as_of)
+                parsed = parse_answer(question, part, as_of=as_of, asked=False)
                 if parsed.ok and parsed.value is not None and not getattr(parsed, "tentative", False):
                     used.add(part)
                     return parsed.value
         return None
     if question.kind == "choice":
-        parsed = parse_answer(question, text, as_of=as_of)
+        parsed = parse_answer(question, text, as_of=as_of, asked=False)
         if parsed.ok and parsed.value is not None and not getattr(parsed, "tentative", False) \
                 and not re.fullmatch(r"\s*\d+\s*", text):
             return parsed.value
@@ -131,7 +131,7 @@ def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: 
         used.add(snippet)
         if snippet.endswith("了"):
             snippet = snippet[:-1] + question.unit
-        parsed = parse_answer(question, snippet, as_of=as_of)
+        parsed = parse_answer(question, snippet, as_of=as_of, asked=False)
         if parsed.ok and parsed.value is not None and not getattr(parsed, "approximate", False):
             return parsed.value
     return None
