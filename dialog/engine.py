@@ -146,6 +146,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             return frozenset()
         if u.kind in _SEARCHED_KINDS:
             texts: tuple[str, ...] = (u.text,)
+            if s.refused_last and s.lead_text:  # it may go on about that question (flows/questions.py)
+                texts += (f"{s.lead_text} {u.text}",)
         elif u.kind == "multi":
             texts = u.parts[:MULTI_MAX]
         else:
@@ -259,6 +261,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if msg.campaign and CAMPAIGN.match(msg.campaign) and not s.campaign:
             s.campaign = msg.campaign
         finished, s.finished = s.finished, None  # a result's answers: kept for one more message only
+        # A refused question is gone on about only by the very next message (flows/questions.py).
+        s.refused_last, s.lead_uncovered = s.lead_uncovered, False
         if msg.kind not in ("text", "button"):
             return await self._in_worker(lambda: Turn([Reply(self.t("non_text"))] + self._pending_question(s), []))
         if msg.action:

@@ -320,6 +320,39 @@ class Answerer:
             return True
         return bool(self.retriever.goes_on(self.kb.lexicon.fix_typos(piece.strip())))
 
+    def continues(self, refused: str, message: str) -> bool:
+        """Whether `message`, typed right after `refused` (a question the documents do not
+        cover), goes on about it rather than asking something of its own: it goes on by its
+        words or meaning (`goes_on`), or it is best matched by the very clause the refused
+        question came closest to and does not name that clause's policy (助学贷款咋办, then
+        利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan). A message that
+        names the policy (创业贷款利息谁出) is a question of its own."""
+        if self.goes_on(message):
+            return True
+        before = self.retriever.search(refused)
+        now = self.retriever.search(message)
+        if not before.candidates or not now.candidates:
+            return False
+        clause = now.candidates[0].clause
+        return clause.id == before.candidates[0].clause.id and not self._names_policy_of(clause, message)
+
+    def _names_policy_of(self, clause: Clause, message: str) -> bool:
+        """Whether the message names the clause's policy: a benefit's name or one of its words of
+        3+ characters (见习补贴, 创业担保贷款), a lexicon term of 3+ characters the clause uses
+        (lexicon/terms: 创业担保贷款, 就业见习), or a lexicon word of 2+ characters that means
+        such a term (见习 -> 就业见习, 创业贷款 -> 创业担保贷款; not 贷几万 -> 15万元)."""
+        text = fold(self.kb.lexicon.fix_typos(message))
+        for b in self.kb.benefits_of(clause.id):
+            if any(len(w) >= 3 and fold(w) in text for w in (b.name, *b.words)):
+                return True
+        clause_text = fold(clause.text)
+        terms = {fold(t) for t, _ in self.kb.lexicon.terms if len(t) >= 3 and fold(t) in clause_text}
+        if any(t in text for t in terms):
+            return True
+        # 贷几万 -> 15万元 is an amount, not the policy's name: only means that are terms count
+        return any(len(w) >= 2 and fold(w) in text and any(fold(m) in terms for m in g.means)
+                   for g in self.kb.lexicon.synonyms for w in g.words)
+
     def _aspect_topic_only(self, asked: Asked) -> bool:
         """Whether the question asks an aspect with a topic of its own (asking.yaml `topic`: 贷款
         for 还不上怎么办) and names nothing beyond that topic (贷, 贷款)."""

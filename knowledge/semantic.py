@@ -626,19 +626,23 @@ class SemanticIndex:
                              _top_mean(kept, NEIGHBOURS))
         return Match(sims, best, unit_neighbourhood=units_near)
 
-    def going_on_gap(self, question: str) -> float | None:
+    def going_on_gap(self, question: str, exclude: str | None = None) -> float | None:
         """How much closer the question is to the pieces that go on about the question before
         them (asking.yaml `going_on`: 要带些啥材料, 网上能办吗) than to the knowledge units: the
         mean cosine of its NEIGHBOURS closest pieces minus that of its NEIGHBOURS closest units.
         > 0: it reads like a detail of some other matter, not a question of its own. None when
         the index is not ready or has no such pieces. Embeds the question unless remembered.
+        `exclude`: a piece left out of the comparison (measuring the list on itself).
 
-        Measured (2026-11-30, benchmarks/measure_going_on.py): such pieces written apart from
-        the list sit above 0, residents' in-scope questions and FAQ phrasings below it."""
+        Measured by benchmarks/measure_going_on.py (each piece left out of the list; the
+        in-scope training questions)."""
         if self.vectors is None or self.going_on_vectors is None or not len(self.going_on_vectors):
             return None
         vector = self.query_vector(question)
-        return _top_mean(self.going_on_vectors @ vector, NEIGHBOURS) - _top_mean(self.vectors @ vector, NEIGHBOURS)
+        pieces = self.going_on_vectors @ vector
+        if exclude is not None:
+            pieces = pieces[[i for i, text in enumerate(self.going_on) if text != exclude]]
+        return _top_mean(pieces, NEIGHBOURS) - _top_mean(self.vectors @ vector, NEIGHBOURS)
 
     def clause_similarities(self, sims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per clause: the best unit similarity (less a secondary FAQ citation's penalty) and

@@ -556,3 +556,36 @@ def test_a_detail_typed_after_an_uncovered_question_goes_on_about_it(settings, k
         await engine.close()
 
     run(scenario())
+
+
+def test_a_follow_up_on_a_refused_loan_is_not_answered_with_the_documents_loan(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        if engine.answerer.retriever.semantic is None or not engine.answerer.retriever.semantic.wait(120):
+            pytest.skip("the meaning channel is off")
+        p = Person(engine)
+        await p.say("闺女上大学的助学贷款在哪办")
+        assert "没有讲到" in p.text
+        await p.say("利息国家给贴不")  # the student loan's interest: not 第五条's 贴息
+        assert "没有讲到" in p.text and "15万" not in p.text
+        await p.say("创业担保贷款能贴息不")  # names the document's own loan: answered
+        assert "没有讲到" not in p.text and "贴息" in p.text
+        await engine.close()
+
+    run(scenario())
+
+
+def test_a_menu_in_between_ends_the_refused_question(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        if engine.answerer.retriever.semantic is None or not engine.answerer.retriever.semantic.wait(120):
+            pytest.skip("the meaning channel is off")
+        p = Person(engine)
+        await p.say("驾驶证换证去哪个车管所")
+        assert "没有讲到" in p.text
+        await p.act("o:3.3")  # the original text of 第三条第（三）项, from the menu
+        await p.say("手续费收多少")  # about what is on screen now, not the licence
+        assert "驾照" not in p.text
+        await engine.close()
+
+    run(scenario())

@@ -56,13 +56,14 @@ class QuestionsFlow:
         When the document has no answer and the message began by saying where the person is
         from ("我是积石山的 …"), it is asked again without that part."""
         answer = None
-        if (s.lead_uncovered and s.lead_text and self.clock() - s.lead_at <= GOING_ON_SECONDS
-                and self.answerer.goes_on(text)):
-            # 劳动仲裁咋申请, then 要交钱不: still the arbitration, which the document does not
-            # cover — asked together, so that 第三条's training fees do not answer it.
-            joined = self._ask(f"{s.lead_text} {text}")
+        refused = s.lead_text if s.refused_last and self.clock() - s.lead_at <= GOING_ON_SECONDS else None
+        if refused and self.answerer.continues(refused, text):
+            # 劳动仲裁咋申请, then 要交钱不 / 助学贷款咋办, then 利息政府出不: still the matter the
+            # document does not cover — asked together, so that 第三条's training fees or 第五条's
+            # 贴息 do not answer it. The refused question stays the one remembered.
+            joined = self._ask(f"{refused} {text}")
             if not joined.answered:
-                answer, said, text = joined, said or text, f"{s.lead_text} {text}"
+                answer, said, text = joined, f"{refused} {said or text}", refused
         answer = answer or self._ask(text, about, s.lead_text if about else None)
         if not answer.answered:
             rest = self.reader.without_introduction(text)
@@ -313,10 +314,10 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     clause the part before it was answered from; `about` (the conversation's clause) serves
     the first part. Such a part is asked together with the one before it, as one question,
     when it asks the same kind ("咋申请 到阿达"), so fewer questions may come back. After a
-    part the document does not cover, a part that goes on about it (`Answerer.goes_on`: no
-    topic of its own, or it reads like a detail of some matter — "公租房咋申请 要啥材料",
-    "结婚登记要带啥 两个人不在一个县能办吗") is asked together with it too: the details of what
-    the document does not cover are not in it either."""
+    part the document does not cover, a part that goes on about it (`Answerer.continues`: no
+    topic of its own, a detail of some matter — "公租房咋申请 要啥材料", "结婚登记要带啥 两个人不在
+    一个县能办吗" — or the clause that part came closest to, unnamed — "助学贷款咋办 利息政府出
+    不") is asked together with it too: what the document does not cover is not in it either."""
     asked: list[str] = []
     answers: list[Answer] = []
     abouts: list[str | None] = []  # the clause each question was asked about
@@ -324,7 +325,7 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
         if not answers:
             joined = False
         elif not answers[-1].answered:
-            joined = answerer.goes_on(part)
+            joined = answerer.continues(asked[-1], part)
         else:
             joined = not answerer.has_own_topic(part) and _same_kind(answerer, part, answers[-1])
         if joined:  # 咋申请 到阿达: one question typed in two pieces; or after an uncovered part

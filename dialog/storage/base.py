@@ -81,6 +81,10 @@ class Session:
     # lead_text was a question the document does not cover: a detail typed right after it
     # (要带啥材料) goes on about it (dialog/flows/questions.py GOING_ON_SECONDS).
     lead_uncovered: bool = False
+    # Whether the previous turn refused a free question (lead_uncovered as the turn began; the
+    # engine clears lead_uncovered at every turn, so a menu or a button in between ends it).
+    # Not serialised.
+    refused_last: bool = field(default=False, repr=False, compare=False)
     flags: dict[str, str] = field(default_factory=dict)  # question id -> "hedged / approximate" note for the result
     # The questionnaire just finished ({program, answers, history, flags}), kept for one more message
     # only, so that 上一步 or 不对 … right after a result can still change an answer.
@@ -109,7 +113,7 @@ class Session:
         return cls(**known, updated_at=updated_at)
 
 
-_NOT_SERIALISED = frozenset({"updated_at", "stored"})
+_NOT_SERIALISED = frozenset({"updated_at", "stored", "refused_last"})
 
 
 def parse_session(data: str, updated_at: float) -> Session:
