@@ -664,7 +664,7 @@ class Answerer:
             # unless it opens with a bare figure that answers another kind (稳岗返还怎么申请 -> "60%。").
             faq_entry = self._faq_answer(result, clause, (Kind.OTHER,), day, bare_figure_ok=False)
         if (faq_entry is not None and asked.aspects and kind is Kind.OTHER
-                and not any(m in faq_entry.answer for m in asked.aspects[0].stated_by or asked.aspects[0].words)):
+                and not any(a.stated_in(faq_entry.answer) for a in asked.aspects)):
             faq_entry = None  # 培训在哪学: the staff answer on the amount does not say where; the clause does
         if faq_entry is not None:
             return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,

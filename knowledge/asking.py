@@ -65,7 +65,9 @@ class Aspect:
         return any(all(p in text for p in w.split("+")) for w in self.words)
 
     def stated_in(self, text: str) -> bool:
-        return any(w in text for w in self.stated_by or self.words)
+        """Whether `text` (a clause, a staff answer) states this aspect: one of `stated_by` (else
+        of `words`; "a+b": both) occurs in it."""
+        return any(all(p in text for p in w.split("+")) for w in self.stated_by or self.words)
 
 
 @dataclass(frozen=True)

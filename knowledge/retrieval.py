@@ -331,15 +331,17 @@ def _normalised(values: np.ndarray) -> np.ndarray:
     return values / top if top > 0 else np.zeros_like(values)
 
 
-_NEGATIONS = ("不是问", "不是", "不问", "不说", "不要")
+_NEGATIONS = ("不是问", "不是", "不问", "不说")
+_NOT_NEGATIONS = ("是不是", "是不是问", "问不问")  # 是不是公积金中心管: asks about it
 
 
 def _named(word: str, text: str) -> bool:
     """Whether `text` names `word` other than to set it aside (不是公积金 就是失业保险金: the
-    question is about the latter)."""
+    question is about the latter; 是不是公积金 still names it)."""
     start = text.find(word)
     while start >= 0:
-        if not text[max(0, start - 3):start].endswith(_NEGATIONS):
+        before = text[max(0, start - 4):start]
+        if not before.endswith(_NEGATIONS) or before.endswith(_NOT_NEGATIONS):
             return True
         start = text.find(word, start + 1)
     return False

@@ -651,3 +651,9 @@ def test_a_yes_no_on_something_the_clause_does_not_speak_of_gets_no_verdict(answ
     assert answer.answered and answer.clauses[0] == "2.4"
     assert first_line(answer).startswith("文件没有讲到您问的这一点")
     assert answerer.answer("扶贫车间招人不", today=TODAY).reply.startswith("有")  # the clause speaks of it
+
+
+@pytest.mark.parametrize(("question", "not_said"), [("见习要搞多久", "办下来要多长时间"), ("礼拜六去培训有补贴吗", "办事的时间"),
+                                                    ("能帮我办一下创业担保贷款吗", "代办"), ("本人必须是高校毕业生吗", "代办")])
+def test_a_policy_question_is_not_taken_for_a_detail_of_handling(answerer, question, not_said):
+    assert not_said not in first_line(answerer.answer(question, today=TODAY))

@@ -195,3 +195,4 @@ def test_a_topic_set_aside_is_not_what_is_asked():
     assert _named("公积金", "公积金咋取")
     assert not _named("公积金", "不是公积金 是失业保险金能领多少")
     assert _named("公积金", "不是问养老 是问公积金")  # the second mention is what is asked
+    assert _named("公积金", "是不是公积金中心管这个")  # 是不是 asks, it does not set aside

@@ -609,3 +609,16 @@ def test_a_test_button_typed_without_its_prefix(vocabulary) -> None:
     u = reader(vocabulary).read("失业登记与就业援助", conv)
     assert (u.kind, u.action) == ("button", "pf:b")
     assert reader(vocabulary).read("第一个", conv).kind != "button"  # not numbered: no place to pick by
+
+
+@pytest.mark.parametrize("text", ["人社局在哪 公益岗咋报", "劳动局在哪 稳岗的钱咋还没到", "办公时间去劳动局能办就业证吗",
+                                  "电话打给人社局没人接 社保断了咋补"])
+def test_a_question_after_the_bureau_is_not_only_contacts(vocabulary, text) -> None:
+    assert reader(vocabulary).intent(text) != "contacts"
+
+
+@pytest.mark.parametrize("text", ["第三条", "第二条讲的啥"])
+def test_a_clause_number_is_not_a_place_in_the_list(vocabulary, text) -> None:
+    conv = Conversation(buttons=(("前言", "c:0"), ("一、扩大就业", "s:1"), ("二、有序转移", "s:2"), ("三、强化培训", "s:3")),
+                        numbered=True)
+    assert reader(vocabulary).read(text, conv).kind != "button" or reader(vocabulary).read(text, conv).action != "s:2"

@@ -110,7 +110,8 @@ def _asks_beside(question: Any, plain: str) -> bool:
 
 _ORDINALS = "一二三四五六七八九"
 # 第一个 / 头一个 / 第2项: an option picked by its place in the list (numbered channels).
-_ORDINAL = re.compile(r"(?:第|头)([一二三四五六七八九]|[1-9])(?:个|项|条|种|样)?")
+# Not 第三条: that is how the document numbers its own clauses.
+_ORDINAL = re.compile(r"(?:第|头)([一二三四五六七八九]|[1-9])(?:个|项|种|样)?")
 
 @dataclass(frozen=True)
 class Conversation:
@@ -358,7 +359,7 @@ class Reader:
             if text == label or (plain and plain == bare(label)):
                 return action
             # 测一测：创业担保贷款 typed as 创业担保贷款: the part after the colon names it
-            head, colon, tail = label.partition("：")
+            _, colon, tail = label.partition("：")
             if colon and len(bare(tail)) >= 4 and plain == bare(tail):
                 return action
         return None
