@@ -44,6 +44,7 @@ _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  
 # to the host unit).
 _PERSONAL_RECEIPT = re.compile(r"(?:我|他|她|娃|孩子|儿子|女儿|本人|自己)[^，,。？?\s]{0,6}?(?:拿|领|到手|到他手|手里)"
                                r"|(?:给|发给|打给)(?:我|他|她|娃|孩子|儿子|女儿|本人)")
+_POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个)(?!个人)")  # 那利息呢 / 那补贴去阿达申请
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
@@ -325,8 +326,9 @@ class Answerer:
         cover), goes on about it rather than asking something of its own: it goes on by its
         words or meaning (`goes_on`), or it is best matched by the very clause the refused
         question came closest to and does not name that clause's policy (助学贷款咋办, then
-        利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan). A message that
-        names the policy (创业贷款利息谁出) is a question of its own."""
+        利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan), or it points
+        back with 那 (那补贴去阿达申请). A message that names the policy (创业贷款利息谁出) is a
+        question of its own."""
         if self.goes_on(message):
             return True
         before = self.retriever.search(refused)
@@ -334,7 +336,10 @@ class Answerer:
         if not before.candidates or not now.candidates:
             return False
         clause = now.candidates[0].clause
-        return clause.id == before.candidates[0].clause.id and not self._names_policy_of(clause, message)
+        if self._names_policy_of(clause, message):
+            return False
+        # 那补贴去阿达申请 after 买拖拉机有补贴没: 那 points back at what was just asked
+        return clause.id == before.candidates[0].clause.id or bool(_POINTS_BACK.match(fold(message)))
 
     def _names_policy_of(self, clause: Clause, message: str) -> bool:
         """Whether the message names the clause's policy: a benefit's name or one of its words of

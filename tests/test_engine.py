@@ -589,3 +589,31 @@ def test_a_menu_in_between_ends_the_refused_question(settings, kb):
         await engine.close()
 
     run(scenario())
+
+
+def test_that_points_back_at_a_refused_question(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        if engine.answerer.retriever.semantic is None or not engine.answerer.retriever.semantic.wait(120):
+            pytest.skip("the meaning channel is off")
+        p = Person(engine)
+        await p.say("买旋耕机有没有农机补贴")
+        assert "没有讲到" in p.text
+        await p.say("那这个补贴在哪申请")  # 那 points back at the farm-machine subsidy
+        assert "没有讲到" in p.text and "参保地" not in p.text
+        await engine.close()
+
+    run(scenario())
+
+
+def test_a_follow_up_naming_the_home_county_stays_on_the_clause(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("被厂里辞了 失业登记在哪办")
+        assert "常住地" in p.text
+        await p.say("户口在积石山 人在临夏市住着 去哪登记")  # county names are where, not what
+        assert "常住地" in p.text
+        await engine.close()
+
+    run(scenario())
