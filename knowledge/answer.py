@@ -306,9 +306,22 @@ class Answerer:
         result = result or self.retriever.search(asked.question)
         if not result.candidates:
             return False
-        best = result.candidates[0].score
-        close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * best}
+        top = result.candidates[0]
+        if top.clause.id != clause.id and self._names_title_of(top.clause, clause, asked.question):
+            return True  # 那稳岗补贴呢 after 第三条第（二）项: 稳岗 is 第四条's title (援企稳岗促就业)
+        close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * top.score}
         return clause.id not in close
+
+    def _names_title_of(self, best: Clause, current: Clause, question: str) -> bool:
+        """Whether the question uses a word (2+ characters) of `best`'s title that `current`'s
+        title does not have: it names the other clause's subject."""
+        seg = self.retriever.segmenter
+        best_title, current_title = fold(best.title), fold(current.title)
+        words = set()
+        for w in seg.content_words(question):
+            words.add(fold(w))
+            words.update(fold(p) for p in seg.parts(w))  # 稳岗补贴: 稳岗 + 补贴
+        return any(len(w) >= 2 and w in best_title and w not in current_title for w in words)
 
     def goes_on(self, piece: str) -> bool:
         """Whether a piece typed right after another question is a detail of that question's

@@ -657,3 +657,11 @@ def test_a_yes_no_on_something_the_clause_does_not_speak_of_gets_no_verdict(answ
                                                     ("能帮我办一下创业担保贷款吗", "代办"), ("本人必须是高校毕业生吗", "代办")])
 def test_a_policy_question_is_not_taken_for_a_detail_of_handling(answerer, question, not_said):
     assert not_said not in first_line(answerer.answer(question, today=TODAY))
+
+
+def test_naming_another_clauses_subject_is_a_question_of_its_own(answerer):
+    # After 第三条第（二）项 (which mentions 稳岗补贴资金 in passing), 那稳岗补贴呢 names the subject
+    # of 第四条 (援企稳岗促就业): answered from it, not the same answer again.
+    assert answerer.has_own_topic("那稳岗补贴呢", "3.2")
+    assert answerer.answer("那稳岗补贴呢", about="3.2", today=TODAY).clauses[0] == "4"
+    assert not answerer.has_own_topic("那见习单位呢", "6")  # 第六条's own subject
