@@ -63,7 +63,7 @@ def test_prepare_folds_full_width_and_drops_invisible_characters() -> None:
 
 @pytest.mark.parametrize(("text", "intent"), [
     ("不填了", "quit"), ("取消吧", "quit"), ("结束！", "quit"), ("算了 不测了", "quit"),
-    ("回主菜单", "menu"), ("主菜单。", "menu"),
+    ("回主菜单", "menu"), ("主菜单。", "menu"), ("不领了 再见", "quit"),
     ("选错了", "back"), ("上一题", "back"), ("哎呀按错了 回到上一个", "back"),
     ("重来", "restart"), ("从头开始吧", "restart"), ("还是从头重新答吧", "restart"),
     ("咨询电话", "contacts"), ("都有啥政策", "list"),
