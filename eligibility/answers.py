@@ -1011,7 +1011,7 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         compact = _OTHER_UNIT.sub("，", compact)
         values = _numbers_in(compact)
     if len(values) != 1:
-        return ParsedAnswer(error=f"请只回答一个数字。{hint(question)}")
+        return ParsedAnswer(error=f"这个回答里有{len(values)}个数字，没能确定是哪一个。{hint(question)}")
     parsed = _checked(question, values[0], compact)
     if parsed.ok and question.unit == "岁" and "虚岁" in compact:  # 虚岁 counts a year or two more
         age = parsed.value - 1

@@ -587,6 +587,8 @@ class Answerer:
                              None, unstated=unstated)
             lines = [f"文件没有写明{topic}{unstated.say}。{self._where_to_ask(clause)}"]
             statement = benefit.statement(kind) if benefit and kind in (Kind.AMOUNT, Kind.RECIPIENT) else None
+            if statement is None and benefit and asked.second in (Kind.AMOUNT, Kind.RECIPIENT):
+                statement = benefit.statement(asked.second)  # 撒时候发 一个月一千还是一千二: the sum too
             if statement is not None:
                 lines.append(f"文件写的是：{statement.say}")
             return _Body(lines, statement.quote if statement else None, benefit=benefit, unstated=unstated)

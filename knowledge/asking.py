@@ -136,6 +136,10 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "").lower())
 
 
+_SUM = r"[\d.零一二两三四五六七八九十百千万]+(?:元|块|块钱|万|万元)?"
+_SUM_OR_SUM = re.compile(_SUM + r"还是" + _SUM)
+
+
 def read_question(question: str, rules: AskingRules) -> Asked:
     """The kind, aspects and amount of `question` (any text; never raises)."""
     text = normalize(question)
@@ -154,6 +158,10 @@ def read_question(question: str, rules: AskingRules) -> Asked:
                 found.append((-1, order, rule.kind, best))
         elif best is not None:
             found.append((-len(best), order, rule.kind, best))
+    choice = _SUM_OR_SUM.search(text)
+    if choice is not None and not any(k is Kind.AMOUNT for _, _, k, _ in found):
+        # 一千还是一千二 / 15万还是20万: which of two sums — a "how much" question
+        found.append((-len(choice.group(0)), len(rules.kinds), Kind.AMOUNT, choice.group(0)))
     found.sort()
     kinds = tuple(dict.fromkeys(k for _, _, k, _ in found))
     in_force = any(w in text for w in rules.in_force)

@@ -665,3 +665,12 @@ def test_naming_another_clauses_subject_is_a_question_of_its_own(answerer):
     assert answerer.has_own_topic("那稳岗补贴呢", "3.2")
     assert answerer.answer("那稳岗补贴呢", about="3.2", today=TODAY).clauses[0] == "4"
     assert not answerer.has_own_topic("那见习单位呢", "6")  # 第六条's own subject
+
+
+def test_when_it_is_paid_and_which_of_two_sums(answerer):
+    # 撒时侯 (a typo) and 一千二还是一千: not stated when it is paid; the sum from 第六条.
+    answer = answerer.answer("见习补贴撒时侯打过来 一千二还是一千", today=TODAY)
+    assert first_line(answer).startswith("文件没有写明") and "到账" in first_line(answer)
+    assert "1000元" in answer.reply and "1200元" in answer.reply
+    assert "印发" in answerer.answer("这个文件是哪天发的", today=TODAY).reply or "2019年1月17日" in answerer.answer(
+        "这个文件是哪天发的", today=TODAY).reply  # 哪天发的 is the document's date, not a payment
