@@ -617,3 +617,32 @@ def test_a_follow_up_naming_the_home_county_stays_on_the_clause(settings, kb):
         await engine.close()
 
     run(scenario())
+
+
+def test_a_correction_said_in_another_unit_corrects_the_earlier_count(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.act("p:internship")
+        await p.say("接收见习人员的单位")
+        await p.say("都是")
+        await p.say("九个")
+        assert "几个月" in p.text
+        await p.say("不对 是七个")  # 个 counts people, the pending question is in 个月
+        assert "改为“7人”" in p.text and "几个月" in p.text
+        await engine.close()
+
+    run(scenario())
+
+
+def test_who_receives_it_asked_mid_questionnaire_is_answered(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.act("p:skills_upgrade_subsidy")
+        await p.say("是的")
+        await p.say("那这笔钱是厂子领还是我自己领")
+        assert "本人" in p.text and "没看懂" not in p.text
+        await engine.close()
+
+    run(scenario())

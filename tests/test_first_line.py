@@ -674,3 +674,9 @@ def test_when_it_is_paid_and_which_of_two_sums(answerer):
     assert "1000元" in answer.reply and "1200元" in answer.reply
     assert "印发" in answerer.answer("这个文件是哪天发的", today=TODAY).reply or "2019年1月17日" in answerer.answer(
         "这个文件是哪天发的", today=TODAY).reply  # 哪天发的 is the document's date, not a payment
+
+
+def test_a_few_is_not_how_many(kb):
+    # 想收几个见习的娃: 几个 is "a few"; the question is 一个补多少.
+    assert read_question("我们饭馆想收几个见习的娃", kb.asking).kind is not Kind.AMOUNT
+    assert read_question("我们饭馆想收几个见习的娃 一个给补多少", kb.asking).kind is Kind.AMOUNT

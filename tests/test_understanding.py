@@ -85,6 +85,11 @@ def test_a_policy_question_naming_the_bureau_is_not_contacts(vocabulary, text) -
     assert reader(vocabulary).intent(text) is None
 
 
+def test_praise_is_thanks_not_a_question(vocabulary) -> None:
+    u = reader(vocabulary).read("谢了 这个东西真好用", Conversation())
+    assert u.kind in ("thanks", "closing")
+
+
 @pytest.mark.parametrize("text", ["不想", "没有", "好的", "交了", "算了一下一共三万"])
 def test_answers_and_statements_are_not_navigation(vocabulary, text) -> None:
     assert reader(vocabulary).intent(text) is None

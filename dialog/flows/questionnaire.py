@@ -352,7 +352,7 @@ class QuestionnaireFlow:
             # question when its words answer it ("不对，没打算" answers "有创业的打算吗").
             words = self.reader.without_correction_marker(u.correction)
             current = eligibility.parse_answer(question, words, as_of=self.today())
-            if u.correction_explicit or not current.ok:
+            if u.correction_explicit or not current.ok or _says_other_unit(question, words):
                 corrected = self._correct(words, s, current=question.id)
                 if corrected is not None:
                     return corrected
@@ -1100,3 +1100,18 @@ def _answer_target(arg: str) -> tuple[str | None, str | None, int | None]:
 
 def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# The measure words a count of each unit is said with: 不对 是6个 while asked 见习几个月 corrects
+# the count of people just given (8个), not the months.
+_UNIT_WORDS = {"人": ("个人", "人", "名", "位", "个"), "个月": ("个月", "月"), "年": ("年",), "岁": ("岁",)}
+
+
+def _says_other_unit(question: eligibility.Question, words: str) -> bool:
+    """Whether a correction's number is said with a measure word of another unit than the
+    pending number question's (6个 to a question in 个月): it corrects an earlier answer."""
+    if question.kind != "number" or question.unit not in _UNIT_WORDS:
+        return False
+    own = _UNIT_WORDS[question.unit]
+    m = re.search(r"[\d零一二两三四五六七八九十百千万]+\s*(个月|个人|个|人|名|位|月|年|岁)", words)
+    return m is not None and m.group(1) not in own
