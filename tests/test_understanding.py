@@ -627,3 +627,10 @@ def test_a_clause_number_is_not_a_place_in_the_list(vocabulary, text) -> None:
     conv = Conversation(buttons=(("前言", "c:0"), ("一、扩大就业", "s:1"), ("二、有序转移", "s:2"), ("三、强化培训", "s:3")),
                         numbered=True)
     assert reader(vocabulary).read(text, conv).kind != "button" or reader(vocabulary).read(text, conv).action != "s:2"
+
+
+@pytest.mark.parametrize("text", ["俺在青海挖虫草呢 家里人想去扶贫车间干活 招人不", "我正拿着失业金呢 培训的生活费补贴能一起领不"])
+def test_something_going_on_said_before_a_question_is_its_context(vocabulary, text) -> None:
+    # 在…呢 / 正…着…呢 tell what is going on; the question is the rest, asked as one.
+    u = reader(vocabulary).read(text, Conversation())
+    assert u.kind != "multi"

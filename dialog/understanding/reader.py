@@ -66,11 +66,13 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 # "什么都没有", "啥也不是" are answers, not questions.
 # Question words that do not ask: 什么都 / 啥也; 多少有点; a few after a verb (裁了几个人, 招过几
-# 回); not much (没裁多少, 没几个; not 有没有几个); 正在领失业金呢 (呢 of something going on); if
+# 回); not much (没裁多少, 没几个; not 有没有几个); 正在领失业金呢 / 正领着失业金呢 / 人在新疆摘棉花呢
+# (呢 of something going on); if
 # some day (要是哪天); want to do something (想摆摊干点啥).
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)|(?<=[了过])几(?![十百千万])"
                              r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几)"
-                             r"|(?:正在|还在)[^\s,，。?？哪啥什谁几多么吗不没]{1,8}呢"
+                             r"|(?:正在|还在|正|在)[^\s,，。?？哪啥什谁几多么吗不没能]{1,8}呢"
+                             r"|着[^\s,，。?？哪啥什谁几多么吗不没能]{0,4}呢"
                              r"|(?<=要是|如果|万一|假如)哪|想[^\s,，。?？]{0,6}点(?:啥|什么)")
 _QUESTION_MARK = re.compile(r"[?]")
 _NUMBER_SAID = r"[\d零〇一二两三四五六七八九十百千万.]+(?:万|千|块|元|个|人|岁|年|名)*"
