@@ -58,22 +58,10 @@ class _Judged:
         return getattr(self._a, name)
 
     def continues(self, refused: str, piece: str) -> bool:
-        a = self._a
         if self._variant == "lexical":  # the baseline: only "no topic of its own"
-            return not a.has_own_topic(piece)
-        if self._left_out is None:
-            return a.continues(refused, piece)
-        # the piece's own phrasing left out of the list, the rest of the test as shipped
-        if not a.has_own_topic(piece):
-            return True
-        gap = a.retriever.semantic.going_on_gap(piece, exclude=self._left_out)
-        if gap is not None and gap > a.retriever.settings.going_on_margin:
-            return True
-        before, now = a.retriever.search(refused), a.retriever.search(piece)
-        if not before.candidates or not now.candidates:
-            return False
-        clause = now.candidates[0].clause
-        return clause.id == before.candidates[0].clause.id and not a._names_policy_of(clause, piece)
+            return not self._a.has_own_topic(piece)
+        # as shipped, the piece's own phrasing left out of the going_on list
+        return self._a.continues(refused, piece, leave_out=self._left_out)
 
 
 def main() -> int:

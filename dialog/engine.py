@@ -146,8 +146,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             return frozenset()
         if u.kind in _SEARCHED_KINDS:
             texts: tuple[str, ...] = (u.text,)
-            if s.refused_last and s.lead_text:  # it may go on about that question (flows/questions.py)
-                texts += (f"{s.lead_text} {u.text}",)
+            refused = self._refused_question(s)
+            if refused:  # it may go on about that question, asked with it (flows/questions.py)
+                texts += (f"{refused} {u.text}",)
         elif u.kind == "multi":
             texts = u.parts[:MULTI_MAX]
         else:

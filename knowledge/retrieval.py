@@ -513,17 +513,18 @@ class Retriever:
 
     # ------------------------------------------------------------------ search
 
-    def goes_on(self, question: str) -> bool | None:
+    def goes_on(self, question: str, leave_out: str | None = None) -> bool | None:
         """Whether the question reads like a detail of the matter asked just before it (要带些啥
         材料, 网上能办吗) rather than a question of its own: `SemanticIndex.going_on_gap` above
         `going_on_margin`. None when the meaning channel cannot tell (off, not ready, no
         `going_on` pieces, or the turn stopped waiting for the question's vector): the caller
         keeps its lexical rule. Embeds the question unless its vector is remembered (~20 ms on
-        one core) or deferred (`semantic.lexical_only`)."""
+        one core) or deferred (`semantic.lexical_only`). `leave_out`: a `going_on` piece not
+        compared with (measuring the list on itself, as `search`'s exclude_anchors)."""
         index = self.semantic
         if index is None or not index.ready or index.deferred(question):
             return None  # a vector the turn stopped waiting for is not computed here either
-        gap = index.going_on_gap(question)
+        gap = index.going_on_gap(question, exclude=leave_out)
         return None if gap is None else gap > self.settings.going_on_margin
 
     def idf(self, word: str) -> float:

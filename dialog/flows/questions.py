@@ -28,10 +28,10 @@ if TYPE_CHECKING:
     from dialog.engine import Engine
 
 MULTI_MAX = 3  # questions answered from one message
-# 那我呢 + who the person is: what policies there are for them (Answerer.overview)
 # A detail typed this soon after a question the document does not cover (劳动仲裁咋申请, then
 # 要交钱不) goes on about that question; later it is a question of its own.
 GOING_ON_SECONDS = 5 * 60
+# 那我呢 + who the person is: what policies there are for them (Answerer.overview)
 _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办|咋整|嘞)[\s,，。?？]*(.{2,})$")
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
@@ -56,7 +56,7 @@ class QuestionsFlow:
         When the document has no answer and the message began by saying where the person is
         from ("我是积石山的 …"), it is asked again without that part."""
         answer = None
-        refused = s.lead_text if s.refused_last and self.clock() - s.lead_at <= GOING_ON_SECONDS else None
+        refused = self._refused_question(s)
         if refused and self.answerer.continues(refused, text):
             # 劳动仲裁咋申请, then 要交钱不 / 助学贷款咋办, then 利息政府出不: still the matter the
             # document does not cover — asked together, so that 第三条's training fees or 第五条's
@@ -64,15 +64,16 @@ class QuestionsFlow:
             joined = self._ask(f"{refused} {text}")
             if not joined.answered:
                 answer, said, text = joined, f"{refused} {said or text}", refused
-        answer = answer or self._ask(text, about, s.lead_text if about else None)
-        if not answer.answered:
-            rest = self.reader.without_introduction(text)
-            if rest is not None:
-                again = self._ask(rest, about)
-                answer = again if again.answered else answer
-        if not answer.answered and (me := _WHAT_ABOUT_ME.match(text)) is not None:
-            # 那我呢 我四十八 在家种地: what there is for the person described
-            answer = self.answerer.overview(me.group(1), today=self.today()) or answer
+        if answer is None:
+            answer = self._ask(text, about, s.lead_text if about else None)
+            if not answer.answered:
+                rest = self.reader.without_introduction(text)
+                if rest is not None:
+                    again = self._ask(rest, about)
+                    answer = again if again.answered else answer
+            if not answer.answered and (me := _WHAT_ABOUT_ME.match(text)) is not None:
+                # 那我呢 我四十八 在家种地: what there is for the person described
+                answer = self.answerer.overview(me.group(1), today=self.today()) or answer
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
@@ -80,6 +81,13 @@ class QuestionsFlow:
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
             s.lead_uncovered = not answer.answered
         return Turn([Reply(answer.reply, self._answer_buttons(answer))], [event])
+
+    def _refused_question(self: Engine, s: Session) -> str | None:
+        """The question refused by the turn just before this one (masked), while a message may
+        still go on about it (GOING_ON_SECONDS); else None."""
+        if s.refused_last and s.lead_text and self.clock() - s.lead_at <= GOING_ON_SECONDS:
+            return s.lead_text
+        return None
 
     def _question_event(self: Engine, text: str, answer: Answer) -> Event:
         return Event("question", text=mask_personal_numbers(text), clause=answer.clauses[0] if answer.clauses else None,
