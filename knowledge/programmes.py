@@ -1,0 +1,174 @@
+"""Names of programmes, benefits and procedures the documents do not have (issue 13).
+
+Residents often ask about another department's programme in the plan's own words: 育儿补贴,
+农机购置补贴, 生育津贴, 用工备案, 职称评审. The staff list (lexicon/out_of_scope.yaml) catches
+the names someone wrote down; this catches the *kind*: a name that ends in a programme head
+(lexicon/programmes.yaml: 补贴, 补助, 津贴, 贷款, 计划, 认定, 备案 …) whose qualifier (育儿, 购置,
+生育, 用工) no document, FAQ entry or lexicon entry uses, or a procedure head no document uses
+(备案, 年检). The documents' own names (一次性创业补贴, 技能提升补贴, 创业担保贷款) and the words
+residents use for them (synonyms.yaml: 饭钱 -> 生活费补贴) are known, so they never fire.
+
+Measured on every studied question set (benchmarks/measure_programmes.py): see the README.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import jieba.posseg
+
+from knowledge.base import KnowledgeBase
+from knowledge.segmentation import Segmenter, normalize
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# A number, a count or a time is not a programme's qualifier: 2022年 的补贴, 三个月的补贴, 两项补贴
+# is a name, though — 两项 stays a word to look up (it is not a bare number).
+_NUMBERISH = re.compile(r"[\d一二三四五六七八九十百千万两几半]+[年月日号天个岁块元次回批期]*")
+_TIME = re.compile(r"[今去前明后当往早]年|[上下这本]个?月|以前|现在|目前|最近|过去")
+
+
+@dataclass(frozen=True)
+class ProgrammeName:
+    """A name found in a question: `name` as typed (育儿补贴), its `head` (补贴) and the
+    `qualifier` (育儿) no document uses."""
+
+    name: str
+    head: str
+    qualifier: str
+    certificate: bool = False
+
+    @property
+    def topic(self) -> str:
+        """What the refusal names: 育儿补贴 (…方面的问题), 办残疾证 for a certificate."""
+        return f"办{self.name}" if self.certificate else self.name
+
+
+class ProgrammeNames:
+    """Finds names of programmes and procedures the knowledge base does not know.
+
+    `vocabulary`: every word of the clauses (title, section title, body), the FAQ entries
+    (phrasings and answers) and the lexicon (terms, synonyms both ways, audiences' words,
+    everyday things) — segmented like questions are. `texts`: the clauses' and FAQ answers'
+    normalised text, for names the segmenter splits differently. Built once per knowledge base
+    (a reload builds a new one)."""
+
+    def __init__(self, kb: KnowledgeBase, segmenter: Segmenter) -> None:
+        self.segmenter = segmenter
+        heads = [normalize(h) for h in kb.lexicon.programme_heads]
+        self.heads = tuple(sorted(dict.fromkeys(h for h in heads if h), key=len, reverse=True))
+        self.procedures = frozenset(normalize(h) for h in kb.lexicon.procedure_heads)
+        texts: list[str] = []
+        for clause in kb.clauses.values():
+            texts += [clause.title, clause.section_title, clause.body]
+        for entry in kb.faq:
+            texts += [entry.answer, *entry.questions]
+        lex = kb.lexicon
+        words: list[str] = [t for t, _ in lex.terms]
+        for group in lex.synonyms:
+            words += [*group.words, *group.means]
+        for audience in lex.audiences:
+            words += list(audience.words)
+        words += list(lex.everyday)
+        self.texts = tuple(normalize(t) for t in texts)
+        # The documents' own certificates (职业资格证书) and residents' words for them (焊工证):
+        # asking how to get one is a question about the skills subsidy's condition, not refused.
+        self.certificates = tuple(sorted((normalize(c) for c in lex.certificate_heads if c), key=len, reverse=True))
+        self.handling = tuple(normalize(h) for h in lex.certificate_handling if h)
+        clause_text = "".join(normalize(c.text) for c in kb.clauses.values())
+        self._own_certificates = frozenset(
+            normalize(w) for g in lex.synonyms if any(any(c in m for c in self.certificates) and m in clause_text
+                                                      for m in map(normalize, g.means))
+            for w in g.words)
+        self._clause_text = clause_text
+        vocabulary: set[str] = set()
+        for text in [*texts, *words]:
+            vocabulary.update(segmenter.words(text))
+            vocabulary.update(segmenter.content_words(text))
+        vocabulary.update(normalize(w) for w in words)
+        self.vocabulary = frozenset(vocabulary)
+        self._colloquial = tuple(normalize(w) for g in lex.synonyms for w in g.words if len(w) >= 2)
+        self._pos = jieba.posseg.POSTokenizer(segmenter.tokenizer)
+
+    def _is_verb(self, word: str) -> bool:
+        """Whether jieba tags `word` as a verb (not a verbal noun): 帮办, 购置, 改造."""
+        tagged = list(self._pos.cut(word, HMM=False))
+        return len(tagged) == 1 and tagged[0].flag.startswith("v") and tagged[0].flag != "vn"
+
+    def known(self, word: str) -> bool:
+        """Whether a document, an FAQ entry or the lexicon uses `word` (or all of its
+        dictionary parts: 小额 + 贷款), or `word` is a number, count or time."""
+        if (word in self.vocabulary or _NUMBERISH.fullmatch(word) or _TIME.fullmatch(word)
+                or not _CJK.search(word)):
+            return True
+        if any(word in c for c in self._colloquial):
+            return True  # part of a resident's word for a document term (饭钱 in 饭钱补助)
+        parts = self.segmenter.parts(word)
+        return bool(parts) and all(p in self.vocabulary for p in parts)
+
+    def _in_texts(self, name: str) -> bool:
+        return any(name in t for t in self.texts)
+
+    def find(self, question: str) -> ProgrammeName | None:
+        """The first name in `question` the knowledge base does not know, or None.
+
+        A name is a token ending in a programme head (育儿补贴 as one token, or 育儿 + 补贴)
+        whose qualifier — the rest of the token, else the word just before — is unknown
+        (`known`) and at least two characters (学费, 车费 are not names), and the whole name
+        appears in no clause or FAQ text; or a procedure head no document uses (备案)."""
+        tokens = self.segmenter.tokens(question)
+        stop = self.segmenter.stopwords
+        certificate = self._certificate(tokens)
+        if certificate is not None:
+            return certificate
+        for i, token in enumerate(tokens):
+            if not token:
+                continue
+            if token in self.procedures and not self.known(token):
+                before = tokens[i - 1] if i > 0 else ""
+                if len(before) >= 2 and before not in stop and _CJK.search(before) and not self._is_verb(before):
+                    return ProgrammeName(before + token, token, before)  # 用工 + 备案
+                return ProgrammeName(token, token, "")
+            head = next((h for h in self.heads if token.endswith(h)), None)
+            if head is None:
+                continue
+            qualifier, name = token[:-len(head)], token
+            if not qualifier and i > 0:
+                qualifier, name = tokens[i - 1], tokens[i - 1] + token
+                # A verb before the head is its action (能帮办贷款不, 想申请补贴), unless a noun
+                # comes first and makes it part of a name (农机购置补贴, 危房改造补助).
+                if self._is_verb(qualifier):
+                    before = tokens[i - 2] if i > 1 else ""
+                    if len(before) < 2 or before in stop or not _CJK.search(before):
+                        continue
+                    name = before + name
+            if (len(qualifier) >= 2 and qualifier not in stop and not self.known(qualifier)
+                    and not self._in_texts(name)):
+                return ProgrammeName(name, head, qualifier)
+        return None
+
+    def _certificate(self, tokens: list[str]) -> ProgrammeName | None:
+        """A certificate the documents do not issue (残疾证, 营业执照, 结婚证 — not 职业资格证书 nor
+        a resident's word for it, 焊工证), asked how to get, replace or renew (`handling`: 办,
+        补办, 换 …, typed after it or before it): 残疾证在阿达办, 补办就业创业证."""
+        text = "".join(tokens)
+        for i, token in enumerate(tokens):
+            end = next((c for c in self.certificates if token.endswith(c)), None)
+            if end is None:
+                continue
+            if token == end and i > 0 and _CJK.search(tokens[i - 1]):
+                token = tokens[i - 1] + token  # 残疾 + 证: the segmenter split the name
+            if len(token) - len(end) < 2:
+                continue  # 证 or 执照 alone names no certificate
+            if token in self._clause_text or token in self._own_certificates:
+                continue
+            rest = text.replace(token, " ")
+            if any(h in rest for h in self.handling):
+                return ProgrammeName(token, end, token[:-len(end)], certificate=True)
+        return None
+
+    def unknown_in(self, phrasings: Iterable[str]) -> list[tuple[str, ProgrammeName]]:
+        """The phrasings (FAQ questions, in-scope training questions) in which `find` finds a
+        name: each would be refused, so `policybot check` reports them to staff."""
+        return [(p, found) for p in phrasings if (found := self.find(p)) is not None]

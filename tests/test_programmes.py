@@ -1,0 +1,117 @@
+"""Names of programmes, procedures and certificates no document has (knowledge/programmes.py,
+lexicon/programmes.yaml; issue 13): refused by the kind of name, not only by the staff list.
+Sentences are written for these tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from knowledge import semantic
+from knowledge.base import PACKAGE_DATA, KnowledgeBase, load_knowledge, load_knowledge_or_raise
+from knowledge.cli import programme_warnings
+from knowledge.programmes import ProgrammeNames
+from knowledge.retrieval import RetrievalSettings, Retriever
+
+LEXICAL = RetrievalSettings(semantic=False)
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge_or_raise(PACKAGE_DATA)
+
+
+@pytest.fixture(scope="module")
+def lexical(kb) -> Retriever:
+    return Retriever(kb, settings=LEXICAL)
+
+
+@pytest.fixture(scope="module")
+def names(lexical) -> ProgrammeNames:
+    return lexical.programmes
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("征兵入伍补贴能给多少", "征兵入伍补贴"),      # a verb qualifier inside a noun chain
+    ("人才引进补贴咋申请", "人才引进补贴"),
+    ("光伏贷一年利息多少", "光伏贷"),
+    ("我们厂子去办用工备案要带啥", "用工备案"),   # a procedure no document uses, with its qualifier
+    ("健康证去阿达办", "办健康证"),               # a certificate, asked how to get it
+    ("营业执照弄丢了咋整", "办营业执照"),
+])
+def test_names_no_document_has_are_found(names, question, topic):
+    found = names.find(question)
+    assert found is not None and found.topic == topic
+
+
+@pytest.mark.parametrize("question", [
+    "一次性创业补贴有多少",            # the documents' own names
+    "技能提升补贴去哪领",
+    "创业担保贷款的利息谁出",
+    "见习补贴一个月多少",
+    "能帮办贷款不",                     # a verb before the head is its action, not a name
+    "今年的补贴发了没",                 # a time is not a qualifier
+    "三万的贷款能批下来不",             # nor a sum
+    "我有健康证 能去见习不",            # having a certificate is not asking how to get it
+    "焊工证在哪领补贴",                 # a resident's word for the documents' certificate
+    "考了个茶艺师资格证能领技能补贴不",  # 资格证 is not a head: any trade's certificate counts
+])
+def test_known_names_and_non_names_are_not_found(names, question):
+    assert names.find(question) is None
+
+
+def test_retrieval_refuses_the_name_as_its_topic(lexical):
+    result = lexical.search("村里的光伏贷 利息谁出")
+    assert result.out_of_scope_topic == "光伏贷"
+    assert result.confidence == 0.0
+    # The same words about the document's own loan are answered from its clause.
+    own = lexical.search("创业担保贷款 利息谁出")
+    assert own.out_of_scope_topic is None and own.candidates[0].clause.id.startswith("5")
+
+
+def test_a_resident_word_in_synonyms_is_known(tmp_path: Path):
+    """Staff teach a new word for a document's benefit in synonyms.yaml; it is then known."""
+    data = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA, data)
+    before = Retriever(load_knowledge_or_raise(data), settings=LEXICAL).programmes
+    assert before.find("学手艺那阵子的口粮补助给不给") is not None
+    synonyms = data / "lexicon" / "synonyms.yaml"
+    synonyms.write_text(synonyms.read_text(encoding="utf-8")
+                        + "  - words: [口粮补助]\n    means: [生活费补贴]\n", encoding="utf-8")
+    after = Retriever(load_knowledge_or_raise(data), settings=LEXICAL).programmes
+    assert after.find("学手艺那阵子的口粮补助给不给") is None
+
+
+def test_no_in_scope_training_question_is_refused_as_a_name(lexical):
+    """Every in-scope training question (refusal_training.yaml) keeps its answer: the check
+    staff run warns when one would not (policybot check)."""
+    assert lexical.training is not None and len(lexical.training.in_scope) > 100
+    assert programme_warnings(lexical) == []
+
+
+def test_check_warns_about_an_in_scope_question_that_would_be_refused(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA, data)
+    path = semantic.training_path(data)
+    text = path.read_text(encoding="utf-8")
+    marker = "in_scope:\n"
+    assert marker in text
+    line = next(x for x in text[text.index(marker):].splitlines()[1:] if x.strip().startswith("- clause"))
+    indent = line[:len(line) - len(line.lstrip())]
+    entry = f"{indent}- clause: \"3.3\"\n{indent}  questions: [学手艺那阵子的口粮补助给不给]\n"
+    path.write_text(text.replace(marker, marker + entry, 1), encoding="utf-8")
+    warnings = programme_warnings(Retriever(load_knowledge_or_raise(data), settings=LEXICAL))
+    assert len(warnings) == 1 and "口粮补助" in warnings[0] and "synonyms.yaml" in warnings[0]
+
+
+def test_programmes_yaml_errors_have_lines(tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA, data)
+    (data / "lexicon" / "programmes.yaml").write_text(
+        "programmes:\n  - kind: 补贴\n    ends: [补贴]\n  - kind: 空的\n  - ends: [贷款]\n", encoding="utf-8")
+    _, problems = load_knowledge(data)
+    found = [(Path(p.file).name, p.line, p.message) for p in problems]
+    assert ("programmes.yaml", 4, "“空的”要写名称的结尾（ends）或办事名称（whole）") in found
+    assert any(name == "programmes.yaml" and line == 5 and "kind" in msg for name, line, msg in found)
