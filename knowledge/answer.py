@@ -49,6 +49,12 @@ _PERSONAL_RECEIPT = re.compile(r"(?:我|他|她|娃|孩子|儿子|女儿|本人|
 # right after a refused one and not answered 10 / 12 / 15 of 171 with 1 / 2 / 3 (lexical test
 # alone: 5); 扶贫小额信贷…续贷不 / 利息谁出 needs 2 (5.2 is its second clause). Kept at 1.
 CONTINUES_NEAR = 1
+# A word is generic when at least this share of the clauses uses it (or a document term it
+# stands for): 岗位, 培训, 企业 (老板) — 5, 7, 11 of 31 clauses; 生活费, 见习补贴, 利息 are not.
+# A piece whose one topic is such a word goes on about the refused question before it
+# (岗位表在哪看 after 事业单位招聘). benchmarks/measure_going_on.py: see benchmarks/README.md.
+GENERIC_SHARE = 0.12
+ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个)(?!个人)")  # 那利息呢 / 那补贴去阿达申请
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
@@ -190,6 +196,7 @@ class Answerer:
         self._answers: OrderedDict[tuple[str, date, str | None], Answer] = OrderedDict()
         self._unknown_idf: float | None = None  # the retriever's IDF of a word no document has
         self._lexicon_cache: frozenset[str] | None = None
+        self._clause_words: list[frozenset[str]] | None = None  # each clause's words (`_generic`)
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
 
     def answer(self, question: str, *, today: date | None = None, cache: bool = True,
@@ -347,7 +354,7 @@ class Answerer:
         利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan), or it points
         back with 那 (那补贴去阿达申请). A message that names the policy (创业贷款利息谁出) is a
         question of its own. `leave_out`: see Retriever.goes_on (benchmarks/measure_going_on.py)."""
-        if self.goes_on(message, leave_out):
+        if self.goes_on(message, leave_out) or self._elliptical(message):
             return True
         before = self.retriever.search(refused)
         now = self.retriever.search(message)
@@ -359,6 +366,33 @@ class Answerer:
         # 那补贴去阿达申请 after 买拖拉机有补贴没: 那 points back at what was just asked
         near = {c.clause.id for c in before.candidates[:CONTINUES_NEAR]}
         return clause.id in near or bool(_POINTS_BACK.match(fold(message)))
+
+    def _elliptical(self, piece: str) -> bool:
+        """Whether the piece is short (ELLIPSIS_CHARS) and its one topic word is generic
+        (`_generic`) and no policy's name: 岗位表在哪看, 老板不给办咋弄, 要不要重新去培训 — typed
+        after a question the documents do not cover, they are about its 岗位, its 办理, its 培训,
+        not the documents' (see `continues`)."""
+        if len(re.findall(r"[\w]", piece)) > ELLIPSIS_CHARS:
+            return False
+        words = self.topic_words(piece)
+        if len(words) != 1 or (len(words[0]) >= 3 and words[0] in self._lexicon_words()):
+            return False  # 失业保险金怎么领 names a policy
+        return self._generic(words[0])
+
+    def _generic(self, word: str) -> bool:
+        """Whether GENERIC_SHARE of the clauses use `word` or a document term it stands for
+        (lexicon/synonyms.yaml: 老板 -> 企业)."""
+        if self._clause_words is None:
+            seg = self.retriever.segmenter
+            self._clause_words = [frozenset(seg.words(c.text)) for c in self.kb.clauses.values()]
+        clauses = self._clause_words
+        if not clauses:
+            return False
+        forms = {word}
+        for means in self.retriever.segmenter.colloquial_words(word).values():
+            forms.update(means)
+        used = max(sum(1 for words in clauses if f in words) for f in forms)
+        return used >= GENERIC_SHARE * len(clauses)
 
     def _names_policy_of(self, clause: Clause, message: str) -> bool:
         """Whether the message names the clause's policy: a benefit's name or one of its words of

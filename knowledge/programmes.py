@@ -25,7 +25,7 @@ from knowledge.segmentation import Segmenter, normalize
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A number, a count or a time is not a programme's qualifier: 2022年 的补贴, 三个月的补贴, 两项补贴
 # is a name, though — 两项 stays a word to look up (it is not a bare number).
-_NUMBERISH = re.compile(r"[\d一二三四五六七八九十百千万两几半]+[年月日号天个岁块元次回批期]*")
+_NUMBERISH = re.compile(r"(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)+[年月日号天个岁块元次回批期]*")
 _TIME = re.compile(r"[今去前明后当往早]年|[上下这本]个?月|以前|现在|目前|最近|过去")
 
 

@@ -115,8 +115,9 @@ class Segmenter:
         return bool(token) and token not in self.stopwords and bool(_TOKEN_OK.search(token))
 
     def tokens(self, text: str) -> list[str]:
-        """Every accurate-mode token of `text`, stopwords included (the words around a name:
-        能 + 帮办 + 贷款), from the same cached jieba pass as `words` and `content_words`."""
+        """Every accurate-mode token of `text`, stopwords and punctuation included (the words
+        around a name: 能 + 帮办 + 贷款; a space is " "), from the same cached jieba pass as
+        `words` and `content_words`."""
         return list(self._segments(text)[2])
 
     def _segment(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -139,7 +140,7 @@ class Segmenter:
         keep = self._keep
         return (tuple(t for t in (w.strip() for w in search) if keep(t)),
                 tuple(t for t in (w.strip() for w in accurate) if keep(t)),
-                tuple(t for t in (w.strip() for w in accurate) if t))
+                tuple(w.strip() or " " for w in accurate if w))  # a space stays a break
 
     def parts(self, word: str) -> list[str]:
         """The dictionary words of two or more characters inside `word` (search-mode parts)."""

@@ -54,6 +54,7 @@ def test_names_no_document_has_are_found(names, question, topic):
     "能帮办贷款不",                     # a verb before the head is its action, not a name
     "今年的补贴发了没",                 # a time is not a qualifier
     "三万的贷款能批下来不",             # nor a sum
+    "见习的留下了一大半 补贴能涨不",    # nor a share, across a space
     "我有健康证 能去见习不",            # having a certificate is not asking how to get it
     "焊工证在哪领补贴",                 # a resident's word for the documents' certificate
     "考了个茶艺师资格证能领技能补贴不",  # 资格证 is not a head: any trade's certificate counts

@@ -381,6 +381,57 @@ def test_going_on_is_unknown_without_the_meaning_channel(kb):
     assert not answerer.goes_on("见习补贴每人每月多少")
 
 
+@pytest.fixture(scope="module")
+def lexical_answerer(kb) -> Answerer:
+    return Answerer(kb, retriever=Retriever(kb, settings=RetrievalSettings(semantic=False)), today=lambda: TODAY)
+
+
+@pytest.mark.parametrize("piece", ["有啥岗位", "老板不让办咋弄", "还用去培训不"])
+def test_a_short_piece_about_a_generic_word_goes_on_and_the_refusal_stands(lexical_answerer, piece):
+    """After a question the document does not cover, a short piece whose one topic is a word
+    most clauses use (岗位, 企业, 培训) is about that question: asked with it, still refused."""
+    from dialog.flows.questions import answer_parts
+
+    asked, answers = answer_parts(lexical_answerer, ["驾照在阿达考", piece])
+    assert len(answers) == 1 and not answers[0].answered
+    assert asked == [f"驾照在阿达考 {piece}"]
+
+
+@pytest.mark.parametrize("piece", ["见习补贴每人每月多少",           # names a policy
+                                   "失业保险金怎么领",               # a policy's name, though short
+                                   "厂子要是一下裁掉好多人 政府管不管"])  # long: a question of its own
+def test_a_question_of_its_own_after_a_refusal_is_answered(lexical_answerer, piece):
+    from dialog.flows.questions import answer_parts
+
+    _, answers = answer_parts(lexical_answerer, ["驾照在阿达考", piece])
+    assert len(answers) == 2 and not answers[0].answered and answers[1].answered
+
+
+def test_the_refusal_stands_when_the_joined_words_would_be_answered():
+    """A piece that goes on about a refused question keeps the refusal even though the joined
+    text, re-asked, would be answered (its 培训 pulls it into scope): what the document does not
+    cover is not covered by adding a detail."""
+    from dialog.flows.questions import answer_parts
+    from knowledge.answer import Answer
+
+    class Answering:  # answers anything that speaks of 培训; every piece goes on
+        def __init__(self):
+            self.asked: list[str] = []
+
+        def answer(self, question, **_):
+            self.asked.append(question)
+            return Answer(question, "培训" in question, 1.0, [], [], "答")
+
+        def continues(self, refused, piece):
+            return True
+
+    fake = Answering()
+    asked, answers = answer_parts(fake, ["电焊工证到期咋复审", "要不要重新去培训"])
+    assert asked == ["电焊工证到期咋复审 要不要重新去培训"]
+    assert len(answers) == 1 and not answers[0].answered
+    assert fake.asked == ["电焊工证到期咋复审"]  # the joined text is not re-asked
+
+
 # Details of some matter written for this test (none is in asking.yaml's list): most read as
 # going on about it; benchmarks/measure_going_on.py measures the share on the list itself.
 DETAILS = ["得本人到场不", "收不收手续费", "一般几个工作日能办好", "能不能快递寄回来", "乡镇上能不能办",

@@ -60,10 +60,12 @@ class QuestionsFlow:
         if refused and self.answerer.continues(refused, text):
             # 劳动仲裁咋申请, then 要交钱不 / 助学贷款咋办, then 利息政府出不: still the matter the
             # document does not cover — asked together, so that 第三条's training fees or 第五条's
-            # 贴息 do not answer it. The refused question stays the one remembered.
+            # 贴息 do not answer it. The refused question stays the one remembered, and its
+            # refusal stands even when the joined words would pull it into scope (电工证咋复审 /
+            # 要不要重新去培训), as within one message (`answer_parts`).
             joined = self._ask(f"{refused} {text}")
-            if not joined.answered:
-                answer, said, text = joined, f"{refused} {said or text}", refused
+            answer = joined if not joined.answered else self._ask(refused)
+            said, text = f"{refused} {said or text}", refused
         if answer is None:
             answer = self._ask(text, about, s.lead_text if about else None)
             if not answer.answered:
@@ -336,10 +338,14 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             joined = answerer.continues(asked[-1], part)
         else:
             joined = not answerer.has_own_topic(part) and _same_kind(answerer, part, answers[-1])
-        if joined:  # 咋申请 到阿达: one question typed in two pieces; or after an uncovered part
+        if joined and not answers[-1].answered:
+            # 电工证咋复审 要不要重新去培训: a detail of what the document does not cover is not
+            # covered either — the refusal stands (re-asked, 培训 would pull it into scope).
             asked[-1] = f"{asked[-1]} {part}"
-            about = abouts[-1] if answers[-1].answered else None
-            answers[-1] = answerer.answer(asked[-1], today=today, about=about)
+            about = None
+        elif joined:  # 咋申请 到阿达: one question typed in two pieces
+            asked[-1] = f"{asked[-1]} {part}"
+            answers[-1] = answerer.answer(asked[-1], today=today, about=abouts[-1])
         else:
             context = asked[-1] if asked else None  # 扶贫车间招人不 一个月多钱: the 车间's pay
             answer = answerer.answer(part, today=today, about=about, context=context)
