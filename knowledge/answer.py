@@ -365,7 +365,10 @@ class Answerer:
             return False
         # 那补贴去阿达申请 after 买拖拉机有补贴没: 那 points back at what was just asked
         near = {c.clause.id for c in before.candidates[:CONTINUES_NEAR]}
-        return clause.id in near or bool(_POINTS_BACK.match(fold(message)))
+        if clause.id in near:
+            return True
+        # 那 points back unless something specific follows it (那种养殖的有扶持没: 养殖 is new)
+        return bool(_POINTS_BACK.match(fold(message))) and all(self._generic(w) for w in self.topic_words(message))
 
     def _elliptical(self, piece: str) -> bool:
         """Whether the piece is short (ELLIPSIS_CHARS) and its one topic word is generic

@@ -609,6 +609,35 @@ def test_that_points_back_at_a_refused_question(settings, kb):
     run(scenario())
 
 
+def test_what_about_x_asks_the_answered_question_about_x(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("打算开个烧烤摊 能贷多少钱")
+        assert "15万" in p.text
+        await p.say("那牛肉面馆呢")  # alone it asks nothing; with the question before, the loan
+        assert "15万" in p.text and "没有讲到" not in p.text
+        await p.say("见习补贴一个月多少")
+        await p.say("那公积金呢")  # the same question about 公积金: still not covered
+        assert "没有讲到" in p.text
+        await engine.close()
+
+    run(scenario())
+
+
+def test_that_kind_of_new_thing_after_a_refusal_is_its_own_question(settings, kb):
+    async def scenario():
+        engine = await open_engine(settings, kb)
+        p = Person(engine)
+        await p.say("买播种机有农机购置补贴没")
+        assert "没有讲到" in p.text
+        await p.say("那种养羊的有扶持没")  # 那 + something specific (养羊): not the farm-machine subsidy
+        assert "没有讲到" not in p.text and "五小行业" in p.text
+        await engine.close()
+
+    run(scenario())
+
+
 def test_a_follow_up_naming_the_home_county_stays_on_the_clause(settings, kb):
     async def scenario():
         engine = await open_engine(settings, kb)

@@ -116,3 +116,13 @@ def test_programmes_yaml_errors_have_lines(tmp_path: Path):
     found = [(Path(p.file).name, p.line, p.message) for p in problems]
     assert ("programmes.yaml", 4, "“空的”要写名称的结尾（ends）或办事名称（whole）") in found
     assert any(name == "programmes.yaml" and line == 5 and "kind" in msg for name, line, msg in found)
+
+
+def test_no_faq_phrasing_or_in_scope_question_names_an_uncovered_topic(lexical, kb):
+    """The staff list and the names never refuse what staff wrote as in scope: an FAQ phrasing
+    (就业政策落实不到位往哪举报 names 举报 — the list says 举报+老板, not 举报) or an in-scope
+    training question (毕业回来想自己办个辅导班 有贷款吗 — 辅导班 only with 报/上/收费)."""
+    questions = [q for entry in kb.faq for q in entry.questions]
+    questions += [q for q, _ in lexical.training.in_scope]
+    named = [(q, t) for q in questions if (t := lexical.search(q).out_of_scope_topic) is not None]
+    assert named == []

@@ -33,6 +33,8 @@ MULTI_MAX = 3  # questions answered from one message
 GOING_ON_SECONDS = 5 * 60
 # 那我呢 + who the person is: what policies there are for them (Answerer.overview)
 _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办|咋整|嘞)[\s,，。?？]*(.{2,})$")
+# X呢 after an answered question: the same question about X (我开修车铺能贷多少, then 牛肉面馆呢)
+_WHAT_ABOUT = re.compile(r"^(?:那|那么)?(?!我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
 # What residents say about the conversation itself (dialog/understanding KINDS), handled by
@@ -76,6 +78,12 @@ class QuestionsFlow:
             if not answer.answered and (me := _WHAT_ABOUT_ME.match(text)) is not None:
                 # 那我呢 我四十八 在家种地: what there is for the person described
                 answer = self.answerer.overview(me.group(1), today=self.today()) or answer
+            if not answer.answered and (other := self._answered_question(s)) is not None \
+                    and (what := _WHAT_ABOUT.match(text)) is not None:
+                # 我开修车铺能贷多少, then 牛肉面馆呢: the same question about the 面馆 — asked
+                # with it only when X alone is not answered (那稳岗补贴呢 is answered alone)
+                again = self._ask(f"{what.group(1)} {other}")
+                answer = again if again.answered else answer
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
@@ -88,6 +96,14 @@ class QuestionsFlow:
         """The question refused by the turn just before this one (masked), while a message may
         still go on about it (GOING_ON_SECONDS); else None."""
         if s.refused_last and s.lead_text and self.clock() - s.lead_at <= GOING_ON_SECONDS:
+            return s.lead_text
+        return None
+
+    def _answered_question(self: Engine, s: Session) -> str | None:
+        """The question answered by the turn just before this one (masked), within
+        GOING_ON_SECONDS; else None."""
+        if (s.lead_text and not s.refused_last
+                and self.clock() - s.lead_at <= GOING_ON_SECONDS):
             return s.lead_text
         return None
 
