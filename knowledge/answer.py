@@ -378,9 +378,10 @@ class Answerer:
         if len(re.findall(r"[\w]", piece)) > ELLIPSIS_CHARS:
             return False
         words = self.topic_words(piece)
-        if len(words) != 1 or (len(words[0]) >= 3 and words[0] in self._lexicon_words()):
+        lexicon = self._lexicon_words()
+        if not 1 <= len(words) <= 2 or any(len(w) >= 3 and w in lexicon for w in words):
             return False  # 失业保险金怎么领 names a policy
-        return self._generic(words[0])
+        return all(self._generic(w) for w in words)
 
     def _generic(self, word: str) -> bool:
         """Whether GENERIC_SHARE of the clauses use `word` or a document term it stands for

@@ -386,7 +386,7 @@ def lexical_answerer(kb) -> Answerer:
     return Answerer(kb, retriever=Retriever(kb, settings=RetrievalSettings(semantic=False)), today=lambda: TODAY)
 
 
-@pytest.mark.parametrize("piece", ["有啥岗位", "老板不让办咋弄", "还用去培训不"])
+@pytest.mark.parametrize("piece", ["有啥岗位", "老板不让办咋弄", "还用去培训不", "去年毕业的能办不"])
 def test_a_short_piece_about_a_generic_word_goes_on_and_the_refusal_stands(lexical_answerer, piece):
     """After a question the document does not cover, a short piece whose one topic is a word
     most clauses use (岗位, 企业, 培训) is about that question: asked with it, still refused."""
