@@ -26,6 +26,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A number, a count or a time is not a programme's qualifier: 2022年 的补贴, 三个月的补贴, 两项补贴
 # is a name, though — 两项 stays a word to look up (it is not a bare number).
 _NUMBERISH = re.compile(r"(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)+[年月日号天个岁块元次回批期]*")
+# Saying one has a certificate: 拿着毕业证, 带身份证, 有残疾证, 用营业执照, 凭…, 持…
+_DONE = frozenset({"了", "过", "掉", "完"})  # a procedure that happened (注销了) is not asked about
+_NEAR = 5  # characters after a certificate in which a handling word asks about it (在阿达办)
+_HOLDING = ("有", "拿着", "拿", "带着", "带", "用", "凭", "持", "是")
 _TIME = re.compile(r"[今去前明后当往早]年|[上下这本]个?月|以前|现在|目前|最近|过去")
 
 
@@ -125,7 +129,9 @@ class ProgrammeNames:
         for i, token in enumerate(tokens):
             if not token:
                 continue
-            if token in self.procedures and not self.known(token):
+            follows = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if token in self.procedures and not self.known(token) and follows not in _DONE:
+                # 公司注销了 稳岗补贴还给不: a fact about the firm, not the procedure asked about
                 before = tokens[i - 1] if i > 0 else ""
                 if len(before) >= 2 and before not in stop and _CJK.search(before) and not self._is_verb(before):
                     return ProgrammeName(before + token, token, before)  # 用工 + 备案
@@ -150,23 +156,40 @@ class ProgrammeNames:
 
     def _certificate(self, tokens: list[str]) -> ProgrammeName | None:
         """A certificate the documents do not issue (残疾证, 营业执照, 结婚证 — not 职业资格证书 nor
-        a resident's word for it, 焊工证), asked how to get, replace or renew (`handling`: 办,
-        补办, 换 …, typed after it or before it): 残疾证在阿达办, 补办就业创业证."""
-        text = "".join(tokens)
+        a resident's word for it, 焊工证, nor the card of a registration the documents cover,
+        失业证 for 失业登记), asked how to get, replace or renew: a `handling` word right after
+        it (残疾证咋办, 营业执照在哪办, 身份证丢了) or right before it (补办就业创业证). Having one
+        is not asking (拿着毕业证能办见习不, 带身份证去办吗), nor is 这个证 a name."""
         for i, token in enumerate(tokens):
             end = next((c for c in self.certificates if token.endswith(c)), None)
             if end is None:
                 continue
-            if token == end and i > 0 and _CJK.search(tokens[i - 1]):
-                token = tokens[i - 1] + token  # 残疾 + 证: the segmenter split the name
-            if len(token) - len(end) < 2:
-                continue  # 证 or 执照 alone names no certificate
-            if token in self._clause_text or token in self._own_certificates:
+            start = i
+            if token == end and i > 0 and _CJK.search(tokens[i - 1]) and tokens[i - 1] not in self.segmenter.stopwords:
+                token, start = tokens[i - 1] + token, i - 1  # 残疾 + 证: the segmenter split the name
+            if (start > 0 and len(tokens[start - 1]) >= 2 and _CJK.search(tokens[start - 1])
+                    and tokens[start - 1] not in self.segmenter.stopwords
+                    and not any(h in tokens[start - 1] for h in self.handling)):
+                token, start = tokens[start - 1] + token, start - 1  # 就业 + 创业证
+            qualifier = token[:-len(end)]
+            if len(qualifier) < 2 or qualifier in self.segmenter.stopwords:
+                continue  # 证 alone, 这个证: no certificate named
+            if (token in self._clause_text or token in self._own_certificates
+                    or self._registered(qualifier)):
                 continue
-            rest = text.replace(token, " ")
-            if any(h in rest for h in self.handling):
-                return ProgrammeName(token, end, token[:-len(end)], certificate=True)
+            before = "".join(tokens[max(0, start - 2):start])
+            after = "".join(tokens[i + 1:])[:_NEAR]
+            if before.endswith(_HOLDING):
+                continue
+            if any(h in after for h in self.handling) or any(before.endswith(h) for h in self.handling):
+                return ProgrammeName(token, end, qualifier, certificate=True)
         return None
+
+    def _registered(self, qualifier: str) -> bool:
+        """Whether the certificate is the card of a registration a clause speaks of: 失业证,
+        就业失业登记证 -> 失业登记 (第九条第（三）项)."""
+        registration = qualifier if qualifier.endswith("登记") else f"{qualifier}登记"
+        return any(registration[k:] in self._clause_text for k in range(len(registration) - 3))
 
     def unknown_in(self, phrasings: Iterable[str]) -> list[tuple[str, ProgrammeName]]:
         """The phrasings (FAQ questions, in-scope training questions) in which `find` finds a

@@ -617,9 +617,11 @@ def test_what_about_x_asks_the_answered_question_about_x(settings, kb):
         assert "15万" in p.text
         await p.say("那牛肉面馆呢")  # alone it asks nothing; with the question before, the loan
         assert "15万" in p.text and "没有讲到" not in p.text
+        await p.say("那么羊肉泡馍馆子呢")  # asked about the question remembered joined
+        assert "15万" in p.text and "没有讲到" not in p.text
         await p.say("见习补贴一个月多少")
-        await p.say("那公积金呢")  # the same question about 公积金: still not covered
-        assert "没有讲到" in p.text
+        await p.say("那看病呢")  # nothing near 第六条 alone: not the 1000元 again
+        assert "没有讲到" in p.text and "1000元" not in p.text
         await engine.close()
 
     run(scenario())

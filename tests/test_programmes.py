@@ -51,13 +51,18 @@ def test_names_no_document_has_are_found(names, question, topic):
     "技能提升补贴去哪领",
     "创业担保贷款的利息谁出",
     "见习补贴一个月多少",
-    "能帮办贷款不",                     # a verb before the head is its action, not a name
+    "乡里能帮办贷款吗",                 # a verb before the head is its action, not a name
     "今年的补贴发了没",                 # a time is not a qualifier
     "三万的贷款能批下来不",             # nor a sum
     "见习的留下了一大半 补贴能涨不",    # nor a share, across a space
     "我有健康证 能去见习不",            # having a certificate is not asking how to get it
     "焊工证在哪领补贴",                 # a resident's word for the documents' certificate
     "考了个茶艺师资格证能领技能补贴不",  # 资格证 is not a head: any trade's certificate counts
+    "失业证在阿达办",                   # the card of 失业登记, which 第九条第（三）项 covers
+    "就业失业登记证咋办",
+    "拿着毕业证能去见习不",             # having one is not asking how to get it
+    "这个证咋换",                       # 这个 names no certificate
+    "厂子注销了 失业金还能领不",        # a procedure that happened is not asked about
 ])
 def test_known_names_and_non_names_are_not_found(names, question):
     assert names.find(question) is None

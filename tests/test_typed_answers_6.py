@@ -174,9 +174,12 @@ def test_a_single_digit_after_a_place_is_the_place_below(said, value) -> None:
 @pytest.mark.parametrize("question, said, value", [
     ("role", "替我家娃问一下", "individual"),
     ("role", "莫有单位，就我自己", "individual"),
-    ("role", "本科念完两年了", "individual"),          # a person describing themself
+    ("role", "本科毕业了 在家待着", "individual"),     # a person describing themself
     ("role", "厂子黄了 没活干了", "individual"),       # 没活干 outweighs 厂子
     ("role", "我们厂收了两个中专毕业的", "employer"),  # an employer speaking of the hired
+    ("role", "公司招的有残疾人", "employer"),
+    ("role", "单位招用了失业人员", "employer"),
+    ("role", "厂里招了三个打工的", "employer"),
     ("situation", "跟人合伙开了个小饭馆", "self_employed"),
     ("situation", "大专出来好几年了", "graduate"),
     ("situation", "在外地打工 年前刚回来", "rural_worker"),

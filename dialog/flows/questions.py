@@ -34,7 +34,7 @@ GOING_ON_SECONDS = 5 * 60
 # 那我呢 + who the person is: what policies there are for them (Answerer.overview)
 _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办|咋整|嘞)[\s,，。?？]*(.{2,})$")
 # X呢 after an answered question: the same question about X (我开修车铺能贷多少, then 牛肉面馆呢)
-_WHAT_ABOUT = re.compile(r"^(?:那|那么)?(?!我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
+_WHAT_ABOUT = re.compile(r"^(?:那么|那)?(?!那|我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
 # What residents say about the conversation itself (dialog/understanding KINDS), handled by
@@ -81,9 +81,13 @@ class QuestionsFlow:
             if not answer.answered and (other := self._answered_question(s)) is not None \
                     and (what := _WHAT_ABOUT.match(text)) is not None:
                 # 我开修车铺能贷多少, then 牛肉面馆呢: the same question about the 面馆 — asked
-                # with it only when X alone is not answered (那稳岗补贴呢 is answered alone)
-                again = self._ask(f"{what.group(1)} {other}")
-                answer = again if again.answered else answer
+                # with it only when X alone is not answered (那稳岗补贴呢 is answered alone), and
+                # kept only when X alone came near that answer's clause (那看病呢 did not: 第六条
+                # is no answer about seeing a doctor). Remembered joined, so 那羊肉馆呢 goes on.
+                joined_text = f"{what.group(1)} {other}"
+                again = self._ask(joined_text)
+                if again.answered and again.clause is not None and again.clause.id in answer.clauses[:3]:
+                    answer, said, text = again, said or text, joined_text
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
@@ -100,8 +104,9 @@ class QuestionsFlow:
         return None
 
     def _answered_question(self: Engine, s: Session) -> str | None:
-        """The question answered by the turn just before this one (masked), within
-        GOING_ON_SECONDS; else None."""
+        """The last question answered (masked), if it was asked within GOING_ON_SECONDS and the
+        turn just before refused nothing; else None. A menu or a button in between does not end
+        it (那牛肉面馆呢 still asks it), unlike `_refused_question`."""
         if (s.lead_text and not s.refused_last
                 and self.clock() - s.lead_at <= GOING_ON_SECONDS):
             return s.lead_text
