@@ -8,24 +8,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+import test_retrieval
 
 from knowledge import semantic
-from knowledge.base import PACKAGE_DATA, KnowledgeBase, load_knowledge, load_knowledge_or_raise
+from knowledge.base import PACKAGE_DATA, load_knowledge, load_knowledge_or_raise
 from knowledge.cli import programme_warnings
 from knowledge.programmes import ProgrammeNames
-from knowledge.retrieval import RetrievalSettings, Retriever
+from knowledge.retrieval import Retriever
 
-LEXICAL = RetrievalSettings(semantic=False)
-
-
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return load_knowledge_or_raise(PACKAGE_DATA)
-
-
-@pytest.fixture(scope="module")
-def lexical(kb) -> Retriever:
-    return Retriever(kb, settings=LEXICAL)
+LEXICAL = test_retrieval.LEXICAL
+kb = test_retrieval.kb  # the module fixtures of test_retrieval: one knowledge base, one lexical retriever
+lexical = test_retrieval.lexical
 
 
 @pytest.fixture(scope="module")
