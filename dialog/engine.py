@@ -146,9 +146,6 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             return frozenset()
         if u.kind in _SEARCHED_KINDS:
             texts: tuple[str, ...] = (u.text,)
-            refused = self._refused_question(s)
-            if refused:  # it may go on about that question, asked with it (flows/questions.py)
-                texts += (f"{refused} {u.text}",)
         elif u.kind == "multi":
             texts = u.parts[:MULTI_MAX]
         else:

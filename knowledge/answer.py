@@ -377,7 +377,7 @@ class Answerer:
         申请 aside) is generic (`_generic`) and no policy's name: 岗位表在哪看, 老板不给办咋弄 — typed
         after a question the documents do not cover, they are about its 岗位, its 办理, its 培训,
         not the documents' (see `continues`)."""
-        if len(re.findall(r"[\w]", piece)) > ELLIPSIS_CHARS:
+        if len(re.findall(r"\w", piece)) > ELLIPSIS_CHARS:
             return False
         words = [w for w in self.topic_words(piece) if w not in _ACTIONS]
         if len(words) != 1 or (len(words[0]) >= 3 and words[0] in self._lexicon_words()):

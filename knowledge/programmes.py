@@ -8,7 +8,7 @@ the names someone wrote down; this catches the *kind*: a name that ends in a pro
 (备案, 年检). The documents' own names (一次性创业补贴, 技能提升补贴, 创业担保贷款) and the words
 residents use for them (synonyms.yaml: 饭钱 -> 生活费补贴) are known, so they never fire.
 
-Measured on every studied question set (benchmarks/measure_programmes.py): see the README.
+Measured by benchmarks/measure_programmes.py (numbers in benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A number, a count or a time is not a programme's qualifier: 2022年 的补贴, 三个月的补贴, 两项补贴
 # is a name, though — 两项 stays a word to look up (it is not a bare number).
 _NUMBERISH = re.compile(r"(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)+[年月日号天个岁块元次回批期]*")
-# Saying one has a certificate: 拿着毕业证, 带身份证, 有残疾证, 用营业执照, 凭…, 持…
 _DONE = frozenset({"了", "过", "掉", "完"})  # a procedure that happened (注销了) is not asked about
 _NEAR = 5  # characters after a certificate in which a handling word asks about it (在阿达办)
+# Saying one has a certificate: 拿着毕业证, 带身份证, 有残疾证, 用营业执照, 凭…, 持…
 _HOLDING = ("有", "拿着", "拿", "带着", "带", "用", "凭", "持", "是")
 _TIME = re.compile(r"[今去前明后当往早]年|[上下这本]个?月|以前|现在|目前|最近|过去")
 
@@ -53,8 +53,8 @@ class ProgrammeNames:
 
     `vocabulary`: every word of the clauses (title, section title, body), the FAQ entries
     (phrasings and answers) and the lexicon (terms, synonyms both ways, audiences' words,
-    everyday things) — segmented like questions are. `texts`: the clauses' and FAQ answers'
-    normalised text, for names the segmenter splits differently. Built once per knowledge base
+    everyday things) — segmented like questions are. `texts`: the clauses' and FAQ entries'
+    (answers and phrasings) normalised text, for names the segmenter splits differently. Built once per knowledge base
     (a reload builds a new one)."""
 
     def __init__(self, kb: KnowledgeBase, segmenter: Segmenter) -> None:
@@ -99,7 +99,6 @@ class ProgrammeNames:
         购置, 改造."""
         return word in self._verbs
 
-
     def known(self, word: str) -> bool:
         """Whether a document, an FAQ entry or the lexicon uses `word` (or all of its
         dictionary parts: 小额 + 贷款), or `word` is a number, count or time."""
@@ -127,8 +126,6 @@ class ProgrammeNames:
         if certificate is not None:
             return certificate
         for i, token in enumerate(tokens):
-            if not token:
-                continue
             follows = tokens[i + 1] if i + 1 < len(tokens) else ""
             if token in self.procedures and not self.known(token) and follows not in _DONE:
                 # 公司注销了 稳岗补贴还给不: a fact about the firm, not the procedure asked about
@@ -201,7 +198,7 @@ class ProgrammeNames:
 def _verbs(dictionary: str) -> frozenset[str]:
     """The words jieba's dictionary file (`word freq tag` lines) tags `v`: ~15,000 of the
     compact dictionary's 137,000, ~1.5 MB. Read once per file. (jieba.posseg would give the same
-    tags but loads its HMM tables: +70 MB resident, measured with bench_http.)"""
+    tags but loads its HMM tables: +64 MB resident, measured with bench_http.)"""
     verbs: set[str] = set()
     try:
         with open(dictionary, encoding="utf-8") as f:

@@ -62,11 +62,10 @@ class QuestionsFlow:
         if refused and self.answerer.continues(refused, text):
             # 劳动仲裁咋申请, then 要交钱不 / 助学贷款咋办, then 利息政府出不: still the matter the
             # document does not cover — asked together, so that 第三条's training fees or 第五条's
-            # 贴息 do not answer it. The refused question stays the one remembered, and its
-            # refusal stands even when the joined words would pull it into scope (电工证咋复审 /
-            # 要不要重新去培训), as within one message (`answer_parts`).
-            joined = self._ask(f"{refused} {text}")
-            answer = joined if not joined.answered else self._ask(refused)
+            # 贴息 do not answer it. Its refusal stands, as within one message (`answer_parts`):
+            # the joined words are not asked again — 电工证咋复审 / 要不要重新去培训 would be pulled
+            # into 第三条 by 培训. The refused question stays the one remembered; the log keeps both.
+            answer = self._ask(refused)
             said, text = f"{refused} {said or text}", refused
         if answer is None:
             answer = self._ask(text, about, s.lead_text if about else None)
