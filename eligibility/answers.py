@@ -1005,7 +1005,10 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     approximate = hedged or any(w in compact for w in APPROX_WORDS)
     values = _numbers_in(compact)
     if not values:
-        return ParsedAnswer(error=f"没看懂这个数字。{hint(question)}")
+        # 腿脚不好 是个残疾人 to "您今年多少岁": no number was said at all — ask for the number
+        # this step needs, rather than "没看懂这个数字" about a number nobody typed.
+        wanted = {"岁": "年龄", **_ASKED}.get(question.unit, "一个数字")
+        return ParsedAnswer(error=f"这一步要的是{wanted}。{hint(question)}")
     if len(values) > 1 and question.unit in _COUNTED_UNITS:
         # 一年交了十二万 / 三个月招了5个: a number of another unit (a time) is context, not the answer
         compact = _OTHER_UNIT.sub("，", compact)

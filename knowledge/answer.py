@@ -73,6 +73,9 @@ FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a quest
 # uses this much more of the question's words, weighed by rarity (_overlap): 30% more, so that a
 # tie or a near tie keeps the benefit's plain line.
 SPECIFIC_FAQ = 1.3
+# A benefit name longer than this (or a clause title) is put before "文件没有写明…" rather than
+# run into the aspect: 就业见习补贴 (6) and 最低生活保障（低保） (9) run in.
+UNSTATED_TOPIC_CHARS = 10
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
 _SENTENCE_END = "。；！？"
 _NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千万亿]+(?:万元|万块|万|块钱|块|元|千|周岁|岁|个月|年|个人|个|人|名)?")  # 二十岁, 三个人: not topics
@@ -124,6 +127,13 @@ class Answer:
     # What the answer-or-refuse decision looked at (see `decision_of`); None for a follow-up
     # answered about the conversation's clause (never refused) or an empty question.
     decision: dict | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Whether the question was refused: not answered and no clause replied from. A reply
+        saying what the document leaves to another department (benefits.yaml `referred`: the
+        低保 standard) is not answered either, but it rests on its clause — not refused."""
+        return not self.answered and self.clause is None
 
     def to_json(self) -> dict:
         out = {
@@ -541,17 +551,37 @@ class Answerer:
                 alternative = second.clause
         # With a close second clause, both share the first screen: the best one gets less room.
         budget = self.settings.sentence_budget - (self.settings.alternative_budget if alternative else 0)
-        body = self._body(question, asked, clause, day, result, budget)
+        body = self._cautioned(question, self._body(question, asked, clause, day, result, budget))
         text = self._render(body)
         if alternative is not None:
             quote = self.quote(alternative, question, self.settings.alternative_budget)
             text += f"\n您是不是想问{alternative.label()}（{_topic(alternative)}）？该条说：“{quote}”"
         reply = self.format_reply(text, clause, day, alternative, announced=body.announced)
         faq_ids = [body.faq_entry.id] if body.faq_entry else [e.id for e, _ in result.faq[:3]]
-        return Answer(question, True, result.confidence, ranked, faq_ids, reply, clause, body.faq_entry,
+        return Answer(question, not _referred(body, asked), result.confidence, ranked, faq_ids, reply, clause,
+                      body.faq_entry,
                       body.sentences, alternative, [], [p.text for p in clause.ended_periods(day)],
                       asked.kind.value, body.benefit.id if body.benefit else None, None,
                       body.unstated.say if body.unstated else None, body.lines[0] if body.lines else "")
+
+    def _caution(self, question: str) -> str | None:
+        """The caution of asking.yaml when the question tells of money asked of the resident
+        before a benefit is given (先交两千手续费才放款, 交五百块钱才给安排公益岗), else None."""
+        caution = self.kb.asking.caution
+        return caution.say if caution is not None and caution.asked_in(fold(question)) else None
+
+    def _cautioned(self, question: str, body: _Body) -> _Body:
+        """`body` with the caution (`_caution`) as its first line, when the question calls for it;
+        the caution takes the place of the line on the aspect it answers better (`instead_of`:
+        文件没有写明…办理时收不收费)."""
+        caution = self._caution(question)
+        if caution is None:
+            return body
+        lines = body.lines
+        rule = self.kb.asking.caution
+        if body.unstated is not None and rule is not None and body.unstated.say == rule.instead_of:
+            lines = lines[1:]
+        return replace(body, lines=[caution, *lines])
 
     def _clause_naming_sum(self, amount: float | None) -> Clause | None:
         """The one clause whose quantities name this sum of money (元 / 万元), else None (no
@@ -567,11 +597,12 @@ class Answerer:
                    result: SearchResult | None = None, context: str | None = None) -> Answer:
         """A question with no topic of its own, answered about the conversation's clause (and
         the benefit of it that `context`, the previous question, named)."""
-        body = self._body(question, asked, clause, day, result, self.settings.sentence_budget, follow_up=True,
-                          context=context)
+        body = self._cautioned(question, self._body(question, asked, clause, day, result, self.settings.sentence_budget,
+                                                    follow_up=True, context=context))
         reply = self.format_reply(self._render(body), clause, day, None, announced=body.announced)
         faq_ids = [body.faq_entry.id] if body.faq_entry else []
-        return Answer(question, True, 1.0, [clause.id], faq_ids, reply, clause, body.faq_entry, body.sentences, None, [],
+        return Answer(question, not _referred(body, asked), 1.0, [clause.id], faq_ids, reply, clause, body.faq_entry,
+                      body.sentences, None, [],
                       [p.text for p in clause.ended_periods(day)], asked.kind.value,
                       body.benefit.id if body.benefit else None, clause.id,
                       body.unstated.say if body.unstated else None, body.lines[0] if body.lines else "")
@@ -630,7 +661,11 @@ class Answerer:
             if unstated.topic is not None:  # 还不上怎么办 after an answer on shop space: about loans
                 return _Body([f"文件没有写明{unstated.topic}{unstated.say}。{self._where_to_ask(clause)}"],
                              None, unstated=unstated)
-            lines = [f"文件没有写明{topic}{unstated.say}。{self._where_to_ask(clause)}"]
+            # 文件没有写明见习补贴多久到账; a long name or a clause title does not run into the
+            # aspect ("…6600个乡村公益性岗位的安排本人每月实际到手多少"): 关于…，文件没有写明…
+            said = (f"文件没有写明{topic}{unstated.say}" if benefit is not None and len(topic) <= UNSTATED_TOPIC_CHARS
+                    else f"关于{topic}，文件没有写明{unstated.say}")  # a clause title (落实补贴促就业) too
+            lines = [f"{said}。{self._where_to_ask(clause, benefit)}"]
             statement = benefit.statement(kind) if benefit and kind in (Kind.AMOUNT, Kind.RECIPIENT) else None
             if statement is None and benefit and asked.second in (Kind.AMOUNT, Kind.RECIPIENT):
                 statement = benefit.statement(asked.second)  # 撒时候发 一个月一千还是一千二: the sum too
@@ -702,8 +737,12 @@ class Answerer:
                 return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,
                                         benefit=benefit)
             sentences, scored = self._ranked_sentences(clause, question)
-            if faq_entry is None and sentences and self._overlap(sentences[scored[0][1]], wanted) > generic:
-                # No such staff answer: the clause's own sentence on it, verbatim, not a verdict.
+            best_sentence = sentences[scored[0][1]] if sentences else ""
+            ended_in_it = any(p.text in best_sentence and p.has_ended(day) for p in clause.periods)
+            if faq_entry is None and sentences and not ended_in_it and self._overlap(best_sentence, wanted) > generic:
+                # No such staff answer: the clause's own sentence on it, verbatim, not a verdict —
+                # unless that sentence states an ended rule: the benefit's line says what applies
+                # now (失业保险交着呢 技能提升补贴能领不: 3 years, not the ended 1-year rule).
                 return self._from_clause(question, Kind.OTHER, clause, day, budget, benefit, False)
         if (statement is not None and kind is Kind.YES_NO and not follow_up and result is not None
                 and result.coverage < self.settings.yes_no_min_coverage and _VERDICT.match(statement.say)):
@@ -903,13 +942,13 @@ class Answerer:
             return self._with_quote([line], self._sentence_with(clause, ("申请", "办理", "申领", "报名")),
                                     clause, question, budget, benefit=benefit, quote_only_given=True)
         if kind is Kind.PAYER:
-            line = f"文件没有写明{topic}的钱从哪里出。{self._where_to_ask(clause)}"
+            line = f"文件没有写明{topic}的钱从哪里出。{self._where_to_ask(clause, benefit)}"
             return self._with_quote([line], None, clause, question, budget, benefit=benefit)
         if kind is Kind.WHEN:
-            return _Body([self._when_line(clause, topic, day)], None, benefit=benefit,
+            return _Body([self._when_line(clause, topic, day, benefit)], None, benefit=benefit,
                          announced={p.text for p in clause.ended_periods(day)})
         if kind is Kind.AMOUNT and money and not any(q.unit in MONEY_UNITS for q in clause.quantities):
-            line = f"文件没有写明{topic}的具体金额。{self._where_to_ask(clause)}"
+            line = f"文件没有写明{topic}的具体金额。{self._where_to_ask(clause, benefit)}"
             return self._with_quote([line], None, clause, question, budget, benefit=benefit)
         if kind is Kind.AMOUNT and not clause.quantities:
             line = f"文件没有写明{topic}的具体金额或数量。"
@@ -959,7 +998,11 @@ class Answerer:
         named = "".join(words[:2])
         return named if words and len(named) <= 8 else _topic(clause)
 
-    def _where_to_ask(self, clause: Clause) -> str:
+    def _where_to_ask(self, clause: Clause, benefit: Benefit | None = None) -> str:
+        """Where to ask what the document does not say: the benefit's own place (benefits.yaml
+        `ask`: 低保 -> 所在乡镇（街道）或12345), else the local 人社 office with the clause's lead."""
+        if benefit is not None and benefit.ask:
+            return benefit.ask
         lead = self._lead_phrase(clause).rstrip("；")
         return f"可以向当地人社部门咨询{f'（{lead}）' if lead else ''}，也可拨打{HOTLINE}。"
 
@@ -967,8 +1010,24 @@ class Answerer:
     def _lead_phrase(clause: Clause) -> str:
         return f"牵头部门是{clause.lead_department}；" if clause.lead_department else ""
 
-    def _when_line(self, clause: Clause, topic: str, day: date) -> str:
-        """What the clause says about time: each period, ended or not; or that it names none."""
+    def _when_line(self, clause: Clause, topic: str, day: date, benefit: Benefit | None = None) -> str:
+        """What the clause says about time: each period, ended or not; or that it names none.
+
+        For a benefit with no period of its own (扶贫车间 in 第二条第（二）项), the clause's ended
+        period belongs to another of its benefits (the 6600 乡村公益性岗位 of 2019—2020): the
+        line says the benefit names no end, and whose period has ended — never that the
+        benefit asked about has."""
+        if benefit is not None and benefit.period is None:
+            ended = [p for p in clause.periods if p.kind != "point" and p.has_ended(day)]
+            if ended:
+                notes = []
+                for p in ended:
+                    owners = [b.name for b in self.kb.benefits_of(clause.id)
+                              if b.period is not None and b.period.text == p.text and b is not benefit]
+                    whose = f"说的是{'、'.join(owners)}，" if owners else ""
+                    notes.append(f"本条里“{p.text}”的规定{whose}已于{_day(p.end)}到期")  # type: ignore[arg-type]
+                return (f"文件没有写{topic}的截止日期（{'；'.join(notes)}）。"
+                        f"{topic}现在是否还在执行，请向当地人社部门核实或拨打{HOTLINE}。")
         parts = []
         for p in clause.periods:
             if p.kind == "point":
@@ -980,7 +1039,7 @@ class Answerer:
             else:
                 parts.append(f"执行期限是{p.text}")
         if not parts:
-            return f"文件没有写明{topic}的执行期限或办理时间。{self._where_to_ask(clause)}"
+            return f"文件没有写明{topic}的执行期限或办理时间。{self._where_to_ask(clause, benefit)}"
         return f"{_topic(clause)}：" + "；".join(parts) + "。"
 
     def _start_line(self, clause: Clause, benefit: Benefit | None, topic: str) -> str:
@@ -1327,10 +1386,13 @@ class Answerer:
         if not nearest and not judged_off_topic:  # nothing in common at all: what residents ask most
             nearest = [self.kb.clauses[cid] for cid in POPULAR_TOPICS if cid in self.kb.clauses]
         doc = self.kb.seed.number or "这份就业政策文件"
+        caution = self._caution(question)
         if result.out_of_scope_topic:
             lines = [f"抱歉，{result.out_of_scope_topic}方面的问题，{doc}里没有讲到，我不能乱说。"]
         else:
             lines = [f"抱歉，这份就业政策文件（{doc}）里没有讲到这个问题，我不能乱说。"]
+        if caution is not None:
+            lines.insert(0, caution)
         if nearest:
             lines.append("文件里和它最接近的内容有：")
             lines += [f"· {_topic(c)}（{c.label()}）" for c in nearest]
@@ -1343,6 +1405,22 @@ class Answerer:
 
 def _strip_item_marker(sentence: str) -> str:
     return re.sub(r"^（[一二三四五六七八九十]+）", "", sentence)
+
+
+def _referred(body: _Body, asked: Asked) -> bool:
+    """Whether the reply tells what the document leaves to another department (benefits.yaml
+    `referred`: the 低保 standard, how to apply for 临时救助): "文件没有写…" and where to ask —
+    said, but not an answer (`Answer.answered` is False; the reply, the clause and its citation
+    stand). Only when the reply's first line says so of that benefit: its statement for the
+    kind, or the aspect it does not state (除了低保还有啥临时给点钱的没 is answered from the
+    clause: not about 低保)."""
+    b = body.benefit
+    if b is None or not body.lines:
+        return False
+    if body.unstated is not None:
+        return body.unstated.topic is None and b.refers(asked.kind, aspect=True)
+    statement = b.statement(asked.kind)
+    return b.refers(asked.kind) and statement is not None and body.lines[0] == statement.say
 
 
 def _topic(clause: Clause) -> str:

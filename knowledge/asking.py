@@ -49,6 +49,19 @@ class KindRule:
 
 
 @dataclass(frozen=True)
+class Caution:
+    """A warning said first when a question tells of money demanded before a benefit is given:
+    the documents set no such fee (asking.yaml `caution`)."""
+
+    say: str
+    words: tuple[str, ...]  # "a+b": both, any order
+    instead_of: str | None = None  # the `say` of an aspect whose "文件没有写明…" line it replaces
+
+    def asked_in(self, text: str) -> bool:
+        return any(all(p in text for p in w.split("+")) for w in self.words)
+
+
+@dataclass(frozen=True)
 class Aspect:
     """Something residents ask about a benefit that documents often do not say (到账, 担保人)."""
 
@@ -87,6 +100,9 @@ class AskingRules:
     # 网上能办吗): compared by meaning with a piece typed after a question the documents do not
     # cover (knowledge/semantic.py `going_on_gap`).
     going_on: tuple[str, ...] = ()
+    # Someone asks the resident for money first (手续费, 保证金, 交五百块钱才给安排): the reply
+    # opens with this caution, whatever else it says (asking.yaml `caution`).
+    caution: Caution | None = None
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -274,6 +290,9 @@ def question_amount(text: str) -> float | None:
         if counted and spoken is not None and m.start() < spoken.end() and spoken.start() < m.end():
             continue  # 一千二个人: the 一千 of a head count
         raw = m.group("num")
+        if (m.group("unit") == "块" and raw.endswith("一") and (len(raw) == 1 or raw[-2] not in "十百千万零〇")
+                and not text.startswith("钱", m.end())):
+            continue  # 一块弄 / 弟兄俩一块干: "together", not 1元 (一块钱, 十一块 are money)
         value = float(raw) if raw[0].isdigit() else chinese_number(raw)
         if value is None:
             continue
@@ -343,7 +362,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     problems += in_chinese(check_fields(data, name, required={"kinds": list},
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
                                                 "money": list, "claims": list, "parties": list,
-                                                "overview": list, "going_on": list},
+                                                "overview": list, "going_on": list, "caution": dict},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -397,8 +416,22 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     parties = frozenset(_texts(data, "parties", name, problems))
     overview = tuple(_texts(data, "overview", name, problems))
     going_on = tuple(dict.fromkeys(_texts(data, "going_on", name, problems)))
+    caution = None
+    block = data.get("caution")
+    if isinstance(block, LineDict):
+        found = in_chinese(check_fields(block, name, required={"say": str, "words": list},
+                                        optional={"instead_of": str}, what="提醒（caution）"))
+        problems += found
+        words = _texts(block, "words", name, problems) if not found else []
+        instead_of = str(block.get("instead_of") or "").strip() or None
+        if instead_of is not None and not any(a.say == instead_of for a in aspects):
+            problems.append(Problem(name, block.line_of("instead_of"), f"instead_of“{instead_of}”不是 aspects 里的 say"))
+        if not found and block["say"].strip() and words:
+            caution = Caution(" ".join(block["say"].split()), tuple(normalize(w) for w in words), instead_of)
+        elif not found:
+            problems.append(Problem(name, block.line, "提醒（caution）要有 say 和至少一个 words"))
     return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,
-                        going_on), problems)
+                        going_on, caution), problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

@@ -60,6 +60,23 @@ class OutOfScopeTopic:
 
     topic: str
     words: tuple[str, ...]
+    # A question with one of these is about what the document does give, not this topic:
+    # 考证给的补助多钱 asks for 第三条第（四）项's 补贴, not the exam fee.
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlaceNames:
+    """lexicon/places.yaml (knowledge/places.py): the document's `area`, the names of places in it (`home`), of
+    places outside it (`elsewhere`), the words for "there" (`near`), the policy words, and the
+    characters that make a place where the person is (`person`)."""
+
+    area: str = ""
+    home: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
+    near: tuple[str, ...] = ()
+    policy: tuple[str, ...] = ()
+    person: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +124,9 @@ class Lexicon:
     # Certificates (证, 执照) the documents do not issue, asked how to get or replace (办, 补办).
     certificate_heads: tuple[str, ...] = ()
     certificate_handling: tuple[str, ...] = ()
+    # Places outside the document's area (lexicon/places.yaml): 甘南州的创业贷款 asks another
+    # place's policy — knowledge/places.py.
+    places: PlaceNames = field(default_factory=PlaceNames)
 
     def fix_typos(self, text: str) -> str:
         """`text` with each typo of lexicon/typos.yaml replaced by the right spelling (补帖 -> 补贴)."""
@@ -328,12 +348,14 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
             problems.append(Problem(name, data.line_of(i), f"停用词“{item}”应该是文字"))
     topics: list[OutOfScopeTopic] = []
     data, name = _lexicon_file(lex_dir / "out_of_scope.yaml", "out_of_scope", problems)
-    for item in _entries(data, name, {"topic": str, "words": list}, "范围外话题", problems):
+    for item in _entries(data, name, {"topic": str, "words": list}, "范围外话题", problems,
+                         optional={"unless": list}):
         words = _string_list(item, "words", name, problems)
         if not words:
             problems.append(Problem(name, item.line_of("words"), f"话题“{item['topic']}”没有写词（words）"))
             continue
-        topics.append(OutOfScopeTopic(item["topic"].strip(), tuple(words)))
+        unless = _string_list(item, "unless", name, problems) if "unless" in item else []
+        topics.append(OutOfScopeTopic(item["topic"].strip(), tuple(words), tuple(unless)))
     audiences: list[Audience] = []
     data, name = _lexicon_file(lex_dir / "audiences.yaml", "audiences", problems)
     for item in _entries(data, name, {"who": str, "words": list, "not_for": list}, "人群", problems,
@@ -365,8 +387,30 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
             problems.append(Problem(name, item.line, f"“{item['kind']}”没有写词（words）"))
         everyday.update(words)
     heads, procedures, certificates, handling = _programme_names(lex_dir / "programmes.yaml", problems)
+    places = _place_names(lex_dir / "places.yaml", problems)
     return Lexicon(tuple(terms), tuple(synonyms), frozenset(stopwords), tuple(topics), tuple(audiences),
-                   tuple(typos), frozenset(everyday), heads, procedures, certificates, handling)
+                   tuple(typos), frozenset(everyday), heads, procedures, certificates, handling, places)
+
+
+def _place_names(path: Path, problems: list[Problem]) -> PlaceNames:
+    """lexicon/places.yaml (see knowledge/places.py). A missing file is allowed (no place is
+    told apart)."""
+    name = display_path(path)
+    if not path.exists():
+        return PlaceNames()
+    data, found = load_yaml(path, name)
+    problems += found
+    if not isinstance(data, LineDict):
+        if data is not None:
+            problems.append(Problem(name, getattr(data, "line", 1), "文件里应该有 area、home、elsewhere 等项"))
+        return PlaceNames()
+    lists = ("home", "elsewhere", "near", "policy", "person")
+    problems += check_fields(data, name, required={"area": str, "elsewhere": list, "policy": list},
+                             optional={"home": list, "near": list, "person": list}, what=path.name)
+    values = {key: tuple(_string_list(data, key, name, problems)) if isinstance(data.get(key), list) else ()
+              for key in lists}
+    area = data.get("area") if isinstance(data.get("area"), str) else ""
+    return PlaceNames(area.strip(), **values)
 
 
 def _programme_names(path: Path, problems: list[Problem]) -> tuple[tuple[str, ...], ...]:

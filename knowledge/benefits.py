@@ -24,6 +24,7 @@ from knowledge.documents import Clause, Period, Quantity
 from knowledge.yamlsource import LineDict, LineList, Problem, check_fields, load_yaml
 
 HOTLINES = ("12333", "12345")  # numbers a statement may give without the document saying them
+ASPECTS = "aspects"  # in `referred`: the details of asking.yaml's aspects (多久到账, 网上办 …)
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,23 @@ class Benefit:
     age_outside: Statement | None = None  # what to say when the age given is outside `ages`
     lines: dict[Kind, Statement] = field(default_factory=dict)
     summary: Statement | None = None  # what it gives, in a line: for a general question (有啥支持)
+    # Another department's programme the clause only mentions (第九条第（三）项: 低保 and 临时救助
+    # are 民政's, the 失业保险金 standard is the unemployment insurance's): the kinds (and
+    # ASPECTS, the details of asking.yaml) whose rules are not in the document. See `refers`.
+    referred: frozenset[str] = frozenset()
+    ask: str | None = None  # where to ask about it, ending the bot's own "文件没有写明…" lines
     line: int = 0
     file: str = ""
 
     def statement(self, kind: Kind) -> Statement | None:
         return self.lines.get(kind)
+
+    def refers(self, kind: Kind, aspect: bool = False) -> bool:
+        """Whether a question of this kind (or, `aspect`, one asking a detail such as 多久到账)
+        about this benefit is one the document leaves to another department's rules: its reply
+        says "文件没有写…" and where to ask, and it counts as not answered (benefits.yaml
+        `referred`)."""
+        return (ASPECTS in self.referred) if aspect else kind.value in self.referred
 
     def has_ended(self, today) -> bool:
         return self.period is not None and self.period.has_ended(today)
@@ -69,12 +82,12 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     A benefit scores the names it and the benefit it refines share with the question, plus one
     when the question's amount is its cap (企业能贷300万吗 -> the 300万元 loan); the best total
     wins, then the most names of its own, then the one listed first (a refinement such as
-    "the 2019–2020 relaxation" wins only when the question names what it adds).
+    "the 2019–2020 relaxation" wins only when the question names what it adds, in its own words:
+    跟着劳务公司出去 brings the term 劳务经纪人 by synonym, but does not name the brokers' support).
     """
     text = normalize(text)
     terms = {normalize(t) for t in terms}
     by_id = {b.id: b for b in benefits}
-
     def matches(b: Benefit) -> set[str]:
         found = {w for w in b.words if w in text or w in terms}
         if amount is not None:  # 一千二的那个: the sum said in words names the benefit listing 1200
@@ -84,6 +97,9 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     best, best_key = None, (0, 0)
     for b in benefits:
         own = matches(b)
+        said = {w for w in own if w in text or (amount is not None and _NUMBER.fullmatch(w))}
+        if b.part_of in by_id and not said:
+            continue  # a refinement is named by its own words typed (or its sum), not only by a synonym's terms
         inherited = matches(by_id[b.part_of]) if b.part_of in by_id else set()
         bonus = 1 if amount is not None and b.max is not None and abs(b.max.value - amount) < 1 else 0
         key = (len(own | inherited) + bonus, len(own) + bonus)
@@ -96,7 +112,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
 
 _FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
 _OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
-             "ages": str, "age_outside": (str, LineDict),
+             "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str,
              **{k: (str, LineDict) for k in KIND_NAMES}}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -172,8 +188,13 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
                 problems.append(Problem(name, item["words"].line_of(j), f"words 里的“{w}”应当是非空文字"))
         lines = {kind: s for key, kind in KIND_NAMES.items() if (s := _statement(item, key, name, clause, doc_text, problems)) is not None}
         summary = _statement(item, "summary", name, clause, doc_text, problems)
+        referred = _referred(item, name, problems)
+        for kind in sorted(k for k in referred if k != ASPECTS and KIND_NAMES[k] not in lines):
+            problems.append(Problem(name, item.line_of("referred"),
+                                    f"referred 里有“{kind}”，就要写 {kind}：说明文件没有写、去哪问"))
         out.append(Benefit(bid, cid, " ".join(item["name"].split()), tuple(words), item.get("part_of"),
-                           period, now, cap, ages, age_outside, lines, summary, item.line, name))
+                           period, now, cap, ages, age_outside, lines, summary, referred,
+                           _ask(item, name, doc_text, problems), item.line, name))
     by_id = {b.id: b for b in out}
     for b in out:
         if b.part_of is not None:
@@ -212,6 +233,33 @@ def _statement(item: LineDict, key: str, name: str, clause: Clause, doc_text: st
         problems.append(Problem(name, qline, f"“{key}”的引文不是{clause.label()}原文里的话（引文要逐字照抄）：{quote[:30]}"))
         quote = None
     return Statement(say, quote)
+
+
+def _ask(item: LineDict, name: str, doc_text: str, problems: list[Problem]) -> str | None:
+    """The `ask` line (where to ask), checked like a statement's numbers: only the document's or
+    the hotlines."""
+    value = " ".join(str(item.get("ask") or "").split())
+    if not value:
+        return None
+    for number in _NUMBER.findall(value):
+        if number not in HOTLINES and number not in doc_text:
+            problems.append(Problem(name, item.line_of("ask"), f"“ask”里的数字“{number}”在文件原文里找不到（不能编数字）"))
+            return None
+    return value
+
+
+def _referred(item: LineDict, name: str, problems: list[Problem]) -> frozenset[str]:
+    """The `referred` kinds of an item (question kinds of asking.yaml, or "aspects"), checked."""
+    values = item.get("referred") or []
+    known = (*KIND_NAMES, ASPECTS)
+    out = set()
+    for j, value in enumerate(values):
+        if value in known:
+            out.add(value)
+        else:
+            problems.append(Problem(name, values.line_of(j),
+                                    f"referred 里的“{value}”不是问法类别（可用：{'、'.join(known)}）"))
+    return frozenset(out)
 
 
 def _clause_id(value: str | int | float) -> str:

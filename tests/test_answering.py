@@ -258,6 +258,15 @@ def test_out_of_scope_topics_name_the_topic_and_spare_in_scope_words(answerer):
     assert answerer.retriever.search("提高出口退税率是哪一条讲的").out_of_scope_topic is None
 
 
+def test_an_out_of_scope_topic_gives_way_to_its_unless_words(answerer):
+    # out_of_scope.yaml `unless`: 考证 with 补助 asks for the document's subsidy, not the exam fee
+    assert answerer.retriever.search("电焊证考下来以后考证给的补助多钱").out_of_scope_topic is None
+    assert answerer.retriever.search("考个电焊证要交多少考试费").out_of_scope_topic == "考证的报名、考点和费用"
+    # livestock subsidies are 农牧's; support for family farming (五小行业) is the document's
+    assert "农牧" in (answerer.retriever.search("养了二十只羊 养羊补贴一只给多少").out_of_scope_topic or "")
+    assert answerer.retriever.search("在家养羊算五小行业不 有扶持没").out_of_scope_topic is None
+
+
 def test_open_ended_rule_in_a_clause_with_an_ended_period(kb):
     """第四条: the 60% refund has no end date; the 2019 special standard ended 2019-12-31.
     A reply quoting only the 60% sentence must not call the refund time-limited or expired."""

@@ -486,3 +486,15 @@ def test_a_bare_no_read_for_facts_answers_nothing():
     question = next(q for q in get_program("startup_loan").questions
                     if q.choices and any(c.label.startswith("还没") for c in q.choices))
     assert parse_answer(question, "没有", asked=False).value is None
+
+
+@pytest.mark.parametrize(("question", "text", "wanted"), [
+    (AGE, "腿脚不好 是个残疾人", "年龄"),
+    (MONEY, "这个归会计管", "金额"),
+    (RETAINED, "都是好娃", "人数"),
+])
+def test_an_answer_with_no_number_at_all_is_asked_for_the_number_this_step_needs(
+        question: Question, text: str, wanted: str) -> None:
+    parsed = parse_answer(question, text)
+    assert not parsed.ok and parsed.error is not None
+    assert parsed.error.startswith(f"这一步要的是{wanted}") and "没看懂" not in parsed.error

@@ -74,10 +74,10 @@ class QuestionsFlow:
                 if rest is not None:
                     again = self._ask(rest, about)
                     answer = again if again.answered else answer
-            if not answer.answered and (me := _WHAT_ABOUT_ME.match(text)) is not None:
+            if answer.refused and (me := _WHAT_ABOUT_ME.match(text)) is not None:
                 # 那我呢 我四十八 在家种地: what there is for the person described
                 answer = self.answerer.overview(me.group(1), today=self.today()) or answer
-            if not answer.answered and (other := self._answered_question(s)) is not None \
+            if answer.refused and (other := self._answered_question(s)) is not None \
                     and (what := _WHAT_ABOUT.match(text)) is not None:
                 # 我开修车铺能贷多少, then 牛肉面馆呢: the same question about the 面馆 — asked
                 # with it only when X alone is not answered (那稳岗补贴呢 is answered alone), and
@@ -92,7 +92,7 @@ class QuestionsFlow:
             self._remember_topic(s, answer.clause.id)
         if remember:  # facts for a questionnaire started soon after (LEAD_SECONDS)
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
-            s.lead_uncovered = not answer.answered
+            s.lead_uncovered = answer.refused
         return Turn([Reply(answer.reply, self._answer_buttons(answer))], [event])
 
     def _refused_question(self: Engine, s: Session) -> str | None:
@@ -126,10 +126,10 @@ class QuestionsFlow:
 
     def _answer_buttons(self: Engine, answer: Answer) -> tuple[tuple[Button, ...], ...]:
         rows: list[tuple[Button, ...]] = []
-        if answer.answered and answer.clause is not None:
+        if answer.clause is not None:  # answered, or what the document leaves to others (低保)
             program = self._program_of_clause.get(answer.clause.id)
             first: list[Button] = []
-            if program:
+            if program and answer.answered:
                 first.append(Button(self.t("check_me"), f"p:{program}"))
             first.append(Button(self.t("show_original"), f"o:{answer.clause.id}"))
             rows.append(tuple(first))
@@ -149,14 +149,14 @@ class QuestionsFlow:
             return self._free_question(parts[0], s, about=s.last_clause)
         rows: list[tuple[Button, ...]] = []
         for answer in answers:
-            if answer.answered and answer.clause is not None:
+            if answer.clause is not None:
                 detail = (Button(short(f"详细：{answer.clause.title}", 18), f"c:{answer.clause.id}"),)
                 if detail not in rows:  # two parts answered from one clause: one button
                     rows.append(detail)
         intro = self.t("multi_intro" if rows else "multi_intro_plain", count=len(parts))  # 点“详细” only with one
         text = multi_reply(parts, answers, intro, self.t("multi_not_covered"))
         events = [self._question_event(part, answer) for part, answer in zip(parts, answers, strict=True)]
-        last = next((a for a in reversed(answers) if a.answered and a.clause is not None), None)
+        last = next((a for a in reversed(answers) if a.clause is not None), None)
         if last is not None:
             self._remember_topic(s, last.clause.id)
         rows.append((Button(self.t("back_to_menu"), "m:menu"),))
@@ -249,7 +249,8 @@ class QuestionsFlow:
             plain = "可能适用：" + "、".join(m.program.label for m in matches[:6]) + "。" if matches else ""
         elif s.lead_text:
             answer = self._ask(s.lead_text, s.last_clause)
-            if answer.answered and (answer.clause is None or not s.last_clause or answer.clause.id == s.last_clause):
+            if (answer.answered or answer.clause is not None) and (
+                    answer.clause is None or not s.last_clause or answer.clause.id == s.last_clause):
                 plain = plain_words(answer.first_line or headline(answer.reply))
         if not plain and s.last_clause in self.kb.clauses:
             clause = self.kb.clauses[s.last_clause]
@@ -354,11 +355,14 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     for part in parts:
         if not answers:
             joined = False
-        elif not answers[-1].answered:
+        elif answers[-1].refused:
             joined = answerer.continues(asked[-1], part)
         else:
-            joined = not answerer.has_own_topic(part) and _same_kind(answerer, part, answers[-1])
-        if joined and not answers[-1].answered:
+            # 咋申请 / 到阿达: one question in two pieces; 我开了个小餐馆 想收几个见习的娃 / 一个给补多少:
+            # a description that asks nothing, then the question about it
+            joined = not answerer.has_own_topic(part) and (_same_kind(answerer, part, answers[-1])
+                                                           or _describes(answerer, asked[-1], part))
+        if joined and answers[-1].refused:
             # 电工证咋复审 要不要重新去培训: a detail of what the document does not cover is not
             # covered either — the refusal stands (re-asked, 培训 would pull it into scope).
             asked[-1] = f"{asked[-1]} {part}"
@@ -375,9 +379,16 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             asked.append(part)
             abouts.append(about)
             answers.append(answer)
-        if answers[-1].answered and answers[-1].clause is not None:
+        if answers[-1].clause is not None:
             about = answers[-1].clause.id
     return asked, answers
+
+
+def _describes(answerer: Any, before: str, part: str) -> bool:
+    """Whether `before` only says something (no kind of question is asked, no question mark)
+    and `part` asks a kind of question: the description is the question's context."""
+    return (answerer.read(before).kind.value == "other" and not re.search(r"[?？吗呢]\s*$", before)
+            and answerer.read(part).kind.value != "other")
 
 
 def _same_kind(answerer: Any, part: str, before: Answer) -> bool:
@@ -393,7 +404,7 @@ def multi_reply(parts: Sequence[str], answers: Sequence[Answer], intro: str, not
     lines = [intro]
     for i, (part, answer) in enumerate(zip(parts, answers, strict=True), 1):
         lines.append(f"{i}. 问：{part}")
-        if answer.answered and answer.clause is not None:
+        if answer.clause is not None:  # answered, or "文件没有写…" of a referred benefit (低保)
             lines.append(f"   答：{headline(answer.first_line or answer.reply)}（{answer.clause.label()}）")
         else:
             lines.append(f"   答：{not_covered}")

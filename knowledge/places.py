@@ -1,0 +1,88 @@
+"""Questions about the policy of another place (issue 13: "never state as current what the
+document does not say").
+
+The document is 临夏州's. Residents who work in 新疆 or 东莞, or have family in 甘南, ask about
+those places' policies in the plan's own words: 甘南州的创业贷款也是十五万吗, 兰州那边的见习补贴
+给多少, 福建省今年的稳岗返还按多少比例返. Answered from the nearest clause, they get 临夏's 15万
+or 1000元 as if it held there. `OtherPlaces.find` recognises the kind: a place outside the area
+(lexicon/places.yaml `elsewhere`, with or without 省/市/州/县), then 的 or 那边/当地 (a time word
+such as 今年 may come between), then, within a few characters, a policy word (贷款, 见习, 政策 …).
+A place right after 在/从/是 … is where the person is, not whose policy is asked (在兰州的厂里上班,
+从新疆回来的, 我是甘南的): the question is answered as usual.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.base import PlaceNames
+from knowledge.segmentation import normalize
+
+POLICY_WITHIN = 4  # characters after 的 in which the policy word must start (的创业担保贷款: 4)
+_SUFFIX = "(?:维吾尔自治区|回族自治区|壮族自治区|自治区|自治州|省|市|州|县|区)?"
+_TIME = "(?:今年|去年|明年|现在|目前|这几年|这两年)?"
+
+
+class OtherPlaces:
+    """Finds the other place whose policy a question asks about (see the module docstring)."""
+
+    def __init__(self, names: PlaceNames) -> None:
+        self.names = names
+        home = {normalize(h) for h in names.home}
+        places = sorted({normalize(p) for p in names.elsewhere if p} - home, key=len, reverse=True)
+        near = sorted({normalize(n) for n in names.near if n}, key=len, reverse=True)
+        self.policy = tuple(sorted({normalize(p) for p in names.policy if p}, key=len, reverse=True))
+        self.person = frozenset(normalize(p) for p in names.person if p)
+        if not places or not self.policy:
+            self._pattern = None
+            return
+        near_alt = "|".join(map(re.escape, near)) or "(?!)"
+        # 甘南州的 / 兰州那边的 / 新疆那边 / 福建省今年的: the place, then "of there"
+        self._pattern = re.compile(
+            f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
+            f"(?:(?:{near_alt}){_TIME}的?|{_TIME}的)")
+
+    def find(self, question: str) -> str | None:
+        """The place (as named in the question, e.g. 甘南州) whose policy `question` asks
+        about, or None. Pure string work on the normalised question: O(length)."""
+        if self._pattern is None:
+            return None
+        text = normalize(question)
+        for m in self._pattern.finditer(text):
+            before = text[m.start() - 1] if m.start() > 0 else ""
+            if before in self.person:
+                continue  # 在兰州的厂里, 从新疆回来的, 我是甘南的: where the person is
+            after = text[m.end():m.end() + POLICY_WITHIN + max(map(len, self.policy))]
+            if any(0 <= after.find(p) <= POLICY_WITHIN for p in self.policy):
+                return m.group("name")
+        return None
+
+
+# 2018年的稳岗返还 / 2021年的就业方案: a year, then 的 (or 那个), then a policy word
+_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?:的|那个|那年的|出的|发的|印发的)")
+DOCUMENT_WORDS = ("方案", "文件", "通知", "办法", "意见")  # what a newer document is called
+
+
+class OtherTimes:
+    """Finds a policy of a year the documents do not cover: before the document was issued
+    (2018年的稳岗返还: the plan of 2019 says nothing of 2018's rates), or a later year's document
+    (2021年的就业方案: not this one). A later year's benefit (2023年的稳岗返还) is not found: the
+    document's rules with no end date are answered, with their validity."""
+
+    def __init__(self, issued_year: int | None, policy: tuple[str, ...]) -> None:
+        self.issued_year = issued_year
+        self.policy = tuple(sorted({normalize(p) for p in policy if p}, key=len, reverse=True))
+
+    def find(self, question: str) -> str | None:
+        """"2018年" (the year as typed) when `question` asks about such a year's policy, else None."""
+        if self.issued_year is None:
+            return None
+        text = normalize(question)
+        for m in _YEAR.finditer(text):
+            year = int(m.group("year"))
+            after = text[m.end():m.end() + POLICY_WITHIN + 4]
+            if year < self.issued_year and any(0 <= after.find(p) <= POLICY_WITHIN for p in self.policy):
+                return f"{year}年"
+            if year > self.issued_year + 1 and any(0 <= after.find(d) <= POLICY_WITHIN for d in DOCUMENT_WORDS):
+                return f"{year}年"
+        return None
