@@ -1,6 +1,6 @@
 """Measure the refusal of names no document has (knowledge/programmes.py, issue 13).
 
-    .venv/bin/python benchmarks/measure_programmes.py [QUESTIONS.yaml ...]
+    .venv/bin/python benchmarks/measure_programmes.py [--finders-only] [QUESTIONS.yaml ...]
 
 1. The name finder alone on the refusal training questions (semantic/refusal_training.yaml:
    off-topic and in scope) and the FAQ phrasings: how often it fires on each. It must never
@@ -13,6 +13,8 @@
    names someone wrote down — mostly from eval sets already studied — so "names only" against
    "neither" is what a name not on the list yet meets: the held-out situation.
    Printed per way: out of scope refused, in scope refused (false refusals).
+   1b (always): the other-place and other-year finders (knowledge/places.py) alone on the same
+   training questions, FAQ phrasings and the files' questions. `--finders-only` skips 2.
 
 The training questions are also the meaning decision's off-topic examples at run time, so
 answering them measures nothing here; only the finder is run on them. The meaning channel is
@@ -68,6 +70,30 @@ def _finder_alone(kb) -> None:
               + ", ".join(sorted({f.topic for _, f in found}))[:300])
 
 
+def _places_and_years(kb, paths: list[str]) -> None:
+    """How often the other-place and other-year finders (knowledge/places.py) fire on the
+    training questions, the FAQ phrasings and the question files' in-scope / out-of-scope
+    questions (no answering: cheap)."""
+    import yaml
+
+    retriever = Retriever(kb, background=False)
+    finders = {"place": retriever.places.find, "year": retriever.times.find}
+    training = semantic.read_training(semantic.training_path(kb.data_dir))[0]
+    groups = {"off-topic training": [q for q, _ in training.off_topic],
+              "in-scope training": [q for q, _ in training.in_scope],
+              "FAQ phrasings": [q for entry in kb.faq for q in entry.questions]}
+    for path in paths:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        items = data["questions"] if isinstance(data, dict) else data
+        groups.setdefault("files: in scope", []).extend(i["q"] for i in items if i.get("clauses"))
+        groups.setdefault("files: out of scope", []).extend(i["q"] for i in items if not i.get("clauses"))
+    print("1b. the other-place and other-year finders alone")
+    for name, questions in groups.items():
+        hits = {kind: [q for q in questions if find(q) is not None] for kind, find in finders.items()}
+        print(f"   {name:20s} " + "; ".join(f"{kind} fires on {len(found)}/{len(questions)}"
+                                            for kind, found in hits.items()))
+
+
 def _files(kb, paths: list[str]) -> None:
     import yaml
 
@@ -98,8 +124,10 @@ def main() -> int:
     kb = load_knowledge_or_raise(None)
     print(f"meaning channel: {'on' if semantic.shared_embedder() is not None else 'off'}")
     _finder_alone(kb)
-    if len(sys.argv) > 1:
-        _files(kb, sys.argv[1:])
+    paths = [a for a in sys.argv[1:] if not a.startswith("--")]
+    _places_and_years(kb, paths)
+    if paths and "--finders-only" not in sys.argv:
+        _files(kb, paths)
     return 0
 
 

@@ -73,9 +73,9 @@ FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a quest
 # uses this much more of the question's words, weighed by rarity (_overlap): 30% more, so that a
 # tie or a near tie keeps the benefit's plain line.
 SPECIFIC_FAQ = 1.3
-# A benefit name longer than this (or a clause title) is put before "文件没有写明…" rather than
-# run into the aspect: 就业见习补贴 (6) and 最低生活保障（低保） (9) run in.
-UNSTATED_TOPIC_CHARS = 10
+# A benefit name up to this long runs into "文件没有写明<name><aspect>" (就业见习补贴: 6 characters,
+# 最低生活保障（低保）: 10); a longer one or a clause title goes first: 关于<name>，文件没有写明<aspect>.
+RUN_IN_NAME_CHARS = 10
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个月|年|元|万|人|名|岁)")
 _SENTENCE_END = "。；！？"
 _NUMERAL = re.compile(r"[零〇一二两俩三四五六七八九十百千万亿]+(?:万元|万块|万|块钱|块|元|千|周岁|岁|个月|年|个人|个|人|名)?")  # 二十岁, 三个人: not topics
@@ -551,14 +551,16 @@ class Answerer:
                 alternative = second.clause
         # With a close second clause, both share the first screen: the best one gets less room.
         budget = self.settings.sentence_budget - (self.settings.alternative_budget if alternative else 0)
-        body = self._cautioned(question, self._body(question, asked, clause, day, result, budget))
+        body = self._body(question, asked, clause, day, result, budget)
+        referred = _referred(body, asked)  # on the body's own first line, before any caution
+        body = self._cautioned(question, body)
         text = self._render(body)
         if alternative is not None:
             quote = self.quote(alternative, question, self.settings.alternative_budget)
             text += f"\n您是不是想问{alternative.label()}（{_topic(alternative)}）？该条说：“{quote}”"
         reply = self.format_reply(text, clause, day, alternative, announced=body.announced)
         faq_ids = [body.faq_entry.id] if body.faq_entry else [e.id for e, _ in result.faq[:3]]
-        return Answer(question, not _referred(body, asked), result.confidence, ranked, faq_ids, reply, clause,
+        return Answer(question, not referred, result.confidence, ranked, faq_ids, reply, clause,
                       body.faq_entry,
                       body.sentences, alternative, [], [p.text for p in clause.ended_periods(day)],
                       asked.kind.value, body.benefit.id if body.benefit else None, None,
@@ -597,11 +599,13 @@ class Answerer:
                    result: SearchResult | None = None, context: str | None = None) -> Answer:
         """A question with no topic of its own, answered about the conversation's clause (and
         the benefit of it that `context`, the previous question, named)."""
-        body = self._cautioned(question, self._body(question, asked, clause, day, result, self.settings.sentence_budget,
-                                                    follow_up=True, context=context))
+        body = self._body(question, asked, clause, day, result, self.settings.sentence_budget, follow_up=True,
+                          context=context)
+        referred = _referred(body, asked)
+        body = self._cautioned(question, body)
         reply = self.format_reply(self._render(body), clause, day, None, announced=body.announced)
         faq_ids = [body.faq_entry.id] if body.faq_entry else []
-        return Answer(question, not _referred(body, asked), 1.0, [clause.id], faq_ids, reply, clause, body.faq_entry,
+        return Answer(question, not referred, 1.0, [clause.id], faq_ids, reply, clause, body.faq_entry,
                       body.sentences, None, [],
                       [p.text for p in clause.ended_periods(day)], asked.kind.value,
                       body.benefit.id if body.benefit else None, clause.id,
@@ -663,7 +667,7 @@ class Answerer:
                              None, unstated=unstated)
             # 文件没有写明见习补贴多久到账; a long name or a clause title does not run into the
             # aspect ("…6600个乡村公益性岗位的安排本人每月实际到手多少"): 关于…，文件没有写明…
-            said = (f"文件没有写明{topic}{unstated.say}" if benefit is not None and len(topic) <= UNSTATED_TOPIC_CHARS
+            said = (f"文件没有写明{topic}{unstated.say}" if benefit is not None and len(topic) <= RUN_IN_NAME_CHARS
                     else f"关于{topic}，文件没有写明{unstated.say}")  # a clause title (落实补贴促就业) too
             lines = [f"{said}。{self._where_to_ask(clause, benefit)}"]
             statement = benefit.statement(kind) if benefit and kind in (Kind.AMOUNT, Kind.RECIPIENT) else None
@@ -745,7 +749,8 @@ class Answerer:
                 # now (失业保险交着呢 技能提升补贴能领不: 3 years, not the ended 1-year rule).
                 return self._from_clause(question, Kind.OTHER, clause, day, budget, benefit, False)
         if (statement is not None and kind is Kind.YES_NO and not follow_up and result is not None
-                and result.coverage < self.settings.yes_no_min_coverage and _VERDICT.match(statement.say)):
+                and result.coverage < self.settings.yes_no_min_coverage and _VERDICT.match(statement.say)
+                and not (benefit is not None and benefit.refers(kind))):  # (a referred line says so itself)
             # 苏州那边的电子厂包吃住不: the clause (有组织转移就业) does not speak of what is asked
             # (包吃住); its "有：" would answer another question. Say so, then what it does say.
             lines = [f"文件没有讲到您问的这一点。和它最接近的内容：{_VERDICT.sub('', statement.say)}"]
@@ -1026,8 +1031,8 @@ class Answerer:
                               if b.period is not None and b.period.text == p.text and b is not benefit]
                     whose = f"说的是{'、'.join(owners)}，" if owners else ""
                     notes.append(f"本条里“{p.text}”的规定{whose}已于{_day(p.end)}到期")  # type: ignore[arg-type]
-                return (f"文件没有写{topic}的截止日期（{'；'.join(notes)}）。"
-                        f"{topic}现在是否还在执行，请向当地人社部门核实或拨打{HOTLINE}。")
+                ask = benefit.ask or f"请向当地人社部门核实或拨打{HOTLINE}。"
+                return f"文件没有写{topic}的截止日期（{'；'.join(notes)}）。{topic}现在是否还在执行，{ask}"
         parts = []
         for p in clause.periods:
             if p.kind == "point":

@@ -56,9 +56,12 @@ class Caution:
     say: str
     words: tuple[str, ...]  # "a+b": both, any order
     instead_of: str | None = None  # the `say` of an aspect whose "文件没有写明…" line it replaces
+    unless: tuple[str, ...] = ()  # money the resident owes anyway (社保, 缴费): no caution
 
     def asked_in(self, text: str) -> bool:
-        return any(all(p in text for p in w.split("+")) for w in self.words)
+        def said(words: tuple[str, ...]) -> bool:
+            return any(all(p in text for p in w.split("+")) for w in words)
+        return said(self.words) and not said(self.unless)
 
 
 @dataclass(frozen=True)
@@ -420,14 +423,15 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     block = data.get("caution")
     if isinstance(block, LineDict):
         found = in_chinese(check_fields(block, name, required={"say": str, "words": list},
-                                        optional={"instead_of": str}, what="提醒（caution）"))
+                                        optional={"instead_of": str, "unless": list}, what="提醒（caution）"))
         problems += found
         words = _texts(block, "words", name, problems) if not found else []
         instead_of = str(block.get("instead_of") or "").strip() or None
         if instead_of is not None and not any(a.say == instead_of for a in aspects):
             problems.append(Problem(name, block.line_of("instead_of"), f"instead_of“{instead_of}”不是 aspects 里的 say"))
         if not found and block["say"].strip() and words:
-            caution = Caution(" ".join(block["say"].split()), tuple(normalize(w) for w in words), instead_of)
+            unless = tuple(normalize(w) for w in _texts(block, "unless", name, problems))
+            caution = Caution(" ".join(block["say"].split()), tuple(normalize(w) for w in words), instead_of, unless)
         elif not found:
             problems.append(Problem(name, block.line, "提醒（caution）要有 say 和至少一个 words"))
     return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,

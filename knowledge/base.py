@@ -67,16 +67,18 @@ class OutOfScopeTopic:
 
 @dataclass(frozen=True)
 class PlaceNames:
-    """lexicon/places.yaml (knowledge/places.py): the document's `area`, the names of places in it (`home`), of
-    places outside it (`elsewhere`), the words for "there" (`near`), the policy words, and the
-    characters that make a place where the person is (`person`)."""
+    """lexicon/places.yaml (knowledge/places.py): the names of places in the document's area
+    (`home`, never taken for another place), of places outside it (`elsewhere`), the words for
+    "there" (`near`), the policy words, the characters that make a place where the person is
+    (`person`), and the words after which a policy word names a body (`institutions`)."""
 
-    area: str = ""
     home: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
     near: tuple[str, ...] = ()
     policy: tuple[str, ...] = ()
     person: tuple[str, ...] = ()
+    institutions: tuple[str, ...] = ()  # 兰州的培训学校: a policy word then one of these names a body
+    year_policy: tuple[str, ...] = ()  # words of a year's rules (2018年的稳岗返还), for OtherTimes
 
 
 @dataclass(frozen=True)
@@ -402,15 +404,15 @@ def _place_names(path: Path, problems: list[Problem]) -> PlaceNames:
     problems += found
     if not isinstance(data, LineDict):
         if data is not None:
-            problems.append(Problem(name, getattr(data, "line", 1), "文件里应该有 area、home、elsewhere 等项"))
+            problems.append(Problem(name, getattr(data, "line", 1), "文件里应该有 elsewhere、policy 等项"))
         return PlaceNames()
-    lists = ("home", "elsewhere", "near", "policy", "person")
-    problems += check_fields(data, name, required={"area": str, "elsewhere": list, "policy": list},
-                             optional={"home": list, "near": list, "person": list}, what=path.name)
+    lists = ("home", "elsewhere", "near", "policy", "person", "institutions", "year_policy")
+    problems += check_fields(data, name, required={"elsewhere": list, "policy": list},
+                             optional={"home": list, "near": list, "person": list, "institutions": list,
+                                       "year_policy": list}, what=path.name)
     values = {key: tuple(_string_list(data, key, name, problems)) if isinstance(data.get(key), list) else ()
               for key in lists}
-    area = data.get("area") if isinstance(data.get("area"), str) else ""
-    return PlaceNames(area.strip(), **values)
+    return PlaceNames(**values)
 
 
 def _programme_names(path: Path, problems: list[Problem]) -> tuple[tuple[str, ...], ...]:

@@ -82,8 +82,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     A benefit scores the names it and the benefit it refines share with the question, plus one
     when the question's amount is its cap (企业能贷300万吗 -> the 300万元 loan); the best total
     wins, then the most names of its own, then the one listed first (a refinement such as
-    "the 2019–2020 relaxation" wins only when the question names what it adds, in its own words:
-    跟着劳务公司出去 brings the term 劳务经纪人 by synonym, but does not name the brokers' support).
+    "the 2019–2020 relaxation" wins only when the question names what it adds).
     """
     text = normalize(text)
     terms = {normalize(t) for t in terms}
@@ -97,9 +96,6 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     best, best_key = None, (0, 0)
     for b in benefits:
         own = matches(b)
-        said = {w for w in own if w in text or (amount is not None and _NUMBER.fullmatch(w))}
-        if b.part_of in by_id and not said:
-            continue  # a refinement is named by its own words typed (or its sum), not only by a synonym's terms
         inherited = matches(by_id[b.part_of]) if b.part_of in by_id else set()
         bonus = 1 if amount is not None and b.max is not None and abs(b.max.value - amount) < 1 else 0
         key = (len(own | inherited) + bonus, len(own) + bonus)

@@ -19,6 +19,7 @@ from knowledge.base import PlaceNames
 from knowledge.segmentation import normalize
 
 POLICY_WITHIN = 4  # characters after 的 in which the policy word must start (的创业担保贷款: 4)
+_PAUSE = re.compile(r"[\s,，。.;；!！?？、]")
 _SUFFIX = "(?:维吾尔自治区|回族自治区|壮族自治区|自治区|自治州|省|市|州|县|区)?"
 _TIME = "(?:今年|去年|明年|现在|目前|这几年|这两年)?"
 
@@ -27,12 +28,12 @@ class OtherPlaces:
     """Finds the other place whose policy a question asks about (see the module docstring)."""
 
     def __init__(self, names: PlaceNames) -> None:
-        self.names = names
         home = {normalize(h) for h in names.home}
         places = sorted({normalize(p) for p in names.elsewhere if p} - home, key=len, reverse=True)
         near = sorted({normalize(n) for n in names.near if n}, key=len, reverse=True)
         self.policy = tuple(sorted({normalize(p) for p in names.policy if p}, key=len, reverse=True))
         self.person = frozenset(normalize(p) for p in names.person if p)
+        self.institutions = tuple(normalize(i) for i in names.institutions if i)
         if not places or not self.policy:
             self._pattern = None
             return
@@ -52,9 +53,11 @@ class OtherPlaces:
             before = text[m.start() - 1] if m.start() > 0 else ""
             if before in self.person:
                 continue  # 在兰州的厂里, 从新疆回来的, 我是甘南的: where the person is
-            after = text[m.end():m.end() + POLICY_WITHIN + max(map(len, self.policy))]
-            if any(0 <= after.find(p) <= POLICY_WITHIN for p in self.policy):
-                return m.group("name")
+            after = _PAUSE.split(text[m.end():], maxsplit=1)[0]  # 媳妇甘南的 创业贷款: a pause ends it
+            for p in self.policy:
+                at = after.find(p)
+                if 0 <= at <= POLICY_WITHIN and not after.startswith(self.institutions, at + len(p)):
+                    return m.group("name")  # (兰州的培训学校: a school of 兰州, not its policy)
         return None
 
 
@@ -64,10 +67,15 @@ DOCUMENT_WORDS = ("方案", "文件", "通知", "办法", "意见")  # what a ne
 
 
 class OtherTimes:
-    """Finds a policy of a year the documents do not cover: before the document was issued
+    """Finds a policy of a year the documents do not cover: before the earliest was issued
     (2018年的稳岗返还: the plan of 2019 says nothing of 2018's rates), or a later year's document
     (2021年的就业方案: not this one). A later year's benefit (2023年的稳岗返还) is not found: the
-    document's rules with no end date are answered, with their validity."""
+    document's rules with no end date are answered, with their validity; nor is a document of
+    the year after issue (2020), the last year the plan's own time-limited rules ran.
+
+    `issued_year`: the earliest issue year of the loaded documents (None: none is dated).
+    `policy`: lexicon/places.yaml `year_policy` — words of a year's rules (标准, 返还, 补贴), not
+    of a person's history (2018年的贷款还没还完 is the resident's own loan)."""
 
     def __init__(self, issued_year: int | None, policy: tuple[str, ...]) -> None:
         self.issued_year = issued_year

@@ -393,8 +393,8 @@ class Retriever:
         self.clause_vocab: list[set[str]] = [set(d) for d in clause_docs]
         self.programmes = ProgrammeNames(kb, seg)  # names no document has (育儿补贴, 用工备案)
         self.places = OtherPlaces(kb.lexicon.places)  # another place's policy (甘南州的创业贷款)
-        issued = kb.seed.issued.year if kb.documents and kb.seed.issued else None
-        self.times = OtherTimes(issued, kb.lexicon.places.policy)  # another year's (2018年的稳岗返还)
+        issued = min((d.issued.year for d in kb.documents.values() if d.issued), default=None)
+        self.times = OtherTimes(issued, kb.lexicon.places.year_policy)  # another year's (2018年的稳岗返还)
         for entry in self.faq:
             vocab = set(seg.words(entry.answer))
             for question in entry.questions:
@@ -790,8 +790,8 @@ class Retriever:
         text = normalize(question)
         clause_text = normalize(best.clause.text) if best else ""
         for topic in self.kb.lexicon.out_of_scope:
-            if any(_named(normalize(u), text) for u in topic.unless):
-                continue  # 考证给的补助多钱: the document's 补贴, not the exam fee
+            if any(all(_named(normalize(p), text) for p in u.split("+") if p.strip()) for u in topic.unless):
+                continue  # 考证给的补助多钱: the document's 补贴, not the exam fee ("a+b": both)
             for word in topic.words:
                 # "户口+迁": every part must occur, in any order (户口能迁过去吗, 迁户口).
                 parts = [normalize(p) for p in word.split("+") if p.strip()]
@@ -800,7 +800,7 @@ class Retriever:
         # Another place's policy (甘南州的创业贷款, 兰州那边的见习补贴): not 临夏's to answer.
         place = self.places.find(question)
         if place is not None:
-            return f"{self.kb.lexicon.places.area or '外地'}以外（{place}）的政策"
+            return f"{place}的政策"
         year = self.times.find(question)
         if year is not None:  # 2018年的稳岗返还, 2021年的就业方案: not this document's years
             return f"{year}的政策"

@@ -265,6 +265,13 @@ def test_an_out_of_scope_topic_gives_way_to_its_unless_words(answerer):
     # livestock subsidies are 农牧's; support for family farming (五小行业) is the document's
     assert "农牧" in (answerer.retriever.search("养了二十只羊 养羊补贴一只给多少").out_of_scope_topic or "")
     assert answerer.retriever.search("在家养羊算五小行业不 有扶持没").out_of_scope_topic is None
+    assert answerer.retriever.search("种地的人想出去打工 有补贴没").out_of_scope_topic is None
+    # 民政/残联's disability subsidies are refused; a disabled person's job help is the document's
+    assert "残联" in (answerer.retriever.search("我是残疾人 残疾人补贴一个月多少").out_of_scope_topic or "")
+    assert answerer.retriever.search("残疾人想就业 有补贴没").out_of_scope_topic is None
+    # 报销 with 考证 asks for the skills subsidy; an injury during training is medical insurance
+    assert answerer.retriever.search("考个厨师证国家给报销不").out_of_scope_topic is None
+    assert answerer.retriever.search("参加培训的时候受了伤 医疗报销找谁").out_of_scope_topic == "看病和医保报销"
 
 
 def test_open_ended_rule_in_a_clause_with_an_ended_period(kb):

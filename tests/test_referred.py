@@ -141,6 +141,8 @@ def test_a_description_then_its_question_is_one_question(answerer):
     parts, answers = answer_parts(answerer, ["我们合作社想收两个见习的娃娃", "每个娃一个月能补几个钱"], today=TODAY)
     assert len(parts) == len(answers) == 1
     assert "1000元" in answers[0].first_line
-    # two real questions stay two
+    # two real questions stay two, a "what is it" too
     parts, answers = answer_parts(answerer, ["见习补贴给谁", "在哪申请"], today=TODAY)
+    assert len(answers) == 2
+    parts, answers = answer_parts(answerer, ["就业见习是干啥的", "去哪报名"], today=TODAY)
     assert len(answers) == 2

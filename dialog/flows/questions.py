@@ -23,6 +23,7 @@ from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import speaks_of
 from knowledge.answer import Answer
+from knowledge.asking import Kind
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -69,7 +70,7 @@ class QuestionsFlow:
             said, text = f"{refused} {said or text}", refused
         if answer is None:
             answer = self._ask(text, about, s.lead_text if about else None)
-            if not answer.answered:
+            if answer.refused:
                 rest = self.reader.without_introduction(text)
                 if rest is not None:
                     again = self._ask(rest, about)
@@ -384,18 +385,24 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     return asked, answers
 
 
+# A piece that asks something without a kind cue: 什么是就业见习, 扶贫车间是干啥的, …不/没 at its end
+_ASKS = re.compile(r"[?？啥撒咋怎哪谁吗呢嘛]|什么|[不没]\s*$")  # not 几: 想收几个见习的娃 says
+
+
 def _describes(answerer: Any, before: str, part: str) -> bool:
-    """Whether `before` only says something (no kind of question is asked, no question mark)
-    and `part` asks a kind of question: the description is the question's context."""
-    return (answerer.read(before).kind.value == "other" and not re.search(r"[?？吗呢]\s*$", before)
-            and answerer.read(part).kind.value != "other")
+    """Whether `before` only says something — no kind of question, no question word, no
+    question mark or yes/no ending — and `part` asks a kind of question: the description is the
+    question's context (我开了个小餐馆 想收几个见习的娃 / 一个给补多少). 什么是就业见习 / 一个月给多少
+    stays two questions."""
+    return (answerer.read(before).kind is Kind.OTHER and not _ASKS.search(before)
+            and answerer.read(part).kind is not Kind.OTHER)
 
 
 def _same_kind(answerer: Any, part: str, before: Answer) -> bool:
     """Whether `part` asks what the question before it asked (where to apply twice: 咋申请 /
     到阿达), so the two are one question, not two."""
-    kind = answerer.read(part).kind.value
-    return kind == before.kind and kind != "other"
+    kind = answerer.read(part).kind
+    return kind.value == before.kind and kind is not Kind.OTHER
 
 
 def multi_reply(parts: Sequence[str], answers: Sequence[Answer], intro: str, not_covered: str) -> str:
