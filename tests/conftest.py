@@ -17,6 +17,7 @@ import pytest
 
 import knowledge.answer
 from knowledge import semantic
+from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
 from knowledge.retrieval import Retriever
 
 
@@ -29,6 +30,13 @@ def vectors_before_answers():
         mp.setattr(knowledge.answer, "Retriever", functools.partial(Retriever, background=False))
         mp.setenv(semantic.WAIT_ENV, "600000")
         yield
+
+
+@pytest.fixture(scope="session")
+def kb():
+    """The shipped knowledge base (knowledge/data), loaded once per run. Test files that need
+    their own (a copy they edit, another scope) define a `kb` fixture of their own."""
+    return load_knowledge_or_raise(PACKAGE_DATA)
 
 
 # --------------------------------------------------------------------------- PostgreSQL

@@ -14,15 +14,10 @@ from pathlib import Path
 import pytest
 
 from knowledge.answer import Answerer
-from knowledge.base import PACKAGE_DATA, PlaceNames, load_knowledge, load_knowledge_or_raise
+from knowledge.base import PACKAGE_DATA, PlaceNames, load_knowledge
 from knowledge.places import OtherPlaces, OtherTimes
 
 TODAY = date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge_or_raise(PACKAGE_DATA)
 
 
 @pytest.fixture(scope="module")

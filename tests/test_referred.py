@@ -22,14 +22,9 @@ from dialog.engine import Engine
 from dialog.flows.questions import answer_parts, multi_reply
 from dialog.messages import Incoming
 from knowledge.answer import Answerer
-from knowledge.base import PACKAGE_DATA, load_knowledge, load_knowledge_or_raise
+from knowledge.base import PACKAGE_DATA, load_knowledge
 
 TODAY = date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def kb():
-    return load_knowledge_or_raise(PACKAGE_DATA)
 
 
 @pytest.fixture(scope="module")
