@@ -275,6 +275,7 @@ def chinese_number(text: str) -> int | None:
 # (how people say sums); not when a smaller unit follows (一千二百 is read whole by cn2an).
 _SPOKEN = re.compile(r"(?P<lead>[一二两三四五六七八九])(?P<unit>千|万)(?P<tail>[一二两三四五六七八九])(?![十百千万\d])")
 _COUNTED = "个人名岁年月天日次"  # after a number: a count, an age or a length, not money
+_FEES = ("保证金", "手续费", "押金", "好处费", "中介费", "服务费", "介绍费")  # a sum demanded, not asked for
 _SPOKEN_SCALE = {"千": 1000, "万": 10_000}
 
 
@@ -296,6 +297,8 @@ def question_amount(text: str) -> float | None:
         if (m.group("unit") == "块" and raw.endswith("一") and (len(raw) == 1 or raw[-2] not in "十百千万零〇")
                 and not text.startswith("钱", m.end())):
             continue  # 一块弄 / 弟兄俩一块干: "together", not 1元 (一块钱, 十一块 are money)
+        if text.startswith(_FEES, m.end()):
+            continue  # 要交一万保证金: a fee demanded, not the sum asked for (a loan of 1万)
         value = float(raw) if raw[0].isdigit() else chinese_number(raw)
         if value is None:
             continue

@@ -76,7 +76,8 @@ def test_second_kind_in_another_part_of_the_question(kb):
     ("text", "amount"),
     [("能贷三百万吗", 3_000_000), ("贷15w行不行", 150_000), ("1.5万元够不够", 15_000),
      ("两千块", 2000), ("二十万", 200_000), ("我19岁", None), ("见习6个月", None), ("招了20人", None),
-     ("弟兄俩一块干个修理铺", None), ("我们一块儿开", None), ("一块钱", 1)],  # 一块 is "together"
+     ("弟兄俩一块干个修理铺", None), ("我们一块儿开", None), ("一块钱", 1),  # 一块 is "together"
+     ("要先交八千保证金", None), ("交了两千手续费 能贷十万不", 100_000)],  # a fee demanded is no sum asked
 )
 def test_amount_named_in_a_question(text, amount):
     assert question_amount(text) == amount
@@ -714,12 +715,14 @@ def test_an_unstated_detail_of_a_clause_title_is_not_run_into_it(answerer):
 # ---------------------------------------------------------------- money asked of the resident
 
 
-@pytest.mark.parametrize("question", ["放贷的说得先交三千保证金才给办创业贷款", "村干部说给他两百块钱才给报公益岗"])
+@pytest.mark.parametrize("question", ["放贷的说得先交三千保证金才给办创业贷款", "村干部说给他两百块钱才给报公益岗",
+                                      "信用社的人说贷款要交五千保证金 是规定吗"])
 def test_money_demanded_first_gets_the_caution_first(answerer, question):
     answer = answerer.answer(question)
     first = answer.reply.splitlines()[0]
     assert first.startswith("提醒：") and "先别交" in first and "12345" in first
     assert "办理时收不收费" not in answer.reply  # the caution says it better
+    assert "在额度之内" not in answer.reply  # the sum demanded is no loan asked for
 
 
 @pytest.mark.parametrize("question", ["参加技能培训要交钱不", "参加技能培训要先交钱不",
