@@ -48,6 +48,11 @@ class KindRule:
     answered_by: tuple[str, ...] = ()  # an FAQ answer's first sentence with one answers this kind
 
 
+def says_any(words: tuple[str, ...], text: str) -> bool:
+    """Whether `text` holds one of `words`, each a word or "a+b" (every part, in any order)."""
+    return any(all(p in text for p in w.split("+")) for w in words)
+
+
 @dataclass(frozen=True)
 class Caution:
     """A warning said first when a question tells of money demanded before a benefit is given:
@@ -59,9 +64,7 @@ class Caution:
     unless: tuple[str, ...] = ()  # money the resident owes anyway (社保, 缴费): no caution
 
     def asked_in(self, text: str) -> bool:
-        def said(words: tuple[str, ...]) -> bool:
-            return any(all(p in text for p in w.split("+")) for w in words)
-        return said(self.words) and not said(self.unless)
+        return says_any(self.words, text) and not says_any(self.unless, text)
 
 
 @dataclass(frozen=True)
@@ -78,12 +81,12 @@ class Aspect:
 
     def asked_in(self, text: str) -> bool:
         """Whether `text` asks this aspect: it holds one of `words` ("a+b": both, any order)."""
-        return any(all(p in text for p in w.split("+")) for w in self.words)
+        return says_any(self.words, text)
 
     def stated_in(self, text: str) -> bool:
         """Whether `text` (a clause, a staff answer) states this aspect: one of `stated_by` (else
         of `words`; "a+b": both) occurs in it."""
-        return any(all(p in text for p in w.split("+")) for w in self.stated_by or self.words)
+        return says_any(self.stated_by or self.words, text)
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     text = normalize(text)
     terms = {normalize(t) for t in terms}
     by_id = {b.id: b for b in benefits}
+
     def matches(b: Benefit) -> set[str]:
         found = {w for w in b.words if w in text or w in terms}
         if amount is not None:  # 一千二的那个: the sum said in words names the benefit listing 1200

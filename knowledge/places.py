@@ -53,12 +53,21 @@ class OtherPlaces:
             before = text[m.start() - 1] if m.start() > 0 else ""
             if before in self.person:
                 continue  # 在兰州的厂里, 从新疆回来的, 我是甘南的: where the person is
-            after = _PAUSE.split(text[m.end():], maxsplit=1)[0]  # 媳妇甘南的 创业贷款: a pause ends it
-            for p in self.policy:
-                at = after.find(p)
-                if 0 <= at <= POLICY_WITHIN and not after.startswith(self.institutions, at + len(p)):
-                    return m.group("name")  # (兰州的培训学校: a school of 兰州, not its policy)
+            # 兰州的培训学校: a school of 兰州, not its policy
+            if _policy_follows(text[m.end():], self.policy, self.institutions):
+                return m.group("name")
         return None
+
+
+def _policy_follows(rest: str, words: tuple[str, ...], institutions: tuple[str, ...] = ()) -> bool:
+    """Whether one of `words` starts within POLICY_WITHIN characters of `rest`, before any pause
+    (媳妇甘南的 创业贷款: the pause ends it), and is not the start of an institution's name."""
+    after = _PAUSE.split(rest, maxsplit=1)[0]
+    for word in words:
+        at = after.find(word)
+        if 0 <= at <= POLICY_WITHIN and not after.startswith(institutions, at + len(word)):
+            return True
+    return False
 
 
 # 2018年的稳岗返还 / 2021年的就业方案: a year, then 的 (or 那个), then a policy word
@@ -87,10 +96,9 @@ class OtherTimes:
             return None
         text = normalize(question)
         for m in _YEAR.finditer(text):
-            year = int(m.group("year"))
-            after = text[m.end():m.end() + POLICY_WITHIN + 4]
-            if year < self.issued_year and any(0 <= after.find(p) <= POLICY_WITHIN for p in self.policy):
+            year, rest = int(m.group("year")), text[m.end():]
+            if year < self.issued_year and _policy_follows(rest, self.policy):
                 return f"{year}年"
-            if year > self.issued_year + 1 and any(0 <= after.find(d) <= POLICY_WITHIN for d in DOCUMENT_WORDS):
+            if year > self.issued_year + 1 and _policy_follows(rest, DOCUMENT_WORDS):
                 return f"{year}年"
         return None

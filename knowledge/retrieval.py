@@ -337,6 +337,11 @@ _NEGATIONS = ("不是问", "不是", "不问", "不说")
 _NOT_NEGATIONS = ("是不是", "是不是问", "问不问")  # 是不是公积金中心管: asks about it
 
 
+def _parts(word: str) -> list[str]:
+    """The normalised parts of a staff-list word ("户口+迁" -> [户口, 迁])."""
+    return [normalize(p) for p in word.split("+") if p.strip()]
+
+
 def _named(word: str, text: str) -> bool:
     """Whether `text` names `word` other than to set it aside (不是公积金 就是失业保险金: the
     question is about the latter; 是不是公积金 still names it)."""
@@ -790,11 +795,11 @@ class Retriever:
         text = normalize(question)
         clause_text = normalize(best.clause.text) if best else ""
         for topic in self.kb.lexicon.out_of_scope:
-            if any(all(_named(normalize(p), text) for p in u.split("+") if p.strip()) for u in topic.unless):
-                continue  # 考证给的补助多钱: the document's 补贴, not the exam fee ("a+b": both)
+            # "户口+迁": every part must occur, in any order (户口能迁过去吗, 迁户口)
+            if any(all(_named(p, text) for p in _parts(u)) for u in topic.unless):
+                continue  # 考证给的补助多钱: the document's 补贴, not the exam fee
             for word in topic.words:
-                # "户口+迁": every part must occur, in any order (户口能迁过去吗, 迁户口).
-                parts = [normalize(p) for p in word.split("+") if p.strip()]
+                parts = _parts(word)
                 if parts and all(_named(p, text) for p in parts) and not all(p in clause_text for p in parts):
                     return topic.topic
         # Another place's policy (甘南州的创业贷款, 兰州那边的见习补贴): not 临夏's to answer.
