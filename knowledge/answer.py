@@ -838,9 +838,11 @@ class Answerer:
         assert cap is not None and asked.amount is not None
         condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
         if asked.amount <= cap.value:
-            line = f"能，{_money(asked.amount)}在额度之内：{benefit.name}最高不超过{cap.text}。"
-            if condition is not None:
-                line += condition.say
+            if condition is not None:  # 十二个人新招了三个 能贷三百万不: the cap holds only with its condition
+                said = condition.say.removeprefix("要看条件：")
+                line = f"要看条件：{_money(asked.amount)}在额度之内，{benefit.name}最高不超过{cap.text}。{said}"
+            else:
+                line = f"能，{_money(asked.amount)}在额度之内：{benefit.name}最高不超过{cap.text}。"
             return _Body([line], condition.quote if condition else None, benefit=benefit)
         line = f"不能：{_money(asked.amount)}超过了额度，{benefit.name}最高不超过{cap.text}。"
         # A refinement of this benefit that may go higher (合伙创业的可适当提高), in its own words.
@@ -1396,7 +1398,9 @@ class Answerer:
             lines = [f"抱歉，{result.out_of_scope_topic}方面的问题，{doc}里没有讲到，我不能乱说。"]
         else:
             lines = [f"抱歉，这份就业政策文件（{doc}）里没有讲到这个问题，我不能乱说。"]
-        if caution is not None:
+        if caution is not None and not result.out_of_scope_topic:
+            # a listed topic is another office's matter (开店保证金 of a platform): the caution
+            # speaks of the document's own policies
             lines.insert(0, caution)
         if nearest:
             lines.append("文件里和它最接近的内容有：")

@@ -74,6 +74,9 @@ class ProgrammeNames:
         for audience in lex.audiences:
             words += list(audience.words)
         words += list(lex.everyday)
+        # residents' words for people and the area's places (asking.yaml filler, places.yaml
+        # home): 女娃创业贷款, 东乡创业贷款 name who or where, not another product
+        words += [*kb.asking.filler, *lex.places.home]
         self.texts = tuple(normalize(t) for t in texts)
         # The documents' own certificates (职业资格证书) and residents' words for them (焊工证):
         # asking how to get one is a question about the skills subsidy's condition, not refused.
@@ -149,6 +152,16 @@ class ProgrammeNames:
             if (len(qualifier) >= 2 and qualifier not in stop and not self.known(qualifier)
                     and not self._in_texts(name)):
                 return ProgrammeName(name, head, qualifier)
+            # 巾帼创业贷, 惠农创业贷款: a brand in front of the document's own words names
+            # another office's or bank's product (the qualifier 创业 alone is known)
+            start = i - (0 if token != head else 1)
+            brand = tokens[start - 1] if start > 0 else ""
+            if (len(qualifier) >= 2 and qualifier not in stop and _CJK.search(qualifier)
+                    and not self._is_verb(qualifier)
+                    and len(brand) >= 2 and brand not in stop and _CJK.search(brand)
+                    and not self.known(brand) and not self._is_verb(brand)
+                    and not self._in_texts(brand + name)):
+                return ProgrammeName(brand + name, head, brand)
         return None
 
     def _certificate(self, tokens: list[str]) -> ProgrammeName | None:

@@ -112,7 +112,7 @@ def test_yes_no_compares_the_amount_asked_with_the_cap(answerer):
     over = first_line(answerer.answer("个人开店能贷20万吗"))
     assert over.startswith("不能") and "15万元" in over
     within = first_line(answerer.answer("我们厂能贷两百万不"))
-    assert within.startswith("能") and "300万元" in within and "25%" in within
+    assert within.startswith("要看条件") and "300万元" in within and "25%" in within
     assert not within.startswith("25%")
 
 
@@ -730,3 +730,10 @@ def test_money_demanded_first_gets_the_caution_first(answerer, question):
 def test_asking_whether_something_costs_money_is_no_warning(answerer, question):
     # money one owes anyway (社保, 失业保险) or a plain "does it cost" is no demand to warn of
     assert not answerer.answer(question).reply.startswith("提醒：")
+
+
+def test_an_amount_within_a_cap_that_has_a_condition_is_not_a_plain_yes(answerer):
+    # the 300万元 cap holds only for a firm that hired enough: 要看条件, then the condition
+    line = first_line(answerer.answer("我们厂子能贷一百万不"))
+    assert line.startswith("要看条件：") and "100万元在额度之内" in line
+    assert "25%" in line and "300万元" in line

@@ -33,6 +33,8 @@ def names(lexical) -> ProgrammeNames:
     ("我们厂子去办用工备案要带啥", "用工备案"),   # a procedure no document uses, with its qualifier
     ("健康证去阿达办", "办健康证"),               # a certificate, asked how to get it
     ("营业执照弄丢了咋整", "办营业执照"),
+    ("姐妹们贷的巾帼创业贷能延期还不", "巾帼创业贷"),   # a brand before the document's own words
+    ("惠农创业贷款利息多少", "惠农创业贷款"),
 ])
 def test_names_no_document_has_are_found(names, question, topic):
     found = names.find(question)
@@ -56,6 +58,9 @@ def test_names_no_document_has_are_found(names, question, topic):
     "拿着毕业证能去见习不",             # having one is not asking how to get it
     "这个证咋换",                       # 这个 names no certificate
     "厂子注销了 失业金还能领不",        # a procedure that happened is not asked about
+    "女娃创业贷款能贷多少",             # who (asking.yaml filler) or where (places.yaml home) is no brand
+    "东乡创业贷款咋申请",
+    "想在镇上开个理发店 顶多能贷几个钱",  # 顶多 能 贷: no name, a verb before the head
 ])
 def test_known_names_and_non_names_are_not_found(names, question):
     assert names.find(question) is None

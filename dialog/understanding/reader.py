@@ -426,6 +426,9 @@ class Reader:
         question = conv.question
         if not plain:  # "？" / "。。" / an emoji: not an answer (never 不清楚), ask again
             return Understanding("navigate", text, intent="explain")
+        other = self.asked_other(text)
+        if other is not None:  # 不是这个 我问的是贷款: not 否 — the questionnaire was not what was asked
+            return Understanding("side_question", other, intent="quit")
         pieces = self.parts(text)
         if (len(pieces) >= 2 and self.intent(pieces[0]) == "quit"
                 and not any(self.strong_question(p) for p in pieces[1:])):
@@ -460,6 +463,21 @@ class Reader:
         # A statement with no question form ("还在念大学哩") is an answer we could not read: the
         # question is asked again with how to answer it, never answered from the document.
         return Understanding("unclear_answer", text, answer=parsed)
+
+    def asked_other(self, text: str) -> str | None:
+        """What a resident asks instead of the questionnaire they are in: "不是这个 我问的是贷款" →
+        "贷款"; the words after an `asked_other` marker (understanding.yaml), without a leading
+        不是/不对, when they name a topic of their own. None when no marker is typed or nothing
+        with a topic follows it ("不是这个" alone is read as usual)."""
+        plain = bare(text)
+        found = [(plain.find(m), m) for m in self.vocabulary.asked_other if m in plain]
+        if not found:
+            return None
+        rest = plain
+        for _, marker in sorted(found, key=lambda f: -len(f[1])):
+            rest = rest.replace(marker, " ")
+        rest = re.sub(r"^\s*(不是|不对|不)\s*", "", rest).strip()
+        return rest if len(rest) >= 2 and self.has_own_topic(rest) else None
 
     def _side_question(self, text: str) -> Understanding:
         """A question typed in a questionnaire; with `intent` "quit" when another part of the

@@ -27,7 +27,7 @@ _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "clos
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
               "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said",
-              "eligibility_asks")
+              "eligibility_asks", "asked_other")
 _ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "policy_words",
                      "fillers")
 
@@ -73,6 +73,7 @@ class Vocabulary:
     what_if_starts: tuple[str, ...] = ()
     what_if_ends: tuple[str, ...] = ()
     this_topic: tuple[str, ...] = ()
+    asked_other: tuple[str, ...] = ()  # 不是这个 我问的是贷款: the questionnaire is not what was asked
     # Particles of answer_words.yaml that change what a command means (停了 is not 停): kept
     # when a message is compared with the navigation words. Single characters.
     particles_kept: frozenset[str] = frozenset()
@@ -264,6 +265,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         what_if_starts=_bare_words(what_if, "starts", "what_if.starts", name, problems),
         what_if_ends=_bare_words(what_if, "ends", "what_if.ends", name, problems),
         this_topic=_bare_words(data, "this_topic", "this_topic", name, problems),
+        asked_other=_bare_words(data, "asked_other", "asked_other", name, problems),
         particles_kept=frozenset(_single_characters(data, "particles_kept", name, problems)),
         interjections=_bare_words(data, "interjections", "interjections", name, problems),
         shared_joiners=_bare_words(shared, "joiners", "shared_question.joiners", name, problems),

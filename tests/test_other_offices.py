@@ -1,0 +1,105 @@
+"""Matters that sound like the plan but belong to another office or a private party (issue 13):
+a platform's shop deposit, a paid course that promises a job, the teacher's certificate, a
+bank's own loan product; and the chat's "不是这个 我问的是…" in a questionnaire. Each is refused
+(or left) and the document's own matters around it are still answered.
+
+Every sentence here is written for these tests (none is taken from an eval set).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dialog.config import Settings
+from dialog.engine import Engine
+from dialog.flows.questions import answer_parts
+from dialog.messages import Incoming
+from knowledge.answer import Answerer
+
+TODAY = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def answerer(kb):
+    return Answerer(kb, today=lambda: TODAY)
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("在快手上开了个卖牛肉干的店 平台要我交两千保证金", "网店和直播平台"),
+    ("外卖平台老是罚款 找谁说理", "网店和直播平台"),
+    ("有个学校说学电商包就业 学费六千 能信不", "包就业"),
+    ("闺女想考教资 报名要啥条件", "教师资格证"),
+    ("退伍的回来了 县上给安排工作不", "退役军人安置"),
+    ("住院花了两万 新农合能报多少", "看病和医保报销"),
+])
+def test_another_offices_matter_is_refused_under_its_topic(answerer, question, topic):
+    answer = answerer.answer(question)
+    assert not answer.answered and answer.clause is None
+    assert topic in answer.reply.splitlines()[0] and "12333" in answer.reply
+
+
+@pytest.mark.parametrize("question", [
+    "在快手上开网店 能贷创业担保贷款不",        # the platform's own rules only; a loan is the plan's
+    "政府组织的免费培训 结业了给推荐工作不",      # the government's training is the plan's
+    "考了教师资格证 能领技能提升补贴不",          # a subsidy for a certificate is asked of the plan
+    "考个挖掘机证 培训费能报销不",                # 报销 of training, not of a hospital bill
+])
+def test_the_documents_own_matters_around_them_are_not_refused_as_that_topic(answerer, question):
+    answer = answerer.answer(question)
+    for topic in ("网店和直播平台", "包就业", "教师资格证", "看病和医保报销"):
+        assert topic not in answer.reply
+
+
+def test_a_listed_topic_gets_no_caution_about_the_documents_fees(answerer):
+    # a platform's deposit is the platform's rule: "先别交" about the plan's policies does not fit it
+    answer = answerer.answer("抖音开店的保证金要交多少")
+    assert not answer.answered
+    assert not answer.reply.startswith("提醒：")
+
+
+@pytest.mark.parametrize("question", [
+    "有人说交六百块手续费 就能帮我把创业贷款办下来",
+    "中介说帮办见习补贴 补下来的钱要抽成",
+])
+def test_someone_offering_to_get_it_done_for_money_gets_the_caution(answerer, question):
+    first = answerer.answer(question).reply.splitlines()[0]
+    assert first.startswith("提醒：") and "先别交" in first
+
+
+def test_a_piece_of_only_modal_and_generic_words_goes_on_about_the_refused_one(answerer):
+    # 规定 / 不能 / 超过 name nothing: the second piece asks about the refused first one
+    parts, answers = answer_parts(answerer, ["我们这里办酒席一般花多少", "政府有没有规定最多不能超过多少"], today=TODAY)
+    assert len(answers) == 1 and not answers[0].answered
+    # a second piece that names the plan's own matter is still its own question
+    parts, answers = answer_parts(answerer, ["我们这里办酒席一般花多少", "见习补贴一个月给多少"], today=TODAY)
+    assert len(answers) == 2 and answers[1].answered and "1000元" in answers[1].first_line
+
+
+def test_an_employer_who_dismissed_nobody_is_answered_with_the_refund(answerer):
+    answer = answerer.answer("我们店里今年谁都没辞退 交的失业保险能返点不")
+    assert answer.answered and answer.clause.id == "4" and "60%" in answer.first_line
+
+
+def test_not_this_one_in_a_questionnaire_leaves_it_and_answers_what_was_asked(tmp_path: Path, kb):
+    async def scenario():
+        engine = await Engine.open(Settings(db=tmp_path / "bot.sqlite3", salt="s"), kb=kb, today=lambda: TODAY)
+        try:
+            start = await engine.handle(Incoming("web", "u1", "测一测技能提升补贴"))
+            assert "技术技能提升补贴" in start[0].text
+            said = await engine.handle(Incoming("web", "u1", "不是这个 我问的是创业贷款"))
+            text = "\n".join(r.text for r in said)
+            # no verdict from the "不是": the questionnaire is left and the loan answered
+            assert "不符合" not in text and "退出测评" in text
+            assert "15万元" in text and "第五条第（二）项" in text
+            # "不是" alone still answers the yes/no step
+            await engine.handle(Incoming("web", "u2", "测一测技能提升补贴"))
+            plain = await engine.handle(Incoming("web", "u2", "不是"))
+            assert "不符合" in "\n".join(r.text for r in plain)
+        finally:
+            await engine.close()
+
+    asyncio.run(scenario())
