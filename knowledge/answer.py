@@ -57,7 +57,7 @@ GENERIC_SHARE = 0.18
 # Asking to do something is not a topic of its own: 去年毕业的能申请不 has one topic, 毕业.
 _ACTIONS = frozenset({"申请", "办理", "办", "领", "领取", "报名", "报", "享受", "参加"})
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
-_POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个)(?!个人)")  # 那利息呢 / 那补贴去阿达申请
+_POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人)")  # 那利息呢 / 这个补助要交啥材料
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate

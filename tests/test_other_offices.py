@@ -31,6 +31,8 @@ def answerer(kb):
 @pytest.mark.parametrize("question, topic", [
     ("在快手上开了个卖牛肉干的店 平台要我交两千保证金", "网店和直播平台"),
     ("外卖平台老是罚款 找谁说理", "网店和直播平台"),
+    ("淘宝上开店平台每单扣几个点", "网店和直播平台"),
+    ("在拼多多卖枸杞 开店要交钱不", "网店和直播平台"),
     ("有个学校说学电商包就业 学费六千 能信不", "包就业"),
     ("闺女想考教资 报名要啥条件", "教师资格证"),
     ("退伍的回来了 县上给安排工作不", "退役军人安置"),
@@ -47,6 +49,7 @@ def test_another_offices_matter_is_refused_under_its_topic(answerer, question, t
     "政府组织的免费培训 结业了给推荐工作不",      # the government's training is the plan's
     "考了教师资格证 能领技能提升补贴不",          # a subsidy for a certificate is asked of the plan
     "考个挖掘机证 培训费能报销不",                # 报销 of training, not of a hospital bill
+    "在淘宝上卖手抓羊肉 能贷款不",
 ])
 def test_the_documents_own_matters_around_them_are_not_refused_as_that_topic(answerer, question):
     answer = answerer.answer(question)
@@ -77,6 +80,12 @@ def test_a_piece_of_only_modal_and_generic_words_goes_on_about_the_refused_one(a
     # a second piece that names the plan's own matter is still its own question
     parts, answers = answer_parts(answerer, ["我们这里办酒席一般花多少", "见习补贴一个月给多少"], today=TODAY)
     assert len(answers) == 2 and answers[1].answered and "1000元" in answers[1].first_line
+
+
+def test_a_piece_that_points_back_with_this_goes_on_about_the_refused_one(answerer):
+    # 这个补助 after another office's allowance is that allowance, not the plan's subsidies
+    parts, answers = answer_parts(answerer, ["老人的高龄补贴一个月多少", "这个补助要带啥材料"], today=TODAY)
+    assert len(answers) == 1 and not answers[0].answered
 
 
 def test_an_employer_who_dismissed_nobody_is_answered_with_the_refund(answerer):
