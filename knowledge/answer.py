@@ -838,11 +838,14 @@ class Answerer:
         assert cap is not None and asked.amount is not None
         condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
         if asked.amount <= cap.value:
-            if condition is not None:  # 十二个人新招了三个 能贷三百万不: the cap holds only with its condition
-                said = condition.say.removeprefix("要看条件：")
+            said = condition.say.removeprefix("要看条件：") if condition is not None else ""
+            if re.search(r"\d", said.replace(cap.text, "")):
+                # 十二个人新招了三个 能贷三百万不: the cap holds only past a threshold (25%, 1年以上)
                 line = f"要看条件：{_money(asked.amount)}在额度之内，{benefit.name}最高不超过{cap.text}。{said}"
             else:
                 line = f"能，{_money(asked.amount)}在额度之内：{benefit.name}最高不超过{cap.text}。"
+                if condition is not None:
+                    line += condition.say
             return _Body([line], condition.quote if condition else None, benefit=benefit)
         line = f"不能：{_money(asked.amount)}超过了额度，{benefit.name}最高不超过{cap.text}。"
         # A refinement of this benefit that may go higher (合伙创业的可适当提高), in its own words.

@@ -37,6 +37,7 @@ def answerer(kb):
     ("闺女想考教资 报名要啥条件", "教师资格证"),
     ("退伍的回来了 县上给安排工作不", "退役军人安置"),
     ("住院花了两万 新农合能报多少", "看病和医保报销"),
+    ("工行的经营贷一年利息多少", "银行自己的贷款产品"),
 ])
 def test_another_offices_matter_is_refused_under_its_topic(answerer, question, topic):
     answer = answerer.answer(question)
@@ -50,10 +51,11 @@ def test_another_offices_matter_is_refused_under_its_topic(answerer, question, t
     "考了教师资格证 能领技能提升补贴不",          # a subsidy for a certificate is asked of the plan
     "考个挖掘机证 培训费能报销不",                # 报销 of training, not of a hospital bill
     "在淘宝上卖手抓羊肉 能贷款不",
+    "在农行办的创业担保贷款 贴息谁给",           # the plan's loan, though a bank lends it
 ])
 def test_the_documents_own_matters_around_them_are_not_refused_as_that_topic(answerer, question):
     answer = answerer.answer(question)
-    for topic in ("网店和直播平台", "包就业", "教师资格证", "看病和医保报销"):
+    for topic in ("网店和直播平台", "包就业", "教师资格证", "看病和医保报销", "银行自己的贷款产品"):
         assert topic not in answer.reply
 
 
