@@ -32,6 +32,7 @@ from knowledge.asking import normalize as fold
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.benefits import Benefit, Statement, pick_benefit
 from knowledge.documents import Clause, Period
+from knowledge.homophones import Homophones
 from knowledge.retrieval import Retriever, SearchResult
 from knowledge.semantic import lexical_only
 
@@ -210,6 +211,23 @@ class Answerer:
         self._lexicon_cache: frozenset[str] | None = None
         self._clause_words: list[frozenset[str]] | None = None  # each clause's words (`_generic`)
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
+        self._homophones: Homophones | None = None  # built on first use (`spelled`)
+
+    def spelled(self, text: str) -> str:
+        """`text` with residents' misspellings of policy words put right: the staff's list
+        (lexicon/typos.yaml: 补帖 -> 补贴), then words typed by their sound (knowledge/homophones.py:
+        失业等级 -> 失业登记, 三只一扶 -> 三支一扶)."""
+        if self._homophones is None:
+            # the documents' words (terms, what synonyms stand for, benefits' names), not the
+            # residents' (网上卖, 发钱: homophones of everyday words); two characters only for terms
+            lex = self.kb.lexicon
+            terms = [t for t, _ in lex.terms] + [right for _, right in lex.typos]
+            words = terms + [m for g in lex.synonyms for m in g.means] + [b.name for b in self.kb.benefits]
+            seg = self.retriever.segmenter
+            self._homophones = Homophones(
+                (fold(w) for w in words), lambda s: bool(seg.tokenizer.FREQ.get(s)) or self._known(s),
+                tokens=seg.tokens, short=(fold(t) for t in terms))
+        return self._homophones.fix(self.kb.lexicon.fix_typos(text))
 
     def answer(self, question: str, *, today: date | None = None, cache: bool = True,
                about: str | None = None, context: str | None = None) -> Answer:
@@ -233,7 +251,7 @@ class Answerer:
         asked = question = (question or "").strip()
         if not question:
             return Answer(question, False, 0.0, [], [], "请直接输入您想问的政策问题，比如“见习补贴每月多少钱？”")
-        question = self.kb.lexicon.fix_typos(question[:MAX_QUESTION_CHARS])  # 建习补贴 -> 见习补贴
+        question = self.spelled(question[:MAX_QUESTION_CHARS])  # 建习补贴 -> 见习补贴
         day = today or self.today()
         about = about if about in self.kb.clauses else None
         context = (context or "").strip() or None if about is not None else None
@@ -257,7 +275,7 @@ class Answerer:
         day = today or self.today()
         out = []
         for text in texts:
-            question = self.kb.lexicon.fix_typos((text or "").strip()[:MAX_QUESTION_CHARS])
+            question = self.spelled((text or "").strip()[:MAX_QUESTION_CHARS])
             if not question or (question, day, about, None) in self._answers or (
                     question, day, None, None) in self._answers:
                 continue
@@ -272,7 +290,7 @@ class Answerer:
     def read(self, question: str) -> Asked:
         """What the question asks for (kind, aspects, amount): knowledge/asking.py (typos of
         lexicon/typos.yaml read as the right words)."""
-        return read_question(self.kb.lexicon.fix_typos(question), self.kb.asking)
+        return read_question(self.spelled(question), self.kb.asking)
 
     def topic_words(self, question: str | Asked) -> list[str]:
         """The words of the question that name a topic of the documents: what is left after
@@ -356,7 +374,7 @@ class Answerer:
         about the registration. `leave_out`: see Retriever.goes_on."""
         if not self.has_own_topic(piece):
             return True
-        return bool(self.retriever.goes_on(self.kb.lexicon.fix_typos(piece.strip()), leave_out))
+        return bool(self.retriever.goes_on(self.spelled(piece.strip()), leave_out))
 
     def continues(self, refused: str, message: str, leave_out: str | None = None) -> bool:
         """Whether `message`, typed right after `refused` (a question the documents do not
@@ -414,7 +432,7 @@ class Answerer:
         3+ characters (见习补贴, 创业担保贷款), a lexicon term of 3+ characters the clause uses
         (lexicon/terms: 创业担保贷款, 就业见习), or a lexicon word of 2+ characters that means
         such a term (见习 -> 就业见习, 创业贷款 -> 创业担保贷款; not 贷几万 -> 15万元)."""
-        text = fold(self.kb.lexicon.fix_typos(message))
+        text = fold(self.spelled(message))
         for b in self.kb.benefits_of(clause.id):
             if any(len(w) >= 3 and fold(w) in text for w in (b.name, *b.words)):
                 return True
@@ -1309,7 +1327,7 @@ class Answerer:
         -> description 我五十了 在村里放羊): the `_overview` list, without the answer-or-refuse
         decision (the person asks what there is, not about one topic); None when no clause is
         close enough. Not cached."""
-        text = self.kb.lexicon.fix_typos((description or "").strip()[:MAX_QUESTION_CHARS])
+        text = self.spelled((description or "").strip()[:MAX_QUESTION_CHARS])
         if not text:
             return None
         with lexical_only({text}):  # candidates to list, no refusal: the lexical channels suffice

@@ -32,6 +32,12 @@ _HOLDING = ("有", "拿着", "拿", "带着", "带", "用", "凭", "持", "是")
 _TIME = re.compile(r"[今去前明后当往早]年|[上下这本]个?月|以前|现在|目前|最近|过去")
 
 
+# A brand is a word rare in general Chinese (jieba's dictionary: 巾帼 14.4, 惠农 16.6, 建行 13.4),
+# not a common one that happens to stand before the name (另外 9.5, 还有 8.9, 妇女 10.1) — the same
+# bar as a rare topic word's (answer.py AnswerSettings.unknown_topic_info).
+BRAND_INFO = 11.0
+
+
 @dataclass(frozen=True)
 class ProgrammeName:
     """A name found in a question: `name` as typed (育儿补贴), its `head` (补贴) and the
@@ -160,6 +166,7 @@ class ProgrammeNames:
                     and not self._is_verb(qualifier)
                     and len(brand) >= 2 and brand not in stop and _CJK.search(brand)
                     and not self.known(brand) and not self._is_verb(brand)
+                    and self.segmenter.informativeness(brand) >= BRAND_INFO
                     and not self._in_texts(brand + name)):
                 return ProgrammeName(brand + name, head, brand)
         return None

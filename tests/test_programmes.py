@@ -60,6 +60,7 @@ def test_names_no_document_has_are_found(names, question, topic):
     "厂子注销了 失业金还能领不",        # a procedure that happened is not asked about
     "女娃创业贷款能贷多少",             # who (asking.yaml filler) or where (places.yaml home) is no brand
     "东乡创业贷款咋申请",
+    "另外创业担保贷款也帮我算算",       # a common word before the name is no brand (BRAND_INFO)
     "想在镇上开个理发店 顶多能贷几个钱",  # 顶多 能 贷: no name, a verb before the head
 ])
 def test_known_names_and_non_names_are_not_found(names, question):

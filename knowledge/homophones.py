@@ -1,0 +1,113 @@
+"""Policy words typed by their sound (issue 13): pinyin input and voice input put a homophone in
+place of the word — 失业等级 for 失业登记, 见席 for 见习, 单保 for 担保, 三只一扶 for 三支一扶.
+lexicon/typos.yaml lists the slips someone has seen; this finds the rest by pronunciation
+(pypinyin: the Mandarin readings of each character, tones ignored).
+
+A stretch of the question is read as a policy word when
+- it sounds like the word (each character has the word's character's reading among its own —
+  反还 reads fan huan as well as fan hai),
+- it shares at least half of its characters with the word, in place (a wholly different
+  stretch that sounds the same is another word: 简析 is not 见习),
+- it is not itself a word of jieba's dictionary, of the documents or of the lexicon (技能等级
+  stays: 等级 is a word; so does 不贴 in 贴不贴, which has a function character, below), and
+- for a two-character word, it holds no function character (不, 没, 的, 了 …): 厂子不贴钱
+  does not become 补贴.
+
+Words are the lexicon's terms, the synonyms (both sides) and the benefits' names and words, of
+2+ Chinese characters. Measured with benchmarks/measure_homophones.py on the FAQ phrasings and
+the in-scope and off-topic training questions: a replacement there is a false one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Characters that make a two-character stretch part of a phrase, not a misspelt word.
+_FUNCTION = frozenset("不没的了是有在我你他她这那也就都还吗呢吧啊呀个一和跟给把被让要会能想")
+CACHE_SIZE = 4096  # questions remembered (a reload builds a new Homophones)
+
+
+@lru_cache(maxsize=65536)
+def _reading(char: str) -> str:
+    """The character's usual toneless reading (等 -> deng); the character itself when it has none
+    (a digit, a letter). Rare readings are not used: with them 招 would sound like 少."""
+    found = lazy_pinyin(char, errors=lambda c: [c])
+    return found[0] if found else char
+
+
+class Homophones:
+    """Finds policy words typed as homophones in a question and puts the word back (see the
+    module docstring). `known(stretch)` says whether a stretch is a real word already (then it
+    is left as typed)."""
+
+    def __init__(self, words: Iterable[str], known: Callable[[str], bool],
+                 tokens: Callable[[str], list[str]], short: Iterable[str] = ()) -> None:
+        self.words = frozenset(w for w in words if _CJK_WORD.match(w) and len(w) >= 3) | frozenset(
+            w for w in short if _CJK_WORD.match(w))
+        self._known = known
+        self._tokens = tokens
+        self._by_sound: dict[tuple[str, ...], list[str]] = {}
+        for word in sorted(self.words):
+            self._by_sound.setdefault(tuple(lazy_pinyin(word)), []).append(word)
+        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+        self.fix = lru_cache(maxsize=CACHE_SIZE)(self._fix)
+
+    def _fix(self, text: str) -> str:
+        """`text` with each homophone of a policy word replaced by the word; unchanged when none."""
+        out: list[str] = []
+        last = 0
+        bounds = self._bounds(text)
+        for run in _CJK_RUN.finditer(text):
+            start, end = run.span()
+            i = start
+            while i < end:
+                found = self._word_at(text, i, end, bounds) if i in bounds else None
+                if found is None:
+                    i += 1
+                    continue
+                out.append(text[last:i])
+                out.append(found)
+                i += len(found)
+                last = i
+        out.append(text[last:])
+        return "".join(out)
+
+    def _bounds(self, text: str) -> frozenset[int]:
+        """Where the segmenter's tokens of `text` start and end: a stretch read as a word must
+        be whole tokens (养牛养羊 is 养牛 + 养羊: 牛养 is no stretch to read as 牛羊)."""
+        bounds, at = {0}, 0
+        for token in self._tokens(text):
+            at = text.find(token, at)
+            if at < 0:
+                break
+            at += len(token)
+            bounds.update((at - len(token), at))
+        return frozenset(bounds)
+
+    def _word_at(self, text: str, i: int, end: int, bounds: frozenset[int]) -> str | None:
+        for length in self.lengths:
+            if i + length > end or i + length not in bounds:
+                continue
+            stretch = text[i:i + length]
+            if stretch in self.words:
+                return None  # the word itself, typed right: nothing to put back here
+            word = self._sounds_like(stretch)
+            if word is not None:
+                return word
+        return None
+
+    def _sounds_like(self, stretch: str) -> str | None:
+        if len(stretch) == 2 and any(c in _FUNCTION for c in stretch):
+            return None
+        key = tuple(_reading(c) for c in stretch)
+        for word in self._by_sound.get(key, ()):
+            same = sum(a == b for a, b in zip(word, stretch, strict=True))
+            if 2 * same >= len(word) and same < len(word) and not self._known(stretch):
+                return word
+        return None
