@@ -58,6 +58,8 @@ GENERIC_SHARE = 0.18
 # Asking to do something is not a topic of its own: 去年毕业的能申请不 has one topic, 毕业.
 _ACTIONS = frozenset({"申请", "办理", "办", "领", "领取", "报名", "报", "享受", "参加"})
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
+# "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的
+_WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人)")  # 那利息呢 / 这个补助要交啥材料
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
@@ -332,7 +334,8 @@ class Answerer:
         clause exactly when this is False; the dialog may call it to decide what to keep.
         """
         asked = question if isinstance(question, Asked) else self.read(question)
-        topics = self.topic_words(asked)
+        # asking to do something names nothing (今年能申请不 after 在岗培训: that clause's 申请)
+        topics = [t for t in self.topic_words(asked) if t not in _ACTIONS]
         clause = self.kb.clauses.get(about) if about else None
         if clause is None or not topics:
             return bool(topics)
@@ -725,9 +728,15 @@ class Answerer:
                 return claimed
 
         if (benefit is not None and benefit.ages is not None and benefit.age_outside is not None
-                and asked.age is not None and (kind in (Kind.YES_NO, Kind.WHO) or (follow_up and kind is Kind.OTHER))):
-            # 那我娃呢 他二十岁 after an answer on 见习: the age given against the range
-            return self._compare_age(asked.age, benefit, clause, question, budget)
+                and asked.age is not None and (kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT)
+                                               or (follow_up and kind is Kind.OTHER))):
+            # 那我娃呢 他二十岁 after an answer on 见习: the age given against the range; 娃十九了
+            # 见习能去不 一个月给多钱: the age first, then the sum
+            body = self._compare_age(asked.age, benefit, clause, question, budget)
+            amount = benefit.statement(Kind.AMOUNT) if kind is Kind.AMOUNT else None
+            if amount is not None:
+                body = replace(body, lines=[*body.lines[:1], amount.say, *body.lines[1:]])
+            return body
 
         if kind is Kind.WHEN and asked.start:
             # 撒时候开始的: the start, not the end (a benefit's "when" line leads with the end).
@@ -816,9 +825,11 @@ class Answerer:
         summary = benefit.summary if kind is Kind.OTHER and benefit is not None else None
         if summary is None and kind is Kind.OTHER and benefit is not None and (follow_up or not asked.rest.strip()
                                                                                   or self._names_only(asked, benefit)):
-            # 那留下一半人的呢: what the benefit named gives, in its plain words.
-            summary = next((benefit.lines[k] for k in (Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT)
-                            if k in benefit.lines), None)
+            # 那留下一半人的呢: what the benefit named gives, in its plain words; 见习是撒意思: who
+            # takes part and in what, before the amount
+            order = (Kind.WHO, Kind.AMOUNT, Kind.YES_NO, Kind.RECIPIENT) if _WHAT_IS.search(question) else (
+                Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT)
+            summary = next((benefit.lines[k] for k in order if k in benefit.lines), None)
         if summary is not None:
             return self._with_quote([summary.say], summary.quote, clause, question, budget, benefit=benefit)
 

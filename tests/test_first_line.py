@@ -737,3 +737,15 @@ def test_an_amount_within_a_cap_that_has_a_condition_is_not_a_plain_yes(answerer
     line = first_line(answerer.answer("我们厂子能贷一百万不"))
     assert line.startswith("要看条件：") and "100万元在额度之内" in line
     assert "25%" in line and "300万元" in line
+
+
+def test_what_a_benefit_is_is_answered_with_who_takes_part_not_the_amount(answerer):
+    line = first_line(answerer.answer("见习是撒意思", about="6"))
+    assert "3—12个月" in line and "16—24岁" in line
+    assert not line.startswith("每人每月1000元")
+
+
+def test_an_age_given_with_an_amount_question_is_judged_before_the_sum(answerer):
+    line = first_line(answerer.answer("我儿子二十六了 见习一个月给多少"))
+    assert line.startswith("26岁不在") and "16—24岁" in line
+    assert "1000元" in answerer.answer("我儿子二十六了 见习一个月给多少").reply

@@ -38,6 +38,7 @@ def answerer(kb):
     ("退伍的回来了 县上给安排工作不", "退役军人安置"),
     ("住院花了两万 新农合能报多少", "看病和医保报销"),
     ("工行的经营贷一年利息多少", "银行自己的贷款产品"),
+    ("那考公的培训班呢 一期多少钱", "考编和事业单位招考"),
 ])
 def test_another_offices_matter_is_refused_under_its_topic(answerer, question, topic):
     answer = answerer.answer(question)
@@ -88,6 +89,12 @@ def test_a_piece_that_points_back_with_this_goes_on_about_the_refused_one(answer
     # 这个补助 after another office's allowance is that allowance, not the plan's subsidies
     parts, answers = answer_parts(answerer, ["老人的高龄补贴一个月多少", "这个补助要带啥材料"], today=TODAY)
     assert len(answers) == 1 and not answers[0].answered
+
+
+def test_asking_to_apply_names_no_topic_of_its_own(answerer):
+    # 今年能申请不 after an answer on 第三条第（二）项 is about that clause, not the loan's 申请
+    assert not answerer.has_own_topic("今年能申请不", about="3.2")
+    assert answerer.answer("今年能申请不", about="3.2").clause.id == "3.2"
 
 
 def test_an_employer_who_dismissed_nobody_is_answered_with_the_refund(answerer):
