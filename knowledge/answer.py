@@ -430,6 +430,10 @@ class Answerer:
         used = max(sum(1 for words in clauses if f in words) for f in forms)
         return used >= GENERIC_SHARE * len(clauses)
 
+    def names_policy_of(self, clause: Clause, message: str) -> bool:
+        """Whether the message names the clause's policy (see `_names_policy_of`); for the dialog."""
+        return self._names_policy_of(clause, message)
+
     def _names_policy_of(self, clause: Clause, message: str) -> bool:
         """Whether the message names the clause's policy: a benefit's name or one of its words of
         3+ characters (见习补贴, 创业担保贷款), a lexicon term of 3+ characters the clause uses

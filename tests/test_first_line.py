@@ -749,3 +749,9 @@ def test_an_age_given_with_an_amount_question_is_judged_before_the_sum(answerer)
     line = first_line(answerer.answer("我儿子二十六了 见习一个月给多少"))
     assert line.startswith("26岁不在") and "16—24岁" in line
     assert "1000元" in answerer.answer("我儿子二十六了 见习一个月给多少").reply
+
+
+def test_whether_two_benefits_can_be_had_together_is_not_stated(answerer):
+    # the document says nothing on combining benefits: no "有：…" from a clause sentence
+    line = first_line(answerer.answer("见习补贴跟求职补贴两个都能领不"))
+    assert line.startswith("文件没有写明") and "同时享受" in line

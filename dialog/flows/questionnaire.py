@@ -893,9 +893,19 @@ class QuestionnaireFlow:
         it has no topic of its own), then (`ask_again`) the pending question again. Never stored
         as an answer."""
         about = None
+        asked = text
         if s.program and s.program != "__finder__":
-            about = self._program(s).reference[0] if self._program(s).reference else None
-        turn = self._free_question(text, s, about=about, remember=False, said=said)
+            program = self._program(s)
+            about = program.reference[0] if program.reference else None
+            if about is not None:
+                # 交了一年半失业保险 能领不, in the skills subsidy's questionnaire: the words pull
+                # to 第九条's 失业保险金, but the program's clause is close and no other policy is
+                # named — the question is about the program being tested, asked with its name
+                first = self._ask(text, about)
+                if (first.clause is not None and first.clause.id != about and about in first.clauses[:3]
+                        and not self.answerer.names_policy_of(first.clause, text)):
+                    asked = f"{program.label} {text}"
+        turn = self._free_question(asked, s, about=about, remember=False, said=said or text)
         answer_reply = turn.replies[0]
         plain = Reply(answer_reply.text, tuple(row for row in answer_reply.buttons
                                                if not any(b.action.startswith(("p:", "m:")) for b in row)))
