@@ -58,8 +58,10 @@ GENERIC_SHARE = 0.18
 # Asking to do something is not a topic of its own: 去年毕业的能申请不 has one topic, 毕业.
 _ACTIONS = frozenset({"申请", "办理", "办", "领", "领取", "报名", "报", "享受", "参加"})
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
-# "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的
-_WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
+# "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的 (not 为什么是)
+_WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|(?<!为)什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
+# A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
+_THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人)")  # 那利息呢 / 这个补助要交啥材料
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
@@ -226,8 +228,11 @@ class Answerer:
             terms = [t for t, _ in lex.terms] + [right for _, right in lex.typos]
             words = terms + [m for g in lex.synonyms for m in g.means] + [b.name for b in self.kb.benefits]
             seg = self.retriever.segmenter
+            def is_word(s: str) -> bool:
+                return bool(seg.tokenizer.FREQ.get(s))
+
             self._homophones = Homophones(
-                (fold(w) for w in words), lambda s: bool(seg.tokenizer.FREQ.get(s)) or self._known(s),
+                (fold(w) for w in words), known=lambda s: is_word(s) or self._known(s), is_word=is_word,
                 tokens=seg.tokens, short=(fold(t) for t in terms))
         return self._homophones.fix(self.kb.lexicon.fix_typos(text))
 
@@ -394,7 +399,7 @@ class Answerer:
         if not before.candidates or not now.candidates:
             return False
         clause = now.candidates[0].clause
-        if self._names_policy_of(clause, message):
+        if self.names_policy_of(clause, message):
             return False
         # 那补贴去阿达申请 after 买拖拉机有补贴没: 那 points back at what was just asked
         near = {c.clause.id for c in before.candidates[:CONTINUES_NEAR]}
@@ -431,10 +436,6 @@ class Answerer:
         return used >= GENERIC_SHARE * len(clauses)
 
     def names_policy_of(self, clause: Clause, message: str) -> bool:
-        """Whether the message names the clause's policy (see `_names_policy_of`); for the dialog."""
-        return self._names_policy_of(clause, message)
-
-    def _names_policy_of(self, clause: Clause, message: str) -> bool:
         """Whether the message names the clause's policy: a benefit's name or one of its words of
         3+ characters (见习补贴, 创业担保贷款), a lexicon term of 3+ characters the clause uses
         (lexicon/terms: 创业担保贷款, 就业见习), or a lexicon word of 2+ characters that means
@@ -827,13 +828,17 @@ class Answerer:
                                 f"请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
             return _Body(lines, None, {p.text for p in ended}, benefit=benefit, sentences=[text])
         summary = benefit.summary if kind is Kind.OTHER and benefit is not None else None
-        if summary is None and kind is Kind.OTHER and benefit is not None and (follow_up or not asked.rest.strip()
-                                                                                  or self._names_only(asked, benefit)):
-            # 那留下一半人的呢: what the benefit named gives, in its plain words; 见习是撒意思: who
-            # takes part and in what, before the amount
-            order = (Kind.WHO, Kind.AMOUNT, Kind.YES_NO, Kind.RECIPIENT) if _WHAT_IS.search(question) else (
-                Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT)
-            summary = next((benefit.lines[k] for k in order if k in benefit.lines), None)
+        if summary is None and kind is Kind.OTHER and benefit is not None and (
+                follow_up or not asked.rest.strip() or self._names_only(asked, benefit) or _WHAT_IS.search(question)):
+            # 那留下一半人的呢: what the benefit named gives, in its plain words
+            if _WHAT_IS.search(question):
+                # 见习是撒意思, 稳岗返还是撒意思: who takes part or qualifies, then what it gives
+                said = [benefit.lines[k] for k in (Kind.WHO, Kind.AMOUNT) if k in benefit.lines]
+                if said:
+                    return self._with_quote(["".join(dict.fromkeys(x.say for x in said))], said[0].quote,
+                                            clause, question, budget, benefit=benefit)
+            summary = next((benefit.lines[k] for k in (Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT)
+                            if k in benefit.lines), None)
         if summary is not None:
             return self._with_quote([summary.say], summary.quote, clause, question, budget, benefit=benefit)
 
@@ -872,7 +877,7 @@ class Answerer:
         condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
         if asked.amount <= cap.value:
             said = condition.say.removeprefix("要看条件：") if condition is not None else ""
-            if re.search(r"\d", said.replace(cap.text, "")):
+            if _THRESHOLD.search(said):
                 # 十二个人新招了三个 能贷三百万不: the cap holds only past a threshold (25%, 1年以上)
                 line = f"要看条件：{_money(asked.amount)}在额度之内，{benefit.name}最高不超过{cap.text}。{said}"
             else:
@@ -1415,6 +1420,10 @@ class Answerer:
                                                                           Kind.RECIPIENT) if k in benefit.lines), None)
         return name, _cut(statement.say if statement else _topic(clause), limit)
 
+    def _own_fees(self, topic: str | None) -> bool:
+        """Whether the listed topic's refusal goes without the fee caution (`own_fees`)."""
+        return topic is not None and any(t.topic == topic and t.own_fees for t in self.kb.lexicon.out_of_scope)
+
     def _not_covered(self, question: str, result: SearchResult, ranked: list[str]) -> Answer:
         """The refusal: the document does not say, 12333 / 12345. The nearest clauses are
         offered only when the bot is unsure whether the document covers the question (it shares
@@ -1434,9 +1443,10 @@ class Answerer:
             lines = [f"抱歉，{result.out_of_scope_topic}方面的问题，{doc}里没有讲到，我不能乱说。"]
         else:
             lines = [f"抱歉，这份就业政策文件（{doc}）里没有讲到这个问题，我不能乱说。"]
-        if caution is not None and not result.out_of_scope_topic:
-            # a listed topic is another office's matter (开店保证金 of a platform): the caution
-            # speaks of the document's own policies
+        if caution is not None and not self._own_fees(result.out_of_scope_topic):
+            # 开店保证金 is the platform's own rule (out_of_scope.yaml `own_fees`): the caution
+            # against paying for the document's policies does not fit it; a paid course that
+            # wants 好处费 first still gets it
             lines.insert(0, caution)
         if nearest:
             lines.append("文件里和它最接近的内容有：")

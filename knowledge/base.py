@@ -63,6 +63,9 @@ class OutOfScopeTopic:
     # A question with one of these is about what the document does give, not this topic:
     # 考证给的补助多钱 asks for 第三条第（四）项's 补贴, not the exam fee.
     unless: tuple[str, ...] = ()
+    # Money the matter itself asks for (a platform's shop deposit): the caution against paying
+    # for the document's policies (asking.yaml `caution`) is not said with this refusal.
+    own_fees: bool = False
 
 
 @dataclass(frozen=True)
@@ -351,13 +354,14 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
     topics: list[OutOfScopeTopic] = []
     data, name = _lexicon_file(lex_dir / "out_of_scope.yaml", "out_of_scope", problems)
     for item in _entries(data, name, {"topic": str, "words": list}, "范围外话题", problems,
-                         optional={"unless": list}):
+                         optional={"unless": list, "own_fees": bool}):
         words = _string_list(item, "words", name, problems)
         if not words:
             problems.append(Problem(name, item.line_of("words"), f"话题“{item['topic']}”没有写词（words）"))
             continue
         unless = _string_list(item, "unless", name, problems) if "unless" in item else []
-        topics.append(OutOfScopeTopic(item["topic"].strip(), tuple(words), tuple(unless)))
+        topics.append(OutOfScopeTopic(item["topic"].strip(), tuple(words), tuple(unless),
+                                      own_fees=bool(item.get("own_fees", False))))
     audiences: list[Audience] = []
     data, name = _lexicon_file(lex_dir / "audiences.yaml", "audiences", problems)
     for item in _entries(data, name, {"who": str, "words": list, "not_for": list}, "人群", problems,

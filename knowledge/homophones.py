@@ -37,7 +37,7 @@ from pypinyin import lazy_pinyin  # noqa: E402
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # Characters that make a two-character stretch part of a phrase, not a misspelt word.
-_FUNCTION = frozenset("不没的了是有在我你他她这那也就都还吗呢吧啊呀个一和跟给把被让要会能想")
+_FUNCTION = frozenset("不没的了是有在我你他她这那也就都还吗呢吧啊呀个一和跟给把被让要会能想将")
 CACHE_SIZE = 4096  # questions remembered (a reload builds a new Homophones)
 
 
@@ -51,14 +51,17 @@ def _reading(char: str) -> str:
 
 class Homophones:
     """Finds policy words typed as homophones in a question and puts the word back (see the
-    module docstring). `known(stretch)` says whether a stretch is a real word already (then it
-    is left as typed)."""
+    module docstring). `known(stretch)`: the stretch is a word already (of the dictionary or the
+    documents), left as typed; `is_word(token)`: a token is a word of the dictionary;
+    `tokens(text)`: the segmenter's tokens; `short`: the words of two characters that may be
+    put back (the documents' terms)."""
 
-    def __init__(self, words: Iterable[str], known: Callable[[str], bool],
+    def __init__(self, words: Iterable[str], known: Callable[[str], bool], is_word: Callable[[str], bool],
                  tokens: Callable[[str], list[str]], short: Iterable[str] = ()) -> None:
         self.words = frozenset(w for w in words if _CJK_WORD.match(w) and len(w) >= 3) | frozenset(
             w for w in short if _CJK_WORD.match(w))
         self._known = known
+        self._is_word = is_word
         self._tokens = tokens
         self._by_sound: dict[tuple[str, ...], list[str]] = {}
         for word in sorted(self.words):
@@ -70,12 +73,14 @@ class Homophones:
         """`text` with each homophone of a policy word replaced by the word; unchanged when none."""
         out: list[str] = []
         last = 0
-        bounds = self._bounds(text)
+        spans = self._spans(text)
+        starts = {a for a, _ in spans}
+        ends = {b for _, b in spans}
         for run in _CJK_RUN.finditer(text):
             start, end = run.span()
             i = start
             while i < end:
-                found = self._word_at(text, i, end, bounds) if i in bounds else None
+                found = self._word_at(text, i, end, ends, spans) if i in starts else None
                 if found is None:
                     i += 1
                     continue
@@ -86,36 +91,43 @@ class Homophones:
         out.append(text[last:])
         return "".join(out)
 
-    def _bounds(self, text: str) -> frozenset[int]:
+    def _spans(self, text: str) -> list[tuple[int, int]]:
         """Where the segmenter's tokens of `text` start and end: a stretch read as a word must
         be whole tokens (养牛养羊 is 养牛 + 养羊: 牛养 is no stretch to read as 牛羊)."""
-        bounds, at = {0}, 0
+        spans, at = [], 0
         for token in self._tokens(text):
-            at = text.find(token, at)
-            if at < 0:
+            found = text.find(token, at)
+            if found < 0:
                 break
-            at += len(token)
-            bounds.update((at - len(token), at))
-        return frozenset(bounds)
+            spans.append((found, found + len(token)))
+            at = found + len(token)
+        return spans
 
-    def _word_at(self, text: str, i: int, end: int, bounds: frozenset[int]) -> str | None:
+    def _word_at(self, text: str, i: int, end: int, ends: set[int],
+                 spans: list[tuple[int, int]]) -> str | None:
         for length in self.lengths:
-            if i + length > end or i + length not in bounds:
+            if i + length > end or i + length not in ends:
                 continue
             stretch = text[i:i + length]
             if stretch in self.words:
                 return None  # the word itself, typed right: nothing to put back here
-            word = self._sounds_like(stretch)
+            word = self._sounds_like(stretch, i, text, spans)
             if word is not None:
                 return word
         return None
 
-    def _sounds_like(self, stretch: str) -> str | None:
+    def _sounds_like(self, stretch: str, at: int, text: str, spans: list[tuple[int, int]]) -> str | None:
         if len(stretch) == 2 and any(c in _FUNCTION for c in stretch):
             return None
         key = tuple(_reading(c) for c in stretch)
         for word in self._by_sound.get(key, ()):
-            same = sum(a == b for a, b in zip(word, stretch, strict=True))
-            if 2 * same >= len(word) and same < len(word) and not self._known(stretch):
-                return word
+            differ = [k for k, (a, b) in enumerate(zip(word, stretch, strict=True)) if a != b]
+            if not differ or 2 * (len(word) - len(differ)) < len(word) or self._known(stretch):
+                continue
+            if any(stretch[k] in _FUNCTION for k in differ):
+                continue  # 回农家了: 了 is no slip for 乐
+            covering = {(a, b) for a, b in spans for k in differ if a <= at + k < b}
+            if all(b - a >= 2 and self._is_word(text[a:b]) for a, b in covering):
+                continue  # 事业登记, 公司常驻地, 就业间隙: what differs is a real word as typed
+            return word
         return None

@@ -36,6 +36,8 @@ _TIME = re.compile(r"[今去前明后当往早]年|[上下这本]个?月|以前|
 # not a common one that happens to stand before the name (另外 9.5, 还有 8.9, 妇女 10.1) — the same
 # bar as a rare topic word's (answer.py AnswerSettings.unknown_topic_info).
 BRAND_INFO = 11.0
+_PRODUCT_HEAD = "贷"  # 巾帼创业贷, 富农贷: the short name banks and offices give a loan product
+_PEOPLE = ("人", "户", "员", "生", "工", "者", "军")  # 退伍军人, 搬迁户: who, not a brand
 
 
 @dataclass(frozen=True)
@@ -158,11 +160,13 @@ class ProgrammeNames:
             if (len(qualifier) >= 2 and qualifier not in stop and not self.known(qualifier)
                     and not self._in_texts(name)):
                 return ProgrammeName(name, head, qualifier)
-            # 巾帼创业贷, 惠农创业贷款: a brand in front of the document's own words names
-            # another office's or bank's product (the qualifier 创业 alone is known)
+            # 巾帼创业贷: a brand in front of the document's own words names another office's
+            # or bank's product (the qualifier 创业 alone is known). Only a product's short
+            # name (…贷): 退伍军人创业贷款 is the document's loan asked for a kind of person,
+            # and a person (…人, …户) is no brand either.
             start = i - (0 if token != head else 1)
             brand = tokens[start - 1] if start > 0 else ""
-            if (len(qualifier) >= 2 and qualifier not in stop and _CJK.search(qualifier)
+            if (head == _PRODUCT_HEAD and not brand.endswith(_PEOPLE) and len(qualifier) >= 2 and qualifier not in stop and _CJK.search(qualifier)
                     and not self._is_verb(qualifier)
                     and len(brand) >= 2 and brand not in stop and _CJK.search(brand)
                     and not self.known(brand) and not self._is_verb(brand)

@@ -753,5 +753,24 @@ def test_an_age_given_with_an_amount_question_is_judged_before_the_sum(answerer)
 
 def test_whether_two_benefits_can_be_had_together_is_not_stated(answerer):
     # the document says nothing on combining benefits: no "有：…" from a clause sentence
-    line = first_line(answerer.answer("见习补贴跟求职补贴两个都能领不"))
+    line = first_line(answerer.answer("见习补贴和求职补贴能同时领不"))
     assert line.startswith("文件没有写明") and "同时享受" in line
+
+
+def test_who_pays_asked_as_shi_na_chu_de(answerer):
+    line = first_line(answerer.answer("技能提升补贴这钱是哪出的"))
+    assert "失业保险基金" in line
+
+
+def test_insuring_an_intern_is_answered_from_the_subsidy_s_use(answerer):
+    assert "人身意外伤害保险" in first_line(answerer.answer("单位收了见习的娃 要给他上保险不"))
+
+
+def test_taking_a_graduate_on_to_learn_the_trade_is_the_internship(answerer):
+    answer = answerer.answer("饭馆里想带个刚毕业的娃先练手 政府给补多少")
+    assert answer.clause.id == "6" and "1000元" in first_line(answer)
+
+
+def test_what_a_refund_is_says_who_qualifies_and_what_it_gives(answerer):
+    line = first_line(answerer.answer("稳岗返还是撒意思"))
+    assert "参保企业" in line and "60%" in line

@@ -53,27 +53,42 @@ def test_another_offices_matter_is_refused_under_its_topic(answerer, question, t
     "考个挖掘机证 培训费能报销不",                # 报销 of training, not of a hospital bill
     "在淘宝上卖手抓羊肉 能贷款不",
     "在农行办的创业担保贷款 贴息谁给",           # the plan's loan, though a bank lends it
+    "想去考公益性岗位 要啥条件",                 # 考公 inside 考公益性岗位
+    "开个小卖部 能尽快贷到款不",                 # 快贷 inside 尽快贷到款
+    "在人才交流中心办失业登记行不",               # the document's 失业登记, at that office
+    "领失业金这段时间 医保卡还能用不",           # 第九条第（三）项's medical insurance
 ])
 def test_the_documents_own_matters_around_them_are_not_refused_as_that_topic(answerer, question):
     answer = answerer.answer(question)
+    assert answer.answered
     for topic in ("网店和直播平台", "包就业", "教师资格证", "看病和医保报销", "银行自己的贷款产品"):
         assert topic not in answer.reply
 
 
 def test_a_listed_topic_gets_no_caution_about_the_documents_fees(answerer):
-    # a platform's deposit is the platform's rule: "先别交" about the plan's policies does not fit it
+    # a platform's deposit is the platform's rule (own_fees): "先别交" about the plan's policies
+    # does not fit it; a paid course asking 好处费 first still gets the caution
     answer = answerer.answer("抖音开店的保证金要交多少")
     assert not answer.answered
     assert not answer.reply.startswith("提醒：")
+    course = answerer.answer("有个学校让先交三千好处费 说包分配工作")
+    assert not course.answered and course.reply.startswith("提醒：")
 
 
 @pytest.mark.parametrize("question", [
     "有人说交六百块手续费 就能帮我把创业贷款办下来",
     "中介说帮办见习补贴 补下来的钱要抽成",
+    "村上有人说给他一千块钱 就能进公益性岗位",
+    "花钱找人能把稳岗返还办快点不",
 ])
 def test_someone_offering_to_get_it_done_for_money_gets_the_caution(answerer, question):
     first = answerer.answer(question).reply.splitlines()[0]
     assert first.startswith("提醒：") and "先别交" in first
+
+
+def test_a_labour_brokers_fee_is_no_demand_to_warn_of(answerer):
+    # the document's own 劳务中介 and 劳务经纪人 (第二条第（四）项)
+    assert not answerer.answer("劳务中介带人出去收手续费 政府给中介补贴不").reply.startswith("提醒：")
 
 
 def test_a_piece_of_only_modal_and_generic_words_goes_on_about_the_refused_one(answerer):
@@ -113,6 +128,10 @@ def test_not_this_one_in_a_questionnaire_leaves_it_and_answers_what_was_asked(tm
             # no verdict from the "不是": the questionnaire is left and the loan answered
             assert "不符合" not in text and "退出测评" in text
             assert "15万元" in text and "第五条第（二）项" in text
+            # a resident saying who they mean is answering, not leaving
+            await engine.handle(Incoming("web", "u3", "测一测见习补贴"))
+            said = await engine.handle(Incoming("web", "u3", "我说的是我儿子 他想去见习"))
+            assert "退出测评" not in "\n".join(r.text for r in said)
             # "不是" alone still answers the yes/no step
             await engine.handle(Incoming("web", "u2", "测一测技能提升补贴"))
             plain = await engine.handle(Incoming("web", "u2", "不是"))

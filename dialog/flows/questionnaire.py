@@ -891,7 +891,9 @@ class QuestionnaireFlow:
     def _digression(self: Engine, text: str, s: Session, said: str | None = None, ask_again: bool = True) -> Turn:
         """A question typed in the middle of a questionnaire: answered (about the program when
         it has no topic of its own), then (`ask_again`) the pending question again. Never stored
-        as an answer."""
+        as an answer. When its words pull to another clause but the program's clause is among the
+        three closest and no other policy is named, it is asked with the program's label in front
+        ("技术技能提升补贴 失业保险交了一年多 能领到不"); the log keeps what was typed."""
         about = None
         asked = text
         if s.program and s.program != "__finder__":

@@ -470,13 +470,13 @@ class Reader:
         不是/不对, when they name a topic of their own. None when no marker is typed or nothing
         with a topic follows it ("不是这个" alone is read as usual)."""
         plain = bare(text)
-        found = [(plain.find(m), m) for m in self.vocabulary.asked_other if m in plain]
-        if not found:
+        markers = sorted((m for m in self.vocabulary.asked_other if m in plain), key=len, reverse=True)
+        if not markers:
             return None
         rest = plain
-        for _, marker in sorted(found, key=lambda f: -len(f[1])):
+        for marker in markers:
             rest = rest.replace(marker, " ")
-        rest = re.sub(r"^\s*(不是|不对|不)\s*", "", rest).strip()
+        rest = re.sub(r"^\s*(不是|不对)\s*", "", rest).strip()  # 不是 我想问…; not the 不 of 不能贷款吗
         return rest if len(rest) >= 2 and self.has_own_topic(rest) else None
 
     def _side_question(self, text: str) -> Understanding:
