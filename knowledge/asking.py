@@ -185,6 +185,15 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         # 一千还是一千二 / 15万还是20万: which of two sums — a "how much" question
         found.append((-len(choice.group(0)), len(rules.kinds), Kind.AMOUNT, choice.group(0)))
     found.sort()
+    if len(found) > 1 and found[0][2] is Kind.YES_NO:
+        # 有没有规定最多多少, 能不能说说给多少: an amount asked after the yes/no words of the same
+        # part is what is asked
+        amount = next((f for f in found if f[2] is Kind.AMOUNT), None)
+        part_of = _parts(text)
+        if (amount is not None and text.find(amount[3]) > text.find(found[0][3]) >= 0
+                and part_of(amount[3]) == part_of(found[0][3])):
+            found.remove(amount)
+            found.insert(0, amount)
     kinds = tuple(dict.fromkeys(k for _, _, k, _ in found))
     in_force = any(w in text for w in rules.in_force)
     start = any(w in text for w in rules.starts)
