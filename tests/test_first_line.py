@@ -777,7 +777,7 @@ def test_what_a_refund_is_says_who_qualifies_and_what_it_gives(answerer):
 
 
 def test_an_amount_asked_after_yes_no_words_is_an_amount_question(answerer):
-    # 有没有 … 多少 in one part asks how much; 有没有补贴 / 给多少 in two parts asks both
+    # 有没有 … 多少 in one part asks how much; 有没有补贴，给多少 in two parts asks both
     assert answerer.read("见习补贴有没有说一个月给多少").kind.value == "amount"
     assert first_line(answerer.answer("见习补贴有没有说一个月给多少")).startswith("每人每月1000元")
-    assert answerer.read("有没有补贴 给多少").kind.value == "yes_no"
+    assert answerer.read("有没有补贴，给多少").kind.value == "yes_no"
