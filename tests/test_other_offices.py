@@ -39,6 +39,9 @@ def answerer(kb):
     ("住院花了两万 新农合能报多少", "看病和医保报销"),
     ("工行的经营贷一年利息多少", "银行自己的贷款产品"),
     ("那考公的培训班呢 一期多少钱", "考编和事业单位招考"),
+    ("开了个小超市 增值税起征点是多少", "税收"),
+    ("加工厂用电 现在一度电多钱", "电费和电价"),
+    ("合同到期了老板不续签 能要补偿不", "讨薪和劳动纠纷"),
 ])
 def test_another_offices_matter_is_refused_under_its_topic(answerer, question, topic):
     answer = answerer.answer(question)
@@ -57,6 +60,7 @@ def test_another_offices_matter_is_refused_under_its_topic(answerer, question, t
     "开个小卖部 能尽快贷到款不",                 # 快贷 inside 尽快贷到款
     "在人才交流中心办失业登记行不",               # the document's 失业登记, at that office
     "领失业金这段时间 医保卡还能用不",           # 第九条第（三）项's medical insurance
+    "厂子的电价能降不",                           # 第一条's 降电价
 ])
 def test_the_documents_own_matters_around_them_are_not_refused_as_that_topic(answerer, question):
     answer = answerer.answer(question)
@@ -110,6 +114,10 @@ def test_asking_to_apply_names_no_topic_of_its_own(answerer):
     # 今年能申请不 after an answer on 第三条第（二）项 is about that clause, not the loan's 申请
     assert not answerer.has_own_topic("今年能申请不", about="3.2")
     assert answerer.answer("今年能申请不", about="3.2").clause.id == "3.2"
+
+
+def test_an_older_worker_asking_whether_anyone_helps_gets_the_hardship_clause(answerer):
+    assert answerer.answer("水泥厂关了 我这把年纪了 还有人管没").clause.id == "9.3"
 
 
 def test_an_employer_who_dismissed_nobody_is_answered_with_the_refund(answerer):

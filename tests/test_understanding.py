@@ -634,3 +634,14 @@ def test_something_going_on_said_before_a_question_is_its_context(vocabulary, te
     # 在…呢 / 正…着…呢 tell what is going on; the question is the rest, asked as one.
     u = reader(vocabulary).read(text, Conversation())
     assert u.kind != "multi"
+
+
+@pytest.mark.parametrize("message, thanked", [
+    ("好的 明白了 我回去跟家里商量商量", True),
+    ("行 知道了 我去问问", True),
+    ("好的 见习补贴咋申请", False),   # a question after the thanks
+    ("好的 我想贷款开个店", False),   # no plan: read as usual
+])
+def test_thanks_then_a_plan_is_no_question(vocabulary, message, thanked) -> None:
+    kind = reader(vocabulary).read(message, Conversation()).kind
+    assert (kind == "thanks") is thanked

@@ -515,6 +515,8 @@ class Reader:
         talk = self.small_talk(plain)
         if talk is not None:
             return Understanding(talk, text)
+        if self._thanks_then_plan(text):  # 行 明白了 我回去跟会计说
+            return Understanding("thanks", text)
         if not _CJK.search(text) and _LATIN.search(text):
             return Understanding("foreign", text)
         rest = self._after_greeting(text)
@@ -543,6 +545,17 @@ class Reader:
             if not own:
                 return Understanding("follow_up", text)
         return Understanding("question", text)
+
+    def _thanks_then_plan(self, text: str) -> bool:
+        """Whether the message thanks or says it understood (small_talk.thanks), then tells what
+        the person will do next (small_talk.plans) and asks nothing: 行 明白了 我回去跟会计说.
+        好的 见习补贴多少 asks; 好的 我想贷款 names no plan — both are read as usual."""
+        plain = bare(text)
+        first = next((w for w in sorted(self.vocabulary.thanks, key=len, reverse=True) if plain.startswith(w)), None)
+        if first is None:
+            return False
+        rest = plain[len(first):]
+        return any(p in rest for p in self.vocabulary.plans) and not self.is_question(rest)
 
     def small_talk(self, plain: str) -> str | None:
         """"closing", "greeting", "thanks" or "non_question" when the (bare) message is made

@@ -23,7 +23,7 @@ PACKAGE_VOCABULARY = Path(__file__).parent.parent / "data" / "understanding.yaml
 INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "list", "ask", "finder",
            "test_topic", "more", "resume_go", "explain")
 _INTENT_FIELDS = ("exact", "contains", "patterns")
-_SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "closings")
+_SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "closings", "plans")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
               "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said",
@@ -89,6 +89,7 @@ class Vocabulary:
     # Leaving words (算了, 再见, 不问了): a message made only of these with thanks / ok words
     # closes the conversation ("好的 谢谢 算了"); it is not a question.
     closings: frozenset[str] = frozenset()
+    plans: frozenset[str] = frozenset()  # 行 明白了 我回去跟会计说: what one will do next, no question
     # A broad ask (有啥好政策, 能帮我啥): regular expressions matched at the end of a (bare) part.
     broad_asks: tuple[re.Pattern[str], ...] = ()
     # Saying who one is or how one types (我不识字, 让娃娃打的): searched in a (bare) part.
@@ -283,7 +284,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
             continue
         who.append((bare(word), bare(said) or bare(word)))
     vocabulary = replace(
-        vocabulary, closings=talk["closings"],
+        vocabulary, closings=talk["closings"], plans=talk["plans"],
         broad_asks=_patterns(data, "broad_asks", name, problems),
         self_descriptions=_patterns(data, "self_descriptions", name, problems),
         proxy_starts=_bare_words(proxy, "starts", "third_person.starts", name, problems),
