@@ -781,3 +781,7 @@ def test_an_amount_asked_after_yes_no_words_is_an_amount_question(answerer):
     assert answerer.read("见习补贴有没有说一个月给多少").kind.value == "amount"
     assert first_line(answerer.answer("见习补贴有没有说一个月给多少")).startswith("每人每月1000元")
     assert answerer.read("有没有补贴，给多少").kind.value == "yes_no"
+
+
+def test_baifenzhiji_asks_a_rate(answerer):
+    assert first_line(answerer.answer("不裁员的话 失业保险费能返百分之几")).startswith("返还上年度实际缴纳失业保险费的60%")
