@@ -42,7 +42,7 @@ def answerer(kb):
     ("开了个小超市 增值税起征点是多少", "税收"),
     ("加工厂用电 现在一度电多钱", "电费和电价"),
     ("合同到期了老板不续签 能要补偿不", "讨薪和劳动纠纷"),
-    ("厂里交社保 费率现在是多少", "社会保险的缴费比例"),
+    ("失业保险的缴费比例 单位和个人各交多少", "社会保险的缴费比例"),
 ])
 def test_another_offices_matter_is_refused_under_its_topic(answerer, question, topic):
     answer = answerer.answer(question)
