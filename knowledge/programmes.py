@@ -26,6 +26,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # is a name, though — 两项 stays a word to look up (it is not a bare number).
 _NUMBERISH = re.compile(r"(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)+[年月日号天个岁块元次回批期]*")
 _DONE = frozenset({"了", "过", "掉", "完"})  # a procedure that happened (注销了) is not asked about
+_JUDGED = frozenset({"认定", "认证", "鉴定", "评审", "评定", "复审"})  # heads that also describe (…认定的基地)
 _NEAR = 5  # characters after a certificate in which a handling word asks about it (在阿达办)
 # Saying one has a certificate: 拿着毕业证, 带身份证, 有残疾证, 用营业执照, 凭…, 持…
 _HOLDING = ("有", "拿着", "拿", "带着", "带", "用", "凭", "持", "是")
@@ -147,6 +148,8 @@ class ProgrammeNames:
             head = next((h for h in self.heads if token.endswith(h)), None)
             if head is None:
                 continue
+            if head in _JUDGED and follows == "的":
+                continue  # 县级认定的孵化示范基地: 认定 describes the base asked about, not a procedure asked
             qualifier, name = token[:-len(head)], token
             if not qualifier and i > 0:
                 qualifier, name = tokens[i - 1], tokens[i - 1] + token

@@ -62,6 +62,7 @@ def test_another_offices_matter_is_refused_under_its_topic(answerer, question, t
     "在人才交流中心办失业登记行不",               # the document's 失业登记, at that office
     "领失业金这段时间 医保卡还能用不",           # 第九条第（三）项's medical insurance
     "厂子的电价能降不",                           # 第一条's 降电价
+    "转岗的老职工能不能纳入学徒制培养",           # 纳入 + 学徒 is no 入学
 ])
 def test_the_documents_own_matters_around_them_are_not_refused_as_that_topic(answerer, question):
     answer = answerer.answer(question)

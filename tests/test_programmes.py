@@ -62,6 +62,7 @@ def test_names_no_document_has_are_found(names, question, topic):
     "东乡创业贷款咋申请",
     "另外创业担保贷款也帮我算算",       # a common word before the name is no brand (BRAND_INFO)
     "退伍军人创业贷款能贷多少",         # the document's loan asked for a kind of person
+    "县级认定的孵化示范基地能申请补助不",  # 认定的: describes the base, no procedure asked
     "易地搬迁户创业贷能贷多少",         # a person (…户) is no brand
     "想在镇上开个理发店 顶多能贷几个钱",  # 顶多 能 贷: no name, a verb before the head
 ])
