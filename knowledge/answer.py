@@ -220,7 +220,7 @@ class Answerer:
     def spelled(self, text: str) -> str:
         """`text` with residents' misspellings of policy words put right: the staff's list
         (lexicon/typos.yaml: 补帖 -> 补贴), then words typed by their sound (knowledge/homophones.py:
-        失业等级 -> 失业登记, 三只一扶 -> 三支一扶)."""
+        单保 -> 担保, 三只一扶 -> 三支一扶)."""
         if self._homophones is None:
             # the documents' words (terms, what synonyms stand for, benefits' names), not the
             # residents' (网上卖, 发钱: homophones of everyday words); two characters only for terms

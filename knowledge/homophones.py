@@ -1,5 +1,5 @@
 """Policy words typed by their sound (issue 13): pinyin input and voice input put a homophone in
-place of the word — 失业等级 for 失业登记, 见席 for 见习, 单保 for 担保, 三只一扶 for 三支一扶.
+place of the word — 见席 for 见习, 单保 for 担保, 三只一扶 for 三支一扶, 稳钢 for 稳岗.
 lexicon/typos.yaml lists the slips someone has seen; this finds the rest by pronunciation
 (pypinyin: the Mandarin readings of each character, tones ignored).
 
