@@ -74,6 +74,10 @@ class Benefit:
         return self.period is not None and self.period.has_ended(today)
 
 
+# A number of people (12个人, 十几个人, 两个人): its 个人 is no benefit's word for "individual"
+_HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来])个人")  # not 一个人: one person, an individual
+
+
 def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = (),
                  amount: float | None = None) -> Benefit | None:
     """The benefit of one clause that a question names, or None when it names none.
@@ -84,7 +88,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     wins, then the most names of its own, then the one listed first (a refinement such as
     "the 2019–2020 relaxation" wins only when the question names what it adds).
     """
-    text = normalize(text)
+    text = _HEADCOUNT.sub("人", normalize(text))  # 店里原来12个人: a count of people, not 个人 (individual)
     terms = {normalize(t) for t in terms}
     by_id = {b.id: b for b in benefits}
 

@@ -785,3 +785,9 @@ def test_an_amount_asked_after_yes_no_words_is_an_amount_question(answerer):
 
 def test_baifenzhiji_asks_a_rate(answerer):
     assert first_line(answerer.answer("不裁员的话 失业保险费能返百分之几")).startswith("返还上年度实际缴纳失业保险费的60%")
+
+
+def test_a_count_of_people_is_not_the_individual_loan(answerer):
+    # 12个人 is a headcount: the shop that hired people is asking about the firms' 300万 loan too
+    line = first_line(answerer.answer("铺子里原来十个人 今年新招了三个 能贷款不"))
+    assert "300万元" in line
