@@ -131,7 +131,8 @@ class ProgrammeNames:
         A name is a token ending in a programme head (育儿补贴 as one token, or 育儿 + 补贴)
         whose qualifier — the rest of the token, else the word just before — is unknown
         (`known`) and at least two characters (学费, 车费 are not names), and the whole name
-        appears in no clause or FAQ text; or a procedure head no document uses (备案)."""
+        appears in no clause or FAQ text; or such a name with a brand in front (`_branded`:
+        巾帼创业贷); or a procedure head no document uses (备案)."""
         tokens = self.segmenter.tokens(question)
         stop = self.segmenter.stopwords
         certificate = self._certificate(tokens)
@@ -163,20 +164,29 @@ class ProgrammeNames:
             if (len(qualifier) >= 2 and qualifier not in stop and not self.known(qualifier)
                     and not self._in_texts(name)):
                 return ProgrammeName(name, head, qualifier)
-            # 巾帼创业贷: a brand in front of the document's own words names another office's
-            # or bank's product (the qualifier 创业 alone is known). Only a product's short
-            # name (…贷): 退伍军人创业贷款 is the document's loan asked for a kind of person,
-            # and a person (…人, …户) is no brand either.
-            start = i - (0 if token != head else 1)
-            brand = tokens[start - 1] if start > 0 else ""
-            if (head == _PRODUCT_HEAD and not brand.endswith(_PEOPLE) and len(qualifier) >= 2 and qualifier not in stop and _CJK.search(qualifier)
-                    and not self._is_verb(qualifier)
-                    and len(brand) >= 2 and brand not in stop and _CJK.search(brand)
-                    and not self.known(brand) and not self._is_verb(brand)
-                    and self.segmenter.informativeness(brand) >= BRAND_INFO
-                    and not self._in_texts(brand + name)):
-                return ProgrammeName(brand + name, head, brand)
+            branded = self._branded(tokens, i - (token == head), head, qualifier, name)
+            if branded is not None:
+                return branded
         return None
+
+    def _branded(self, tokens: list[str], start: int, head: str, qualifier: str, name: str) -> ProgrammeName | None:
+        """巾帼创业贷: a brand in front of the document's own words (the qualifier 创业 is known)
+        names another office's or bank's product. `start` is where the name's tokens begin; the
+        brand is the token before. Only a product's short name (…贷) counts — 退伍军人创业贷款 is
+        the document's loan asked for a kind of person — and the brand must be an unknown word,
+        rare in general Chinese (BRAND_INFO), and no person (…人, …户)."""
+        brand = tokens[start - 1] if start > 0 else ""
+        if head != _PRODUCT_HEAD or not self._word_like(qualifier) or not self._word_like(brand):
+            return None
+        if (brand.endswith(_PEOPLE) or self.known(brand) or self._in_texts(brand + name)
+                or self.segmenter.informativeness(brand) < BRAND_INFO):
+            return None
+        return ProgrammeName(brand + name, head, brand)
+
+    def _word_like(self, token: str) -> bool:
+        """A content word that may be part of a name: 2+ characters, Chinese, no stopword, no verb."""
+        return (len(token) >= 2 and token not in self.segmenter.stopwords and bool(_CJK.search(token))
+                and not self._is_verb(token))
 
     def _certificate(self, tokens: list[str]) -> ProgrammeName | None:
         """A certificate the documents do not issue (残疾证, 营业执照, 结婚证 — not 职业资格证书 nor

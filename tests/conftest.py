@@ -12,12 +12,15 @@ re-embedding only its changed texts. Tests of the background build itself pass t
 from __future__ import annotations
 
 import functools
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 import knowledge.answer
 from knowledge import semantic
-from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
+from knowledge.base import PACKAGE_DATA, load_knowledge, load_knowledge_or_raise
 from knowledge.retrieval import Retriever
 
 
@@ -64,3 +67,17 @@ def pg_url(pg_cluster) -> str:
     pg_cluster.psql(f"CREATE DATABASE {name}")
     yield pg_cluster.url.replace(f"/{pg_cluster.database}?", f"/{name}?")
     pg_cluster.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def data_with(tmp_path: Path) -> Callable[[str, str], list[tuple[str, int, str]]]:
+    """data_with("lexicon/places.yaml", text): the shipped data copied into tmp_path/"data" with
+    that file written, loaded; its problems as (file name, line, message) — what staff see."""
+    def write_and_load(relative: str, text: str) -> list[tuple[str, int, str]]:
+        data = tmp_path / "data"
+        if not data.exists():
+            shutil.copytree(PACKAGE_DATA, data)
+        (data / relative).write_text(text, encoding="utf-8")
+        _, problems = load_knowledge(data)
+        return [(Path(p.file).name, p.line, p.message) for p in problems]
+    return write_and_load

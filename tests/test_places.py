@@ -78,13 +78,9 @@ def test_without_the_file_no_place_is_told_apart(tmp_path: Path):
     assert OtherPlaces(kb.lexicon.places).find("宁夏那边的创业贷款最多贷几万") is None
 
 
-def test_a_bad_places_file_is_a_problem_with_its_line(tmp_path: Path):
-    data = tmp_path / "data"
-    shutil.copytree(PACKAGE_DATA, data)
-    (data / "lexicon" / "places.yaml").write_text(
-        "elsewhere: [兰州, 7]\npolicies: [补贴]\n", encoding="utf-8")
-    _, problems = load_knowledge(data)
-    found = [f"{Path(p.file).name}:{p.line}: {p.message}" for p in problems]
+def test_a_bad_places_file_is_a_problem_with_its_line(data_with):
+    found = [f"{name}:{line}: {message}" for name, line, message in
+             data_with("lexicon/places.yaml", "elsewhere: [兰州, 7]\npolicies: [补贴]\n")]
     assert any(m.startswith("places.yaml:1:") and "“7”" in m for m in found), found
     assert any("policies" in m for m in found), found
     assert any("policy" in m and "policies" not in m for m in found), found

@@ -11,7 +11,7 @@ import pytest
 import test_retrieval
 
 from knowledge import semantic
-from knowledge.base import PACKAGE_DATA, load_knowledge, load_knowledge_or_raise
+from knowledge.base import PACKAGE_DATA, load_knowledge_or_raise
 from knowledge.cli import programme_warnings
 from knowledge.programmes import ProgrammeNames
 from knowledge.retrieval import Retriever
@@ -114,13 +114,9 @@ def test_check_warns_about_an_in_scope_question_that_would_be_refused(tmp_path: 
     assert len(warnings) == 1 and "口粮补助" in warnings[0] and "synonyms.yaml" in warnings[0]
 
 
-def test_programmes_yaml_errors_have_lines(tmp_path: Path):
-    data = tmp_path / "data"
-    shutil.copytree(PACKAGE_DATA, data)
-    (data / "lexicon" / "programmes.yaml").write_text(
-        "programmes:\n  - kind: 补贴\n    ends: [补贴]\n  - kind: 空的\n  - ends: [贷款]\n", encoding="utf-8")
-    _, problems = load_knowledge(data)
-    found = [(Path(p.file).name, p.line, p.message) for p in problems]
+def test_programmes_yaml_errors_have_lines(data_with):
+    found = data_with("lexicon/programmes.yaml",
+                      "programmes:\n  - kind: 补贴\n    ends: [补贴]\n  - kind: 空的\n  - ends: [贷款]\n")
     assert ("programmes.yaml", 4, "“空的”要写名称的结尾（ends）或办事名称（whole）") in found
     assert any(name == "programmes.yaml" and line == 5 and "kind" in msg for name, line, msg in found)
 
