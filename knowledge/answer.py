@@ -63,6 +63,8 @@ _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥
 # A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人)")  # 那利息呢 / 这个补助要交啥材料
+# Who asks, as "…的" before what they may do: 技校毕业的能报不, 外地户口的可以办吗
+_WHO = re.compile(r"^([^，,。？?\s]{1,10}?)的(?:人|娃)?(?=能|可以|可不可以|也能|也可以|还能|让|给)")
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
@@ -213,6 +215,7 @@ class Answerer:
         self._answers: OrderedDict[tuple[str, date, str | None], Answer] = OrderedDict()
         self._unknown_idf: float | None = None  # the retriever's IDF of a word no document has
         self._lexicon_cache: frozenset[str] | None = None
+        self._benefit_cache: frozenset[str] | None = None
         self._clause_words: list[frozenset[str]] | None = None  # each clause's words (`_generic`)
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
         self._homophones: Homophones | None = None  # built on first use (`spelled`)
@@ -386,14 +389,15 @@ class Answerer:
 
     def continues(self, refused: str, message: str, leave_out: str | None = None) -> bool:
         """Whether `message`, typed right after `refused` (a question the documents do not
-        cover), goes on about it rather than asking something of its own: it goes on by its
+        cover), goes on about it rather than asking something of its own: it names no matter
+        of its own (`names_no_matter`: 利息谁出, 一次性补助多钱), it goes on by its
         words or meaning (`goes_on`), or it is best matched by the very clause the refused
         question came closest to and does not name that clause's policy (助学贷款咋办, then
         利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan), or it points
         back with 那 (那补贴去阿达申请). A message that names the policy (创业贷款利息谁出) is a
         question of its own. `leave_out`: see Retriever.goes_on (benchmarks/measure_going_on.py)."""
-        if self.goes_on(message, leave_out) or self._elliptical(message):
-            return True
+        if self.names_no_matter(message) or self.goes_on(message, leave_out) or self._elliptical(message):
+            return True  # 利息谁出 after 扶贫小额信贷能续贷不: no matter of its own, so that one's
         before = self.retriever.search(refused)
         now = self.retriever.search(message)
         if not before.candidates or not now.candidates:
@@ -408,13 +412,41 @@ class Answerer:
         # 那 points back unless something specific follows it (那种养殖的有扶持没: 养殖 is new)
         return bool(_POINTS_BACK.match(fold(message))) and all(self._generic(w) for w in self.topic_words(message))
 
+    def names_no_matter(self, piece: str) -> bool:
+        """Whether the piece names no matter of its own: once the actions (申请, 报), the parties
+        (单位, 个人), asking.yaml's `details` (利息, 补助, 一次性, 以后的帮扶 — parts any matter has)
+        and who the asker is (技校毕业的 before 能报不) are set aside, no topic word is left. In one
+        message after a piece the documents do not cover (扶贫小额信贷能续贷不 / 利息谁出, 退伍安置
+        工作不 / 一次性补助多钱), such a piece asks about that piece's matter. A piece naming a
+        policy (见习补贴多少, 培训有补贴没) or any other thing (电焊, 养老保险) names a matter."""
+        if self._names_benefit(piece):
+            return False
+        details, parties = self.kb.asking.details, self.kb.asking.parties
+        asked = self.read(piece)
+        words = [w for w in self.topic_words(asked) if w not in _ACTIONS]
+        if not words:
+            return True
+        who = _WHO.match(fold(asked.rest))
+        asker = set(self.retriever.segmenter.content_words(who.group(1))) if who else set()
+        return all(w in details or w in parties or w in asker for w in words)
+
+    def _names_benefit(self, piece: str, specific: bool = False) -> bool:
+        """Whether the piece uses a benefit's name or words (benefits.yaml, 2+ characters) other
+        than asking.yaml's details and parties: 厂子没裁人返钱不 names 稳岗返还 by 裁人, though the
+        question-kind cues take 裁人返钱 from the words `topic_words` reads. `specific`: only
+        words that are not generic (`_generic`: 培训 is in a third of the clauses)."""
+        details, parties = self.kb.asking.details, self.kb.asking.parties
+        text = fold(self.spelled(piece))
+        return any(len(w) >= 2 and w not in details and w not in parties and w in text
+                   and not (specific and self._generic(w)) for w in self._benefit_words())
+
     def _elliptical(self, piece: str) -> bool:
         """Whether the piece is short (ELLIPSIS_CHARS) and its one topic word (an action such as
         申请 aside) is generic (`_generic`) and no policy's name: 岗位表在哪看, 老板不给办咋弄 — typed
         after a question the documents do not cover, they are about its 岗位, its 办理, its 培训,
         not the documents' (see `continues`)."""
-        if len(re.findall(r"\w", piece)) > ELLIPSIS_CHARS:
-            return False
+        if len(re.findall(r"\w", piece)) > ELLIPSIS_CHARS or self._names_benefit(piece, specific=True):
+            return False  # 厂子没裁人返钱不: 裁人 is 稳岗返还's own; 要不要重新去培训 is still elliptical
         words = [w for w in self.topic_words(piece) if w not in _ACTIONS]
         if len(words) != 1 or (len(words[0]) >= 3 and words[0] in self._lexicon_words()):
             return False  # 失业保险金怎么领 names a policy; 创业贷款咋申请, 培训补贴多少 name two things
@@ -496,6 +528,13 @@ class Answerer:
         if self._unknown_idf is None:
             self._unknown_idf = self.retriever.idf("\uffff\uffff")  # no document has this word
         return self.retriever.idf(word) < self._unknown_idf
+
+    def _benefit_words(self) -> frozenset[str]:
+        """Every benefit's name and words (benefits.yaml), folded."""
+        if self._benefit_cache is None:
+            self._benefit_cache = frozenset(fold(w) for c in self.kb.clauses for b in self.kb.benefits_of(c)
+                                            for w in (b.name, *b.words))
+        return self._benefit_cache
 
     def _lexicon_words(self) -> frozenset[str]:
         words = self._lexicon_cache

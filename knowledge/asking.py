@@ -109,6 +109,10 @@ class AskingRules:
     # Someone asks the resident for money first (手续费, 保证金, 交五百块钱才给安排): the reply
     # opens with this caution, whatever else it says (asking.yaml `caution`).
     caution: Caution | None = None
+    # Words for a part any matter has (利息, 补助, 一次性, 以后的帮扶), not a matter of its own: a
+    # piece of one message naming only these, after a piece the documents do not cover, asks
+    # about that piece's matter (knowledge/answer.py `Answerer.names_no_matter`).
+    details: frozenset[str] = frozenset()
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -380,7 +384,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     problems += in_chinese(check_fields(data, name, required={"kinds": list},
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
                                                 "money": list, "claims": list, "parties": list,
-                                                "overview": list, "going_on": list, "caution": dict},
+                                                "overview": list, "going_on": list, "details": list,
+                                                "caution": dict},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -434,6 +439,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     parties = frozenset(_texts(data, "parties", name, problems))
     overview = tuple(_texts(data, "overview", name, problems))
     going_on = tuple(dict.fromkeys(_texts(data, "going_on", name, problems)))
+    details = frozenset(_texts(data, "details", name, problems))
     caution = None
     block = data.get("caution")
     if isinstance(block, LineDict):
@@ -450,7 +456,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         elif not found:
             problems.append(Problem(name, block.line, "提醒（caution）要有 say 和至少一个 words"))
     return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,
-                        going_on, caution), problems)
+                        going_on, caution, details), problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

@@ -6,7 +6,9 @@ those places' policies in the plan's own words: 甘南州的创业贷款也是�
 给多少, 福建省今年的稳岗返还按多少比例返. Answered from the nearest clause, they get 临夏's 15万
 or 1000元 as if it held there. `OtherPlaces.find` recognises the kind: a place outside the area
 (lexicon/places.yaml `elsewhere`, with or without 省/市/州/县), then 的 or 那边/当地 (a time word
-such as 今年 may come between), then, within a few characters, a policy word (贷款, 见习, 政策 …).
+such as 今年 may come between), then, within a few characters, a policy word (贷款, 见习, 政策 …);
+or the place as the one who pays or sets it (新疆那边给的补贴, 青海省定的额度, …稳岗补贴 江苏省出的
+那个), with a policy word after it before a pause, or before it when nothing is named after.
 A place right after 在/从/是 … is where the person is, not whose policy is asked (在兰州的厂里上班,
 从新疆回来的, 我是甘南的): the question is answered as usual.
 """
@@ -22,6 +24,8 @@ POLICY_WITHIN = 4  # characters after 的 in which the policy word must start (�
 _PAUSE = re.compile(r"[\s,，。.;；!！?？、]")
 _SUFFIX = "(?:维吾尔自治区|回族自治区|壮族自治区|自治区|自治州|省|市|州|县|区)?"
 _TIME = "(?:今年|去年|明年|现在|目前|这几年|这两年)?"
+_AGENT_VERBS = "出|发|给|定|规定|制定|出台"  # 江苏省出的, 新疆那边给的: who pays or sets it
+_POINTER = re.compile(r"(?:那个|那项|那种|这个|这项)?(?:政策|补贴)?[吗呢吧啊]?")  # …江苏省出的那个
 
 
 class OtherPlaces:
@@ -35,13 +39,18 @@ class OtherPlaces:
         self.person = frozenset(normalize(p) for p in names.person if p)
         self.institutions = tuple(normalize(i) for i in names.institutions if i)
         if not places or not self.policy:
-            self._pattern = None
+            self._pattern = self._agent = None
             return
         near_alt = "|".join(map(re.escape, near)) or "(?!)"
         # 甘南州的 / 兰州那边的 / 新疆那边 / 福建省今年的: the place, then "of there"
         self._pattern = re.compile(
             f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
             f"(?:(?:{near_alt}){_TIME}的?|{_TIME}的)")
+        # 江苏省出的那个 / 新疆那边给的: the place as the one who pays or sets it (a policy word
+        # anywhere in the question then says it is that place's policy)
+        self._agent = re.compile(
+            f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
+            f"(?:{near_alt})?{_TIME}(?:{_AGENT_VERBS})的")
 
     def find(self, question: str) -> str | None:
         """The place (as named in the question, e.g. 甘南州) whose policy `question` asks
@@ -55,6 +64,16 @@ class OtherPlaces:
                 continue  # 在兰州的厂里, 从新疆回来的, 我是甘南的: where the person is
             # 兰州的培训学校: a school of 兰州, not its policy
             if _policy_follows(text[m.end():], self.policy, self.institutions):
+                return m.group("name")
+        for m in self._agent.finditer(text):
+            before = text[m.start() - 1] if m.start() > 0 else ""
+            if before in self.person:
+                continue
+            # 新疆那边给的补贴: the policy word follows before a pause; …稳岗补贴 江苏省出的那个:
+            # nothing is named after it, and the policy word came before
+            after = _PAUSE.split(text[m.end():], maxsplit=1)[0]
+            if any(word in after for word in self.policy) or (
+                    _POINTER.fullmatch(after) and any(word in text[:m.start()] for word in self.policy)):
                 return m.group("name")
         return None
 

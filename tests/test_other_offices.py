@@ -112,6 +112,33 @@ def test_a_piece_that_points_back_with_this_goes_on_about_the_refused_one(answer
     assert len(answers) == 1 and not answers[0].answered
 
 
+@pytest.mark.parametrize("first, detail", [
+    ("公租房咋申请 能租几年", "有没有啥补助"),              # only a part any matter has: 补助
+    ("网贷逾期了会上征信不", "利息能少点不"),               # 利息: the plan's 贴息 is another loan's
+    ("老人的高龄补贴一个月多少", "以后还涨不"),
+    ("农机购置补贴咋申请", "外县户口的能领不"),             # who asks (外县户口的), then 领 alone
+])
+def test_a_piece_naming_no_matter_of_its_own_goes_on_about_the_refused_one(answerer, first, detail):
+    assert answerer.names_no_matter(detail)
+    parts, answers = answer_parts(answerer, [first, detail], today=TODAY)
+    assert len(answers) == 1 and not answers[0].answered
+
+
+@pytest.mark.parametrize("question", [
+    "培训有补贴没",       # 培训 is the plan's matter, 补贴 only its part
+    "厂子没裁人返钱不",    # 裁人 names 稳岗返还, though the cues take it from the question's rest
+    "大学生能见习不",
+    "电焊学会了给钱不",     # a thing of its own (电焊), refused or not on its own
+])
+def test_a_piece_naming_a_matter_is_a_question_of_its_own(answerer, question):
+    assert not answerer.names_no_matter(question)
+
+
+def test_after_a_refused_piece_the_plans_matter_is_still_answered(answerer):
+    parts, answers = answer_parts(answerer, ["网贷逾期了会上征信不", "厂子没裁人返钱不"], today=TODAY)
+    assert len(answers) == 2 and answers[1].answered and answers[1].clause.id == "4"
+
+
 def test_asking_to_apply_names_no_topic_of_its_own(answerer):
     # 今年能申请不 after an answer on 第三条第（二）项 is about that clause, not the loan's 申请
     assert not answerer.has_own_topic("今年能申请不", about="3.2")
@@ -150,3 +177,13 @@ def test_not_this_one_in_a_questionnaire_leaves_it_and_answers_what_was_asked(tm
             await engine.close()
 
     asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("question", [
+    "在扶贫车间干活了 家里的低保会不会被取消",
+    "公益岗干上了 低保还能继续领不",
+])
+def test_whether_a_benefit_is_stopped_is_said_not_written(answerer, question):
+    # the document never says when 低保 stops (that is 民政's rule): no clause sentence answers it
+    first = answerer.answer(question).first_line
+    assert "文件没有写明" in first and "取消" in first

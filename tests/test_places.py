@@ -31,6 +31,9 @@ def places(kb):
     ("浙江省去年的稳岗返还咋算的", "浙江省"),
     ("西安当地的公益岗一个月多钱", "西安"),
     ("甘南州的培训补贴和咱们一样不", "甘南州"),
+    ("新疆那边给的见习补贴高不", "新疆"),  # the place as the one who pays it
+    ("青海省定的创业贷款额度是多少", "青海省"),
+    ("外省来的人稳岗补贴给多少 宁夏出的那个", "宁夏"),  # the policy named before, pointed at after
 ])
 def test_a_policy_of_another_place_is_found(places, question, place):
     assert places.find(question) == place
@@ -47,6 +50,8 @@ def test_a_policy_of_another_place_is_found(places, question, place):
     "我婆姨是天水的 在临夏开店 创业贷款能贷不",  # a pause after 的: where someone is from
     "天水的技校来乡上办培训班 收钱不",  # 技校 … 培训班: a school of 天水, not its policy
     "西宁的培训中心招人不",
+    "新疆那边给的工钱低 回来了能贷款不",  # 新疆's pay, then a question about 临夏's loan
+    "从东莞发的货 开网店能贷款不",
 ])
 def test_a_place_that_is_not_whose_policy_is_asked_is_not_found(places, question):
     assert places.find(question) is None
