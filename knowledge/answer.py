@@ -595,10 +595,11 @@ class Answerer:
                 ranked = [c.clause.id for c in result.candidates]
                 refused = not result.candidates or result.candidates[0].clause.id != named.id
         if not result.candidates or refused or (
-                topics and not any(self._known(t) or t in self._lexicon_words()
+                topics and not any(self._known(t) or t in self._lexicon_words() or t in self.kb.lexicon.everyday
                                    or self._in_lexicon_phrase(t, asked.question) for t in topics)):
             # Every topic word is one no document or lexicon uses (护照去哪办): not covered,
-            # however well 去 and 办 match.
+            # however well 去 and 办 match. An everyday thing (挖掘机, 电焊: lexicon/everyday.yaml)
+            # is the resident's context, not such a topic: 想学个挖掘机 政府管不 asks about training.
             return self._not_covered(question, result, ranked)
         if not topics and not anchored:
             # 去哪报名, 那我自己呢 with no conversation to lean on: any clause would be a guess.

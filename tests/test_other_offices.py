@@ -187,3 +187,14 @@ def test_whether_a_benefit_is_stopped_is_said_not_written(answerer, question):
     # the document never says when 低保 stops (that is 民政's rule): no clause sentence answers it
     first = answerer.answer(question).first_line
     assert "文件没有写明" in first and "取消" in first
+
+
+@pytest.mark.parametrize("question", ["想学美发 政府管不管", "闺女想学育婴师 有人管没"])
+def test_a_trade_to_learn_is_context_and_the_question_is_about_training(answerer, question):
+    # 美发, 叉车: words no clause uses (lexicon/everyday.yaml), so not a topic the plan lacks
+    answer = answerer.answer(question)
+    assert answer.answered and answer.clause.id.startswith("3.")
+
+
+def test_a_trade_asked_about_for_itself_is_still_refused(answerer):
+    assert not answerer.answer("叉车多少钱一台").answered
