@@ -57,6 +57,9 @@ CONTINUES_NEAR = 1
 GENERIC_SHARE = 0.18
 # Asking to do something is not a topic of its own: 去年毕业的能申请不 has one topic, 毕业.
 _ACTIONS = frozenset({"申请", "办理", "办", "领", "领取", "报名", "报", "享受", "参加"})
+# A question checking a sum (能贷两百万不) takes a candidate this close to the best when only
+# that one has a cap in money and names a word of it the best does not (创业担保贷款 vs 融资担保)
+SUM_CLOSE_RATIO = 0.7
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
 # "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的 (not 为什么是)
 _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|(?<!为)什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
@@ -498,6 +501,31 @@ class Answerer:
         text = fold(question)
         return any(word in w and w in text for w in self._lexicon_words() if len(w) > len(word))
 
+    def _capped_first(self, asked: Asked, result: SearchResult) -> SearchResult:
+        """`result`, or with a close candidate (within SUM_CLOSE_RATIO of the best) first when the
+        question checks a sum of money (能贷两百万不, 贷五十万行不) and that candidate has a benefit
+        with a cap in money (benefits.yaml `max`) while the best has none: 我们小公司能贷两百万不
+        is answered with 第五条（二）'s 300万 and its condition, not 第五条（一）'s guarantee."""
+        if (asked.amount is None or asked.kind not in (Kind.YES_NO, Kind.AMOUNT)
+                or len(result.candidates) < 2 or result.out_of_scope_topic):
+            return result
+
+        def capped(clause: Clause) -> bool:
+            return any(b.max is not None and b.max.unit in MONEY_UNITS for b in self.kb.benefits_of(clause.id))
+
+        best = result.candidates[0]
+        if capped(best.clause):
+            return result
+        best_text = fold(best.clause.text)
+        for c in result.candidates[1:]:
+            if c.score < SUM_CLOSE_RATIO * best.score:
+                break
+            vocabulary = self._vocabulary_of(c.clause)
+            # 贷 -> 创业担保贷款: a term of that clause the best one does not have
+            if capped(c.clause) and any(fold(t) in vocabulary and fold(t) not in best_text for t in result.expansions):
+                return _with_first(result, c.clause)
+        return result
+
     def _checks_amount(self, asked: Asked, result: SearchResult) -> bool:
         """Whether the question checks a sum of money against a limit of the best clause: it
         names an amount (二十万, 10万块; knowledge/asking.py `question_amount`), asks yes/no or
@@ -576,6 +604,7 @@ class Answerer:
             # that clause, with the staff FAQ of the question usable, and never refused — unless
             # it names a topic on staff's out-of-scope list (社保卡丢了咋补 after 失业登记).
             return self._follow_up(question, asked, self.kb.clauses[about], day, result, context)
+        result = self._capped_first(asked, result)
         ranked = [c.clause.id for c in result.candidates]
         topics = self.topic_words(asked)
         # The calibrated decision (retrieval.py, knowledge/refusal.py) decides when it ran; the

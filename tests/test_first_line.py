@@ -791,3 +791,11 @@ def test_a_count_of_people_is_not_the_individual_loan(answerer):
     # 12个人 is a headcount: the shop that hired people is asking about the firms' 300万 loan too
     line = first_line(answerer.answer("铺子里原来十个人 今年新招了三个 能贷款不"))
     assert "300万元" in line
+
+
+def test_a_sum_checked_goes_to_the_close_clause_that_has_a_cap(answerer):
+    # 第五条（一）(guarantees for small firms) and 第五条（二）(the loan, 300万 for a small firm) are
+    # both close; only the second can say whether 两百万 fits
+    answer = answerer.answer("我们是个小公司 想贷两百万 能行不")
+    assert answer.clause.id == "5.2"
+    assert first_line(answer).startswith("要看条件") and "300万元" in first_line(answer)
