@@ -198,3 +198,11 @@ def test_a_trade_to_learn_is_context_and_the_question_is_about_training(answerer
 
 def test_a_trade_asked_about_for_itself_is_still_refused(answerer):
     assert not answerer.answer("叉车多少钱一台").answered
+
+
+def test_a_veteran_learning_a_trade_is_not_taken_for_a_tuition_refund(answerer):
+    # 退伍 has 退 in it: "学费+退" once refused this as a paid course's refund
+    answer = answerer.answer("我是退伍回来的 想学个修车 学费谁出")
+    assert answer.answered and answer.clause.id.startswith("3.")
+    refused = answerer.answer("培训班不想上了 学费能退不")
+    assert not refused.answered and "包就业" in refused.reply
