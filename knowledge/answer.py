@@ -390,6 +390,14 @@ class Answerer:
             return True
         return bool(self.retriever.goes_on(self.spelled(piece.strip()), leave_out))
 
+    def asks_here_instead(self, refused: str, message: str) -> bool:
+        """Whether `refused` was asked about another place's policy (新疆那边给的见习补贴多少) and
+        `message` asks the same about the area itself (咱这有没, 临夏呢: places.yaml `home`).
+        Asked as `f"{refused} {message}"`, the place is a contrast and the question is answered
+        (knowledge/places.py)."""
+        places = self.retriever.places
+        return places.find(refused) is not None and any(h in fold(message) for h in places.home)
+
     def continues(self, refused: str, message: str, leave_out: str | None = None) -> bool:
         """Whether `message`, typed right after `refused` (a question the documents do not
         cover), goes on about it rather than asking something of its own: it names no matter
@@ -399,6 +407,8 @@ class Answerer:
         利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan), or it points
         back with 那 (那补贴去阿达申请). A message that names the policy (创业贷款利息谁出) is a
         question of its own. `leave_out`: see Retriever.goes_on (benchmarks/measure_going_on.py)."""
+        if self.asks_here_instead(refused, message):
+            return False  # 新疆那边给的补贴 / 咱这有没: the same matter, asked about here
         if self.names_no_matter(message) or self.goes_on(message, leave_out) or self._elliptical(message):
             return True  # 利息谁出 after 扶贫小额信贷能续贷不: no matter of its own, so that one's
         before = self.retriever.search(refused)
@@ -450,6 +460,9 @@ class Answerer:
         not the documents' (see `continues`)."""
         if len(re.findall(r"\w", piece)) > ELLIPSIS_CHARS or self._names_benefit(piece, specific=True):
             return False  # 厂子没裁人返钱不: 裁人 is 稳岗返还's own; 要不要重新去培训 is still elliptical
+        text = fold(piece)
+        if any(a.axis == "status" and a.named_in(text) for a in self.kb.lexicon.audiences):
+            return False  # 我儿子失业了咋办: someone out of work (audiences.yaml) is the plan's own matter
         words = [w for w in self.topic_words(piece) if w not in _ACTIONS]
         if len(words) != 1 or (len(words[0]) >= 3 and words[0] in self._lexicon_words()):
             return False  # 失业保险金怎么领 names a policy; 创业贷款咋申请, 培训补贴多少 name two things

@@ -9,6 +9,8 @@ or 1000元 as if it held there. `OtherPlaces.find` recognises the kind: a place 
 such as 今年 may come between), then, within a few characters, a policy word (贷款, 见习, 政策 …);
 or the place as the one who pays or sets it (新疆那边给的补贴, 青海省定的额度, …稳岗补贴 江苏省出的
 那个), with a policy word after it before a pause, or before it when nothing is named after.
+A place followed by the area itself (咱这, 临夏: places.yaml `home`) is a contrast — 江苏那边见习给
+两千 咱这给多少 asks about here — and is answered as usual.
 A place right after 在/从/是 … is where the person is, not whose policy is asked (在兰州的厂里上班,
 从新疆回来的, 我是甘南的): the question is answered as usual.
 """
@@ -33,6 +35,7 @@ class OtherPlaces:
 
     def __init__(self, names: PlaceNames) -> None:
         home = {normalize(h) for h in names.home}
+        self.home = tuple(sorted(home, key=len, reverse=True))
         places = sorted({normalize(p) for p in names.elsewhere if p} - home, key=len, reverse=True)
         near = sorted({normalize(n) for n in names.near if n}, key=len, reverse=True)
         self.policy = tuple(sorted({normalize(p) for p in names.policy if p}, key=len, reverse=True))
@@ -59,6 +62,8 @@ class OtherPlaces:
             return None
         text = normalize(question)
         for m in self._pattern.finditer(text):
+            if any(h in text[m.end():] for h in self.home):
+                return None  # 江苏那边见习给两千 咱这给多少: asked about here, in contrast
             before = text[m.start() - 1] if m.start() > 0 else ""
             if before in self.person:
                 continue  # 在兰州的厂里, 从新疆回来的, 我是甘南的: where the person is
@@ -66,6 +71,8 @@ class OtherPlaces:
             if _policy_follows(text[m.end():], self.policy, self.institutions):
                 return m.group("name")
         for m in self._agent.finditer(text):
+            if any(h in text[m.end():] for h in self.home):
+                return None
             before = text[m.start() - 1] if m.start() > 0 else ""
             if before in self.person:
                 continue

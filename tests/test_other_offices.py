@@ -206,3 +206,21 @@ def test_a_veteran_learning_a_trade_is_not_taken_for_a_tuition_refund(answerer):
     assert answer.answered and answer.clause.id.startswith("3.")
     refused = answerer.answer("培训班不想上了 学费能退不")
     assert not refused.answered and "包就业" in refused.reply
+
+
+def test_after_another_places_policy_the_same_asked_about_here_is_answered(tmp_path: Path, kb):
+    async def scenario():
+        engine = await Engine.open(Settings(db=tmp_path / "bot.sqlite3", salt="s"), kb=kb, today=lambda: TODAY)
+        try:
+            first = await engine.handle(Incoming("web", "u1", "宁夏那边给的见习补贴一个月多少"))
+            assert "宁夏" in first[0].text and "1000元" not in first[0].text
+            here = await engine.handle(Incoming("web", "u1", "那我们这呢"))
+            assert "1000元" in here[0].text and "第六条" in here[0].text
+            # after any other refusal, a message naming someone out of work is a question of its own
+            await engine.handle(Incoming("web", "u2", "退休金啥时候能涨"))
+            own = await engine.handle(Incoming("web", "u2", "我女儿下岗了咋办"))
+            assert "退休" not in own[0].text and "第九条" in own[0].text
+        finally:
+            await engine.close()
+
+    asyncio.run(scenario())

@@ -109,3 +109,11 @@ def test_a_policy_of_a_year_the_document_does_not_cover_is_found(kb, question, y
 ])
 def test_a_year_that_is_not_another_documents_is_not_found(kb, question):
     assert OtherTimes(kb.seed.issued.year, kb.lexicon.places.year_policy).find(question) is None
+
+
+@pytest.mark.parametrize("question", [
+    "宁夏那边见习一个月给一千五 咱这给多少",  # the other place is a contrast: asked about here
+    "青海定的创业贷款多 我们临夏能贷多少",
+])
+def test_a_place_followed_by_the_area_itself_is_a_contrast(places, question):
+    assert places.find(question) is None

@@ -60,7 +60,13 @@ class QuestionsFlow:
         from ("我是积石山的 …"), it is asked again without that part."""
         answer = None
         refused = self._refused_question(s)
-        if refused and self.answerer.continues(refused, text):
+        if refused and self.answerer.asks_here_instead(refused, text):
+            # 新疆那边给的见习补贴多少, then 咱这有没: the same matter here — asked together, the
+            # other place is a contrast and the document answers for its own area
+            joined_text = f"{refused} {text}"
+            answer = self._ask(joined_text)
+            said, text = f"{refused} {said or text}", joined_text
+        elif refused and self.answerer.continues(refused, text):
             # 劳动仲裁咋申请, then 要交钱不 / 助学贷款咋办, then 利息政府出不: still the matter the
             # document does not cover — asked together, so that 第三条's training fees or 第五条's
             # 贴息 do not answer it. Its refusal stands, as within one message (`answer_parts`):
