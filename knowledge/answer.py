@@ -350,6 +350,8 @@ class Answerer:
         clause = self.kb.clauses.get(about) if about else None
         if clause is None or not topics:
             return bool(topics)
+        if self.names_no_matter(asked.question):
+            return False  # 外地户口的能办不 after 创业担保贷款: who asks, about that clause's matter
         if all(t in self.kb.asking.parties for t in topics):
             # 那厂子呢 after an answer on 见习补贴: the same clause, asked for the unit; 钱返到
             # 公司账上还是我个人卡上 after 稳岗返还: who receives that clause's money
