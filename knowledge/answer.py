@@ -347,6 +347,10 @@ class Answerer:
         asked = question if isinstance(question, Asked) else self.read(question)
         # asking to do something names nothing (今年能申请不 after 在岗培训: that clause's 申请)
         topics = [t for t in self.topic_words(asked) if t not in _ACTIONS]
+        if about and asked.kind is Kind.APPLY:
+            # 在临夏申请还是在厦门申请 after 技能提升补贴: where to apply for it, not 厦门's 劳务协作
+            places = self.kb.lexicon.places
+            topics = [t for t in topics if t not in places.home and t not in places.elsewhere]
         clause = self.kb.clauses.get(about) if about else None
         if clause is None or not topics:
             return bool(topics)

@@ -117,3 +117,12 @@ def test_a_year_that_is_not_another_documents_is_not_found(kb, question):
 ])
 def test_a_place_followed_by_the_area_itself_is_a_contrast(places, question):
     assert places.find(question) is None
+
+
+def test_where_to_apply_between_two_places_stays_on_the_clause(kb):
+    from knowledge.answer import Answerer
+
+    answerer = Answerer(kb)
+    # after the skills subsidy: 第三条第（四）项 says 可在参保地申请 (厦门 is also 第二条第（四）项's word)
+    answer = answerer.answer("在厦门申请还是回临夏申请", about="3.4")
+    assert answer.clause.id == "3.4" and "参保地" in answer.first_line
