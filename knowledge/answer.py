@@ -70,6 +70,7 @@ _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这
 _WHO = re.compile(r"^([^，,。？?\s]{1,10}?)的(?:人|娃)?(?=能|可以|可不可以|也能|也可以|还能|让|给)")
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
+_AGE_WORDS = re.compile(r"岁|年龄|大龄")  # a clause that speaks of age (见习 16—24岁, 9.3 大龄)
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
 POPULAR_TOPICS = ("6", "5.2", "9.3")
 OVERVIEW_ITEMS = 3  # clauses listed for "what policies are there" (有撒政策)
@@ -398,11 +399,16 @@ class Answerer:
 
     def asks_here_instead(self, refused: str, message: str) -> bool:
         """Whether `refused` was asked about another place's policy (新疆那边给的见习补贴多少) and
-        `message` asks the same about the area itself (咱这有没, 临夏呢: places.yaml `home`).
+        `message` asks the same about the area itself (咱这有没, 我们临夏呢: places.yaml `here`),
+        naming no topic of its own.
         Asked as `f"{refused} {message}"`, the place is a contrast and the question is answered
         (knowledge/places.py)."""
         places = self.retriever.places
-        return places.find(refused) is not None and any(h in fold(message) for h in places.home)
+        here = places.here_in(message)
+        if here is None or places.find(refused) is None:
+            return False
+        # 咱这的创业贷款能贷多少 after 新疆那边的见习补贴: a question of its own, asked alone
+        return not self.has_own_topic(fold(message).replace(here, " "))
 
     def continues(self, refused: str, message: str, leave_out: str | None = None) -> bool:
         """Whether `message`, typed right after `refused` (a question the documents do not
@@ -413,8 +419,8 @@ class Answerer:
         利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan), or it points
         back with 那 (那补贴去阿达申请). A message that names the policy (创业贷款利息谁出) is a
         question of its own. `leave_out`: see Retriever.goes_on (benchmarks/measure_going_on.py)."""
-        if self.asks_here_instead(refused, message):
-            return False  # 新疆那边给的补贴 / 咱这有没: the same matter, asked about here
+        if self.retriever.places.here_in(message) is not None and self.retriever.places.find(refused):
+            return False  # 新疆那边给的补贴 / 咱这有没 (or 咱这的贷款呢): asked about here, not there
         if self.names_no_matter(message) or self.goes_on(message, leave_out) or self._elliptical(message):
             return True  # 利息谁出 after 扶贫小额信贷能续贷不: no matter of its own, so that one's
         before = self.retriever.search(refused)
@@ -440,6 +446,8 @@ class Answerer:
         policy (见习补贴多少, 培训有补贴没) or any other thing (电焊, 养老保险) names a matter."""
         if self._names_benefit(piece):
             return False
+        if any(a.axis == "status" and a.named_in(fold(piece)) for a in self.kb.lexicon.audiences):
+            return False  # 下岗的能给补助不: someone out of work is the plan's own matter
         details, parties = self.kb.asking.details, self.kb.asking.parties
         asked = self.read(piece)
         words = [w for w in self.topic_words(asked) if w not in _ACTIONS]
@@ -448,6 +456,14 @@ class Answerer:
         who = _WHO.match(fold(asked.rest))
         asker = set(self.retriever.segmenter.content_words(who.group(1))) if who else set()
         return all(w in details or w in parties or w in asker for w in words)
+
+    def _names_plan_context(self, question: str) -> bool:
+        """Whether the question says which of the plan's matters it is about besides its topic
+        words: a benefit's words, a colloquial phrase of the lexicon (想学个 -> 培训) or a kind of
+        person (audiences.yaml: 想学, 下岗)."""
+        text = fold(question)
+        return (self._names_benefit(question) or bool(self.retriever.segmenter.colloquial_words(question))
+                or any(a.named_in(text) for a in self.kb.lexicon.audiences))
 
     def _names_benefit(self, piece: str, specific: bool = False) -> bool:
         """Whether the piece uses a benefit's name or words (benefits.yaml, 2+ characters) other
@@ -642,12 +658,14 @@ class Answerer:
                 result = _with_first(result, named)
                 ranked = [c.clause.id for c in result.candidates]
                 refused = not result.candidates or result.candidates[0].clause.id != named.id
+        everyday = self.kb.lexicon.everyday if self._names_plan_context(asked.question) else frozenset()
         if not result.candidates or refused or (
-                topics and not any(self._known(t) or t in self._lexicon_words() or t in self.kb.lexicon.everyday
+                topics and not any(self._known(t) or t in self._lexicon_words() or t in everyday
                                    or self._in_lexicon_phrase(t, asked.question) for t in topics)):
             # Every topic word is one no document or lexicon uses (护照去哪办): not covered,
             # however well 去 and 办 match. An everyday thing (挖掘机, 电焊: lexicon/everyday.yaml)
-            # is the resident's context, not such a topic: 想学个挖掘机 政府管不 asks about training.
+            # is the resident's context, not such a topic, when the question says what of the
+            # plan it is about (想学个挖掘机 政府管不: training); 保姆一个月多少钱 stays refused.
             return self._not_covered(question, result, ranked)
         if not topics and not anchored:
             # 去哪报名, 那我自己呢 with no conversation to lean on: any clause would be a guess.
@@ -830,6 +848,15 @@ class Answerer:
             if amount is not None:
                 body = replace(body, lines=[*body.lines[:1], amount.say, *body.lines[1:]])
             return body
+
+        aged = benefit or next((b for b in benefits if b.part_of is None), None)  # 贷款: the clause's first
+        if (aged is not None and aged.ages is None and asked.age is not None
+                and kind in (Kind.YES_NO, Kind.WHO) and not _AGE_WORDS.search(clause.text)):
+            # 六十了 还能贷款不: the clause sets no age — said so first, then its condition
+            condition = aged.statement(Kind.YES_NO) or aged.statement(Kind.WHO)
+            line = f"文件没有写明{aged.name}有年龄限制。" + (condition.say if condition else "")
+            return self._with_quote([line], condition.quote if condition else None, clause, question, budget,
+                                    benefit=aged)
 
         if kind is Kind.WHEN and asked.start:
             # 撒时候开始的: the start, not the end (a benefit's "when" line leads with the end).

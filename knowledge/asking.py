@@ -339,9 +339,13 @@ def question_rate(text: str) -> float | None:
 
 _AGE = re.compile(r"(?P<num>\d{1,2}|[一二两三四五六七八九十]{1,3})(?:周岁|岁)")
 # 我25了 / 娃19了 / 我弟弟二十三呢 / 那十七了呢 / 那要是十七呢 (a follow-up on an age range)
-_AGE_SAID = re.compile(r"(?:我|俺|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头|他|她|弟弟|妹妹|哥哥|姐姐|侄子|侄女|外甥|外甥女|孙子|孙女|"
-                       r"媳妇|老婆|男人|那|要是)(?:今年|都快|已经快|快|都|已经|也|要是)?"
-                       r"(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)(?:了|呢|的话)")
+# 六十了 还能贷款不 / 我都五十多了 / 我今年五十 能参加培训不: at the start, with 多, or after 今年
+_WHO_AGED = (r"(?:^|我|俺|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头|他|她|弟弟|妹妹|哥哥|姐姐|侄子|侄女|外甥|外甥女|孙子|孙女|"
+             r"媳妇|老婆|男人|那|要是)")
+_AGE_NUMBER = r"(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)"
+_AGE_SAID = re.compile(_WHO_AGED + r"(?:今年|都快|已经快|快|都|已经|也|要是)?" + _AGE_NUMBER + r"多?(?:了|呢|的话)"
+                       + "|" + _WHO_AGED.replace("^|", "") + r"今年" + _AGE_NUMBER.replace("num", "num2")
+                       + r"(?=[\s，,。]|$|能|还|想|可以|要|了|岁)")
 
 
 def question_age(text: str) -> int | None:
@@ -353,7 +357,7 @@ def question_age(text: str) -> int | None:
         for m in pattern.finditer(text):
             if pattern is _AGE and m.start() > 0 and text[m.start() - 1] in "到至—-~":
                 continue  # the end of a range (16到24岁)
-            raw = m.group("num")
+            raw = m.group("num") if pattern is _AGE or m.group("num") else m.group("num2")
             value = int(raw) if raw.isdigit() else chinese_number(raw)
             if value is not None and 0 < value < 100:
                 after = text[m.end():m.end() + 1]

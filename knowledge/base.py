@@ -82,6 +82,7 @@ class PlaceNames:
     person: tuple[str, ...] = ()
     institutions: tuple[str, ...] = ()  # 兰州的培训学校: a policy word then one of these names a body
     year_policy: tuple[str, ...] = ()  # words of a year's rules (2018年的稳岗返还), for OtherTimes
+    here: tuple[str, ...] = ()  # 咱这, 我们临夏: asking about the area itself, after another place's
 
 
 @dataclass(frozen=True)
@@ -410,10 +411,10 @@ def _place_names(path: Path, problems: list[Problem]) -> PlaceNames:
         if data is not None:
             problems.append(Problem(name, getattr(data, "line", 1), "文件里应该有 elsewhere、policy 等项"))
         return PlaceNames()
-    lists = ("home", "elsewhere", "near", "policy", "person", "institutions", "year_policy")
+    lists = ("home", "elsewhere", "near", "policy", "person", "institutions", "year_policy", "here")
     problems += check_fields(data, name, required={"elsewhere": list, "policy": list},
                              optional={"home": list, "near": list, "person": list, "institutions": list,
-                                       "year_policy": list}, what=path.name)
+                                       "year_policy": list, "here": list}, what=path.name)
     values = {key: tuple(_string_list(data, key, name, problems)) if isinstance(data.get(key), list) else ()
               for key in lists}
     return PlaceNames(**values)

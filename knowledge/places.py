@@ -9,8 +9,8 @@ or 1000元 as if it held there. `OtherPlaces.find` recognises the kind: a place 
 such as 今年 may come between), then, within a few characters, a policy word (贷款, 见习, 政策 …);
 or the place as the one who pays or sets it (新疆那边给的补贴, 青海省定的额度, …稳岗补贴 江苏省出的
 那个), with a policy word after it before a pause, or before it when nothing is named after.
-A place followed by the area itself (咱这, 临夏: places.yaml `home`) is a contrast — 江苏那边见习给
-两千 咱这给多少 asks about here — and is answered as usual.
+A place followed, in a later piece, by the area itself (咱这, 我们临夏: places.yaml `here`) is a
+contrast — 江苏那边见习给两千 咱这给多少 asks about here — and is answered as usual.
 A place right after 在/从/是 … is where the person is, not whose policy is asked (在兰州的厂里上班,
 从新疆回来的, 我是甘南的): the question is answered as usual.
 """
@@ -27,7 +27,7 @@ _PAUSE = re.compile(r"[\s,，。.;；!！?？、]")
 _SUFFIX = "(?:维吾尔自治区|回族自治区|壮族自治区|自治区|自治州|省|市|州|县|区)?"
 _TIME = "(?:今年|去年|明年|现在|目前|这几年|这两年)?"
 _AGENT_VERBS = "出|发|给|定|规定|制定|出台"  # 江苏省出的, 新疆那边给的: who pays or sets it
-_POINTER = re.compile(r"(?:那个|那项|那种|这个|这项)?(?:政策|补贴)?[吗呢吧啊]?")  # …江苏省出的那个
+_POINTER = re.compile(r"(?:那个|那项|那种|这个|这项)(?:政策|补贴)?[吗呢吧啊]?")  # …江苏省出的那个
 
 
 class OtherPlaces:
@@ -35,7 +35,7 @@ class OtherPlaces:
 
     def __init__(self, names: PlaceNames) -> None:
         home = {normalize(h) for h in names.home}
-        self.home = tuple(sorted(home, key=len, reverse=True))
+        self.here = frozenset(normalize(h) for h in names.here if h)
         places = sorted({normalize(p) for p in names.elsewhere if p} - home, key=len, reverse=True)
         near = sorted({normalize(n) for n in names.near if n}, key=len, reverse=True)
         self.policy = tuple(sorted({normalize(p) for p in names.policy if p}, key=len, reverse=True))
@@ -62,7 +62,7 @@ class OtherPlaces:
             return None
         text = normalize(question)
         for m in self._pattern.finditer(text):
-            if any(h in text[m.end():] for h in self.home):
+            if self._contrast(text[m.end():]):
                 return None  # 江苏那边见习给两千 咱这给多少: asked about here, in contrast
             before = text[m.start() - 1] if m.start() > 0 else ""
             if before in self.person:
@@ -71,7 +71,7 @@ class OtherPlaces:
             if _policy_follows(text[m.end():], self.policy, self.institutions):
                 return m.group("name")
         for m in self._agent.finditer(text):
-            if any(h in text[m.end():] for h in self.home):
+            if self._contrast(text[m.end():]):
                 return None
             before = text[m.start() - 1] if m.start() > 0 else ""
             if before in self.person:
@@ -83,6 +83,19 @@ class OtherPlaces:
                     _POINTER.fullmatch(after) and any(word in text[:m.start()] for word in self.policy)):
                 return m.group("name")
         return None
+
+
+    def _contrast(self, rest: str) -> bool:
+        """Whether a later piece of the question (after a pause) asks about the area itself
+        (places.yaml `here`: 咱这给多少, 我们临夏呢) — the other place is a contrast. 我是临夏的 or
+        县上有人知道不 is no such piece."""
+        pieces = _PAUSE.split(rest)[1:]
+        return any(h in piece for piece in pieces for h in self.here)
+
+    def here_in(self, text: str) -> str | None:
+        """The words of `text` that ask about the area itself (`here`), or None."""
+        text = normalize(text)
+        return next((h for h in sorted(self.here, key=len, reverse=True) if h in text), None)
 
 
 def _policy_follows(rest: str, words: tuple[str, ...], institutions: tuple[str, ...] = ()) -> bool:

@@ -129,8 +129,10 @@ def test_a_piece_naming_no_matter_of_its_own_goes_on_about_the_refused_one(answe
     "厂子没裁人返钱不",    # 裁人 names 稳岗返还, though the cues take it from the question's rest
     "大学生能见习不",
     "电焊学会了给钱不",     # a thing of its own (电焊), refused or not on its own
+    "下岗的能给补助不",     # who asks is someone out of work: the plan's own matter
 ])
 def test_a_piece_naming_a_matter_is_a_question_of_its_own(answerer, question):
+    # (also 下岗的能给补助不 below: a who-phrase naming someone out of work is the plan's matter)
     assert not answerer.names_no_matter(question)
 
 
@@ -181,7 +183,7 @@ def test_not_this_one_in_a_questionnaire_leaves_it_and_answers_what_was_asked(tm
 
 @pytest.mark.parametrize("question", [
     "在扶贫车间干活了 家里的低保会不会被取消",
-    "公益岗干上了 低保还能继续领不",
+    "公益岗干上了 低保会不会停",
 ])
 def test_whether_a_benefit_is_stopped_is_said_not_written(answerer, question):
     # the document never says when 低保 stops (that is 民政's rule): no clause sentence answers it
@@ -224,3 +226,24 @@ def test_after_another_places_policy_the_same_asked_about_here_is_answered(tmp_p
             await engine.close()
 
     asyncio.run(scenario())
+
+
+def test_still_given_is_asked_of_the_period_not_of_being_stopped(answerer):
+    first = answerer.answer("公益岗今年还给不给").first_line
+    assert "到期" in first and "取消" not in first
+
+
+def test_an_everyday_thing_asked_for_itself_is_refused(answerer):
+    # 保姆 is context only when the question names the plan's matter too (想学, 下岗, 培训 …)
+    assert not answerer.answer("请个保姆一个月多少钱").answered
+
+
+def test_a_rural_household_registration_is_no_residence_question(answerer):
+    # 城乡劳动力 (第三条第（一）项): 农村户口 is not 外地户口
+    assert "户口" not in answerer.answer("农村户口的能参加技能培训不").first_line
+    assert "户口" in answerer.answer("外地户口的能办创业担保贷款不").first_line
+
+
+def test_another_place_then_here_in_one_message_split_in_two_is_answered(answerer):
+    parts, answers = answer_parts(answerer, ["宁夏那边给的见习补贴一个月多少", "那咱这有没"], today=TODAY)
+    assert len(answers) == 1 and answers[0].answered and "1000元" in answers[0].first_line

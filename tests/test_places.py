@@ -52,6 +52,7 @@ def test_a_policy_of_another_place_is_found(places, question, place):
     "西宁的培训中心招人不",
     "新疆那边给的工钱低 回来了能贷款不",  # 新疆's pay, then a question about 临夏's loan
     "从东莞发的货 开网店能贷款不",
+    "技能补贴能领不 证书是西宁那边发的",  # a certificate issued there: nothing points at a policy
 ])
 def test_a_place_that_is_not_whose_policy_is_asked_is_not_found(places, question):
     assert places.find(question) is None
@@ -117,6 +118,15 @@ def test_a_year_that_is_not_another_documents_is_not_found(kb, question):
 ])
 def test_a_place_followed_by_the_area_itself_is_a_contrast(places, question):
     assert places.find(question) is None
+
+
+@pytest.mark.parametrize("question", [
+    "宁夏那边的见习补贴多少 我这边有个娃想去",  # 这边: where the asker is, not a question about here
+    "天水的创业贷款能贷多少 我是临夏的",
+    "宁夏那边的见习补贴多少 县上有人知道不",
+])
+def test_saying_where_one_is_after_another_place_is_no_contrast(places, question):
+    assert places.find(question) is not None
 
 
 def test_where_to_apply_between_two_places_stays_on_the_clause(kb):

@@ -369,7 +369,11 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             # a description that asks nothing, then the question about it
             joined = not answerer.has_own_topic(part) and (_same_kind(answerer, part, answers[-1])
                                                            or _describes(answerer, asked[-1], part))
-        if joined and answers[-1].refused:
+        if answers and answers[-1].refused and answerer.asks_here_instead(asked[-1], part):
+            # 宁夏那边给的见习补贴多少 / 咱这有没: the same matter here — asked together, answered
+            asked[-1] = f"{asked[-1]} {part}"
+            answers[-1] = answerer.answer(asked[-1], today=today)
+        elif joined and answers[-1].refused:
             # 电工证咋复审 要不要重新去培训: a detail of what the document does not cover is not
             # covered either — the refusal stands (re-asked, 培训 would pull it into scope).
             asked[-1] = f"{asked[-1]} {part}"
