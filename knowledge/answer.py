@@ -66,6 +66,9 @@ _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥
 # A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人)")  # 那利息呢 / 这个补助要交啥材料
+_SOURCE = re.compile(r"(?:在|从)?(?:抖音|快手|微信|朋友圈|网上|群里|视频|直播间?|电视)(?:上|里)?(?:说|讲|看到|刷到|看见)")
+_PERSON_ENDINGS = ("户", "人", "员", "者")  # 贫困户, 老百姓 aside: a kind of person, not a matter
+_SELF = frozenset({"自己", "自个", "自个儿", "本人", "我们", "咱们"})
 # Who asks, as "…的" before what they may do: 技校毕业的能报不, 外地户口的可以办吗
 _WHO = re.compile(r"^([^，,。？?\s]{1,10}?)的(?:人|娃)?(?=能|可以|可不可以|也能|也可以|还能|让|给)")
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
@@ -266,6 +269,8 @@ class Answerer:
         if not question:
             return Answer(question, False, 0.0, [], [], "请直接输入您想问的政策问题，比如“见习补贴每月多少钱？”")
         question = self.spelled(question[:MAX_QUESTION_CHARS])  # 建习补贴 -> 见习补贴
+        # 抖音上说…: where the resident heard it is not what is asked (抖音 names 网上创业)
+        question = _SOURCE.sub("听说", question).strip() or question  # still a claim (听说)
         day = today or self.today()
         about = about if about in self.kb.clauses else None
         context = (context or "").strip() or None if about is not None else None
@@ -455,7 +460,9 @@ class Answerer:
             return True
         who = _WHO.match(fold(asked.rest))
         asker = set(self.retriever.segmenter.content_words(who.group(1))) if who else set()
-        return all(w in details or w in parties or w in asker for w in words)
+        # 贫困户自己要出不: a kind of person (…户, …人, …员) says who, not what
+        return all(w in details or w in parties or w in asker or (len(w) >= 2 and w.endswith(_PERSON_ENDINGS))
+                   or w in _SELF for w in words)
 
     def _names_plan_context(self, question: str) -> bool:
         """Whether the question says which of the plan's matters it is about besides its topic
@@ -472,7 +479,7 @@ class Answerer:
         words that are not generic (`_generic`: 培训 is in a third of the clauses)."""
         details, parties = self.kb.asking.details, self.kb.asking.parties
         text = fold(self.spelled(piece))
-        return any(len(w) >= 2 and w not in details and w not in parties and w in text
+        return any(len(w) >= 2 and w not in details and w not in parties and w not in _SELF and w in text
                    and not (specific and self._generic(w)) for w in self._benefit_words())
 
     def _elliptical(self, piece: str) -> bool:

@@ -247,3 +247,29 @@ def test_a_rural_household_registration_is_no_residence_question(answerer):
 def test_another_place_then_here_in_one_message_split_in_two_is_answered(answerer):
     parts, answers = answer_parts(answerer, ["宁夏那边给的见习补贴一个月多少", "那咱这有没"], today=TODAY)
     assert len(answers) == 1 and answers[0].answered and "1000元" in answers[0].first_line
+
+
+@pytest.mark.parametrize("first, detail", [
+    ("网贷的利息是全免吗", "贫困户自己要出不"),     # a kind of person (…户) and 自己 say who, not what
+    ("医疗救助最多能给多少", "要走啥程序"),          # 程序: a part any matter has
+])
+def test_who_and_procedure_pieces_go_on_about_the_refused_one(answerer, first, detail):
+    parts, answers = answer_parts(answerer, [first, detail], today=TODAY)
+    assert len(answers) == 1 and not answers[0].answered
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("村里光伏电站的钱年底咋分", "光伏"),
+    ("庄子里的路烂得很 啥时候修路", "路"),
+    ("想在苏州积分落户 要多少分", "户口"),
+])
+def test_village_infrastructure_and_settling_elsewhere_are_refused(answerer, question, topic):
+    answer = answerer.answer(question)
+    assert not answer.answered and topic in answer.reply
+
+
+def test_where_a_rumour_was_heard_is_not_what_is_asked(answerer):
+    # 快手 is also a word of 网上创业: "快手上说" is only where the resident heard it
+    answer = answerer.answer("快手上说回来创业的政府白给八万块 是真的不")
+    assert answer.clause.id == "2.3"
+    assert "没有8万元的说法" in answer.first_line and "小额担保贷款" in answer.reply

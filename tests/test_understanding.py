@@ -90,6 +90,11 @@ def test_praise_is_thanks_not_a_question(vocabulary) -> None:
     assert u.kind in ("thanks", "closing")
 
 
+def test_sorry_to_trouble_you_is_thanks(vocabulary) -> None:
+    u = reader(vocabulary).read("行 麻烦您了", Conversation())
+    assert u.kind in ("thanks", "closing")
+
+
 @pytest.mark.parametrize("text", ["不想", "没有", "好的", "交了", "算了一下一共三万"])
 def test_answers_and_statements_are_not_navigation(vocabulary, text) -> None:
     assert reader(vocabulary).intent(text) is None
