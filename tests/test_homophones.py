@@ -62,3 +62,9 @@ def test_a_stretch_must_share_half_its_characters_with_the_word():
     homophones = Homophones(["见习"], known=lambda s: False, is_word=lambda s: False, tokens=list, short=["见习"])
     assert homophones.fix("简析") == "简析"
     assert homophones.fix("见席") == "见习"
+
+
+def test_a_whole_real_word_slip_is_repaired_only_from_the_typo_list(answerer):
+    # 实业 is a real word, so the sound rule leaves it; typos.yaml lists 实业保险 for 失业保险
+    assert "失业保险" in answerer.spelled("单位交的实业保险能返不")
+    assert "实业" in answerer.spelled("搞实业的老板能贷款不")
