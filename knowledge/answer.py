@@ -982,7 +982,14 @@ class Answerer:
             line += f"现在是否还有，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。"
         lines = [line]
         statement = benefit.statement(kind) if kind is not Kind.OTHER else None
-        if statement is not None:
+        aspects = self.read(question).aspects
+        stating = next((st for st in (statement, benefit.statement(Kind.YES_NO), benefit.statement(Kind.AMOUNT))
+                        if st is not None and any(a.stated_in(st.say) for a in aspects)), None)
+        if stating is not None:
+            # 培训生活费跟失业金能一起拿不: the rule states exactly what was asked — in the first line
+            statement = stating
+            lines = [f"{line}当时的规定：{statement.say}"]
+        elif statement is not None:
             lines.append(f"当时的规定：{statement.say}")
         elif kind is Kind.AMOUNT and money and not any(q.unit in MONEY_UNITS for q in clause.quantities):
             lines.append("文件也没有写具体给多少钱。")

@@ -799,3 +799,9 @@ def test_a_sum_checked_goes_to_the_close_clause_that_has_a_cap(answerer):
     answer = answerer.answer("我们是个小公司 想贷两百万 能行不")
     assert answer.clause.id == "5.2"
     assert first_line(answer).startswith("要看条件") and "300万元" in first_line(answer)
+
+
+def test_an_ended_rule_that_states_what_was_asked_says_it_in_the_first_line(answerer):
+    # 第三条第（三）项: the living allowance (ended 2020-12-31) "不可同时领取失业保险金"
+    first = first_line(answerer.answer("领着失业金 培训期间的生活费还能一块领吗"))
+    assert "到期" in first and "不可同时领取失业保险金" in first

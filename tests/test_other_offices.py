@@ -273,3 +273,8 @@ def test_where_a_rumour_was_heard_is_not_what_is_asked(answerer):
     answer = answerer.answer("快手上说回来创业的政府白给八万块 是真的不")
     assert answer.clause.id == "2.3"
     assert "没有8万元的说法" in answer.first_line and "小额担保贷款" in answer.reply
+
+
+def test_the_forestry_ranger_programme_is_not_the_plans_public_welfare_post(answerer):
+    assert not answerer.answer("生态护林员明年还招不").answered
+    assert answerer.answer("公益性岗位里护林的活还有没").answered
