@@ -427,6 +427,9 @@ def test_the_refusal_stands_when_the_joined_words_would_be_answered():
         def continues(self, refused, piece):
             return True
 
+        def asks_here_instead(self, refused, piece):
+            return False  # no other place is named
+
     fake = Answering()
     asked, answers = answer_parts(fake, ["叉车证过期咋年审", "还得再去培训吗"])
     assert asked == ["叉车证过期咋年审 还得再去培训吗"]
