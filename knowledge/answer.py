@@ -360,7 +360,7 @@ class Answerer:
         clause = self.kb.clauses.get(about) if about else None
         if clause is None or not topics:
             return bool(topics)
-        if self.names_no_matter(asked.question):
+        if self.names_no_matter(asked.question) and not self._names_other_benefit(topics, clause):
             return False  # 外地户口的能办不 after 创业担保贷款: who asks, about that clause's matter
         if all(t in self.kb.asking.parties for t in topics):
             # 那厂子呢 after an answer on 见习补贴: the same clause, asked for the unit; 钱返到
@@ -463,6 +463,12 @@ class Answerer:
         # 贫困户自己要出不: a kind of person (…户, …人, …员) says who, not what
         return all(w in details or w in parties or w in asker or (len(w) >= 2 and w.endswith(_PERSON_ENDINGS))
                    or w in _SELF for w in words)
+
+    def _names_other_benefit(self, words: list[str], clause: Clause) -> bool:
+        """Whether one of `words` is a benefit's word of another clause and none of `clause`'s:
+        利息 (第五条第（二）项's 贴息) asked after an answer on 返乡创业 (第二条第（三）项) points there."""
+        own = {fold(w) for b in self.kb.benefits_of(clause.id) for w in (b.name, *b.words)}
+        return any(fold(w) in self._benefit_words() and fold(w) not in own for w in words)
 
     def _names_plan_context(self, question: str) -> bool:
         """Whether the question says which of the plan's matters it is about besides its topic

@@ -278,3 +278,11 @@ def test_where_a_rumour_was_heard_is_not_what_is_asked(answerer):
 def test_the_forestry_ranger_programme_is_not_the_plans_public_welfare_post(answerer):
     assert not answerer.answer("生态护林员明年还招不").answered
     assert answerer.answer("公益性岗位里护林的活还有没").answered
+
+
+def test_a_detail_that_is_another_clauses_benefit_is_asked_there(answerer):
+    # after 第二条第（三）项 (返乡创业, which names 小额担保贷款), 利息 is 第五条第（二）项's 贴息
+    assert answerer.has_own_topic("利息谁出", about="2.3")
+    assert answerer.answer("利息谁出", about="2.3").clause.id == "5.2"
+    # who asks is still about the clause being discussed
+    assert not answerer.has_own_topic("外地户口的能办不", about="5.2")
