@@ -981,11 +981,10 @@ class Answerer:
         asked and the clause names none — said too)."""
         period = benefit.period
         assert period is not None and period.end is not None
-        line = f"{benefit.name}只在{period.text}执行，已于{_day(period.end)}到期。"
-        if benefit.now is not None:
-            line += benefit.now.say
-        else:
-            line += f"现在是否还有，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。"
+        ended = f"{benefit.name}只在{period.text}执行，已于{_day(period.end)}到期。"
+        now = (benefit.now.say if benefit.now is not None
+               else f"现在是否还有，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
+        line = ended + now
         lines = [line]
         statement = benefit.statement(kind) if kind is not Kind.OTHER else None
         aspects = self.read(question).aspects
@@ -994,7 +993,7 @@ class Answerer:
         if stating is not None:
             # 培训生活费跟失业金能一起拿不: the rule states exactly what was asked — in the first line
             statement = stating
-            lines = [f"{line}当时的规定：{statement.say}"]
+            lines = [f"已到期的规定：{statement.say.rstrip('。')}（{ended.rstrip('。')}）。", now]
         elif statement is not None:
             lines.append(f"当时的规定：{statement.say}")
         elif kind is Kind.AMOUNT and money and not any(q.unit in MONEY_UNITS for q in clause.quantities):
