@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -268,9 +268,7 @@ class Answerer:
         asked = question = (question or "").strip()
         if not question:
             return Answer(question, False, 0.0, [], [], "请直接输入您想问的政策问题，比如“见习补贴每月多少钱？”")
-        question = self.spelled(question[:MAX_QUESTION_CHARS])  # 建习补贴 -> 见习补贴
-        # 抖音上说…: where the resident heard it is not what is asked (抖音 names 网上创业)
-        question = _SOURCE.sub("听说", question).strip() or question  # still a claim (听说)
+        question = self._prepared(question)
         day = today or self.today()
         about = about if about in self.kb.clauses else None
         context = (context or "").strip() or None if about is not None else None
@@ -294,7 +292,7 @@ class Answerer:
         day = today or self.today()
         out = []
         for text in texts:
-            question = self.spelled((text or "").strip()[:MAX_QUESTION_CHARS])
+            question = self._prepared((text or "").strip())
             if not question or (question, day, about, None) in self._answers or (
                     question, day, None, None) in self._answers:
                 continue
@@ -303,6 +301,13 @@ class Answerer:
                 if wanted and self.retriever.needs_embedding(wanted) and wanted not in out:
                     out.append(wanted)
         return out
+
+    def _prepared(self, text: str) -> str:
+        """The question as answered and embedded: cut to MAX_QUESTION_CHARS, misspellings put
+        right (`spelled`: 建习补贴 -> 见习补贴), and where a rumour was heard (抖音上说…) read as
+        听说 — the source is not what is asked (抖音 names 网上创业), the claim stays one."""
+        question = self.spelled(text[:MAX_QUESTION_CHARS])
+        return _SOURCE.sub("听说", question).strip() or question
 
     # ------------------------------------------------------------ what is asked
 
@@ -408,12 +413,16 @@ class Answerer:
         naming no topic of its own.
         Asked as `f"{refused} {message}"`, the place is a contrast and the question is answered
         (knowledge/places.py)."""
+        here = self._here_after_there(refused, message)
+        # 咱这的创业贷款能贷多少 after 新疆那边的见习补贴: a question of its own, asked alone
+        return here is not None and not self.has_own_topic(fold(message).replace(here, " "))
+
+    def _here_after_there(self, refused: str, message: str) -> str | None:
+        """The words of `message` asking about the area itself (places.yaml `here`) when
+        `refused` asked about another place's policy, else None."""
         places = self.retriever.places
         here = places.here_in(message)
-        if here is None or places.find(refused) is None:
-            return False
-        # 咱这的创业贷款能贷多少 after 新疆那边的见习补贴: a question of its own, asked alone
-        return not self.has_own_topic(fold(message).replace(here, " "))
+        return here if here is not None and places.find(refused) is not None else None
 
     def continues(self, refused: str, message: str, leave_out: str | None = None) -> bool:
         """Whether `message`, typed right after `refused` (a question the documents do not
@@ -424,7 +433,7 @@ class Answerer:
         利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan), or it points
         back with 那 (那补贴去阿达申请). A message that names the policy (创业贷款利息谁出) is a
         question of its own. `leave_out`: see Retriever.goes_on (benchmarks/measure_going_on.py)."""
-        if self.retriever.places.here_in(message) is not None and self.retriever.places.find(refused):
+        if self._here_after_there(refused, message) is not None:
             return False  # 新疆那边给的补贴 / 咱这有没 (or 咱这的贷款呢): asked about here, not there
         if self.names_no_matter(message) or self.goes_on(message, leave_out) or self._elliptical(message):
             return True  # 利息谁出 after 扶贫小额信贷能续贷不: no matter of its own, so that one's
@@ -451,7 +460,7 @@ class Answerer:
         policy (见习补贴多少, 培训有补贴没) or any other thing (电焊, 养老保险) names a matter."""
         if self._names_benefit(piece):
             return False
-        if any(a.axis == "status" and a.named_in(fold(piece)) for a in self.kb.lexicon.audiences):
+        if self._names_status(piece):
             return False  # 下岗的能给补助不: someone out of work is the plan's own matter
         details, parties = self.kb.asking.details, self.kb.asking.parties
         asked = self.read(piece)
@@ -463,6 +472,12 @@ class Answerer:
         # 贫困户自己要出不: a kind of person (…户, …人, …员) says who, not what
         return all(w in details or w in parties or w in asker or (len(w) >= 2 and w.endswith(_PERSON_ENDINGS))
                    or w in _SELF for w in words)
+
+    def _names_status(self, piece: str) -> bool:
+        """Whether the piece says someone is out of work or in a job (audiences.yaml, the
+        "status" axis: 失业了, 下岗, 在厂里上班) — the plan's own matter, never a detail."""
+        text = fold(piece)
+        return any(a.axis == "status" and a.named_in(text) for a in self.kb.lexicon.audiences)
 
     def _names_other_benefit(self, words: list[str], clause: Clause) -> bool:
         """Whether one of `words` is a benefit's word of another clause and none of `clause`'s:
@@ -495,8 +510,7 @@ class Answerer:
         not the documents' (see `continues`)."""
         if len(re.findall(r"\w", piece)) > ELLIPSIS_CHARS or self._names_benefit(piece, specific=True):
             return False  # 厂子没裁人返钱不: 裁人 is 稳岗返还's own; 要不要重新去培训 is still elliptical
-        text = fold(piece)
-        if any(a.axis == "status" and a.named_in(text) for a in self.kb.lexicon.audiences):
+        if self._names_status(piece):
             return False  # 我儿子失业了咋办: someone out of work (audiences.yaml) is the plan's own matter
         words = [w for w in self.topic_words(piece) if w not in _ACTIONS]
         if len(words) != 1 or (len(words[0]) >= 3 and words[0] in self._lexicon_words()):
@@ -832,7 +846,7 @@ class Answerer:
             parent = next((b for b in benefits if b.id == benefit.part_of and not b.has_ended(day)), None)
             benefit = parent or benefit
         if benefit is not None and benefit.has_ended(day):
-            return self._ended(question, kind, clause, benefit, budget, money=asked.money)
+            return self._ended(question, kind, clause, benefit, budget, money=asked.money, aspects=asked.aspects)
 
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
             return self._compare(asked, benefit, benefits)
@@ -975,10 +989,11 @@ class Answerer:
         return self._from_clause(question, kind, clause, day, budget, benefit, follow_up, money=asked.money)
 
     def _ended(self, question: str, kind: Kind, clause: Clause, benefit: Benefit, budget: int,
-               *, money: bool = False) -> _Body:
+               *, money: bool = False, aspects: Sequence[Aspect] = ()) -> _Body:
         """Expiry first: the benefit's period has ended; what applies now, where the document
         says so; then what the rule was, for the kind asked, marked as past (`money`: a sum was
-        asked and the clause names none — said too)."""
+        asked and the clause names none — said too). When the rule states one of the `aspects`
+        asked (能一起领: 不可同时领取), the first line leads with it, marked as ended."""
         period = benefit.period
         assert period is not None and period.end is not None
         ended = f"{benefit.name}只在{period.text}执行，已于{_day(period.end)}到期。"
@@ -987,7 +1002,6 @@ class Answerer:
         line = ended + now
         lines = [line]
         statement = benefit.statement(kind) if kind is not Kind.OTHER else None
-        aspects = self.read(question).aspects
         stating = next((st for st in (statement, benefit.statement(Kind.YES_NO), benefit.statement(Kind.AMOUNT))
                         if st is not None and any(a.stated_in(st.say) for a in aspects)), None)
         if stating is not None:

@@ -35,7 +35,7 @@ class OtherPlaces:
 
     def __init__(self, names: PlaceNames) -> None:
         home = {normalize(h) for h in names.home}
-        self.here = frozenset(normalize(h) for h in names.here if h)
+        self.here = tuple(sorted({normalize(h) for h in names.here if h}, key=len, reverse=True))
         places = sorted({normalize(p) for p in names.elsewhere if p} - home, key=len, reverse=True)
         near = sorted({normalize(n) for n in names.near if n}, key=len, reverse=True)
         self.policy = tuple(sorted({normalize(p) for p in names.policy if p}, key=len, reverse=True))
@@ -49,8 +49,7 @@ class OtherPlaces:
         self._pattern = re.compile(
             f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
             f"(?:(?:{near_alt}){_TIME}的?|{_TIME}的)")
-        # 江苏省出的那个 / 新疆那边给的: the place as the one who pays or sets it (a policy word
-        # anywhere in the question then says it is that place's policy)
+        # 江苏省出的那个 / 新疆那边给的: the place as the one who pays or sets it (`_names_policy`)
         self._agent = re.compile(
             f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
             f"(?:{near_alt})?{_TIME}(?:{_AGENT_VERBS})的")
@@ -61,29 +60,27 @@ class OtherPlaces:
         if self._pattern is None:
             return None
         text = normalize(question)
-        for m in self._pattern.finditer(text):
-            if self._contrast(text[m.end():]):
-                return None  # 江苏那边见习给两千 咱这给多少: asked about here, in contrast
-            before = text[m.start() - 1] if m.start() > 0 else ""
-            if before in self.person:
-                continue  # 在兰州的厂里, 从新疆回来的, 我是甘南的: where the person is
-            # 兰州的培训学校: a school of 兰州, not its policy
-            if _policy_follows(text[m.end():], self.policy, self.institutions):
-                return m.group("name")
-        for m in self._agent.finditer(text):
-            if self._contrast(text[m.end():]):
-                return None
-            before = text[m.start() - 1] if m.start() > 0 else ""
-            if before in self.person:
-                continue
-            # 新疆那边给的补贴: the policy word follows before a pause; …稳岗补贴 江苏省出的那个:
-            # nothing is named after it, and the policy word came before
-            after = _PAUSE.split(text[m.end():], maxsplit=1)[0]
-            if any(word in after for word in self.policy) or (
-                    _POINTER.fullmatch(after) and any(word in text[:m.start()] for word in self.policy)):
-                return m.group("name")
+        for pattern, names_policy in ((self._pattern, self._policy_after), (self._agent, self._names_policy)):
+            for m in pattern.finditer(text):
+                if self._contrast(text[m.end():]):
+                    return None  # 江苏那边见习给两千 咱这给多少: asked about here, in contrast
+                before = text[m.start() - 1] if m.start() > 0 else ""
+                if before in self.person:
+                    continue  # 在兰州的厂里, 从新疆回来的, 我是甘南的: where the person is
+                if names_policy(text, m):
+                    return m.group("name")
         return None
 
+    def _policy_after(self, text: str, m: re.Match) -> bool:
+        """甘南州的创业贷款: a policy word within POLICY_WITHIN characters (兰州的培训学校 is a school)."""
+        return _policy_follows(text[m.end():], self.policy, self.institutions)
+
+    def _names_policy(self, text: str, m: re.Match) -> bool:
+        """新疆那边给的补贴: a policy word after the payer before a pause; …稳岗补贴 江苏省出的那个:
+        only a pointer after it, and the policy word came before."""
+        after = _PAUSE.split(text[m.end():], maxsplit=1)[0]
+        return any(word in after for word in self.policy) or (
+            _POINTER.fullmatch(after) is not None and any(word in text[:m.start()] for word in self.policy))
 
     def _contrast(self, rest: str) -> bool:
         """Whether a later piece of the question (after a pause) asks about the area itself
@@ -93,9 +90,9 @@ class OtherPlaces:
         return any(h in piece for piece in pieces for h in self.here)
 
     def here_in(self, text: str) -> str | None:
-        """The words of `text` that ask about the area itself (`here`), or None."""
+        """The words of `text` that ask about the area itself (`here`, longest first), or None."""
         text = normalize(text)
-        return next((h for h in sorted(self.here, key=len, reverse=True) if h in text), None)
+        return next((h for h in self.here if h in text), None)
 
 
 def _policy_follows(rest: str, words: tuple[str, ...], institutions: tuple[str, ...] = ()) -> bool:
