@@ -359,7 +359,10 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                     return corrected
                 s.end_questionnaire()
                 s.finished = finished  # a correction that changed nothing: the next may still
-        return self._restated(u.text, s, finished)  # 他今年十九了: a fact it lacked (flows/questionnaire.py)
+        restated = self._restated(u.text, s, finished)  # 他今年十九了: a fact it lacked (flows/questionnaire.py)
+        if restated is None and u.kind == "question":
+            return self._late_answer(u.text, s, finished)  # 不困难 after the result: it stands
+        return restated
 
     def _on_intent(self, intent: str, s: Session, topic: str | None = None, who: str | None = None,
                    whom: str | None = None) -> Turn:

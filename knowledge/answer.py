@@ -65,7 +65,9 @@ ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子�
 _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|(?<!为)什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
 # A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
-_POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人)")  # 那利息呢 / 这个补助要交啥材料
+_POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人|个体|个税)")  # 那利息呢 / 这个补助要交啥材料
+# Which of the options just named (经营贷和消费贷 … 用哪个划算): about them, not a matter of its own
+_WHICH_OF = re.compile(r"(?:用|选|办|挑|要)哪(?:个|种|样)|哪(?:个|种|样)(?:更|比较|最)?(?:划算|合算|好|合适|便宜|省钱|靠谱|低|高|强)")
 _SOURCE = re.compile(r"(?:在|从)?(?:抖音|快手|微信|朋友圈|网上|群里|视频|直播间?|电视)(?:上|里)?(?:说|讲|看到|刷到|看见)")
 _PERSON_ENDINGS = ("户", "人", "员", "者")  # 贫困户, 老百姓 aside: a kind of person, not a matter
 _SELF = frozenset({"自己", "自个", "自个儿", "本人", "我们", "咱们"})
@@ -437,6 +439,8 @@ class Answerer:
             return False  # 新疆那边给的补贴 / 咱这有没 (or 咱这的贷款呢): asked about here, not there
         if self.names_no_matter(message) or self.goes_on(message, leave_out) or self._elliptical(message):
             return True  # 利息谁出 after 扶贫小额信贷能续贷不: no matter of its own, so that one's
+        if _WHICH_OF.search(fold(message)) and not self._names_benefit(message, specific=True):
+            return True  # 经营贷和消费贷哪个利息低 / 创业用哪个划算: which of the refused one's options
         before = self.retriever.search(refused)
         now = self.retriever.search(message)
         if not before.candidates or not now.candidates:
@@ -685,6 +689,14 @@ class Answerer:
                 result = _with_first(result, named)
                 ranked = [c.clause.id for c in result.candidates]
                 refused = not result.candidates or result.candidates[0].clause.id != named.id
+        if (refused and result.candidates and result.out_of_scope_topic is None
+                and any(cue in fold(question) for cue in self.kb.asking.overview)
+                and any(a.named_in(fold(question)) for a in self.kb.lexicon.audiences)):
+            # 跑外卖跑不动了 想回来弄个铺子 公家能帮衬点啥: what there is for a situation the plan
+            # speaks of (audiences.yaml) is listed, though no one clause answers all of it
+            overview = self._overview(question, result, ranked, day)
+            if overview is not None:
+                return overview
         everyday = self.kb.lexicon.everyday if self._names_plan_context(asked.question) else frozenset()
         if not result.candidates or refused or (
                 topics and not any(self._known(t) or t in self._lexicon_words() or t in everyday
@@ -904,7 +916,7 @@ class Answerer:
             condition = benefit.statement(Kind.YES_NO)
             if condition is not None:
                 statement = Statement(_VERDICT.sub("", condition.say), condition.quote)
-        if statement is not None and kind is Kind.YES_NO and not follow_up and result is not None:
+        if statement is not None and kind is Kind.YES_NO and result is not None:
             # 当劳务经纪人政府扶持不: the benefit's yes/no line is about the clause's main thing
             # (有组织转移就业); a staff answer close to the question that uses more of its words
             # (劳务经纪人), weighed by rarity, is more to the point.
@@ -1523,6 +1535,8 @@ class Answerer:
                  and not self._outside_ages(c.clause, age)][:OVERVIEW_ITEMS]
         if not picks:
             return None
+        if len(picks) == 1 and not said:
+            return None  # one clause for the question itself (返乡创业的在税费上有没有啥优惠): its answer
         doc = self.kb.document_of(best.clause)
         if len(picks) == 1:
             name, gives = self._overview_line(picks[0], day, question, result.expansions)

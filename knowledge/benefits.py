@@ -84,27 +84,34 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
 
     `text` is the question, `terms` the document terms its synonyms bring (饭馆 -> 个体经营).
     A benefit scores the names it and the benefit it refines share with the question, plus one
-    when the question's amount is its cap (企业能贷300万吗 -> the 300万元 loan); the best total
-    wins, then the most names of its own, then the one listed first (a refinement such as
+    when the question's amount is its cap (企业能贷300万吗 -> the 300万元 loan); names the
+    resident typed count before those only a synonym brought (`terms`). The best total wins,
+    then the most names of its own, then the one listed first (a refinement such as
     "the 2019–2020 relaxation" wins only when the question names what it adds).
     """
     text = _HEADCOUNT.sub("人", normalize(text))  # 店里原来12个人: a count of people, not 个人 (individual)
     terms = {normalize(t) for t in terms}
     by_id = {b.id: b for b in benefits}
 
-    def matches(b: Benefit) -> set[str]:
-        found = {w for w in b.words if w in text or w in terms}
+    def matches(b: Benefit, said_only: bool = False) -> set[str]:
+        found = {w for w in b.words if w in text or (not said_only and w in terms)}
         if amount is not None:  # 一千二的那个: the sum said in words names the benefit listing 1200
             found |= {w for w in b.words if _NUMBER.fullmatch(w) and abs(float(w) - amount) < 1}
-        return found
+        # one mention counts once: 厂 inside 厂子 is not a second name
+        return {w for w in found if not any(w != o and w in o for o in found)}
 
-    best, best_key = None, (0, 0)
+    best, best_key = None, (0, 0, 0, 0)
     for b in benefits:
-        own = matches(b)
-        inherited = matches(by_id[b.part_of]) if b.part_of in by_id else set()
+        parent = by_id.get(b.part_of or "")
         bonus = 1 if amount is not None and b.max is not None and abs(b.max.value - amount) < 1 else 0
-        key = (len(own | inherited) + bonus, len(own) + bonus)
-        if key[0] > 0 and key > best_key:
+        key: tuple[int, ...] = ()
+        # Words the resident typed first, then those only a synonym brought (劳务公司 brings
+        # 劳务经纪人, but 输转两后生 … 送出去多少人 asks about the transfer, not the brokers).
+        for said_only in (True, False):
+            own = matches(b, said_only)
+            inherited = matches(parent, said_only) if parent is not None else set()
+            key += (len(own | inherited) + bonus, len(own) + bonus)
+        if key[2] > 0 and key > best_key:
             best, best_key = b, key
     return best
 

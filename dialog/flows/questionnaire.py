@@ -21,6 +21,7 @@ from dialog.messages import MAX_ACTION_BYTES, Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import count_read_as, speaks_of, stated_facts
+from dialog.understanding.normalize import bare
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -55,6 +56,11 @@ _HYPOTHETICAL = re.compile(r"^(那|要是|如果|假如|假设|万一|比如)")
 _ASKING_BACK = re.compile(r"[吗呢？?]\s*$|能不能|可不可以|算不算|行不行|是不是|有没有|咋|怎么|啥|什么")
 # He / she: the person the questionnaire was about, said again after its result (`_restated`).
 _PRONOUNS = ("他", "她", "人家")
+# A late answer after a result: a short bare negation (不困难, 没裁, 没有的), at most this long
+LATE_ANSWER_CHARS = 6
+_BARE_NEGATION = re.compile(r"(?:也|并|都|还)?(?:不|没|没有|木有)[\u4e00-\u9fff]{1,3}")
+# Lines of a result after its verdict that are not its sum (conditions, notes, other parts)
+_NOT_THE_SUM = ("√", "×", "？", "?", "说明", "▶", "提示", "怎么申请", "联系", "依据", "结果仅供")
 # A choice's label that itself names a number (100人以上): a count typed to it is read exactly.
 _COUNTED_LABEL = re.compile(r"[0-9零〇一二两三四五六七八九十百千]")
 # The message that led to a questionnaire is read for facts only if the questionnaire starts
@@ -887,6 +893,40 @@ class QuestionnaireFlow:
             result = self._finish(s)
             return Turn([said] + result.replies, result.events)
         return Turn([said] + self._pending_question(s), [])
+
+    def _late_answer(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
+        """A bare answer typed right after a result (不困难, 没有, 交了 — at most LATE_ANSWER_CHARS
+        characters, no question, not small talk) that `_restated` found no open question for:
+        the questionnaire is over and the answer changes nothing it asked, so the result
+        stands — said so, with its verdict and amount again, and how to change an answer.
+        None for anything else (a question, a longer message), which is answered as usual."""
+        program_id = finished.get("program")
+        if not program_id or program_id == "__finder__" or finished.get("which"):
+            return None
+        plain = bare(text)
+        if (not plain or len(plain) > LATE_ANSWER_CHARS or self.reader.is_question(text)
+                or self.reader.small_talk(plain) is not None):
+            return None
+        program = eligibility.get_program(program_id)
+        yes_no = [q for q in program.questions if q.kind == "yesno"]
+        if not (_BARE_NEGATION.fullmatch(plain) or any(
+                (p := eligibility.parse_answer(q, text, as_of=self.today())).ok and p.value in (True, False)
+                for q in yes_no)):
+            return None
+        answers = dict(finished.get("answers") or {})
+        as_of = self.today()
+        key = self._state_key("result", program_id, answers, as_of)
+        lines = self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text()).split("\n")
+        at = next((i for i, line in enumerate(lines) if line.startswith("结果：")), None)
+        if at is None:
+            return None
+        kept = [lines[at]] + [line for line in lines[at + 1:at + 3] if not line.startswith(_NOT_THE_SUM)][:1]
+        text_out = self.t("late_answer", label=program.label, result="\n".join(kept))
+        s.finished = finished  # 不对 … may still change an answer
+        buttons = ((Button(self.t("show_original"), f"o:{program.reference[0]}"),
+                    Button(self.t("nav_restart"), f"p:{program_id}")),
+                   (Button(self.t("back_to_menu"), "m:menu"),))
+        return Turn([Reply(text_out, buttons)], [])
 
     def _digression(self: Engine, text: str, s: Session, said: str | None = None, ask_again: bool = True) -> Turn:
         """A question typed in the middle of a questionnaire: answered (about the program when

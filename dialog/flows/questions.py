@@ -44,6 +44,8 @@ CONVERSATION_KINDS = frozenset({"closing", "overview", "simpler", "already_said"
 SIMPLE_LINE = 70  # characters of an answer said again plainly (看不懂 / 说简单些)
 _ASIDE = re.compile(r"（(?!市）)[^（）]*）|\([^()]*\)")  # asides in full-width brackets; keeps 县（市）
 _IN_QUESTIONNAIRE = ("questionnaire", "finder", "resume")
+# A wish or a request in a message that asks nothing by its form (我想办个护照, 帮我查一下)
+_WISH = re.compile(r"想|要|打算|准备|需要|希望|帮我|帮忙|(?<!申)请|求|麻烦|问问|问一下|咨询|了解")
 
 
 class QuestionsFlow:
@@ -94,6 +96,11 @@ class QuestionsFlow:
                 again = self._ask(joined_text)
                 if again.answered and again.clause is not None and again.clause.id in answer.clauses[:3]:
                     answer, said, text = again, said or text, joined_text
+        if answer.refused and self._asks_nothing(text) and not (answer.decision or {}).get("out_of_scope_topic"):
+            # 材料我已经交上去了, 他不会用手机: nothing was asked, so nothing is refused — the
+            # bot says it heard and what it can answer (a topic staff listed is still refused)
+            # (no example questions: after 老板欠了工钱不给 they would look like an answer)
+            return Turn([Reply(self.t("statement_heard"), self._menu_buttons())], [])
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
@@ -182,6 +189,11 @@ class QuestionsFlow:
         return Turn([Reply(self.t("topic_pick", word=text), rows)],
                     [Event("question", text=mask_personal_numbers(said or text), answered=bool(clauses),
                            confidence=None if clauses else 0.0)])
+
+    def _asks_nothing(self: Engine, text: str) -> bool:
+        """Whether a message only tells something: no question by its form (reader.is_question)
+        and no wish or request (想, 要, 打算, 帮 …: 我想办个护照 asks for something)."""
+        return not self.reader.is_question(text) and not _WISH.search(text)
 
     def _helping_hand(self: Engine, key: str) -> Turn:
         """Not a question (emoji, 我, pinyin …): what the bot can do, with example questions."""

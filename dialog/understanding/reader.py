@@ -70,6 +70,10 @@ _LATIN = re.compile(r"[A-Za-z]")
 # (呢 of something going on); if
 # some day (要是哪天); want to do something (想摆摊干点啥).
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)|(?<=[了过])几(?![十百千万])"
+                             # 想带几个徒弟, 打算招几个人: "a few" in a plan, not "how many"
+                             r"|(?:想|打算|准备|计划)[^\s,，。?？哪啥什谁多么吗不没能知问]{1,3}几(?![十百千万])"
+                             # 村里几户人合起来办了个合作社: "several" in a story told, not "how many"
+                             r"|几[个户家人名位]{1,2}[^\s,，。?？几多哪啥吗呢不没]{2,8}了"
                              r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几)"
                              r"|(?:正在|还在|正|在)[^\s,，。?？哪啥什谁几多么吗不没能]{1,8}呢"
                              r"|着[^\s,，。?？哪啥什谁几多么吗不没能]{0,4}呢"
@@ -87,6 +91,8 @@ _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说
 # 朋友几个, 兄弟几个: "a few of us", a statement)
 _JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好们戚友弟妹])几(?![十百千万])")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
+# After 那个 / 这个: the rest of a word with 个 (个人, 个体户, 个税), not a pointer's 个
+_GE_WORDS = ("人", "体", "税", "转企")
 MIN_PART = 4  # characters of a part of a multi-question message
 _PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
 MIN_PAUSED = 3  # characters of a question cut from the next one by a mere space or comma
@@ -308,8 +314,9 @@ class Reader:
         if who is not None and (in_questionnaire or self.test_topic(text) is None):  # 给我娃测一下: a test
             if not bare(rest):
                 return Understanding("proxy", text, who=who)
-            if in_questionnaire:  # "替我娃问的 他没工作": the rest is the answer
-                return replace(self._read(rest, conv), who=who)
+            # "替我娃问的 他没工作": in a questionnaire the rest is the answer; elsewhere the rest
+            # is what is asked (替我爸问的 他六十了 能贷款不 asks as 他六十了 能贷款不)
+            return replace(self._read(rest, conv), who=who)
         if in_questionnaire:
             said, rest = self.already_said(text)
             if said:
@@ -836,8 +843,8 @@ class Reader:
         t = prepare(text)
         for pointer in self.vocabulary.this_topic:
             at = t.find(pointer)
-            if at >= 0 and pointer.endswith("个") and t[at + len(pointer):].startswith("人"):
-                continue  # 那个人呢 after a question on firms: 那 + 个人 (individuals), not a pointer
+            if at >= 0 and pointer.endswith("个") and t[at + len(pointer):].startswith(_GE_WORDS):
+                continue  # 那个人呢 / 那个体户呢 after a question on firms: 那 + 个人 / 个体户, not a pointer
             if at >= 0:
                 rest = t.replace(pointer, "", 1).strip(" ,，")
                 return rest if len(bare(rest)) >= 2 else None
@@ -960,8 +967,13 @@ class Reader:
                 i = part.find(word)
                 # a connector after a pause or a question ("…吗 另外"), not inside one (还有名额没),
                 # nor the start of 还有没有 / 还有不 (a question of its own words)
-                if i > 0 and len(bare(part[:i])) >= MIN_PART and (not bare(part[i - 1]) or part[i - 1] in "吗呢么") \
-                        and not part[i + len(word):].startswith(("没", "不", "无")):
+                left, right = part[:i], part[i + len(word):]
+                # …or, typed without any pause (voice input), between two questions that each ask
+                # by their form: 见习补贴多少钱还有去苏州打工政府组织不
+                unpaused = (len(bare(left)) >= MIN_PART and len(bare(right)) >= MIN_PART and self.is_question(left)
+                            and self.is_question(right) and self.has_own_topic(right))
+                if i > 0 and len(bare(left)) >= MIN_PART and (not bare(part[i - 1]) or part[i - 1] in "吗呢么" or unpaused) \
+                        and not right.startswith(("没", "不", "无")):
                     next_parts += [part[:i], part[i + len(word):]]
                 else:
                     next_parts.append(part)
