@@ -66,7 +66,11 @@ _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥
 # A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人|个体|个税)")  # 那利息呢 / 这个补助要交啥材料
+# Audiences (lexicon/audiences.yaml axes) that describe a person's situation: with an overview
+# cue, a refused question naming one gets the overview (not 我们单位…: who receives money)
+_SITUATIONS = frozenset({"status", "venture", "learning"})
 # Which of the options just named (经营贷和消费贷 … 用哪个划算): about them, not a matter of its own
+_COMPARES = re.compile(r"哪(?:个|种|样)|还是|[和跟与].{1,8}(?:比|哪)")  # the refused question weighed options
 _WHICH_OF = re.compile(r"(?:用|选|办|挑|要)哪(?:个|种|样)|哪(?:个|种|样)(?:更|比较|最)?(?:划算|合算|好|合适|便宜|省钱|靠谱|低|高|强)")
 _SOURCE = re.compile(r"(?:在|从)?(?:抖音|快手|微信|朋友圈|网上|群里|视频|直播间?|电视)(?:上|里)?(?:说|讲|看到|刷到|看见)")
 _PERSON_ENDINGS = ("户", "人", "员", "者")  # 贫困户, 老百姓 aside: a kind of person, not a matter
@@ -439,7 +443,8 @@ class Answerer:
             return False  # 新疆那边给的补贴 / 咱这有没 (or 咱这的贷款呢): asked about here, not there
         if self.names_no_matter(message) or self.goes_on(message, leave_out) or self._elliptical(message):
             return True  # 利息谁出 after 扶贫小额信贷能续贷不: no matter of its own, so that one's
-        if _WHICH_OF.search(fold(message)) and not self._names_benefit(message, specific=True):
+        if (_WHICH_OF.search(fold(message)) and _COMPARES.search(fold(refused))
+                and not self._names_benefit(message, specific=True)):
             return True  # 经营贷和消费贷哪个利息低 / 创业用哪个划算: which of the refused one's options
         before = self.retriever.search(refused)
         now = self.retriever.search(message)
@@ -476,6 +481,19 @@ class Answerer:
         # 贫困户自己要出不: a kind of person (…户, …人, …员) says who, not what
         return all(w in details or w in parties or w in asker or (len(w) >= 2 and w.endswith(_PERSON_ENDINGS))
                    or w in _SELF for w in words)
+
+    def names_plan_matter(self, text: str) -> bool:
+        """Whether the text names a matter of the plan in any way its vocabulary knows: a
+        benefit's words, a colloquial phrase of the lexicon (小卖部 -> 个体经营, 残疾人 ->
+        就业困难人员) or a kind of person (audiences.yaml). A statement that does (我老婆是残疾人)
+        gets what there is for it, not "the document does not say"."""
+        return self._names_plan_context(text)
+
+    def names_situation(self, text: str) -> bool:
+        """Whether the text describes a person's situation the plan speaks of (audiences.yaml,
+        the `_SITUATIONS` axes: 下岗了, 残疾, 想回来开个铺子, 想学手艺) — not who receives money."""
+        folded = fold(text)
+        return any(a.axis in _SITUATIONS and a.named_in(folded) for a in self.kb.lexicon.audiences)
 
     def _names_status(self, piece: str) -> bool:
         """Whether the piece says someone is out of work or in a job (audiences.yaml, the
@@ -691,7 +709,7 @@ class Answerer:
                 refused = not result.candidates or result.candidates[0].clause.id != named.id
         if (refused and result.candidates and result.out_of_scope_topic is None
                 and any(cue in fold(question) for cue in self.kb.asking.overview)
-                and any(a.named_in(fold(question)) for a in self.kb.lexicon.audiences)):
+                and self.names_situation(question)):
             # 跑外卖跑不动了 想回来弄个铺子 公家能帮衬点啥: what there is for a situation the plan
             # speaks of (audiences.yaml) is listed, though no one clause answers all of it
             overview = self._overview(question, result, ranked, day)
@@ -929,7 +947,13 @@ class Answerer:
             sentences, scored = self._ranked_sentences(clause, question)
             best_sentence = sentences[scored[0][1]] if sentences else ""
             ended_in_it = any(p.text in best_sentence and p.has_ended(day) for p in clause.periods)
-            if faq_entry is None and sentences and not ended_in_it and self._overlap(best_sentence, wanted) > generic:
+            # (in a follow-up — 那企业能贷不 after 能贷多少 — only for a word of its own that the
+            # benefit's line lacks: 见习的时候有没有生活费 → 基本生活费, not the 能/不能 line)
+            typed = self.retriever.segmenter.query(question)[0]  # its own words, not synonyms' additions
+            own_word = not follow_up or any(len(w) >= 2 and w in best_sentence and w not in statement.say
+                                            for w in typed)
+            if (faq_entry is None and sentences and not ended_in_it and own_word
+                    and self._overlap(best_sentence, wanted) > generic):
                 # No such staff answer: the clause's own sentence on it, verbatim, not a verdict —
                 # unless that sentence states an ended rule: the benefit's line says what applies
                 # now (失业保险交着呢 技能提升补贴能领不: 3 years, not the ended 1-year rule).
@@ -1535,8 +1559,6 @@ class Answerer:
                  and not self._outside_ages(c.clause, age)][:OVERVIEW_ITEMS]
         if not picks:
             return None
-        if len(picks) == 1 and not said:
-            return None  # one clause for the question itself (返乡创业的在税费上有没有啥优惠): its answer
         doc = self.kb.document_of(best.clause)
         if len(picks) == 1:
             name, gives = self._overview_line(picks[0], day, question, result.expansions)

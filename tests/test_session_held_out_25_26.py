@@ -194,3 +194,65 @@ def test_a_side_question_on_a_word_of_the_clause_gets_the_sentence_that_has_it(t
 def test_a_worker_of_the_factory_is_an_employee(tmp_path: Path, kb):
     replies = _talk(tmp_path, kb, ["技能提升补贴", "测一测我是否符合", "他是我们厂的员工"])
     assert "没看懂" not in replies[-1] and "参加失业保险" in replies[-1]
+
+
+def test_one_number_said_once_answers_one_question(tmp_path: Path, kb):
+    # 四十个人 is the staff count; when the new hires are asked, it is no answer of that question
+    replies = _talk(tmp_path, kb, ["我们厂子一共四十个人 今年新来了几个 能贷款吗", "测一测我是否符合", "是"])
+    assert "已记下：40人" not in replies[-1] and "符合" not in replies[-1].split("（第")[0]
+    assert "人数" in replies[-1] or "几人" in replies[-1]
+
+
+# ---------------------------------------------------------------- a newcomer's review: the other direction
+
+@pytest.mark.parametrize("question", [
+    "大学生注册公司创业有补贴不",                       # 注册公司 alone is no registration matter
+    "申请培训补贴要交发票吗",                           # a subsidy's paperwork, not tax
+    "厂里不到16个人 能申请稳岗返还不",                   # a headcount, not a child's age
+    "厂子被收购了 员工能领失业金不",                     # a firm bought, not farm produce
+    "12333一直打不通 联系不上 咋办",                     # the hotline, not a missing person
+    "我是盖房子的泥瓦匠 参加培训有补贴不",               # a builder's training
+    "我是老板 厂子欠着银行贷款 还能申请300万的贷款不",   # a firm's debt, not wages owed
+])
+def test_the_plans_questions_next_to_new_list_words_are_answered(answerer, question):
+    answer = answerer.answer(question)
+    assert answer.answered and answer.clause is not None
+
+
+def test_a_shop_with_two_hands_is_still_an_individuals_loan(answerer):
+    assert "15万元" in answerer.answer("我开了个面馆 雇了两个员工 能贷多少").first_line
+
+
+def test_a_situation_word_of_a_firm_does_not_make_an_overview(answerer):
+    # 我们单位 says who receives money (the beneficiary axis), not a person's situation
+    assert not answerer.answer("我们单位想评职称 有啥帮助").answered
+
+
+def test_a_which_piece_goes_on_only_after_a_comparison(answerer):
+    assert answerer.continues("银行的经营贷和消费贷哪个利息低", "创业用哪个划算")
+    assert not answerer.continues("公积金咋取", "学技术要挑哪种培训好")
+
+
+def test_a_threshold_with_ji_still_asks(engine_reader):
+    assert engine_reader.is_question("打算再招几个人才够条件")
+
+
+def test_a_preface_before_haiyou_is_no_question_of_its_own(engine_reader):
+    assert len(engine_reader.split("为什么我还有一笔补贴没到账呢")) == 1
+
+
+def test_a_late_answer_that_contradicts_the_result_is_not_called_unchanged(tmp_path: Path, kb):
+    replies = _talk(tmp_path, kb, ["稳岗返还", "测一测我是否符合", "交着呢", "一个都没裁", "三万", "没交"])
+    assert "不改变结果" not in replies[-1]
+    complaint = _talk(tmp_path / "b", kb, ["稳岗返还", "测一测我是否符合", "交着呢", "一个都没裁", "三万", "没收到钱"])
+    assert "不改变结果" not in complaint[-1]
+
+
+def test_a_statement_naming_the_plans_matter_gets_what_there_is(tmp_path: Path, kb):
+    (said,) = _talk(tmp_path, kb, ["我媳妇是残疾人"])
+    assert "就业困难人员" in said and "没有写" not in said
+
+
+def test_a_yes_no_follow_up_keeps_the_benefits_line(tmp_path: Path, kb):
+    first, then = _talk(tmp_path, kb, ["创业担保贷款能贷多少", "那企业能贷不"])
+    assert then.startswith("要看条件") and "25%" in then.splitlines()[0]

@@ -58,8 +58,8 @@ _ASKING_BACK = re.compile(r"[吗呢？?]\s*$|能不能|可不可以|算不算|�
 _PRONOUNS = ("他", "她", "人家")
 # A late answer after a result: a short bare negation (不困难, 没裁, 没有的), at most this long
 LATE_ANSWER_CHARS = 6
-_BARE_NEGATION = re.compile(r"(?:也|并|都|还)?(?:不|没|没有|木有)[\u4e00-\u9fff]{1,3}")
-# Lines of a result after its verdict that are not its sum (conditions, notes, other parts)
+_BARE_NEGATION = re.compile(r"(?:也|并|都|还)?(?:不|没|没有|木有|莫)([\u4e00-\u9fff]{2,3})")
+# Line prefixes after a result's verdict that are not its sum (conditions, notes, other parts)
 _NOT_THE_SUM = ("√", "×", "？", "?", "说明", "▶", "提示", "怎么申请", "联系", "依据", "结果仅供")
 # A choice's label that itself names a number (100人以上): a count typed to it is read exactly.
 _COUNTED_LABEL = re.compile(r"[0-9零〇一二两三四五六七八九十百千]")
@@ -176,6 +176,11 @@ class QuestionnaireFlow:
                 # 马上十六了 / 交了快三年了: a number said as a bound not reached is no answer of it (asked)
                 found.update({qid: value for qid, value in read.items()
                               if not eligibility.answers.said_short_of(program.question(qid), text, value)})
+        # One number said once answers one question: 厂子里有四十个人 今年招了五个 gave the staff
+        # count 40, which is no count of new hires when that question comes up later (a number
+        # already stored for another question is asked, not taken again)
+        stored = {v for q, v in s.answers.items() if q in program.question_ids and program.question(q).kind == "number"}
+        found = {qid: v for qid, v in found.items() if program.question(qid).kind != "number" or v not in stored}
         if not found:
             return []
         said = []
@@ -895,11 +900,14 @@ class QuestionnaireFlow:
         return Turn([said] + self._pending_question(s), [])
 
     def _late_answer(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
-        """A bare answer typed right after a result (不困难, 没有, 交了 — at most LATE_ANSWER_CHARS
-        characters, no question, not small talk) that `_restated` found no open question for:
-        the questionnaire is over and the answer changes nothing it asked, so the result
-        stands — said so, with its verdict and amount again, and how to change an answer.
-        None for anything else (a question, a longer message), which is answered as usual."""
+        """A bare answer typed right after a result (at most LATE_ANSWER_CHARS characters, no
+        question, not small talk) that `_restated` found no open question for, and that agrees
+        with the result: it answers one of the programme's yes/no questions the way it was
+        answered (交了 after 交着呢), or negates a thing a question of the programme speaks of
+        that was not asked (不困难: the 2019 困难企业 question, ended). Then the result stands —
+        said so, with its verdict and sum again, and how to change an answer. None for anything
+        else: an answer that contradicts one given (没交 after 交着呢) is no "unchanged" (it is
+        answered as usual; 不对 … changes it), nor are complaints (没收到钱, 不公平)."""
         program_id = finished.get("program")
         if not program_id or program_id == "__finder__" or finished.get("which"):
             return None
@@ -908,12 +916,22 @@ class QuestionnaireFlow:
                 or self.reader.small_talk(plain) is not None):
             return None
         program = eligibility.get_program(program_id)
-        yes_no = [q for q in program.questions if q.kind == "yesno"]
-        if not (_BARE_NEGATION.fullmatch(plain) or any(
-                (p := eligibility.parse_answer(q, text, as_of=self.today())).ok and p.value in (True, False)
-                for q in yes_no)):
-            return None
         answers = dict(finished.get("answers") or {})
+        agrees = False
+        for question in program.questions:
+            if question.kind != "yesno":
+                continue
+            parsed = eligibility.parse_answer(question, text, as_of=self.today())
+            if not parsed.ok or parsed.value not in (True, False):
+                continue
+            if question.id in answers and answers[question.id] is not None and answers[question.id] != parsed.value:
+                return None  # 没交 after 交着呢: it would change the result
+            agrees = agrees or (question.id in answers and not self.answerer.has_own_topic(text))  # not 社保
+        negation = _BARE_NEGATION.fullmatch(plain)
+        unasked = negation is not None and any(
+            negation.group(1) in q.prompt and q.id not in answers for q in program.questions)
+        if not (agrees or unasked):
+            return None
         as_of = self.today()
         key = self._state_key("result", program_id, answers, as_of)
         lines = self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text()).split("\n")

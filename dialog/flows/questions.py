@@ -98,9 +98,15 @@ class QuestionsFlow:
                     answer, said, text = again, said or text, joined_text
         if answer.refused and self._asks_nothing(text) and not (answer.decision or {}).get("out_of_scope_topic"):
             # 材料我已经交上去了, 他不会用手机: nothing was asked, so nothing is refused — the
-            # bot says it heard and what it can answer (a topic staff listed is still refused)
-            # (no example questions: after 老板欠了工钱不给 they would look like an answer)
-            return Turn([Reply(self.t("statement_heard"), self._menu_buttons())], [])
+            # bot says it heard and where to ask (a topic staff listed is still refused by name);
+            # a situation the plan speaks of (我老婆是残疾人) gets what there is for it. No
+            # example questions (after 老板欠了工钱不给 they would look like an answer). Logged
+            # as unanswered, so staff still see it.
+            overview = self.answerer.overview(text, today=self.today()) if self.answerer.names_plan_matter(text) else None
+            event = self._question_event(said or text, answer)
+            if overview is not None:
+                return Turn([Reply(overview.reply, self._answer_buttons(overview))], [event])
+            return Turn([Reply(self.t("statement_heard"), self._menu_buttons())], [event])
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)

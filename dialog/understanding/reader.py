@@ -72,6 +72,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)|(?<=[了过])几(?![十百千万])"
                              # 想带几个徒弟, 打算招几个人: "a few" in a plan, not "how many"
                              r"|(?:想|打算|准备|计划)[^\s,，。?？哪啥什谁多么吗不没能知问]{1,3}几(?![十百千万])"
+                             r"(?![^\s,，。?？]{0,3}(?:才|就|够|算|合适))"  # 再招几个人才够条件 asks
                              # 村里几户人合起来办了个合作社: "several" in a story told, not "how many"
                              r"|几[个户家人名位]{1,2}[^\s,，。?？几多哪啥吗呢不没]{2,8}了"
                              r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几)"
@@ -91,7 +92,7 @@ _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说
 # 朋友几个, 兄弟几个: "a few of us", a statement)
 _JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好们戚友弟妹])几(?![十百千万])")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
-# After 那个 / 这个: the rest of a word with 个 (个人, 个体户, 个税), not a pointer's 个
+# After 那个 / 这个: the rest of a word with 个 (个人, 个体户, 个税, 个转企), not a pointer's 个
 _GE_WORDS = ("人", "体", "税", "转企")
 MIN_PART = 4  # characters of a part of a multi-question message
 _PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
@@ -971,7 +972,7 @@ class Reader:
                 # …or, typed without any pause (voice input), between two questions that each ask
                 # by their form: 见习补贴多少钱还有去苏州打工政府组织不
                 unpaused = (len(bare(left)) >= MIN_PART and len(bare(right)) >= MIN_PART and self.is_question(left)
-                            and self.is_question(right) and self.has_own_topic(right))
+                            and self.is_question(right) and self.has_own_topic(left) and self.has_own_topic(right))
                 if i > 0 and len(bare(left)) >= MIN_PART and (not bare(part[i - 1]) or part[i - 1] in "吗呢么" or unpaused) \
                         and not right.startswith(("没", "不", "无")):
                     next_parts += [part[:i], part[i + len(word):]]
