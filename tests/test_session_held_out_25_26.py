@@ -256,3 +256,14 @@ def test_a_statement_naming_the_plans_matter_gets_what_there_is(tmp_path: Path, 
 def test_a_yes_no_follow_up_keeps_the_benefits_line(tmp_path: Path, kb):
     first, then = _talk(tmp_path, kb, ["创业担保贷款能贷多少", "那企业能贷不"])
     assert then.startswith("要看条件") and "25%" in then.splitlines()[0]
+
+
+def test_a_car_loan_is_another_loan_unless_the_car_is_for_a_business(answerer):
+    assert not answerer.answer("贷款买车 政府给补助没").answered
+    answer = answerer.answer("想买个货车跑运输 能贷创业贷款不")
+    assert answer.answered and answer.clause.id == "5.2"
+
+
+def test_shenqing_typed_by_its_sound_is_read(answerer):
+    # 申情 for 申请: the question asks how to apply, not how much
+    assert "15万" not in answerer.answer("个人创业担保贷款咋申情").first_line
