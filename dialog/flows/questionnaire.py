@@ -176,11 +176,12 @@ class QuestionnaireFlow:
                 # 马上十六了 / 交了快三年了: a number said as a bound not reached is no answer of it (asked)
                 found.update({qid: value for qid, value in read.items()
                               if not eligibility.answers.said_short_of(program.question(qid), text, value)})
-        # One number said once answers one question: 厂子里有四十个人 今年招了五个 gave the staff
-        # count 40, which is no count of new hires when that question comes up later (a number
-        # already stored for another question is asked, not taken again)
-        stored = {v for q, v in s.answers.items() if q in program.question_ids and program.question(q).kind == "number"}
-        found = {qid: v for qid, v in found.items() if program.question(qid).kind != "number" or v not in stored}
+        # One headcount said once answers one question: 厂子里有四十个人 今年招了五个 gave the staff
+        # count 40, which is no count of new hires when that question comes up later (a count of
+        # people already stored for another question is asked, not taken again; an age may
+        # answer two age questions)
+        stored = {v for q, v in s.answers.items() if q in program.question_ids and _counts_people(program.question(q))}
+        found = {qid: v for qid, v in found.items() if not _counts_people(program.question(qid)) or v not in stored}
         if not found:
             return []
         said = []
@@ -1125,6 +1126,11 @@ def _lead_with(s: Session, said: str | None, now: float) -> None:
         said = mask_personal_numbers(said)
         s.lead_text = f"{s.lead_text} {said}" if s.lead_text else said
         s.lead_at = now
+
+
+def _counts_people(question: eligibility.Question) -> bool:
+    """Whether the question asks for a number of people (unit 人: staff, new hires, trainees)."""
+    return question.kind == "number" and question.unit == "人"
 
 
 def _answer_note(question: eligibility.Question, parsed: Any) -> str | None:
