@@ -482,13 +482,6 @@ class Answerer:
         return all(w in details or w in parties or w in asker or (len(w) >= 2 and w.endswith(_PERSON_ENDINGS))
                    or w in _SELF for w in words)
 
-    def names_plan_matter(self, text: str) -> bool:
-        """Whether the text names a matter of the plan in any way its vocabulary knows: a
-        benefit's words, a colloquial phrase of the lexicon (小卖部 -> 个体经营, 残疾人 ->
-        就业困难人员) or a kind of person (audiences.yaml). A statement that does (我老婆是残疾人)
-        gets what there is for it, not "the document does not say"."""
-        return self._names_plan_context(text)
-
     def names_situation(self, text: str) -> bool:
         """Whether the text describes a person's situation the plan speaks of (audiences.yaml,
         the `_SITUATIONS` axes: 下岗了, 残疾, 想回来开个铺子, 想学手艺) — not who receives money."""
@@ -507,7 +500,7 @@ class Answerer:
         own = {fold(w) for b in self.kb.benefits_of(clause.id) for w in (b.name, *b.words)}
         return any(fold(w) in self._benefit_words() and fold(w) not in own for w in words)
 
-    def _names_plan_context(self, question: str) -> bool:
+    def names_plan_matter(self, question: str) -> bool:
         """Whether the question says which of the plan's matters it is about besides its topic
         words: a benefit's words, a colloquial phrase of the lexicon (想学个 -> 培训) or a kind of
         person (audiences.yaml: 想学, 下岗)."""
@@ -715,7 +708,7 @@ class Answerer:
             overview = self._overview(question, result, ranked, day)
             if overview is not None:
                 return overview
-        everyday = self.kb.lexicon.everyday if self._names_plan_context(asked.question) else frozenset()
+        everyday = self.kb.lexicon.everyday if self.names_plan_matter(asked.question) else frozenset()
         if not result.candidates or refused or (
                 topics and not any(self._known(t) or t in self._lexicon_words() or t in everyday
                                    or self._in_lexicon_phrase(t, asked.question) for t in topics)):

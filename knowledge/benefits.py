@@ -100,18 +100,21 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         # one mention counts once: 厂 inside 厂子 is not a second name
         return {w for w in found if not any(w != o and w in o for o in found)}
 
+    def counts(b: Benefit, parent: Benefit | None, bonus: int, said_only: bool) -> tuple[int, int]:
+        """(names of `b` and the benefit it refines, names of its own), each plus the bonus."""
+        own = matches(b, said_only)
+        inherited = matches(parent, said_only) if parent is not None else set()
+        return len(own | inherited) + bonus, len(own) + bonus
+
     best, best_key = None, (0, 0, 0, 0)
     for b in benefits:
         parent = by_id.get(b.part_of or "")
         bonus = 1 if amount is not None and b.max is not None and abs(b.max.value - amount) < 1 else 0
-        key: tuple[int, ...] = ()
         # Words the resident typed first, then those only a synonym brought (劳务公司 brings
         # 劳务经纪人, but 输转两后生 … 送出去多少人 asks about the transfer, not the brokers).
-        for said_only in (True, False):
-            own = matches(b, said_only)
-            inherited = matches(parent, said_only) if parent is not None else set()
-            key += (len(own | inherited) + bonus, len(own) + bonus)
-        if key[2] > 0 and key > best_key:
+        typed, with_synonyms = (counts(b, parent, bonus, True), counts(b, parent, bonus, False))
+        key = typed + with_synonyms
+        if with_synonyms[0] > 0 and key > best_key:
             best, best_key = b, key
     return best
 

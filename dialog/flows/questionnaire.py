@@ -933,9 +933,7 @@ class QuestionnaireFlow:
             negation.group(1) in q.prompt and q.id not in answers for q in program.questions)
         if not (agrees or unasked):
             return None
-        as_of = self.today()
-        key = self._state_key("result", program_id, answers, as_of)
-        lines = self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text()).split("\n")
+        lines = self._result_text(program_id, answers).split("\n")
         at = next((i for i, line in enumerate(lines) if line.startswith("结果：")), None)
         if at is None:
             return None
@@ -1006,6 +1004,12 @@ class QuestionnaireFlow:
 
     # ------------------------------------------------------------------ result
 
+    def _result_text(self: Engine, program_id: str, answers: dict[str, Any]) -> str:
+        """The compact result of `program_id` for `answers`, as of today (remembered per state)."""
+        as_of = self.today()
+        key = self._state_key("result", program_id, answers, as_of)
+        return self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text())
+
     def _finish(self: Engine, s: Session) -> Turn:
         program_id = s.program or ""
         answers, flags = dict(s.answers), dict(s.flags)
@@ -1021,9 +1025,7 @@ class QuestionnaireFlow:
             s.finder_answers = answers  # to prefill the program chosen next (cleared then)
             rows = tuple((Button(f"测一测：{short(m.program.label)}", f"pf:{m.program.id}"),) for m in matches[:6])
             return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
-        as_of = self.today()
-        key = self._state_key("result", program_id, answers, as_of)
-        text = self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text())
+        text = self._result_text(program_id, answers)
         program = eligibility.get_program(program_id)
         if flags:
             notes = []
