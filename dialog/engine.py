@@ -371,6 +371,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         in_questionnaire = s.mode in ("questionnaire", "finder", "resume")
         if intent == "explain":
             return self._explain(s)
+        if intent == "wait" and in_questionnaire:  # 稍等我问下财务: the question waits for the answer
+            return Turn([Reply(self.t("wait"))] + self._pending_question(s), [])
         if intent == "test_topic" and topic:
             return self._test_named(topic, s, who=who, said=whom)
         if intent == "test_topic" and not in_questionnaire and (who or whom):

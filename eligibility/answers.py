@@ -441,7 +441,12 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
     short = _too_short(prompt, raw)
     if short is not None:  # 签了半年 to 签订了1年以上的劳动合同: shorter than asked, a "no"
         return ParsedAnswer(False, tentative=hedged, note=short)
-    results = [r for c in clauses if (r := _clause_polarity(c, prompt, words)) is not None]
+    results = []
+    for i, c in enumerate(clauses):
+        # 在外头干了几年 回来一直在老家: after a return, 一直在… is since then, not "never left"
+        back = bool(_RETURNED.search("".join(clauses[:i])))
+        if (r := _clause_polarity(c, prompt, words, returned=back)) is not None:
+            results.append(r)
     strong = {value for value, strength in results if strength == _STRONG}
     weak = {value for value, strength in results if strength == _WEAK}
     decided = strong or weak
@@ -467,9 +472,10 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
     return ParsedAnswer(error=f"没看懂这个回答。{hint(question)}")
 
 
-def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[bool, int] | None:
+def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords, *, returned: bool = False) -> tuple[bool, int] | None:
     """(yes?, strength) of one clause, or None when it says neither. Strong: it echoes (or
-    negates) what was asked; weak: a bare 是 / 不是 / 没问题."""
+    negates) what was asked; weak: a bare 是 / 不是 / 没问题. `returned`: a clause before this one
+    told of coming back (回来了), so an opposite saying "always" (一直在村里) is since then."""
     bare = _without_particles(clause.replace(_MASK, ""), words)
     if not bare:
         return None
@@ -477,6 +483,8 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
     values = []
     found = _find(masked, list(prompt.phrases))
     for start, phrase, says_yes in found:
+        if not says_yes and phrase.startswith("一直") and (returned or _RETURNED.search(masked[:start])):
+            continue  # 回来一直在老家: since coming back, not "never went out"
         # only what precedes the phrase counts: 没工作 (an echo of 失业) is itself a yes
         negated = _negated(masked, start, words)
         if says_yes and not negated and _not_yet_at(masked, start, start + len(phrase), prompt.not_yet):
@@ -511,6 +519,7 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords) -> tuple[
     return None
 
 
+_RETURNED = re.compile(r"回来|回到|返乡|回家|回乡|回村|回老家")  # a return told before "always…"
 _FILLERS = re.compile(r"(?:才|就|再|去|来|开始|要|能|会|得)+")  # 下个月才开始交: still right before it
 _REACHING = re.compile(r"(?:了|得|够了|满了)?(?:满|够|到|足)")  # 快交满三年: what is nearly reached is a length
 _EVERY_QUESTION = "*"  # a key of yesno.not_yet: its words are for every question (but one about a plan)
@@ -657,12 +666,17 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords, asked: bool 
     clauses = {_without_particles(c, words) for c in _clauses(raw)} | {_without_particles(t, words)}
     if not question.hidden:  # clauses kept apart, so that a 没 ends with its clause
         t = _BREAK.join(_compact(c) for c in _clauses(raw))
-    t = _loose(t)
+    t = _loose(_mask(t, words.not_negations))  # 没问题 is not 还没问过
     best: dict[str, int] = {}
     found: list[tuple[int, int, str]] = []  # (length, start, value)
     later = () if question.hidden or _asks_plan(question, words) else words.not_yet.get(_EVERY_QUESTION, ())
     planned_options = {c.value for c in options if any(p in answer_word(c.label) for p in words.plans)}
+    # in words said before the question was asked (asked=False: 没有工作了，失业登记咋办), a bare
+    # 没有 / 不是 negates something else, not "none of these"
+    bare_no = {_loose(_compact(answer_word(w))) for w in words.no_words} if not asked else set()
     for phrase, value in _choice_phrases(question, words):
+        if phrase in bare_no:
+            continue
         if len(phrase) == 1:
             if phrase in clauses:  # 是 / 对 / 没: only as a whole answer
                 best[value] = max(best.get(value, 0), 1)

@@ -231,6 +231,7 @@ class Answerer:
         self._benefit_cache: frozenset[str] | None = None
         self._clause_words: list[frozenset[str]] | None = None  # each clause's words (`_generic`)
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
+        self._clause_said: dict[str, str] = {}  # clause id -> its words and the staff answers citing it
         self._homophones: Homophones | None = None  # built on first use (`spelled`)
 
     def spelled(self, text: str) -> str:
@@ -382,6 +383,13 @@ class Answerer:
         if any(fold(t) not in vocabulary and not self._known(t) and t not in lexicon
                and not self._in_lexicon_phrase(t, asked.question) for t in topics):
             return True  # 护照, 公积金: a word no document uses points away from the clause
+        if (_POINTS_BACK.match(fold(asked.question)) and not self._names_other_benefit(topics, clause)
+                and not self._names_benefit(asked.question, specific=True)
+                and not any(len(t) >= 3 and t in lexicon for t in topics)  # 那创业担保贷款去哪办: a policy's name
+                and all(fold(t) in self._said_of(clause) for t in topics)):
+            # 那要回户口所在地不 after 失业登记 (第九条第（三）项): the answer just given said 不必回户口
+            # 所在地 (a staff answer citing the clause), so the words point back at it
+            return False
         result = result or self.retriever.search(asked.question)
         if not result.candidates:
             return False
@@ -430,7 +438,7 @@ class Answerer:
         here = places.here_in(message)
         return here if here is not None and places.find(refused) is not None else None
 
-    def continues(self, refused: str, message: str, leave_out: str | None = None) -> bool:
+    def continues(self, refused: str, message: str, leave_out: str | None = None, *, in_message: bool = False) -> bool:
         """Whether `message`, typed right after `refused` (a question the documents do not
         cover), goes on about it rather than asking something of its own: it names no matter
         of its own (`names_no_matter`: 利息谁出, 一次性补助多钱), it goes on by its
@@ -438,9 +446,23 @@ class Answerer:
         question came closest to and does not name that clause's policy (助学贷款咋办, then
         利息政府出不: 第五条's 贴息 is about 创业担保贷款, not the student loan), or it points
         back with 那 (那补贴去阿达申请). A message that names the policy (创业贷款利息谁出) is a
-        question of its own. `leave_out`: see Retriever.goes_on (benchmarks/measure_going_on.py)."""
+        question of its own. `leave_out`: see Retriever.goes_on (benchmarks/measure_going_on.py).
+        `in_message`: `message` is a later piece of the same message as `refused`; then a piece
+        that names none of the plan's own matters (`names_plan_matter`, nobody out of work) goes
+        on about it."""
         if self._here_after_there(refused, message) is not None:
             return False  # 新疆那边给的补贴 / 咱这有没 (or 咱这的贷款呢): asked about here, not there
+        if (in_message and not (self.names_plan_matter(message) or self._names_status(message))
+                and self.retriever.search(message).out_of_scope_topic is None):
+            # one message, after a piece the documents do not cover: a piece that names none of
+            # the plan's own matters (`names_plan_matter`: a benefit's words, a colloquial word
+            # of the lexicon, a kind of person; someone out of work) asks about that piece's —
+            # 公积金缴存比例能按5%吗 / 能不能申请缓缴, 劳务派遣许可证咋申请 / 注册资本要求多少;
+            # 公积金咋提取 / 见习补贴多少, …新活不会干 / 政府能帮着培训不 (培训) and 厂子要是一下
+            # 裁掉好多人 政府管不管 (厂子) are the plan's; 养老金一个月多少 / 公积金咋取出来 names
+            # another listed matter of its own (refused by its own name). Benefit words at all, not
+            # only specific ones: with specific ones (培训 set aside) a studied set lost a right answer.
+            return True
         if self.names_no_matter(message) or self.goes_on(message, leave_out) or self._elliptical(message):
             return True  # 利息谁出 after 扶贫小额信贷能续贷不: no matter of its own, so that one's
         if (_WHICH_OF.search(fold(message)) and _COMPARES.search(fold(refused))
@@ -650,6 +672,14 @@ class Answerer:
             self._lexicon_cache = words
         return words
 
+    def _said_of(self, clause: Clause) -> str:
+        """What the answers on a clause say: its vocabulary and the staff answers citing it."""
+        text = self._clause_said.get(clause.id)
+        if text is None:
+            answers = fold("\n".join(e.answer for e in self.kb.faq if clause.id in e.clauses))
+            text = self._clause_said[clause.id] = self._vocabulary_of(clause) + "\n" + answers
+        return text
+
     def _vocabulary_of(self, clause: Clause) -> str:
         """A clause's own words, its benefits' names and the FAQ phrasings that cite it."""
         text = self._clause_vocabulary.get(clause.id)
@@ -718,6 +748,12 @@ class Answerer:
             # plan it is about (想学个挖掘机 政府管不: training); 保姆一个月多少钱 stays refused.
             return self._not_covered(question, result, ranked)
         if not topics and not anchored:
+            if asked.kind in (Kind.YES_NO, Kind.OTHER) and self.names_situation(question):
+                # 没活干了政府管不管: no policy named, but a situation the plan speaks of and a
+                # yes/no or open ask — what there is for it, not "which policy?"
+                overview = self._overview(question, result, ranked, day)
+                if overview is not None:
+                    return overview
             # 去哪报名, 那我自己呢 with no conversation to lean on: any clause would be a guess.
             return self._which_topic(question, asked, result, ranked)
         if topics and any(cue in fold(question) for cue in self.kb.asking.overview):
@@ -891,12 +927,15 @@ class Answerer:
         if (benefit is not None and benefit.ages is not None and benefit.age_outside is not None
                 and asked.age is not None and (kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT)
                                                or (follow_up and kind is Kind.OTHER))):
-            # 那我娃呢 他二十岁 after an answer on 见习: the age given against the range; 娃十九了
-            # 见习能去不 一个月给多钱: the age first, then the sum
+            # 那我娃呢 他二十岁 after an answer on 见习: the age given against the range. 娃十九了
+            # 见习一个月给多钱 asks the sum: the sum first, then the age within the range; an age
+            # outside it (娃二十六了) comes first, before a sum that is not for him.
             body = self._compare_age(asked.age, benefit, clause, question, budget)
             amount = benefit.statement(Kind.AMOUNT) if kind is Kind.AMOUNT else None
             if amount is not None:
-                body = replace(body, lines=[*body.lines[:1], amount.say, *body.lines[1:]])
+                within = benefit.ages.contains(asked.age)
+                lines = [amount.say, *body.lines] if within else [*body.lines[:1], amount.say, *body.lines[1:]]
+                body = replace(body, lines=lines)
             return body
 
         aged = benefit or next((b for b in benefits if b.part_of is None), None)  # 贷款: the clause's first
@@ -1142,9 +1181,8 @@ class Answerer:
         """我25岁能参加见习吗: the age given against the benefit's age range (16—24岁)."""
         ages = benefit.ages
         assert ages is not None and benefit.age_outside is not None
-        upper = ages.upper if ages.upper is not None else ages.value
         condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
-        if ages.value <= age <= upper:
+        if ages.contains(age):
             line = f"{age}岁在{ages.text}之内。" + (condition.say if condition else "")
             quote = condition.quote if condition else None
         else:
@@ -1188,9 +1226,21 @@ class Answerer:
         ended = [p for p in clause.periods if p.text in text and p.has_ended(day)]
         if ended:
             p = ended[0]
-            lines.insert(0, f"注意：文中“{p.text}”的规定已于{_day(p.end)}到期；现在是否还有，"  # type: ignore[arg-type]
-                            f"请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
+            note = (f"“{p.text}”的规定已于{_day(p.end)}到期；现在是否还有，"  # type: ignore[arg-type]
+                    f"请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
+            if self._answers_outside(clause, query, ended):
+                # 想学个厨师有补贴没: the sentence that answers (职业培训补贴) is current; the ended
+                # one beside it (生活费补贴, 2019—2020) is said as ended after it, not first
+                lines.append(f"其中{note}")
+            else:
+                lines.insert(0, f"注意：文中{note}")
         return _Body(lines, None, {p.text for p in ended}, benefit=benefit, sentences=sentences)
+
+    def _answers_outside(self, clause: Clause, query: str, periods: Sequence[Period]) -> bool:
+        """Whether the clause's best-matching sentence for `query` lies outside every one of
+        `periods` (names none of them): what answers is not the part that ended."""
+        sentences, scored = self._ranked_sentences(clause, query)
+        return bool(scored) and not any(p.text in sentences[scored[0][1]] for p in periods)
 
     def _with_quote(self, lines: list[str], quote: str | None, clause: Clause, question: str, budget: int,
                     *, faq_entry: FaqEntry | None = None, benefit: Benefit | None = None,
@@ -1571,7 +1621,7 @@ class Answerer:
         """Whether the age said is outside every age range the clause's benefits name (a
         60-year-old is not shown the 16—24岁 internship in a list); False with no age or range."""
         ranges = [b.ages for b in self.kb.benefits_of(clause.id) if b.ages is not None and b.ages.upper is not None]
-        return age is not None and bool(ranges) and all(not r.value <= age <= r.upper for r in ranges)
+        return age is not None and bool(ranges) and all(not r.contains(age) for r in ranges)
 
     def _overview_line(self, clause: Clause, day: date, question: str = "", terms: Collection[str] = (),
                        limit: int = 60) -> tuple[str, str]:

@@ -78,10 +78,12 @@ class Aspect:
     # after an answer on free shop space (第九条（二）) — "文件没有写明贷款还不上怎么办", not
     # "…经营场地还不上怎么办". None: the benefit or clause answered.
     topic: str | None = None
+    unless: tuple[str, ...] = ()  # …but not when one of these is said (交社保有补贴没 asks the 社保补贴)
 
     def asked_in(self, text: str) -> bool:
-        """Whether `text` asks this aspect: it holds one of `words` ("a+b": both, any order)."""
-        return says_any(self.words, text)
+        """Whether `text` asks this aspect: it holds one of `words` ("a+b": both, any order)
+        and none of `unless`."""
+        return says_any(self.words, text) and not says_any(self.unless, text)
 
     def stated_in(self, text: str) -> bool:
         """Whether `text` (a clause, a staff answer) states this aspect: one of `stated_by` (else
@@ -372,7 +374,7 @@ def question_age(text: str) -> int | None:
 _RULE_FIELDS = {"kind": str, "cues": list}
 _RULE_OPTIONAL = {"not_cues": list, "endings": list, "not_endings": list, "answered_by": list}
 _ASPECT_FIELDS = {"say": str, "words": list}
-_ASPECT_OPTIONAL = {"stated_by": list, "topic": str}
+_ASPECT_OPTIONAL = {"stated_by": list, "topic": str, "unless": list}
 
 
 def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
@@ -435,7 +437,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
             continue
         topic = str(item.get("topic") or "").strip() or None
         aspects.append(Aspect(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems)),
-                              topic))
+                              topic, tuple(_texts(item, "unless", name, problems))))
     starts = tuple(_texts(data, "starts", name, problems))
     in_force = tuple(_texts(data, "in_force", name, problems))
     money = tuple(_texts(data, "money", name, problems))

@@ -53,6 +53,11 @@ class Quantity:
     def __str__(self) -> str:
         return self.text
 
+    def contains(self, number: float) -> bool:
+        """Whether `number` lies in the range, bounds included (23 in 16—24岁); a single value
+        contains only itself."""
+        return self.value <= number <= (self.upper if self.upper is not None else self.value)
+
 
 @dataclass(frozen=True)
 class Clause:

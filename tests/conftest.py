@@ -11,14 +11,20 @@ re-embedding only its changed texts. Tests of the background build itself pass t
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import functools
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 import knowledge.answer
+from dialog.config import Settings
+from dialog.engine import Engine
+from dialog.messages import Incoming
 from knowledge import semantic
 from knowledge.base import PACKAGE_DATA, load_knowledge, load_knowledge_or_raise
 from knowledge.retrieval import Retriever
@@ -42,9 +48,52 @@ def kb():
     return load_knowledge_or_raise(PACKAGE_DATA)
 
 
+@pytest.fixture
+def talk(tmp_path, kb) -> Callable[..., list[str]]:
+    """Plays messages typed by one resident through a fresh engine on the shipped knowledge
+    (today 2026-11-30): `talk(messages)` → the replies' texts, joined per message.
+    `conversation` names another database in the same test (a second resident)."""
+    def run(messages: list[str], conversation: str = "a", today: date = date(2026, 11, 30)) -> list[str]:
+        async def scenario() -> list[str]:
+            settings = Settings(db=tmp_path / conversation / "bot.sqlite3", salt="s")
+            engine = await Engine.open(settings, kb=kb, today=lambda: today)
+            try:
+                out = []
+                for text in messages:
+                    replies = await engine.handle(Incoming("web", "u1", text))
+                    out.append("\n".join(r.text for r in replies))
+                return out
+            finally:
+                await engine.close()
+
+        return asyncio.run(scenario())
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def kb_without_staff_list():
+    """The shipped knowledge base with staff's out-of-scope list (lexicon/out_of_scope.yaml)
+    emptied: for tests of what the calibrated decisions refuse by themselves, whatever topics
+    staff list."""
+    shipped = load_knowledge_or_raise(PACKAGE_DATA)
+    return dataclasses.replace(shipped, lexicon=dataclasses.replace(shipped.lexicon, out_of_scope=()))
+
+
 # --------------------------------------------------------------------------- PostgreSQL
 
 _pg_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(scope="session")
+def engine_reader(kb, tmp_path_factory):
+    """The reader (dialog/understanding/reader.py) of an engine on the shipped knowledge."""
+    async def build():
+        engine = await Engine.open(Settings(db=tmp_path_factory.mktemp("r") / "bot.sqlite3", salt="s"), kb=kb)
+        await engine.close()
+        return engine.reader
+
+    return asyncio.run(build())
 
 
 @pytest.fixture(scope="session")

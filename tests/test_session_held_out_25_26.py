@@ -10,15 +10,11 @@ Every sentence here is written for these tests (none is taken from an eval set).
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from dialog.config import Settings
-from dialog.engine import Engine
-from dialog.messages import Incoming
 from knowledge.answer import Answerer
 from knowledge.benefits import pick_benefit
 
@@ -30,20 +26,6 @@ def answerer(kb):
     return Answerer(kb, today=lambda: TODAY)
 
 
-def _talk(tmp_path: Path, kb, messages: list[str]) -> list[str]:
-    """The replies' texts (joined per message) for `messages` typed by one resident."""
-    async def scenario() -> list[str]:
-        engine = await Engine.open(Settings(db=tmp_path / "bot.sqlite3", salt="s"), kb=kb, today=lambda: TODAY)
-        try:
-            out = []
-            for text in messages:
-                replies = await engine.handle(Incoming("web", "u1", text))
-                out.append("\n".join(r.text for r in replies))
-            return out
-        finally:
-            await engine.close()
-
-    return asyncio.run(scenario())
 
 
 # ---------------------------------------------------------------- reading the message
@@ -67,17 +49,6 @@ def test_two_questions_typed_without_a_pause_are_two(engine_reader):
     assert len(parts) == 2 and "见习" in parts[0] and "东莞" in parts[1]
     # a connector inside one question is not a split (还有名额没, 还有没有)
     assert len(engine_reader.split("技能提升补贴还有没有")) == 1
-
-
-@pytest.fixture(scope="module")
-def engine_reader(kb, tmp_path_factory):
-    async def build():
-        engine = await Engine.open(Settings(db=tmp_path_factory.mktemp("r") / "bot.sqlite3", salt="s"), kb=kb,
-                                   today=lambda: TODAY)
-        await engine.close()
-        return engine.reader
-
-    return asyncio.run(build())
 
 
 # ---------------------------------------------------------------- the first line
@@ -145,26 +116,26 @@ def test_the_plans_own_matters_next_to_those_words_are_answered(answerer, questi
 
 # ---------------------------------------------------------------- the conversation
 
-def test_a_statement_that_asks_nothing_is_heard_not_refused(tmp_path: Path, kb):
-    said, listed = _talk(tmp_path, kb, ["申请的材料我上礼拜就交上去了", "我退休好几年了"])
+def test_a_statement_that_asks_nothing_is_heard_not_refused(talk, tmp_path: Path):
+    said, listed = talk(["申请的材料我上礼拜就交上去了", "我退休好几年了"])
     assert "知道了" in said and "不能乱说" not in said and "12345" in said and "没有写" in said
     # a topic staff listed is still refused as such
     assert "退休和养老金" in listed
 
 
-def test_who_asks_for_whom_then_the_question_is_asked(tmp_path: Path, kb):
-    (asked,) = _talk(tmp_path, kb, ["我是替我妈问的 她五十八了 还能贷款不"])
+def test_who_asks_for_whom_then_the_question_is_asked(talk, tmp_path: Path):
+    (asked,) = talk(["我是替我妈问的 她五十八了 还能贷款不"])
     assert "15万元" in asked and "不能乱说" not in asked
 
 
-def test_the_individual_after_the_firm_is_not_a_pointer(tmp_path: Path, kb):
-    firm, individual = _talk(tmp_path, kb, ["小微企业的担保贷款能贷多少", "那个体户呢"])
+def test_the_individual_after_the_firm_is_not_a_pointer(talk, tmp_path: Path):
+    firm, individual = talk(["小微企业的担保贷款能贷多少", "那个体户呢"])
     assert "300万元" in firm
     assert "15万元" in individual.splitlines()[0]
 
 
-def test_a_late_answer_after_a_result_keeps_the_result(tmp_path: Path, kb):
-    replies = _talk(tmp_path, kb, ["稳岗返还", "测一测我是否符合", "交着呢", "一个都没裁", "三万", "也不困难"])
+def test_a_late_answer_after_a_result_keeps_the_result(talk, tmp_path: Path):
+    replies = talk(["稳岗返还", "测一测我是否符合", "交着呢", "一个都没裁", "三万", "也不困难"])
     assert "18000元" in replies[-2]
     late = replies[-1]
     assert "不改变结果" in late and "18000元" in late and "结果：" in late
@@ -172,33 +143,33 @@ def test_a_late_answer_after_a_result_keeps_the_result(tmp_path: Path, kb):
     assert "依据：临州府发" not in late
 
 
-def test_corrections_said_with_qishi_and_xuancuole(tmp_path: Path, kb):
-    replies = _talk(tmp_path, kb, ["稳岗返还", "测一测我是否符合", "交了", "没裁", "哦等等 其实裁了一个"])
+def test_corrections_said_with_qishi_and_xuancuole(talk, tmp_path: Path):
+    replies = talk(["稳岗返还", "测一测我是否符合", "交了", "没裁", "哦等等 其实裁了一个"])
     assert "已改正" in replies[-1] and "少量裁员" in replies[-1]
-    role = _talk(tmp_path / "b", kb, ["见习补贴", "测一测我是否符合", "接收见习人员的单位", "点错了 我是个人 想去见习"])
+    role = talk(conversation="b", messages=["见习补贴", "测一测我是否符合", "接收见习人员的单位", "点错了 我是个人 想去见习"])
     assert "已改正" in role[-1] and "想参加见习的个人" in role[-1]
 
 
-def test_thanks_with_a_blessing_is_thanks(tmp_path: Path, kb):
-    replies = _talk(tmp_path, kb, ["见习补贴一个月多少", "好的 谢谢你 好人一生平安"])
+def test_thanks_with_a_blessing_is_thanks(talk, tmp_path: Path):
+    replies = talk(["见习补贴一个月多少", "好的 谢谢你 好人一生平安"])
     assert "不客气" in replies[-1] and "没有讲到" not in replies[-1]
 
 
-def test_a_side_question_on_a_word_of_the_clause_gets_the_sentence_that_has_it(tmp_path: Path, kb):
+def test_a_side_question_on_a_word_of_the_clause_gets_the_sentence_that_has_it(talk, tmp_path: Path):
     # 生活费 in the internship questionnaire: 第六条 says the subsidy pays the 基本生活费 —
     # not the benefit's line on who may take part
-    replies = _talk(tmp_path, kb, ["见习补贴", "测一测我是否符合", "想参加见习的个人", "见习期间给不给生活费"])
+    replies = talk(["见习补贴", "测一测我是否符合", "想参加见习的个人", "见习期间给不给生活费"])
     assert "基本生活费" in replies[-1]
 
 
-def test_a_worker_of_the_factory_is_an_employee(tmp_path: Path, kb):
-    replies = _talk(tmp_path, kb, ["技能提升补贴", "测一测我是否符合", "他是我们厂的员工"])
+def test_a_worker_of_the_factory_is_an_employee(talk, tmp_path: Path):
+    replies = talk(["技能提升补贴", "测一测我是否符合", "他是我们厂的员工"])
     assert "没看懂" not in replies[-1] and "参加失业保险" in replies[-1]
 
 
-def test_one_number_said_once_answers_one_question(tmp_path: Path, kb):
+def test_one_number_said_once_answers_one_question(talk, tmp_path: Path):
     # 四十个人 is the staff count; when the new hires are asked, it is no answer of that question
-    replies = _talk(tmp_path, kb, ["我们厂子一共四十个人 今年新来了几个 能贷款吗", "测一测我是否符合", "是"])
+    replies = talk(["我们厂子一共四十个人 今年新来了几个 能贷款吗", "测一测我是否符合", "是"])
     assert "已记下：40人" not in replies[-1] and "符合" not in replies[-1].split("（第")[0]
     assert "人数" in replies[-1] or "几人" in replies[-1]
 
@@ -241,20 +212,20 @@ def test_a_preface_before_haiyou_is_no_question_of_its_own(engine_reader):
     assert len(engine_reader.split("为什么我还有一笔补贴没到账呢")) == 1
 
 
-def test_a_late_answer_that_contradicts_the_result_is_not_called_unchanged(tmp_path: Path, kb):
-    replies = _talk(tmp_path, kb, ["稳岗返还", "测一测我是否符合", "交着呢", "一个都没裁", "三万", "没交"])
+def test_a_late_answer_that_contradicts_the_result_is_not_called_unchanged(talk, tmp_path: Path):
+    replies = talk(["稳岗返还", "测一测我是否符合", "交着呢", "一个都没裁", "三万", "没交"])
     assert "不改变结果" not in replies[-1]
-    complaint = _talk(tmp_path / "b", kb, ["稳岗返还", "测一测我是否符合", "交着呢", "一个都没裁", "三万", "没收到钱"])
+    complaint = talk(conversation="b", messages=["稳岗返还", "测一测我是否符合", "交着呢", "一个都没裁", "三万", "没收到钱"])
     assert "不改变结果" not in complaint[-1]
 
 
-def test_a_statement_naming_the_plans_matter_gets_what_there_is(tmp_path: Path, kb):
-    (said,) = _talk(tmp_path, kb, ["我媳妇是残疾人"])
+def test_a_statement_naming_the_plans_matter_gets_what_there_is(talk, tmp_path: Path):
+    (said,) = talk(["我媳妇是残疾人"])
     assert "就业困难人员" in said and "没有写" not in said
 
 
-def test_a_yes_no_follow_up_keeps_the_benefits_line(tmp_path: Path, kb):
-    first, then = _talk(tmp_path, kb, ["创业担保贷款能贷多少", "那企业能贷不"])
+def test_a_yes_no_follow_up_keeps_the_benefits_line(talk, tmp_path: Path):
+    first, then = talk(["创业担保贷款能贷多少", "那企业能贷不"])
     assert then.startswith("要看条件") and "25%" in then.splitlines()[0]
 
 

@@ -20,7 +20,7 @@ from dialog.flows.common import Turn, mask_personal_numbers, short
 from dialog.messages import MAX_ACTION_BYTES, Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
-from dialog.understanding.facts import count_read_as, speaks_of, stated_facts
+from dialog.understanding.facts import count_read_as, shared_pairs, stated_facts
 from dialog.understanding.normalize import bare
 
 if TYPE_CHECKING:
@@ -745,7 +745,7 @@ class QuestionnaireFlow:
         是大龄"): that answer is changed (answers that no longer apply are dropped) and the
         questionnaire goes on from there. None when the words change no earlier answer."""
         program = self._program(s)
-        changes: list[tuple[eligibility.Question, Any, bool]] = []
+        changes: list[tuple[eligibility.Question, Any, int]] = []  # (question, parsed, words shared)
         edit = eligibility.answers.zero_edit(text)
         for qid in reversed(s.history) if edit is not None else ():
             # 多打了个零 / 少写了个零: the number answers said before, ÷ or × 10 per zero
@@ -764,7 +764,7 @@ class QuestionnaireFlow:
             except KeyError:
                 continue
             words = _WITHOUT_AMOUNTS.sub("", text)  # "是8个人" names no question (个人 is its unit)
-            named = speaks_of(words, question.prompt) or bool(question.short and speaks_of(words, question.short))
+            named = max(shared_pairs(words, question.prompt), shared_pairs(words, question.short or ""))
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
@@ -778,7 +778,9 @@ class QuestionnaireFlow:
         # The answer the words name comes first ("不对 职工总共三十个人" is the staff count, not
         # the newest number asked); a number that names none, with two number questions it
         # could change, is asked about instead of guessed — a wrong guess flips the verdict.
-        named = [(q, p) for q, p, is_named in changes if is_named]
+        # the question whose words it shares most: 接收的见习生一共是6个 is the count received
+        # (接收, 见习), not the count kept on (见习)
+        named = [(q, p) for q, p, shared in sorted(changes, key=lambda c: -int(c[2])) if shared]
         numbers = [q for q, _p, _n in changes if q.kind == "number"]
         if not named and len(numbers) > 1:
             return self._which_answer(numbers, s, current)

@@ -197,9 +197,10 @@ class QuestionsFlow:
                            confidence=None if clauses else 0.0)])
 
     def _asks_nothing(self: Engine, text: str) -> bool:
-        """Whether a message only tells something: no question by its form (reader.is_question)
-        and no wish or request (想, 要, 打算, 帮 …: 我想办个护照 asks for something)."""
-        return not self.reader.is_question(text) and not _WISH.search(text)
+        """Whether a message only tells something: no question by its form (reader.asks_by_form:
+        政府管不管 and 能领莫 ask too) and no wish or request (想, 要, 打算, 帮 …: 我想办个护照
+        asks for something)."""
+        return not self.reader.asks_by_form(text) and not _WISH.search(text)
 
     def _helping_hand(self: Engine, key: str) -> Turn:
         """Not a question (emoji, 我, pinyin …): what the bot can do, with example questions."""
@@ -381,7 +382,7 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
         if not answers:
             joined = False
         elif answers[-1].refused:
-            joined = answerer.continues(asked[-1], part)
+            joined = answerer.continues(asked[-1], part, in_message=True)
         else:
             # 咋申请 / 到阿达: one question in two pieces; 我开了个小餐馆 想收几个见习的娃 / 一个给补多少:
             # a description that asks nothing, then the question about it

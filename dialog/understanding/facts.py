@@ -102,7 +102,14 @@ _CJK2 = re.compile(r"(?=([\u3400-\u9fff]{2}))")
 
 def speaks_of(part: str, prompt: str) -> bool:
     """Whether `part` shares a two-character word with `prompt` beyond how a question asks."""
-    return bool((set(_CJK2.findall(part)) & set(_CJK2.findall(prompt))) - _ASKING)
+    return shared_pairs(part, prompt) > 0
+
+
+def shared_pairs(part: str, prompt: str) -> int:
+    """How many two-character words `part` shares with `prompt`, beyond how a question asks:
+    接收的见习生一共是6个 shares 接收 and 见习 with 接收了几名见习人员, only 见习 with 见习期满后
+    实际留用了几人."""
+    return len((set(_CJK2.findall(part)) & set(_CJK2.findall(prompt))) - _ASKING)
 
 
 def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: date | None, used: set[str]) -> Any:

@@ -82,6 +82,8 @@ _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(�
 _QUESTION_MARK = re.compile(r"[?]")
 _NUMBER_SAID = r"[\d零〇一二两三四五六七八九十百千万.]+(?:万|千|块|元|个|人|岁|年|名)*"
 _NOT_THIS_NUMBER = re.compile(rf"^不是\s*{_NUMBER_SAID}[\s,，。]*(?:是|而是|应该是)\s*({_NUMBER_SAID}.*)$")
+# "am I eligible" said with a test cue (测一测我是否符合, the button's own words): part of the request
+_SELF_CHECK = re.compile(r"(?:我|俺|我们|咱)?(?:是否|是不是|能不能|够不够|符不符合)(?:符合|够格|享受|条件)?(?:条件)?(?:吗|不)?$")
 _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
 # A Chinese keyboard's / key types 、; a backslash is the other slip: 、admin, \\forget are commands.
 _SLASH_KEY = re.compile(r"^[、\\](?=\s*[A-Za-z])")
@@ -91,10 +93,44 @@ _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说
 # 几 asks (招了几个, 几岁) except in a number (十几, 好几) or after a group (我们几个, 亲戚几个,
 # 朋友几个, 兄弟几个: "a few of us", a statement)
 _JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好们戚友弟妹])几(?![十百千万])")
+# A-not-A asks yes or no whatever the verb or adjective (管不管, 搞不搞, 扶持不扶持, 高不高): the
+# cue list names only the common ones (能不能, 有没有). Not a particle repeated (不了不了, 不弄了
+# 不弄了: "no, no"), nor 一…不一 (一年不一定).
+_NOT_A_VERB = "了着过的得地呢吧啊不没莫一"
+# Nor the idioms 动不动, 时不时, 爱理不理, nor an alternative that does not matter (去不去都行).
+_A_NOT_A = re.compile(rf"(?<!爱)(?:([^\W\d_{_NOT_A_VERB}动时])[不没莫么]\1|([^\W\d_{_NOT_A_VERB}动时])[^\W\d_{_NOT_A_VERB}][不没莫么]\2)"
+                      r"(?![就都也的])")
+# Linxia's final 莫 / 莫有 / 没有 (能领莫, 还有指标没有): a question's end
+_DIALECT_FINALS = ("莫", "莫有", "没有")
+# A final 没 / 没有 / 莫 that says "no" (我没有, 还没, 啥都莫有), not "…or not?" (交了没有, 能领莫)
+_SAYS_NO = re.compile(r"(?:我|俺|咱|都|还|也|就|真|并|从来|确实|根本|一点|一个)(?:没|没有|莫|莫有|么)$|[什怎那这多要]么$")
 _SPLIT_AFTER = re.compile(r"(?<=[?!。;])|(?<=[吗呢么])(?=[\s,，、;；])")
 # After 那个 / 这个: the rest of a word with 个 (个人, 个体户, 个税, 个转企), not a pointer's 个
 _GE_WORDS = ("人", "体", "税", "转企")
 MIN_PART = 4  # characters of a part of a multi-question message
+# After 说成 / 写成: the value said wrongly (说成5个了, 说成了4个); without a number right after
+# it, 写成 is no correction (合同上写成临时工了).
+_WRONG_VALUE = re.compile(r"了?\s*[\d零〇一二两三四五六七八九十百千万.]+(?:个|人|名|位|岁|年|个月|月|天|元|块|万|千)*了?")
+_WAIT_FILLERS = "嗯恩哦噢好的行那我先去就啊呀吧了一下"
+_SAID_BEFORE = re.compile(r"(?:我)?(?:刚才|刚刚|前面|上面|之前)$")  # …，刚才 left at the end
+# The number of an item in a typed list (1见习补贴多少 2…; 1. / 2、/ 一、/ （1）), at the start or
+# after a pause; not a number of the question (见习1个月, 交了2年: no pause before it).
+_ITEM_VALUES = "123456789一二三四五六七八九"
+_PREFACE = 8  # characters before the first item (请问下, 你好 我想问几个事)
+_ITEM_NUMBER = re.compile(r"(?:(?:^|(?<=[\s,，。;；?？!！]))[（(]?|[（(])(?:(?P<n>[1-9一二三四五六七八九])[.、．:：)）]"
+                          r"|(?P<d>[1-9])(?=[\u4e00-\u9fff])(?![个月年岁天万千百块元人号名位家户次间亩头只周倍期批张条项]))")
+# Where a question ends when the next one follows with no pause and no connector (voice input,
+# 见习补贴多少钱贷款能贷多少): a how-much or how-long that closes a question. Not a how or a
+# where-to: its object may follow (去哪办失业登记, 咋办失业登记).
+_ENDS_A_QUESTION = re.compile(r"多少钱|多少|几个月|几年|多久|多长时间")
+# Not after a pointer or a number word (那几个月, 这多少, 十几年: a time, not an ask) …
+_POINTING = ("那", "这", "头", "前", "后", "好", "十", "几")
+_QUESTION_MARKS = re.compile(r"[?？]")
+# … nor when what follows goes on with the same question: what is counted (多少岁以下的, 几年职工
+# 能领), a predicate (多久还能参加), a particle (多少啊), or a sum (多少钱的补贴, 多少一个月)
+_GOES_ON = ("岁", "年", "天", "次", "亩", "斤", "周", "号", "名", "位", "家", "户", "月", "还", "能", "可以",
+            "职工", "单位", "企业", "以上", "以下", "以内", "的", "呢", "啊", "呀", "哇", "吧", "了", "钱", "块",
+            "元", "个", "人", "一", "每", "合适", "才", "就", "够", "算")
 _PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
 MIN_PAUSED = 3  # characters of a question cut from the next one by a mere space or comma
 _PERSON_FIRST = ("他", "她", "我", "俺", "娃", "孩子", "儿子", "女儿", "丫头")  # a statement about someone
@@ -251,7 +287,14 @@ class Reader:
         for phrase in self.vocabulary.correction_phrases:
             i = t.find(phrase)
             if i >= 0:
-                rest = (t[:i] + t[i + len(phrase):]).strip(_PAUSE)
+                end = i + len(phrase)
+                if phrase.endswith("成"):  # 刚才说成5个了: the wrong value goes with the phrase
+                    wrong = _WRONG_VALUE.match(t, end)
+                    if wrong is None:
+                        continue  # 合同上写成临时工了: not a number put right
+                    end = wrong.end()
+                rest = (t[:i] + t[end:]).strip(_PAUSE)
+                rest = _SAID_BEFORE.sub("", rest).strip(_PAUSE) or rest
                 return (rest, True) if len(bare(rest)) >= 1 else None
         said = _NOT_THIS_NUMBER.match(t)
         if said is not None:  # 不是五万 是八千: a number put right (不是我，是我儿子 is not one)
@@ -374,6 +417,22 @@ class Reader:
                 return action
         return None
 
+    def _only_waiting(self, text: str) -> bool:
+        """Whether the message only asks to wait (稍等 / 我问下财务, with 嗯 / 好的 around it):
+        nothing is left once the wait words are taken out. 我刚问下会计 交着的 answers."""
+        wait = next((i for i in self.vocabulary.intents if i.name == "wait"), None)
+        if wait is None:
+            return False
+        t = bare(text)
+        covered = [False] * len(t)  # phrases may overlap (稍等我问问会计: 稍等, 等我问问, 问问会计)
+        for phrase in {*wait.exact, *wait.contains}:
+            start = t.find(phrase)
+            while start >= 0:
+                covered[start:start + len(phrase)] = [True] * len(phrase)
+                start = t.find(phrase, start + 1)
+        rest = "".join(ch for ch, c in zip(t, covered, strict=True) if not c)
+        return any(covered) and not rest.strip(_WAIT_FILLERS)
+
     def intent(self, text: str, loose: bool = True) -> str | None:
         """The navigation intent a message expresses, if any: a whole-message phrasing or a
         pattern; with `loose`, also a message of up to 16 characters containing a strong
@@ -382,14 +441,17 @@ class Reader:
         plain, short = bare(text), without_particles(text, self.particles)
         if not plain:
             return None
-        for intent in self.vocabulary.intents:
+        # 稍等 / 我查一下 means "wait" only inside a questionnaire (_only_waiting); outside one,
+        # 我查一下见习补贴咋申请 is a question
+        intents = [i for i in self.vocabulary.intents if i.name != "wait"]
+        for intent in intents:
             if plain in intent.exact or short in intent.exact:
                 return intent.name
-        for intent in self.vocabulary.intents:
+        for intent in intents:
             if any(p.search(plain) for p in intent.patterns):
                 return intent.name
         if loose and len(plain) <= 16:
-            for intent in self.vocabulary.intents:
+            for intent in intents:
                 if any(c in plain for c in intent.contains):
                     return intent.name
         return None
@@ -403,6 +465,9 @@ class Reader:
             i = plain.find(cue)
             if i >= 0:
                 rest = plain[:i] + plain[i + len(cue):]
+                for other in self.vocabulary.test_cues:  # 测一测 + 我符不符合: both are the request
+                    rest = rest.replace(other, "")
+                rest = _SELF_CHECK.sub("", rest)  # 见习补贴 测一测我是否符合: the button's words, no question
                 # 稳岗返还是怎么测算的 / 帮我算一下利息多少 ask something; 能不能测测 is a request.
                 if self.strong_question(_REQUEST.sub("", rest)):
                     return None
@@ -420,9 +485,23 @@ class Reader:
             return True
         return self.ends_like_question(t)
 
+    def asks_by_form(self, text: str) -> bool:
+        """`is_question`, or a form it leaves to the reading as one question (it does not split
+        at them): an A-not-A (政府管不管), a dialect final (能领莫, 还有指标没有) at the end of
+        any part (能领莫 我五十了). For telling a message that asks from one that only tells."""
+        if self.is_question(text) or self._ends_in_dialect(text):
+            return True
+        return bool(_A_NOT_A.search(_NOT_A_QUESTION.sub("", prepare(text))))
+
+    def _ends_in_dialect(self, text: str) -> bool:
+        """Whether a part of the message ends with a dialect question final (培训补贴有莫)."""
+        t = _NOT_A_QUESTION.sub("", prepare(text))
+        return any(len(b := bare(p)) > 2 and b.endswith(_DIALECT_FINALS) and not _SAYS_NO.search(b)
+                   for p in self.parts(t))
+
     def ends_like_question(self, text: str) -> bool:
         t = bare(text)
-        return any(t.endswith(cue) for cue in self.vocabulary.cues_final) and len(t) > 2
+        return any(t.endswith(cue) for cue in self.vocabulary.cues_final) and len(t) > 2 and not _SAYS_NO.search(t)
 
     def strong_question(self, text: str) -> bool:
         """A question mark or a cue anywhere: these are questions even when the words could
@@ -442,6 +521,9 @@ class Reader:
                 and not any(self.strong_question(p) for p in pieces[1:])):
             # "算了 我先问问会计去": leaving, with a reason — not an answer to read in the reason
             return Understanding("navigate", text, intent="quit")
+        if self._only_waiting(text):
+            # 嗯嗯稍等我问下财务: not 是 (嗯嗯) — the answer comes after asking someone
+            return Understanding("navigate", text, intent="wait")
         parsed = self.parse_answer(question, text, as_of=conv.as_of)
         strong = self.strong_question(text)
         if getattr(parsed, "unknown", False):
@@ -871,8 +953,9 @@ class Reader:
     def statements(self, text: str) -> str:
         """The parts of a message that state something (the questions left out): "我儿子十九了
         没工作，能去见习吗" → "我儿子十九了 没工作". Facts are read from these only, so the
-        words of a question ("能贷款不") are never taken as an answer."""
-        return " ".join(p for p in self.parts(text) if not self.is_question(p))
+        words of a question ("能贷款不", "培训补贴有莫") are never taken as an answer. An A-not-A
+        part keeps its statement (没活干了政府管不管 still says 没活干了)."""
+        return " ".join(p for p in self.parts(text) if not self.is_question(p) and not self._ends_in_dialect(p))
 
     def parts(self, text: str) -> list[str]:
         """The message cut at punctuation and spaces (not at the point of 2.4)."""
@@ -882,11 +965,14 @@ class Reader:
         """The questions of a message that asks several (up to three are kept by the caller):
         split after a question mark or a final 吗/呢 followed by a pause, and before a
         connector (另外, 还有 …). Parts shorter than MIN_PART characters join their neighbour."""
+        numbered = _numbered(text)
+        if len(numbered) >= 2:
+            return numbered  # 1见习补贴多少 2稳岗返还比例 3小微企业贷款最多多少: each item is asked
         pieces = [p for p in _SPLIT_AFTER.split(text) if p and p.strip()]
         out: list[str] = []
         for piece in pieces:
             for sub in self._split_connectors(piece):
-                out.append(sub)
+                out += self._split_unpaused(sub)
         merged: list[str] = []
         for part in out:
             cleaned = part.strip(" ,，、;；。")
@@ -960,6 +1046,22 @@ class Reader:
             parts[-1] = " ".join([parts[-1], *pending])
         return parts if len(parts) >= 2 else []
 
+    def _split_unpaused(self, text: str) -> list[str]:
+        """Two questions typed as one run (见习补贴多少钱贷款能贷多少 → 见习补贴多少钱, 贷款能贷
+        多少): cut after a word that closes a question (_ENDS_A_QUESTION) when both sides ask
+        by their form and name a topic of their own; else [text]."""
+        for m in _ENDS_A_QUESTION.finditer(text):
+            left, right = text[:m.end()], text[m.end():]
+            # the next words ask by themselves, up to their first pause, not by the message's final
+            # question mark (多少城里和农村的劳动力做培训？ counts people) nor by a later part (多少
+            # 补贴 学费能退不: 补贴 is what 多少 counts); 那几个月 / 这多少 point at a time, not ask
+            if (len(bare(left)) >= MIN_PART and len(bare(right)) >= MIN_PART and bare(right[:1])
+                    and not right.startswith(_GOES_ON) and not left[:m.start()].endswith(_POINTING)
+                    and self.is_question(_QUESTION_MARKS.sub("", (self.parts(right) or [right])[0]))
+                    and self.has_own_topic(left) and self.has_own_topic(right)):
+                return [left, *self._split_unpaused(right)]
+        return [text]
+
     def _split_connectors(self, text: str) -> list[str]:
         parts = [text]
         for word in self.vocabulary.multi_splitters:
@@ -980,6 +1082,19 @@ class Reader:
                     next_parts.append(part)
             parts = next_parts
         return parts
+
+
+def _numbered(text: str) -> list[str]:
+    """The items of a numbered list of questions (1见习补贴多少 2稳岗返还比例, 一、…二、…), each
+    without its number, when the numbers run 1, 2 (, 3 …) at the start and after pauses and
+    each item has words (MIN_PART); else []."""
+    marks = list(_ITEM_NUMBER.finditer(text))
+    values = [_ITEM_VALUES.index(m.group("n") or m.group("d")) % 9 + 1 for m in marks]
+    if len(marks) < 2 or values != list(range(1, len(marks) + 1)) or len(bare(text[:marks[0].start()])) > _PREFACE:
+        return []  # 请问下 1…: a short preface may stand before the list
+    items = [text[m.end():(marks[i + 1].start() if i + 1 < len(marks) else len(text))].strip(_PAUSE)
+             for i, m in enumerate(marks)]
+    return items if all(len(bare(item)) >= MIN_PART for item in items) else []
 
 
 def _after_answer(conv: Conversation) -> bool:

@@ -56,6 +56,17 @@ def _layoffs(f: Facts) -> tuple[bool | None, str]:
     return (None if value is None else value == "none"), ""
 
 
+def _paid(f: Facts) -> tuple[bool | None, str]:
+    """Something to return: 60% of last year's contributions is nothing when none were paid
+    (第四条 "返还其上年度实际缴纳失业保险费的60%"; 没有 / 没交 to the amount is 0元). An amount
+    not known (不清楚) rests on the first answer: an enterprise insured and paying as required
+    has paid something."""
+    paid = f.get("last_year_contribution")
+    if paid is None:
+        return (True if f.get("insured_enterprise") is True else None), ""
+    return paid > 0, "" if paid > 0 else "上年度没有实际缴纳失业保险费，没有可返还的"
+
+
 def _year_note(f: Facts) -> list[str]:
     """The document names no year for 不裁员或少裁员 (only the refund is of 上年度 contributions):
     which year the office looks at is for it to say."""
@@ -115,6 +126,7 @@ PROGRAM = Program(
             conditions=(
                 Condition("insured_enterprise", "参加失业保险的企业", CLAUSE, BASE, yes("insured_enterprise")),
                 Condition("layoffs", "不裁员或少裁员", CLAUSE, BASE, _layoffs),
+                Condition("last_year_contribution", "上年度实际缴纳了失业保险费", CLAUSE, BASE, _paid),
             ),
             estimate=_base_estimate,
             notes=_year_note,
