@@ -337,3 +337,12 @@ def test_a_follow_up_in_the_words_of_the_answer_just_given_stays_on_it(answerer)
     back = answerer.answer("那要回户口所在地不", about="9.3")
     assert back.clauses[0] == "9.3" and "常住地" in back.reply.splitlines()[0]
     assert answerer.answer("那培训补贴呢", about="9.3").clauses[0] != "9.3"
+
+
+def test_thanks_inside_a_questionnaire_keeps_the_question_waiting(talk) -> None:
+    """谢谢姑娘 / 收到 我转给会计 to a choice question is no failed answer ("没能确定"): the
+    question waits; a yes/no question still takes 好的 as yes."""
+    reply = talk(["见习补贴", "测一测我是否符合", "想参加见习的个人", "谢谢姑娘"])[-1]
+    assert "不着急" in reply and "没能确定" not in reply and "第2步" in reply
+    replies = talk(["稳岗返还", "测一测我是否符合", "好的"], conversation="b")
+    assert "第2步" in replies[-1]

@@ -550,6 +550,9 @@ class Reader:
             return Understanding("answer", text, answer=parsed)
         if len(plain) > 3 and self.ends_like_question(text):
             return Understanding("side_question", text)
+        if self.small_talk(plain) == "thanks" or self._thanks_then_plan(text):
+            # 谢谢丫头 / 收到 我转给人事 看看: no answer yet — the question waits, as for 稍等
+            return Understanding("navigate", text, intent="wait")
         # A statement with no question form ("还在念大学哩") is an answer we could not read: the
         # question is asked again with how to answer it, never answered from the document.
         return Understanding("unclear_answer", text, answer=parsed)
