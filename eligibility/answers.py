@@ -219,6 +219,16 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
     return ParsedAnswer(error="这个问题暂时无法回答，请回复“跳过”。")
 
 
+def echoes_named(prompt: str, text: str, words: AnswerWords | None = None) -> int:
+    """How many of the residents' phrasings of the prompt's words (answer_words.yaml
+    yesno.echoes, 2+ characters: 见习期 -> 留下, 转正) `text` says: 说错了留下来两个 names
+    见习期满后实际留用了几人 (留下) though it shares no two-character word with it."""
+    words = words or current_words()
+    prompt, said = answer_word(prompt), answer_word(text)
+    return sum(1 for key, phrases in words.echoes.items() if key in prompt
+               for phrase in phrases if len(phrase) >= 2 and phrase in said)
+
+
 def read_part_asked(question: Question, text: str, words: AnswerWords | None = None) -> str | None:
     """The choice a hidden question (Program.focus: the part of a program a resident asked
     about) takes from a message, or None. Unlike `parse_answer` the message is usually itself
@@ -293,7 +303,7 @@ def _negated(text: str, start: int, words: AnswerWords) -> bool:
 def _mask(text: str, phrases: tuple[str, ...]) -> str:
     """Replace each phrase (longest first) by one mask character, so that 没问题 / 不少 /
     差不多 are not read as negations."""
-    for p in sorted(phrases, key=len, reverse=True):
+    for p in sorted(phrases, key=lambda w: (-len(w), w)):
         text = text.replace(p, _MASK)
     return text
 
@@ -302,7 +312,7 @@ def _hedged(text: str, words: AnswerWords) -> tuple[bool, str]:
     """(was a hedge said, the text with hedges masked). 不可能 is no hedge: a hedge right after a
     negator is part of a denial."""
     found = False
-    for h in sorted(words.hedges, key=len, reverse=True):
+    for h in sorted(words.hedges, key=lambda w: (-len(w), w)):
         start = text.find(h)
         while start >= 0:
             if not any(text[:start].endswith(n) for n in words.negators):
@@ -332,7 +342,7 @@ def _planned(clause: str, words: AnswerWords) -> str | None:
     """What a clause says is planned or supposed (想留两个 -> 留两个, 要是满了 -> 满了), or None when
     it is no plan: a plan word negated (不想参加 is a refusal), standing alone, or followed
     by 是, a yes/no word or a hedge (我想是的, 我想是22岁, 我想应该满了: 想 is "I think" there)."""
-    for p in sorted(words.plans, key=len, reverse=True):
+    for p in sorted(words.plans, key=lambda w: (-len(w), w)):
         start = clause.find(p)
         while start >= 0:
             rest = clause[start + len(p):]
@@ -510,7 +520,7 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords, *, return
     prefix_no = max((len(w) for w in words.no_words if len(w) >= 2 and bare.startswith(w)), default=0)
     if prefix_yes or prefix_no:
         return (True, _WEAK) if prefix_yes > prefix_no else (False, _WEAK)
-    for neg in sorted(words.negators, key=len, reverse=True):
+    for neg in sorted(words.negators, key=lambda w: (-len(w), w)):
         if masked.startswith(neg):
             rest = masked[len(neg):]
             if rest and rest[0] in prompt.chars:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -65,6 +65,12 @@ ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子�
 _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|(?<!为)什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
 # A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
+# Asking without a kind cue: 什么是就业见习, 扶贫车间是干啥的, …不/没 at its end (not 几: 想收几个见习的娃 says)
+_ASKS = re.compile(r"[?？啥撒咋怎哪谁吗呢嘛]|什么|[不没]\s*$")
+# Shortly before a word, a verb saying it is what the asker does or wants to do (开个清真餐厅, 开个
+# 手抓羊肉店, 想学修车): the asker's own trade, the context of a question about the plan's help for it.
+_ASKERS_OWN = re.compile(r"(?:开|办|干|做|搞|弄|养|种|学|卖|当|跑|包)(?:个|了|一个|一家|家|着|的)?[^\W\d_]{0,3}$")
+_PAUSES = re.compile(r"[\s,，。;；!！、]+")  # between the parts of a message (a ？ stays with its part)
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人|个体|个税)")  # 那利息呢 / 这个补助要交啥材料
 # Audiences (lexicon/audiences.yaml axes) that describe a person's situation: with an overview
 # cue, a refused question naming one gets the overview (not 我们单位…: who receives money)
@@ -74,6 +80,7 @@ _COMPARES = re.compile(r"哪(?:个|种|样)|还是|[和跟与].{1,8}(?:比|哪)"
 _WHICH_OF = re.compile(r"(?:用|选|办|挑|要)哪(?:个|种|样)|哪(?:个|种|样)(?:更|比较|最)?(?:划算|合算|好|合适|便宜|省钱|靠谱|低|高|强)")
 _SOURCE = re.compile(r"(?:在|从)?(?:抖音|快手|微信|朋友圈|网上|群里|视频|直播间?|电视)(?:上|里)?(?:说|讲|看到|刷到|看见)")
 _PERSON_ENDINGS = ("户", "人", "员", "者")  # 贫困户, 老百姓 aside: a kind of person, not a matter
+_PARTY_ENDINGS = (*_PERSON_ENDINGS, "企业", "单位", "机构")  # 小微企业: who, not which benefit
 _SELF = frozenset({"自己", "自个", "自个儿", "本人", "我们", "咱们"})
 # Who asks, as "…的" before what they may do: 技校毕业的能报不, 外地户口的可以办吗
 _WHO = re.compile(r"^([^，,。？?\s]{1,10}?)的(?:人|娃)?(?=能|可以|可不可以|也能|也可以|还能|让|给)")
@@ -245,6 +252,10 @@ class Answerer:
             terms = [t for t, _ in lex.terms] + [right for _, right in lex.typos]
             words = terms + [m for g in lex.synonyms for m in g.means] + [b.name for b in self.kb.benefits]
             seg = self.retriever.segmenter
+            # jieba loads its dictionary on the first cut; before that FREQ is empty and every
+            # stretch would look like no word (间隙 read as 见习, or not, by which thread cut first)
+            seg.tokenizer.check_initialized()
+
             def is_word(s: str) -> bool:
                 return bool(seg.tokenizer.FREQ.get(s))
 
@@ -449,7 +460,8 @@ class Answerer:
         question of its own. `leave_out`: see Retriever.goes_on (benchmarks/measure_going_on.py).
         `in_message`: `message` is a later piece of the same message as `refused`; then a piece
         that names none of the plan's own matters (`names_plan_matter`, nobody out of work) goes
-        on about it."""
+        on about it, and so does one that brings a notion the plan lacks after a refused piece
+        that asks (`_detail_of_refused`: 公积金比例能降不 / 效益不好的时候能不能缓交)."""
         if self._here_after_there(refused, message) is not None:
             return False  # 新疆那边给的补贴 / 咱这有没 (or 咱这的贷款呢): asked about here, not there
         if (in_message and not (self.names_plan_matter(message) or self._names_status(message))
@@ -462,6 +474,8 @@ class Answerer:
             # 裁掉好多人 政府管不管 (厂子) are the plan's; 养老金一个月多少 / 公积金咋取出来 names
             # another listed matter of its own (refused by its own name). Benefit words at all, not
             # only specific ones: with specific ones (培训 set aside) a studied set lost a right answer.
+            return True
+        if in_message and self.asks(refused) and self._detail_of_refused(message):
             return True
         if self.names_no_matter(message) or self.goes_on(message, leave_out) or self._elliptical(message):
             return True  # 利息谁出 after 扶贫小额信贷能续贷不: no matter of its own, so that one's
@@ -481,6 +495,50 @@ class Answerer:
             return True
         # 那 points back unless something specific follows it (那种养殖的有扶持没: 养殖 is new)
         return bool(_POINTS_BACK.match(fold(message))) and all(self._generic(w) for w in self.topic_words(message))
+
+    def asks(self, text: str) -> bool:
+        """Whether `text` asks something: a kind of question (asking.yaml), a question word or
+        mark, or a yes/no ending (…不, …没). 饭馆生意差了 后厨改做外卖 only says (not 几: 想收几个
+        见习的娃 says too)."""
+        return self.read(text).kind is not Kind.OTHER or bool(_ASKS.search(text))
+
+    def _detail_of_refused(self, piece: str) -> bool:
+        """Whether `piece`, a later piece of a message after one the documents do not cover (and
+        that asks something), brings a notion the plan does not have, so it goes on about the
+        refused piece rather than asking the plan. All of:
+        - nobody in it is out of work (audiences.yaml's status axis: 下岗了 is the plan's own
+          matter; a firm's 效益不好 before 能不能缓交 is only the occasion of the 缓交);
+        - the best clause covers less than RetrievalSettings.unsure_coverage of its information
+          (the bar below which the retriever is unsure the document covers a question);
+        - a word the clause leaves out is as rare in general Chinese as a topic of its own
+          (AnswerSettings.unknown_topic_info), and it is what the question asks for (the words
+          after its cue: 能不能缓交, 有没有减免) or the piece names no specific benefit
+          (`_benefit_words`, not generic, not who: 创业贷款 and 见习 are the plan's, so
+          牛肉面馆 in 我想开个牛肉面馆 创业贷款能贷多少 is the asker's trade; 培训 and 小微企业 say little).
+        After 环评批复多久下来, 环保设备改造有没有专项资金补贴 (环保) asks about the 环评, not 第七条's
+        budget; after 公积金缴存比例, 经营困难的话能不能申请缓缴 (缓缴) about the 公积金; after
+        残保金怎么算, 小微企业有没有减免 (减免) about the 残保金. …几个伙计不会新活 / 政府能帮着培训不
+        leaves out only common words (不会, 活): the plan's question. Only after a refused
+        piece, where what came before makes the loose reading the likelier one."""
+        if self._names_status(piece):
+            return False
+        result = self.retriever.search(piece)
+        if result.out_of_scope_topic is not None or result.coverage >= self.retriever.settings.unsure_coverage:
+            return False
+        seg = self.retriever.segmenter
+        rare = {w for w in result.missing if seg.informativeness(w) >= self.settings.unknown_topic_info}
+        if not rare:
+            return False
+        asked = self.read(piece)
+        folded = fold(piece)
+        at = folded.rfind(asked.cue) if asked.cue else -1
+        if at >= 0 and rare & set(seg.content_words(folded[at + len(asked.cue):])):
+            return True  # 效益不好的时候能不能缓交: what is asked for (缓交) is what the plan lacks
+        if any(_ASKERS_OWN.search(folded[:folded.find(w)]) for w in rare if w in folded):
+            return False  # 开个清真餐厅能贷款不: the rare word is what the asker does, the context
+        # 我想开个牛肉面馆 创业贷款能贷多少: 创业贷款 is the plan's own benefit (小微企业 says who)
+        return not any(not self._generic(w) and not w.endswith(_PARTY_ENDINGS)
+                       for w in self._benefit_words_in(piece, self._benefit_words()))
 
     def names_no_matter(self, piece: str) -> bool:
         """Whether the piece names no matter of its own: once the actions (申请, 报), the parties
@@ -535,10 +593,15 @@ class Answerer:
         than asking.yaml's details and parties: 厂子没裁人返钱不 names 稳岗返还 by 裁人, though the
         question-kind cues take 裁人返钱 from the words `topic_words` reads. `specific`: only
         words that are not generic (`_generic`: 培训 is in a third of the clauses)."""
+        return any(not (specific and self._generic(w)) for w in self._benefit_words_in(piece, self._benefit_words()))
+
+    def _benefit_words_in(self, piece: str, words: Iterable[str]) -> list[str]:
+        """The benefit words among `words` (folded) that the piece uses, as `_names_benefit`
+        counts them: 2+ characters, not asking.yaml's details or parties, not 自己 / 我们."""
         details, parties = self.kb.asking.details, self.kb.asking.parties
         text = fold(self.spelled(piece))
-        return any(len(w) >= 2 and w not in details and w not in parties and w not in _SELF and w in text
-                   and not (specific and self._generic(w)) for w in self._benefit_words())
+        return [w for w in words if len(w) >= 2 and w not in details and w not in parties and w not in _SELF
+                and w in text]
 
     def _elliptical(self, piece: str) -> bool:
         """Whether the piece is short (ELLIPSIS_CHARS) and its one topic word (an action such as
@@ -625,6 +688,38 @@ class Answerer:
                 return _with_first(result, c.clause)
         return result
 
+    def _asked_part_first(self, question: str, result: SearchResult) -> SearchResult:
+        """`result`, or with its second clause first when the two are close (close_ratio: a tie
+        the reply would offer as 您是不是想问) and the message tells a story before what it asks: its last part (after the last pause) asks by
+        itself, names a benefit of the second clause and none of the first's (`_names_benefit_of`),
+        and clearly points at that clause when searched alone. In 他在新疆干了三年活
+        厂子裁员他回来了 在老家能登记失业吗 the story's 裁员 pulls 第四条 (稳岗返还) first; what is
+        asked, 在老家能登记失业吗, is 第九条第（三）项's 失业登记."""
+        if len(result.candidates) < 2 or result.out_of_scope_topic is not None:
+            return result
+        best, second = result.candidates[:2]
+        if second.score < self.settings.close_ratio * best.score:
+            return result
+        parts = [p for p in _PAUSES.split(question) if p]
+        if len(parts) < 2 or not self.asks(parts[-1]) or not self.topic_words(parts[-1]):
+            return result
+        last = parts[-1]
+        if not self._names_benefit_of(second.clause, last) or self._names_benefit_of(best.clause, last):
+            return result  # 考核过了有补贴吗 names no benefit: the story (学电焊) says which
+        own = self.retriever.search(last)
+        if (own.out_of_scope_topic is not None or not own.candidates
+                or own.candidates[0].clause.id != second.clause.id
+                or (len(own.candidates) > 1
+                    and own.candidates[1].score >= self.settings.close_ratio * own.candidates[0].score)):
+            return result
+        return _with_first(result, second.clause)
+
+    def _names_benefit_of(self, clause: Clause, text: str) -> bool:
+        """Whether `text` uses a word of one of the clause's benefits (benefits.yaml, 2+
+        characters, not generic, not asking.yaml's details or parties): 登记 of 失业登记."""
+        own = {fold(w) for b in self.kb.benefits_of(clause.id) for w in (b.name, *b.words)}
+        return any(not self._generic(w) for w in self._benefit_words_in(text, own))
+
     def _checks_amount(self, asked: Asked, result: SearchResult) -> bool:
         """Whether the question checks a sum of money against a limit of the best clause: it
         names an amount (二十万, 10万块; knowledge/asking.py `question_amount`), asks yes/no or
@@ -695,9 +790,13 @@ class Answerer:
 
     def _answer(self, question: str, day: date, about: str | None, context: str | None = None) -> Answer:
         asked = self.read(question)
-        if about is not None and (not self.topic_words(asked) or self._aspect_topic_only(asked)):
+        topicless = not self.topic_words(asked)
+        if about is not None and ((topicless and not asked.aspects) or (
+                (topicless or self._aspect_topic_only(asked))
+                and self.retriever.search(question).out_of_scope_topic is None)):
             # 去哪报名: no need to search; 贷的款还不上咋办: an aspect whose own topic (贷款) is
-            # all the question names is answered as such, whatever the conversation was on.
+            # all the question names is answered as such, whatever the conversation was on —
+            # unless staff list what its aspect words name (征信咋消: 征信修复, not the loan's 征信).
             return self._follow_up(question, asked, self.kb.clauses[about], day, context=context)
         result = self.retriever.search(question)
         answer = self._answer_searched(question, asked, day, about, result, context)
@@ -711,7 +810,9 @@ class Answerer:
             # that clause, with the staff FAQ of the question usable, and never refused — unless
             # it names a topic on staff's out-of-scope list (社保卡丢了咋补 after 失业登记).
             return self._follow_up(question, asked, self.kb.clauses[about], day, result, context)
-        result = self._capped_first(asked, result)
+        capped = self._capped_first(asked, result)
+        # a sum checked against a capped benefit (_capped_first) already says which clause
+        result = capped if capped is not result else self._asked_part_first(question, result)
         ranked = [c.clause.id for c in result.candidates]
         topics = self.topic_words(asked)
         # The calibrated decision (retrieval.py, knowledge/refusal.py) decides when it ran; the

@@ -122,7 +122,7 @@ class AskingRules:
     @property
     def cue_words(self) -> tuple[str, ...]:
         """Every cue of every kind, longest first (so 怎么申请 goes before 申请)."""
-        return tuple(sorted({c for r in self.kinds for c in r.cues}, key=len, reverse=True))
+        return tuple(sorted({c for r in self.kinds for c in r.cues}, key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
     rest = text
     for aspect in aspects:  # first: an aspect's words hold cues (几天能批 holds 几天)
         for word in sorted((p for w in aspect.words for p in w.split("+")
-                            if all(q in text for q in w.split("+"))), key=len, reverse=True):
+                            if all(q in text for q in w.split("+"))), key=lambda w: (-len(w), w)):
             rest = rest.replace(word, " ")
     for word in rules.cue_words:
         rest = rest.replace(word, " ")

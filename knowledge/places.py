@@ -35,10 +35,10 @@ class OtherPlaces:
 
     def __init__(self, names: PlaceNames) -> None:
         home = {normalize(h) for h in names.home}
-        self.here = tuple(sorted({normalize(h) for h in names.here if h}, key=len, reverse=True))
-        places = sorted({normalize(p) for p in names.elsewhere if p} - home, key=len, reverse=True)
-        near = sorted({normalize(n) for n in names.near if n}, key=len, reverse=True)
-        self.policy = tuple(sorted({normalize(p) for p in names.policy if p}, key=len, reverse=True))
+        self.here = tuple(sorted({normalize(h) for h in names.here if h}, key=lambda w: (-len(w), w)))
+        places = sorted({normalize(p) for p in names.elsewhere if p} - home, key=lambda w: (-len(w), w))
+        near = sorted({normalize(n) for n in names.near if n}, key=lambda w: (-len(w), w))
+        self.policy = tuple(sorted({normalize(p) for p in names.policy if p}, key=lambda w: (-len(w), w)))
         self.person = frozenset(normalize(p) for p in names.person if p)
         self.institutions = tuple(normalize(i) for i in names.institutions if i)
         if not places or not self.policy:
@@ -124,7 +124,7 @@ class OtherTimes:
 
     def __init__(self, issued_year: int | None, policy: tuple[str, ...]) -> None:
         self.issued_year = issued_year
-        self.policy = tuple(sorted({normalize(p) for p in policy if p}, key=len, reverse=True))
+        self.policy = tuple(sorted({normalize(p) for p in policy if p}, key=lambda w: (-len(w), w)))
 
     def find(self, question: str) -> str | None:
         """"2018年" (the year as typed) when `question` asks about such a year's policy, else None."""

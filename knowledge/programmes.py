@@ -69,7 +69,7 @@ class ProgrammeNames:
     def __init__(self, kb: KnowledgeBase, segmenter: Segmenter) -> None:
         self.segmenter = segmenter
         heads = [normalize(h) for h in kb.lexicon.programme_heads]
-        self.heads = tuple(sorted(dict.fromkeys(h for h in heads if h), key=len, reverse=True))
+        self.heads = tuple(sorted(dict.fromkeys(h for h in heads if h), key=lambda w: (-len(w), w)))
         self.procedures = frozenset(normalize(h) for h in kb.lexicon.procedure_heads)
         texts: list[str] = []
         for clause in kb.clauses.values():
@@ -89,7 +89,7 @@ class ProgrammeNames:
         self.texts = tuple(normalize(t) for t in texts)
         # The documents' own certificates (职业资格证书) and residents' words for them (焊工证):
         # asking how to get one is a question about the skills subsidy's condition, not refused.
-        self.certificates = tuple(sorted((normalize(c) for c in lex.certificate_heads if c), key=len, reverse=True))
+        self.certificates = tuple(sorted((normalize(c) for c in lex.certificate_heads if c), key=lambda w: (-len(w), w)))
         self.handling = tuple(normalize(h) for h in lex.certificate_handling if h)
         clause_text = "".join(normalize(c.text) for c in kb.clauses.values())
         self._own_certificates = frozenset(

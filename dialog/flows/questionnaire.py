@@ -764,7 +764,8 @@ class QuestionnaireFlow:
             except KeyError:
                 continue
             words = _WITHOUT_AMOUNTS.sub("", text)  # "是8个人" names no question (个人 is its unit)
-            named = max(shared_pairs(words, question.prompt), shared_pairs(words, question.short or ""))
+            named = max(shared_pairs(words, question.prompt), shared_pairs(words, question.short or ""),
+                        eligibility.answers.echoes_named(question.prompt, words))
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
@@ -1114,7 +1115,7 @@ def _presupposes(follow: eligibility.Question, question: eligibility.Question) -
     """Does `follow`'s prompt name what the yes/no `question` asks (见习期满后实际留用了几人 names
     见习期已满), so that a count answering it takes 是 for granted? The question's short form
     (or prompt) without its question words (已, 是否, 吗 …), as a run of at least two characters."""
-    words = sorted(eligibility.answers.current_words().question_words, key=len, reverse=True)
+    words = sorted(eligibility.answers.current_words().question_words, key=lambda w: (-len(w), w))
     content = question.short or question.prompt
     for w in words:
         content = content.replace(w, "\n")

@@ -414,17 +414,12 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     return asked, answers
 
 
-# A piece that asks something without a kind cue: 什么是就业见习, 扶贫车间是干啥的, …不/没 at its end
-_ASKS = re.compile(r"[?？啥撒咋怎哪谁吗呢嘛]|什么|[不没]\s*$")  # not 几: 想收几个见习的娃 says
-
-
 def _describes(answerer: Any, before: str, part: str) -> bool:
     """Whether `before` only says something — no kind of question, no question word, no
     question mark or yes/no ending — and `part` asks a kind of question: the description is the
     question's context (我开了个小餐馆 想收几个见习的娃 / 一个给补多少). 什么是就业见习 / 一个月给多少
     stays two questions."""
-    return (answerer.read(before).kind is Kind.OTHER and not _ASKS.search(before)
-            and answerer.read(part).kind is not Kind.OTHER)
+    return not answerer.asks(before) and answerer.read(part).kind is not Kind.OTHER
 
 
 def _same_kind(answerer: Any, part: str, before: Answer) -> bool:

@@ -161,7 +161,7 @@ class StatedWords:
 @lru_cache(maxsize=4)
 def _load_stated(path: str) -> dict[str, dict[str, StatedWords]]:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    negations = tuple(sorted((str(w) for w in raw.get("negations") or ()), key=len, reverse=True))
+    negations = tuple(sorted((str(w) for w in raw.get("negations") or ()), key=lambda w: (-len(w), w)))
     out: dict[str, dict[str, StatedWords]] = {}
     for program_id, questions in (raw.get("programs") or {}).items():
         for qid, table in (questions or {}).items():

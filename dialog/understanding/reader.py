@@ -75,6 +75,9 @@ _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(�
                              r"(?![^\s,，。?？]{0,3}(?:才|就|够|算|合适))"  # 再招几个人才够条件 asks
                              # 村里几户人合起来办了个合作社: "several" in a story told, not "how many"
                              r"|几[个户家人名位]{1,2}[^\s,，。?？几多哪啥吗呢不没]{2,8}了"
+                             # 村里几户想把地流转出去, 几个人打算合伙: several who want to, not how many
+                             r"|(?<!要)(?<!最少)(?<!至少)(?<!最多)几[个户家人名位]{1,2}(?=想|打算|准备|都想|一起|合伙|合起来)"
+                             r"(?![^\s,，。?？]{0,8}(?:才|就能|够|合适))"  # 几个人合伙才能贷款 asks
                              r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几)"
                              r"|(?:正在|还在|正|在)[^\s,，。?？哪啥什谁几多么吗不没能]{1,8}呢"
                              r"|着[^\s,，。?？哪啥什谁几多么吗不没能]{0,4}呢"
@@ -133,6 +136,13 @@ _GOES_ON = ("岁", "年", "天", "次", "亩", "斤", "周", "号", "名", "位"
             "元", "个", "人", "一", "每", "合适", "才", "就", "够", "算")
 _PAUSE = " ,，。.!！、~～:：;；"  # stripped around the words left after a marker
 MIN_PAUSED = 3  # characters of a question cut from the next one by a mere space or comma
+# A statement that asks for something to be done (想参加见习, 打算办失业登记): before 另外 / 顺便问
+# it is a request of its own, not the context of the question after the connector.
+_WANTS = re.compile(r"(?<!不)想(?!问|了解|知道|咨询|打听|请教)|打算|准备|要办|要申请|要报")
+# Connectors that may begin the question itself at the start of a piece (还有名额没), so only a
+# connector after a pause inside a piece counts for them; the others (…失业登记；另外…) open a new
+# matter wherever they stand.
+_MAY_BEGIN_A_QUESTION = ("还有", "以及")
 _PERSON_FIRST = ("他", "她", "我", "俺", "娃", "孩子", "儿子", "女儿", "丫头")  # a statement about someone
 _OWNERS = ("我们家", "我家", "俺家", "我", "俺")  # 我儿子, 俺家丫头: whose family member a message names
 _NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|的|要|用)?")
@@ -563,7 +573,7 @@ class Reader:
         不是/不对, when they name a topic of their own. None when no marker is typed or nothing
         with a topic follows it ("不是这个" alone is read as usual)."""
         plain = bare(text)
-        markers = sorted((m for m in self.vocabulary.asked_other if m in plain), key=len, reverse=True)
+        markers = sorted((m for m in self.vocabulary.asked_other if m in plain), key=lambda w: (-len(w), w))
         if not markers:
             return None
         rest = plain
@@ -644,7 +654,7 @@ class Reader:
         the person will do next (small_talk.plans) and asks nothing: 行 明白了 我回去跟会计说.
         好的 见习补贴多少 asks; 好的 我想贷款 names no plan — both are read as usual."""
         plain = bare(text)
-        first = next((w for w in sorted(self.vocabulary.thanks, key=len, reverse=True) if plain.startswith(w)), None)
+        first = next((w for w in sorted(self.vocabulary.thanks, key=lambda w: (-len(w), w)) if plain.startswith(w)), None)
         if first is None:
             return False
         rest = plain[len(first):]
@@ -939,7 +949,7 @@ class Reader:
     def _after_greeting(self, text: str) -> str | None:
         """The rest of a message that starts with a greeting ("你好 我想问下见习的事"), or None."""
         t = text.lstrip()
-        for greeting in sorted(self.vocabulary.greetings, key=len, reverse=True):
+        for greeting in sorted(self.vocabulary.greetings, key=lambda w: (-len(w), w)):
             if len(greeting) >= 2 and t.lower().startswith(greeting):
                 rest = t[len(greeting):].lstrip(" ,，。.!！~～、")
                 return rest
@@ -972,12 +982,13 @@ class Reader:
         if len(numbered) >= 2:
             return numbered  # 1见习补贴多少 2稳岗返还比例 3小微企业贷款最多多少: each item is asked
         pieces = [p for p in _SPLIT_AFTER.split(text) if p and p.strip()]
-        out: list[str] = []
+        out: list[tuple[str, bool]] = []  # (part, whether a connector such as 另外 came before it)
         for piece in pieces:
-            for sub in self._split_connectors(piece):
-                out += self._split_unpaused(sub)
-        merged: list[str] = []
-        for part in out:
+            for sub, connected in self._split_connectors(piece):
+                unpaused = self._split_unpaused(sub)
+                out += [(u, connected and i == 0) for i, u in enumerate(unpaused)]
+        merged: list[tuple[str, bool]] = []
+        for part, connected in out:
             cleaned = part.strip(" ,，、;；。")
             if not cleaned:
                 continue
@@ -985,15 +996,20 @@ class Reader:
                     len(bare(cleaned)) < MIN_PART or cleaned.startswith(_PERSON_FIRST)):
                 # short, or a statement about the person after a question ("那我娃呢 他二十岁"):
                 # context of that question, not a question of its own
-                merged[-1] = merged[-1] + " " + cleaned
+                merged[-1] = (merged[-1][0] + " " + cleaned, merged[-1][1])
             else:
-                merged.append(cleaned)
+                merged.append((cleaned, connected))
         questions: list[str] = []
         context: list[str] = []
-        for p in merged:
+        for p, connected in merged:
             if len(bare(p)) < 2:
                 continue
             if self.is_question(p):
+                if connected and context and _WANTS.search(" ".join(context)):
+                    # 孙子毕业了想参加见习；顺便问下助学贷款能缓还不: what came before 另外 / 顺便问 is
+                    # a request of its own too — asked alone, and still the context of the question
+                    # after it (我想参加见习；另外一个月给多少生活费: the 见习's 生活费)
+                    questions.append(" ".join(context))
                 # statements before a question are its context: "正在领失业金呢 还能拿培训的生活费不"
                 questions.append(" ".join([*context, p]))
                 context = []
@@ -1065,11 +1081,14 @@ class Reader:
                 return [left, *self._split_unpaused(right)]
         return [text]
 
-    def _split_connectors(self, text: str) -> list[str]:
-        parts = [text]
-        for word in self.vocabulary.multi_splitters:
-            next_parts = []
-            for part in parts:
+    def _split_connectors(self, text: str) -> list[tuple[str, bool]]:
+        """The text split before its connectors (understanding.yaml multi_splitters: 另外, 顺便问),
+        each part with whether a connector came right before it."""
+        parts: list[tuple[str, bool]] = [(text, False)]
+        # the longest first: 还有个事 before 还有 (else 还有个事 贴息咋算 would leave 个事)
+        for word in sorted(self.vocabulary.multi_splitters, key=lambda w: (-len(w), w)):
+            next_parts: list[tuple[str, bool]] = []
+            for part, connected in parts:
                 i = part.find(word)
                 # a connector after a pause or a question ("…吗 另外"), not inside one (还有名额没),
                 # nor the start of 还有没有 / 还有不 (a question of its own words)
@@ -1080,9 +1099,12 @@ class Reader:
                             and self.is_question(right) and self.has_own_topic(left) and self.has_own_topic(right))
                 if i > 0 and len(bare(left)) >= MIN_PART and (not bare(part[i - 1]) or part[i - 1] in "吗呢么" or unpaused) \
                         and not right.startswith(("没", "不", "无")):
-                    next_parts += [part[:i], part[i + len(word):]]
+                    next_parts += [(part[:i], connected), (part[i + len(word):], True)]
+                elif i == 0 and word not in _MAY_BEGIN_A_QUESTION and len(bare(right)) >= MIN_PART \
+                        and not right.startswith(("没", "不", "无")):
+                    next_parts.append((right, True))  # …失业登记；另外…: the piece itself begins with it
                 else:
-                    next_parts.append(part)
+                    next_parts.append((part, connected))
             parts = next_parts
         return parts
 
@@ -1107,7 +1129,7 @@ def _after_answer(conv: Conversation) -> bool:
 
 def _alternatives(words: Any) -> str:
     """A regular-expression alternation of `words`, longest first (escaped)."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 def _answer_particles() -> Sequence[str]:

@@ -169,7 +169,7 @@ def _section(data: LineDict, key: str, fields: tuple[str, ...], name: str, probl
 def _bare_words(section: LineDict, field_name: str, what: str, name: str, problems: list[Problem]) -> tuple[str, ...]:
     """The words of one list, compared without punctuation, longest first."""
     words = _words(section.get(field_name), name, section.line_of(field_name), what, problems)
-    return tuple(sorted((bare(t) for t, _ in words), key=len, reverse=True))
+    return tuple(sorted((bare(t) for t, _ in words), key=lambda w: (-len(w), w)))
 
 
 def _single_characters(data: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:
