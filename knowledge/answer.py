@@ -67,9 +67,6 @@ _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
 # Asking without a kind cue: 什么是就业见习, 扶贫车间是干啥的, …不/没 at its end (not 几: 想收几个见习的娃 says)
 _ASKS = re.compile(r"[?？啥撒咋怎哪谁吗呢嘛]|什么|[不没]\s*$")
-# Shortly before a word, a verb saying it is what the asker does or wants to do (开个清真餐厅, 开个
-# 手抓羊肉店, 想学修车): the asker's own trade, the context of a question about the plan's help for it.
-_ASKERS_OWN = re.compile(r"(?:开|办|干|做|搞|弄|养|种|学|卖|当|跑|包)(?:个|了|一个|一家|家|着|的)?[^\W\d_]{0,3}$")
 _PAUSES = re.compile(r"[\s,，。;；!！、]+")  # between the parts of a message (a ？ stays with its part)
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人|个体|个税)")  # 那利息呢 / 这个补助要交啥材料
 # Audiences (lexicon/audiences.yaml axes) that describe a person's situation: with an overview
@@ -80,7 +77,6 @@ _COMPARES = re.compile(r"哪(?:个|种|样)|还是|[和跟与].{1,8}(?:比|哪)"
 _WHICH_OF = re.compile(r"(?:用|选|办|挑|要)哪(?:个|种|样)|哪(?:个|种|样)(?:更|比较|最)?(?:划算|合算|好|合适|便宜|省钱|靠谱|低|高|强)")
 _SOURCE = re.compile(r"(?:在|从)?(?:抖音|快手|微信|朋友圈|网上|群里|视频|直播间?|电视)(?:上|里)?(?:说|讲|看到|刷到|看见)")
 _PERSON_ENDINGS = ("户", "人", "员", "者")  # 贫困户, 老百姓 aside: a kind of person, not a matter
-_PARTY_ENDINGS = (*_PERSON_ENDINGS, "企业", "单位", "机构")  # 小微企业: who, not which benefit
 _SELF = frozenset({"自己", "自个", "自个儿", "本人", "我们", "咱们"})
 # Who asks, as "…的" before what they may do: 技校毕业的能报不, 外地户口的可以办吗
 _WHO = re.compile(r"^([^，,。？?\s]{1,10}?)的(?:人|娃)?(?=能|可以|可不可以|也能|也可以|还能|让|给)")
@@ -504,22 +500,19 @@ class Answerer:
 
     def _detail_of_refused(self, piece: str) -> bool:
         """Whether `piece`, a later piece of a message after one the documents do not cover (and
-        that asks something), brings a notion the plan does not have, so it goes on about the
+        that asks something), asks for a notion the plan does not have, so it goes on about the
         refused piece rather than asking the plan. All of:
         - nobody in it is out of work (audiences.yaml's status axis: 下岗了 is the plan's own
           matter; a firm's 效益不好 before 能不能缓交 is only the occasion of the 缓交);
         - the best clause covers less than RetrievalSettings.unsure_coverage of its information
           (the bar below which the retriever is unsure the document covers a question);
         - a word the clause leaves out is as rare in general Chinese as a topic of its own
-          (AnswerSettings.unknown_topic_info), and it is what the question asks for (the words
-          after its cue: 能不能缓交, 有没有减免) or the piece names no specific benefit
-          (`_benefit_words`, not generic, not who: 创业贷款 and 见习 are the plan's, so
-          牛肉面馆 in 我想开个牛肉面馆 创业贷款能贷多少 is the asker's trade; 培训 and 小微企业 say little).
-        After 环评批复多久下来, 环保设备改造有没有专项资金补贴 (环保) asks about the 环评, not 第七条's
-        budget; after 公积金缴存比例, 经营困难的话能不能申请缓缴 (缓缴) about the 公积金; after
-        残保金怎么算, 小微企业有没有减免 (减免) about the 残保金. …几个伙计不会新活 / 政府能帮着培训不
-        leaves out only common words (不会, 活): the plan's question. Only after a refused
-        piece, where what came before makes the loose reading the likelier one."""
+          (AnswerSettings.unknown_topic_info) and is what the question asks for: it comes after
+          the question's cue (能不能**缓交**, 有没有**减免**).
+        After 公积金缴存比例, 经营困难的话能不能申请缓缴 asks about the 公积金; after 残保金怎么算,
+        小微企业有没有减免 about the 残保金. …几个伙计不会新活 / 政府能帮着培训不 and 开个清真餐厅
+        能贷款不 ask the plan. Only after a refused piece, where what came before makes the
+        loose reading the likelier one."""
         if self._names_status(piece):
             return False
         result = self.retriever.search(piece)
@@ -532,13 +525,10 @@ class Answerer:
         asked = self.read(piece)
         folded = fold(piece)
         at = folded.rfind(asked.cue) if asked.cue else -1
-        if at >= 0 and rare & set(seg.content_words(folded[at + len(asked.cue):])):
-            return True  # 效益不好的时候能不能缓交: what is asked for (缓交) is what the plan lacks
-        if any(_ASKERS_OWN.search(folded[:folded.find(w)]) for w in rare if w in folded):
-            return False  # 开个清真餐厅能贷款不: the rare word is what the asker does, the context
-        # 我想开个牛肉面馆 创业贷款能贷多少: 创业贷款 is the plan's own benefit (小微企业 says who)
-        return not any(not self._generic(w) and not w.endswith(_PARTY_ENDINGS)
-                       for w in self._benefit_words_in(piece, self._benefit_words()))
+        # 效益不好的时候能不能缓交: what is asked for (the words after the cue: 缓交) is what the
+        # plan lacks. A rare word elsewhere is not enough: 开个清真餐厅能贷款不 (the asker's trade),
+        # 厂子要是一下裁掉好多人 政府管不管 (好多) ask the plan.
+        return at >= 0 and bool(rare & set(seg.content_words(folded[at + len(asked.cue):])))
 
     def names_no_matter(self, piece: str) -> bool:
         """Whether the piece names no matter of its own: once the actions (申请, 报), the parties
