@@ -249,7 +249,7 @@ class Answerer:
             words = terms + [m for g in lex.synonyms for m in g.means] + [b.name for b in self.kb.benefits]
             seg = self.retriever.segmenter
             # jieba loads its dictionary on the first cut; before that FREQ is empty and every
-            # stretch would look like no word (间隙 read as 见习, or not, by which thread cut first)
+            # stretch would look like no word of the dictionary
             seg.tokenizer.check_initialized()
 
             def is_word(s: str) -> bool:
@@ -680,9 +680,10 @@ class Answerer:
 
     def _asked_part_first(self, question: str, result: SearchResult) -> SearchResult:
         """`result`, or with its second clause first when the two are close (close_ratio: a tie
-        the reply would offer as 您是不是想问) and the message tells a story before what it asks: its last part (after the last pause) asks by
-        itself, names a benefit of the second clause and none of the first's (`_names_benefit_of`),
-        and clearly points at that clause when searched alone. In 他在新疆干了三年活
+        the reply would offer as 您是不是想问) and the message tells a story before what it
+        asks: its last part (after the last pause) asks by itself, names a benefit of the second
+        clause and none of the first's (`_names_benefit_of`), and clearly points at that clause
+        when searched alone. In 他在新疆干了三年活
         厂子裁员他回来了 在老家能登记失业吗 the story's 裁员 pulls 第四条 (稳岗返还) first; what is
         asked, 在老家能登记失业吗, is 第九条第（三）项's 失业登记."""
         if len(result.candidates) < 2 or result.out_of_scope_topic is not None:
