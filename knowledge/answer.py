@@ -21,6 +21,7 @@ unrelated clause for such a question.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -64,6 +65,8 @@ ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子�
 # "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的 (not 为什么是)
 _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|(?<!为)什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
 # A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
+# What the document says of it (文件上对这个是咋说的, 政策怎么规定的): the benefit's plain line
+_DOCUMENT_SAYS = re.compile(r"(?:咋|怎么|怎样|如何)(?:说|讲|规定|写)的?(?:[？?呢呀哩]|$)|(?:文件|政策)[上里]?(?:是)?(?:咋|怎么)")
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
 # Asking without a kind cue: 什么是就业见习, 扶贫车间是干啥的, …不/没 at its end (not 几: 想收几个见习的娃 says)
 _ASKS = re.compile(r"[?？啥撒咋怎哪谁吗呢嘛]|什么|[不没]\s*$")
@@ -236,6 +239,10 @@ class Answerer:
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
         self._clause_said: dict[str, str] = {}  # clause id -> its words and the staff answers citing it
         self._homophones: Homophones | None = None  # built on first use (`spelled`)
+        # A turn reads the same pieces of a message several times (the reader's splits, the
+        # flows, the answer); `read` is a pure function of the text and this knowledge base.
+        # Measured (bench_engine sequential, lexical, 2026-11-30): see benchmarks/README.md.
+        self._read_memo = functools.lru_cache(maxsize=4096)(self._read)
 
     def spelled(self, text: str) -> str:
         """`text` with residents' misspellings of policy words put right: the staff's list
@@ -327,7 +334,11 @@ class Answerer:
 
     def read(self, question: str) -> Asked:
         """What the question asks for (kind, aspects, amount): knowledge/asking.py (typos of
-        lexicon/typos.yaml read as the right words)."""
+        lexicon/typos.yaml read as the right words). Remembered for the last 4,096 texts (an
+        `Asked` is immutable)."""
+        return self._read_memo(question)
+
+    def _read(self, question: str) -> Asked:
         return read_question(self.spelled(question), self.kb.asking)
 
     def topic_words(self, question: str | Asked) -> list[str]:
@@ -537,6 +548,9 @@ class Answerer:
         message after a piece the documents do not cover (扶贫小额信贷能续贷不 / 利息谁出, 退伍安置
         工作不 / 一次性补助多钱), such a piece asks about that piece's matter. A piece naming a
         policy (见习补贴多少, 培训有补贴没) or any other thing (电焊, 养老保险) names a matter."""
+        # 困难户 / 家里困难 say who asks (asking.yaml `askers`), not 困难企业's matter
+        for asker in self.kb.asking.askers:
+            piece = piece.replace(asker, " ")
         if self._names_benefit(piece):
             return False
         if self._names_status(piece):
@@ -1052,6 +1066,11 @@ class Answerer:
         if (kind is Kind.YES_NO and receiver is not None and _PERSONAL_RECEIPT.search(fold(question))
                 and any(w in receiver.say for w in _ORGANISATIONS)):
             kind = Kind.RECIPIENT
+        if (kind is Kind.OTHER and not asked.aspects and benefit is not None and benefit.refers(Kind.WHO)
+                and benefit.statement(Kind.WHO) is not None):
+            # 低保…乡上不给批 凭啥不给: another office's programme the clause only names; whatever
+            # is asked of it, its conditions are not in the document — its "who" line says so
+            kind = Kind.WHO
         statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
         if statement is None and benefit is not None and kind is Kind.WHO:
             # 怎么才能拿到 / 要啥条件 with no "who" line: the yes/no line states the condition.
@@ -1076,11 +1095,20 @@ class Answerer:
             typed = self.retriever.segmenter.query(question)[0]  # its own words, not synonyms' additions
             own_word = not follow_up or any(len(w) >= 2 and w in best_sentence and w not in statement.say
                                             for w in typed)
-            if (faq_entry is None and sentences and not ended_in_it and own_word
+            passing = benefit.refers(kind) and any(fold(w) in fold(best_sentence) for w in benefit.words)
+            if passing:  # …unless the question asks another benefit the sentence states (低保户 … 就业援助)
+                passing = not any(len(w) >= 2 and fold(w) in fold(question) and fold(w) in fold(best_sentence)
+                                  for b in benefits if b is not benefit for w in b.words)
+            if (faq_entry is None and sentences and not ended_in_it and own_word and not passing
                     and self._overlap(best_sentence, wanted) > generic):
                 # No such staff answer: the clause's own sentence on it, verbatim, not a verdict —
                 # unless that sentence states an ended rule: the benefit's line says what applies
-                # now (失业保险交着呢 技能提升补贴能领不: 3 years, not the ended 1-year rule).
+                # now (失业保险交着呢 技能提升补贴能领不: 3 years, not the ended 1-year rule). Not for
+                # another office's programme the clause only names, when the sentence names it in
+                # passing (低保申请哩 村上说名额没有 -> 低保家庭等劳动者…就业困难人员): its line says the
+                # document has no rules for it. A sentence on another thing (除了低保还有啥临时给点钱的
+                # -> 临时生活补助), or on another benefit the question names (低保户…能申请就业援助吗),
+                # is what was asked.
                 return self._from_clause(question, Kind.OTHER, clause, day, budget, benefit, False)
         if (statement is not None and kind is Kind.YES_NO and not follow_up and result is not None
                 and result.coverage < self.settings.yes_no_min_coverage and _VERDICT.match(statement.say)
@@ -1131,7 +1159,8 @@ class Answerer:
             return _Body(lines, None, {p.text for p in ended}, benefit=benefit, sentences=[text])
         summary = benefit.summary if kind is Kind.OTHER and benefit is not None else None
         if summary is None and kind is Kind.OTHER and benefit is not None and (
-                follow_up or not asked.rest.strip() or self._names_only(asked, benefit) or _WHAT_IS.search(question)):
+                follow_up or not asked.rest.strip() or self._names_only(asked, benefit) or _WHAT_IS.search(question)
+                or _DOCUMENT_SAYS.search(question)):
             # 那留下一半人的呢: what the benefit named gives, in its plain words
             if _WHAT_IS.search(question):
                 # 见习是撒意思, 稳岗返还是撒意思: who takes part or qualifies, then what it gives
@@ -1300,6 +1329,12 @@ class Answerer:
             line = f"文件没有写明{topic}的钱从哪里出。{self._where_to_ask(clause, benefit)}"
             return self._with_quote([line], None, clause, question, budget, benefit=benefit)
         if kind is Kind.WHEN:
+            if self.read(question).in_force and not any(p.kind != "point" for p in clause.periods):
+                # 这事现在还有没有 about a clause with no period: it set no end, and what it says
+                # (quoted) is the answer — not only "the document names no period"
+                where = self._where_to_ask(clause, benefit)
+                line = f"文件没有给{topic}写截止日期，也没有说已经停止；现在具体怎么办，{where.removeprefix('可以')}"
+                return self._with_quote([line], None, clause, question, budget, benefit=benefit)
             return _Body([self._when_line(clause, topic, day, benefit)], None, benefit=benefit,
                          announced={p.text for p in clause.ended_periods(day)})
         if kind is Kind.AMOUNT and money and not any(q.unit in MONEY_UNITS for q in clause.quantities):
@@ -1793,8 +1828,9 @@ def _referred(body: _Body, asked: Asked) -> bool:
         return False
     if body.unstated is not None:
         return body.unstated.topic is None and b.refers(asked.kind, aspect=True)
-    statement = b.statement(asked.kind)
-    return b.refers(asked.kind) and statement is not None and body.lines[0] == statement.say
+    kind = Kind.WHO if asked.kind is Kind.OTHER and b.refers(Kind.WHO) else asked.kind  # as `_from_clause` reads it
+    statement = b.statement(kind)
+    return b.refers(kind) and statement is not None and body.lines[0] == statement.say
 
 
 def _topic(clause: Clause) -> str:

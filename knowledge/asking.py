@@ -9,6 +9,7 @@ works"). Reading a question is pure string work: no segmentation, no retrieval.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -115,13 +116,17 @@ class AskingRules:
     # piece of one message naming only these, after a piece the documents do not cover, asks
     # about that piece's matter (knowledge/answer.py `Answerer.names_no_matter`).
     details: frozenset[str] = frozenset()
+    # How residents say who asks or how their household stands (困难户, 家里困难, 娃娃多): after a
+    # piece the documents do not cover (新农合交多少 / 娃娃多的家里困难能少交不) they say who, not
+    # what; a benefit word inside one (困难 of 困难企业) does not name that benefit there.
+    askers: tuple[str, ...] = ()
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
 
-    @property
+    @functools.cached_property
     def cue_words(self) -> tuple[str, ...]:
-        """Every cue of every kind, longest first (so 怎么申请 goes before 申请)."""
+        """Every cue of every kind, longest first (so 怎么申请 goes before 申请); computed once."""
         return tuple(sorted({c for r in self.kinds for c in r.cues}, key=lambda w: (-len(w), w)))
 
 
@@ -391,7 +396,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
                                                 "money": list, "claims": list, "parties": list,
                                                 "overview": list, "going_on": list, "details": list,
-                                                "caution": dict},
+                                                "askers": list, "caution": dict},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -446,6 +451,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     overview = tuple(_texts(data, "overview", name, problems))
     going_on = tuple(dict.fromkeys(_texts(data, "going_on", name, problems)))
     details = frozenset(_texts(data, "details", name, problems))
+    askers = tuple(sorted(set(_texts(data, "askers", name, problems)), key=lambda w: (-len(w), w)))
     caution = None
     block = data.get("caution")
     if isinstance(block, LineDict):
@@ -462,7 +468,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         elif not found:
             problems.append(Problem(name, block.line, "提醒（caution）要有 say 和至少一个 words"))
     return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,
-                        going_on, caution, details), problems)
+                        going_on, caution, details, askers), problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

@@ -789,14 +789,21 @@ class Retriever:
         return margin < s.unsure_margin or coverage < s.unsure_coverage
 
     @functools.cached_property
-    def _staff_topics(self) -> tuple[tuple[str, tuple[list[str], ...], tuple[list[str], ...]], ...]:
+    def _staff_topics(self) -> tuple[tuple[str, tuple[list[str], ...], tuple[list[str], ...], frozenset[str]], ...]:
         """Staff's out-of-scope list with each word cut into its normalised parts once: (topic,
-        unless parts, words' parts). Normalising the ~1,800 words for every question was most of
-        the check: on 400 held-out questions (2026-11-30, same machine and load) the whole
-        `_uncovered_topic` took 4.2 ms a question with 119 topics, 1.7 ms with the parts cut once
-        (2.2 ms with the 48 topics before the catalogue)."""
-        return tuple((t.topic, tuple(_parts(u) for u in t.unless), tuple(_parts(w) for w in t.words))
-                     for t in self.kb.lexicon.out_of_scope)
+        unless parts, words' parts, every part of its words). Normalising the ~1,800 words for
+        every question was most of the check: on 400 held-out questions (2026-11-30, same machine
+        and load) the whole `_uncovered_topic` took 4.2 ms a question with 119 topics, 1.7 ms with
+        the parts cut once (2.2 ms with the 48 topics before the catalogue)."""
+        return tuple((t.topic, tuple(_parts(u) for u in t.unless), words,
+                      frozenset(p for parts in words for p in parts))
+                     for t in self.kb.lexicon.out_of_scope
+                     for words in [tuple(_parts(w) for w in t.words)])
+
+    @functools.cached_property
+    def _staff_parts(self) -> tuple[str, ...]:
+        """Every part of every word of the staff's out-of-scope list, once."""
+        return tuple(sorted({p for *_, parts in self._staff_topics for p in parts}))
 
     def _uncovered_topic(self, question: str, best: Candidate | None) -> str | None:
         """The out-of-scope topic the question names (staff list, lexicon/out_of_scope.yaml),
@@ -805,13 +812,20 @@ class Retriever:
         document has (`ProgrammeNames.find`: 育儿补贴, 用工备案, 办残疾证), as its topic."""
         text = normalize(question)
         clause_text = normalize(best.clause.text) if best else ""
-        for name, unless, words in self._staff_topics:
+        # The parts the question holds at all, found once: a topic none of whose parts occur
+        # is passed by a set test instead of a Python loop over its words (3.0 -> see
+        # benchmarks/README.md, "The lexical path's cost").
+        present = frozenset(p for p in self._staff_parts if p in text)
+        for name, unless, words, parts_of_words in self._staff_topics:
+            if parts_of_words.isdisjoint(present):
+                continue
             # "户口+迁": every part must occur, in any order (户口能迁过去吗, 迁户口)
+            if not any(parts and all(_named(p, text) for p in parts) and not all(p in clause_text for p in parts)
+                       for parts in words):
+                continue
             if any(all(_named(p, text) for p in parts) for parts in unless):
                 continue  # 考证给的补助多钱: the document's 补贴, not the exam fee
-            for parts in words:
-                if parts and all(_named(p, text) for p in parts) and not all(p in clause_text for p in parts):
-                    return name
+            return name
         # Another place's policy (甘南州的创业贷款, 兰州那边的见习补贴): not 临夏's to answer.
         place = self.places.find(question)
         if place is not None:

@@ -1,0 +1,143 @@
+"""Fourteenth session (2026-11-30): the kinds of fault held-out sets 35 and 36 showed.
+
+Every sentence here is written for the tests, not taken from an eval set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.answer import Answerer
+from knowledge.asking import Kind
+
+NOW = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def answerer(kb):
+    return Answerer(kb, today=lambda: NOW)
+
+
+def first_line(answerer: Answerer, question: str) -> str:
+    return answerer.answer(question).reply.splitlines()[0]
+
+
+# ----------------------------------------------- who asks, after a piece the plan lacks
+
+@pytest.mark.parametrize("refused, piece", [
+    ("城乡居民医保一年交多少钱", "家里困难的能不能少交点"),
+    ("住院的医药费能报销多少", "贫困户报得多不"),
+    ("合作医疗今年涨到多少了", "娃娃多的人家有没有照顾"),
+])
+def test_who_asks_after_a_refused_piece_goes_on_about_it(answerer, refused: str, piece: str) -> None:
+    """困难 is a word of 稳岗返还 (困难企业), but 家里困难 / 贫困户 say who asks (asking.yaml
+    `askers`): the piece asks about the refused matter, not about a benefit of the plan."""
+    assert answerer.answer(refused).refused
+    assert answerer.names_no_matter(piece)
+    assert answerer.continues(refused, piece, in_message=True)
+
+
+def test_the_plans_own_help_for_the_poor_is_still_a_matter(answerer) -> None:
+    assert not answerer.names_no_matter("家里困难的能申请临时生活补助不")
+    assert not answerer.names_no_matter("贫困户能认定就业困难人员吗")
+
+
+# --------------------------------------------- another office's programme the plan names
+
+@pytest.mark.parametrize("question", [
+    "我们家低保申请了 乡上说今年没名额",    # a statement ending in 没名额, read as yes/no
+    "给我娘申请低保没批下来 凭什么",         # no cue at all
+])
+def test_asking_about_an_allowance_the_plan_only_names_is_referred(answerer, question: str) -> None:
+    """第九条第（三）项 only names 低保 (民政's): whatever is asked of it, the reply says the
+    document has no rules for it and where to ask — not a sentence on 就业困难人员."""
+    answer = answerer.answer(question)
+    assert not answer.answered
+    first = answer.reply.splitlines()[0]
+    assert "最低生活保障" in first and "12345" in first and "就业困难人员" not in first
+
+
+# ------------------------------------------------------------------ other offices' matters
+
+@pytest.mark.parametrize("question", [
+    "退伍回来的一次性经济补助金啥时候到账",
+    "自主就业的退役士兵一次性补助给多少",
+    "家里搞养殖 养殖补贴咋申请",
+    "种植补贴一亩地今年给多少",
+])
+def test_more_other_offices_matters_are_refused(answerer, question: str) -> None:
+    assert not answerer.answer(question).answered
+
+
+@pytest.mark.parametrize("question", [
+    "退伍回来想开个修车铺 能贷款不",
+    "返乡搞养殖创业 政府能给贷款不",
+])
+def test_the_plans_matter_beside_those_words_is_answered(answerer, question: str) -> None:
+    assert answerer.answer(question).answered
+
+
+# ------------------------------------------------------------------------ residents' words
+
+@pytest.mark.parametrize("question, clause", [
+    ("在家跟前能找上活干不", "2.2"),          # 跟前: nearby (就近就业)
+    ("政府领着出去打工的事谁管", "2.4"),      # 领着出去: 有组织输转
+    ("书不念了的娃 政府能领着出去打工不", "2.4"),
+    ("村里管就业的干部有几个", "9.1"),
+])
+def test_residents_words_find_the_clause(answerer, question: str, clause: str) -> None:
+    assert answerer.answer(question).clauses[0] == clause
+
+
+def test_brothers_opening_together_is_a_partnership(answerer) -> None:
+    """弟兄 / 一搭里 say 合伙 (the partnership loan may be raised)."""
+    assert "适当提高" in first_line(answerer, "弟兄俩一搭里开个羊肉馆 贷款能比一个人多些不")
+
+
+def test_interns_kept_on_is_the_higher_subsidy(answerer) -> None:
+    assert "1200元" in answerer.answer("见习的娃一多半都留在厂里了 补贴能多些不").reply
+
+
+def test_what_the_subsidy_is_for_is_said(answerer) -> None:
+    """做撒用 asks what the money is for (asking.yaml aspect 用途): 第六条 says it (用于…)."""
+    assert "人身意外伤害保险" in answerer.answer("见习补贴单位拿上做撒用").reply
+
+
+def test_who_pays_asked_as_a_yes_no(answerer) -> None:
+    """真是厂里出钱吗 asks who pays (payer), answered from the clause: 失业保险基金."""
+    assert answerer.read("技能提升补贴真是厂里出钱吗").kind is Kind.PAYER
+    assert "失业保险基金" in answerer.answer("技能提升补贴真是厂里出钱吗").reply
+
+
+def test_materials_already_handed_in_are_no_question_of_what_to_bring(answerer) -> None:
+    reply = answerer.answer("孵化基地的补助材料交上去三个月了 文件上咋说的").reply
+    assert "要带哪些材料" not in reply and "符合资金申报条件" in reply
+
+
+def test_whether_a_standing_measure_still_exists_says_it_set_no_end(answerer) -> None:
+    """还有没有 about a clause with no period: no end set, and what the clause says, quoted."""
+    reply = answerer.answer("政府组织去外地打工的事现在还有没有").reply
+    first = reply.splitlines()[0]
+    assert "没有给" in first and "截止日期" in first and "原文" in reply
+
+
+# ------------------------------------------------------------------------ conversations
+
+def test_not_having_got_round_to_asking_is_not_asked(talk) -> None:
+    replies = talk(["创业担保贷款", "测一测我是否符合", "个人从事个体经营", "还没顾上去问"])
+    assert "没能确定" not in replies[-1]
+    assert "还没问过" in replies[-1] or "核实" in replies[-1]
+
+
+# ------------------------------------------------------------------------ the reading memo
+
+def test_reading_a_question_is_remembered_and_the_same(answerer) -> None:
+    """`Answerer.read` is pure in the text; a turn reads the same pieces several times."""
+    from knowledge.asking import read_question
+
+    question = "见习补贴一个月给多少 娃能拿到手不"
+    first = answerer.read(question)
+    assert answerer.read(question) is first
+    assert first == read_question(answerer.spelled(question), answerer.kb.asking)
