@@ -396,6 +396,10 @@ class _Prompt:
     needs: tuple[float, str] | None = None  # a duration the question names (1年以上): (months, as said)
 
 
+# The verbs a yes/no question asks about (属于, 签订 …): the words before the first are its subject
+_PREDICATES = ("属于", "签订", "取得", "参加", "认定")
+
+
 def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     """The question's own words (the prompt without 你/是否/吗…, in bigrams), the YAML echoes
     of words in the prompt, the general affirming verbs, and the YAML opposites."""
@@ -406,11 +410,15 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     prompt = answer_word(question.prompt)
     content = re.sub(r"[\d—\-~]+", _MASK, _mask(prompt, words.question_words))
     segments = [s for s in content.split(_MASK) if len(s) >= 2]
+    # Who or what the question is about, before its verb (毕业生所在的县 属于…, 与这些新招用人员 签订…):
+    # saying those words (中专毕业的, 今年新招了八个) tells something else, it does not answer
+    cut = min((i for verb in _PREDICATES if (i := prompt.find(verb)) > 0), default=0)
+    subject, asked = prompt[:cut], prompt[cut:]
     phrases: dict[str, bool] = {}
     for seg in segments:
-        phrases[seg] = True
-        for i in range(len(seg) - 1):
-            phrases.setdefault(seg[i:i + 2], True)
+        for phrase in (seg, *(seg[i:i + 2] for i in range(len(seg) - 1))):
+            if not (phrase in subject and phrase not in asked):
+                phrases.setdefault(phrase, True)
     general = {verb for verb in words.verbs if verb not in phrases}
     for verb in general:
         phrases[verb] = True

@@ -40,6 +40,8 @@ from knowledge.semantic import lexical_only
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
+# Asking whether money is given (扶贫车间有补贴没): a "有：" line about support in kind does not answer it
+_SUBSIDY_WORDS = ("补贴", "补助", "给钱", "发钱", "奖励", "奖补")
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
 # 娃每月能拿一千二不 / 一千块到他手里不 / 给我发吗: a yes/no on whether the person (not a unit)
 # gets the money — answered with who receives it when the document says (the 见习 money goes
@@ -66,7 +68,8 @@ ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子�
 _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|(?<!为)什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
 # A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
 # What the document says of it (文件上对这个是咋说的, 政策怎么规定的): the benefit's plain line
-_DOCUMENT_SAYS = re.compile(r"(?:咋|怎么|怎样|如何)(?:说|讲|规定|写)的?(?:[？?呢呀哩]|$)|(?:文件|政策)[上里]?(?:是)?(?:咋|怎么)")
+_DOCUMENT_SAYS = re.compile(r"(?:文件|政策|方案)[上里]?[^，,。？?]{0,6}(?:咋|怎么|怎样|如何)(?:说|讲|规定|写)"
+                            r"|(?:咋|怎么|怎样|如何)(?:说|讲|规定)的(?:[？?呢呀哩]|$)")
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
 # Asking without a kind cue: 什么是就业见习, 扶贫车间是干啥的, …不/没 at its end (not 几: 想收几个见习的娃 says)
 _ASKS = re.compile(r"[?？啥撒咋怎哪谁吗呢嘛]|什么|[不没]\s*$")
@@ -240,8 +243,8 @@ class Answerer:
         self._clause_said: dict[str, str] = {}  # clause id -> its words and the staff answers citing it
         self._homophones: Homophones | None = None  # built on first use (`spelled`)
         # A turn reads the same pieces of a message several times (the reader's splits, the
-        # flows, the answer); `read` is a pure function of the text and this knowledge base.
-        # Measured (bench_engine sequential, lexical, 2026-11-30): see benchmarks/README.md.
+        # flows, the answer); `read` is a pure function of the text and this knowledge base (a
+        # reload builds a new Answerer). benchmarks/README.md, "The lexical path's cost".
         self._read_memo = functools.lru_cache(maxsize=4096)(self._read)
 
     def spelled(self, text: str) -> str:
@@ -334,8 +337,8 @@ class Answerer:
 
     def read(self, question: str) -> Asked:
         """What the question asks for (kind, aspects, amount): knowledge/asking.py (typos of
-        lexicon/typos.yaml read as the right words). Remembered for the last 4,096 texts (an
-        `Asked` is immutable)."""
+        lexicon/typos.yaml read as the right words). The 4,096 most recently read texts are
+        remembered (an `Asked` is immutable)."""
         return self._read_memo(question)
 
     def _read(self, question: str) -> Asked:
@@ -719,6 +722,20 @@ class Answerer:
             return result
         return _with_first(result, second.clause)
 
+    def _only_referred(self, question: str, benefit: Benefit | None, benefits: Sequence[Benefit]) -> bool:
+        """Whether a question with no kind cue is about another office's programme the clause
+        only names (benefits.yaml `referred` with a "who" line: 低保) and nothing else of the
+        clause: it names no other benefit of it (低保户…临时生活补助), nobody out of work (我是低保户
+        失业了: the plan's own matter), and does not set the programme aside (除了低保还有啥)."""
+        if benefit is None or not benefit.refers(Kind.WHO) or benefit.statement(Kind.WHO) is None:
+            return False
+        text = fold(question)
+        if any(f"除了{fold(w)}" in text for w in (benefit.name, *benefit.words)):
+            return False
+        if self._names_status(question):
+            return False
+        return not any(len(w) >= 2 and fold(w) in text for b in benefits if b is not benefit for w in b.words)
+
     def _names_benefit_of(self, clause: Clause, text: str) -> bool:
         """Whether `text` uses a word of one of the clause's benefits (benefits.yaml, 2+
         characters, not generic, not asking.yaml's details or parties): 登记 of 失业登记."""
@@ -1066,8 +1083,7 @@ class Answerer:
         if (kind is Kind.YES_NO and receiver is not None and _PERSONAL_RECEIPT.search(fold(question))
                 and any(w in receiver.say for w in _ORGANISATIONS)):
             kind = Kind.RECIPIENT
-        if (kind is Kind.OTHER and not asked.aspects and benefit is not None and benefit.refers(Kind.WHO)
-                and benefit.statement(Kind.WHO) is not None):
+        if kind is Kind.OTHER and not asked.aspects and self._only_referred(question, benefit, benefits):
             # 低保…乡上不给批 凭啥不给: another office's programme the clause only names; whatever
             # is asked of it, its conditions are not in the document — its "who" line says so
             kind = Kind.WHO
@@ -1116,6 +1132,15 @@ class Answerer:
             # 苏州那边的电子厂包吃住不: the clause (有组织转移就业) does not speak of what is asked
             # (包吃住); its "有：" would answer another question. Say so, then what it does say.
             lines = [f"文件没有讲到您问的这一点。和它最接近的内容：{_VERDICT.sub('', statement.say)}"]
+            return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
+        if (statement is not None and kind is Kind.YES_NO and _VERDICT.match(statement.say)
+                and any(w in fold(question) for w in _SUBSIDY_WORDS)
+                and not any(w in statement.say for w in _SUBSIDY_WORDS) and benefit is not None
+                and benefit.max is None and Kind.AMOUNT not in benefit.lines
+                and not any(q.unit in MONEY_UNITS for q in clause.quantities)):
+            # 扶贫车间建了有补贴没: the plan supports it (推进扶贫车间建设) but names no money for it;
+            # "有：" would read as "yes, there is a subsidy"
+            lines = [f"文件没有写{topic}有补贴或给钱。文件写的是：{_VERDICT.sub('', statement.say)}"]
             return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
         if statement is not None:
             lines = [statement.say]
@@ -1329,11 +1354,12 @@ class Answerer:
             line = f"文件没有写明{topic}的钱从哪里出。{self._where_to_ask(clause, benefit)}"
             return self._with_quote([line], None, clause, question, budget, benefit=benefit)
         if kind is Kind.WHEN:
-            if self.read(question).in_force and not any(p.kind != "point" for p in clause.periods):
-                # 这事现在还有没有 about a clause with no period: it set no end, and what it says
-                # (quoted) is the answer — not only "the document names no period"
-                where = self._where_to_ask(clause, benefit)
-                line = f"文件没有给{topic}写截止日期，也没有说已经停止；现在具体怎么办，{where.removeprefix('可以')}"
+            if self.read(question).in_force and all(p.kind in ("point", "from") for p in clause.periods):
+                # 这事现在还有没有 about a clause that sets no end (no period, or only a start: 从2019年
+                # 1月1日起): no end, and what it says (quoted) is the answer — not only "no period"
+                since = next((p.text for p in clause.periods if p.kind == "from"), None)
+                where = self._where_to_ask(clause, benefit).removeprefix("可以")
+                line = (f"文件写的是{since}执行，" if since else "文件") + f"没有给{topic}写截止日期，也没有说已经停止；现在具体怎么办，{where}"
                 return self._with_quote([line], None, clause, question, budget, benefit=benefit)
             return _Body([self._when_line(clause, topic, day, benefit)], None, benefit=benefit,
                          announced={p.text for p in clause.ended_periods(day)})
@@ -1828,7 +1854,8 @@ def _referred(body: _Body, asked: Asked) -> bool:
         return False
     if body.unstated is not None:
         return body.unstated.topic is None and b.refers(asked.kind, aspect=True)
-    kind = Kind.WHO if asked.kind is Kind.OTHER and b.refers(Kind.WHO) else asked.kind  # as `_from_clause` reads it
+    # a question with no kind cue about such a programme got its "who" line (`_only_referred`)
+    kind = Kind.WHO if asked.kind is Kind.OTHER and b.refers(Kind.WHO) else asked.kind
     statement = b.statement(kind)
     return b.refers(kind) and statement is not None and body.lines[0] == statement.say
 

@@ -94,7 +94,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     by_id = {b.id: b for b in benefits}
 
     def matches(b: Benefit, said_only: bool = False) -> set[str]:
-        found = {w for w in b.words if w in text or (not said_only and w in terms)}
+        found = {w for w in b.words if _said(w, text) or (not said_only and w in terms)}
         if amount is not None:  # 一千二的那个: the sum said in words names the benefit listing 1200
             found |= {w for w in b.words if _NUMBER.fullmatch(w) and abs(float(w) - amount) < 1}
         # one mention counts once: 厂 inside 厂子 is not a second name
@@ -117,6 +117,21 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         if with_synonyms[0] > 0 and key > best_key:
             best, best_key = b, key
     return best
+
+
+def _said(word: str, text: str) -> bool:
+    """Whether `text` names `word` other than as what did not happen or is not wanted: 不想留在
+    厂里, 没留下 do not name the retention bonus (a word that itself begins with 不/没 — 不裁员 —
+    is named as it stands)."""
+    start = text.find(word)
+    while start >= 0:
+        if not _NOT_BEFORE.search(text[max(0, start - 3):start]):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+_NOT_BEFORE = re.compile(r"(?:不想|不愿|没有|不|没|未)$")
 
 
 # ---------------------------------------------------------------- benefits.yaml

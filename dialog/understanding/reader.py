@@ -82,6 +82,10 @@ _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(�
                              r"|(?:正在|还在|正|在)[^\s,，。?？哪啥什谁几多么吗不没能]{1,8}呢"
                              r"|着[^\s,，。?？哪啥什谁几多么吗不没能]{0,4}呢"
                              r"|(?<=要是|如果|万一|假如)哪|想[^\s,，。?？]{0,6}点(?:啥|什么)")
+# 去县上问补贴咋申请，窗口的人说不清: a question asked of someone else (去/到/找 somewhere, 问 …),
+# told as a story with more after it — context of what follows, not asked of the bot
+_REPORTED_ASK = re.compile(r"(?:我|俺|我们|我家|他|她|娃|我娃)?(?:也|前天|昨天|今天|上午|上周|上个月|去年)?(?:去|到|找)[^\s,，。?？哪啥什谁]{1,6}问[了过]?[^\s,，。?？哪啥谁]{0,8}"
+                           r"(?:咋|怎么|怎样|如何)[^\s,，。?？吗呢]{1,4}")
 _QUESTION_MARK = re.compile(r"[?]")
 _NUMBER_SAID = r"[\d零〇一二两三四五六七八九十百千万.]+(?:万|千|块|元|个|人|岁|年|名)*"
 _NOT_THIS_NUMBER = re.compile(rf"^不是\s*{_NUMBER_SAID}[\s,，。]*(?:是|而是|应该是)\s*({_NUMBER_SAID}.*)$")
@@ -1001,10 +1005,12 @@ class Reader:
                 merged.append((cleaned, connected))
         questions: list[str] = []
         context: list[str] = []
-        for p, connected in merged:
+        for at, (p, connected) in enumerate(merged):
             if len(bare(p)) < 2:
                 continue
-            if self.is_question(p):
+            if at < len(merged) - 1 and self._reported_ask(p):
+                context.append(p)  # 去县上问补贴咋申请，窗口的人说不清 / 政府有没有公开流程
+            elif self.is_question(p):
                 if connected and context and _WANTS.search(" ".join(context)):
                     # 孙子毕业了想参加见习；顺便问下助学贷款能缓还不: what came before 另外 / 顺便问 is
                     # a request of its own too — asked alone, and still the context of the question
@@ -1053,10 +1059,12 @@ class Reader:
         before. Fewer than two such questions: [] (one question with its context)."""
         parts: list[str] = []
         pending: list[str] = []
-        for piece in self.parts(text):
+        pieces = self.parts(text)
+        for at, piece in enumerate(pieces):
             if parts and not pending and len(bare(piece)) < MIN_PAUSED:
                 parts[-1] = parts[-1] + " " + piece
-            elif self.is_question(piece) and len(bare(" ".join([*pending, piece]))) >= MIN_PAUSED:
+            elif (self.is_question(piece) and len(bare(" ".join([*pending, piece]))) >= MIN_PAUSED
+                  and not (at < len(pieces) - 1 and self._reported_ask(piece))):  # 去县上问咋申请，…
                 parts.append(" ".join([*pending, piece]))
                 pending = []
             else:
@@ -1106,6 +1114,13 @@ class Reader:
                     next_parts.append((part, connected))
             parts = next_parts
         return parts
+
+    def _reported_ask(self, piece: str) -> bool:
+        """Whether the piece tells of a question asked of someone else (去县上问补贴咋申请) and
+        asks nothing after it (，窗口的人自己都说不清)."""
+        t = prepare(piece)
+        told = _REPORTED_ASK.match(t)
+        return told is not None and not self.is_question(t[told.end():].strip(_PAUSE) or "。")
 
     def _unpaused(self, left: str, right: str) -> bool:
         """Whether a connector typed without any pause (voice input) stands between two questions
