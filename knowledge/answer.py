@@ -1198,8 +1198,10 @@ class Answerer:
         if summary is not None:
             return self._with_quote([summary.say], summary.quote, clause, question, budget, benefit=benefit)
 
-        if not benefits and not follow_up:
-            kind = Kind.OTHER  # nothing the clause gives to name in a generic line: its own words
+        if not benefits and not follow_up and kind is not Kind.WHEN:
+            # nothing the clause gives to name in a generic line: its own words — but not for
+            # "when" (三支一扶撒时候报名): its sentences say no date, the when line says so
+            kind = Kind.OTHER
         return self._from_clause(question, kind, clause, day, budget, benefit, follow_up, money=asked.money)
 
     def _ended(self, question: str, kind: Kind, clause: Clause, benefit: Benefit, budget: int,

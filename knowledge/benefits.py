@@ -125,13 +125,15 @@ def _said(word: str, text: str) -> bool:
     is named as it stands)."""
     start = text.find(word)
     while start >= 0:
-        if not _NOT_BEFORE.search(text[max(0, start - 3):start]):
-            return True
+        before = text[max(0, start - 4):start]
+        if not _NOT_BEFORE.search(before) or _A_NOT_A.search(before):
+            return True  # 有没有饭钱补助 asks; it does not deny
         start = text.find(word, start + 1)
     return False
 
 
 _NOT_BEFORE = re.compile(r"(?:不想|不愿|没有|不|没|未)$")
+_A_NOT_A = re.compile(r"(.)[不没]有?\1?$|有没有?$")
 
 
 # ---------------------------------------------------------------- benefits.yaml
