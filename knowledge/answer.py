@@ -40,6 +40,9 @@ from knowledge.semantic import lexical_only
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
+# Cues that ask for a date (not a length: 干几年, 多久)
+_DATE_CUES = frozenset({"什么时候", "啥时候", "撒时候", "啥时间", "什么时间", "几时", "哪一年", "哪年", "哪天", "哪个月",
+                        "几月份", "几号", "何时", "到哪年", "到什么时候", "截止", "期限", "有效期"})
 # Asking whether money is given (扶贫车间有补贴没): a "有：" line about support in kind does not answer it
 _SUBSIDY_WORDS = ("补贴", "补助", "给钱", "发钱", "奖励", "奖补")
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
@@ -1198,9 +1201,10 @@ class Answerer:
         if summary is not None:
             return self._with_quote([summary.say], summary.quote, clause, question, budget, benefit=benefit)
 
-        if not benefits and not follow_up and kind is not Kind.WHEN:
-            # nothing the clause gives to name in a generic line: its own words — but not for
-            # "when" (三支一扶撒时候报名): its sentences say no date, the when line says so
+        if not benefits and not follow_up and not (kind is Kind.WHEN and asked.cue in _DATE_CUES):
+            # nothing the clause gives to name in a generic line: its own words — but not for a
+            # date asked (三支一扶撒时候报名): its sentences name none, the when line says so (a
+            # length — 回乡镇基层干几年 — is no date asked)
             kind = Kind.OTHER
         return self._from_clause(question, kind, clause, day, budget, benefit, follow_up, money=asked.money)
 
@@ -1785,7 +1789,10 @@ class Answerer:
         amount), or that it has ended; for a clause with no benefits described, its title and
         the start of its first sentence."""
         roots = [b for b in self.kb.benefits_of(clause.id) if b.part_of is None]
-        named = pick_benefit(self.kb.benefits_of(clause.id), question, terms) if question else None
+        benefits = self.kb.benefits_of(clause.id)
+        named = pick_benefit(benefits, question, terms) if question else None
+        if named is not None and named.refers(Kind.WHO) and not self._only_referred(question, named, benefits):
+            named = None  # 低保户失业了有啥帮扶: who asks; the plan's help for the out of work is listed
         standing = [b for b in roots if not b.has_ended(day)]
         if named is None and len(standing) >= 3:  # 第九条第（三）项: several things, name them
             names = [_PARENTHESES.sub("", b.name) for b in standing]  # 扶持“五小行业”, not its list of trades

@@ -75,7 +75,8 @@ class Benefit:
 
 
 # A number of people (12个人, 十几个人, 两个人): its 个人 is no benefit's word for "individual"
-_HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来])个人")  # not 一个人: one person, an individual
+# 有个人专门领人去打工, 这个人, 那个人: someone, not an individual borrower
+_HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来有这那某哪])个人")  # not 一个人: one person, an individual
 
 
 def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = (),

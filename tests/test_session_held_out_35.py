@@ -187,3 +187,47 @@ def test_telling_who_the_question_is_about_is_no_yes() -> None:
     assert parse_answer(poor_area, "中专毕业的").value is None
     assert parse_answer(contracts, "今年又新招了八个").value is None
     assert parse_answer(poor_area, "属于").value is True and parse_answer(contracts, "都签了").value is True
+
+
+# ------------------------------------------------------------ what is asked, said first
+
+def test_asking_whether_there_is_does_not_deny_it(answerer) -> None:
+    """有没有吃饭钱 names the training living allowance (有没有 asks; 没 there is no denial):
+    its ending is said first."""
+    first = first_line(answerer, "家里没人上班 我去学手艺那阵子有没有吃饭钱补贴")
+    assert "生活费补贴" in first and "到期" in first
+
+
+def test_when_of_a_clause_with_no_dates_says_so(answerer) -> None:
+    first = first_line(answerer, "今年毕业的 三支一扶撒时候报名")
+    assert "文件没有写" in first and "三支一扶" in first
+
+
+def test_places_left_is_not_stated(answerer) -> None:
+    first = first_line(answerer, "今年见习的名额还有吗")
+    assert first.startswith("文件没有写明") and "名额" in first
+
+
+def test_whether_training_costs_money_is_the_fee_question(answerer) -> None:
+    first = first_line(answerer, "去培训要钱不")
+    assert not first.startswith("有") and "收不收费" in first
+
+
+def test_whether_i_pay_is_who_pays(answerer) -> None:
+    """医保是不是得我自己掏钱 asks who pays: 第九条第（三）项 says the fund pays it."""
+    assert "失业保险基金" in first_line(answerer, "领失业金那几个月 医保得我自己掏钱交不")
+
+
+@pytest.mark.parametrize("question", [
+    "我在扶贫车间上班了 家里的低保还能接着吃不",
+    "公益岗挣的钱算不算家庭收入",
+    "娃上幼儿园的保教费困难家庭能减免不",
+    "创业贷款的利息交税的时候能抵扣不",
+])
+def test_other_offices_rules_worded_like_the_plan_are_refused(answerer, question: str) -> None:
+    assert not answerer.answer(question).answered
+
+
+def test_out_of_work_on_the_minimum_allowance_gets_the_plans_help_listed(answerer) -> None:
+    reply = answerer.answer("低保户失业了有啥帮扶").reply
+    assert "失业登记" in reply and "临时生活补助" in reply
