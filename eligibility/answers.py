@@ -396,8 +396,7 @@ class _Prompt:
     needs: tuple[float, str] | None = None  # a duration the question names (1年以上): (months, as said)
 
 
-# The verbs a yes/no question asks about (属于, 签订 …): the words before the first are its subject
-_PREDICATES = ("属于", "签订", "取得", "参加", "认定")
+_BRACKETED = re.compile(r"（[^）]*）|\([^)]*\)")
 
 
 def _prompt(question: Question, words: AnswerWords) -> _Prompt:
@@ -410,10 +409,13 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     prompt = answer_word(question.prompt)
     content = re.sub(r"[\d—\-~]+", _MASK, _mask(prompt, words.question_words))
     segments = [s for s in content.split(_MASK) if len(s) >= 2]
-    # Who or what the question is about, before its verb (毕业生所在的县 属于…, 与这些新招用人员 签订…):
-    # saying those words (中专毕业的, 今年新招了八个) tells something else, it does not answer
-    cut = min((i for verb in _PREDICATES if (i := prompt.find(verb)) > 0), default=0)
-    subject, asked = prompt[:cut], prompt[cut:]
+    # Who or what the question is about, before its verb (answer_words.yaml `predicates`: 毕业生所在的
+    # 县 属于…, 与这些新招用人员 签订…): saying those words (中专毕业的, 今年新招了八个) tells something
+    # else, it does not answer. A verb inside an example in brackets (如失业前参加了…) does not count.
+    outside = answer_word(_BRACKETED.sub("", question.prompt))
+    cut = min((i for verb in words.predicates if (i := outside.find(verb)) > 0), default=0)
+    subject = outside[:cut]
+    asked = prompt.replace(subject, "", 1) if subject else prompt
     phrases: dict[str, bool] = {}
     for seg in segments:
         for phrase in (seg, *(seg[i:i + 2] for i in range(len(seg) - 1))):

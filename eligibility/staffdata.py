@@ -146,7 +146,8 @@ def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list
 # ---------------------------------------------------------------- how residents say answers
 
 # The lists of the `yesno:` section (see answer_words.yaml for what each one means).
-YESNO_LISTS = ("yes_words", "no_words", "negators", "not_negations", "hedges", "verbs", "question_words", "plans", "totals")
+YESNO_LISTS = ("yes_words", "no_words", "negators", "not_negations", "hedges", "verbs", "question_words", "plans", "totals",
+               "predicates")
 YESNO_MAPS = ("echoes", "opposites", "spoken", "not_yet")
 _WORD_PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
 
@@ -179,6 +180,7 @@ class AnswerWords:
     question_words: tuple[str, ...] = ()
     plans: tuple[str, ...] = ()  # 想 / 打算 / 要是: what follows is a plan or a supposition, not a fact
     totals: tuple[str, ...] = ()  # 一共 / 厂里 / 原来: the count said with it is the whole staff
+    predicates: tuple[str, ...] = ()  # 属于 / 签订: what a yes/no question asks; the words before are its subject
     echoes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     opposites: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spoken: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 没有: [莫有, 么有]: dialect forms read as the plain word

@@ -43,8 +43,6 @@ ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at 
 # Cues that ask for a date (not a length: 干几年, 多久)
 _DATE_CUES = frozenset({"什么时候", "啥时候", "撒时候", "啥时间", "什么时间", "几时", "哪一年", "哪年", "哪天", "哪个月",
                         "几月份", "几号", "何时", "到哪年", "到什么时候", "截止", "期限", "有效期"})
-# Asking whether money is given (扶贫车间有补贴没): a "有：" line about support in kind does not answer it
-_SUBSIDY_WORDS = ("补贴", "补助", "给钱", "发钱", "奖励", "奖补")
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
 # 娃每月能拿一千二不 / 一千块到他手里不 / 给我发吗: a yes/no on whether the person (not a unit)
 # gets the money — answered with who receives it when the document says (the 见习 money goes
@@ -728,12 +726,17 @@ class Answerer:
     def _only_referred(self, question: str, benefit: Benefit | None, benefits: Sequence[Benefit]) -> bool:
         """Whether a question with no kind cue is about another office's programme the clause
         only names (benefits.yaml `referred` with a "who" line: 低保) and nothing else of the
-        clause: it names no other benefit of it (低保户…临时生活补助), nobody out of work (我是低保户
-        失业了: the plan's own matter), and does not set the programme aside (除了低保还有啥)."""
+        clause: it names the programme other than as who asks (低保户有啥政策: asking.yaml
+        `askers`) and not to set it aside (除了低保 / 低保之外还有啥), no other benefit of the clause
+        (低保户…临时生活补助), nobody out of work (我是低保户 失业了: the plan's own matter)."""
         if benefit is None or not benefit.refers(Kind.WHO) or benefit.statement(Kind.WHO) is None:
             return False
         text = fold(question)
-        if any(f"除了{fold(w)}" in text for w in (benefit.name, *benefit.words)):
+        for asker in self.kb.asking.askers:  # 低保户有啥政策: who asks, not what
+            text = text.replace(asker, " ")
+        named = [fold(w) for w in (benefit.name, *benefit.words) if fold(w) in text]
+        if not named or any(f"除了{w}" in text or f"{w}之外" in text or f"{w}以外" in text or f"不算{w}" in text
+                            for w in named):
             return False
         if self._names_status(question):
             return False
@@ -1136,13 +1139,10 @@ class Answerer:
             # (包吃住); its "有：" would answer another question. Say so, then what it does say.
             lines = [f"文件没有讲到您问的这一点。和它最接近的内容：{_VERDICT.sub('', statement.say)}"]
             return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
-        if (statement is not None and kind is Kind.YES_NO and _VERDICT.match(statement.say)
-                and any(w in fold(question) for w in _SUBSIDY_WORDS)
-                and not any(w in statement.say for w in _SUBSIDY_WORDS) and benefit is not None
-                and benefit.max is None and Kind.AMOUNT not in benefit.lines
-                and not any(q.unit in MONEY_UNITS for q in clause.quantities)):
-            # 扶贫车间建了有补贴没: the plan supports it (推进扶贫车间建设) but names no money for it;
-            # "有：" would read as "yes, there is a subsidy"
+        if (statement is not None and kind is Kind.YES_NO and benefit is not None and benefit.unpaid
+                and _VERDICT.match(statement.say) and any(w in fold(question) for w in self.kb.asking.asks_money)):
+            # 扶贫车间建了有补贴没: the plan supports it (推进扶贫车间建设) but names no money for it
+            # (benefits.yaml `unpaid`); "有：" would read as "yes, there is a subsidy"
             lines = [f"文件没有写{topic}有补贴或给钱。文件写的是：{_VERDICT.sub('', statement.say)}"]
             return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
         if statement is not None:
@@ -1863,7 +1863,8 @@ def _referred(body: _Body, asked: Asked) -> bool:
         return False
     if body.unstated is not None:
         return body.unstated.topic is None and b.refers(asked.kind, aspect=True)
-    # a question with no kind cue about such a programme got its "who" line (`_only_referred`)
+    # a question with no kind cue about such a programme got its "who" line (`Answerer._body`,
+    # `_only_referred`); the body then opens with that line
     kind = Kind.WHO if asked.kind is Kind.OTHER and b.refers(Kind.WHO) else asked.kind
     statement = b.statement(kind)
     return b.refers(kind) and statement is not None and body.lines[0] == statement.say

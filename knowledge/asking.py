@@ -120,6 +120,8 @@ class AskingRules:
     # piece the documents do not cover (新农合交多少 / 娃娃多的家里困难能少交不) they say who, not
     # what; a benefit word inside one (困难 of 困难企业) does not name that benefit there.
     askers: tuple[str, ...] = ()
+    # Words asking whether money comes with it (补贴, 给钱): about a benefits.yaml `unpaid` one
+    asks_money: tuple[str, ...] = ()
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -160,6 +162,7 @@ class Asked:
     claim: bool = False  # it passes on what someone said (听说…涨到一千五了, …是真的吗)
 
 
+_OTHERS = re.compile(r"除了|别的|其他|其它|之外|以外")
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
 _SPOKEN_BREAK = re.compile(r"[\s,，。？?!！；;]+")  # where a typed message pauses
 
@@ -206,7 +209,8 @@ def read_question(question: str, rules: AskingRules) -> Asked:
             found.remove(amount)
             found.insert(0, amount)
     kinds = tuple(dict.fromkeys(k for _, _, k, _ in found))
-    in_force = any(w in text for w in rules.in_force)
+    # 除了见习补贴还有吗 asks for other things, not whether it still runs
+    in_force = any(w in text for w in rules.in_force) and not _OTHERS.search(text)
     start = any(w in text for w in rules.starts)
     if (in_force or start) and kinds[:1] in ((), (Kind.YES_NO,), (Kind.OTHER,)):
         # 这文件还管用不 / 哪年开始的: asked about time, whatever the yes/no ending says.
@@ -396,7 +400,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
                                                 "money": list, "claims": list, "parties": list,
                                                 "overview": list, "going_on": list, "details": list,
-                                                "askers": list, "caution": dict},
+                                                "askers": list, "asks_money": list, "caution": dict},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -468,7 +472,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         elif not found:
             problems.append(Problem(name, block.line, "提醒（caution）要有 say 和至少一个 words"))
     return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,
-                        going_on, caution, details, askers), problems)
+                        going_on, caution, details, askers,
+                        tuple(_texts(data, "asks_money", name, problems))), problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

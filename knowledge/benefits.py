@@ -59,6 +59,9 @@ class Benefit:
     ask: str | None = None  # where to ask about it, ending the bot's own "文件没有写明…" lines
     line: int = 0
     file: str = ""
+    # The document supports it but names no money for it (扶贫车间, 五小行业): asked whether it
+    # comes with a subsidy (asking.yaml `asks_money`), the reply says the document does not say
+    unpaid: bool = False
 
     def statement(self, kind: Kind) -> Statement | None:
         return self.lines.get(kind)
@@ -75,8 +78,10 @@ class Benefit:
 
 
 # A number of people (12个人, 十几个人, 两个人): its 个人 is no benefit's word for "individual"
-# 有个人专门领人去打工, 这个人, 那个人: someone, not an individual borrower
-_HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来有这那某哪])个人")  # not 一个人: one person, an individual
+# 12个人 (not 一个人: one person, an individual); 有个人专门领人去打工, 这个人说: someone, not an
+# individual borrower (有个人贷款没 still asks the individual loan)
+_HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来])个人"
+                        r"|(?<=[有这那某])个人(?=专门|说|想|在|去|领|带|是|要|跟|给|问|家|开)")
 
 
 def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = (),
@@ -127,21 +132,22 @@ def _said(word: str, text: str) -> bool:
     start = text.find(word)
     while start >= 0:
         before = text[max(0, start - 4):start]
-        if not _NOT_BEFORE.search(before) or _A_NOT_A.search(before):
-            return True  # 有没有饭钱补助 asks; it does not deny
+        asks = before.endswith(("有没有", "有没")) or (len(before) >= 2 and before[-1] in "不没"
+                                                      and before[-2] == word[0])
+        if asks or not _NOT_BEFORE.search(before):
+            return True  # 有没有饭钱补助, 留不留下: a question (A-not-A), not a denial
         start = text.find(word, start + 1)
     return False
 
 
 _NOT_BEFORE = re.compile(r"(?:不想|不愿|没有|不|没|未)$")
-_A_NOT_A = re.compile(r"(.)[不没]有?\1?$|有没有?$")
 
 
 # ---------------------------------------------------------------- benefits.yaml
 
 _FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
 _OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
-             "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str,
+             "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str, "unpaid": bool,
              **{k: (str, LineDict) for k in KIND_NAMES}}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -223,7 +229,7 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
                                     f"referred 里有“{kind}”，就要写 {kind}：说明文件没有写、去哪问"))
         out.append(Benefit(bid, cid, " ".join(item["name"].split()), tuple(words), item.get("part_of"),
                            period, now, cap, ages, age_outside, lines, summary, referred,
-                           _ask(item, name, doc_text, problems), item.line, name))
+                           _ask(item, name, doc_text, problems), item.line, name, bool(item.get("unpaid", False))))
     by_id = {b.id: b for b in out}
     for b in out:
         if b.part_of is not None:

@@ -77,7 +77,6 @@ def test_more_other_offices_matters_are_refused(answerer, question: str) -> None
     "退伍回来想开个修车铺 能贷款不",
     "返乡搞养殖创业 政府能给贷款不",
     "返乡搞养殖创业 有啥补助",              # the plan's 返乡创业 (第二条第（三）项)
-    "高校毕业生自主就业有一次性补助没",      # not a veteran
 ])
 def test_the_plans_matter_beside_those_words_is_answered(answerer, question: str) -> None:
     assert answerer.answer(question).answered
@@ -231,3 +230,35 @@ def test_other_offices_rules_worded_like_the_plan_are_refused(answerer, question
 def test_out_of_work_on_the_minimum_allowance_gets_the_plans_help_listed(answerer) -> None:
     reply = answerer.answer("低保户失业了有啥帮扶").reply
     assert "失业登记" in reply and "临时生活补助" in reply
+
+
+# ---------------------------------------------------------------- the second review's cases
+
+@pytest.mark.parametrize("question, wrong_start", [
+    ("娃没留在厂里 见习补贴给多少", "每人每月1200元"),       # 没 before the word: nobody kept on
+    ("我们没合伙 就我一个人干 能贷多少", "可适当提高"),
+])
+def test_a_benefit_word_denied_does_not_name_it(answerer, question: str, wrong_start: str) -> None:
+    assert not first_line(answerer, question).startswith(wrong_start)
+
+
+def test_a_told_question_before_a_connector_is_still_asked(engine_reader) -> None:
+    """去县上问…咋申请，另外…: nothing is told after the asked-of-someone question, and a
+    connector begins the next piece: both are questions."""
+    assert len(engine_reader.split("去县上问见习补贴咋申请，另外培训补贴给多少")) == 2
+
+
+@pytest.mark.parametrize("question", ["低保之外还有啥帮扶", "低保户有啥政策"])
+def test_the_programme_set_aside_or_as_who_asks_is_not_its_only_line(answerer, question: str) -> None:
+    assert "具体条件文件没有写" not in first_line(answerer, question)
+
+
+def test_what_else_there_is_is_no_question_of_still_running(answerer) -> None:
+    assert not answerer.read("除了见习补贴 还有吗").in_force
+    assert answerer.read("2026年见习补贴还有吗").in_force
+
+
+def test_a_graduate_is_no_veteran(answerer) -> None:
+    """自主就业 alone does not make a veteran: no 退役军人 refusal (the plan has no one-off grant
+    for graduates either, so "the document does not say" is right)."""
+    assert "退役军人" not in answerer.answer("高校毕业生自主就业有一次性补助没").reply

@@ -1008,7 +1008,8 @@ class Reader:
         for at, (p, connected) in enumerate(merged):
             if len(bare(p)) < 2:
                 continue
-            if at < len(merged) - 1 and self._reported_ask(p):
+            after = merged[at + 1] if at < len(merged) - 1 else None
+            if after is not None and self._reported_ask(p, None if after[1] else after[0]):
                 context.append(p)  # 去县上问补贴咋申请，窗口的人说不清 / 政府有没有公开流程
             elif self.is_question(p):
                 if connected and context and _WANTS.search(" ".join(context)):
@@ -1064,7 +1065,7 @@ class Reader:
             if parts and not pending and len(bare(piece)) < MIN_PAUSED:
                 parts[-1] = parts[-1] + " " + piece
             elif (self.is_question(piece) and len(bare(" ".join([*pending, piece]))) >= MIN_PAUSED
-                  and not (at < len(pieces) - 1 and self._reported_ask(piece))):  # 去县上问咋申请，…
+                  and not (at < len(pieces) - 1 and self._reported_ask(piece, pieces[at + 1]))):  # 去县上问咋申请，…
                 parts.append(" ".join([*pending, piece]))
                 pending = []
             else:
@@ -1115,12 +1116,19 @@ class Reader:
             parts = next_parts
         return parts
 
-    def _reported_ask(self, piece: str) -> bool:
+    def _reported_ask(self, piece: str, after: str | None) -> bool:
         """Whether the piece tells of a question asked of someone else (去县上问补贴咋申请) and
-        asks nothing after it (，窗口的人自己都说不清)."""
+        then what came of it — in the piece (，窗口的人自己都说不清) or, when the piece ends with the
+        told question, in `after`, the next piece (None: there is none, or a connector such as 另外
+        begins it) — rather than asking anything: 去县上问见习咋申请，另外培训补贴给多少 asks both."""
         t = prepare(piece)
         told = _REPORTED_ASK.match(t)
-        return told is not None and not self.is_question(t[told.end():].strip(_PAUSE) or "。")
+        if told is None:
+            return False
+        rest = t[told.end():].strip(_PAUSE)
+        if rest:
+            return not self.is_question(rest)
+        return after is not None and not self.is_question(after)
 
     def _unpaused(self, left: str, right: str) -> bool:
         """Whether a connector typed without any pause (voice input) stands between two questions
