@@ -186,9 +186,12 @@ def test_not_this_one_in_a_questionnaire_leaves_it_and_answers_what_was_asked(tm
     "公益岗干上了 低保会不会停",
 ])
 def test_whether_a_benefit_is_stopped_is_said_not_written(answerer, question):
-    # the document never says when 低保 stops (that is 民政's rule): no clause sentence answers it
-    first = answerer.answer(question).first_line
-    assert "文件没有写明" in first and "取消" in first
+    # the document never says when 低保 stops (that is 民政's rule): no clause sentence answers it.
+    # Since the fourteenth session it is a listed topic (低保 kept with a job, out_of_scope.yaml):
+    # refused with where to ask, not "文件没有写明扶贫车间会不会被取消" (the 车间 is not what stops)
+    answer = answerer.answer(question)
+    assert not answer.answered and "12345" in answer.reply
+    assert "车间会不会" not in answer.reply and "公益岗会不会" not in answer.reply
 
 
 @pytest.mark.parametrize("question", ["想学美发 政府管不管", "闺女想学育婴师 有人管没"])
