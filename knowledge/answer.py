@@ -40,7 +40,7 @@ from knowledge.semantic import lexical_only
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
-# Cues that ask for a date (not a length: 干几年, 多久)
+# The "when" cues of asking.yaml that ask for a date (not a length: 干几年, 多久)
 _DATE_CUES = frozenset({"什么时候", "啥时候", "撒时候", "啥时间", "什么时间", "几时", "哪一年", "哪年", "哪天", "哪个月",
                         "几月份", "几号", "何时", "到哪年", "到什么时候", "截止", "期限", "有效期"})
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
@@ -67,10 +67,10 @@ SUM_CLOSE_RATIO = 0.7
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
 # "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的 (not 为什么是)
 _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|(?<!为)什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
-# A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
 # What the document says of it (文件上对这个是咋说的, 政策怎么规定的): the benefit's plain line
 _DOCUMENT_SAYS = re.compile(r"(?:文件|政策|方案)[上里]?[^，,。？?]{0,6}(?:咋|怎么|怎样|如何)(?:说|讲|规定|写)"
                             r"|(?:咋|怎么|怎样|如何)(?:说|讲|规定)的(?:[？?呢呀哩]|$)")
+# A condition with a threshold the asker may not meet (25%, 1年以上): within the cap is 要看条件
 _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以上")
 # Asking without a kind cue: 什么是就业见习, 扶贫车间是干啥的, …不/没 at its end (not 几: 想收几个见习的娃 says)
 _ASKS = re.compile(r"[?？啥撒咋怎哪谁吗呢嘛]|什么|[不没]\s*$")
