@@ -408,7 +408,8 @@ class Answerer:
         if (_POINTS_BACK.match(fold(asked.question)) and not self._names_other_benefit(topics, clause)
                 and not self._names_benefit(asked.question, specific=True)
                 and not any(len(t) >= 3 and t in lexicon for t in topics)  # 那创业担保贷款去哪办: a policy's name
-                and all(fold(t) in self._said_of(clause) for t in topics)):
+                and all(fold(t) in self._said_of(clause) for t in topics)
+                and not self._names_other_title(asked.question, clause, result)):
             # 那要回户口所在地不 after 失业登记 (第九条第（三）项): the answer just given said 不必回户口
             # 所在地 (a staff answer citing the clause), so the words point back at it
             return False
@@ -420,6 +421,14 @@ class Answerer:
             return True  # 那稳岗补贴呢 after 第三条第（二）项: 稳岗 is 第四条's title (援企稳岗促就业)
         close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * top.score}
         return clause.id not in close
+
+    def _names_other_title(self, question: str, current: Clause, result: SearchResult | None) -> bool:
+        """Whether the question's own best clause is another one whose title it names (那贷款能贷
+        多少 after 返乡创业, 第二条第（三）项, which mentions 小额担保贷款 in passing: 贷款 is the
+        subject of 第五条第（二）项's title) — it does not point back at `current`."""
+        result = result or self.retriever.search(question)
+        top = result.candidates[0].clause if result.candidates else None
+        return top is not None and top.id != current.id and self._names_title_of(top, current, question)
 
     def _names_title_of(self, best: Clause, current: Clause, question: str) -> bool:
         """Whether the question uses a word (2+ characters) of `best`'s title that `current`'s

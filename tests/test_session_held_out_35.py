@@ -262,3 +262,12 @@ def test_a_graduate_is_no_veteran(answerer) -> None:
     """自主就业 alone does not make a veteran: no 退役军人 refusal (the plan has no one-off grant
     for graduates either, so "the document does not say" is right)."""
     assert "退役军人" not in answerer.answer("高校毕业生自主就业有一次性补助没").reply
+
+
+def test_a_follow_up_naming_another_clauses_subject_leaves_the_clause(answerer) -> None:
+    """那贷款能贷多少 after an answer on 返乡创业 (第二条第（三）项 mentions 小额担保贷款 in passing):
+    贷款 is the subject of 第五条第（二）项's title, so the amount comes from there (15万), while
+    那要回户口所在地不 after 失业登记 still points back."""
+    assert answerer.has_own_topic("那贷款能贷多少", about="2.3")
+    assert "15万" in answerer.answer("那贷款能贷多少", about="2.3").reply
+    assert not answerer.has_own_topic("那要回户口所在地不", about="9.3")
