@@ -561,9 +561,7 @@ class Answerer:
         message after a piece the documents do not cover (扶贫小额信贷能续贷不 / 利息谁出, 退伍安置
         工作不 / 一次性补助多钱), such a piece asks about that piece's matter. A piece naming a
         policy (见习补贴多少, 培训有补贴没) or any other thing (电焊, 养老保险) names a matter."""
-        # 困难户 / 家里困难 say who asks (asking.yaml `askers`), not 困难企业's matter
-        for asker in self.kb.asking.askers:
-            piece = piece.replace(asker, " ")
+        piece = self._without_askers(piece)  # 困难户 / 家里困难 say who asks, not 困难企业's matter
         if self._names_benefit(piece):
             return False
         if self._names_status(piece):
@@ -740,16 +738,21 @@ class Answerer:
         (低保户…临时生活补助), nobody out of work (我是低保户 失业了: the plan's own matter)."""
         if benefit is None or not benefit.refers(Kind.WHO) or benefit.statement(Kind.WHO) is None:
             return False
-        text = fold(question)
-        for asker in self.kb.asking.askers:  # 低保户有啥政策: who asks, not what
-            text = text.replace(asker, " ")
+        text = self._without_askers(fold(question))  # 低保户有啥政策: who asks, not what
         named = [fold(w) for w in (benefit.name, *benefit.words) if fold(w) in text]
         if not named or any(f"除了{w}" in text or f"{w}之外" in text or f"{w}以外" in text or f"不算{w}" in text
                             for w in named):
             return False
         if self._names_status(question):
             return False
-        return not any(len(w) >= 2 and fold(w) in text for b in benefits if b is not benefit for w in b.words)
+        return not _other_benefit_said(benefit, benefits, text)
+
+    def _without_askers(self, text: str) -> str:
+        """`text` with asking.yaml's `askers` (困难户, 家里困难, 低保户: who asks, longest first)
+        blanked out."""
+        for asker in self.kb.asking.askers:
+            text = text.replace(asker, " ")
+        return text
 
     def _names_benefit_of(self, clause: Clause, text: str) -> bool:
         """Whether `text` uses a word of one of the clause's benefits (benefits.yaml, 2+
@@ -1128,8 +1131,7 @@ class Answerer:
                                             for w in typed)
             passing = benefit.refers(kind) and any(fold(w) in fold(best_sentence) for w in benefit.words)
             if passing:  # …unless the question asks another benefit the sentence states (低保户 … 就业援助)
-                passing = not any(len(w) >= 2 and fold(w) in fold(question) and fold(w) in fold(best_sentence)
-                                  for b in benefits if b is not benefit for w in b.words)
+                passing = not _other_benefit_said(benefit, benefits, fold(question), fold(best_sentence))
             if (faq_entry is None and sentences and not ended_in_it and own_word and not passing
                     and self._overlap(best_sentence, wanted) > generic):
                 # No such staff answer: the clause's own sentence on it, verbatim, not a verdict —
@@ -1877,6 +1879,13 @@ def _referred(body: _Body, asked: Asked) -> bool:
     kind = Kind.WHO if asked.kind is Kind.OTHER and b.refers(Kind.WHO) else asked.kind
     statement = b.statement(kind)
     return b.refers(kind) and statement is not None and body.lines[0] == statement.say
+
+
+def _other_benefit_said(benefit: Benefit, benefits: Sequence[Benefit], *texts: str) -> bool:
+    """Whether a word (2+ characters) of another of the clause's `benefits` occurs in every one of
+    the folded `texts` (the question; the question and the sentence to be quoted)."""
+    return any(len(w) >= 2 and all(fold(w) in t for t in texts)
+               for b in benefits if b is not benefit for w in b.words)
 
 
 def _topic(clause: Clause) -> str:

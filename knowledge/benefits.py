@@ -125,6 +125,9 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     return best
 
 
+_NOT_BEFORE = re.compile(r"(?:不想|不愿|没有|不|没|未)$")  # what did not happen or is not wanted
+
+
 def _said(word: str, text: str) -> bool:
     """Whether `text` names `word` other than as what did not happen or is not wanted: 不想留在
     厂里, 没留下 do not name the retention bonus (a word that itself begins with 不/没 — 不裁员 —
@@ -139,8 +142,6 @@ def _said(word: str, text: str) -> bool:
         start = text.find(word, start + 1)
     return False
 
-
-_NOT_BEFORE = re.compile(r"(?:不想|不愿|没有|不|没|未)$")
 
 
 # ---------------------------------------------------------------- benefits.yaml
