@@ -200,7 +200,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         return self.answerer.kb
 
     def _reader(self, vocabulary: Vocabulary) -> Reader:
-        return Reader(vocabulary, eligibility.parse_answer, self.answerer.has_own_topic)
+        return Reader(vocabulary, eligibility.parse_answer, self.answerer.has_own_topic,
+                      from_pinyin=lambda text: self.answerer.from_pinyin(text))
 
     def reload(self, kb: KnowledgeBase, ctx: eligibility.Context | None = None,
                texts: dict[str, str] | None = None, vocabulary: Vocabulary | None = None) -> None:
@@ -276,7 +277,10 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if u.kind == "button" and (u.action or "").startswith("fg:"):
             return await self._on_action(u.action or "", s, key)
         late = await self._embed_ahead(u, s)
-        return await self._in_worker(self._route, u, s, msg, finished, lexical_only=late)
+        turn = await self._in_worker(self._route, u, s, msg, finished, lexical_only=late)
+        if u.heard is not None and turn is not None:  # typed in pinyin: say how it was read, first
+            turn = Turn([Reply(self.t("pinyin_heard", text=u.heard))] + turn.replies, turn.events)
+        return turn
 
     def _understand(self, text: str, s: Session, numbered: bool = False) -> Understanding:
         """What the message means, read in the context of this conversation."""

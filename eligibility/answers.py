@@ -393,6 +393,9 @@ class _Prompt:
     general: frozenset[str] = frozenset()  # phrases that are only general verbs (是, 有, 想 …)
     not_yet: tuple[str, ...] = ()  # yesno.not_yet words of the question: 正在 / 下周 before what it asks
     done_asked: bool = False  # the question asks about a thing done (签订了, 已取得): a key of yesno.not_yet
+    # Of such a question, the phrases said only of the thing after its verb (享受过 | 培训生活费补贴):
+    # said alone (今年刚开始培训) they tell of that thing, not that it was done — no "yes" by themselves
+    objects: frozenset[str] = frozenset()
     needs: tuple[float, str] | None = None  # a duration the question names (1年以上): (months, as said)
 
 
@@ -413,8 +416,10 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     # 县 属于…, 与这些新招用人员 签订…): saying those words (中专毕业的, 今年新招了八个) tells something
     # else, it does not answer. A verb inside an example in brackets (如失业前参加了…) does not count.
     outside = answer_word(_BRACKETED.sub("", question.prompt))
-    cut = min((i for verb in words.predicates if (i := outside.find(verb)) > 0), default=0)
+    cut, verb = min(((i, verb) for verb in words.predicates if (i := outside.find(verb)) > 0), default=(0, ""))
     subject = outside[:cut]
+    before_object = outside[:cut + len(verb)]
+    thing = outside[cut + len(verb):] if verb else ""  # 享受过 | 培训生活费补贴: what was or was not done
     asked = prompt.replace(subject, "", 1) if subject else prompt
     phrases: dict[str, bool] = {}
     for seg in segments:
@@ -424,11 +429,16 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     general = {verb for verb in words.verbs if verb not in phrases}
     for verb in general:
         phrases[verb] = True
+    of_thing = {phrase for phrase in phrases if phrase in thing and phrase not in before_object}
     for table, says_yes in ((words.echoes, True), (words.opposites, False)):
         for word, said in table.items():
             if word in prompt:
                 for phrase in said:
                     phrases[phrase] = says_yes
+                    if says_yes and word in thing and word not in before_object:
+                        of_thing.add(phrase)
+    # …unless a word of the verb says it too (领取|享受 -> 领过, 拿过)
+    of_thing -= {p for k, said in words.echoes.items() if k in before_object and k not in subject for p in said}
     loose: dict[str, bool] = {}
     for phrase, says_yes in phrases.items():
         loose[_loose(phrase)] = says_yes
@@ -437,8 +447,9 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     done_asked = any(k in prompt for k in words.not_yet if k != _EVERY_QUESTION)
     not_yet = () if plan else tuple(dict.fromkeys(
         w for k, said in words.not_yet.items() if k == _EVERY_QUESTION or k in prompt for w in said))
+    objects = frozenset(_loose(p) for p in of_thing) if done_asked and not plan else frozenset()
     found = _Prompt(tuple(loose.items()), frozenset("".join(segments)), frozenset(general), not_yet,
-                    done_asked and not plan, _duration_asked(prompt))
+                    done_asked and not plan, objects=objects, needs=_duration_asked(prompt))
     words.memo[key] = found
     return found
 
@@ -461,6 +472,12 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
     short = _too_short(prompt, raw)
     if short is not None:  # 签了半年 to 签订了1年以上的劳动合同: shorter than asked, a "no"
         return ParsedAnswer(False, tentative=hedged, note=short)
+    prompt_text = answer_word(question.prompt)
+    said = _compact(text)
+    if "都" in prompt_text and (part := next((w for w in words.partial if w in said), None)) \
+            and not _negated(said, said.find(part), words):
+        # 大部分是 有两个不是 / 只签了一部分 to 是否都…: some are, not all — a "no", said so
+        return ParsedAnswer(False, tentative=hedged, note=f"您说的是“{part}”，问题问的是是不是都这样，先按“否”记下。")
     results = []
     for i, c in enumerate(clauses):
         # 在外头干了几年 回来一直在老家: after a return, 一直在… is since then, not "never left"
@@ -474,7 +491,14 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
         value = decided.pop()
         if value is False and any(_unfinished(c, prompt, words) for c in clauses):
             return ParsedAnswer(False, tentative=hedged, plan=True, note=_NOT_YET_NOTE)
+        if (value is True and "今年" in prompt_text and "今年" not in said
+                and (past := next((w for w in words.past_times if w in said), None))):
+            # 领过一回去年的 to 今年是否已经享受过…: another year's
+            return ParsedAnswer(False, tentative=hedged, note=f"您说的是{past}的情况，问题问的是今年，先按“今年没有”记下。")
         return ParsedAnswer(value, tentative=hedged, plan=bool(planned))
+    if not decided and not planned and (said := _durations_said(prompt, raw)) and not any(short for short, _ in said):
+        # 两年的合同 to 签订了1年以上的劳动合同吗: long enough, said of what was asked
+        return ParsedAnswer(True, tentative=hedged)
     if planned and not decided:
         if any((r := _clause_polarity(rest, prompt, words)) is not None and r[1] == _STRONG for rest in planned):
             return ParsedAnswer(False, plan=True, note="您说的是打算；这里问的是已经发生的事，先按“还没有”记下。")
@@ -510,6 +534,8 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords, *, return
         if says_yes and not negated and _not_yet_at(masked, start, start + len(phrase), prompt.not_yet):
             values.append(False)  # 正在签 / 下个月考: what was asked is not done yet
             continue
+        if says_yes and not negated and phrase in prompt.objects:
+            continue  # 今年刚开始培训 to 享受过培训生活费补贴吗: the thing named, not that it was had
         if phrase in prompt.general and not negated:
             end = start + len(phrase)
             after = _without_particles(masked[end:].replace(_MASK, ""), words)
@@ -560,9 +586,18 @@ def _too_short(prompt: _Prompt, raw: str) -> str | None:
     """A note when every duration the answer gives is under the one the question needs
     (签了半年的, 只签了六个月, 不到一年 to 签订了1年以上的劳动合同); None otherwise (no duration,
     one long enough, or some of each: 试用三个月 合同签了三年)."""
-    if prompt.needs is None:
+    said = _durations_said(prompt, raw)
+    if not said or not all(short for short, _ in said):
         return None
-    needs, asked = prompt.needs
+    return f"您说的是“{said[0][1]}”，不到问题要求的{prompt.needs[1]}，先按“否”记下。"  # type: ignore[index]
+
+
+def _durations_said(prompt: _Prompt, raw: str) -> list[tuple[bool, str]]:
+    """(shorter than the prompt's duration?, as said) for each duration the answer gives; [] when
+    the prompt names none or the answer gives none."""
+    if prompt.needs is None:
+        return []
+    needs = prompt.needs[0]
     t = _prepare_number_text(_compact(raw)).replace("年半", "半年").replace("个半月", "半个月")
     said = []
     for m in _DURATION_SAID.finditer(t):
@@ -572,9 +607,7 @@ def _too_short(prompt: _Prompt, raw: str) -> str | None:
         months = value * _MONTHS_IN[m.group("u").lstrip("个")]
         under = bool(m.group("pre") or m.group("post"))
         said.append((months < needs or (under and months <= needs), m.group(0)))
-    if not said or not all(short for short, _ in said):
-        return None
-    return f"您说的是“{said[0][1]}”，不到问题要求的{asked}，先按“否”记下。"
+    return said
 
 
 def _not_yet_at(text: str, start: int, end: int, markers: tuple[str, ...]) -> bool:
@@ -662,6 +695,12 @@ def _owners_of(question_id: str, choices: tuple[Any, ...]) -> tuple[tuple[str, s
                  if question_id in p.question_ids and p.question(question_id).choices == choices)
 
 
+# What denies the option just said (中专也没有, 大学没上, 中专也不是): right after it, 也 / 都 and a
+# negated verb of having done it — not 没工作 / 没活 (高校毕业生没工作 is the option itself).
+_NONE_OF = ("都不是", "以上都不是", "都不属于")  # the option that says none of the others
+_NEGATED_AFTER = re.compile(r"(?:也|都|还|就)?(?:没有(?!工作|活|班|事)|没上|没念|没读|没考上|没考|没毕业|不是|也没(?!工作|活|班|事))")
+
+
 def _parse_choice(question: Question, raw: str, words: AnswerWords, asked: bool = True) -> ParsedAnswer:
     """A button number, a label, or the option's meaning (一个都没裁 -> 没有裁员): the longest
     phrase found wins; a phrase right after 没/不 does not count (没毕业 is not 毕业了)."""
@@ -689,6 +728,7 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords, asked: bool 
     t = _loose(_mask(t, words.not_negations))  # 没问题 is not 还没问过
     best: dict[str, int] = {}
     found: list[tuple[int, int, str]] = []  # (length, start, value)
+    denied: set[str] = set()  # options said and denied right after (中专也没有)
     later = () if question.hidden or _asks_plan(question, words) else words.not_yet.get(_EVERY_QUESTION, ())
     planned_options = {c.value for c in options if any(p in answer_word(c.label) for p in words.plans)}
     # in words said before the question was asked (asked=False: 没有工作了，失业登记咋办), a bare
@@ -705,8 +745,11 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords, asked: bool 
         while start >= 0:
             # 没工作 counts; 没毕业 is not 毕业了, nor is 快毕业了 (yesno.not_yet "*": still to come),
             # but for an option that is itself a plan (想创业: 下个月开店)
-            if not _negated(t, start, words) and (value in planned_options
-                                                  or not _not_yet_at(t, start, start + len(phrase), later)):
+            denied_here = _NEGATED_AFTER.match(t, start + len(phrase)) is not None
+            if denied_here:
+                denied.add(value)
+            if (not _negated(t, start, words) and not denied_here
+                    and (value in planned_options or not _not_yet_at(t, start, start + len(phrase), later))):
                 found.append((len(phrase), start, value))
             start = t.find(phrase, start + 1)
     # Overlapping phrases: the longer one, then the one starting first (快毕业 over 毕业了: a
@@ -731,6 +774,9 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords, asked: bool 
         if len(winners) == 1:
             return ParsedAnswer(winners[0], tentative=hedged)
         return ParsedAnswer(error=f"没能确定您选的是哪一项。{hint(question)}")
+    none_of = next((c.value for c in options if answer_word(c.label) in _NONE_OF), None)
+    if denied and none_of is not None and none_of not in denied and not question.hidden:
+        return ParsedAnswer(none_of)  # 没上过大学 中专也没有: none of the options said
     if not question.hidden:
         age = _age_choice(question, raw, words)
         if age is not None:
@@ -875,7 +921,7 @@ _PAIR = re.compile(r"((?:[一二两三四五六七八九]?十)?)([一二两三�
 _SPOKEN_PAIR = re.compile(r"(\d+|[一二两三四五六七八九])([千万])([一二两三四五六七八九])([二两三四五六七八九])(?![十百千万零一二两三四五六七八九\d])")
 _HEAD = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)[千万]$")
 _SOME = re.compile(r"([零一二两三四五六七八九十百千万\d]*)几([十百千万]?)")
-_ABOUT = re.compile(rf"({_NUM})来(?![了过的自])")
+_ABOUT = re.compile(rf"({_NUM})来(?![了过的自])([百千万亿]*)")  # 二十来 / 十来万 (the 万 after 来)
 _MORE = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块)?多(?![少大久])")
 # Years: 2005年, 05年, 零五年, 去年; with an optional month.
 _YEAR = re.compile(r"(?<![\d零一二三四五六七八九十])(?P<y>(?:19|20)\d{2}|\d{2}|[零一二三四五六七八九]{4}|[零一二三四五六七八九]{2}|今|去|前|大前)"
@@ -970,6 +1016,17 @@ _ONE_IN_WORDS = re.compile(r"上一(?:个|步|题|次|项)|一(?:下子?|遍|次
 _ZERO_EDIT = re.compile(r"(多|少)(?:打|写|输|按|填|敲|加|算|说|了)*了?([一两二三四\d])?个(?:零|0)")
 
 
+# A number said not to be the answer (不是两年, 两年不对, 而不是三个): `_parse_number` drops it when
+# one other number is left. Not 不到 / 不够 (不到两年 is a bound, read by `_short_of`).
+_N = r"[\d.零一二两三四五六七八九十百千万]+"
+_NOT_THIS_NUMBER = re.compile(rf"(?:不是|而不是|并不是){_N}[^\d零一二两三四五六七八九十百千万，,]{{0,2}}"
+                              rf"|{_N}[^\d零一二两三四五六七八九十百千万，,]{{0,2}}(?:不对|错了|说错了|打错了)")
+
+
+# None this year, said beside what another year had (去年招了几个 今年没有 / 今年一个也没招)
+_NONE_THIS_YEAR = re.compile(r"今年(?:还|倒是|就)?(?:没有|没|一个(?:也|都)没|一个没|零个?|不招|没招)")
+
+
 def zero_edit(text: str) -> int | None:
     """The power of ten a correction applies to a number said before: 多打了个零 -> -1 (÷10),
     少写了两个零 -> 2 (×100); None when the text says no such edit."""
@@ -1023,6 +1080,9 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
     if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
         return _checked(question, 0.0, compact)
+    if (question.unit == "人" and any(w in answer_word(question.prompt) for w in ("今年", "当年"))
+            and _NONE_THIS_YEAR.search(compact)):
+        return _checked(question, 0.0, compact)  # 去年招了几个 今年没有: this year's count is none
     compact = compact.replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
     compact = re.sub(r"(?<=[十百千万])好几", "几", compact)  # 二十好几 is 二十几
     rough = _rough(question, compact)
@@ -1043,10 +1103,18 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         # this step needs, rather than "没看懂这个数字" about a number nobody typed.
         wanted = {"岁": "年龄", **_ASKED}.get(question.unit, "一个数字")
         return ParsedAnswer(error=f"这一步要的是{wanted}。{hint(question)}")
+    if question.unit in _COUNTED_UNITS and (length := _OTHER_UNIT.search(compact)) and not _numbers_in(
+            _OTHER_UNIT.sub("，", compact)):
+        # 6个月 to 接收了几名见习人员: a length of time, never a count of people or a sum
+        return ParsedAnswer(error=f"您说的“{length.group(0)}”是时间长短；这里问的是{_ASKED[question.unit]}。{hint(question)}")
     if len(values) > 1 and question.unit in _COUNTED_UNITS:
         # 一年交了十二万 / 三个月招了5个: a number of another unit (a time) is context, not the answer
         compact = _OTHER_UNIT.sub("，", compact)
         values = _numbers_in(compact)
+    if len(values) > 1 and _NOT_THIS_NUMBER.search(compact):
+        # 不是两年 是四年 / 两年不对 四年: the number said not to be it is the old one
+        kept = _numbers_in(_NOT_THIS_NUMBER.sub("，", compact))
+        values = kept if len(kept) == 1 else values
     if len(values) != 1:
         return ParsedAnswer(error=f"这个回答里有{len(values)}个数字，没能确定是哪一个。{hint(question)}")
     parsed = _checked(question, values[0], compact)
@@ -1157,7 +1225,8 @@ def _rough(question: Question, t: str) -> tuple[float, float] | None:
         value = _to_number(m.group(1))
         if value is not None and value >= 10 and _place(value) >= 10:
             place = _place(value)
-            return value - place // 5, value + place // 2
+            scale = math.prod(_CN_UNITS[u] for u in m.group(2))  # 十来万: (8—15) × 10000
+            return (value - place // 5) * scale, (value + place // 2) * scale
     if not question.at_least_ok:
         m = _MORE.search(t)
         if m:

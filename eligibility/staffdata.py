@@ -147,7 +147,7 @@ def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list
 
 # The lists of the `yesno:` section (see answer_words.yaml for what each one means).
 YESNO_LISTS = ("yes_words", "no_words", "negators", "not_negations", "hedges", "verbs", "question_words", "plans", "totals",
-               "predicates")
+               "predicates", "partial", "past_times")
 YESNO_MAPS = ("echoes", "opposites", "spoken", "not_yet")
 _WORD_PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
 
@@ -181,6 +181,8 @@ class AnswerWords:
     plans: tuple[str, ...] = ()  # 想 / 打算 / 要是: what follows is a plan or a supposition, not a fact
     totals: tuple[str, ...] = ()  # 一共 / 厂里 / 原来: the count said with it is the whole staff
     predicates: tuple[str, ...] = ()  # 属于 / 签订: what a yes/no question asks; the words before are its subject
+    partial: tuple[str, ...] = ()  # 一部分 / 大部分: not all, to a question asking whether all (都) are so
+    past_times: tuple[str, ...] = ()  # 去年 / 以前: another time than the 今年 a question asks about
     echoes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     opposites: dict[str, tuple[str, ...]] = field(default_factory=dict)
     spoken: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 没有: [莫有, 么有]: dialect forms read as the plain word

@@ -34,16 +34,20 @@ from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.benefits import Benefit, Statement, pick_benefit
 from knowledge.documents import Clause, Period
 from knowledge.homophones import Homophones
-from knowledge.retrieval import Retriever, SearchResult
+from knowledge.pinyin import PinyinReader
+from knowledge.retrieval import Candidate, Retriever, SearchResult
 from knowledge.semantic import lexical_only
 
 HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
+PINYIN_EVERYDAY = 20_000  # everyday words a pinyin message may use (jieba's most frequent; 0.3 s to build, once)
+PINYIN_HEARD = "您打的是拼音，我按“{text}”来理解；不对的话请用汉字再打一遍。"  # dialog/data/texts.yaml pinyin_heard
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
 # The "when" cues of asking.yaml that ask for a date (not a length: 干几年, 多久)
 _DATE_CUES = frozenset({"什么时候", "啥时候", "撒时候", "啥时间", "什么时间", "几时", "哪一年", "哪年", "哪天", "哪个月",
                         "几月份", "几号", "何时", "到哪年", "到什么时候", "截止", "期限", "有效期"})
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
+_UNPAID_LEAD = re.compile(r"^(?:能|不能|可以|有|要看条件|扶持|支持)[：:，,]\s*")  # …or an unpaid one's (扶持：)
 # 娃每月能拿一千二不 / 一千块到他手里不 / 给我发吗: a yes/no on whether the person (not a unit)
 # gets the money — answered with who receives it when the document says (the 见习 money goes
 # to the host unit).
@@ -64,6 +68,7 @@ _ACTIONS = frozenset({"申请", "办理", "办", "领", "领取", "报名", "报
 # A question checking a sum (能贷两百万不) takes a candidate this close to the best when only
 # that one has a cap in money and names a word of it the best does not (创业担保贷款 vs 融资担保)
 SUM_CLOSE_RATIO = 0.7
+PAID_AMONG = 3  # _paid_first looks at the second and third candidates: the loan of 开农家乐能贷款不 is second
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
 # "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的 (not 为什么是)
 _WHAT_IS = re.compile(r"[啥撒]意思|什么意思|是[啥撒]$|是什么$|[啥撒]叫|什么叫|(?<!为)什么是|干[啥撒]的|干什么的|[咋怎]么?回事")
@@ -75,6 +80,9 @@ _THRESHOLD = re.compile(r"\d+(?:\.\d+)?%|\d+年以上|\d+人以上|\d+个月以�
 # Asking without a kind cue: 什么是就业见习, 扶贫车间是干啥的, …不/没 at its end (not 几: 想收几个见习的娃 says)
 _ASKS = re.compile(r"[?？啥撒咋怎哪谁吗呢嘛]|什么|[不没]\s*$")
 _PAUSES = re.compile(r"[\s,，。;；!！、]+")  # between the parts of a message (a ？ stays with its part)
+# "Can he get it" with the benefit left out (他能领不, 我能申请吗, 符合不): the one just talked about
+_ELLIPTICAL_ASK = re.compile(r"(?:能|可以|还能)(?:领|拿|申请|办|享受|参加)(?:不|吗|么|没|不了|到不)?[?？]?$"
+                             r"|(?:符合不|符合吗|够不够|够条件不|行不行|算不算)[?？]?$")
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人|个体|个税)")  # 那利息呢 / 这个补助要交啥材料
 # Audiences (lexicon/audiences.yaml axes) that describe a person's situation: with an overview
 # cue, a refused question naming one gets the overview (not 我们单位…: who receives money)
@@ -82,16 +90,21 @@ _SITUATIONS = frozenset({"status", "venture", "learning"})
 # Which of the options just named (经营贷和消费贷 … 用哪个划算): about them, not a matter of its own
 _COMPARES = re.compile(r"哪(?:个|种|样)|还是|[和跟与].{1,8}(?:比|哪)")  # the refused question weighed options
 _WHICH_OF = re.compile(r"(?:用|选|办|挑|要)哪(?:个|种|样)|哪(?:个|种|样)(?:更|比较|最)?(?:划算|合算|好|合适|便宜|省钱|靠谱|低|高|强)")
-_SOURCE = re.compile(r"(?:在|从)?(?:抖音|快手|微信|朋友圈|网上|群里|视频|直播间?|电视)(?:上|里)?(?:说|讲|看到|刷到|看见)")
+_SOURCE = re.compile(r"(?:在|从)?(?:抖音|快手|微信|朋友圈|网上|群里|视频|直播间?|电视)(?:上|里)?"
+                     r"(?:说|讲|看到|刷到|看见|看的|看了|刷的|刷了|看来的)")  # 抖音上看的: where it was heard
 _PERSON_ENDINGS = ("户", "人", "员", "者")  # 贫困户, 老百姓 aside: a kind of person, not a matter
 _SELF = frozenset({"自己", "自个", "自个儿", "本人", "我们", "咱们"})
 # Who asks, as "…的" before what they may do: 技校毕业的能报不, 外地户口的可以办吗
 _WHO = re.compile(r"^([^，,。？?\s]{1,10}?)的(?:人|娃)?(?=能|可以|可不可以|也能|也可以|还能|让|给)")
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
+LENGTH_NEAR = 6  # characters either side of a length in which the thing it is for is named
+_LENGTH = re.compile(r"\d+(?:—\d+)?个?(?:年|月)以上|\d+—\d+个月")  # a length a rule sets: 1年以上, 3—12个月
 _AGE_WORDS = re.compile(r"岁|年龄|大龄")  # a clause that speaks of age (见习 16—24岁, 9.3 大龄)
 MONEY_UNITS = frozenset({"元", "万元", "%"})  # a clause's Quantity.unit that states a sum or rate
 POPULAR_TOPICS = ("6", "5.2", "9.3")
+COMPARE_AMONG = 4  # _named_clauses looks at the first four candidates for the two benefits weighed
+COMPARE_LINE_CHARS = 90  # a compared benefit's line: two of them and the opening fit one phone screen
 OVERVIEW_ITEMS = 3  # clauses listed for "what policies are there" (有撒政策)
 OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
@@ -243,6 +256,7 @@ class Answerer:
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
         self._clause_said: dict[str, str] = {}  # clause id -> its words and the staff answers citing it
         self._homophones: Homophones | None = None  # built on first use (`spelled`)
+        self._pinyin: PinyinReader | None = None  # built on first use (`from_pinyin`)
         # A turn reads the same pieces of a message several times (the reader's splits, the
         # flows, the answer); `read` is a pure function of the text and this knowledge base (a
         # reload builds a new Answerer). benchmarks/README.md, "The lexical path's cost".
@@ -271,6 +285,29 @@ class Answerer:
                 tokens=seg.tokens, short=(fold(t) for t in terms))
         return self._homophones.fix(self.kb.lexicon.fix_typos(text))
 
+    def from_pinyin(self, message: str) -> str | None:
+        """The message read as Chinese when it is typed wholly in pinyin (jianxi butie duoshao qian
+        -> 见习补贴多少钱; knowledge/pinyin.py), else None."""
+        if self._pinyin is None:
+            lex, seg = self.kb.lexicon, self.retriever.segmenter
+            asked = [q for e in self.kb.faq for q in e.questions] + list(self.kb.asking.cue_words)
+            words = ([t for t, _ in lex.terms] + [w for g in lex.synonyms for w in (*g.words, *g.means)]
+                     + [w for b in self.kb.benefits for w in (b.name, *b.words)]
+                     # other offices' matters as residents name them (危房改造, 高龄补贴): read, then refused;
+                     # not their two-character words (地灾 would swallow 的在)
+                     + [p for t in lex.out_of_scope for w in t.words for p in w.split("+") if len(p) >= 3]
+                     + list(self.kb.asking.parties) + list(self.kb.asking.situations))
+            documents = [w for c in self.kb.clauses.values() for w in seg.tokens(c.text)]
+            def everyday() -> list[tuple[str, int]]:
+                seg.tokenizer.check_initialized()
+                common = sorted(((w, f) for w, f in seg.tokenizer.FREQ.items() if f > 0 and 2 <= len(w) <= 4),
+                                key=lambda wf: -wf[1])
+                chars = [(w, f) for w, f in seg.tokenizer.FREQ.items() if f > 0 and len(w) == 1]
+                return common[:PINYIN_EVERYDAY] + chars
+
+            self._pinyin = PinyinReader(asked, words, seg.tokens, everyday, documents)
+        return self._pinyin.read(message)
+
     def answer(self, question: str, *, today: date | None = None, cache: bool = True,
                about: str | None = None, context: str | None = None) -> Answer:
         """The reply to one question, judged as of `today` (default: the clock's today).
@@ -293,6 +330,10 @@ class Answerer:
         asked = question = (question or "").strip()
         if not question:
             return Answer(question, False, 0.0, [], [], "请直接输入您想问的政策问题，比如“见习补贴每月多少钱？”")
+        heard = self.from_pinyin(question)
+        if heard is not None:  # jianxi butie duoshao qian: answered as 见习补贴多少钱, and said so
+            inner = self.answer(heard, today=today, cache=cache, about=about, context=context)
+            return replace(inner, question=asked[:MAX_QUESTION_CHARS], reply=PINYIN_HEARD.format(text=heard) + "\n" + inner.reply)
         question = self._prepared(question)
         day = today or self.today()
         about = about if about in self.kb.clauses else None
@@ -400,6 +441,17 @@ class Answerer:
             # 那厂子呢 after an answer on 见习补贴: the same clause, asked for the unit; 钱返到
             # 公司账上还是我个人卡上 after 稳岗返还: who receives that clause's money
             return False
+        places = self.kb.lexicon.places
+        if (_POINTS_BACK.match(fold(asked.question))
+                and all(t in self.kb.asking.parties or t in self.kb.asking.situations or t in places.home
+                        or t in places.elsewhere or self._in_status(t, asked.question) for t in topics)):
+            return False  # 那我老汉呢 他二十四 没工作 after 见习: another person, and how they stand
+        if (_ELLIPTICAL_ASK.search(fold(asked.question)) and not self._names_other_benefit(topics, clause)
+                and not self._names_benefit(asked.question, specific=True)
+                and any(fold(t) in fold(clause.text) for t in topics)):
+            # 我哥在工地干活 没交失业保险 他能领不 after 技能提升补贴: "can he get it" — the
+            # facts (失业保险, the clause's own condition) are his, the benefit is the one just named
+            return False
         vocabulary = self._vocabulary_of(clause)
         lexicon = self._lexicon_words()
         if any(fold(t) not in vocabulary and not self._known(t) and t not in lexicon
@@ -416,6 +468,10 @@ class Answerer:
         result = result or self.retriever.search(asked.question)
         if not result.candidates:
             return False
+        if any(c.clause.id == clause.id for c in result.candidates):
+            ours = _with_first(result, clause)  # as if the conversation's clause ranked first
+            if self._capped_first(asked, ours) is not ours:
+                return True  # 见习完了想自己开个店能贷多少 after 见习: the sum asked is the loan's
         top = result.candidates[0]
         if top.clause.id != clause.id and self._names_title_of(top.clause, clause, asked.question):
             return True  # 那稳岗补贴呢 after 第三条第（二）项: 稳岗 is 第四条's title (援企稳岗促就业)
@@ -589,6 +645,17 @@ class Answerer:
         text = fold(piece)
         return any(a.axis == "status" and a.named_in(text) for a in self.kb.lexicon.audiences)
 
+    def _in_status(self, word: str, question: str) -> bool:
+        """Whether `word` is said only inside how someone stands (audiences.yaml "status": 工作 of
+        没工作): the question tells of a person, it names no topic by it."""
+        text = fold(question)
+        for audience in self.kb.lexicon.audiences:
+            if audience.axis == "status" and audience.named_in(text):
+                for phrase in audience.words:
+                    if "+" not in phrase and word in phrase:
+                        text = text.replace(phrase, " ")
+        return word not in text
+
     def _names_other_benefit(self, words: list[str], clause: Clause) -> bool:
         """Whether one of `words` is a benefit's word of another clause and none of `clause`'s:
         利息 (第五条第（二）项's 贴息) asked after an answer on 返乡创业 (第二条第（三）项) points there."""
@@ -680,11 +747,13 @@ class Answerer:
 
     def _capped_first(self, asked: Asked, result: SearchResult) -> SearchResult:
         """`result`, or with a close candidate (within SUM_CLOSE_RATIO of the best) first when the
-        question checks a sum of money (能贷两百万不, 贷五十万行不) and that candidate has a benefit
-        with a cap in money (benefits.yaml `max`) while the best has none: 我们小公司能贷两百万不
-        is answered with 第五条（二）'s 300万 and its condition, not 第五条（一）'s guarantee."""
-        if (asked.amount is None or asked.kind not in (Kind.YES_NO, Kind.AMOUNT)
-                or len(result.candidates) < 2 or result.out_of_scope_topic):
+        question checks a sum of money (能贷两百万不, 贷五十万行不) or asks how much money
+        (见习完了想自己开个店能贷多少) and that candidate has a benefit with a cap in money
+        (benefits.yaml `max`) while the best has none: 我们小公司能贷两百万不 is answered with
+        第五条（二）'s 300万 and its condition, not 第五条（一）'s guarantee."""
+        checks = asked.amount is not None and asked.kind in (Kind.YES_NO, Kind.AMOUNT)
+        how_much = asked.kind is Kind.AMOUNT and asked.money
+        if not (checks or how_much) or len(result.candidates) < 2 or result.out_of_scope_topic:
             return result
 
         def capped(clause: Clause) -> bool:
@@ -694,6 +763,8 @@ class Answerer:
         if capped(best.clause):
             return result
         best_text = fold(best.clause.text)
+        if not checks and any(w in best_text for w in self.kb.asking.money if len(w) == 1 and w in fold(asked.question)):
+            return result  # 返乡创业能贷多少: 第二条第（三）项 speaks of its own 小额担保贷款
         for c in result.candidates[1:]:
             if c.score < SUM_CLOSE_RATIO * best.score:
                 break
@@ -702,6 +773,50 @@ class Answerer:
             if capped(c.clause) and any(fold(t) in vocabulary and fold(t) not in best_text for t in result.expansions):
                 return _with_first(result, c.clause)
         return result
+
+    def _paid_first(self, question: str, result: SearchResult) -> SearchResult:
+        """`result`, or with another of its first PAID_AMONG candidates first when the question
+        names the best clause only by benefits the plan supports without paying (benefits.yaml
+        `unpaid`: 五小行业, 扶贫车间) and that candidate by a benefit of its own with a specific
+        word (`_names_benefit_of`) the best clause's benefits do not use. In 开农家乐能贷款不 the
+        农家乐 is what the resident would do (第二条第（二）项 names it among the 五小行业) and
+        贷款 what is asked: 第五条第（二）项's 15万 loan. 开农家乐有补贴没 names no paid benefit and
+        stays on 第二条第（二）项 (the document does not say there is money)."""
+        if len(result.candidates) < 2 or result.out_of_scope_topic is not None:
+            return result
+        best = result.candidates[0].clause
+        own = self.kb.benefits_of(best.id)
+        named = [b for b in own if self._benefit_words_in(question, {fold(w) for w in (b.name, *b.words)})]
+        if not named or not all(b.unpaid for b in named):
+            return result
+        best_names = [fold(b.name) for b in own]
+        text = fold(question)
+        # where the trade is said: what is asked comes after it (开农家乐 | 能贷款不); a word before
+        # it is the story (…回来了，听说村里扶贫车间招人)
+        said_at = max(text.rfind(w) for b in named for w in (fold(b.name), *map(fold, b.words)) if w in text)
+        # what is asked names the paid benefit: a word of 3+ characters in its name (稳岗返还), or a
+        # colloquial word standing for a term of 4+ in it (贷款 -> 创业担保贷款), not in a name of
+        # the best clause's; its trades (铺子, 招人) and short parts (电子 of 电子厂) do not count
+        segmenter = self.retriever.segmenter
+        asked = [(fold(w), fold(w)) for w in segmenter.query(question)[0] if len(w) >= 3]
+        asked += [(fold(w), fold(t)) for w, terms in segmenter.colloquial_words(question).items()
+                  for t in terms if len(t) >= 4]
+        asked = [(w, t) for w, t in asked if text.rfind(w) > said_at and not any(t in n for n in best_names)]
+        if not asked:
+            return result
+        def paid(c: Candidate) -> list[Benefit]:
+            return [b for b in self.kb.benefits_of(c.clause.id) if not b.unpaid]
+
+        later = result.candidates[1:PAID_AMONG]
+        match = next((i for i, c in enumerate(later) if any(t in fold(b.name) for _, t in asked for b in paid(c))), None)
+        if match is None:
+            return result
+        for c in later[:match]:
+            if any(not self._generic(w) for w in self._benefit_words_in(question, {fold(w) for b in paid(c) for w in b.words})):
+                # 打工回来了…弄个农家乐…寻个地方不: a paid benefit the story names (返乡创业: 回来)
+                # ranked before the one the ask alone picks (经营场地 of 第九条第（二）项) goes first
+                return _with_first(result, c.clause)
+        return _with_first(result, later[match].clause)
 
     def _asked_part_first(self, question: str, result: SearchResult) -> SearchResult:
         """`result`, or with its second clause first when the two are close (close_ratio: a tie
@@ -831,12 +946,12 @@ class Answerer:
     def _answer(self, question: str, day: date, about: str | None, context: str | None = None) -> Answer:
         asked = self.read(question)
         topicless = not self.topic_words(asked)
-        if about is not None and ((topicless and not asked.aspects) or (
-                (topicless or self._aspect_topic_only(asked))
-                and self.retriever.search(question).out_of_scope_topic is None)):
-            # 去哪报名: no need to search; 贷的款还不上咋办: an aspect whose own topic (贷款) is
+        if about is not None and (topicless or self._aspect_topic_only(asked)) \
+                and self.retriever.search(question).out_of_scope_topic is None:
+            # 去哪报名: about the clause; 贷的款还不上咋办: an aspect whose own topic (贷款) is
             # all the question names is answered as such, whatever the conversation was on —
-            # unless staff list what its aspect words name (征信咋消: 征信修复, not the loan's 征信).
+            # unless staff list what its words name (征信咋消: 征信修复, not the loan's 征信), or
+            # it names another office's programme no document has (草原补奖啥时候发 after 贷款).
             return self._follow_up(question, asked, self.kb.clauses[about], day, context=context)
         result = self.retriever.search(question)
         answer = self._answer_searched(question, asked, day, about, result, context)
@@ -852,7 +967,7 @@ class Answerer:
             return self._follow_up(question, asked, self.kb.clauses[about], day, result, context)
         capped = self._capped_first(asked, result)
         # a sum checked against a capped benefit (_capped_first) already says which clause
-        result = capped if capped is not result else self._asked_part_first(question, result)
+        result = capped if capped is not result else self._asked_part_first(question, self._paid_first(question, result))
         ranked = [c.clause.id for c in result.candidates]
         topics = self.topic_words(asked)
         # The calibrated decision (retrieval.py, knowledge/refusal.py) decides when it ran; the
@@ -897,6 +1012,9 @@ class Answerer:
                     return overview
             # 去哪报名, 那我自己呢 with no conversation to lean on: any clause would be a guess.
             return self._which_topic(question, asked, result, ranked)
+        compared = self._compared(question, asked, result, ranked, day)
+        if compared is not None:  # 先去上创业培训还是先申请贷款: a line on each
+            return compared
         if topics and any(cue in fold(question) for cue in self.kb.asking.overview):
             overview = self._overview(question, result, ranked, day)
             if overview is not None:  # 我儿子大学毕业没找上工作 有撒政策: the policies, a line each
@@ -1020,6 +1138,9 @@ class Answerer:
         topic = benefit.name if benefit else _topic(clause)
 
         unstated = next((a for a in asked.aspects if not a.stated_in(clause.text)), None)
+        if unstated is not None and unstated.topic is None and benefit is not None and benefit.has_ended(day):
+            # 乡村公益性岗位今年还有指标没: that the 2019—2020 places have ended comes first
+            return self._ended(question, kind, clause, benefit, budget, money=asked.money, aspects=asked.aspects)
         if unstated is not None:
             if unstated.topic is not None:  # 还不上怎么办 after an answer on shop space: about loans
                 return _Body([f"文件没有写明{unstated.topic}{unstated.say}。{self._where_to_ask(clause)}"],
@@ -1132,7 +1253,12 @@ class Answerer:
             passing = benefit.refers(kind) and any(fold(w) in fold(best_sentence) for w in benefit.words)
             if passing:  # …unless the question asks another benefit the sentence states (低保户 … 就业援助)
                 passing = not _other_benefit_said(benefit, benefits, fold(question), fold(best_sentence))
-            if (faq_entry is None and sentences and not ended_in_it and own_word and not passing
+            # 想开个小卖部 能领见习补贴不: what the sentence shares with the question beyond the
+            # line is the benefit's own name (见习补贴) — the line answers, not a sentence naming it
+            beyond = {w for w in wanted if len(w) >= 2 and w in best_sentence and w not in statement.say}
+            naming_only = (bool(beyond) and result.coverage >= self.settings.yes_no_min_coverage
+                           and all(any(w in fold(n) for n in (benefit.name, *benefit.words)) for w in beyond))
+            if (faq_entry is None and sentences and not ended_in_it and own_word and not passing and not naming_only
                     and self._overlap(best_sentence, wanted) > generic):
                 # No such staff answer: the clause's own sentence on it, verbatim, not a verdict —
                 # unless that sentence states an ended rule: the benefit's line says what applies
@@ -1151,10 +1277,10 @@ class Answerer:
             lines = [f"文件没有讲到您问的这一点。和它最接近的内容：{_VERDICT.sub('', statement.say)}"]
             return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
         if (statement is not None and kind is Kind.YES_NO and benefit is not None and benefit.unpaid
-                and _VERDICT.match(statement.say) and any(w in fold(question) for w in self.kb.asking.asks_money)):
+                and _UNPAID_LEAD.match(statement.say) and any(w in fold(question) for w in self.kb.asking.asks_money)):
             # 扶贫车间建了有补贴没: the plan supports it (推进扶贫车间建设) but names no money for it
             # (benefits.yaml `unpaid`); "有：" would read as "yes, there is a subsidy"
-            lines = [f"文件没有写{topic}有补贴或给钱。文件写的是：{_VERDICT.sub('', statement.say)}"]
+            lines = [f"文件没有写{topic}有补贴或给钱。文件写的是：{_UNPAID_LEAD.sub('', statement.say)}"]
             return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
         if statement is not None:
             lines = [statement.say]
@@ -1378,6 +1504,11 @@ class Answerer:
                 where = self._where_to_ask(clause, benefit).removeprefix("可以")
                 line = (f"文件写的是{since}执行，" if since else "文件") + f"没有给{topic}写截止日期，也没有说已经停止；现在具体怎么办，{where}"
                 return self._with_quote([line], None, clause, question, budget, benefit=benefit)
+            lasting = self._length_said(clause, question)
+            if lasting is not None:
+                # 新招的合同得签几年: a length the clause sets for something the question names
+                # (签订1年以上劳动合同), not the policy's own period
+                return self._with_quote([f"文件写的是：{lasting}"], None, clause, question, budget, benefit=benefit)
             return _Body([self._when_line(clause, topic, day, benefit)], None, benefit=benefit,
                          announced={p.text for p in clause.ended_periods(day)})
         if kind is Kind.AMOUNT and money and not any(q.unit in MONEY_UNITS for q in clause.quantities):
@@ -1454,6 +1585,19 @@ class Answerer:
     @staticmethod
     def _lead_phrase(clause: Clause) -> str:
         return f"牵头部门是{clause.lead_department}；" if clause.lead_department else ""
+
+    def _length_said(self, clause: Clause, question: str) -> str | None:
+        """The part of a clause sentence that sets a length of time (1年以上, 3—12个月) for a
+        thing the question names (合同 of 新招的合同得签几年), or None: the comma-separated
+        part holding the length, with the question's word."""
+        wanted = {w for w in self._wanted_words(question) if len(w) >= 2 and not _LENGTH.search(w)}
+        for sentence in clause.sentences:
+            for part in re.split(r"[，,；;]", sentence):
+                for m in _LENGTH.finditer(part):
+                    near = part[max(0, m.start() - LENGTH_NEAR):m.end() + LENGTH_NEAR]  # 签订1年以上劳动合同
+                    if any(w in near for w in wanted):
+                        return part.strip("。") + "。"
+        return None
 
     def _when_line(self, clause: Clause, topic: str, day: date, benefit: Benefit | None = None) -> str:
         """What the clause says about time: each period, ended or not; or that it names none.
@@ -1787,6 +1931,84 @@ class Answerer:
         return Answer(question, True, result.confidence, ranked, [], reply, clause=picks[0],
                       kind="overview", first_line=lines[0] + lines[1])
 
+    def _compared(self, question: str, asked: Asked, result: SearchResult, ranked: list[str],
+                  day: date) -> Answer | None:
+        """Two benefits weighed (asking.yaml `comparing`: 先…还是先…, 哪个划算, 能不能既…又…) when
+        the question names benefits of two clauses among its first candidates (`_named_clauses`):
+        what the documents leave unsaid first — 文件没有写明创业培训和个人创业担保贷款先办哪个 —
+        unless one of the two clauses says it (不可同时领取: answered from that clause), then a
+        line on each (the comparison's `lines`: where to apply for "which first", the amount for
+        "which is better"), each with its clause. None when it is not such a question."""
+        comparison = asked.comparison
+        if (comparison is None or len(result.candidates) < 2
+                or (comparison.asked_as and not set(asked.kinds) & set(comparison.asked_as))
+                or any(cue in fold(question) for cue in self.kb.asking.overview)):
+            return None  # 这两样都能享受些啥: what there is, listed by the overview
+        named = self._named_clauses(question, result)
+        if len(named) < 2:
+            return None
+        pair = named[:2]
+        if any(comparison.stated_in(c.text) for c in pair):
+            return None
+        # 能一起享受不 各是多少: the sums first, whatever the comparison's own lines
+        prefer = ((Kind.AMOUNT,) if Kind.AMOUNT in asked.kinds else ()) + comparison.lines
+        items = [self._overview_line(c, day, question, result.expansions, limit=COMPARE_LINE_CHARS,
+                                     prefer=prefer) for c in pair]
+        lines = [f"文件没有写明{items[0][0]}和{items[1][0]}{comparison.say}。", "两项文件分别是这样写的："]
+        lines += [f"{i}. {name}（{c.label()}）：{gives}" for i, (c, (name, gives)) in enumerate(zip(pair, items, strict=True), 1)]
+        lines.append(self._where_to_ask(pair[0]))
+        ranked = [c.id for c in pair] + [r for r in ranked if r not in {c.id for c in pair}]
+        reply = self.format_reply("\n".join(lines), pair[0], day, None)
+        return Answer(question, True, result.confidence, ranked, [], reply, clause=pair[0], alternative=pair[1],
+                      kind=asked.kind.value, first_line=lines[0])
+
+    def _named_clauses(self, question: str, result: SearchResult) -> list[Clause]:
+        """The clauses among the first COMPARE_AMONG candidates that the question names by a
+        benefit word of their own (benefits.yaml, not generic) or a colloquial word standing for
+        a benefit's name (贷款 -> 创业担保贷款), best first; a word naming benefits of two clauses
+        (饭馆: 五小行业 and the loan) counts for the better-ranked one only."""
+        taken: set[str] = set()
+        meant = self.retriever.segmenter.colloquial_words(question)
+        text = fold(question)
+        candidates = [c.clause for c in result.candidates[:COMPARE_AMONG]]
+        context = {fold(w) for c in candidates for b in self.kb.benefits_of(c.id) if b.unpaid for w in (b.name, *b.words)}
+        typed = {fold(w) for w in self.retriever.segmenter.query(question)[0] if len(w) >= 3} - context
+        found: list[tuple[int, Clause, set[str]]] = []  # (where it is first said, the clause, its words)
+        for clause in candidates:
+            # what is weighed is what one gets; a trade the plan supports without money (农家乐 of
+            # 五小行业, benefits.yaml `unpaid`) is what the resident does
+            benefits = [b for b in self.kb.benefits_of(clause.id) if not b.unpaid]
+            words = {fold(w) for b in benefits for w in (b.name, *b.words)}
+            own = set(self._benefit_words_in(question, words))  # 培训 too: the comparison says two things
+            own |= {fold(w) for w, terms in meant.items()
+                    if any(len(t) >= 4 and fold(t) in fold(b.name) for t in terms for b in benefits)}
+            # a rare word of the clause's own text no other candidate has (三支一扶: 第二条第（一）项)
+            own |= {w for w in typed if w in fold(clause.text)
+                    and not any(w in fold(o.text) for o in candidates if o is not clause)}
+            fresh = {w for w in own - taken if not any(w in t for t in taken)}
+            if fresh:
+                found.append((min((text.find(w) for w in fresh if w in text), default=len(text)), clause, fresh))
+            taken |= own
+        # a clause whose every word another named clause also gives is not a second thing: 找场地
+        # 还帮贷款 are both in 第二条第（三）项's 协助落实一处场地，帮助办理一笔小额担保贷款
+        # (in what that clause's benefits give, benefits.yaml: 第六条's text names 职业培训补贴 among
+        # eight subsidies, but its 见习 gives no training)
+        terms = {fold(w): [fold(t) for t in ts] for w, ts in meant.items()}  # 找场地 -> 经营场地, 场地
+
+        def covered(word: str, clause: Clause) -> bool:
+            gives = self._gives(clause)
+            return word in gives or any(t in gives and not self._generic(t) for t in terms.get(word, ()))
+
+        found = [f for f in found if not any(o is not f and all(covered(w, o[1]) for w in f[2]) for o in found)]
+        # in the order the question says them: 先去上创业培训，还是先去申请创业担保贷款 — training first
+        return [clause for _, clause, _ in sorted(found[:2], key=lambda f: f[0])] + [c for _, c, _ in found[2:]]
+
+    def _gives(self, clause: Clause) -> str:
+        """What the clause's benefits are called and give, in one folded text: their names, words
+        and plain lines (benefits.yaml)."""
+        return fold(" ".join(part for b in self.kb.benefits_of(clause.id)
+                             for part in (b.name, *b.words, *(s.say for s in b.lines.values()))))
+
     def _outside_ages(self, clause: Clause, age: int | None) -> bool:
         """Whether the age said is outside every age range the clause's benefits name (a
         60-year-old is not shown the 16—24岁 internship in a list); False with no age or range."""
@@ -1794,11 +2016,11 @@ class Answerer:
         return age is not None and bool(ranges) and all(not r.contains(age) for r in ranges)
 
     def _overview_line(self, clause: Clause, day: date, question: str = "", terms: Collection[str] = (),
-                       limit: int = 60) -> tuple[str, str]:
+                       limit: int = 60, prefer: Sequence[Kind] = ()) -> tuple[str, str]:
         """(name, what it gives) for a clause in a list: the benefit the question names (else
-        the clause's main one), its summary (else its plain line for who, yes/no or the
-        amount), or that it has ended; for a clause with no benefits described, its title and
-        the start of its first sentence."""
+        the clause's main one), its plain line of the first `prefer` kind it has, else its
+        summary (else its plain line for who, yes/no or the amount), or that it has ended; for
+        a clause with no benefits described, its title and the start of its first sentence."""
         roots = [b for b in self.kb.benefits_of(clause.id) if b.part_of is None]
         benefits = self.kb.benefits_of(clause.id)
         named = pick_benefit(benefits, question, terms) if question else None
@@ -1816,8 +2038,9 @@ class Answerer:
         if benefit.has_ended(day) and benefit.period is not None and benefit.period.end is not None:
             return name, f"已于{_day(benefit.period.end)}到期"
         # who it is for first: the person asks what there is for them, not yet how much
-        statement = benefit.summary or next((benefit.lines[k] for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT,
-                                                                          Kind.RECIPIENT) if k in benefit.lines), None)
+        statement = (next((benefit.lines[k] for k in prefer if k in benefit.lines), None) or benefit.summary
+                     or next((benefit.lines[k] for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT, Kind.RECIPIENT)
+                              if k in benefit.lines), None))
         return name, _cut(statement.say if statement else _topic(clause), limit)
 
     def _own_fees(self, topic: str | None) -> bool:

@@ -93,6 +93,26 @@ class Aspect:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """How residents weigh two of the documents' benefits against each other (asking.yaml
+    `comparing`): both at once (能不能既…又…), which first (先…还是先…), which is better (哪个划算).
+    A question naming benefits of two clauses this way gets a line on each; the documents rarely
+    say either, and the reply says so unless a clause does (`stated_by`: 不可同时领取)."""
+
+    say: str  # completes "文件没有写明<A>和<B>…": 能不能同时享受
+    words: tuple[str, ...]  # how residents say it ("a+b": both, any order)
+    stated_by: tuple[str, ...] = ()  # words in a clause's text that mean the document does say it
+    lines: tuple[Kind, ...] = ()  # the plain line shown for each benefit: the first kind it has
+    asked_as: tuple[Kind, ...] = ()  # only when the question is of one of these kinds (none: any)
+
+    def asked_in(self, text: str) -> bool:
+        return says_any(self.words, text)
+
+    def stated_in(self, text: str) -> bool:
+        return bool(self.stated_by) and says_any(self.stated_by, text)
+
+
+@dataclass(frozen=True)
 class AskingRules:
     """The content of asking.yaml. Empty rules read every question as Kind.OTHER."""
 
@@ -122,6 +142,10 @@ class AskingRules:
     askers: tuple[str, ...] = ()
     # Words asking whether money comes with it (补贴, 给钱): about a benefits.yaml `unpaid` one
     asks_money: tuple[str, ...] = ()
+    comparing: tuple[Comparison, ...] = ()  # 先…还是先…, 哪个划算: two benefits weighed
+    # What a person is doing (打工, 种地, 在家): with another party in a follow-up (那我掌柜的在兰州
+    # 打工呢) it tells how that person stands, it names no topic
+    situations: frozenset[str] = frozenset()
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -160,6 +184,7 @@ class Asked:
     money: bool = False  # an amount question about money (能补多少钱, 贷多少), not a count or a length
     rate: float | None = None  # a percentage the question states (90%, 百分之九十), in percent
     claim: bool = False  # it passes on what someone said (听说…涨到一千五了, …是真的吗)
+    comparison: Comparison | None = None  # it weighs two things (先…还是先…, 哪个划算, 能不能既…又…)
 
 
 _OTHERS = re.compile(r"除了|别的|其他|其它|之外|以外")
@@ -243,6 +268,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         rest=re.sub(r"\s+", " ", rest).strip(),
         numbers=tuple(re.findall(r"\d+(?:\.\d+)?", text)),
         start=start and (kinds[:1] == (Kind.WHEN,)),
+        comparison=next((c for c in rules.comparing if c.asked_in(text)), None),
         in_force=in_force,
         money=bool(kinds) and kinds[0] is Kind.AMOUNT and any(w in text for w in rules.money),
         rate=question_rate(text),
@@ -352,23 +378,26 @@ _AGE = re.compile(r"(?P<num>\d{1,2}|[一二两三四五六七八九十]{1,3})(?:
 # 我25了 / 娃19了 / 我弟弟二十三呢 / 那十七了呢 / 那要是十七呢 (a follow-up on an age range)
 # 六十了 还能贷款不 / 我都五十多了 / 我今年五十 能参加培训不: at the start, with 多, or after 今年
 _WHO_AGED = (r"(?:^|我|俺|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头|他|她|弟弟|妹妹|哥哥|姐姐|侄子|侄女|外甥|外甥女|孙子|孙女|"
-             r"媳妇|老婆|男人|那|要是)")
+             r"媳妇|老婆|男人|老汉|老公|爱人|对象|那|要是)")
 _AGE_NUMBER = r"(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)"
 _AGE_SAID = re.compile(_WHO_AGED + r"(?:今年|都快|已经快|快|都|已经|也|要是)?" + _AGE_NUMBER + r"多?(?:了|呢|的话)"
                        + "|" + _WHO_AGED.replace("^|", "") + r"今年" + _AGE_NUMBER.replace("num", "num2")
-                       + r"(?=[\s，,。]|$|能|还|想|可以|要|了|岁)")
+                       + r"(?=[\s，,。]|$|能|还|想|可以|要|了|岁)"
+                       # 他二十四 没工作 / 我是二十三: a person, then a number alone before a pause
+                       + "|" + _WHO_AGED.replace("^|", "").replace("|那|要是", "") + r"是?"
+                       + _AGE_NUMBER.replace("num", "num3") + r"(?=[\s，,。！!？?]|$|没|也|不|还|能|在|刚|初中|高中|中专|大学|大专)")
 
 
 def question_age(text: str) -> int | None:
     """An age the question gives: 25岁 / 二十五周岁 / 我25了 / 娃19了 / 我娃二十六了 / 我弟弟二十三呢 /
-    那十七了呢; None when it gives none
+    那十七了呢 / 他二十四 没工作 / 我是二十三; None when it gives none
     (16到24岁 as a range is not a person's age: the first number of a range is skipped)."""
     text = normalize(text)
     for pattern in (_AGE, _AGE_SAID):
         for m in pattern.finditer(text):
             if pattern is _AGE and m.start() > 0 and text[m.start() - 1] in "到至—-~":
                 continue  # the end of a range (16到24岁)
-            raw = m.group("num") if pattern is _AGE or m.group("num") else m.group("num2")
+            raw = m.group("num") if pattern is _AGE or m.group("num") else (m.group("num2") or m.group("num3"))
             value = int(raw) if raw.isdigit() else chinese_number(raw)
             if value is not None and 0 < value < 100:
                 after = text[m.end():m.end() + 1]
@@ -400,7 +429,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
                                       optional={"filler": list, "aspects": list, "starts": list, "in_force": list,
                                                 "money": list, "claims": list, "parties": list,
                                                 "overview": list, "going_on": list, "details": list,
-                                                "askers": list, "asks_money": list, "caution": dict},
+                                                "askers": list, "asks_money": list, "caution": dict,
+                                                "comparing": list, "situations": list},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -447,6 +477,31 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         topic = str(item.get("topic") or "").strip() or None
         aspects.append(Aspect(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems)),
                               topic, tuple(_texts(item, "unless", name, problems))))
+    comparing: list[Comparison] = []
+    for i, item in enumerate(data.get("comparing") or []):
+        line = data["comparing"].line_of(i)
+        if not isinstance(item, LineDict):
+            problems.append(Problem(name, line, "comparing 的每一项应当是含 say、words、lines 的映射"))
+            continue
+        found = in_chinese(check_fields(item, name, required={"say": str, "words": list, "lines": list},
+                                        optional={"stated_by": list, "asked_as": list}, what="比较"))
+        problems += found
+        if found:
+            continue
+        words = _texts(item, "words", name, problems)
+        kinds_of: dict[str, list[Kind]] = {"lines": [], "asked_as": []}
+        for key, out in kinds_of.items():
+            for kind_name in _texts(item, key, name, problems):
+                if kind_name not in KIND_NAMES:
+                    problems.append(Problem(name, item.line_of(key),
+                                            f"不认识的问法类别“{kind_name}”（可用：{'、'.join(KIND_NAMES)}）"))
+                else:
+                    out.append(KIND_NAMES[kind_name])
+        if not item["say"].strip() or not words or not kinds_of["lines"]:
+            problems.append(Problem(name, item.line, "每个比较都要有 say、至少一个 words 和至少一个 lines"))
+            continue
+        comparing.append(Comparison(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems)),
+                                    tuple(kinds_of["lines"]), tuple(kinds_of["asked_as"])))
     starts = tuple(_texts(data, "starts", name, problems))
     in_force = tuple(_texts(data, "in_force", name, problems))
     money = tuple(_texts(data, "money", name, problems))
@@ -473,7 +528,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
             problems.append(Problem(name, block.line, "提醒（caution）要有 say 和至少一个 words"))
     return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,
                         going_on, caution, details, askers,
-                        tuple(_texts(data, "asks_money", name, problems))), problems)
+                        tuple(_texts(data, "asks_money", name, problems)), tuple(comparing),
+                        frozenset(_texts(data, "situations", name, problems))), problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

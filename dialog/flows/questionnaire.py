@@ -48,6 +48,10 @@ SETTLE_UNITS = ("岁", "年")
 # of 12) or that a number still to come may multiply (the interns, before the months) is asked again.
 SETTLE_COUNTS = ("人",)
 # A count of people in a message (三个, 3人, 五六个, 八十名), never a time (六个月) nor money.
+# A hedged answer (应该交了吧, 好像没裁) kept as the answer it leans to, and said so in the result
+TENTATIVE = "您回答的是“不太确定”，暂按“{answer}”估算，请以核实为准"
+TENTATIVE_START = TENTATIVE.split("{", 1)[0]
+_ELIGIBLE_LINE = "结果：符合"  # the verdict line a hedged answer qualifies (eligibility/result.py)
 _PEOPLE_COUNT = re.compile(r"[0-9零〇一二两俩三四五六七八九十百千几]+\s*(?:来|多|余)?\s*(?:个(?![月钟星礼])|人|名|位)")
 SETTLE_MAX_VALUES = 60
 # After a result: a message that only supposes (那十七了呢, 要是…) changes no answer (`_restated`).
@@ -364,7 +368,11 @@ class QuestionnaireFlow:
             # question when its words answer it ("不对，没打算" answers "有创业的打算吗").
             words = self.reader.without_correction_marker(u.correction)
             current = eligibility.parse_answer(question, words, as_of=self.today())
-            if u.correction_explicit or not current.ok or _says_other_unit(question, words):
+            # 错了 是五十个 right after a count, with the next count asked: the count just given
+            just_counted = (question.kind == "number" and bool(s.history)
+                            and (prev := self._program(s).question(s.history[-1])).kind == "number"
+                            and prev.unit == question.unit)
+            if u.correction_explicit or not current.ok or _says_other_unit(question, words) or just_counted:
                 corrected = self._correct(words, s, current=question.id)
                 if corrected is not None:
                     return corrected
@@ -630,7 +638,7 @@ class QuestionnaireFlow:
         s.flags.pop(again, None)
         flag = None
         if getattr(parsed, "tentative", False):
-            flag = f"您回答的是“不太确定”，暂按“{question.label_of(parsed.value)}”估算，请以核实为准"
+            flag = TENTATIVE.format(answer=question.label_of(parsed.value))
         elif getattr(parsed, "approximate", False):
             flag = getattr(parsed, "note", None) or f"按您说的大约{question.label_of(parsed.value)}估算"
         elif (question.kind == "choice" and said and parsed.value is not None and _PEOPLE_COUNT.search(said)
@@ -1041,6 +1049,10 @@ class QuestionnaireFlow:
             # Right under the verdict it qualifies, not after the disclaimer.
             lines = text.split("\n")
             at = next((i + 1 for i, line in enumerate(lines) if line.startswith("结果：")), len(lines))
+            unsure = sum(1 for flag in flags.values() if flag.startswith(TENTATIVE_START))
+            if unsure and at <= len(lines) and lines[at - 1].startswith(_ELIGIBLE_LINE):
+                # 应该交了吧 / 好像没裁 decided it: "符合" only once they are checked
+                lines[at - 1] = "结果：" + self.t("tentative_verdict", count=unsure) + lines[at - 1][len(_ELIGIBLE_LINE):]
             text = "\n".join(lines[:at] + notes + lines[at:])
         # Follow-ups (啥时候到账, 去哪申请) lean on the program just judged.
         s.last_program = program.id
@@ -1143,7 +1155,7 @@ def _answer_note(question: eligibility.Question, parsed: Any) -> str | None:
     hedged answer (好像是), an approximate one (大概), one worked out from a year (按2000年出生算);
     None for an answer said plainly."""
     if getattr(parsed, "tentative", False):
-        return f"您回答的是“不太确定”，暂按“{question.label_of(parsed.value)}”估算，请以核实为准"
+        return TENTATIVE.format(answer=question.label_of(parsed.value))
     if getattr(parsed, "approximate", False) or getattr(parsed, "range", None) is not None:
         return getattr(parsed, "note", None) or f"按您说的大约{question.label_of(parsed.value)}估算"
     return None

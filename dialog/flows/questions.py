@@ -83,6 +83,14 @@ class QuestionsFlow:
                 if rest is not None:
                     again = self._ask(rest, about)
                     answer = again if again.answered else answer
+            if answer.refused and about is not None:
+                # 我二十五了 还能参加见习不, then 不对 我说错了 我是二十三: the fact put right,
+                # asked about the clause just answered (23 against 16—24岁)
+                corrected = self.reader.correction(text)
+                fixed = self.reader.without_correction_marker(corrected[0]) if corrected else None
+                if fixed and fixed != text:
+                    again = self._ask(fixed, about, s.lead_text)
+                    answer = again if again.answered else answer
             if answer.refused and (me := _WHAT_ABOUT_ME.match(text)) is not None:
                 # 那我呢 我四十八 在家种地: what there is for the person described
                 answer = self.answerer.overview(me.group(1), today=self.today()) or answer

@@ -152,6 +152,7 @@ _OWNERS = ("我们家", "我家", "俺家", "我", "俺")  # 我儿子, 俺家�
 _NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|的|要|用)?")
 
 
+_EACH_TAIL = re.compile(r"[？?，,。！!；;\s]+")  # the last part of a message, for `each_asks`
 _CJK_PAIR = re.compile(r"(?=([\u3400-\u9fff]{2}))")
 ASIDE_MIN_LENGTH = 8  # characters of a yes/no reply ending in 不/没 (not 呢/哩: 在厂子里干着呢 is an
 # answer) before it may be a question of its own
@@ -209,6 +210,7 @@ class Understanding:
     correction: str | None = None  # after 不对 / 说错了 …: the words that may correct an earlier answer
     correction_explicit: bool = False  # 说错了 said outright: earlier questions come before the current one
     what_if: str | None = None  # 那要是 … 呢: the changed fact to judge again, right after a result
+    heard: str | None = None  # a message typed in pinyin: the Chinese it was read as (见习补贴多少钱)
     who: str | None = None  # 替我儿子问的 → "儿子": whom the person asks for (with any kind)
     whom: str | None = None  # 我们厂子能领啥 → "我们厂子 单位": the words naming whom a test is for
     # (and what the message said of them: 我儿子今年二十三 没工作 他能领啥 → "我儿子 今年二十三 没工作")
@@ -244,10 +246,13 @@ class Reader:
 
     def __init__(self, vocabulary: Vocabulary, parse_answer: ParseAnswer,
                  has_own_topic: Callable[[str, str | None], bool] | None = None,
-                 answer_particles: Callable[[], Sequence[str]] | None = None) -> None:
+                 answer_particles: Callable[[], Sequence[str]] | None = None,
+                 from_pinyin: Callable[[str], str | None] | None = None) -> None:
         self.vocabulary = vocabulary
         self.parse_answer = parse_answer
         self.has_own_topic = has_own_topic or (lambda text, about=None: True)
+        # a message typed wholly in pinyin, read as Chinese (knowledge/pinyin.py via the answerer)
+        self.from_pinyin = from_pinyin or (lambda text: None)
         # The one list of sentence-final particles (eligibility/data/answer_words.yaml, taken
         # live on reload): a callable, so a reload of the answer words reaches the reader.
         self.answer_particles = answer_particles or _answer_particles
@@ -268,7 +273,14 @@ class Reader:
     # ------------------------------------------------------------------ entry point
 
     def read(self, raw: str, conv: Conversation) -> Understanding:
-        u = self._read(raw, conv)
+        heard = self.from_pinyin(raw.strip()) if raw and not _CJK.search(raw) and _LATIN.search(raw) else None
+        u = self._read(heard or raw, conv)
+        if heard is not None:
+            if u.kind in ("foreign", "non_question", "empty"):
+                heard = None  # nothing came of it: the helping hand for letters
+                u = self._read(raw, conv)
+            else:
+                u = replace(u, heard=heard)
         free = u.kind in ("answer", "unclear_answer", "question", "side_question", "non_question", "follow_up")
         correction = self.correction(u.text) if free else None
         return replace(u, raw=(raw or "").strip(), correction=correction[0] if correction else None,
@@ -603,7 +615,9 @@ class Reader:
         None when no part answers it (then the whole is a side question)."""
         pieces = self.parts(text)
         asked = [p for p in pieces if self.strong_question(p)]
-        said = [p for p in pieces if not self.strong_question(p)]
+        # 对了 工伤认定去哪办: "by the way" before the question answers nothing
+        said = [p for p in pieces if not self.strong_question(p)
+                and without_particles(p, self.particles) not in self.vocabulary.asides]
         if not asked or not said:
             return None
         answer_text = " ".join(said)
@@ -671,6 +685,12 @@ class Reader:
         makes it a closing; otherwise the first greeting or thanks decides."""
         used = self._small_talk_words(plain)
         if not used:
+            # 村委会让我来这上面问问, 我不识字: who they are or who sent them, nothing asked yet
+            rest = plain
+            for pattern in self.vocabulary.self_descriptions:
+                rest = pattern.sub("", rest)
+            if plain and rest != plain and (not rest.strip(self.particles + "了的") or self._small_talk_words(rest)):
+                return "non_question"
             return None
         if "closing" in used:
             return "closing"
@@ -985,6 +1005,9 @@ class Reader:
         numbered = _numbered(text)
         if len(numbered) >= 2:
             return numbered  # 1见习补贴多少 2稳岗返还比例 3小微企业贷款最多多少: each item is asked
+        last = [p for p in _EACH_TAIL.split(text) if p.strip()]
+        if len(last) >= 2 and without_particles(last[-1], self.particles) in self.vocabulary.each_asks:
+            return [text]  # 稳岗返还和见习补贴能一起享受不？各是多少: one question of both
         pieces = [p for p in _SPLIT_AFTER.split(text) if p and p.strip()]
         out: list[tuple[str, bool]] = []  # (part, whether a connector such as 另外 came before it)
         for piece in pieces:

@@ -27,7 +27,7 @@ _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "clos
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
               "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said",
-              "eligibility_asks", "asked_other")
+              "eligibility_asks", "asked_other", "asides", "each_asks")
 _ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "policy_words",
                      "fillers")
 
@@ -79,6 +79,8 @@ class Vocabulary:
     particles_kept: frozenset[str] = frozenset()
     # 哎呀, 哦, 呃 …: said before a correction or a what-if ("哎呀不对 是二十五"), they change nothing.
     interjections: tuple[str, ...] = ()
+    asides: tuple[str, ...] = ()  # 对了 before a question in a questionnaire: "by the way", not 对 (yes)
+    each_asks: tuple[str, ...] = ()  # 各是多少 after naming two things: asked with them, not alone
     # Saying where one is from before a question ("我是东乡的"): regular expressions matched
     # against a whole (bare) part of the message.
     introductions: tuple[re.Pattern[str], ...] = ()
@@ -269,6 +271,8 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         asked_other=_bare_words(data, "asked_other", "asked_other", name, problems),
         particles_kept=frozenset(_single_characters(data, "particles_kept", name, problems)),
         interjections=_bare_words(data, "interjections", "interjections", name, problems),
+        asides=_bare_words(data, "asides", "asides", name, problems),
+        each_asks=_bare_words(data, "each_asks", "each_asks", name, problems),
         shared_joiners=_bare_words(shared, "joiners", "shared_question.joiners", name, problems),
         shared_markers=_bare_words(shared, "markers", "shared_question.markers", name, problems),
         introductions=tuple(p for text, item_line in _words(data.get("introductions"), name, data.line_of("introductions"),

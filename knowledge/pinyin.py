@@ -1,0 +1,184 @@
+"""Questions typed wholly in pinyin (issue 13): "jianxi butie duoshao qian" is read as 见习补贴多少钱.
+
+Some phones are left in the Latin keyboard, and some older residents type the sounds they know.
+The message's letters (spaces, apostrophes and tones' digits dropped) are cut into the toneless
+readings of known words, fewest pieces first (jianxi -> 见习, not jian + xi), the more frequent
+word where two share a reading (qian -> 钱 in questions, not 前). Known words are those of the
+questions the bot was given to learn from and of the documents, so that what is read back is
+what residents ask about: the FAQ phrasings and asking.yaml's cues (counted: how often a word is
+asked with), then the documents' terms, synonyms and benefits' words (once each), and after
+them everyday words of two to four characters (jieba's dictionary, the EVERYDAY most frequent:
+儿子, 知道, 退休), so that the rest of a resident's sentence reads too. Single characters come
+from the FAQ phrasings.
+
+A message is read only when every letter is covered and at least one piece is a word of two or
+more characters: "hello", "ok" or an English sentence stays as typed (the dialog answers it with
+its helping hand, "请用中文打字"). The reading is shown back to the resident ("我按“见习补贴多少钱”
+理解"), so a wrong guess is seen, never silently answered.
+
+The readings come from pypinyin (already used by knowledge/homophones.py), every reading of each
+character (还: huan and hai, so fanhuan is 返还): the table is built on the first message typed in
+letters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from itertools import product
+
+from pypinyin import Style, pinyin
+
+_LETTERS = re.compile(r"^[a-zA-Z\s'’,，.。?？!！0-9]+$")
+_NOT_LETTER = re.compile(r"[^a-z0-9]")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+MAX_LETTERS = 120  # a longer message in letters is not read (the search is quadratic in it)
+MIN_LETTERS = 4  # "ok", "hi", "bu": too short to read with any confidence
+
+
+# Weights (log-scaled in the search): a word residents ask with (or a policy's name) outweighs a
+# pair of characters residents type together, which outweighs an everyday word; the documents'
+# other words come after the everyday ones (知道 before 指导)
+ASKED, PAIR, DOCUMENT = 10**8, 10**5, 10**3
+CHAR_ASKED, CHAR_DISCOUNT = 100, 100  # a character said alone: 100 per time residents type it, plus 1% of its everyday frequency
+PIECE = 10.0  # what a cut costs: three likely pieces (还 管用 不) beat two rare ones (海关 永不)
+MAX_KEYS = 8  # readings kept per word (返还: fanhuan, fanhai): characters with several readings multiply them
+
+
+@lru_cache(maxsize=65536)
+def _readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading pypinyin knows for the character (还 -> huan, hai; ü as v)."""
+    found = pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda c: [c])
+    return tuple(dict.fromkeys(r.replace("ü", "v") for r in (found[0] if found else [char])))
+
+
+_DIGITS = "一二三四五六七八九"
+# Numbers residents say (ages, years paid, people): 十八, 二十五, 五十 — read before a homophone (武士)
+NUMBERS = tuple(dict.fromkeys([f"{_DIGITS[t - 1] if t > 1 else ''}十{_DIGITS[u - 1] if u else ''}"
+                               for t in range(1, 10) for u in range(10)] + ["两年", "两个", "一百"]))
+# How follow-ups begin (那我孙子呢, 那要是): 那 before a person, not 哪
+FOLLOW_UPS = ("那我", "那要是", "那如果", "那我们", "那俺")
+
+
+def keys_of(word: str) -> list[str]:
+    """The ways the word is typed in pinyin, its characters' readings run together: 返还 ->
+    fanhuan, fanhai (at most MAX_KEYS)."""
+    keys = []
+    for combo in product(*(_readings(c) for c in word)):
+        keys.append("".join(combo))
+        if len(keys) >= MAX_KEYS:
+            break
+    return keys
+
+
+class PinyinReader:
+    """Reads a message typed in pinyin as Chinese (see the module docstring).
+
+    `asked`: texts residents ask with (FAQ phrasings, cue words), segmented by `tokens` and
+    counted; `words`: the policies' names and residents' words for them (lexicon, benefits);
+    `general`: a callable giving everyday words with their frequency; `documents`: the words of
+    the documents' text. Built lazily and thread-safely on the first `read`."""
+
+    def __init__(self, asked: Iterable[str], words: Iterable[str], tokens,
+                 general: Callable[[], Iterable[tuple[str, int]]] = tuple,
+                 documents: Iterable[str] = ()) -> None:
+        self._asked = list(asked)
+        self._words = list(words)
+        self._documents = list(documents)
+        self._tokens = tokens
+        self._general = general  # (word, frequency) of everyday Chinese, read on the first build
+        self._table: dict[str, tuple[str, float]] | None = None  # reading -> (word, log weight)
+        self._longest = 0
+        self._lock = threading.Lock()
+
+    def _build(self) -> dict[str, tuple[str, float]]:
+        asked: Counter[str] = Counter()
+        pairs: Counter[str] = Counter()
+        chars: Counter[str] = Counter()
+        for text in self._asked:
+            tokens = [t for t in self._tokens(text) if _CJK.match(t)]
+            asked.update(t for t in tokens if len(t) >= 2)
+            chars.update(t for t in tokens if len(t) == 1)  # 钱 of 多少钱, not 文 of 文件
+            runs = re.findall(r"[\u4e00-\u9fff]+", text)
+            pairs.update(run[i:i + 2] for run in runs for i in range(len(run) - 1))
+        weights: dict[str, float] = {}
+        # what residents type (FAQ phrasings, cues) first, then the documents' words, then pairs of
+        # characters residents type together (开个, 想问), then everyday words, then single characters
+        for word, n in asked.items():
+            weights[word] = ASKED + n
+        for word in (*self._words, *NUMBERS, *FOLLOW_UPS):
+            if _CJK.match(word) and len(word) >= 2:
+                weights.setdefault(word, ASKED)
+        for pair, n in pairs.items():
+            weights.setdefault(pair, PAIR + n)
+        for word, freq in self._general():
+            if _CJK.match(word) and len(word) >= 2:
+                weights.setdefault(word, min(freq, PAIR - 1))
+        for word in self._documents:  # the documents' own wording (指导) no more than everyday words (知道)
+            if _CJK.match(word) and len(word) >= 2:
+                weights.setdefault(word, DOCUMENT)
+        everyday = dict(self._general())
+        for char, n in chars.items():  # how often residents type it, and how common it is (问 over 文)
+            weights.setdefault(char, CHAR_ASKED * n + everyday.get(char, 0) / CHAR_DISCOUNT)
+        for char, freq in everyday.items():  # any other character, by how common it is (他 over 塔)
+            if len(char) == 1 and _CJK.match(char):
+                weights.setdefault(char, max(freq / CHAR_DISCOUNT, 1.0))
+        table: dict[str, tuple[str, float]] = {}
+        for word, weight in weights.items():
+            # every reading of the bot's own words (返还: fanhuan, fanhai); the usual one otherwise
+            # every reading of the bot's own words (返还: fanhuan) and of single characters (谁: shui,
+            # shei); an everyday word by its usual reading only (岂可 is not kaige)
+            keys = keys_of(word) if weight >= ASKED or len(word) == 1 else keys_of(word)[:1]
+            score = math.log(weight) - PIECE
+            for key in keys:
+                if not key.isalpha() or not key.isascii():
+                    continue  # a character pypinyin has no reading for
+                best = table.get(key)
+                if best is None or score > best[1]:
+                    table[key] = (word, score)
+        self._longest = max((len(k) for k in table), default=0)
+        return table
+
+    def read(self, message: str) -> str | None:
+        """The message read as Chinese, or None when it is not pinyin the table covers."""
+        if not message or not _LETTERS.match(message) or not re.search(r"[a-zA-Z]", message):
+            return None
+        letters = _NOT_LETTER.sub("", message.lower())
+        if not MIN_LETTERS <= len(letters) <= MAX_LETTERS or letters.isdigit():
+            return None
+        with self._lock:
+            if self._table is None:
+                self._table = self._build()
+        table = self._table
+        n = len(letters)
+        # best[i]: (score, words) of the best reading of letters[:i]: the sum over its pieces of
+        # log(weight) - PIECE, so that a piece must be a likely word to be worth cutting there
+        best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
+        best[0] = (0.0, ())
+        for i in range(n):
+            here = best[i]
+            if here is None:
+                continue
+            if letters[i].isdigit():  # ta 20 sui: a number stays as typed
+                j = i
+                while j < n and letters[j].isdigit():
+                    j += 1
+                if best[j] is None or here[0] > best[j][0]:  # type: ignore[index]
+                    best[j] = (here[0], here[1] + (letters[i:j],))
+                continue
+            for j in range(i + 1, min(n, i + self._longest) + 1):
+                found = table.get(letters[i:j])
+                if found is None:
+                    continue
+                word, score = found
+                candidate = (here[0] + score, here[1] + (word,))
+                if best[j] is None or candidate[0] > best[j][0]:  # type: ignore[index]
+                    best[j] = candidate
+        done = best[n]
+        if done is None or not any(len(w) >= 2 and not w.isdigit() for w in done[1]):
+            return None
+        return "".join(done[1])
