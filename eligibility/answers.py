@@ -695,10 +695,12 @@ def _owners_of(question_id: str, choices: tuple[Any, ...]) -> tuple[tuple[str, s
                  if question_id in p.question_ids and p.question(question_id).choices == choices)
 
 
-# What denies the option just said (中专也没有, 大学没上, 中专也不是): right after it, 也 / 都 and a
-# negated verb of having done it — not 没工作 / 没活 (高校毕业生没工作 is the option itself).
+# What denies the option just said (中专也没有, 大学没上, 中专也不是): right after it, a negated
+# verb of having done it, or 也没有 ending the clause — not 没工作 / 就没有找下 (大学毕业就没有
+# 找下 is the graduate option itself).
 _NONE_OF = ("都不是", "以上都不是", "都不属于")  # the option that says none of the others
-_NEGATED_AFTER = re.compile(r"(?:也|都|还|就)?(?:没有(?!工作|活|班|事)|没上|没念|没读|没考上|没考|没毕业|不是|也没(?!工作|活|班|事))")
+_NEGATED_AFTER = re.compile(r"(?:家庭|人员|成员|的人|的)?(?:也|都|还)?(?:没上|没念|没读|没考上|没毕业|不是)"
+                            r"|(?:也|都)(?:没有|没)(?![\u4e00-\u9fff])")  # (零就业家庭不是: the rest of its name between)
 
 
 def _parse_choice(question: Question, raw: str, words: AnswerWords, asked: bool = True) -> ParsedAnswer:
@@ -765,6 +767,8 @@ def _parse_choice(question: Question, raw: str, words: AnswerWords, asked: bool 
         unfinished = _unfinished_choice(question, said, words)
         if unfinished is not None:
             return ParsedAnswer(unfinished, tentative=hedged)
+    if denied:  # 零就业家庭不是，就业困难人员也不是: an option denied anywhere is not chosen by a part of it
+        best = {v: n for v, n in best.items() if v not in denied}
     if best:
         top = max(best.values())
         winners = [v for v, n in best.items() if n == top]
@@ -1024,7 +1028,7 @@ _NOT_THIS_NUMBER = re.compile(rf"(?:不是|而不是|并不是){_N}[^\d零一二
 
 
 # None this year, said beside what another year had (去年招了几个 今年没有 / 今年一个也没招)
-_NONE_THIS_YEAR = re.compile(r"今年(?:还|倒是|就)?(?:没有|没|一个(?:也|都)没|一个没|零个?|不招|没招)")
+_NONE_THIS_YEAR = re.compile(r"今年(?:还|倒是|就)?(?:没有|没|一个(?:也|都)没|一个没|零个?|不招|没招)(?!几|多少|怎么|裁)")
 
 
 def zero_edit(text: str) -> int | None:
@@ -1081,7 +1085,10 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
         return _checked(question, 0.0, compact)
     if (question.unit == "人" and any(w in answer_word(question.prompt) for w in ("今年", "当年"))
-            and _NONE_THIS_YEAR.search(compact)):
+            and _NONE_THIS_YEAR.search(compact)
+            and not any(_numbers_in(_prepare_number_text(c)) for c in _clauses(raw)
+                        if not any(w in c for w in words.past_times)
+                        and not _NONE_THIS_YEAR.search(_compact(c)))):  # 今年没裁人 新招了5个: 5
         return _checked(question, 0.0, compact)  # 去年招了几个 今年没有: this year's count is none
     compact = compact.replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
     compact = re.sub(r"(?<=[十百千万])好几", "几", compact)  # 二十好几 is 二十几

@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from knowledge.asking import Asked, Aspect, Kind, question_age, read_question
+from knowledge.asking import Asked, Aspect, Kind, chinese_number, question_age, read_question
 from knowledge.asking import normalize as fold
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.benefits import Benefit, Statement, pick_benefit
@@ -98,6 +98,9 @@ _SELF = frozenset({"自己", "自个", "自个儿", "本人", "我们", "咱们"
 _WHO = re.compile(r"^([^，,。？?\s]{1,10}?)的(?:人|娃)?(?=能|可以|可不可以|也能|也可以|还能|让|给)")
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
+# 搞十八个月 / 见习6个月: a length asked of the activity itself (not 补贴3个月能发下来不)
+_MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
+_MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause sets (3—12个月)
 LENGTH_NEAR = 6  # characters either side of a length in which the thing it is for is named
 _LENGTH = re.compile(r"\d+(?:—\d+)?个?(?:年|月)以上|\d+—\d+个月")  # a length a rule sets: 1年以上, 3—12个月
 _AGE_WORDS = re.compile(r"岁|年龄|大龄")  # a clause that speaks of age (见习 16—24岁, 9.3 大龄)
@@ -433,6 +436,12 @@ class Answerer:
             places = self.kb.lexicon.places
             topics = [t for t in topics if t not in places.home and t not in places.elsewhere]
         clause = self.kb.clauses.get(about) if about else None
+        if clause is not None:
+            # 按六个月失业保险金的 after 稳岗返还: 失业保险金 inside a phrase of the clause's own
+            # benefit (六个月失业保险金, its 2019 standard) names no other benefit
+            said = fold(asked.question)
+            own = [fold(w) for b in self.kb.benefits_of(clause.id) for w in b.words if fold(w) in said]
+            topics = [t for t in topics if not any(fold(t) in w and fold(t) != w for w in own)]
         if clause is None or not topics:
             return bool(topics)
         if self.names_no_matter(asked.question) and not self._names_other_benefit(topics, clause):
@@ -1209,6 +1218,11 @@ class Answerer:
             return self._with_quote([line], condition.quote if condition else None, clause, question, budget,
                                     benefit=aged)
 
+        months = self._months_against_range(asked, clause)
+        if months is not None and kind in (Kind.YES_NO, Kind.WHEN) and not asked.aspects:
+            # 见习能不能搞十八个月: the length asked against the clause's range (3—12个月)
+            return self._with_quote([months], None, clause, question, budget, benefit=benefit)
+
         if kind is Kind.WHEN and asked.start:
             # 撒时候开始的: the start, not the end (a benefit's "when" line leads with the end).
             return _Body([self._start_line(clause, benefit, topic)], None, benefit=benefit,
@@ -1465,6 +1479,26 @@ class Answerer:
         line = (f"按文件写的{rate:g}%算，约{_money(round(amount * rate / 100))}（以人社部门核定为准）。"
                 f"{statement.say}")
         return self._with_quote([line], statement.quote, clause, question, budget, benefit=benefit)
+
+    def _months_against_range(self, asked: Asked, clause: Clause) -> str | None:
+        """A number of months the question says (十八个月, 6个月) against a range of months the
+        clause sets (组织失业青年参加3—12个月的就业见习): the first line, or None when either is
+        missing."""
+        said = _MONTHS_SAID.search(fold(asked.question))
+        bounds = _MONTHS_RANGE.search(clause.text)
+        if said is None or bounds is None:
+            return None
+        raw = said.group(1)
+        value = int(raw) if raw.isdigit() else chinese_number(raw)
+        if value is None:
+            return None
+        low, high = int(bounds.group(1)), int(bounds.group(2))
+        text = bounds.group(0)
+        if low <= value <= high:
+            return f"可以：文件写的是{text}，{value}个月在这个范围内。"
+        side = "超过了" if value > high else "不到"
+        limit = high if value > high else low
+        return f"不能：文件写的是{text}，{value}个月{side}{limit}个月。"
 
     def _compare_age(self, age: int, benefit: Benefit, clause: Clause, question: str, budget: int) -> _Body:
         """我25岁能参加见习吗: the age given against the benefit's age range (16—24岁)."""

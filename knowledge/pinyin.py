@@ -1,24 +1,31 @@
 """Questions typed wholly in pinyin (issue 13): "jianxi butie duoshao qian" is read as 见习补贴多少钱.
 
 Some phones are left in the Latin keyboard, and some older residents type the sounds they know.
-The message's letters (spaces, apostrophes and tones' digits dropped) are cut into the toneless
-readings of known words, fewest pieces first (jianxi -> 见习, not jian + xi), the more frequent
-word where two share a reading (qian -> 钱 in questions, not 前). Known words are those of the
-questions the bot was given to learn from and of the documents, so that what is read back is
-what residents ask about: the FAQ phrasings and asking.yaml's cues (counted: how often a word is
-asked with), then the documents' terms, synonyms and benefits' words (once each), and after
-them everyday words of two to four characters (jieba's dictionary, the EVERYDAY most frequent:
-儿子, 知道, 退休), so that the rest of a resident's sentence reads too. Single characters come
-from the FAQ phrasings.
+The message's letters (spaces and apostrophes dropped; a tone digit right after a syllable
+dropped too, jian4xi2; other numbers kept as typed, ta 20 sui) are cut into the toneless
+readings of known words. Each piece scores log(weight) - PIECE, and the best total wins, so
+a likely word beats two unlikely pieces (jianxi -> 见习, not jian + xi) and the more frequent
+word wins where two share a reading (qian -> 钱 in questions, not 前). The weights, highest
+first:
+- words residents ask with and policy names (ASKED): the FAQ phrasings' words and asking.yaml's
+  cues (counted), the lexicon's terms and synonyms, benefits' words, staff's out-of-scope
+  topics (3+ characters), numbers as said (二十四岁), how follow-ups begin (那我);
+- everyday words of two to four characters, by frequency (jieba's dictionary, its PINYIN_EVERYDAY
+  most frequent: 儿子, 退休);
+- pairs of characters residents type together in the FAQ phrasings (开个), below everyday words;
+- the documents' other words (DOCUMENT);
+- single characters, by how often residents type them alone and how common they are.
 
-A message is read only when every letter is covered and at least one piece is a word of two or
-more characters: "hello", "ok" or an English sentence stays as typed (the dialog answers it with
-its helping hand, "请用中文打字"). The reading is shown back to the resident ("我按“见习补贴多少钱”
-理解"), so a wrong guess is seen, never silently answered.
+A message is read only when every letter is covered and one piece at least is a word residents
+ask with (ASKED, two characters or more): "hello", "Shanghai", "change" or an English sentence
+stays as typed (the dialog answers it with its helping hand, "请用中文打字"). The reading is
+shown back to the resident ("我按“见习补贴多少钱”来理解"), so a wrong guess is seen, never
+silently answered. A frequent word may still take the place of a rarer one residents meant
+(bu zhidao -> 不指导: 指导 is a word of an FAQ phrasing): the reading shown lets them retype it.
 
-The readings come from pypinyin (already used by knowledge/homophones.py), every reading of each
-character (还: huan and hai, so fanhuan is 返还): the table is built on the first message typed in
-letters.
+The readings come from pypinyin (already used by knowledge/homophones.py): every reading of the
+ASKED words and of single characters (还: huan and hai, so fanhuan is 返还), the usual reading of
+other words. The table is built on the first message typed in letters.
 """
 
 from __future__ import annotations
@@ -37,13 +44,12 @@ _LETTERS = re.compile(r"^[a-zA-Z\s'’,，.。?？!！0-9]+$")
 _NOT_LETTER = re.compile(r"[^a-z0-9]")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 MAX_LETTERS = 120  # a longer message in letters is not read (the search is quadratic in it)
-MIN_LETTERS = 4  # "ok", "hi", "bu": too short to read with any confidence
+MIN_LETTERS = 5  # "ok", "hehe", "buhe": too short to read with any confidence
+_TONE = re.compile(r"(?<=[a-z])[1-5](?=[a-z\s',，.。?？!！]|$)")  # jian4xi2: tone digits, not numbers
 
-
-# Weights (log-scaled in the search): a word residents ask with (or a policy's name) outweighs a
-# pair of characters residents type together, which outweighs an everyday word; the documents'
-# other words come after the everyday ones (知道 before 指导)
-ASKED, PAIR, DOCUMENT = 10**8, 10**5, 10**3
+# Weights (log-scaled in the search), see the module docstring: ASKED words first, then everyday
+# words (up to EVERYDAY_CAP), then pairs residents type together, then the documents' other words
+ASKED, EVERYDAY_CAP, PAIR, DOCUMENT = 10**8, 10**5, 2 * 10**3, 10**3
 CHAR_ASKED, CHAR_DISCOUNT = 100, 100  # a character said alone: 100 per time residents type it, plus 1% of its everyday frequency
 PIECE = 10.0  # what a cut costs: three likely pieces (还 管用 不) beat two rare ones (海关 永不)
 MAX_KEYS = 8  # readings kept per word (返还: fanhuan, fanhai): characters with several readings multiply them
@@ -58,8 +64,10 @@ def _readings(char: str) -> tuple[str, ...]:
 
 _DIGITS = "一二三四五六七八九"
 # Numbers residents say (ages, years paid, people): 十八, 二十五, 五十 — read before a homophone (武士)
-NUMBERS = tuple(dict.fromkeys([f"{_DIGITS[t - 1] if t > 1 else ''}十{_DIGITS[u - 1] if u else ''}"
-                               for t in range(1, 10) for u in range(10)] + ["两年", "两个", "一百"]))
+_TENS = [f"{_DIGITS[t - 1] if t > 1 else ''}十{_DIGITS[u - 1] if u else ''}" for t in range(1, 10) for u in range(10)]
+# …and with what they count (二十四岁 is one piece, so 十四岁 never wins over it)
+NUMBERS = tuple(dict.fromkeys(_TENS + [n + unit for n in _TENS + list(_DIGITS) for unit in ("岁", "个", "年", "个月")]
+                              + ["两年", "两个", "两个月", "一百"]))
 # How follow-ups begin (那我孙子呢, 那要是): 那 before a person, not 哪
 FOLLOW_UPS = ("那我", "那要是", "那如果", "那我们", "那俺")
 
@@ -91,11 +99,11 @@ class PinyinReader:
         self._documents = list(documents)
         self._tokens = tokens
         self._general = general  # (word, frequency) of everyday Chinese, read on the first build
-        self._table: dict[str, tuple[str, float]] | None = None  # reading -> (word, log weight)
+        self._table: dict[str, tuple[str, float, bool]] | None = None  # reading -> (word, score, ASKED?)
         self._longest = 0
         self._lock = threading.Lock()
 
-    def _build(self) -> dict[str, tuple[str, float]]:
+    def _build(self) -> dict[str, tuple[str, float, bool]]:
         asked: Counter[str] = Counter()
         pairs: Counter[str] = Counter()
         chars: Counter[str] = Counter()
@@ -106,40 +114,38 @@ class PinyinReader:
             runs = re.findall(r"[\u4e00-\u9fff]+", text)
             pairs.update(run[i:i + 2] for run in runs for i in range(len(run) - 1))
         weights: dict[str, float] = {}
-        # what residents type (FAQ phrasings, cues) first, then the documents' words, then pairs of
-        # characters residents type together (开个, 想问), then everyday words, then single characters
         for word, n in asked.items():
             weights[word] = ASKED + n
         for word in (*self._words, *NUMBERS, *FOLLOW_UPS):
             if _CJK.match(word) and len(word) >= 2:
                 weights.setdefault(word, ASKED)
+        strong = set(weights)  # the ASKED words: a reading needs one of them
+        everyday = dict(self._general())
+        for word, freq in everyday.items():
+            if len(word) >= 2 and _CJK.match(word):
+                weights.setdefault(word, min(freq, EVERYDAY_CAP))
         for pair, n in pairs.items():
             weights.setdefault(pair, PAIR + n)
-        for word, freq in self._general():
-            if _CJK.match(word) and len(word) >= 2:
-                weights.setdefault(word, min(freq, PAIR - 1))
-        for word in self._documents:  # the documents' own wording (指导) no more than everyday words (知道)
+        for word in self._documents:
             if _CJK.match(word) and len(word) >= 2:
                 weights.setdefault(word, DOCUMENT)
-        everyday = dict(self._general())
-        for char, n in chars.items():  # how often residents type it, and how common it is (问 over 文)
+        for char, n in chars.items():  # how often residents type it alone, and how common it is (问 over 文)
             weights.setdefault(char, CHAR_ASKED * n + everyday.get(char, 0) / CHAR_DISCOUNT)
         for char, freq in everyday.items():  # any other character, by how common it is (他 over 塔)
             if len(char) == 1 and _CJK.match(char):
                 weights.setdefault(char, max(freq / CHAR_DISCOUNT, 1.0))
-        table: dict[str, tuple[str, float]] = {}
+        table: dict[str, tuple[str, float, bool]] = {}
         for word, weight in weights.items():
-            # every reading of the bot's own words (返还: fanhuan, fanhai); the usual one otherwise
-            # every reading of the bot's own words (返还: fanhuan) and of single characters (谁: shui,
-            # shei); an everyday word by its usual reading only (岂可 is not kaige)
-            keys = keys_of(word) if weight >= ASKED or len(word) == 1 else keys_of(word)[:1]
+            # every reading of the ASKED words (返还: fanhuan, fanhai) and of single characters (谁:
+            # shui, shei); an everyday word by its usual reading only (岂可 is not kaige)
+            keys = keys_of(word) if word in strong or len(word) == 1 else keys_of(word)[:1]
             score = math.log(weight) - PIECE
             for key in keys:
                 if not key.isalpha() or not key.isascii():
                     continue  # a character pypinyin has no reading for
                 best = table.get(key)
                 if best is None or score > best[1]:
-                    table[key] = (word, score)
+                    table[key] = (word, score, word in strong)
         self._longest = max((len(k) for k in table), default=0)
         return table
 
@@ -147,7 +153,7 @@ class PinyinReader:
         """The message read as Chinese, or None when it is not pinyin the table covers."""
         if not message or not _LETTERS.match(message) or not re.search(r"[a-zA-Z]", message):
             return None
-        letters = _NOT_LETTER.sub("", message.lower())
+        letters = _NOT_LETTER.sub("", _TONE.sub("", message.lower()))
         if not MIN_LETTERS <= len(letters) <= MAX_LETTERS or letters.isdigit():
             return None
         with self._lock:
@@ -157,8 +163,8 @@ class PinyinReader:
         n = len(letters)
         # best[i]: (score, words) of the best reading of letters[:i]: the sum over its pieces of
         # log(weight) - PIECE, so that a piece must be a likely word to be worth cutting there
-        best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
-        best[0] = (0.0, ())
+        best: list[tuple[float, tuple[str, ...], bool] | None] = [None] * (n + 1)  # (score, words, has a strong one)
+        best[0] = (0.0, (), False)
         for i in range(n):
             here = best[i]
             if here is None:
@@ -168,17 +174,17 @@ class PinyinReader:
                 while j < n and letters[j].isdigit():
                     j += 1
                 if best[j] is None or here[0] > best[j][0]:  # type: ignore[index]
-                    best[j] = (here[0], here[1] + (letters[i:j],))
+                    best[j] = (here[0], here[1] + (letters[i:j],), here[2])
                 continue
             for j in range(i + 1, min(n, i + self._longest) + 1):
                 found = table.get(letters[i:j])
                 if found is None:
                     continue
-                word, score = found
-                candidate = (here[0] + score, here[1] + (word,))
+                word, score, strong = found
+                candidate = (here[0] + score, here[1] + (word,), here[2] or (strong and len(word) >= 2))
                 if best[j] is None or candidate[0] > best[j][0]:  # type: ignore[index]
                     best[j] = candidate
         done = best[n]
-        if done is None or not any(len(w) >= 2 and not w.isdigit() for w in done[1]):
+        if done is None or not done[2]:  # Shanghai -> 上还, change -> 嫦娥: nothing residents ask with
             return None
         return "".join(done[1])

@@ -399,3 +399,32 @@ def test_tax_relief_for_returnees_is_what_the_plan_says(answerer) -> None:
 def test_the_length_a_rule_sets_answers_how_long(answerer) -> None:
     first = first_line(answerer, "企业贷款要求新招的人签几年合同")
     assert "1年以上劳动合同" in first
+
+
+@pytest.mark.parametrize("question, start", [
+    ("见习能不能干十五个月", "不能：文件写的是3—12个月，15个月超过了12个月"),
+    ("见习八个月行不", "可以：文件写的是3—12个月，8个月在这个范围内"),
+])
+def test_a_length_asked_against_the_clauses_range(answerer, question: str, start: str) -> None:
+    assert first_line(answerer, question).startswith(start)
+
+
+def test_asking_for_more_loan_is_no_yes_unless_in_partnership(answerer) -> None:
+    answer = answerer.answer("我腿不好 能不能多贷一些", about="5.2")
+    first = answer.reply.splitlines()[0]
+    assert first.startswith("要看条件") and "合伙创业" in first and "15万元" in first
+
+
+def test_pieces_after_a_question_on_an_allowance_are_about_it(talk) -> None:
+    replies = talk(["家里困难得很 有没有临时生活补助", "补多少 去哪申请"])
+    assert "家庭困难程度" in replies[-1] and "临时生活补助" in replies[-1]
+
+
+def test_the_ended_special_standard_asked_after_the_refund(talk) -> None:
+    replies = talk(["稳岗返还返多少", "那按6个月失业保险金算的那个还有吗"])
+    assert replies[-1].startswith("2019年困难企业的特殊返还标准") and "已于2019年12月31日到期" in replies[-1]
+
+
+def test_a_question_then_a_test_request_answers_then_tests(talk) -> None:
+    reply = talk(["见习补贴给谁 测一测我是否符合"])[0]
+    assert "单位" in reply and "测一测「就业见习补贴」" in reply

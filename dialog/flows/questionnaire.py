@@ -369,9 +369,12 @@ class QuestionnaireFlow:
             words = self.reader.without_correction_marker(u.correction)
             current = eligibility.parse_answer(question, words, as_of=self.today())
             # 错了 是五十个 right after a count, with the next count asked: the count just given
+            # (not when the words name the current question: 不对，新招的是十个 is the new hires)
             just_counted = (question.kind == "number" and bool(s.history)
                             and (prev := self._program(s).question(s.history[-1])).kind == "number"
-                            and prev.unit == question.unit)
+                            and prev.unit == question.unit
+                            and not shared_pairs(_WITHOUT_AMOUNTS.sub("", words), question.prompt)
+                            and not eligibility.answers.echoes_named(question.prompt, words))
             if u.correction_explicit or not current.ok or _says_other_unit(question, words) or just_counted:
                 corrected = self._correct(words, s, current=question.id)
                 if corrected is not None:

@@ -171,8 +171,17 @@ class QuestionsFlow:
 
     def _multi(self: Engine, parts: tuple[str, ...], s: Session) -> Turn:
         """Several questions in one message: each answered in a line or two, with its clause;
-        the full answer of each is one tap away (`answer_parts`, `multi_reply`)."""
-        parts, answers = answer_parts(self.answerer, parts[:MULTI_MAX], about=s.last_clause, today=self.today())
+        the full answer of each is one tap away (`answer_parts`, `multi_reply`). A last part that
+        only asks to be tested (稳岗返还能返多少 测一测我是否符合) is no question: the rest is
+        answered, then the test of its topic starts."""
+        if len(parts) >= 2 and self.reader.test_topic(parts[-1]) == ():
+            asked = self._free_question(" ".join(parts[:-1]), s, about=s.last_clause)
+            if s.last_clause and self._program_of_clause.get(s.last_clause):
+                test = self._on_intent("test_topic", s)
+                return Turn(asked.replies + test.replies, asked.events + test.events)
+            return asked
+        parts, answers = answer_parts(self.answerer, parts[:MULTI_MAX], about=s.last_clause, today=self.today(),
+                                      context=s.lead_text if s.last_clause else None)
         if len(parts) == 1:  # one question after all ("养老院咋住 要带啥"): answered as one
             return self._free_question(parts[0], s, about=s.last_clause)
         rows: list[tuple[Button, ...]] = []
@@ -373,7 +382,7 @@ def plain_result(text: str) -> str:
 
 
 def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = None,
-                 today: date | None = None) -> tuple[list[str], list[Answer]]:
+                 today: date | None = None, context: str | None = None) -> tuple[list[str], list[Answer]]:
     """Each question of a message answered in turn (`Answerer.answer`): (the questions, their
     answers). A part with no topic of its own ("怎么申请" after "见习补贴多少钱") is about the
     clause the part before it was answered from; `about` (the conversation's clause) serves
@@ -382,7 +391,9 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     part the document does not cover, a part that goes on about it (`Answerer.continues`: no
     topic of its own, a detail of some matter — "公租房咋申请 要啥材料", "结婚登记要带啥 两个人不在
     一个县能办吗" — or the clause that part came closest to, unnamed — "助学贷款咋办 利息政府出
-    不") is asked together with it too: what the document does not cover is not in it either."""
+    不") is asked together with it too: what the document does not cover is not in it either.
+    `context` (the conversation's previous question) serves the first part as a part before it
+    serves the next: 有临时生活补助没, then 给多少 去哪领 — the 补助's sum and place."""
     asked: list[str] = []
     answers: list[Answer] = []
     abouts: list[str | None] = []  # the clause each question was asked about
@@ -409,8 +420,10 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             asked[-1] = f"{asked[-1]} {part}"
             answers[-1] = answerer.answer(asked[-1], today=today, about=abouts[-1])
         else:
-            context = asked[-1] if asked else None  # 扶贫车间招人不 一个月多钱: the 车间's pay
-            answer = answerer.answer(part, today=today, about=about, context=context)
+            # 扶贫车间招人不 一个月多钱: the 车间's pay; after a part naming nothing (给多少), the
+            # conversation's question still says what (去哪领: the 临时生活补助's place)
+            before = asked[-1] if asked and (not context or answerer.topic_words(asked[-1])) else context
+            answer = answerer.answer(part, today=today, about=about, context=before)
             if answers and answer.answered and answer.first_line == answers[-1].first_line:
                 asked[-1] = f"{asked[-1]} {part}"  # 能靠这个挣钱不 政府扶持不: one answer, said once
                 continue
