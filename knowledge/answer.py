@@ -1495,10 +1495,10 @@ class Answerer:
         low, high = int(bounds.group(1)), int(bounds.group(2))
         text = bounds.group(0)
         if low <= value <= high:
-            return f"可以：文件写的是{text}，{value}个月在这个范围内。"
+            return f"文件写的是{text}：{value}个月在这个范围内。"
         side = "超过了" if value > high else "不到"
         limit = high if value > high else low
-        return f"不能：文件写的是{text}，{value}个月{side}{limit}个月。"
+        return f"文件写的是{text}：{value}个月{side}{limit}个月，不在这个范围内。"
 
     def _compare_age(self, age: int, benefit: Benefit, clause: Clause, question: str, budget: int) -> _Body:
         """我25岁能参加见习吗: the age given against the benefit's age range (16—24岁)."""

@@ -402,17 +402,19 @@ def test_the_length_a_rule_sets_answers_how_long(answerer) -> None:
 
 
 @pytest.mark.parametrize("question, start", [
-    ("见习能不能干十五个月", "不能：文件写的是3—12个月，15个月超过了12个月"),
-    ("见习八个月行不", "可以：文件写的是3—12个月，8个月在这个范围内"),
+    ("见习能不能干十五个月", "文件写的是3—12个月：15个月超过了12个月，不在这个范围内"),
+    ("见习八个月行不", "文件写的是3—12个月：8个月在这个范围内"),
 ])
 def test_a_length_asked_against_the_clauses_range(answerer, question: str, start: str) -> None:
     assert first_line(answerer, question).startswith(start)
 
 
 def test_asking_for_more_loan_is_no_yes_unless_in_partnership(answerer) -> None:
-    answer = answerer.answer("我腿不好 能不能多贷一些", about="5.2")
-    first = answer.reply.splitlines()[0]
-    assert first.startswith("要看条件") and "合伙创业" in first and "15万元" in first
+    """Only 合伙创业 raises the limit: 多贷一些 alone is the individual loan's condition, not 能."""
+    first = answerer.answer("我腿不好 能不能多贷一些", about="5.2").reply.splitlines()[0]
+    assert first.startswith("要看条件") and "15万元" in first
+    partners = answerer.answer("我们三个合伙 能不能多贷一些", about="5.2").reply.splitlines()[0]
+    assert partners.startswith("能适当提高") and "合伙创业" in partners
 
 
 def test_pieces_after_a_question_on_an_allowance_are_about_it(talk) -> None:
