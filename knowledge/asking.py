@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -415,6 +416,20 @@ _ASPECT_FIELDS = {"say": str, "words": list}
 _ASPECT_OPTIONAL = {"stated_by": list, "topic": str, "unless": list}
 
 
+def _checked_items(data: LineDict, key: str, name: str, problems: list[Problem], required: dict, optional: dict,
+                   what: str, shape: str) -> Iterator[LineDict]:
+    """Each mapping of the list `key` whose fields check; a non-mapping (`shape`, in Chinese)
+    and wrong fields are noted in `problems` with their lines, and skipped."""
+    for i, item in enumerate(data.get(key) or []):
+        if not isinstance(item, LineDict):
+            problems.append(Problem(name, data[key].line_of(i), shape))
+            continue
+        found = in_chinese(check_fields(item, name, required=required, optional=optional, what=what))
+        problems += found
+        if not found:
+            yield item
+
+
 def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     """Read asking.yaml; a missing file gives empty rules (every question is Kind.OTHER).
     Problems are Chinese `file:line` messages for staff."""
@@ -461,15 +476,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
                               tuple(_texts(item, "answered_by", name, problems))))
     filler = frozenset(_texts(data, "filler", name, problems))
     aspects: list[Aspect] = []
-    for i, item in enumerate(data.get("aspects") or []):
-        line = data["aspects"].line_of(i)
-        if not isinstance(item, LineDict):
-            problems.append(Problem(name, line, "aspects 的每一项应当是含 say、words 的映射"))
-            continue
-        found = in_chinese(check_fields(item, name, required=_ASPECT_FIELDS, optional=_ASPECT_OPTIONAL, what="方面"))
-        problems += found
-        if found:
-            continue
+    for item in _checked_items(data, "aspects", name, problems, _ASPECT_FIELDS, _ASPECT_OPTIONAL, "方面",
+                               "aspects 的每一项应当是含 say、words 的映射"):
         words = _texts(item, "words", name, problems)
         if not item["say"].strip() or not words:
             problems.append(Problem(name, item.line, "每个方面都要有 say 和至少一个 words"))
@@ -478,16 +486,9 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
         aspects.append(Aspect(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems)),
                               topic, tuple(_texts(item, "unless", name, problems))))
     comparing: list[Comparison] = []
-    for i, item in enumerate(data.get("comparing") or []):
-        line = data["comparing"].line_of(i)
-        if not isinstance(item, LineDict):
-            problems.append(Problem(name, line, "comparing 的每一项应当是含 say、words、lines 的映射"))
-            continue
-        found = in_chinese(check_fields(item, name, required={"say": str, "words": list, "lines": list},
-                                        optional={"stated_by": list, "asked_as": list}, what="比较"))
-        problems += found
-        if found:
-            continue
+    for item in _checked_items(data, "comparing", name, problems, {"say": str, "words": list, "lines": list},
+                               {"stated_by": list, "asked_as": list}, "比较",
+                               "comparing 的每一项应当是含 say、words、lines 的映射"):
         words = _texts(item, "words", name, problems)
         kinds_of: dict[str, list[Kind]] = {"lines": [], "asked_as": []}
         for key, out in kinds_of.items():
