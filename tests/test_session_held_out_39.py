@@ -430,3 +430,10 @@ def test_the_ended_special_standard_asked_after_the_refund(talk) -> None:
 def test_a_question_then_a_test_request_answers_then_tests(talk) -> None:
     reply = talk(["见习补贴给谁 测一测我是否符合"])[0]
     assert "单位" in reply and "测一测「就业见习补贴」" in reply
+
+
+def test_a_side_question_is_asked_with_the_answer_before_it(talk) -> None:
+    """我们是两口子合伙的 能多贷些吗: the answer (合伙) stored, and the side question answered
+    with it — the partnership's limit, not the individual loan's."""
+    replies = talk(["创业担保贷款", "测一测我是否符合", "我们是两口子合伙的 能多贷些吗"])
+    assert "适当提高" in replies[-1] and "已记下" in replies[-1]

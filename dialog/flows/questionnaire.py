@@ -352,7 +352,8 @@ class QuestionnaireFlow:
                 turn = self._start_questionnaire(s.program, s, said=rest or None)
                 return Turn([Reply(self.t("switch_to_self"))] + turn.replies, turn.events)
         if u.kind == "answer" and u.parts:
-            side = self._digression(" ".join(u.parts), s, said=" ".join(u.parts), ask_again=False)
+            # asked with the answer before it (我孙子是跟人合伙的 能多贷点吗: the partnership's limit)
+            side = self._digression(f"{u.text} {' '.join(u.parts)}", s, said=" ".join(u.parts), ask_again=False)
             turn = self._on_understood_answer(replace(u, parts=()), s)
             kept = question.id in s.answers or (s.finished or {}).get("answers", {}).get(question.id) is not None
             said = [Reply(self.t("prefilled", facts=question.label_of(u.answer.value)))] if kept else []
