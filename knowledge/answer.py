@@ -99,7 +99,8 @@ _WHO = re.compile(r"^([^，,。？?\s]{1,10}?)的(?:人|娃)?(?=能|可以|可�
 _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money is not the person's
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 # 搞十八个月 / 见习6个月: a length asked of the activity itself (not 补贴3个月能发下来不)
-_MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
+# (一个月 is "a month", the rate's: 见习一个月给娃多少钱)
+_MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?!一个月)(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
 _MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause sets (3—12个月)
 LENGTH_NEAR = 6  # characters either side of a length in which the thing it is for is named
 _LENGTH = re.compile(r"\d+(?:—\d+)?个?(?:年|月)以上|\d+—\d+个月")  # a length a rule sets: 1年以上, 3—12个月
