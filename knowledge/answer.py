@@ -34,7 +34,7 @@ from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.benefits import Benefit, Statement, pick_benefit
 from knowledge.documents import Clause, Period
 from knowledge.homophones import Homophones
-from knowledge.pinyin import PinyinReader
+from knowledge.pinyin import PinyinReader, typed_in_letters
 from knowledge.retrieval import Candidate, Retriever, SearchResult
 from knowledge.semantic import lexical_only
 
@@ -291,7 +291,10 @@ class Answerer:
 
     def from_pinyin(self, message: str) -> str | None:
         """The message read as Chinese when it is typed wholly in pinyin (jianxi butie duoshao qian
-        -> 见习补贴多少钱; knowledge/pinyin.py), else None."""
+        -> 见习补贴多少钱; knowledge/pinyin.py), else None. The table is built only for such a
+        message, never for one in characters."""
+        if not typed_in_letters(message):
+            return None
         if self._pinyin is None:
             lex, seg = self.kb.lexicon, self.retriever.segmenter
             asked = [q for e in self.kb.faq for q in e.questions] + list(self.kb.asking.cue_words)

@@ -72,6 +72,12 @@ NUMBERS = tuple(dict.fromkeys(_TENS + [n + unit for n in _TENS + list(_DIGITS) f
 FOLLOW_UPS = ("那我", "那要是", "那如果", "那我们", "那俺")
 
 
+def typed_in_letters(message: str) -> bool:
+    """Whether the message holds letters and nothing but letters, digits, spaces and
+    punctuation: the only messages `PinyinReader.read` may read (a cheap test, no table)."""
+    return bool(message) and bool(_LETTERS.match(message)) and re.search(r"[a-zA-Z]", message) is not None
+
+
 def keys_of(word: str) -> list[str]:
     """The ways the word is typed in pinyin, its characters' readings run together: 返还 ->
     fanhuan, fanhai (at most MAX_KEYS)."""
