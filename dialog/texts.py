@@ -39,7 +39,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "contact_intro": (), "phone_missing": (), "forget_confirm": (), "forget_yes": (),
         "forget_no": (), "forget_done": (), "forget_kept": (), "non_text": (), "empty": (),
         "too_long": ("limit",), "hello": (), "thanks": (), "number_hint": (),
-        "number_hint_numbered": (), "busy": (), "not_a_question": (), "statement_heard": (), "wait": (), "foreign": (), "pinyin_heard": ("text",), "tentative_verdict": ("count",),
+        "number_hint_numbered": (), "busy": (), "not_a_question": (), "statement_heard": (), "complaint": (), "story_heard": (), "wait": (), "foreign": (), "pinyin_heard": ("text",), "tentative_verdict": ("count",),
         "late_answer": ("label", "result"),
         "topic_pick": ("word",), "nothing_more": (), "no_questionnaire": (), "multi_intro": ("count",), "multi_intro_plain": ("count",),
         "multi_not_covered": (), "prefilled": ("facts",), "range_settled": ("low", "high", "unit"), "range_exact": (), "about_exact": ("said", "low", "high", "unit"), "stale_answer_button": (), "finder_continue": (), "corrected": ("question", "answer"), "what_if": ("question", "answer"), "correct_which": ("which",), "explain_question": (), "unknown_once": ("why",), "unknown_kept": (), "questionnaire_no_questions": ("label",), "list_programs": ("programs",),

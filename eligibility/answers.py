@@ -153,6 +153,20 @@ def is_not_an_answer(text: str, words: AnswerWords | None = None) -> bool:
     return False
 
 
+_REPEATED = re.compile(r"^([\u4e00-\u9fff]{1,3}?)\1+")
+
+
+def _said_once(text: str, words: AnswerWords) -> str:
+    """A yes or no word said over and over at the start (voice input: 对对对, 没有没有都不是,
+    是的是的刚回来) said once, with a pause after it: 对, 没有，都不是, 是的，刚回来. Other
+    repeats (看看, 11) stay."""
+    m = _REPEATED.match(text)
+    if m is None or (m.group(1) not in words.yes_words and m.group(1) not in words.no_words):
+        return text
+    rest = text[m.end():]
+    return m.group(1) + ("，" + rest if rest and rest[0] not in "，,。 " else rest)
+
+
 def plain_speech(text: str, words: AnswerWords | None = None) -> str:
     """Dialect forms (answer_words.yaml yesno.spoken) replaced by the plain word, longest
     first: Linxia 莫裁人 -> 没裁人, 莫有 -> 没有, 么有交 -> 没有交. A form inside a hedge or a
@@ -198,7 +212,7 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
     if len(raw) > MAX_LENGTH:
         return ParsedAnswer(error=f"回答太长了。{hint(question)}")
     words = words or current_words()
-    raw = plain_speech(raw, words)
+    raw = _said_once(plain_speech(raw, words), words)
     if is_not_an_answer(raw, words):
         return ParsedAnswer(error=f"这不像是对这个问题的回答；不想继续可以回复“退出”。{hint(question)}")
     if is_unknown(raw, words):
@@ -206,7 +220,8 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
     if _A_NOT_A.search(_compact(raw)):
         return ParsedAnswer(error=f"这像是在提问，不是回答。{hint(question)}")
     as_of = as_of or date.today()
-    if question.kind != "yesno" and _only_a_hedge(raw, words):
+    if question.kind != "yesno" and _only_a_hedge(raw, words) and not (
+            question.kind == "choice" and _hedged_yes(raw, words)):
         return ParsedAnswer(None, unknown=True)  # 可能吧 to "how many years?" says nothing
     if question.kind == "yesno":
         return _parse_yesno(question, raw, words)
@@ -322,6 +337,14 @@ def _hedged(text: str, words: AnswerWords) -> tuple[bool, str]:
             else:
                 start = text.find(h, start + len(h))
     return found, text
+
+
+def _hedged_yes(raw: str, words: AnswerWords) -> bool:
+    """好像是 / 应该是的: a hedged "yes" — to a choice (个人 or 单位?) it picks no option, so it is
+    asked again like a bare 是, not taken as 不清楚 (which would end the questionnaire there)."""
+    hedged, text = _hedged(_compact(raw), words)
+    rest = _without_particles(text.replace(_MASK, ""), words)
+    return hedged and bool(rest) and rest in words.yes_words and not rest.startswith("有")  # 有可能: a bare hedge
 
 
 def _only_a_hedge(raw: str, words: AnswerWords) -> bool:

@@ -83,6 +83,10 @@ class Match:
     def line(self) -> str:
         """One line for a list: label, verdict, and which part ended when another still runs."""
         standing = self.standing
+        if standing is None and self.verdict == EXPIRED and any(not p.main for p in self.program.parts):
+            # 乡村公益性岗位和扶贫车间就近就业: only the 2019—2020 posts ended; the label also
+            # names what still runs, so the line says which part ended, not the whole
+            return f"{self.program.label}：{self.result.main.label}已到期。{self.program.summary}"
         if standing is None:
             return f"{self.program.label}：{self.verdict}。{self.program.summary}"
         return (f"{self.program.label}：{standing.label}{standing.verdict}（{self.result.main.label}已到期）。"

@@ -68,6 +68,8 @@ _ACTIONS = frozenset({"申请", "办理", "办", "领", "领取", "报名", "报
 # A question checking a sum (能贷两百万不) takes a candidate this close to the best when only
 # that one has a cap in money and names a word of it the best does not (创业担保贷款 vs 融资担保)
 SUM_CLOSE_RATIO = 0.7
+# _ask_after_status_first: a status word (零就业家庭) can score twice what is asked (贷)
+STATUS_ASK_RATIO = 0.4
 PAID_AMONG = 3  # _paid_first looks at the second and third candidates: the loan of 开农家乐能贷款不 is second
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
 # "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的 (not 为什么是)
@@ -83,6 +85,8 @@ _PAUSES = re.compile(r"[\s,，。;；!！、]+")  # between the parts of a messa
 # "Can he get it" with the benefit left out (他能领不, 我能申请吗, 符合不): the one just talked about
 _ELLIPTICAL_ASK = re.compile(r"(?:能|可以|还能)(?:领|拿|申请|办|享受|参加)(?:不|吗|么|没|不了|到不)?[?？]?$"
                              r"|(?:符合不|符合吗|够不够|够条件不|行不行|算不算)[?？]?$")
+# Someone receiving something (正在领失业金的, 领着低保呢): how the person stands, not what is asked
+_RECEIVING = re.compile(r"(?:正在|正|还在|在|已经)领(?:着|了)?[\u4e00-\u9fff]{1,6}?(?:的|呢|期间|时候|着)")
 _POINTS_BACK = re.compile(r"^(?:那|那么|那要是|那这个|那个|这个|这笔|这项|这种)(?!个人|个体|个税)")  # 那利息呢 / 这个补助要交啥材料
 # Audiences (lexicon/audiences.yaml axes) that describe a person's situation: with an overview
 # cue, a refused question naming one gets the overview (not 我们单位…: who receives money)
@@ -256,6 +260,7 @@ class Answerer:
         self._unknown_idf: float | None = None  # the retriever's IDF of a word no document has
         self._lexicon_cache: frozenset[str] | None = None
         self._benefit_cache: frozenset[str] | None = None
+        self._statuses: frozenset[str] | None = None  # _status_words
         self._clause_words: list[frozenset[str]] | None = None  # each clause's words (`_generic`)
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
         self._clause_said: dict[str, str] = {}  # clause id -> its words and the staff answers citing it
@@ -465,6 +470,12 @@ class Answerer:
             # 我哥在工地干活 没交失业保险 他能领不 after 技能提升补贴: "can he get it" — the
             # facts (失业保险, the clause's own condition) are his, the benefit is the one just named
             return False
+        if _ELLIPTICAL_ASK.search(fold(asked.question)):
+            receiving = _RECEIVING.findall(fold(asked.question))
+            if receiving and all(any(fold(t) in r for r in receiving) for t in topics):
+                # 正在领失业金的还能领吗 after 生活费补贴: 失业金 is what the person is receiving,
+                # what is asked is still the benefit just named
+                return False
         vocabulary = self._vocabulary_of(clause)
         lexicon = self._lexicon_words()
         if any(fold(t) not in vocabulary and not self._known(t) and t not in lexicon
@@ -655,7 +666,7 @@ class Answerer:
     def _names_status(self, piece: str) -> bool:
         """Whether the piece says someone is out of work or in a job (audiences.yaml, the
         "status" axis: 失业了, 下岗, 在厂里上班) — the plan's own matter, never a detail."""
-        text = fold(piece)
+        text = fold(self.spelled(piece))
         return any(a.axis == "status" and a.named_in(text) for a in self.kb.lexicon.audiences)
 
     def _in_status(self, word: str, question: str) -> bool:
@@ -679,9 +690,30 @@ class Answerer:
         """Whether the question says which of the plan's matters it is about besides its topic
         words: a benefit's words, a colloquial phrase of the lexicon (想学个 -> 培训) or a kind of
         person (audiences.yaml: 想学, 下岗)."""
+        question = self.spelled(question)  # 莫工作 -> 没工作 (lexicon/typos.yaml)
         text = fold(question)
         return (self._names_benefit(question) or bool(self.retriever.segmenter.colloquial_words(question))
                 or any(a.named_in(text) for a in self.kb.lexicon.audiences))
+
+    def tells_only(self, text: str) -> bool:
+        """Whether a message that asks nothing only tells of the people in it: no kind of
+        question (`asks`), no situation the plan speaks of (`names_situation`), no benefit or
+        term of the documents (`names_benefit`), and each topic word is what someone is doing
+        (asking.yaml `situations`: 打工, 在家), who (`parties`: 掌柜的) or a word no document uses
+        (出去, 屋里). 我家掌柜的出去打工了 我一个人在家带三个娃 does; 我问的是创业贷款 and 我儿子大学
+        毕业了在家闲着 (毕业: 高校毕业生) do not."""
+        if self.asks(text) or self.names_situation(text) or self.names_benefit(text):
+            return False
+        asking = self.kb.asking
+        return all(t in asking.situations or t in asking.parties or not self._known(t) for t in self.topic_words(text))
+
+    def names_benefit(self, piece: str) -> bool:
+        """Whether the piece names one of the plan's benefits: by a word that is not generic
+        (benefits.yaml: 裁人 of 稳岗返还, 见习; not 培训, in a third of the clauses), or by a
+        term of the documents (lexicon/terms.yaml: 创业担保贷款, 扶贫车间)."""
+        text = fold(piece)
+        return self._names_benefit(piece, specific=True) or any(
+            len(t) >= 3 and fold(t) in text for t, _ in self.kb.lexicon.terms)
 
     def _names_benefit(self, piece: str, specific: bool = False) -> bool:
         """Whether the piece uses a benefit's name or words (benefits.yaml, 2+ characters) other
@@ -762,19 +794,24 @@ class Answerer:
         """`result`, or with a close candidate (within SUM_CLOSE_RATIO of the best) first when the
         question checks a sum of money (能贷两百万不, 贷五十万行不) or asks how much money
         (见习完了想自己开个店能贷多少) and that candidate has a benefit with a cap in money
-        (benefits.yaml `max`) while the best has none: 我们小公司能贷两百万不 is answered with
-        第五条（二）'s 300万 and its condition, not 第五条（一）'s guarantee."""
+        (benefits.yaml `max`), or for how much a sum in 元 in its amount line, while the best has
+        none: 我们小公司能贷两百万不 is answered with 第五条（二）'s 300万 and its condition, not
+        第五条（一）'s guarantee; 合作社收了中专毕业的娃学着干活 一个月补多少 with 第六条's 1000元,
+        not 第二条第（四）项's 10000 people."""
         checks = asked.amount is not None and asked.kind in (Kind.YES_NO, Kind.AMOUNT)
         how_much = asked.kind is Kind.AMOUNT and asked.money
         if not (checks or how_much) or len(result.candidates) < 2 or result.out_of_scope_topic:
             return result
 
-        def capped(clause: Clause) -> bool:
-            return any(b.max is not None and b.max.unit in MONEY_UNITS for b in self.kb.benefits_of(clause.id))
+        def capped(clause: Clause, said: bool = False) -> bool:
+            # a cap in money; for a candidate asked how much money, also a sum said (每人每月1000元)
+            return any((b.max is not None and b.max.unit in MONEY_UNITS)
+                       or (said and how_much and (st := b.statement(Kind.AMOUNT)) is not None and "元" in st.say)
+                       for b in self.kb.benefits_of(clause.id))
 
         best = result.candidates[0]
         if capped(best.clause):
-            return result
+            return result  # (a sum the best says does not keep it first: 见习完了…能贷多少 is the loan's)
         best_text = fold(best.clause.text)
         if not checks and any(w in best_text for w in self.kb.asking.money if len(w) == 1 and w in fold(asked.question)):
             return result  # 返乡创业能贷多少: 第二条第（三）项 speaks of its own 小额担保贷款
@@ -783,7 +820,8 @@ class Answerer:
                 break
             vocabulary = self._vocabulary_of(c.clause)
             # 贷 -> 创业担保贷款: a term of that clause the best one does not have
-            if capped(c.clause) and any(fold(t) in vocabulary and fold(t) not in best_text for t in result.expansions):
+            if capped(c.clause, said=True) and any(fold(t) in vocabulary and fold(t) not in best_text
+                                                   for t in result.expansions):
                 return _with_first(result, c.clause)
         return result
 
@@ -830,6 +868,62 @@ class Answerer:
                 # ranked before the one the ask alone picks (经营场地 of 第九条第（二）项) goes first
                 return _with_first(result, c.clause)
         return _with_first(result, later[match].clause)
+
+    def _ask_after_status_first(self, question: str, result: SearchResult) -> SearchResult:
+        """`result`, or with a candidate (among the first PAID_AMONG, within STATUS_ASK_RATIO of
+        the best) first when the question says who the person is and then asks for money: every
+        word the best clause shares with the question is a status said before the ask (who asks:
+        asking.yaml `askers` and `more.who`, audiences.yaml — 残疾, 零就业家庭, 低保户), and the ask is
+        a money word (asking.yaml `money`: 贷, 钱) standing for a term of 4+ characters
+        (lexicon/synonyms.yaml: 贷 -> 创业担保贷款) that is in a paid benefit's name and text of
+        that candidate and not in the best clause. In 我是残疾人 能不能多贷点 the status pulls
+        第九条第（三）项 (就业困难人员) first; what is asked, 贷, is 第五条第（二）项's loan. 我家是零就业
+        家庭 能贷多少 is the loan too, not 第三条第（三）项's living allowance for 零就业家庭成员. A
+        topic said before the ask (听说有个银税互动 尕企业能贷上款) is no status: it stays first."""
+        if len(result.candidates) < 2 or result.out_of_scope_topic is not None:
+            return result
+        best = result.candidates[0]
+        best_text = fold(best.clause.text)
+        best_names = [fold(b.name) for b in self.kb.benefits_of(best.clause.id)]
+        segmenter = self.retriever.segmenter
+        money = self.kb.asking.money
+        asks = [(fold(w), fold(t)) for w, terms in segmenter.colloquial_words(question).items()
+                if any(m in w for m in money) and not any(self._generic(t) for t in terms)  # 掏钱 -> 补贴
+                for t in terms
+                if len(t) >= 4 and fold(t) not in best_text and not any(fold(t) in n for n in best_names)]
+        if not asks:
+            return result
+        text = fold(question)
+        ask_at = min(text.find(w) for w, _ in asks)
+        cues = self.kb.asking.cue_words
+        own = {fold(w) for b in self.kb.benefits_of(best.clause.id) for w in (b.name, *b.words)}
+        shared = [fold(w) for w in segmenter.query(question)[0] if len(w) >= 2 and fold(w) in best_text]
+        shared += [fold(w) for w, terms in segmenter.colloquial_words(question).items()
+                   if any(fold(t) in best_text for t in terms)]  # 当老师 -> 特岗计划
+        shared += self._benefit_words_in(question, own)
+        shared = [w for w in shared if not any(w in c for c in cues)]  # 不能 of 能不能
+        statuses = self._status_words()
+        if not shared or any(text.rfind(w) >= ask_at or not any(w in st or st in w for st in statuses)
+                             for w in shared):
+            return result  # 低保户贷款能多给点吗: a status after the ask; 银税互动: no status
+        for c in result.candidates[1:PAID_AMONG]:
+            if c.score < STATUS_ASK_RATIO * best.score:
+                break
+            c_text = fold(c.clause.text)
+            if any(t in fold(b.name) and t in c_text for _, t in asks
+                   for b in self.kb.benefits_of(c.clause.id) if not b.unpaid):
+                return _with_first(result, c.clause)
+        return result
+
+    def _status_words(self) -> frozenset[str]:
+        """How residents say who they are (folded): asking.yaml `askers` and `more.who`, and
+        audiences.yaml's words (失业了, 在职, 大学毕业)."""
+        if self._statuses is None:
+            asking, lexicon = self.kb.asking, self.kb.lexicon
+            words = {*asking.askers, *(w for w, _ in (asking.more.who if asking.more else ()))}
+            words |= {p for a in lexicon.audiences for w in a.words for p in w.split("+")}
+            self._statuses = frozenset(fold(w) for w in words if len(w) >= 2)
+        return self._statuses
 
     def _asked_part_first(self, question: str, result: SearchResult) -> SearchResult:
         """`result`, or with its second clause first when the two are close (close_ratio: a tie
@@ -895,13 +989,20 @@ class Answerer:
         question uses that clause's words (its expansions, 贷 -> 创业担保贷款, or a benefit's
         names), and names no topic the clause does not use (助学贷款, 网贷 stay refused). The
         calibrated decision reads such a question as mostly an unknown number, so it would
-        refuse; the limit answers it (第五条（二）: 个人最高15万元)."""
-        if (asked.amount is None or asked.kind not in (Kind.YES_NO, Kind.AMOUNT) or not result.candidates
-                or result.out_of_scope_topic):
+        refuse; the limit answers it (第五条（二）: 个人最高15万元). Asking for more than the cap
+        (asking.yaml `more`: 我腿有残疾 能不能多贷点钱) counts when a term of 4+ characters the
+        question's words stand for is in a capped benefit's name (贷 -> 创业担保贷款)."""
+        more = asked.more_for is not None
+        if ((asked.amount is None and not more) or asked.kind not in (Kind.YES_NO, Kind.AMOUNT)
+                or not result.candidates or result.out_of_scope_topic):
             return False  # 房贷想贷五十万: staff's out-of-scope list still decides
         clause = result.candidates[0].clause
         capped = [b for b in self.kb.benefits_of(clause.id) if b.max is not None]
         if not capped:
+            return False
+        if more and asked.amount is None and not self._names_term_of(capped, result.expansions):
+            # 我腿有残疾 能不能多贷点钱: more than the cap of a benefit the ask names by a term of
+            # its name (贷 -> 创业担保贷款), not by a word any benefit has (补贴)
             return False
         vocabulary = self._vocabulary_of(clause)
         lexicon = self._lexicon_words()
@@ -980,7 +1081,10 @@ class Answerer:
             return self._follow_up(question, asked, self.kb.clauses[about], day, result, context)
         capped = self._capped_first(asked, result)
         # a sum checked against a capped benefit (_capped_first) already says which clause
-        result = capped if capped is not result else self._asked_part_first(question, self._paid_first(question, result))
+        if capped is result:
+            result = self._asked_part_first(question, self._ask_after_status_first(question, self._paid_first(question, result)))
+        else:
+            result = capped
         ranked = [c.clause.id for c in result.candidates]
         topics = self.topic_words(asked)
         # The calibrated decision (retrieval.py, knowledge/refusal.py) decides when it ran; the
@@ -1144,8 +1248,12 @@ class Answerer:
             # clause's single standing benefit (a time-limited one would hide the rest).
             roots = [b for b in benefits if b.part_of is None]
             capped = [b for b in roots if b.max is not None]
-            if asked.amount is not None and kind in (Kind.YES_NO, Kind.AMOUNT) and capped:
-                benefit = capped[0]  # 贷十万行不: the clause's first limit (个人 15万), the others named after
+            if ((asked.amount is not None or asked.more_for is not None
+                 or self._names_term_of(capped[:1], terms))
+                    and kind in (Kind.YES_NO, Kind.AMOUNT) and capped):
+                # 贷十万行不, 能多贷点不, 我是低保户 能贷款吗, 能贷多少: the clause's first limit
+                # (个人 15万), the others named after
+                benefit = capped[0]
             elif follow_up or (len(roots) == 1 and roots[0].period is None):
                 benefit = roots[0]
         topic = benefit.name if benefit else _topic(clause)
@@ -1160,7 +1268,8 @@ class Answerer:
                              None, unstated=unstated)
             # 文件没有写明见习补贴多久到账; a long name or a clause title does not run into the
             # aspect ("…6600个乡村公益性岗位的安排本人每月实际到手多少"): 关于…，文件没有写明…
-            said = (f"文件没有写明{topic}{unstated.say}" if benefit is not None and len(topic) <= RUN_IN_NAME_CHARS
+            said = (f"文件没有写明{topic}{unstated.say}"
+                    if benefit is not None and len(topic) <= RUN_IN_NAME_CHARS and not unstated.apart
                     else f"关于{topic}，文件没有写明{unstated.say}")  # a clause title (落实补贴促就业) too
             lines = [f"{said}。{self._where_to_ask(clause, benefit)}"]
             statement = benefit.statement(kind) if benefit and kind in (Kind.AMOUNT, Kind.RECIPIENT) else None
@@ -1212,6 +1321,10 @@ class Answerer:
                 lines = [amount.say, *body.lines] if within else [*body.lines[:1], amount.say, *body.lines[1:]]
                 body = replace(body, lines=lines)
             return body
+
+        more = self._more(asked, kind, benefit, clause, question, budget)
+        if more is not None:  # 我是残疾人 能不能多贷点: no group gets more; the standard
+            return more
 
         aged = benefit or next((b for b in benefits if b.part_of is None), None)  # 贷款: the clause's first
         if (aged is not None and aged.ages is None and asked.age is not None
@@ -1503,6 +1616,29 @@ class Answerer:
         side = "超过了" if value > high else "不到"
         limit = high if value > high else low
         return f"文件写的是{text}：{value}个月{side}{limit}个月，不在这个范围内。"
+
+    @staticmethod
+    def _names_term_of(benefits: Sequence[Benefit], terms: Iterable[str]) -> bool:
+        """Whether a term of 4+ characters the question's words stand for (贷款 -> 创业担保贷款)
+        is in one of the benefits' names."""
+        names = [fold(b.name) for b in benefits]
+        return any(len(t) >= 4 and any(fold(t) in n for n in names) for t in terms)
+
+    def _more(self, asked: Asked, kind: Kind, benefit: Benefit | None, clause: Clause, question: str,
+              budget: int) -> _Body | None:
+        """The reply to asking more for a group (asking.yaml `more`: 我是残疾人 能不能多贷点), or
+        None: "文件没有写明残疾人可以多贷。" then the benefit's amount line (个人创业担保贷款最高不超过
+        15万元…合伙创业的可适当提高). None when no group is named (留下一大半 补贴能多给点不 is
+        answered by the benefit's own yes/no line: 留用率50%以上 1200元), no benefit with an amount
+        line is picked, or the clause's text names the group (its own words answer then)."""
+        if not asked.more_for or benefit is None or kind not in (Kind.YES_NO, Kind.AMOUNT, Kind.OTHER):
+            return None
+        amount = benefit.statement(Kind.AMOUNT)
+        if amount is None or asked.more_for in fold(clause.text):
+            return None
+        verb = "贷" if "贷" in fold(question) else "给"
+        return self._with_quote([f"文件没有写明{asked.more_for}可以多{verb}。", amount.say], amount.quote,
+                                clause, question, budget, benefit=benefit)
 
     def _compare_age(self, age: int, benefit: Benefit, clause: Clause, question: str, budget: int) -> _Body:
         """我25岁能参加见习吗: the age given against the benefit's age range (16—24岁)."""
@@ -1811,7 +1947,7 @@ class Answerer:
         return best if len(best) <= budget else self._window(best, self._wanted_words(question), budget)
 
     def _wanted_words(self, question: str) -> set[str]:
-        own, extra = self.retriever.segmenter.query(question)
+        own, extra = self.retriever.segmenter.query(self.retriever.lexical_text(question))
         return set(own) | set(extra)
 
     def _overlap(self, text: str, wanted: set[str]) -> float:
@@ -2075,10 +2211,13 @@ class Answerer:
         name = _PARENTHESES.sub("", benefit.name)  # the list line says what it gives; the name stays short
         if benefit.has_ended(day) and benefit.period is not None and benefit.period.end is not None:
             return name, f"已于{_day(benefit.period.end)}到期"
-        # who it is for first: the person asks what there is for them, not yet how much
-        statement = (next((benefit.lines[k] for k in prefer if k in benefit.lines), None) or benefit.summary
-                     or next((benefit.lines[k] for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT, Kind.RECIPIENT)
-                              if k in benefit.lines), None))
+        # who it is for first: the person asks what there is for them, not yet how much — unless
+        # the question names the benefit (我儿子…想去见习): then what it gives (每人每月1000元)
+        order = ((Kind.AMOUNT, Kind.WHO, Kind.YES_NO, Kind.RECIPIENT) if named is not None
+                 else (Kind.WHO, Kind.YES_NO, Kind.AMOUNT, Kind.RECIPIENT))
+        statement = (next((benefit.lines[k] for k in prefer if k in benefit.lines), None)
+                     or (benefit.lines.get(Kind.AMOUNT) if named is not None else None) or benefit.summary
+                     or next((benefit.lines[k] for k in order if k in benefit.lines), None))
         return name, _cut(statement.say if statement else _topic(clause), limit)
 
     def _own_fees(self, topic: str | None) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -81,6 +81,9 @@ class Aspect:
     # "…经营场地还不上怎么办". None: the benefit or clause answered.
     topic: str | None = None
     unless: tuple[str, ...] = ()  # …but not when one of these is said (交社保有补贴没 asks the 社保补贴)
+    # said apart from the benefit's name: "关于就业见习补贴，文件没有写明工资由谁发" (the wage is
+    # not the subsidy), not run into it
+    apart: bool = False
 
     def asked_in(self, text: str) -> bool:
         """Whether `text` asks this aspect: it holds one of `words` ("a+b": both, any order)
@@ -111,6 +114,27 @@ class Comparison:
 
     def stated_in(self, text: str) -> bool:
         return bool(self.stated_by) and says_any(self.stated_by, text)
+
+
+_NOT_MORE = re.compile(r"最多|至多|顶多|多少|多久|多长|多大|多高")
+
+
+@dataclass(frozen=True)
+class More:
+    """How residents ask for more money than the document's standard (asking.yaml `more`):
+    能不能多贷点, 补贴能多给些不, 额度能不能高点. The documents set a sum or a cap and no group that
+    gets more; the reply says so, naming who the question says it is for (`who`: 残疾人)."""
+
+    words: tuple[str, ...]  # how residents ask for more ("a+b": both, any order)
+    who: tuple[tuple[str, str], ...] = ()  # (how residents say a group, its name), longest first
+
+    def asked_for(self, text: str, money: Iterable[str]) -> str | None:
+        """Who `text` (normalised) asks more for: a group's name (腿有残疾 -> 残疾人), "" when it
+        names none, None when it does not ask for more or names no money (人多一点的企业)."""
+        text = _NOT_MORE.sub(" ", text)  # 最多贷多少 asks the cap, not for more
+        if not says_any(self.words, text) or not any(w in text for w in money):
+            return None
+        return next((name for word, name in self.who if word in text), "")
 
 
 @dataclass(frozen=True)
@@ -147,6 +171,8 @@ class AskingRules:
     # What a person is doing (打工, 种地, 在家): with another party in a follow-up (那我掌柜的在兰州
     # 打工呢) it tells how that person stands, it names no topic
     situations: frozenset[str] = frozenset()
+    # Asking for more than the document's sum (能不能多贷点, 补贴能多给些不): asking.yaml `more`
+    more: More | None = None
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -186,6 +212,9 @@ class Asked:
     rate: float | None = None  # a percentage the question states (90%, 百分之九十), in percent
     claim: bool = False  # it passes on what someone said (听说…涨到一千五了, …是真的吗)
     comparison: Comparison | None = None  # it weighs two things (先…还是先…, 哪个划算, 能不能既…又…)
+    # it asks for more money than the standard (能不能多贷点): who it says it is for (残疾人), ""
+    # when it names no one, None when it does not ask for more
+    more_for: str | None = None
 
 
 _OTHERS = re.compile(r"除了|别的|其他|其它|之外|以外")
@@ -270,6 +299,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         numbers=tuple(re.findall(r"\d+(?:\.\d+)?", text)),
         start=start and (kinds[:1] == (Kind.WHEN,)),
         comparison=next((c for c in rules.comparing if c.asked_in(text)), None),
+        more_for=rules.more.asked_for(text, rules.money) if rules.more is not None else None,
         in_force=in_force,
         money=bool(kinds) and kinds[0] is Kind.AMOUNT and any(w in text for w in rules.money),
         rate=question_rate(text),
@@ -334,10 +364,14 @@ _SPOKEN_SCALE = {"千": 1000, "万": 10_000}
 
 
 def question_amount(text: str) -> float | None:
-    """The first sum of money a question names, in 元: 300万 / 三百万 / 15w / 1.5万元 / 5000元 /
-    一千二 (1200) / 一万五 (15000). Ages, years, months and head counts are not money (19岁, 3年,
-    6个月, 20人) and give None."""
+    """The sum of money a question asks about, in 元: 300万 / 三百万 / 15w / 1.5万元 / 5000元 /
+    一千二 (1200) / 一万五 (15000) — the last one right after a verb of getting money (贷, 借, 领
+    …: 一人十五万 能贷四十五万不 asks about 45万), else the first. Ages, years, months and head
+    counts are not money (19岁, 3年, 6个月, 20人) and give None."""
     text = normalize(text)
+    asked = [m for m in _MONEY.finditer(text) if _ASK_VERB.search(text[max(0, m.start() - 3):m.start()])]
+    if len(asked) >= 1 and len(list(_MONEY.finditer(text))) >= 2:
+        text = text[asked[-1].start():]  # read from the sum asked about
     spoken = _SPOKEN.search(text)
     counted = spoken is not None and text[spoken.end():spoken.end() + 1] in tuple(_COUNTED)
     first = _MONEY.search(text)
@@ -358,6 +392,9 @@ def question_amount(text: str) -> float | None:
             continue
         return float(value) * _SCALE[m.group("unit")]
     return None
+
+
+_ASK_VERB = re.compile(r"贷|借|领|申请|批|给")  # 能贷四十五万: the sum asked about follows one
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%|百分之([零一二两三四五六七八九十百]+)")
@@ -413,7 +450,7 @@ def question_age(text: str) -> int | None:
 _RULE_FIELDS = {"kind": str, "cues": list}
 _RULE_OPTIONAL = {"not_cues": list, "endings": list, "not_endings": list, "answered_by": list}
 _ASPECT_FIELDS = {"say": str, "words": list}
-_ASPECT_OPTIONAL = {"stated_by": list, "topic": str, "unless": list}
+_ASPECT_OPTIONAL = {"stated_by": list, "topic": str, "unless": list, "apart": bool}
 
 
 def _checked_items(data: LineDict, key: str, name: str, problems: list[Problem], required: dict, optional: dict,
@@ -445,7 +482,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
                                                 "money": list, "claims": list, "parties": list,
                                                 "overview": list, "going_on": list, "details": list,
                                                 "askers": list, "asks_money": list, "caution": dict,
-                                                "comparing": list, "situations": list},
+                                                "comparing": list, "situations": list, "more": dict},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -484,7 +521,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
             continue
         topic = str(item.get("topic") or "").strip() or None
         aspects.append(Aspect(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems)),
-                              topic, tuple(_texts(item, "unless", name, problems))))
+                              topic, tuple(_texts(item, "unless", name, problems)), bool(item.get("apart"))))
     comparing: list[Comparison] = []
     for item in _checked_items(data, "comparing", name, problems, {"say": str, "words": list, "lines": list},
                                {"stated_by": list, "asked_as": list}, "比较",
@@ -527,10 +564,30 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
             caution = Caution(" ".join(block["say"].split()), tuple(normalize(w) for w in words), instead_of, unless)
         elif not found:
             problems.append(Problem(name, block.line, "提醒（caution）要有 say 和至少一个 words"))
+    more = None
+    block = data.get("more")
+    if isinstance(block, LineDict):
+        found = in_chinese(check_fields(block, name, required={"words": list}, optional={"who": dict},
+                                        what="多给的问法（more）"))
+        problems += found
+        if not found:
+            words = _texts(block, "words", name, problems)
+            if words:
+                groups = block.get("who") or {}
+                who: dict[str, str] = {}
+                for group in groups:
+                    if not isinstance(groups[group], list):
+                        problems.append(Problem(name, groups.line_of(group),
+                                                f"more 的 who 里“{group}”后面应当是说法的列表，如 [残疾人, 残疾]"))
+                        continue
+                    who.update((w, normalize(str(group))) for w in _texts(groups, group, name, problems))
+                more = More(tuple(words), tuple(sorted(who.items(), key=lambda p: (-len(p[0]), p[0]))))
+            else:
+                problems.append(Problem(name, data.line_of("more"), "多给的问法（more）要有至少一个 words"))
     return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,
                         going_on, caution, details, askers,
                         tuple(_texts(data, "asks_money", name, problems)), tuple(comparing),
-                        frozenset(_texts(data, "situations", name, problems))), problems)
+                        frozenset(_texts(data, "situations", name, problems)), more), problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

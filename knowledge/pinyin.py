@@ -70,6 +70,8 @@ NUMBERS = tuple(dict.fromkeys(_TENS + [n + unit for n in _TENS + list(_DIGITS) f
                               + ["两年", "两个", "两个月", "一百"]))
 # How follow-ups begin (那我孙子呢, 那要是): 那 before a person, not 哪
 FOLLOW_UPS = ("那我", "那要是", "那如果", "那我们", "那俺")
+# Phrases of speech a document word sounds like: bu zhidao is 不知道, not 不 + 指导
+SPOKEN = ("不知道", "不晓得", "不清楚", "不明白")
 
 
 def typed_in_letters(message: str) -> bool:
@@ -122,7 +124,7 @@ class PinyinReader:
         weights: dict[str, float] = {}
         for word, n in asked.items():
             weights[word] = ASKED + n
-        for word in (*self._words, *NUMBERS, *FOLLOW_UPS):
+        for word in (*self._words, *NUMBERS, *FOLLOW_UPS, *SPOKEN):
             if _CJK.match(word) and len(word) >= 2:
                 weights.setdefault(word, ASKED)
         strong = set(weights)  # the ASKED words: a reading needs one of them

@@ -12,7 +12,10 @@ or the place as the one who pays or sets it (新疆那边给的补贴, 青海省
 A place followed, in a later piece, by the area itself (咱这, 我们临夏: places.yaml `here`) is a
 contrast — 江苏那边见习给两千 咱这给多少 asks about here — and is answered as usual.
 A place right after 在/从/是 … is where the person is, not whose policy is asked (在兰州的厂里上班,
-从新疆回来的, 我是甘南的): the question is answered as usual.
+从新疆回来的, 我是甘南的): the question is answered as usual — unless a policy is applied for
+there (在佛山那边申请创业补贴: the place, 那边 or not, then 申请/办理/领取/享受, then a policy word),
+or 那边的 / 当地的 before a policy word points back at a place named earlier (我人在天津 能不能
+申请那边的创业贷款; 我从新疆回来的 那边的见习补贴多少).
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ _PAUSE = re.compile(r"[\s,，。.;；!！?？、]")
 _SUFFIX = "(?:维吾尔自治区|回族自治区|壮族自治区|自治区|自治州|省|市|州|县|区)?"
 _TIME = "(?:今年|去年|明年|现在|目前|这几年|这两年)?"
 _AGENT_VERBS = "出|发|给|定|规定|制定|出台"  # 江苏省出的, 新疆那边给的: who pays or sets it
+_APPLY_VERBS = "申请|申领|办理|领取|享受"  # 在佛山那边申请创业补贴: applying there
+_ORIGIN = "在从"  # 在苏州干了六年, 从厦门回来: where the person is or was (`origins`)
+_WORKPLACES = "厂子|厂里|厂|工地|公司|饭馆|餐馆|店里|店|矿上|矿|车间|工厂"
 _POINTER = re.compile(r"(?:那个|那项|那种|这个|这项)(?:政策|补贴)?[吗呢吧啊]?")  # …江苏省出的那个
 
 
@@ -42,7 +48,7 @@ class OtherPlaces:
         self.person = frozenset(normalize(p) for p in names.person if p)
         self.institutions = tuple(normalize(i) for i in names.institutions if i)
         if not places or not self.policy:
-            self._pattern = self._agent = None
+            self._pattern = self._agent = self._apply = self._back = self._place = self._origin = None
             return
         near_alt = "|".join(map(re.escape, near)) or "(?!)"
         # 甘南州的 / 兰州那边的 / 新疆那边 / 福建省今年的: the place, then "of there"
@@ -53,6 +59,16 @@ class OtherPlaces:
         self._agent = re.compile(
             f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
             f"(?:{near_alt})?{_TIME}(?:{_AGENT_VERBS})的")
+        # 在佛山那边申请创业补贴 / 能不能在天津申请: applying there, where the person may well be
+        self._apply = re.compile(
+            f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
+            f"(?:{near_alt})?(?:{_APPLY_VERBS})")
+        # 在天津…申请那边的创业贷款: "there" pointing back at a place named before
+        self._back = re.compile(f"(?:{near_alt})的")
+        self._place = re.compile(f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})")
+        # …with the workplace there (厦门电子厂, 东莞的厂子): 电子 of 电子厂 is no 电子商务
+        self._origin = re.compile(f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
+                                  f"(?:的?[\u4e00-\u9fff]{{0,4}}?(?:{_WORKPLACES}))?")
 
     def find(self, question: str) -> str | None:
         """The place (as named in the question, e.g. 甘南州) whose policy `question` asks
@@ -69,7 +85,28 @@ class OtherPlaces:
                     continue  # 在兰州的厂里, 从新疆回来的, 我是甘南的: where the person is
                 if names_policy(text, m):
                     return m.group("name")
+        for m in self._apply.finditer(text):
+            if not self._contrast(text[m.end():]) and _policy_follows(text[m.end():], self.policy, self.institutions):
+                return m.group("name")
+        for m in self._back.finditer(text):
+            named = list(self._place.finditer(text[:m.start()]))
+            if named and not self._contrast(text[m.end():]) and _policy_follows(text[m.end():], self.policy, self.institutions):
+                return named[-1].group("name")
         return None
+
+    def origins(self, question: str) -> list[str]:
+        """The places where the person is or was (normalised, with the workplace there: 苏州电子厂),
+        not where they ask about: right after 在 or 从 (在苏州电子厂干了六七年, 从厦门回来了), a
+        name of `elsewhere`. The clauses
+        that name such cities as destinations of organised transfer (第二条第（四）项: 苏州, 东莞)
+        are not what such a story asks; the retriever leaves these words out of its lexical
+        channels. [] when there are none, or when `find` says the question asks about that
+        place's policy."""
+        if self._place is None or self.find(question) is not None:
+            return []
+        text = normalize(question)
+        return [m.group(0) for m in self._origin.finditer(text)
+                if m.start() > 0 and text[m.start() - 1] in _ORIGIN]
 
     def _policy_after(self, text: str, m: re.Match) -> bool:
         """甘南州的创业贷款: a policy word within POLICY_WITHIN characters (兰州的培训学校 is a school)."""

@@ -567,6 +567,27 @@ class Retriever:
             return None
         return decision, self.calibration.concept_band
 
+    def lexical_text(self, question: str) -> str:
+        """The question as the lexical channels read it: without where the person is or was
+        (在苏州电子厂干了六七年, 从厦门回来了: `OtherPlaces.origins`), when a clause names that
+        place — their story, not the topic; the clause naming those cities as destinations of
+        organised transfer (第二条第（四）项), or 电子商务 for 电子厂, does not answer it."""
+        origins = [o for o in self.places.origins(question) if o.startswith(self._named_places)]
+        if not origins:
+            return question
+        text = normalize(question)
+        for origin in origins:
+            text = text.replace(origin, " ")
+        return text
+
+    @functools.cached_property
+    def _named_places(self) -> tuple[str, ...]:
+        """The other places (lexicon/places.yaml `elsewhere`) a clause names (苏州, 东莞, 厦门 of
+        第二条第（四）项): only these, said as where the person was, mislead the lexical channels."""
+        texts = [normalize(c.text) for c in self.clauses]
+        return tuple(p for p in (normalize(x) for x in self.kb.lexicon.places.elsewhere if x)
+                     if any(p in t for t in texts)) or ("\uffff",)
+
     def search(self, question: str, limit: int = 5, *, exclude_anchors: frozenset[str] = frozenset(),
                record: bool = True) -> SearchResult:
         """Rank the clauses for `question` and judge whether the document covers it.
@@ -577,11 +598,12 @@ class Retriever:
         meaning channel does not compare with these off-topic examples, the word odds do not
         count them (only calibration uses it, to hold a training question's own group out)."""
         s = self.settings
-        own, extra = self.segmenter.query(question, s.expansion_weight)
+        lexical_text = self.lexical_text(question)
+        own, extra = self.segmenter.query(lexical_text, s.expansion_weight)
         weights: dict[str, float] = dict(Counter(own))
         for term, weight in extra.items():
             weights[term] = weights.get(term, 0.0) + weight
-        bigrams = dict(Counter(char_bigrams(question)))
+        bigrams = dict(Counter(char_bigrams(lexical_text)))
         if not weights and not bigrams:
             return SearchResult(question, own, list(extra), [], [], 0.0)
 
@@ -593,7 +615,7 @@ class Retriever:
         channels = ["word", "char"]
 
         lexical_best = int(np.argmax(lexical)) if len(lexical) else -1
-        coverage, covered, missing = self._coverage(question, own, lexical_best)
+        coverage, covered, missing = self._coverage(lexical_text, own, lexical_best)
 
         sem_clause = sem_unit = match = None
         deferred = self.semantic_ready and self.semantic.deferred(question)

@@ -60,6 +60,11 @@ class QuestionsFlow:
         """`text` is answered; `said` (default: text) is what the person typed, for the log.
         When the document has no answer and the message began by saying where the person is
         from ("我是积石山的 …"), it is asked again without that part."""
+        if self._asks_nothing(text) and self.reader.complains(text) and not self.answerer.names_benefit(text):
+            # 问了半天也说不明白 一点用也没有: sorry, and the ways on — not a follow-up on the
+            # last answer's clause, nor "noted"
+            return Turn([Reply(self.t("complaint"), self._menu_buttons())],
+                        [Event("question", text=mask_personal_numbers(said or text), answered=False, confidence=0.0)])
         answer = None
         refused = self._refused_question(s)
         if refused and self.answerer.asks_here_instead(refused, text):
@@ -115,6 +120,11 @@ class QuestionsFlow:
             if overview is not None:
                 return Turn([Reply(overview.reply, self._answer_buttons(overview))], [event])
             return Turn([Reply(self.t("statement_heard"), self._menu_buttons())], [event])
+        if not answer.refused and about is None and self._asks_nothing(text) and self.answerer.tells_only(text):
+            # 我家掌柜的出去打工了 我一个人在家带三个娃: a story that asks nothing and names
+            # nothing of the plan — which clause its words match (打工: 劳务输转) is a guess; the
+            # bot asks what the person wants to know
+            return Turn([Reply(self.t("story_heard"), self._menu_buttons())], [self._question_event(said or text, answer)])
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)

@@ -70,6 +70,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 # (呢 of something going on); if
 # some day (要是哪天); want to do something (想摆摊干点啥).
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)|(?<=[了过])几(?![十百千万])"
+                             # 没有没有 一个都没裁: a denial said twice (its 有没有 asks nothing)
+                             r"|(?:没有){2,}|(?:不是){2,}"
                              # 想带几个徒弟, 打算招几个人: "a few" in a plan, not "how many"
                              r"|(?:想|打算|准备|计划)[^\s,，。?？哪啥什谁多么吗不没能知问]{1,3}几(?![十百千万])"
                              r"(?![^\s,，。?？]{0,3}(?:才|就|够|算|合适))"  # 再招几个人才够条件 asks
@@ -95,11 +97,17 @@ _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗
 # A Chinese keyboard's / key types 、; a backslash is the other slip: 、admin, \\forget are commands.
 _SLASH_KEY = re.compile(r"^[、\\](?=\s*[A-Za-z])")
 _PARTS = re.compile(r"(?:[\s,，。!！?？;；、]|(?<!\d)\.|\.(?!\d))+")
+# The same without 、 — the items of a list (把能办的事、补多少钱、找谁办列个单子) are one question's —
+# unless what follows 、 begins anew (怎么掌握情况、又怎么帮他们: 又, 还, 再 …)
+_PAUSES_NOT_LIST = re.compile(r"(?:[\s,，。!！?？;；]|(?<!\d)\.|\.(?!\d)|、(?=又|还|再|也|另外|同时|并且))+")
 _UNKNOWN_IN = re.compile(r"不知道|不清楚|不晓得|不确定|知不道|说不清|搞不清|弄不清")
 # 几 asks (几个月, 能领几年) unless it is part of a number (十几, 二十几, 几十, 好几年).
 # 几 asks (招了几个, 几岁) except in a number (十几, 好几) or after a group (我们几个, 亲戚几个,
 # 朋友几个, 兄弟几个: "a few of us", a statement)
-_JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好们戚友弟妹])几(?![十百千万])")
+# 我想问一下户口迁移的事情: a request to be told about something asks, though no question word does
+_ASKS_ABOUT = re.compile(r"(?:想|要|来)(?:问|咨询|打听)")
+# 那几年 / 这几天: "those few years", not "how many"
+_JI = re.compile(r"(?<![一二两三四五六七八九十百千万\d好们戚友弟妹那这])几(?![十百千万])")
 # A-not-A asks yes or no whatever the verb or adjective (管不管, 搞不搞, 扶持不扶持, 高不高): the
 # cue list names only the common ones (能不能, 有没有). Not a particle repeated (不了不了, 不弄了
 # 不弄了: "no, no"), nor 一…不一 (一年不一定).
@@ -947,6 +955,12 @@ class Reader:
             topical = topical or self.has_own_topic(other)
         return topical
 
+    def complains(self, text: str) -> bool:
+        """Whether the message says the bot did not help (understanding.yaml `complaints`:
+        一点用都没有, 答非所问), searched in the message without spaces and punctuation."""
+        plain = re.sub(r"[\W_]+", "", text)
+        return any(p.search(plain) for p in self.vocabulary.complaints)
+
     def _about_oneself(self, plain: str) -> bool:
         """Whether a (bare) piece only says who the person is or how they type (我不识字, 让娃娃
         打的, 我是东乡的, 替我儿子问的), or is small talk (你好, 我想问问)."""
@@ -1028,13 +1042,18 @@ class Reader:
                 merged.append((cleaned, connected))
         questions: list[str] = []
         context: list[str] = []
+
+        def connected_after(at: int) -> bool:
+            return at < len(merged) - 1 and merged[at + 1][1]
+
         for at, (p, connected) in enumerate(merged):
             if len(bare(p)) < 2:
                 continue
             after = merged[at + 1] if at < len(merged) - 1 else None
             if after is not None and self._reported_ask(p, None if after[1] else after[0]):
                 context.append(p)  # 去县上问补贴咋申请，窗口的人说不清 / 政府有没有公开流程
-            elif self.is_question(p):
+            elif self.is_question(p) or (connected_after(at) and _ASKS_ABOUT.search(p) and self.has_own_topic(p)):
+                # (我想问一下户口迁移的事情 | 还有就是…: a request to be told, then a connector)
                 if connected and context and _WANTS.search(" ".join(context)):
                     # 孙子毕业了想参加见习；顺便问下助学贷款能缓还不: what came before 另外 / 顺便问 is
                     # a request of its own too — asked alone, and still the context of the question
@@ -1072,7 +1091,11 @@ class Reader:
                 first, second = first.strip(_PAUSE), second.strip(_PAUSE)
                 if sep and len(bare(first)) >= 2 and len(bare(second)) >= 2 \
                         and self.has_own_topic(first) and self.has_own_topic(second):
-                    return [first + asked, second + asked]
+                    # 我儿子是二级残疾，护理补贴和生活补贴各给多少: what the first topic's part is
+                    # preceded by (the story) is the second's context too
+                    cut = max(first.rfind(c) for c in _PAUSE)
+                    story = first[:cut].strip(_PAUSE) + " " if cut > 0 else ""
+                    return [first + asked, story + second + asked]
         return []
 
     def _split_at_pauses(self, text: str) -> list[str]:
@@ -1083,7 +1106,7 @@ class Reader:
         before. Fewer than two such questions: [] (one question with its context)."""
         parts: list[str] = []
         pending: list[str] = []
-        pieces = self.parts(text)
+        pieces = [p for p in _PAUSES_NOT_LIST.split(prepare(text)) if p]
         for at, piece in enumerate(pieces):
             if parts and not pending and len(bare(piece)) < MIN_PAUSED:
                 parts[-1] = parts[-1] + " " + piece
@@ -1158,8 +1181,8 @@ class Reader:
         that each ask by their form: 见习补贴多少钱还有去苏州打工政府组织不. Tested only where a
         connector stands and no pause or question word comes before it: each test reads and
         searches the halves (measured in benchmarks/README.md, "The lexical path's cost")."""
-        return (len(bare(right)) >= MIN_PART and self.is_question(left) and self.is_question(right)
-                and self.has_own_topic(left) and self.has_own_topic(right))
+        return (len(bare(right)) >= MIN_PART and (self.is_question(left) or _ASKS_ABOUT.search(left) is not None)
+                and self.is_question(right) and self.has_own_topic(left) and self.has_own_topic(right))
 
 
 def _numbered(text: str) -> list[str]:

@@ -27,7 +27,7 @@ _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "clos
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
               "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said",
-              "eligibility_asks", "asked_other", "asides", "each_asks")
+              "eligibility_asks", "asked_other", "asides", "each_asks", "complaints")
 _ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "policy_words",
                      "fillers")
 
@@ -96,6 +96,9 @@ class Vocabulary:
     broad_asks: tuple[re.Pattern[str], ...] = ()
     # Saying who one is or how one types (我不识字, 让娃娃打的): searched in a (bare) part.
     self_descriptions: tuple[re.Pattern[str], ...] = ()
+    # Saying the bot did not help (一点用都没有, 说了半天也说不清楚): searched in a message that asks
+    # nothing; the reply is an apology and the ways on, not "noted".
+    complaints: tuple[re.Pattern[str], ...] = ()
     # Asking for someone else (替我儿子问的): the words before, the person (word -> how the bot
     # names them after 您), the words after.
     proxy_starts: tuple[str, ...] = ()
@@ -291,6 +294,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         vocabulary, closings=talk["closings"], plans=talk["plans"],
         broad_asks=_patterns(data, "broad_asks", name, problems),
         self_descriptions=_patterns(data, "self_descriptions", name, problems),
+        complaints=_patterns(data, "complaints", name, problems),
         proxy_starts=_bare_words(proxy, "starts", "third_person.starts", name, problems),
         proxy_who=tuple(sorted(who, key=lambda pair: len(pair[0]), reverse=True)),
         proxy_ends=_bare_words(proxy, "ends", "third_person.ends", name, problems),
