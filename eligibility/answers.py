@@ -153,18 +153,21 @@ def is_not_an_answer(text: str, words: AnswerWords | None = None) -> bool:
     return False
 
 
-_REPEATED = re.compile(r"^([\u4e00-\u9fff]{1,3}?)\1+")
-
-
 def _said_once(text: str, words: AnswerWords) -> str:
-    """A yes or no word said over and over at the start (voice input: 对对对, 没有没有都不是,
-    是的是的刚回来) said once, with a pause after it: 对, 没有，都不是, 是的，刚回来. Other
-    repeats (看看, 11) stay."""
-    m = _REPEATED.match(text)
-    if m is None or (m.group(1) not in words.yes_words and m.group(1) not in words.no_words):
-        return text
-    rest = text[m.end():]
-    return m.group(1) + ("，" + rest if rest and rest[0] not in "，,。 " else rest)
+    """A whole yes or no word said over and over at the start (voice input: 对对对, 没有没有都不是,
+    是的是的刚回来) said once, with a pause after it: 对, 没有，都不是, 是的，刚回来. A stutter
+    inside one word (不不是, 没没有) and other repeats (好好的, 看看, 11) stay as they are."""
+    said = sorted({*words.yes_words, *words.no_words}, key=lambda w: (-len(w), w))
+    for word in said:
+        if not word or not text.startswith(word + word):
+            continue
+        rest = text[len(word):]
+        while rest.startswith(word):
+            rest = rest[len(word):]
+        if any(len(w) > len(word) and (word + rest).startswith(w) for w in said):
+            return text  # 不不是, 没没有: a stutter into a longer word, not the word said again
+        return word + ("，" + rest if rest and rest[0] not in "，,。 " else rest)
+    return text
 
 
 def plain_speech(text: str, words: AnswerWords | None = None) -> str:
@@ -339,18 +342,22 @@ def _hedged(text: str, words: AnswerWords) -> tuple[bool, str]:
     return found, text
 
 
+def _hedge_rest(raw: str, words: AnswerWords) -> tuple[bool, str]:
+    """(was a hedge said, what is left without it and the particles)."""
+    hedged, text = _hedged(_compact(raw), words)
+    return hedged, _without_particles(text.replace(_MASK, ""), words)
+
+
 def _hedged_yes(raw: str, words: AnswerWords) -> bool:
     """好像是 / 应该是的: a hedged "yes" — to a choice (个人 or 单位?) it picks no option, so it is
     asked again like a bare 是, not taken as 不清楚 (which would end the questionnaire there)."""
-    hedged, text = _hedged(_compact(raw), words)
-    rest = _without_particles(text.replace(_MASK, ""), words)
+    hedged, rest = _hedge_rest(raw, words)
     return hedged and bool(rest) and rest in words.yes_words and not rest.startswith("有")  # 有可能: a bare hedge
 
 
 def _only_a_hedge(raw: str, words: AnswerWords) -> bool:
     """可能吧 / 有可能 / 也许: a hedge with nothing hedged."""
-    hedged, text = _hedged(_compact(raw), words)
-    rest = _without_particles(text.replace(_MASK, ""), words)
+    hedged, rest = _hedge_rest(raw, words)
     return hedged and (not rest or rest in words.yes_words)
 
 

@@ -68,7 +68,8 @@ _ACTIONS = frozenset({"申请", "办理", "办", "领", "领取", "报名", "报
 # A question checking a sum (能贷两百万不) takes a candidate this close to the best when only
 # that one has a cap in money and names a word of it the best does not (创业担保贷款 vs 融资担保)
 SUM_CLOSE_RATIO = 0.7
-# _ask_after_status_first: a status word (零就业家庭) can score twice what is asked (贷)
+# _ask_after_status_first: the candidate may score 0.4 of the best, whose status word
+# (零就业家庭, rare and repeated in its clause) can outscore what is asked (贷) 2.5 times
 STATUS_ASK_RATIO = 0.4
 PAID_AMONG = 3  # _paid_first looks at the second and third candidates: the loan of 开农家乐能贷款不 is second
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
@@ -699,16 +700,17 @@ class Answerer:
         """Whether a message that asks nothing only tells of the people in it: no kind of
         question (`asks`), no situation the plan speaks of (`names_situation`), no benefit or
         term of the documents (`names_benefit`), and each topic word is what someone is doing
-        (asking.yaml `situations`: 打工, 在家), who (`parties`: 掌柜的) or a word no document uses
-        (出去, 屋里). 我家掌柜的出去打工了 我一个人在家带三个娃 does; 我问的是创业贷款 and 我儿子大学
-        毕业了在家闲着 (毕业: 高校毕业生) do not."""
+        (asking.yaml `situations`: 打工, 在家, 出去, 屋里), who (`parties`: 掌柜的) or a word no
+        document uses. 我家掌柜的出去打工了 我一个人在家带三个娃 does; 我问的是创业贷款 and 我儿子
+        大学毕业了在家闲着 (毕业: 高校毕业生) do not."""
         if self.asks(text) or self.names_situation(text) or self.names_benefit(text):
             return False
         asking = self.kb.asking
         return all(t in asking.situations or t in asking.parties or not self._known(t) for t in self.topic_words(text))
 
     def names_benefit(self, piece: str) -> bool:
-        """Whether the piece names one of the plan's benefits: by a word that is not generic
+        """Whether the piece names one of the plan's benefits specifically (unlike `_names_benefit`,
+        which by default counts any benefit word): by a word that is not generic
         (benefits.yaml: 裁人 of 稳岗返还, 见习; not 培训, in a third of the clauses), or by a
         term of the documents (lexicon/terms.yaml: 创业担保贷款, 扶贫车间)."""
         text = fold(piece)
@@ -916,12 +918,13 @@ class Answerer:
         return result
 
     def _status_words(self) -> frozenset[str]:
-        """How residents say who they are (folded): asking.yaml `askers` and `more.who`, and
-        audiences.yaml's words (失业了, 在职, 大学毕业)."""
+        """How residents say who they are (folded): asking.yaml `askers` and `more.who`, and the
+        words of audiences.yaml's "status" axis (失业了, 在职) — not its other axes, which name
+        what is wanted (回来+创业, 小卖部: 返乡创业能贷多少 stays on 第二条第（三）项)."""
         if self._statuses is None:
             asking, lexicon = self.kb.asking, self.kb.lexicon
             words = {*asking.askers, *(w for w, _ in (asking.more.who if asking.more else ()))}
-            words |= {p for a in lexicon.audiences for w in a.words for p in w.split("+")}
+            words |= {p for a in lexicon.audiences if a.axis == "status" for w in a.words for p in w.split("+")}
             self._statuses = frozenset(fold(w) for w in words if len(w) >= 2)
         return self._statuses
 

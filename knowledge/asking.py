@@ -116,7 +116,9 @@ class Comparison:
         return bool(self.stated_by) and says_any(self.stated_by, text)
 
 
-_NOT_MORE = re.compile(r"最多|至多|顶多|多少|多久|多长|多大|多高")
+# 最多贷多少 asks the cap; 多领了 / 多发了 tells of money had; 多贷几年 / 多借两年 asks a term
+_NOT_MORE = re.compile(r"最多|至多|顶多|多少|多久|多长|多大|多高|多[领发给贷拿借补]了"
+                       r"|多[贷借][一二两三四五六七八九十几]+(?:年|个月)")
 
 
 @dataclass(frozen=True)
@@ -365,12 +367,13 @@ _SPOKEN_SCALE = {"千": 1000, "万": 10_000}
 
 def question_amount(text: str) -> float | None:
     """The sum of money a question asks about, in 元: 300万 / 三百万 / 15w / 1.5万元 / 5000元 /
-    一千二 (1200) / 一万五 (15000) — the last one right after a verb of getting money (贷, 借, 领
-    …: 一人十五万 能贷四十五万不 asks about 45万), else the first. Ages, years, months and head
+    一千二 (1200) / 一万五 (15000) — the last one right after 贷 or 借 (一人十五万 能贷四十五万不
+    asks about 45万; 能贷二十万不 之前领过两万 about 20万), else the first. Ages, years, months and head
     counts are not money (19岁, 3年, 6个月, 20人) and give None."""
     text = normalize(text)
-    asked = [m for m in _MONEY.finditer(text) if _ASK_VERB.search(text[max(0, m.start() - 3):m.start()])]
-    if len(asked) >= 1 and len(list(_MONEY.finditer(text))) >= 2:
+    sums = list(_MONEY.finditer(text))
+    asked = [m for m in sums if _ASK_VERB.search(text[max(0, m.start() - 3):m.start()])]
+    if asked and len(sums) >= 2:
         text = text[asked[-1].start():]  # read from the sum asked about
     spoken = _SPOKEN.search(text)
     counted = spoken is not None and text[spoken.end():spoken.end() + 1] in tuple(_COUNTED)
@@ -394,7 +397,8 @@ def question_amount(text: str) -> float | None:
     return None
 
 
-_ASK_VERB = re.compile(r"贷|借|领|申请|批|给")  # 能贷四十五万: the sum asked about follows one
+# 能贷四十五万 / 再借五万: the sum asked about follows one (not 领过两万的补贴: money had already)
+_ASK_VERB = re.compile(r"(?<![了过])(?:贷|借)(?![了过])")
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%|百分之([零一二两三四五六七八九十百]+)")

@@ -14,8 +14,8 @@ contrast — 江苏那边见习给两千 咱这给多少 asks about here — and
 A place right after 在/从/是 … is where the person is, not whose policy is asked (在兰州的厂里上班,
 从新疆回来的, 我是甘南的): the question is answered as usual — unless a policy is applied for
 there (在佛山那边申请创业补贴: the place, 那边 or not, then 申请/办理/领取/享受, then a policy word),
-or 那边的 / 当地的 before a policy word points back at a place named earlier (我人在天津 能不能
-申请那边的创业贷款; 我从新疆回来的 那边的见习补贴多少).
+or 那边的 before a policy word points back at a place named earlier and not left (我人在天津 能不能
+申请那边的创业贷款; not 我从新疆回来的 那边的…, nor 当地, which is said of here too).
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ _AGENT_VERBS = "出|发|给|定|规定|制定|出台"  # 江苏省出的, 新疆
 _APPLY_VERBS = "申请|申领|办理|领取|享受"  # 在佛山那边申请创业补贴: applying there
 _ORIGIN = "在从"  # 在苏州干了六年, 从厦门回来: where the person is or was (`origins`)
 _WORKPLACES = "厂子|厂里|厂|工地|公司|饭馆|餐馆|店里|店|矿上|矿|车间|工厂"
+# …and what the person did there, in the past (干了六七年, 打过工, 回来了, 厂子倒了): without it the
+# place may be where they ask to go (在东莞那边有没有政府联系好的厂子)
+_PAST = re.compile(r"干了|打了|打过|干过|做了|待了|呆了|上了|回来|回家|倒了|关了|辞|裁|[一二两三四五六七八九十几\d]+年")
+_PAST_WITHIN = 10
 _POINTER = re.compile(r"(?:那个|那项|那种|这个|这项)(?:政策|补贴)?[吗呢吧啊]?")  # …江苏省出的那个
 
 
@@ -51,24 +55,19 @@ class OtherPlaces:
             self._pattern = self._agent = self._apply = self._back = self._place = self._origin = None
             return
         near_alt = "|".join(map(re.escape, near)) or "(?!)"
+        place = f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"  # 甘南, 甘南州
         # 甘南州的 / 兰州那边的 / 新疆那边 / 福建省今年的: the place, then "of there"
-        self._pattern = re.compile(
-            f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
-            f"(?:(?:{near_alt}){_TIME}的?|{_TIME}的)")
+        self._pattern = re.compile(f"{place}(?:(?:{near_alt}){_TIME}的?|{_TIME}的)")
         # 江苏省出的那个 / 新疆那边给的: the place as the one who pays or sets it (`_names_policy`)
-        self._agent = re.compile(
-            f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
-            f"(?:{near_alt})?{_TIME}(?:{_AGENT_VERBS})的")
+        self._agent = re.compile(f"{place}(?:{near_alt})?{_TIME}(?:{_AGENT_VERBS})的")
         # 在佛山那边申请创业补贴 / 能不能在天津申请: applying there, where the person may well be
-        self._apply = re.compile(
-            f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
-            f"(?:{near_alt})?(?:{_APPLY_VERBS})")
-        # 在天津…申请那边的创业贷款: "there" pointing back at a place named before
-        self._back = re.compile(f"(?:{near_alt})的")
-        self._place = re.compile(f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})")
+        self._apply = re.compile(f"{place}(?:{near_alt})?(?:{_APPLY_VERBS})")
+        # 我人在天津 能不能申请那边的创业贷款: "there" pointing back at a place named before, not
+        # after 回来 (not 当地: said of here too — 回来了 想参加当地的培训)
+        self._back = re.compile(f"(?:{'|'.join(re.escape(n) for n in near if n != '当地') or '(?!)'})的")
+        self._place = re.compile(place)
         # …with the workplace there (厦门电子厂, 东莞的厂子): 电子 of 电子厂 is no 电子商务
-        self._origin = re.compile(f"(?P<name>(?:{'|'.join(map(re.escape, places))}){_SUFFIX})"
-                                  f"(?:的?[\u4e00-\u9fff]{{0,4}}?(?:{_WORKPLACES}))?")
+        self._origin = re.compile(f"{place}(?:的?(?:(?!那边|那里|那儿)[\u4e00-\u9fff]){{0,3}}?(?:{_WORKPLACES}))?")
 
     def find(self, question: str) -> str | None:
         """The place (as named in the question, e.g. 甘南州) whose policy `question` asks
@@ -89,15 +88,17 @@ class OtherPlaces:
             if not self._contrast(text[m.end():]) and _policy_follows(text[m.end():], self.policy, self.institutions):
                 return m.group("name")
         for m in self._back.finditer(text):
-            named = list(self._place.finditer(text[:m.start()]))
-            if named and not self._contrast(text[m.end():]) and _policy_follows(text[m.end():], self.policy, self.institutions):
-                return named[-1].group("name")
+            before = text[:m.start()]
+            named = list(self._place.finditer(before))
+            if (named and "回来" not in before[named[-1].end():] and not self._contrast(text[m.end():])
+                    and _policy_follows(text[m.end():], self.policy, self.institutions)):
+                return named[-1].group("name")  # (从新疆回来的 那边的见习补贴: back here, not there)
         return None
 
     def origins(self, question: str) -> list[str]:
-        """The places where the person is or was (normalised, with the workplace there: 苏州电子厂),
-        not where they ask about: right after 在 or 从 (在苏州电子厂干了六七年, 从厦门回来了), a
-        name of `elsewhere`. The clauses
+        """The places where the person was (normalised, with the workplace there: 苏州电子厂), not
+        where they ask about: a name of `elsewhere` right after 在 or 从 and followed, within
+        _PAST_WITHIN characters, by what they did there (在苏州电子厂干了六七年, 从厦门回来了). The clauses
         that name such cities as destinations of organised transfer (第二条第（四）项: 苏州, 东莞)
         are not what such a story asks; the retriever leaves these words out of its lexical
         channels. [] when there are none, or when `find` says the question asks about that
@@ -106,7 +107,7 @@ class OtherPlaces:
             return []
         text = normalize(question)
         return [m.group(0) for m in self._origin.finditer(text)
-                if m.start() > 0 and text[m.start() - 1] in _ORIGIN]
+                if m.start() > 0 and text[m.start() - 1] in _ORIGIN and _PAST.search(text[m.end():m.end() + _PAST_WITHIN])]
 
     def _policy_after(self, text: str, m: re.Match) -> bool:
         """甘南州的创业贷款: a policy word within POLICY_WITHIN characters (兰州的培训学校 is a school)."""

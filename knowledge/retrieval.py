@@ -583,7 +583,8 @@ class Retriever:
     @functools.cached_property
     def _named_places(self) -> tuple[str, ...]:
         """The other places (lexicon/places.yaml `elsewhere`) a clause names (苏州, 东莞, 厦门 of
-        第二条第（四）项): only these, said as where the person was, mislead the lexical channels."""
+        第二条第（四）项): only these, said as where the person was, mislead the lexical channels.
+        When no clause names one, a string no question starts with (so `startswith` finds none)."""
         texts = [normalize(c.text) for c in self.clauses]
         return tuple(p for p in (normalize(x) for x in self.kb.lexicon.places.elsewhere if x)
                      if any(p in t for t in texts)) or ("\uffff",)

@@ -324,8 +324,87 @@ def test_an_interns_own_pay_is_unstated(answerer) -> None:
     assert line.startswith("文件没有写明") and "实际到手" in line
 
 
-@pytest.mark.parametrize("question", ["失业保险断了两年 还能补交吗", "城里公益岗到龄了咋办",
+@pytest.mark.parametrize("question", ["失业保险断了两年 社保还能补交吗",
                                       "环保设备改造有没有专项资金补贴", "参加展会的展位费政府补不补"])
 def test_more_other_offices_matters_are_refused(answerer, question: str) -> None:
     assert answerer.answer(question).refused
 
+
+
+def test_must_the_unit_keep_the_intern_is_unstated(answerer) -> None:
+    """The plan obliges no unit to keep an intern (only 留用率50%以上 raises the subsidy)."""
+    line = first_line(answerer, "见习期满了 单位是不是必须留我")
+    assert line.startswith("关于就业见习补贴，文件没有写明见习期满后单位必须留用")
+
+
+@pytest.mark.parametrize("question", ["我腿脚有残疾 想开个修鞋的小铺子 政府给撒扶持", "想在村里开个小餐馆 有撒照顾"])
+def test_what_support_is_there_is_an_overview(answerer, question: str) -> None:
+    """给撒扶持 / 有撒照顾 (asking.yaml `overview`): what there is for the person, not the bare
+    sentence listing 五小行业."""
+    assert answerer.answer(question).reply.startswith("临州府发〔2019〕3号里和您说的情况")
+
+
+def test_what_support_for_a_small_trade_names_the_loan(answerer) -> None:
+    """A 五小行业 trade: its line says the document sets no amount for it, and the 15万 loan."""
+    body = answerer.answer("我是残疾人 想开个小修理店 政府给撒扶持 有莫有钱").reply.split("依据：")[0]
+    assert "15万" in body
+
+
+def test_the_training_steps_say_the_living_allowance_ended(kb) -> None:
+    """怎么申请 never lists an ended benefit as still to be had."""
+    import eligibility
+    from eligibility.staffdata import load_procedures
+    path = Path(eligibility.__file__).parent / "data" / "procedures.yaml"
+    procedures, problems = load_procedures(path, "procedures.yaml", {p.id for p in PROGRAMS})
+    steps = " ".join(procedures["unemployed_training"].steps)
+    assert "生活费补贴" in steps and "已到期" in steps and "还可享受" not in steps
+
+
+def test_a_story_with_a_plan_topic_is_answered(tmp_path, kb) -> None:
+    """我问的是创业贷款 names the plan's matter: answered, never "您想问哪方面"."""
+    replies = chat(tmp_path, kb, "我儿子大学毕业了在家闲着")
+    assert "您想问哪方面" not in replies[-1]
+
+
+# ------------------------------------------------------------- the newcomer review's findings
+
+@pytest.mark.parametrize("text, value", [("不不是", False), ("没没有", False)])
+def test_a_stutter_into_a_word_is_not_the_word_said_again(text: str, value: bool) -> None:
+    """不不是 is 不是 stuttered, not 不 + 是 (yes)."""
+    assert parse_answer(question_of("unemployed_training", "unemployed"), text).value is value
+
+
+def test_money_had_before_is_not_the_sum_asked() -> None:
+    from knowledge.asking import question_amount
+    assert question_amount("能贷二十万不 之前领过两万的补贴") == 200000
+
+
+@pytest.mark.parametrize("question", [
+    "见习补贴的材料没带齐 能补交吗",
+    "我是贫困户 开个小卖部 能贷五万不",
+    "我想开个培训学校 能申请创业贷款不",
+    "申请创业担保贷款要在银行开户吗",
+])
+def test_other_offices_words_do_not_refuse_the_plans_own_matters(answerer, question: str) -> None:
+    assert not answerer.answer(question).refused
+
+
+@pytest.mark.parametrize("text", ["我腿脚不中用了 干不了重活", "去人社局问了 人家也说不清楚", "我娃太笨 书没念成"])
+def test_telling_of_oneself_is_no_complaint(engine_reader, text: str) -> None:
+    assert not engine_reader.complains(text)
+
+
+@pytest.mark.parametrize("question", ["我是残疾人 想提高点技术 培训有补贴吗", "我是低保户 多领了补贴要退回去吗"])
+def test_not_every_more_is_more_money(kb, question: str) -> None:
+    assert read_question(question, kb.asking).more_for is None
+
+
+def test_a_wish_said_to_go_there_is_not_a_place_left(answerer) -> None:
+    """在东莞那边有没有政府联系好的厂子: 东莞 is where they would go (第二条第（四）项), no origin."""
+    assert answerer.retriever.places.origins("在东莞那边有没有政府联系好的厂子") == []
+    assert answerer.answer("在东莞那边有没有政府联系好的厂子").clauses[0] == "2.4"
+
+
+def test_returning_to_start_a_business_stays_on_its_clause(answerer) -> None:
+    """返乡创业 is no status: 返乡创业能贷多少 stays on 第二条第（三）项 (its 小额担保贷款)."""
+    assert answerer.answer("返乡创业能贷多少").clauses[0] == "2.3"

@@ -957,8 +957,9 @@ class Reader:
 
     def complains(self, text: str) -> bool:
         """Whether the message says the bot did not help (understanding.yaml `complaints`:
-        一点用都没有, 答非所问), searched in the message without spaces and punctuation."""
-        plain = re.sub(r"[\W_]+", "", text)
+        你们这个一点用都没有, 答非所问, 你说了半天也说不清楚 — said of the bot, not of oneself or
+        another office), searched in the bare message (no spaces or punctuation)."""
+        plain = bare(text)
         return any(p.search(plain) for p in self.vocabulary.complaints)
 
     def _about_oneself(self, plain: str) -> bool:
