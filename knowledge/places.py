@@ -103,11 +103,12 @@ class OtherPlaces:
         are not what such a story asks; the retriever leaves these words out of its lexical
         channels. [] when there are none, or when `find` says the question asks about that
         place's policy."""
-        if self._place is None or self.find(question) is not None:
+        if self._origin is None:
             return []
         text = normalize(question)
-        return [m.group(0) for m in self._origin.finditer(text)
-                if m.start() > 0 and text[m.start() - 1] in _ORIGIN and _PAST.search(text[m.end():m.end() + _PAST_WITHIN])]
+        found = [m.group(0) for m in self._origin.finditer(text)
+                 if m.start() > 0 and text[m.start() - 1] in _ORIGIN and _PAST.search(text[m.end():m.end() + _PAST_WITHIN])]
+        return found if found and self.find(question) is None else []  # (find only when a place is there)
 
     def _policy_after(self, text: str, m: re.Match) -> bool:
         """甘南州的创业贷款: a policy word within POLICY_WITHIN characters (兰州的培训学校 is a school)."""
