@@ -884,23 +884,26 @@ class Answerer:
         topic said before the ask (听说有个银税互动 尕企业能贷上款) is no status: it stays first."""
         if len(result.candidates) < 2 or result.out_of_scope_topic is not None:
             return result
+        text = fold(question)
+        money = self.kb.asking.money
+        if not any(m in text for m in money):
+            return result  # no money asked: nothing to move (most questions stop here)
         best = result.candidates[0]
         best_text = fold(best.clause.text)
         best_names = [fold(b.name) for b in self.kb.benefits_of(best.clause.id)]
         segmenter = self.retriever.segmenter
-        money = self.kb.asking.money
-        asks = [(fold(w), fold(t)) for w, terms in segmenter.colloquial_words(question).items()
+        colloquial = segmenter.colloquial_words(question)
+        asks = [(fold(w), fold(t)) for w, terms in colloquial.items()
                 if any(m in w for m in money) and not any(self._generic(t) for t in terms)  # 掏钱 -> 补贴
                 for t in terms
                 if len(t) >= 4 and fold(t) not in best_text and not any(fold(t) in n for n in best_names)]
         if not asks:
             return result
-        text = fold(question)
         ask_at = min(text.find(w) for w, _ in asks)
         cues = self.kb.asking.cue_words
         own = {fold(w) for b in self.kb.benefits_of(best.clause.id) for w in (b.name, *b.words)}
         shared = [fold(w) for w in segmenter.query(question)[0] if len(w) >= 2 and fold(w) in best_text]
-        shared += [fold(w) for w, terms in segmenter.colloquial_words(question).items()
+        shared += [fold(w) for w, terms in colloquial.items()
                    if any(fold(t) in best_text for t in terms)]  # 当老师 -> 特岗计划
         shared += self._benefit_words_in(question, own)
         shared = [w for w in shared if not any(w in c for c in cues)]  # 不能 of 能不能
@@ -2216,11 +2219,10 @@ class Answerer:
             return name, f"已于{_day(benefit.period.end)}到期"
         # who it is for first: the person asks what there is for them, not yet how much — unless
         # the question names the benefit (我儿子…想去见习): then what it gives (每人每月1000元)
-        order = ((Kind.AMOUNT, Kind.WHO, Kind.YES_NO, Kind.RECIPIENT) if named is not None
-                 else (Kind.WHO, Kind.YES_NO, Kind.AMOUNT, Kind.RECIPIENT))
         statement = (next((benefit.lines[k] for k in prefer if k in benefit.lines), None)
                      or (benefit.lines.get(Kind.AMOUNT) if named is not None else None) or benefit.summary
-                     or next((benefit.lines[k] for k in order if k in benefit.lines), None))
+                     or next((benefit.lines[k] for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT, Kind.RECIPIENT)
+                              if k in benefit.lines), None))
         return name, _cut(statement.say if statement else _topic(clause), limit)
 
     def _own_fees(self, topic: str | None) -> bool:
