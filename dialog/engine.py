@@ -268,6 +268,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             if msg.action.startswith("fg:"):
                 return await self._on_action(msg.action, s, key)
             return await self._in_worker(self._on_action_sync, msg.action, s)
+        confirmed = self._forget_answer(msg.text or "", s)
+        if confirmed is not None:  # 嗯 / 删吧 / 算了 typed to "delete everything about you?"
+            return await self._on_action(confirmed, s, key)
         if len(msg.text or "") > self.settings.max_message_chars:
             limit = self.settings.max_message_chars
             return await self._in_worker(lambda: Turn([Reply(self.t("too_long", limit=limit))] + self._pending_question(s), []))
@@ -281,6 +284,17 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if u.heard is not None and turn is not None:  # typed in pinyin: say how it was read, first
             turn = Turn([Reply(self.t("pinyin_heard", text=u.heard))] + turn.replies, turn.events)
         return turn
+
+    def _forget_answer(self, text: str, s: Session) -> str | None:
+        """"fg:yes" / "fg:no" when the last reply asked whether to delete everything (its buttons)
+        and `text` is a whole yes or no (understanding.yaml `confirm_forget`); else None."""
+        if not any(action == "fg:yes" for _, action in s.last_buttons):
+            return None
+        said = bare(text)
+        vocabulary = self.reader.vocabulary
+        if said in vocabulary.forget_yes:
+            return "fg:yes"
+        return "fg:no" if said in vocabulary.forget_no else None
 
     def _understand(self, text: str, s: Session, numbered: bool = False) -> Understanding:
         """What the message means, read in the context of this conversation."""

@@ -450,11 +450,12 @@ def _prompt(question: Question, words: AnswerWords) -> _Prompt:
     subject = outside[:cut]
     before_object = outside[:cut + len(verb)]
     thing = outside[cut + len(verb):] if verb else ""  # 享受过 | 培训生活费补贴: what was or was not done
-    asked = prompt.replace(subject, "", 1) if subject else prompt
     phrases: dict[str, bool] = {}
     for seg in segments:
         for phrase in (seg, *(seg[i:i + 2] for i in range(len(seg) - 1))):
-            if not (phrase in subject and phrase not in asked):
+            # A word of who the question is about says nothing of what is asked, also when the
+            # asked part repeats it (接收的见习人员 是否都属于 见习对象: 收了五个见习的 is a count)
+            if phrase not in subject:
                 phrases.setdefault(phrase, True)
     general = {verb for verb in words.verbs if verb not in phrases}
     for verb in general:
@@ -959,7 +960,8 @@ _ABOUT = re.compile(rf"({_NUM})来(?![了过的自])([百千万亿]*)")  # 二�
 _MORE = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块)?多(?![少大久])")
 # Years: 2005年, 05年, 零五年, 去年; with an optional month.
 _YEAR = re.compile(r"(?<![\d零一二三四五六七八九十])(?P<y>(?:19|20)\d{2}|\d{2}|[零一二三四五六七八九]{4}|[零一二三四五六七八九]{2}|今|去|前|大前)"
-                   r"年(?![龄纪级限度])(?:(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])月份?)?")
+                   r"年(?![龄纪级限度])(?:(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])月份?|(?P<part>底|末|初))?")
+_YEAR_PART_MONTH = {"底": 12, "末": 12, "初": 1}  # 2020年底开始交的: December
 _YEAR_START_AFTER = ("开始", "起", "出生", "生", "的", "参保", "参加", "入职", "进厂", "上班", "工作", "交",
                      "缴", "就", "那年", "那会", "时候", "到现在", "至今", "以来", "来")
 _YEAR_START_BEFORE = ("从", "自", "打", "自从", "打从", "是", "在", "于")
@@ -1112,7 +1114,13 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         compact = _CALENDAR_DAY.sub("，", compact)  # 明年六月才毕业: June is no age of 6
     if any(w in compact for w in BOUND_WORDS):  # a bound word not read above (快递干了三年): asked again
         return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
-    if _ZERO.fullmatch(compact):  # 没有, 一个都没留, 零
+    zero = _ZERO.fullmatch(compact) or (
+        # 满了，一个都没留: one part says none, the others give no number
+        any(_ZERO.fullmatch(_NUMBER_PUNCT.sub("", c)) for c in _clauses(t))
+        and not any(_numbers_in(_NUMBER_PUNCT.sub("", c)) for c in _clauses(t) if not _ZERO.fullmatch(_NUMBER_PUNCT.sub("", c))))
+    if zero and question.unit == "岁":  # 没工作 to 您今年多少岁: no age at all, not 0岁
+        return ParsedAnswer(error=f"这一步问的是年龄。{hint(question)}")
+    if zero:  # 没有, 一个都没留, 零
         return _checked(question, 0.0, compact)
     if (question.unit == "人" and any(w in answer_word(question.prompt) for w in ("今年", "当年"))
             and _NONE_THIS_YEAR.search(compact)
@@ -1496,7 +1504,7 @@ def _year_answer(question: Question, t: str, as_of: date, words: AnswerWords) ->
     if question.unit not in ("岁", "年", "个月"):
         return ParsedAnswer(error=f"“{found.group(0)}”是一个年份，这里问的不是年份。{hint(question)}")
     year = _full_year(found.group("y"), as_of)
-    month = _month(found.group("m"))
+    month = _month(found.group("m")) or _YEAR_PART_MONTH.get(found.group("part") or "")
     if year is None or year > as_of.year or (year == as_of.year and month and month > as_of.month):
         return ParsedAnswer(error=f"{found.group(0)}还没到，请再确认一下。{hint(question)}")
     said = f"{year}年{month}月" if month else f"{year}年"
@@ -1546,13 +1554,15 @@ def _is_year(question: Question, t: str, m: re.Match[str], as_of: date) -> bool:
     if y in _RELATIVE_YEARS:
         return question.unit != "岁" and (after.startswith(_YEAR_START_AFTER) or before.endswith(_YEAR_START_BEFORE))
     four = len(y) == 4
-    if four and y.isdigit():
-        return 1900 <= int(y) <= as_of.year + 1
+    if four:  # 2020年, 二〇二〇年底: four digits are a year
+        year = _full_year(y, as_of)
+        return year is not None and 1900 <= year <= as_of.year + 1
     if before.endswith(_DURATION_BEFORE) and not before.endswith(_YEAR_START_BEFORE):
         return False  # 交了12年的: a duration
     if question.unit == "岁":
         return True  # an age is never "N年": 05年 / 零五年 is when they were born
-    return bool(m.group("m")) or after.startswith(_YEAR_START_AFTER) or before.endswith(_YEAR_START_BEFORE)
+    return (bool(m.group("m") or m.group("part")) or after.startswith(_YEAR_START_AFTER)
+            or before.endswith(_YEAR_START_BEFORE))
 
 
 def _full_year(text: str, as_of: date) -> int | None:

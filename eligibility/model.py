@@ -87,6 +87,10 @@ class Question:
     # facts.py); always asked. For what someone was told or has done (经办机构说可以申请, 签了1年以上
     # 合同): a loose reading of "想贷款 能贷多钱" or "新招了些人" must never settle it.
     prefill: bool = True
+    # Choice values never taken from what the person said before the questionnaire, only from an
+    # answer to the question itself: a value that saying one's situation does not settle (待业 says
+    # one has no work, not that one holds no diploma — a 26-year-old 待业 may be a graduate).
+    prefill_not: tuple[Any, ...] = ()
 
     def buttons(self) -> list[str]:
         """Labels for tappable buttons; each one parses back to its answer via parse_answer."""

@@ -67,11 +67,14 @@ def yesno(qid: str, prompt: str, help: str = "", short: str = "", ask_if: When |
 
 
 def choice(qid: str, prompt: str, options: list[tuple[str, str]], help: str = "", short: str = "", ask_if: When | None = None,
-           changeable: bool = False, prefill: bool = True, unknown_goes_on: bool = False) -> Question:
+           changeable: bool = False, prefill: bool = True, unknown_goes_on: bool = False,
+           prefill_not: tuple[Any, ...] = ()) -> Question:
     """A choice question; `unknown_goes_on` as for `yesno`: 不清楚 is a condition to verify
-    (少裁员 or not), so the questions that ask_if one of its values are still asked."""
+    (少裁员 or not), so the questions that ask_if one of its values are still asked.
+    `prefill_not`: values taken only from an answer to it, never from an earlier message."""
     return Question(qid, prompt, "choice", tuple(Choice(v, label) for v, label in options), help=help, short=short,
-                    ask_if=ask_if or {}, changeable=changeable, prefill=prefill, unknown_goes_on=unknown_goes_on)
+                    ask_if=ask_if or {}, changeable=changeable, prefill=prefill, unknown_goes_on=unknown_goes_on,
+                    prefill_not=prefill_not)
 
 
 def focus(options: list[tuple[str, str]], qid: str = "focus") -> Question:

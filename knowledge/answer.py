@@ -28,7 +28,15 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from knowledge.asking import Asked, Aspect, Kind, chinese_number, question_age, read_question
+from knowledge.asking import (
+    Asked,
+    Aspect,
+    Kind,
+    chinese_number,
+    question_age,
+    read_question,
+    says_any,
+)
 from knowledge.asking import normalize as fold
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.benefits import Benefit, Statement, pick_benefit
@@ -117,7 +125,13 @@ COMPARE_LINE_CHARS = 90  # a compared benefit's line: two of them and the openin
 OVERVIEW_ITEMS = 3  # clauses listed for "what policies are there" (有撒政策)
 OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
-_ASKS_FIGURE = re.compile(r"多少|几|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
+_AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16—24岁), not only 大龄
+_AGE_CUES = frozenset({"多大年纪", "多大岁数", "多少岁", "几岁", "年龄", "岁数"})  # asking.yaml who cues on age
+_LEAD_SAID = re.compile(r"[，；]?牵头部门是[^，。；）]*")  # said already in the lead line
+# 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
+_SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
+# (哪几种补贴, 几样, 几类, 去哪几个城市: which — a list, not a figure)
+_ASKS_FIGURE = re.compile(r"多少|(?<!哪)几(?![种样类])|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
 # Units of numbers in a question; "娃19了" / "我52了" is how people give an age.
 _UNIT_IN_QUESTION = re.compile(r"(?<=\d)(?:岁|个月|年以上|万元|元|%|名|人)|(?<=[1-7]\d)了")
 FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a question wants
@@ -741,6 +755,9 @@ class Answerer:
             return False  # 厂子没裁人返钱不: 裁人 is 稳岗返还's own; 要不要重新去培训 is still elliptical
         if self._names_status(piece):
             return False  # 我儿子失业了咋办: someone out of work (audiences.yaml) is the plan's own matter
+        terms = {fold(t) for t, _ in self.kb.lexicon.terms if len(t) >= 3}
+        if any(fold(m) in terms for means in self.retriever.segmenter.colloquial_words(piece).values() for m in means):
+            return False  # 有没有组织去的: a resident's word for a policy term (有组织输转) names it
         words = [w for w in self.topic_words(piece) if w not in _ACTIONS]
         if len(words) != 1 or (len(words[0]) >= 3 and words[0] in self._lexicon_words()):
             return False  # 失业保险金怎么领 names a policy; 创业贷款咋申请, 培训补贴多少 name two things
@@ -775,8 +792,8 @@ class Answerer:
         if any(t in text for t in terms):
             return True
         # 贷几万 -> 15万元 is an amount, not the policy's name: only means that are terms count
-        return any(len(w) >= 2 and fold(w) in text and any(fold(m) in terms for m in g.means)
-                   for g in self.kb.lexicon.synonyms for w in g.words)
+        return any(len(w) >= 2 and says_any((fold(w),), text) and any(fold(m) in terms for m in g.means)
+                   for g in self.kb.lexicon.synonyms for w in g.words)  # (失业+登记: both words)
 
     def _aspect_topic_only(self, asked: Asked) -> bool:
         """Whether the question asks an aspect with a topic of its own (asking.yaml `topic`: 贷款
@@ -1287,6 +1304,17 @@ class Answerer:
         if asked.aspects:
             # The clause does say the aspect asked (投诉电话 in 第十条): its words answer, not a kind line.
             kind = Kind.OTHER
+        if kind is Kind.LEAD and clause.lead_department:
+            # 见习补贴谁牵头, 扶贫车间归哪个部门管: the departments the clause lists (the first
+            # leads), where residents go, and — for an ended benefit — that it has ended
+            named = (benefit.name if benefit is not None and len(benefit.name) <= RUN_IN_NAME_CHARS
+                     else f"这一项（{_topic(clause)}）的工作")
+            lines = [self._lead_line(clause, named, benefit.statement(Kind.APPLY) if benefit is not None else None)]
+            if benefit is not None and benefit.has_ended(day):
+                lines.append(f"{benefit.name}只在{benefit.period.text}执行，"  # type: ignore[union-attr]
+                             f"已于{_day(benefit.period.end)}到期。")  # type: ignore[union-attr,arg-type]
+            return self._with_quote(lines, None, clause, question, budget, benefit=benefit,
+                                    announced={benefit.period.text} if lines[1:] else set())  # type: ignore[union-attr]
 
         if (follow_up and benefit is not None and benefit.has_ended(day) and benefit.part_of
                 and kind in (Kind.RECIPIENT, Kind.APPLY, Kind.PAYER) and benefit.statement(kind) is None):
@@ -1314,6 +1342,18 @@ class Answerer:
             if claimed is not None:
                 return claimed
 
+        # (not when a sum or who receives it is asked — 是不是一个月一千 是给他本人吗 — nor when an
+        # age said is within the clause's own range: that line answers)
+        group = (benefit.group_of(fold(self.spelled(question)))
+                 if (benefit is not None and kind in (Kind.YES_NO, Kind.WHO) and not benefit.has_ended(day)
+                     and asked.amount is None and not {Kind.AMOUNT, Kind.RECIPIENT} & set(asked.kinds)
+                     and not (asked.age is not None and benefit.ages is not None and benefit.ages.contains(asked.age)))
+                 else None)
+        if group is not None:
+            # 大专毕业 二十六了 能见习吗, 我有残疾证 能算就业困难人员吗: one of the groups the clause
+            # names (benefits.yaml `groups`) — its line first, not "要看条件" nor the 16—24 range
+            quote = group.say.quote or (benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO) or Statement("")).quote  # type: ignore[union-attr]
+            return self._with_quote([group.say.say], quote, clause, question, budget, benefit=benefit)
         if (benefit is not None and benefit.ages is not None and benefit.age_outside is not None
                 and asked.age is not None and (kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT)
                                                or (follow_up and kind is Kind.OTHER))):
@@ -1328,11 +1368,25 @@ class Answerer:
                 body = replace(body, lines=lines)
             return body
 
+        loan = self._loan_for_subsidy(question, kind, benefit)
+        if loan is not None:  # 招了十五个贫困户 一个人补多少: no subsidy; the loan is no "补"
+            return self._with_quote([f"文件没有写明补贴多少钱。和它最接近的是{benefit.name}（是贷款，不是补贴）：{loan.say}"],  # type: ignore[union-attr]
+                                    loan.quote, clause, question, budget, benefit=benefit)
         more = self._more(asked, kind, benefit, clause, question, budget)
         if more is not None:  # 我是残疾人 能不能多贷点: no group gets more; the standard
             return more
 
         aged = benefit or next((b for b in benefits if b.part_of is None), None)  # 贷款: the clause's first
+        if (aged is not None and aged.ages is None and kind is Kind.WHO and asked.cue in _AGE_CUES
+                and not _AGE_NUMBER.search(clause.text)):
+            # 大龄是指多大岁数: the clause sets no age — said so, and where it is decided
+            term = ("多大岁数算“大龄”" if "大龄" in clause.text
+                    else f"{aged.name}的年龄要求")
+            condition = aged.statement(Kind.WHO) or aged.statement(Kind.YES_NO)
+            said = f"；文件写的是：{_VERDICT.sub('', condition.say)}" if condition is not None else "。"
+            lines = [f"文件没有写明{term}{said}", self._where_to_ask(clause, aged)]  # (what it does say of who)
+            return self._with_quote(lines, condition.quote if condition else None, clause, question, budget,
+                                    benefit=aged)
         if (aged is not None and aged.ages is None and asked.age is not None
                 and kind in (Kind.YES_NO, Kind.WHO) and not _AGE_WORDS.search(clause.text)):
             # 六十了 还能贷款不: the clause sets no age — said so first, then its condition
@@ -1350,9 +1404,10 @@ class Answerer:
             # 撒时候开始的: the start, not the end (a benefit's "when" line leads with the end).
             return _Body([self._start_line(clause, benefit, topic)], None, benefit=benefit,
                          announced={p.text for p in clause.ended_periods(day)})
-        if kind is Kind.WHEN and clause.number == "0" and not follow_up:
-            faq_entry = self._faq_answer(result, clause, (Kind.WHEN,), day) if result is not None else None
-            if faq_entry is None:  # 这文件还管用不: the document's validity, from every clause's periods
+        if kind is Kind.WHEN and clause.number == "0":
+            faq_entry = (self._faq_answer(result, clause, (Kind.WHEN,), day)
+                         if result is not None and not follow_up else None)
+            if faq_entry is None:  # 这文件还管用不 (then 哪些已经过期了): the document's validity, from every clause's periods
                 return _Body([self._in_force_line(clause, day)], None)
 
         receiver = benefit.statement(Kind.RECIPIENT) if benefit is not None else None
@@ -1481,6 +1536,17 @@ class Answerer:
             # length — 回乡镇基层干几年 — is no date asked)
             kind = Kind.OTHER
         return self._from_clause(question, kind, clause, day, budget, benefit, follow_up, money=asked.money)
+
+    def _loan_for_subsidy(self, question: str, kind: Kind, benefit: Benefit | None) -> Statement | None:
+        """The loan's amount line when `question` asks how much is paid as a subsidy (补多少, 补贴
+        多少) — no word of borrowing in it — and the benefit picked is a loan (its name: 贷款):
+        a loan is no subsidy, so the reply says the document has none of that kind first."""
+        if kind is not Kind.AMOUNT or benefit is None or "贷" not in benefit.name:
+            return None
+        text = fold(question)
+        if not _SUBSIDY_ASKED.search(text) or any(w in text for w in ("贷", "借", "息")):  # (贴息补多少: the loan's)
+            return None
+        return benefit.statement(Kind.AMOUNT)
 
     def _ended(self, question: str, kind: Kind, clause: Clause, benefit: Benefit, budget: int,
                *, money: bool = False, aspects: Sequence[Aspect] = ()) -> _Body:
@@ -1761,6 +1827,16 @@ class Answerer:
             return benefit.ask
         lead = self._lead_phrase(clause).rstrip("；")
         return f"可以向当地人社部门咨询{f'（{lead}）' if lead else ''}，也可拨打{HOTLINE}。"
+
+    def _lead_line(self, clause: Clause, topic: str, apply: Statement | None = None) -> str:
+        """文件写明{topic}由{lead}牵头（会同…），各县（市）政府负责落实。 then where residents apply:
+        the benefit's `apply` line when it has one, else the hotline."""
+        others = clause.other_departments
+        helped = f"，会同{'、'.join(others[:3])}{'等' if len(others) > 3 else ''}" if others else ""
+        county = "，各县（市）政府负责落实" if clause.county_clause else ""
+        where = (f"办理：{_LEAD_SAID.sub('', apply.say)}" if apply is not None
+                 else f"具体怎么办，可以拨打{HOTLINE}咨询。")
+        return f"文件写明{topic}由{clause.lead_department}牵头{helped}{county}。{where}"
 
     @staticmethod
     def _lead_phrase(clause: Clause) -> str:

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     WHEN = "when"  # 什么时候, 到哪年, 截止, 多久 …
     WHO = "who"  # 谁能, 哪些人, 条件, 要求 …
     YES_NO = "yes_no"  # 能不能, 有没有, …吗, …不
+    LEAD = "lead"  # 谁牵头, 哪个部门负责, 归谁管: the departments the clause lists
     OTHER = "other"
 
 

@@ -135,9 +135,14 @@ class Lexicon:
     places: PlaceNames = field(default_factory=PlaceNames)
 
     def fix_typos(self, text: str) -> str:
-        """`text` with each typo of lexicon/typos.yaml replaced by the right spelling (补帖 -> 补贴)."""
+        """`text` with each typo of lexicon/typos.yaml replaced by the right spelling (补帖 -> 补贴).
+        A spelling in Latin letters (zf for 政府, bt for 补贴) counts only as a word of its own, in
+        any case: not inside another Latin word (debt)."""
         for wrong, right in self.typos:
-            if wrong in text:
+            if wrong.isascii():
+                if wrong in text.lower():
+                    text = re.sub(rf"(?<![a-z]){re.escape(wrong)}(?![a-z])", right, text, flags=re.IGNORECASE)
+            elif wrong in text:
                 text = text.replace(wrong, right)
         return text
 
@@ -384,7 +389,7 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
         if not item["right"].strip() or not wrong:
             problems.append(Problem(name, item.line, "错别字组要写正确的写法（right）和打错的写法（wrong）"))
             continue
-        typos += [(w, item["right"].strip()) for w in wrong]
+        typos += [(w.lower() if w.isascii() else w, item["right"].strip()) for w in wrong]
     typos.sort(key=lambda pair: -len(pair[0]))
     everyday: set[str] = set()
     data, name = _lexicon_file(lex_dir / "everyday.yaml", "everyday", problems)

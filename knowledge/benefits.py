@@ -35,6 +35,27 @@ class Statement:
     quote: str | None = None
 
 
+@dataclass(frozen=True)
+class Group:
+    """A kind of person the clause names as eligible (离校未就业高校毕业生), how residents say
+    they are one (`words`, normalised; "a+b": both), and the line that says they may take part."""
+
+    words: tuple[str, ...]
+    say: Statement
+
+    def named_in(self, text: str) -> bool:
+        """Whether `text` (normalised) says the person is one: a word, not denied (没上过大学,
+        大专还没毕业, 在上大专)."""
+        if _NOT_ONE.search(text):
+            return False
+        return any(all(p in text for p in w.split("+")) for w in self.words)
+
+
+# 没上过大学, 大专没毕业, 还在上技校, 不是残疾: saying one is not (yet) of a group
+_NOT_ONE = re.compile(r"没毕业|未毕业|还没毕业|没念过|没上过|没读过|没考上|没念完|没读完|没上完|辍学|退学|肄业|在读|还在上|还在念|正在上"
+                     r"|不是残疾|没有残疾|没残疾")
+
+
 @dataclass(frozen=True, eq=False)
 class Benefit:
     """One benefit or rule of a clause (see the module docstring). `lines` maps a question kind
@@ -62,6 +83,13 @@ class Benefit:
     # The document supports it but names no money for it (扶贫车间, 五小行业): asked whether it
     # comes with a subsidy (asking.yaml `asks_money`), the reply says the document does not say
     unpaid: bool = False
+    # The kinds of person the clause names as eligible (benefits.yaml `groups`): a yes/no question
+    # saying the person is one (大专毕业 二十六了 能见习吗) is answered 能 with that group's line.
+    groups: tuple[Group, ...] = ()
+
+    def group_of(self, text: str) -> Group | None:
+        """The first group `text` (normalised) says the person belongs to, or None."""
+        return next((g for g in self.groups if g.named_in(text)), None)
 
     def statement(self, kind: Kind) -> Statement | None:
         return self.lines.get(kind)
@@ -148,7 +176,7 @@ def _said(word: str, text: str) -> bool:
 
 _FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
 _OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
-             "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str, "unpaid": bool,
+             "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str, "unpaid": bool, "groups": list,
              **{k: (str, LineDict) for k in KIND_NAMES}}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -230,7 +258,8 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
                                     f"referred 里有“{kind}”，就要写 {kind}：说明文件没有写、去哪问"))
         out.append(Benefit(bid, cid, " ".join(item["name"].split()), tuple(words), item.get("part_of"),
                            period, now, cap, ages, age_outside, lines, summary, referred,
-                           _ask(item, name, doc_text, problems), item.line, name, bool(item.get("unpaid", False))))
+                           _ask(item, name, doc_text, problems), item.line, name, bool(item.get("unpaid", False)),
+                           _groups(item, name, clause, doc_text, problems)))
     by_id = {b.id: b for b in out}
     for b in out:
         if b.part_of is not None:
@@ -238,6 +267,25 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
             if parent is None or parent.clause != b.clause:
                 problems.append(Problem(name, b.line, f"part_of“{b.part_of}”不是同一条款里的另一项"))
     return tuple(out), problems
+
+
+def _groups(item: LineDict, name: str, clause: Clause, doc_text: str, problems: list[Problem]) -> tuple[Group, ...]:
+    """The `groups` list: each {words: [...], say: … or {say, quote}}, checked like any statement."""
+    if "groups" not in item:
+        return ()
+    out = []
+    for j, entry in enumerate(item["groups"]):
+        line = item["groups"].line_of(j)
+        if not isinstance(entry, LineDict) or not isinstance(entry.get("words"), list) or "say" not in entry:
+            problems.append(Problem(name, line, "groups 的每一项要写 words（群众的说法）和 say（能参加的那句话）"))
+            continue
+        words = tuple(normalize(str(w)) for w in entry["words"] if str(w).strip())
+        say = _statement(entry, "say", name, clause, doc_text, problems)
+        if not words or say is None:
+            problems.append(Problem(name, line, "groups 的这一项缺 words 或 say"))
+            continue
+        out.append(Group(words, say))
+    return tuple(out)
 
 
 def _statement(item: LineDict, key: str, name: str, clause: Clause, doc_text: str,

@@ -22,9 +22,11 @@ from knowledge.base import KnowledgeBase
 from knowledge.segmentation import Segmenter, normalize
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-# A number, a count or a time is not a programme's qualifier: 2022年 的补贴, 三个月的补贴, 两项补贴
-# is a name, though — 两项 stays a word to look up (it is not a bare number).
-_NUMBERISH = re.compile(r"(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)+[年月日号天个岁块元次回批期]*")
+# A number, a count or a time is not a programme's qualifier: 2022年 的补贴, 三个月的补贴; nor
+# which or how many kinds (哪几种补贴, 各种补贴, 这个补贴). 两项补贴 is a name, though — 两项 stays
+# a word to look up (it is not a bare number).
+_NUMBERISH = re.compile(r"(?:[哪这那各每])?(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)*"
+                        r"[年月日号天个岁块元次回批期种样类笔份张家]*")
 _DONE = frozenset({"了", "过", "掉", "完"})  # a procedure that happened (注销了) is not asked about
 _JUDGED = frozenset({"认定", "认证", "鉴定", "评审", "评定", "复审"})  # heads that also describe (…认定的基地)
 _NEAR = 5  # characters after a certificate in which a handling word asks about it (在阿达办)

@@ -571,14 +571,26 @@ class Retriever:
         """The question as the lexical channels read it: without where the person is or was
         (在苏州电子厂干了六七年, 从厦门回来了: `OtherPlaces.origins`), when a clause names that
         place — their story, not the topic; the clause naming those cities as destinations of
-        organised transfer (第二条第（四）项), or 电子商务 for 电子厂, does not answer it."""
+        organised transfer (第二条第（四）项), or 电子商务 for 电子厂, does not answer it. Nor the
+        county of Linxia the person lives in (我们和政县的乡上…, 积石山这边…): no clause names
+        one, and its 县 would match every clause on 县（市）政府."""
         origins = [o for o in self.places.origins(question) if o.startswith(self._named_places)]
-        if not origins:
+        homes = self._home_names.findall(normalize(question)) if self._home_names is not None else []
+        if not origins and not homes:
             return question
         text = normalize(question)
-        for origin in origins:
-            text = text.replace(origin, " ")
+        for said in (*origins, *homes):
+            text = text.replace(said, " ")
         return text
+
+    @functools.cached_property
+    def _home_names(self) -> re.Pattern[str] | None:
+        """The proper names of places at home (lexicon/places.yaml `home`: 和政, 东乡, 积石山) that
+        no clause names, with a 县/市/州/乡/镇 after them; not 县上, 本地, 咱们这 (no proper name)."""
+        texts = [normalize(c.text) for c in self.clauses]
+        names = sorted({n for n in (normalize(x) for x in self.kb.lexicon.places.home if x)
+                        if not re.search("[上这本们]", n) and not any(n in t for t in texts)}, key=lambda w: (-len(w), w))
+        return re.compile(f"(?:{'|'.join(map(re.escape, names))})(?:县|市|州|乡|镇)?") if names else None
 
     @functools.cached_property
     def _named_places(self) -> tuple[str, ...]:

@@ -182,6 +182,6 @@ class Segmenter:
         found: dict[str, tuple[str, ...]] = {}
         for words, means in self._synonyms:
             for w in words:
-                if w in text:
-                    found[w] = found.get(w, ()) + means
+                if w in text if "+" not in w else all(p in text for p in w.split("+")):
+                    found[w] = found.get(w, ()) + means  # (门槛+放低: both parts, in any order)
         return tuple(found.items())

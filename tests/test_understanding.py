@@ -199,7 +199,17 @@ def test_facts_in_the_leading_message_prefill_the_questionnaire() -> None:
     program = eligibility.get_program("internship")
     found = facts_from_text(program, "我娃十八了，一直没工作在家闲着", {"role": "intern"},
                             eligibility.parse_answer, as_of=TODAY)
-    assert found == {"category": "unemployed_youth", "age": 18, "status": "idle"}  # 没工作: stated_facts.yaml
+    # 没工作: stated_facts.yaml. Being out of work does not say one holds no diploma: the category
+    # is asked (Question.prefill_not); the age it would open is still read
+    assert found == {"status": "idle", "age": 18}
+
+
+def test_an_age_behind_a_condition_on_an_unasked_branch_waits() -> None:
+    """age_vocational is asked after poor_area, which is asked only after the category 中职: an
+    age said before the category is answered belongs to neither yet."""
+    program = eligibility.get_program("internship")
+    found = facts_from_text(program, "我26岁 待业在家", {"role": "intern"}, eligibility.parse_answer, as_of=TODAY)
+    assert found == {"status": "idle", "age": 26}
 
 
 def test_a_statement_never_prefills_a_yes_no_question() -> None:

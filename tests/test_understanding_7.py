@@ -160,15 +160,17 @@ def test_the_finder_goes_on_after_a_fact_from_the_leading_message(tmp_path, kb) 
     assert "已记下：单位" in replies[1] and "可能适用" in replies[1] and "测一测：" in replies[1]
 
 
-def test_what_one_said_before_what_can_i_get_is_used_once_its_question_comes(tmp_path, kb) -> None:
+def test_what_one_said_before_what_can_i_get_is_not_asked_again(tmp_path, kb) -> None:
     replies = chat(tmp_path, kb, "我去年就下岗了 能领点啥", "个人")
-    assert eligibility.FINDER.question("role").prompt in replies[0]
-    assert "已记下：失业或下岗" in replies[1]  # not asked again after 个人
+    # 下岗了 says both: a person (not a business) and out of work — neither is asked again
+    assert "已记下：个人；失业或下岗" in replies[0]
+    assert eligibility.FINDER.question("situation").prompt not in "".join(replies)
 
 
-def test_the_finder_after_a_persons_story_asks_its_first_question(tmp_path, kb) -> None:
+def test_the_finder_after_a_persons_story_lists_at_once_when_it_said_everything(tmp_path, kb) -> None:
     replies = chat(tmp_path, kb, "我去年下岗了 今年四十六岁 技能培训补贴咋领", "看看我能领点啥")
-    assert eligibility.FINDER.question("role").prompt in replies[1] and "\n个人\n单位" in replies[1]
+    # everything the finder asks was said (个人 from 下岗了, 46岁, 失业或下岗): its list at once
+    assert "已记下：个人；46岁；失业或下岗" in replies[1] and "可能适用" in replies[1]
 
 
 # ---------------------------------------------------------------- correcting a result (finding 2)

@@ -68,7 +68,12 @@ class MenuFlow:
             rows.append((Button(short(label, 18), f"s:{key}"),))
         rows.append((Button(self.t("back_to_menu"), "m:menu"),))
         # Residents asking "都有啥政策" mean the benefits, not the document's section titles.
-        programs = "、".join(p.label for p in eligibility.all_programs())
+        # …and a programme whose every part has ended (困难企业职工在岗培训) is said to have ended
+        ctx, today = eligibility.default_context(), self.today()
+        programs = "、".join(
+            p.label + (f"（已于{ended.year}年{ended.month}月{ended.day}日到期）"
+                       if (ended := eligibility.engine.ended_on(p, ctx, today)) else "")
+            for p in eligibility.all_programs())
         text = self.t("list_programs", programs=programs) + "\n" + self.t("list_prompt")
         return Turn([Reply(text, tuple(rows))], [])
 

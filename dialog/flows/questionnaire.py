@@ -20,7 +20,7 @@ from dialog.flows.common import Turn, mask_personal_numbers, short
 from dialog.messages import MAX_ACTION_BYTES, Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
-from dialog.understanding.facts import count_read_as, shared_pairs, stated_facts
+from dialog.understanding.facts import count_read_as, said_with_unit, shared_pairs, stated_facts
 from dialog.understanding.normalize import bare
 
 if TYPE_CHECKING:
@@ -178,8 +178,11 @@ class QuestionnaireFlow:
                 read = facts_from_text(program, text, {**s.answers, **found}, eligibility.parse_answer,
                                        as_of=self.today(), personal_markers=self.reader.vocabulary.personal_markers)
                 # 马上十六了 / 交了快三年了: a number said as a bound not reached is no answer of it (asked)
+                counted = {v for q, v in found.items() if _counts_people(program.question(q))}
                 found.update({qid: value for qid, value in read.items()
-                              if not eligibility.answers.said_short_of(program.question(qid), text, value)})
+                              if not eligibility.answers.said_short_of(program.question(qid), text, value)
+                              # the same headcount read again from another text is not a second count
+                              and not (_counts_people(program.question(qid)) and value in counted and qid not in found)})
         # One headcount said once answers one question: 厂子里有四十个人 今年招了五个 gave the staff
         # count 40, which is no count of new hires when that question comes up later (a count of
         # people already stored for another question is asked, not taken again; an age may
@@ -376,7 +379,10 @@ class QuestionnaireFlow:
                             and prev.unit == question.unit
                             and not shared_pairs(_WITHOUT_AMOUNTS.sub("", words), question.prompt)
                             and not eligibility.answers.echoes_named(question.prompt, words))
-            if u.correction_explicit or not current.ok or _says_other_unit(question, words) or just_counted:
+            # (不对 我是想自己去见习的 to 是否都属于见习对象: a wish is no answer to what is; the role is)
+            planned_only = question.kind == "yesno" and bool(getattr(current, "plan", False))
+            if (u.correction_explicit or not current.ok or _says_other_unit(question, words) or just_counted
+                    or planned_only):
                 corrected = self._correct(words, s, current=question.id)
                 if corrected is not None:
                     return corrected
@@ -450,9 +456,9 @@ class QuestionnaireFlow:
             if below is not None and not parsed.note:  # 不到三年: how far under is not said, asked
                 return Turn(self._pending_question(s, hint=parsed.error), [])
             settled = self._settle_range(question, parsed.range, s)
+            low, high = parsed.range
             if settled is None:
                 return Turn(self._pending_question(s, hint=parsed.error), [])
-            low, high = parsed.range
             unit = question.unit
             if below is not None:
                 # 快三年: every value just under the bound gives this result; the one just under
@@ -550,6 +556,8 @@ class QuestionnaireFlow:
             parsed = eligibility.parse_answer(later, text, as_of=self.today())
             if parsed.ok and parsed.value is not None and not getattr(parsed, "approximate", False):
                 hits.append((later, parsed.value))
+        if len(hits) > 1:  # 收了五个见习的: the count of people, not 5 months
+            hits = [(q, v) for q, v in hits if said_with_unit(q, text)]
         if len(hits) != 1:
             return []
         later, value = hits[0]

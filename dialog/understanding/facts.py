@@ -30,7 +30,8 @@ _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+
 # The unit as people write it after a number, per question unit; an age is also "19了".
 _UNIT_FORMS = {
     "岁": rf"{_NUMBER}\s*(?:周岁|岁|了(?![解]))",
-    "人": rf"{_NUMBER}\s*(?:个|名)?(?:人|职工|员工|工人)",
+    # 十五个人 / 五名职工, and 五个见习的 / 十个贫困户: a count before a word for people
+    "人": rf"{_NUMBER}\s*(?:(?:个|名)?(?:人|职工|员工|工人)|(?:个|名|位)(?=见习|实习|学生|大学生|毕业生|娃|贫困|失业|下岗|残疾|农民工|徒弟|学徒))",
     "个月": rf"{_NUMBER}\s*个月",
     # 一万五 / 两千五 (15000 / 2500: a single digit after 万/千 is the next place down, as
     # knowledge.asking.question_amount reads sums) before a bare 万, or 一万五 would be read as 一万
@@ -67,10 +68,28 @@ def facts_from_text(program: Any, text: str, known: Mapping[str, Any], parse_ans
         if question.kind == "yesno" and not personal:
             continue
         value = _settled(question, text, parse_answer, as_of, used)
+        if value is not None and value in question.prefill_not and not _names_option(question, value, text):
+            # 待业 says no work, not no diploma: the category is asked (Question.prefill_not); the
+            # questions it would open are still read (我26岁 待业在家: the age is kept)
+            answers[question.id] = value
+            continue
         if value is not None:
             found[question.id] = value
             answers[question.id] = value
     return found
+
+
+def said_with_unit(question: Any, text: str) -> bool:
+    """Whether `text` gives a number the way people write one in `question`'s unit (五个见习的 is
+    a count of people, not 5 months; 六个月 is months)."""
+    form = _UNIT_FORMS.get(getattr(question, "unit", ""))
+    return form is not None and re.search(form, text) is not None
+
+
+def _names_option(question: Any, value: Any, text: str) -> bool:
+    """Whether `text` names the option of `value` by its own label (能算失业青年不: 失业青年)."""
+    label = next((c.label for c in question.choices if c.value == value), "")
+    return bool(label) and label in text
 
 
 def _may_apply(program: Any, rule: Mapping[str, tuple[Any, ...]], answers: Mapping[str, Any]) -> bool:
@@ -78,12 +97,13 @@ def _may_apply(program: Any, rule: Mapping[str, tuple[Any, ...]], answers: Mappi
     condition to verify, Question.unknown_goes_on, goes on as in the engine), and one not yet
     answered is such a condition (是否裁员 before the contribution): a number said before it
     is taken now, and dropped by the engine if that condition's answer later excludes it. A
-    branch not yet answered (个人还是单位) keeps the question closed."""
+    branch not yet answered (个人还是单位) keeps the question closed, also when it stands behind
+    such a condition (age_vocational after poor_area, asked only after the category 中职)."""
     ids = set(program.question_ids) if hasattr(program, "question_ids") else set()
     for qid, values in rule.items():
         goes_on = qid in ids and program.question(qid).unknown_goes_on
         if qid not in answers:
-            if not goes_on:
+            if not goes_on or not _may_apply(program, program.question(qid).ask_if, answers):
                 return False
             continue
         value = answers[qid]

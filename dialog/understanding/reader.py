@@ -80,7 +80,8 @@ _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(�
                              # 村里几户想把地流转出去, 几个人打算合伙: several who want to, not how many
                              r"|(?<!要)(?<!最少)(?<!至少)(?<!最多)几[个户家人名位]{1,2}(?=想|打算|准备|都想|一起|合伙|合起来)"
                              r"(?![^\s,，。?？]{0,8}(?:才|就能|够|合适))"  # 几个人合伙才能贷款 asks
-                             r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几)"
+                             # 没裁多少, 手里没啥本钱, 没什么文化: "not much", not "how much" or "what"
+                             r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几|啥|什么|撒)"
                              r"|(?:正在|还在|正|在)[^\s,，。?？哪啥什谁几多么吗不没能]{1,8}呢"
                              r"|着[^\s,，。?？哪啥什谁几多么吗不没能]{0,4}呢"
                              r"|(?<=要是|如果|万一|假如)哪|想[^\s,，。?？]{0,6}点(?:啥|什么)")
@@ -574,6 +575,11 @@ class Reader:
             return self._side_question(text)
         if parsed.ok:
             return Understanding("answer", text, answer=parsed)
+        corrected = self.correction(text)
+        if corrected is not None and corrected[1] and len(bare(corrected[0])) >= 2:
+            # 点错了 我是个人 想去见习: not only "back" (点错了) — the words after it put an earlier
+            # answer right (read as a correction by the questionnaire)
+            return Understanding("unclear_answer", text, answer=parsed)
         intent = self.intent(text)  # the loose form, now that it is not an answer
         if intent is not None and intent != "resume_go":
             return Understanding("navigate", text, intent=intent)

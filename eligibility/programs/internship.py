@@ -51,7 +51,9 @@ QUESTIONS = (
             ("vocational_grad", "艰苦边远地区、老工业基地或国家级贫困县的未就业中职毕业生"),
             ("unemployed_youth", "失业青年"),
             ("none", "都不是")],
-           help="高校毕业生和中职毕业生不限年龄；失业青年需16—24岁。", ask_if={"role": ("intern",)}),
+           help="高校毕业生和中职毕业生不限年龄；失业青年需16—24岁。", ask_if={"role": ("intern",)},
+           # 我26岁 待业在家: out of work, but maybe a graduate (no age limit) — asked, not assumed
+           prefill_not=("unemployed_youth",)),
     Question("status", "现在的情况", "choice",
              (Choice(WORKING, "现在在工作（打工、上班）"), Choice(CASUAL, "打零工、临时干活"),
               Choice(STUDYING, "还在上学"), Choice(IDLE, "现在没有工作")),
