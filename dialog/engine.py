@@ -269,7 +269,10 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                 return await self._on_action(msg.action, s, key)
             return await self._in_worker(self._on_action_sync, msg.action, s)
         confirmed = self._forget_answer(msg.text or "", s)
-        if confirmed is not None:  # 嗯 / 删吧 / 算了 typed to "delete everything about you?"
+        if confirmed == "fg:unsure":  # 嗯 / 是的 to "delete everything?": deleting is for good — said outright
+            return await self._in_worker(lambda: Turn(
+                [Reply(self.t("forget_say_it"), self._forget_prompt().replies[0].buttons)], []))
+        if confirmed is not None:  # 删吧 / 确定删除 / 算了 typed to "delete everything about you?"
             return await self._on_action(confirmed, s, key)
         if len(msg.text or "") > self.settings.max_message_chars:
             limit = self.settings.max_message_chars
@@ -286,14 +289,17 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         return turn
 
     def _forget_answer(self, text: str, s: Session) -> str | None:
-        """"fg:yes" / "fg:no" when the last reply asked whether to delete everything (its buttons)
-        and `text` is a whole yes or no (understanding.yaml `confirm_forget`); else None."""
+        """"fg:yes" / "fg:no" / "fg:unsure" when the last reply asked whether to delete everything
+        (its buttons) and `text` is a whole answer of understanding.yaml `confirm_forget` (delete /
+        keep / unsure: 嗯, 是的 agree to anything, so they delete nothing); else None."""
         if not any(action == "fg:yes" for _, action in s.last_buttons):
             return None
         said = bare(text)
         vocabulary = self.reader.vocabulary
         if said in vocabulary.forget_yes:
             return "fg:yes"
+        if said in vocabulary.forget_unsure:
+            return "fg:unsure"
         return "fg:no" if said in vocabulary.forget_no else None
 
     def _understand(self, text: str, s: Session, numbered: bool = False) -> Understanding:

@@ -36,7 +36,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "resume_continue": (), "resume_restart": (), "questionnaire_intro": ("label",),
         "finder_intro": (), "finder_result": (), "finder_none": (), "result_more": (),
         "digression_back": (), "exited": (), "list_prompt": (), "list_section": ("title",),
-        "contact_intro": (), "phone_missing": (), "forget_confirm": (), "forget_yes": (),
+        "contact_intro": (), "phone_missing": (), "forget_confirm": (), "forget_yes": (), "forget_say_it": (),
         "forget_no": (), "forget_done": (), "forget_kept": (), "non_text": (), "empty": (),
         "too_long": ("limit",), "hello": (), "thanks": (), "number_hint": (),
         "number_hint_numbered": (), "busy": (), "not_a_question": (), "statement_heard": (), "complaint": (), "story_heard": (), "wait": (), "foreign": (), "pinyin_heard": ("text",), "tentative_verdict": ("count",),

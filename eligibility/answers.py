@@ -1044,7 +1044,8 @@ def _place(value: float) -> int:
 
 # 一 in words that are not numbers (算一下, 再来一遍, 一直, 一起): dropped before numbers are read,
 # or "算一下应该是22岁吧" would hold two numbers and "从头再来一遍" would be an answer of 1.
-_ONE_IN_WORDS = re.compile(r"上一(?:个|步|题|次|项)|一(?:下子?|遍|次性?|些|直|起|样|般|定|哈|会儿?|切|旦|向|律|边|面|共|辈子|家|点(?![零一二两三四五六七八九十\d]))")
+# 测一测, 算一算, 看一看: the 一 between a doubled verb is no number
+_ONE_IN_WORDS = re.compile(r"([测看算问查试比说想等])一\1|上一(?:个|步|题|次|项)|一(?:下子?|遍|次性?|些|直|起|样|般|定|哈|会儿?|切|旦|向|律|边|面|共|辈子|家|点(?![零一二两三四五六七八九十\d]))")
 
 
 # 多打了个零 / 少写了两个0: an edit of a number said before (its value ÷ or × 10 per zero), never
@@ -1114,10 +1115,16 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         compact = _CALENDAR_DAY.sub("，", compact)  # 明年六月才毕业: June is no age of 6
     if any(w in compact for w in BOUND_WORDS):  # a bound word not read above (快递干了三年): asked again
         return ParsedAnswer(error=f"请告诉我具体的数字，比如“{_example(question)}”；不清楚可以回答“不清楚”。")
+    parts = [_NUMBER_PUNCT.sub("", c) for c in _clauses(t)]
+    asked = set(re.sub(r"[几个人有了是的一都没多少]", "", answer_word(question.prompt)))
     zero = _ZERO.fullmatch(compact) or (
-        # 满了，一个都没留: one part says none, the others give no number
-        any(_ZERO.fullmatch(_NUMBER_PUNCT.sub("", c)) for c in _clauses(t))
-        and not any(_numbers_in(_NUMBER_PUNCT.sub("", c)) for c in _clauses(t) if not _ZERO.fullmatch(_NUMBER_PUNCT.sub("", c))))
+        # 满了，一个都没留: one part says none of what is asked (留 of 留用), the others give no number
+        # (都留下了，一个都没走 says none left: asked again, not 0)
+        any(_ZERO.fullmatch(c) and asked & set(c) for c in parts)
+        and not any(_numbers_in(c) for c in parts if not _ZERO.fullmatch(c)))
+    if not zero and any(_ZERO.fullmatch(c) for c in parts):
+        # 都留下了，一个都没走: "none" of something else — its 一个 is no count of what is asked
+        compact = "，".join(c for c in parts if not _ZERO.fullmatch(c))
     if zero and question.unit == "岁":  # 没工作 to 您今年多少岁: no age at all, not 0岁
         return ParsedAnswer(error=f"这一步问的是年龄。{hint(question)}")
     if zero:  # 没有, 一个都没留, 零
@@ -1223,6 +1230,9 @@ def _clip(question: Question, rng: tuple[float, float]) -> tuple[float, float]:
             _stored(question, hi) if float(hi).is_integer() else round(hi, 2))
 
 
+_UNIT_MORE = re.compile(r"多个?月")  # 三十多个月: months said "and more", read in years
+
+
 def _rough(question: Question, t: str) -> tuple[float, float] | None:
     """The (low, high) of a rough figure, or None for a plain number.
 
@@ -1272,15 +1282,17 @@ def _rough(question: Question, t: str) -> tuple[float, float] | None:
             place = _place(value)
             scale = math.prod(_CN_UNITS[u] for u in m.group(2))  # 十来万: (8—15) × 10000
             return (value - place // 5) * scale, (value + place // 2) * scale
+    m = _MORE.search(t)
+    if m and (not question.at_least_ok or _UNIT_MORE.search(t)):
+        # 二十多 where "more than" may not be stored as the number; and 三十多个月 to a question in
+        # years (2.5 years or more — a range, settled when it decides nothing, else asked)
+        value = _to_number(m.group(1))
+        if value is not None:
+            place = _place(value)
+            if question.integer and place > 1:
+                return value + 1, value + place - 1
+            return value, value + place
     if not question.at_least_ok:
-        m = _MORE.search(t)
-        if m:
-            value = _to_number(m.group(1))
-            if value is not None:
-                place = _place(value)
-                if question.integer and place > 1:
-                    return value + 1, value + place - 1
-                return value, value + place
         for w in AT_LEAST_WORDS:
             at = t.find(w)
             if at >= 0:

@@ -126,10 +126,10 @@ OVERVIEW_ITEMS = 3  # clauses listed for "what policies are there" (有撒政策
 OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16—24岁), not only 大龄
-_AGE_CUES = frozenset({"多大年纪", "多大岁数", "多少岁", "几岁", "年龄", "岁数"})  # asking.yaml who cues on age
-_LEAD_SAID = re.compile(r"[，；]?牵头部门是[^，。；）]*")  # said already in the lead line
+_AGE_CUE = re.compile(r"岁|年纪|年龄")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
 # 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
 _SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
+_HIRING = re.compile(r"招了|招用|新招|雇了|雇的|吸纳|我们厂|我们公司|我们企业|厂里|公司里")  # an employer speaking
 # (哪几种补贴, 几样, 几类, 去哪几个城市: which — a list, not a figure)
 _ASKS_FIGURE = re.compile(r"多少|(?<!哪)几(?![种样类])|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
 # Units of numbers in a question; "娃19了" / "我52了" is how people give an age.
@@ -318,7 +318,7 @@ class Answerer:
         if self._pinyin is None:
             lex, seg = self.kb.lexicon, self.retriever.segmenter
             asked = [q for e in self.kb.faq for q in e.questions] + list(self.kb.asking.cue_words)
-            words = ([t for t, _ in lex.terms] + [w for g in lex.synonyms for w in (*g.words, *g.means)]
+            words = ([t for t, _ in lex.terms] + [w for g in lex.synonyms for w in (*g.word_parts, *g.means)]
                      + [w for b in self.kb.benefits for w in (b.name, *b.words)]
                      # other offices' matters as residents name them (危房改造, 高龄补贴): read, then refused;
                      # not their two-character words (地灾 would swallow 的在)
@@ -755,13 +755,18 @@ class Answerer:
             return False  # 厂子没裁人返钱不: 裁人 is 稳岗返还's own; 要不要重新去培训 is still elliptical
         if self._names_status(piece):
             return False  # 我儿子失业了咋办: someone out of work (audiences.yaml) is the plan's own matter
-        terms = {fold(t) for t, _ in self.kb.lexicon.terms if len(t) >= 3}
+        terms = self._long_terms
         if any(fold(m) in terms for means in self.retriever.segmenter.colloquial_words(piece).values() for m in means):
             return False  # 有没有组织去的: a resident's word for a policy term (有组织输转) names it
         words = [w for w in self.topic_words(piece) if w not in _ACTIONS]
         if len(words) != 1 or (len(words[0]) >= 3 and words[0] in self._lexicon_words()):
             return False  # 失业保险金怎么领 names a policy; 创业贷款咋申请, 培训补贴多少 name two things
         return self._generic(words[0])
+
+    @functools.cached_property
+    def _long_terms(self) -> frozenset[str]:
+        """The lexicon's terms of 3+ characters (有组织, 失业登记), normalised."""
+        return frozenset(fold(t) for t, _ in self.kb.lexicon.terms if len(t) >= 3)
 
     def _generic(self, word: str) -> bool:
         """Whether GENERIC_SHARE of the clauses use `word` or a document term it stands for
@@ -1055,7 +1060,7 @@ class Answerer:
         if words is None:
             lex = self.kb.lexicon
             words = frozenset(fold(w) for w, _ in lex.terms) | frozenset(
-                fold(w) for g in lex.synonyms for w in (*g.words, *g.means))
+                fold(w) for g in lex.synonyms for w in (*g.word_parts, *g.means))
             self._lexicon_cache = words
         return words
 
@@ -1305,16 +1310,7 @@ class Answerer:
             # The clause does say the aspect asked (投诉电话 in 第十条): its words answer, not a kind line.
             kind = Kind.OTHER
         if kind is Kind.LEAD and clause.lead_department:
-            # 见习补贴谁牵头, 扶贫车间归哪个部门管: the departments the clause lists (the first
-            # leads), where residents go, and — for an ended benefit — that it has ended
-            named = (benefit.name if benefit is not None and len(benefit.name) <= RUN_IN_NAME_CHARS
-                     else f"这一项（{_topic(clause)}）的工作")
-            lines = [self._lead_line(clause, named, benefit.statement(Kind.APPLY) if benefit is not None else None)]
-            if benefit is not None and benefit.has_ended(day):
-                lines.append(f"{benefit.name}只在{benefit.period.text}执行，"  # type: ignore[union-attr]
-                             f"已于{_day(benefit.period.end)}到期。")  # type: ignore[union-attr,arg-type]
-            return self._with_quote(lines, None, clause, question, budget, benefit=benefit,
-                                    announced={benefit.period.text} if lines[1:] else set())  # type: ignore[union-attr]
+            return self._lead(question, clause, benefit, day, budget)
 
         if (follow_up and benefit is not None and benefit.has_ended(day) and benefit.part_of
                 and kind in (Kind.RECIPIENT, Kind.APPLY, Kind.PAYER) and benefit.statement(kind) is None):
@@ -1368,16 +1364,17 @@ class Answerer:
                 body = replace(body, lines=lines)
             return body
 
-        loan = self._loan_for_subsidy(question, kind, benefit)
+        loan = self._loan_for_subsidy(question, kind, benefit, benefits)
         if loan is not None:  # 招了十五个贫困户 一个人补多少: no subsidy; the loan is no "补"
-            return self._with_quote([f"文件没有写明补贴多少钱。和它最接近的是{benefit.name}（是贷款，不是补贴）：{loan.say}"],  # type: ignore[union-attr]
-                                    loan.quote, clause, question, budget, benefit=benefit)
+            lent, said = loan
+            return self._with_quote([f"文件没有写明补贴多少钱。和它最接近的是{lent.name}（是贷款，不是补贴）：{said.say}"],
+                                    said.quote, clause, question, budget, benefit=lent)
         more = self._more(asked, kind, benefit, clause, question, budget)
         if more is not None:  # 我是残疾人 能不能多贷点: no group gets more; the standard
             return more
 
         aged = benefit or next((b for b in benefits if b.part_of is None), None)  # 贷款: the clause's first
-        if (aged is not None and aged.ages is None and kind is Kind.WHO and asked.cue in _AGE_CUES
+        if (aged is not None and aged.ages is None and kind is Kind.WHO and asked.cue and _AGE_CUE.search(asked.cue)
                 and not _AGE_NUMBER.search(clause.text)):
             # 大龄是指多大岁数: the clause sets no age — said so, and where it is decided
             term = ("多大岁数算“大龄”" if "大龄" in clause.text
@@ -1537,16 +1534,22 @@ class Answerer:
             kind = Kind.OTHER
         return self._from_clause(question, kind, clause, day, budget, benefit, follow_up, money=asked.money)
 
-    def _loan_for_subsidy(self, question: str, kind: Kind, benefit: Benefit | None) -> Statement | None:
-        """The loan's amount line when `question` asks how much is paid as a subsidy (补多少, 补贴
-        多少) — no word of borrowing in it — and the benefit picked is a loan (its name: 贷款):
-        a loan is no subsidy, so the reply says the document has none of that kind first."""
+    def _loan_for_subsidy(self, question: str, kind: Kind, benefit: Benefit | None,
+                          benefits: Sequence[Benefit]) -> tuple[Benefit, Statement] | None:
+        """(the loan, its amount line) when `question` asks how much is paid as a subsidy (补多少,
+        补贴多少) — no word of borrowing or interest in it — and the benefit picked is a loan (its
+        name: 贷款): a loan is no subsidy, so the reply says the document names no such sum first.
+        An employer (招了, 雇, 工人 …: asking.yaml `parties` besides 个人) is offered the clause's
+        loan for businesses (小微企业) rather than the personal one."""
         if kind is not Kind.AMOUNT or benefit is None or "贷" not in benefit.name:
             return None
         text = fold(question)
         if not _SUBSIDY_ASKED.search(text) or any(w in text for w in ("贷", "借", "息")):  # (贴息补多少: the loan's)
             return None
-        return benefit.statement(Kind.AMOUNT)
+        if _HIRING.search(text):
+            benefit = next((b for b in benefits if "贷" in b.name and "企业" in b.name), benefit)
+        said = benefit.statement(Kind.AMOUNT)
+        return (benefit, said) if said is not None else None
 
     def _ended(self, question: str, kind: Kind, clause: Clause, benefit: Benefit, budget: int,
                *, money: bool = False, aspects: Sequence[Aspect] = ()) -> _Body:
@@ -1828,15 +1831,28 @@ class Answerer:
         lead = self._lead_phrase(clause).rstrip("；")
         return f"可以向当地人社部门咨询{f'（{lead}）' if lead else ''}，也可拨打{HOTLINE}。"
 
-    def _lead_line(self, clause: Clause, topic: str, apply: Statement | None = None) -> str:
-        """文件写明{topic}由{lead}牵头（会同…），各县（市）政府负责落实。 then where residents apply:
-        the benefit's `apply` line when it has one, else the hotline."""
+    def _lead(self, question: str, clause: Clause, benefit: Benefit | None, day: date, budget: int) -> _Body:
+        """见习补贴谁牵头, 扶贫车间归哪个部门管 (Kind.LEAD): the departments the clause lists (the
+        first leads: 第一条's 列第一位者为牵头单位), or — where the clause says 按职责分工 — that
+        each works within its remit; where residents go (the benefit's `apply` line, verbatim,
+        else the hotline); and for an ended benefit, that it has ended."""
+        topic = (benefit.name if benefit is not None and len(benefit.name) <= RUN_IN_NAME_CHARS
+                 else f"这一项（{_topic(clause)}）的工作")
         others = clause.other_departments
-        helped = f"，会同{'、'.join(others[:3])}{'等' if len(others) > 3 else ''}" if others else ""
+        listed = "、".join(others[:3]) + ("等" if len(others) > 3 else "")
         county = "，各县（市）政府负责落实" if clause.county_clause else ""
-        where = (f"办理：{_LEAD_SAID.sub('', apply.say)}" if apply is not None
-                 else f"具体怎么办，可以拨打{HOTLINE}咨询。")
-        return f"文件写明{topic}由{clause.lead_department}牵头{helped}{county}。{where}"
+        if "按职责分工" in clause.text and others:
+            said = f"文件写明{topic}由{clause.lead_department}、{listed}按职责分工负责{county}。"
+        else:
+            said = f"文件写明{topic}由{clause.lead_department}牵头{f'，会同{listed}' if others else ''}{county}。"
+        apply = benefit.statement(Kind.APPLY) if benefit is not None else None
+        lines = [said + (f"办理：{apply.say}" if apply is not None else f"具体怎么办，可以拨打{HOTLINE}咨询。")]
+        announced: set[str] = set()
+        period = benefit.period if benefit is not None and benefit.has_ended(day) else None
+        if period is not None and period.end is not None:
+            lines.append(f"{benefit.name}只在{period.text}执行，已于{_day(period.end)}到期。")  # type: ignore[union-attr]
+            announced.add(period.text)
+        return self._with_quote(lines, None, clause, question, budget, benefit=benefit, announced=announced)
 
     @staticmethod
     def _lead_phrase(clause: Clause) -> str:
@@ -1947,10 +1963,18 @@ class Answerer:
                 continue
             if not bare_figure_ok and _BARE_FIGURE.match(entry.answer.strip()):
                 continue
-            if day is not None and (_states_ended(entry.answer, clause, day) or _ends_early(entry.answer, clause, day)):
+            if day is not None and (_states_ended(entry.answer, clause, day) or _ends_early(entry.answer, clause, day)
+                                    or self._names_ended_benefit(entry.answer, clause, day)):
                 continue
             return entry
         return None
+
+    def _names_ended_benefit(self, text: str, clause: Clause, day: date) -> bool:
+        """Whether a staff answer names a benefit of the clause whose period has ended (培训期间的
+        生活费补贴) without saying it has ended (到期): its rule would read as current."""
+        return "到期" not in text and any(
+            b.has_ended(day) and any(len(w) >= 3 and fold(w) in fold(text) for w in (b.name, *b.words))
+            for b in self.kb.benefits_of(clause.id))
 
     def _faq_answers_kind(self, entry: FaqEntry, kind: Kind) -> bool:
         if kind is Kind.OTHER:

@@ -48,10 +48,17 @@ class FaqEntry:
 
 @dataclass(frozen=True)
 class SynonymGroup:
-    """Colloquial `words`; a question containing one also searches for `means`."""
+    """Colloquial `words`; a question containing one also searches for `means`. A word "a+b"
+    counts when both parts are in the question, in any order (门槛+放低)."""
 
     words: tuple[str, ...]
     means: tuple[str, ...]
+
+    @property
+    def word_parts(self) -> tuple[str, ...]:
+        """Every word with its "a+b" parts taken apart, each of 2+ characters (the 补 of 开店+补
+        is no word of its own): the strings a question may contain, for vocabularies."""
+        return tuple(p for w in self.words for p in w.split("+") if len(p) >= 2 or "+" not in w)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.asking import KIND_NAMES, Kind, in_chinese, normalize
+from knowledge.asking import KIND_NAMES, Kind, in_chinese, normalize, says_any
 from knowledge.documents import Clause, Period, Quantity
 from knowledge.yamlsource import LineDict, LineList, Problem, check_fields, load_yaml
 
@@ -37,23 +37,20 @@ class Statement:
 
 @dataclass(frozen=True)
 class Group:
-    """A kind of person the clause names as eligible (离校未就业高校毕业生), how residents say
-    they are one (`words`, normalised; "a+b": both), and the line that says they may take part."""
+    """A kind of person the clause names as eligible (离校未就业高校毕业生), how residents say the
+    person is one (`words`, normalised; "a+b": both), what they must also say (`needs`: 没工作 for
+    离校**未就业**; empty: nothing), what says they are not, or someone else is (`unless`: 在读,
+    不是, 我爸), and the line that says they may take part (benefits.yaml `groups`)."""
 
     words: tuple[str, ...]
     say: Statement
+    needs: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
 
     def named_in(self, text: str) -> bool:
-        """Whether `text` (normalised) says the person is one: a word, not denied (没上过大学,
-        大专还没毕业, 在上大专)."""
-        if _NOT_ONE.search(text):
-            return False
-        return any(all(p in text for p in w.split("+")) for w in self.words)
-
-
-# 没上过大学, 大专没毕业, 还在上技校, 不是残疾: saying one is not (yet) of a group
-_NOT_ONE = re.compile(r"没毕业|未毕业|还没毕业|没念过|没上过|没读过|没考上|没念完|没读完|没上完|辍学|退学|肄业|在读|还在上|还在念|正在上"
-                     r"|不是残疾|没有残疾|没残疾")
+        """Whether `text` (normalised) says the person is one."""
+        return (says_any(self.words, text) and (not self.needs or says_any(self.needs, text))
+                and not says_any(self.unless, text))
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,7 +174,7 @@ def _said(word: str, text: str) -> bool:
 _FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
 _OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
              "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str, "unpaid": bool, "groups": list,
-             **{k: (str, LineDict) for k in KIND_NAMES}}
+             **{k: (str, LineDict) for k in KIND_NAMES if k != Kind.LEAD.value}}  # (lead: from the clause)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -250,7 +247,8 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
                 words.append(normalize(str(w)))
             else:
                 problems.append(Problem(name, item["words"].line_of(j), f"words 里的“{w}”应当是非空文字"))
-        lines = {kind: s for key, kind in KIND_NAMES.items() if (s := _statement(item, key, name, clause, doc_text, problems)) is not None}
+        lines = {kind: s for key, kind in KIND_NAMES.items()
+                 if kind is not Kind.LEAD and (s := _statement(item, key, name, clause, doc_text, problems)) is not None}
         summary = _statement(item, "summary", name, clause, doc_text, problems)
         referred = _referred(item, name, problems)
         for kind in sorted(k for k in referred if k != ASPECTS and KIND_NAMES[k] not in lines):
@@ -280,11 +278,12 @@ def _groups(item: LineDict, name: str, clause: Clause, doc_text: str, problems: 
             problems.append(Problem(name, line, "groups 的每一项要写 words（群众的说法）和 say（能参加的那句话）"))
             continue
         words = tuple(normalize(str(w)) for w in entry["words"] if str(w).strip())
+        needs, unless = (tuple(normalize(str(w)) for w in entry.get(k) or () if str(w).strip()) for k in ("needs", "unless"))
         say = _statement(entry, "say", name, clause, doc_text, problems)
         if not words or say is None:
             problems.append(Problem(name, line, "groups 的这一项缺 words 或 say"))
             continue
-        out.append(Group(words, say))
+        out.append(Group(words, say, needs, unless))
     return tuple(out)
 
 

@@ -25,7 +25,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A number, a count or a time is not a programme's qualifier: 2022年 的补贴, 三个月的补贴; nor
 # which or how many kinds (哪几种补贴, 各种补贴, 这个补贴). 两项补贴 is a name, though — 两项 stays
 # a word to look up (it is not a bare number).
-_NUMBERISH = re.compile(r"(?:[哪这那各每])?(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)*"
+_NUMBERISH = re.compile(r"(?:[哪这那各每][\d一二三四五六七八九十百千万两几半]*|(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)+)"
                         r"[年月日号天个岁块元次回批期种样类笔份张家]*")
 _DONE = frozenset({"了", "过", "掉", "完"})  # a procedure that happened (注销了) is not asked about
 _JUDGED = frozenset({"认定", "认证", "鉴定", "评审", "评定", "复审"})  # heads that also describe (…认定的基地)
@@ -81,7 +81,7 @@ class ProgrammeNames:
         lex = kb.lexicon
         words: list[str] = [t for t, _ in lex.terms]
         for group in lex.synonyms:
-            words += [*group.words, *group.means]
+            words += [*group.word_parts, *group.means]
         for audience in lex.audiences:
             words += list(audience.words)
         words += list(lex.everyday)
@@ -105,7 +105,7 @@ class ProgrammeNames:
             vocabulary.update(segmenter.content_words(text))
         vocabulary.update(normalize(w) for w in words)
         self.vocabulary = frozenset(vocabulary)
-        self._colloquial = tuple(normalize(w) for g in lex.synonyms for w in g.words if len(w) >= 2)
+        self._colloquial = tuple(normalize(w) for g in lex.synonyms for w in g.word_parts if len(w) >= 2)
         self._verbs = _verbs(str(getattr(segmenter.tokenizer, "dictionary", "") or ""))
 
     def _is_verb(self, word: str) -> bool:

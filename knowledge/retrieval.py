@@ -590,7 +590,9 @@ class Retriever:
         texts = [normalize(c.text) for c in self.clauses]
         names = sorted({n for n in (normalize(x) for x in self.kb.lexicon.places.home if x)
                         if not re.search("[上这本们]", n) and not any(n in t for t in texts)}, key=lambda w: (-len(w), w))
-        return re.compile(f"(?:{'|'.join(map(re.escape, names))})(?:县|市|州|乡|镇)?") if names else None
+        # (和政府, 和政策, 东乡族: not a place; 康乐乡村: 乡 there is 乡村's)
+        return (re.compile(f"(?:{'|'.join(map(re.escape, names))})(?:县|市|州|(?:乡|镇)(?!村))?(?![府策族])")
+                if names else None)
 
     @functools.cached_property
     def _named_places(self) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import jieba
 
+from knowledge.asking import says_any
 from knowledge.base import Lexicon
 
 jieba.setLogLevel(logging.WARNING)
@@ -182,6 +183,6 @@ class Segmenter:
         found: dict[str, tuple[str, ...]] = {}
         for words, means in self._synonyms:
             for w in words:
-                if w in text if "+" not in w else all(p in text for p in w.split("+")):
-                    found[w] = found.get(w, ()) + means  # (门槛+放低: both parts, in any order)
+                if says_any((w,), text):  # (门槛+放低: both parts, in any order)
+                    found[w] = found.get(w, ()) + means
         return tuple(found.items())

@@ -55,7 +55,7 @@ def chat(tmp_path: Path, kb, *messages: str) -> list[str]:
     "见习补贴这块谁牵头",
     "扶贫车间的事归哪个部门管",
     "创业担保贷款是哪个部门负责的",
-    "稳岗返还由谁负责",
+    "稳岗返还由哪个部门负责",
     "高校毕业生就业这一块主管部门是谁",
 ])
 def test_who_leads_is_a_kind_of_its_own(rules, question):
@@ -106,7 +106,7 @@ def test_an_out_of_work_youth_in_range_is_still_found_eligible(tmp_path, kb):
 # ------------------------------------------------------------- deleting everything, typed
 
 @pytest.mark.parametrize("ask", ["把我的信息删掉", "忘了我吧", "别记我的信息"])
-@pytest.mark.parametrize("yes", ["嗯", "是的", "删吧", "确定"])
+@pytest.mark.parametrize("yes", ["删吧", "确定", "删除"])
 def test_a_typed_yes_to_the_delete_prompt_deletes(tmp_path, kb, ask, yes):
     replies = chat(tmp_path, kb, "我26岁 大专毕业没工作", ask, yes, "见习补贴 测一测我是否符合")
     assert "确定要删除" in replies[1]
@@ -118,6 +118,19 @@ def test_a_typed_yes_to_the_delete_prompt_deletes(tmp_path, kb, ask, yes):
 def test_a_typed_no_keeps_everything(tmp_path, kb, no):
     replies = chat(tmp_path, kb, "把我的信息删掉", no)
     assert "没有删除任何信息" in replies[1]
+
+
+@pytest.mark.parametrize("unsure", ["嗯", "是的", "好"])
+def test_a_yes_that_agrees_to_anything_deletes_nothing(tmp_path, kb, unsure):
+    """Deleting cannot be undone: 嗯 / 是的 get asked to say 确定删除 outright."""
+    replies = chat(tmp_path, kb, "我26岁 大专毕业没工作", "把我的信息删掉", unsure, "确定删除")
+    assert "已删除" not in replies[2] and "确定删除" in replies[2]
+    assert "已删除您的全部信息" in replies[3]
+
+
+@pytest.mark.parametrize("message", ["公司删除我的社保记录了 怎么办", "怎么删掉我的失业登记", "忘了我说的"])
+def test_other_records_and_taking_back_an_answer_are_no_delete_request(tmp_path, kb, message):
+    assert "确定要删除" not in chat(tmp_path, kb, message)[0]
 
 
 def test_yes_words_delete_only_right_after_the_prompt(tmp_path, kb):
@@ -181,17 +194,24 @@ def test_which_have_ended_after_asking_about_the_document(tmp_path, kb):
 
 @pytest.mark.parametrize("question, first", [
     ("我是大专毕业的，二十六了，还没找上工作，能见习吗", "能："),
-    ("俺娃本科念完两年了 二十七 还能参加见习不", "能："),
-    ("我腿有残疾，有残疾证，能算就业困难人员吗", "能申请"),
-    ("家里吃低保 我能申请认定就业困难人员不", "能申请"),
+    ("俺娃本科念完两年了 二十七 一直在家闲着 还能参加见习不", "能："),
+    ("我腿有残疾，有残疾证，能算就业困难人员吗", "可以申请"),
+    ("家里吃低保 我能申请认定就业困难人员不", "可以申请"),
 ])
 def test_one_of_the_named_groups_is_told_yes_first(answerer, question, first):
     assert first_line(answerer, question).startswith(first)
 
 
-@pytest.mark.parametrize("question", ["我没上过大学 二十六了 能见习吗", "还在上大专 能见习不"])
-def test_a_group_denied_is_not_told_yes(answerer, question):
-    assert not first_line(answerer, question).startswith("能")
+@pytest.mark.parametrize("question", [
+    "我没上过大学 二十六了 能见习吗", "还在上大专 能见习不",
+    "我是大专毕业的，现在在厂里上班，能参加见习吗",  # 离校未就业: not someone at work
+    "我只有初中文化 我哥是大专毕业 在家 我能见习吗",  # someone else's diploma
+    "闺女大学毕业了能申请见习补贴不",  # out of work not said: the condition is given instead
+    "我们家不是低保户 能申请就业困难人员吗",
+    "我爸是残疾人 我能认定就业困难人员吗",
+])
+def test_a_group_denied_or_unsaid_is_not_told_yes(answerer, question):
+    assert not first_line(answerer, question).startswith(("能", "可以申请"))
 
 
 @pytest.mark.parametrize("question", ["我招了十五个贫困户，一个人补多少", "我开了个饭馆 政府能补贴多少"])
@@ -266,3 +286,35 @@ def test_an_age_asked_of_a_clause_with_no_age_says_what_it_does_say(answerer):
 ])
 def test_the_group_line_leaves_sums_ages_and_dropouts_alone(answerer, question):
     assert not first_line(answerer, question).startswith(("能：", "要看所在地"))
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("想去南方打工 政府那边有没有劳务基地 还是只能找黑中介", True),  # the organised way asked
+    ("被黑中介骗了两千块钱咋办", False),
+])
+def test_a_black_agency_named_beside_the_organised_way_is_no_refusal(answerer, question, answered):
+    assert answerer.answer(question).answered is answered
+
+
+@pytest.mark.parametrize("messages, stays", [
+    (("测一测稳岗返还", "不晓得", "嗯", "没有裁员", "三万"), "需核实"),
+    (("测一测稳岗返还", "不晓得", "是的", "没有裁员", "三万"), "结果：符合"),
+])
+def test_agreeing_after_not_known_keeps_it_not_known(tmp_path, kb, messages, stays):
+    assert stays in chat(tmp_path, kb, *messages)[-1]
+
+
+def test_a_guess_at_the_insurance_threshold_is_asked_exactly(tmp_path, kb):
+    replies = chat(tmp_path, kb, "测一测技术技能提升补贴", "是", "差不多三年")
+    assert "准确的数字" in replies[-1] and "结果：" not in replies[-1]
+
+
+def test_an_ended_benefits_staff_answer_is_not_stated_as_current(answerer):
+    reply = answerer.answer("领着失业金还能拿培训生活费吗").reply
+    assert not reply.startswith("不能") and "到期" in reply.splitlines()[0]
+
+
+@pytest.mark.parametrize("question", ["我是劳务经纪人，带人出去打工有奖励吗"])
+def test_support_without_money_is_no_yes_to_a_reward(answerer, question):
+    line = first_line(answerer, question)
+    assert not line.startswith("有") and "没有写" in line

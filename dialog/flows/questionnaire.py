@@ -456,9 +456,9 @@ class QuestionnaireFlow:
             if below is not None and not parsed.note:  # 不到三年: how far under is not said, asked
                 return Turn(self._pending_question(s, hint=parsed.error), [])
             settled = self._settle_range(question, parsed.range, s)
-            low, high = parsed.range
             if settled is None:
                 return Turn(self._pending_question(s, hint=parsed.error), [])
+            low, high = parsed.range
             unit = question.unit
             if below is not None:
                 # 快三年: every value just under the bound gives this result; the one just under
@@ -489,18 +489,21 @@ class QuestionnaireFlow:
         counts, money and months: a guessed age or number of years (应该是22岁) is taken as
         said, and years worked out from a date are bracketed (`_bracketed`). Never in the
         finder, which only ranks programs."""
-        if s.program == "__finder__" or not question.unit or question.unit in SETTLE_UNITS:
-            return False  # an age or a number of years: said as a guess, it is taken as said
+        if s.program == "__finder__" or not question.unit or question.unit == "岁":
+            return False  # an age said as a guess (应该是22岁) is taken as said
         program = self._program(s)
         low, high = bounds
         as_of = self.today()
         for name, parameter in eligibility.default_context().params.by_name.items():
-            if not name.startswith(f"{program.id}.") or parameter.unit != question.unit:
+            if (not (name.startswith(f"{program.id}.") or name in program.parameters)
+                    or parameter.unit != question.unit):
                 continue
             entry = parameter.at(as_of)
             value = entry.value if entry is not None else None
             if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
-                return True
+                return True  # (差不多三年 against the 3 years of insurance: just under or over)
+        if question.unit in SETTLE_UNITS:
+            return False  # a number of years said as a guess, away from any threshold: taken as said
         values: set[float] = {low, high}
         if question.integer and math.floor(high) - math.ceil(low) <= SETTLE_MAX_VALUES:
             values.update(range(math.ceil(low), math.floor(high) + 1))
@@ -639,6 +642,9 @@ class QuestionnaireFlow:
     def _store_answer(self: Engine, question: eligibility.Question, parsed: Any, s: Session,
                       said: str | None = None) -> Turn:
         again = f"{question.id}#asked_again"  # a marker among the flags, never a question id
+        if again in s.flags and said is not None and bare(said) in self.reader.vocabulary.acknowledgements:
+            # 不晓得, then 嗯 / 好的 to "再回答一次‘不清楚’": agreeing it is not known, not 是
+            parsed = replace(parsed, value=None, unknown=True)
         if parsed.value is None and question.unknown_goes_on:
             # 不清楚 to a condition (参保了吗): asked once more with why and how to find out; a
             # second 不清楚 goes on to the other questions, the result marking it 待核实.

@@ -29,7 +29,8 @@ STATED_FACTS = Path(__file__).resolve().parents[2] / "eligibility" / "data" / "s
 _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
 # The unit as people write it after a number, per question unit; an age is also "19了".
 _UNIT_FORMS = {
-    "岁": rf"{_NUMBER}\s*(?:周岁|岁|了(?![解]))",
+    # 二十三岁 / 19了 / 今年23 (a bare number right after 今年 is an age)
+    "岁": rf"{_NUMBER}\s*(?:周岁|岁|了(?![解]))|(?<=今年){_NUMBER}(?![\d.年月号日个万千百元人块%])",
     # 十五个人 / 五名职工, and 五个见习的 / 十个贫困户: a count before a word for people
     "人": rf"{_NUMBER}\s*(?:(?:个|名)?(?:人|职工|员工|工人)|(?:个|名|位)(?=见习|实习|学生|大学生|毕业生|娃|贫困|失业|下岗|残疾|农民工|徒弟|学徒))",
     "个月": rf"{_NUMBER}\s*个月",

@@ -80,8 +80,9 @@ _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(�
                              # 村里几户想把地流转出去, 几个人打算合伙: several who want to, not how many
                              r"|(?<!要)(?<!最少)(?<!至少)(?<!最多)几[个户家人名位]{1,2}(?=想|打算|准备|都想|一起|合伙|合起来)"
                              r"(?![^\s,，。?？]{0,8}(?:才|就能|够|合适))"  # 几个人合伙才能贷款 asks
-                             # 没裁多少, 手里没啥本钱, 没什么文化: "not much", not "how much" or "what"
-                             r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几|啥|什么|撒)"
+                             r"|(?<!有)没有?[^\s,，。?？、]{0,2}(?:多少|几)"
+                             # 手里没啥本钱, 没什么文化: "not much" of what one has, not "what" (没了啥时候还能贷)
+                             r"|(?<![有了])没有?(?:啥|什么|撒)(?=本钱|钱|文化|技术|手艺|经验|积蓄|存款|底子|学历|本事)"
                              r"|(?:正在|还在|正|在)[^\s,，。?？哪啥什谁几多么吗不没能]{1,8}呢"
                              r"|着[^\s,，。?？哪啥什谁几多么吗不没能]{0,4}呢"
                              r"|(?<=要是|如果|万一|假如)哪|想[^\s,，。?？]{0,6}点(?:啥|什么)")
@@ -422,9 +423,10 @@ class Reader:
             return None
         labels = [(bare(label), action) for label, action in conv.buttons] + list(conv.labels.items())
         best = None
+        asks = self.strong_question(plain)
         for label, action in labels:
-            if len(label) < 3:
-                continue
+            if len(label) < 3 or (asks and not self.strong_question(label)):
+                continue  # 啥叫零就业家庭 asks what the option 零就业家庭成员 is: no press of it
             common = sum(min(plain.count(ch), label.count(ch)) for ch in set(label))
             close = common >= 3 and common / len(label) >= 0.6 and common / len(plain) >= 0.6
             if close and (best is None or common > best[0]):
@@ -841,6 +843,9 @@ class Reader:
             return None
         if kind == "check" and not (said or checked) or kind == "amount" and not checked:
             return None
+        if kind == "check" and topic is not None and "贷" in found.group(0):
+            # 我是贫困户能贷不: the verb names what is asked (the loan); the words before say who
+            return EligibilityAsk("check", "贷款", who, " ".join(w for w in (whom, topic) if w))
         if kind == "finder" and (not said or (whom is None and who is None and self.overview(text) is not None)):
             return None
         return EligibilityAsk("finder" if kind == "finder" else "check", topic, who, whom)

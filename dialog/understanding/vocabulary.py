@@ -27,7 +27,8 @@ _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "clos
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
               "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said",
-              "eligibility_asks", "asked_other", "asides", "each_asks", "complaints", "confirm_forget")
+              "eligibility_asks", "asked_other", "asides", "each_asks", "complaints", "confirm_forget",
+              "acknowledgements")
 _ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "policy_words",
                      "fillers")
 
@@ -99,9 +100,13 @@ class Vocabulary:
     # Saying the bot did not help (一点用都没有, 说了半天也说不清楚): searched in a message that asks
     # nothing; the reply is an apology and the ways on, not "noted".
     complaints: tuple[re.Pattern[str], ...] = ()
-    # Typed answers to "delete everything about you?" (嗯, 删吧 / 不删, 算了): whole (bare) messages.
+    # Typed answers to "delete everything about you?": whole (bare) messages that delete (删吧,
+    # 确定删除), keep (不删, 算了), or agree to anything (嗯, 是的: asked to say 确定删除 outright).
     forget_yes: frozenset[str] = frozenset()
     forget_no: frozenset[str] = frozenset()
+    forget_unsure: frozenset[str] = frozenset()
+    # 嗯, 好的, 对: agreeing with what the bot just said (再回答一次“不清楚”…), not an answer of 是
+    acknowledgements: frozenset[str] = frozenset()
     # Asking for someone else (替我儿子问的): the words before, the person (word -> how the bot
     # names them after 您), the words after.
     proxy_starts: tuple[str, ...] = ()
@@ -286,7 +291,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
                             if (p := _compiled(text, item_line, name, problems)) is not None),
         source=name)
     proxy = _section(data, "third_person", ("starts", "who", "ends"), name, problems)
-    confirm = _section(data, "confirm_forget", ("delete", "keep"), name, problems)
+    confirm = _section(data, "confirm_forget", ("delete", "keep", "unsure"), name, problems)
     who = []
     for text, item_line in _words(proxy.get("who"), name, proxy.line_of("who"), "third_person.who", problems):
         word, sep, said = text.partition("=")
@@ -301,6 +306,8 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         complaints=_patterns(data, "complaints", name, problems),
         forget_yes=frozenset(_bare_words(confirm, "delete", "confirm_forget.delete", name, problems)),
         forget_no=frozenset(_bare_words(confirm, "keep", "confirm_forget.keep", name, problems)),
+        forget_unsure=frozenset(_bare_words(confirm, "unsure", "confirm_forget.unsure", name, problems)),
+        acknowledgements=frozenset(_bare_words(data, "acknowledgements", "acknowledgements", name, problems)),
         proxy_starts=_bare_words(proxy, "starts", "third_person.starts", name, problems),
         proxy_who=tuple(sorted(who, key=lambda pair: len(pair[0]), reverse=True)),
         proxy_ends=_bare_words(proxy, "ends", "third_person.ends", name, problems),
