@@ -1348,7 +1348,8 @@ class Answerer:
         if group is not None:
             # 大专毕业 二十六了 能见习吗, 我有残疾证 能算就业困难人员吗: one of the groups the clause
             # names (benefits.yaml `groups`) — its line first, not "要看条件" nor the 16—24 range
-            quote = group.say.quote or (benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO) or Statement("")).quote  # type: ignore[union-attr]
+            condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO) if benefit is not None else None
+            quote = group.say.quote or (condition.quote if condition is not None else None)
             return self._with_quote([group.say.say], quote, clause, question, budget, benefit=benefit)
         if (benefit is not None and benefit.ages is not None and benefit.age_outside is not None
                 and asked.age is not None and (kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT)
@@ -1539,8 +1540,8 @@ class Answerer:
         """(the loan, its amount line) when `question` asks how much is paid as a subsidy (补多少,
         补贴多少) — no word of borrowing or interest in it — and the benefit picked is a loan (its
         name: 贷款): a loan is no subsidy, so the reply says the document names no such sum first.
-        An employer (招了, 雇, 工人 …: asking.yaml `parties` besides 个人) is offered the clause's
-        loan for businesses (小微企业) rather than the personal one."""
+        An employer speaking (`_HIRING`: 招了, 雇了, 我们厂 …) is offered the clause's loan for
+        businesses (its name: 企业) rather than the personal one."""
         if kind is not Kind.AMOUNT or benefit is None or "贷" not in benefit.name:
             return None
         text = fold(question)
@@ -1848,10 +1849,10 @@ class Answerer:
         apply = benefit.statement(Kind.APPLY) if benefit is not None else None
         lines = [said + (f"办理：{apply.say}" if apply is not None else f"具体怎么办，可以拨打{HOTLINE}咨询。")]
         announced: set[str] = set()
-        period = benefit.period if benefit is not None and benefit.has_ended(day) else None
-        if period is not None and period.end is not None:
-            lines.append(f"{benefit.name}只在{period.text}执行，已于{_day(period.end)}到期。")  # type: ignore[union-attr]
-            announced.add(period.text)
+        ended = benefit if benefit is not None and benefit.has_ended(day) else None
+        if ended is not None and ended.period is not None and ended.period.end is not None:
+            lines.append(f"{ended.name}只在{ended.period.text}执行，已于{_day(ended.period.end)}到期。")
+            announced.add(ended.period.text)
         return self._with_quote(lines, None, clause, question, budget, benefit=benefit, announced=announced)
 
     @staticmethod

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import jieba
 
-from knowledge.asking import says_any
 from knowledge.base import Lexicon
 
 jieba.setLogLevel(logging.WARNING)
@@ -98,6 +97,7 @@ class Segmenter:
         self._synonyms = [
             (tuple(normalize(w) for w in g.words), tuple(normalize(m) for m in g.means)) for g in lexicon.synonyms
         ]
+        self._parts = {w: tuple(p for p in w.split("+") if p) for words, _ in self._synonyms for w in words}
         # Remembered per instance (a reload builds a new Segmenter, so nothing outlives its
         # lexicon); callers get fresh lists, so the cached tuples are never changed.
         self._segments = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._segment)
@@ -183,6 +183,7 @@ class Segmenter:
         found: dict[str, tuple[str, ...]] = {}
         for words, means in self._synonyms:
             for w in words:
-                if says_any((w,), text):  # (门槛+放低: both parts, in any order)
+                # (门槛+放低: both parts, in any order; the parts are split once, in __init__)
+                if w in text if len(parts := self._parts[w]) == 1 else all(p in text for p in parts):
                     found[w] = found.get(w, ()) + means
         return tuple(found.items())

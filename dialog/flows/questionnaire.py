@@ -486,9 +486,10 @@ class QuestionnaireFlow:
         answer — the new hires — is not known yet), or, with what is already answered, the
         next question, a verdict or a condition (a 50% retention tier) differs across the
         values. The amount alone may differ (the answer is then marked approximate). Only for
-        counts, money and months: a guessed age or number of years (应该是22岁) is taken as
-        said, and years worked out from a date are bracketed (`_bracketed`). Never in the
-        finder, which only ranks programs."""
+        counts, money and months; a number of years only when a threshold lies inside (差不多三年
+        against 3 years of insurance); a guessed age (应该是22岁) is taken as said, and years
+        worked out from a date are bracketed (`_bracketed`). Never in the finder, which only
+        ranks programs."""
         if s.program == "__finder__" or not question.unit or question.unit == "岁":
             return False  # an age said as a guess (应该是22岁) is taken as said
         program = self._program(s)
