@@ -575,13 +575,14 @@ class Retriever:
         county of Linxia the person lives in (我们和政县的乡上…, 积石山这边…): no clause names
         one, and its 县 would match every clause on 县（市）政府."""
         origins = [o for o in self.places.origins(question) if o.startswith(self._named_places)]
-        homes = self._home_names.findall(normalize(question)) if self._home_names is not None else []
+        text = normalize(question)
+        homes = self._home_names is not None and self._home_names.search(text) is not None
         if not origins and not homes:
             return question
-        text = normalize(question)
-        for said in (*origins, *homes):
-            text = text.replace(said, " ")
-        return text
+        for origin in origins:
+            text = text.replace(origin, " ")
+        # the pattern itself, not its matches replaced as strings: 东乡 goes, the 东乡 of 东乡族 stays
+        return self._home_names.sub(" ", text) if self._home_names is not None else text
 
     @functools.cached_property
     def _home_names(self) -> re.Pattern[str] | None:

@@ -183,7 +183,7 @@ class Segmenter:
         found: dict[str, tuple[str, ...]] = {}
         for words, means in self._synonyms:
             for w in words:
-                # (门槛+放低: both parts, in any order; the parts are split once, in __init__)
-                if w in text if len(parts := self._parts[w]) == 1 else all(p in text for p in parts):
+                # 门槛+放低: every part, in any order (the parts are split once, in __init__)
+                if all(p in text for p in self._parts[w]):
                     found[w] = found.get(w, ()) + means
         return tuple(found.items())
