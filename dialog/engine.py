@@ -69,6 +69,7 @@ class _UserLock:
 _INTENT_ACTIONS = {
     "menu": "m:menu", "contacts": "m:contact", "list": "m:list", "ask": "m:ask", "finder": "m:find",
     "quit": "n:exit", "restart": "n:restart", "back": "n:back", "resume_go": "r:go",
+    "original": "o:",  # the clause last answered from (查看原文 typed as 把原文给我看看)
 }
 
 
@@ -200,8 +201,21 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         return self.answerer.kb
 
     def _reader(self, vocabulary: Vocabulary) -> Reader:
-        return Reader(vocabulary, eligibility.parse_answer, self.answerer.has_own_topic,
+        return Reader(vocabulary, self.parse_answer, self.answerer.has_own_topic,
                       from_pinyin=lambda text: self.answerer.from_pinyin(text))
+
+    def parse_answer(self, question: eligibility.Question, text: str, **kwargs: Any) -> Any:
+        """eligibility.parse_answer, and when the answer is not understood as typed, again with
+        the policy words it misspells put right (lexicon/typos.yaml and their sound, Answerer.spelled:
+        他自己去见细 -> 去见习, the person's own wish). Same arguments and result."""
+        parsed = eligibility.parse_answer(question, text, **kwargs)
+        if parsed.ok or getattr(parsed, "range", None) is not None:
+            return parsed
+        spelled = self.answerer.spelled(text)
+        if spelled == text:
+            return parsed
+        again = eligibility.parse_answer(question, spelled, **kwargs)
+        return again if again.ok else parsed
 
     def reload(self, kb: KnowledgeBase, ctx: eligibility.Context | None = None,
                texts: dict[str, str] | None = None, vocabulary: Vocabulary | None = None) -> None:

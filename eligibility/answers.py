@@ -1013,7 +1013,7 @@ def _prepare_number_text(raw: str) -> str:
     t = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", raw)
     t = re.sub(r"(\d(?:\.\d+)?)\s*w", r"\1万", t)
     t = re.sub(r"(\d(?:\.\d+)?)\s*k", r"\1千", t)
-    t = t.translate(str.maketrans({"俩": "两", "〇": "零", "壹": "一", "贰": "二", "叁": "三", "肆": "四", "伍": "五",
+    t = t.translate(str.maketrans({"俩": "两", "仨": "三", "〇": "零", "壹": "一", "贰": "二", "叁": "三", "肆": "四", "伍": "五",
                                    "陆": "六", "柒": "七", "捌": "八", "玖": "九", "拾": "十", "佰": "百", "仟": "千"}))
     return t.replace("百分之", "")
 
@@ -1520,6 +1520,11 @@ def _year_answer(question: Question, t: str, as_of: date, words: AnswerWords) ->
     if year is None or year > as_of.year or (year == as_of.year and month and month > as_of.month):
         return ParsedAnswer(error=f"{found.group(0)}还没到，请再确认一下。{hint(question)}")
     said = f"{year}年{month}月" if month else f"{year}年"
+    if question.unit != "岁" and _is_birth_year(t, found, as_of.year - year):
+        # 1980年的 / 我是80年的 / 1985年出生: how people say when they were born, not when they
+        # started paying in; asked again rather than read as 46 years of insurance
+        return ParsedAnswer(error=f"“{found.group(0)}”听起来像是出生的年份。这一步问的是时间长短，"
+                                  f"或者从哪年开始的（如“从2021年开始”）。{hint(question)}")
     if question.unit == "岁":
         age = as_of.year - year
         if month and month != as_of.month:
@@ -1540,6 +1545,20 @@ def _year_answer(question: Question, t: str, as_of: date, words: AnswerWords) ->
         rng = (round(max(0.0, years - 1 + done), 2), round(years + done, 2))
     value = int(years) if question.integer else round(years, 2)
     return _year_checked(question, value, rng, f"按{said}开始算，到今年约{format_number(value)}年")
+
+
+_BORN = re.compile(r"出生|出世|生的|生人|属[鼠牛虎兔龙蛇马羊猴鸡狗猪]")
+_BARE_YEAR_OF = re.compile(r"^(?:我|俺|他|她|娃)?(?:是|就是)?(?:\d{2}|\d{4})年的(?:人)?[吧呀啊哈嘛呢]?$")
+_BIRTH_YEARS_AGO = 20  # a bare "…年的" this long ago reads as a birth year, not a start
+
+
+def _is_birth_year(t: str, found: re.Match[str], years_ago: int) -> bool:
+    """Whether a year said for a duration is a birth year: 出生 / 生的 / 属马 said with it, or a
+    bare 80年的 / 1980年的 at least `_BIRTH_YEARS_AGO` years back (15年的 may be a start)."""
+    if _BORN.search(t):
+        return True
+    bare = re.sub(r"[\s,，。.!！?？~～]", "", t)
+    return bool(_BARE_YEAR_OF.match(bare)) and years_ago >= _BIRTH_YEARS_AGO
 
 
 # A year said with 千 (两千零三年, 二千年, 一千九百九十八年): read as its digits when it is one.

@@ -50,11 +50,21 @@ HOTLINE = "12333"
 MAX_QUESTION_CHARS = 500
 PINYIN_EVERYDAY = 20_000  # everyday words a pinyin message may use (jieba's most frequent; 0.3 s to build, once)
 PINYIN_HEARD = "您打的是拼音，我按“{text}”来理解；不对的话请用汉字再打一遍。"  # dialog/data/texts.yaml pinyin_heard
+# An FAQ entry written for the very aspect asked (培训收不收费) on the same article answers it from
+# this similarity up (0..1, as faq_answer_min): the aspect's words, not the wording, make the match
+FAQ_ASPECT_MIN = 0.15
 ANSWER_CACHE_SIZE = 4096  # distinct (question, day, about) kept; about 4 MB at most
 # The "when" cues of asking.yaml that ask for a date (not a length: 干几年, 多久)
 _DATE_CUES = frozenset({"什么时候", "啥时候", "撒时候", "啥时间", "什么时间", "几时", "哪一年", "哪年", "哪天", "哪个月",
                         "几月份", "几号", "何时", "到哪年", "到什么时候", "截止", "期限", "有效期"})
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
+_LABEL = re.compile(r"^[^：:，,。]{1,6}[：:]\s*")  # a line's short opening label (返给企业：)
+_QUOTES = re.compile(r"[“”\"'‘’「」《》]")
+# the end of a benefit's name that says it is money (就业见习补贴), not the activity (见习)
+# 哪个贷得多, 哪个钱多, 哪个额度高: which of two gives more
+_WHICH_MORE = re.compile(r"哪(?:个|样|种)[^，,。？?]{0,4}(?:多|高|大)")
+_MONEY_NAME = re.compile(r"(?:补贴|补助|奖补|奖励|贷款|返还|保险金|津贴)$")
+_PERSONS = re.compile(r"(?:人员|人|家庭|成员|户|生|青年|劳动力|劳动者|群体)$")
 _UNPAID_LEAD = re.compile(r"^(?:能|不能|可以|有|要看条件|扶持|支持)[：:，,]\s*")  # …or an unpaid one's (扶持：)
 # 娃每月能拿一千二不 / 一千块到他手里不 / 给我发吗: a yes/no on whether the person (not a unit)
 # gets the money — answered with who receives it when the document says (the 见习 money goes
@@ -129,6 +139,9 @@ _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16�
 _AGE_CUE = re.compile(r"岁|年纪|年龄")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
 # 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
 _SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
+# a unit speaking of the people it takes on (我们单位收见习生, 招见习的尕娃, 厂里带了几个实习的)
+_EMPLOYER_TAKING = re.compile(r"(?:我们|咱们|俺们)(?:单位|店|厂|公司|企业|合作社|车间|饭馆)"
+                              r"|(?:收|招|接收|带|雇|要)(?:了|几个|个|些|点|上)?(?:见习|实习|学徒)")
 _HIRING = re.compile(r"招了|招用|新招|雇了|雇的|吸纳|我们厂|我们公司|我们企业|厂里|公司里")  # an employer speaking
 # (哪几种补贴, 几样, 几类, 去哪几个城市: which — a list, not a figure)
 _ASKS_FIGURE = re.compile(r"多少|(?<!哪)几(?![种样类])|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
@@ -1290,6 +1303,11 @@ class Answerer:
         if unstated is not None and unstated.topic is None and benefit is not None and benefit.has_ended(day):
             # 乡村公益性岗位今年还有指标没: that the 2019—2020 places have ended comes first
             return self._ended(question, kind, clause, benefit, budget, money=asked.money, aspects=asked.aspects)
+        if unstated is not None and result is not None and not follow_up:
+            entry = self._faq_for_aspect(result, clause, unstated, day)
+            if entry is not None:  # 培训要钱不: staff wrote what the document does say about the cost
+                return self._with_quote([entry.answer], None, clause, question, budget, faq_entry=entry,
+                                        benefit=benefit)
         if unstated is not None:
             if unstated.topic is not None:  # 还不上怎么办 after an answer on shop space: about loans
                 return _Body([f"文件没有写明{unstated.topic}{unstated.say}。{self._where_to_ask(clause)}"],
@@ -1311,6 +1329,11 @@ class Answerer:
             kind = Kind.OTHER
         if kind is Kind.LEAD and clause.lead_department:
             return self._lead(question, clause, benefit, day, budget)
+        if kind is Kind.MEANING:
+            meant = self._meaning(question, asked, clause, benefit, day, budget, result, follow_up)
+            if meant is not None:
+                return meant
+            kind = Kind.OTHER  # no word of the clause named (这是啥意思 with nothing to lean on)
 
         if (follow_up and benefit is not None and benefit.has_ended(day) and benefit.part_of
                 and kind in (Kind.RECIPIENT, Kind.APPLY, Kind.PAYER) and benefit.statement(kind) is None):
@@ -1412,6 +1435,13 @@ class Answerer:
         if (kind is Kind.YES_NO and receiver is not None and _PERSONAL_RECEIPT.search(fold(question))
                 and any(w in receiver.say for w in _ORGANISATIONS)):
             kind = Kind.RECIPIENT
+        amount = benefit.statement(Kind.AMOUNT) if benefit is not None else None
+        if (kind is Kind.YES_NO and amount is not None and receiver is not None and not follow_up
+                and any(w in receiver.say for w in _ORGANISATIONS) and _EMPLOYER_TAKING.search(fold(question))
+                and any(w in fold(question) for w in self.kb.asking.asks_money) and _FIGURE.search(amount.say)):
+            # 我们单位收见习生 政府有补贴没: the unit asking is the one paid — yes, and how much
+            # (not the young people's conditions, which answer a young person asking)
+            return self._with_quote([f"有：{amount.say}"], amount.quote, clause, question, budget, benefit=benefit)
         if kind is Kind.OTHER and not asked.aspects and self._only_referred(question, benefit, benefits):
             # 低保…乡上不给批 凭啥不给: another office's programme the clause only names; whatever
             # is asked of it, its conditions are not in the document — its "who" line says so
@@ -1855,6 +1885,99 @@ class Answerer:
             announced.add(ended.period.text)
         return self._with_quote(lines, None, clause, question, budget, benefit=benefit, announced=announced)
 
+    def _meaning(self, question: str, asked: Asked, clause: Clause, benefit: Benefit | None, day: date,
+                 budget: int, result: SearchResult | None, follow_up: bool) -> _Body | None:
+        """零就业家庭是撒意思, 啥叫稳岗返还 (Kind.MEANING): a staff answer written for what a word
+        means (its phrasings ask it: 两后生到底是啥意思); else, for the name of one of the clause's
+        benefits, what it is in a line (its summary, else to whom and what it gives); else, for a
+        word the clause only uses (零就业家庭 in 第三条第（三）项), that the document does not
+        explain it, where to ask, and the sentence that uses it — with its period when that has
+        ended. None when the question names no word of the clause."""
+        if result is not None and not follow_up:
+            entry = self._faq_answer(result, clause, (Kind.MEANING,), day)
+            if entry is not None:
+                return self._with_quote([entry.answer], None, clause, question, budget, faq_entry=entry,
+                                        benefit=benefit)
+        term = self._term_in(asked, clause)
+        if term is None:
+            return None
+        # the benefit it names (稳岗返还), else the clause's benefits whose names hold it (创业担保贷款:
+        # 个人 and 小微企业); not a word for whom one is (零就业家庭 of the training living allowance)
+        exact = [b for b in self.kb.benefits_of(clause.id) if term in self._names_of(b) or _activity_of(term, b)]
+        named = ([benefit] if benefit is not None and benefit in exact else exact[:1] if len(exact) == 1 else
+                 [b for b in self.kb.benefits_of(clause.id)
+                  if b.part_of is None and fold(_PARENTHESES.sub("", b.name)).endswith(term)])
+        named = [b for b in named if not self._group_term(term, b)]
+        if len(named) == 1 and named[0].has_ended(day):
+            return self._ended(question, Kind.OTHER, clause, named[0], budget)
+        said = [(b, st) for b in named[:3] if (st := self._what_it_is(b)) is not None]
+        if len(said) == 1:
+            (one, statement), = said
+            who = one.statement(Kind.WHO)
+            if who is not None and _activity_of(term, one) and not any(w in who.say for w in _ORGANISATIONS):
+                # 见习是撒意思: the activity (who takes part, for how long), then the money it brings
+                # (not 稳岗, whose "who" are the firms: the benefit's own line says what it is)
+                lines = [f"{term}：{self._plain(who)}", f"{_PARENTHESES.sub('', one.name)}：{self._plain(statement)}"]
+                return self._with_quote(lines, statement.quote or who.quote, clause, question, budget, benefit=one)
+            return self._with_quote([f"{_PARENTHESES.sub('', one.name)}：{self._plain(statement)}"],
+                                    statement.quote or self._any_quote(one), clause, question, budget, benefit=one)
+        if said:  # 创业担保贷款是个啥: 个人的 and 小微企业的, a line each
+            lines = [f"文件里的“{term}”有{len(said)}种："]
+            lines += [f"{i}. {_PARENTHESES.sub('', b.name)}：{self._plain(st)}" for i, (b, st) in enumerate(said, 1)]
+            return self._with_quote(lines, None, clause, question, budget, benefit=said[0][0], quote_only_given=True)
+        sentence = next((s for s in self.best_sentences(clause, f"{question} {term}") if term in fold(s)),
+                        next((s for s in clause.sentences if term in fold(s)), None))
+        what = "具体指哪些人、怎么认定" if _PERSONS.search(term) else "具体指什么"
+        lines = [f"文件没有解释“{term}”{what}。{self._where_to_ask(clause, benefit)}"]
+        ended = [p for p in clause.ended_periods(day) if sentence is not None and p.text in sentence]
+        if ended and ended[0].end is not None:
+            lines.append(f"文件里提到它的这句话，所说的政策已于{_day(ended[0].end)}到期：")
+        elif sentence is not None:
+            lines.append("文件里提到它的是这一句：")
+        return self._with_quote(lines, _strip_item_marker(sentence) if sentence else None, clause, question, budget,
+                                benefit=benefit, announced={p.text for p in ended}, quote_only_given=True)
+
+    @staticmethod
+    def _what_it_is(benefit: Benefit) -> Statement | None:
+        """The line saying what a benefit is: its summary, else to whom and what it gives."""
+        return benefit.summary or next((st for k in (Kind.RECIPIENT, Kind.YES_NO, Kind.AMOUNT, Kind.WHO)
+                                        if (st := benefit.statement(k)) is not None), None)
+
+    @staticmethod
+    def _plain(statement: Statement) -> str:
+        return _LABEL.sub("", _VERDICT.sub("", statement.say))  # 返给企业：… -> …
+
+    @staticmethod
+    def _any_quote(benefit: Benefit) -> str | None:
+        return next((st.quote for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT, Kind.RECIPIENT)
+                     if (st := benefit.statement(k)) is not None and st.quote), None)
+
+    def _term_in(self, asked: Asked, clause: Clause) -> str | None:
+        """The longest run of the question's own words (its cue words left out) that the clause's
+        text or one of its benefits' names uses (稳岗返还, not only its 稳岗), at least two
+        characters and not a generic word (这个, 政策); None if none."""
+        rest = _QUOTES.sub("", fold(asked.rest or ""))
+        text = fold(clause.text) + "|" + "|".join(
+            fold(_PARENTHESES.sub("", b.name)) for b in self.kb.benefits_of(clause.id))
+        for size in range(len(rest), 1, -1):
+            for start in range(len(rest) - size + 1):
+                piece = rest[start:start + size]
+                if " " not in piece and piece in text and not self._generic(piece):
+                    return piece
+        return None
+
+    @staticmethod
+    def _names_of(benefit: Benefit) -> set[str]:
+        return {fold(w) for w in (_PARENTHESES.sub("", benefit.name), benefit.name, *benefit.words)}
+
+    def _group_term(self, term: str, benefit: Benefit) -> bool:
+        """Whether `term` names the people a benefit is for (零就业家庭 of 培训期间的生活费补贴),
+        not the benefit itself: it is in its lines on who and to whom, not in its short name."""
+        if term in fold(_PARENTHESES.sub("", benefit.name)):
+            return False
+        return any(st is not None and term in fold(st.say)
+                   for st in (benefit.statement(Kind.WHO), benefit.statement(Kind.RECIPIENT)))
+
     @staticmethod
     def _lead_phrase(clause: Clause) -> str:
         return f"牵头部门是{clause.lead_department}；" if clause.lead_department else ""
@@ -1970,6 +2093,21 @@ class Answerer:
             return entry
         return None
 
+    def _faq_for_aspect(self, result: SearchResult, clause: Clause, aspect: Aspect, day: date) -> FaqEntry | None:
+        """A staff answer written for an aspect the clause does not state (培训收不收费: what the
+        document says about the cost instead — the training subsidies): close enough to the
+        question, one of its phrasings asking the aspect, resting on a clause of the same article
+        (第三条's 3.1 and 3.3), and not stating an ended rule as current. None otherwise."""
+        article = clause.id.split(".")[0]
+        for entry, similarity in result.faq:
+            if similarity < FAQ_ASPECT_MIN:
+                return None
+            if (any(c.split(".")[0] == article for c in entry.clauses)
+                    and any(aspect.asked_in(fold(q)) for q in entry.questions)
+                    and not (_states_ended(entry.answer, clause, day) or self._names_ended_benefit(entry.answer, clause, day))):
+                return entry
+        return None
+
     def _names_ended_benefit(self, text: str, clause: Clause, day: date) -> bool:
         """Whether a staff answer names a benefit of the clause whose period has ended (培训期间的
         生活费补贴) without saying it has ended (到期): its rule would read as current."""
@@ -1981,6 +2119,10 @@ class Answerer:
         if kind is Kind.OTHER:
             return True
         rule = self.kb.asking.rule(kind)
+        if kind is Kind.MEANING:  # written for what a word means: one of its phrasings asks it
+            return rule is not None and any(
+                any(c in fold(q) and not any(c in n and n in fold(q) for n in rule.not_cues) for c in rule.cues)
+                for q in entry.questions)
         first = re.split(f"[{_SENTENCE_END}]", entry.answer.strip(), maxsplit=1)[0]
         words = rule.answered_by if rule else ()
         if kind is Kind.YES_NO:
@@ -2225,6 +2367,9 @@ class Answerer:
                 or (comparison.asked_as and not set(asked.kinds) & set(comparison.asked_as))
                 or any(cue in fold(question) for cue in self.kb.asking.overview)):
             return None  # 这两样都能享受些啥: what there is, listed by the overview
+        within = self._compared_within(question, asked, result, ranked, day)  # 个人和企业 of one clause
+        if within is not None:
+            return within
         named = self._named_clauses(question, result)
         if len(named) < 2:
             return None
@@ -2235,13 +2380,55 @@ class Answerer:
         prefer = ((Kind.AMOUNT,) if Kind.AMOUNT in asked.kinds else ()) + comparison.lines
         items = [self._overview_line(c, day, question, result.expansions, limit=COMPARE_LINE_CHARS,
                                      prefer=prefer) for c in pair]
-        lines = [f"文件没有写明{items[0][0]}和{items[1][0]}{comparison.say}。", "两项文件分别是这样写的："]
+        if comparison.heading:  # 有啥区别: each one said is the answer
+            lines = [f"{items[0][0]}和{items[1][0]}{comparison.heading}"]
+        else:
+            lines = [f"文件没有写明{items[0][0]}和{items[1][0]}{comparison.say}。", "两项文件分别是这样写的："]
         lines += [f"{i}. {name}（{c.label()}）：{gives}" for i, (c, (name, gives)) in enumerate(zip(pair, items, strict=True), 1)]
         lines.append(self._where_to_ask(pair[0]))
         ranked = [c.id for c in pair] + [r for r in ranked if r not in {c.id for c in pair}]
         reply = self.format_reply("\n".join(lines), pair[0], day, None)
         return Answer(question, True, result.confidence, ranked, [], reply, clause=pair[0], alternative=pair[1],
                       kind=asked.kind.value, first_line=lines[0])
+
+    def _compared_within(self, question: str, asked: Asked, result: SearchResult, ranked: list[str],
+                         day: date) -> Answer | None:
+        """Two benefits of one clause weighed (个人和企业哪个贷得多: 第五条第（二）项's 15万元 and
+        300万元 loans): each named by a word of its own (benefits.yaml `words`, not shared with the
+        other), a line each from the comparison's `lines` (the amount first when asked). None
+        when the best clause has no two such benefits."""
+        comparison = asked.comparison
+        clause = result.candidates[0].clause
+        text = fold(question)
+        own = [b for b in self.kb.benefits_of(clause.id) if b.part_of is None and not b.unpaid]
+        said = {b.id: {w for w in map(fold, b.words) if len(w) >= 2 and w in text
+                       and not any(w in map(fold, o.words) for o in own if o is not b)} for b in own}
+        pair = sorted((b for b in own if said[b.id]), key=lambda b: min(text.find(w) for w in said[b.id]))[:2]
+        if comparison is None or len(pair) < 2 or comparison.stated_in(clause.text):
+            return None
+        prefer = ((Kind.AMOUNT,) if Kind.AMOUNT in asked.kinds else ()) + comparison.lines
+        items = []
+        for b in pair:
+            st = next((st for k in prefer if (st := b.statement(k)) is not None), None) or self._what_it_is(b)
+            if st is None:
+                return None
+            items.append((_PARENTHESES.sub("", b.name), self._plain(st)))
+        names = [name for name, _ in items]
+        caps = [b.max for b in pair]
+        if (_WHICH_MORE.search(text) and caps[0] is not None and caps[1] is not None
+                and caps[0].unit == caps[1].unit and caps[0].value != caps[1].value):
+            # 哪个贷得多: the caps the document gives answer it — the larger first
+            high, low = sorted(zip(names, caps, strict=True), key=lambda nc: -nc[1].value)
+            lines = [f"{high[0]}的额度更高：最高{high[1].text}；{low[0]}最高{low[1].text}。文件分别是这样写的："]
+        elif comparison.heading:
+            lines = [f"{names[0]}和{names[1]}{comparison.heading}"]
+        else:
+            lines = [f"文件没有写明{names[0]}和{names[1]}{comparison.say}。", "两项文件分别是这样写的："]
+        lines += [f"{i}. {name}：{gives}" for i, (name, gives) in enumerate(items, 1)]
+        lines.append(self._where_to_ask(clause))
+        reply = self.format_reply("\n".join(lines), clause, day, None)
+        return Answer(question, True, result.confidence, ranked, [], reply, clause=clause,
+                      kind=asked.kind.value, first_line=lines[0], benefit=pair[0].id)
 
     def _named_clauses(self, question: str, result: SearchResult) -> list[Clause]:
         """The clauses among the first COMPARE_AMONG candidates that the question names by a
@@ -2280,7 +2467,18 @@ class Answerer:
             gives = self._gives(clause)
             return word in gives or any(t in gives and not self._generic(t) for t in terms.get(word, ()))
 
-        found = [f for f in found if not any(o is not f and all(covered(w, o[1]) for w in f[2]) for o in found)]
+        def names(clause: Clause) -> set[str]:
+            return {fold(w) for b in self.kb.benefits_of(clause.id) for w in (_PARENTHESES.sub("", b.name), *b.words)}
+
+        def own_word(word: str, clause: Clause, other: Clause) -> bool:
+            # a name or word of one of the clause's own benefits (失业金: 失业保险金) is a thing of
+            # its own, though the other clause's text says it in passing (第四条: 6个月的…失业保险金)
+            # (a name, 3+ characters: not a plain word such as 场地, which 第二条第（三）项 says too)
+            return len(word) >= 3 and word in names(clause) and word not in names(other)
+
+        found = [f for f in found
+                 if not any(o is not f and all(covered(w, o[1]) and not own_word(w, f[1], o[1]) for w in f[2])
+                            for o in found)]
         # in the order the question says them: 先去上创业培训，还是先去申请创业担保贷款 — training first
         return [clause for _, clause, _ in sorted(found[:2], key=lambda f: f[0])] + [c for _, c, _ in found[2:]]
 
@@ -2362,6 +2560,14 @@ class Answerer:
             lines.append("想了解这份文件讲了哪些政策，可以回到菜单看看。")
         return Answer(question, False, result.confidence, ranked, [e.id for e, _ in result.faq[:3]],
                       "\n".join(lines), suggestions=nearest)
+
+
+def _activity_of(term: str, benefit: Benefit) -> bool:
+    """Whether `term` is the activity a benefit pays for: its name ends in the term and a money
+    word (就业见习 and 见习 of 就业见习补贴)."""
+    name = fold(_PARENTHESES.sub("", benefit.name))
+    head = _MONEY_NAME.search(name)
+    return head is not None and head.start() > 0 and name[:head.start()].endswith(term)
 
 
 def _strip_item_marker(sentence: str) -> str:

@@ -33,10 +33,13 @@ class Kind(StrEnum):
     WHO = "who"  # 谁能, 哪些人, 条件, 要求 …
     YES_NO = "yes_no"  # 能不能, 有没有, …吗, …不
     LEAD = "lead"  # 谁牵头, 哪个部门负责, 归谁管: the departments the clause lists
+    MEANING = "meaning"  # 是啥意思, 啥叫, 指的是: what a word of the document means
     OTHER = "other"
 
 
 KIND_NAMES = {k.value: k for k in Kind if k is not Kind.OTHER}
+# kinds answered from the clause itself, never by a benefit's own line (benefits.yaml has no such key)
+CLAUSE_KINDS = frozenset({Kind.LEAD, Kind.MEANING})
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,9 @@ class Comparison:
     stated_by: tuple[str, ...] = ()  # words in a clause's text that mean the document does say it
     lines: tuple[Kind, ...] = ()  # the plain line shown for each benefit: the first kind it has
     asked_as: tuple[Kind, ...] = ()  # only when the question is of one of these kinds (none: any)
+    # the first line after "<A>和<B>" when the documents do answer it by saying each one
+    # (有啥区别: 是两项不同的政策…), instead of "文件没有写明<A>和<B><say>"
+    heading: str = ""
 
     def asked_in(self, text: str) -> bool:
         return says_any(self.words, text)
@@ -325,11 +331,11 @@ def _parts(text: str):
 
 # ---------------------------------------------------------------- amounts of money
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "仨": 3, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _MONEY = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千]+(?:万[零〇一二两俩三四五六七八九十百千]+)?)"
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两俩仨三四五六七八九十百千]+(?:万[零〇一二两俩仨三四五六七八九十百千]+)?)"
     r"\s*(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块)"
     r"(?![岁年月天日人个名次])"
 )
@@ -529,7 +535,7 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
                               topic, tuple(_texts(item, "unless", name, problems)), bool(item.get("apart"))))
     comparing: list[Comparison] = []
     for item in _checked_items(data, "comparing", name, problems, {"say": str, "words": list, "lines": list},
-                               {"stated_by": list, "asked_as": list}, "比较",
+                               {"stated_by": list, "asked_as": list, "heading": str}, "比较",
                                "comparing 的每一项应当是含 say、words、lines 的映射"):
         words = _texts(item, "words", name, problems)
         kinds_of: dict[str, list[Kind]] = {"lines": [], "asked_as": []}
@@ -544,7 +550,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
             problems.append(Problem(name, item.line, "每个比较都要有 say、至少一个 words 和至少一个 lines"))
             continue
         comparing.append(Comparison(item["say"].strip(), tuple(words), tuple(_texts(item, "stated_by", name, problems)),
-                                    tuple(kinds_of["lines"]), tuple(kinds_of["asked_as"])))
+                                    tuple(kinds_of["lines"]), tuple(kinds_of["asked_as"]),
+                                    str(item.get("heading") or "").strip()))
     starts = tuple(_texts(data, "starts", name, problems))
     in_force = tuple(_texts(data, "in_force", name, problems))
     money = tuple(_texts(data, "money", name, problems))

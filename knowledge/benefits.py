@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knowledge.asking import KIND_NAMES, Kind, in_chinese, normalize, says_any
+from knowledge.asking import CLAUSE_KINDS, KIND_NAMES, Kind, in_chinese, normalize, says_any
 from knowledge.documents import Clause, Period, Quantity
 from knowledge.yamlsource import LineDict, LineList, Problem, check_fields, load_yaml
 
@@ -174,7 +174,7 @@ def _said(word: str, text: str) -> bool:
 _FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
 _OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
              "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str, "unpaid": bool, "groups": list,
-             **{k: (str, LineDict) for k in KIND_NAMES if k != Kind.LEAD.value}}  # (lead: from the clause)
+             **{k: (str, LineDict) for k, kind in KIND_NAMES.items() if kind not in CLAUSE_KINDS}}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -248,7 +248,7 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
             else:
                 problems.append(Problem(name, item["words"].line_of(j), f"words 里的“{w}”应当是非空文字"))
         lines = {kind: s for key, kind in KIND_NAMES.items()
-                 if kind is not Kind.LEAD and (s := _statement(item, key, name, clause, doc_text, problems)) is not None}
+                 if kind not in CLAUSE_KINDS and (s := _statement(item, key, name, clause, doc_text, problems)) is not None}
         summary = _statement(item, "summary", name, clause, doc_text, problems)
         referred = _referred(item, name, problems)
         for kind in sorted(k for k in referred if k != ASPECTS and KIND_NAMES[k] not in lines):

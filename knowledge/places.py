@@ -146,8 +146,12 @@ def _policy_follows(rest: str, words: tuple[str, ...], institutions: tuple[str, 
 
 
 # 2018年的稳岗返还 / 2021年的就业方案: a year, then 的 (or 那个), then a policy word
-_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?:的|那个|那年的|出的|发的|印发的)")
+_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?P<how>的|那个|那年的|新出的|新出台的|新发的|出台的|出的|发的|印发的|新的)")
+# 2023年新出的稳岗返还, 2024年出台的见习补贴: a rule issued that year — another document's, whatever it is named
+_ISSUED = frozenset({"新出的", "新出台的", "新发的", "出台的", "出的", "发的", "印发的", "新的"})
 DOCUMENT_WORDS = ("方案", "文件", "通知", "办法", "意见")  # what a newer document is called
+ISSUED_WITHIN = 10  # characters after 2023年新出的 in which the rule's word must end (稳就业若干措施: 7)
+_MEASURES = ("政策", "措施", "规定", "新政", "补贴", "补助", "贷款", "返还")  # …or its rules, once issued that year
 
 
 class OtherTimes:
@@ -155,7 +159,8 @@ class OtherTimes:
     (2018年的稳岗返还: the plan of 2019 says nothing of 2018's rates), or a later year's document
     (2021年的就业方案: not this one). A later year's benefit (2023年的稳岗返还) is not found: the
     document's rules with no end date are answered, with their validity; nor is a document of
-    the year after issue (2020), the last year the plan's own time-limited rules ran.
+    the year after issue (2020), the last year the plan's own time-limited rules ran — unless it
+    is said to be issued then (2023年新出的稳岗返还, 2020年出台的补贴: a later rule, not this plan's).
 
     `issued_year`: the earliest issue year of the loaded documents (None: none is dated).
     `policy`: lexicon/places.yaml `year_policy` — words of a year's rules (标准, 返还, 补贴), not
@@ -176,4 +181,8 @@ class OtherTimes:
                 return f"{year}年"
             if year > self.issued_year + 1 and _policy_follows(rest, DOCUMENT_WORDS):
                 return f"{year}年"
+            if year > self.issued_year and m.group("how") in _ISSUED:
+                named = _PAUSE.split(rest, maxsplit=1)[0][:ISSUED_WITHIN]  # 稳就业若干措施
+                if any(w in named for w in (*self.policy, *DOCUMENT_WORDS, *_MEASURES)):
+                    return f"{year}年"
         return None

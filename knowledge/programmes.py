@@ -28,6 +28,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NUMBERISH = re.compile(r"(?:[哪这那各每][\d一二三四五六七八九十百千万两几半]*|(?:[\d一二三四五六七八九十百千万两几半]|大半|多半|小半)+)"
                         r"[年月日号天个岁块元次回批期种样类笔份张家]*")
 _DONE = frozenset({"了", "过", "掉", "完"})  # a procedure that happened (注销了) is not asked about
+_VERB_COMPLEMENT = "给到"  # 奖给, 发给, 借到: a verb with its result, not a programme's qualifier
 _JUDGED = frozenset({"认定", "认证", "鉴定", "评审", "评定", "复审"})  # heads that also describe (…认定的基地)
 _NEAR = 5  # characters after a certificate in which a handling word asks about it (在阿达办)
 # Saying one has a certificate: 拿着毕业证, 带身份证, 有残疾证, 用营业执照, 凭…, 持…
@@ -110,8 +111,8 @@ class ProgrammeNames:
 
     def _is_verb(self, word: str) -> bool:
         """Whether jieba's dictionary tags `word` as a verb (v, not the verbal noun vn): 帮办,
-        购置, 改造."""
-        return word in self._verbs
+        购置, 改造; or it is a one-character verb with its complement (奖给, 借到: 奖给贷款的人)."""
+        return word in self._verbs or (len(word) == 2 and word[1] in _VERB_COMPLEMENT)
 
     def known(self, word: str) -> bool:
         """Whether a document, an FAQ entry or the lexicon uses `word` (or all of its

@@ -52,7 +52,8 @@ SETTLE_COUNTS = ("人",)
 TENTATIVE = "您回答的是“不太确定”，暂按“{answer}”估算，请以核实为准"
 TENTATIVE_START = TENTATIVE.split("{", 1)[0]
 _ELIGIBLE_LINE = "结果：符合"  # the verdict line a hedged answer qualifies (eligibility/result.py)
-_PEOPLE_COUNT = re.compile(r"[0-9零〇一二两俩三四五六七八九十百千几]+\s*(?:来|多|余)?\s*(?:个(?![月钟星礼])|人|名|位)")
+# 三个, 3人 — or 俩, 仨, which hold their measure word (俩都留下了: two people)
+_PEOPLE_COUNT = re.compile(r"[0-9零〇一二两俩三四五六七八九十百千几]+\s*(?:来|多|余)?\s*(?:个(?![月钟星礼])|人|名|位)|[俩仨](?![月年天])")
 SETTLE_MAX_VALUES = 60
 # After a result: a message that only supposes (那十七了呢, 要是…) changes no answer (`_restated`).
 _HYPOTHETICAL = re.compile(r"^(那|要是|如果|假如|假设|万一|比如)")
@@ -175,7 +176,7 @@ class QuestionnaireFlow:
         found: dict[str, Any] = {}
         for text in texts:
             if text.strip():
-                read = facts_from_text(program, text, {**s.answers, **found}, eligibility.parse_answer,
+                read = facts_from_text(program, text, {**s.answers, **found}, self.parse_answer,
                                        as_of=self.today(), personal_markers=self.reader.vocabulary.personal_markers)
                 # 马上十六了 / 交了快三年了: a number said as a bound not reached is no answer of it (asked)
                 counted = {v for q, v in found.items() if _counts_people(program.question(q))}

@@ -36,6 +36,8 @@ GOING_ON_SECONDS = 5 * 60
 _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办|咋整|嘞)[\s,，。?？]*(.{2,})$")
 # X呢 after an answered question: the same question about X (我开修车铺能贷多少, then 牛肉面馆呢)
 _WHAT_ABOUT = re.compile(r"^(?:那么|那)?(?!那|我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
+# a figure of the person's own (我们厂两百多人, 我今年五十了, 交了三年): a count, an age, a span or a sum
+_OWN_FIGURE = re.compile(r"[0-9零〇一二两俩仨三四五六七八九十百千万几]+\s*(?:来|多|余)?\s*(?:个人|人|名|岁|年|个月|万|元|块|号人)")
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
 # What residents say about the conversation itself (dialog/understanding KINDS), handled by
@@ -109,6 +111,15 @@ class QuestionsFlow:
                 again = self._ask(joined_text)
                 if again.answered and again.clause is not None and again.clause.id in answer.clauses[:3]:
                     answer, said, text = again, said or text, joined_text
+        if (self._asks_nothing(text) and _OWN_FIGURE.search(text) and not (answer.decision or {}).get("out_of_scope_topic")
+                and (other := self._answered_question(s)) is not None and s.last_clause is not None
+                and (answer.refused or answer.clause is None or answer.clause.id != s.last_clause)):
+            # 小微企业贷款对新招人有啥要求, then 我们厂两百多人: the person's own figure for the
+            # question just answered — asked again with it, kept when it stays on that clause
+            joined_text = f"{text} {other}"
+            again = self._ask(joined_text)
+            if again.answered and again.clause is not None and again.clause.id == s.last_clause:
+                answer, said, text = again, said or text, joined_text
         if answer.refused and self._asks_nothing(text) and not (answer.decision or {}).get("out_of_scope_topic"):
             # 材料我已经交上去了, 他不会用手机: nothing was asked, so nothing is refused — the
             # bot says it heard and where to ask (a topic staff listed is still refused by name);

@@ -32,6 +32,8 @@ from typing import Any
 from dialog.understanding.normalize import bare, prepare, without_particles
 from dialog.understanding.vocabulary import Vocabulary
 
+_ASKING_ENDS = "么嘛"  # a question's final 吗 as residents type it (能听见么)
+
 # What a message can be. The engine routes on `Understanding.kind`.
 KINDS = (
     "empty",          # nothing typed
@@ -733,6 +735,9 @@ class Reader:
         kinds = {**{w: "non_question" for w in v.filler | v.address | v.bare_answers},
                  **{w: "closing" for w in v.closings},
                  **{w: "thanks" for w in v.thanks}, **{w: "greeting" for w in v.greetings}}
+        # 能听见吗 said with the dialect's question particle: 能听见么, 在嘛
+        kinds.update({w[:-1] + q: kind for w, kind in list(kinds.items()) if w.endswith("吗") for q in _ASKING_ENDS
+                      if w[:-1] + q not in kinds})
         longest = max((len(w) for w in kinds), default=0)
         particles = self.particles + "了的"
         # cover[i]: the kinds used to cover plain[:i] with known phrases, or None.

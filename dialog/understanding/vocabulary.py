@@ -21,7 +21,7 @@ PACKAGE_VOCABULARY = Path(__file__).parent.parent / "data" / "understanding.yaml
 
 # Every intent the engine acts on; the file may not invent others (the engine would not act).
 INTENTS = ("quit", "menu", "restart", "back", "help", "forget", "contacts", "list", "ask", "finder",
-           "test_topic", "more", "resume_go", "explain", "wait")
+           "test_topic", "more", "resume_go", "explain", "wait", "original")
 _INTENT_FIELDS = ("exact", "contains", "patterns")
 _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "closings", "plans")
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
