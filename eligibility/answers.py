@@ -51,7 +51,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -1078,6 +1078,10 @@ def zero_edit(text: str) -> int | None:
 def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date) -> ParsedAnswer:
     if zero_edit(raw) is not None:  # 多打了个零 is no number of its own
         return ParsedAnswer(error=f"请直接告诉我正确的数字。{hint(question)}")
+    if question.adds_hires:
+        added = _staff_with_hires(question, raw)
+        if added is not None:
+            return added
     if not _asks_plan(question, words):  # 打算再招五个 to 今年新招用了几人: a plan is no count
         clauses = _clauses(raw)
         facts = [f for c in clauses if (f := _fact_part(c, words))]
@@ -1178,6 +1182,32 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         return ParsedAnswer(parsed.value, approximate=True, about=_about(question, parsed.value),
                             note=f"按大约{question.label_of(parsed.value)}算")
     return parsed
+
+
+# 原来二十个人，今年又招了五个 / 原先有三十来号人 今年新招了8个: the staff before, then those hired
+_EARLIER_AND_HIRED = re.compile(
+    rf"(?:原来|原先|本来|以前|之前|原有|老的)[^\d零一二两三四五六七八九十百千万，,。]{{0,3}}(?P<before>{_NUM})(?P<rough>来|多)?"
+    rf"(?:个人|号人|个|人|名)?[^\d零一二两三四五六七八九十百千万]{{0,8}}?(?:又|新|再|今年|后来)[^\d零一二两三四五六七八九十百千万]{{0,4}}?"
+    rf"招(?:了|进来|进|上)?(?P<hired>{_NUM})")
+
+
+def _staff_with_hires(question: Question, raw: str) -> ParsedAnswer | None:
+    """A headcount that includes this year's hires (Question.adds_hires), said as the staff
+    before and those hired since: their sum, with a note saying how it was read; a rough staff
+    before (三十来号人) is asked again. None when the text does not say it that way."""
+    m = _EARLIER_AND_HIRED.search(_prepare_number_text(raw))
+    if m is None:
+        return None
+    before, hired = _to_number(m.group("before")), _to_number(m.group("hired"))
+    if before is None or hired is None:
+        return None
+    if m.group("rough"):
+        return ParsedAnswer(error=f"请告诉我准确的人数（原有的加上今年新招的）。{hint(question)}")
+    parsed = _checked(question, before + hired, str(before + hired))
+    if not parsed.ok:
+        return parsed
+    return replace(parsed, note=f"原有{format_number(before)}人加上今年新招的{format_number(hired)}人，"
+                                f"在职职工按{format_number(before + hired)}人算")
 
 
 def _checked(question: Question, value: float, text: str) -> ParsedAnswer:

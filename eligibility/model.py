@@ -91,6 +91,9 @@ class Question:
     # answer to the question itself: a value that saying one's situation does not settle (待业 says
     # one has no work, not that one holds no diploma — a 26-year-old 待业 may be a graduate).
     prefill_not: tuple[Any, ...] = ()
+    # A headcount that counts this year's hires in (现有在职职工, 第五条第（二）项): "原来二十个人，今年
+    # 又招了五个" answers it with 25 (the staff before plus those hired), not the 20 said first.
+    adds_hires: bool = False
 
     def buttons(self) -> list[str]:
         """Labels for tappable buttons; each one parses back to its answer via parse_answer."""

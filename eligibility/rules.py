@@ -96,10 +96,13 @@ def number(
     ask_if: When | None = None,
     ask_during: str | None = None,
     at_least_ok: bool = True,
+    adds_hires: bool = False,
 ) -> Question:
     """`at_least_ok=False` when a rule on this number has an upper limit (年龄16—24岁, 3—12个月,
-    超过100人): "二十多岁" is then re-asked instead of being stored as 20."""
+    超过100人): "二十多岁" is then re-asked instead of being stored as 20. `adds_hires`: a
+    headcount that includes this year's hires (原来二十个人，今年又招了五个 -> 25)."""
     return Question(
         qid, prompt, "number", unit=unit, minimum=minimum, maximum=maximum, integer=integer,
         help=help, ask_if=ask_if or {}, ask_during=ask_during, at_least_ok=at_least_ok,
+        adds_hires=adds_hires,
     )

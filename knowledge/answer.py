@@ -42,8 +42,9 @@ from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.benefits import Benefit, Statement, pick_benefit
 from knowledge.documents import Clause, Period
 from knowledge.homophones import Homophones
-from knowledge.pinyin import PinyinReader, typed_in_letters
+from knowledge.pinyin import Initialisms, PinyinReader, typed_in_letters
 from knowledge.retrieval import Candidate, Retriever, SearchResult
+from knowledge.segmentation import OLDER_TERM
 from knowledge.semantic import lexical_only
 
 HOTLINE = "12333"
@@ -60,9 +61,13 @@ _DATE_CUES = frozenset({"什么时候", "啥时候", "撒时候", "啥时间", "
 _VERDICT = re.compile(r"^(?:能|不能|可以|有|要看条件)[：:，,]\s*")  # a yes/no line's opening verdict
 _LABEL = re.compile(r"^[^：:，,。]{1,6}[：:]\s*")  # a line's short opening label (返给企业：)
 _QUOTES = re.compile(r"[“”\"'‘’「」《》]")
+# characters that may follow a word asked about without being part of it (稳岗返还到底是个啥, 两后生是撒)
+_TERM_ENDS = frozenset("是的到究呢啊吗么嘛撒啥什咋怎指叫这那有和跟与及或还又都也就在里中上")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # the end of a benefit's name that says it is money (就业见习补贴), not the activity (见习)
 # 哪个贷得多, 哪个钱多, 哪个额度高: which of two gives more
 _WHICH_MORE = re.compile(r"哪(?:个|样|种)[^，,。？?]{0,4}(?:多|高|大)")
+_AGE_KEY = re.compile(r"\d+岁")  # the key segmentation gives an age read as 大龄 (58岁)
 _MONEY_NAME = re.compile(r"(?:补贴|补助|奖补|奖励|贷款|返还|保险金|津贴)$")
 _PERSONS = re.compile(r"(?:人员|人|家庭|成员|户|生|青年|劳动力|劳动者|群体)$")
 _UNPAID_LEAD = re.compile(r"^(?:能|不能|可以|有|要看条件|扶持|支持)[：:，,]\s*")  # …or an unpaid one's (扶持：)
@@ -123,6 +128,9 @@ _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money 
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 # 搞十八个月 / 见习6个月: a length asked of the activity itself (not 补贴3个月能发下来不)
 # (一个月 is "a month", the rate's: 见习一个月给娃多少钱)
+# 交了四年, 参保两年, 失业保险缴了5年: years of insurance said (not 干了三年: work, not insurance)
+_YEARS_INSURED = re.compile(r"(?:参保|交|缴)(?:了|过|够|满)?(?:失业保险|保险|社保)?(?:了)?(\d{1,2}|[一二两三四五六七八九十]{1,3})年(?!级|底|初|前|后)")
+_YEARS_AT_LEAST = re.compile(r"(\d+)年以上")  # a condition's minimum years (参加失业保险3年以上)
 _MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?!一个月)(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
 _MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause sets (3—12个月)
 LENGTH_NEAR = 6  # characters either side of a length in which the thing it is for is named
@@ -293,6 +301,7 @@ class Answerer:
         self._clause_vocabulary: dict[str, str] = {}  # clause id -> its words, folded
         self._clause_said: dict[str, str] = {}  # clause id -> its words and the staff answers citing it
         self._homophones: Homophones | None = None  # built on first use (`spelled`)
+        self._initialisms: Initialisms | None = None  # built on first use (`spelled`)
         self._pinyin: PinyinReader | None = None  # built on first use (`from_pinyin`)
         # A turn reads the same pieces of a message several times (the reader's splits, the
         # flows, the answer); `read` is a pure function of the text and this knowledge base (a
@@ -301,8 +310,9 @@ class Answerer:
 
     def spelled(self, text: str) -> str:
         """`text` with residents' misspellings of policy words put right: the staff's list
-        (lexicon/typos.yaml: 补帖 -> 补贴), then words typed by their sound (knowledge/homophones.py:
-        单保 -> 担保, 三只一扶 -> 三支一扶)."""
+        (lexicon/typos.yaml: 补帖 -> 补贴), policy names typed by their pinyin initials (jxbt ->
+        就业见习补贴's 见习补贴: knowledge/pinyin.py Initialisms), then words typed by their sound
+        (knowledge/homophones.py: 单保 -> 担保, 三只一扶 -> 三支一扶)."""
         if self._homophones is None:
             # the documents' words (terms, what synonyms stand for, benefits' names), not the
             # residents' (网上卖, 发钱: homophones of everyday words); two characters only for terms
@@ -320,7 +330,12 @@ class Answerer:
             self._homophones = Homophones(
                 (fold(w) for w in words), known=lambda s: is_word(s) or self._known(s), is_word=is_word,
                 tokens=seg.tokens, short=(fold(t) for t in terms))
-        return self._homophones.fix(self.kb.lexicon.fix_typos(text))
+        if self._initialisms is None:
+            # jxbt, wgfh, gyxgw: the policies' names typed by their pinyin initials
+            lex = self.kb.lexicon
+            self._initialisms = Initialisms(
+                fold(_PARENTHESES.sub("", w)) for w in [b.name for b in self.kb.benefits] + [t for t, _ in lex.terms])
+        return self._homophones.fix(self._initialisms.read(self.kb.lexicon.fix_typos(text)))
 
     def from_pinyin(self, message: str) -> str | None:
         """The message read as Chinese when it is typed wholly in pinyin (jianxi butie duoshao qian
@@ -450,6 +465,8 @@ class Answerer:
             if (self._known(word) or word in lexicon or seg.colloquial_words(word)
                     or seg.informativeness(word) >= self.settings.unknown_topic_info):
                 out.append(word)  # 护照, 公积金: a topic too, one the documents may not cover
+        if any(_AGE_KEY.fullmatch(k) for k in seg.colloquial_words(asked.question)):
+            out.append(OLDER_TERM)  # 我五十八了还能找活么: the age says 大龄 (segmentation.OLDER_AGE)
         return list(dict.fromkeys(out))
 
     def has_own_topic(self, question: str | Asked, about: str | None = None,
@@ -1234,6 +1251,10 @@ class Answerer:
                    result: SearchResult | None = None, context: str | None = None) -> Answer:
         """A question with no topic of its own, answered about the conversation's clause (and
         the benefit of it that `context`, the previous question, named)."""
+        if asked.comparison is not None:  # 个人和企业哪个贷得多, asked about the loan just answered
+            within = self._compared_within(question, asked, clause, [clause.id], day, 1.0)
+            if within is not None:
+                return replace(within, about=clause.id)
         body = self._body(question, asked, clause, day, result, self.settings.sentence_budget, follow_up=True,
                           context=context)
         referred = _referred(body, asked)
@@ -1347,7 +1368,14 @@ class Answerer:
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
             return self._compare(asked, benefit, benefits)
 
-        if asked.amount is not None and kind is Kind.AMOUNT and benefit is not None:
+        if benefit is not None and kind in (Kind.YES_NO, Kind.OTHER, Kind.WHO) and asked.amount is None:
+            insured = self._years_against_minimum(question, benefit)
+            if insured is not None:
+                line, statement = insured
+                return self._with_quote([line, statement.say], statement.quote, clause, question, budget, benefit=benefit)
+        # (我们去年交了九万八 after 稳岗返还能返多少: the sum said in a follow-up is the one to apply)
+        if asked.amount is not None and benefit is not None and (
+                kind is Kind.AMOUNT or (follow_up and kind is Kind.OTHER)):
             applied = self._rate_applied(asked.amount, question, clause, benefit, budget)
             if applied is not None:
                 return applied
@@ -1703,6 +1731,25 @@ class Answerer:
                 f"{statement.say}")
         return self._with_quote([line], statement.quote, clause, question, budget, benefit=benefit)
 
+    @staticmethod
+    def _years_against_minimum(question: str, benefit: Benefit) -> tuple[str, Statement] | None:
+        """交了四年 / 参保两年 against the years of insurance a benefit's current condition asks
+        (技能提升补贴: 参加失业保险3年以上, its yes/no line): the first line says whether the years
+        said reach it, then that condition. None when either is missing."""
+        said = _YEARS_INSURED.search(fold(question))
+        statement = benefit.statement(Kind.YES_NO)
+        bound = _YEARS_AT_LEAST.search(statement.say) if statement is not None else None
+        if said is None or bound is None or statement is None:
+            return None
+        raw = said.group(1)
+        value = int(raw) if raw.isdigit() else chinese_number(raw)
+        if value is None:
+            return None
+        least = int(bound.group(1))
+        if value >= least:
+            return f"参保{value}年，达到现在要求的{least}年以上。", statement
+        return f"参保{value}年，还不到现在要求的{least}年以上。", statement
+
     def _months_against_range(self, asked: Asked, clause: Clause) -> str | None:
         """A number of months the question says (十八个月, 6个月) against a range of months the
         clause sets (组织失业青年参加3—12个月的就业见习): the first line, or None when either is
@@ -1899,7 +1946,7 @@ class Answerer:
                 return self._with_quote([entry.answer], None, clause, question, budget, faq_entry=entry,
                                         benefit=benefit)
         term = self._term_in(asked, clause)
-        if term is None:
+        if term is None or self._longer_word_asked(asked, term):
             return None
         # the benefit it names (稳岗返还), else the clause's benefits whose names hold it (创业担保贷款:
         # 个人 and 小微企业); not a word for whom one is (零就业家庭 of the training living allowance)
@@ -1965,6 +2012,15 @@ class Answerer:
                 if " " not in piece and piece in text and not self._generic(piece):
                     return piece
         return None
+
+    @staticmethod
+    def _longer_word_asked(asked: Asked, term: str) -> bool:
+        """Whether the word asked runs on past `term` (低保边缘户 past 低保): what is asked is
+        another word, which the clause neither uses nor explains."""
+        rest = _QUOTES.sub("", fold(asked.rest or ""))
+        at = rest.find(term)
+        follows = rest[at + len(term):at + len(term) + 1] if at >= 0 else ""
+        return bool(follows) and _CJK_CHAR.match(follows) is not None and follows not in _TERM_ENDS
 
     @staticmethod
     def _names_of(benefit: Benefit) -> set[str]:
@@ -2367,7 +2423,8 @@ class Answerer:
                 or (comparison.asked_as and not set(asked.kinds) & set(comparison.asked_as))
                 or any(cue in fold(question) for cue in self.kb.asking.overview)):
             return None  # 这两样都能享受些啥: what there is, listed by the overview
-        within = self._compared_within(question, asked, result, ranked, day)  # 个人和企业 of one clause
+        within = self._compared_within(question, asked, result.candidates[0].clause, ranked, day,
+                                       result.confidence)  # 个人和企业 of one clause
         if within is not None:
             return within
         named = self._named_clauses(question, result)
@@ -2391,14 +2448,13 @@ class Answerer:
         return Answer(question, True, result.confidence, ranked, [], reply, clause=pair[0], alternative=pair[1],
                       kind=asked.kind.value, first_line=lines[0])
 
-    def _compared_within(self, question: str, asked: Asked, result: SearchResult, ranked: list[str],
-                         day: date) -> Answer | None:
+    def _compared_within(self, question: str, asked: Asked, clause: Clause, ranked: list[str],
+                         day: date, confidence: float) -> Answer | None:
         """Two benefits of one clause weighed (个人和企业哪个贷得多: 第五条第（二）项's 15万元 and
         300万元 loans): each named by a word of its own (benefits.yaml `words`, not shared with the
         other), a line each from the comparison's `lines` (the amount first when asked). None
         when the best clause has no two such benefits."""
         comparison = asked.comparison
-        clause = result.candidates[0].clause
         text = fold(question)
         own = [b for b in self.kb.benefits_of(clause.id) if b.part_of is None and not b.unpaid]
         said = {b.id: {w for w in map(fold, b.words) if len(w) >= 2 and w in text
@@ -2427,7 +2483,7 @@ class Answerer:
         lines += [f"{i}. {name}：{gives}" for i, (name, gives) in enumerate(items, 1)]
         lines.append(self._where_to_ask(clause))
         reply = self.format_reply("\n".join(lines), clause, day, None)
-        return Answer(question, True, result.confidence, ranked, [], reply, clause=clause,
+        return Answer(question, True, confidence, ranked, [], reply, clause=clause,
                       kind=asked.kind.value, first_line=lines[0], benefit=pair[0].id)
 
     def _named_clauses(self, question: str, result: SearchResult) -> list[Clause]:

@@ -334,6 +334,8 @@ def _parts(text: str):
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "仨": 3, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
+# a bare figure of 3+ digits said as what was paid (交了…4800, 缴纳的保险费一共12000): money in 元
+_PAID_BARE = re.compile(r"(?:交|缴)[^\d，,。？?！!]{0,8}?(?P<num>\d{3,}(?:\.\d+)?)(?![\d.万千wk元块岁年月天日人个名次%])")
 _MONEY = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两俩仨三四五六七八九十百千]+(?:万[零〇一二两俩仨三四五六七八九十百千]+)?)"
     r"\s*(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块)"
@@ -401,7 +403,8 @@ def question_amount(text: str) -> float | None:
         if value is None:
             continue
         return float(value) * _SCALE[m.group("unit")]
-    return None
+    paid = _PAID_BARE.search(text)  # 去年交失业保险一共4800: a sum paid, its 元 left unsaid
+    return float(paid.group("num")) if paid else None
 
 
 # 能贷四十五万 / 再借五万: the sum asked about follows one (not 领过两万的补贴: money had already)

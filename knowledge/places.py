@@ -150,6 +150,15 @@ _YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?P<how>的|那个|那年
 # 2023年新出的稳岗返还, 2024年出台的见习补贴: a rule issued that year — another document's, whatever it is named
 _ISSUED = frozenset({"新出的", "新出台的", "新发的", "出台的", "出的", "发的", "印发的", "新的"})
 DOCUMENT_WORDS = ("方案", "文件", "通知", "办法", "意见")  # what a newer document is called
+# a rate or sum said with its unit (90%, 1500元, 二十万): compared with the documents' own figures
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|元|块|万)")
+
+
+def figures_in(text: str) -> set[str]:
+    """The rates and sums said in `text` with their unit, 块 read as 元: {"90%", "1000元", "15万"}."""
+    return {f.replace("块", "元") for f in _FIGURE.findall(normalize(text))}
+
+
 ISSUED_WITHIN = 10  # characters after 2023年新出的 in which the rule's word must end (稳就业若干措施: 7)
 _MEASURES = ("政策", "措施", "规定", "新政", "补贴", "补助", "贷款", "返还")  # …or its rules, once issued that year
 
@@ -164,11 +173,14 @@ class OtherTimes:
 
     `issued_year`: the earliest issue year of the loaded documents (None: none is dated).
     `policy`: lexicon/places.yaml `year_policy` — words of a year's rules (标准, 返还, 补贴), not
-    of a person's history (2018年的贷款还没还完 is the resident's own loan)."""
+    of a person's history (2018年的贷款还没还完 is the resident's own loan). `figures`: the
+    documents' own rates and sums (60%, 1000元); a later year's rule said with another figure
+    (2024年的稳岗返还…90%) is that year's, not the plan's."""
 
-    def __init__(self, issued_year: int | None, policy: tuple[str, ...]) -> None:
+    def __init__(self, issued_year: int | None, policy: tuple[str, ...], figures: frozenset[str] = frozenset()) -> None:
         self.issued_year = issued_year
         self.policy = tuple(sorted({normalize(p) for p in policy if p}, key=lambda w: (-len(w), w)))
+        self.figures = figures  # the documents' own figures (60%, 1000元, 15万元), normalised
 
     def find(self, question: str) -> str | None:
         """"2018年" (the year as typed) when `question` asks about such a year's policy, else None."""
@@ -181,6 +193,9 @@ class OtherTimes:
                 return f"{year}年"
             if year > self.issued_year + 1 and _policy_follows(rest, DOCUMENT_WORDS):
                 return f"{year}年"
+            if (year > self.issued_year + 1 and _policy_follows(rest, self.policy)
+                    and any(f not in self.figures for f in figures_in(rest))):
+                return f"{year}年"  # 2024年的稳岗返还是不是返90%了: a later year's figure the plan never gives
             if year > self.issued_year and m.group("how") in _ISSUED:
                 named = _PAUSE.split(rest, maxsplit=1)[0][:ISSUED_WITHIN]  # 稳就业若干措施
                 if any(w in named for w in (*self.policy, *DOCUMENT_WORDS, *_MEASURES)):

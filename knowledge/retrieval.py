@@ -65,7 +65,7 @@ from rank_bm25 import BM25Okapi
 
 from knowledge.base import FaqEntry, KnowledgeBase
 from knowledge.documents import Clause
-from knowledge.places import OtherPlaces, OtherTimes
+from knowledge.places import OtherPlaces, OtherTimes, figures_in
 from knowledge.programmes import ProgrammeNames
 from knowledge.refusal import Evidence, LexicalEvidence, VocabularyOdds
 from knowledge.segmentation import Segmenter, normalize
@@ -400,7 +400,8 @@ class Retriever:
         self.programmes = ProgrammeNames(kb, seg)  # names no document has (育儿补贴, 用工备案)
         self.places = OtherPlaces(kb.lexicon.places)  # another place's policy (甘南州的创业贷款)
         issued = min((d.issued.year for d in kb.documents.values() if d.issued), default=None)
-        self.times = OtherTimes(issued, kb.lexicon.places.year_policy)  # another year's (2018年的稳岗返还)
+        figures = frozenset(f for c in kb.clauses.values() for f in figures_in(c.text))
+        self.times = OtherTimes(issued, kb.lexicon.places.year_policy, figures)  # another year's (2018年的稳岗返还)
         for entry in self.faq:
             vocab = set(seg.words(entry.answer))
             for question in entry.questions:

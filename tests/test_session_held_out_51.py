@@ -130,3 +130,107 @@ def test_an_own_figure_after_an_answer_is_asked_about_that_answer(tmp_path, kb):
 def test_a_voice_check_with_the_dialect_particle_is_a_greeting(tmp_path, kb):
     reply = chat(tmp_path, kb, "喂 听得见么")[-1]
     assert "没有讲到" not in reply and "不能乱说" not in reply
+
+
+def test_an_answer_that_fails_a_condition_on_its_own_is_said_at_once(tmp_path, kb):
+    replies = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "5", "俩月")
+    assert "不满足" in replies[-1] and "3—12个月" in replies[-1]
+    assert "上一步" in replies[-1]
+    # an answer inside the range says nothing of the kind
+    fine = chat(tmp_path / "b", kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "5", "半年")
+    assert "不满足" not in fine[-1]
+
+
+# ------------------------------------------------------------- words residents use
+
+def test_an_employer_asking_about_insurance_for_hires_gets_the_insurance_subsidy(answerer):
+    assert "社会保险补贴" in answerer.answer("雇了几个建档立卡的 社保那块有补贴没").reply.split("依据")[0]
+
+
+def test_an_empty_factory_building_is_the_idle_premises_of_the_plan(answerer):
+    assert "闲置厂房" in answerer.answer("村上有个厂房空着好几年了 能不能搞成创业的地方").reply.split("依据")[0]
+
+
+def test_which_years_contributions_is_how_the_refund_is_counted_not_a_date(answerer):
+    line = first_line(answerer, "返还的失业保险费按哪年的算")
+    assert "上年度" in line and "60%" in line
+
+
+def test_a_longer_word_than_the_clause_uses_is_not_explained_as_the_shorter(answerer):
+    # 低保边缘户 is not the 低保 of 第九条第（三）项: it is not said to be what 低保 is
+    assert not first_line(answerer, "低保边缘户是啥意思").startswith("最低生活保障：")
+
+
+def test_a_later_years_figure_the_plan_never_gives_is_that_years_rule(answerer):
+    assert not answerer.answer("2024年的稳岗返还是不是能返到八成 就是80%").answered
+    kept = answerer.answer("2025年的稳岗返还还是60%吗")  # the plan's own figure: answered, with its validity
+    assert kept.answered and "60%" in kept.reply
+
+
+@pytest.mark.parametrize("question", ["打工回来的火车票能报销不", "过年了政府派不派包车接我们回来",
+                                      "我们在外头打工 娃跟过去能在当地上学不", "企业招一个人能减多少税"])
+def test_matters_staff_listed_are_refused_by_name(answerer, question):
+    answer = answerer.answer(question)
+    assert not answer.answered and "方面的问题" in answer.reply
+
+
+# ------------------------------------------------------------- dialect and figures of age
+
+@pytest.mark.parametrize("question", ["创业贷款阿门贷哩", "阿么申请创业担保贷款"])
+def test_amen_is_how_in_the_linxia_dialect(answerer, question):
+    answer = answerer.answer(question)
+    assert answer.answered and answer.clause is not None and answer.clause.id == "5.2"
+
+
+def test_an_age_in_figures_is_read_as_older_worker(answerer):
+    for question in ("我五十六了还能找上活么", "我61岁了 还有人管不"):
+        assert "就业困难人员" in first_line(answerer, question)
+    assert not first_line(answerer, "我31岁了还能找上活么").startswith("要看条件：大龄")
+
+
+def test_the_staff_before_and_those_hired_make_the_headcount_the_loan_counts(tmp_path, kb):
+    # 现有在职职工 counts this year's hires in: 20 before + 5 hired = 25, and 5 of 25 is 20% < 25%
+    replies = chat(tmp_path, kb, "创业担保贷款", "测一测我是否符合", "公司", "原来二十个人，今年又招了五个", "签了")
+    assert "在职职工25人" in replies[-1] and "不符合" in replies[-1]
+
+
+# ------------------------------------------------------------- typing: initials, dialect, how-to
+
+@pytest.mark.parametrize("question, clause", [("wgfh一般返多少", "4"), ("gyxgw现在还有吗", "2.2")])
+def test_policy_names_typed_by_their_pinyin_initials(answerer, question, clause):
+    answer = answerer.answer(question)
+    assert answer.answered and answer.clause is not None and answer.clause.id == clause
+
+
+def test_how_do_i_get_it_is_where_to_apply(answerer):
+    line = first_line(answerer, "稳岗返还这个钱咋个弄")
+    assert "申请" in line and "60%" not in line
+
+
+def test_a_small_shop_in_dialect_is_a_small_shop(answerer):
+    assert "15万元" in first_line(answerer, "想开个尕饭馆 能贷多少")
+
+
+def test_free_training_is_about_training_not_free_premises(answerer):
+    reply = answerer.answer("学挖掘机有没有免费培训").reply.split("依据")[0]
+    assert "经营场地" not in reply and "培训" in reply
+
+
+def test_a_sum_paid_said_without_its_unit_is_money(answerer):
+    assert first_line(answerer, "我们去年缴的失业保险一共6500 今年没减人 返多少").startswith("按文件写的60%算，约3900元")
+
+
+def test_years_of_insurance_said_are_held_against_the_condition(answerer):
+    assert first_line(answerer, "失业保险缴了五年了 技能提升补贴能领不").startswith("参保5年，达到现在要求的3年以上")
+
+
+def test_a_sum_and_a_comparison_in_follow_ups_lean_on_the_answer(tmp_path, kb):
+    replies = chat(tmp_path, kb, "稳岗返还一般返多少", "我们去年交了三万")
+    assert "约1.8万元" in replies[-1] or "18000" in replies[-1]
+    replies = chat(tmp_path / "b", kb, "创业担保贷款", "测一测我是否符合", "那个人和企业哪个贷得多")
+    assert "300万元" in replies[-1] and "15万元" in replies[-1]
+
+
+def test_oneself_in_dialect_answers_who_is_asking(tmp_path, kb):
+    replies = chat(tmp_path, kb, "测一测我能享受哪些政策", "我自个儿")
+    assert "没能确定" not in replies[-1]

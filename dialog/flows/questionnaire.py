@@ -22,6 +22,7 @@ from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import count_read_as, said_with_unit, shared_pairs, stated_facts
 from dialog.understanding.normalize import bare
+from eligibility.model import NOT_MET
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -432,8 +433,14 @@ class QuestionnaireFlow:
         if total_q is None:
             return None
         replies: list[Reply] = []
+        # 原来二十个人，今年又招了五个 to a headcount that counts the hires in (现有在职职工): both together
+        joined = eligibility.parse_answer(total_q, text, as_of=self.today()) if total_q.adds_hires else None
+        total_read = joined if joined is not None and joined.ok and joined.note else None
         if question.id == total_q.id:  # the whole first, then the other count if it is asked next
-            turn = self._answer_read(question, eligibility.parse_answer(question, whole_part, as_of=self.today()), s, whole_part)
+            turn = self._answer_read(question, total_read or eligibility.parse_answer(question, whole_part, as_of=self.today()),
+                                     s, whole_part)
+            if total_read is not None:
+                turn = Turn([Reply(f"{total_read.note}。")] + turn.replies, turn.events)
             follow = self._current_question(s)
             if follow is None or follow.kind != "number" or follow.unit != "人" or question.id not in s.answers:
                 return turn
@@ -441,7 +448,7 @@ class QuestionnaireFlow:
             turn = self._answer_read(follow, eligibility.parse_answer(follow, other_part, as_of=self.today()), s, other_part)
             return Turn([stored] + turn.replies, turn.events)
         if total_q.id not in s.answers:  # the pending count, with the whole it is part of
-            value = eligibility.parse_answer(total_q, whole_part, as_of=self.today())
+            value = total_read or eligibility.parse_answer(total_q, whole_part, as_of=self.today())
             if value.ok and value.value is not None and not value.approximate:
                 s.answers[total_q.id] = value.value
                 s.history.append(total_q.id)
@@ -676,6 +683,7 @@ class QuestionnaireFlow:
                  said: str | None = None, below: float | None = None) -> Turn:
         """Store `value` for `question` and go on; `below`: the bound a rough answer is under
         (快三年 → 3), kept as the hidden answer <id>_below where the programme has one."""
+        before = dict(s.answers)
         s.answers[question.id] = value
         bound_id = question.id + BELOW
         s.answers.pop(bound_id, None)
@@ -692,7 +700,27 @@ class QuestionnaireFlow:
         if self._current_question(s) is None:
             finished = self._finish(s)
             return Turn(lead + finished.replies, finished.events)
-        return Turn(lead + self._pending_question(s), [])
+        return Turn(lead + self._ruled_out(question, before, s) + self._pending_question(s), [])
+
+    def _ruled_out(self: Engine, question: eligibility.Question, before: dict[str, Any], s: Session) -> list[Reply]:
+        """When the answer just given fails a condition on its own (每人见习几个月 → 2, against the
+        3—12个月 of 第六条) and so turns the main result to 不符合 whatever comes next: say so at
+        once, with the way back (上一步), instead of only in the result a few questions later.
+        Only a required condition outside any either-or group counts; [] otherwise."""
+        if s.program in (None, "__finder__"):
+            return []
+        program = self._program(s)
+        after = eligibility.assess(program, dict(s.answers), as_of=self.today()).main
+        if after.verdict != eligibility.NOT_ELIGIBLE:
+            return []
+        was = {c.id for c in eligibility.assess(program, before, as_of=self.today()).main.checks
+               if c.status == NOT_MET}
+        failed = [c for c in after.checks if c.required and c.group is None and c.status == NOT_MET
+                  and c.id not in was]
+        if not failed:
+            return []
+        c = failed[0]
+        return [Reply(self.t("ruled_out", condition=c.text, note=f"（{c.note}）" if c.note else ""))]
 
     def _stated(self: Engine, question: eligibility.Question, value: Any, s: Session, said: str | None) -> list[Reply]:
         """What an answer states outright besides answering its question, in the words of

@@ -152,6 +152,11 @@ def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: 
         form = _UNIT_FORMS.get(question.unit)
         if form is None:
             return None
+        if getattr(question, "adds_hires", False):
+            # 原来二十个人，今年又招了五个: the staff is the two together (eligibility Question.adds_hires)
+            whole = parse_answer(question, text, as_of=as_of, asked=False)
+            if whole.ok and whole.value is not None and getattr(whole, "note", None):
+                return whole.value
         hits = re.findall(form, text)
         if len(hits) != 1 or hits[0] in used:
             return None

@@ -37,7 +37,7 @@ QUESTIONS = (
                 "还没问过就选“还没问过”。",
            ask_if={"role": ("individual", "partnership")}, prefill=False),
     number("staff", "贵企业现有在职职工多少人？", "人", 1, 1000000, help="现有在职职工要把今年招进来的人也算上。",
-           ask_if={"role": ("enterprise",)}, at_least_ok=False),
+           ask_if={"role": ("enterprise",)}, at_least_ok=False, adds_hires=True),
     number("new_hires", "今年新招用的、符合创业担保贷款申请条件的人员有几人？", "人", 0, 1000000,
            help=CONDITIONS_HELP, ask_if={"role": ("enterprise",)}),
     yesno("contracts", "是否与这些新招用人员都签订了1年以上的劳动合同？", short="与新招用人员签订1年以上劳动合同",
