@@ -1188,7 +1188,7 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
 _EARLIER_AND_HIRED = re.compile(
     rf"(?:原来|原先|本来|以前|之前|原有|老的)[^\d零一二两三四五六七八九十百千万，,。]{{0,3}}(?P<before>{_NUM})(?P<rough>来|多)?"
     rf"(?:个人|号人|个|人|名)?[^\d零一二两三四五六七八九十百千万]{{0,8}}?(?:又|新|再|今年|后来)[^\d零一二两三四五六七八九十百千万]{{0,4}}?"
-    rf"招(?:了|进来|进|上)?(?P<hired>{_NUM})")
+    rf"招(?:了|进来|进|上)?(?P<hired>{_NUM})(?P<rough_hired>来|多|几)?(?!\d|个?月|年|天)")
 
 
 def _staff_with_hires(question: Question, raw: str) -> ParsedAnswer | None:
@@ -1201,7 +1201,7 @@ def _staff_with_hires(question: Question, raw: str) -> ParsedAnswer | None:
     before, hired = _to_number(m.group("before")), _to_number(m.group("hired"))
     if before is None or hired is None:
         return None
-    if m.group("rough"):
+    if m.group("rough") or m.group("rough_hired") or re.match(r"[五六七八九两三四]{2}", m.group("hired")):
         return ParsedAnswer(error=f"请告诉我准确的人数（原有的加上今年新招的）。{hint(question)}")
     parsed = _checked(question, before + hired, str(before + hired))
     if not parsed.ok:

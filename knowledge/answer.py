@@ -66,7 +66,7 @@ _TERM_ENDS = frozenset("是的到究呢啊吗么嘛撒啥什咋怎指叫这那�
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # the end of a benefit's name that says it is money (就业见习补贴), not the activity (见习)
 # 哪个贷得多, 哪个钱多, 哪个额度高: which of two gives more
-_WHICH_MORE = re.compile(r"哪(?:个|样|种)[^，,。？?]{0,4}(?:多|高|大)")
+_WHICH_MORE = re.compile(r"哪(?:个|样|种)[^，,。？?]{0,4}(?:多|高|大)(?![校学专])")
 _AGE_KEY = re.compile(r"\d+岁")  # the key segmentation gives an age read as 大龄 (58岁)
 _MONEY_NAME = re.compile(r"(?:补贴|补助|奖补|奖励|贷款|返还|保险金|津贴)$")
 _PERSONS = re.compile(r"(?:人员|人|家庭|成员|户|生|青年|劳动力|劳动者|群体)$")

@@ -272,6 +272,10 @@ def read_question(question: str, rules: AskingRules) -> Asked:
                 and part_of(amount[3]) == part_of(found[0][3])):
             found.remove(amount)
             found.insert(0, amount)
+    if len(found) > 1 and found[0][2] is Kind.MEANING:
+        # 什么是申请创业贷款的条件, 啥是见习补贴的条件: "what is" the condition or the sum — the other
+        # kind asks it; what a word means is asked only when nothing else is
+        found.append(found.pop(0))
     kinds = tuple(dict.fromkeys(k for _, _, k, _ in found))
     # 除了见习补贴还有吗 asks for other things, not whether it still runs
     in_force = any(w in text for w in rules.in_force) and not _OTHERS.search(text)
@@ -335,7 +339,10 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "仨": 3,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 # a bare figure of 3+ digits said as what was paid (交了…4800, 缴纳的保险费一共12000): money in 元
-_PAID_BARE = re.compile(r"(?:交|缴)[^\d，,。？?！!]{0,8}?(?P<num>\d{3,}(?:\.\d+)?)(?![\d.万千wk元块岁年月天日人个名次%])")
+_PAID_BARE = re.compile(r"(?:交|缴)(?:了|过|的|纳的?)?(?:失业保险费?|保险费?|社保费?)?(?:了|的)?(?:一共|总共|共)?"
+                        r"(?P<num>\d{3,}(?:\.\d+)?)(?![\d.万千wk元块岁年月天日人个名次%])")
+_CN_NUMERAL = re.compile(r"[零〇一二两俩仨三四五六七八九十百千万]+")
+_WAN_TAIL = re.compile(r"([1-9一二两三四五六七八九])(?![\d零〇一二两三四五六七八九十百千万元块个月年天岁人名次])")  # the 6 of 3万6
 _MONEY = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两俩仨三四五六七八九十百千]+(?:万[零〇一二两俩仨三四五六七八九十百千]+)?)"
     r"\s*(?P<unit>万元|万块|万|w|千元|千块|千|k|元|块)"
@@ -399,9 +406,18 @@ def question_amount(text: str) -> float | None:
             continue  # 一块弄 / 弟兄俩一块干: "together", not 1元 (一块钱, 十一块 are money)
         if text.startswith(_FEES, m.end()):
             continue  # 要交一万保证金: a fee demanded, not the sum asked for (a loan of 1万)
+        if "万" in raw and m.group("unit") in ("千", "千元", "千块", "k"):
+            # 三万六千多, 一万二千五: one numeral (the regex stopped at 千 to find a unit), read whole
+            whole = _CN_NUMERAL.match(text, m.start())
+            value = chinese_number(whole.group(0)) if whole else None
+            if value is not None:
+                return float(value)
         value = float(raw) if raw[0].isdigit() else chinese_number(raw)
         if value is None:
             continue
+        tail = _WAN_TAIL.match(text, m.end()) if m.group("unit") == "万" else None
+        if tail is not None:  # 3万6, 两万三: the next digit is thousands
+            return float(value) * 10_000 + _DIGITS.get(tail.group(1), int(tail.group(1)) if tail.group(1).isdigit() else 0) * 1_000
         return float(value) * _SCALE[m.group("unit")]
     paid = _PAID_BARE.search(text)  # 去年交失业保险一共4800: a sum paid, its 元 left unsaid
     return float(paid.group("num")) if paid else None

@@ -198,33 +198,28 @@ class PinyinReader:
         return "".join(done[1])
 
 
-def initials_of(word: str) -> set[str]:
-    """The ways the word is typed by its pinyin initials (见习补贴 -> jxbt; 还 gives h twice, one
-    key): each character's readings' first letters, run together (at most MAX_KEYS)."""
-    keys = set()
-    for combo in product(*({r[0] for r in _readings(c) if r} for c in word)):
-        keys.add("".join(combo))
-        if len(keys) >= MAX_KEYS:
-            break
-    return keys
+def initials_of(word: str) -> str:
+    """How the word is typed by its pinyin initials, each character's usual reading (见习补贴 ->
+    jxbt): one key, the same on every run."""
+    return "".join(readings[0][:1] for readings in pinyin(word, style=Style.FIRST_LETTER, heteronym=False) if readings)
 
 
-# a run of 3–8 Latin letters standing alone (not inside an English word or a longer run)
-_INITIALS_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{3,8}(?![A-Za-z])")
+# a run of 4–8 Latin letters standing alone (not inside an English word or a longer run; three
+# letters are too often an acronym of their own: cbd, app)
+_INITIALS_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{4,8}(?![A-Za-z])")
 
 
 class Initialisms:
     """Policy names typed by their pinyin initials (jxbt 多少钱一个月, wgfh 咋弄, gyxgw 还有没):
-    `words` (the benefits' names and the lexicon's terms, 3+ characters) keyed by their
+    `words` (the benefits' names and the lexicon's terms, 4–8 characters) keyed by their
     initials; a key two different words share is left out (typed that way, it is not clear
     which is meant). `read(text)` puts each such run of letters right; other letters stay."""
 
     def __init__(self, words: Iterable[str]) -> None:
         table: dict[str, set[str]] = {}
         for word in words:
-            if len(word) >= 3 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
-                for key in initials_of(word):
-                    table.setdefault(key, set()).add(word)
+            if 4 <= len(word) <= 8 and all("\u4e00" <= ch <= "\u9fff" for ch in word):
+                table.setdefault(initials_of(word), set()).add(word)
         self.table = {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
 
     def read(self, text: str) -> str:

@@ -146,12 +146,14 @@ def _policy_follows(rest: str, words: tuple[str, ...], institutions: tuple[str, 
 
 
 # 2018年的稳岗返还 / 2021年的就业方案: a year, then 的 (or 那个), then a policy word
-_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?P<how>的|那个|那年的|新出的|新出台的|新发的|出台的|出的|发的|印发的|新的)")
+_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?P<how>的|那个|那年的|新出的|新出台的|新发的|出台的|出的|印发的)")
 # 2023年新出的稳岗返还, 2024年出台的见习补贴: a rule issued that year — another document's, whatever it is named
-_ISSUED = frozenset({"新出的", "新出台的", "新发的", "出台的", "出的", "发的", "印发的", "新的"})
+_ISSUED = frozenset({"新出的", "新出台的", "新发的", "出台的", "出的", "印发的"})  # not 发的: 2020年发的补贴 is money paid
 DOCUMENT_WORDS = ("方案", "文件", "通知", "办法", "意见")  # what a newer document is called
 # a rate or sum said with its unit (90%, 1500元, 二十万): compared with the documents' own figures
-_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|元|块|万)")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|元|块|万)")  # digits only: 二十万 is not compared
+# a sum the person paid (上年度交了3万): their own figure, not the rule's
+_PAID = re.compile(r"(?:交|缴)(?:了|过)?[^，,。？?！!\s]{0,6}?\d+(?:\.\d+)?(?:%|元|块|万)")
 
 
 def figures_in(text: str) -> set[str]:
@@ -194,7 +196,7 @@ class OtherTimes:
             if year > self.issued_year + 1 and _policy_follows(rest, DOCUMENT_WORDS):
                 return f"{year}年"
             if (year > self.issued_year + 1 and _policy_follows(rest, self.policy)
-                    and any(f not in self.figures for f in figures_in(rest))):
+                    and any(f not in self.figures for f in figures_in(_PAID.sub(" ", rest)))):
                 return f"{year}年"  # 2024年的稳岗返还是不是返90%了: a later year's figure the plan never gives
             if year > self.issued_year and m.group("how") in _ISSUED:
                 named = _PAUSE.split(rest, maxsplit=1)[0][:ISSUED_WITHIN]  # 稳就业若干措施

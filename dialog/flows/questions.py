@@ -37,7 +37,7 @@ _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办
 # X呢 after an answered question: the same question about X (我开修车铺能贷多少, then 牛肉面馆呢)
 _WHAT_ABOUT = re.compile(r"^(?:那么|那)?(?!那|我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
 # a figure of the person's own (我们厂两百多人, 我今年五十了, 交了三年): a count, an age, a span or a sum
-_OWN_FIGURE = re.compile(r"[0-9零〇一二两俩仨三四五六七八九十百千万几]+\s*(?:来|多|余)?\s*(?:个人|人|名|岁|年|个月|万|元|块|号人)")
+_OWN_FIGURE = re.compile(r"(?<!\d)(?!\d{4}年)[0-9零〇二两俩仨三四五六七八九十百千万]+\s*(?:来|多|余)?\s*(?:个人|人|名|岁|年|个月|万|元|块|号人)")
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
 # What residents say about the conversation itself (dialog/understanding KINDS), handled by
@@ -131,6 +131,15 @@ class QuestionsFlow:
             if overview is not None:
                 return Turn([Reply(overview.reply, self._answer_buttons(overview))], [event])
             return Turn([Reply(self.t("statement_heard"), self._menu_buttons())], [event])
+        if (not answer.refused and about is None and answer.kind != "overview" and answer.benefit is None
+                and answer.faq_entry is None and not self.reader.asks_by_form(text)
+                and self.answerer.names_situation(text)):
+            # 我22 大学毕业一年了没工作 / 没考上高中 想学个技术: a situation told, no question, and
+            # answered only by a clause's text picked by its words (no benefit's line, no staff
+            # answer) — what there is for it instead (the overview)
+            overview = self.answerer.overview(text, today=self.today())
+            if overview is not None:
+                answer = overview
         if not answer.refused and about is None and self._asks_nothing(text) and self.answerer.tells_only(text):
             # 我家掌柜的出去打工了 我一个人在家带三个娃: a story that asks nothing and names
             # nothing of the plan — which clause its words match (打工: 劳务输转) is a guess; the
