@@ -7,15 +7,10 @@ Every sentence here is written for the tests, not taken from an eval set.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from dialog.config import Settings
-from dialog.engine import Engine
-from dialog.messages import Incoming
 from knowledge.answer import Answerer
 
 NOW = date(2026, 12, 2)
@@ -28,20 +23,6 @@ def answerer(kb):
 
 def first_line(answerer: Answerer, question: str) -> str:
     return answerer.answer(question).reply.splitlines()[0]
-
-
-def chat(tmp_path: Path, kb, *messages: str) -> list[str]:
-    """The replies' text to each message, in order, one person."""
-    async def scenario() -> list[str]:
-        engine = await Engine.open(Settings(db=tmp_path / "bot.sqlite3", salt="test-salt"), kb=kb, today=lambda: NOW)
-        out = []
-        for message in messages:
-            replies = await engine.handle(Incoming("web", "u51", message))
-            out.append("\n".join(r.text for r in replies))
-        await engine.close()
-        return out
-
-    return asyncio.run(scenario())
 
 
 # ------------------------------------------------------------- what a word means
@@ -108,36 +89,36 @@ def test_a_cost_asked_of_training_is_answered_from_what_staff_wrote_about_it(ans
 
 # ------------------------------------------------------------- conversations
 
-def test_a_misspelt_answer_is_read_after_its_spelling_is_put_right(tmp_path, kb):
-    replies = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "是他本人要去见细")
+def test_a_misspelt_answer_is_read_after_its_spelling_is_put_right(talk):
+    replies = talk(["见习补贴", "测一测我是否符合", "是他本人要去见细"], today=NOW)
     assert "没能确定" not in replies[-1]
     assert "哪一类" in replies[-1]
 
 
-def test_lia_holds_its_measure_word_when_counting_people_kept_on(tmp_path, kb):
-    replies = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "4", "6",
-                   "到期了 留下俩")
+def test_lia_holds_its_measure_word_when_counting_people_kept_on(talk):
+    replies = talk(["见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "4", "6",
+                   "到期了 留下俩"], today=NOW)
     assert "留用2人" in replies[-1]
     assert "实际留用了几人" not in replies[-1]
 
 
-def test_an_own_figure_after_an_answer_is_asked_about_that_answer(tmp_path, kb):
-    replies = chat(tmp_path, kb, "企业申请创业担保贷款要招多少人", "我们公司一百五十来号人")
+def test_an_own_figure_after_an_answer_is_asked_about_that_answer(talk):
+    replies = talk(["企业申请创业担保贷款要招多少人", "我们公司一百五十来号人"], today=NOW)
     assert "15%" in replies[-1]
     assert "有关的政策有这" not in replies[-1]
 
 
-def test_a_voice_check_with_the_dialect_particle_is_a_greeting(tmp_path, kb):
-    reply = chat(tmp_path, kb, "喂 听得见么")[-1]
+def test_a_voice_check_with_the_dialect_particle_is_a_greeting(talk):
+    reply = talk(["喂 听得见么"], today=NOW)[-1]
     assert "没有讲到" not in reply and "不能乱说" not in reply
 
 
-def test_an_answer_that_fails_a_condition_on_its_own_is_said_at_once(tmp_path, kb):
-    replies = chat(tmp_path, kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "5", "俩月")
+def test_an_answer_that_fails_a_condition_on_its_own_is_said_at_once(talk):
+    replies = talk(["见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "5", "俩月"], today=NOW)
     assert "不满足" in replies[-1] and "3—12个月" in replies[-1]
     assert "上一步" in replies[-1]
     # an answer inside the range says nothing of the kind
-    fine = chat(tmp_path / "b", kb, "见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "5", "半年")
+    fine = talk(["见习补贴", "测一测我是否符合", "接收见习人员的单位", "是", "5", "半年"], conversation="b", today=NOW)
     assert "不满足" not in fine[-1]
 
 
@@ -188,9 +169,9 @@ def test_an_age_in_figures_is_read_as_older_worker(answerer):
     assert not first_line(answerer, "我31岁了还能找上活么").startswith("要看条件：大龄")
 
 
-def test_the_staff_before_and_those_hired_make_the_headcount_the_loan_counts(tmp_path, kb):
+def test_the_staff_before_and_those_hired_make_the_headcount_the_loan_counts(talk):
     # 现有在职职工 counts this year's hires in: 20 before + 5 hired = 25, and 5 of 25 is 20% < 25%
-    replies = chat(tmp_path, kb, "创业担保贷款", "测一测我是否符合", "公司", "原来二十个人，今年又招了五个", "签了")
+    replies = talk(["创业担保贷款", "测一测我是否符合", "公司", "原来二十个人，今年又招了五个", "签了"], today=NOW)
     assert "在职职工25人" in replies[-1] and "不符合" in replies[-1]
 
 
@@ -224,15 +205,15 @@ def test_years_of_insurance_said_are_held_against_the_condition(answerer):
     assert first_line(answerer, "失业保险缴了五年了 技能提升补贴能领不").startswith("参保5年，达到现在要求的3年以上")
 
 
-def test_a_sum_and_a_comparison_in_follow_ups_lean_on_the_answer(tmp_path, kb):
-    replies = chat(tmp_path, kb, "稳岗返还一般返多少", "我们去年交了三万")
+def test_a_sum_and_a_comparison_in_follow_ups_lean_on_the_answer(talk):
+    replies = talk(["稳岗返还一般返多少", "我们去年交了三万"], today=NOW)
     assert "约1.8万元" in replies[-1] or "18000" in replies[-1]
-    replies = chat(tmp_path / "b", kb, "创业担保贷款", "测一测我是否符合", "那个人和企业哪个贷得多")
+    replies = talk(["创业担保贷款", "测一测我是否符合", "那个人和企业哪个贷得多"], conversation="b", today=NOW)
     assert "300万元" in replies[-1] and "15万元" in replies[-1]
 
 
-def test_oneself_in_dialect_answers_who_is_asking(tmp_path, kb):
-    replies = chat(tmp_path, kb, "测一测我能享受哪些政策", "我自个儿")
+def test_oneself_in_dialect_answers_who_is_asking(talk):
+    replies = talk(["测一测我能享受哪些政策", "我自个儿"], today=NOW)
     assert "没能确定" not in replies[-1]
 
 

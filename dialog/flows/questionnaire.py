@@ -434,10 +434,10 @@ class QuestionnaireFlow:
             return None
         replies: list[Reply] = []
         # 原来二十个人，今年又招了五个 to a headcount that counts the hires in (现有在职职工): both together
-        joined = eligibility.parse_answer(total_q, text, as_of=self.today()) if total_q.adds_hires else None
+        joined = self.parse_answer(total_q, text, as_of=self.today()) if total_q.adds_hires else None
         total_read = joined if joined is not None and joined.ok and joined.note else None
         if question.id == total_q.id:  # the whole first, then the other count if it is asked next
-            turn = self._answer_read(question, total_read or eligibility.parse_answer(question, whole_part, as_of=self.today()),
+            turn = self._answer_read(question, total_read or self.parse_answer(question, whole_part, as_of=self.today()),
                                      s, whole_part)
             if total_read is not None:
                 turn = Turn([Reply(f"{total_read.note}。")] + turn.replies, turn.events)
@@ -445,15 +445,15 @@ class QuestionnaireFlow:
             if follow is None or follow.kind != "number" or follow.unit != "人" or question.id not in s.answers:
                 return turn
             stored = Reply(self.t("prefilled", facts=question.label_of(s.answers[question.id])))
-            turn = self._answer_read(follow, eligibility.parse_answer(follow, other_part, as_of=self.today()), s, other_part)
+            turn = self._answer_read(follow, self.parse_answer(follow, other_part, as_of=self.today()), s, other_part)
             return Turn([stored] + turn.replies, turn.events)
         if total_q.id not in s.answers:  # the pending count, with the whole it is part of
-            value = total_read or eligibility.parse_answer(total_q, whole_part, as_of=self.today())
+            value = total_read or self.parse_answer(total_q, whole_part, as_of=self.today())
             if value.ok and value.value is not None and not value.approximate:
                 s.answers[total_q.id] = value.value
                 s.history.append(total_q.id)
                 replies.append(Reply(self.t("prefilled", facts=total_q.label_of(value.value))))
-        turn = self._answer_read(question, eligibility.parse_answer(question, other_part, as_of=self.today()), s, other_part)
+        turn = self._answer_read(question, self.parse_answer(question, other_part, as_of=self.today()), s, other_part)
         return Turn(replies + turn.replies, turn.events)
 
     def _answer_read(self: Engine, question: eligibility.Question, parsed: Any, s: Session, said: str) -> Turn:
