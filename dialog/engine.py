@@ -399,7 +399,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                 s.finished = finished  # a correction that changed nothing: the next may still
         restated = self._restated(u.text, s, finished)  # 他今年十九了: a fact it lacked (flows/questionnaire.py)
         if restated is None and u.kind == "question":
-            return self._late_answer(u.text, s, finished)  # 不困难 after the result: it stands
+            restated = self._late_answer(u.text, s, finished)  # 不困难 after the result: it stands
+        if restated is None and u.kind in ("question", "follow_up"):
+            restated = self._sum_after_failed_result(u.text, s, finished)  # 那能返多少 after 不符合
         return restated
 
     def _on_intent(self, intent: str, s: Session, topic: str | None = None, who: str | None = None,

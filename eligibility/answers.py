@@ -68,7 +68,11 @@ _YES_DIGIT, _NO_DIGIT = "1", "2"
 _PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
 # For numbers: punctuation goes, but not the . of 1.5 nor the ~ / - of a range (2~3, 20-30).
 _NUMBER_PUNCT = re.compile(r"[\s,，。!！?？、；;:：\"'“”‘’()（）【】\[\]]+|\.(?!\d)")
-_ZERO = re.compile(r"(?:一[个人名]?[都也])?(?:都|全都|也)?(?:没有?|无|零)[^\d几零一二两三四五六七八九十百千万]{0,3}")
+_ZERO = re.compile(r"(?:一[个人名]?[都也]|一(?:分|毛)钱?[都也]?)?(?:都|全都|也)?(?:没有?|无|零)[^\d几零一二两三四五六七八九十百千万]{0,3}")
+# 没算过, 没看过, 没注意: the number was never looked at — not known, not zero
+_NOT_LOOKED = re.compile(r"^(?:我|俺)?(?:也|都|还)?(?:没有?|莫|不)(?:算|看|记|数|查|注意|留意|统计|仔细|清楚|晓得|知道)")
+# 没多少, 没几个钱, 不多: some, but how much is not said — asked again, never stored as 0
+_VAGUE_SOME = re.compile(r"^(?:也|都)?(?:没多少|没几个|没几|不多|不太多|没有多少|不怎么多|就一点|一点点|一点儿)")
 _CLAUSE_SPLIT = re.compile(r"[\s,，。.!！?？、；;:：~～…]+")
 _A_NOT_A = re.compile(r"(?<![没不])([^没不])[没不]\1")  # 有没有 / 是不是 / 交没交: a question, never an answer
 # 开个店 = 开店, 开一家馆子 = 开馆子; a count between taking on and whom: 收两个见习生 = 收见习生,
@@ -306,6 +310,9 @@ def _loose(text: str) -> str:
     return _MEASURE.sub("", text)
 
 
+_FOR_WHOM_GAP = 8  # 没给 + 伙计们 + …: how far back a 没给 may stand from its verb
+
+
 def _negated(text: str, start: int, words: AnswerWords) -> bool:
     """Is the phrase at `start` negated: a negator ending at most two characters before it
     (没交, 没有按时交, 不是很困难)?"""
@@ -315,7 +322,11 @@ def _negated(text: str, start: int, words: AnswerWords) -> bool:
         at = window.rfind(neg)
         if at >= 0 and len(window) - (at + len(neg)) <= _NEGATION_GAP:
             return True
-    return False
+    # 没给伙计交保险, 不帮工人交: the negator before whom it is done for (给/帮/替/为 + a few
+    # characters) negates the verb after them
+    before = text[max(0, start - _FOR_WHOM_GAP): start]
+    before = before[before.rfind(_BREAK) + 1:]
+    return any(re.search(f"{re.escape(neg)}(?:给|帮|替|为)[^{_BREAK}]{{1,4}}$", before) for neg in words.negators)
 
 
 def _mask(text: str, phrases: tuple[str, ...]) -> str:
@@ -511,6 +522,8 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
         return ParsedAnswer(False, tentative=hedged, note=f"您说的是“{part}”，问题问的是是不是都这样，先按“否”记下。")
     results = []
     for i, c in enumerate(clauses):
+        if _ONLY_WANT.match(c) and any(value is False for value, _ in results):
+            continue  # 莫有 就想打个工 to 有创业的打算吗: "only X" after a no is the no's reason
         # 在外头干了几年 回来一直在老家: after a return, 一直在… is since then, not "never left"
         back = bool(_RETURNED.search("".join(clauses[:i])))
         if (r := _clause_polarity(c, prompt, words, returned=back)) is not None:
@@ -597,6 +610,8 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords, *, return
 
 
 _RETURNED = re.compile(r"回来|回到|返乡|回家|回乡|回村|回老家")  # a return told before "always…"
+_KEPT_ON = re.compile(r"留(?:了|下|用|住|在)")  # 留了两个: a count of those kept on
+_ONLY_WANT = re.compile(r"(?:我|俺)?(?:就|只|光|就是|只是)(?:想|要|打算|准备)")  # 就想打个工: only that
 _FILLERS = re.compile(r"(?:才|就|再|去|来|开始|要|能|会|得)+")  # 下个月才开始交: still right before it
 _REACHING = re.compile(r"(?:了|得|够了|满了)?(?:满|够|到|足)")  # 快交满三年: what is nearly reached is a length
 _EVERY_QUESTION = "*"  # a key of yesno.not_yet: its words are for every question (but one about a plan)
@@ -1078,6 +1093,9 @@ def zero_edit(text: str) -> int | None:
 def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date) -> ParsedAnswer:
     if zero_edit(raw) is not None:  # 多打了个零 is no number of its own
         return ParsedAnswer(error=f"请直接告诉我正确的数字。{hint(question)}")
+    if question.unit == "人" and "留" not in question.prompt and _KEPT_ON.search(raw) and not _KEPT_ON.search(question.prompt):
+        # 留了两个 to 接收了几名见习人员: how many stayed on, not how many came (asked later)
+        return ParsedAnswer(error=f"您说的像是留用的人数；这里问的是“{question.prompt}”，留用几人后面再问。{hint(question)}")
     if question.adds_hires:
         added = _staff_with_hires(question, raw)
         if added is not None:
@@ -1092,6 +1110,11 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
             raw = " ".join(said)
     t = _ONE_IN_WORDS.sub("", _prepare_number_text(raw))
     compact = _NUMBER_PUNCT.sub("", t)
+    if not _numbers_in(compact):
+        if _NOT_LOOKED.match(compact):
+            return ParsedAnswer(unknown=True)  # 没算过: not known (待核实), not 0元
+        if _VAGUE_SOME.match(compact):
+            return ParsedAnswer(error=f"请说一个大概的数，比如“{_example(question)}”；实在不清楚可以回答“不清楚”。")
     year = _year_answer(question, compact, as_of, words)
     if year is not None:
         return year

@@ -44,7 +44,6 @@ from knowledge.documents import Clause, Period
 from knowledge.homophones import Homophones
 from knowledge.pinyin import Initialisms, PinyinReader, typed_in_letters
 from knowledge.retrieval import Candidate, Retriever, SearchResult
-from knowledge.segmentation import OLDER_TERM
 from knowledge.semantic import lexical_only
 
 HOTLINE = "12333"
@@ -70,6 +69,7 @@ _WHICH_MORE = re.compile(r"哪(?:个|样|种)[^，,。？?]{0,4}(?:多|高|大)(
 _AGE_KEY = re.compile(r"\d+岁")  # the key segmentation gives an age read as 大龄 (58岁)
 _MONEY_NAME = re.compile(r"(?:补贴|补助|奖补|奖励|贷款|返还|保险金|津贴)$")
 _PERSONS = re.compile(r"(?:人员|人|家庭|成员|户|生|青年|劳动力|劳动者|群体)$")
+_TOGETHER = re.compile(r"一块儿?")  # 一块干, 一块儿弄: together — its 块 is no sum of money
 _UNPAID_LEAD = re.compile(r"^(?:能|不能|可以|有|要看条件|扶持|支持)[：:，,]\s*")  # …or an unpaid one's (扶持：)
 # 娃每月能拿一千二不 / 一千块到他手里不 / 给我发吗: a yes/no on whether the person (not a unit)
 # gets the money — answered with who receives it when the document says (the 见习 money goes
@@ -465,8 +465,9 @@ class Answerer:
             if (self._known(word) or word in lexicon or seg.colloquial_words(word)
                     or seg.informativeness(word) >= self.settings.unknown_topic_info):
                 out.append(word)  # 护照, 公积金: a topic too, one the documents may not cover
-        if any(_AGE_KEY.fullmatch(k) for k in seg.colloquial_words(asked.question)):
-            out.append(OLDER_TERM)  # 我五十八了还能找活么: the age says 大龄 (segmentation.OLDER_AGE)
+        aged = [m for k, m in seg.colloquial_words(asked.question).items() if _AGE_KEY.fullmatch(k)]
+        if aged:
+            out.append(aged[0][0])  # 我五十八了还能找活么: the age says 大龄 (synonyms.yaml from_age)
         return list(dict.fromkeys(out))
 
     def has_own_topic(self, question: str | Asked, about: str | None = None,
@@ -869,13 +870,17 @@ class Answerer:
         best_text = fold(best.clause.text)
         if not checks and any(w in best_text for w in self.kb.asking.money if len(w) == 1 and w in fold(asked.question)):
             return result  # 返乡创业能贷多少: 第二条第（三）项 speaks of its own 小额担保贷款
+        # 砖雕手艺能补多少钱: the best clause's benefit named is one the plan supports without
+        # paying (benefits.yaml `unpaid`); a word as common as 补贴 does not make it another's
+        unpaid = any(b.unpaid and self._benefit_words_in(asked.question, {fold(w) for w in (b.name, *b.words)})
+                     for b in self.kb.benefits_of(best.clause.id))
         for c in result.candidates[1:]:
             if c.score < SUM_CLOSE_RATIO * best.score:
                 break
             vocabulary = self._vocabulary_of(c.clause)
             # 贷 -> 创业担保贷款: a term of that clause the best one does not have
-            if capped(c.clause, said=True) and any(fold(t) in vocabulary and fold(t) not in best_text
-                                                   for t in result.expansions):
+            terms = [t for t in result.expansions if fold(t) in vocabulary and fold(t) not in best_text]
+            if capped(c.clause, said=True) and terms and not (unpaid and all(self._generic(t) for t in terms)):
                 return _with_first(result, c.clause)
         return result
 
@@ -907,7 +912,9 @@ class Answerer:
         asked += [(fold(w), fold(t)) for w, terms in segmenter.colloquial_words(question).items()
                   for t in terms if len(t) >= 4]
         asked = [(w, t) for w, t in asked if text.rfind(w) > said_at and not any(t in n for n in best_names)]
-        if not asked:
+        rest = _TOGETHER.sub(" ", text[said_at:])  # 一块干 is "together", not 块 (元)
+        if not asked or not any(m in rest for m in self.kb.asking.money):
+            # (婆姨弄刺绣 想招几个妇女一块干 政府扶持这种不: no money asked — 一块干 is the story)
             return result
         def paid(c: Candidate) -> list[Benefit]:
             return [b for b in self.kb.benefits_of(c.clause.id) if not b.unpaid]
@@ -1365,8 +1372,17 @@ class Answerer:
         if benefit is not None and benefit.has_ended(day):
             return self._ended(question, kind, clause, benefit, budget, money=asked.money, aspects=asked.aspects)
 
+        outsider = (benefit.outsider_in(fold(self.spelled(question)))
+                    if benefit is not None and kind not in (Kind.APPLY, Kind.LEAD, Kind.WHEN) else None)
+        if outsider is not None:
+            # 我被辞退了 交的失业险能退回来不: the benefit is not for this person (稳岗返还 goes to
+            # the employer) — whose it is first, whatever was asked of it (benefits.yaml `not_for`)
+            return self._with_quote([outsider.say.say], outsider.say.quote, clause, question, budget, benefit=benefit)
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
             return self._compare(asked, benefit, benefits)
+        raised = self._above_refined_cap(asked, kind, benefit, benefits)
+        if raised is not None:  # 合伙开店能贷五十万不: above 15万, by how much it may go higher unsaid
+            return raised
 
         if benefit is not None and kind in (Kind.YES_NO, Kind.OTHER, Kind.WHO) and asked.amount is None:
             insured = self._years_against_minimum(question, benefit)
@@ -1459,6 +1475,12 @@ class Answerer:
             if faq_entry is None:  # 这文件还管用不 (then 哪些已经过期了): the document's validity, from every clause's periods
                 return _Body([self._in_force_line(clause, day)], None)
 
+        if (kind is Kind.WHEN and asked.in_force and benefit is not None and benefit.period is None
+                and not asked.aspects and benefit.statement(Kind.WHEN) is None):
+            # 创业贷款现在还有吗: whether it still applies — the clause's own periods answer (no end
+            # date set, or whose ended), not a staff answer on how to apply that shares its words
+            return self._from_clause(question, Kind.WHEN, clause, day, budget, benefit, False)
+
         receiver = benefit.statement(Kind.RECIPIENT) if benefit is not None else None
         if (kind is Kind.YES_NO and receiver is not None and _PERSONAL_RECEIPT.search(fold(question))
                 and any(w in receiver.say for w in _ORGANISATIONS)):
@@ -1475,6 +1497,14 @@ class Answerer:
             # is asked of it, its conditions are not in the document — its "who" line says so
             kind = Kind.WHO
         statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
+        if (benefit is not None and benefit.unpaid and statement is None and kind is Kind.OTHER
+                and any(w in fold(question) for w in self.kb.asking.asks_money)):
+            # 扶贫车间有啥奖补: asked for money the document names none of — as for 有补贴没
+            # below, not an answer on where the workshops are (补多少 says the sum is not written)
+            said = benefit.statement(Kind.YES_NO) or benefit.summary
+            if said is not None:
+                lines = [f"文件没有写{topic}有补贴或给钱。文件写的是：{_UNPAID_LEAD.sub('', said.say)}"]
+                return self._with_quote(lines, said.quote, clause, question, budget, benefit=benefit)
         if statement is None and benefit is not None and kind is Kind.WHO:
             # 怎么才能拿到 / 要啥条件 with no "who" line: the yes/no line states the condition.
             condition = benefit.statement(Kind.YES_NO)
@@ -1666,6 +1696,21 @@ class Answerer:
             line += f"（{larger[0].name}最高不超过{larger[0].max.text}，条件不同。）"  # type: ignore[union-attr]
         return _Body([line], benefit.statement(Kind.AMOUNT).quote if benefit.statement(Kind.AMOUNT) else None,
                      benefit=benefit)
+
+    def _above_refined_cap(self, asked: Asked, kind: Kind, benefit: Benefit | None,
+                           benefits: list[Benefit]) -> _Body | None:
+        """合伙开店能贷五十万不: a sum (元) asked of a refinement with no cap of its own (合伙创业的
+        可适当提高, `part_of` the 15万 individual loan) that is above the cap it refines — 要看, with
+        both the cap and how the refinement goes beyond it (the document does not say how far).
+        None when anything else is asked, or the sum is within the cap (then the cap answers)."""
+        if benefit is None or kind is not Kind.YES_NO or asked.amount is None or benefit.max is not None:
+            return None
+        parent = next((b for b in benefits if b.id == benefit.part_of), None)
+        amount = benefit.statement(Kind.AMOUNT)
+        if parent is None or parent.max is None or amount is None or asked.amount <= parent.max.value:
+            return None
+        line = f"要看：{_money(asked.amount)}超过了{parent.name}最高{parent.max.text}；{amount.say}"
+        return _Body([line], amount.quote, benefit=benefit)
 
     def _names_only(self, asked: Asked, benefit: Benefit) -> bool:
         """Whether the question's topic words are all names of the benefit (想问问见习补贴): then
@@ -2575,7 +2620,8 @@ class Answerer:
         # who it is for first: the person asks what there is for them, not yet how much — unless
         # the question names the benefit (我儿子…想去见习): then what it gives (每人每月1000元)
         statement = (next((benefit.lines[k] for k in prefer if k in benefit.lines), None)
-                     or (benefit.lines.get(Kind.AMOUNT) if named is not None else None) or benefit.summary
+                     or (benefit.lines.get(Kind.AMOUNT) if named is not None and not benefit.unpaid else None)
+                     or benefit.summary  # (an unpaid one's amount line only says there is no sum)
                      or next((benefit.lines[k] for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT, Kind.RECIPIENT)
                               if k in benefit.lines), None))
         return name, _cut(statement.say if statement else _topic(clause), limit)

@@ -49,10 +49,12 @@ class FaqEntry:
 @dataclass(frozen=True)
 class SynonymGroup:
     """Colloquial `words`; a question containing one also searches for `means`. A word "a+b"
-    counts when both parts are in the question, in any order (门槛+放低)."""
+    counts when both parts are in the question, in any order (门槛+放低). `from_age` (years):
+    an age said in figures of at least this (我五十八了) counts as one of the words, once."""
 
     words: tuple[str, ...]
     means: tuple[str, ...]
+    from_age: int | None = None
 
     @property
     def word_parts(self) -> tuple[str, ...]:
@@ -350,13 +352,18 @@ def _load_lexicon(lex_dir: Path, problems: list[Problem]) -> Lexicon:
             problems.append(Problem(name, data.line_of(i), f"词“{item}”应该是文字，或者写成 {{word: 词, freq: 次数}}"))
 
     data, name = _lexicon_file(lex_dir / "synonyms.yaml", "synonyms", problems)
-    for item in _entries(data, name, {"words": list, "means": list}, "同义词组", problems):
+    for item in _entries(data, name, {"words": list, "means": list}, "同义词组", problems,
+                         optional={"from_age": int}):
         words = _string_list(item, "words", name, problems)
         means = _string_list(item, "means", name, problems)
         if not words or not means:
             problems.append(Problem(name, item.line, "同义词组至少要有一个说法（words）和一个意思（means）"))
             continue
-        synonyms.append(SynonymGroup(tuple(words), tuple(means)))
+        from_age = item.get("from_age")
+        if from_age is not None and not 16 <= from_age <= 100:
+            problems.append(Problem(name, item.line_of("from_age"), f"from_age 是岁数（16到100之间），现在写的是 {from_age}"))
+            from_age = None
+        synonyms.append(SynonymGroup(tuple(words), tuple(means), from_age))
 
     data, name = _lexicon_file(lex_dir / "stopwords.yaml", "stopwords", problems)
     for i, item in enumerate(data):

@@ -83,10 +83,18 @@ class Benefit:
     # The kinds of person the clause names as eligible (benefits.yaml `groups`): a yes/no question
     # saying the person is one (大专毕业 二十六了 能见习吗) is answered 能 with that group's line.
     groups: tuple[Group, ...] = ()
+    # The kinds of person it is NOT for, who ask as if it were theirs (benefits.yaml `not_for`):
+    # a laid-off worker asking whether his own 失业保险 comes back (稳岗返还 is the employer's).
+    # Whatever is asked of it — 能不能, 多少, 给谁 — that group's line comes first.
+    not_for: tuple[Group, ...] = ()
 
     def group_of(self, text: str) -> Group | None:
         """The first group `text` (normalised) says the person belongs to, or None."""
         return next((g for g in self.groups if g.named_in(text)), None)
+
+    def outsider_in(self, text: str) -> Group | None:
+        """The first `not_for` group `text` (normalised) says the person belongs to, or None."""
+        return next((g for g in self.not_for if g.named_in(text)), None)
 
     def statement(self, kind: Kind) -> Statement | None:
         return self.lines.get(kind)
@@ -117,7 +125,8 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     A benefit scores the names it and the benefit it refines share with the question, plus one
     when the question's amount is its cap (企业能贷300万吗 -> the 300万元 loan); names the
     resident typed count before those only a synonym brought (`terms`). The best total wins,
-    then the most names of its own, then the one listed first (a refinement such as
+    then the most names of its own, then one whose `groups` the question says the person is in,
+    then the one listed first (a refinement such as
     "the 2019–2020 relaxation" wins only when the question names what it adds).
     """
     text = _HEADCOUNT.sub("人", normalize(text))  # 店里原来12个人: a count of people, not 个人 (individual)
@@ -137,14 +146,17 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         inherited = matches(parent, said_only) if parent is not None else set()
         return len(own | inherited) + bonus, len(own) + bonus
 
-    best, best_key = None, (0, 0, 0, 0)
+    best, best_key = None, (0, 0, 0, 0, 0)
     for b in benefits:
         parent = by_id.get(b.part_of or "")
         bonus = 1 if amount is not None and b.max is not None and abs(b.max.value - amount) < 1 else 0
         # Words the resident typed first, then those only a synonym brought (劳务公司 brings
         # 劳务经纪人, but 输转两后生 … 送出去多少人 asks about the transfer, not the brokers).
         typed, with_synonyms = (counts(b, parent, bonus, True), counts(b, parent, bonus, False))
-        key = typed + with_synonyms
+        # 我家是低保户 能帮着找个工作不: named as often as 低保 itself, the benefit whose groups
+        # the person says they are in (低保家庭 -> 就业援助) is the one asked about
+        grouped = (1,) if b.group_of(text) is not None else (0,)
+        key = typed + grouped + with_synonyms
         if with_synonyms[0] > 0 and key > best_key:
             best, best_key = b, key
     return best
@@ -173,7 +185,7 @@ def _said(word: str, text: str) -> bool:
 
 _FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
 _OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
-             "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str, "unpaid": bool, "groups": list,
+             "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str, "unpaid": bool, "groups": list, "not_for": list,
              **{k: (str, LineDict) for k, kind in KIND_NAMES.items() if kind not in CLAUSE_KINDS}}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -257,7 +269,8 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
         out.append(Benefit(bid, cid, " ".join(item["name"].split()), tuple(words), item.get("part_of"),
                            period, now, cap, ages, age_outside, lines, summary, referred,
                            _ask(item, name, doc_text, problems), item.line, name, bool(item.get("unpaid", False)),
-                           _groups(item, name, clause, doc_text, problems)))
+                           _groups(item, name, clause, doc_text, problems),
+                           _groups(item, name, clause, doc_text, problems, key="not_for")))
     by_id = {b.id: b for b in out}
     for b in out:
         if b.part_of is not None:
@@ -267,21 +280,26 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
     return tuple(out), problems
 
 
-def _groups(item: LineDict, name: str, clause: Clause, doc_text: str, problems: list[Problem]) -> tuple[Group, ...]:
-    """The `groups` list: each {words: [...], say: … or {say, quote}}, checked like any statement."""
-    if "groups" not in item:
+def _groups(item: LineDict, name: str, clause: Clause, doc_text: str, problems: list[Problem],
+            key: str = "groups") -> tuple[Group, ...]:
+    """The `groups` (or `not_for`) list: each {words: [...], say: … or {say, quote}}, checked like
+    any statement."""
+    if key not in item:
+        return ()
+    if not isinstance(item[key], list):
+        problems.append(Problem(name, item.line_of(key), f"{key} 应当是一个列表"))
         return ()
     out = []
-    for j, entry in enumerate(item["groups"]):
-        line = item["groups"].line_of(j)
+    for j, entry in enumerate(item[key]):
+        line = item[key].line_of(j)
         if not isinstance(entry, LineDict) or not isinstance(entry.get("words"), list) or "say" not in entry:
-            problems.append(Problem(name, line, "groups 的每一项要写 words（群众的说法）和 say（能参加的那句话）"))
+            problems.append(Problem(name, line, f"{key} 的每一项要写 words（群众的说法）和 say（第一行说的话）"))
             continue
         words = tuple(normalize(str(w)) for w in entry["words"] if str(w).strip())
         needs, unless = (tuple(normalize(str(w)) for w in entry.get(k) or () if str(w).strip()) for k in ("needs", "unless"))
         say = _statement(entry, "say", name, clause, doc_text, problems)
         if not words or say is None:
-            problems.append(Problem(name, line, "groups 的这一项缺 words 或 say"))
+            problems.append(Problem(name, line, f"{key} 的这一项缺 words 或 say"))
             continue
         out.append(Group(words, say, needs, unless))
     return tuple(out)

@@ -146,9 +146,11 @@ def _policy_follows(rest: str, words: tuple[str, ...], institutions: tuple[str, 
 
 
 # 2018年的稳岗返还 / 2021年的就业方案: a year, then 的 (or 那个), then a policy word
-_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?P<how>的|那个|那年的|新出的|新出台的|新发的|出台的|出的|印发的)")
+# (2021年以后又出的…: a later year's rules, said from the year on)
+_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?:以后|之后|后来|往后)?"
+                   r"(?P<how>的|那个|那年的|新出的|新出台的|新发的|出台的|出的|印发的|又出的|又出台的|又新出的)")
 # 2023年新出的稳岗返还, 2024年出台的见习补贴: a rule issued that year — another document's, whatever it is named
-_ISSUED = frozenset({"新出的", "新出台的", "新发的", "出台的", "出的", "印发的"})  # not 发的: 2020年发的补贴 is money paid
+_ISSUED = frozenset({"新出的", "新出台的", "新发的", "出台的", "出的", "印发的", "又出的", "又出台的", "又新出的"})  # not 发的: 2020年发的补贴 is money paid
 DOCUMENT_WORDS = ("方案", "文件", "通知", "办法", "意见")  # what a newer document is called
 # a rate or sum said with its unit (90%, 1500元, 二十万): compared with the documents' own figures
 _FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|元|块|万)")  # digits only: 二十万 is not compared
@@ -159,6 +161,17 @@ _PAID = re.compile(r"(?:交|缴)(?:了|过)?[^，,。？?！!\s]{0,6}?\d+(?:\.\d
 def figures_in(text: str) -> set[str]:
     """The rates and sums said in `text` with their unit, 块 read as 元: {"90%", "1000元", "15万"}."""
     return {f.replace("块", "元") for f in _FIGURE.findall(normalize(text))}
+
+
+# 二一年, 二零二三年, 21年: a year typed short or in Chinese figures (two figures from 10 to 39
+# only: 二三年 may also be "two or three years", but is then followed by no 的/出的 of a rule)
+_SHORT_YEAR = re.compile(r"(?<![\d零〇一二两三四五六七八九十])(?:二[零〇]|20)?([一二三\d][零〇一二三四五六七八九\d])年")
+_CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
+
+
+def _full_year(m: re.Match[str]) -> str:
+    digits = "".join(_CN_DIGITS.get(c, c) for c in m.group(1))
+    return f"20{digits}年" if 10 <= int(digits) <= 39 else m.group(0)
 
 
 ISSUED_WITHIN = 10  # characters after 2023年新出的 in which the rule's word must end (稳就业若干措施: 7)
@@ -188,7 +201,7 @@ class OtherTimes:
         """"2018年" (the year as typed) when `question` asks about such a year's policy, else None."""
         if self.issued_year is None:
             return None
-        text = normalize(question)
+        text = _SHORT_YEAR.sub(_full_year, normalize(question))
         for m in _YEAR.finditer(text):
             year, rest = int(m.group("year")), text[m.end():]
             if year < self.issued_year and _policy_follows(rest, self.policy):

@@ -42,11 +42,6 @@ def cache_dir() -> Path:
 # jieba's dictionary has 349,046 words, 61% of them seen fewer than 5 times in its corpus; loading
 # them all is most of the start-up time. Words that rare add little for residents' questions
 # (search-mode segmentation still finds their parts), so the bot loads a compact copy.
-# An age said (我五十八了, 58岁) from which the person counts as 大龄 (第九条第（三）项 names 大龄
-# 劳动者 without an age; 4050 — women from 40, men from 50 — is how offices usually read it, so
-# the lower of the usual readings' middle): the synonyms' group that brings OLDER_TERM applies.
-OLDER_AGE = 45
-OLDER_TERM = "大龄"
 
 MIN_WORD_FREQ = int(os.environ.get("POLICYBOT_JIEBA_MIN_FREQ", "5"))
 
@@ -105,6 +100,7 @@ class Segmenter:
             (tuple(normalize(w) for w in g.words), tuple(normalize(m) for m in g.means)) for g in lexicon.synonyms
         ]
         self._parts = {w: tuple(p for p in w.split("+") if p) for words, _ in self._synonyms for w in words}
+        self._aged = [g for g in lexicon.synonyms if g.from_age is not None]  # 大龄 from an age said
         # Remembered per instance (a reload builds a new Segmenter, so nothing outlives its
         # lexicon); callers get fresh lists, so the cached tuples are never changed.
         self._segments = functools.lru_cache(maxsize=SEGMENT_CACHE_SIZE)(self._segment)
@@ -193,11 +189,12 @@ class Segmenter:
                 # 门槛+放低: every part, in any order (the parts are split once, in __init__)
                 if all(p in text for p in self._parts[w]):
                     found[w] = found.get(w, ()) + means
-        older = next((means for _, means in self._synonyms if OLDER_TERM in means), None)
-        said_older = older is not None and any(OLDER_TERM in means for means in found.values())
-        age = question_age(text) if older is not None and not said_older else None
-        if age is not None and age >= OLDER_AGE:
-            # 我五十八了还能找活么: an age said in figures is what 五十多岁 says in words (the group
-            # of synonyms.yaml that brings 大龄), once: not again when those words said it
-            found[f"{age}岁"] = older
+        aged = [(g.from_age, tuple(normalize(m) for m in g.means)) for g in self._aged]
+        age = question_age(text) if aged else None
+        for from_age, means in aged:
+            if age is not None and age >= from_age and not any(means[0] in m for m in found.values()):
+                # 我五十八了还能找活么: an age said in figures is what 五十多岁 says in words (a
+                # synonyms.yaml group with from_age: 大龄), once: not again when words said it
+                found[f"{age}岁"] = means
+                break
         return tuple(found.items())

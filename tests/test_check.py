@@ -120,7 +120,7 @@ def test_duplicate_yaml_key(data_dir):
 def test_lexicon_errors(data_dir):
     (data_dir / "lexicon" / "synonyms.yaml").write_text("synonyms:\n  - words: [借钱]\n    mean: [贷款]\n", encoding="utf-8")
     found = messages(data_dir)
-    assert "synonyms.yaml:3: 同义词组里有不认识的字段“mean”（可用：words、means；拼错了？）" in found
+    assert "synonyms.yaml:3: 同义词组里有不认识的字段“mean”（可用：words、means、from_age；拼错了？）" in found
     assert "synonyms.yaml:2: 同义词组缺少字段“means”" in found
 
 

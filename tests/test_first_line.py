@@ -648,12 +648,15 @@ def test_a_yes_no_on_something_the_clause_does_not_speak_of_gets_no_verdict(answ
     # 第二条第（四）项 speaks of organised labour transfer to 苏州/东莞, not of a factory's meals
     # and beds: no 有： for it. (The test is lexical coverage, AnswerSettings.yes_no_min_coverage:
     # a question that words more of the clause gets the verdict — a known limit.)
-    question = "苏州那边的电子厂包吃住不"
+    question = "苏州那边的电子厂给不给住的地方"
     assert answerer.retriever.search(question).coverage < answerer.settings.yes_no_min_coverage
     answer = answerer.answer(question, today=TODAY)
     assert answer.answered and answer.clauses[0] == "2.4"
     assert first_line(answer).startswith("文件没有讲到您问的这一点")
     assert answerer.answer("扶贫车间招人不", today=TODAY).reply.startswith("有")  # the clause speaks of it
+    # asked of meals and beds in those words (asking.yaml aspect 管不管吃住): said not written, by name
+    line = first_line(answerer.answer("苏州那边的电子厂包吃住不", today=TODAY))
+    assert "没有写明管不管吃住" in line and not line.startswith(("有", "能"))
 
 
 @pytest.mark.parametrize(("question", "not_said"), [("见习要搞多久", "办下来要多长时间"), ("礼拜六去培训有补贴吗", "办事的时间"),

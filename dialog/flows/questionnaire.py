@@ -363,6 +363,14 @@ class QuestionnaireFlow:
             kept = question.id in s.answers or (s.finished or {}).get("answers", {}).get(question.id) is not None
             said = [Reply(self.t("prefilled", facts=question.label_of(u.answer.value)))] if kept else []
             return Turn(side.replies + said + turn.replies, side.events + turn.events)
+        if (u.kind == "answer" and question.kind == "choice" and question.help and u.answer is not None
+                and u.answer.ok and u.answer.value is not None and self.reader.is_question(u.raw or u.text)):
+            # 五十多了算大龄不 to 您是否属于下面的情况: an option, asked whether it fits — what the
+            # question's note says of it (文件没有规定“大龄”是多少岁…), then kept as that option
+            turn = self._store_answer(question, u.answer, s)
+            said = re.sub(r"^请按(?:自己|您)的情况选[；;，,。]?", "", question.help)  # the note, not how to answer
+            note = Reply(self.t("asked_while_answering", label=question.label_of(u.answer.value), help=said))
+            return Turn([note, *turn.replies], turn.events)
         if u.kind == "side_question" and u.intent == "quit":  # 先不测了 + a question: leave, then answer
             left = self._exit(s)
             asked = self._free_question(u.text, s, said=u.raw)
@@ -964,7 +972,8 @@ class QuestionnaireFlow:
         question, not small talk) that `_restated` found no open question for, and that agrees
         with the result: it answers one of the programme's yes/no questions the way it was
         answered (交了 after 交着呢), or negates a thing a question of the programme speaks of
-        that was not asked (不困难: the 2019 困难企业 question, ended). Then the result stands —
+        that was not asked (不困难: the 2019 困难企业 question, ended), or says it does not know
+        (不晓得: the answers given settled it, nothing is left to ask). Then the result stands —
         said so, with its verdict and sum again, and how to change an answer. None for anything
         else: an answer that contradicts one given (没交 after 交着呢) is no "unchanged" (it is
         answered as usual; 不对 … changes it), nor are complaints (没收到钱, 不公平)."""
@@ -979,10 +988,12 @@ class QuestionnaireFlow:
         answers = dict(finished.get("answers") or {})
         agrees = False
         for question in program.questions:
-            if question.kind != "yesno":
-                continue
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
-            if not parsed.ok or parsed.value not in (True, False):
+            if parsed.unknown and answers:
+                # 不晓得 after a result the answers given already settled: nothing left to ask
+                agrees = True
+                continue
+            if question.kind != "yesno" or not parsed.ok or parsed.value not in (True, False):
                 continue
             if question.id in answers and answers[question.id] is not None and answers[question.id] != parsed.value:
                 return None  # 没交 after 交着呢: it would change the result
@@ -1062,6 +1073,28 @@ class QuestionnaireFlow:
         return Turn([Reply(self.t("exited") if was_in else self.t("menu_prompt"), self._menu_buttons())], [])
 
     # ------------------------------------------------------------------ result
+
+    def _sum_after_failed_result(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
+        """那能返多少 去年交了两万 right after a 不符合 result of the same programme: the sum is
+        answered as usual, after a line saying that by the answers just given the result was
+        不符合 and why (the × lines) — a sum worked out for someone who does not qualify is not
+        theirs. None for anything else (then the message is answered as usual)."""
+        program_id = finished.get("program")
+        if not program_id or program_id == "__finder__":
+            return None
+        program = eligibility.get_program(program_id)
+        answers = dict(finished.get("answers") or {})
+        lines = self._result_text(program_id, answers).split("\n")
+        if not any(line.startswith("结果：不符合") for line in lines):
+            return None
+        answer = self._ask(text, s.last_clause)
+        if answer.refused or answer.kind != "amount" or answer.clause is None or answer.clause.id not in program.reference:
+            return None
+        failed = "；".join(line.lstrip("× ").strip() for line in lines if line.startswith("×"))
+        turn = self._free_question(text, s, about=s.last_clause)
+        note = self.t("sum_after_failed", label=program.label, failed=failed or "有条件不满足")
+        first = turn.replies[0]
+        return Turn([replace(first, text=f"{note}\n{first.text}"), *turn.replies[1:]], turn.events)
 
     def _result_text(self: Engine, program_id: str, answers: dict[str, Any]) -> str:
         """The compact result of `program_id` for `answers`, as of today (remembered per state)."""

@@ -32,7 +32,7 @@ from typing import Any
 from dialog.understanding.normalize import bare, prepare, without_particles
 from dialog.understanding.vocabulary import Vocabulary
 
-_ASKING_ENDS = "么嘛"  # a question's final 吗 as residents type it (能听见么)
+_ASKING_ENDS = "么嘛不"  # a question's final 吗 as residents type it (能听见么, 听得见不)
 
 # What a message can be. The engine routes on `Understanding.kind`.
 KINDS = (
