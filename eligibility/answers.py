@@ -68,11 +68,11 @@ _YES_DIGIT, _NO_DIGIT = "1", "2"
 _PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
 # For numbers: punctuation goes, but not the . of 1.5 nor the ~ / - of a range (2~3, 20-30).
 _NUMBER_PUNCT = re.compile(r"[\s,，。!！?？、；;:：\"'“”‘’()（）【】\[\]]+|\.(?!\d)")
-_ZERO = re.compile(r"(?:一[个人名]?[都也]|一(?:分|毛)钱?[都也]?)?(?:都|全都|也)?(?:没有?|无|零)[^\d几零一二两三四五六七八九十百千万]{0,3}")
+_ZERO = re.compile(r"(?:一[个人名]?[都也]|一(?:分|毛)钱?[都也]?)?(?:都|全都|也)?(?:没有?|无|零)(?![少缺欠])[^\d几零一二两三四五六七八九十百千万]{0,3}")
 # 没算过, 没看过, 没注意: the number was never looked at — not known, not zero
-_NOT_LOOKED = re.compile(r"^(?:我|俺)?(?:也|都|还)?(?:没有?|莫|不)(?:算|看|记|数|查|注意|留意|统计|仔细|清楚|晓得|知道)")
+_NOT_LOOKED = re.compile(r"^(?:我|俺)?(?:也|都|还)?(?:没有?|莫)(?:算|看|记|数|查|注意|留意|统计|仔细)")
 # 没多少, 没几个钱, 不多: some, but how much is not said — asked again, never stored as 0
-_VAGUE_SOME = re.compile(r"^(?:也|都)?(?:没多少|没几个|没几|不多|不太多|没有多少|不怎么多|就一点|一点点|一点儿)")
+_VAGUE_SOME = re.compile(r"^(?:也|都)?(?:没多少|没几个|没几|不多|不算多|不太多|没有多少|不怎么多|就一点|一点点|一点儿)")
 _CLAUSE_SPLIT = re.compile(r"[\s,，。.!！?？、；;:：~～…]+")
 _A_NOT_A = re.compile(r"(?<![没不])([^没不])[没不]\1")  # 有没有 / 是不是 / 交没交: a question, never an answer
 # 开个店 = 开店, 开一家馆子 = 开馆子; a count between taking on and whom: 收两个见习生 = 收见习生,
@@ -310,12 +310,12 @@ def _loose(text: str) -> str:
     return _MEASURE.sub("", text)
 
 
-_FOR_WHOM_GAP = 8  # 没给 + 伙计们 + …: how far back a 没给 may stand from its verb
+_FOR_WHOM_GAP = 3  # 没给 + 伙计们 + 交: at most this many characters name whom (不给补我们也交着呢: no)
 
 
 def _negated(text: str, start: int, words: AnswerWords) -> bool:
     """Is the phrase at `start` negated: a negator ending at most two characters before it
-    (没交, 没有按时交, 不是很困难)?"""
+    (没交, 没有按时交, 不是很困难), or one before 给/帮/替/为 and whom it is done for (没给伙计交)?"""
     window = text[max(0, start - _NEGATION_GAP - 2): start]
     window = window[window.rfind(_BREAK) + 1:]  # 没毕业 还在念书: 没 is not said of 还在念书
     for neg in words.negators:
@@ -324,9 +324,10 @@ def _negated(text: str, start: int, words: AnswerWords) -> bool:
             return True
     # 没给伙计交保险, 不帮工人交: the negator before whom it is done for (给/帮/替/为 + a few
     # characters) negates the verb after them
-    before = text[max(0, start - _FOR_WHOM_GAP): start]
+    before = text[max(0, start - _FOR_WHOM_GAP - 3): start]
     before = before[before.rfind(_BREAK) + 1:]
-    return any(re.search(f"{re.escape(neg)}(?:给|帮|替|为)[^{_BREAK}]{{1,4}}$", before) for neg in words.negators)
+    return any(re.search(f"{re.escape(neg)}(?:给|帮|替|为)[^{_BREAK}也都还]{{1,{_FOR_WHOM_GAP}}}$", before)
+               for neg in words.negators)
 
 
 def _mask(text: str, phrases: tuple[str, ...]) -> str:
@@ -522,8 +523,12 @@ def _parse_yesno(question: Question, raw: str, words: AnswerWords) -> ParsedAnsw
         return ParsedAnswer(False, tentative=hedged, note=f"您说的是“{part}”，问题问的是是不是都这样，先按“否”记下。")
     results = []
     for i, c in enumerate(clauses):
-        if _ONLY_WANT.match(c) and any(value is False for value, _ in results):
-            continue  # 莫有 就想打个工 to 有创业的打算吗: "only X" after a no is the no's reason
+        only = _ONLY_WANT.match(c)
+        if (only and any(value is False for value, _ in results)
+                and _clause_polarity(c[only.end():], prompt, words) is None):
+            # 莫有 就想打个工 to 有创业的打算吗: "only X" after a no, X not what was asked, is the
+            # no's reason (就想开个小店 names 创业 itself: read as usual)
+            continue
         # 在外头干了几年 回来一直在老家: after a return, 一直在… is since then, not "never left"
         back = bool(_RETURNED.search("".join(clauses[:i])))
         if (r := _clause_polarity(c, prompt, words, returned=back)) is not None:
@@ -1060,7 +1065,7 @@ def _place(value: float) -> int:
 # 一 in words that are not numbers (算一下, 再来一遍, 一直, 一起): dropped before numbers are read,
 # or "算一下应该是22岁吧" would hold two numbers and "从头再来一遍" would be an answer of 1.
 # 测一测, 算一算, 看一看: the 一 between a doubled verb is no number
-_ONE_IN_WORDS = re.compile(r"([测看算问查试比说想等])一\1|上一(?:个|步|题|次|项)|一(?:下子?|遍|次性?|些|直|起|样|般|定|哈|会儿?|切|旦|向|律|边|面|共|辈子|家|点(?![零一二两三四五六七八九十\d]))")
+_ONE_IN_WORDS = re.compile(r"([测看算问查试比说想等])一\1|上一(?:个|步|题|次|项)|一(?:下子?|遍|次性?|些|直|起|样|般|定|哈|会儿?|切|旦|向|律|边|面|共|辈子|家|部分|点(?![零一二两三四五六七八九十\d]))")
 
 
 # 多打了个零 / 少写了两个0: an edit of a number said before (its value ÷ or × 10 per zero), never
@@ -1093,8 +1098,10 @@ def zero_edit(text: str) -> int | None:
 def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date) -> ParsedAnswer:
     if zero_edit(raw) is not None:  # 多打了个零 is no number of its own
         return ParsedAnswer(error=f"请直接告诉我正确的数字。{hint(question)}")
-    if question.unit == "人" and "留" not in question.prompt and _KEPT_ON.search(raw) and not _KEPT_ON.search(question.prompt):
-        # 留了两个 to 接收了几名见习人员: how many stayed on, not how many came (asked later)
+    if ("见习" in question.prompt and "留" not in question.prompt
+            and _KEPT_ON.search(raw) and len(_numbers_in(_prepare_number_text(raw))) == 1):
+        # 留了两个 to 接收了几名见习人员 or 每人见习几个月: how many stayed on, not how many came
+        # nor how long (the internship asks it later); 来了五个 留了两个 gives two numbers, read as usual
         return ParsedAnswer(error=f"您说的像是留用的人数；这里问的是“{question.prompt}”，留用几人后面再问。{hint(question)}")
     if question.adds_hires:
         added = _staff_with_hires(question, raw)

@@ -94,6 +94,8 @@ SUM_CLOSE_RATIO = 0.7
 # _ask_after_status_first: the candidate may score 0.4 of the best, whose status word
 # (零就业家庭, rare and repeated in its clause) can outscore what is asked (贷) 2.5 times
 STATUS_ASK_RATIO = 0.4
+FOCUS_AMONG = 4  # _focus_first: 在家带娃的婆姨能参加培训不 has the training clause fourth
+FOCUS_RATIO = 0.6
 PAID_AMONG = 3  # _paid_first looks at the second and third candidates: the loan of 开农家乐能贷款不 is second
 ELLIPSIS_CHARS = 8  # such a piece is short: 临夏的岗位多不 (7); 厂子要大量裁人政府会不会管 is a question
 # "What is it": 见习是撒意思, 啥叫稳岗返还, 扶贫车间是干啥的 (not 为什么是)
@@ -990,6 +992,31 @@ class Answerer:
             self._statuses = frozenset(fold(w) for w in words if len(w) >= 2)
         return self._statuses
 
+    def _focus_first(self, question: str, asked: Asked, result: SearchResult) -> SearchResult:
+        """`result`, or with another of its first FOCUS_AMONG candidates (within FOCUS_RATIO of the
+        best) first when a yes/no question's last word — what it asks for (农民工想学电焊，有培训没;
+        俺是厂子里下岗的，能去培训不: 培训) — is in the name of a benefit of that candidate (职业培训补贴)
+        and of none of the best clause's, and the question names none of the best clause's
+        benefits by a word of its own: the best one matched the story (农民工, 下岗), not the ask."""
+        if asked.kind is not Kind.YES_NO or len(result.candidates) < 2 or result.out_of_scope_topic is not None:
+            return result
+        last = next((p for p in reversed(_PAUSES.split(self.spelled(question))) if p.strip()), "")
+        words = [fold(w) for w in self.retriever.segmenter.query(last)[0] if len(w) >= 2]
+        if not words:
+            return result
+        focus = words[-1]
+        best = result.candidates[0]
+        own = self.kb.benefits_of(best.clause.id)
+        if any(focus in fold(b.name) for b in own) or any(
+                not self._generic(w) for w in self._benefit_words_in(question, {fold(w) for b in own for w in b.words})):
+            return result
+        for c in result.candidates[1:FOCUS_AMONG]:
+            if c.score < FOCUS_RATIO * best.score:
+                break
+            if any(focus in fold(b.name) for b in self.kb.benefits_of(c.clause.id)):
+                return _with_first(result, c.clause)
+        return result
+
     def _asked_part_first(self, question: str, result: SearchResult) -> SearchResult:
         """`result`, or with its second clause first when the two are close (close_ratio: a tie
         the reply would offer as 您是不是想问) and the message tells a story before what it
@@ -1148,6 +1175,7 @@ class Answerer:
         # a sum checked against a capped benefit (_capped_first) already says which clause
         if capped is result:
             result = self._asked_part_first(question, self._ask_after_status_first(question, self._paid_first(question, result)))
+            result = self._focus_first(question, asked, result)
         else:
             result = capped
         ranked = [c.clause.id for c in result.candidates]
@@ -1210,7 +1238,10 @@ class Answerer:
                 alternative = second.clause
         # With a close second clause, both share the first screen: the best one gets less room.
         budget = self.settings.sentence_budget - (self.settings.alternative_budget if alternative else 0)
-        body = self._body(question, asked, clause, day, result, budget)
+        # (the conversation's previous question, when it was on this clause, may name the benefit:
+        # 那能贷多少 after a result on 小微企业创业担保贷款)
+        body = self._body(question, asked, clause, day, result, budget,
+                          context=context if about == clause.id else None)
         referred = _referred(body, asked)  # on the body's own first line, before any caution
         body = self._cautioned(question, body)
         text = self._render(body)
@@ -1309,7 +1340,7 @@ class Answerer:
         benefits = self.kb.benefits_of(clause.id)
         terms = result.expansions if result is not None else list(self.retriever.segmenter.query(question)[1])
         benefit = pick_benefit(benefits, question, terms, asked.amount)
-        if benefit is None and benefits and follow_up and context:
+        if benefit is None and benefits and context:
             # 多钱 after 有没有临时补助: the benefit the previous question named
             benefit = pick_benefit(benefits, context, list(self.retriever.segmenter.query(context)[1]), None)
         if benefit is None and benefits and (follow_up or kind is not Kind.OTHER):
@@ -1475,10 +1506,13 @@ class Answerer:
             if faq_entry is None:  # 这文件还管用不 (then 哪些已经过期了): the document's validity, from every clause's periods
                 return _Body([self._in_force_line(clause, day)], None)
 
+        when = benefit.statement(Kind.WHEN) if benefit is not None else None
         if (kind is Kind.WHEN and asked.in_force and benefit is not None and benefit.period is None
-                and not asked.aspects and benefit.statement(Kind.WHEN) is None):
-            # 创业贷款现在还有吗: whether it still applies — the clause's own periods answer (no end
-            # date set, or whose ended), not a staff answer on how to apply that shares its words
+                and not asked.aspects and (when is None or "到期" not in when.say)):
+            # 创业贷款现在还有吗, 见习补贴现在还有吗: whether it still applies — the clause's own
+            # periods answer (no end date set, or whose ended), not a staff answer on how to apply
+            # that shares its words, nor a "when" line on how long it lasts (见习期3—12个月); a
+            # "when" line that itself tells what has ended (技能提升补贴's 2020 relaxation) answers
             return self._from_clause(question, Kind.WHEN, clause, day, budget, benefit, False)
 
         receiver = benefit.statement(Kind.RECIPIENT) if benefit is not None else None
@@ -1702,7 +1736,8 @@ class Answerer:
         """合伙开店能贷五十万不: a sum (元) asked of a refinement with no cap of its own (合伙创业的
         可适当提高, `part_of` the 15万 individual loan) that is above the cap it refines — 要看, with
         both the cap and how the refinement goes beyond it (the document does not say how far).
-        None when anything else is asked, or the sum is within the cap (then the cap answers)."""
+        None when anything else is asked, or the sum is within the cap (then the refinement's own
+        yes/no line answers: 合伙能贷十万不 → 能适当提高…)."""
         if benefit is None or kind is not Kind.YES_NO or asked.amount is None or benefit.max is not None:
             return None
         parent = next((b for b in benefits if b.id == benefit.part_of), None)

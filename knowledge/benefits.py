@@ -93,7 +93,9 @@ class Benefit:
         return next((g for g in self.groups if g.named_in(text)), None)
 
     def outsider_in(self, text: str) -> Group | None:
-        """The first `not_for` group `text` (normalised) says the person belongs to, or None."""
+        """The first `not_for` group `text` (normalised) says the person belongs to, or None. A
+        headcount (店里12个人, 八个人能) is a count of people, not 个人 (an individual)."""
+        text = _HEADCOUNT.sub("人", text)
         return next((g for g in self.not_for if g.named_in(text)), None)
 
     def statement(self, kind: Kind) -> Statement | None:
@@ -124,8 +126,9 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     `text` is the question, `terms` the document terms its synonyms bring (饭馆 -> 个体经营).
     A benefit scores the names it and the benefit it refines share with the question, plus one
     when the question's amount is its cap (企业能贷300万吗 -> the 300万元 loan); names the
-    resident typed count before those only a synonym brought (`terms`). The best total wins,
-    then the most names of its own, then one whose `groups` the question says the person is in,
+    resident typed count before those only a synonym brought (`terms`). A benefit whose whole
+    name is (nearly) all the text says comes first; then the best total, then the most names of its own, then
+    one whose `groups` the question says the person is in,
     then the one listed first (a refinement such as
     "the 2019–2020 relaxation" wins only when the question names what it adds).
     """
@@ -146,7 +149,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         inherited = matches(parent, said_only) if parent is not None else set()
         return len(own | inherited) + bonus, len(own) + bonus
 
-    best, best_key = None, (0, 0, 0, 0, 0)
+    best, best_key = None, (0, 0, 0, 0, 0, 0)
     for b in benefits:
         parent = by_id.get(b.part_of or "")
         bonus = 1 if amount is not None and b.max is not None and abs(b.max.value - amount) < 1 else 0
@@ -156,7 +159,10 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         # 我家是低保户 能帮着找个工作不: named as often as 低保 itself, the benefit whose groups
         # the person says they are in (低保家庭 -> 就业援助) is the one asked about
         grouped = (1,) if b.group_of(text) is not None else (0,)
-        key = typed + grouped + with_synonyms
+        # 小微企业创业担保贷款 said in full and little else (a result's label, a button) is that
+        # benefit, whatever shorter names (创业) of others it contains
+        full = (1 if with_synonyms[0] > 0 and normalize(b.name) in text and len(text) <= len(b.name) + 4 else 0,)
+        key = full + typed + grouped + with_synonyms
         if with_synonyms[0] > 0 and key > best_key:
             best, best_key = b, key
     return best
@@ -295,6 +301,8 @@ def _groups(item: LineDict, name: str, clause: Clause, doc_text: str, problems: 
         if not isinstance(entry, LineDict) or not isinstance(entry.get("words"), list) or "say" not in entry:
             problems.append(Problem(name, line, f"{key} 的每一项要写 words（群众的说法）和 say（第一行说的话）"))
             continue
+        problems.extend(in_chinese(check_fields(entry, name, required={"words": list, "say": (str, LineDict)},
+                                                optional={"needs": list, "unless": list}, what=key)))
         words = tuple(normalize(str(w)) for w in entry["words"] if str(w).strip())
         needs, unless = (tuple(normalize(str(w)) for w in entry.get(k) or () if str(w).strip()) for k in ("needs", "unless"))
         say = _statement(entry, "say", name, clause, doc_text, problems)

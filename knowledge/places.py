@@ -163,15 +163,16 @@ def figures_in(text: str) -> set[str]:
     return {f.replace("块", "元") for f in _FIGURE.findall(normalize(text))}
 
 
-# 二一年, 二零二三年, 21年: a year typed short or in Chinese figures (two figures from 10 to 39
-# only: 二三年 may also be "two or three years", but is then followed by no 的/出的 of a rule)
-_SHORT_YEAR = re.compile(r"(?<![\d零〇一二两三四五六七八九十])(?:二[零〇]|20)?([一二三\d][零〇一二三四五六七八九\d])年")
+# 二一年, 二零二三年, 21年: a year typed short or in Chinese figures (two figures from 15 to 39
+# only, and not right after 了/过: 领了12年, 干了二十年 are durations; 二三年 may also be "two or
+# three years", but is then followed by no 的/出的 of a rule)
+_SHORT_YEAR = re.compile(r"(?<![\d零〇一二两三四五六七八九十了过])(?:二[零〇]|20)?([一二三\d][零〇一二三四五六七八九\d])年")
 _CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 
 
 def _full_year(m: re.Match[str]) -> str:
     digits = "".join(_CN_DIGITS.get(c, c) for c in m.group(1))
-    return f"20{digits}年" if 10 <= int(digits) <= 39 else m.group(0)
+    return f"20{digits}年" if 15 <= int(digits) <= 39 else m.group(0)
 
 
 ISSUED_WITHIN = 10  # characters after 2023年新出的 in which the rule's word must end (稳就业若干措施: 7)

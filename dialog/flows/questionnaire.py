@@ -973,7 +973,8 @@ class QuestionnaireFlow:
         with the result: it answers one of the programme's yes/no questions the way it was
         answered (交了 after 交着呢), or negates a thing a question of the programme speaks of
         that was not asked (不困难: the 2019 困难企业 question, ended), or says it does not know
-        (不晓得: the answers given settled it, nothing is left to ask). Then the result stands —
+        (不晓得 typed after any result with answers: nothing is pending, so it changes nothing —
+        a 待核实 result stays one). Then the result stands —
         said so, with its verdict and sum again, and how to change an answer. None for anything
         else: an answer that contradicts one given (没交 after 交着呢) is no "unchanged" (it is
         answered as usual; 不对 … changes it), nor are complaints (没收到钱, 不公平)."""
@@ -1087,6 +1088,8 @@ class QuestionnaireFlow:
         lines = self._result_text(program_id, answers).split("\n")
         if not any(line.startswith("结果：不符合") for line in lines):
             return None
+        if answers.get("role") in ("intern", "individual") and any(p in text for p in self.answerer.kb.asking.parties):
+            return None  # 那单位接收一个见习生补多少, after the person's own 不符合: the other side's sum
         answer = self._ask(text, s.last_clause)
         if answer.refused or answer.kind != "amount" or answer.clause is None or answer.clause.id not in program.reference:
             return None
@@ -1135,9 +1138,12 @@ class QuestionnaireFlow:
                 # 应该交了吧 / 好像没裁 decided it: "符合" only once they are checked
                 lines[at - 1] = "结果：" + self.t("tentative_verdict", count=unsure) + lines[at - 1][len(_ELIGIBLE_LINE):]
             text = "\n".join(lines[:at] + notes + lines[at:])
-        # Follow-ups (啥时候到账, 去哪申请) lean on the program just judged.
+        # Follow-ups (啥时候到账, 去哪申请) lean on the program just judged — on the part of it the
+        # result is about (那能贷多少 after 小微企业创业担保贷款: its 300万, not the individual's 15万)
         s.last_program = program.id
         s.last_clause = program.reference[0] if program.reference else s.last_clause
+        judged = eligibility.assess(program_id, answers, as_of=self.today()).main.label
+        s.lead_text, s.lead_at, s.lead_uncovered = judged, self.clock(), False
         buttons = (
             (Button(self.t("show_original"), f"o:{program.reference[0]}"),
              Button(self.t("nav_restart"), f"p:{program_id}")),
