@@ -222,8 +222,8 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
     raw = _said_once(plain_speech(raw, words), words)
     if is_not_an_answer(raw, words):
         return ParsedAnswer(error=f"这不像是对这个问题的回答；不想继续可以回复“退出”。{hint(question)}")
-    if is_unknown(raw, words):
-        return ParsedAnswer(None, unknown=True)
+    if is_unknown(raw, words) or (question.kind in ("number", "choice") and _NOT_LOOKED.match(_compact(raw))):
+        return ParsedAnswer(None, unknown=True)  # (没算过 to how many / which: not known)
     if _A_NOT_A.search(_compact(raw)):
         return ParsedAnswer(error=f"这像是在提问，不是回答。{hint(question)}")
     as_of = as_of or date.today()

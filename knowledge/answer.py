@@ -2655,8 +2655,7 @@ class Answerer:
         # who it is for first: the person asks what there is for them, not yet how much — unless
         # the question names the benefit (我儿子…想去见习): then what it gives (每人每月1000元)
         statement = (next((benefit.lines[k] for k in prefer if k in benefit.lines), None)
-                     or (benefit.lines.get(Kind.AMOUNT) if named is not None and not benefit.unpaid else None)
-                     or benefit.summary  # (an unpaid one's amount line only says there is no sum)
+                     or (benefit.lines.get(Kind.AMOUNT) if named is not None else None) or benefit.summary
                      or next((benefit.lines[k] for k in (Kind.WHO, Kind.YES_NO, Kind.AMOUNT, Kind.RECIPIENT)
                               if k in benefit.lines), None))
         return name, _cut(statement.say if statement else _topic(clause), limit)

@@ -157,9 +157,11 @@ def test_money_asked_of_what_the_plan_supports_unpaid_says_none_is_written(answe
 
 
 def test_a_low_income_household_asking_for_work_hears_employment_assistance(answerer):
-    line = first_line(answerer, "我家吃低保 能帮着给我男人找个工作不")
-    assert "就业困难人员" in line and "就业援助" in line
-    assert "最低生活保障范围" not in line
+    reply = answerer.answer("我家吃低保 能帮着给我男人找个工作不")
+    assert reply.benefit == "hardship-recognition", reply.reply
+    assert "最低生活保障范围" not in reply.reply.splitlines()[0]
+    told = answerer.answer("俺家是低保户 男人想找活干").reply  # told, not asked: the clause's words
+    assert 0 <= told.find("就业困难人员") < told.find("最低生活保障")
 
 
 def test_whether_a_benefit_with_no_end_date_still_applies_says_so(answerer):
@@ -215,6 +217,10 @@ def _parse(program: str, question: str, text: str):
     ("job_retention_refund", "insured_enterprise", "政府不给补我们也交着呢", True),
     ("unemployed_training", "receiving_ui", "交着呢", None),  # paying is no answer to "receiving"
     ("internship", "role", "我是车间工人", None),
+    ("internship", "interns_eligible", "都是村里的尕娃 十八九岁 没工作", True),
+    ("internship", "interns_eligible", "都是在职的老工人", False),
+    ("internship", "category", "初中毕业 在家闲着", "unemployed_youth"),
+    ("internship", "months", "留了两个", None),
     ("internship", "role", "俺娃今年刚毕业", "intern"),
     ("internship", "role", "俺是厂长", "host"),
 ])
@@ -296,3 +302,19 @@ def test_a_duration_in_figures_is_not_a_year(answerer):
     answer = answerer.answer("领了12年的补助 还能领不")
     assert "2012年" not in answer.reply
     assert answerer.answer("21年出的稳就业新政策有哪些").reply.startswith("抱歉")
+
+
+def test_whether_an_age_counts_as_older_says_the_document_sets_none(answerer):
+    line = first_line(answerer, "我都五十三了 算不算大龄")
+    assert line.startswith("要看认定") and "没有规定多少岁" in line
+
+
+def test_a_pension_paid_instead_of_unemployment_insurance_is_no_refund(answerer):
+    line = first_line(answerer, "我们店没交失业保险 交的是养老保险 稳岗返还能返还不")
+    assert line.startswith("不能") and "失业保险" in line
+    assert answerer.answer("养老保险交了十五年 退休能领多少").reply.startswith("抱歉")
+
+
+def test_never_looked_at_is_not_known_for_a_choice_too():
+    parsed = _parse("job_retention_refund", "layoffs", "没算过")
+    assert parsed.unknown and parsed.value is None

@@ -33,6 +33,9 @@ RENDER_MEMO_LIMIT = 4096
 # Session flag: the questionnaire is answered for someone else (the family member named).
 FOR_SOMEONE_ELSE = "@for"
 # "And me?" while answering for someone else: 那我自己呢 / 我呢 / 给我自己测 / 按我自己的算.
+# 五十多了算大龄不, 我这算不算低保家庭: an option named and asked whether it fits (not 本科毕业的
+# 每天跑快递呢, a statement ending in 呢, whose other facts the usual path reads)
+_ASKS_IF_IT_FITS = re.compile(r"算不算|是不是|属不属于|够不够|算.{0,6}(?:不|吗|么|嘛)[？?]?$|(?:吗|么)[？?]?$")
 _SWITCH_TO_SELF = re.compile(r"^\s*(?:那|那么|那就)?\s*(?:(?:我|俺)(?:自己|自个|自个儿|本人)?(?:的)?(?:呢|咋样|怎么样)"
                              r"|(?:给|按|帮|测测?)(?:我|俺)自己)")
 # A rough range ("二十来岁") is settled without asking again for questions whose value is
@@ -364,7 +367,7 @@ class QuestionnaireFlow:
             said = [Reply(self.t("prefilled", facts=question.label_of(u.answer.value)))] if kept else []
             return Turn(side.replies + said + turn.replies, side.events + turn.events)
         if (u.kind == "answer" and question.kind == "choice" and question.help and u.answer is not None
-                and u.answer.ok and u.answer.value is not None and self.reader.is_question(u.raw or u.text)):
+                and u.answer.ok and u.answer.value is not None and _ASKS_IF_IT_FITS.search(u.raw or u.text)):
             # 五十多了算大龄不 to 您是否属于下面的情况: an option, asked whether it fits — what the
             # question's note says of it (文件没有规定“大龄”是多少岁…), then kept as that option
             turn = self._store_answer(question, u.answer, s)
