@@ -23,10 +23,6 @@ from knowledge.base import PACKAGE_DATA, load_knowledge
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-
-def KB_BENEFITS(kb, clause: str):  # noqa: N802 - a plain accessor, named for what it reads
-    return kb.benefits_of(clause)
-
 NOW = date(2026, 12, 2)
 
 
@@ -83,8 +79,8 @@ def test_a_not_for_group_is_checked_like_any_statement(tmp_path, kb):
     misplaced = lines.index("        quote: 放错了地方") + 1
     assert any(p.line == misplaced and "quote" in p.message for p in mine), mine  # belongs under say
     assert all(CJK.search(p.message) for p in mine)
-    shipped = next(b for b in KB_BENEFITS(kb, "4") if b.not_for)
-    refund = next(b for b in KB_BENEFITS(loaded, "4") if b.id == shipped.id)
+    shipped = next(b for b in kb.benefits_of("4") if b.not_for)
+    refund = next(b for b in loaded.benefits_of("4") if b.id == shipped.id)
     # the entry without say is dropped; the one reported kept as written (check fails on it);
     # every shipped group is still there
     assert refund.not_for[1:] == shipped.not_for and refund.not_for[0].words == ("退休了",)
