@@ -35,7 +35,8 @@ FOR_SOMEONE_ELSE = "@for"
 # "And me?" while answering for someone else: 那我自己呢 / 我呢 / 给我自己测 / 按我自己的算.
 # 五十多了算大龄不, 我这算不算低保家庭: an option named and asked whether it fits (not 本科毕业的
 # 每天跑快递呢, a statement ending in 呢, whose other facts the usual path reads)
-_ASKS_IF_IT_FITS = re.compile(r"算不算|是不是|属不属于|够不够|算.{0,6}(?:不|吗|么|嘛)[？?]?$|(?:吗|么)[？?]?$")
+# (a bare final 么 is not enough: 没有么 is the dialect's plain "no")
+_ASKS_IF_IT_FITS = re.compile(r"算不算|是不是|属不属于|够不够|算.{0,6}(?:不|吗|么|嘛)[？?]?$|吗[？?]?$")
 _SWITCH_TO_SELF = re.compile(r"^\s*(?:那|那么|那就)?\s*(?:(?:我|俺)(?:自己|自个|自个儿|本人)?(?:的)?(?:呢|咋样|怎么样)"
                              r"|(?:给|按|帮|测测?)(?:我|俺)自己)")
 # A rough range ("二十来岁") is settled without asking again for questions whose value is
