@@ -39,7 +39,7 @@ from knowledge.asking import (
 )
 from knowledge.asking import normalize as fold
 from knowledge.base import FaqEntry, KnowledgeBase
-from knowledge.benefits import Benefit, Statement, pick_benefit
+from knowledge.benefits import Benefit, Statement, pick_benefit, words_named
 from knowledge.documents import Clause, Period
 from knowledge.homophones import Homophones
 from knowledge.pinyin import Initialisms, PinyinReader, typed_in_letters
@@ -146,7 +146,7 @@ OVERVIEW_ITEMS = 3  # clauses listed for "what policies are there" (有撒政策
 OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16—24岁), not only 大龄
-_AGE_CUE = re.compile(r"岁|年纪|年龄")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
+_AGE_CUE = re.compile(r"岁|年纪|年龄|多大")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
 # 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
 _SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
 # a unit speaking of the people it takes on (我们单位收见习生, 招见习的尕娃, 厂里带了几个实习的)
@@ -1570,7 +1570,16 @@ class Answerer:
             beyond = {w for w in wanted if len(w) >= 2 and w in best_sentence and w not in statement.say}
             naming_only = (bool(beyond) and result.coverage >= self.settings.yes_no_min_coverage
                            and all(any(w in fold(n) for n in (benefit.name, *benefit.words)) for w in beyond))
+            # 孵化基地能免费给场地不: the sentence's words beyond the line (孵化基地) name another
+            # benefit of the clause that the question names less than the one picked (免费, 场地):
+            # the picked benefit's line answers, not a sentence on the other one
+            outnamed = bool(beyond) and any(
+                other is not benefit
+                and all(any(w in fold(n) or fold(n) in w for n in (other.name, *other.words)) for w in beyond)
+                and len(words_named(other, question)) < len(words_named(benefit, question))
+                for other in benefits)
             if (faq_entry is None and sentences and not ended_in_it and own_word and not passing and not naming_only
+                    and not outnamed
                     and self._overlap(best_sentence, wanted) > generic):
                 # No such staff answer: the clause's own sentence on it, verbatim, not a verdict —
                 # unless that sentence states an ended rule: the benefit's line says what applies
@@ -2472,7 +2481,11 @@ class Answerer:
         age = question_age(question)
         picks = [c.clause for c in result.candidates[:OVERVIEW_ITEMS + 2]
                  if c.score >= OVERVIEW_RATIO * best.score and c.clause.number not in ("0", "11")
-                 and not self._outside_ages(c.clause, age)][:OVERVIEW_ITEMS]
+                 and not self._outside_ages(c.clause, age)]
+        if any(w in fold(question) for w in self.kb.asking.asks_money):
+            # 失业了能领啥钱: the clauses that give something (benefits.yaml), not 加强预警's monitoring
+            picks = [c for c in picks if any(not b.unpaid for b in self.kb.benefits_of(c.id))] or picks
+        picks = picks[:OVERVIEW_ITEMS]
         if not picks:
             return None
         doc = self.kb.document_of(best.clause)

@@ -168,6 +168,14 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     return best
 
 
+def words_named(benefit: Benefit, text: str) -> set[str]:
+    """The words of `benefit` (its `words` list) that `text` names, each mention once (厂 inside
+    厂子 is not a second name) and none that `text` denies (没留下)."""
+    text = _HEADCOUNT.sub("人", normalize(text))
+    found = {w for w in benefit.words if _said(w, text)}
+    return {w for w in found if not any(w != o and w in o for o in found)}
+
+
 _NOT_BEFORE = re.compile(r"(?:不想|不愿|没有|不|没|未)$")  # what did not happen or is not wanted
 
 

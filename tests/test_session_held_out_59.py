@@ -1,0 +1,100 @@
+"""Twenty-first session (2026-12-02): the kinds of fault held-out sets 59–62 and two
+play-throughs showed — a yes/no question naming two benefits of one clause answered by a raw
+sentence on the one it names less, "what money is there" answered by one clause's first
+sentence, labour-contract questions read as the loan's 劳动合同 condition, two names of one
+thing (稳岗补贴 / 稳岗返还), an age asked with 多大 read as an amount, and an amount line that
+leads with the condition.
+
+Every sentence here is written for the tests, not taken from an eval set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.answer import Answerer
+
+NOW = date(2026, 12, 2)
+
+
+@pytest.fixture(scope="module")
+def answerer(kb):
+    return Answerer(kb, today=lambda: NOW)
+
+
+def first_line(answerer: Answerer, question: str) -> str:
+    return answerer.answer(question).reply.splitlines()[0]
+
+
+# ------------------------------------------------- two benefits of one clause in one question
+
+@pytest.mark.parametrize("question", [
+    "创业园区能不能免费给个门面",
+    "孵化园能免费提供场地不",
+])
+def test_the_benefit_named_more_answers_not_a_sentence_on_the_other(answerer, question):
+    line = first_line(answerer, question)
+    assert line.startswith("要看地方"), line
+    assert "免费提供经营场地" in line
+
+
+def test_the_other_benefit_named_alone_still_answers(answerer):
+    line = first_line(answerer, "孵化基地能申请补助不")
+    assert line.startswith("要看条件") and "孵化示范基地" in line, line
+
+
+# ------------------------------------------------------------------ what money is there
+
+@pytest.mark.parametrize("question", ["下岗以后能领些啥钱", "厂子倒了 俺能领啥补贴"])
+def test_what_money_lists_the_clauses_that_give_some(answerer, question):
+    answer = answerer.answer(question)
+    assert answer.kind == "overview", answer.reply
+    assert "失业保险金" in answer.reply
+    assert "加强预警" not in answer.reply  # monitoring pays no one
+
+
+# ------------------------------------------------------------ labour contracts (劳动法)
+
+@pytest.mark.parametrize("question", ["放暑假招几个临时工 合同要不要签", "寒假工用签合同不"])
+def test_how_to_sign_a_labour_contract_is_not_the_documents(answerer, question):
+    answer = answerer.answer(question)
+    assert not answer.answered, answer.reply
+    assert "没有讲到" in answer.reply and "12333" in answer.reply
+
+
+def test_the_contract_as_the_loans_condition_is_still_answered(answerer):
+    answer = answerer.answer("新招的人都签了一年合同 厂子能贷款不")
+    assert answer.answered and "300万" in answer.reply, answer.reply
+
+
+# ------------------------------------------------------------ two names, ages, amounts
+
+def test_two_names_of_job_retention_money_are_not_made_one(answerer):
+    line = first_line(answerer, "稳岗补贴跟稳岗返还一样不")
+    assert line.startswith("文件没有说明两者的关系"), line
+    assert "60%" in line
+
+
+@pytest.mark.parametrize("question", ["岁数多大才算大龄", "大龄是多大"])
+def test_an_age_asked_with_duo_da_is_no_amount(answerer, question):
+    line = first_line(answerer, question)
+    assert "金额" not in line, line
+    assert "大龄" in line
+
+
+def test_how_large_a_loan_is_still_an_amount(answerer):
+    assert first_line(answerer, "创业贷款最多是多大").startswith("最高不超过15万元")
+
+
+def test_an_amount_the_document_does_not_give_is_said_first(answerer):
+    line = first_line(answerer, "考了电工证 技能提升补贴给多少钱")
+    assert line.startswith("文件没有写补贴金额"), line
+
+
+@pytest.mark.parametrize("question", ["厂里招不上工 政府能帮忙招工不", "店里缺人手 政府给帮着找人不"])
+def test_a_firm_asking_for_help_recruiting_hears_what_the_document_says(answerer, question):
+    line = first_line(answerer, question)
+    assert line.startswith("文件没有写政府帮企业招工"), line
+    assert "300万" in line  # the loan for firms that hire is what it does give
