@@ -128,8 +128,8 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     when the question's amount is its cap (企业能贷300万吗 -> the 300万元 loan); names the
     resident typed count before those only a synonym brought (`terms`). A benefit whose whole
     name is (nearly) all the text says comes first; then the best total, then the most names of its own, then
-    one whose `groups` the question says the person is in,
-    then the one listed first (a refinement such as
+    one whose `groups` the question says the person is in, then the one named last ("X的Y"
+    asks Y), then the one listed first (a refinement such as
     "the 2019–2020 relaxation" wins only when the question names what it adds).
     """
     text = _HEADCOUNT.sub("人", normalize(text))  # 店里原来12个人: a count of people, not 个人 (individual)
@@ -149,7 +149,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         inherited = matches(parent, said_only) if parent is not None else set()
         return len(own | inherited) + bonus, len(own) + bonus
 
-    best, best_key = None, (0, 0, 0, 0, 0, 0)
+    best, best_key = None, (0, 0, 0, 0, 0, 0, -1)
     for b in benefits:
         parent = by_id.get(b.part_of or "")
         bonus = 1 if amount is not None and b.max is not None and abs(b.max.value - amount) < 1 else 0
@@ -162,7 +162,10 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         # 小微企业创业担保贷款 said in full and little else (a result's label, a button) is that
         # benefit, whatever shorter names (创业) of others it contains
         full = (1 if with_synonyms[0] > 0 and normalize(b.name) in text and len(text) <= len(b.name) + 4 else 0,)
-        key = full + typed + grouped + with_synonyms
+        # A tie goes to the benefit named last: "X的Y" asks Y (个人创业担保贷款贴息是多少 asks the
+        # interest, not the 15万 an individual may borrow)
+        last = (max((text.rfind(w) + len(w) for w in matches(b, True)), default=-1),)
+        key = full + typed + grouped + with_synonyms + last
         if with_synonyms[0] > 0 and key > best_key:
             best, best_key = b, key
     return best

@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 
+import eligibility
 from knowledge.answer import Answerer
 
 NOW = date(2026, 12, 2)
@@ -98,3 +99,51 @@ def test_a_firm_asking_for_help_recruiting_hears_what_the_document_says(answerer
     line = first_line(answerer, question)
     assert line.startswith("文件没有写政府帮企业招工"), line
     assert "300万" in line  # the loan for firms that hire is what it does give
+
+
+# ------------------------------------------------------------ the interest subsidy
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("个人创业担保贷款的贴息能给多少", "文件没有写贴息多少"),
+    ("贷款贴息能贴多少年", "文件没有写贴息多少年"),
+])
+def test_the_interest_subsidy_named_last_is_what_is_asked(answerer, question, start):
+    line = first_line(answerer, question)
+    assert line.startswith(start), line
+    assert "最高不超过15万元" not in line  # the loan's cap is no answer on the interest
+
+
+def test_the_loan_itself_still_answers_with_its_cap(answerer):
+    assert first_line(answerer, "开个小店创业贷款能贷多少").startswith("最高不超过15万元")
+
+
+# ------------------------------------------------------------ questionnaires by name
+
+def _parse(program: str, question: str, text: str):
+    return eligibility.parse_answer(eligibility.get_program(program).question(question), text, as_of=NOW)
+
+
+@pytest.mark.parametrize(("program", "question", "text", "value"), [
+    ("internship", "category", "高中刚毕业 没考上", "unemployed_youth"),
+    ("internship", "category", "大学没考上 在家待着", "unemployed_youth"),
+    ("internship", "category", "大专刚毕业", "college_grad"),
+    ("graduate_grassroots", "graduate", "初中刚毕业", "no"),
+])
+def test_a_school_leaver_below_college_is_no_graduate(program, question, text, value):
+    assert _parse(program, question, text).value == value
+
+
+@pytest.mark.parametrize(("first", "label"), [
+    ("测一测我是否符合 稳岗返还", "「稳岗返还」"),
+    ("测一测我是否符合技能提升补贴", "「技术技能提升补贴」"),
+    ("俺们车间的 稳岗返还能拿不 帮我测一下", "「稳岗返还」"),
+    ("扶贫车间想收几个见习生 测一测", "「就业见习补贴」"),
+])
+def test_the_buttons_words_with_a_policy_name_start_that_policys_questionnaire(talk, first, label):
+    replies = talk([first], today=NOW)
+    assert label in replies[0] and "好的，我们来测一测" in replies[0], replies[0]
+
+
+def test_a_firm_that_never_insured_hears_no_after_the_named_test(talk):
+    replies = talk(["测一测我是否符合 稳岗返还", "没交"], today=NOW)
+    assert "结果：不符合" in replies[1]

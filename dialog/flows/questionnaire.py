@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # Rendered questionnaire steps and results kept per engine; emptied when full or when the
 # eligibility data or the texts are reloaded (they are pure in program, answers, date and those).
 RENDER_MEMO_LIMIT = 4096
+NAMED_PROGRAM_CANDIDATES = 3  # clauses whose programs a "测一测 + name" may mean (_named_last)
 # Session flag: the questionnaire is answered for someone else (the family member named).
 FOR_SOMEONE_ELSE = "@for"
 # "And me?" while answering for someone else: 那我自己呢 / 我呢 / 给我自己测 / 按我自己的算.
@@ -209,14 +210,32 @@ class QuestionnaireFlow:
         """测一测 + a policy's name ("测一测创业担保贷款", "稳岗返还也想测一下"): that program's
         questionnaire, found through the clause the name retrieves. In the middle of another
         questionnaire this switches to it; the same program, or no program found, carries on."""
-        result = self.answerer.retriever.search(topic, limit=1)
+        result = self.answerer.retriever.search(topic, limit=NAMED_PROGRAM_CANDIDATES)
         clause = result.candidates[0].clause.id if result.candidates and result.confidence > 0 else None
-        program = self._program_of_clause.get(clause or "")
+        program = self._named_last(topic, [c.clause.id for c in result.candidates]) or self._program_of_clause.get(clause or "")
         if program and (s.mode not in ("questionnaire", "finder") or program != s.program):
             return self._start_questionnaire(program, s, who=who, said=said)
         if s.mode in ("questionnaire", "finder"):
             return Turn(self._pending_question(s), [])
         return self._test_topic(s, who=who, said=said)
+
+    def _named_last(self: Engine, topic: str, clauses: list[str]) -> str | None:
+        """The program of the policy named last in `topic`, among the programs of `clauses`
+        (retrieval's best few): 扶贫车间的 稳岗返还能拿不 names the workshop as the one asking
+        and 稳岗返还 as what is asked — "X的Y" asks Y. By the benefits' words (benefits.yaml);
+        None when no program's benefit is named."""
+        text = bare(topic)
+        best: tuple[int, str] | None = None
+        for clause in clauses:
+            program = self._program_of_clause.get(clause)
+            if program is None:
+                continue
+            for benefit in self.answerer.kb.benefits_of(clause):
+                for word in (benefit.name, *benefit.words):
+                    end = text.rfind(bare(word))
+                    if len(word) >= 2 and end >= 0 and (best is None or end + len(word) > best[0]):
+                        best = (end + len(word), program)
+        return best[1] if best else None
 
     def _explain(self: Engine, s: Session) -> Turn:
         """啥意思 / 听不懂 / a lone ？: in a questionnaire, the question again with how to answer

@@ -97,6 +97,8 @@ _NUMBER_SAID = r"[\d零〇一二两三四五六七八九十百千万.]+(?:万|�
 _NOT_THIS_NUMBER = re.compile(rf"^不是\s*{_NUMBER_SAID}[\s,，。]*(?:是|而是|应该是)\s*({_NUMBER_SAID}.*)$")
 # "am I eligible" said with a test cue (测一测我是否符合, the button's own words): part of the request
 _SELF_CHECK = re.compile(r"(?:我|俺|我们|咱)?(?:是否|是不是|能不能|够不够|符不符合)(?:符合|够格|享受|条件)?(?:条件)?(?:吗|不)?$")
+# 测一测我是否符合 稳岗返还: the button's words said first, then the policy's name
+_SELF_CHECK_AFTER_CUE = re.compile(r"^(?:我|俺|我们|咱)?(?:是否|是不是|能不能|够不够|符不符合)(?:符合|够格|享受|条件)?(?:条件)?")
 _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
 # A Chinese keyboard's / key types 、; a backslash is the other slip: 、admin, \\forget are commands.
 _SLASH_KEY = re.compile(r"^[、\\](?=\s*[A-Za-z])")
@@ -503,7 +505,7 @@ class Reader:
         for cue in self.vocabulary.test_cues:
             i = plain.find(cue)
             if i >= 0:
-                rest = plain[:i] + plain[i + len(cue):]
+                rest = plain[:i] + _SELF_CHECK_AFTER_CUE.sub("", plain[i + len(cue):])
                 for other in self.vocabulary.test_cues:  # 测一测 + 我符不符合: both are the request
                     rest = rest.replace(other, "")
                 rest = _SELF_CHECK.sub("", rest)  # 见习补贴 测一测我是否符合: the button's words, no question
