@@ -402,6 +402,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             restated = self._late_answer(u.text, s, finished)  # 不困难 after the result: it stands
         if restated is None and u.kind in ("question", "follow_up"):
             restated = self._sum_after_failed_result(u.text, s, finished)  # 那能返多少 after 不符合
+        if restated is None and u.kind in ("question", "follow_up"):
+            restated = self._sum_after_result(u.text, s, finished)  # 一共多少 after a worked-out 符合
         return restated
 
     def _on_intent(self, intent: str, s: Session, topic: str | None = None, who: str | None = None,

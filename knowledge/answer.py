@@ -33,6 +33,7 @@ from knowledge.asking import (
     Aspect,
     Kind,
     chinese_number,
+    heads_and_months,
     question_age,
     read_question,
     says_any,
@@ -146,6 +147,9 @@ OVERVIEW_ITEMS = 3  # clauses listed for "what policies are there" (有撒政策
 OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16—24岁), not only 大龄
+_PER_HEAD_MONTH = re.compile(r"每人每月(\d+)元")  # a rate per person per month (第六条's 1000元)
+_MONTH_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a length the clause allows (3—12个月)
+_RAISED_IF = re.compile(r"[；，]([^；，。]*?)的单位，?提高到每人每月")  # the condition of the raised rate
 _AGE_CUE = re.compile(r"岁|年纪|年龄|多大")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
 # 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
 _SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
@@ -1426,6 +1430,10 @@ class Answerer:
             applied = self._rate_applied(asked.amount, question, clause, benefit, budget)
             if applied is not None:
                 return applied
+        if benefit is not None and kind is Kind.AMOUNT:
+            applied = self._per_head_applied(question, clause, benefit, budget)
+            if applied is not None:  # 那三个人见习六个月一共多少: 3 × 6 × 1000元
+                return applied
         if asked.rate is not None and asked.claim and kind in (Kind.YES_NO, Kind.OTHER):
             claimed = self._claimed_rate(asked.rate, question, clause, benefit, budget)
             if claimed is not None:
@@ -1819,6 +1827,35 @@ class Answerer:
         line = (f"按文件写的{rate:g}%算，约{_money(round(amount * rate / 100))}（以人社部门核定为准）。"
                 f"{statement.say}")
         return self._with_quote([line], statement.quote, clause, question, budget, benefit=benefit)
+
+    def _per_head_applied(self, question: str, clause: Clause, benefit: Benefit, budget: int) -> _Body | None:
+        """那三个人见习六个月一共多少: a benefit paid per person per month (its amount line names
+        每人每月N元; 第六条: 1000元, and 1200元 where its condition is met) for the people and
+        months the question gives — months beyond the clause's range (3—12个月) counted up to its
+        end, said so. None when the line names no such rate or the question not both counts."""
+        statement = benefit.statement(Kind.AMOUNT)
+        said = heads_and_months(fold(self.spelled(question)))
+        if statement is None or said is None:
+            return None
+        rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)]
+        if not rates:
+            return None
+        heads, months = said
+        span = _MONTH_RANGE.search(clause.text)
+        note = ""
+        if span is not None and months > int(span.group(2)):
+            note = f"（文件写的期限是{span.group(0)}，按{span.group(2)}个月算）"
+            months = int(span.group(2))
+        elif span is not None and months < int(span.group(1)):
+            note = f"（注意：文件写的期限是{span.group(0)}，不足{span.group(1)}个月的文件没有写怎么算）"
+        lines = [f"按每人每月{rates[0]}元算：{heads}人 × {months}个月 × {rates[0]}元 = "
+                 f"{_money(heads * months * rates[0])}{note}。"]
+        if len(rates) > 1:
+            condition = _RAISED_IF.search(statement.say)
+            when = f"{condition.group(1)}的" if condition else ""
+            lines.append(f"{when}按每人每月{rates[1]}元算，为{_money(heads * months * rates[1])}。")
+        lines.append(statement.say)
+        return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
 
     @staticmethod
     def _years_against_minimum(question: str, benefit: Benefit) -> tuple[str, Statement] | None:

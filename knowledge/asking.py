@@ -373,6 +373,35 @@ def chinese_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
+_COUNT = r"(\d+|[零一二两俩三四五六七八九十百]+)"
+# 三个人 / 5个见习的 / 俩人 — not 六个月 (a length), 一个人 is one person
+_HEADS = re.compile(_COUNT + r"\s*(?:个人|个|人|名|位)(?!月|多月|半月)")
+_MONTHS = re.compile(_COUNT + r"\s*个(?:多)?月|(半年)|" + _COUNT + r"\s*年(半)?(?!龄|级|纪|底|前|后|初)")
+
+
+def heads_and_months(text: str) -> tuple[int, int] | None:
+    """(people, months) a question gives for a sum paid per person per month (那三个人见习六个月
+    一共多少 -> (3, 6); 俩人见习半年 -> (2, 6); 5个见习的 干了一年 -> (5, 12)); None unless both
+    are said. 俩 and 两 are 2; a length in years is twelve months each."""
+    heads = _HEADS.search(text)
+    months = _MONTHS.search(text)
+    if heads is None or months is None:
+        return None
+    count = _count(heads.group(1))
+    if months.group(2):
+        length = 6
+    elif months.group(1):
+        length = _count(months.group(1))
+    else:
+        years = _count(months.group(3))
+        length = years * 12 + (6 if months.group(4) else 0) if years is not None else None  # 一年半: 18
+    return (count, length) if count and length else None
+
+
+def _count(word: str) -> int | None:
+    return int(word) if word.isdigit() else chinese_number(word.replace("俩", "两"))
+
+
 # 一千二 = 1200, 一万五 = 15000, 两千五 = 2500: a single digit after 千/万 is the next place down
 # (how people say sums); not when a smaller unit follows (一千二百 is read whole by cn2an).
 _SPOKEN = re.compile(r"(?P<lead>[一二两三四五六七八九])(?P<unit>千|万)(?P<tail>[一二两三四五六七八九])(?![十百千万\d])")

@@ -16,6 +16,7 @@ import pytest
 
 import eligibility
 from knowledge.answer import Answerer
+from knowledge.asking import heads_and_months
 
 NOW = date(2026, 12, 2)
 
@@ -147,3 +148,55 @@ def test_the_buttons_words_with_a_policy_name_start_that_policys_questionnaire(t
 def test_a_firm_that_never_insured_hears_no_after_the_named_test(talk):
     replies = talk(["测一测我是否符合 稳岗返还", "没交"], today=NOW)
     assert "结果：不符合" in replies[1]
+
+
+# ------------------------------------------------------------ sums worked out
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("那俩人见习五个月一共多少", (2, 5)),
+    ("收了7个见习的 干了一年半", (7, 18)),
+    ("四个人见习半年", (4, 6)),
+    ("见习六个月给多少", None),  # no count of people
+    ("一个人能贷多少", None),  # no length
+])
+def test_people_and_months_are_read_from_a_question(text, said):
+    assert heads_and_months(text) == said
+
+
+def test_a_per_person_monthly_sum_is_worked_out_for_the_people_and_months_given(answerer):
+    reply = answerer.answer("单位收了两个见习生 见习八个月 一共补多少").reply
+    assert reply.startswith("按每人每月1000元算：2人 × 8个月 × 1000元 = 1.6万元"), reply
+    assert "1.92万元" in reply.splitlines()[1]  # the raised 1200元 where its condition is met
+
+
+def test_months_beyond_the_clauses_range_are_counted_to_its_end(answerer):
+    line = first_line(answerer, "3个人见习了两年 一共能补多少")
+    assert "× 12个月" in line and "3—12个月" in line, line
+
+
+def test_a_total_asked_after_a_worked_out_result_repeats_that_sum(talk):
+    replies = talk(["稳岗返还", "测一测我是否符合", "交着呢", "一个没裁", "四万", "加起来一共多少"], today=NOW)
+    assert "结果：符合" in replies[4]
+    assert replies[5].startswith("按您刚才测一测的回答") and "24000元" in replies[5], replies[5]
+    other = talk(["稳岗返还", "测一测我是否符合", "交着呢", "一个没裁", "四万", "那要是交了十万呢"],
+                 conversation="b", today=NOW)
+    assert "6万元" in other[5] and not other[5].startswith("按您刚才")  # a figure of its own: applied to it
+
+
+# ------------------------------------------------------------ side questions typed at a step
+
+@pytest.mark.parametrize("side", ["对了 见习的时候有保险木有", "见习期间有生活费没有"])
+def test_a_has_it_or_not_question_at_a_number_step_is_answered(talk, side):
+    replies = talk(["见习补贴", "测一测我是否符合", "想参加见习的个人", "失业青年", side], today=NOW)
+    assert "这一步要的是年龄" not in replies[4], replies[4]
+    assert "回到刚才的问题" in replies[4]
+
+
+def test_a_where_to_go_either_or_question_is_no_option(talk):
+    replies = talk(["创业担保贷款", "测一测我是否符合", "个人从事个体经营", "材料是交到银行还是去人社局"], today=NOW)
+    assert "没能确定您选的是哪一项" not in replies[3], replies[3]
+
+
+def test_not_knowing_what_to_ask_gets_how_to_use_the_bot(talk):
+    replies = talk(["唉 我都不知道该问些啥"], today=NOW)
+    assert "使用方法" in replies[0] and "没有讲到" not in replies[0]

@@ -45,6 +45,7 @@ _SWITCH_TO_SELF = re.compile(r"^\s*(?:那|那么|那就)?\s*(?:(?:我|俺)(?:自
 # feeds the amount, so a range there always asks for the exact number (headcounts: SETTLE_COUNTS).
 # A number with its unit (8个人, 三十个, 两万元): removed before asking which question a correction
 # names, so a unit such as 个人 is never read as the word of a question.
+_FIGURE_SAID = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万]+(?:万|千|块|元|个人|人|个月)")  # a figure of its own
 _WITHOUT_AMOUNTS = re.compile(r"[0-9０-９.零〇一二两俩三四五六七八九十百千万wWkK]+\s*(个人|个|名|人|位|岁|周岁|元|块|万|个月|月|年)?")
 
 SETTLE_UNITS = ("岁", "年")
@@ -1122,6 +1123,38 @@ class QuestionnaireFlow:
         first = turn.replies[0]
         return Turn([replace(first, text=f"{note}\n{first.text}"), *turn.replies[1:]], turn.events)
 
+    def _sum_after_result(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
+        """一共多少 / 那能拿多少 right after a 符合 result that worked out a sum (its "预计 … = …"
+        line): that sum again, from the answers just given — not the rate the document states,
+        which the result already applied. Not when the message gives a figure of its own (那要是
+        交了五万呢: answered as usual, the rate applied to it) or asks of another programme. None
+        for anything else."""
+        program_id = finished.get("program")
+        if not program_id or program_id == "__finder__" or _FIGURE_SAID.search(text):
+            return None
+        program = eligibility.get_program(program_id)
+        lines = self._result_text(program_id, dict(finished.get("answers") or {})).split("\n")
+        if not any(line.startswith("结果：符合") for line in lines):
+            return None
+        worked = next((line for line in lines if "预计" in line and "=" in line), None)
+        if worked is None:
+            return None
+        answer = self._ask(text, s.last_clause)
+        if answer.refused or answer.kind != "amount" or answer.clause is None or answer.clause.id not in program.reference:
+            return None
+        sum_said = worked.split("：", 1)[-1].strip()
+        reply = Reply(self.t("sum_after_result", label=program.label, sum=sum_said), self._result_buttons(program))
+        return Turn([reply], [])
+
+    def _result_buttons(self: Engine, program: eligibility.Program) -> tuple[tuple[Button, ...], ...]:
+        """The buttons under a result: its clause, the test again, the finder, ask, menu."""
+        return (
+            (Button(self.t("show_original"), f"o:{program.reference[0]}"),
+             Button(self.t("nav_restart"), f"p:{program.id}")),
+            (Button(self.t("menu_find"), "m:find"), Button(self.t("menu_ask"), "m:ask")),
+            (Button(self.t("back_to_menu"), "m:menu"),),
+        )
+
     def _result_text(self: Engine, program_id: str, answers: dict[str, Any]) -> str:
         """The compact result of `program_id` for `answers`, as of today (remembered per state)."""
         as_of = self.today()
@@ -1167,12 +1200,7 @@ class QuestionnaireFlow:
         s.last_clause = program.reference[0] if program.reference else s.last_clause
         judged = eligibility.assess(program_id, answers, as_of=self.today()).main.label
         s.lead_text, s.lead_at, s.lead_uncovered = judged, self.clock(), False
-        buttons = (
-            (Button(self.t("show_original"), f"o:{program.reference[0]}"),
-             Button(self.t("nav_restart"), f"p:{program_id}")),
-            (Button(self.t("menu_find"), "m:find"), Button(self.t("menu_ask"), "m:ask")),
-            (Button(self.t("back_to_menu"), "m:menu"),),
-        )
+        buttons = self._result_buttons(program)
         # The compact rendering for a phone; every condition's full quotation is one tap away
         # (查看原文) and in `policybot assess` for staff.
         return Turn([Reply(text), Reply(self.t("result_more"), buttons)], [event])

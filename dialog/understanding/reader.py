@@ -97,6 +97,8 @@ _NUMBER_SAID = r"[\d零〇一二两三四五六七八九十百千万.]+(?:万|�
 _NOT_THIS_NUMBER = re.compile(rf"^不是\s*{_NUMBER_SAID}[\s,，。]*(?:是|而是|应该是)\s*({_NUMBER_SAID}.*)$")
 # "am I eligible" said with a test cue (测一测我是否符合, the button's own words): part of the request
 _SELF_CHECK = re.compile(r"(?:我|俺|我们|咱)?(?:是否|是不是|能不能|够不够|符不符合)(?:符合|够格|享受|条件)?(?:条件)?(?:吗|不)?$")
+# 见习期间有工资没有 / 有工资木有: "has it X or not" split around X — a question, whatever step it is typed at
+_HAS_X_OR_NOT = re.compile(r"有[^没木莫么有]{1,6}(?:没有|木有|莫有|么有)$")
 # 测一测我是否符合 稳岗返还: the button's words said first, then the policy's name
 _SELF_CHECK_AFTER_CUE = re.compile(r"^(?:我|俺|我们|咱)?(?:是否|是不是|能不能|够不够|符不符合)(?:符合|够格|享受|条件)?(?:条件)?")
 _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
@@ -594,7 +596,7 @@ class Reader:
             return Understanding("navigate", text, intent="test_topic", parts=topic)
         if getattr(parsed, "range", None) is not None:
             return Understanding("answer", text, answer=parsed)
-        if len(plain) > 3 and self.ends_like_question(text):
+        if len(plain) > 3 and (self.ends_like_question(text) or _HAS_X_OR_NOT.search(plain)):
             return Understanding("side_question", text)
         if self.small_talk(plain) == "thanks" or self._thanks_then_plan(text):
             # 谢谢丫头 / 收到 我转给人事 看看: no answer yet — the question waits, as for 稍等
