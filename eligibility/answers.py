@@ -615,6 +615,21 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords, *, return
 
 
 _RETURNED = re.compile(r"回来|回到|返乡|回家|回乡|回村|回老家")  # a return told before "always…"
+_YEARLY = re.compile(r"上年度|去年|一年|全年|每年")  # a question asking a year's sum
+_MONTHLY = re.compile(r"每月|一个月|每个月|月均|一月")  # an answer giving a month's
+
+
+def _names_prompt(part: str, prompt: str) -> bool:
+    """Whether a part of an answer names what the prompt asks about: three characters in a row
+    of the prompt (失业保 of 失业保险费; not its asking words 多少元), 保险 said short as 险
+    (失业险) too."""
+    for text in (prompt, prompt.replace("保险", "险")):
+        grams = (text[i:i + 3] for i in range(len(text) - 2))
+        if any(g in part for g in grams if not any(w in g for w in ("多少", "是否", "几"))):
+            return True
+    return False
+
+
 _KEPT_ON = re.compile(r"留(?:了|下|用|住|在)")  # 留了两个: a count of those kept on
 _ONLY_WANT = re.compile(r"(?:我|俺)?(?:就|只|光|就是|只是)(?:想|要|打算|准备)")  # 就想打个工: only that
 _FILLERS = re.compile(r"(?:才|就|再|去|来|开始|要|能|会|得)+")  # 下个月才开始交: still right before it
@@ -1171,6 +1186,12 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         return _checked(question, 0.0, compact)  # 去年招了几个 今年没有: this year's count is none
     compact = compact.replace("年半", "半年").replace("个半月", "半个月")  # 一年半 -> 1.5
     compact = re.sub(r"(?<=[十百千万])好几", "几", compact)  # 二十好几 is 二十几
+    numbered = [c for c in parts if _numbers_in(c) or _rough(question, c) is not None]
+    naming = [c for c in numbered if _names_prompt(c, question.prompt)]
+    if len(numbered) > 1 and len(naming) == 1:
+        # 一年交社保八万 失业保险五千, to "上年度…实际缴纳的失业保险费是多少元": the one part
+        # naming what is asked (失业保险, 失业险) gives the number
+        compact = naming[0]
     rough = _rough(question, compact)
     if rough is not None:
         factor = _unit_factor(question, compact)
@@ -1203,6 +1224,10 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         values = kept if len(kept) == 1 else values
     if len(values) != 1:
         return ParsedAnswer(error=f"这个回答里有{len(values)}个数字，没能确定是哪一个。{hint(question)}")
+    if question.unit == "元" and _YEARLY.search(question.prompt) and _MONTHLY.search(compact):
+        # 每人每月交一百多, to a year's sum: a monthly figure is no year's total — asked again
+        return ParsedAnswer(error=f"您说的像是每月的数；这里问的是{_YEARLY.search(question.prompt).group(0)}一共的数，"
+                                  f"可以按每月的数乘以12算一下。{hint(question)}")
     parsed = _checked(question, values[0], compact)
     if parsed.ok and question.unit == "岁" and "虚岁" in compact:  # 虚岁 counts a year or two more
         age = parsed.value - 1

@@ -1738,8 +1738,10 @@ class Answerer:
             return _Body([line], condition.quote if condition else None, benefit=benefit)
         line = f"不能：{_money(asked.amount)}超过了额度，{benefit.name}最高不超过{cap.text}。"
         # A refinement of this benefit that may go higher (合伙创业的可适当提高), in its own words.
+        # (not another refinement's amount line — the interest's "文件没有写贴息多少")
         higher = [b.statement(Kind.AMOUNT) for b in benefits
-                  if b.part_of == benefit.id and b.max is None and b.statement(Kind.AMOUNT) is not None]
+                  if b.part_of == benefit.id and b.max is None and b.statement(Kind.AMOUNT) is not None
+                  and "提高" in b.statement(Kind.AMOUNT).say]  # type: ignore[union-attr]
         if higher:
             line += f"另：{higher[0].say}"  # type: ignore[union-attr]
         larger = [b for b in benefits if b.max is not None and b.max.value >= asked.amount and b is not benefit]

@@ -200,3 +200,24 @@ def test_a_where_to_go_either_or_question_is_no_option(talk):
 def test_not_knowing_what_to_ask_gets_how_to_use_the_bot(talk):
     replies = talk(["唉 我都不知道该问些啥"], today=NOW)
     assert "使用方法" in replies[0] and "没有讲到" not in replies[0]
+
+
+# ------------------------------------------------------------ sums typed as answers
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("社保一年交九万 失业保险四千", 4000),
+    ("失业险交了七千多 社保总共十二万", 7000),
+])
+def test_the_number_beside_what_is_asked_is_the_answer(text, value):
+    parsed = _parse("job_retention_refund", "last_year_contribution", text)
+    assert parsed.value == value, parsed
+
+
+def test_two_numbers_neither_beside_what_is_asked_are_asked_again():
+    parsed = _parse("job_retention_refund", "last_year_contribution", "交了三万 分两次交的")
+    assert parsed.value is None and "2个数字" in parsed.error
+
+
+def test_a_monthly_figure_is_no_years_sum():
+    parsed = _parse("job_retention_refund", "last_year_contribution", "十个人 每人每月交八十块")
+    assert parsed.value is None and "每月" in parsed.error and "12" in parsed.error
