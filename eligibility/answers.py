@@ -615,6 +615,20 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords, *, return
 
 
 _RETURNED = re.compile(r"回来|回到|返乡|回家|回乡|回村|回老家")  # a return told before "always…"
+_NONE_OF_ACT = re.compile(r"(?:没有?|无)(?P<act>[\u4e00-\u9fff]{1,3})$")  # 没裁 / 没招人: none, of an act
+
+
+def _other_act(answer: str, prompt: str) -> str | None:
+    """The words of a "none" answer naming an act the prompt does not ask (没裁 to a count of
+    people hired: 裁 is not in it), else None (没招, 没有, 一个都没有, 没留 to 留用几人)."""
+    m = _NONE_OF_ACT.search(answer)
+    if m is None:
+        return None
+    act = m.group("act").rstrip("了的呢哩啊呀过人个")
+    return m.group(0) if act and not any(ch in prompt for ch in act) else None
+
+
+_PER_PERIOD = re.compile(r"(?:都|就|才)?(?:交|缴|挣|赚|花|给|发|拿|领|收)")  # 一年交了: a sum per that period
 _YEARLY = re.compile(r"上年度|去年|一年|全年|每年")  # a question asking a year's sum
 _MONTHLY = re.compile(r"每月|一个月|每个月|月均|一月")  # an answer giving a month's
 
@@ -669,6 +683,8 @@ def _durations_said(prompt: _Prompt, raw: str) -> list[tuple[bool, str]]:
     for m in _DURATION_SAID.finditer(t):
         value = _to_number(m.group("n"))
         if value is None or value >= 100:  # 2019年: a year, not a duration
+            continue
+        if _PER_PERIOD.match(t, m.end()):  # 一年交了两万多: the period of a sum paid, not a length
             continue
         months = value * _MONTHS_IN[m.group("u").lstrip("个")]
         under = bool(m.group("pre") or m.group("post"))
@@ -1176,6 +1192,9 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         compact = "，".join(c for c in parts if not _ZERO.fullmatch(c))
     if zero and question.unit == "岁":  # 没工作 to 您今年多少岁: no age at all, not 0岁
         return ParsedAnswer(error=f"这一步问的是年龄。{hint(question)}")
+    if zero and _ZERO.fullmatch(compact) and (other := _other_act(compact, question.prompt)):
+        # 没裁, to "今年新招用的…有几人": none of another act (裁 is no 招) — asked again, not 0
+        return ParsedAnswer(error=f"“{other}”回答的不是这一步；这里问的是“{question.prompt}”。{hint(question)}")
     if zero:  # 没有, 一个都没留, 零
         return _checked(question, 0.0, compact)
     if (question.unit == "人" and any(w in answer_word(question.prompt) for w in ("今年", "当年"))

@@ -221,3 +221,30 @@ def test_two_numbers_neither_beside_what_is_asked_are_asked_again():
 def test_a_monthly_figure_is_no_years_sum():
     parsed = _parse("job_retention_refund", "last_year_contribution", "十个人 每人每月交八十块")
     assert parsed.value is None and "每月" in parsed.error and "12" in parsed.error
+
+
+def test_none_of_another_act_is_no_zero_count():
+    laid_off = _parse("startup_loan", "new_hires", "没裁")
+    assert laid_off.value is None and "没裁" in laid_off.error
+    assert _parse("startup_loan", "new_hires", "一个也没招").value == 0
+    assert _parse("internship", "retained", "一个都没留").value == 0
+
+
+def test_a_year_as_the_period_of_a_sum_is_no_length():
+    assert _parse("startup_loan", "contracts", "一年交了两万多").value is None
+    assert _parse("startup_loan", "contracts", "合同都签的一年").value is True
+
+
+# ------------------------------------------------------------ who asks, and sums after results
+
+@pytest.mark.parametrize("first", ["俺是小厂老板 测一测我是否符合", "扶贫车间的负责人 帮我测一下"])
+def test_an_employer_naming_only_themselves_gets_the_finder_for_units(talk, first):
+    replies = talk([first], today=NOW)
+    assert "已记下：单位" in replies[0], replies[0]
+    assert "农村劳动力吗" not in replies[0]
+
+
+def test_a_bare_sum_after_a_failed_result_says_the_result_first(talk):
+    replies = talk(["稳岗返还帮我测一下", "交着呢", "裁员较多", "四万"], today=NOW)
+    assert "结果：不符合" in replies[2]
+    assert replies[3].startswith("注意：") and "2.4万元" in replies[3], replies[3]

@@ -45,6 +45,19 @@ _SWITCH_TO_SELF = re.compile(r"^\s*(?:那|那么|那就)?\s*(?:(?:我|俺)(?:自
 # feeds the amount, so a range there always asks for the exact number (headcounts: SETTLE_COUNTS).
 # A number with its unit (8个人, 三十个, 两万元): removed before asking which question a correction
 # names, so a unit such as 个人 is never read as the word of a question.
+# what is left of "俺是小厂老板" once the party (老板, 厂子) is taken out: no policy's name
+_ONLY_WHO = re.compile(r"[我俺咱们是个的小大开家这那一]|负责人|厂长|经理|掌柜|主任")
+_RUNS_IT = re.compile(r"负责人|厂长|老板|经理|掌柜|主任")  # one who runs what is named
+
+
+def _without_parties(text: str, parties: tuple[str, ...]) -> str:
+    """`text` without its punctuation and the parties it names (asking.yaml `parties`), longest first."""
+    plain = bare(text)
+    for party in sorted(parties, key=len, reverse=True):
+        plain = plain.replace(party, "")
+    return plain
+
+
 _FIGURE_SAID = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万]+(?:万|千|块|元|个人|人|个月)")  # a figure of its own
 _WITHOUT_AMOUNTS = re.compile(r"[0-9０-９.零〇一二两俩三四五六七八九十百千万wWkK]+\s*(个人|个|名|人|位|岁|周岁|元|块|万|个月|月|年)?")
 
@@ -211,6 +224,11 @@ class QuestionnaireFlow:
         """测一测 + a policy's name ("测一测创业担保贷款", "稳岗返还也想测一下"): that program's
         questionnaire, found through the clause the name retrieves. In the middle of another
         questionnaire this switches to it; the same program, or no program found, carries on."""
+        left = _ONLY_WHO.sub("", _without_parties(topic, self.answerer.kb.asking.parties))
+        if left == "" or (left == "扶贫" and _RUNS_IT.search(f"{topic}{said or ''}{who or ''}")):  # (扶贫车间的负责人: an employer too)
+            # 俺是小厂老板 测一测我是否符合: who is asking, no policy named — the finder, which
+            # notes 单位 from these words and lists what there is for employers
+            return self._start_finder(s, who=who, said=said or topic)
         result = self.answerer.retriever.search(topic, limit=NAMED_PROGRAM_CANDIDATES)
         clause = result.candidates[0].clause.id if result.candidates and result.confidence > 0 else None
         program = self._named_last(topic, [c.clause.id for c in result.candidates]) or self._program_of_clause.get(clause or "")
@@ -1115,7 +1133,10 @@ class QuestionnaireFlow:
         if answers.get("role") in ("intern", "individual") and any(p in text for p in self.answerer.kb.asking.parties):
             return None  # 那单位接收一个见习生补多少, after the person's own 不符合: the other side's sum
         answer = self._ask(text, s.last_clause)
-        if answer.refused or answer.kind != "amount" or answer.clause is None or answer.clause.id not in program.reference:
+        # (三万 / 去年交了三万 alone: a sum said, answered with the rate applied — a sum too)
+        sum_said = answer.kind == "other" and self.answerer.read(text).amount is not None
+        if (answer.refused or (answer.kind != "amount" and not sum_said) or answer.clause is None
+                or answer.clause.id not in program.reference):
             return None
         failed = "；".join(line.lstrip("× ").strip() for line in lines if line.startswith("×"))
         turn = self._free_question(text, s, about=s.last_clause)

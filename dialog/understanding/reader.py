@@ -99,6 +99,7 @@ _NOT_THIS_NUMBER = re.compile(rf"^不是\s*{_NUMBER_SAID}[\s,，。]*(?:是|而�
 _SELF_CHECK = re.compile(r"(?:我|俺|我们|咱)?(?:是否|是不是|能不能|够不够|符不符合)(?:符合|够格|享受|条件)?(?:条件)?(?:吗|不)?$")
 # 见习期间有工资没有 / 有工资木有: "has it X or not" split around X — a question, whatever step it is typed at
 _HAS_X_OR_NOT = re.compile(r"有[^没木莫么有]{1,6}(?:没有|木有|莫有|么有)$")
+_JUST_A_BIT = re.compile(r"一下|一哈|一测|下子")  # 帮我测 + 一下: what is left of the request, no topic
 # 测一测我是否符合 稳岗返还: the button's words said first, then the policy's name
 _SELF_CHECK_AFTER_CUE = re.compile(r"^(?:我|俺|我们|咱)?(?:是否|是不是|能不能|够不够|符不符合)(?:符合|够格|享受|条件)?(?:条件)?")
 _REQUEST = re.compile(r"能不能|可不可以|行不行|能否|可以吗|行吗|好吗|吗$|不$")
@@ -514,7 +515,7 @@ class Reader:
                 # 稳岗返还是怎么测算的 / 帮我算一下利息多少 ask something; 能不能测测 is a request.
                 if self.strong_question(_REQUEST.sub("", rest)):
                     return None
-                rest = rest.strip(self.particles + "了的我你您给帮想要也就那再")
+                rest = _JUST_A_BIT.sub("", rest).strip(self.particles + "了的我你您给帮想要也就那再")
                 return (rest,) if len(rest) >= 2 and self.has_own_topic(rest) else ()
         return None
 
