@@ -37,6 +37,7 @@ from knowledge.asking import (
     question_age,
     read_question,
     says_any,
+    staff_and_hires,
 )
 from knowledge.asking import normalize as fold
 from knowledge.base import FaqEntry, KnowledgeBase
@@ -147,6 +148,9 @@ OVERVIEW_ITEMS = 3  # clauses listed for "what policies are there" (有撒政策
 OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见习补贴, 创业担保贷款, 失业登记与就业援助
 
 _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16—24岁), not only 大龄
+# 达到现有在职职工人数25%（超过100人的企业达到15%）: a share of new hires in the staff, and the
+# share for firms above a size
+_SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
 _PER_HEAD_MONTH = re.compile(r"每人每月(\d+)元")  # a rate per person per month (第六条's 1000元)
 _MONTH_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a length the clause allows (3—12个月)
 _RAISED_IF = re.compile(r"[；，]([^；，。]*?)的单位，?提高到每人每月")  # the condition of the raised rate
@@ -1413,6 +1417,9 @@ class Answerer:
             # 我被辞退了 交的失业险能退回来不: the benefit is not for this person (稳岗返还 goes to
             # the employer) — whose it is first, whatever was asked of it (benefits.yaml `not_for`)
             return self._with_quote([outsider.say.say], outsider.say.quote, clause, question, budget, benefit=benefit)
+        share = self._hires_share(question, clause, benefit, budget) if kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT) else None
+        if share is not None:  # 厂子一百二十个人 今年新招了十五个 能贷三百万不: the share worked out
+            return share
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
             return self._compare(asked, benefit, benefits)
         raised = self._above_refined_cap(asked, kind, benefit, benefits)
@@ -1829,6 +1836,27 @@ class Answerer:
         line = (f"按文件写的{rate:g}%算，约{_money(round(amount * rate / 100))}（以人社部门核定为准）。"
                 f"{statement.say}")
         return self._with_quote([line], statement.quote, clause, question, budget, benefit=benefit)
+
+    def _hires_share(self, question: str, clause: Clause, benefit: Benefit | None, budget: int) -> _Body | None:
+        """厂子一百二十个人 今年新招了十五个 能贷三百万不: a benefit whose condition is a share of new
+        hires in the staff (its yes/no line: 达到现有在职职工人数25%（超过100人的企业达到15%）,
+        第五条第（二）项) worked out for the counts the question gives — whether the headcount
+        part is met, then the whole condition (the contracts and who counts are not checked
+        here). None when the benefit has no such line or the question not both counts."""
+        condition = benefit.statement(Kind.YES_NO) if benefit is not None else None
+        counts = staff_and_hires(fold(self.spelled(question)))
+        rule = _SHARE_RULE.search(condition.say) if condition is not None else None
+        if condition is None or counts is None or rule is None:
+            return None
+        staff, hired = counts  # (the staff counted with this year's hires, as the questionnaire asks)
+        share = 100 * hired / staff
+        large = rule.group("over") is not None and staff > int(rule.group("over"))
+        needed = int(rule.group("large") if large else rule.group("small"))
+        whose = f"超过{rule.group('over')}人的企业" if large else "企业"
+        met = share >= needed
+        line = (f"{'按人数算够了' if met else '按人数算不够'}：您说新招用{hired}人、在职职工{staff}人，"
+                f"新招的占{share:.1f}%，{whose}要达到{needed}%。")
+        return self._with_quote([line, condition.say], condition.quote, clause, question, budget, benefit=benefit)
 
     def _per_head_applied(self, question: str, clause: Clause, benefit: Benefit, budget: int) -> _Body | None:
         """那三个人见习六个月一共多少: a benefit paid per person per month (its amount line names

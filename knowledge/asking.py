@@ -398,6 +398,27 @@ def heads_and_months(text: str) -> tuple[int, int] | None:
     return (count, length) if count and length else None
 
 
+# 厂子一百二十个人 / 在职职工80人 / 一共五十个工人: the whole staff; 新招了十五个 / 今年招了6个人 /
+# 新来了三个: those taken on this year
+_STAFF = re.compile(r"(?:厂子?里?|公司里?|店里|单位|企业|在职职工|职工|员工|工人|一共|总共|现有|原来|有)(?:有|共)?"
+                    + _COUNT + r"\s*(?:个人|个|人|名)(?!月)")
+_HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
+
+
+def staff_and_hires(text: str) -> tuple[int, int] | None:
+    """(staff, new hires) a firm's question gives (厂子一百二十个人 今年新招了十五个 -> (120, 15)),
+    None unless both are said and the hires are not more than the staff."""
+    hired = _HIRED.search(text)
+    if hired is None:
+        return None
+    rest = text[:hired.start()] + " " + text[hired.end():]
+    staff = _STAFF.search(rest)
+    if staff is None:
+        return None
+    total, new = _count(staff.group(1)), _count(hired.group(1))
+    return (total, new) if total and new is not None and 0 < new <= total else None
+
+
 def _count(word: str) -> int | None:
     return int(word) if word.isdigit() else chinese_number(word.replace("俩", "两"))
 

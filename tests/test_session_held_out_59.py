@@ -248,3 +248,20 @@ def test_a_bare_sum_after_a_failed_result_says_the_result_first(talk):
     replies = talk(["稳岗返还帮我测一下", "交着呢", "裁员较多", "四万"], today=NOW)
     assert "结果：不符合" in replies[2]
     assert replies[3].startswith("注意：") and "2.4万元" in replies[3], replies[3]
+
+
+# ------------------------------------------------------------ a small firm's headcount
+
+@pytest.mark.parametrize(("question", "start", "share"), [
+    ("厂子一百一十个人 今年新招了十五个 三百万能贷不", "按人数算不够", "13.6%"),  # under the 15% above 100 staff
+    ("我们厂在职职工四十人 今年新招了八个 能贷三百万不", "按人数算不够", "20.0%"),  # under 25%
+    ("公司一共二十个人 新招了五个 能申请小微企业贷款不", "按人数算够了", "25.0%"),
+])
+def test_the_share_of_new_hires_is_worked_out_against_the_documents_bar(answerer, question, start, share):
+    line = first_line(answerer, question)
+    assert line.startswith(start) and share in line, line
+
+
+def test_hires_without_a_staff_count_get_the_condition(answerer):
+    line = first_line(answerer, "今年新招了五个人 能贷三百万不")
+    assert not line.startswith("按人数算"), line
