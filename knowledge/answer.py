@@ -170,6 +170,7 @@ FIGURE_BONUS = 3.0  # about one well-matched word: a figure is what such a quest
 # uses this much more of the question's words, weighed by rarity (_overlap): 30% more, so that a
 # tie or a near tie keeps the benefit's plain line.
 SPECIFIC_FAQ = 1.3
+FAQ_NEAR_SAME = 0.95  # a staff phrasing this similar (0..1, word channel) is the question typed
 # A benefit name up to this long runs into "文件没有写明<name><aspect>" (就业见习补贴: 6 characters,
 # 最低生活保障（低保）: 10); a longer one or a clause title goes first: 关于<name>，文件没有写明<aspect>.
 RUN_IN_NAME_CHARS = 10
@@ -1566,7 +1567,10 @@ class Answerer:
             faq_entry = self._faq_answer(result, clause, (Kind.YES_NO,), day)
             wanted = self._wanted_words(question)
             generic = SPECIFIC_FAQ * self._overlap(statement.say, wanted)
-            if faq_entry is not None and self._overlap(faq_entry.answer, wanted) > generic:
+            close = faq_entry is not None and _similarity(result, faq_entry) >= FAQ_NEAR_SAME
+            if faq_entry is not None and (close or self._overlap(faq_entry.answer, wanted) > generic):
+                # (a staff question nearly the same as the one typed answers it, whatever the
+                # benefit's line shares with it: 小额担保贷款跟创业担保贷款一样不)
                 return self._with_quote([faq_entry.answer], None, clause, question, budget, faq_entry=faq_entry,
                                         benefit=benefit)
             sentences, scored = self._ranked_sentences(clause, question)
@@ -2860,6 +2864,11 @@ def _ends_early(text: str, clause: Clause, day: date) -> bool:
     return "到期" in text and any(
         p.end is not None and not p.has_ended(day) and p.kind in ("range", "years") and _day(p.end) in text
         for p in clause.periods)
+
+
+def _similarity(result: SearchResult, entry: FaqEntry) -> float:
+    """How close (0..1) `entry`'s best phrasing is to the question, as retrieval ranked it."""
+    return next((similarity for e, similarity in result.faq if e.id == entry.id), 0.0)
 
 
 def _with_first(result: SearchResult, clause: Clause) -> SearchResult:

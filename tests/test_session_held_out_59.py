@@ -265,3 +265,15 @@ def test_the_share_of_new_hires_is_worked_out_against_the_documents_bar(answerer
 def test_hires_without_a_staff_count_get_the_condition(answerer):
     line = first_line(answerer, "今年新招了五个人 能贷三百万不")
     assert not line.startswith("按人数算"), line
+
+
+def test_two_loan_names_are_not_made_one_and_a_yes_line_does_not_answer(answerer):
+    line = first_line(answerer, "小额担保贷款是不是就是创业担保贷款")
+    assert line.startswith("文件没有说明两者的关系"), line
+    assert not line.startswith("能")
+
+
+def test_two_policies_compared_are_each_said_without_a_claim_of_their_own(answerer):
+    reply = answerer.answer("见习补贴跟稳岗返还有啥区别").reply
+    assert reply.splitlines()[0].endswith("文件里分别是这样写的："), reply
+    assert "1000元" in reply and "60%" in reply
