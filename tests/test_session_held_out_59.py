@@ -277,3 +277,20 @@ def test_two_policies_compared_are_each_said_without_a_claim_of_their_own(answer
     reply = answerer.answer("见习补贴跟稳岗返还有啥区别").reply
     assert reply.splitlines()[0].endswith("文件里分别是这样写的："), reply
     assert "1000元" in reply and "60%" in reply
+
+
+# ------------------------------------------------------------ asked of the document, not a test
+
+def test_still_valid_asked_for_oneself_is_answered_not_tested(talk):
+    replies = talk(["俺家是零就业家庭 今年还能领不"], today=NOW)
+    assert "测一测" not in replies[0].splitlines()[0], replies[0]
+    assert "到期" in replies[0].splitlines()[0]
+
+
+def test_dropping_one_topic_for_another_answers_the_other(answerer):
+    line = first_line(answerer, "算了不问贷款了 我想问问公益性岗位")
+    assert "没有讲到" not in line and "公益性岗位" in line, line
+
+
+def test_insurance_for_interns_is_answered_by_the_staff_line(answerer):
+    assert first_line(answerer, "单位要不要给见习的娃买意外保险").startswith("有安排")

@@ -806,6 +806,8 @@ class Reader:
         v = self.vocabulary
         if not (v.ask_what or v.ask_qualify or v.ask_amounts):
             return None
+        if any(w in bare(text) for w in v.ask_still):  # 俺是零就业家庭 现在还能领不: the document answers
+            return None
         who, rest = self.proxy(text)
         who = who or self.someone_else(text)
         # the parts joined by "|": a policy's name never runs across a pause ("见习补贴 你看…")

@@ -30,7 +30,7 @@ _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_sp
               "eligibility_asks", "asked_other", "asides", "each_asks", "complaints", "confirm_forget",
               "acknowledgements")
 _ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "policy_words",
-                     "fillers")
+                     "fillers", "still")
 
 
 def default_vocabulary_file() -> Path:
@@ -127,6 +127,7 @@ class Vocabulary:
     ask_as_business: tuple[str, ...] = ()  # how a business answers "个人还是单位" (单位)
     ask_policy_words: tuple[str, ...] = ()  # words of a policy's name (补贴, 贷款): not a statement
     ask_fillers: tuple[str, ...] = ()
+    ask_still: tuple[str, ...] = ()  # 现在还能领不: whether it still applies, asked of the document
     source: str = field(default="", compare=False)
 
 
@@ -322,7 +323,8 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         ask_businesses=_bare_words(asks, "businesses", "eligibility_asks.businesses", name, problems),
         ask_as_business=_bare_words(asks, "as_business", "eligibility_asks.as_business", name, problems),
         ask_policy_words=_bare_words(asks, "policy_words", "eligibility_asks.policy_words", name, problems),
-        ask_fillers=_bare_words(asks, "fillers", "eligibility_asks.fillers", name, problems))
+        ask_fillers=_bare_words(asks, "fillers", "eligibility_asks.fillers", name, problems),
+        ask_still=_bare_words(asks, "still", "eligibility_asks.still", name, problems))
     return (None, problems) if problems else (vocabulary, [])
 
 
