@@ -153,6 +153,8 @@ _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16�
 _SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
 _PER_HEAD_MONTH = re.compile(r"每人每月(\d+)元")  # a rate per person per month (第六条's 1000元)
 _MONTH_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a length the clause allows (3—12个月)
+_KEPT_COUNT = re.compile(r"留(?:了|下了?|用了?|住了?)(\d+|[一二两俩三四五六七八九十]+)")  # 留了四个: kept on
+_SHARE_NEEDED = re.compile(r"(\d+)%以上")  # 留用率达到50%以上: the share the raised rate needs
 _RAISED_IF = re.compile(r"[；，]([^；，。]*?)的单位，?提高到每人每月")  # the condition of the raised rate
 _AGE_CUE = re.compile(r"岁|年纪|年龄|多大")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
 # 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
@@ -1867,9 +1869,14 @@ class Answerer:
         每人每月N元; 第六条: 1000元, and 1200元 where its condition is met) for the people and
         months the question gives — months beyond the clause's range (3—12个月) counted up to its
         end, said so. None when the line names no such rate or the question not both counts."""
-        statement = benefit.statement(Kind.AMOUNT)
         said = heads_and_months(fold(self.spelled(question)))
-        if statement is None or said is None:
+        if said is None:
+            return None
+        # a refinement (见习期满留用率达到50%以上: 1200元) is worked out by the whole's line, which
+        # names both rates and the condition between them
+        whole = next((b for b in self.kb.benefits_of(clause.id) if b.id == benefit.part_of), benefit)
+        statement = whole.statement(Kind.AMOUNT) or benefit.statement(Kind.AMOUNT)
+        if statement is None:
             return None
         rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)]
         if not rates:
@@ -1882,12 +1889,23 @@ class Answerer:
             months = int(span.group(2))
         elif span is not None and months < int(span.group(1)):
             note = f"（注意：文件写的期限是{span.group(0)}，不足{span.group(1)}个月的文件没有写怎么算）"
-        lines = [f"按每人每月{rates[0]}元算：{heads}人 × {months}个月 × {rates[0]}元 = "
-                 f"{_money(heads * months * rates[0])}{note}。"]
-        if len(rates) > 1:
-            condition = _RAISED_IF.search(statement.say)
-            when = f"{condition.group(1)}的" if condition else ""
-            lines.append(f"{when}按每人每月{rates[1]}元算，为{_money(heads * months * rates[1])}。")
+        condition = _RAISED_IF.search(statement.say) if len(rates) > 1 else None
+        kept = _KEPT_COUNT.search(fold(self.spelled(question))) if condition is not None else None
+        share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
+        if kept is not None and share is not None and (count := chinese_number(kept.group(1)) if not kept.group(1).isdigit()
+                                                       else int(kept.group(1))) is not None and count <= heads:
+            # 收了十个 留了四个: the retention said decides the rate (40% is under 50%: 1000元)
+            raised = 100 * count / heads >= int(share.group(1))
+            rate = rates[1] if raised else rates[0]
+            why = (f"留用{count}人，留用率{100 * count / heads:.0f}%，"
+                   f"{'达到' if raised else '没达到'}{share.group(1)}%")
+            lines = [f"按每人每月{rate}元算（{why}）：{heads}人 × {months}个月 × {rate}元 = "
+                     f"{_money(heads * months * rate)}{note}。"]
+        else:
+            lines = [f"按每人每月{rates[0]}元算：{heads}人 × {months}个月 × {rates[0]}元 = "
+                     f"{_money(heads * months * rates[0])}{note}。"]
+            if condition is not None:
+                lines.append(f"{condition.group(1)}的按每人每月{rates[1]}元算，为{_money(heads * months * rates[1])}。")
         lines.append(statement.say)
         return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
 

@@ -294,3 +294,12 @@ def test_dropping_one_topic_for_another_answers_the_other(answerer):
 
 def test_insurance_for_interns_is_answered_by_the_staff_line(answerer):
     assert first_line(answerer, "单位要不要给见习的娃买意外保险").startswith("有安排")
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("单位收了五个见习生 见习十个月 留了三个 一共能补多少", "按每人每月1200元算（留用3人，留用率60%，达到50%）"),
+    ("单位收了五个见习生 见习十个月 留下了两个 一共能补多少", "按每人每月1000元算（留用2人，留用率40%，没达到50%）"),
+])
+def test_the_retention_said_decides_the_rate_of_a_worked_out_sum(answerer, question, start):
+    line = first_line(answerer, question)
+    assert line.startswith(start), line
