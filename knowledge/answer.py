@@ -2566,9 +2566,13 @@ class Answerer:
             again = self.retriever.search(said, record=False)  # embedded ahead with the question (to_embed)
             result = again if again.candidates else result
             ranked = [c.clause.id for c in result.candidates]
-        best = result.candidates[0]
+        asked = fold(self.spelled(question))
+        # 厂子裁员了 回来能干啥: not the clauses whose main benefit is not for this person (稳岗
+        #返还 goes to the employer; benefits.yaml `not_for`) — the window starts after them
+        candidates = [c for c in result.candidates if not self._not_for_asker(c.clause, asked)] or result.candidates
+        best = candidates[0]
         age = question_age(question)
-        picks = [c.clause for c in result.candidates[:OVERVIEW_ITEMS + 2]
+        picks = [c.clause for c in candidates[:OVERVIEW_ITEMS + 2]
                  if c.score >= OVERVIEW_RATIO * best.score and c.clause.number not in ("0", "11")
                  and not self._outside_ages(c.clause, age)]
         if any(w in fold(question) for w in self.kb.asking.asks_money):
@@ -2591,6 +2595,11 @@ class Answerer:
         reply = "\n".join(lines)
         return Answer(question, True, result.confidence, ranked, [], reply, clause=picks[0],
                       kind="overview", first_line=lines[0] + lines[1])
+
+    def _not_for_asker(self, clause: Clause, asked: str) -> bool:
+        """Whether the clause's main benefit says (`not_for`) it is not for the one asking."""
+        roots = [b for b in self.kb.benefits_of(clause.id) if b.part_of is None]
+        return bool(roots) and roots[0].outsider_in(asked) is not None
 
     def _compared(self, question: str, asked: Asked, result: SearchResult, ranked: list[str],
                   day: date) -> Answer | None:

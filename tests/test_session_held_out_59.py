@@ -303,3 +303,13 @@ def test_insurance_for_interns_is_answered_by_the_staff_line(answerer):
 def test_the_retention_said_decides_the_rate_of_a_worked_out_sum(answerer, question, start):
     line = first_line(answerer, question)
     assert line.startswith(start), line
+
+
+def test_a_laid_off_worker_asking_what_now_is_not_offered_the_employers_refund(answerer):
+    answer = answerer.answer("我闺女在苏州的厂子裁员了 回来能干啥")
+    assert answer.kind == "overview", answer.reply
+    assert "稳岗返还" not in answer.reply and "失业登记" in answer.reply
+
+
+def test_an_employer_that_kept_everyone_still_hears_of_the_refund(answerer):
+    assert "60%" in answerer.answer("我们厂一个人都没裁员 有啥扶持").reply
