@@ -151,6 +151,7 @@ _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16�
 # 达到现有在职职工人数25%（超过100人的企业达到15%）: a share of new hires in the staff, and the
 # share for firms above a size
 _SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
+_THE_DOCUMENT = re.compile(r"文件|方案|这个政策|这些政策|3号|三号")  # the document itself, named
 _PER_HEAD_MONTH = re.compile(r"每人每月(\d+)元")  # a rate per person per month (第六条's 1000元)
 _MONTH_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a length the clause allows (3—12个月)
 _KEPT_COUNT = re.compile(r"留(?:了|下了?|用了?|住了?)(\d+|[一二两俩三四五六七八九十]+)")  # 留了四个: kept on
@@ -497,6 +498,8 @@ class Answerer:
         clause exactly when this is False; the dialog may call it to decide what to keep.
         """
         asked = question if isinstance(question, Asked) else self.read(question)
+        if asked.in_force and _THE_DOCUMENT.search(asked.question):
+            return True  # 这个文件还管用不 after 见习补贴: the whole document's validity, not the clause's
         # asking to do something names nothing (今年能申请不 after 在岗培训: that clause's 申请)
         topics = [t for t in self.topic_words(asked) if t not in _ACTIONS]
         if about and asked.kind is Kind.APPLY:
@@ -1224,6 +1227,12 @@ class Answerer:
             # is the resident's context, not such a topic, when the question says what of the
             # plan it is about (想学个挖掘机 政府管不: training); 保姆一个月多少钱 stays refused.
             return self._not_covered(question, result, ranked)
+        if not topics and not anchored and asked.in_force and "0" in self.kb.clauses:
+            # 现在还管用不 with nothing before it: the document's own validity (its preface's
+            # "when" line lists what has ended)
+            result = _with_first(result, self.kb.clauses["0"])
+            ranked = [c.clause.id for c in result.candidates]
+            anchored = True
         if not topics and not anchored:
             if asked.kind in (Kind.YES_NO, Kind.OTHER) and self.names_situation(question):
                 # 没活干了政府管不管: no policy named, but a situation the plan speaks of and a

@@ -188,8 +188,9 @@ class AskingRules:
 
     @functools.cached_property
     def cue_words(self) -> tuple[str, ...]:
-        """Every cue of every kind, longest first (so 怎么申请 goes before 申请); computed once."""
-        return tuple(sorted({c for r in self.kinds for c in r.cues}, key=lambda w: (-len(w), w)))
+        """Every cue of every kind, and the words asking whether it still applies (`in_force`:
+        算数, 管用 — no topic of their own), longest first (so 怎么申请 goes before 申请); computed once."""
+        return tuple(sorted({c for r in self.kinds for c in r.cues} | set(self.in_force), key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)

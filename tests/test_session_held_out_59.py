@@ -313,3 +313,21 @@ def test_a_laid_off_worker_asking_what_now_is_not_offered_the_employers_refund(a
 
 def test_an_employer_that_kept_everyone_still_hears_of_the_refund(answerer):
     assert "60%" in answerer.answer("我们厂一个人都没裁员 有啥扶持").reply
+
+
+# ------------------------------------------------------------ still valid, of what
+
+def test_still_valid_after_a_policy_is_asked_of_that_policy(answerer):
+    answer = answerer.answer("现在还作数不", about="6")
+    assert answer.clause is not None and answer.clause.id == "6", answer.reply
+
+
+def test_still_valid_with_nothing_before_or_of_the_document_is_the_documents(answerer):
+    assert answerer.answer("现在还作数不").clause.id == "0"
+    assert answerer.answer("这个方案现在还作数不", about="6").clause.id == "0"
+
+
+def test_a_part_asking_still_valid_goes_with_the_policy_before_it(talk):
+    replies = talk(["闺女中专毕业在家 见习还有没有 现在还作数不", "一个月给多少"], today=NOW)
+    assert "就业见习补贴" in replies[0].split("2. 问", 1)[1], replies[0]
+    assert replies[1].startswith("每人每月1000元"), replies[1]
