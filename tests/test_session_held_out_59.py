@@ -331,3 +331,8 @@ def test_a_part_asking_still_valid_goes_with_the_policy_before_it(talk):
     replies = talk(["闺女中专毕业在家 见习还有没有 现在还作数不", "一个月给多少"], today=NOW)
     assert "就业见习补贴" in replies[0].split("2. 问", 1)[1], replies[0]
     assert replies[1].startswith("每人每月1000元"), replies[1]
+
+
+def test_a_year_and_a_half_said_early_is_kept_whole(talk):
+    replies = talk(["测一测：技术技能提升补贴", "两年半"], today=NOW)
+    assert "已记下：2年6个月" in replies[1], replies[1]

@@ -38,7 +38,8 @@ _UNIT_FORMS = {
     # knowledge.asking.question_amount reads sums) before a bare 万, or 一万五 would be read as 一万
     "元": rf"{_NUMBER}\s*(?:[万千][一二两三四五六七八九](?![十百千万零〇一二两三四五六七八九\d个人名位])|万元|万|元|块|[wWkK](?![a-zA-Z]))",
     # a start year (从18年开始交, 2019年起) or a count of years (交了三年)
-    "年": rf"(?:(?:从|自)\s*\d{{2,4}}\s*年\s*(?:开始|起)?|\d{{2,4}}\s*年\s*(?:开始|起)|{_NUMBER}\s*年(?![前后底初]))",
+    # (一年半: the half too — a count of 1.5 years, not 1)
+    "年": rf"(?:(?:从|自)\s*\d{{2,4}}\s*年\s*(?:开始|起)?|\d{{2,4}}\s*年\s*(?:开始|起)|{_NUMBER}\s*年半?(?![前后底初]))",
 }
 
 
