@@ -615,22 +615,23 @@ def _clause_polarity(clause: str, prompt: _Prompt, words: AnswerWords, *, return
 
 
 _RETURNED = re.compile(r"回来|回到|返乡|回家|回乡|回村|回老家")  # a return told before "always…"
-_NONE_OF_ACT = re.compile(r"(?:没有?|无)(?P<act>[\u4e00-\u9fff]{1,3})$")  # 没裁 / 没招人: none, of an act
+# Acts that answer another question than a count of people taken on or kept: 没裁 (no one laid
+# off) is the answer to 是否裁员, not 0 new hires. Only these are refused; 没有 / 没交 / 没雇 are a 0.
+_OTHER_ACTS = re.compile(r"(?:没有?|无)(?:裁|辞|开除|减员|减人)[\u4e00-\u9fff]{0,2}$")
 
 
 def _other_act(answer: str, prompt: str) -> str | None:
-    """The words of a "none" answer naming an act the prompt does not ask (没裁 to a count of
-    people hired: 裁 is not in it), else None (没招, 没有, 一个都没有, 没留 to 留用几人)."""
-    m = _NONE_OF_ACT.search(answer)
-    if m is None:
+    """The words of a "none" answer naming an act another question asks (没裁, to a count of
+    people hired; none of 裁/辞/开除/减 in the prompt), else None (没招, 没有, 没交, 没雇)."""
+    m = _OTHER_ACTS.search(answer)
+    if m is None or any(act in prompt for act in ("裁", "辞", "开除", "减")):
         return None
-    act = m.group("act").rstrip("了的呢哩啊呀过人个")
-    return m.group(0) if act and not any(ch in prompt for ch in act) else None
+    return m.group(0)
 
 
 _PER_PERIOD = re.compile(r"(?:都|就|才)?(?:交|缴|挣|赚|花|给|发|拿|领|收)")  # 一年交了: a sum per that period
 _YEARLY = re.compile(r"上年度|去年|一年|全年|每年")  # a question asking a year's sum
-_MONTHLY = re.compile(r"每月|一个月|每个月|月均|一月")  # an answer giving a month's
+_MONTHLY = re.compile(r"每月|一个月|每个月|月均")  # an answer giving a month's
 
 
 def _names_prompt(part: str, prompt: str) -> bool:
@@ -1207,6 +1208,8 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
     compact = re.sub(r"(?<=[十百千万])好几", "几", compact)  # 二十好几 is 二十几
     numbered = [c for c in parts if _numbers_in(c) or _rough(question, c) is not None]
     naming = [c for c in numbered if _names_prompt(c, question.prompt)]
+    if not naming and question.unit == "元" and _YEARLY.search(question.prompt):
+        naming = [c for c in numbered if _YEARLY.search(c)]  # 每个月两千 一年两万四: the year's
     if len(numbered) > 1 and len(naming) == 1:
         # 一年交社保八万 失业保险五千, to "上年度…实际缴纳的失业保险费是多少元": the one part
         # naming what is asked (失业保险, 失业险) gives the number
@@ -1243,7 +1246,8 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         values = kept if len(kept) == 1 else values
     if len(values) != 1:
         return ParsedAnswer(error=f"这个回答里有{len(values)}个数字，没能确定是哪一个。{hint(question)}")
-    if question.unit == "元" and _YEARLY.search(question.prompt) and _MONTHLY.search(compact):
+    if (question.unit == "元" and _YEARLY.search(question.prompt) and _MONTHLY.search(compact)
+            and not _YEARLY.search(compact)):  # (每个月三千 一年三万六: the year's is said too)
         # 每人每月交一百多, to a year's sum: a monthly figure is no year's total — asked again
         return ParsedAnswer(error=f"您说的像是每月的数；这里问的是{_YEARLY.search(question.prompt).group(0)}一共的数，"
                                   f"可以按每月的数乘以12算一下。{hint(question)}")

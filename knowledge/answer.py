@@ -151,13 +151,15 @@ _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16�
 # 达到现有在职职工人数25%（超过100人的企业达到15%）: a share of new hires in the staff, and the
 # share for firms above a size
 _SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
+_ASKER_TAKES_PART = re.compile(r"(?:我|俺)(?:自己|一个人|本人)?(?:去|想去|要去|在)(?:见习|实习)")
 _THE_DOCUMENT = re.compile(r"文件|方案|这个政策|这些政策|3号|三号")  # the document itself, named
 _PER_HEAD_MONTH = re.compile(r"每人每月(\d+)元")  # a rate per person per month (第六条's 1000元)
 _MONTH_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a length the clause allows (3—12个月)
 _KEPT_COUNT = re.compile(r"留(?:了|下了?|用了?|住了?)(\d+|[一二两俩三四五六七八九十]+)")  # 留了四个: kept on
 _SHARE_NEEDED = re.compile(r"(\d+)%以上")  # 留用率达到50%以上: the share the raised rate needs
 _RAISED_IF = re.compile(r"[；，]([^；，。]*?)的单位，?提高到每人每月")  # the condition of the raised rate
-_AGE_CUE = re.compile(r"岁|年纪|年龄|多大")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
+_AGE_CUE = re.compile(r"岁|年纪|年龄")
+_AGE_TERM = re.compile(r"大龄|岁|年纪|年龄")  # 多大算 asks an age only beside one of these (not 企业规模多大算小微)  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
 # 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
 _SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
 # a unit speaking of the people it takes on (我们单位收见习生, 招见习的尕娃, 厂里带了几个实习的)
@@ -1500,7 +1502,8 @@ class Answerer:
             return more
 
         aged = benefit or next((b for b in benefits if b.part_of is None), None)  # 贷款: the clause's first
-        if (aged is not None and aged.ages is None and kind is Kind.WHO and asked.cue and _AGE_CUE.search(asked.cue)
+        if (aged is not None and aged.ages is None and kind is Kind.WHO and asked.cue
+                and (_AGE_CUE.search(asked.cue) or ("多大" in asked.cue and _AGE_TERM.search(question)))
                 and not _AGE_NUMBER.search(clause.text)):
             # 大龄是指多大岁数: the clause sets no age — said so, and where it is decided
             term = ("多大岁数算“大龄”" if "大龄" in clause.text
@@ -1879,8 +1882,8 @@ class Answerer:
         months the question gives — months beyond the clause's range (3—12个月) counted up to its
         end, said so. None when the line names no such rate or the question not both counts."""
         said = heads_and_months(fold(self.spelled(question)))
-        if said is None:
-            return None
+        if said is None or _ASKER_TAKES_PART.search(question):
+            return None  # (我一个人去见习三个月 能拿多少: the unit's money is no pay of the intern's)
         # a refinement (见习期满留用率达到50%以上: 1200元) is worked out by the whole's line, which
         # names both rates and the condition between them
         whole = next((b for b in self.kb.benefits_of(clause.id) if b.id == benefit.part_of), benefit)

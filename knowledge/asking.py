@@ -377,18 +377,21 @@ def chinese_number(text: str) -> int | None:
 _COUNT = r"(\d+|[零一二两俩三四五六七八九十百]+)"
 # 三个人 / 5个见习的 / 俩人 — not 六个月 (a length), 一个人 is one person
 _HEADS = re.compile(_COUNT + r"\s*(?:个人|个|人|名|位)(?!月|多月|半月)")
-_MONTHS = re.compile(_COUNT + r"\s*个(?:多)?月|(半年)|" + _COUNT + r"\s*年(半)?(?!龄|级|纪|底|前|后|初)")
+# 2个见习生 / 三个实习的: the count of interns, before a staff count said beside it (单位有20个人)
+_INTERN_HEADS = re.compile(_COUNT + r"\s*(?:个|名|位)?(?:见习|实习)")
+_MONTHS = re.compile(_COUNT + r"\s*个(?:多)?月|(半年)|(?<!\d)(\d{1,2}|[一二两俩三四五六七八九十]+)\s*年(半)?(?!龄|级|纪|底|前|后|初|了?的)")
 
 
 def heads_and_months(text: str) -> tuple[int, int] | None:
     """(people, months) a question gives for a sum paid per person per month (那三个人见习六个月
     一共多少 -> (3, 6); 俩人见习半年 -> (2, 6); 5个见习的 干了一年 -> (5, 12)); None unless both
     are said. 俩 and 两 are 2; a length in years is twelve months each."""
-    heads = _HEADS.search(text)
+    interns = _INTERN_HEADS.search(text)
+    counts = _HEADS.findall(text)
     months = _MONTHS.search(text)
-    if heads is None or months is None:
-        return None
-    count = _count(heads.group(1))
+    if months is None or (interns is None and len(counts) != 1):
+        return None  # (单位有20个人 收了几个: which count is the interns is not said)
+    count = _count(interns.group(1) if interns is not None else counts[0])
     if months.group(2):
         length = 6
     elif months.group(1):
@@ -421,6 +424,7 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
 
 
 def _count(word: str) -> int | None:
+    """A count written in digits or in Chinese numerals (俩 is 2), else None."""
     return int(word) if word.isdigit() else chinese_number(word.replace("俩", "两"))
 
 

@@ -147,7 +147,10 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         """(names of `b` and the benefit it refines, names of its own), each plus the bonus."""
         own = matches(b, said_only)
         inherited = matches(parent, said_only) if parent is not None else set()
-        return len(own | inherited) + bonus, len(own) + bonus
+        both = own | inherited  # (贴息 inside the whole's 贴息贷款 is one mention, not two)
+        both = {w for w in both if not any(w != o and w in o for o in both)}
+        own = {w for w in own if w in both}
+        return len(both) + bonus, len(own) + bonus
 
     best, best_key = None, (0, 0, 0, 0, 0, 0, -1)
     for b in benefits:

@@ -49,7 +49,7 @@ def test_the_other_benefit_named_alone_still_answers(answerer):
 
 # ------------------------------------------------------------------ what money is there
 
-@pytest.mark.parametrize("question", ["下岗以后能领些啥钱", "厂子倒了 俺能领啥补贴"])
+@pytest.mark.parametrize("question", ["下岗以后能领些啥钱", "厂子倒了 俺能领啥钱"])
 def test_what_money_lists_the_clauses_that_give_some(answerer, question):
     answer = answerer.answer(question)
     assert answer.kind == "overview", answer.reply
@@ -193,13 +193,21 @@ def test_a_has_it_or_not_question_at_a_number_step_is_answered(talk, side):
 
 
 def test_a_where_to_go_either_or_question_is_no_option(talk):
-    replies = talk(["创业担保贷款", "测一测我是否符合", "个人从事个体经营", "材料是交到银行还是去人社局"], today=NOW)
+    replies = talk(["创业担保贷款", "测一测我是否符合", "个人从事个体经营", "这个贷款得去银行办还是找人社局"], today=NOW)
     assert "没能确定您选的是哪一项" not in replies[3], replies[3]
+    assert "第五条第（二）项" in replies[3] and "回到刚才的问题" in replies[3]
+
+
+@pytest.mark.parametrize("answer", ["木有啊", "后来还是去县上打零工了"])
+def test_everyday_answers_with_either_or_words_are_still_answers(talk, answer):
+    replies = talk(["稳岗返还", "测一测我是否符合", answer], today=NOW)
+    assert "回到刚才的问题" not in replies[2], replies[2]
 
 
 def test_not_knowing_what_to_ask_gets_how_to_use_the_bot(talk):
-    replies = talk(["唉 我都不知道该问些啥"], today=NOW)
+    replies = talk(["唉 我都不知道该问些啥", "失业登记不晓得该问哪个部门"], today=NOW)
     assert "使用方法" in replies[0] and "没有讲到" not in replies[0]
+    assert "使用方法" not in replies[1] and "常住地" in replies[1]  # a real question said that way
 
 
 # ------------------------------------------------------------ sums typed as answers
@@ -221,17 +229,23 @@ def test_two_numbers_neither_beside_what_is_asked_are_asked_again():
 def test_a_monthly_figure_is_no_years_sum():
     parsed = _parse("job_retention_refund", "last_year_contribution", "十个人 每人每月交八十块")
     assert parsed.value is None and "每月" in parsed.error and "12" in parsed.error
+    both = _parse("job_retention_refund", "last_year_contribution", "每个月两千 一年两万四")
+    assert both.value == 24000  # the year's is said too
 
 
 def test_none_of_another_act_is_no_zero_count():
     laid_off = _parse("startup_loan", "new_hires", "没裁")
     assert laid_off.value is None and "没裁" in laid_off.error
     assert _parse("startup_loan", "new_hires", "一个也没招").value == 0
+    assert _parse("startup_loan", "new_hires", "没雇").value == 0
     assert _parse("internship", "retained", "一个都没留").value == 0
+    assert _parse("job_retention_refund", "last_year_contribution", "没有").value == 0
+    assert _parse("job_retention_refund", "last_year_contribution", "没交").value == 0
 
 
 def test_a_year_as_the_period_of_a_sum_is_no_length():
-    assert _parse("startup_loan", "contracts", "一年交了两万多").value is None
+    paid = _parse("startup_loan", "contracts", "一年交了两万多")
+    assert paid.value is None and "是不是" in paid.error
     assert _parse("startup_loan", "contracts", "合同都签的一年").value is True
 
 
@@ -336,3 +350,55 @@ def test_a_part_asking_still_valid_goes_with_the_policy_before_it(talk):
 def test_a_year_and_a_half_said_early_is_kept_whole(talk):
     replies = talk(["测一测：技术技能提升补贴", "两年半"], today=NOW)
     assert "已记下：2年6个月" in replies[1], replies[1]
+
+
+
+# ------------------------------------------------------------ what the new rules must leave alone
+
+@pytest.mark.parametrize(("question", "clause"), [
+    ("小微企业新招的人合同得签几年", "5.2"),  # the loan's contract condition, not labour law
+    ("放暑假的大学生能算见习不", "6"),
+    ("企业改制以后下岗了 能办失业登记吗", "9.3"),
+    ("工业用电的电价能不能降", "1"),  # 第一条 names 降电价
+])
+def test_words_near_the_new_out_of_scope_topics_still_get_the_documents_answer(answerer, question, clause):
+    answer = answerer.answer(question)
+    assert answer.answered and answer.clause is not None and answer.clause.id == clause, answer.reply
+
+
+def test_a_school_leaver_who_went_on_to_college_is_a_graduate():
+    assert _parse("graduate_grassroots", "graduate", "大学没考上 后来念了个大专 毕业了").value == "graduate"
+
+
+@pytest.mark.parametrize(("first", "label"), [
+    ("测一测创业担保贷款 我学了个厨师证", "「创业担保贷款」"),  # 厨师证 tells of the person
+    ("帮我测一下创业贷款 想开个门面", "「创业担保贷款」"),
+])
+def test_a_policy_named_in_the_request_is_not_overridden_by_a_later_everyday_word(talk, first, label):
+    assert label in talk([first], today=NOW)[0]
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("单位有30个人 收了4个见习生 见习五个月", (4, 5)),  # the interns, not the staff
+    ("单位2020年收了3个见习生", None),  # a calendar year is no length
+])
+def test_the_interns_count_and_a_calendar_year(text, said):
+    assert heads_and_months(text) == said
+
+
+def test_an_intern_asking_is_not_told_the_units_money_as_pay(answerer):
+    assert not first_line(answerer, "我自己去见习两个月 能拿多少钱").startswith("按每人每月")
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("贴息贷款最多能贷多少", "最高不超过15万元"),  # the loan, not its interest
+    ("厂子多大才算小微企业", "符合条件的小微企业"),  # a firm's size, no age
+])
+def test_loans_and_firm_sizes_keep_their_answers(answerer, question, start):
+    line = first_line(answerer, question)
+    assert line.startswith(start) and "年龄" not in line, line
+
+
+def test_a_rate_asked_after_a_worked_out_result_gets_the_rate(talk):
+    replies = talk(["稳岗返还", "测一测我是否符合", "交着呢", "一个没裁", "四万", "返还比例是百分之多少"], today=NOW)
+    assert not replies[5].startswith("按您刚才测一测的回答") and "60%" in replies[5], replies[5]

@@ -58,6 +58,7 @@ def _without_parties(text: str, parties: tuple[str, ...]) -> str:
     return plain
 
 
+_TOTAL_ASKED = re.compile(r"一共|总共|合计|加起来|总的|能拿多少|能返多少|能领多少|能补多少|能给多少|拿多少|返多少|补多少|多少钱")
 _FIGURE_SAID = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万]+(?:万|千|块|元|个人|人|个月)")  # a figure of its own
 _WITHOUT_AMOUNTS = re.compile(r"[0-9０-９.零〇一二两俩三四五六七八九十百千万wWkK]+\s*(个人|个|名|人|位|岁|周岁|元|块|万|个月|月|年)?")
 
@@ -241,19 +242,24 @@ class QuestionnaireFlow:
     def _named_last(self: Engine, topic: str, clauses: list[str]) -> str | None:
         """The program of the policy named last in `topic`, among the programs of `clauses`
         (retrieval's best few): 扶贫车间的 稳岗返还能拿不 names the workshop as the one asking
-        and 稳岗返还 as what is asked — "X的Y" asks Y. By the benefits' words (benefits.yaml);
-        None when no program's benefit is named."""
+        and 稳岗返还 as what is asked — "X的Y" asks Y. Only names of a policy count: a program's
+        label, or a word of its benefits (benefits.yaml) holding a policy word (understanding.yaml
+        eligibility_asks.policy_words: 补贴, 贷款, 返还, 见习 …) — not 厨师证 or 门面, which tell of
+        the person (测一测创业担保贷款 我考了厨师证). None when no such name is in `topic`."""
         text = bare(topic)
+        marks = self.reader.vocabulary.ask_policy_words
         best: tuple[int, str] | None = None
         for clause in clauses:
             program = self._program_of_clause.get(clause)
             if program is None:
                 continue
-            for benefit in self.answerer.kb.benefits_of(clause):
-                for word in (benefit.name, *benefit.words):
-                    end = text.rfind(bare(word))
-                    if len(word) >= 2 and end >= 0 and (best is None or end + len(word) > best[0]):
-                        best = (end + len(word), program)
+            names = [eligibility.get_program(program).label]
+            names += [w for b in self.answerer.kb.benefits_of(clause) for w in (b.name, *b.words)
+                      if any(m in w for m in marks)]
+            for word in names:
+                end = text.rfind(bare(word))
+                if len(word) >= 2 and end >= 0 and (best is None or end + len(word) > best[0]):
+                    best = (end + len(word), program)
         return best[1] if best else None
 
     def _explain(self: Engine, s: Session) -> Turn:
@@ -1151,8 +1157,8 @@ class QuestionnaireFlow:
         交了五万呢: answered as usual, the rate applied to it) or asks of another programme. None
         for anything else."""
         program_id = finished.get("program")
-        if not program_id or program_id == "__finder__" or _FIGURE_SAID.search(text):
-            return None
+        if not program_id or program_id == "__finder__" or _FIGURE_SAID.search(text) or not _TOTAL_ASKED.search(text):
+            return None  # (返还比例是多少 asks the rate: answered as usual)
         program = eligibility.get_program(program_id)
         lines = self._result_text(program_id, dict(finished.get("answers") or {})).split("\n")
         if not any(line.startswith("结果：符合") for line in lines):
