@@ -1872,8 +1872,9 @@ class Answerer:
         needed = int(rule.group("large") if large else rule.group("small"))
         whose = f"超过{rule.group('over')}人的企业" if large else "企业"
         met = share >= needed
+        cap = f"，{benefit.name}最高不超过{benefit.max.text}" if benefit.max is not None else ""  # type: ignore[union-attr]
         line = (f"{'按人数算够了' if met else '按人数算不够'}：您说新招用{hired}人、在职职工{staff}人，"
-                f"新招的占{share:.1f}%，{whose}要达到{needed}%。")
+                f"新招的占{share:.1f}%，{whose}要达到{needed}%{cap}。")
         return self._with_quote([line, condition.say], condition.quote, clause, question, budget, benefit=benefit)
 
     def _per_head_applied(self, question: str, clause: Clause, benefit: Benefit, budget: int) -> _Body | None:

@@ -321,7 +321,9 @@ def test_dialect_mo_for_mei_names_the_persons_status(answerer) -> None:
 def test_an_interns_own_pay_is_unstated(answerer) -> None:
     """单位一个月给我发多少: the 1000元 goes to the unit; what the intern gets is not set."""
     line = first_line(answerer, "我在单位见习 单位一个月给我发多少生活费")
-    assert line.startswith("文件没有写明") and "实际到手" in line
+    # the staff's answer on it (FAQ internship-subsidy-recipient) or the unstated line: either way
+    # the intern's own sum is said to be unwritten, and the 1000元 is the unit's
+    assert ("实际到手" in line and line.startswith("文件没有写明")) or ("实际拿多少，文件没有写" in line and "发给接收见习人员的单位" in line)
 
 
 @pytest.mark.parametrize("question", ["失业保险断了两年 社保还能补交吗",
