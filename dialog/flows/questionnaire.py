@@ -40,11 +40,6 @@ FOR_SOMEONE_ELSE = "@for"
 _ASKS_IF_IT_FITS = re.compile(r"算不算|是不是|属不属于|够不够|算.{0,6}(?:不|吗|么|嘛)[？?]?$|吗[？?]?$")
 _SWITCH_TO_SELF = re.compile(r"^\s*(?:那|那么|那就)?\s*(?:(?:我|俺)(?:自己|自个|自个儿|本人)?(?:的)?(?:呢|咋样|怎么样)"
                              r"|(?:给|按|帮|测测?)(?:我|俺)自己)")
-# A rough range ("二十来岁") is settled without asking again for questions whose value is
-# compared with a threshold and never multiplied into an amount: ages and years. A sum of money
-# feeds the amount, so a range there always asks for the exact number (headcounts: SETTLE_COUNTS).
-# A number with its unit (8个人, 三十个, 两万元): removed before asking which question a correction
-# names, so a unit such as 个人 is never read as the word of a question.
 # what is left of "俺是小厂老板" once the party (老板, 厂子) is taken out: no policy's name
 _ONLY_WHO = re.compile(r"[我俺咱们是个的小大开家这那一]|负责人|厂长|经理|掌柜|主任")
 _RUNS_IT = re.compile(r"负责人|厂长|老板|经理|掌柜|主任")  # one who runs what is named
@@ -58,10 +53,16 @@ def _without_parties(text: str, parties: tuple[str, ...]) -> str:
     return plain
 
 
+# 一共多少 / 能拿多少 after a worked-out result asks that sum again (`_sum_after_result`)
 _TOTAL_ASKED = re.compile(r"一共|总共|合计|加起来|总的|能拿多少|能返多少|能领多少|能补多少|能给多少|拿多少|返多少|补多少|多少钱")
 _FIGURE_SAID = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万]+(?:万|千|块|元|个人|人|个月)")  # a figure of its own
+# A number with its unit (8个人, 三十个, 两万元): removed before asking which question a correction
+# names, so a unit such as 个人 is never read as the word of a question.
 _WITHOUT_AMOUNTS = re.compile(r"[0-9０-９.零〇一二两俩三四五六七八九十百千万wWkK]+\s*(个人|个|名|人|位|岁|周岁|元|块|万|个月|月|年)?")
 
+# A rough range ("二十来岁") is settled without asking again for questions whose value is
+# compared with a threshold and never multiplied into an amount: ages and years. A sum of money
+# feeds the amount, so a range there always asks for the exact number (headcounts: SETTLE_COUNTS).
 SETTLE_UNITS = ("岁", "年")
 # A rough headcount (留下了五六个, 招了五六个) is settled when every value in it gives the same
 # verdict, conditions and amount however the yes/no and choice questions still to come are
