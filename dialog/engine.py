@@ -45,6 +45,9 @@ _WORKER_NAME = "turns"
 _EMBED_NAME = "embed"
 # Understood kinds whose text the flows search (answerer.answer / retriever.search); "multi"
 # searches its parts. Embedded ahead of the turn (`Engine._embed_ahead`).
+# 那我老婆呢 / 那俺儿子咋样, typed right after a result: the same test for that person
+_ASKS_ABOUT = ("呢", "咋样", "怎么样", "咋办")
+ABOUT_ANOTHER_CHARS = 8  # longer messages say more than whom (那我老婆在扶贫车间上班呢): read as usual
 _SEARCHED_KINDS = frozenset({"question", "follow_up", "side_question", "topic_word"})
 
 
@@ -389,6 +392,14 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         """上一步 or 不对 … typed right after a result: back into that questionnaire."""
         if kind_is(u, "navigate", "back") and self._reopen(s, finished):
             return self._on_nav("back", s)
+        plain = bare(u.text)
+        who = (self.reader.someone_else(plain)
+               if plain.startswith("那") and plain.endswith(_ASKS_ABOUT) and len(plain) <= ABOUT_ANOTHER_CHARS else None)
+        if who and finished.get("program"):
+            # 那我老婆呢 right after a result: the same test again, for her (said before its first question)
+            if finished["program"] == "__finder__":
+                return self._start_finder(s, who=who)
+            return self._start_questionnaire(finished["program"], s, who=who)
         correction = u.correction or (u.text if finished.get("which") else None)  # after "改哪一项？"
         for changed, note in ((correction, "corrected"), (u.what_if, "what_if")):
             if changed and self._reopen(s, finished):

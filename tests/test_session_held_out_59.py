@@ -402,3 +402,20 @@ def test_loans_and_firm_sizes_keep_their_answers(answerer, question, start):
 def test_a_rate_asked_after_a_worked_out_result_gets_the_rate(talk):
     replies = talk(["稳岗返还", "测一测我是否符合", "交着呢", "一个没裁", "四万", "返还比例是百分之多少"], today=NOW)
     assert not replies[5].startswith("按您刚才测一测的回答") and "60%" in replies[5], replies[5]
+
+
+@pytest.mark.parametrize(("messages", "who", "label"), [
+    (["测一测我能享受哪些政策", "个人", "四十", "在厂里上班", "那我媳妇呢"], "您爱人", "回答几个简单问题"),
+    (["见习补贴", "测一测我是否符合", "想参加见习的个人", "离校未就业的高校毕业生", "那我妹妹呢"], "您妹妹", "「就业见习补贴」"),
+])
+def test_asking_for_a_family_member_right_after_a_result_tests_them(talk, messages, who, label):
+    replies = talk(messages, today=NOW)
+    assert "结果" in replies[-2] or "可能适用" in replies[-2]
+    assert label in replies[-1] and f"按{who}的情况回答" in replies[-1], replies[-1]
+    assert "没有讲到" not in replies[-1]
+
+
+def test_a_longer_message_about_a_family_member_is_read_as_usual(talk):
+    # what it says of her is read too (the finder asked for her, with her situation noted)
+    replies = talk(["测一测我能享受哪些政策", "个人", "四十", "在厂里上班", "那我媳妇在扶贫车间上班 她能领啥呢"], today=NOW)
+    assert "按您爱人的情况回答" in replies[-1] and "已记下：个人；企业在职职工" in replies[-1], replies[-1]
