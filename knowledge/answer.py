@@ -37,6 +37,7 @@ from knowledge.asking import (
     question_age,
     read_question,
     says_any,
+    spoken_count,
     staff_and_hires,
 )
 from knowledge.asking import normalize as fold
@@ -158,8 +159,8 @@ _MONTH_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a length the clause allows 
 _KEPT_COUNT = re.compile(r"留(?:了|下了?|用了?|住了?)(\d+|[一二两俩三四五六七八九十]+)")  # 留了四个: kept on
 _SHARE_NEEDED = re.compile(r"(\d+)%以上")  # 留用率达到50%以上: the share the raised rate needs
 _RAISED_IF = re.compile(r"[；，]([^；，。]*?)的单位，?提高到每人每月")  # the condition of the raised rate
-_AGE_CUE = re.compile(r"岁|年纪|年龄")
-_AGE_TERM = re.compile(r"大龄|岁|年纪|年龄")  # 多大算 asks an age only beside one of these (not 企业规模多大算小微)  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
+_AGE_CUE = re.compile(r"岁|年纪|年龄")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
+_AGE_TERM = re.compile(r"大龄|岁|年纪|年龄")  # 多大算 asks an age only beside one of these (not 企业规模多大算小微)
 # 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
 _SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
 # a unit speaking of the people it takes on (我们单位收见习生, 招见习的尕娃, 厂里带了几个实习的)
@@ -1882,7 +1883,8 @@ class Answerer:
         每人每月N元; 第六条: 1000元, and 1200元 where its condition is met) for the people and
         months the question gives — months beyond the clause's range (3—12个月) counted up to its
         end, said so. None when the line names no such rate or the question not both counts."""
-        said = heads_and_months(fold(self.spelled(question)))
+        text = fold(self.spelled(question))
+        said = heads_and_months(text)
         if said is None or _ASKER_TAKES_PART.search(question):
             return None  # (我一个人去见习三个月 能拿多少: the unit's money is no pay of the intern's)
         # a refinement (见习期满留用率达到50%以上: 1200元) is worked out by the whole's line, which
@@ -1903,10 +1905,10 @@ class Answerer:
         elif span is not None and months < int(span.group(1)):
             note = f"（注意：文件写的期限是{span.group(0)}，不足{span.group(1)}个月的文件没有写怎么算）"
         condition = _RAISED_IF.search(statement.say) if len(rates) > 1 else None
-        kept = _KEPT_COUNT.search(fold(self.spelled(question))) if condition is not None else None
+        kept = _KEPT_COUNT.search(text) if condition is not None else None
         share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
-        if kept is not None and share is not None and (count := chinese_number(kept.group(1)) if not kept.group(1).isdigit()
-                                                       else int(kept.group(1))) is not None and count <= heads:
+        count = spoken_count(kept.group(1)) if kept is not None else None
+        if share is not None and count is not None and count <= heads:
             # 收了十个 留了四个: the retention said decides the rate (40% is under 50%: 1000元)
             raised = 100 * count / heads >= int(share.group(1))
             rate = rates[1] if raised else rates[0]

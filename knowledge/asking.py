@@ -391,13 +391,13 @@ def heads_and_months(text: str) -> tuple[int, int] | None:
     months = _MONTHS.search(text)
     if months is None or (interns is None and len(counts) != 1):
         return None  # (单位有20个人 收了几个: which count is the interns is not said)
-    count = _count(interns.group(1) if interns is not None else counts[0])
+    count = spoken_count(interns.group(1) if interns is not None else counts[0])
     if months.group(2):
         length = 6
     elif months.group(1):
-        length = _count(months.group(1))
+        length = spoken_count(months.group(1))
     else:
-        years = _count(months.group(3))
+        years = spoken_count(months.group(3))
         length = years * 12 + (6 if months.group(4) else 0) if years is not None else None  # 一年半: 18
     return (count, length) if count and length else None
 
@@ -419,11 +419,11 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
     staff = _STAFF.search(rest)
     if staff is None:
         return None
-    total, new = _count(staff.group(1)), _count(hired.group(1))
+    total, new = spoken_count(staff.group(1)), spoken_count(hired.group(1))
     return (total, new) if total and new is not None and 0 < new <= total else None
 
 
-def _count(word: str) -> int | None:
+def spoken_count(word: str) -> int | None:
     """A count written in digits or in Chinese numerals (俩 is 2), else None."""
     return int(word) if word.isdigit() else chinese_number(word.replace("俩", "两"))
 
