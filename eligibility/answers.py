@@ -68,7 +68,7 @@ _YES_DIGIT, _NO_DIGIT = "1", "2"
 _PUNCT = re.compile(r"[\s,，。.!！?？、；;:：~～\"'“”‘’()（）【】\[\]]+")
 # For numbers: punctuation goes, but not the . of 1.5 nor the ~ / - of a range (2~3, 20-30).
 _NUMBER_PUNCT = re.compile(r"[\s,，。!！?？、；;:：\"'“”‘’()（）【】\[\]]+|\.(?!\d)")
-_ZERO = re.compile(r"(?:一[个人名]?[都也]|一(?:分|毛)钱?[都也]?)?(?:都|全都|也)?(?:没有?|无|零)(?![少缺欠])[^\d几零一二两三四五六七八九十百千万]{0,3}")
+_ZERO = re.compile(r"(?:一[个人名][都也]?|一[都也]|一(?:分|毛)钱?[都也]?)?(?:都|全都|也)?(?:没有?|无|零)(?![少缺欠])[^\d几零一二两三四五六七八九十百千万]{0,3}")
 # 没算过, 没看过, 没注意: the number was never looked at — not known, not zero
 _NOT_LOOKED = re.compile(r"^(?:我|俺)?(?:也|都|还)?(?:没有?|莫)(?:算|看|记|数|查|注意|留意|统计|仔细)")
 # 没多少, 没几个钱, 不多: some, but how much is not said — asked again, never stored as 0
@@ -1127,9 +1127,44 @@ def zero_edit(text: str) -> int | None:
     return -n if m.group(1) == "多" else n
 
 
+# a calendar year named in an answer: 2019年 / 二〇一九年 / 19年 (15—69: a year, not 三年's length),
+# or said relative to now (前年, 去年 …)
+_YEAR_NAMED = re.compile(r"(?<![\d两二三四五六七八九十])(?P<full>(?:19|20)\d{2}|[二][〇零][一二三四五六七八九〇零]{2})\s*年(?!龄|纪|级)"
+                         r"|(?<![\d.])(?P<short>1[5-9]|[2-6]\d)\s*年(?![龄纪级多半以内前后底初])"
+                         r"|(?P<relative>大前年|前年|去年|上年度|上一年|上年|今年|本年度)")
+_RELATIVE_YEAR = {"大前年": -3, "前年": -2, "去年": -1, "上年度": -1, "上一年": -1, "上年": -1, "今年": 0, "本年度": 0}
+_CN_DIGIT = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+
+
+def _years_of_figures(raw: str, as_of: date) -> list[int]:
+    """The calendar years the figures of an answer are said to be of: each piece of the answer
+    (cut at pauses) that holds a number and names a year (前年交了七千 -> as_of.year - 2)."""
+    years = []
+    for piece in _clauses(raw):
+        named = _YEAR_NAMED.search(piece)
+        if named is None:
+            continue
+        rest = piece[:named.start()] + piece[named.end():]
+        if not _numbers_in(_prepare_number_text(rest)):
+            continue  # 去年还没算: a year, no figure of it
+        if named.group("relative"):
+            years.append(as_of.year + _RELATIVE_YEAR[named.group("relative")])
+        elif named.group("full"):
+            years.append(int("".join(_CN_DIGIT.get(ch, ch) for ch in named.group("full"))))
+        else:
+            years.append(2000 + int(named.group("short")))
+    return years
+
+
 def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date) -> ParsedAnswer:
     if zero_edit(raw) is not None:  # 多打了个零 is no number of its own
         return ParsedAnswer(error=f"请直接告诉我正确的数字。{hint(question)}")
+    if question.of_year is not None:
+        wanted = as_of.year + question.of_year
+        other = [y for y in _years_of_figures(raw, as_of) if y != wanted]
+        if other:  # 前年交了七千 to 上年度交了多少: that year's figure is not the one asked for
+            return ParsedAnswer(error=f"这里问的是{wanted}年（上年度）的数；您说的是{other[0]}年的，不能算在里面。"
+                                      f"请告诉我{wanted}年的数。{hint(question)}")
     if ("见习" in question.prompt and "留" not in question.prompt
             and _KEPT_ON.search(raw) and len(_numbers_in(_prepare_number_text(raw))) == 1):
         # 留了两个 to 接收了几名见习人员 or 每人见习几个月: how many stayed on, not how many came

@@ -123,6 +123,10 @@ _SITUATIONS = frozenset({"status", "venture", "learning"})
 # Which of the options just named (经营贷和消费贷 … 用哪个划算): about them, not a matter of its own
 _COMPARES = re.compile(r"哪(?:个|种|样)|还是|[和跟与].{1,8}(?:比|哪)")  # the refused question weighed options
 _WHICH_OF = re.compile(r"(?:用|选|办|挑|要)哪(?:个|种|样)|哪(?:个|种|样)(?:更|比较|最)?(?:划算|合算|好|合适|便宜|省钱|靠谱|低|高|强)")
+# 第四条 / 第五条第（二）项 named in a question (`Answerer._titled`)
+_ARTICLE = re.compile(r"第\s*(?P<article>[一二三四五六七八九十]{1,3}|\d{1,2})\s*条"
+                      r"(?:\s*第?\s*[（(]\s*(?P<item>[一二三四五六七八九十]{1,3}|\d{1,2})\s*[）)]\s*项?"
+                      r"|\s*第\s*(?P<item2>[一二三四五六七八九十]{1,3}|\d{1,2})\s*项)?")
 _SOURCE = re.compile(r"(?:在|从)?(?:抖音|快手|微信|朋友圈|网上|群里|视频|直播间?|电视)(?:上|里)?"
                      r"(?:说|讲|看到|刷到|看见|看的|看了|刷的|刷了|看来的)")  # 抖音上看的: where it was heard
 _PERSON_ENDINGS = ("户", "人", "员", "者")  # 贫困户, 老百姓 aside: a kind of person, not a matter
@@ -134,7 +138,10 @@ _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 # 搞十八个月 / 见习6个月: a length asked of the activity itself (not 补贴3个月能发下来不)
 # (一个月 is "a month", the rate's: 见习一个月给娃多少钱)
 # 交了四年, 参保两年, 失业保险缴了5年: years of insurance said (not 干了三年: work, not insurance)
-_YEARS_INSURED = re.compile(r"(?:参保|交|缴)(?:了|过|够|满)?(?:失业保险|保险|社保)?(?:了)?(\d{1,2}|[一二两三四五六七八九十]{1,3})年(?!级|底|初|前|后)")
+_YEARS_INSURED = re.compile(r"(?:参保|交|缴)(?:了|过|够|满)?(?:失业保险|保险|社保)?(?:了)?(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半|多)?(?!级|底|初|前|后)")
+# 有证 / 有高级工证 / 考了个电焊证 / 拿到了证书: a certificate held (not 没证, 还没考证)
+_HAS_CERTIFICATE = re.compile(r"(?<![没无])(?:有|拿到了?|取得了?|考了个?|考下了?|考到了?|考上了?)[^，,。没]{0,6}(?:证书|证)(?!吗|不|没)")
+_NO_CERTIFICATE = re.compile(r"没(?:有)?(?:证|证书|考证|拿到证)|无证|还没考")
 _YEARS_AT_LEAST = re.compile(r"(\d+)年以上")  # a condition's minimum years (参加失业保险3年以上)
 _MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?!一个月)(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
 _MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause sets (3—12个月)
@@ -407,6 +414,9 @@ class Answerer:
             inner = self.answer(heard, today=today, cache=cache, about=about, context=context)
             return replace(inner, question=asked[:MAX_QUESTION_CHARS], reply=PINYIN_HEARD.format(text=heard) + "\n" + inner.reply)
         question = self._prepared(question)
+        named = self._named_clause(question)
+        if named is not None:  # 第四条的钱咋领: asked about 第四条, by the words left
+            question, about = named
         day = today or self.today()
         about = about if about in self.kb.clauses else None
         context = (context or "").strip() or None if about is not None else None
@@ -446,6 +456,23 @@ class Answerer:
         听说 — the source is not what is asked (抖音 names 网上创业), the claim stays one."""
         question = self.spelled(text[:MAX_QUESTION_CHARS])
         return _SOURCE.sub("听说", question).strip() or question
+
+    def _named_clause(self, question: str) -> tuple[str, str] | None:
+        """(the question without the part named, that part's clause id) for a question naming
+        one part of the document by number (第四条的钱咋领 -> ("的钱咋领", "4"); 第五条第（二）项说的
+        贷款能贷多少 -> (…, "5.2")): answered about that clause as a follow-up is, its own topic
+        words (贷款) still counting; 第四条 alone asks its title. None when it names none, several,
+        or one the document lacks."""
+        found = list(_ARTICLE.finditer(question))
+        if len(found) != 1:
+            return None
+        ref = found[0]
+        numbers = [spoken_count(g) for g in (ref.group("article"), ref.group("item") or ref.group("item2")) if g]
+        clause_id = ".".join(str(n) for n in numbers) if all(numbers) else ""
+        if clause_id not in self.kb.clauses:
+            return None
+        rest = (question[:ref.start()] + question[ref.end():]).strip()
+        return (rest or self.kb.clauses[clause_id].title, clause_id)  # 第四条 alone: its title asked
 
     # ------------------------------------------------------------ what is asked
 
@@ -507,8 +534,9 @@ class Answerer:
         topics = [t for t in self.topic_words(asked) if t not in _ACTIONS]
         if about and asked.kind is Kind.APPLY:
             # 在临夏申请还是在厦门申请 after 技能提升补贴: where to apply for it, not 厦门's 劳务协作
-            places = self.kb.lexicon.places
-            topics = [t for t in topics if t not in places.home and t not in places.elsewhere]
+            # 去银行办还是找人社局 after the loan: where to apply for it, not 第十条's 人社部门
+            places, offices = self.kb.lexicon.places, self.kb.asking.offices
+            topics = [t for t in topics if t not in places.home and t not in places.elsewhere and t not in offices]
         clause = self.kb.clauses.get(about) if about else None
         if clause is not None:
             # 按六个月失业保险金的 after 稳岗返还: 失业保险金 inside a phrase of the clause's own
@@ -1362,7 +1390,13 @@ class Answerer:
         kind = asked.kind
         benefits = self.kb.benefits_of(clause.id)
         terms = result.expansions if result is not None else list(self.retriever.segmenter.query(question)[1])
-        benefit = pick_benefit(benefits, question, terms, asked.amount)
+        named_in = question
+        if kind is Kind.APPLY:
+            # 去乡上办还是县上: the offices say where, not which benefit (县上 names the county's
+            # relaxation of the loan's conditions, 第五条第（二）项)
+            for office in sorted(self.kb.asking.offices, key=len, reverse=True):
+                named_in = named_in.replace(office, " ")
+        benefit = pick_benefit(benefits, named_in, terms, asked.amount)
         if benefit is None and benefits and context:
             # 多钱 after 有没有临时补助: the benefit the previous question named
             benefit = pick_benefit(benefits, context, list(self.retriever.segmenter.query(context)[1]), None)
@@ -1431,7 +1465,14 @@ class Answerer:
         if outsider is not None:
             # 我被辞退了 交的失业险能退回来不: the benefit is not for this person (稳岗返还 goes to
             # the employer) — whose it is first, whatever was asked of it (benefits.yaml `not_for`)
-            return self._with_quote([outsider.say.say], outsider.say.quote, clause, question, budget, benefit=benefit)
+            lines = [outsider.say.say]
+            if outsider.say.say.startswith("要看") and asked.amount is not None and kind is Kind.AMOUNT:
+                # 去年交了12.5万 裁了三个人 返多少: whether 裁了三个 is 少裁员 is unsaid — the sum
+                # worked out for when it is, after that
+                worked = self._rate_line(asked.amount, clause, benefit)
+                if worked is not None:
+                    lines.append(worked[0])
+            return self._with_quote(lines, outsider.say.quote, clause, question, budget, benefit=benefit)
         share = self._hires_share(question, clause, benefit, budget) if kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT) else None
         if share is not None:  # 厂子一百二十个人 今年新招了十五个 能贷三百万不: the share worked out
             return share
@@ -1845,6 +1886,15 @@ class Answerer:
         """去年交了二十万 能返多少: a benefit paid as one rate of a sum (its amount line names exactly
         one N%, and the clause names no sums) applied to the sum the question gives, in 元 —
         第四条: 60% of 20万元 -> 约12万元. None otherwise."""
+        worked = self._rate_line(amount, clause, benefit)
+        if worked is None:
+            return None
+        line, statement = worked
+        return self._with_quote([line + statement.say], statement.quote, clause, question, budget, benefit=benefit)
+
+    def _rate_line(self, amount: float, clause: Clause, benefit: Benefit) -> tuple[str, Statement] | None:
+        """("按文件写的60%算，约12万元（以人社部门核定为准）。", the amount statement) for a sum in 元
+        and a benefit paid as one rate of a sum (see `_rate_applied`); None otherwise."""
         statement = benefit.statement(Kind.AMOUNT)
         if statement is None or any(q.unit in ("元", "万元") for q in clause.quantities):
             return None
@@ -1852,9 +1902,7 @@ class Answerer:
         if len(rates) != 1:
             return None
         rate = float(rates.pop())
-        line = (f"按文件写的{rate:g}%算，约{_money(round(amount * rate / 100))}（以人社部门核定为准）。"
-                f"{statement.say}")
-        return self._with_quote([line], statement.quote, clause, question, budget, benefit=benefit)
+        return f"按文件写的{rate:g}%算，约{_money(round(amount * rate / 100))}（以人社部门核定为准）。", statement
 
     def _hires_share(self, question: str, clause: Clause, benefit: Benefit | None, budget: int) -> _Body | None:
         """厂子一百二十个人 今年新招了十五个 能贷三百万不: a benefit whose condition is a share of new
@@ -1938,10 +1986,17 @@ class Answerer:
         value = int(raw) if raw.isdigit() else chinese_number(raw)
         if value is None:
             return None
+        years = f"{value}年{said.group(2) or ''}"  # 三年半 -> 3年半, 两年多 -> 2年多
         least = int(bound.group(1))
         if value >= least:
-            return f"参保{value}年，达到现在要求的{least}年以上。", statement
-        return f"参保{value}年，还不到现在要求的{least}年以上。", statement
+            # 参保三年半 有高级工证 能领不: both conditions said met — 能, where to apply after
+            folded = fold(question)
+            if "证" in statement.say and _HAS_CERTIFICATE.search(folded) and not _NO_CERTIFICATE.search(folded):
+                return f"能：参保{years}，达到现在要求的{least}年以上，又取得了证书，两项条件都符合（以参保地审核为准）。", statement
+            if "证" in statement.say and _NO_CERTIFICATE.search(folded):
+                return f"现在还不能：参保{years}已达到{least}年以上，但还要取得证书，取得后才能申请。", statement
+            return f"参保{years}，达到现在要求的{least}年以上。", statement
+        return f"参保{years}，还不到现在要求的{least}年以上。", statement
 
     def _months_against_range(self, asked: Asked, clause: Clause) -> str | None:
         """A number of months the question says (十八个月, 6个月) against a range of months the
@@ -2508,6 +2563,12 @@ class Answerer:
         if clause.number == "0":
             return []
         quoted = [p for p in periods if p.text in body] if body else periods
+        if body:
+            # 生活费补贴…不可同时领取失业保险金: a sentence about a time-limited benefit (its own
+            # words, 3+ characters) is under that benefit's period, though it does not state it
+            named = {b.period.text for b in self.kb.benefits_of(clause.id)
+                     if b.period is not None and any(len(w) >= 3 and w in body for w in b.words)}
+            quoted += [p for p in periods if p.text in named and p not in quoted]
         start = next((p for p in periods if p.kind == "from"), None)
         if quoted:
             lines = []
@@ -2555,11 +2616,13 @@ class Answerer:
         cue = next((c for c in self.kb.asking.overview if c in folded), "")
         return folded.replace(cue, " ").strip() if cue else ""
 
-    def overview(self, description: str, *, today: date | None = None) -> Answer | None:
+    def overview(self, description: str, *, today: date | None = None,
+                 exclude: Collection[str] = ()) -> Answer | None:
         """What policies there are for a person who described themselves (那我呢 我五十了 在村里放羊
         -> description 我五十了 在村里放羊): the `_overview` list, without the answer-or-refuse
         decision (the person asks what there is, not about one topic); None when no clause is
-        close enough. Not cached."""
+        close enough. `exclude`: clause ids not to list (还有别的扶持吗 after the loan's answer:
+        the loan's clause was just said). Not cached."""
         text = self.spelled((description or "").strip()[:MAX_QUESTION_CHARS])
         if not text:
             return None
@@ -2567,9 +2630,11 @@ class Answerer:
             result = self.retriever.search(text)
         if not result.candidates:
             return None
-        return self._overview(text, result, [c.clause.id for c in result.candidates], today or self.today())
+        return self._overview(text, result, [c.clause.id for c in result.candidates], today or self.today(),
+                              exclude=frozenset(exclude))
 
-    def _overview(self, question: str, result: SearchResult, ranked: list[str], day: date) -> Answer | None:
+    def _overview(self, question: str, result: SearchResult, ranked: list[str], day: date,
+                  exclude: frozenset[str] = frozenset()) -> Answer | None:
         """"What policies are there" for a person or a situation (asking.yaml `overview`): the
         closest clauses (up to OVERVIEW_ITEMS, each within OVERVIEW_RATIO of the best score), a
         line each — the topic, where it is, and what its main benefit gives or that it has ended
@@ -2585,6 +2650,9 @@ class Answerer:
         # 厂子裁员了 回来能干啥: not the clauses whose main benefit is not for this person (稳岗
         #返还 goes to the employer; benefits.yaml `not_for`) — the window starts after them
         candidates = [c for c in result.candidates if not self._not_for_asker(c.clause, asked)] or result.candidates
+        candidates = [c for c in candidates if c.clause.id not in exclude]
+        if not candidates:
+            return None
         best = candidates[0]
         age = question_age(question)
         picks = [c.clause for c in candidates[:OVERVIEW_ITEMS + 2]

@@ -182,6 +182,9 @@ class AskingRules:
     situations: frozenset[str] = frozenset()
     # Asking for more than the document's sum (能不能多贷点, 补贴能多给些不): asking.yaml `more`
     more: More | None = None
+    # Where one applies (银行, 人社局, 村上): in a "where to apply" question after an answer (这个
+    # 贷款得去银行办还是找人社局) they say where, not what — no topic of their own
+    offices: frozenset[str] = frozenset()
 
     def rule(self, kind: Kind) -> KindRule | None:
         return next((r for r in self.kinds if r.kind is kind), None)
@@ -307,7 +310,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         cue=found[0][3] if found else None,
         second=second,
         aspects=aspects,
-        amount=question_amount(text),
+        amount=question_amount(question),
         age=question_age(text),
         rest=re.sub(r"\s+", " ", rest).strip(),
         numbers=tuple(re.findall(r"\d+(?:\.\d+)?", text)),
@@ -423,6 +426,64 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
     return (total, new) if total and new is not None and 0 < new <= total else None
 
 
+# ---------------------------------------------------------------- a figure changed in a follow-up
+
+_N = r"(?P<n>\d+|[一二两俩三四五六七八九十百]+)"
+_HEADS_TAIL = r"\s*(?:个人|个|人|名|位)?"
+# (role, the figure said with its verb). The verb says which figure it is: 招了十个 (hired), 留了
+# 三个 (kept on), 裁了两个 (laid off); a role of the change replaces the same role's span in the
+# question before it. 再 (再招两个) adds to the figure before.
+_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hired", re.compile(r"(?P<more>再)?(?:新招用?了?|招用?了?|新招进|新来了?|新雇了?|雇了?|新进了?)" + _N + _HEADS_TAIL)),
+    ("kept", re.compile(r"(?P<more>再)?(?:留用了?|留下了?|留了|转正了?)" + _N + _HEADS_TAIL)),
+    ("laid_off", re.compile(r"(?P<more>再)?(?:裁掉了?|裁了?|辞退了?|辞了|开除了?|减了)" + _N + _HEADS_TAIL)),
+    ("months", re.compile(r"(?P<more>再)?(?:干了|见习了?|实习了?)?" + _N + r"\s*个(?:多)?月")),
+)
+# 一个都没裁 / 没裁人 / 不裁员: no one laid off (said as 一个没裁 in the question revised)
+_NONE_LAID_OFF = re.compile(r"(?:一个)?(?:人)?都?没(?:有)?(?:裁|辞退|开除)(?:人|员)?|(?:一个)?都?不裁(?:人|员)?|一个没裁")
+_LAID_OFF_SPAN = _ROLES[2][1]
+_MONEY_SPAN = re.compile(r"(?:\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千]+(?:万[零〇一二两俩三四五六七八九十百千]*)?)"
+                         r"\s*(?:万元|万块|万|千元|千块|千|元|块)(?![岁年月天日人个名次])")
+
+
+def revise_figures(before: str, change: str) -> str | None:
+    """The question `before` with the figures a follow-up changes put in place — 俺厂四十个人 今年
+    招了十个 够不, then 那招八个呢 -> 俺厂四十个人 今年招了8个 够不; 那再招两个呢 adds (招了12个);
+    五个见习的干了十二个月 一共多少, then 要是留了三个呢 -> …一共多少 留了3个; …裁了一个人 返多少, then
+    那要是一个都没裁呢 -> …一个没裁 返多少; a sum (那交了三万呢) replaces the sum before. A figure
+    whose kind `before` does not hold is added at its end. None when the change holds no such
+    figure (那创业贷款呢). Pure string work: whether the revised question is answered is the
+    caller's."""
+    revised, changed = before, False
+    for _role, pattern in _ROLES:
+        new = pattern.search(change)
+        if new is None:
+            continue
+        count = spoken_count(new.group("n"))
+        if count is None:
+            continue
+        old = pattern.search(revised)
+        if old is not None and new.group("more"):
+            was = spoken_count(old.group("n"))
+            count = count + was if was is not None else count
+        if old is not None:  # the words before kept, the count changed (招了十个 -> 招了8个)
+            figure = revised[old.start():old.start("n")] + str(count) + revised[old.end("n"):old.end()]
+            revised = revised[:old.start()] + figure.replace("再", "", 1) + revised[old.end():]
+        else:
+            revised = f"{revised} {new.group(0).replace('再', '', 1)}"
+        changed = True
+    if _NONE_LAID_OFF.search(change) and not _LAID_OFF_SPAN.search(change):
+        old = _LAID_OFF_SPAN.search(revised)
+        revised = (revised[:old.start()] + "一个没裁" + revised[old.end():]) if old is not None else f"{revised} 一个没裁"
+        changed = True
+    sums = _MONEY_SPAN.findall(change)
+    if len(sums) == 1:
+        old = _MONEY_SPAN.search(revised)
+        revised = (revised[:old.start()] + sums[0] + revised[old.end():]) if old is not None else f"{revised} {sums[0]}"
+        changed = True
+    return revised if changed else None
+
+
 def spoken_count(word: str) -> int | None:
     """A count written in digits or in Chinese numerals (俩 is 2), else None."""
     return int(word) if word.isdigit() else chinese_number(word.replace("俩", "两"))
@@ -441,7 +502,7 @@ def question_amount(text: str) -> float | None:
     一千二 (1200) / 一万五 (15000) — the last one right after 贷 or 借 (一人十五万 能贷四十五万不
     asks about 45万; 能贷二十万不 之前领过两万 about 20万), else the first. Ages, years, months and head
     counts are not money (19岁, 3年, 6个月, 20人) and give None."""
-    text = normalize(text)
+    text = normalize(_PAUSE_AFTER_SCALE.sub("，", text))  # 八万 一个没裁: not 八万一
     sums = list(_MONEY.finditer(text))
     asked = [m for m in sums if _ASK_VERB.search(text[max(0, m.start() - 3):m.start()])]
     if asked and len(sums) >= 2:
@@ -478,6 +539,8 @@ def question_amount(text: str) -> float | None:
     return float(paid.group("num")) if paid else None
 
 
+# a pause typed after 万 / 千 before another numeral: two figures (交了八万 一个没裁), not 八万一
+_PAUSE_AFTER_SCALE = re.compile(r"(?<=[万千])\s+(?=[一二两三四五六七八九])")
 # 能贷四十五万 / 再借五万: the sum asked about follows one (not 领过两万的补贴: money had already)
 _ASK_VERB = re.compile(r"(?<![了过])(?:贷|借)(?![了过])")
 
@@ -567,7 +630,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
                                                 "money": list, "claims": list, "parties": list,
                                                 "overview": list, "going_on": list, "details": list,
                                                 "askers": list, "asks_money": list, "caution": dict,
-                                                "comparing": list, "situations": list, "more": dict},
+                                                "comparing": list, "situations": list, "more": dict,
+                                                "offices": list},
                                       what="问法文件"))
     kinds: list[KindRule] = []
     seen: dict[Kind, int] = {}
@@ -673,7 +737,8 @@ def load_asking(path: Path, name: str) -> tuple[AskingRules, list[Problem]]:
     return (AskingRules(tuple(kinds), filler, tuple(aspects), starts, in_force, money, claims, parties, overview,
                         going_on, caution, details, askers,
                         tuple(_texts(data, "asks_money", name, problems)), tuple(comparing),
-                        frozenset(_texts(data, "situations", name, problems)), more), problems)
+                        frozenset(_texts(data, "situations", name, problems)), more,
+                        frozenset(_texts(data, "offices", name, problems))), problems)
 
 
 def _texts(item: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:

@@ -26,6 +26,7 @@ from dialog.config import Settings
 from dialog.engine import Engine
 from dialog.messages import Incoming
 from knowledge import semantic
+from knowledge.answer import Answerer
 from knowledge.base import PACKAGE_DATA, load_knowledge, load_knowledge_or_raise
 from knowledge.retrieval import Retriever
 
@@ -46,6 +47,13 @@ def kb():
     """The shipped knowledge base (knowledge/data), loaded once per run. Test files that need
     their own (a copy they edit, another scope) define a `kb` fixture of their own."""
     return load_knowledge_or_raise(PACKAGE_DATA)
+
+
+@pytest.fixture(scope="session")
+def dated_answerer(kb) -> Answerer:
+    """An answerer on the shipped knowledge whose today is 2026-12-02 (provisions that ran to
+    2020-12-31 have ended), shared by the session test files."""
+    return Answerer(kb, today=lambda: date(2026, 12, 2))
 
 
 @pytest.fixture

@@ -100,6 +100,8 @@ _MISSING = object()
 _KEPT = "#kept"
 # s.flags[question id + _STATED_BY] = the question whose pressed option's label stated it (the
 # 中职 option names the 国家级贫困县): taken back together with that answer by 上一步.
+# one-character acts that name which count is meant (一个没留 -> 留用了几人; 裁了两个 -> 裁员)
+_ACTS = ("留", "裁", "招", "辞")
 _STATED_BY = "#stated_by"
 # The hidden answer "<question id>_below" = the bound a rough answer is under (快三年 → 3).
 BELOW = "_below"
@@ -878,7 +880,8 @@ class QuestionnaireFlow:
                 continue
             words = _WITHOUT_AMOUNTS.sub("", text)  # "是8个人" names no question (个人 is its unit)
             named = max(shared_pairs(words, question.prompt), shared_pairs(words, question.short or ""),
-                        eligibility.answers.echoes_named(question.prompt, words))
+                        eligibility.answers.echoes_named(question.prompt, words),
+                        any(act in words and act in question.prompt for act in _ACTS))  # 一个没留: 留用
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
@@ -1073,9 +1076,14 @@ class QuestionnaireFlow:
         ("技术技能提升补贴 失业保险交了一年多 能领到不"); the log keeps what was typed."""
         about = None
         asked = text
+        chosen = None
         if s.program and s.program != "__finder__":
             program = self._program(s)
             about = program.reference[0] if program.reference else None
+            # 能贷多少 after choosing 小微企业: the options chosen name the benefit asked about
+            # (the 300万 loan, not the individual 15万 one)
+            chosen = " ".join(q.label_of(s.answers[q.id]) for q in program.questions
+                              if q.kind == "choice" and s.answers.get(q.id) is not None) or None
             if about is not None:
                 # 交了一年半失业保险 能领不, in the skills subsidy's questionnaire: the words pull
                 # to 第九条's 失业保险金, but the program's clause is close and no other policy is
@@ -1084,7 +1092,8 @@ class QuestionnaireFlow:
                 if (first.clause is not None and first.clause.id != about and about in first.clauses[:3]
                         and not self.answerer.names_policy_of(first.clause, text)):
                     asked = f"{program.label} {text}"
-        turn = self._free_question(asked, s, about=about, remember=False, said=said or text)
+        turn = self._free_question(asked, s, about=about, remember=False, said=said or text,
+                                   context=" ".join(filter(None, (chosen, s.lead_text))) or None)
         answer_reply = turn.replies[0]
         plain = Reply(answer_reply.text, tuple(row for row in answer_reply.buttons
                                                if not any(b.action.startswith(("p:", "m:")) for b in row)))

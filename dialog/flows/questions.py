@@ -23,7 +23,7 @@ from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import speaks_of
 from knowledge.answer import Answer
-from knowledge.asking import Kind
+from knowledge.asking import Kind, revise_figures
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -38,6 +38,16 @@ _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办
 _WHAT_ABOUT = re.compile(r"^(?:那么|那)?(?!那|我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
 # a figure of the person's own (我们厂两百多人, 我今年五十了, 交了三年): a count, an age, a span or a sum
 _OWN_FIGURE = re.compile(r"(?<!\d)(?!\d{4}年)[0-9零〇二两俩仨三四五六七八九十百千万]+\s*(?:来|多|余)?\s*(?:个人|人|名|岁|年|个月|万|元|块|号人)")
+# a follow-up that supposes another case (那招八个呢, 要是留了三个呢, 那要是一个都没裁呢)
+_WHAT_IF = re.compile(r"^(?:那|那么)?(?:要是|如果|假如|万一|再)|^那.{0,12}[呢嘞]|[呢嘞][\s,，。?？]*$")
+# what else there is, after an answer (还有别的扶持吗, 除了贷款还有啥帮扶, 其他的呢)
+_WHAT_ELSE = re.compile(r"^(?:那|那么)?(?:除了[^，,。？?]{0,8})?(?:还有|还能有|另外还有|另外有|有没有|还有没有)?"
+                        r"(?:啥|什么|哪些|撒)?(?:别的|其他|其它|另外的)(?:的)?(?:啥|什么)?"
+                        r"(?:扶持|政策|帮扶|补贴|支持|好处|优惠|帮助|照顾)?(?:吗|没|不|没有|呢|么|嘛)?[\s?？。!！]*$"
+                        r"|^(?:那|那么)?除了[^，,。？?]{1,8}(?:以外|之外)?(?:还有|还能有|还能享受|还能领)(?:啥|什么|哪些|撒|些啥)"
+                        r"(?:扶持|政策|帮扶|补贴|支持|好处|优惠|帮助|照顾)?(?:吗|没|不|没有|呢|么|嘛)?[\s?？。!！]*$")
+# a follow-up that leans on the question before it (那…, …也…, 这个…)
+_LEANS_BACK = re.compile(r"^(?:那|那么|那要是|这个|这)|也")
 MULTI_LINE = 90  # characters of each brief answer
 TOPIC_BUTTONS = 4
 # What residents say about the conversation itself (dialog/understanding KINDS), handled by
@@ -58,8 +68,10 @@ class QuestionsFlow:
         return self.answerer.answer(text, today=self.today(), about=about, context=context)
 
     def _free_question(self: Engine, text: str, s: Session, about: str | None = None,
-                       remember: bool = True, said: str | None = None) -> Turn:
+                       remember: bool = True, said: str | None = None, context: str | None = None) -> Turn:
         """`text` is answered; `said` (default: text) is what the person typed, for the log.
+        `context`: what names the benefit a question with no topic of its own is about (default:
+        the question before it; in a questionnaire, the options chosen so far: 小微企业).
         When the document has no answer and the message began by saying where the person is
         from ("我是积石山的 …"), it is asked again without that part."""
         if self._asks_nothing(text) and self.reader.complains(text) and not self.answerer.names_benefit(text):
@@ -67,6 +79,8 @@ class QuestionsFlow:
             # last answer's clause, nor "noted"
             return Turn([Reply(self.t("complaint"), self._menu_buttons())],
                         [Event("question", text=mask_personal_numbers(said or text), answered=False, confidence=0.0)])
+        if about is not None and (more := self._what_else(text, s, said)) is not None:
+            return more
         answer = None
         refused = self._refused_question(s)
         if refused and self.answerer.asks_here_instead(refused, text):
@@ -83,8 +97,17 @@ class QuestionsFlow:
             # into 第三条 by 培训. The refused question stays the one remembered; the log keeps both.
             answer = self._ask(refused)
             said, text = f"{refused} {said or text}", refused
+        if (answer is None and about is not None and _WHAT_IF.search(text)
+                and (other := self._answered_question(s)) is not None
+                and (revised := revise_figures(other, text)) is not None):
+            # 俺厂四十个人 今年招了十个 够不, then 那招八个呢: the same question with the figure
+            # changed (8 of 40, worked out again) — kept when it stays on that clause; remembered
+            # revised, so 那再招两个呢 goes on from it
+            again = self._ask(revised)
+            if again.answered and again.clause is not None and again.clause.id == about:
+                answer, said, text = again, said or text, revised
         if answer is None:
-            answer = self._ask(text, about, s.lead_text if about else None)
+            answer = self._ask(text, about, (context or s.lead_text) if about else None)
             if answer.refused:
                 rest = self.reader.without_introduction(text)
                 if rest is not None:
@@ -111,6 +134,16 @@ class QuestionsFlow:
                 again = self._ask(joined_text)
                 if again.answered and again.clause is not None and again.clause.id in answer.clauses[:3]:
                     answer, said, text = again, said or text, joined_text
+        if (answer.refused and about is not None and _LEANS_BACK.search(text)
+                and not (answer.decision or {}).get("out_of_scope_topic")
+                and (other := self._answered_question(s)) is not None and self.answerer.names_plan_matter(text)):
+            # 见习补贴一个月多少钱, then 那二十出头没活干的尕娃 从哪年开始也算进去了: a follow-up
+            # leaning back (那, 也) with the plan's own words (没活干: 失业), too weak alone —
+            # asked with the question before it, kept only when it stays on that clause (那看病
+            # 能报销不 names nothing of the plan and stays refused)
+            again = self._ask(f"{other} {text}")
+            if again.answered and again.clause is not None and again.clause.id == about:
+                answer = again
         if (self._asks_nothing(text) and _OWN_FIGURE.search(text) and not (answer.decision or {}).get("out_of_scope_topic")
                 and (other := self._answered_question(s)) is not None and s.last_clause is not None
                 and (answer.refused or answer.clause is None or answer.clause.id != s.last_clause)):
@@ -152,6 +185,18 @@ class QuestionsFlow:
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
             s.lead_uncovered = answer.refused
         return Turn([Reply(answer.reply, self._answer_buttons(answer))], [event])
+
+    def _what_else(self: Engine, text: str, s: Session, said: str | None = None) -> Turn | None:
+        """开个小店能贷多少, then 还有别的扶持吗 / 除了贷款还有啥帮扶: what else there is for the one
+        who asked the last question — its overview without the clause just answered. None when
+        the message does not ask that, or nothing was answered just before."""
+        if (not _WHAT_ELSE.search(text) or s.last_clause is None
+                or (other := self._answered_question(s)) is None):
+            return None
+        more = self.answerer.overview(other, today=self.today(), exclude=(s.last_clause,))
+        if more is None:
+            return None
+        return Turn([Reply(more.reply, self._answer_buttons(more))], [self._question_event(said or text, more)])
 
     def _refused_question(self: Engine, s: Session) -> str | None:
         """The question refused by the turn just before this one (masked), while a message may
@@ -293,6 +338,8 @@ class QuestionsFlow:
         """有啥好政策 / 能帮我啥: what the bot covers in plain words (the programs one can test)
         with 测一测 first. With a statement that names a topic (我是返乡的 有啥好政策), the
         document's answer when it has one. Mid-questionnaire the pending question follows."""
+        if s.mode not in _IN_QUESTIONNAIRE and (more := self._what_else(u.text, s, u.raw)) is not None:
+            return more  # 除了贷款还有啥帮扶, right after the loan's answer
         if u.intent == "answer_first" and s.mode not in _IN_QUESTIONNAIRE:
             answer = self._ask(u.text, s.last_clause)
             if answer.answered:

@@ -31,6 +31,7 @@ from typing import Any
 
 from dialog.understanding.normalize import bare, prepare, without_particles
 from dialog.understanding.vocabulary import Vocabulary
+from knowledge.asking import spoken_count
 
 _ASKING_ENDS = "么嘛不"  # a question's final 吗 as residents type it (能听见么, 听得见不)
 
@@ -190,6 +191,13 @@ _ORDINALS = "一二三四五六七八九"
 # Not 第三条: that is how the document numbers its own clauses.
 _ORDINAL = re.compile(r"(?:第|头)([一二三四五六七八九]|[1-9])(?:个|项|种|样)?")
 
+# 算了 七个 / 算了是五个: "no, make it seven" — a figure put right after 算了, not leaving
+_NEVER_MIND_FIGURE = re.compile(r"^(?:算了|算啦|罢了)(?:是|应该是|就|还是)?"
+                                r"(?P<figure>[0-9一二两俩三四五六七八九十百千万]+(?:个人|个|人|名|岁|年|个月|万|元|块)?)$")
+# how a resident points at one option of a list: 见习那个, 测稳岗的, 我选创业贷款, 就这个失业登记吧
+_PICK_WORDS = re.compile(r"^(?:我要|我选|选|测一测|测一下|测|就|要)|(?:那个|这个|那项|这项|那一个|这一个|那一项|的那个|的|吧|呢)+$")
+
+
 @dataclass(frozen=True)
 class Conversation:
     """What the reader needs to know of the conversation (the engine builds it per turn).
@@ -210,6 +218,31 @@ class Conversation:
     topic_clause: str | None = None  # the clause of that answer, when there is one
     resume_pending: bool = False
     as_of: date | None = None
+
+
+_NUMERAL_OR_DIGITS = r"[一二三四五六七八九十]{1,3}|\d{1,2}"
+# 第四条 / 第5条 / 看看第五条第（二）项 / 第五条二项讲的啥 / 第三条(一)说的是什么: a part of the document
+# named by its number, and nothing else asked
+_CLAUSE_REFERENCE = re.compile(
+    r"^(?:我想|我要|想|请|麻烦)?(?:看看|看一下|看一哈|看|打开|查看|点开|说说|讲讲)?(?:文件的?|方案的?)?"
+    r"第\s*(?P<article>" + _NUMERAL_OR_DIGITS + r")\s*条"
+    r"(?:\s*第?\s*[（(]?\s*(?P<item>" + _NUMERAL_OR_DIGITS + r")\s*[）)]?\s*项?)?"
+    r"(?:的?(?:内容|原文|全文))?(?:是?(?:讲|说|写)的?是?)?(?:啥|撒|什么|些啥|些什么|内容)?"
+    r"(?:呢|嘞|吗|哩|啊|呀)?[\s?？。!！]*$")
+
+
+def clause_reference(text: str) -> str | None:
+    """The button action showing the part of the document a message names by number alone:
+    第四条 -> "s:4" (an article: its clause, or its items to pick from), 第五条第（二）项 / 第五条
+    二项讲的啥 -> "c:5.2"; None when the message names none or asks something more (第四条的钱
+    咋领 is a question about that clause, answered as one)."""
+    found = _CLAUSE_REFERENCE.match(text.strip())
+    if found is None:
+        return None
+    numbers = [str(spoken_count(g)) for g in (found.group("article"), found.group("item")) if g]
+    if any(n in ("None", "0") for n in numbers):
+        return None
+    return f"c:{numbers[0]}.{numbers[1]}" if len(numbers) == 2 else f"s:{numbers[0]}"
 
 
 @dataclass(frozen=True)
@@ -339,6 +372,9 @@ class Reader:
                 rest = (t[:i] + t[end:]).strip(_PAUSE)
                 rest = _SAID_BEFORE.sub("", rest).strip(_PAUSE) or rest
                 return (rest, True) if len(bare(rest)) >= 1 else None
+        never_mind = _NEVER_MIND_FIGURE.match(bare(t))
+        if never_mind is not None:  # 算了 七个: the figure put right
+            return never_mind.group("figure"), False
         said = _NOT_THIS_NUMBER.match(t)
         if said is not None:  # 不是五万 是八千: a number put right (不是我，是我儿子 is not one)
             return said.group(1).strip(_PAUSE), False
@@ -459,7 +495,24 @@ class Reader:
             _, colon, tail = label.partition("：")
             if colon and len(bare(tail)) >= 4 and plain == bare(tail):
                 return action
-        return None
+        return self._picked(plain, conv)
+
+    def _picked(self, plain: str, conv: Conversation) -> str | None:
+        """One of a list of named options (测一测：就业见习补贴 …) picked in a few words: 见习那个 /
+        测稳岗的 / 第二个 — a part of exactly one option's name, or its place in the list."""
+        options = [(bare(tail), action) for label, action in conv.buttons
+                   if (tail := label.partition("：")[2]) and len(bare(tail)) >= 4]
+        if len(options) < 2 or not plain or len(plain) > 10:
+            return None
+        ordinal = _ORDINAL.fullmatch(plain)
+        if ordinal is not None:  # 第二个: the second option listed
+            n = int(ordinal.group(1)) if ordinal.group(1).isdigit() else _ORDINALS.index(ordinal.group(1)) + 1
+            return options[n - 1][1] if 1 <= n <= len(options) else None
+        core = _PICK_WORDS.sub("", plain)
+        if len(core) < 2 or not _PICK_WORDS.search(plain):
+            return None  # 见习 alone is a topic word, asked as a question
+        named = [action for tail, action in options if core in tail]
+        return named[0] if len(named) == 1 else None
 
     def _only_waiting(self, text: str) -> bool:
         """Whether the message only asks to wait (稍等 / 我问下财务, with 嗯 / 好的 around it):
@@ -560,6 +613,9 @@ class Reader:
         other = self.asked_other(text)
         if other is not None:  # 不是这个 我问的是贷款: not 否 — the questionnaire was not what was asked
             return Understanding("side_question", other, intent="quit")
+        if _NEVER_MIND_FIGURE.match(bare(text)):
+            # 算了 七个: "no — seven", putting a number right (read as a correction), not leaving
+            return Understanding("unclear_answer", text, answer=self.parse_answer(question, text, as_of=conv.as_of))
         pieces = self.parts(text)
         if (len(pieces) >= 2 and self.intent(pieces[0]) == "quit"
                 and not any(self.strong_question(p) for p in pieces[1:])):
@@ -676,6 +732,9 @@ class Reader:
             return Understanding("overview", text, intent="answer_first" if overview else None)
         if plain in v.topic_words or short in v.topic_words:
             return Understanding("topic_word", text)
+        place = clause_reference(text)
+        if place is not None:  # 第四条 / 第五条第二项讲的啥, typed after the list: that part shown
+            return Understanding("button", text, action=place)
         parts = self.split(text)
         if len(parts) >= 2:
             return Understanding("multi", text, parts=tuple(parts[:3]))

@@ -38,7 +38,8 @@ QUESTIONS = (
            short="不裁员或少裁员", ask_if={"insured_enterprise": (True,)}, unknown_goes_on=True),
     # 裁员较多 settles 不符合 for both standards (不裁员或少裁员): nothing more is asked then.
     number("last_year_contribution", "上年度贵单位实际缴纳的失业保险费是多少元？", "元", 0, 1e10, integer=False,
-           help="可以写“8万”“15000元”。", ask_if={"insured_enterprise": (True,), "layoffs": ("none", "few")}),
+           help="可以写“8万”“15000元”。", ask_if={"insured_enterprise": (True,), "layoffs": ("none", "few")},
+           of_year=-1),  # 上年度: 前年 or 2019 paid is asked again
     yesno("in_difficulty", "贵单位是否面临暂时性生产经营困难、且恢复有望？", short="面临暂时性困难且恢复有望",
           ask_if={"insured_enterprise": (True,), "layoffs": ("none", "few")}, ask_during=SPECIAL_PERIOD),
     number("insured_staff", "参保职工有多少人？", "人", 1, 1000000,
