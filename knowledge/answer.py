@@ -1598,6 +1598,12 @@ class Answerer:
             # 我们单位收见习生 政府有补贴没: the unit asking is the one paid — yes, and how much
             # (not the young people's conditions, which answer a young person asking)
             return self._with_quote([f"有：{amount.say}"], amount.quote, clause, question, budget, benefit=benefit)
+        if (kind is Kind.OTHER and not asked.aspects and amount is not None and receiver is not None
+                and any(w in receiver.say for w in _ORGANISATIONS) and _EMPLOYER_TAKING.search(fold(question))
+                and _FIGURE.search(amount.say)):
+            # 我开了个小厂子 想招几个见习的娃: a unit that means to take some on is told what it gets
+            # (the sum is paid to the unit), not the clause's sentence on who may be an intern
+            return self._with_quote([amount.say], amount.quote, clause, question, budget, benefit=benefit)
         if kind is Kind.OTHER and not asked.aspects and self._only_referred(question, benefit, benefits):
             # 低保…乡上不给批 凭啥不给: another office's programme the clause only names; whatever
             # is asked of it, its conditions are not in the document — its "who" line says so

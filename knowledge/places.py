@@ -148,7 +148,8 @@ def _policy_follows(rest: str, words: tuple[str, ...], institutions: tuple[str, 
 # 2018年的稳岗返还 / 2021年的就业方案: a year, then 的 (or 那个), then a policy word
 # (2021年以后又出的…: a later year's rules, said from the year on)
 _YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年(?:以后|之后|后来|往后)?"
-                   r"(?:州上|州里|县上|县里|省上|省里|国家|政府|上面|咱州|咱们州|咱县)?"  # 2023年州上新出的
+                   r"(?:临夏州|临夏市|临夏县|临夏|甘肃省|甘肃|州政府|省政府|州上|州里|县上|县里|省上|省里|国家|中央|政府|上面"
+                   r"|咱州|咱们州|咱县|我们州|我们县)?"  # 2023年州上新出的, 2024年临夏州新出台的
                    r"(?P<how>的|那个|那年的|新出的|新出台的|新发的|出台的|出的|印发的|又出的|又出台的|又新出的)")
 # 2023年新出的稳岗返还, 2024年出台的见习补贴: a rule issued that year — another document's, whatever it is named
 _ISSUED = frozenset({"新出的", "新出台的", "新发的", "出台的", "出的", "印发的", "又出的", "又出台的", "又新出的"})  # not 发的: 2020年发的补贴 is money paid

@@ -240,3 +240,74 @@ def test_which_have_ended_and_which_stand_is_one_answer(dated_answerer):
 def test_a_cooperative_is_told_the_document_names_no_cooperatives(dated_answerer):
     line = first_line(dated_answerer, "合作社算不算企业")
     assert line.startswith("文件没有专门写合作社"), line
+
+
+# ------------------------------------------------------------ play-through G/H kinds
+
+def test_training_money_for_someone_not_said_to_be_out_of_work_is_conditional(dated_answerer):
+    assert first_line(dated_answerer, "俺想学开挖掘机 政府给补贴不").startswith("要看条件：失业人员")
+    assert first_line(dated_answerer, "我失业了 学个技术有补贴没").startswith("有：失业人员")
+
+
+def test_does_it_pay_after_an_unpaid_benefit_stays_on_it(talk):
+    replies = talk(["想在网上卖葫芦雕刻 电商有扶持没", "给钱不"])
+    assert replies[1].startswith("文件没有写") and "给钱" in replies[1].splitlines()[0], replies[1]
+
+
+@pytest.mark.parametrize("question", ["技能培训学完给安排工作吗", "学手艺 学完管分配不"])
+def test_a_job_after_training_is_not_promised(dated_answerer, question):
+    line = first_line(dated_answerer, question)
+    assert "文件没有写明" in line and "分配" in line, line
+
+
+def test_which_counties_are_poor_is_not_listed(dated_answerer):
+    line = first_line(dated_answerer, "东乡县算不算国家级贫困县")
+    assert line.startswith("文件没有列出哪些县是国家级贫困县"), line
+
+
+def test_how_soon_the_refund_arrives_is_not_its_validity(dated_answerer):
+    line = first_line(dated_answerer, "稳岗返还多久能到")
+    assert "多久到账" in line and "截止日期" not in line, line
+
+
+def test_a_question_instead_of_an_option_is_answered_then_the_options_again(talk):
+    replies = talk(["测一测我是否符合创业孵化基地扶持和免费经营场地", "要钱不"])
+    assert "没能确定" not in replies[1] and "免费" in replies[1], replies[1]
+    assert replies[1].rstrip().endswith("想自主创业的个人？") or "回到刚才的问题" in replies[1], replies[1]
+
+
+def test_a_cry_of_what_to_do_is_part_of_the_question_after_it(talk):
+    reply = talk(["阿么办 厂子效益不好 工资发不出来 政府管不"])[0]
+    assert "您问了" not in reply and "讨薪" in reply, reply
+
+
+@pytest.mark.parametrize("question", ["2024年临夏州新出台的稳就业政策有哪些", "2025年甘肃新出的创业担保贷款贴息比例是多少"])
+def test_a_later_years_new_rules_are_not_the_documents(dated_answerer, question):
+    answer = dated_answerer.answer(question)
+    assert not answer.answered and "没有讲到" in answer.reply, answer.reply
+
+
+def test_the_documents_own_year_is_still_answered(dated_answerer):
+    assert dated_answerer.answer("2019年临夏出的就业方案还管用不").answered
+
+
+@pytest.mark.parametrize(("question", "said"), [("特岗教师干满三年能不能入编", "入编"),
+                                                ("西部计划志愿者服务期是一年还是两年", "服务期")])
+def test_programme_details_the_document_leaves_out(dated_answerer, question, said):
+    line = first_line(dated_answerer, question)
+    assert "文件没有写明" in line and said in line, line
+
+
+def test_grassroots_pay_is_not_written(dated_answerer):
+    line = first_line(dated_answerer, "三支一扶考上给多少钱")
+    assert line.startswith("文件没有写") and "待遇" in line, line
+
+
+def test_a_unit_meaning_to_take_interns_is_told_what_it_gets(dated_answerer):
+    line = first_line(dated_answerer, "我开了个小厂子 想招几个见习的娃")
+    assert line.startswith("每人每月1000元") and "单位" in line, line
+
+
+def test_an_employer_not_paying_insurance_is_a_labour_matter(dated_answerer):
+    answer = dated_answerer.answer("娃在厦门打工 厂里不给交保险 咋办")
+    assert not answer.answered and "劳动纠纷" in answer.reply, answer.reply

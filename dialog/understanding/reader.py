@@ -640,6 +640,11 @@ class Reader:
             return self._side_question(text)
         if parsed.ok:
             return Understanding("answer", text, answer=parsed)
+        if (getattr(question, "kind", None) == "choice" and self.ends_like_question(text)
+                and self.correction(text) is None and self.intent(text) is None):
+            # 要钱不, to "运营方还是想自主创业的个人": no option, a question of its own (answered,
+            # then the options again) — not "没能确定您选的是哪一项"
+            return self._side_question(text)
         corrected = self.correction(text)
         if corrected is not None and corrected[1] and len(bare(corrected[0])) >= 2:
             # 点错了 我是个人 想去见习: not only "back" (点错了) — the words after it put an earlier
@@ -1194,7 +1199,9 @@ class Reader:
             if parts and not pending and len(bare(piece)) < MIN_PAUSED:
                 parts[-1] = parts[-1] + " " + piece
             elif (self.is_question(piece) and len(bare(" ".join([*pending, piece]))) >= MIN_PAUSED
+                  and not (at == 0 and len(pieces) > 1 and len(bare(piece)) <= 4 and not self.has_own_topic(piece))
                   and not (at < len(pieces) - 1 and self._reported_ask(piece, pieces[at + 1]))):  # 去县上问咋申请，…
+                # (阿么办 厂子效益不好 …: a short cry of "what to do" first is part of what follows)
                 parts.append(" ".join([*pending, piece]))
                 pending = []
             else:
