@@ -25,7 +25,7 @@ from dialog.config import Settings, ensure_salt
 from dialog.flows.commands import CAMPAIGN, AdminHandler, CommandsFlow
 from dialog.flows.common import Turn, mask_personal_numbers
 from dialog.flows.menu import MenuFlow, clause_section_label
-from dialog.flows.questionnaire import RENDER_MEMO_LIMIT, QuestionnaireFlow
+from dialog.flows.questionnaire import RENDER_MEMO_LIMIT, WHY_NOT, QuestionnaireFlow
 from dialog.flows.questions import MULTI_MAX, QuestionsFlow
 from dialog.messages import ROLE_FORGOTTEN, Incoming, Reply
 from dialog.storage import open_store
@@ -408,6 +408,10 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                     return corrected
                 s.end_questionnaire()
                 s.finished = finished  # a correction that changed nothing: the next may still
+        if WHY_NOT.search(bare(u.text)):
+            why = self._why_not(finished.get("program"), dict(finished.get("answers") or {}))
+            if why is not None:  # 为啥不行 right after a 不符合 result: the conditions it fails
+                return Turn([Reply(why, self._menu_buttons())], [])
         restated = self._restated(u.text, s, finished)  # 他今年十九了: a fact it lacked (flows/questionnaire.py)
         if restated is None and u.kind == "question":
             restated = self._late_answer(u.text, s, finished)  # 不困难 after the result: it stands
@@ -432,6 +436,11 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             return self._test_topic(s, who=who, said=whom)
         if intent == "finder" and not in_questionnaire and (who or whom):
             return self._start_finder(s, who=who, said=whom)
+        if intent == "for_other" and in_questionnaire and s.program:
+            # 那我儿子呢 他二十岁 在家闲着, mid-test: the same test for him, his words read for it
+            if s.program == "__finder__":
+                return self._start_finder(s, who=who, said=whom)
+            return self._start_questionnaire(s.program, s, who=who, said=whom)
         if intent in ("menu", "quit"):
             if in_questionnaire:
                 return self._exit(s)

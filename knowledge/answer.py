@@ -171,6 +171,24 @@ _AGE_TERM = re.compile(r"大龄|岁|年纪|年龄")  # 多大算 asks an age onl
 # 补多少, 补贴多少钱, 一个人补几个钱: a sum paid as a subsidy, not lent
 _SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
 # a unit speaking of the people it takes on (我们单位收见习生, 招见习的尕娃, 厂里带了几个实习的)
+# a calendar year a question names: 2020年 / 二〇二〇年 / 20年的时候 (15—39: a year, not 三年's length)
+_YEAR_NAMED = re.compile(r"(?<![\d])(?:(?P<full>20\d{2})|二[〇零](?P<cn>[一二三][〇零一二三四五六七八九])|(?<![了过交干])(?P<short>1[5-9]|2\d|3\d))年(?![龄纪级多半以])")
+
+
+def _year_named(question: str) -> int | None:
+    found = _YEAR_NAMED.search(question)
+    if found is None:
+        return None
+    if found.group("full"):
+        return int(found.group("full"))
+    if found.group("cn"):
+        return 2000 + int("".join(_CN_DIGIT[c] for c in found.group("cn")))
+    return 2000 + int(found.group("short"))
+
+
+_CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
+
+
 _EMPLOYER_TAKING = re.compile(r"(?:我们|咱们|俺们)(?:单位|店|厂|公司|企业|合作社|车间|饭馆)"
                               r"|(?:收|招|接收|带|雇|要)(?:了|几个|个|些|点|上)?(?:见习|实习|学徒)")
 _HIRING = re.compile(r"招了|招用|新招|雇了|雇的|吸纳|我们厂|我们公司|我们企业|厂里|公司里")  # an employer speaking
@@ -1737,6 +1755,8 @@ class Answerer:
                                             clause, question, budget, benefit=benefit)
             summary = next((benefit.lines[k] for k in (Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT)
                             if k in benefit.lines), None)
+            if summary is not None and follow_up and self._names_beyond(question, summary.say, clause):
+                summary = None  # 那去厦门呢 after 去苏州打工: the clause's sentence naming 厦门, not the count line
         if summary is not None:
             return self._with_quote([summary.say], summary.quote, clause, question, budget, benefit=benefit)
 
@@ -1746,6 +1766,13 @@ class Answerer:
             # length — 回乡镇基层干几年 — is no date asked)
             kind = Kind.OTHER
         return self._from_clause(question, kind, clause, day, budget, benefit, follow_up, money=asked.money)
+
+    def _names_beyond(self, question: str, line: str, clause: Clause) -> bool:
+        """Whether the question's own words (2+ characters, not filler) name something the clause's
+        text holds and `line` does not (厦门 in 那去厦门呢, against the transfer's count line)."""
+        filler = self.kb.asking.filler
+        typed = self.retriever.segmenter.query(question)[0]
+        return any(len(w) >= 2 and w not in filler and w in clause.text and w not in line for w in typed)
 
     def _loan_for_subsidy(self, question: str, kind: Kind, benefit: Benefit | None,
                           benefits: Sequence[Benefit]) -> tuple[Benefit, Statement] | None:
@@ -1778,6 +1805,21 @@ class Answerer:
         line = ended + now
         lines = [line]
         statement = benefit.statement(kind) if kind is not Kind.OTHER else None
+        year = _year_named(question)
+        if year is not None and period.start is not None and period.start.year <= year <= period.end.year:
+            # 俺2020年参保一年多 考了证 当时能领不: that year was within the period — the rule as
+            # it was then first, then that it has ended, and that a late claim is not written of
+            rule = (statement or benefit.statement(Kind.YES_NO) or benefit.statement(Kind.AMOUNT))
+            then = rule.say if rule is not None else f"“{next((x.quote for x in benefit.lines.values() if x.quote), benefit.name)}”"
+            then = then.removeprefix("当时").rstrip("。")
+            insured = self._years_against_minimum(question, benefit) if rule is not None else None
+            said = ""
+            if insured is not None:  # 参保一年多 against the 1年以上 of then
+                said = insured[0].replace("现在要求的", "当时要求的").replace("现在还不能", "当时还不能")
+            lines = [f"{year}年在这项规定的执行期内（{period.text}），当时的规定是：{then}。{said}",
+                     f"{ended}{now}过了期限还能不能补申请，文件没有写，请问{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}。"]
+            quote = rule.quote if rule is not None else next((x.quote for x in benefit.lines.values() if x.quote), None)
+            return self._with_quote(lines, quote, clause, question, budget, benefit=benefit, announced={period.text})
         stating = next((st for st in (statement, benefit.statement(Kind.YES_NO), benefit.statement(Kind.AMOUNT))
                         if st is not None and any(a.stated_in(st.say) for a in aspects)), None)
         if stating is not None:

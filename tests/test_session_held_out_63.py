@@ -311,3 +311,51 @@ def test_a_unit_meaning_to_take_interns_is_told_what_it_gets(dated_answerer):
 def test_an_employer_not_paying_insurance_is_a_labour_matter(dated_answerer):
     answer = dated_answerer.answer("娃在厦门打工 厂里不给交保险 咋办")
     assert not answer.answered and "劳动纠纷" in answer.reply, answer.reply
+
+
+def test_why_not_names_the_conditions_the_answers_fail(talk):
+    replies = talk(["测一测我是否符合技术技能提升补贴", "是", "没交", "为啥不行", "否", "为啥不行"])
+    assert replies[3].startswith("因为") and "参加失业保险" in replies[3] and "第三条第（四）项" in replies[3], replies[3]
+    assert "证书" in replies[3]  # the pending question follows
+    assert "参加失业保险" in replies[5] and "取得职业资格证书" in replies[5].split("。")[0], replies[5]
+
+
+def test_why_with_nothing_failed_is_answered_as_a_question(talk):
+    replies = talk(["测一测我是否符合技术技能提升补贴", "是", "为啥不行"])
+    assert not replies[2].startswith("因为按您的回答"), replies[2]
+
+
+def test_how_much_in_all_after_a_result_to_be_checked_repeats_its_sum(talk):
+    replies = talk(["测一测我是否符合稳岗返还", "是", "裁了两个", "八万", "一共多少"])
+    assert "需核实" in replies[3]
+    assert replies[4].startswith("按您刚才测一测的回答") and "48000元" in replies[4] and "如审核通过" in replies[4], replies[4]
+
+
+def test_what_about_my_son_mid_test_tests_him(talk):
+    replies = talk(["测一测我是否符合就业见习补贴", "想参加见习的个人", "那我儿子呢 他二十岁 在家闲着"])
+    assert "您儿子" in replies[2] and "20岁" in replies[2], replies[2]
+    assert "您说的是一个数" not in replies[2]
+
+
+# ------------------------------------------------------------ a year within an ended period
+
+def test_a_year_within_the_relaxation_gets_the_rule_of_then(dated_answerer):
+    reply = dated_answerer.answer("技能提升补贴 俺2020年参保一年多 考了证 当时能领不").reply
+    first, second = reply.splitlines()[:2]
+    assert first.startswith("2020年在这项规定的执行期内") and "1年以上" in first and "能：参保1年多" in first, reply
+    assert "已于2020年12月31日到期" in second and "3年以上" in second and "补申请" in second, reply
+
+
+def test_no_year_named_still_leads_with_the_expiry(dated_answerer):
+    line = first_line(dated_answerer, "技能提升补贴 参保一年 能领不")
+    assert "已于2020年12月31日到期" in line and "3年以上" in line, line
+
+
+def test_a_year_after_the_period_is_not_then(dated_answerer):
+    line = first_line(dated_answerer, "技能提升补贴 俺2023年参保一年多 考了证 当时能领不")
+    assert not line.startswith("2023年在这项规定的执行期内"), line
+
+
+def test_a_follow_up_naming_a_place_of_the_clause_quotes_it(talk):
+    replies = talk(["俺娃想去苏州打工 政府管送不", "那去厦门呢"])
+    assert "厦门" in replies[1].splitlines()[0], replies[1]

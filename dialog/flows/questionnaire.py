@@ -100,6 +100,9 @@ _MISSING = object()
 _KEPT = "#kept"
 # s.flags[question id + _STATED_BY] = the question whose pressed option's label stated it (the
 # 中职 option names the 国家级贫困县): taken back together with that answer by 上一步.
+# 为啥不行 / 为什么不符合 / 凭啥不给 / 咋就不行了: why the answers fail (after a 不符合)
+WHY_NOT = re.compile(r"^(?:那|可是|但是)?(?:为啥|为什么|为撒|咋|怎么|凭啥|凭什么)(?:就|会|又)?"
+                      r"(?:不行|不符合|不能|不给|不够|不满足|不合格|没资格|不可以)(?:了|呢|啊|哩|嘛|吗)?$")
 # one-character acts that name which count is meant (一个没留 -> 留用了几人; 裁了两个 -> 裁员)
 _ACTS = ("留", "裁", "招", "辞")
 _STATED_BY = "#stated_by"
@@ -426,6 +429,10 @@ class QuestionnaireFlow:
             left = self._exit(s)
             asked = self._free_question(u.text, s, said=u.raw)
             return Turn(left.replies[:1] + asked.replies, left.events + asked.events)
+        if u.kind == "side_question" and WHY_NOT.search(bare(u.text)):
+            why = self._why_not(s.program, dict(s.answers))  # 为啥不行, after "这一条不满足"
+            if why is not None:
+                return Turn([Reply(why)] + self._pending_question(s), [])
         if u.kind == "side_question":
             return self._digression(u.text, s, said=u.raw)
         if u.correction:
@@ -1133,6 +1140,20 @@ class QuestionnaireFlow:
 
     # ------------------------------------------------------------------ result
 
+    def _why_not(self: Engine, program_id: str | None, answers: dict[str, Any]) -> str | None:
+        """为啥不行 / 凭啥不符合: the conditions the answers given fail (each with its note and
+        clause), in one line; None outside a programme or when none fails (then the question is
+        answered as any other)."""
+        if not program_id or program_id == "__finder__":
+            return None
+        program = eligibility.get_program(program_id)
+        main = eligibility.assess(program, answers, as_of=self.today()).main
+        failed = [c for c in main.checks if c.required and c.status == NOT_MET]
+        if not failed:
+            return None
+        said = "；".join(f"“{c.text}”{f'（{c.note}）' if c.note else ''}（{c.clause_label}）" for c in failed)
+        return self.t("why_not", label=program.label, failed=said)
+
     def _sum_after_failed_result(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
         """那能返多少 去年交了两万 right after a 不符合 result of the same programme: the sum is
         answered as usual, after a line saying that by the answers just given the result was
@@ -1161,8 +1182,8 @@ class QuestionnaireFlow:
         return Turn([replace(first, text=f"{note}\n{first.text}"), *turn.replies[1:]], turn.events)
 
     def _sum_after_result(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
-        """一共多少 / 那能拿多少 right after a 符合 result that worked out a sum (its "预计 … = …"
-        line): that sum again, from the answers just given — not the rate the document states,
+        """一共多少 / 那能拿多少 right after a 符合 (or 需核实) result that worked out a sum (its
+        "预计 … = …" line, with 如审核通过 for 需核实): that sum again, from the answers just given — not the rate the document states,
         which the result already applied. Not when the message gives a figure of its own (那要是
         交了五万呢: answered as usual, the rate applied to it) or asks of another programme. None
         for anything else."""
@@ -1171,8 +1192,8 @@ class QuestionnaireFlow:
             return None  # (返还比例是多少 asks the rate: answered as usual)
         program = eligibility.get_program(program_id)
         lines = self._result_text(program_id, dict(finished.get("answers") or {})).split("\n")
-        if not any(line.startswith("结果：符合") for line in lines):
-            return None
+        if not any(line.startswith(("结果：符合", "结果：需核实")) for line in lines):
+            return None  # (需核实: its sum says 如审核通过 — said again with that)
         worked = next((line for line in lines if "预计" in line and "=" in line), None)
         if worked is None:
             return None

@@ -191,6 +191,7 @@ _ORDINALS = "一二三四五六七八九"
 # Not 第三条: that is how the document numbers its own clauses.
 _ORDINAL = re.compile(r"(?:第|头)([一二三四五六七八九]|[1-9])(?:个|项|种|样)?")
 
+ABOUT_OTHER_HEAD = 8  # characters of 那我儿子呢 / 那俺家丫头呢 in which someone else is named
 # 算了 七个 / 算了是五个: "no, make it seven" — a figure put right after 算了, not leaving
 _NEVER_MIND_FIGURE = re.compile(r"^(?:算了|算啦|罢了)(?:是|应该是|就|还是)?"
                                 r"(?P<figure>[0-9一二两俩三四五六七八九十百千万]+(?:个人|个|人|名|岁|年|个月|万|元|块)?)$")
@@ -610,6 +611,12 @@ class Reader:
         question = conv.question
         if not plain:  # "？" / "。。" / an emoji: not an answer (never 不清楚), ask again
             return Understanding("navigate", text, intent="explain")
+        head = plain[:ABOUT_OTHER_HEAD]
+        if plain.startswith("那") and "呢" in head and (who := self.someone_else(head)) is not None:
+            # 那我儿子呢 他二十岁 在家闲着: the same test for him (what follows 呢 is his situation),
+            # not an answer of 20 to the question pending
+            return Understanding("navigate", text, intent="for_other", who=who,
+                                 whom=text.split("呢", 1)[1].strip(" ，,。") or None)
         other = self.asked_other(text)
         if other is not None:  # 不是这个 我问的是贷款: not 否 — the questionnaire was not what was asked
             return Understanding("side_question", other, intent="quit")
