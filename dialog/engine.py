@@ -23,7 +23,7 @@ from typing import Any
 import eligibility
 from dialog.config import Settings, ensure_salt
 from dialog.flows.commands import CAMPAIGN, AdminHandler, CommandsFlow
-from dialog.flows.common import Turn, mask_personal_numbers
+from dialog.flows.common import SHORT_OF, Turn, mask_personal_numbers
 from dialog.flows.menu import MenuFlow, clause_section_label
 from dialog.flows.questionnaire import RENDER_MEMO_LIMIT, WHY_NOT, QuestionnaireFlow
 from dialog.flows.questions import MULTI_MAX, QuestionsFlow
@@ -408,9 +408,15 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
                     return corrected
                 s.end_questionnaire()
                 s.finished = finished  # a correction that changed nothing: the next may still
+        if SHORT_OF.search(bare(u.text)):
+            short_of = self._short_of(finished)
+            if short_of is not None:  # 还差几个 right after a result: its hint on what is missing
+                s.finished = finished  # (为啥不行 / 不对 … may follow: the result stays open)
+                return short_of
         if WHY_NOT.search(bare(u.text)):
             why = self._why_not(finished.get("program"), dict(finished.get("answers") or {}))
             if why is not None:  # 为啥不行 right after a 不符合 result: the conditions it fails
+                s.finished = finished
                 return Turn([Reply(why, self._menu_buttons())], [])
         restated = self._restated(u.text, s, finished)  # 他今年十九了: a fact it lacked (flows/questionnaire.py)
         if restated is None and u.kind == "question":

@@ -158,6 +158,13 @@ OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见
 _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16—24岁), not only 大龄
 # 达到现有在职职工人数25%（超过100人的企业达到15%）: a share of new hires in the staff, and the
 # share for firms above a size
+def _share_needed(rule: re.Match[str], staff: int) -> int:
+    """The share of new hires in the staff (%) `_SHARE_RULE` asks of a firm of `staff` people:
+    25, or 15 for a firm over 100 (第五条第（二）项)."""
+    large = rule.group("over") is not None and staff > int(rule.group("over"))
+    return int(rule.group("large") if large else rule.group("small"))
+
+
 _SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
 _ASKER_TAKES_PART = re.compile(r"(?:我|俺)(?:自己|一个人|本人)?(?:去|想去|要去|在)(?:见习|实习)")
 _THE_DOCUMENT = re.compile(r"文件|方案|这个政策|这些政策|3号|三号")  # the document itself, named
@@ -1965,13 +1972,16 @@ class Answerer:
             return None
         staff, hired = counts  # (the staff counted with this year's hires, as the questionnaire asks)
         share = 100 * hired / staff
-        large = rule.group("over") is not None and staff > int(rule.group("over"))
-        needed = int(rule.group("large") if large else rule.group("small"))
-        whose = f"超过{rule.group('over')}人的企业" if large else "企业"
+        needed = _share_needed(rule, staff)
+        whose = f"超过{rule.group('over')}人的企业" if needed != int(rule.group("small")) else "企业"
         met = share >= needed
         cap = f"，{benefit.name}最高不超过{benefit.max.text}" if benefit.max is not None else ""  # type: ignore[union-attr]
         line = (f"{'按人数算够了' if met else '按人数算不够'}：您说新招用{hired}人、在职职工{staff}人，"
                 f"新招的占{share:.1f}%，{whose}要达到{needed}%{cap}。")
+        if not met:  # 还差几个: the fewest more hires, each one counted in the staff too
+            more = next(k for k in range(1, 100 * staff + 1)
+                        if 100 * (hired + k) >= _share_needed(rule, staff + k) * (staff + k))
+            line += f"还差：再新招用{more}人（新招用共{hired + more}人、在职职工共{staff + more}人）就够了。"
         return self._with_quote([line, condition.say], condition.quote, clause, question, budget, benefit=benefit)
 
     def _per_head_applied(self, question: str, clause: Clause, benefit: Benefit, budget: int) -> _Body | None:

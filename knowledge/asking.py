@@ -381,20 +381,29 @@ _COUNT = r"(\d+|[零一二两俩三四五六七八九十百]+)"
 # 三个人 / 5个见习的 / 俩人 — not 六个月 (a length), 一个人 is one person
 _HEADS = re.compile(_COUNT + r"\s*(?:个人|个|人|名|位)(?!月|多月|半月)")
 # 2个见习生 / 三个实习的: the count of interns, before a staff count said beside it (单位有20个人)
-_INTERN_HEADS = re.compile(_COUNT + r"\s*(?:个|名|位)?(?:见习|实习)")
+_INTERN_HEADS = re.compile(_COUNT + r"\s*(?:个|名|位)?(?:见习|实习)|" + _COUNT + r"\s*(?:个|名)(?:娃娃|娃|学生|大学生|孩子|年轻人)")
 _MONTHS = re.compile(_COUNT + r"\s*个(?:多)?月|(半年)|(?<!\d)(\d{1,2}|[一二两俩三四五六七八九十]+)\s*年(半)?(?!龄|级|纪|底|前|后|初|了?的)")
+
+
+# 留了三个 / 留用了两个 / 留下一个: those kept on (knowledge/answer.py reads them apart)
+_KEPT_SPAN = re.compile(r"(?:留用|留下|留)了?" + _COUNT + r"\s*(?:个人|个|人|名)?")
+
+
+# 收了几个 / 多少个: a count asked or not said (the one count said is then someone else's)
+_SOME_HEADS = re.compile(r"(?:几|多少)\s*(?:个|名|位)(?!月|多月|半月)")
 
 
 def heads_and_months(text: str) -> tuple[int, int] | None:
     """(people, months) a question gives for a sum paid per person per month (那三个人见习六个月
     一共多少 -> (3, 6); 俩人见习半年 -> (2, 6); 5个见习的 干了一年 -> (5, 12)); None unless both
     are said. 俩 and 两 are 2; a length in years is twelve months each."""
+    text = _KEPT_SPAN.sub(" ", text)  # 留了三个: how many stayed on, not how many came
     interns = _INTERN_HEADS.search(text)
     counts = _HEADS.findall(text)
     months = _MONTHS.search(text)
-    if months is None or (interns is None and len(counts) != 1):
+    if months is None or (interns is None and (len(counts) != 1 or _SOME_HEADS.search(text))):
         return None  # (单位有20个人 收了几个: which count is the interns is not said)
-    count = spoken_count(interns.group(1) if interns is not None else counts[0])
+    count = spoken_count(next(g for g in interns.groups() if g) if interns is not None else counts[0])
     if months.group(2):
         length = 6
     elif months.group(1):
@@ -407,8 +416,13 @@ def heads_and_months(text: str) -> tuple[int, int] | None:
 
 # 厂子一百二十个人 / 在职职工80人 / 一共五十个工人: the whole staff; 新招了十五个 / 今年招了6个人 /
 # 新来了三个: those taken on this year
-_STAFF = re.compile(r"(?:厂子?里?|公司里?|店里|单位|企业|在职职工|职工|员工|工人|一共|总共|现有|原来|有)(?:有|共)?"
-                    + _COUNT + r"\s*(?:个人|个|人|名)(?!月)")
+_STAFF = re.compile(r"(?:厂子?里?|公司里?|店里|单位|企业|合作社|车间|在职职工|职工|员工|工人|一共|总共|现有|原来|有)(?:有|共)?"
+                    + _COUNT + r"\s*(?:个人|个|人|名)(?!月)"
+                    # 四十个人招了十个 / 俺们四十个人 / 能贷多少四十个人…: a head count said first, or after the question
+                    r"|(?:^|(?<=[我俺咱]们)|(?<=\s)|(?<=多少)|(?<=[不吗呢嘛啥]))" + _COUNT + r"\s*(?:个人|个工人|个职工|个员工|名职工|人)(?!月)"
+                    # 厂子现在二十个工人: workers counted, whatever comes before
+                    r"|(?<![招雇留裁辞进减了再来\d零一二两俩三四五六七八九十百])" + _COUNT
+                    + r"\s*(?:个工人|名工人|个职工|名职工|个员工|名员工|个伙计)")
 _HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
 
 
@@ -422,7 +436,7 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
     staff = _STAFF.search(rest)
     if staff is None:
         return None
-    total, new = spoken_count(staff.group(1)), spoken_count(hired.group(1))
+    total, new = spoken_count(next(g for g in staff.groups() if g)), spoken_count(hired.group(1))
     return (total, new) if total and new is not None and 0 < new <= total else None
 
 
@@ -438,7 +452,10 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("kept", re.compile(r"(?P<more>再)?(?:留用了?|留下了?|留了|转正了?)" + _N + _HEADS_TAIL)),
     ("laid_off", re.compile(r"(?P<more>再)?(?:裁掉了?|裁了?|辞退了?|辞了|开除了?|减了)" + _N + _HEADS_TAIL)),
     ("months", re.compile(r"(?P<more>再)?(?:干了|见习了?|实习了?)?" + _N + r"\s*个(?:多)?月")),
+    # 要是公司有120人 / 厂子一百五十个工人: the staff (not 招了20个人: those hired)
+    ("staff", re.compile(r"(?<![招雇留裁辞进减了再来])(?P<more>)" + _N + r"\s*(?:个人|人|个职工|名职工|个工人|名工人|个员工|名员工)(?!月)")),
 )
+_STAFF_ROLE = _ROLES[-1][1]
 # 一个都没裁 / 没裁人 / 不裁员: no one laid off (said as 一个没裁 in the question revised)
 _NONE_LAID_OFF = re.compile(r"(?:一个)?(?:人)?都?没(?:有)?(?:裁|辞退|开除)(?:人|员)?|(?:一个)?都?不裁(?:人|员)?|一个没裁")
 _LAID_OFF_SPAN = _ROLES[2][1]
@@ -455,7 +472,7 @@ def revise_figures(before: str, change: str) -> str | None:
     figure (那创业贷款呢). Pure string work: whether the revised question is answered is the
     caller's."""
     revised, changed = before, False
-    for _role, pattern in _ROLES:
+    for role, pattern in _ROLES:
         new = pattern.search(change)
         if new is None:
             continue
@@ -472,6 +489,14 @@ def revise_figures(before: str, change: str) -> str | None:
         else:
             revised = f"{revised} {new.group(0).replace('再', '', 1)}"
         changed = True
+        if role == "hired" and new.group("more") and not _STAFF_ROLE.search(change):
+            # 四十个人 招了五个, then 那再招七个呢: the staff grows with them (47), as the
+            # questionnaire counts this year's hires in the staff
+            staff = _STAFF_ROLE.search(revised)
+            was = spoken_count(staff.group("n")) if staff is not None else None
+            if staff is not None and was is not None and old is not None:
+                added = count - (spoken_count(old.group("n")) or 0)
+                revised = revised[:staff.start("n")] + str(was + added) + revised[staff.end("n"):]
     if _NONE_LAID_OFF.search(change) and not _LAID_OFF_SPAN.search(change):
         old = _LAID_OFF_SPAN.search(revised)
         revised = (revised[:old.start()] + "一个没裁" + revised[old.end():]) if old is not None else f"{revised} 一个没裁"

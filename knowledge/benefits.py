@@ -115,7 +115,7 @@ class Benefit:
 # A number of people (12个人, 十几个人, 两个人): its 个人 is no benefit's word for "individual"
 # 12个人 (not 一个人: one person, an individual); 有个人专门领人去打工, 这个人说: someone, not an
 # individual borrower (有个人贷款没 still asks the individual loan)
-_HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来])个人"
+_HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来])个人|(?<=[十百千零]一)个人"
                         r"|(?<=[有这那某])个人(?=专门|说|想|在|去|领|带|是|要|跟|给|问|家|开)")
 
 

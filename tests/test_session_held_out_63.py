@@ -87,7 +87,8 @@ def test_a_few_laid_off_as_a_follow_up(talk):
 
 @pytest.mark.parametrize(("before", "change", "revised"), [
     ("俺厂四十个人 今年招了十个 签了两年合同 够不", "那招八个呢", "俺厂四十个人 今年招了8个 签了两年合同 够不"),
-    ("俺厂四十个人 今年招了十个 够不", "那再招两个呢", "俺厂四十个人 今年招了12个 够不"),
+    # 再招 adds to the hires and to the staff they join (the staff counts this year's hires)
+    ("俺厂四十个人 今年招了十个 够不", "那再招两个呢", "俺厂42个人 今年招了12个 够不"),
     ("去年交了失业保险两万五 裁了一个人 返多少", "那要是一个都没裁呢", "去年交了失业保险两万五 一个没裁 返多少"),
     ("厂子去年交了失业保险八万 能返多少", "那交了三万呢", "厂子去年交了失业保险三万 能返多少"),
     ("我们厂五个见习的 干了六个月 一共多少", "要是留了三个呢", "我们厂五个见习的 干了六个月 一共多少 留了三个"),
@@ -104,10 +105,12 @@ def test_a_follow_up_without_a_figure_revises_nothing(change):
 
 
 def test_the_share_is_worked_out_again_for_the_changed_count(talk):
-    replies = talk(["俺厂四十个人 今年招了十个 签了两年合同 能贷三百万不", "那招八个呢", "那再招两个呢"])
+    replies = talk(["俺厂四十个人 今年招了十个 签了两年合同 能贷三百万不", "那招八个呢", "那再招两个呢", "那再招一个呢"])
     assert "够了" in replies[0].splitlines()[0]
-    assert replies[1].startswith("按人数算不够") and "8人" in replies[1], replies[1]
-    assert replies[2].startswith("按人数算够了") and "10人" in replies[2], replies[2]
+    # 8 of 40 is 20%: three more make 11 of 43 (25.6%), two more 10 of 42 (23.8%) — not yet
+    assert replies[1].startswith("按人数算不够") and "8人" in replies[1] and "再新招用3人" in replies[1], replies[1]
+    assert replies[2].startswith("按人数算不够") and "新招用10人、在职职工42人" in replies[2], replies[2]
+    assert replies[3].startswith("按人数算够了") and "新招用11人、在职职工43人" in replies[3], replies[3]
 
 
 def test_the_refund_is_worked_out_again_for_another_sum(talk):
@@ -359,3 +362,68 @@ def test_a_year_after_the_period_is_not_then(dated_answerer):
 def test_a_follow_up_naming_a_place_of_the_clause_quotes_it(talk):
     replies = talk(["俺娃想去苏州打工 政府管送不", "那去厦门呢"])
     assert "厦门" in replies[1].splitlines()[0], replies[1]
+
+
+# ------------------------------------------------------------ counts said the way people say them
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("四十个人招了十个 能补多少", (40, 10)),
+    ("厂子现在二十个工人 今年新招了5个", (20, 5)),
+    ("俺们四十个人 新来了三个", (40, 3)),
+    ("我们厂子能贷多少四十个人今年招了五个", (40, 5)),  # folded: the count right after the question
+    ("合作社三十个人 招了八个", (30, 8)),
+])
+def test_the_staff_is_read_wherever_it_is_said(text, counts):
+    from knowledge.asking import staff_and_hires
+    assert staff_and_hires(text) == counts
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("收了3个娃见习六个月一共多少", (3, 6)),
+    ("两个学生实习了三个月", (2, 3)),
+    ("5个见习的干了半年 留了三个 给多少", (5, 6)),  # 留了三个: those kept on, not those taken
+    ("单位有20个人 收了几个见习六个月", None),  # the one count said is the staff
+])
+def test_interns_and_months_are_told_from_other_counts(text, said):
+    from knowledge.asking import heads_and_months
+    assert heads_and_months(text) == said
+
+
+def test_eleven_people_is_a_headcount_not_an_individual(dated_answerer):
+    line = first_line(dated_answerer, "厂子十一个人 今年招了三个 能贷多少")
+    assert line.startswith("按人数算够了") and "在职职工11人" in line and "300万" in line
+
+
+def test_a_share_short_of_the_rule_says_how_many_more(dated_answerer):
+    # 5 of 40: seven more make 12 of 47 (25.5%); six make 11 of 46 (23.9%)
+    line = first_line(dated_answerer, "我们厂子能贷多少 四十个人今年招了五个")
+    assert line.startswith("按人数算不够") and "再新招用7人（新招用共12人、在职职工共47人）" in line
+    # 10 of 90: past 100 staff the rule is 15% — eleven more make 21 of 101
+    line = first_line(dated_answerer, "厂里九十人 招了十个 够不")
+    assert "再新招用11人" in line and "在职职工共101人" in line
+
+
+def test_how_many_more_after_a_worked_share_works_it_again(talk):
+    replies = talk(["我们厂子能贷多少 四十个人今年招了五个", "还差几个"])
+    assert replies[1].startswith("按人数算不够") and "再新招用7人" in replies[1]
+
+
+def test_how_many_more_after_a_result_gives_its_hint_and_keeps_the_result(talk):
+    replies = talk(["测一测创业担保贷款", "企业", "40", "5", "签了", "还差几个", "为啥不行"])
+    assert replies[5].startswith("提示：") and "再新招用7名" in replies[5]
+    assert replies[6].startswith("因为按您的回答") and "25%" in replies[6]
+
+
+def test_how_many_more_after_an_eligible_result_says_nothing_is_missing(talk):
+    replies = talk(["测一测创业担保贷款", "企业", "40", "10", "签了", "还差几个"])
+    assert "小微企业创业担保贷款」已经符合" in replies[-1]
+
+
+def test_an_answer_that_agrees_with_the_chosen_group_keeps_the_result(talk):
+    replies = talk(["测一测就业见习", "我去见习", "失业青年", "20", "没有工作"])
+    assert "不改变结果" in replies[-1] and "结果：符合" in replies[-1]
+
+
+def test_the_staff_changed_in_a_follow_up_is_read_as_the_staff():
+    from knowledge.asking import revise_figures
+    assert revise_figures("厂子八十个人 今年招了十五个 够不", "要是公司有120人呢") == "厂子120个人 今年招了十五个 够不"

@@ -1053,6 +1053,10 @@ class QuestionnaireFlow:
                 # 不晓得 after a result the answers given already settled: nothing left to ask
                 agrees = True
                 continue
+            if (question.kind == "choice" and parsed.ok and parsed.value is not None
+                    and answers.get(question.id) == parsed.value):
+                agrees = True  # 没有工作 after 失业青年 was chosen: what it said already
+                continue
             if question.kind != "yesno" or not parsed.ok or parsed.value not in (True, False):
                 continue
             if question.id in answers and answers[question.id] is not None and answers[question.id] != parsed.value:
@@ -1139,6 +1143,25 @@ class QuestionnaireFlow:
         return Turn([Reply(self.t("exited") if was_in else self.t("menu_prompt"), self._menu_buttons())], [])
 
     # ------------------------------------------------------------------ result
+
+    def _short_of(self: Engine, finished: dict[str, Any]) -> Turn | None:
+        """还差几个 / 还差多少 right after a result: its 提示 lines (再招20名…达到25% / 再多留用1人…),
+        which say what is missing and what it would give; that nothing is missing after a 符合
+        one. None for a result with neither (then the message is answered as usual)."""
+        program_id = finished.get("program")
+        if not program_id or program_id == "__finder__":
+            return None
+        program = eligibility.get_program(program_id)
+        lines = self._result_text(program_id, dict(finished.get("answers") or {})).split("\n")
+        hints = [line for line in lines if line.startswith("提示：")]
+        if hints:
+            text = "\n".join(hints)
+        elif any(line.startswith("结果：符合") for line in lines):
+            judged = eligibility.assess(program_id, dict(finished.get("answers") or {}), as_of=self.today()).main.label
+            text = self.t("short_of_nothing", label=judged.split("·")[-1])
+        else:
+            return None
+        return Turn([Reply(text, self._result_buttons(program))], [])
 
     def _why_not(self: Engine, program_id: str | None, answers: dict[str, Any]) -> str | None:
         """为啥不行 / 凭啥不符合: the conditions the answers given fail (each with its note and
@@ -1256,7 +1279,9 @@ class QuestionnaireFlow:
         # result is about (那能贷多少 after 小微企业创业担保贷款: its 300万, not the individual's 15万)
         s.last_program = program.id
         s.last_clause = program.reference[0] if program.reference else s.last_clause
-        judged = eligibility.assess(program_id, answers, as_of=self.today()).main.label
+        # (the part's own label: 小微企业创业担保贷款, not 创业担保贷款·小微企业创业担保贷款, whose
+        # programme name would name the individual loan too)
+        judged = eligibility.assess(program_id, answers, as_of=self.today()).main.label.split("·")[-1]
         s.lead_text, s.lead_at, s.lead_uncovered = judged, self.clock(), False
         buttons = self._result_buttons(program)
         # The compact rendering for a phone; every condition's full quotation is one tap away

@@ -17,13 +17,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import eligibility
-from dialog.flows.common import Turn, mask_personal_numbers, short
+from dialog.flows.common import SHORT_OF, Turn, mask_personal_numbers, short
 from dialog.messages import Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import speaks_of
+from dialog.understanding.normalize import bare
 from knowledge.answer import Answer
-from knowledge.asking import Kind, revise_figures
+from knowledge.asking import Kind, normalize, revise_figures, staff_and_hires
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -106,6 +107,13 @@ class QuestionsFlow:
             again = self._ask(revised)
             if again.answered and again.clause is not None and again.clause.id == about:
                 answer, said, text = again, said or text, revised
+        if (answer is None and about is not None and SHORT_OF.search(bare(text))
+                and (other := self._answered_question(s)) is not None and staff_and_hires(normalize(other))):
+            # 厂子四十个人 今年招了五个 能贷多少, then 还差几个: that question worked out again, whose
+            # share line says how many more hires it takes
+            again = self._ask(other)
+            if again.answered and again.clause is not None and again.clause.id == about:
+                answer, text = again, other
         if answer is None:
             answer = self._ask(text, about, (context or s.lead_text) if about else None)
             if answer.refused:
@@ -183,6 +191,12 @@ class QuestionsFlow:
             self._remember_topic(s, answer.clause.id)
         if remember:  # facts for a questionnaire started soon after (LEAD_SECONDS)
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
+            named = next((b for b in self.kb.benefits_of(answer.clause.id) if b.id == answer.benefit), None) \
+                if answer.clause is not None and answer.benefit else None
+            if about is not None and named is not None and not self.answerer.names_benefit(text):
+                # 能贷多少 after the firm loan's result, then 还差几个: what the follow-up was about
+                # stays named for the next one (the firm's 300万, not the individual's 15万)
+                s.lead_text = f"{named.name} {s.lead_text}"
             s.lead_uncovered = answer.refused
         return Turn([Reply(answer.reply, self._answer_buttons(answer))], [event])
 
