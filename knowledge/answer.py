@@ -145,6 +145,11 @@ _NO_CERTIFICATE = re.compile(r"没(?:有)?(?:证|证书|考证|拿到证)|无证
 _YEARS_AT_LEAST = re.compile(r"(\d+)年以上")  # a condition's minimum years (参加失业保险3年以上)
 _MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?!一个月)(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
 _MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause sets (3—12个月)
+# 见习半年 / 干一年 / 实习一年半: a length in years said after the same verbs (in months: 6, 12, 18)
+_YEARS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?:(半)年|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?)(?!以上|以内)")
+# 合同签半年 / 签了八个月的合同 / 合同两年: a contract's length, near the word 合同
+_CONTRACT_LENGTH = re.compile(r"(半年)|(\d{1,2}|[一二两三四五六七八九十]{1,3})个(?:多)?月|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?")
+_CONTRACT_MINIMUM = re.compile(r"签订(\d+)年以上劳动合同")  # 第五条第（二）项: 签订1年以上劳动合同
 LENGTH_NEAR = 6  # characters either side of a length in which the thing it is for is named
 _LENGTH = re.compile(r"\d+(?:—\d+)?个?(?:年|月)以上|\d+—\d+个月")  # a length a rule sets: 1年以上, 3—12个月
 _AGE_WORDS = re.compile(r"岁|年龄|大龄")  # a clause that speaks of age (见习 16—24岁, 9.3 大龄)
@@ -158,6 +163,15 @@ OVERVIEW_RATIO = 0.6  # each within this share of the best clause's score  # 见
 _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16—24岁), not only 大龄
 # 达到现有在职职工人数25%（超过100人的企业达到15%）: a share of new hires in the staff, and the
 # share for firms above a size
+def _months_of(half: str | None, years: str | None, and_half: str | None) -> int | None:
+    """Months in a length said in years: (半, None, None) -> 6; ("一", None, "半") -> 18;
+    ("2", None, None) -> 24; None when the count is unreadable."""
+    if half:
+        return 6
+    count = (int(years) if years.isdigit() else chinese_number(years)) if years else None
+    return None if count is None else 12 * count + (6 if and_half else 0)
+
+
 def _share_needed(rule: re.Match[str], staff: int) -> int:
     """The share of new hires in the staff (%) `_SHARE_RULE` asks of a firm of `staff` people:
     25, or 15 for a firm over 100 (第五条第（二）项)."""
@@ -1087,6 +1101,25 @@ class Answerer:
                 return _with_first(result, c.clause)
         return result
 
+    def _longer_name_first(self, question: str, result: SearchResult) -> SearchResult:
+        """`result`, or with a later candidate (of the first three) first when the question says
+        a benefit word of it (4+ characters) that holds every benefit word of the first clause the
+        question says: 按六个月失业保险金返还咋算 names 失业保险金 (第九条第（三）项) only inside
+        六个月失业保险金, the 2019 refund standard of 第四条."""
+        if len(result.candidates) < 2 or result.out_of_scope_topic is not None:
+            return result
+
+        def said(clause: Clause) -> list[str]:
+            own = {fold(w) for b in self.kb.benefits_of(clause.id) for w in (b.name, *b.words)}
+            return self._benefit_words_in(question, own)
+
+        first = said(result.candidates[0].clause)
+        for other in result.candidates[1:3]:
+            longer = [w for w in said(other.clause) if len(w) >= 4 and first and all(f in w for f in first)]
+            if longer:
+                return _with_first(result, other.clause)
+        return result
+
     def _asked_part_first(self, question: str, result: SearchResult) -> SearchResult:
         """`result`, or with its second clause first when the two are close (close_ratio: a tie
         the reply would offer as 您是不是想问) and the message tells a story before what it
@@ -1245,6 +1278,7 @@ class Answerer:
         # a sum checked against a capped benefit (_capped_first) already says which clause
         if capped is result:
             result = self._asked_part_first(question, self._ask_after_status_first(question, self._paid_first(question, result)))
+            result = self._longer_name_first(question, result)
             result = self._focus_first(question, asked, result)
         else:
             result = capped
@@ -1422,6 +1456,12 @@ class Answerer:
             for office in sorted(self.kb.asking.offices, key=len, reverse=True):
                 named_in = named_in.replace(office, " ")
         benefit = pick_benefit(benefits, named_in, terms, asked.amount)
+        if (follow_up and context and benefit is not None and asked.amount is None
+                and not any(len(w) >= 2 for w in words_named(benefit, question))):
+            # 最多贷多少 after 合同签半年行不 on the firm's loan: 贷 names the individual loan as
+            # well, but the benefit the conversation is on (named before) is the one asked about
+            before = pick_benefit(benefits, context, list(self.retriever.segmenter.query(context)[1]), None)
+            benefit = before or benefit
         if benefit is None and benefits and context:
             # 多钱 after 有没有临时补助: the benefit the previous question named
             benefit = pick_benefit(benefits, context, list(self.retriever.segmenter.query(context)[1]), None)
@@ -1498,7 +1538,7 @@ class Answerer:
                 if worked is not None:
                     lines.append(worked[0])
             return self._with_quote(lines, outsider.say.quote, clause, question, budget, benefit=benefit)
-        share = self._hires_share(question, clause, benefit, budget) if kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT) else None
+        share = self._hires_share(question, clause, benefit, budget) if kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT, Kind.OTHER) else None
         if share is not None:  # 厂子一百二十个人 今年新招了十五个 能贷三百万不: the share worked out
             return share
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
@@ -1588,6 +1628,12 @@ class Answerer:
             return self._with_quote([line], condition.quote if condition else None, clause, question, budget,
                                     benefit=aged)
 
+        contract = self._contract_against_minimum(asked, clause) if kind in (Kind.YES_NO, Kind.WHO) else None
+        if contract is not None:  # 合同签半年行不: the length against 签订1年以上劳动合同
+            line, holder = contract
+            condition = holder.statement(Kind.YES_NO) or holder.statement(Kind.WHO)
+            return self._with_quote([line], condition.quote if condition else None, clause, question, budget,
+                                    benefit=holder)
         months = self._months_against_range(asked, clause)
         if months is not None and kind in (Kind.YES_NO, Kind.WHEN) and not asked.aspects:
             # 见习能不能搞十八个月: the length asked against the clause's range (3—12个月)
@@ -2057,16 +2103,19 @@ class Answerer:
         return f"参保{years}，还不到现在要求的{least}年以上。", statement
 
     def _months_against_range(self, asked: Asked, clause: Clause) -> str | None:
-        """A number of months the question says (十八个月, 6个月) against a range of months the
-        clause sets (组织失业青年参加3—12个月的就业见习): the first line, or None when either is
-        missing."""
-        said = _MONTHS_SAID.search(fold(asked.question))
+        """A number of months the question says (十八个月, 6个月, 半年, 一年半) against a range of
+        months the clause sets (组织失业青年参加3—12个月的就业见习): the first line, or None when
+        either is missing."""
+        folded = fold(asked.question)
         bounds = _MONTHS_RANGE.search(clause.text)
-        if said is None or bounds is None:
-            return None
-        raw = said.group(1)
-        value = int(raw) if raw.isdigit() else chinese_number(raw)
-        if value is None:
+        said = _MONTHS_SAID.search(folded)
+        value = None
+        if said is not None:
+            raw = said.group(1)
+            value = int(raw) if raw.isdigit() else chinese_number(raw)
+        elif (years := _YEARS_SAID.search(folded)) is not None:
+            value = _months_of(years.group(1), years.group(2), years.group(3))
+        if value is None or bounds is None:
             return None
         low, high = int(bounds.group(1)), int(bounds.group(2))
         text = bounds.group(0)
@@ -2075,6 +2124,41 @@ class Answerer:
         side = "超过了" if value > high else "不到"
         limit = high if value > high else low
         return f"文件写的是{text}：{value}个月{side}{limit}个月，不在这个范围内。"
+
+    def _contract_against_minimum(self, asked: Asked, clause: Clause) -> tuple[str, Benefit] | None:
+        """合同签半年行不 / 签了两年合同够不: a contract length the question says against the
+        shortest the clause sets (第五条第（二）项: 签订1年以上劳动合同, a condition of the firm's
+        loan): (the first line, the benefit whose condition it is), or None when the question
+        names no contract with a length or the clause sets none."""
+        folded = fold(asked.question)
+        minimum = _CONTRACT_MINIMUM.search(clause.text)
+        if minimum is None or "合同" not in folded:
+            return None
+        said = _CONTRACT_LENGTH.search(folded)
+        if said is None:
+            return None
+        if said.group(1):
+            months, words = 6, "半年"
+        elif said.group(2):
+            count = said.group(2)
+            months = int(count) if count.isdigit() else chinese_number(count)
+            words = f"{months}个月"
+        else:
+            months = _months_of(None, said.group(3), said.group(4))
+            words = f"{said.group(3)}年{said.group(4) or ''}" if said.group(3).isdigit() else said.group(0)
+        if months is None:
+            return None
+        holder = next((b for b in self.kb.benefits_of(clause.id)
+                       if any(st is not None and "劳动合同" in st.say
+                              for st in (b.statement(Kind.YES_NO), b.statement(Kind.WHO)))), None)
+        if holder is None:
+            return None
+        least = int(minimum.group(1))
+        if months >= 12 * least:
+            return (f"够：合同签{words}，达到文件要求的“签订{least}年以上劳动合同”（这是{holder.name}的条件之一，"
+                    f"人数比例也要够）。"), holder
+        return (f"不够：合同签{words}，不到文件要求的{least}年以上。{holder.name}要求与新招用人员"
+                f"签订{least}年以上劳动合同。"), holder
 
     @staticmethod
     def _names_term_of(benefits: Sequence[Benefit], terms: Iterable[str]) -> bool:

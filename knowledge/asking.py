@@ -414,15 +414,14 @@ def heads_and_months(text: str) -> tuple[int, int] | None:
     return (count, length) if count and length else None
 
 
-# 厂子一百二十个人 / 在职职工80人 / 一共五十个工人: the whole staff; 新招了十五个 / 今年招了6个人 /
+# 厂子一百二十个人 / 在职职工80人 / 一共五十个工人 / 五十来个人 (about 50, taken as 50): the whole staff; 新招了十五个 / 今年招了6个人 /
 # 新来了三个: those taken on this year
 _STAFF = re.compile(r"(?:厂子?里?|公司里?|店里|单位|企业|合作社|车间|在职职工|职工|员工|工人|一共|总共|现有|原来|有)(?:有|共)?"
-                    + _COUNT + r"\s*(?:个人|个|人|名)(?!月)"
-                    # 四十个人招了十个 / 俺们四十个人 / 能贷多少四十个人…: a head count said first, or after the question
-                    r"|(?:^|(?<=[我俺咱]们)|(?<=\s)|(?<=多少)|(?<=[不吗呢嘛啥]))" + _COUNT + r"\s*(?:个人|个工人|个职工|个员工|名职工|人)(?!月)"
-                    # 厂子现在二十个工人: workers counted, whatever comes before
+                    + _COUNT + r"来?\s*(?:个人|个|人|名)(?!月)"
+                    # 四十个人招了十个 / 能贷多少四十个人… / 想贷款四十个人… / 二十个工人: people counted,
+                    # whatever comes before — not after an act (招了十个人, 留了三个人: those are others)
                     r"|(?<![招雇留裁辞进减了再来\d零一二两俩三四五六七八九十百])" + _COUNT
-                    + r"\s*(?:个工人|名工人|个职工|名职工|个员工|名员工|个伙计)")
+                    + r"来?\s*(?:个人|个工人|名工人|个职工|名职工|个员工|名员工|个伙计|人)(?!月)")
 _HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
 
 

@@ -193,9 +193,10 @@ class QuestionsFlow:
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
             named = next((b for b in self.kb.benefits_of(answer.clause.id) if b.id == answer.benefit), None) \
                 if answer.clause is not None and answer.benefit else None
-            if about is not None and named is not None and not self.answerer.names_benefit(text):
-                # 能贷多少 after the firm loan's result, then 还差几个: what the follow-up was about
-                # stays named for the next one (the firm's 300万, not the individual's 15万)
+            if about is not None and named is not None and named.name not in text:
+                # 能贷多少 after the firm loan's result, then 还差几个 / 合同签半年行不, then 最多贷
+                # 多少: what the follow-up was answered on stays named for the next one (the
+                # firm's 300万, not the individual's 15万)
                 s.lead_text = f"{named.name} {s.lead_text}"
             s.lead_uncovered = answer.refused
         return Turn([Reply(answer.reply, self._answer_buttons(answer))], [event])
