@@ -33,6 +33,7 @@ from knowledge.asking import (
     Aspect,
     Kind,
     chinese_number,
+    correct_figures,
     heads_and_months,
     question_age,
     read_question,
@@ -179,6 +180,9 @@ def _share_needed(rule: re.Match[str], staff: int) -> int:
     return int(rule.group("large") if large else rule.group("small"))
 
 
+# 给钱不 / 给不给钱 / 有钱没 / 发钱吗: whether money comes with it (asked as yes/no)
+_ASKS_PAY = re.compile(r"给钱(?:不|吗|没|么)|给不给钱|发钱(?:不|吗|没)|发不发钱|有钱(?:没|不|吗)|有没有钱|有莫有钱")
+_NAMES_SUM = re.compile(r"\d+(?:\.\d+)?万?元")  # a sum in the amount line (每人每月1000元)
 _SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
 _ASKER_TAKES_PART = re.compile(r"(?:我|俺)(?:自己|一个人|本人)?(?:去|想去|要去|在)(?:见习|实习)")
 _THE_DOCUMENT = re.compile(r"文件|方案|这个政策|这些政策|3号|三号")  # the document itself, named
@@ -194,6 +198,10 @@ _SUBSIDY_ASKED = re.compile(r"补(?:贴|助)?(?:给)?(?:多少|几|多钱)")
 # a unit speaking of the people it takes on (我们单位收见习生, 招见习的尕娃, 厂里带了几个实习的)
 # a calendar year a question names: 2020年 / 二〇二〇年 / 20年的时候 (15—39: a year, not 三年's length)
 _YEAR_NAMED = re.compile(r"(?<![\d])(?:(?P<full>20\d{2})|二[〇零](?P<cn>[一二三][〇零一二三四五六七八九])|(?<![了过交干])(?P<short>1[5-9]|2\d|3\d))年(?![龄纪级多半以])")
+
+
+# 2019年说的…现在还有不: the year is what was said then, the question is about now
+_ASKS_NOW = re.compile(r"现在|如今|目前|眼下|这会儿|这阵子|今年|还算数|还管用|还作数")
 
 
 def _year_named(question: str) -> int | None:
@@ -1253,6 +1261,7 @@ class Answerer:
     # ------------------------------------------------------------ answering
 
     def _answer(self, question: str, day: date, about: str | None, context: str | None = None) -> Answer:
+        question = correct_figures(question)  # 招了二十个 不对 是十五个: worked out with 十五个
         asked = self.read(question)
         topicless = not self.topic_words(asked)
         if about is not None and (topicless or self._aspect_topic_only(asked)) \
@@ -1538,6 +1547,12 @@ class Answerer:
                 if worked is not None:
                     lines.append(worked[0])
             return self._with_quote(lines, outsider.say.quote, clause, question, budget, benefit=benefit)
+        if kind is Kind.YES_NO and benefit is not None and _ASKS_PAY.search(fold(question)):
+            paid = benefit.statement(Kind.AMOUNT)
+            if paid is not None and _NAMES_SUM.search(paid.say):
+                # 见习给钱不: whether money comes is answered by how much (每人每月1000元 …); a
+                # benefit whose sum the document leaves out keeps its yes/no line
+                return self._with_quote(["给：" + paid.say], paid.quote, clause, question, budget, benefit=benefit)
         share = self._hires_share(question, clause, benefit, budget) if kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT, Kind.OTHER) else None
         if share is not None:  # 厂子一百二十个人 今年新招了十五个 能贷三百万不: the share worked out
             return share
@@ -1859,7 +1874,8 @@ class Answerer:
         lines = [line]
         statement = benefit.statement(kind) if kind is not Kind.OTHER else None
         year = _year_named(question)
-        if year is not None and period.start is not None and period.start.year <= year <= period.end.year:
+        if (year is not None and period.start is not None and period.start.year <= year <= period.end.year
+                and not (_ASKS_NOW.search(question) and "当时" not in question)):
             # 俺2020年参保一年多 考了证 当时能领不: that year was within the period — the rule as
             # it was then first, then that it has ended, and that a late claim is not written of
             rule = (statement or benefit.statement(Kind.YES_NO) or benefit.statement(Kind.AMOUNT))

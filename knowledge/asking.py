@@ -462,6 +462,56 @@ _MONEY_SPAN = re.compile(r"(?:\d+(?:\.\d+)?|[零〇一二两俩三四五六七�
                          r"\s*(?:万元|万块|万|千元|千块|千|元|块)(?![岁年月天日人个名次])")
 
 
+_FIGURE = r"(?:\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千万]+)"
+_FIGURE_UNIT = r"(?:个人|个月|个|人|名|位|万元|万块|万|千元|千块|千|元|块|年|岁)"
+# 不对 是十五个 / 说错了，应该是两万四 / 哦不 五个: the figure said just before put right
+_FIX_AFTER = re.compile(r"[\s，,。]*(?:哦不对|不对|说错了|错了|哦不)[\s，,。]*(?:是|应该是|应是)?\s*"
+                        r"(?P<fig>" + _FIGURE + r")\s*(?P<unit>" + _FIGURE_UNIT + r")?")
+# 不是二十个 是十五个: the wrong figure named, then the right one
+_FIX_NAMED = re.compile(r"不是\s*(?P<wrong>" + _FIGURE + r")\s*(?P<wunit>" + _FIGURE_UNIT + r")?[\s，,。]*(?:是|而是)\s*"
+                        r"(?P<fig>" + _FIGURE + r")\s*(?P<unit>" + _FIGURE_UNIT + r")?")
+_FIGURE_SPAN = re.compile(r"(?P<fig>" + _FIGURE + r")\s*(?P<unit>" + _FIGURE_UNIT + r")?")
+_UNIT_KIND = {"个人": "people", "个": "people", "人": "people", "名": "people", "位": "people",
+              "万元": "money", "万块": "money", "万": "money", "千元": "money", "千块": "money", "千": "money",
+              "元": "money", "块": "money", "个月": "months", "年": "years", "岁": "age"}
+
+
+def correct_figures(text: str) -> str:
+    """The text with a figure put right in the same breath replaced — 车间一百二十个人 今年新招了
+    二十个 不对 是十五个 能贷不 -> 车间一百二十个人 今年新招了十五个 能贷不; 不是二十个 是十五个 ->
+    十五个; 交了两万 说错了 两万四 -> 交了两万四. The figure replaced is the last one before the
+    marker of the same kind (people, money, months, years, age; the unit said with the right
+    figure, else that of the last figure). Unchanged when no figure is put right."""
+    named = _FIX_NAMED.search(text)
+    if named is not None:
+        unit = named.group("unit") or named.group("wunit") or ""
+        return text[:named.start()] + named.group("fig") + unit + text[named.end():]
+    fix = _FIX_AFTER.search(text)
+    if fix is None:
+        return text
+    before, after = text[:fix.start()], text[fix.end():]
+    figures = list(_FIGURE_SPAN.finditer(before))
+    if not figures:
+        return text
+    figure, unit = fix.group("fig"), fix.group("unit") or ""
+    kind = "money" if not unit and re.search(r"[万千]", figure) else _UNIT_KIND.get(unit)
+    same = [f for f in figures if kind is None or _kind_of(f) == kind]
+    if not same:
+        return text
+    old = same[-1]
+    if not unit and kind != "money":
+        unit = old.group("unit") or ""  # 是十五个 -> 个; 二十三 after 二十五 (an age said bare)
+    return before[:old.start()] + figure + unit + before[old.end():] + (" " + after.lstrip() if after.strip() else "")
+
+
+def _kind_of(figure: re.Match[str]) -> str | None:
+    """people / money / months / years / age for a figure found with `_FIGURE_SPAN` (两万: money)."""
+    unit = figure.group("unit")
+    if unit:
+        return _UNIT_KIND[unit]
+    return "money" if re.search(r"[万千]", figure.group("fig")) else None
+
+
 def revise_figures(before: str, change: str) -> str | None:
     """The question `before` with the figures a follow-up changes put in place — 俺厂四十个人 今年
     招了十个 够不, then 那招八个呢 -> 俺厂四十个人 今年招了8个 够不; 那再招两个呢 adds (招了12个);

@@ -85,3 +85,73 @@ def test_a_word_inside_a_longer_name_is_that_name(dated_answerer, question):
 
 def test_the_unemployment_benefit_alone_stays_its_own(dated_answerer):
     assert dated_answerer.answer("失业保险金领多久").clause.id == "9.3"
+
+
+# ------------------------------------------------------------ figures put right
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    ("车间一百二十个人 今年新招了二十个 不对 是十五个 能贷不", "车间一百二十个人 今年新招了十五个 能贷不"),
+    ("去年交了两万 说错了 两万四 能返多少", "去年交了两万四 能返多少"),
+    ("见习了六个月 不对 八个月", "见习了八个月"),
+    ("我今年二十五 不对 二十三 能见习不", "我今年二十三 能见习不"),
+    ("招了不是二十个 是十五个", "招了十五个"),
+    ("这个说法不对吧", "这个说法不对吧"),  # nothing put right
+])
+def test_a_figure_put_right_in_the_same_message(text, fixed):
+    from knowledge.asking import correct_figures
+    assert correct_figures(text) == fixed
+
+
+def test_the_share_uses_the_figure_put_right(dated_answerer):
+    # 15 of 120 is 12.5%, under the 15% of a firm over 100 (20 would have been enough)
+    line = first_line(dated_answerer, "车间一百二十个人 今年新招了二十个 不对 是十五个 能申请贷款不")
+    assert line.startswith("按人数算不够") and "新招用15人" in line
+
+
+def test_a_follow_up_correction_works_the_sum_out_again(talk):
+    replies = talk(["带了四个见习的 每人六个月 能拿多少", "不对 是五个", "厂里五十人 今年招了十个 够不够贷款", "不对 招了十五个"])
+    assert "2.4万元" in replies[0] and "3万元" in replies[1].splitlines()[0]
+    assert replies[2].startswith("按人数算不够") and replies[3].startswith("按人数算够了")
+
+
+def test_an_age_put_right_after_a_question_is_judged_again(talk):
+    replies = talk(["孙子二十六了能见习不", "不对 是二十二"])
+    assert "26" in replies[0].splitlines()[0] and replies[1].startswith("22岁在16—24岁之内")
+
+
+# ------------------------------------------------------------ what was asked, first
+
+@pytest.mark.parametrize("question", ["那见习给钱不", "见习的话给不给钱"])
+def test_whether_money_comes_is_answered_with_the_sum(dated_answerer, question):
+    line = first_line(dated_answerer, question, about="6")
+    assert line.startswith("给：每人每月1000元") and "单位" in line
+
+
+def test_money_asked_of_a_benefit_without_a_sum_stays_unwritten(dated_answerer):
+    assert first_line(dated_answerer, "扶贫车间建了给钱不").startswith("文件没有写")
+
+
+def test_a_year_said_as_background_does_not_turn_the_question_to_then(dated_answerer):
+    line = first_line(dated_answerer, "2019年说失业的人去培训期间还给生活费，现在还给不给")
+    assert "已于2020年12月31日到期" in line and not line.startswith("2019年在这项规定的执行期内")
+    then = first_line(dated_answerer, "俺2020年参保一年多 考了证 当时能领不")
+    assert then.startswith("2020年在这项规定的执行期内")
+
+
+def test_a_cooperative_asking_the_loan_is_told_both_limits(dated_answerer):
+    line = first_line(dated_answerer, "合作社贷款最多多少")
+    assert line.startswith("文件没有专门写合作社") and "15万元" in line and "300万元" in line
+
+
+def test_when_said_as_a_time_is_no_topic(talk):
+    replies = talk(["见习补贴多少", "到时候留了两个 能多给多少"])
+    assert "1200元" in replies[1].splitlines()[0]
+
+
+def test_what_it_gives_after_an_answer_is_about_that_answer(talk):
+    replies = talk(["低保户家的娃能算就业困难人员吗", "那能享受啥"])
+    assert "就业援助" in replies[1].splitlines()[0] and "我是临夏就业政策助手" not in replies[1]
+
+
+def test_a_goodbye_typed_with_a_homophone(talk):
+    assert "不客气" in talk(["你好", "谢谢 没事了 在见"])[-1]

@@ -24,7 +24,7 @@ from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import speaks_of
 from dialog.understanding.normalize import bare
 from knowledge.answer import Answer
-from knowledge.asking import Kind, normalize, revise_figures, staff_and_hires
+from knowledge.asking import Kind, correct_figures, normalize, revise_figures, staff_and_hires
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -107,6 +107,14 @@ class QuestionsFlow:
             again = self._ask(revised)
             if again.answered and again.clause is not None and again.clause.id == about:
                 answer, said, text = again, said or text, revised
+        if (answer is None and about is not None and self.reader.correction(text) is not None
+                and (other := self._answered_question(s)) is not None
+                and (fixed := self._figure_put_right(other, text)) is not None):
+            # 带了四个见习的 每人六个月 能拿多少, then 不对 是五个 / 不对 招了十五个: that question
+            # worked out again with the figure put right, remembered so
+            again = self._ask(fixed)
+            if again.answered and again.clause is not None and again.clause.id == about:
+                answer, text = again, fixed
         if (answer is None and about is not None and SHORT_OF.search(bare(text))
                 and (other := self._answered_question(s)) is not None and staff_and_hires(normalize(other))):
             # 厂子四十个人 今年招了五个 能贷多少, then 还差几个: that question worked out again, whose
@@ -219,6 +227,14 @@ class QuestionsFlow:
         if s.refused_last and s.lead_text and self.clock() - s.lead_at <= GOING_ON_SECONDS:
             return s.lead_text
         return None
+
+    @staticmethod
+    def _figure_put_right(question: str, correction: str) -> str | None:
+        """`question` with the figure `correction` puts right (不对 是五个: the last count of
+        people; 不对 招了十五个: the hires, `revise_figures`), or None when it puts none right."""
+        joined = f"{question} {correction}"
+        fixed = correct_figures(joined)
+        return fixed if fixed != joined else revise_figures(question, correction)
 
     def _answered_question(self: Engine, s: Session) -> str | None:
         """The last question answered (masked), if it was asked within GOING_ON_SECONDS and the
@@ -355,6 +371,12 @@ class QuestionsFlow:
         document's answer when it has one. Mid-questionnaire the pending question follows."""
         if s.mode not in _IN_QUESTIONNAIRE and (more := self._what_else(u.text, s, u.raw)) is not None:
             return more  # 除了贷款还有啥帮扶, right after the loan's answer
+        if (s.mode not in _IN_QUESTIONNAIRE and bare(u.text).startswith("那") and s.last_clause
+                and self._answered_question(s) is not None):
+            # 低保户家的娃能算就业困难人员吗, then 那能享受啥: what the policy just answered gives
+            answer = self._ask(u.text, s.last_clause, s.lead_text)
+            if answer.answered:
+                return self._free_question(u.text, s, about=s.last_clause, said=u.raw)
         if u.intent == "answer_first" and s.mode not in _IN_QUESTIONNAIRE:
             answer = self._ask(u.text, s.last_clause)
             if answer.answered:
