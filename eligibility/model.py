@@ -94,6 +94,9 @@ class Question:
     # A headcount that counts this year's hires in (现有在职职工, 第五条第（二）项): "原来二十个人，今年
     # 又招了五个" answers it with 25 (the staff before plus those hired), not the 20 said first.
     adds_hires: bool = False
+    # This year's hires (第五条第（二）项): read from a statement that gives the staff beside them
+    # (厂里四十个工人 今年新招了十个 -> 10, the staff question taking the 40).
+    counts_hires: bool = False
     # A figure of one year, counted from the judging date: -1 for 上年度 (第四条 returns 上年度实际
     # 缴纳的失业保险费). An answer naming another year (前年交了七千, 二〇一九年交了五万) is asked
     # again for that year instead of being taken. None: any year.

@@ -98,14 +98,16 @@ def number(
     at_least_ok: bool = True,
     adds_hires: bool = False,
     of_year: int | None = None,
+    counts_hires: bool = False,
 ) -> Question:
     """`at_least_ok=False` when a rule on this number has an upper limit (年龄16—24岁, 3—12个月,
     超过100人): "二十多岁" is then re-asked instead of being stored as 20. `adds_hires`: a
     headcount that includes this year's hires (原来二十个人，今年又招了五个 -> 25). `of_year`: the
     figure is of that year counted from the judging date (-1: 上年度); another year named in the
-    answer is asked again (Question.of_year)."""
+    answer is asked again (Question.of_year). `counts_hires`: the number of this year's hires
+    (Question.counts_hires)."""
     return Question(
         qid, prompt, "number", unit=unit, minimum=minimum, maximum=maximum, integer=integer,
         help=help, ask_if=ask_if or {}, ask_during=ask_during, at_least_ok=at_least_ok,
-        adds_hires=adds_hires, of_year=of_year,
+        adds_hires=adds_hires, of_year=of_year, counts_hires=counts_hires,
     )

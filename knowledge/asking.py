@@ -244,13 +244,20 @@ _SUM = r"[\d.零一二两三四五六七八九十百千万]+(?:元|块|块钱|�
 _SUM_OR_SUM = re.compile(_SUM + r"还是" + _SUM)
 
 
+# 阿么弄呢 / 咋办呀 / 这可怎么办 said first, then the matter after a pause: a cry of "what to
+# do", not a question of how to apply (the words after it ask what they ask)
+_LEADING_CRY = re.compile(r"^\s*(?:哎|唉|哎呀|唉呀)?[，,\s]*(?:这|那|可|该|我|我们|俺|这可|那可)?"
+                          r"(?:阿么|啊么|咋|怎么|怎|如何|咋个)(?:办|弄|整|搞)(?:呀|啊|呢|嘞|哩|哦|唉)?[\s，,。！!？?]+(?=\S)")
+
+
 def read_question(question: str, rules: AskingRules) -> Asked:
     """The kind, aspects and amount of `question` (any text; never raises)."""
-    text = normalize(question)
+    said = _LEADING_CRY.sub("", question or "", count=1)  # 阿么弄呢 …: a cry, not 怎么办 asked
+    text = normalize(said)
     # The end of the message and of each part of it (失业金我能领不 交了八年: the question is the
     # first part, then a fact) — an ending cue (…不, …吗) counts at the end of any part.
     ends = [_PUNCT_TAIL.sub("", text)]
-    ends += [b for p in _SPOKEN_BREAK.split(question or "") if len(b := _PUNCT_TAIL.sub("", normalize(p))) >= 3]
+    ends += [b for p in _SPOKEN_BREAK.split(said) if len(b := _PUNCT_TAIL.sub("", normalize(p))) >= 3]
     found: list[tuple[int, int, Kind, str]] = []  # (-cue length, precedence, kind, cue)
     for order, rule in enumerate(rules.kinds):
         best = max((c for c in rule.cues if c and c in text

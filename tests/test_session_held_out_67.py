@@ -155,3 +155,22 @@ def test_what_it_gives_after_an_answer_is_about_that_answer(talk):
 
 def test_a_goodbye_typed_with_a_homophone(talk):
     assert "不客气" in talk(["你好", "谢谢 没事了 在见"])[-1]
+
+
+# ------------------------------------------------------------ facts kept, cries set aside
+
+def test_the_hires_said_beside_the_staff_are_kept_for_the_test(talk):
+    replies = talk(["我哥开了个小厂 现在有四十个工人 今年新招了十个下岗职工 签了两年合同 能贷多少", "测一测我是否符合"])
+    assert "40人；10人" in replies[1] and "是否与这些新招用人员都签订了1年以上" in replies[1]
+
+
+@pytest.mark.parametrize("question", ["阿么弄呢 我的施工队十几个都是庄子上的 政府给个啥扶持没",
+                                      "咋办呀，村上的尕娃们都在家闲着 有啥扶持不"])
+def test_a_leading_cry_is_not_a_question_of_how_to_apply(dated_answerer, question):
+    from knowledge.asking import Kind
+    assert dated_answerer.read(question).kind is not Kind.APPLY
+
+
+def test_whom_to_go_to_for_work_is_the_township_staff(dated_answerer):
+    line = first_line(dated_answerer, "想找活干 乡镇上找谁")
+    assert "就业创业服务专职工作人员" in line and "2名以上" in line

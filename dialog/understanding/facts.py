@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from eligibility.engine import applies
+from knowledge.asking import normalize, staff_and_hires
 
 STATED_FACTS = Path(__file__).resolve().parents[2] / "eligibility" / "data" / "stated_facts.yaml"
 
@@ -158,6 +159,10 @@ def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: 
             whole = parse_answer(question, text, as_of=as_of, asked=False)
             if whole.ok and whole.value is not None and getattr(whole, "note", None):
                 return whole.value
+        counts = staff_and_hires(normalize(text)) if question.adds_hires or question.counts_hires else None
+        if counts is not None:
+            # 厂里四十个工人 今年新招了十个: which count is the staff and which the hires is said
+            return counts[1] if question.counts_hires else counts[0]
         hits = re.findall(form, text)
         if len(hits) != 1 or hits[0] in used:
             return None

@@ -39,7 +39,7 @@ QUESTIONS = (
     number("staff", "贵企业现有在职职工多少人？", "人", 1, 1000000, help="现有在职职工要把今年招进来的人也算上。",
            ask_if={"role": ("enterprise",)}, at_least_ok=False, adds_hires=True),
     number("new_hires", "今年新招用的、符合创业担保贷款申请条件的人员有几人？", "人", 0, 1000000,
-           help=CONDITIONS_HELP, ask_if={"role": ("enterprise",)}),
+           help=CONDITIONS_HELP, ask_if={"role": ("enterprise",)}, counts_hires=True),
     yesno("contracts", "是否与这些新招用人员都签订了1年以上的劳动合同？", short="与新招用人员签订1年以上劳动合同",
           ask_if={"role": ("enterprise",)}, changeable=True, prefill=False),
 )
