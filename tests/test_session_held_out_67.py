@@ -174,3 +174,18 @@ def test_a_leading_cry_is_not_a_question_of_how_to_apply(dated_answerer, questio
 def test_whom_to_go_to_for_work_is_the_township_staff(dated_answerer):
     line = first_line(dated_answerer, "想找活干 乡镇上找谁")
     assert "就业创业服务专职工作人员" in line and "2名以上" in line
+
+
+def test_a_headcount_put_right_after_the_result_names_its_question(talk):
+    replies = talk(["测一测创业担保贷款", "企业", "厂里四十个人", "10", "签了", "不对 厂里是六十个人", "不对 招了二十个"])
+    assert "在职职工多少人”改为“60人”" in replies[5] and "结果：不符合" in replies[5]
+    assert "有几人”改为“20人”" in replies[6] and "结果：符合" in replies[6]
+
+
+def test_a_brief_answer_keeps_its_last_sentence_whole():
+    from dialog.flows.questions import MULTI_LINE, headline
+    ended = "2019年困难企业的特殊返还标准只在2019年1月1日至12月31日执行，已于2019年12月31日到期。"
+    now = "现在按一般标准：不裁员或少裁员的参保企业，返还上年度实际缴纳失业保险费的60%。"
+    assert len(ended + now) > MULTI_LINE and headline(ended + now) == ended + now
+    long = "甲" * (2 * MULTI_LINE)
+    assert headline(long) == long[:MULTI_LINE - 1] + "…"

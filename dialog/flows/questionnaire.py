@@ -100,6 +100,21 @@ _MISSING = object()
 _KEPT = "#kept"
 # s.flags[question id + _STATED_BY] = the question whose pressed option's label stated it (the
 # 中职 option names the 国家级贫困县): taken back together with that answer by 上一步.
+# 厂里是六十个人 / 职工一共五十 name the staff (a headcount with this year's hires in it); 招了十五个
+# / 新来了八个 the hires (eligibility Question.adds_hires / counts_hires)
+_STAFF_CUE = re.compile(r"厂里|厂子|公司|单位|企业|店里|车间|合作社|在职|职工|员工|工人|一共|总共|现有|全厂|全部")
+_HIRES_CUE = re.compile(r"招|新来|新进|雇")
+
+
+def _count_named(question: eligibility.Question, words: str) -> bool:
+    """Whether a correction's words name this headcount question by how people speak of it."""
+    if getattr(question, "counts_hires", False):
+        return _HIRES_CUE.search(words) is not None
+    if getattr(question, "adds_hires", False):
+        return _STAFF_CUE.search(words) is not None and _HIRES_CUE.search(words) is None
+    return False
+
+
 # 为啥不行 / 为什么不符合 / 凭啥不给 / 咋就不行了: why the answers fail (after a 不符合)
 WHY_NOT = re.compile(r"^(?:那|可是|但是)?(?:为啥|为什么|为撒|咋|怎么|凭啥|凭什么)(?:就|会|又)?"
                       r"(?:不行|不符合|不能|不给|不够|不满足|不合格|没资格|不可以)(?:了|呢|啊|哩|嘛|吗)?$")
@@ -888,7 +903,8 @@ class QuestionnaireFlow:
             words = _WITHOUT_AMOUNTS.sub("", text)  # "是8个人" names no question (个人 is its unit)
             named = max(shared_pairs(words, question.prompt), shared_pairs(words, question.short or ""),
                         eligibility.answers.echoes_named(question.prompt, words),
-                        any(act in words and act in question.prompt for act in _ACTS))  # 一个没留: 留用
+                        any(act in words and act in question.prompt for act in _ACTS),  # 一个没留: 留用
+                        _count_named(question, words))  # 不对 厂里是六十个人: the staff
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
             parsed = eligibility.parse_answer(question, text, as_of=self.today())

@@ -578,6 +578,17 @@ def multi_reply(parts: Sequence[str], answers: Sequence[Answer], intro: str, not
 
 
 def headline(reply: str, limit: int = MULTI_LINE) -> str:
-    """The first line of a reply (its plain answer), cut to `limit` characters."""
+    """The first line of a reply (its plain answer), cut to about `limit` characters at the end of
+    a sentence: whole sentences while they fit in 1.5 × `limit` (the figure a sentence ends with —
+    返还…失业保险费的60% — is not cut off), else the first `limit` characters and "…"."""
     first = next((line.strip() for line in reply.splitlines() if line.strip()), "")
-    return first if len(first) <= limit else first[: limit - 1] + "…"
+    if len(first) <= limit:
+        return first
+    kept = ""
+    for sentence in re.findall(r"[^。！？]+[。！？]?", first):
+        if len(kept) + len(sentence) > limit * 3 // 2:
+            break
+        kept += sentence
+        if len(kept) >= limit:
+            break
+    return kept or first[: limit - 1] + "…"
