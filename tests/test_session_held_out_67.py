@@ -189,3 +189,23 @@ def test_a_brief_answer_keeps_its_last_sentence_whole():
     assert len(ended + now) > MULTI_LINE and headline(ended + now) == ended + now
     long = "甲" * (2 * MULTI_LINE)
     assert headline(long) == long[:MULTI_LINE - 1] + "…"
+
+
+# ------------------------------------------------------------ counts in the questionnaire go where they are said
+
+def test_a_count_beside_yes_is_not_the_count_kept_on(talk):
+    replies = talk(["测一测见习补贴", "单位", "是", "四个", "六个月", "满了 四个人的生活费都按月发了"])
+    assert "见习期满后实际留用了几人" in replies[-1] and "结果" not in replies[-1]
+    kept = talk(["测一测见习补贴", "单位", "是", "四个", "六个月", "满了 留下了三个"], conversation="b")
+    assert "留用3人" in kept[-1]
+
+
+def test_the_count_laid_off_is_read_beside_the_staff(talk):
+    reply = talk(["测一测稳岗返还", "是", "厂里八十个人 裁了四十个", "二十万"])[-1]
+    assert "您说的是“裁了四十个（厂里八十个人）”" in reply
+
+
+def test_a_correction_of_a_kept_count_at_a_yes_no_step_is_no_answer_to_it(talk):
+    replies = talk(["测一测见习补贴", "单位", "半年", "留下了两个", "不对 留了三个", "是", "五个", "满了"])
+    assert "留用了几人：3人" in replies[4] and "是否都属于见习对象" in replies[4]
+    assert "留用3人" in replies[-1] and "留用率60%" in replies[-1]

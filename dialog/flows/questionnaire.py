@@ -464,11 +464,17 @@ class QuestionnaireFlow:
                             and not eligibility.answers.echoes_named(question.prompt, words))
             # (不对 我是想自己去见习的 to 是否都属于见习对象: a wish is no answer to what is; the role is)
             planned_only = question.kind == "yesno" and bool(getattr(current, "plan", False))
+            # (不对 留了三个 to a yes/no that asks no 留: the count kept on, said before, put right)
+            acted_elsewhere = question.kind == "yesno" and any(a in words and a not in question.prompt for a in _ACTS)
             if (u.correction_explicit or not current.ok or _says_other_unit(question, words) or just_counted
-                    or planned_only):
+                    or planned_only or acted_elsewhere):
                 corrected = self._correct(words, s, current=question.id)
                 if corrected is not None:
                     return corrected
+            if acted_elsewhere:
+                kept = self._keep_for_later(question, words, s)  # 留了三个 replaces 留下了两个, kept for later
+                if kept:
+                    return Turn(kept + self._pending_question(s), [])
             if u.correction_explicit:  # they erred but we cannot tell where: one step back
                 return self._on_nav("back", s)
             if current.ok:
@@ -716,6 +722,8 @@ class QuestionnaireFlow:
                 continue
             if said_yes and not _PEOPLE_COUNT.search(text):
                 return None
+            if said_yes and any(a in follow.prompt and a not in text for a in _ACTS):
+                return None  # 满了 四个人的生活费都发了: a count beside 是 that is not said kept on (留)
             parsed = eligibility.parse_answer(follow, text, as_of=self.today())
             if parsed.value is None and getattr(parsed, "range", None) is None:
                 return None
@@ -752,8 +760,12 @@ class QuestionnaireFlow:
         elif (question.kind == "choice" and said and parsed.value is not None and _PEOPLE_COUNT.search(said)
               and not _COUNTED_LABEL.search(question.label_of(parsed.value))):
             # 裁了十几个 read as 少量裁员: the document sets no number for it, so the result says so
-            counted = next((p for p in self.reader.parts(said) if _PEOPLE_COUNT.search(p)), said.strip())
-            flag = count_read_as(counted, question.label_of(parsed.value))
+            pieces = [p for p in re.split(r"[\s，,。；;]+", said) if _PEOPLE_COUNT.search(p)]
+            # 厂里八十个人 裁了四十个: the count of the act asked (裁), not the whole staff
+            acted = [p for p in pieces if any(a in p and a in question.prompt for a in _ACTS)]
+            counted = (acted or pieces or [said.strip()])[0]
+            whole = next((p for p in pieces if p != counted and any(w in p for w in eligibility.answers.current_words().totals)), None)
+            flag = count_read_as(f"{counted}（{whole}）" if whole else counted, question.label_of(parsed.value))
         if flag:
             s.flags[question.id] = flag
         else:

@@ -135,6 +135,11 @@ def shared_pairs(part: str, prompt: str) -> int:
     return len((set(_CJK2.findall(part)) & set(_CJK2.findall(prompt))) - _ASKING)
 
 
+# A count asked of an act (留用了几人, 裁了几人, 新招用几人) is read from a statement only when it says
+# that act; a count of people alone (四个人) may be anyone
+_COUNT_ACTS = ("留", "裁", "辞", "招")
+
+
 def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: date | None, used: set[str]) -> Any:
     if question.kind == "yesno":
         for part in re.split(r"\s+", text):
@@ -154,6 +159,9 @@ def _settled(question: Any, text: str, parse_answer: Callable[..., Any], as_of: 
         form = _UNIT_FORMS.get(question.unit)
         if form is None:
             return None
+        acts = [a for a in _COUNT_ACTS if a in question.prompt]
+        if acts and not any(a in text for a in acts):
+            return None  # 满了 四个人的生活费都发了: four people, none said to be kept on (留用了几人)
         if getattr(question, "adds_hires", False):
             # 原来二十个人，今年又招了五个: the staff is the two together (eligibility Question.adds_hires)
             whole = parse_answer(question, text, as_of=as_of, asked=False)
