@@ -180,6 +180,9 @@ def _share_needed(rule: re.Match[str], staff: int) -> int:
     return int(rule.group("large") if large else rule.group("small"))
 
 
+# A word naming a rule itself (6个月, 六个月失业保险金, 50%, 特殊标准), not the firm's situation
+# (效益不好, 困难): the ended part named by it is what is asked
+_RULE_WORD = re.compile(r"[\d零一二两三四五六七八九十百]|标准|%")
 # 给钱不 / 给不给钱 / 有钱没 / 发钱吗: whether money comes with it (asked as yes/no)
 _ASKS_PAY = re.compile(r"给钱(?:不|吗|没|么)|给不给钱|发钱(?:不|吗|没)|发不发钱|有钱(?:没|不|吗)|有没有钱|有莫有钱")
 _NAMES_SUM = re.compile(r"\d+(?:\.\d+)?万?元")  # a sum in the amount line (每人每月1000元)
@@ -1142,9 +1145,9 @@ class Answerer:
         if second.score < self.settings.close_ratio * best.score:
             return result
         parts = [p for p in _PAUSES.split(question) if p]
-        if len(parts) < 2 or not self.asks(parts[-1]) or not self.topic_words(parts[-1]):
-            return result
-        last = parts[-1]
+        last = parts[-1] if parts else ""
+        if len(parts) < 2 or not self.asks(last) or not (self.topic_words(last) or self._names_benefit_of(second.clause, last)):
+            return result  # (能返不 names 稳岗返还 by its own word 能返, though no topic word)
         if not self._names_benefit_of(second.clause, last) or self._names_benefit_of(best.clause, last):
             return result  # 考核过了有补贴吗 names no benefit: the story (学电焊) says which
         own = self.retriever.search(last)
@@ -1531,6 +1534,14 @@ class Answerer:
             # (the ending was just said), not the same ended line again
             parent = next((b for b in benefits if b.id == benefit.part_of and not b.has_ended(day)), None)
             benefit = parent or benefit
+        if (benefit is not None and benefit.has_ended(day) and benefit.part_of and asked.amount is not None
+                and kind in (Kind.YES_NO, Kind.AMOUNT) and not _year_named(question)
+                and not any(_RULE_WORD.search(w) for w in words_named(benefit, question))):
+            # 去年效益不好裁了两个 交了六万多 能返还不: the resident's own sum is for the rule that
+            # stands (60%), not for the ended 2019 standard their story's words (效益不好) name —
+            # the ending is still said, in the footer
+            parent = next((b for b in benefits if b.id == benefit.part_of and not b.has_ended(day)), None)
+            benefit = parent or benefit
         if benefit is not None and benefit.has_ended(day):
             return self._ended(question, kind, clause, benefit, budget, money=asked.money, aspects=asked.aspects)
 
@@ -1540,7 +1551,7 @@ class Answerer:
             # 我被辞退了 交的失业险能退回来不: the benefit is not for this person (稳岗返还 goes to
             # the employer) — whose it is first, whatever was asked of it (benefits.yaml `not_for`)
             lines = [outsider.say.say]
-            if outsider.say.say.startswith("要看") and asked.amount is not None and kind is Kind.AMOUNT:
+            if outsider.say.say.startswith("要看") and asked.amount is not None and kind in (Kind.AMOUNT, Kind.YES_NO):
                 # 去年交了12.5万 裁了三个人 返多少: whether 裁了三个 is 少裁员 is unsaid — the sum
                 # worked out for when it is, after that
                 worked = self._rate_line(asked.amount, clause, benefit)

@@ -209,3 +209,22 @@ def test_a_correction_of_a_kept_count_at_a_yes_no_step_is_no_answer_to_it(talk):
     replies = talk(["测一测见习补贴", "单位", "半年", "留下了两个", "不对 留了三个", "是", "五个", "满了"])
     assert "留用了几人：3人" in replies[4] and "是否都属于见习对象" in replies[4]
     assert "留用3人" in replies[-1] and "留用率60%" in replies[-1]
+
+
+# ------------------------------------------------------------ the firm's own figures for the rule that stands
+
+def test_a_firms_sum_is_worked_for_the_standing_refund_not_the_ended_standard(dated_answerer):
+    reply = dated_answerer.answer("我们厂子三十个人，去年效益不好裁了两个，失业保险一年交了六万多，能返还不").reply
+    first, second = reply.splitlines()[:2]
+    assert first.startswith("要看") and "少裁员" in first and "约3.6万元" in second
+
+
+def test_the_ended_standard_named_by_its_rule_stays_ended(dated_answerer):
+    line = first_line(dated_answerer, "按6个月失业保险金返还 我们交了五万 能返多少")
+    assert line.startswith("2019年困难企业的特殊返还标准") and "已于2019年12月31日到期" in line
+
+
+def test_what_is_asked_last_beats_the_story(dated_answerer):
+    """效益不好 (the firm's situation) pulls 第三条第（二）项; 能返不 asks 第四条's refund."""
+    answer = dated_answerer.answer("厂子效益不好 裁了一个 去年交了五万 能返不")
+    assert answer.clause.id == "4" and "约3万元" in answer.reply
