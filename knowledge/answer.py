@@ -1126,7 +1126,9 @@ class Answerer:
 
         first = said(result.candidates[0].clause)
         for other in result.candidates[1:3]:
-            longer = [w for w in said(other.clause) if len(w) >= 4 and first and all(f in w for f in first)]
+            # the longer name adds a rule to the word (六个月 + 失业保险金), not a verb (开个 + 小卖部)
+            longer = [w for w in said(other.clause) if len(w) >= 4 and first and all(f in w for f in first)
+                      and all(_RULE_WORD.search(w.replace(f, "")) for f in first)]
             if longer:
                 return _with_first(result, other.clause)
         return result

@@ -228,3 +228,8 @@ def test_what_is_asked_last_beats_the_story(dated_answerer):
     """效益不好 (the firm's situation) pulls 第三条第（二）项; 能返不 asks 第四条's refund."""
     answer = dated_answerer.answer("厂子效益不好 裁了一个 去年交了五万 能返不")
     assert answer.clause.id == "4" and "约3万元" in answer.reply
+
+
+def test_a_trade_said_with_a_verb_is_not_a_longer_name(dated_answerer):
+    """开个小卖部 (a loan word) holds 小卖部 (第二条第（二）项's 五小行业) only with a verb before it."""
+    assert dated_answerer.answer("想在村里开个小卖部 政府扶持不").clauses[0] == "2.2"
