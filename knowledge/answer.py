@@ -1358,7 +1358,11 @@ class Answerer:
         alternative = None
         if len(result.candidates) > 1:
             second = result.candidates[1]
-            if second.score >= self.settings.close_ratio * best.score:
+            # a near tie, unless the question names a benefit of the best clause and none of the
+            # second's (在新疆打了三年工 能领失业金不: 失业金 is 第九条第（三）项's; 第三条第（四）项's
+            # 技能提升补贴 shares only 失业保险 and 三年)
+            if second.score >= self.settings.close_ratio * best.score and (
+                    self._names_benefit_of(second.clause, question) or not self._names_benefit_of(clause, question)):
                 alternative = second.clause
         # With a close second clause, both share the first screen: the best one gets less room.
         budget = self.settings.sentence_budget - (self.settings.alternative_budget if alternative else 0)
@@ -1474,11 +1478,10 @@ class Answerer:
                 and not any(len(w) >= 2 for w in words_named(benefit, question))):
             # 最多贷多少 after 合同签半年行不 on the firm's loan: 贷 names the individual loan as
             # well, but the benefit the conversation is on (named before) is the one asked about
-            before = pick_benefit(benefits, context, list(self.retriever.segmenter.query(context)[1]), None)
-            benefit = before or benefit
+            benefit = self._context_benefit(benefits, context) or benefit
         if benefit is None and benefits and context:
             # 多钱 after 有没有临时补助: the benefit the previous question named
-            benefit = pick_benefit(benefits, context, list(self.retriever.segmenter.query(context)[1]), None)
+            benefit = self._context_benefit(benefits, context)
         if benefit is None and benefits and (follow_up or kind is not Kind.OTHER):
             # Named by nothing: in a follow-up, the clause's main benefit; otherwise only a
             # clause's single standing benefit (a time-limited one would hide the rest).
@@ -2153,6 +2156,13 @@ class Answerer:
         side = "超过了" if value > high else "不到"
         limit = high if value > high else low
         return f"文件写的是{text}：{value}个月{side}{limit}个月，不在这个范围内。"
+
+    def _context_benefit(self, benefits: Sequence[Benefit], context: str) -> Benefit | None:
+        """The benefit the conversation's previous question named: the one whose full name it
+        starts with (the dialog puts the benefit a follow-up was answered on first: 小微企业创业担保
+        贷款 合同签半年行不), else the one it names (`pick_benefit`), else None."""
+        return (next((b for b in benefits if context.startswith(b.name)), None)
+                or pick_benefit(benefits, context, list(self.retriever.segmenter.query(context)[1]), None))
 
     def _contract_against_minimum(self, asked: Asked, clause: Clause) -> tuple[str, Benefit] | None:
         """合同签半年行不 / 签了两年合同够不: a contract length the question says against the

@@ -162,12 +162,9 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
         # 我家是低保户 能帮着找个工作不: named as often as 低保 itself, the benefit whose groups
         # the person says they are in (低保家庭 -> 就业援助) is the one asked about
         grouped = (1,) if b.group_of(text) is not None else (0,)
-        # 小微企业创业担保贷款 said in full and little else (a result's label, a button), or first
-        # (the conversation's benefit put before a follow-up: 小微企业创业担保贷款 合同签半年行不),
-        # is that benefit, whatever shorter names (创业) of others it contains
-        name = normalize(b.name)
-        full = (1 if with_synonyms[0] > 0 and name in text and (len(text) <= len(b.name) + 4 or text.startswith(name))
-                else 0,)
+        # 小微企业创业担保贷款 said in full and little else (a result's label, a button) is that
+        # benefit, whatever shorter names (创业) of others it contains
+        full = (1 if with_synonyms[0] > 0 and normalize(b.name) in text and len(text) <= len(b.name) + 4 else 0,)
         # A tie goes to the benefit named last: "X的Y" asks Y (个人创业担保贷款贴息是多少 asks the
         # interest, not the 15万 an individual may borrow)
         last = (max((text.rfind(w) + len(w) for w in matches(b, True)), default=-1),)

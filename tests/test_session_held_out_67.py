@@ -233,3 +233,29 @@ def test_what_is_asked_last_beats_the_story(dated_answerer):
 def test_a_trade_said_with_a_verb_is_not_a_longer_name(dated_answerer):
     """开个小卖部 (a loan word) holds 小卖部 (第二条第（二）项's 五小行业) only with a verb before it."""
     assert dated_answerer.answer("想在村里开个小卖部 政府扶持不").clauses[0] == "2.2"
+
+
+def test_no_near_tie_is_offered_when_the_question_names_the_best_clauses_benefit(dated_answerer):
+    answer = dated_answerer.answer("在新疆打了三年工 交了失业保险 现在回来了 能领失业金不")
+    assert answer.clause.id == "9.3" and answer.alternative is None
+
+
+def test_wanting_to_ask_how_much_is_a_question_not_a_test(talk):
+    reply = talk(["你好", "俺想问问开店的贷款能贷多少"])[-1]
+    assert reply.startswith("最高不超过15万元") and "您是以哪种方式创业" not in reply
+
+
+def test_leaving_after_an_answer_is_a_goodbye(talk):
+    reply = talk(["开个小饭馆能贷多少？", "好的谢谢，俺走了"])[-1]
+    assert "不客气" in reply and "15万" not in reply
+
+
+@pytest.mark.parametrize("question", ["就业困难人员咋认定", "就业困男人员怎么认定"])
+def test_how_one_is_recognised_says_who_and_where(dated_answerer, question):
+    line = first_line(dated_answerer, question)
+    assert line.startswith("大龄、残疾、低保家庭等劳动者") and "常住地" in line
+
+
+def test_two_benefits_compared_are_not_decided_by_the_first_name(dated_answerer):
+    """职业培训补贴跟培训期间的生活费补贴是一回事吗: the one named last (the ended allowance) is asked."""
+    assert "已于2020年12月31日到期" in first_line(dated_answerer, "职业培训补贴跟培训期间的生活费补贴是一回事吗？")
