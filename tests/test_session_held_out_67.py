@@ -259,3 +259,9 @@ def test_how_one_is_recognised_says_who_and_where(dated_answerer, question):
 def test_two_benefits_compared_are_not_decided_by_the_first_name(dated_answerer):
     """职业培训补贴跟培训期间的生活费补贴是一回事吗: the one named last (the ended allowance) is asked."""
     assert "已于2020年12月31日到期" in first_line(dated_answerer, "职业培训补贴跟培训期间的生活费补贴是一回事吗？")
+
+
+@pytest.mark.parametrize("message", ["我五十多了还能参加政府的培训吗，想学个手艺", "俺四十了没啥文化，想学个面点，咱这达有没有地方教？"])
+def test_a_wish_or_a_story_beside_the_question_is_not_asked_alone(talk, message):
+    reply = talk([message])[0]
+    assert "您问了2件事" not in reply and "第三条第（一）项" in reply

@@ -72,9 +72,12 @@ _LATIN = re.compile(r"[A-Za-z]")
 # 回); not much (没裁多少, 没几个; not 有没有几个); 正在领失业金呢 / 正领着失业金呢 / 人在新疆摘棉花呢
 # (呢 of something going on); if
 # some day (要是哪天); want to do something (想摆摊干点啥).
+_WISH_FIRST = re.compile(r"^(?:我|俺|咱|他|她)?(?:想|想要|打算|准备|要)(?:学|干|做|找|去|开|弄|搞)")  # 想学个手艺
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)|(?<=[了过])几(?![十百千万])"
                              # 没有没有 一个都没裁: a denial said twice (its 有没有 asks nothing)
                              r"|(?:没有){2,}|(?:不是){2,}"
+                             # 没啥文化, 没什么本事, 没撒手艺: "not much", not "what"
+                             r"|(?:没|没有)(?:啥|撒|什么)(?=文化|本事|手艺|技术|学历|能耐|钱|收入|事干|活干|活路|门路|办法)"
                              # 想带几个徒弟, 打算招几个人: "a few" in a plan, not "how many"
                              r"|(?:想|打算|准备|计划)[^\s,，。?？哪啥什谁多么吗不没能知问]{1,3}几(?![十百千万])"
                              r"(?![^\s,，。?？]{0,3}(?:才|就|够|算|合适))"  # 再招几个人才够条件 asks
@@ -1165,6 +1168,11 @@ class Reader:
                 context = []
             elif self.has_own_topic(p):
                 context.append(p)
+        if questions and context and _WISH_FIRST.match(context[0]) and not any(c for _p, c in merged[-len(context):]):
+            # 我五十多了还能参加培训吗，想学个手艺: what the person wants, said after the question and
+            # with no connector, is its context, not a question of its own
+            questions[-1] = " ".join([questions[-1], *context])
+            context = []
         questions += context  # a topic after the last question ("…多少钱？还有创业贷款") is asked too
         if len(questions) >= 2:
             return questions
