@@ -628,7 +628,8 @@ class Answerer:
                 and not self._names_benefit(asked.question, specific=True)
                 and not any(len(t) >= 3 and t in lexicon for t in topics)  # 那创业担保贷款去哪办: a policy's name
                 and all(fold(t) in self._said_of(clause) for t in topics)
-                and not self._names_other_title(asked.question, clause, result)):
+                and not self._names_other_title(asked.question, clause, result)
+                and not self._points_elsewhere(asked.question, clause, result)):
             # 那要回户口所在地不 after 失业登记 (第九条第（三）项): the answer just given said 不必回户口
             # 所在地 (a staff answer citing the clause), so the words point back at it
             return False
@@ -644,6 +645,19 @@ class Answerer:
             return True  # 那稳岗补贴呢 after 第三条第（二）项: 稳岗 is 第四条's title (援企稳岗促就业)
         close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * top.score}
         return clause.id not in close
+
+    def _points_elsewhere(self, question: str, current: Clause, result: SearchResult | None) -> bool:
+        """Whether the question's own retrieval leaves `current` out of its first three while its
+        best clause's text uses a topic word the question says and `current`'s text does not
+        (那能贷多少 after 免费经营场地, 第九条第（二）项: 贷 is 第五条第（二）项's; a staff answer
+        on the premises that mentions a loan in passing does not make it that clause's)."""
+        result = result or self.retriever.search(question)
+        if not result.candidates or result.candidates[0].clause.id == current.id:
+            return False
+        if any(c.clause.id == current.id for c in result.candidates[:3]):
+            return False
+        best = result.candidates[0].clause
+        return any(fold(t) in fold(best.text) and fold(t) not in fold(current.text) for t in self.topic_words(question))
 
     def _names_other_title(self, question: str, current: Clause, result: SearchResult | None) -> bool:
         """Whether the question's own best clause is another one whose title it names (那贷款能贷
@@ -1565,7 +1579,8 @@ class Answerer:
             return self._with_quote(lines, outsider.say.quote, clause, question, budget, benefit=benefit)
         if kind is Kind.YES_NO and benefit is not None and _ASKS_PAY.search(fold(question)):
             paid = benefit.statement(Kind.AMOUNT)
-            if paid is not None and _NAMES_SUM.search(paid.say):
+            if (paid is not None and _NAMES_SUM.search(paid.say) and not benefit.unpaid
+                    and not paid.say.startswith("文件没有")):
                 # 见习给钱不: whether money comes is answered by how much (每人每月1000元 …); a
                 # benefit whose sum the document leaves out keeps its yes/no line
                 return self._with_quote(["给：" + paid.say], paid.quote, clause, question, budget, benefit=benefit)

@@ -225,8 +225,8 @@ def test_the_ended_standard_named_by_its_rule_stays_ended(dated_answerer):
 
 
 def test_what_is_asked_last_beats_the_story(dated_answerer):
-    """效益不好 (the firm's situation) pulls 第三条第（二）项; 能返不 asks 第四条's refund."""
-    answer = dated_answerer.answer("厂子效益不好 裁了一个 去年交了五万 能返不")
+    """效益不好 (the firm's situation) pulls 第三条第（二）项; 能返钱不 asks 第四条's refund."""
+    answer = dated_answerer.answer("厂子效益不好 裁了一个 去年交了五万 能返钱不")
     assert answer.clause.id == "4" and "约3万元" in answer.reply
 
 
@@ -265,3 +265,8 @@ def test_two_benefits_compared_are_not_decided_by_the_first_name(dated_answerer)
 def test_a_wish_or_a_story_beside_the_question_is_not_asked_alone(talk, message):
     reply = talk([message])[0]
     assert "您问了2件事" not in reply and "第三条第（一）项" in reply
+
+
+def test_a_follow_up_naming_another_clauses_matter_leaves_the_clause(talk):
+    replies = talk(["失业了想自己开个店 政府能给免费的场地不", "那能贷多少"])
+    assert replies[1].startswith("最高不超过15万元")
