@@ -2208,10 +2208,11 @@ class Answerer:
         if holder is None:
             return None
         least = int(minimum.group(1))
+        cap = f"（最高不超过{holder.max.text}）" if holder.max is not None else ""
         if months >= 12 * least:
-            return (f"够：合同签{words}，达到文件要求的“签订{least}年以上劳动合同”（这是{holder.name}的条件之一，"
+            return (f"够：合同签{words}，达到文件要求的“签订{least}年以上劳动合同”（这是{holder.name}{cap}的条件之一，"
                     f"人数比例也要够）。"), holder
-        return (f"不够：合同签{words}，不到文件要求的{least}年以上。{holder.name}要求与新招用人员"
+        return (f"不够：合同签{words}，不到文件要求的{least}年以上。{holder.name}{cap}要求与新招用人员"
                 f"签订{least}年以上劳动合同。"), holder
 
     @staticmethod
