@@ -39,6 +39,7 @@ from knowledge.asking import (
     read_question,
     says_any,
     spoken_count,
+    staff_and_hire_range,
     staff_and_hires,
 )
 from knowledge.asking import normalize as fold
@@ -2059,9 +2060,24 @@ class Answerer:
         part is met, then the whole condition (the contracts and who counts are not checked
         here). None when the benefit has no such line or the question not both counts."""
         condition = benefit.statement(Kind.YES_NO) if benefit is not None else None
-        counts = staff_and_hires(fold(self.spelled(question)))
+        said = fold(self.spelled(question))
+        counts = staff_and_hires(said)
         rule = _SHARE_RULE.search(condition.say) if condition is not None else None
-        if condition is None or counts is None or rule is None:
+        if condition is None or rule is None:
+            return None
+        span = staff_and_hire_range(said)
+        if span is not None:  # 一百二十人 新招了十七八个: each end worked out, unless both agree
+            staff, low, high = span
+            ends = [(n, 100 * n / staff >= _share_needed(rule, staff)) for n in (low, high)]
+            needed = _share_needed(rule, staff)
+            if ends[0][1] == ends[1][1]:
+                line = (f"{'按人数算够了' if ends[0][1] else '按人数算不够'}：您说新招用{low}—{high}人、在职职工{staff}人，"
+                        f"新招的占{100 * low / staff:.1f}%—{100 * high / staff:.1f}%，要达到{needed}%。")
+            else:
+                line = (f"要看具体人数：在职职工{staff}人要达到{needed}%，新招用{high}人"
+                        f"（{100 * high / staff:.1f}%）够，{low}人（{100 * low / staff:.1f}%）不够，请按实际人数核对。")
+            return self._with_quote([line, condition.say], condition.quote, clause, question, budget, benefit=benefit)
+        if counts is None:
             return None
         staff, hired = counts  # (the staff counted with this year's hires, as the questionnaire asks)
         share = 100 * hired / staff

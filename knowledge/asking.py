@@ -446,6 +446,45 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
     return (total, new) if total and new is not None and 0 < new <= total else None
 
 
+def staff_and_hire_range(text: str) -> tuple[int, int, int] | None:
+    """(staff, fewest, most) when the hires are said as a range (一百二十人 今年新招了十七八个 ->
+    (120, 17, 18)); None when they are not, or the staff is not said."""
+    hired = _HIRED.search(text)
+    if hired is None:
+        return None
+    span = spoken_range(hired.group(1))
+    if span is None:
+        return None
+    rest = text[:hired.start()] + " " + text[hired.end():]
+    staff = _STAFF.search(rest)
+    total = spoken_count(next(g for g in staff.groups() if g)) if staff is not None else None
+    return (total, *span) if total and 0 < span[0] < span[1] <= total else None
+
+
+_DIGIT_WORDS = "一二三四五六七八九"
+
+
+def spoken_range(word: str) -> tuple[int, int] | None:
+    """Two neighbouring numbers said together, as people guess a count: 五六 -> (5, 6), 十七八 ->
+    (17, 18), 二三十 -> (20, 30), 三十五六 -> (35, 36); None for one number (十七, 二十)."""
+    d = {c: i + 1 for i, c in enumerate(_DIGIT_WORDS)} | {"两": 2}
+    pairs = (
+        (r"([一两二三四五六七八九])([一二三四五六七八九])", lambda a, b: (d[a], d[b])),
+        (r"十([一两二三四五六七八九])([一二三四五六七八九])", lambda a, b: (10 + d[a], 10 + d[b])),
+        (r"([一二三四五六七八九])([一二三四五六七八九])十", lambda a, b: (10 * d[a], 10 * d[b])),
+    )
+    for pattern, make in pairs:
+        found = re.fullmatch(pattern, word)
+        if found is not None:
+            low, high = make(*found.groups())
+            return (low, high) if high == low + (10 if pattern.endswith("十") else 1) else None
+    found = re.fullmatch(r"([一二三四五六七八九])十([一两二三四五六七八九])([一二三四五六七八九])", word)
+    if found is not None:
+        tens, a, b = (d[g] for g in found.groups())
+        return (10 * tens + a, 10 * tens + b) if b == a + 1 else None
+    return None
+
+
 # ---------------------------------------------------------------- a figure changed in a follow-up
 
 _N = r"(?P<n>\d+|[一二两俩三四五六七八九十百]+)"

@@ -270,3 +270,18 @@ def test_a_wish_or_a_story_beside_the_question_is_not_asked_alone(talk, message)
 def test_a_follow_up_naming_another_clauses_matter_leaves_the_clause(talk):
     replies = talk(["失业了想自己开个店 政府能给免费的场地不", "那能贷多少"])
     assert replies[1].startswith("最高不超过15万元")
+
+
+@pytest.mark.parametrize(("word", "span"), [("五六", (5, 6)), ("十七八", (17, 18)), ("二三十", (20, 30)),
+                                            ("三十五六", (35, 36)), ("两三", (2, 3)), ("十七", None), ("五七", None)])
+def test_a_count_said_as_two_neighbours_is_a_range(word, span):
+    from knowledge.asking import spoken_range
+    assert spoken_range(word) == span
+
+
+def test_a_range_of_hires_across_the_line_says_both(dated_answerer):
+    # 120 staff: 15% is 18; 17 is 14.2%
+    line = first_line(dated_answerer, "我们企业一百二十人，今年新招了十七八个符合条件的，能贷多少")
+    assert line.startswith("要看具体人数") and "18人（15.0%）够" in line and "17人（14.2%）不够" in line
+    both = first_line(dated_answerer, "厂里四十个人 今年招了五六个 够不")
+    assert both.startswith("按人数算不够") and "5—6人" in both
