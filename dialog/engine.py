@@ -400,6 +400,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             if finished["program"] == "__finder__":
                 return self._start_finder(s, who=who)
             return self._start_questionnaire(finished["program"], s, who=who)
+        both = self._both_counts(u.text, s, finished)
+        if both is not None:  # 那五十个人招十个呢: the staff and the hires changed together
+            return both
         correction = u.correction or (u.text if finished.get("which") else None)  # after "改哪一项？"
         for changed, note in ((correction, "corrected"), (u.what_if, "what_if")):
             if changed and self._reopen(s, finished):

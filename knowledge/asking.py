@@ -429,7 +429,7 @@ _STAFF = re.compile(r"(?:厂子?里?|公司里?|店里|单位|企业|合作社|�
                     # whatever comes before — not after an act (招了十个人, 留了三个人: those are others)
                     r"|(?<![招雇留裁辞进减了再来\d零一二两俩三四五六七八九十百])" + _COUNT
                     + r"来?\s*(?:个人|个工人|名工人|个职工|名职工|个员工|名员工|个伙计|人)(?!月)")
-_HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
+_HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?|(?<![想算备再])招用?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
 
 
 def staff_and_hires(text: str) -> tuple[int, int] | None:

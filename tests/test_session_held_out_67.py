@@ -285,3 +285,8 @@ def test_a_range_of_hires_across_the_line_says_both(dated_answerer):
     assert line.startswith("要看具体人数") and "18人（15.0%）够" in line and "17人（14.2%）不够" in line
     both = first_line(dated_answerer, "厂里四十个人 今年招了五六个 够不")
     assert both.startswith("按人数算不够") and "5—6人" in both
+
+
+def test_two_counts_changed_at_once_after_a_result(talk):
+    replies = talk(["测一测创业担保贷款", "企业", "四十", "十个", "是", "那要是招了八个呢", "那五十个人招十个呢"])
+    assert "50人、10人" in replies[-1] and "结果：不符合" in replies[-1] and "至少13人" in replies[-1]

@@ -23,6 +23,7 @@ from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import count_read_as, said_with_unit, shared_pairs, stated_facts
 from dialog.understanding.normalize import bare
 from eligibility.model import NOT_MET
+from knowledge.asking import normalize, staff_and_hires
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -998,6 +999,27 @@ class QuestionnaireFlow:
                       "flags": dict(s.flags), "which": True}
         s.end_questionnaire()
         return Turn([asked], [])
+
+    def _both_counts(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
+        """那五十个人招十个呢 right after a result whose programme asks the staff and this year's
+        hires (第五条第（二）项): both changed together and the result given again; None when the
+        text does not say both or the programme asks no such pair."""
+        program_id = finished.get("program")
+        if not program_id or program_id == "__finder__":
+            return None
+        counts = staff_and_hires(normalize(text))
+        program = eligibility.get_program(program_id)
+        staff_q = next((q for q in program.questions if q.adds_hires), None)
+        hires_q = next((q for q in program.questions if q.counts_hires), None)
+        if counts is None or staff_q is None or hires_q is None or not self._reopen(s, finished):
+            return None
+        s.answers[staff_q.id], s.answers[hires_q.id] = counts
+        s.history = [h for h in s.history if h not in (staff_q.id, hires_q.id)] + [staff_q.id, hires_q.id]
+        said = Reply(self.t("what_if", question=f"{staff_q.short or staff_q.prompt.rstrip('？?')}、"
+                                               f"{hires_q.short or hires_q.prompt.rstrip('？?')}",
+                            answer=f"{staff_q.label_of(counts[0])}、{hires_q.label_of(counts[1])}"))
+        finished_turn = self._finish(s)
+        return Turn([said] + finished_turn.replies, finished_turn.events)
 
     def _reopen(self: Engine, s: Session, finished: dict[str, Any]) -> bool:
         """Back into the questionnaire just finished (上一步 / 不对 … right after its result)."""
