@@ -290,3 +290,14 @@ def test_a_range_of_hires_across_the_line_says_both(dated_answerer):
 def test_two_counts_changed_at_once_after_a_result(talk):
     replies = talk(["测一测创业担保贷款", "企业", "四十", "十个", "是", "那要是招了八个呢", "那五十个人招十个呢"])
     assert "50人、10人" in replies[-1] and "结果：不符合" in replies[-1] and "至少13人" in replies[-1]
+
+
+def test_sa_typed_for_sha_opens_the_finder(talk):
+    assert "您是以个人身份咨询" in talk(["帮我测一测我能享受撒政策"])[0]
+
+
+def test_a_figure_put_right_at_a_yes_no_step_is_no_no(talk):
+    replies = talk(["帮我测一测失业登记", "不对 我二十六了"])
+    assert "不当作“否”" in replies[1] and "结果" not in replies[1]
+    said = talk(["帮我测一测失业登记", "不对 我没工作两年了"], conversation="b")
+    assert "第2步" in said[1]  # 没工作 answers 是

@@ -107,6 +107,9 @@ _STAFF_CUE = re.compile(r"厂里|厂子|公司|单位|企业|店里|车间|合�
 _HIRES_CUE = re.compile(r"招|新来|新进|雇")
 
 
+_FIGURE_SAID = re.compile(r"\d|[一二两三四五六七八九十]{1,3}(?:个|岁|年|月|人|万|千|块|元|了)")
+
+
 def _count_named(question: eligibility.Question, words: str) -> bool:
     """Whether a correction's words name this headcount question by how people speak of it."""
     if getattr(question, "counts_hires", False):
@@ -466,7 +469,10 @@ class QuestionnaireFlow:
             # (不对 我是想自己去见习的 to 是否都属于见习对象: a wish is no answer to what is; the role is)
             planned_only = question.kind == "yesno" and bool(getattr(current, "plan", False))
             # (不对 留了三个 to a yes/no that asks no 留: the count kept on, said before, put right)
-            acted_elsewhere = question.kind == "yesno" and any(a in words and a not in question.prompt for a in _ACTS)
+            acted_elsewhere = question.kind == "yesno" and (
+                any(a in words and a not in question.prompt for a in _ACTS)
+                # 不对 我二十六了 to 是失业人员吗: a figure put right is no 否 to this question
+                or (_FIGURE_SAID.search(words) is not None and not (current.ok and current.value is True)))
             if (u.correction_explicit or not current.ok or _says_other_unit(question, words) or just_counted
                     or planned_only or acted_elsewhere):
                 corrected = self._correct(words, s, current=question.id)
@@ -476,6 +482,9 @@ class QuestionnaireFlow:
                 kept = self._keep_for_later(question, words, s)  # 留了三个 replaces 留下了两个, kept for later
                 if kept:
                     return Turn(kept + self._pending_question(s), [])
+                if _FIGURE_SAID.search(words) is not None and not (current.ok and current.value is True):
+                    # nothing it can change: this question again
+                    return Turn(self._pending_question(s, hint=self.t("number_to_yesno")), [])
             if u.correction_explicit:  # they erred but we cannot tell where: one step back
                 return self._on_nav("back", s)
             if current.ok:

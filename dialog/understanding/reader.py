@@ -72,6 +72,10 @@ _LATIN = re.compile(r"[A-Za-z]")
 # 回); not much (没裁多少, 没几个; not 有没有几个); 正在领失业金呢 / 正领着失业金呢 / 人在新疆摘棉花呢
 # (呢 of something going on); if
 # some day (要是哪天); want to do something (想摆摊干点啥).
+# 撒 typed for 啥 (dialect and pinyin: 享受撒政策, 撒时候, 干撒呢): read as 啥 where it asks — not in
+# 撒化肥 / 撒种子, where it is the verb
+_SA_AS_SHA = re.compile(r"撒(?=政策|补贴|补助|钱|扶持|好处|待遇|帮扶|东西|意思|时候|条件|手续|材料|要求|人|样)"
+                        r"|(?:(?<=享受)|(?<=[干是有给领办说叫要能为些]))撒(?=$|[呢吗啊呀哩嘛\s，,。？?！!])")
 _WISH_FIRST = re.compile(r"^(?:我|俺|咱|他|她)?(?:想|想要|打算|准备|要)(?:学|干|做|找|去|开|弄|搞)")  # 想学个手艺
 _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(有点|有些|算是)|(?<=[了过])几(?![十百千万])"
                              # 没有没有 一个都没裁: a denial said twice (its 有没有 asks nothing)
@@ -334,7 +338,7 @@ class Reader:
 
     def read(self, raw: str, conv: Conversation) -> Understanding:
         heard = self.from_pinyin(raw.strip()) if raw and not _CJK.search(raw) and _LATIN.search(raw) else None
-        u = self._read(heard or raw, conv)
+        u = self._read(heard or _SA_AS_SHA.sub("啥", raw or ""), conv)
         if heard is not None:
             if u.kind in ("foreign", "non_question", "empty"):
                 heard = None  # nothing came of it: the helping hand for letters
