@@ -509,9 +509,10 @@ _MONEY_SPAN = re.compile(r"(?:\d+(?:\.\d+)?|[零〇一二两俩三四五六七�
 
 
 _FIGURE = r"(?:\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千万]+)"
-_FIGURE_UNIT = r"(?:个人|个月|个|人|名|位|万元|万块|万|千元|千块|千|元|块|年|岁)"
+_FIGURE_UNIT = r"(?:个人|个月|个|人|名|位|万元|万块|万|千元|千块|千|元|块|年半|年|岁)"
 # 不对 是十五个 / 说错了，应该是两万四 / 哦不 五个: the figure said just before put right
 _FIX_AFTER = re.compile(r"[\s，,。]*(?:哦不对|不对|说错了|错了|哦不)[\s，,。]*(?:是|应该是|应是)?\s*"
+                        r"(?:(?:我|俺|我们|俺们)?(?:交了|干了|见习了|实习了|有|今年)?)\s*"
                         r"(?P<fig>" + _FIGURE + r")\s*(?P<unit>" + _FIGURE_UNIT + r")?")
 # 不是二十个 是十五个: the wrong figure named, then the right one
 _FIX_NAMED = re.compile(r"不是\s*(?P<wrong>" + _FIGURE + r")\s*(?P<wunit>" + _FIGURE_UNIT + r")?[\s，,。]*(?:是|而是)\s*"
@@ -519,7 +520,7 @@ _FIX_NAMED = re.compile(r"不是\s*(?P<wrong>" + _FIGURE + r")\s*(?P<wunit>" + _
 _FIGURE_SPAN = re.compile(r"(?P<fig>" + _FIGURE + r")\s*(?P<unit>" + _FIGURE_UNIT + r")?")
 _UNIT_KIND = {"个人": "people", "个": "people", "人": "people", "名": "people", "位": "people",
               "万元": "money", "万块": "money", "万": "money", "千元": "money", "千块": "money", "千": "money",
-              "元": "money", "块": "money", "个月": "months", "年": "years", "岁": "age"}
+              "元": "money", "块": "money", "个月": "months", "年": "years", "年半": "years", "岁": "age"}
 
 
 def correct_figures(text: str) -> str:

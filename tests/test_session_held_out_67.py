@@ -95,6 +95,7 @@ def test_the_unemployment_benefit_alone_stays_its_own(dated_answerer):
     ("见习了六个月 不对 八个月", "见习了八个月"),
     ("我今年二十五 不对 二十三 能见习不", "我今年二十三 能见习不"),
     ("招了不是二十个 是十五个", "招了十五个"),
+    ("交了一年半失业保险 能领不 不对 我交了两年", "交了两年失业保险 能领不"),
     ("这个说法不对吧", "这个说法不对吧"),  # nothing put right
 ])
 def test_a_figure_put_right_in_the_same_message(text, fixed):
