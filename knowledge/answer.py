@@ -2783,6 +2783,8 @@ class Answerer:
                      if b.period is not None and any(len(w) >= 3 and w in body for w in b.words)}
             quoted += [p for p in periods if p.text in named and p not in quoted]
         start = next((p for p in periods if p.kind == "from"), None)
+        if start is not None and body and not self._under_start(clause, start.text, body.split("原文：")[0]):
+            start = None  # 求职创业补贴 in 第六条: 从2019年1月1日起 is the widened 见习 scope's, not its
         if quoted:
             lines = []
         elif start is not None:  # 第六条: the widened internship scope runs 从2019年1月1日起
@@ -2807,6 +2809,14 @@ class Answerer:
             # not "no end date" beside "ended": what the reply says has none, another part ended
             lines[0] = "有效期：上面说的内容，文件未写明截止日期"
         return lines
+
+    def _under_start(self, clause: Clause, start: str, body: str) -> bool:
+        """Whether `body` speaks of what the sentence of `clause` holding the start date `start`
+        is about: a word (2+ characters) of a benefit that sentence names. True when no benefit
+        is named there (the date is then the clause's)."""
+        sentence = next((x for x in re.split(r"(?<=[。；])", clause.text) if start in x), "")
+        governed = [b for b in self.kb.benefits_of(clause.id) if any(len(w) >= 2 and w in sentence for w in b.words)]
+        return not governed or any(len(w) >= 2 and w in body for b in governed for w in (b.name, *b.words))
 
     def format_reply(self, body: str, clause: Clause, day: date, alternative: Clause | None,
                      announced: Collection[str] = ()) -> str:

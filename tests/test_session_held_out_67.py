@@ -302,3 +302,9 @@ def test_a_figure_put_right_at_a_yes_no_step_is_no_no(talk):
     assert "不当作“否”" in replies[1] and "结果" not in replies[1]
     said = talk(["帮我测一测失业登记", "不对 我没工作两年了"], conversation="b")
     assert "第2步" in said[1]  # 没工作 answers 是
+
+
+def test_a_start_date_of_one_sentence_is_not_stamped_on_another_benefit(dated_answerer):
+    """第六条's 从2019年1月1日起 is the widened internship scope's, not 求职创业补贴's."""
+    assert "有效期：从2019年1月1日起" not in dated_answerer.answer("大学毕业了 求职创业补贴给多少").reply
+    assert "有效期：从2019年1月1日起执行" in dated_answerer.answer("见习补贴多少").reply
