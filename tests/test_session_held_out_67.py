@@ -308,3 +308,9 @@ def test_a_start_date_of_one_sentence_is_not_stamped_on_another_benefit(dated_an
     """第六条's 从2019年1月1日起 is the widened internship scope's, not 求职创业补贴's."""
     assert "有效期：从2019年1月1日起" not in dated_answerer.answer("大学毕业了 求职创业补贴给多少").reply
     assert "有效期：从2019年1月1日起执行" in dated_answerer.answer("见习补贴多少").reply
+
+
+@pytest.mark.parametrize("question", ["见习完了单位能留我不", "见习满了能转正不"])
+def test_whether_the_unit_keeps_the_intern_is_not_written(dated_answerer, question):
+    line = first_line(dated_answerer, question)
+    assert line.startswith("文件没有写见习单位必须留用") and "1200元" in line
