@@ -314,3 +314,8 @@ def test_a_start_date_of_one_sentence_is_not_stamped_on_another_benefit(dated_an
 def test_whether_the_unit_keeps_the_intern_is_not_written(dated_answerer, question):
     line = first_line(dated_answerer, question)
     assert line.startswith("文件没有写见习单位必须留用") and "1200元" in line
+
+
+def test_not_yet_trained_is_no_refusal_of_the_subsidy(talk):
+    reply = talk(["测一测失业人员职业培训补贴", "是", "还没参加", "都不是"])[-1]
+    assert "结果：不符合" not in reply and "培训合格后才能领取" in reply

@@ -445,6 +445,12 @@ class Reader:
                 return Understanding("navigate", text, intent=intent, who=who, whom=whom)
             return Understanding("navigate", text, intent=intent)
         label = conv.labels.get(plain) or self._like_label(plain, conv)
+        if label is not None and conv.labels.get(plain) is None and in_questionnaire:
+            # 还没参加 looks like the option 没有参加 (three characters shared) but the answer's
+            # own words read it as 准备参加: a reading of the words beats a look-alike label
+            parsed = self.parse_answer(conv.question, text, as_of=conv.as_of)
+            if parsed.ok and parsed.value is not None and f":{parsed.value}" not in label:
+                label = None
         if label is not None:
             return Understanding("button", text, action=label)
         who, rest = self.proxy(text)
