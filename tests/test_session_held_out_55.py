@@ -65,9 +65,9 @@ def test_a_not_for_group_is_checked_like_any_statement(tmp_path, kb):
     path = data / "benefits.yaml"
     text = path.read_text(encoding="utf-8")
     anchor = "    not_for:\n"
-    assert anchor in text
-    text = text.replace(anchor, anchor + "      - words: [退休了]\n        say: 每人退还777元。\n        quote: 放错了地方\n"
-                        "      - words: [没说话]\n", 1)
+    at = text.index(anchor, text.index("  - id: job-retention-refund\n")) + len(anchor)  # 第四条's refund
+    text = (text[:at] + "      - words: [退休了]\n        say: 每人退还777元。\n        quote: 放错了地方\n"
+            "      - words: [没说话]\n" + text[at:])
     path.write_text(text, encoding="utf-8")
     loaded, problems = load_knowledge(data)
     lines = text.splitlines()
