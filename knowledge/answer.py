@@ -39,6 +39,7 @@ from knowledge.asking import (
     read_question,
     says_any,
     spoken_count,
+    staff_alone,
     staff_and_hire_range,
     staff_and_hires,
 )
@@ -187,6 +188,8 @@ _RULE_WORD = re.compile(r"[\d零一二两三四五六七八九十百]|标准|%")
 # 给钱不 / 给不给钱 / 有钱没 / 发钱吗: whether money comes with it (asked as yes/no)
 _ASKS_PAY = re.compile(r"给钱(?:不|吗|没|么)|给不给钱|发钱(?:不|吗|没)|发不发钱|有钱(?:没|不|吗)|有没有钱|有莫有钱")
 _NAMES_SUM = re.compile(r"\d+(?:\.\d+)?万?元")  # a sum in the amount line (每人每月1000元)
+_HOW_MANY_HIRES = re.compile(r"招(?:用)?(?:几个|多少)|几个才|多少人才|多少个才")  # 要新招几个才够
+_TOTAL_ASKED = re.compile(r"一共|总共|总共能|能拿多少|能领多少|能补多少|给多少|补多少|多少钱")  # a total asked
 _SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
 _ASKER_TAKES_PART = re.compile(r"(?:我|俺)(?:自己|一个人|本人)?(?:去|想去|要去|在)(?:见习|实习)")
 _THE_DOCUMENT = re.compile(r"文件|方案|这个政策|这些政策|3号|三号")  # the document itself, named
@@ -2078,7 +2081,15 @@ class Answerer:
                         f"（{100 * high / staff:.1f}%）够，{low}人（{100 * low / staff:.1f}%）不够，请按实际人数核对。")
             return self._with_quote([line, condition.say], condition.quote, clause, question, budget, benefit=benefit)
         if counts is None:
-            return None
+            staff = staff_alone(said) if _HOW_MANY_HIRES.search(said) else None
+            if not staff:
+                return None
+            # 我们厂现在20个人 要新招几个才够: the fewest hires that reach the share, each joining
+            # the staff (7 of 27 for 20 people)
+            more = next(k for k in range(1, 100 * staff + 1) if 100 * k >= _share_needed(rule, staff + k) * (staff + k))
+            line = (f"按人数算：现在在职职工{staff}人，今年至少要新招用{more}人（新招用{more}人、在职职工共{staff + more}人，"
+                    f"达到{_share_needed(rule, staff + more)}%），并签订1年以上劳动合同。")
+            return self._with_quote([line, condition.say], condition.quote, clause, question, budget, benefit=benefit)
         staff, hired = counts  # (the staff counted with this year's hires, as the questionnaire asks)
         share = 100 * hired / staff
         needed = _share_needed(rule, staff)
@@ -2100,6 +2111,14 @@ class Answerer:
         end, said so. None when the line names no such rate or the question not both counts."""
         text = fold(self.spelled(question))
         said = heads_and_months(text)
+        single = False
+        if said is None and _TOTAL_ASKED.search(text):
+            # 见习八个月的话 单位一共能拿多少: no count of people — worked out for each one
+            length = _MONTHS_SAID.search(text)
+            years = _YEARS_SAID.search(text) if length is None else None
+            months = (int(length.group(1)) if length.group(1).isdigit() else chinese_number(length.group(1))) \
+                if length is not None else (_months_of(*years.groups()) if years is not None else None)
+            said, single = ((1, months), True) if months else (None, False)
         if said is None or _ASKER_TAKES_PART.search(question):
             return None  # (我一个人去见习三个月 能拿多少: the unit's money is no pay of the intern's)
         # a refinement (见习期满留用率达到50%以上: 1200元) is worked out by the whole's line, which
@@ -2132,7 +2151,8 @@ class Answerer:
             lines = [f"按每人每月{rate}元算（{why}）：{heads}人 × {months}个月 × {rate}元 = "
                      f"{_money(heads * months * rate)}{note}。"]
         else:
-            lines = [f"按每人每月{rates[0]}元算：{heads}人 × {months}个月 × {rates[0]}元 = "
+            people = "每名见习人员" if single else f"{heads}人 × "
+            lines = [f"按每人每月{rates[0]}元算：{people}{months}个月 × {rates[0]}元 = "
                      f"{_money(heads * months * rates[0])}{note}。"]
             if condition is not None:
                 lines.append(f"{condition.group(1)}的按每人每月{rates[1]}元算，为{_money(heads * months * rates[1])}。")

@@ -446,6 +446,15 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
     return (total, new) if total and new is not None and 0 < new <= total else None
 
 
+def staff_alone(text: str) -> int | None:
+    """The staff a firm's question gives when it says no hires (我们厂现在20个人 要招几个才够 ->
+    20); None when it says hires or no staff."""
+    if _HIRED.search(text):
+        return None
+    staff = _STAFF.search(text)
+    return spoken_count(next(g for g in staff.groups() if g)) if staff is not None else None
+
+
 def staff_and_hire_range(text: str) -> tuple[int, int, int] | None:
     """(staff, fewest, most) when the hires are said as a range (一百二十人 今年新招了十七八个 ->
     (120, 17, 18)); None when they are not, or the staff is not said."""

@@ -319,3 +319,15 @@ def test_whether_the_unit_keeps_the_intern_is_not_written(dated_answerer, questi
 def test_not_yet_trained_is_no_refusal_of_the_subsidy(talk):
     reply = talk(["测一测失业人员职业培训补贴", "是", "还没参加", "都不是"])[-1]
     assert "结果：不符合" not in reply and "培训合格后才能领取" in reply
+
+
+def test_months_without_a_count_are_worked_out_for_each_intern(dated_answerer):
+    reply = dated_answerer.answer("见习八个月的话 单位一共能拿多少补贴").reply
+    assert reply.startswith("按每人每月1000元算：每名见习人员8个月 × 1000元 = 8000元") and "9600元" in reply
+
+
+@pytest.mark.parametrize(("question", "more"), [("我们厂现在20个人 要新招几个才够", "至少要新招用7人"),
+                                                ("厂里一百个人 要招多少人才够贷款", "至少要新招用18人")])
+def test_how_many_hires_it_takes_for_the_staff_said(dated_answerer, question, more):
+    # 7 of 27 is 25.9% (6 of 26 is 23.1%); 18 of 118 is 15.3% past 100 staff (17 of 117 is 14.5%)
+    assert more in first_line(dated_answerer, question)
