@@ -148,10 +148,12 @@ _NO_CERTIFICATE = re.compile(r"没(?:有)?(?:证|证书|考证|拿到证)|无证
 _YEARS_AT_LEAST = re.compile(r"(\d+)年以上")  # a condition's minimum years (参加失业保险3年以上)
 _MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?!一个月)(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
 _MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause sets (3—12个月)
-# 见习半年 / 干一年 / 实习一年半: a length in years said after the same verbs (in months: 6, 12, 18)
-_YEARS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?:(半)年|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?)(?!以上|以内)")
+# 见习半年 / 实习一年半: a length in years said of the internship (in months: 6, 18); 打工干了两年 is
+# the person's story, not the internship's length
+_YEARS_SAID = re.compile(r"(?:见习|实习)(?:能|能不能|可以)?(?:干|搞|做|待)?(?:个|了|上)?(?:(半)年|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?)(?!以上|以内)")
 # 合同签半年 / 签了八个月的合同 / 合同两年: a contract's length, near the word 合同
 _CONTRACT_LENGTH = re.compile(r"(半年)|(\d{1,2}|[一二两三四五六七八九十]{1,3})个(?:多)?月|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?")
+CONTRACT_NEAR = 6  # characters either side of 合同 in which its length is said
 _CONTRACT_MINIMUM = re.compile(r"签订(\d+)年以上劳动合同")  # 第五条第（二）项: 签订1年以上劳动合同
 LENGTH_NEAR = 6  # characters either side of a length in which the thing it is for is named
 _LENGTH = re.compile(r"\d+(?:—\d+)?个?(?:年|月)以上|\d+—\d+个月")  # a length a rule sets: 1年以上, 3—12个月
@@ -167,8 +169,8 @@ _AGE_NUMBER = re.compile(r"\d\s*岁")  # a clause that sets an age in years (16�
 # 达到现有在职职工人数25%（超过100人的企业达到15%）: a share of new hires in the staff, and the
 # share for firms above a size
 def _months_of(half: str | None, years: str | None, and_half: str | None) -> int | None:
-    """Months in a length said in years: (半, None, None) -> 6; ("一", None, "半") -> 18;
-    ("2", None, None) -> 24; None when the count is unreadable."""
+    """Months in a length said in years: ("半", None, None) -> 6; (None, "一", "半") -> 18;
+    (None, "2", None) -> 24; None when the count is unreadable."""
     if half:
         return 6
     count = (int(years) if years.isdigit() else chinese_number(years)) if years else None
@@ -1144,10 +1146,13 @@ class Answerer:
 
         first = said(result.candidates[0].clause)
         for other in result.candidates[1:3]:
-            # the longer name adds a rule to the word (六个月 + 失业保险金), not a verb (开个 + 小卖部)
-            longer = [w for w in said(other.clause) if len(w) >= 4 and first and all(f in w for f in first)
+            words = said(other.clause)
+            # the longer name adds a rule to the word (六个月 + 失业保险金), not a verb (开个 + 小卖部),
+            # and another word of that clause stands beside it (返还): 被裁了 能领6个月的失业保险金吗
+            # asks the unemployment benefit, not the 2019 refund standard
+            longer = [w for w in words if len(w) >= 4 and first and all(f in w for f in first)
                       and all(_RULE_WORD.search(w.replace(f, "")) for f in first)]
-            if longer:
+            if longer and any(not any(w in x for x in longer) for w in words):
                 return _with_first(result, other.clause)
         return result
 
@@ -1557,9 +1562,9 @@ class Answerer:
             # (the ending was just said), not the same ended line again
             parent = next((b for b in benefits if b.id == benefit.part_of and not b.has_ended(day)), None)
             benefit = parent or benefit
-        if (benefit is not None and benefit.has_ended(day) and benefit.part_of and asked.amount is not None
+        if (benefit is not None and benefit.has_ended(day) and benefit.part_of
                 and kind in (Kind.YES_NO, Kind.AMOUNT) and not _year_named(question)
-                and not any(_RULE_WORD.search(w) for w in words_named(benefit, question))):
+                and asked.amount is not None and not any(_RULE_WORD.search(w) for w in words_named(benefit, question))):
             # 去年效益不好裁了两个 交了六万多 能返还不: the resident's own sum is for the rule that
             # stands (60%), not for the ended 2019 standard their story's words (效益不好) name —
             # the ending is still said, in the footer
@@ -1584,10 +1589,10 @@ class Answerer:
         if kind is Kind.YES_NO and benefit is not None and _ASKS_PAY.search(fold(question)):
             paid = benefit.statement(Kind.AMOUNT)
             if (paid is not None and _NAMES_SUM.search(paid.say) and not benefit.unpaid
-                    and not paid.say.startswith("文件没有")):
+                    and not paid.say.startswith("文件没有") and re.search(r"补贴|补助|返还", benefit.name)):
                 # 见习给钱不: whether money comes is answered by how much (每人每月1000元 …); a
                 # benefit whose sum the document leaves out keeps its yes/no line
-                return self._with_quote(["给：" + paid.say], paid.quote, clause, question, budget, benefit=benefit)
+                return self._with_quote(["有补贴：" + paid.say], paid.quote, clause, question, budget, benefit=benefit)
         share = self._hires_share(question, clause, benefit, budget) if kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT, Kind.OTHER) else None
         if share is not None:  # 厂子一百二十个人 今年新招了十五个 能贷三百万不: the share worked out
             return share
@@ -2224,7 +2229,9 @@ class Answerer:
         minimum = _CONTRACT_MINIMUM.search(clause.text)
         if minimum is None or "合同" not in folded:
             return None
-        said = _CONTRACT_LENGTH.search(folded)
+        at = folded.find("合同")
+        near = folded[max(0, at - CONTRACT_NEAR):at + len("合同") + CONTRACT_NEAR]
+        said = _CONTRACT_LENGTH.search(near)  # 厂子开了三年了 … 合同签的半年: the 半年, not the 三年
         if said is None:
             return None
         if said.group(1):

@@ -250,9 +250,14 @@ _LEADING_CRY = re.compile(r"^\s*(?:哎|唉|哎呀|唉呀)?[，,\s]*(?:这|那|�
                           r"(?:阿么|啊么|咋|怎么|怎|如何|咋个)(?:办|弄|整|搞)(?:呀|啊|呢|嘞|哩|哦|唉)?[\s，,。！!？?]+(?=\S)")
 
 
+_ASKS_ITSELF = re.compile(r"[吗呢不没么？?]\s*$|多少|啥|什么|哪|几|怎么|咋|能不能|有没有|管不管|行不行")
+
+
 def read_question(question: str, rules: AskingRules) -> Asked:
     """The kind, aspects and amount of `question` (any text; never raises)."""
     said = _LEADING_CRY.sub("", question or "", count=1)  # 阿么弄呢 …: a cry, not 怎么办 asked
+    if not _ASKS_ITSELF.search(said):
+        said = question or ""  # 咋弄 见习补贴: nothing else asks — the 咋弄 is how to apply
     text = normalize(said)
     # The end of the message and of each part of it (失业金我能领不 交了八年: the question is the
     # first part, then a fact) — an ending cue (…不, …吗) counts at the end of any part.
@@ -427,9 +432,9 @@ _STAFF = re.compile(r"(?:厂子?里?|公司里?|店里|单位|企业|合作社|�
                     + _COUNT + r"来?\s*(?:个人|个|人|名)(?!月)"
                     # 四十个人招了十个 / 能贷多少四十个人… / 想贷款四十个人… / 二十个工人: people counted,
                     # whatever comes before — not after an act (招了十个人, 留了三个人: those are others)
-                    r"|(?<![招雇留裁辞进减了再来\d零一二两俩三四五六七八九十百])" + _COUNT
+                    r"|(?<![招雇留裁辞进减了再来村乡镇县\d零一二两俩三四五六七八九十百])" + _COUNT
                     + r"来?\s*(?:个人|个工人|名工人|个职工|名职工|个员工|名员工|个伙计|人)(?!月)")
-_HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?|(?<![想算备再])招用?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
+_HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?|(?<![想算备再要划得年])招用?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
 
 
 def staff_and_hires(text: str) -> tuple[int, int] | None:
@@ -506,6 +511,8 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("kept", re.compile(r"(?P<more>再)?(?:留用了?|留下了?|留了|转正了?)" + _N + _HEADS_TAIL)),
     ("laid_off", re.compile(r"(?P<more>再)?(?:裁掉了?|裁了?|辞退了?|辞了|开除了?|减了)" + _N + _HEADS_TAIL)),
     ("months", re.compile(r"(?P<more>再)?(?:干了|见习了?|实习了?)?" + _N + r"\s*个(?:多)?月")),
+    # 我24岁, then 那明年我25了呢: an age (岁, or 了 right after 我/他/她/娃/今年/明年)
+    ("age", re.compile(r"(?P<more>)(?:(?<=[我他她娃俺])|(?<=今年)|(?<=明年)|(?<=已经))" + _N + r"(?:\s*(?:周岁|岁)|(?=了))")),
     # 要是公司有120人 / 厂子一百五十个工人: the staff (not 招了20个人: those hired)
     ("staff", re.compile(r"(?<![招雇留裁辞进减了再来])(?P<more>)" + _N + r"\s*(?:个人|人|个职工|名职工|个工人|名工人|个员工|名员工)(?!月)")),
 )
@@ -520,7 +527,7 @@ _MONEY_SPAN = re.compile(r"(?:\d+(?:\.\d+)?|[零〇一二两俩三四五六七�
 _FIGURE = r"(?:\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十百千万]+)"
 _FIGURE_UNIT = r"(?:个人|个月|个|人|名|位|万元|万块|万|千元|千块|千|元|块|年半|年|岁)"
 # 不对 是十五个 / 说错了，应该是两万四 / 哦不 五个: the figure said just before put right
-_FIX_AFTER = re.compile(r"[\s，,。]*(?:哦不对|不对|说错了|错了|哦不)[\s，,。]*(?:是|应该是|应是)?\s*"
+_FIX_AFTER = re.compile(r"[\s，,。]*(?:哦不对|(?<![对是])不对|说错了|错了|哦不)[\s，,。]*(?:是|应该是|应是)?\s*"
                         r"(?:(?:我|俺|我们|俺们)?(?:交了|干了|见习了|实习了|有|今年)?)\s*"
                         r"(?P<fig>" + _FIGURE + r")\s*(?P<unit>" + _FIGURE_UNIT + r")?")
 # 不是二十个 是十五个: the wrong figure named, then the right one

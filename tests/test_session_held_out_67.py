@@ -125,7 +125,7 @@ def test_an_age_put_right_after_a_question_is_judged_again(talk):
 @pytest.mark.parametrize("question", ["那见习给钱不", "见习的话给不给钱"])
 def test_whether_money_comes_is_answered_with_the_sum(dated_answerer, question):
     line = first_line(dated_answerer, question, about="6")
-    assert line.startswith("给：每人每月1000元") and "单位" in line
+    assert line.startswith("有补贴：每人每月1000元") and "单位" in line
 
 
 def test_money_asked_of_a_benefit_without_a_sum_stays_unwritten(dated_answerer):
@@ -331,3 +331,46 @@ def test_months_without_a_count_are_worked_out_for_each_intern(dated_answerer):
 def test_how_many_hires_it_takes_for_the_staff_said(dated_answerer, question, more):
     # 7 of 27 is 25.9% (6 of 26 is 23.1%); 18 of 118 is 15.3% past 100 staff (17 of 117 is 14.5%)
     assert more in first_line(dated_answerer, question)
+
+
+def test_an_age_changed_in_a_follow_up_is_judged_again(talk):
+    replies = talk(["我24岁 失业在家 能见习不", "那明年我25了呢"])
+    assert replies[1].startswith("25岁不在“16—24岁失业青年”的范围内")
+
+
+# ------------------------------------------------------------ the review's false positives, kept out
+
+@pytest.mark.parametrize(("question", "not_start"), [
+    ("被裁了 能领6个月的失业保险金吗", "2019年困难企业"),            # the worker's benefit, not the refund standard
+    ("我在外面打工干了两年 回来了 能参加见习不", "文件写的是3—12个月"),  # work history, not the internship's length
+    ("厂子开了三年了 跟新招的工人合同签的半年 能贷款不", "够："),        # the contract's 半年, not the firm's 三年
+    ("厂里八十个人 明年要招二十个 能贷款不", "按人数算够了"),            # a plan, not this year's hires
+    ("我们村三百个人 我的厂子今年招了十个 能贷款不", "按人数算不够"),      # the village is no staff
+    ("创业贷款给钱不 要还不", "有补贴"),                                # a loan is no subsidy
+])
+def test_new_rules_stay_off_what_they_do_not_mean(dated_answerer, question, not_start):
+    assert not first_line(dated_answerer, question).startswith(not_start)
+
+
+def test_is_it_right_is_no_correction():
+    from knowledge.asking import correct_figures
+    text = "厂里八十个人 今年招了二十个 对不对 一个都没裁 能贷款不"
+    assert correct_figures(text) == text
+
+
+@pytest.mark.parametrize("answer", ["不对，我在工地上干了两年了", "不对 只签了6个月"])
+def test_a_no_with_a_figure_at_a_yes_no_step_is_still_no(talk, answer):
+    program = "测一测失业登记" if "工地" in answer else "测一测创业担保贷款"
+    steps = [program, answer] if "工地" in answer else [program, "企业", "四十", "十个", answer]
+    reply = talk(steps)[-1]
+    assert "不当作“否”" not in reply
+
+
+def test_a_cry_first_is_not_split_off_in_the_chat(talk):
+    reply = talk(["阿么弄呢 厂子效益不好 交的失业保险能返钱不"])[0]
+    assert "您问了2件事" not in reply
+
+
+def test_how_to_apply_after_a_bare_cry_word(dated_answerer):
+    from knowledge.asking import Kind
+    assert dated_answerer.read("咋弄 见习补贴").kind is Kind.APPLY

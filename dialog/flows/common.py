@@ -29,7 +29,8 @@ _ID_NUMBER = re.compile(
 # 还差几个 / 还差多少 / 还得招几个 / 差几个人 (matched on the bare text): what is missing for an
 # answer or a result to change — after a result its hint (flows/questionnaire.py `_short_of`),
 # after a worked-out share the question worked out again (flows/questions.py)
-SHORT_OF = re.compile(r"^(?:那)?(?:还|再)?(?:差|要|得|需要)(?:招|留|交)?(?:几个|多少|几名|几人)(?:人)?(?:呢|啊|哩|嘛|才够|才行)?$")
+SHORT_OF = re.compile(r"^(?:那)?(?:还|再)?(?:差(?:招|留|交)?|(?:要|得|需要)再?(?:招|留|交))(?:几个|多少|几名|几人)(?:人)?"
+                      r"(?:呢|啊|哩|嘛|才够|才行)?$")  # (那得多少 asks a sum, not what is missing)
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u30fc\u00b7\u30fb\uff0e."
 
 

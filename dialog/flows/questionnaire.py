@@ -110,6 +110,16 @@ _HIRES_CUE = re.compile(r"招|新来|新进|雇")
 _FIGURE_SAID = re.compile(r"\d|[一二两三四五六七八九十]{1,3}(?:个|岁|年|月|人|万|千|块|元|了)")
 
 
+def _figure_only(words: str) -> bool:
+    """Whether a correction's words are a figure and little else (我二十六了, 是五个): they put a
+    number right, so they are no 否 to a yes/no question (不对 我在工地干了两年了 still is)."""
+    found = _FIGURE_SAID.search(words)
+    if found is None:
+        return False
+    rest = bare(words[:found.start()] + words[found.end():])
+    return len(re.sub(r"[我俺他她是了岁的呢啊个人]", "", rest)) <= 1
+
+
 def _count_named(question: eligibility.Question, words: str) -> bool:
     """Whether a correction's words name this headcount question by how people speak of it."""
     if getattr(question, "counts_hires", False):
@@ -472,7 +482,7 @@ class QuestionnaireFlow:
             acted_elsewhere = question.kind == "yesno" and (
                 any(a in words and a not in question.prompt for a in _ACTS)
                 # 不对 我二十六了 to 是失业人员吗: a figure put right is no 否 to this question
-                or (_FIGURE_SAID.search(words) is not None and not (current.ok and current.value is True)))
+                or (_figure_only(words) and not (current.ok and current.value is True)))
             if (u.correction_explicit or not current.ok or _says_other_unit(question, words) or just_counted
                     or planned_only or acted_elsewhere):
                 corrected = self._correct(words, s, current=question.id)
@@ -482,7 +492,7 @@ class QuestionnaireFlow:
                 kept = self._keep_for_later(question, words, s)  # 留了三个 replaces 留下了两个, kept for later
                 if kept:
                     return Turn(kept + self._pending_question(s), [])
-                if _FIGURE_SAID.search(words) is not None and not (current.ok and current.value is True):
+                if _figure_only(words) and not (current.ok and current.value is True):
                     # nothing it can change: this question again
                     return Turn(self._pending_question(s, hint=self.t("number_to_yesno")), [])
             if u.correction_explicit:  # they erred but we cannot tell where: one step back
@@ -1020,8 +1030,10 @@ class QuestionnaireFlow:
         program = eligibility.get_program(program_id)
         staff_q = next((q for q in program.questions if q.adds_hires), None)
         hires_q = next((q for q in program.questions if q.counts_hires), None)
-        if counts is None or staff_q is None or hires_q is None or not self._reopen(s, finished):
-            return None
+        answers = dict(finished.get("answers") or {})
+        if (counts is None or staff_q is None or hires_q is None
+                or not eligibility.engine.applies(staff_q.ask_if, answers) or not self._reopen(s, finished)):
+            return None  # (after an individual's result, 五十个人招十个 is no answer the test asked)
         s.answers[staff_q.id], s.answers[hires_q.id] = counts
         s.history = [h for h in s.history if h not in (staff_q.id, hires_q.id)] + [staff_q.id, hires_q.id]
         said = Reply(self.t("what_if", question=f"{staff_q.short or staff_q.prompt.rstrip('？?')}、"

@@ -81,7 +81,7 @@ _NOT_A_QUESTION = re.compile(r"(什么|啥|哪个|哪样|哪)(都|也)|多少(�
                              # 没有没有 一个都没裁: a denial said twice (its 有没有 asks nothing)
                              r"|(?:没有){2,}|(?:不是){2,}"
                              # 没啥文化, 没什么本事, 没撒手艺: "not much", not "what"
-                             r"|(?:没|没有)(?:啥|撒|什么)(?=文化|本事|手艺|技术|学历|能耐|钱|收入|事干|活干|活路|门路|办法)"
+                             r"|(?<!有)(?:没|没有)(?:啥|撒|什么)(?=文化|本事|手艺|技术|学历|能耐|钱|收入|事干|活干|活路|门路|办法)"
                              # 想带几个徒弟, 打算招几个人: "a few" in a plan, not "how many"
                              r"|(?:想|打算|准备|计划)[^\s,，。?？哪啥什谁多么吗不没能知问]{1,3}几(?![十百千万])"
                              r"(?![^\s,，。?？]{0,3}(?:才|就|够|算|合适))"  # 再招几个人才够条件 asks
@@ -447,9 +447,9 @@ class Reader:
         label = conv.labels.get(plain) or self._like_label(plain, conv)
         if label is not None and conv.labels.get(plain) is None and in_questionnaire:
             # 还没参加 looks like the option 没有参加 (three characters shared) but the answer's
-            # own words read it as 准备参加: a reading of the words beats a look-alike label
+            # own words read it as 准备参加: any reading of the words beats a look-alike label
             parsed = self.parse_answer(conv.question, text, as_of=conv.as_of)
-            if parsed.ok and parsed.value is not None and f":{parsed.value}" not in label:
+            if parsed.ok and parsed.value is not None:
                 label = None
         if label is not None:
             return Understanding("button", text, action=label)
@@ -1142,6 +1142,9 @@ class Reader:
             for sub, connected in self._split_connectors(piece):
                 unpaused = self._split_unpaused(sub)
                 out += [(u, connected and i == 0) for i, u in enumerate(unpaused)]
+        if len(out) > 1 and _WHAT_TO_DO.fullmatch(bare(out[0][0])):
+            # 阿么弄呢 厂子效益不好 …: a cry of "what to do" first is part of what follows
+            out = [(out[0][0].strip() + " " + out[1][0], out[1][1]), *out[2:]]
         merged: list[tuple[str, bool]] = []
         for part, connected in out:
             cleaned = part.strip(" ,，、;；。")
