@@ -374,3 +374,10 @@ def test_a_cry_first_is_not_split_off_in_the_chat(talk):
 def test_how_to_apply_after_a_bare_cry_word(dated_answerer):
     from knowledge.asking import Kind
     assert dated_answerer.read("咋弄 见习补贴").kind is Kind.APPLY
+
+
+def test_a_results_label_prefills_nothing_in_the_next_test(talk):
+    """After a result, its label is remembered for follow-ups (能贷多少); it is the bot's words, so
+    a test started again asks its first question (the kill -9 check restarts tests this way)."""
+    replies = talk(["测一测就业见习", "我去见习", "失业青年", "20", "测一测就业见习"])
+    assert "已记下" not in replies[-1] and "第1步" in replies[-1]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import eligibility
@@ -108,6 +109,14 @@ _HIRES_CUE = re.compile(r"招|新来|新进|雇")
 
 
 _FIGURE_SAID = re.compile(r"\d|[一二两三四五六七八九十]{1,3}(?:个|岁|年|月|人|万|千|块|元|了)")
+
+
+@lru_cache(maxsize=1)
+def _result_labels() -> frozenset[str]:
+    """The labels a result is remembered by (`_finish`: the part's own label, 参加就业见习（见习人员）),
+    never read as what the resident said."""
+    return frozenset(label for program in eligibility.all_programs() for part in program.parts
+                     for label in (part.label, part.label.split("·")[-1]))
 
 
 def _figure_only(words: str) -> bool:
@@ -225,7 +234,8 @@ class QuestionnaireFlow:
         # Each message is read on its own: whether it speaks of the person (我 …, which yes/no
         # facts need) is a property of that message, so "技能提升补贴" (the topic asked about)
         # never becomes "has a certificate" because a later answer says 我在公司上班.
-        texts = [self.reader.statements(s.lead_text)] if s.lead_text else []
+        # (a result's own label, kept for follow-ups such as 能贷多少, is the bot's words: no facts)
+        texts = [self.reader.statements(s.lead_text)] if s.lead_text and s.lead_text not in _result_labels() else []
         parts = self.reader.parts(said) if said else []
         if len(parts) >= 2 or (whole and parts):  # `whole`: a one-part message too (see _unclear)
             texts.append(" ".join(parts))
