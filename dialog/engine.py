@@ -115,12 +115,17 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         self._first_queue = semantic.EmbedQueue()
 
     @classmethod
-    async def open(cls, settings: Settings, kb: KnowledgeBase | None = None, **kwargs: Any) -> Engine:
-        kb = kb or load_knowledge_or_raise()
+    async def open(cls, settings: Settings, kb: KnowledgeBase | None = None,
+                   answerer: Answerer | None = None, **kwargs: Any) -> Engine:
+        """The engine on `settings`' database, answering from `answerer` when one is given
+        (the terminal chat has built it already: building a second costs a second of start-up),
+        else from a new one over `kb` (loaded from the package data when None)."""
+        if answerer is None:
+            answerer = Answerer(kb or load_knowledge_or_raise())
         # SQLite file or PostgreSQL (settings.database_url): dialog.storage.open_store
         store = await open_store(settings, ensure_salt(settings))
         try:
-            return cls(store, Answerer(kb), settings, **kwargs)
+            return cls(store, answerer, settings, **kwargs)
         except BaseException:
             await store.close()  # its connection thread would keep the process alive (bad texts.yaml)
             raise

@@ -236,7 +236,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         from dialog.store import DatabaseUnusable
 
         try:
-            engine = await Engine.open(settings, kb=answerer.kb)
+            engine = await Engine.open(settings, answerer=answerer)
         except (DatabaseUnusable, ConfigError) as exc:
             print(f"无法打开数据库 / cannot open the database: {exc}", file=sys.stderr)
             return 1
