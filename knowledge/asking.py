@@ -246,8 +246,19 @@ _SUM_OR_SUM = re.compile(_SUM + r"还是" + _SUM)
 
 # 阿么弄呢 / 咋办呀 / 这可怎么办 said first, then the matter after a pause: a cry of "what to
 # do", not a question of how to apply (the words after it ask what they ask)
-_LEADING_CRY = re.compile(r"^\s*(?:哎|唉|哎呀|唉呀)?[，,\s]*(?:这|那|可|该|我|我们|俺|这可|那可)?"
-                          r"(?:阿么|啊么|咋|怎么|怎|如何|咋个)(?:办|弄|整|搞)(?:呀|啊|呢|嘞|哩|哦|唉)?[\s，,。！!？?]+(?=\S)")
+# A cry of "what to do" (阿么弄呢, 这可咋办, 咋整): said before a story or a question, it asks
+# nothing itself. One pattern for the asking rules here and for the reader's splitting.
+_SIGH = r"(?:哎|唉|哎呀|唉呀)?"
+_WHAT_TO_DO_CRY = (r"(?:这|那|可|该|我|我们|俺|这可|那可)?(?:阿么|啊么|咋|怎么|怎|如何|咋个|啥)"
+                  r"(?:办|弄|整|搞|是好)(?:呀|啊|呢|嘞|哩|哦|唉)?")
+_CRY_ALONE = re.compile(_SIGH + _WHAT_TO_DO_CRY)
+_LEADING_CRY = re.compile(rf"^\s*{_SIGH}[，,\s]*{_WHAT_TO_DO_CRY}[\s，,。！!？?]+(?=\S)")
+
+
+def is_what_to_do_cry(text: str) -> bool:
+    """Whether `text` (a piece of a message, spaces and punctuation already removed) is only a
+    cry of "what to do": 阿么弄呢, 哎呀咋办."""
+    return _CRY_ALONE.fullmatch(text) is not None
 
 
 _ASKS_ITSELF = re.compile(r"[吗呢不没么？?]\s*$|多少|啥|什么|哪|几|怎么|咋|能不能|有没有|管不管|行不行")
@@ -428,7 +439,11 @@ def heads_and_months(text: str) -> tuple[int, int] | None:
 
 # 厂子一百二十个人 / 在职职工80人 / 一共五十个工人 / 五十来个人 (about 50, taken as 50): the whole staff; 新招了十五个 / 今年招了6个人 /
 # 新来了三个: those taken on this year
-_STAFF = re.compile(r"(?:厂子?里?|公司里?|店里|单位|企业|合作社|车间|在职职工|职工|员工|工人|一共|总共|现有|原来|有)(?:有|共)?"
+# Words that name a firm's whole staff (厂里, 职工, 一共) and the verbs of taking people on (招了,
+# 新来): the readers below and the questionnaire's corrections (dialog.flows.questionnaire) share them.
+STAFF_WORDS = r"厂子?里?|全厂|公司里?|店里|单位|企业|合作社|车间|在职职工|在职|职工|员工|工人|一共|总共|现有|全部"
+HIRE_VERBS = r"新招用?了?|招用?了?|新招进|新来了?|新雇了?|雇了?|新进了?"
+_STAFF = re.compile(r"(?:" + STAFF_WORDS + r"|原来|有)(?:有|共)?"
                     + _COUNT + r"来?\s*(?:个人|个|人|名)(?!月)"
                     # 四十个人招了十个 / 能贷多少四十个人… / 想贷款四十个人… / 二十个工人: people counted,
                     # whatever comes before — not after an act (招了十个人, 留了三个人: those are others)
@@ -507,7 +522,7 @@ _HEADS_TAIL = r"\s*(?:个人|个|人|名|位)?"
 # 三个 (kept on), 裁了两个 (laid off); a role of the change replaces the same role's span in the
 # question before it. 再 (再招两个) adds to the figure before.
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("hired", re.compile(r"(?P<more>再)?(?:新招用?了?|招用?了?|新招进|新来了?|新雇了?|雇了?|新进了?)" + _N + _HEADS_TAIL)),
+    ("hired", re.compile(r"(?P<more>再)?(?:" + HIRE_VERBS + r")" + _N + _HEADS_TAIL)),
     ("kept", re.compile(r"(?P<more>再)?(?:留用了?|留下了?|留了|转正了?)" + _N + _HEADS_TAIL)),
     ("laid_off", re.compile(r"(?P<more>再)?(?:裁掉了?|裁了?|辞退了?|辞了|开除了?|减了)" + _N + _HEADS_TAIL)),
     ("months", re.compile(r"(?P<more>再)?(?:干了|见习了?|实习了?)?" + _N + r"\s*个(?:多)?月")),

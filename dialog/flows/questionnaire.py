@@ -24,7 +24,7 @@ from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import count_read_as, said_with_unit, shared_pairs, stated_facts
 from dialog.understanding.normalize import bare
 from eligibility.model import NOT_MET
-from knowledge.asking import normalize, staff_and_hires
+from knowledge.asking import HIRE_VERBS, STAFF_WORDS, normalize, staff_and_hires
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -104,8 +104,8 @@ _KEPT = "#kept"
 # 中职 option names the 国家级贫困县): taken back together with that answer by 上一步.
 # 厂里是六十个人 / 职工一共五十 name the staff (a headcount with this year's hires in it); 招了十五个
 # / 新来了八个 the hires (eligibility Question.adds_hires / counts_hires)
-_STAFF_CUE = re.compile(r"厂里|厂子|公司|单位|企业|店里|车间|合作社|在职|职工|员工|工人|一共|总共|现有|全厂|全部")
-_HIRES_CUE = re.compile(r"招|新来|新进|雇")
+_STAFF_CUE = re.compile(STAFF_WORDS)
+_HIRES_CUE = re.compile(HIRE_VERBS)
 
 
 _FIGURE_SAID = re.compile(r"\d|[一二两三四五六七八九十]{1,3}(?:个|岁|年|月|人|万|千|块|元|了)")

@@ -31,7 +31,7 @@ from typing import Any
 
 from dialog.understanding.normalize import bare, prepare, without_particles
 from dialog.understanding.vocabulary import Vocabulary
-from knowledge.asking import spoken_count
+from knowledge.asking import is_what_to_do_cry, spoken_count
 
 _ASKING_ENDS = "么嘛不"  # a question's final 吗 as residents type it (能听见么, 听得见不)
 
@@ -241,10 +241,6 @@ _CLAUSE_REFERENCE = re.compile(
 
 # A short cry of "what to do" (阿么办 / 咋办呀 / 怎么办呢) before the matter it is about; 补多少 /
 # 去哪办 ask something of their own and stay questions
-_WHAT_TO_DO = re.compile(r"(?:这|那|可|该|我|我们|俺)?(?:阿么|啊么|咋|怎么|怎|如何|咋个|啥)(?:办|弄|整|搞|是好)"
-                         r"(?:呀|啊|呢|嘞|哩|哦|唉)?")
-
-
 def clause_reference(text: str) -> str | None:
     """The button action showing the part of the document a message names by number alone:
     第四条 -> "s:4" (an article: its clause, or its items to pick from), 第五条第（二）项 / 第五条
@@ -1142,7 +1138,7 @@ class Reader:
             for sub, connected in self._split_connectors(piece):
                 unpaused = self._split_unpaused(sub)
                 out += [(u, connected and i == 0) for i, u in enumerate(unpaused)]
-        if len(out) > 1 and _WHAT_TO_DO.fullmatch(bare(out[0][0])):
+        if len(out) > 1 and is_what_to_do_cry(bare(out[0][0])):
             # 阿么弄呢 厂子效益不好 …: a cry of "what to do" first is part of what follows
             out = [(out[0][0].strip() + " " + out[1][0], out[1][1]), *out[2:]]
         merged: list[tuple[str, bool]] = []
@@ -1233,7 +1229,7 @@ class Reader:
             if parts and not pending and len(bare(piece)) < MIN_PAUSED:
                 parts[-1] = parts[-1] + " " + piece
             elif (self.is_question(piece) and len(bare(" ".join([*pending, piece]))) >= MIN_PAUSED
-                  and not (at == 0 and len(pieces) > 1 and _WHAT_TO_DO.fullmatch(bare(piece)))
+                  and not (at == 0 and len(pieces) > 1 and is_what_to_do_cry(bare(piece)))
                   and not (at < len(pieces) - 1 and self._reported_ask(piece, pieces[at + 1]))):  # 去县上问咋申请，…
                 # (阿么办 厂子效益不好 …: a short cry of "what to do" first is part of what follows)
                 parts.append(" ".join([*pending, piece]))
