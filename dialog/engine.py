@@ -426,7 +426,9 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             if why is not None:  # 为啥不行 right after a 不符合 result: the conditions it fails
                 s.finished = finished
                 return Turn([Reply(why, self._menu_buttons())], [])
-        restated = self._restated(u.text, s, finished)  # 他今年十九了: a fact it lacked (flows/questionnaire.py)
+        restated = self._figure_for_nothing(u.text, s, finished)  # 八万四 after 没有 failed it
+        if restated is None:
+            restated = self._restated(u.text, s, finished)  # 他今年十九了: a fact it lacked (flows/questionnaire.py)
         if restated is None and u.kind == "question":
             restated = self._late_answer(u.text, s, finished)  # 不困难 after the result: it stands
         if restated is None and u.kind in ("question", "follow_up"):

@@ -390,11 +390,19 @@ def _planned(clause: str, words: AnswerWords) -> str | None:
             rest = clause[start + len(p):]
             bare = _without_particles(rest, words)
             if (not _negated(clause, start, words) and bare and not rest.startswith((_MASK, "是"))
+                    and not _inside_number(clause, start, start + len(p))  # 两万一千多: no 万一 (in case)
                     and bare not in words.yes_words and bare not in words.no_words
                     and not rest.startswith(("法", "不", "起"))):  # 想法, 想不起来
                 return rest
             start = clause.find(p, start + 1)
     return None
+
+
+def _inside_number(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of a number written there: the 万一 of 两万一千 (21000)
+    is no 万一 ("in case")."""
+    return any(m.start() < end and start < m.end() and len(m.group(0)) > end - start
+               for m in _NUM_RE.finditer(text))
 
 
 def _fact_part(clause: str, words: AnswerWords) -> str:
@@ -910,8 +918,17 @@ def _unfinished_choice(question: Question, said: dict[str, list[str]], words: An
     def says_not_done(label: str) -> bool:
         return any(m in label for m in marks) and not label.startswith((*words.negators, "都", "以上都"))
 
+    def of_label(phrase: str, label: str) -> bool:
+        """The phrase says a step of the label not done: a not-done word and what is left of the
+        phrase without it shares a character with the label (还没考 / 考核没有合格); 没工作 is no
+        step of 想参加见习的个人 (a host describing its interns)."""
+        rest = phrase
+        for w in sorted(not_done, key=len, reverse=True):
+            rest = rest.replace(w, "")
+        return len(rest) < len(phrase) and bool(set(rest) & set(label))
+
     open_ = [v for v, phrases in said.items()
-             if says_not_done(labels.get(v, "")) and any(any(w in p for w in not_done) for p in phrases)]
+             if says_not_done(labels.get(v, "")) and any(of_label(p, labels.get(v, "")) for p in phrases)]
     if len(open_) != 1:
         return None
     others = [v for v in said if v != open_[0]]
@@ -1006,7 +1023,7 @@ _PAIR = re.compile(r"((?:[一二两三四五六七八九]?十)?)([一二两三�
 # 一万二三 / 三千五六: two digits in a row after 千/万 are the place below (12000—13000, 3500—3600),
 # as 一万二 is 12000; not before a smaller unit (一万二三千 is read by _PAIR).
 _SPOKEN_PAIR = re.compile(r"(\d+|[一二两三四五六七八九])([千万])([一二两三四五六七八九])([二两三四五六七八九])(?![十百千万零一二两三四五六七八九\d])")
-_HEAD = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)[千万]$")
+_HEAD = re.compile(r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)[百千万]$")
 _SOME = re.compile(r"([零一二两三四五六七八九十百千万\d]*)几([十百千万]?)")
 _ABOUT = re.compile(rf"({_NUM})来(?![了过的自])([百千万亿]*)")  # 二十来 / 十来万 (the 万 after 来)
 _MORE = re.compile(rf"({_NUM})\s*(?:个|名|岁|人|年|元|块)?多(?![少大久])")

@@ -34,13 +34,14 @@ from knowledge.asking import (
     Kind,
     chinese_number,
     correct_figures,
-    heads_and_months,
+    heads_span_and_months,
     question_age,
+    question_amount_range,
     read_question,
     says_any,
     spoken_count,
     staff_alone,
-    staff_and_hire_range,
+    staff_and_hire_spans,
     staff_and_hires,
 )
 from knowledge.asking import normalize as fold
@@ -187,6 +188,11 @@ def _share_needed(rule: re.Match[str], staff: int) -> int:
 # A word naming a rule itself (6个月, 六个月失业保险金, 50%, 特殊标准), not the firm's situation
 # (效益不好, 困难): the ended part named by it is what is asked
 _RULE_WORD = re.compile(r"[\d零一二两三四五六七八九十百]|标准|%")
+# Said of the person: no work now (没工作, 在家闲着, 在屋里呆了一年) — not 不想工作
+_NO_WORK_SAID = re.compile(r"(?<!不想)(?:没工作|没有工作|没找上工作|没找到工作|待业|闲着|浪着|在家呆|在家待|在屋里呆|在屋里待|"
+                           r"没活干|没事干|失业了|下岗了|没上班|找不到工作|找不上工作|莫工作)")
+# A word of a benefit that is only a length (两年, 11个月): the resident's own years, not the rule named
+_LENGTH_ONLY = re.compile(r"[\d零一二两三四五六七八九十半几]+个?(?:年|月)半?")
 # 给钱不 / 给不给钱 / 有钱没 / 发钱吗: whether money comes with it (asked as yes/no)
 _ASKS_PAY = re.compile(r"给钱(?:不|吗|没|么)|给不给钱|发钱(?:不|吗|没)|发不发钱|有钱(?:没|不|吗)|有没有钱|有莫有钱")
 _NAMES_SUM = re.compile(r"\d+(?:\.\d+)?万?元")  # a sum in the amount line (每人每月1000元)
@@ -1556,10 +1562,12 @@ class Answerer:
                 return meant
             kind = Kind.OTHER  # no word of the clause named (这是啥意思 with nothing to lean on)
 
-        if (follow_up and benefit is not None and benefit.has_ended(day) and benefit.part_of
-                and kind in (Kind.RECIPIENT, Kind.APPLY, Kind.PAYER) and benefit.statement(kind) is None):
+        if (benefit is not None and benefit.has_ended(day) and benefit.part_of
+                and kind in (Kind.RECIPIENT, Kind.APPLY, Kind.PAYER) and benefit.statement(kind) is None
+                and (follow_up or all(_LENGTH_ONLY.fullmatch(w) for w in words_named(benefit, question)))):
             # 找谁 / 钱给谁 after an answer that an ended part has ended: the standing whole's line
-            # (the ending was just said), not the same ended line again
+            # (the ending was just said), not the same ended line again; so too 交了两年 … 技能提升补贴
+            # 在哪儿申请: where to apply is the standing whole's (the ending follows, in the footer)
             parent = next((b for b in benefits if b.id == benefit.part_of and not b.has_ended(day)), None)
             benefit = parent or benefit
         if (benefit is not None and benefit.has_ended(day) and benefit.part_of
@@ -2047,6 +2055,13 @@ class Answerer:
         if worked is None:
             return None
         line, statement = worked
+        said = question_amount_range(fold(self.spelled(question)))
+        if said is not None:  # 交了十七八万: each end worked out (60% of 17万 and of 18万)
+            rate = _RATE.search(statement.say)  # the one rate `_rate_line` found
+            if rate is not None:
+                low, high = (_money(round(n * float(rate.group(1)) / 100)) for n in said)
+                line = (f"按文件写的{rate.group(0)}算，您说交了{_money(said[0])}—{_money(said[1])}，"
+                        f"约{low}—{high}（以人社部门核定为准）。")
         return self._with_quote([line + statement.say], statement.quote, clause, question, budget, benefit=benefit)
 
     def _rate_line(self, amount: float, clause: Clause, benefit: Benefit) -> tuple[str, Statement] | None:
@@ -2073,18 +2088,14 @@ class Answerer:
         rule = _SHARE_RULE.search(condition.say) if condition is not None else None
         if condition is None or rule is None:
             return None
-        span = staff_and_hire_range(said)
-        if span is not None:  # 一百二十人 新招了十七八个: each end worked out, unless both agree
-            staff, low, high = span
-            ends = [(n, 100 * n / staff >= _share_needed(rule, staff)) for n in (low, high)]
-            needed = _share_needed(rule, staff)
-            if ends[0][1] == ends[1][1]:
-                line = (f"{'按人数算够了' if ends[0][1] else '按人数算不够'}：您说新招用{low}—{high}人、在职职工{staff}人，"
-                        f"新招的占{100 * low / staff:.1f}%—{100 * high / staff:.1f}%，要达到{needed}%。")
-            else:
-                line = (f"要看具体人数：在职职工{staff}人要达到{needed}%，新招用{high}人"
-                        f"（{100 * high / staff:.1f}%）够，{low}人（{100 * low / staff:.1f}%）不够，请按实际人数核对。")
-            return self._with_quote([line, condition.say], condition.quote, clause, question, budget, benefit=benefit)
+        spans = staff_and_hire_spans(said)
+        if spans is not None and (counts is None or spans != ((counts[0],) * 2, (counts[1],) * 2)):
+            # 四五十个人 新招了十二个 / 一百二十人 新招了十七八个: each end worked out, one verdict
+            # only when every end agrees; 五十来个人 (about 50) is read as 50 when both ends agree
+            line, agree = self._share_over_spans(rule, *spans)
+            if counts is None or not agree:
+                return self._with_quote([line, condition.say], condition.quote, clause, question, budget,
+                                        benefit=benefit)
         if counts is None:
             staff = staff_alone(said) if _HOW_MANY_HIRES.search(said) else None
             if not staff:
@@ -2109,13 +2120,35 @@ class Answerer:
             line += f"还差：再新招用{more}人（新招用共{hired + more}人、在职职工共{staff + more}人）就够了。"
         return self._with_quote([line, condition.say], condition.quote, clause, question, budget, benefit=benefit)
 
+    @staticmethod
+    def _share_over_spans(rule: re.Match[str], staff: tuple[int, int], hired: tuple[int, int]) -> tuple[str, bool]:
+        """(the headcount line of `_hires_share`, whether every end agrees) for counts said as
+        ranges (staff and hires as (fewest, most)): 够 / 不够 when every end agrees, else which
+        end passes and which fails."""
+        def said(span: tuple[int, int]) -> str:
+            return f"{span[0]}" if span[0] == span[1] else f"{span[0]}—{span[1]}"
+
+        def met(h: int, n: int) -> bool:
+            return 100 * h >= _share_needed(rule, n) * n
+
+        worst, best = (hired[0], staff[1]), (hired[1], staff[0])  # the smallest and largest share
+        needed = sorted({_share_needed(rule, n) for n in staff})
+        need = "、".join(f"{n}%" for n in needed)
+        shares = f"{100 * worst[0] / worst[1]:.1f}%—{100 * best[0] / best[1]:.1f}%"
+        if met(*worst) == met(*best):
+            return (f"{'按人数算够了' if met(*best) else '按人数算不够'}：您说新招用{said(hired)}人、在职职工{said(staff)}人，"
+                    f"新招的占{shares}，要达到{need}。"), True
+        return (f"要看具体人数：您说新招用{said(hired)}人、在职职工{said(staff)}人，要达到{need}；"
+                f"按新招用{best[0]}人、在职职工{best[1]}人算够（{100 * best[0] / best[1]:.1f}%），"
+                f"按新招用{worst[0]}人、在职职工{worst[1]}人算不够（{100 * worst[0] / worst[1]:.1f}%），请按实际人数核对。"), False
+
     def _per_head_applied(self, question: str, clause: Clause, benefit: Benefit, budget: int) -> _Body | None:
         """那三个人见习六个月一共多少: a benefit paid per person per month (its amount line names
         每人每月N元; 第六条: 1000元, and 1200元 where its condition is met) for the people and
         months the question gives — months beyond the clause's range (3—12个月) counted up to its
         end, said so. None when the line names no such rate or the question not both counts."""
         text = fold(self.spelled(question))
-        said = heads_and_months(text)
+        said = heads_span_and_months(text)
         single = False
         if said is None and _TOTAL_ASKED.search(text):
             # 见习八个月的话 单位一共能拿多少: no count of people — worked out for each one
@@ -2123,7 +2156,7 @@ class Answerer:
             years = _YEARS_SAID.search(text) if length is None else None
             months = (int(length.group(1)) if length.group(1).isdigit() else chinese_number(length.group(1))) \
                 if length is not None else (_months_of(*years.groups()) if years is not None else None)
-            said, single = ((1, months), True) if months else (None, False)
+            said, single = (((1, 1), months), True) if months else (None, False)
         if said is None or _ASKER_TAKES_PART.search(question):
             return None  # (我一个人去见习三个月 能拿多少: the unit's money is no pay of the intern's)
         # a refinement (见习期满留用率达到50%以上: 1200元) is worked out by the whole's line, which
@@ -2135,7 +2168,7 @@ class Answerer:
         rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)]
         if not rates:
             return None
-        heads, months = said
+        (low, high), months = said
         span = _MONTH_RANGE.search(clause.text)
         note = ""
         if span is not None and months > int(span.group(2)):
@@ -2147,20 +2180,29 @@ class Answerer:
         kept = _KEPT_COUNT.search(text) if condition is not None else None
         share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
         count = spoken_count(kept.group(1)) if kept is not None else None
-        if share is not None and count is not None and count <= heads:
+        heads = f"{low}" if low == high else f"{low}—{high}"  # 七八个: each end worked out
+
+        def total(rate: int) -> str:
+            sums = dict.fromkeys(_money(n * months * rate) for n in (low, high))
+            return "—".join(sums)
+
+        if share is not None and count is not None and count <= low:
             # 收了十个 留了四个: the retention said decides the rate (40% is under 50%: 1000元)
-            raised = 100 * count / heads >= int(share.group(1))
-            rate = rates[1] if raised else rates[0]
-            why = (f"留用{count}人，留用率{100 * count / heads:.0f}%，"
-                   f"{'达到' if raised else '没达到'}{share.group(1)}%")
-            lines = [f"按每人每月{rate}元算（{why}）：{heads}人 × {months}个月 × {rate}元 = "
-                     f"{_money(heads * months * rate)}{note}。"]
+            rates_at = {n: rates[1] if 100 * count / n >= int(share.group(1)) else rates[0] for n in (low, high)}
+            kept_share = "—".join(dict.fromkeys(f"{100 * count / n:.0f}%" for n in (high, low)))
+            if rates_at[low] == rates_at[high]:
+                rate = rates_at[low]
+                why = f"留用{count}人，留用率{kept_share}，{'达到' if rate == rates[1] else '没达到'}{share.group(1)}%"
+                lines = [f"按每人每月{rate}元算（{why}）：{heads}人 × {months}个月 × {rate}元 = {total(rate)}{note}。"]
+            else:  # 收了七八个 留了四个: 4 of 8 reach 50%, 4 of 7 more so; 4 of 9 would not
+                lines = [f"要看见习的实际人数：留用{count}人，见习{n}人时留用率{100 * count / n:.0f}%，按每人每月"
+                         f"{rates_at[n]}元算：{n}人 × {months}个月 × {rates_at[n]}元 = {_money(n * months * rates_at[n])}{note}。"
+                         for n in (low, high)]
         else:
             people = "每名见习人员" if single else f"{heads}人 × "
-            lines = [f"按每人每月{rates[0]}元算：{people}{months}个月 × {rates[0]}元 = "
-                     f"{_money(heads * months * rates[0])}{note}。"]
+            lines = [f"按每人每月{rates[0]}元算：{people}{months}个月 × {rates[0]}元 = {total(rates[0])}{note}。"]
             if condition is not None:
-                lines.append(f"{condition.group(1)}的按每人每月{rates[1]}元算，为{_money(heads * months * rates[1])}。")
+                lines.append(f"{condition.group(1)}的按每人每月{rates[1]}元算，为{total(rates[1])}。")
         lines.append(statement.say)
         return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
 
@@ -2286,7 +2328,14 @@ class Answerer:
         ages = benefit.ages
         assert ages is not None and benefit.age_outside is not None
         condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
-        if ages.contains(age):
+        group = re.search(re.escape(ages.text) + r"(失业[^，、。；]{1,4})", condition.say) if condition else None
+        if ages.contains(age) and group is not None and _NO_WORK_SAID.search(fold(question)):
+            # 我19岁 在家闲着 能去见习不: the age and the want of work said are the group's own
+            # (16—24岁失业青年): 能, then the rest of the condition
+            line = (f"能：{age}岁、没有工作，属于{ages.text}{group.group(1)}。"
+                    + condition.say.removeprefix("要看条件："))  # type: ignore[union-attr]
+            quote = condition.quote if condition else None
+        elif ages.contains(age):
             line = f"{age}岁在{ages.text}之内。" + (condition.say if condition else "")
             quote = condition.quote if condition else None
         else:

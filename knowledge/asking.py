@@ -419,14 +419,22 @@ _SOME_HEADS = re.compile(r"(?:几|多少)\s*(?:个|名|位)(?!月|多月|半月)
 def heads_and_months(text: str) -> tuple[int, int] | None:
     """(people, months) a question gives for a sum paid per person per month (那三个人见习六个月
     一共多少 -> (3, 6); 俩人见习半年 -> (2, 6); 5个见习的 干了一年 -> (5, 12)); None unless both
-    are said. 俩 and 两 are 2; a length in years is twelve months each."""
+    are said, and the people said as one number. 俩 and 两 are 2; a length in years is twelve
+    months each."""
+    said = heads_span_and_months(text)
+    return (said[0][0], said[1]) if said is not None and said[0][0] == said[0][1] else None
+
+
+def heads_span_and_months(text: str) -> tuple[tuple[int, int], int] | None:
+    """((fewest, most) people, months) as `heads_and_months`, the people also said as a range:
+    接了七八个见习的 见习了五个月 -> ((7, 8), 5)."""
     text = _KEPT_SPAN.sub(" ", text)  # 留了三个: how many stayed on, not how many came
     interns = _INTERN_HEADS.search(text)
     counts = _HEADS.findall(text)
     months = _MONTHS.search(text)
     if months is None or (interns is None and (len(counts) != 1 or _SOME_HEADS.search(text))):
         return None  # (单位有20个人 收了几个: which count is the interns is not said)
-    count = spoken_count(next(g for g in interns.groups() if g) if interns is not None else counts[0])
+    heads = spoken_span(next(g for g in interns.groups() if g) if interns is not None else counts[0])
     if months.group(2):
         length = 6
     elif months.group(1):
@@ -434,7 +442,7 @@ def heads_and_months(text: str) -> tuple[int, int] | None:
     else:
         years = spoken_count(months.group(3))
         length = years * 12 + (6 if months.group(4) else 0) if years is not None else None  # 一年半: 18
-    return (count, length) if count and length else None
+    return (heads, length) if heads and heads[0] > 0 and length else None
 
 
 # 厂子一百二十个人 / 在职职工80人 / 一共五十个工人 / 五十来个人 (about 50, taken as 50): the whole staff; 新招了十五个 / 今年招了6个人 /
@@ -466,6 +474,32 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
     return (total, new) if total and new is not None and 0 < new <= total else None
 
 
+def staff_and_hire_spans(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """((fewest, most) staff, (fewest, most) new hires) a firm's question gives, each end the
+    same for a figure said exactly: 四五十个人 今年新招了十二个 -> ((40, 50), (12, 12)). None
+    unless both are said and the hires are not more than the staff."""
+    hired = _HIRED.search(text)
+    if hired is None:
+        return None
+    rest = text[:hired.start()] + " " + text[hired.end():]
+    staff = _STAFF.search(rest)
+    if staff is None:
+        return None
+    group = next(i for i, g in enumerate(staff.groups(), 1) if g)
+    total = _about(spoken_span(staff.group(group)), rest[staff.end(group):staff.end(group) + 1])
+    new = _about(spoken_span(hired.group(1)), text[hired.end(1):hired.end(1) + 1])
+    return (total, new) if total and new and new[0] > 0 and new[1] <= total[0] else None
+
+
+def _about(span: tuple[int, int] | None, after: str) -> tuple[int, int] | None:
+    """A round count followed by 来 is "about" it (二十来个 -> (18, 25): a fifth of its place
+    below, half above — as the questionnaire reads it, eligibility.answers); else `span`."""
+    if span is None or after != "来" or span[0] != span[1] or span[0] < 10 or span[0] % 10:
+        return span
+    place = 10 ** (len(str(span[0])) - len(str(span[0]).rstrip("0")))  # 20 -> 10, 300 -> 100
+    return span[0] - place // 5, span[0] + place // 2
+
+
 def staff_alone(text: str) -> int | None:
     """The staff a firm's question gives when it says no hires (我们厂现在20个人 要招几个才够 ->
     20); None when it says hires or no staff."""
@@ -475,27 +509,15 @@ def staff_alone(text: str) -> int | None:
     return spoken_count(next(g for g in staff.groups() if g)) if staff is not None else None
 
 
-def staff_and_hire_range(text: str) -> tuple[int, int, int] | None:
-    """(staff, fewest, most) when the hires are said as a range (一百二十人 今年新招了十七八个 ->
-    (120, 17, 18)); None when they are not, or the staff is not said."""
-    hired = _HIRED.search(text)
-    if hired is None:
-        return None
-    span = spoken_range(hired.group(1))
-    if span is None:
-        return None
-    rest = text[:hired.start()] + " " + text[hired.end():]
-    staff = _STAFF.search(rest)
-    total = spoken_count(next(g for g in staff.groups() if g)) if staff is not None else None
-    return (total, *span) if total and 0 < span[0] < span[1] <= total else None
-
-
 _DIGIT_WORDS = "一二三四五六七八九"
 
 
 def spoken_range(word: str) -> tuple[int, int] | None:
     """Two neighbouring numbers said together, as people guess a count: 五六 -> (5, 6), 十七八 ->
-    (17, 18), 二三十 -> (20, 30), 三十五六 -> (35, 36); None for one number (十七, 二十)."""
+    (17, 18), 二三十 -> (20, 30), 三十五六 -> (35, 36), 一百二三十 -> (120, 130); None for one
+    number (十七, 二十)."""
+    if word == "三五":  # 三五个: a few, three to five
+        return 3, 5
     d = {c: i + 1 for i, c in enumerate(_DIGIT_WORDS)} | {"两": 2}
     pairs = (
         (r"([一两二三四五六七八九])([一二三四五六七八九])", lambda a, b: (d[a], d[b])),
@@ -507,6 +529,11 @@ def spoken_range(word: str) -> tuple[int, int] | None:
         if found is not None:
             low, high = make(*found.groups())
             return (low, high) if high == low + (10 if pattern.endswith("十") else 1) else None
+    hundreds = re.fullmatch(r"([一两二三四五六七八九])百(.+)", word)  # 一百二三十: 120—130
+    if hundreds is not None:
+        tens = spoken_range(hundreds.group(2))
+        base = 100 * d[hundreds.group(1)]
+        return (base + tens[0], base + tens[1]) if tens is not None and tens[1] <= 90 and tens[0] >= 10 else None
     found = re.fullmatch(r"([一二三四五六七八九])十([一两二三四五六七八九])([一二三四五六七八九])", word)
     if found is not None:
         tens, a, b = (d[g] for g in found.groups())
@@ -636,9 +663,28 @@ def revise_figures(before: str, change: str) -> str | None:
     return revised if changed else None
 
 
+_DIGIT_RUN = re.compile(r"[一二两三四五六七八九]{2,}")
+
+
 def spoken_count(word: str) -> int | None:
-    """A count written in digits or in Chinese numerals (俩 is 2), else None."""
-    return int(word) if word.isdigit() else chinese_number(word.replace("俩", "两"))
+    """A count written in digits or in Chinese numerals (俩 is 2), else None — also for a
+    spoken range (七八, 十七八, 二三十, 三五: cn2an would read 七八 as 78), which `spoken_span`
+    reads."""
+    if word.isdigit():
+        return int(word)
+    if _DIGIT_RUN.fullmatch(word) or spoken_range(word) is not None:
+        return None
+    return chinese_number(word.replace("俩", "两"))
+
+
+def spoken_span(word: str) -> tuple[int, int] | None:
+    """(fewest, most) of a count said as one number (both the same: 十五 -> (15, 15)) or as a
+    spoken range (十七八 -> (17, 18), 一百二三十 -> (120, 130)); None if it is neither."""
+    span = spoken_range(word)
+    if span is not None:
+        return span
+    count = spoken_count(word)
+    return (count, count) if count is not None else None
 
 
 # 一千二 = 1200, 一万五 = 15000, 两千五 = 2500: a single digit after 千/万 is the next place down
@@ -691,6 +737,16 @@ def question_amount(text: str) -> float | None:
     return float(paid.group("num")) if paid else None
 
 
+def question_amount_range(text: str) -> tuple[float, float] | None:
+    """(low, high) in 元 when the question's sum is said as a spoken range (十七八万 ->
+    (170000, 180000), 两三千 -> (2000, 3000)); None when it is one sum or none."""
+    for m in _MONEY.finditer(normalize(_PAUSE_AFTER_SCALE.sub("，", text))):
+        span = spoken_range(m.group("num"))
+        if span is not None:
+            return span[0] * _SCALE[m.group("unit")], span[1] * _SCALE[m.group("unit")]
+    return None
+
+
 # a pause typed after 万 / 千 before another numeral: two figures (交了八万 一个没裁), not 八万一
 _PAUSE_AFTER_SCALE = re.compile(r"(?<=[万千])\s+(?=[一二两三四五六七八九])")
 # 能贷四十五万 / 再借五万: the sum asked about follows one (not 领过两万的补贴: money had already)
@@ -720,7 +776,7 @@ _WHO_AGED = (r"(?:^|我|俺|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头
 _AGE_NUMBER = r"(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)"
 _AGE_SAID = re.compile(_WHO_AGED + r"(?:今年|都快|已经快|快|都|已经|也|要是)?" + _AGE_NUMBER + r"多?(?:了|呢|的话)"
                        + "|" + _WHO_AGED.replace("^|", "") + r"今年" + _AGE_NUMBER.replace("num", "num2")
-                       + r"(?=[\s，,。]|$|能|还|想|可以|要|了|岁)"
+                       + r"(?=[\s，,。]|$|能|还|想|可以|要|了|岁|没|在|刚|初中|高中|中专|大学|大专)"  # 今年19 初中毕业
                        # 他二十四 没工作 / 我是二十三: a person, then a number alone before a pause
                        + "|" + _WHO_AGED.replace("^|", "").replace("|那|要是", "") + r"是?"
                        + _AGE_NUMBER.replace("num", "num3") + r"(?=[\s，,。！!？?]|$|没|也|不|还|能|在|刚|初中|高中|中专|大学|大专)")

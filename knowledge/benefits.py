@@ -136,8 +136,21 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     terms = {normalize(t) for t in terms}
     by_id = {b.id: b for b in benefits}
 
+    # A benefit's whole name said (小微企业创业担保贷款) names it: the shorter words of others
+    # inside that name (创业, a word of the individual loan) are not said of them
+    names = sorted({normalize(b.name) for b in benefits if normalize(b.name) in text}, key=len, reverse=True)
+
+    def seen_by(b: Benefit) -> str:
+        own = normalize(b.name)
+        masked = text
+        for name in names:
+            if name != own and name not in own:
+                masked = masked.replace(name, "□" * len(name))
+        return masked
+
     def matches(b: Benefit, said_only: bool = False) -> set[str]:
-        found = {w for w in b.words if _said(w, text) or (not said_only and w in terms)}
+        said = seen_by(b)
+        found = {w for w in b.words if _said(w, said) or (not said_only and w in terms)}
         if amount is not None:  # 一千二的那个: the sum said in words names the benefit listing 1200
             found |= {w for w in b.words if _NUMBER.fullmatch(w) and abs(float(w) - amount) < 1}
         # one mention counts once: 厂 inside 厂子 is not a second name

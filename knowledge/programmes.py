@@ -35,6 +35,8 @@ _JUDGED = frozenset({"认定", "认证", "鉴定", "评审", "评定", "复审"}
 _NEAR = 5  # characters after a certificate in which a handling word asks about it (在阿达办)
 # Saying one has a certificate: 拿着毕业证, 带身份证, 有残疾证, 用营业执照, 凭…, 持…
 _HOLDING = ("有", "拿着", "拿", "带着", "带", "用", "凭", "持", "是")
+# said right after a certificate: it is had already (残疾证办下来了 想找个工作), not asked how to get
+_HAD = ("办下来", "办好了", "办好的", "已经办", "早就办", "拿到了", "拿下来", "下来了", "批下来", "到手了")
 _TIME = re.compile(r"[今去前明后当往早]年|[上下这本]个?月|以前|现在|目前|最近|过去")
 
 
@@ -201,8 +203,8 @@ class ProgrammeNames:
         is not asking (拿着毕业证能办见习不, 带身份证去办吗), nor is 这个证 a name."""
         for i, token in enumerate(tokens):
             end = next((c for c in self.certificates if token.endswith(c)), None)
-            if end is None:
-                continue
+            if end is None or token in self._own_certificates:
+                continue  # 电焊 + 考证: 考证 is the residents' word for the documents' own certificates
             start = i
             if token == end and i > 0 and _CJK.search(tokens[i - 1]) and tokens[i - 1] not in self.segmenter.stopwords:
                 token, start = tokens[i - 1] + token, i - 1  # 残疾 + 证: the segmenter split the name
@@ -218,7 +220,7 @@ class ProgrammeNames:
                 continue
             before = "".join(tokens[max(0, start - 2):start])
             after = "".join(tokens[i + 1:])[:_NEAR]
-            if before.endswith(_HOLDING):
+            if before.endswith(_HOLDING) or "".join(tokens[i + 1:]).startswith(_HAD):
                 continue
             if any(h in after for h in self.handling) or any(before.endswith(h) for h in self.handling):
                 return ProgrammeName(token, end, qualifier, certificate=True)

@@ -21,7 +21,13 @@ from dialog.flows.common import Turn, mask_personal_numbers, short
 from dialog.messages import MAX_ACTION_BYTES, Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
-from dialog.understanding.facts import count_read_as, said_with_unit, shared_pairs, stated_facts
+from dialog.understanding.facts import (
+    count_read_as,
+    said_with_unit,
+    shared_pairs,
+    stated_facts,
+    units_said,
+)
 from dialog.understanding.normalize import bare
 from eligibility.model import NOT_MET
 from knowledge.asking import HIRE_VERBS, STAFF_WORDS, normalize, staff_and_hires
@@ -143,6 +149,8 @@ WHY_NOT = re.compile(r"^(?:那|可是|但是)?(?:为啥|为什么|为撒|咋|怎
                       r"(?:不行|不符合|不能|不给|不够|不满足|不合格|没资格|不可以)(?:了|呢|啊|哩|嘛|吗)?$")
 # one-character acts that name which count is meant (一个没留 -> 留用了几人; 裁了两个 -> 裁员)
 _ACTS = ("留", "裁", "招", "辞")
+# Units that measure the same thing: a length asked in years may be said in months (十八个月)
+_SAME_MEASURE = {"年": {"年", "个月"}, "个月": {"年", "个月"}}
 _STATED_BY = "#stated_by"
 # The hidden answer "<question id>_below" = the bound a rough answer is under (快三年 → 3).
 BELOW = "_below"
@@ -271,7 +279,10 @@ class QuestionnaireFlow:
         questionnaire, found through the clause the name retrieves. In the middle of another
         questionnaire this switches to it; the same program, or no program found, carries on."""
         left = _ONLY_WHO.sub("", _without_parties(topic, self.answerer.kb.asking.parties))
-        if left == "" or (left == "扶贫" and _RUNS_IT.search(f"{topic}{said or ''}{who or ''}")):  # (扶贫车间的负责人: an employer too)
+        described = ((bool(who) or re.search(r"[他她]", left) is not None)
+                     and not any(m in left for m in self.reader.vocabulary.ask_policy_words))
+        if described or left == "" or (left == "扶贫" and _RUNS_IT.search(f"{topic}{said or ''}{who or ''}")):  # (扶贫车间的负责人: an employer too)
+            # (我儿子今年二十三 没工作 帮他测一测: what is said of him names no policy — the finder)
             # 俺是小厂老板 测一测我是否符合: who is asking, no policy named — the finder, which
             # notes 单位 from these words and lists what there is for employers
             return self._start_finder(s, who=who, said=said or topic)
@@ -519,12 +530,35 @@ class QuestionnaireFlow:
         split = self._counts_apart(question, u.text, s)
         if split is not None:
             return split
+        hires = self._hires_for_staff(question, u.text, s)
+        if hires is not None:
+            return hires
         if parsed.ok and parsed.value is True and not planned and question.kind == "yesno":
             # 留下了三个 / 满了 留下了三个: 是, and the count of people its follow-up asks
             implied = self._count_implies_yes(question, u.text, s, said_yes=True)
             if implied is not None:
                 return implied
         return self._answer_read(question, parsed, s, u.text)
+
+    def _hires_for_staff(self: Engine, question: eligibility.Question, text: str, s: Session) -> Turn | None:
+        """今年新招了十三个, typed when the whole staff is asked (现有在职职工多少人): the count
+        answers the hires' question (Question.counts_hires), kept for it, and the staff is asked
+        again. None when the words name the staff (厂里一共五十个) or no hires, or the programme
+        asks no hires."""
+        if not question.adds_hires or _HIRES_CUE.search(text) is None or _STAFF_CUE.search(text) is not None:
+            return None
+        program = self._program(s)
+        hires_q = next((q for q in program.questions if q.counts_hires and q.id not in s.answers), None)
+        if hires_q is None:
+            return None
+        parsed = self.parse_answer(hires_q, text, as_of=self.today())
+        if not parsed.ok or parsed.value is None:
+            return None
+        s.answers[hires_q.id] = parsed.value
+        s.history.append(hires_q.id)
+        said = f"{hires_q.short or hires_q.prompt.rstrip('？?')}：{hires_q.label_of(parsed.value)}"
+        kept = Reply(self.t("prefilled", facts=said))
+        return Turn([kept] + self._pending_question(s, hint=self.t("staff_after_hires")), [])
 
     def _counts_apart(self: Engine, question: eligibility.Question, text: str, s: Session) -> Turn | None:
         """Two headcounts in one answer, one said as the whole (厂里原来八十个人, 一共收了十个:
@@ -924,7 +958,7 @@ class QuestionnaireFlow:
         是大龄"): that answer is changed (answers that no longer apply are dropped) and the
         questionnaire goes on from there. None when the words change no earlier answer."""
         program = self._program(s)
-        changes: list[tuple[eligibility.Question, Any, int]] = []  # (question, parsed, words shared)
+        changes: list[tuple[eligibility.Question, Any, float]] = []  # (question, parsed, words shared)
         edit = eligibility.answers.zero_edit(text)
         for qid in reversed(s.history) if edit is not None else ():
             # 多打了个零 / 少写了个零: the number answers said before, ÷ or × 10 per zero
@@ -947,8 +981,15 @@ class QuestionnaireFlow:
                         eligibility.answers.echoes_named(question.prompt, words),
                         any(act in words and act in question.prompt for act in _ACTS),  # 一个没留: 留用
                         _count_named(question, words))  # 不对 厂里是六十个人: the staff
+            if named and question.kind == "number" and any(a in question.prompt and a not in words for a in _ACTS):
+                # 是六个见习的: the interns received (接收了几名见习人员), before those kept on
+                # (留用了几人), which shares 见习 but whose act (留) is not said
+                named = 0.5
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
+            units = units_said(text)
+            if question.kind == "number" and units and not units & _SAME_MEASURE.get(question.unit, {question.unit}):
+                continue  # 是八个见习的: a count of people, not 8 months
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
             if not parsed.ok or parsed.value == s.answers.get(qid):
                 continue
@@ -962,7 +1003,7 @@ class QuestionnaireFlow:
         # could change, is asked about instead of guessed — a wrong guess flips the verdict.
         # the question whose words it shares most: 接收的见习生一共是6个 is the count received
         # (接收, 见习), not the count kept on (见习)
-        named = [(q, p) for q, p, shared in sorted(changes, key=lambda c: -int(c[2])) if shared]
+        named = [(q, p) for q, p, shared in sorted(changes, key=lambda c: -float(c[2])) if shared]
         numbers = [q for q, _p, _n in changes if q.kind == "number"]
         if not named and len(numbers) > 1:
             return self._which_answer(numbers, s, current)
@@ -1064,6 +1105,28 @@ class QuestionnaireFlow:
         s.flags = dict(finished.get("flags") or {})
         s.questionnaire_at = self.clock()
         return True
+
+    def _figure_for_nothing(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
+        """Right after a result, a bare figure (八万四, 是五个) when the result had one number
+        answered as none (没有 to 上年度缴纳的失业保险费是多少元, which failed it): that answer
+        put right and the result worked out again, as 不对 八万四 would. None otherwise (two
+        such answers, or a figure that is no answer to it)."""
+        program_id = finished.get("program")
+        if not program_id or program_id == "__finder__" or finished.get("which") or not _figure_only(text):
+            return None
+        program = eligibility.get_program(program_id)
+        answers = dict(finished.get("answers") or {})
+        zeros = [q for q in program.questions if q.kind == "number" and answers.get(q.id) == 0]
+        if len(zeros) != 1:
+            return None
+        parsed = eligibility.parse_answer(zeros[0], text, as_of=self.today())
+        if not parsed.ok or not parsed.value or not self._reopen(s, finished):
+            return None
+        corrected = self._correct(text, s)
+        if corrected is None:
+            s.end_questionnaire()
+            s.finished = finished
+        return corrected
 
     def _restated(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
         """Right after a result, a fact the questionnaire did not have ("他今年十九了 不能算失业

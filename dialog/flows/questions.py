@@ -538,6 +538,14 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             # conversation's question still says what (去哪领: the 临时生活补助's place)
             before = asked[-1] if asked and (not context or answerer.topic_words(asked[-1])) else context
             answer = answerer.answer(part, today=today, about=about, context=before)
+            if answer.refused and answers and not answers[-1].refused:
+                # 孙子见习能干几个月 公家一月贴单位多少: a part refused on its own words may still be
+                # about the matter the part before named — asked with that benefit's name in front
+                # (见习补贴 公家一月贴单位多少), kept only when answered from the same clause
+                named = _benefit_name(answerer, answers[-1])
+                again = answerer.answer(f"{named} {part}", today=today, about=about) if named else None
+                if again is not None and again.answered and again.clause == answers[-1].clause:
+                    answer = again
             if answers and answer.answered and answer.first_line == answers[-1].first_line:
                 asked[-1] = f"{asked[-1]} {part}"  # 能靠这个挣钱不 政府扶持不: one answer, said once
                 continue
@@ -547,6 +555,14 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
         if answers[-1].clause is not None:
             about = answers[-1].clause.id
     return asked, answers
+
+
+def _benefit_name(answerer: Any, answer: Answer) -> str | None:
+    """The name of the benefit `answer` was about (就业见习补贴), from benefits.yaml; None when
+    it was about none."""
+    if answer.clause is None or answer.benefit is None:
+        return None
+    return next((b.name for b in answerer.kb.benefits_of(answer.clause.id) if b.id == answer.benefit), None)
 
 
 def _describes(answerer: Any, before: str, part: str) -> bool:

@@ -89,6 +89,12 @@ def said_with_unit(question: Any, text: str) -> bool:
     return form is not None and re.search(form, text) is not None
 
 
+def units_said(text: str) -> set[str]:
+    """The units (岁, 人, 个月, 元, 年) in which `text` gives a number the way people write one:
+    不对 是八个见习的 -> {"人"}, 六个月 -> {"个月"}."""
+    return {unit for unit, form in _UNIT_FORMS.items() if re.search(form, text) is not None}
+
+
 def _names_option(question: Any, value: Any, text: str) -> bool:
     """Whether `text` names the option of `value` by its own label (能算失业青年不: 失业青年)."""
     label = next((c.label for c in question.choices if c.value == value), "")

@@ -955,8 +955,11 @@ class Reader:
         who = self.proxy(text)[0] or self.someone_else(text)
         found = self._ask_forms()[1].search(bare(text))
         named = self._said_of(found.group(0), found.lastgroup == "business") if found else ""
-        stated = self.statements(text)  # said before the ask: its context (not 测一测 itself)
-        stated = stated if any(self.is_question(p) for p in self.parts(text)) else ""
+        parts = self.parts(text)
+        if any(self.is_question(p) for p in parts):
+            stated = self.statements(text)  # said before the ask: its context (not 测一测 itself)
+        else:  # 我们学校接收见习生，帮我测一测见习补贴: the parts that are no request to test
+            stated = " ".join(p for p in parts if len(parts) > 1 and self.test_topic(p) is None)
         return who, " ".join(w for w in (named, stated) if w) or None
 
     def _said_of(self, words: str, business: bool) -> str:
