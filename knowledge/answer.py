@@ -655,6 +655,8 @@ class Answerer:
         top = result.candidates[0]
         if top.clause.id != clause.id and self._names_title_of(top.clause, clause, asked.question):
             return True  # 那稳岗补贴呢 after 第三条第（二）项: 稳岗 is 第四条's title (援企稳岗促就业)
+        if top.clause.id != clause.id and self._means_only(asked.question, top.clause, clause):
+            return True  # 那创业园的场地要钱不 after 返乡创业: 创业园 is 第九条第（二）项's 孵化基地
         close = {c.clause.id for c in result.candidates if c.score >= self.settings.close_ratio * top.score}
         return clause.id not in close
 
@@ -666,10 +668,20 @@ class Answerer:
         result = result or self.retriever.search(question)
         if not result.candidates or result.candidates[0].clause.id == current.id:
             return False
+        best = result.candidates[0].clause
+        # 那创业园的场地要钱不 after 返乡创业: a resident's word for a term only the best clause
+        # has (创业园 -> 孵化基地, 第九条第（二）项) names that clause, though the current one has 场地 too
+        if self._means_only(question, best, current):
+            return True
         if any(c.clause.id == current.id for c in result.candidates[:3]):
             return False
-        best = result.candidates[0].clause
         return any(fold(t) in fold(best.text) and fold(t) not in fold(current.text) for t in self.topic_words(question))
+
+    def _means_only(self, question: str, best: Clause, current: Clause) -> bool:
+        """Whether a resident's word in `question` stands for a term (4+ characters) that
+        `best`'s text has and `current`'s lacks: 创业园 -> 孵化基地 (第九条第（二）项), not 第二条第（三）项."""
+        meant = {fold(m) for means in self.retriever.segmenter.colloquial_words(question).values() for m in means}
+        return any(len(m) >= 4 and m in fold(best.text) and m not in fold(current.text) for m in meant)
 
     def _names_other_title(self, question: str, current: Clause, result: SearchResult | None) -> bool:
         """Whether the question's own best clause is another one whose title it names (那贷款能贷

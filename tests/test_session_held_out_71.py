@@ -221,3 +221,16 @@ def test_an_age_and_no_work_said_are_the_youth_group_itself(dated_answerer):
     assert not working.startswith("能") and "20岁在16—24岁之内" in working
     older = first_line(dated_answerer, "我二十八了 没工作 见习能去不")
     assert older.startswith("28岁不在")
+
+
+def test_the_total_said_again_before_those_kept_on(talk):
+    """四个留下了三个 to 见习期满了吗, the 4 received already answered: 是, and 3 kept on."""
+    replies = talk(["测一测见习补贴", "单位", "是", "四个", "八个月", "四个留下了三个"])
+    assert "结果：符合" in replies[-1] and "4人 × 8个月 × 1200元" in replies[-1]
+    other = talk(["测一测见习补贴", "单位", "是", "四个", "八个月", "九个留下了三个"], conversation="b")
+    assert "结果" not in other[-1]  # 9 is no count given: nothing is guessed
+
+
+def test_a_residents_word_for_another_clauses_term_leaves_the_clause(talk):
+    replies = talk(["返乡创业有啥扶持", "那创业员的场地要钱不"])
+    assert "免费提供经营场地" in replies[-1].splitlines()[0]

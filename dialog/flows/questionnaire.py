@@ -790,6 +790,8 @@ class QuestionnaireFlow:
                 return None  # 满了 四个人的生活费都发了: a count beside 是 that is not said kept on (留)
             parsed = eligibility.parse_answer(follow, text, as_of=self.today())
             if parsed.value is None and getattr(parsed, "range", None) is None:
+                parsed = self._count_after_total(follow, text, s)
+            if parsed is None or (parsed.value is None and getattr(parsed, "range", None) is None):
                 return None
             s.answers[question.id] = True
             if question.id in s.history:
@@ -800,6 +802,21 @@ class QuestionnaireFlow:
             turn = self._answer_read(follow, parsed, s, text)
             return Turn([said] + turn.replies, turn.events)
         return None
+
+    def _count_after_total(self: Engine, follow: eligibility.Question, text: str, s: Session) -> Any:
+        """五个留下了四个: the total already answered (5 interns received) said again before the
+        count `follow` asks (the 4 kept on, after its act 留): that count read alone. None when
+        the words before the act say no count already answered."""
+        act = next((a for a in _ACTS if a in follow.prompt), None)
+        at = text.find(act) if act else -1
+        if at <= 0:
+            return None
+        before = eligibility.parse_answer(follow, text[:at], as_of=self.today())
+        totals = {v for q in self._program(s).questions if q.kind == "number" and q.unit == "人"
+                  and q.id != follow.id and (v := s.answers.get(q.id)) is not None}
+        if before.value is None or before.value not in totals:
+            return None
+        return eligibility.parse_answer(follow, text[at:], as_of=self.today())
 
     def _store_answer(self: Engine, question: eligibility.Question, parsed: Any, s: Session,
                       said: str | None = None) -> Turn:
