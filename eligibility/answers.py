@@ -916,19 +916,13 @@ def _unfinished_choice(question: Question, said: dict[str, list[str]], words: An
     labels = {c.value: answer_word(c.label) for c in question.choices}
 
     def says_not_done(label: str) -> bool:
-        return any(m in label for m in marks) and not label.startswith((*words.negators, "都", "以上都"))
-
-    def of_label(phrase: str, label: str) -> bool:
-        """The phrase says a step of the label not done: a not-done word and what is left of the
-        phrase without it shares a character with the label (还没考 / 考核没有合格); 没工作 is no
-        step of 想参加见习的个人 (a host describing its interns)."""
-        rest = phrase
-        for w in sorted(not_done, key=len, reverse=True):
-            rest = rest.replace(w, "")
-        return len(rest) < len(phrase) and bool(set(rest) & set(label))
+        # (想参加见习的个人 is a wish of who answers, not a step left undone: a host telling of
+        # its interns 都是没工作的 is no unfinished 想参加)
+        return (any(m in label for m in marks)
+                and not label.startswith((*words.negators, *words.plans, "都", "以上都")))
 
     open_ = [v for v, phrases in said.items()
-             if says_not_done(labels.get(v, "")) and any(of_label(p, labels.get(v, "")) for p in phrases)]
+             if says_not_done(labels.get(v, "")) and any(any(w in p for w in not_done) for p in phrases)]
     if len(open_) != 1:
         return None
     others = [v for v in said if v != open_[0]]

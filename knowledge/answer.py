@@ -191,6 +191,8 @@ _RULE_WORD = re.compile(r"[\d零一二两三四五六七八九十百]|标准|%")
 # Said of the person: no work now (没工作, 在家闲着, 在屋里呆了一年) — not 不想工作
 _NO_WORK_SAID = re.compile(r"(?<!不想)(?:没工作|没有工作|没找上工作|没找到工作|待业|闲着|浪着|在家呆|在家待|在屋里呆|在屋里待|"
                            r"没活干|没事干|失业了|下岗了|没上班|找不到工作|找不上工作|莫工作)")
+# …but not of one still at school or in work (在读大专 放暑假在家闲着, 以前没工作 现在在上班)
+_STUDYING_OR_WORKING = re.compile(r"在读|上学|念书|读书|没毕业|暑假|寒假|放假|在上班|上着班|有工作|打着工|不是没工作|现在在")
 # A word of a benefit that is only a length (两年, 11个月): the resident's own years, not the rule named
 _LENGTH_ONLY = re.compile(r"[\d零一二两三四五六七八九十半几]+个?(?:年|月)半?")
 # 给钱不 / 给不给钱 / 有钱没 / 发钱吗: whether money comes with it (asked as yes/no)
@@ -262,6 +264,10 @@ class AnswerSettings:
     min_confidence: float = 0.3  # below: "the document does not cover this"
     faq_answer_min: float = 0.5  # FAQ similarity (0..1) above which its plain answer is used
     close_ratio: float = 0.85  # second candidate within this share of the best -> 您是不是想问
+    # What the last part of a story asks (`_asked_part_first`) may lift a second clause this far
+    # behind the best: the story's words (效益不好) weigh on the ranking by their number, the
+    # part that asks (能返钱不) names the other clause's benefit by its own word
+    asked_part_ratio: float = 0.75
     max_sentences: int = 2  # clause sentences a reply shows when no plain statement answers
     sentence_budget: int = 220  # characters of answer text before the citation lines
     quote_min: int = 60  # the shortest quotation shown under a plain answer
@@ -897,6 +903,11 @@ class Answerer:
         return self._names_benefit(piece, specific=True) or any(
             len(t) >= 3 and fold(t) in text for t, _ in self.kb.lexicon.terms)
 
+    def names_a_benefit(self, piece: str) -> bool:
+        """Whether the piece names a benefit by a word of its own (benefits.yaml, not generic):
+        帮我爸测一测公益性岗位 does, 我儿子二十三 没工作 帮他测一测 does not."""
+        return self._names_benefit(piece, specific=True)
+
     def _names_benefit(self, piece: str, specific: bool = False) -> bool:
         """Whether the piece uses a benefit's name or words (benefits.yaml, 2+ characters) other
         than asking.yaml's details and parties: 厂子没裁人返钱不 names 稳岗返还 by 裁人, though the
@@ -1175,8 +1186,8 @@ class Answerer:
         return result
 
     def _asked_part_first(self, question: str, result: SearchResult) -> SearchResult:
-        """`result`, or with its second clause first when the two are close (close_ratio: a tie
-        the reply would offer as 您是不是想问) and the message tells a story before what it
+        """`result`, or with its second clause first when the two are close (asked_part_ratio)
+        and the message tells a story before what it
         asks: its last part (after the last pause) asks by itself, names a benefit of the second
         clause and none of the first's (`_names_benefit_of`), and clearly points at that clause
         when searched alone. In 他在新疆干了三年活
@@ -1185,7 +1196,7 @@ class Answerer:
         if len(result.candidates) < 2 or result.out_of_scope_topic is not None:
             return result
         best, second = result.candidates[:2]
-        if second.score < self.settings.close_ratio * best.score:
+        if second.score < self.settings.asked_part_ratio * best.score:
             return result
         parts = [p for p in _PAUSES.split(question) if p]
         last = parts[-1] if parts else ""
@@ -1576,7 +1587,8 @@ class Answerer:
 
         if (benefit is not None and benefit.has_ended(day) and benefit.part_of
                 and kind in (Kind.RECIPIENT, Kind.APPLY, Kind.PAYER) and benefit.statement(kind) is None
-                and (follow_up or all(_LENGTH_ONLY.fullmatch(w) for w in words_named(benefit, question)))):
+                and (follow_up or ((named := words_named(benefit, question))
+                                   and all(_LENGTH_ONLY.fullmatch(w) for w in named)))):
             # 找谁 / 钱给谁 after an answer that an ended part has ended: the standing whole's line
             # (the ending was just said), not the same ended line again; so too 交了两年 … 技能提升补贴
             # 在哪儿申请: where to apply is the standing whole's (the ending follows, in the footer)
@@ -2073,7 +2085,7 @@ class Answerer:
             if rate is not None:
                 low, high = (_money(round(n * float(rate.group(1)) / 100)) for n in said)
                 line = (f"按文件写的{rate.group(0)}算，您说交了{_money(said[0])}—{_money(said[1])}，"
-                        f"约{low}—{high}（以人社部门核定为准）。")
+                        f"可返还约{low}—{high}（以人社部门核定为准）。")
         return self._with_quote([line + statement.say], statement.quote, clause, question, budget, benefit=benefit)
 
     def _rate_line(self, amount: float, clause: Clause, benefit: Benefit) -> tuple[str, Statement] | None:
@@ -2143,14 +2155,21 @@ class Answerer:
         def met(h: int, n: int) -> bool:
             return 100 * h >= _share_needed(rule, n) * n
 
-        worst, best = (hired[0], staff[1]), (hired[1], staff[0])  # the smallest and largest share
-        needed = sorted({_share_needed(rule, n) for n in staff})
-        need = "、".join(f"{n}%" for n in needed)
-        shares = f"{100 * worst[0] / worst[1]:.1f}%—{100 * best[0] / best[1]:.1f}%"
-        if met(*worst) == met(*best):
+        # the share asked changes past 100 staff: every end, and both sides of that line, are tried
+        line_at = int(rule.group("over")) if rule.group("over") is not None else None
+        sides = (line_at, line_at + 1) if line_at is not None else ()
+        sizes = sorted({*staff, *(n for n in sides if staff[0] <= n <= staff[1])})
+        ends = [(h, n) for h in hired for n in sizes]
+        worst = min(ends, key=lambda e: 100 * e[0] / e[1] - _share_needed(rule, e[1]))  # furthest under
+        best = max(ends, key=lambda e: 100 * e[0] / e[1] - _share_needed(rule, e[1]))
+        needed = sorted({_share_needed(rule, n) for n in sizes})
+        need = (f"要达到{needed[0]}%" if len(needed) == 1 else
+                f"超过{line_at}人的企业要达到{needed[0]}%，{line_at}人及以下的要达到{needed[1]}%")
+        shares = f"{min(100 * h / n for h, n in ends):.1f}%—{max(100 * h / n for h, n in ends):.1f}%"
+        if all(met(*e) for e in ends) or not any(met(*e) for e in ends):
             return (f"{'按人数算够了' if met(*best) else '按人数算不够'}：您说新招用{said(hired)}人、在职职工{said(staff)}人，"
-                    f"新招的占{shares}，要达到{need}。"), True
-        return (f"要看具体人数：您说新招用{said(hired)}人、在职职工{said(staff)}人，要达到{need}；"
+                    f"新招的占{shares}，{need}。"), True
+        return (f"要看具体人数：您说新招用{said(hired)}人、在职职工{said(staff)}人，{need}；"
                 f"按新招用{best[0]}人、在职职工{best[1]}人算够（{100 * best[0] / best[1]:.1f}%），"
                 f"按新招用{worst[0]}人、在职职工{worst[1]}人算不够（{100 * worst[0] / worst[1]:.1f}%），请按实际人数核对。"), False
 
@@ -2341,7 +2360,8 @@ class Answerer:
         assert ages is not None and benefit.age_outside is not None
         condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
         group = re.search(re.escape(ages.text) + r"(失业[^，、。；]{1,4})", condition.say) if condition else None
-        if ages.contains(age) and group is not None and _NO_WORK_SAID.search(fold(question)):
+        if (ages.contains(age) and group is not None and _NO_WORK_SAID.search(fold(question))
+                and not _STUDYING_OR_WORKING.search(fold(question))):
             # 我19岁 在家闲着 能去见习不: the age and the want of work said are the group's own
             # (16—24岁失业青年): 能, then the rest of the condition
             line = (f"能：{age}岁、没有工作，属于{ages.text}{group.group(1)}。"

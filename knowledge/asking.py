@@ -750,7 +750,7 @@ def question_amount_range(text: str) -> tuple[float, float] | None:
 # a pause typed after 万 / 千 before another numeral: two figures (交了八万 一个没裁), not 八万一
 _PAUSE_AFTER_SCALE = re.compile(r"(?<=[万千])\s+(?=[一二两三四五六七八九])")
 # 能贷四十五万 / 再借五万: the sum asked about follows one (not 领过两万的补贴: money had already)
-_ASK_VERB = re.compile(r"(?<![了过])(?:贷|借)(?![了过])")
+_ASK_VERB = re.compile(r"(?<![了过])(?:贷|借)(?![了过])|就是|是不是|应该是|那就")  # 一个人十五万 两个就是三十万吧: the guess
 
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)%|百分之([零一二两三四五六七八九十百]+)")

@@ -124,7 +124,10 @@ def test_yes_no_opens_with_yes_or_the_condition(answerer):
 def test_age_given_is_compared_with_the_age_range(answerer, kb):
     assert "16—24岁" in kb.clause("6").text
     inside = first_line(answerer.answer("十八岁没工作的娃能不能去单位见习"))
-    assert inside.startswith("18岁在16—24岁之内") and "要看条件" in inside
+    # the age and 没工作 said are the group itself (16—24岁失业青年): 能, then the condition
+    assert inside.startswith("能：18岁、没有工作，属于16—24岁失业青年") and "3—12个月" in inside
+    working = first_line(answerer.answer("十八岁在饭馆上班的娃能不能去单位见习"))
+    assert working.startswith("18岁在16—24岁之内") and "要看条件" in working
     outside = first_line(answerer.answer("我今年26周岁，待业在家，还能报见习吗"))
     assert outside.startswith("26岁不在") and "离校未就业高校毕业生" in outside  # the groups without an age limit
 

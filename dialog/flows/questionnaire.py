@@ -112,6 +112,9 @@ _KEPT = "#kept"
 # / 新来了八个 the hires (eligibility Question.adds_hires / counts_hires)
 _STAFF_CUE = re.compile(STAFF_WORDS)
 _HIRES_CUE = re.compile(HIRE_VERBS)
+# 今年新招了十三个 / 新来了五个: this year's hires said outright; 算上 / 包括 新招的: counted in the staff
+_NEW_HIRES = re.compile(r"新招|今年.{0,2}招|新来|新进|新雇")
+_COUNTED_IN = re.compile(r"算上|包括|加上|连上|带上|连同|在内")
 
 
 _FIGURE_SAID = re.compile(r"\d|[一二两三四五六七八九十]{1,3}(?:个|岁|年|月|人|万|千|块|元|了)")
@@ -149,8 +152,6 @@ WHY_NOT = re.compile(r"^(?:那|可是|但是)?(?:为啥|为什么|为撒|咋|怎
                       r"(?:不行|不符合|不能|不给|不够|不满足|不合格|没资格|不可以)(?:了|呢|啊|哩|嘛|吗)?$")
 # one-character acts that name which count is meant (一个没留 -> 留用了几人; 裁了两个 -> 裁员)
 _ACTS = ("留", "裁", "招", "辞")
-# Units that measure the same thing: a length asked in years may be said in months (十八个月)
-_SAME_MEASURE = {"年": {"年", "个月"}, "个月": {"年", "个月"}}
 _STATED_BY = "#stated_by"
 # The hidden answer "<question id>_below" = the bound a rough answer is under (快三年 → 3).
 BELOW = "_below"
@@ -279,8 +280,9 @@ class QuestionnaireFlow:
         questionnaire, found through the clause the name retrieves. In the middle of another
         questionnaire this switches to it; the same program, or no program found, carries on."""
         left = _ONLY_WHO.sub("", _without_parties(topic, self.answerer.kb.asking.parties))
-        described = ((bool(who) or re.search(r"[他她]", left) is not None)
-                     and not any(m in left for m in self.reader.vocabulary.ask_policy_words))
+        described = ((bool(who) or re.search(r"(?<!其)[他她]", left) is not None)
+                     and not any(m in left for m in self.reader.vocabulary.ask_policy_words)
+                     and not self.answerer.names_a_benefit(left))
         if described or left == "" or (left == "扶贫" and _RUNS_IT.search(f"{topic}{said or ''}{who or ''}")):  # (扶贫车间的负责人: an employer too)
             # (我儿子今年二十三 没工作 帮他测一测: what is said of him names no policy — the finder)
             # 俺是小厂老板 测一测我是否符合: who is asking, no policy named — the finder, which
@@ -545,8 +547,9 @@ class QuestionnaireFlow:
         answers the hires' question (Question.counts_hires), kept for it, and the staff is asked
         again. None when the words name the staff (厂里一共五十个) or no hires, or the programme
         asks no hires."""
-        if not question.adds_hires or _HIRES_CUE.search(text) is None or _STAFF_CUE.search(text) is not None:
-            return None
+        if (not question.adds_hires or _NEW_HIRES.search(text) is None or _STAFF_CUE.search(text) is not None
+                or _COUNTED_IN.search(text) is not None):
+            return None  # (算上新招的三十个 / 雇了三十个: the whole staff, as the question asks)
         program = self._program(s)
         hires_q = next((q for q in program.questions if q.counts_hires and q.id not in s.answers), None)
         if hires_q is None:
@@ -556,8 +559,7 @@ class QuestionnaireFlow:
             return None
         s.answers[hires_q.id] = parsed.value
         s.history.append(hires_q.id)
-        said = f"{hires_q.short or hires_q.prompt.rstrip('？?')}：{hires_q.label_of(parsed.value)}"
-        kept = Reply(self.t("prefilled", facts=said))
+        kept = Reply(self.t("hires_kept", answer=hires_q.label_of(parsed.value)))
         return Turn([kept] + self._pending_question(s, hint=self.t("staff_after_hires")), [])
 
     def _counts_apart(self: Engine, question: eligibility.Question, text: str, s: Session) -> Turn | None:
@@ -1005,8 +1007,9 @@ class QuestionnaireFlow:
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
             units = units_said(text)
-            if question.kind == "number" and units and not units & _SAME_MEASURE.get(question.unit, {question.unit}):
-                continue  # 是八个见习的: a count of people, not 8 months
+            if question.kind == "number" and units and question.unit not in units and (
+                    ("人" in units and question.unit in ("个月", "年")) or ("个月" in units and question.unit == "人")):
+                continue  # 是八个见习的: a count of people, not 8 months (2003年出生 still puts an age right)
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
             if not parsed.ok or parsed.value == s.answers.get(qid):
                 continue
@@ -1124,10 +1127,10 @@ class QuestionnaireFlow:
         return True
 
     def _figure_for_nothing(self: Engine, text: str, s: Session, finished: dict[str, Any]) -> Turn | None:
-        """Right after a result, a bare figure (八万四, 是五个) when the result had one number
-        answered as none (没有 to 上年度缴纳的失业保险费是多少元, which failed it): that answer
-        put right and the result worked out again, as 不对 八万四 would. None otherwise (two
-        such answers, or a figure that is no answer to it)."""
+        """Right after a result, a bare figure (八万四, 是五个) when the result had exactly one
+        number answered as none (没有 to 上年度缴纳的失业保险费是多少元): that answer put right and
+        the result worked out again, as 不对 八万四 would. None otherwise (no such answer or two,
+        or a figure that is no answer to it)."""
         program_id = finished.get("program")
         if not program_id or program_id == "__finder__" or finished.get("which") or not _figure_only(text):
             return None

@@ -544,7 +544,8 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
                 # (见习补贴 公家一月贴单位多少), kept only when answered from the same clause
                 named = _benefit_name(answerer, answers[-1])
                 again = answerer.answer(f"{named} {part}", today=today, about=about) if named else None
-                if again is not None and again.answered and again.clause == answers[-1].clause:
+                if (again is not None and again.answered and again.clause == answers[-1].clause
+                        and again.unstated is None):  # (…工资谁发: not "the document does not say" in its name)
                     answer = again
             if answers and answer.answered and answer.first_line == answers[-1].first_line:
                 asked[-1] = f"{asked[-1]} {part}"  # 能靠这个挣钱不 政府扶持不: one answer, said once
