@@ -460,24 +460,9 @@ _STAFF = re.compile(r"(?:" + STAFF_WORDS + r"|原来|有)(?:有|共)?"
 _HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?|(?<![想算备再要划得年])招用?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
 
 
-def staff_and_hires(text: str) -> tuple[int, int] | None:
-    """(staff, new hires) a firm's question gives (厂子一百二十个人 今年新招了十五个 -> (120, 15)),
-    None unless both are said and the hires are not more than the staff."""
-    hired = _HIRED.search(text)
-    if hired is None:
-        return None
-    rest = text[:hired.start()] + " " + text[hired.end():]
-    staff = _STAFF.search(rest)
-    if staff is None:
-        return None
-    total, new = spoken_count(next(g for g in staff.groups() if g)), spoken_count(hired.group(1))
-    return (total, new) if total and new is not None and 0 < new <= total else None
-
-
-def staff_and_hire_spans(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """((fewest, most) staff, (fewest, most) new hires) a firm's question gives, each end the
-    same for a figure said exactly: 四五十个人 今年新招了十二个 -> ((40, 50), (12, 12)). None
-    unless both are said and the hires are not more than the staff."""
+def _counts_said(text: str) -> tuple[str, str, str, str] | None:
+    """(the staff's count word, the character after it, the hires' count word, the character
+    after it) a firm's question gives; None unless both are said."""
     hired = _HIRED.search(text)
     if hired is None:
         return None
@@ -486,8 +471,28 @@ def staff_and_hire_spans(text: str) -> tuple[tuple[int, int], tuple[int, int]] |
     if staff is None:
         return None
     group = next(i for i, g in enumerate(staff.groups(), 1) if g)
-    total = _about(spoken_span(staff.group(group)), rest[staff.end(group):staff.end(group) + 1])
-    new = _about(spoken_span(hired.group(1)), text[hired.end(1):hired.end(1) + 1])
+    return (staff.group(group), rest[staff.end(group):staff.end(group) + 1],
+            hired.group(1), text[hired.end(1):hired.end(1) + 1])
+
+
+def staff_and_hires(text: str) -> tuple[int, int] | None:
+    """(staff, new hires) a firm's question gives (厂子一百二十个人 今年新招了十五个 -> (120, 15)),
+    None unless both are said and the hires are not more than the staff."""
+    said = _counts_said(text)
+    if said is None:
+        return None
+    total, new = spoken_count(said[0]), spoken_count(said[2])
+    return (total, new) if total and new is not None and 0 < new <= total else None
+
+
+def staff_and_hire_spans(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """((fewest, most) staff, (fewest, most) new hires) a firm's question gives, each end the
+    same for a figure said exactly: 四五十个人 今年新招了十二个 -> ((40, 50), (12, 12)). None
+    unless both are said and the hires are not more than the staff."""
+    said = _counts_said(text)
+    if said is None:
+        return None
+    total, new = _about(spoken_span(said[0]), said[1]), _about(spoken_span(said[2]), said[3])
     return (total, new) if total and new and new[0] > 0 and new[1] <= total[0] else None
 
 
