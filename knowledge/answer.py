@@ -35,6 +35,7 @@ from knowledge.asking import (
     chinese_number,
     correct_figures,
     heads_span_and_months,
+    interns_and_kept,
     question_age,
     question_amount_range,
     read_question,
@@ -54,6 +55,7 @@ from knowledge.retrieval import Candidate, Retriever, SearchResult
 from knowledge.semantic import lexical_only
 
 HOTLINE = "12333"
+_PHONE_GIVEN = re.compile(r"123(?:33|45)")  # a hotline the answer itself gives
 MAX_QUESTION_CHARS = 500
 PINYIN_EVERYDAY = 20_000  # everyday words a pinyin message may use (jieba's most frequent; 0.3 s to build, once)
 PINYIN_HEARD = "您打的是拼音，我按“{text}”来理解；不对的话请用汉字再打一遍。"  # dialog/data/texts.yaml pinyin_heard
@@ -205,7 +207,6 @@ _ASKER_TAKES_PART = re.compile(r"(?:我|俺)(?:自己|一个人|本人)?(?:去|�
 _THE_DOCUMENT = re.compile(r"文件|方案|这个政策|这些政策|3号|三号")  # the document itself, named
 _PER_HEAD_MONTH = re.compile(r"每人每月(\d+)元")  # a rate per person per month (第六条's 1000元)
 _MONTH_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a length the clause allows (3—12个月)
-_KEPT_COUNT = re.compile(r"留(?:了|下了?|用了?|住了?)(\d+|[一二两俩三四五六七八九十]+)")  # 留了四个: kept on
 _SHARE_NEEDED = re.compile(r"(\d+)%以上")  # 留用率达到50%以上: the share the raised rate needs
 _RAISED_IF = re.compile(r"[；，]([^；，。]*?)的单位，?提高到每人每月")  # the condition of the raised rate
 _AGE_CUE = re.compile(r"岁|年纪|年龄")  # a "who" cue of asking.yaml that asks an age (多大岁数, 几岁)
@@ -1630,6 +1631,9 @@ class Answerer:
             return share
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
             return self._compare(asked, benefit, benefits)
+        kept = self._retention_said(question, kind, clause, benefit, budget) if benefit is not None else None
+        if kept is not None:  # 五个见习的 期满留了两个 能按1200算不: 40% is under 50% — 不能
+            return kept
         raised = self._above_refined_cap(asked, kind, benefit, benefits)
         if raised is not None:  # 合伙开店能贷五十万不: above 15万, by how much it may go higher unsaid
             return raised
@@ -1895,7 +1899,7 @@ class Answerer:
                                             clause, question, budget, benefit=benefit)
             summary = next((benefit.lines[k] for k in (Kind.AMOUNT, Kind.YES_NO, Kind.WHO, Kind.RECIPIENT)
                             if k in benefit.lines), None)
-            if summary is not None and follow_up and self._names_beyond(question, summary.say, clause):
+            if summary is not None and follow_up and self._names_beyond(question, summary.say, clause, benefit):
                 summary = None  # 那去厦门呢 after 去苏州打工: the clause's sentence naming 厦门, not the count line
         if summary is not None:
             return self._with_quote([summary.say], summary.quote, clause, question, budget, benefit=benefit)
@@ -1907,12 +1911,16 @@ class Answerer:
             kind = Kind.OTHER
         return self._from_clause(question, kind, clause, day, budget, benefit, follow_up, money=asked.money)
 
-    def _names_beyond(self, question: str, line: str, clause: Clause) -> bool:
+    def _names_beyond(self, question: str, line: str, clause: Clause, benefit: Benefit | None = None) -> bool:
         """Whether the question's own words (2+ characters, not filler) name something the clause's
-        text holds and `line` does not (厦门 in 那去厦门呢, against the transfer's count line)."""
+        text holds and `line` does not (厦门 in 那去厦门呢, against the transfer's count line). A
+        word of `benefit`'s own (医保 of the medical insurance paid while unemployed, which the
+        clause's text also has in 州医保局) is what the line is about, not beyond it."""
         filler = self.kb.asking.filler
         typed = self.retriever.segmenter.query(question)[0]
-        return any(len(w) >= 2 and w not in filler and w in clause.text and w not in line for w in typed)
+        own = set(benefit.words) if benefit is not None else set()
+        return any(len(w) >= 2 and w not in filler and w not in own and w in clause.text and w not in line
+                   for w in typed)
 
     def _loan_for_subsidy(self, question: str, kind: Kind, benefit: Benefit | None,
                           benefits: Sequence[Benefit]) -> tuple[Benefit, Statement] | None:
@@ -1991,6 +1999,14 @@ class Answerer:
                 line = f"能，{_money(asked.amount)}在额度之内：{benefit.name}最高不超过{cap.text}。"
                 if condition is not None:
                     line += condition.say
+            # 我想开个厂子 个人能贷一百五十万不: the smaller benefit the question also names (个人:
+            # 15万) cannot give that sum — said first, then the larger one's condition
+            smaller = next((b for b in benefits if b is not benefit and b.max is not None and b.part_of is None
+                            and b.max.value < asked.amount and words_named(b, asked.question)), None)
+            if smaller is not None and smaller.max is not None:
+                line = (f"{smaller.name}不行：最高不超过{smaller.max.text}，{_money(asked.amount)}超过了。"
+                        f"{benefit.name}最高不超过{cap.text}，{_money(asked.amount)}在额度之内，"
+                        + (f"要看条件：{said}" if _THRESHOLD.search(said) else (condition.say if condition else "")))
             return _Body([line], condition.quote if condition else None, benefit=benefit)
         line = f"不能：{_money(asked.amount)}超过了额度，{benefit.name}最高不超过{cap.text}。"
         # A refinement of this benefit that may go higher (合伙创业的可适当提高), in its own words.
@@ -2205,12 +2221,14 @@ class Answerer:
         if span is not None and months > int(span.group(2)):
             note = f"（文件写的期限是{span.group(0)}，按{span.group(2)}个月算）"
             months = int(span.group(2))
+        elif span is not None and months == 1 and not re.search(r"一共|总共", text):
+            note = "（这是一个月的；见习期是" + span.group(0) + "）"  # 一个月补多少: the sum a month, no length said
         elif span is not None and months < int(span.group(1)):
             note = f"（注意：文件写的期限是{span.group(0)}，不足{span.group(1)}个月的文件没有写怎么算）"
         condition = _RAISED_IF.search(statement.say) if len(rates) > 1 else None
-        kept = _KEPT_COUNT.search(text) if condition is not None else None
+        kept = interns_and_kept(text) if condition is not None else None
         share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
-        count = spoken_count(kept.group(1)) if kept is not None else None
+        count = kept[1] if kept is not None else None
         heads = f"{low}" if low == high else f"{low}—{high}"  # 七八个: each end worked out
 
         def total(rate: int) -> str:
@@ -2236,6 +2254,50 @@ class Answerer:
                 lines.append(f"{condition.group(1)}的按每人每月{rates[1]}元算，为{total(rates[1])}。")
         lines.append(statement.say)
         return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
+
+    def _retention_said(self, question: str, kind: Kind, clause: Clause, benefit: Benefit,
+                        budget: int) -> _Body | None:
+        """收了五个见习的 期满留了两个 能按1200算不: the interns and those kept on, said, against
+        the retention share the raised rate needs (第六条: 留用率达到50%以上的单位, 每人每月1200元
+        instead of 1000元): 能 / 不能 and the rate that applies, then the benefit's amount line.
+        None unless the benefit (or the whole it refines) has such a raised rate and the question
+        says both counts; a sum over months asked (一共多少) is left to `_per_head_applied`."""
+        if kind not in (Kind.YES_NO, Kind.AMOUNT, Kind.OTHER, Kind.WHO):
+            return None
+        text = fold(self.spelled(question))
+        said = interns_and_kept(text)
+        over_months = heads_span_and_months(text)
+        if said is None or (kind is Kind.AMOUNT and over_months is not None
+                            and (over_months[1] > 1 or re.search(r"一共|总共", text))):
+            return None  # (一个月补多少 asks the rate a month, not a sum over one month)
+        whole = next((b for b in self.kb.benefits_of(clause.id) if b.id == benefit.part_of), benefit)
+        statement = whole.statement(Kind.AMOUNT) or benefit.statement(Kind.AMOUNT)
+        if statement is None:
+            return None
+        rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)]
+        condition = _RAISED_IF.search(statement.say) if len(rates) > 1 else None
+        share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
+        if share is None:
+            return None
+        (low, high), count = said
+        needed = int(share.group(1))
+        reached = {n: 100 * count / n >= needed for n in (low, high)}
+        heads = f"{low}" if low == high else f"{low}—{high}"
+        shares = "—".join(dict.fromkeys(f"{100 * count / n:.0f}%" for n in (high, low)))
+        facts = f"见习{heads}人、期满留用{count}人，留用率{shares}"
+        # the raised rate asked (能按1200算不) is 能 / 不能; the subsidy itself (补贴有没有) is paid either way
+        raised_asked = benefit is not whole
+        if reached[low] and reached[high]:
+            verdict = f"每人每月{rates[1]}元" if kind is Kind.AMOUNT else ("能" if raised_asked else "有")
+            first = f"{verdict}：{facts}，达到{needed}%以上，见习补贴按每人每月{rates[1]}元。"
+        elif not reached[low] and not reached[high]:
+            verdict = f"每人每月{rates[0]}元" if kind is Kind.AMOUNT else ("不能" if raised_asked else "有")
+            first = (f"{verdict}：{facts}，没达到{needed}%，{'仍' if raised_asked else ''}按每人每月{rates[0]}元；"
+                     f"留用率达到{needed}%以上的单位才提高到每人每月{rates[1]}元。")
+        else:
+            first = (f"要看见习的实际人数：{facts}；见习{low}人时达到{needed}%，按每人每月{rates[1]}元，"
+                     f"见习{high}人时没达到，按每人每月{rates[0]}元。")
+        return self._with_quote([first, statement.say], statement.quote, clause, question, budget, benefit=benefit)
 
     @staticmethod
     def _years_against_minimum(question: str, benefit: Benefit) -> tuple[str, Statement] | None:
@@ -2937,7 +2999,8 @@ class Answerer:
         lines += self.period_lines(clause, day, body, announced)
         if alternative is not None and "您是不是想问" not in body:
             lines.append(f"您是不是想问：{_topic(alternative)}？")
-        lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")
+        if not _PHONE_GIVEN.search(body):  # the answer already says whom to call (12333打不通 -> 12345)
+            lines.append(f"更多问题可拨打{HOTLINE}（人社服务热线）。")
         return "\n".join(lines)
 
     def _said_of_themselves(self, question: str) -> str:

@@ -409,11 +409,34 @@ _MONTHS = re.compile(_COUNT + r"\s*个(?:多)?月|(半年)|(?<!\d)(\d{1,2}|[一�
 
 
 # 留了三个 / 留用了两个 / 留下一个: those kept on (knowledge/answer.py reads them apart)
-_KEPT_SPAN = re.compile(r"(?:留用|留下|留)了?" + _COUNT + r"\s*(?:个人|个|人|名)?")
+KEPT_VERBS = r"(?:留用|留下来|留下|留住|留|转正)了?"
+_KEPT_SPAN = re.compile(KEPT_VERBS + _COUNT + r"\s*(?:个人|个|人|名)?")
+
+
+# 一个没留 / 一个都没留下 / 都没留: none kept on
+_NONE_KEPT = re.compile(r"一个(?:都|也)?没(?:有)?留(?:下来?|住|用)?|(?:都|全)没(?:有)?留(?:下来?|住|用)?")
 
 
 # 收了几个 / 多少个: a count asked or not said (the one count said is then someone else's)
 _SOME_HEADS = re.compile(r"(?:几|多少)\s*(?:个|名|位)(?!月|多月|半月)")
+
+
+def interns_and_kept(text: str) -> tuple[tuple[int, int], int] | None:
+    """((fewest, most) interns, those kept on) a host's question gives: 收了五个见习的 期满留了两个
+    -> ((5, 5), 2); 接了七八个实习的 留下来三个 -> ((7, 8), 3). None unless both are said, the
+    interns named as such (五个见习的) or as the only other count, and no more kept than came."""
+    kept = _KEPT_SPAN.search(text)
+    none_kept = _NONE_KEPT.search(text)
+    if kept is None and none_kept is None:
+        return None
+    count = spoken_count(kept.group(1)) if kept is not None else 0
+    rest = _NONE_KEPT.sub(" ", _KEPT_SPAN.sub(" ", text))
+    interns = _INTERN_HEADS.search(rest)
+    counts = _HEADS.findall(rest)
+    if count is None or (interns is None and (len(counts) != 1 or _SOME_HEADS.search(rest))):
+        return None
+    heads = spoken_span(next(g for g in interns.groups() if g) if interns is not None else counts[0])
+    return (heads, count) if heads and heads[0] > 0 and count <= heads[0] else None
 
 
 def heads_and_months(text: str) -> tuple[int, int] | None:
@@ -483,6 +506,12 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
         return None
     total, new = spoken_count(said[0]), spoken_count(said[2])
     return (total, new) if total and new is not None and 0 < new <= total else None
+
+
+def counts_paired(text: str) -> bool:
+    """Whether `text` (normalised) says both counts of a pair a rule compares: the staff and
+    the new hires (第五条第（二）项's 25%), or the interns and those kept on (第六条's 50%)."""
+    return staff_and_hire_spans(text) is not None or interns_and_kept(text) is not None
 
 
 def staff_and_hire_spans(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -555,7 +584,7 @@ _HEADS_TAIL = r"\s*(?:个人|个|人|名|位)?"
 # question before it. 再 (再招两个) adds to the figure before.
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hired", re.compile(r"(?P<more>再)?(?:" + HIRE_VERBS + r")" + _N + _HEADS_TAIL)),
-    ("kept", re.compile(r"(?P<more>再)?(?:留用了?|留下了?|留了|转正了?)" + _N + _HEADS_TAIL)),
+    ("kept", re.compile(r"(?P<more>再)?" + KEPT_VERBS + _N + _HEADS_TAIL)),
     ("laid_off", re.compile(r"(?P<more>再)?(?:裁掉了?|裁了?|辞退了?|辞了|开除了?|减了)" + _N + _HEADS_TAIL)),
     ("months", re.compile(r"(?P<more>再)?(?:干了|见习了?|实习了?)?" + _N + r"\s*个(?:多)?月")),
     # 我24岁, then 那明年我25了呢: an age (岁, or 了 right after 我/他/她/娃/今年/明年)

@@ -1267,6 +1267,13 @@ class QuestionnaireFlow:
                 if (first.clause is not None and first.clause.id != about and about in first.clauses[:3]
                         and not self.answerer.names_policy_of(first.clause, text)):
                     asked = f"{program.label} {text}"
+                elif first.refused and first.clauses[:1] == [about]:
+                    # 合同要签几年的, in the 小微企业 loan's questionnaire: alone, a labour-law matter
+                    # the document leaves out; the program's clause is nearest and makes it its
+                    # condition (签订1年以上劳动合同) — asked with its name, kept if answered there
+                    again = self._ask(f"{program.label} {text}", about)
+                    if again.answered and again.clause is not None and again.clause.id == about:
+                        asked = f"{program.label} {text}"
         turn = self._free_question(asked, s, about=about, remember=False, said=said or text,
                                    context=" ".join(filter(None, (chosen, s.lead_text))) or None)
         answer_reply = turn.replies[0]

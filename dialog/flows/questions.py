@@ -24,7 +24,14 @@ from dialog.understanding import Understanding, facts_from_text
 from dialog.understanding.facts import speaks_of
 from dialog.understanding.normalize import bare
 from knowledge.answer import Answer
-from knowledge.asking import Kind, correct_figures, normalize, revise_figures, staff_and_hires
+from knowledge.asking import (
+    Kind,
+    correct_figures,
+    counts_paired,
+    normalize,
+    revise_figures,
+    staff_and_hires,
+)
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -107,6 +114,14 @@ class QuestionsFlow:
             again = self._ask(revised)
             if again.answered and again.clause is not None and again.clause.id == about:
                 answer, said, text = again, said or text, revised
+        if (answer is None and about is not None and not counts_paired(normalize(text))
+                and (other := self._answered_question(s)) is not None and not counts_paired(normalize(other))
+                and counts_paired(normalize(joined := f"{text} {other}"))):
+            # 收了五个见习的娃娃 补贴一个月多少, then 留下来三个 能拿1200不: one count said before,
+            # the other now — worked out together (3 of 5 kept), remembered so, for 那要是留了两个呢
+            again = self._ask(joined)
+            if again.answered and again.clause is not None and again.clause.id == about:
+                answer, said, text = again, said or text, joined
         if (answer is None and about is not None and self.reader.correction(text) is not None
                 and (other := self._answered_question(s)) is not None
                 and (fixed := self._figure_put_right(other, text)) is not None):
