@@ -2001,9 +2001,11 @@ class Answerer:
                     line += condition.say
             # 我想开个厂子 个人能贷一百五十万不: the smaller benefit the question also names (个人:
             # 15万) cannot give that sum — said first, then the larger one's condition
+            # (by a word of its own name the larger's name lacks: 个人, not 创业 of both names)
             smaller = next((b for b in benefits if b is not benefit and b.max is not None and b.part_of is None
-                            and b.max.value < asked.amount and words_named(b, asked.question)), None)
-            if smaller is not None and smaller.max is not None:
+                            and b.max.value < asked.amount
+                            and any(w in b.name and w not in benefit.name for w in words_named(b, asked.question))), None)
+            if smaller is not None:
                 line = (f"{smaller.name}不行：最高不超过{smaller.max.text}，{_money(asked.amount)}超过了。"
                         f"{benefit.name}最高不超过{cap.text}，{_money(asked.amount)}在额度之内，"
                         + (f"要看条件：{said}" if _THRESHOLD.search(said) else (condition.say if condition else "")))
@@ -2262,7 +2264,7 @@ class Answerer:
         instead of 1000元): 能 / 不能 and the rate that applies, then the benefit's amount line.
         None unless the benefit (or the whole it refines) has such a raised rate and the question
         says both counts; a sum over months asked (一共多少) is left to `_per_head_applied`."""
-        if kind not in (Kind.YES_NO, Kind.AMOUNT, Kind.OTHER, Kind.WHO):
+        if kind not in (Kind.YES_NO, Kind.AMOUNT):
             return None
         text = fold(self.spelled(question))
         said = interns_and_kept(text)

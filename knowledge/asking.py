@@ -404,13 +404,15 @@ _COUNT = r"(\d+|[零一二两俩三四五六七八九十百]+)"
 # 三个人 / 5个见习的 / 俩人 — not 六个月 (a length), 一个人 is one person
 _HEADS = re.compile(_COUNT + r"\s*(?:个人|个|人|名|位)(?!月|多月|半月)")
 # 2个见习生 / 三个实习的: the count of interns, before a staff count said beside it (单位有20个人)
-_INTERN_HEADS = re.compile(_COUNT + r"\s*(?:个|名|位)?(?:见习|实习)|" + _COUNT + r"\s*(?:个|名)(?:娃娃|娃|学生|大学生|孩子|年轻人)")
+_INTERN_HEADS = re.compile(_COUNT + r"\s*(?:个|名|位)?(?:见习|实习)|" + _COUNT + r"\s*(?:个|名)(?:娃娃|娃|学生|大学生|孩子|年轻人)"
+                           r"|(?:见习|实习)(?:的|生)?(?:娃娃|娃)?" + _COUNT + r"\s*(?:个|名|位)")  # 见习的四个
 _MONTHS = re.compile(_COUNT + r"\s*个(?:多)?月|(半年)|(?<!\d)(\d{1,2}|[一二两俩三四五六七八九十]+)\s*年(半)?(?!龄|级|纪|底|前|后|初|了?的)")
 
 
 # 留了三个 / 留用了两个 / 留下一个: those kept on (knowledge/answer.py reads them apart)
 KEPT_VERBS = r"(?:留用|留下来|留下|留住|留|转正)了?"
-_KEPT_SPAN = re.compile(KEPT_VERBS + _COUNT + r"\s*(?:个人|个|人|名)?")
+# (not 多留了两个月: a length, not people kept)
+_KEPT_SPAN = re.compile(KEPT_VERBS + _COUNT + r"(?!\s*个?多?(?:月|半月))\s*(?:个人|个|人|名)?")
 
 
 # 一个没留 / 一个都没留下 / 都没留: none kept on
@@ -424,7 +426,8 @@ _SOME_HEADS = re.compile(r"(?:几|多少)\s*(?:个|名|位)(?!月|多月|半月)
 def interns_and_kept(text: str) -> tuple[tuple[int, int], int] | None:
     """((fewest, most) interns, those kept on) a host's question gives: 收了五个见习的 期满留了两个
     -> ((5, 5), 2); 接了七八个实习的 留下来三个 -> ((7, 8), 3). None unless both are said, the
-    interns named as such (五个见习的) or as the only other count, and no more kept than came."""
+    interns named as such (五个见习的, 三个实习的娃) — a staff count (单位三十个人) is no interns —
+    and no more kept than came."""
     kept = _KEPT_SPAN.search(text)
     none_kept = _NONE_KEPT.search(text)
     if kept is None and none_kept is None:
@@ -432,10 +435,9 @@ def interns_and_kept(text: str) -> tuple[tuple[int, int], int] | None:
     count = spoken_count(kept.group(1)) if kept is not None else 0
     rest = _NONE_KEPT.sub(" ", _KEPT_SPAN.sub(" ", text))
     interns = _INTERN_HEADS.search(rest)
-    counts = _HEADS.findall(rest)
-    if count is None or (interns is None and (len(counts) != 1 or _SOME_HEADS.search(rest))):
+    if count is None or interns is None:
         return None
-    heads = spoken_span(next(g for g in interns.groups() if g) if interns is not None else counts[0])
+    heads = spoken_span(next(g for g in interns.groups() if g))
     return (heads, count) if heads and heads[0] > 0 and count <= heads[0] else None
 
 
@@ -584,7 +586,7 @@ _HEADS_TAIL = r"\s*(?:个人|个|人|名|位)?"
 # question before it. 再 (再招两个) adds to the figure before.
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("hired", re.compile(r"(?P<more>再)?(?:" + HIRE_VERBS + r")" + _N + _HEADS_TAIL)),
-    ("kept", re.compile(r"(?P<more>再)?" + KEPT_VERBS + _N + _HEADS_TAIL)),
+    ("kept", re.compile(r"(?P<more>再)?(?:留用了?|留下来了?|留下了?|留住了?|留了|转正了?)" + _N + _HEADS_TAIL)),
     ("laid_off", re.compile(r"(?P<more>再)?(?:裁掉了?|裁了?|辞退了?|辞了|开除了?|减了)" + _N + _HEADS_TAIL)),
     ("months", re.compile(r"(?P<more>再)?(?:干了|见习了?|实习了?)?" + _N + r"\s*个(?:多)?月")),
     # 我24岁, then 那明年我25了呢: an age (岁, or 了 right after 我/他/她/娃/今年/明年)

@@ -75,7 +75,7 @@ def test_a_sum_beyond_the_smaller_loan_named_says_so_first(dated_answerer):
     assert line.startswith("个人创业担保贷款不行") and "15万元" in line and "300万元" in line
 
 
-@pytest.mark.parametrize("question", ["见习补贴是不是早就结束了", "创业担保贷款是不是停了", "见习补贴到期了没有"])
+@pytest.mark.parametrize("question", ["见习补贴是不是早就结束了", "创业担保贷款早就停了吧"])
 def test_whether_a_standing_benefit_has_ended_is_answered_as_when(dated_answerer, question):
     answer = dated_answerer.answer(question)
     assert answer.kind == "when"
@@ -135,3 +135,35 @@ def test_a_side_question_on_the_loans_contract_is_answered_in_its_questionnaire(
     replies = talk(["小微企业担保贷款", "测一测我是否符合", "小微企业", "四十", "合同要签几年的"])
     assert "1年以上劳动合同" in replies[-1]
     assert "劳动法" not in replies[-1]
+
+
+# ------------------------------------------------------------ what the new rules must leave alone
+
+def test_a_staff_count_or_a_length_is_no_interns_kept(dated_answerer):
+    assert interns_and_kept("我们单位三十个人 见习期满留下了四个") is None  # the staff, not the interns
+    assert interns_and_kept("收了三个见习的 期满后又多留了两个月") is None  # a length, not people
+    line = first_line(dated_answerer, "我们单位三十个人 见习期满留下了四个 能按1200算不")
+    assert "见习30人" not in line
+
+
+def test_the_larger_loans_own_name_is_no_smaller_loan_named(dated_answerer):
+    for question in ("小微企业创业担保贷款能贷200万不", "我自己开的小公司 能贷一百万不"):
+        assert not first_line(dated_answerer, question).startswith("个人创业担保贷款不行")
+
+
+@pytest.mark.parametrize("question", ["我的失业金到期了吗 还能续领不", "我报的培训班是不是取消了"])
+def test_a_persons_own_matter_ending_is_no_policy_in_force_asked(dated_answerer, question):
+    assert "也没有说已经停止" not in dated_answerer.answer(question).reply
+
+
+@pytest.mark.parametrize(("question", "benefit"), [
+    ("劳务经纪人去哪里找", "labour-brokers"),
+    ("扶贫车间附近有没有 能去干活不", "poverty-workshops"),
+])
+def test_plain_where_words_leave_the_specific_benefit_asked(dated_answerer, question, benefit):
+    assert dated_answerer.answer(question).benefit == benefit
+
+
+def test_a_high_school_leaver_is_no_graduate(dated_answerer):
+    line = first_line(dated_answerer, "娃高中毕业 本科没考上 在家闲着 能参加见习不")
+    assert not line.startswith("能：离校未就业的高校毕业生")
