@@ -34,7 +34,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "back_to_menu": (), "check_me": (), "show_original": (), "nav_back": (), "nav_restart": (),
         "nav_exit": (), "unknown_answer": (), "resume_question": ("label", "step", "total"),
         "resume_continue": (), "resume_restart": (), "questionnaire_intro": ("label",),
-        "finder_intro": (), "finder_result": (), "finder_none": (), "result_more": (),
+        "finder_intro": (), "finder_result": (), "finder_more": ("programs",), "finder_none": (), "result_more": (),
         "digression_back": (), "exited": (), "list_prompt": (), "list_section": ("title",),
         "contact_intro": (), "phone_missing": (), "forget_confirm": (), "forget_yes": (), "forget_say_it": (),
         "forget_no": (), "forget_done": (), "forget_kept": (), "non_text": (), "empty": (),

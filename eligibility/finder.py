@@ -59,6 +59,14 @@ FINDER = Program(
 class Match:
     program: Program
     result: Result
+    met: int = 0  # conditions the shared answers already meet (返乡创业: none for a town-dweller)
+
+    @property
+    def fits(self) -> bool:
+        """Whether the answers say something that fits: 符合, or 需核实 with a condition already
+        met. A program still running that nothing said speaks for (需核实, none met) or one only
+        ended is shown by name only in the finder's list."""
+        return self.listed_verdict == MET or (self.listed_verdict != EXPIRED and self.met > 0)
 
     @property
     def verdict(self) -> str:
@@ -121,6 +129,6 @@ def find_programs(answers: Mapping[str, Any], as_of: date | None = None, ctx: Co
         if result.verdict == NOT_ELIGIBLE:
             continue
         met = sum(c.status == MET for c in result.checks)
-        match = Match(program, result)
+        match = Match(program, result, met)
         matches.append((verdict_order(match.listed_verdict), -met, order, match))
     return [m for *_, m in sorted(matches, key=lambda t: t[:3])]

@@ -56,6 +56,7 @@ from knowledge.semantic import lexical_only
 
 HOTLINE = "12333"
 _PHONE_GIVEN = re.compile(r"123(?:33|45)")  # a hotline the answer itself gives
+_PERCENT_SAID = re.compile(r"(\d+)%")  # a share said (是不是返50%), digits after folding
 MAX_QUESTION_CHARS = 500
 PINYIN_EVERYDAY = 20_000  # everyday words a pinyin message may use (jieba's most frequent; 0.3 s to build, once)
 PINYIN_HEARD = "您打的是拼音，我按“{text}”来理解；不对的话请用汉字再打一遍。"  # dialog/data/texts.yaml pinyin_heard
@@ -1572,6 +1573,10 @@ class Answerer:
             statement = benefit.statement(kind) if benefit and kind in (Kind.AMOUNT, Kind.RECIPIENT) else None
             if statement is None and benefit and asked.second in (Kind.AMOUNT, Kind.RECIPIENT):
                 statement = benefit.statement(asked.second)  # 撒时候发 一个月一千还是一千二: the sum too
+            if statement is None and benefit and "谁" in unstated.say:
+                # 见习期间工资谁发: no rule on wages, but who pays what the document does name (the
+                # unit pays the interns' 基本生活费 from the subsidy)
+                statement = benefit.statement(Kind.PAYER)
             if statement is not None:
                 lines.append(f"文件写的是：{statement.say}")
             return _Body(lines, statement.quote if statement else None, benefit=benefit, unstated=unstated)
@@ -1595,9 +1600,23 @@ class Answerer:
             # 在哪儿申请: where to apply is the standing whole's (the ending follows, in the footer)
             parent = next((b for b in benefits if b.id == benefit.part_of and not b.has_ended(day)), None)
             benefit = parent or benefit
+        # the ended part named only by the asker's situation (效益不好), the standing whole by name
+        # (稳岗返还, here or said before 那能返多少钱)
+        standing_named = (benefit is not None and benefit.part_of is not None and bool(benefit.situation)
+                          and set(words_named(benefit, question)) <= set(benefit.situation)
+                          and any(words_named(b, question) or (follow_up and context and words_named(b, context))
+                                  for b in benefits if b.id == benefit.part_of))
+        if (benefit is not None and benefit.has_ended(day) and benefit.part_of and follow_up and context
+                and standing_named and not words_named(benefit, question) and not context.startswith(benefit.name)):
+            # 我们厂八十来个人 after 厂子效益不好 … 还能拿稳岗返还不 (answered for the standing refund):
+            # the ended part only the story before named is no more asked about now
+            benefit = next((b for b in benefits if b.id == benefit.part_of and not b.has_ended(day)), benefit)
         if (benefit is not None and benefit.has_ended(day) and benefit.part_of
                 and kind in (Kind.YES_NO, Kind.AMOUNT) and not _year_named(question)
-                and asked.amount is not None and not any(_RULE_WORD.search(w) for w in words_named(benefit, question))):
+                and (asked.amount is not None or standing_named)
+                and not any(_RULE_WORD.search(w) or "多" in w for w in words_named(benefit, question))):
+            # (so too 厂子效益不好 今年得裁掉十来个人 还能拿稳岗返还不: the refund named, the story's
+            # 效益不好 no ask for the 2019 standard — unless more is asked of it: 能多返点不)
             # 去年效益不好裁了两个 交了六万多 能返还不: the resident's own sum is for the rule that
             # stands (60%), not for the ended 2019 standard their story's words (效益不好) name —
             # the ending is still said, in the footer
@@ -1644,15 +1663,24 @@ class Answerer:
                 line, statement = insured
                 return self._with_quote([line, statement.say], statement.quote, clause, question, budget, benefit=benefit)
         # (我们去年交了九万八 after 稳岗返还能返多少: the sum said in a follow-up is the one to apply)
-        if asked.amount is not None and benefit is not None and (
-                kind is Kind.AMOUNT or (follow_up and kind is Kind.OTHER)):
-            applied = self._rate_applied(asked.amount, question, clause, benefit, budget)
+        span = question_amount_range(fold(self.spelled(question))) if asked.amount is None else None
+        if (asked.amount is not None or span is not None) and benefit is not None and (
+                kind is Kind.AMOUNT or (follow_up and kind is Kind.OTHER)
+                # 交了七八万 还能拿稳岗返还不: how much too (not 能返10万不: a sum hoped for, not paid)
+                or (kind in (Kind.YES_NO, Kind.OTHER) and not asked.claim and re.search(r"交|缴", fold(question)))):
+            # (去年交了七八万, a sum said as a guess: worked out at each end)
+            applied = self._rate_applied(asked.amount if asked.amount is not None else span[0], question, clause,
+                                         benefit, budget)
             if applied is not None:
                 return applied
         if benefit is not None and kind is Kind.AMOUNT:
             applied = self._per_head_applied(question, clause, benefit, budget)
             if applied is not None:  # 那三个人见习六个月一共多少: 3 × 6 × 1000元
                 return applied
+        if asked.rate is not None and not asked.claim and kind is Kind.YES_NO and benefit is not None:
+            checked = self._rate_checked(asked.rate, benefit)
+            if checked is not None:  # 稳岗返还是不是百分之五十: 不是, 60%
+                return self._with_quote([checked[0]], checked[1].quote, clause, question, budget, benefit=benefit)
         if asked.rate is not None and asked.claim and kind in (Kind.YES_NO, Kind.OTHER):
             claimed = self._claimed_rate(asked.rate, question, clause, benefit, budget)
             if claimed is not None:
@@ -1771,7 +1799,7 @@ class Answerer:
             # is asked of it, its conditions are not in the document — its "who" line says so
             kind = Kind.WHO
         statement = benefit.statement(kind) if benefit is not None and kind is not Kind.OTHER else None
-        if (benefit is not None and benefit.unpaid and statement is None and kind is Kind.OTHER
+        if (benefit is not None and benefit.unpaid and statement is None and kind in (Kind.OTHER, Kind.RECIPIENT)
                 and any(w in fold(question) for w in self.kb.asking.asks_money)):
             # 扶贫车间有啥奖补: asked for money the document names none of — as for 有补贴没
             # below, not an answer on where the workshops are (补多少 says the sum is not written)
@@ -1951,6 +1979,11 @@ class Answerer:
         now = (benefit.now.say if benefit.now is not None
                else f"现在是否还有，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
         line = ended + now
+        asked_rate = self.read(question).rate if kind is Kind.YES_NO else None
+        now_rates = {float(r) for r in _PERCENT_SAID.findall(now)}
+        if asked_rate is not None and now_rates and asked_rate not in now_rates:
+            # 稳岗返还是不是返50%: the 50% was the ended rule's; what applies now says another
+            line = f"现在不是{asked_rate:g}%：" + line
         lines = [line]
         statement = benefit.statement(kind) if kind is not Kind.OTHER else None
         year = _year_named(question)
@@ -2078,6 +2111,20 @@ class Answerer:
             return self._with_quote([*lines, otherwise], None, clause, question, budget, benefit=benefit)
         lines.append(statement.say if statement.say.startswith("文件") else f"文件写的是：{statement.say}")
         return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
+
+    @staticmethod
+    def _rate_checked(rate: float, benefit: Benefit) -> tuple[str, Statement] | None:
+        """稳岗返还是不是返50% / 是返60%吗: a share asked yes-or-no against the one the benefit's
+        yes/no (else amount) line names — 不是 / 是, then that line. None when the line names no
+        share or several."""
+        statement = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.AMOUNT)
+        rates = {float(r) for r in _PERCENT_SAID.findall(statement.say)} if statement is not None else set()
+        if statement is None or len(rates) != 1:
+            return None
+        (stated,) = rates
+        said = _VERDICT.sub("", statement.say)
+        verdict = f"是{stated:g}%" if abs(stated - rate) < 0.01 else f"不是{rate:g}%，是{stated:g}%"
+        return f"{verdict}：{said}", statement
 
     def _claimed_rate(self, rate: float, question: str, clause: Clause, benefit: Benefit | None,
                       budget: int) -> _Body | None:
@@ -2296,9 +2343,10 @@ class Answerer:
             verdict = f"每人每月{rates[0]}元" if kind is Kind.AMOUNT else ("不能" if raised_asked else "有")
             first = (f"{verdict}：{facts}，没达到{needed}%，{'仍' if raised_asked else ''}按每人每月{rates[0]}元；"
                      f"留用率达到{needed}%以上的单位才提高到每人每月{rates[1]}元。")
-        else:
-            first = (f"要看见习的实际人数：{facts}；见习{low}人时达到{needed}%，按每人每月{rates[1]}元，"
-                     f"见习{high}人时没达到，按每人每月{rates[0]}元。")
+        else:  # 十几个 留了七个: up to 14 interns 7 is 50%; from 15 it is not
+            most = 100 * count // needed
+            first = (f"要看见习的实际人数：{facts}；见习{most}人及以下的，留用率达到{needed}%，按每人每月{rates[1]}元；"
+                     f"见习{most + 1}人及以上的，按每人每月{rates[0]}元。")
         return self._with_quote([first, statement.say], statement.quote, clause, question, budget, benefit=benefit)
 
     @staticmethod

@@ -400,7 +400,7 @@ def chinese_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
-_COUNT = r"(\d+|[零一二两俩三四五六七八九十百]+)"
+_COUNT = r"(\d+|[一二两三四五六七八九]?十几|[零一二两俩三四五六七八九十百]+)"  # 十几个: 11—19
 # 三个人 / 5个见习的 / 俩人 — not 六个月 (a length), 一个人 is one person
 _HEADS = re.compile(_COUNT + r"\s*(?:个人|个|人|名|位)(?!月|多月|半月)")
 # 2个见习生 / 三个实习的: the count of interns, before a staff count said beside it (单位有20个人)
@@ -554,6 +554,10 @@ def spoken_range(word: str) -> tuple[int, int] | None:
     number (十七, 二十)."""
     if word == "三五":  # 三五个: a few, three to five
         return 3, 5
+    teens = re.fullmatch(r"([一二两三四五六七八九])?十几", word)  # 十几个: 11—19; 二十几: 21—29
+    if teens is not None:
+        tens = 10 * ({c: i + 1 for i, c in enumerate(_DIGIT_WORDS)} | {"两": 2})[teens.group(1)] if teens.group(1) else 10
+        return tens + 1, tens + 9
     d = {c: i + 1 for i, c in enumerate(_DIGIT_WORDS)} | {"两": 2}
     pairs = (
         (r"([一两二三四五六七八九])([一二三四五六七八九])", lambda a, b: (d[a], d[b])),

@@ -87,6 +87,11 @@ class Benefit:
     # a laid-off worker asking whether his own 失业保险 comes back (稳岗返还 is the employer's).
     # Whatever is asked of it — 能不能, 多少, 给谁 — that group's line comes first.
     not_for: tuple[Group, ...] = ()
+    # Of its `words`, those that tell the asker's situation rather than ask for it (benefits.yaml
+    # `situation`: 效益不好 names the ended 2019 standard for firms in difficulty, but 厂子效益不好
+    # 还能拿稳岗返还不 asks the refund that stands): named alone beside the whole it refines, the
+    # whole is what is asked.
+    situation: tuple[str, ...] = ()
 
     def group_of(self, text: str) -> Group | None:
         """The first group `text` (normalised) says the person belongs to, or None."""
@@ -219,6 +224,7 @@ def _said(word: str, text: str) -> bool:
 _FIELDS = {"id": str, "clause": (str, int, float), "name": str, "words": list}
 _OPTIONAL = {"part_of": str, "period": str, "now": (str, LineDict), "max": str, "summary": (str, LineDict),
              "ages": str, "age_outside": (str, LineDict), "referred": list, "ask": str, "unpaid": bool, "groups": list, "not_for": list,
+             "situation": list,
              **{k: (str, LineDict) for k, kind in KIND_NAMES.items() if kind not in CLAUSE_KINDS}}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -292,6 +298,8 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
                 words.append(normalize(str(w)))
             else:
                 problems.append(Problem(name, item["words"].line_of(j), f"words 里的“{w}”应当是非空文字"))
+        situation = tuple(normalize(str(w)) for w in item.get("situation") or () if str(w).strip())
+        words += [w for w in situation if w not in words]  # a situation word names it too
         lines = {kind: s for key, kind in KIND_NAMES.items()
                  if kind not in CLAUSE_KINDS and (s := _statement(item, key, name, clause, doc_text, problems)) is not None}
         summary = _statement(item, "summary", name, clause, doc_text, problems)
@@ -303,7 +311,7 @@ def load_benefits(path: Path, name: str, clauses: dict[str, Clause],
                            period, now, cap, ages, age_outside, lines, summary, referred,
                            _ask(item, name, doc_text, problems), item.line, name, bool(item.get("unpaid", False)),
                            _groups(item, name, clause, doc_text, problems),
-                           _groups(item, name, clause, doc_text, problems, key="not_for")))
+                           _groups(item, name, clause, doc_text, problems, key="not_for"), situation))
     by_id = {b.id: b for b in out}
     for b in out:
         if b.part_of is not None:

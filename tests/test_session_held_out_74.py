@@ -167,3 +167,104 @@ def test_plain_where_words_leave_the_specific_benefit_asked(dated_answerer, ques
 def test_a_high_school_leaver_is_no_graduate(dated_answerer):
     line = first_line(dated_answerer, "娃高中毕业 本科没考上 在家闲着 能参加见习不")
     assert not line.startswith("能：离校未就业的高校毕业生")
+
+
+# ------------------------------------------------------------ second round (play-throughs O and P)
+
+def test_the_finders_list_details_what_fits_and_names_the_rest(talk):
+    reply = talk(["测一测", "个人", "五十六", "下岗了"])[-1]
+    lines = reply.splitlines()
+    numbered = [x for x in lines if x[:2] in ("1.", "2.", "3.", "4.", "5.", "6.")]
+    assert len(numbered) <= 3
+    assert any(x.startswith("还可以看看：") for x in lines)
+    assert len(reply) < 450
+
+
+@pytest.mark.parametrize("proxy", ["帮我娃问的", "我给孙子问呢"])
+def test_asking_for_a_child_at_the_first_step_goes_on_to_the_childs_age(talk, proxy):
+    replies = talk(["测一测", proxy, "二十二"])
+    assert "多少岁" in replies[1] and "个人身份" not in replies[1].splitlines()[-1]
+    assert "没有第" not in replies[2] and "最符合" in replies[2]
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("稳岗返还是不是百分之五十", "不是50%，是60%"),
+    ("稳岗返还是返60%吗", "是60%"),
+    ("稳岗返还是不是返50%", "现在不是50%"),  # the ended 2019 standard's 50%
+])
+def test_a_share_asked_yes_or_no_is_checked_against_the_document(dated_answerer, question, start):
+    assert first_line(dated_answerer, question).startswith(start)
+
+
+def test_until_when_asks_the_policys_end_not_a_length(talk, dated_answerer):
+    line = first_line(dated_answerer, "见习补贴撒时候截止")
+    assert "没有给就业见习补贴写截止日期" in line and "3—12个月" not in line
+    replies = talk(["想开个小卖部 能贷多少", "利息谁出", "撒时候截止"])
+    assert "截止日期" in replies[2].splitlines()[0] and "贴息多少年" not in replies[2]
+
+
+def test_who_pays_the_interns_wages_says_what_the_unit_pays_from(dated_answerer):
+    reply = dated_answerer.answer("见习期间工资谁发").reply
+    assert "没有写明工资由谁发" in reply and "基本生活费" in reply and "见习单位" in reply
+
+
+@pytest.mark.parametrize("question", ["组织两后生出去打工 有补贴不", "我们企业想搞新型学徒制 有补贴不"])
+def test_money_asked_of_a_plan_that_names_none_is_no_yes(dated_answerer, question):
+    line = first_line(dated_answerer, question)
+    assert line.startswith("文件没有写") and "有补贴或给钱" in line
+
+
+def test_a_cooperative_saying_it_is_no_company_is_not_told_no(dated_answerer):
+    line = first_line(dated_answerer, "我们不是公司 是合作社 算小微企业不")
+    assert not line.startswith("不能") and "合作社" in line
+
+
+def test_a_dozen_or_so_interns_are_worked_out_at_the_share_line(talk):
+    replies = talk(["我们医院接了十几个见习的 补贴一个月多少", "那留下来七个呢"])
+    assert "见习14人及以下的" in replies[1] and "见习15人及以上的" in replies[1]
+
+
+def test_a_question_after_a_result_is_no_answer_to_it(talk):
+    replies = talk(["测一测", "个人", "三十八", "农村劳动力", "测一测：乡村公益性岗位和扶贫车间就近就业",
+                    "是", "扶贫车间一个月能挣多少"])
+    assert "已记下" not in replies[-1]
+    assert replies[-1].startswith("文件没有写在扶贫车间干活一个月能挣多少")
+
+
+def test_a_firm_closing_with_many_out_of_work_gets_the_governments_duty_and_the_workers_way(dated_answerer):
+    line = first_line(dated_answerer, "我们厂子要倒闭了 一下子两百多人没活干 政府管不管")
+    assert line.startswith("政府要管") and "失业登记" in line
+
+
+def test_a_student_still_at_school_is_outside_the_internship(dated_answerer):
+    line = first_line(dated_answerer, "卫校在校的学生来我们诊所实习 这算见习不")
+    assert line.startswith("在校学生不在见习范围内")
+    assert first_line(dated_answerer, "大专毕业了 一直在家闲着 能见习不").startswith("能：")
+
+
+def test_this_or_that_recipient_is_a_recipient_question(dated_answerer):
+    answer = dated_answerer.answer("职业培训补贴是给培训学校还是给学员")
+    assert answer.kind == "recipient" and "培训合格的失业人员" in answer.first_line
+
+
+def test_money_asked_of_an_unpaid_plan_with_give_is_no_clause_paste(dated_answerer):
+    line = first_line(dated_answerer, "开了个农家乐 五小行业有钱给不")
+    assert line.startswith("文件没有写") and "有补贴或给钱" in line
+
+
+def test_a_hard_times_story_asking_the_refund_now_gets_the_standing_refund(dated_answerer, talk):
+    answer = dated_answerer.answer("厂子生意不好 今年要裁掉十来个人 还能拿稳岗返还不")
+    assert answer.benefit == "job-retention-refund"
+    assert "不裁员或少裁员" in answer.first_line and "只在2019年" not in answer.first_line
+    replies = talk(["厂子效益不好 今年要裁几个人 还能拿稳岗返还不", "我们厂六十来个人", "去年交了五六万失业保险"])
+    assert "只在2019年1月1日至12月31日执行" not in replies[1].splitlines()[0]
+    assert "3万元—3.6万元" in replies[2]
+    more = first_line(dated_answerer, "厂子效益不好 稳岗返还能多返点不")
+    assert "2019年困难企业的特殊返还标准" in more  # more asked: the ended special standard
+
+
+def test_a_sum_hoped_for_is_no_fee_paid(dated_answerer):
+    line = first_line(dated_answerer, "稳岗返还能返8万不")
+    assert "按文件写的60%算" not in line
+    paid = first_line(dated_answerer, "去年交了五万 一个没裁 能返还不")
+    assert "约3万元" in paid

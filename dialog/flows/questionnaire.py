@@ -82,13 +82,15 @@ SETTLE_COUNTS = ("人",)
 TENTATIVE = "您回答的是“不太确定”，暂按“{answer}”估算，请以核实为准"
 TENTATIVE_START = TENTATIVE.split("{", 1)[0]
 _ELIGIBLE_LINE = "结果：符合"  # the verdict line a hedged answer qualifies (eligibility/result.py)
+FINDER_LISTED = 6  # programs the finder's result offers (a button each)
+FINDER_DETAILED = 3  # of them, those shown with their line; the rest by name
 # 三个, 3人 — or 俩, 仨, which hold their measure word (俩都留下了: two people)
 _PEOPLE_COUNT = re.compile(r"[0-9零〇一二两俩三四五六七八九十百千几]+\s*(?:来|多|余)?\s*(?:个(?![月钟星礼])|人|名|位)|[俩仨](?![月年天])")
 SETTLE_MAX_VALUES = 60
 # After a result: a message that only supposes (那十七了呢, 要是…) changes no answer (`_restated`).
 _HYPOTHETICAL = re.compile(r"^(那|要是|如果|假如|假设|万一|比如)")
 # A message that asks (…吗, 能不能…, ？) rather than states (`_restated`).
-_ASKING_BACK = re.compile(r"[吗呢？?]\s*$|能不能|可不可以|算不算|行不行|是不是|有没有|咋|怎么|啥|什么")
+_ASKING_BACK = re.compile(r"[吗呢？?]\s*$|能不能|可不可以|算不算|行不行|是不是|有没有|咋|怎么|啥|撒|什么|多少|多钱|哪|谁")
 # He / she: the person the questionnaire was about, said again after its result (`_restated`).
 _PRONOUNS = ("他", "她", "人家")
 # A late answer after a result: a short bare negation (不困难, 没裁, 没有的), at most this long
@@ -1423,10 +1425,17 @@ class QuestionnaireFlow:
             matches = eligibility.find_programs(answers, as_of=self.today())
             if not matches:
                 return Turn([Reply(self.t("finder_none"), self._menu_buttons())], [event])
+            shown = matches[:FINDER_LISTED]
+            # A phone shows a few lines: those the answers speak for in full (at most
+            # FINDER_DETAILED), the rest — nothing said fits them yet, or only ended — by name
+            detailed = [m for m in shown if m.fits][:FINDER_DETAILED] or shown[:FINDER_DETAILED]
             lines = [self.t("finder_result")]
-            lines += [f"{i}. {m.line}" for i, m in enumerate(matches[:6], 1)]
+            lines += [f"{i}. {m.line}" for i, m in enumerate(detailed, 1)]
+            named = [m for m in shown if m not in detailed]
+            if named:
+                lines.append(self.t("finder_more", programs="、".join(m.program.label for m in named)))
             s.finder_answers = answers  # to prefill the program chosen next (cleared then)
-            rows = tuple((Button(f"测一测：{short(m.program.label)}", f"pf:{m.program.id}"),) for m in matches[:6])
+            rows = tuple((Button(f"测一测：{short(m.program.label)}", f"pf:{m.program.id}"),) for m in detailed + named)
             return Turn([Reply("\n".join(lines), rows + ((Button(self.t("back_to_menu"), "m:menu"),),))], [event])
         text = self._result_text(program_id, answers)
         program = eligibility.get_program(program_id)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import eligibility
 from dialog.flows.common import SHORT_OF, Turn, mask_personal_numbers, short
+from dialog.flows.questionnaire import FOR_SOMEONE_ELSE
 from dialog.messages import Button, Reply
 from dialog.store import Event, Session
 from dialog.understanding import Understanding, facts_from_text
@@ -374,6 +375,14 @@ class QuestionsFlow:
             return self._resume_prompt(s)
         if u.kind == "proxy":
             if s.mode in ("questionnaire", "finder"):
+                pending = self._current_question(s)
+                if s.program == "__finder__" and pending is not None and pending.id == "role":
+                    # 帮我娃问的 at 个人还是单位: a person is asked about (the child) — noted, and on
+                    # to the child's age, not the same step again
+                    if u.who:
+                        s.flags[FOR_SOMEONE_ELSE] = u.who
+                    went = self._advance(pending, "individual", s, None, u.text)
+                    return Turn([Reply(self.t("third_person", who=u.who or ""))] + went.replies, went.events)
                 return Turn([Reply(self.t("third_person", who=u.who or ""))] + self._pending_question(s), [])
             return Turn([Reply(self.t("third_person_ask", who=u.who or ""), self._menu_buttons())], [])
         if u.kind == "already_said" and s.mode in ("questionnaire", "finder"):

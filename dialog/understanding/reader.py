@@ -1017,7 +1017,7 @@ class Reader:
             ends = _alternatives(v.proxy_ends) if v.proxy_ends else "(?!)"
             mine = r"(?:我|俺|我们|俺们|咱)?(?:家|家的|的)?"
             forms = (
-                re.compile(rf"(?:我|俺)?(?:是|就是)?(?:{_alternatives(v.proxy_starts)}){mine}(?P<who>{who})的?(?:{ends})?的?"),
+                re.compile(rf"(?:我|俺)?(?:是|就是)?(?:{_alternatives(v.proxy_starts)}){mine}(?P<who>{who})的?(?:{ends})?的?(?:呢|哩|嘞)?"),  # 我给孙子问呢
                 re.compile(rf"(?:不是我)?(?:我|俺)?(?:{ends})?是{mine}(?P<who>{who})(?:的情况|的事)?"),
             )
         self._proxy_cache = (v, forms)
