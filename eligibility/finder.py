@@ -64,8 +64,8 @@ class Match:
     @property
     def fits(self) -> bool:
         """Whether the answers say something that fits: 符合, or 需核实 with a condition already
-        met. A program still running that nothing said speaks for (需核实, none met) or one only
-        ended is shown by name only in the finder's list."""
+        met. The finder's list shows those in full and the rest (需核实 with none met, or only
+        ended) by name; when none fits, the first few are shown in full."""
         return self.listed_verdict == MET or (self.listed_verdict != EXPIRED and self.met > 0)
 
     @property

@@ -56,7 +56,9 @@ from knowledge.semantic import lexical_only
 
 HOTLINE = "12333"
 _PHONE_GIVEN = re.compile(r"123(?:33|45)")  # a hotline the answer itself gives
-_PERCENT_SAID = re.compile(r"(\d+)%")  # a share said (是不是返50%), digits after folding
+# The share is what is asked (是不是返50%, 是60%吗, 按百分之五十返) — not the asker's own (留用率有60%,
+# 留了70%, 裁员不到10%)
+_RATE_ASKED = re.compile(r"(?:返还?|是|按|给|补)(?:的)?(?:\d+%|百分之)")
 MAX_QUESTION_CHARS = 500
 PINYIN_EVERYDAY = 20_000  # everyday words a pinyin message may use (jieba's most frequent; 0.3 s to build, once)
 PINYIN_HEARD = "您打的是拼音，我按“{text}”来理解；不对的话请用汉字再打一遍。"  # dialog/data/texts.yaml pinyin_heard
@@ -238,7 +240,8 @@ _CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} 
 
 
 _EMPLOYER_TAKING = re.compile(r"(?:我们|咱们|俺们)(?:单位|店|厂|公司|企业|合作社|车间|饭馆)"
-                              r"|(?:收|招|接收|带|雇|要)(?:了|几个|个|些|点|上)?(?:见习|实习|学徒)")
+                              # 想招两个见习的尕娃, 想接两个见习老师: taking some on, counted or not
+                              r"|(?:收|招|接收|接|带|雇|要)(?:了|上)?(?:[\d一二两俩三四五六七八九十几]+|几|些|点)?个?(?:见习|实习|学徒)")
 _HIRING = re.compile(r"招了|招用|新招|雇了|雇的|吸纳|我们厂|我们公司|我们企业|厂里|公司里")  # an employer speaking
 # (哪几种补贴, 几样, 几类, 去哪几个城市: which — a list, not a figure)
 _ASKS_FIGURE = re.compile(r"多少|(?<!哪)几(?![种样类])|多大|多久|多长|哪天|什么时候|啥时候|何时|比例|标准|额度|最高|上限|时间|期限|年限|多高")
@@ -1677,7 +1680,8 @@ class Answerer:
             applied = self._per_head_applied(question, clause, benefit, budget)
             if applied is not None:  # 那三个人见习六个月一共多少: 3 × 6 × 1000元
                 return applied
-        if asked.rate is not None and not asked.claim and kind is Kind.YES_NO and benefit is not None:
+        if (asked.rate is not None and not asked.claim and kind is Kind.YES_NO and benefit is not None
+                and _RATE_ASKED.search(fold(question))):
             checked = self._rate_checked(asked.rate, benefit)
             if checked is not None:  # 稳岗返还是不是百分之五十: 不是, 60%
                 return self._with_quote([checked[0]], checked[1].quote, clause, question, budget, benefit=benefit)
@@ -1747,7 +1751,9 @@ class Answerer:
             return self._with_quote([line], condition.quote if condition else None, clause, question, budget,
                                     benefit=aged)
 
-        contract = self._contract_against_minimum(asked, clause) if kind in (Kind.YES_NO, Kind.WHO) else None
+        # (我们签了半年的合同, said after the loan's condition: the length said is weighed too)
+        contract = (self._contract_against_minimum(asked, clause)
+                    if kind in (Kind.YES_NO, Kind.WHO) or (follow_up and kind is Kind.OTHER) else None)
         if contract is not None:  # 合同签半年行不: the length against 签订1年以上劳动合同
             line, holder = contract
             condition = holder.statement(Kind.YES_NO) or holder.statement(Kind.WHO)
@@ -1887,6 +1893,12 @@ class Answerer:
 
         kinds = asked.kinds if kind is not Kind.OTHER else (Kind.OTHER,)
         faq_entry = self._faq_answer(result, clause, kinds, day) if result is not None else None
+        if (faq_entry is not None and kind is Kind.OTHER and benefit is not None and benefit.summary is not None
+                and any(len(w) >= 3 for w in words_named(benefit, question))
+                and not any(w in fold(faq_entry.answer) for w in (*benefit.words, fold(benefit.name)))):
+            # 两后生输转到哪些地方: the staff answer on 两后生 says nothing of the places the question
+            # names a benefit by (哪些地方: the destinations) — that benefit's own line answers
+            faq_entry = None
         if faq_entry is None and result is not None and kind is not Kind.OTHER and not benefits:
             # No plain statements for this clause: a close staff answer beats a generic line,
             # unless it opens with a bare figure that answers another kind (稳岗返还怎么申请 -> "60%。").
@@ -1979,8 +1991,8 @@ class Answerer:
         now = (benefit.now.say if benefit.now is not None
                else f"现在是否还有，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
         line = ended + now
-        asked_rate = self.read(question).rate if kind is Kind.YES_NO else None
-        now_rates = {float(r) for r in _PERCENT_SAID.findall(now)}
+        asked_rate = self.read(question).rate if kind is Kind.YES_NO and _RATE_ASKED.search(fold(question)) else None
+        now_rates = {float(r) for r in _RATE.findall(now)}
         if asked_rate is not None and now_rates and asked_rate not in now_rates:
             # 稳岗返还是不是返50%: the 50% was the ended rule's; what applies now says another
             line = f"现在不是{asked_rate:g}%：" + line
@@ -2118,7 +2130,7 @@ class Answerer:
         yes/no (else amount) line names — 不是 / 是, then that line. None when the line names no
         share or several."""
         statement = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.AMOUNT)
-        rates = {float(r) for r in _PERCENT_SAID.findall(statement.say)} if statement is not None else set()
+        rates = {float(r) for r in _RATE.findall(statement.say)} if statement is not None else set()
         if statement is None or len(rates) != 1:
             return None
         (stated,) = rates

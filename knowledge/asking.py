@@ -231,6 +231,8 @@ class Asked:
 
 
 _OTHERS = re.compile(r"除了|别的|其他|其它|之外|以外")
+# 娃的见习期啥时候截止, 贴息期限截止到啥时候: a length of the benefit's, not whether it still runs
+_LENGTH_TERM = re.compile(r"期限|见习期|贴息期|培训期|合同期|服务期|期满")
 _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
 _SPOKEN_BREAK = re.compile(r"[\s,，。？?!！；;]+")  # where a typed message pauses
 
@@ -305,7 +307,7 @@ def read_question(question: str, rules: AskingRules) -> Asked:
         found.append(found.pop(0))
     kinds = tuple(dict.fromkeys(k for _, _, k, _ in found))
     # 除了见习补贴还有吗 asks for other things, not whether it still runs
-    in_force = any(w in text for w in rules.in_force) and not _OTHERS.search(text)
+    in_force = any(w in text for w in rules.in_force) and not _OTHERS.search(text) and not _LENGTH_TERM.search(text)
     start = any(w in text for w in rules.starts)
     if (in_force or start) and kinds[:1] in ((), (Kind.YES_NO,), (Kind.OTHER,)):
         # 这文件还管用不 / 哪年开始的: asked about time, whatever the yes/no ending says.
@@ -554,11 +556,11 @@ def spoken_range(word: str) -> tuple[int, int] | None:
     number (十七, 二十)."""
     if word == "三五":  # 三五个: a few, three to five
         return 3, 5
+    d = {c: i + 1 for i, c in enumerate(_DIGIT_WORDS)} | {"两": 2}
     teens = re.fullmatch(r"([一二两三四五六七八九])?十几", word)  # 十几个: 11—19; 二十几: 21—29
     if teens is not None:
-        tens = 10 * ({c: i + 1 for i, c in enumerate(_DIGIT_WORDS)} | {"两": 2})[teens.group(1)] if teens.group(1) else 10
+        tens = 10 * d[teens.group(1)] if teens.group(1) else 10
         return tens + 1, tens + 9
-    d = {c: i + 1 for i, c in enumerate(_DIGIT_WORDS)} | {"两": 2}
     pairs = (
         (r"([一两二三四五六七八九])([一二三四五六七八九])", lambda a, b: (d[a], d[b])),
         (r"十([一两二三四五六七八九])([一二三四五六七八九])", lambda a, b: (10 + d[a], 10 + d[b])),
@@ -784,7 +786,15 @@ def question_amount_range(text: str) -> tuple[float, float] | None:
         span = spoken_range(m.group("num"))
         if span is not None:
             return span[0] * _SCALE[m.group("unit")], span[1] * _SCALE[m.group("unit")]
+    about = _MONEY_ABOUT.search(normalize(text))  # 三十来万: about 30万, read as the counts are (28万—35万)
+    if about is not None:
+        span = _about(spoken_span(about.group("num")), "来")
+        if span is not None and span[0] != span[1]:
+            return span[0] * _SCALE[about.group("unit")], span[1] * _SCALE[about.group("unit")]
     return None
+
+
+_MONEY_ABOUT = re.compile(r"(?P<num>\d+|[一二两三四五六七八九十百]+)来(?P<unit>万元|万块|万|千元|千块|千|元|块)")
 
 
 # a pause typed after 万 / 千 before another numeral: two figures (交了八万 一个没裁), not 八万一
