@@ -2267,15 +2267,10 @@ class Answerer:
             said, single = (((1, 1), months), True) if months else (None, False)
         if said is None or _ASKER_TAKES_PART.search(question):
             return None  # (我一个人去见习三个月 能拿多少: the unit's money is no pay of the intern's)
-        # a refinement (见习期满留用率达到50%以上: 1200元) is worked out by the whole's line, which
-        # names both rates and the condition between them
-        whole = next((b for b in self.kb.benefits_of(clause.id) if b.id == benefit.part_of), benefit)
-        statement = whole.statement(Kind.AMOUNT) or benefit.statement(Kind.AMOUNT)
-        if statement is None:
+        paid = self._per_head_rates(clause, benefit)
+        if paid is None:
             return None
-        rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)]
-        if not rates:
-            return None
+        statement, rates = paid
         (low, high), months = said
         span = _MONTH_RANGE.search(clause.text)
         note = ""
@@ -2316,6 +2311,15 @@ class Answerer:
         lines.append(statement.say)
         return self._with_quote(lines, statement.quote, clause, question, budget, benefit=benefit)
 
+    def _per_head_rates(self, clause: Clause, benefit: Benefit) -> tuple[Statement, list[int]] | None:
+        """(the amount line, its rates per person per month in 元: [1000, 1200]) of `benefit` —
+        a refinement (见习期满留用率达到50%以上: 1200元) read from the whole's line, which names
+        both rates and the condition between them; None when the line names no such rate."""
+        whole = next((b for b in self.kb.benefits_of(clause.id) if b.id == benefit.part_of), benefit)
+        statement = whole.statement(Kind.AMOUNT) or benefit.statement(Kind.AMOUNT)
+        rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)] if statement is not None else []
+        return (statement, rates) if statement is not None and rates else None
+
     def _retention_said(self, question: str, kind: Kind, clause: Clause, benefit: Benefit,
                         budget: int) -> _Body | None:
         """收了五个见习的 期满留了两个 能按1200算不: the interns and those kept on, said, against
@@ -2331,11 +2335,10 @@ class Answerer:
         if said is None or (kind is Kind.AMOUNT and over_months is not None
                             and (over_months[1] > 1 or re.search(r"一共|总共", text))):
             return None  # (一个月补多少 asks the rate a month, not a sum over one month)
-        whole = next((b for b in self.kb.benefits_of(clause.id) if b.id == benefit.part_of), benefit)
-        statement = whole.statement(Kind.AMOUNT) or benefit.statement(Kind.AMOUNT)
-        if statement is None:
+        paid = self._per_head_rates(clause, benefit)
+        if paid is None:
             return None
-        rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)]
+        statement, rates = paid
         condition = _RAISED_IF.search(statement.say) if len(rates) > 1 else None
         share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
         if share is None:
@@ -2347,7 +2350,7 @@ class Answerer:
         shares = "—".join(dict.fromkeys(f"{100 * count / n:.0f}%" for n in (high, low)))
         facts = f"见习{heads}人、期满留用{count}人，留用率{shares}"
         # the raised rate asked (能按1200算不) is 能 / 不能; the subsidy itself (补贴有没有) is paid either way
-        raised_asked = benefit is not whole
+        raised_asked = benefit.part_of is not None  # the refinement (1200元) named, not the subsidy
         if reached[low] and reached[high]:
             verdict = f"每人每月{rates[1]}元" if kind is Kind.AMOUNT else ("能" if raised_asked else "有")
             first = f"{verdict}：{facts}，达到{needed}%以上，见习补贴按每人每月{rates[1]}元。"
