@@ -320,3 +320,23 @@ def test_the_contract_length_is_answered_in_a_follow_up(talk):
     replies = talk(["小微企业贷款要啥条件", "我们签了半年的合同", "那要签多长"])
     assert replies[1].startswith("不够：合同签半年")
     assert replies[2].startswith("1年以上")
+
+
+def test_a_firm_meaning_to_lay_off_some_is_told_what_counts_is_unset(dated_answerer):
+    line = first_line(dated_answerer, "肉厂九十个人 打算裁十五个 还能拿稳岗返还不")
+    assert line.startswith("要看") and "少裁员" in line and "没有规定标准" in line
+
+
+def test_no_job_is_promised_after_training(dated_answerer):
+    line = first_line(dated_answerer, "闺女技能培训学完了 给不给推荐工作")
+    assert line.startswith("文件没有写明") and "分配" in line
+
+
+def test_the_temporary_allowance_is_no_plain_yes(dated_answerer):
+    line = first_line(dated_answerer, "下岗了 家里困难 有没有临时生活补助")
+    assert line.startswith("要看条件") and "生活困难下岗失业人员" in line
+
+
+def test_the_training_fee_is_a_known_matter(dated_answerer):
+    answer = dated_answerer.answer("培训费要自己出吗")
+    assert answer.answered and answer.clause is not None and answer.clause.id == "3.3"
