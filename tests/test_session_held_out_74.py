@@ -340,3 +340,21 @@ def test_the_temporary_allowance_is_no_plain_yes(dated_answerer):
 def test_the_training_fee_is_a_known_matter(dated_answerer):
     answer = dated_answerer.answer("培训费要自己出吗")
     assert answer.answered and answer.clause is not None and answer.clause.id == "3.3"
+
+
+def test_an_ended_standard_asked_whether_it_is_still_there_says_ended_first(dated_answerer):
+    line = first_line(dated_answerer, "2019年那个按六个月算的稳岗返还现在还有没")
+    assert line.startswith("2019年困难企业的特殊返还标准只在") and "到期" in line
+
+
+@pytest.mark.parametrize("question", ["屋里就我一个人挣钱 现在也没活了 我们家算零就业家庭不", "零就业家庭怎么认定"])
+def test_how_a_zero_employment_family_is_recognised_is_not_written(dated_answerer, question):
+    line = first_line(dated_answerer, question)
+    assert line.startswith("文件没有写明零就业家庭怎么认定")
+
+
+def test_where_to_complain_and_whether_procedures_are_published(dated_answerer):
+    line = first_line(dated_answerer, "钱一直没发下来 到哪投诉")
+    assert "没有写具体号码" in line and "12345" in line
+    published = first_line(dated_answerer, "政府会不会把补贴的申办流程公布出来")
+    assert published.startswith("会：") and "申办流程" in published
