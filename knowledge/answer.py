@@ -222,7 +222,7 @@ _YEAR_NAMED = re.compile(r"(?<![\d])(?:(?P<full>20\d{2})|二[〇零](?P<cn>[一�
 
 
 # 2019年说的…现在还有不: the year is what was said then, the question is about now
-_ASKS_NOW = re.compile(r"现在|如今|目前|眼下|这会儿|这阵子|今年|还算数|还管用|还作数|还有没|还有吗|还有不|还有么|还能办|还能申请|还能领")
+_ASKS_NOW = re.compile(r"现在|如今|目前|眼下|这会儿|这阵子|今年|还算数|还管用|还作数|还有没|还有吗|还有不|还有么")  # (还能申请: a late claim for that year)
 
 
 def _year_named(question: str) -> int | None:

@@ -358,3 +358,26 @@ def test_where_to_complain_and_whether_procedures_are_published(dated_answerer):
     assert "没有写具体号码" in line and "12345" in line
     published = first_line(dated_answerer, "政府会不会把补贴的申办流程公布出来")
     assert published.startswith("会：") and "申办流程" in published
+
+
+# ------------------------------------------------------------ what the third round must leave alone
+
+@pytest.mark.parametrize("question", ["零就业家庭培训生活费补贴标准是多少", "我家是零就业家庭 贷款利息咋算",
+                                      "我家零就业 算不算就业困难人员"])
+def test_a_zero_employment_family_named_beside_another_matter_asks_that(dated_answerer, question):
+    assert "零就业家庭怎么认定" not in first_line(dated_answerer, question)
+
+
+@pytest.mark.parametrize("question", ["就业扶贫专岗怎么申请", "大学毕业了想找工作 去哪里办"])
+def test_the_grassroots_programmes_are_no_default_for_their_clause(dated_answerer, question):
+    assert "特岗计划、三支一扶、西部计划" not in first_line(dated_answerer, question)
+
+
+def test_simplifying_procedures_is_not_the_publicity_line(dated_answerer):
+    reply = dated_answerer.answer("办补贴流程太麻烦了 能不能简化一下").reply
+    assert "优化流程" in reply and not reply.startswith("会：")
+
+
+def test_a_late_claim_for_an_ended_year_says_late_claims_are_not_written(dated_answerer):
+    reply = dated_answerer.answer("2019年厂里困难没裁人 那年的稳岗返还还能申请不").reply
+    assert "过了期限还能不能补申请，文件没有写" in reply
