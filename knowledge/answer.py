@@ -1899,8 +1899,9 @@ class Answerer:
             # 两后生输转到哪些地方: the staff answer on 两后生 says nothing of the places the question
             # names a benefit by (哪些地方: the destinations) — that benefit's own line answers
             faq_entry = None
-        if faq_entry is None and result is not None and kind is not Kind.OTHER and not benefits:
-            # No plain statements for this clause: a close staff answer beats a generic line,
+        if faq_entry is None and result is not None and kind is not Kind.OTHER and (not benefits or benefit is None):
+            # No plain statements for this clause (or none for what was asked: 就业扶贫专岗 beside
+            # 第二条第（一）项's grassroots programmes): a close staff answer beats a generic line,
             # unless it opens with a bare figure that answers another kind (稳岗返还怎么申请 -> "60%。").
             faq_entry = self._faq_answer(result, clause, (Kind.OTHER,), day, bare_figure_ok=False)
         if (faq_entry is not None and asked.aspects and kind is Kind.OTHER
@@ -1944,7 +1945,7 @@ class Answerer:
         if summary is not None:
             return self._with_quote([summary.say], summary.quote, clause, question, budget, benefit=benefit)
 
-        if not benefits and not follow_up and not (kind is Kind.WHEN and asked.cue in _DATE_CUES):
+        if (not benefits or benefit is None) and not follow_up and not (kind is Kind.WHEN and asked.cue in _DATE_CUES):
             # nothing the clause gives to name in a generic line: its own words — but not for a
             # date asked (三支一扶撒时候报名): its sentences name none, the when line says so (a
             # length — 回乡镇基层干几年 — is no date asked)
