@@ -25,7 +25,7 @@ from dialog.config import Settings, ensure_salt
 from dialog.flows.commands import CAMPAIGN, AdminHandler, CommandsFlow
 from dialog.flows.common import SHORT_OF, Turn, mask_personal_numbers
 from dialog.flows.menu import MenuFlow, clause_section_label
-from dialog.flows.questionnaire import RENDER_MEMO_LIMIT, WHY_NOT, QuestionnaireFlow
+from dialog.flows.questionnaire import FINDER_LISTED, RENDER_MEMO_LIMIT, WHY_NOT, QuestionnaireFlow
 from dialog.flows.questions import MULTI_MAX, QuestionsFlow
 from dialog.messages import ROLE_FORGOTTEN, Incoming, Reply
 from dialog.storage import open_store
@@ -48,6 +48,8 @@ _EMBED_NAME = "embed"
 # 那我老婆呢 / 那俺儿子咋样, typed right after a result: the same test for that person
 _ASKS_ABOUT = ("呢", "咋样", "怎么样", "咋办")
 ABOUT_ANOTHER_CHARS = 8  # longer messages say more than whom (那我老婆在扶贫车间上班呢): read as usual
+_BROAD_PICKS = frozenset({"补贴", "补助", "政策", "钱", "扶持", "优惠", "帮扶", "好处"})
+FINDER_PICK_CHARS = 8  # 贷款, 想测稳岗返还: a message this short right after the finder's list may pick one of it
 _SEARCHED_KINDS = frozenset({"question", "follow_up", "side_question", "topic_word"})
 
 
@@ -393,6 +395,18 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         # unless the question turns out to lean on the last answer after all.
         return self._free_question(u.text, s, about=s.last_clause, said=u.raw)
 
+    def _program_named_after_finder(self, plain: str, finished: dict[str, Any]) -> str | None:
+        """The id of the one programme of the finder's result just shown that a short message
+        names (贷款, 稳岗, 见习补贴: a word of its label or keywords), else None."""
+        if (finished.get("program") != "__finder__" or not plain or len(plain) > FINDER_PICK_CHARS
+                or plain in _BROAD_PICKS):
+            return None  # (补贴 alone asks about subsidies in general, whichever the list names it in)
+        matches = eligibility.find_programs(dict(finished.get("answers") or {}), as_of=self.today())
+        named = [m.program.id for m in matches[:FINDER_LISTED]
+                 if plain in m.program.label or any(len(k) >= 2 and k in plain for k in m.program.keywords)
+                 or (len(plain) >= 2 and plain in m.program.label)]
+        return named[0] if len(named) == 1 else None
+
     def _after_result(self, u: Understanding, s: Session, finished: dict[str, Any]) -> Turn | None:
         """上一步 or 不对 … typed right after a result: back into that questionnaire."""
         if kind_is(u, "navigate", "back") and self._reopen(s, finished):
@@ -405,6 +419,11 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
             if finished["program"] == "__finder__":
                 return self._start_finder(s, who=who)
             return self._start_questionnaire(finished["program"], s, who=who)
+        chosen = self._program_named_after_finder(plain, finished)
+        if chosen is not None:
+            # 贷款 typed right after the finder's list: the test of the listed programme it names,
+            # as its button would start it (what the finder was told is kept)
+            return self._start_questionnaire(chosen, s, from_finder=True)
         both = self._both_counts(u.text, s, finished)
         if both is not None:  # 那五十个人招十个呢: the staff and the hires changed together
             return both

@@ -42,7 +42,7 @@ TEXT_FIELDS: dict[str, frozenset[str]] = {
         "number_hint_numbered": (), "busy": (), "not_a_question": (), "statement_heard": (), "complaint": (), "story_heard": (), "wait": (), "foreign": (), "pinyin_heard": ("text",), "tentative_verdict": ("count",),
         "late_answer": ("label", "result"), "sum_after_failed": ("label", "failed"), "sum_after_result": ("label", "sum"), "asked_while_answering": ("label", "help"),
         "topic_pick": ("word",), "nothing_more": (), "no_questionnaire": (), "multi_intro": ("count",), "multi_intro_plain": ("count",),
-        "multi_not_covered": (), "prefilled": ("facts",), "ruled_out": ("condition", "note"), "why_not": ("label", "failed"), "short_of_nothing": ("label",), "number_to_yesno": (), "staff_after_hires": (), "hires_kept": ("answer",), "range_settled": ("low", "high", "unit"), "range_exact": (), "about_exact": ("said", "low", "high", "unit"), "stale_answer_button": (), "finder_continue": (), "corrected": ("question", "answer"), "what_if": ("question", "answer"), "correct_which": ("which",), "explain_question": (), "unknown_once": ("why",), "unknown_kept": (), "questionnaire_no_questions": ("label",), "list_programs": ("programs",),
+        "multi_not_covered": (), "prefilled": ("facts",), "ruled_out": ("condition", "note"), "why_not": ("label", "failed"), "short_of_nothing": ("label",), "number_to_yesno": (), "staff_after_hires": (), "hires_kept": ("answer",), "range_settled": ("low", "high", "unit"), "range_exact": (), "range_kept": ("low", "high", "unit"), "finder_role_unknown": (), "range_preview": ("low", "high", "unit", "verdict", "amounts"), "range_or_unknown": ("low", "high", "unit"), "range_exact_now": ("low", "high", "unit"), "about_exact": ("said", "low", "high", "unit"), "stale_answer_button": (), "finder_continue": (), "corrected": ("question", "answer"), "what_if": ("question", "answer"), "correct_which": ("which",), "explain_question": (), "unknown_once": ("why",), "unknown_kept": (), "questionnaire_no_questions": ("label",), "list_programs": ("programs",),
         "contact_county": (),
         # What residents type about the conversation (dialog/flows/questions.py `_on_conversation`).
         "goodbye": (), "goodbye_exited": (), "overview": ("programs",), "simpler": ("answer",),
@@ -66,7 +66,7 @@ SAMPLE_VALUES: dict[str, object] = {
     "programs": "就业见习补贴、创业担保贷款", "said": "100人", "which": "“在职职工人数”、“新招用人数”", "why": "可以看社保缴费记录。",
     "who": "儿子", "result": "结果：符合", "text": "见习补贴多少钱",
     "condition": "见习期3—12个月", "note": "（2个月，不足文件规定的3—12个月）", "failed": "不裁员或少裁员", "help": "文件没有规定“大龄”是多少岁。",
-    "sum": "预计5人 × 12个月 × 1000元 = 60000元（6万元）",
+    "sum": "预计5人 × 12个月 × 1000元 = 60000元（6万元）", "verdict": "符合", "amounts": "4200元—4800元",
 }
 
 

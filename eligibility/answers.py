@@ -1027,6 +1027,9 @@ _YEAR = re.compile(r"(?<![\d零一二三四五六七八九十])(?P<y>(?:19|20)\d
 _YEAR_PART_MONTH = {"底": 12, "末": 12, "初": 1}  # 2020年底开始交的: December
 _YEAR_START_AFTER = ("开始", "起", "出生", "生", "的", "参保", "参加", "入职", "进厂", "上班", "工作", "交",
                      "缴", "就", "那年", "那会", "时候", "到现在", "至今", "以来", "来")
+# Acts a year may be said of that start no span a question asks unless its prompt names them
+# (去年毕业 to 每人见习几个月): the graduation, a marriage, leaving the army
+_OTHER_ACTS_AFTER = ("毕业", "结婚", "退伍", "离校", "考上")
 _YEAR_START_BEFORE = ("从", "自", "打", "自从", "打从", "是", "在", "于")
 _GENERATION = re.compile(r"(?<!\d)(\d{2})后")
 _DURATION_BEFORE = ("了", "有", "满", "够", "共", "计", "近")
@@ -1736,6 +1739,9 @@ def _year_checked(question: Question, value: float, rng: tuple[float, float] | N
 def _is_year(question: Question, t: str, m: re.Match[str], as_of: date) -> bool:
     y = m.group("y")
     before, after = t[:m.start()], t[m.end():]
+    other = next((a for a in _OTHER_ACTS_AFTER if after.startswith(a)), None)
+    if other is not None and other not in question.prompt:
+        return False  # 都是去年毕业的 to 每人见习几个月: the year of another act, no start of this one
     if y in _RELATIVE_YEARS:
         return question.unit != "岁" and (after.startswith(_YEAR_START_AFTER) or before.endswith(_YEAR_START_BEFORE))
     four = len(y) == 4

@@ -151,7 +151,29 @@ _YEARS_INSURED = re.compile(r"(?:参保|交|缴)(?:了|过|够|满)?(?:失业保
 # 有证 / 有高级工证 / 考了个电焊证 / 拿到了证书: a certificate held (not 没证, 还没考证)
 _HAS_CERTIFICATE = re.compile(r"(?<![没无])(?:有|拿到了?|取得了?|考了个?|考下了?|考到了?|考上了?)[^，,。没]{0,6}(?:证书|证)(?!吗|不|没)")
 _NO_CERTIFICATE = re.compile(r"没(?:有)?(?:证|证书|考证|拿到证)|无证|还没考")
+# 留了一半 / 留下一大半 / 都留下了 (half or more kept on) — 留了一小半 (under half): the share said as a part
+_KEPT_PORTION = re.compile(r"(?:留用|留下来|留下|留住|留|转正)了?(?P<under>一小半|小半|少一半|不到一半)"
+                           r"|(?:留用|留下来|留下|留住|留|转正)了?(?P<over>一半多|一多半|一大半|大半|多半|一半|大部分|大多数|全部)"
+                           r"|(?P<all>(?:都|全|全部)(?:留用|留下来|留下|留住|留|转正)了?)")
 _YEARS_AT_LEAST = re.compile(r"(\d+)年以上")  # a condition's minimum years (参加失业保险3年以上)
+
+
+def _years_held(question: str, rule: str) -> tuple[str, int] | None:
+    """(the years of insurance `question` says, as said: 2年 / 2年半; the least `rule` asks)
+    — 交了两年失业保险 against 参加失业保险3年以上 -> ("2年", 3); None when either is missing."""
+    said = _YEARS_INSURED.search(fold(question))
+    bound = _YEARS_AT_LEAST.search(rule)
+    if said is None or bound is None:
+        return None
+    raw = said.group(1)
+    value = int(raw) if raw.isdigit() else chinese_number(raw)
+    return (f"{value}年{said.group(2) or ''}", int(bound.group(1))) if value is not None else None
+
+
+def years_value(years: str) -> float:
+    """2年 -> 2, 2年半 -> 2.5, 2年多 -> 2 (more than 2 is still under 3)."""
+    found = re.match(r"(\d+)年(半)?", years)
+    return int(found.group(1)) + (0.5 if found.group(2) else 0) if found else 0.0
 _MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?!一个月)(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
 _MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause sets (3—12个月)
 # 见习半年 / 实习一年半: a length in years said of the internship (in months: 6, 18); 打工干了两年 is
@@ -203,6 +225,8 @@ _LENGTH_ONLY = re.compile(r"[\d零一二两三四五六七八九十半几]+个?(
 # 给钱不 / 给不给钱 / 有钱没 / 发钱吗: whether money comes with it (asked as yes/no)
 _ASKS_PAY = re.compile(r"给钱(?:不|吗|没|么)|给不给钱|发钱(?:不|吗|没)|发不发钱|有钱(?:没|不|吗)|有没有钱|有莫有钱")
 _NAMES_SUM = re.compile(r"\d+(?:\.\d+)?万?元")  # a sum in the amount line (每人每月1000元)
+# 想再招四个人 / 准备招5个 / 打算新招十个: hires planned, not yet made
+_PLANNED_HIRES = re.compile(r"(?:想|要|准备|打算|计划)(?:再|新|今年)?招(?:用|收)?(\d+|[一二两俩三四五六七八九十百]+)\s*(?:个人|个|人|名)")
 _HOW_MANY_HIRES = re.compile(r"招(?:用)?(?:几个|多少)|几个才|多少人才|多少个才")  # 要新招几个才够
 _TOTAL_ASKED = re.compile(r"一共|总共|总共能|能拿多少|能领多少|能补多少|给多少|补多少|多少钱")  # a total asked
 _SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
@@ -239,7 +263,9 @@ def _year_named(question: str) -> int | None:
 _CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 
 
-_EMPLOYER_TAKING = re.compile(r"(?:我们|咱们|俺们)(?:单位|店|厂|公司|企业|合作社|车间|饭馆)"
+_EMPLOYER_TAKING = re.compile(r"(?:我们|咱们|俺们)(?:是)?(?:个|一个|一家)?[^，,。\s]{0,3}?(?:单位|店|厂|公司|企业|合作社|车间|饭馆|学校|医院|幼儿园)"
+                              # 想当见习单位 / 作为见习单位: the unit speaking
+                              r"|(?:当|做|作为|是)见习单位"
                               # 想招两个见习的尕娃, 想接两个见习老师: taking some on, counted or not
                               r"|(?:收|招|接收|接|带|雇|要)(?:了|上)?(?:[\d一二两俩三四五六七八九十几]+|几|些|点)?个?(?:见习|实习|学徒)")
 _HIRING = re.compile(r"招了|招用|新招|雇了|雇的|吸纳|我们厂|我们公司|我们企业|厂里|公司里")  # an employer speaking
@@ -1747,7 +1773,8 @@ class Answerer:
                 and kind in (Kind.YES_NO, Kind.WHO) and not _AGE_WORDS.search(clause.text)):
             # 六十了 还能贷款不: the clause sets no age — said so first, then its condition
             condition = aged.statement(Kind.YES_NO) or aged.statement(Kind.WHO)
-            line = f"文件没有写明{aged.name}有年龄限制。" + (condition.say if condition else "")
+            # (the condition's own verdict — 有：… — would read as "yes, there is a limit")
+            line = f"文件没有写明{aged.name}有年龄限制。" + (_VERDICT.sub("", condition.say) if condition else "")
             return self._with_quote([line], condition.quote if condition else None, clause, question, budget,
                                     benefit=aged)
 
@@ -1992,6 +2019,14 @@ class Answerer:
         now = (benefit.now.say if benefit.now is not None
                else f"现在是否还有，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
         line = ended + now
+        held = _years_held(question, now) if kind in (Kind.YES_NO, Kind.OTHER, Kind.WHO) else None
+        if held is not None:
+            # 交了两年失业保险 考了证 能领不: the years said against what applies now (3年以上),
+            # first; then that the relaxation (1年以上) has ended
+            years, least = held
+            verdict = (f"现在不能：参保{years}，还不到现在要求的{least}年以上" if years_value(years) < least
+                       else f"参保{years}，达到现在要求的{least}年以上")
+            line = f"{verdict}。{ended}"
         asked_rate = self.read(question).rate if kind is Kind.YES_NO and _RATE_ASKED.search(fold(question)) else None
         now_rates = {float(r) for r in _RATE.findall(now)}
         if asked_rate is not None and now_rates and asked_rate not in now_rates:
@@ -2024,7 +2059,8 @@ class Answerer:
         elif statement is not None:
             lines.append(f"当时的规定：{statement.say}")
         elif kind is Kind.AMOUNT and money and not any(q.unit in MONEY_UNITS for q in clause.quantities):
-            lines.append("文件也没有写具体给多少钱。")
+            # 一个月多少钱 after 公益性岗位: what was asked is not written — said first, then the end
+            lines.insert(0, "文件没有写具体给多少钱。")
         quote = statement.quote if statement is not None else None
         if quote is None:  # the rule as it was, in the clause's words (its amount first)
             quote = next((s.quote for k in (Kind.AMOUNT, *benefit.lines) if (s := benefit.lines.get(k)) and s.quote),
@@ -2188,6 +2224,14 @@ class Answerer:
         said = fold(self.spelled(question))
         counts = staff_and_hires(said)
         rule = _SHARE_RULE.search(condition.say) if condition is not None else None
+        if rule is None and (counts is not None or staff_and_hire_spans(said) is not None):
+            # 尕饭馆 二十来个伙计 今年又招了七八个 能贷款不: staff and hires said are the firm's —
+            # the clause's benefit whose condition is that share (the firm loan), not the personal one
+            sharing = next((b for b in self.kb.benefits_of(clause.id)
+                            if (st := b.statement(Kind.YES_NO)) is not None and _SHARE_RULE.search(st.say)), None)
+            if sharing is not None:
+                benefit, condition = sharing, sharing.statement(Kind.YES_NO)
+                rule = _SHARE_RULE.search(condition.say)  # type: ignore[union-attr]
         if condition is None or rule is None:
             return None
         spans = staff_and_hire_spans(said)
@@ -2198,6 +2242,20 @@ class Answerer:
             if counts is None or not agree:
                 return self._with_quote([line, condition.say], condition.quote, clause, question, budget,
                                         benefit=benefit)
+        planned = _PLANNED_HIRES.search(said) if counts is None else None
+        if planned is not None and (staff := staff_alone(said)) and (k := spoken_count(planned.group(1))):
+            # 公司十五个人 今年想再招四个人 能贷三百万不: the hires planned join the staff (4 of 19),
+            # as the questionnaire counts them; the fewest that reach the share if these do not
+            total = staff + k
+            needed = _share_needed(rule, total)
+            met = 100 * k >= needed * total
+            line = (f"{'按人数算够了' if met else '按人数算不够'}：现在在职职工{staff}人，再新招用{k}人后在职{total}人，"
+                    f"新招的占{100 * k / total:.1f}%，要达到{needed}%")
+            if not met:
+                more = next(j for j in range(k + 1, 100 * total + 1) if 100 * j >= _share_needed(rule, staff + j) * (staff + j))
+                line += f"；新招用{more}人（在职共{staff + more}人）就够了"
+            return self._with_quote([line + "。", condition.say], condition.quote, clause, question, budget,
+                                    benefit=benefit)
         if counts is None:
             staff = staff_alone(said) if _HOW_MANY_HIRES.search(said) else None
             if not staff:
@@ -2321,6 +2379,31 @@ class Answerer:
         rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)] if statement is not None else []
         return (statement, rates) if statement is not None and rates else None
 
+    def _retention_portion(self, portion: re.Match[str], question: str, kind: Kind, clause: Clause,
+                           benefit: Benefit, budget: int) -> _Body | None:
+        """见习单位留了一半人 补贴咋算 / 见习的都留下了: a share kept on said as a part (一半, 一大半,
+        都 — half or more; 一小半 — under half) against the share the raised rate needs (50%):
+        the rate that applies first. None when the benefit has no such raised rate."""
+        paid = self._per_head_rates(clause, benefit)
+        if paid is None:
+            return None
+        statement, rates = paid
+        condition = _RAISED_IF.search(statement.say) if len(rates) > 1 else None
+        share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
+        if share is None:
+            return None
+        needed = int(share.group(1))
+        raised_asked = benefit.part_of is not None
+        words = portion.group(0)
+        if portion.lastgroup == "under":
+            verdict = f"每人每月{rates[0]}元" if kind is Kind.AMOUNT else ("不能" if raised_asked else "有")
+            first = (f"{verdict}：{words}，留用率不到{needed}%，按每人每月{rates[0]}元；"
+                     f"留用率达到{needed}%以上的单位才提高到每人每月{rates[1]}元。")
+        else:
+            verdict = f"每人每月{rates[1]}元" if kind is Kind.AMOUNT else ("能" if raised_asked else "有")
+            first = f"{verdict}：{words}，留用率达到{needed}%以上，见习补贴按每人每月{rates[1]}元。"
+        return self._with_quote([first, statement.say], statement.quote, clause, question, budget, benefit=benefit)
+
     def _retention_said(self, question: str, kind: Kind, clause: Clause, benefit: Benefit,
                         budget: int) -> _Body | None:
         """收了五个见习的 期满留了两个 能按1200算不: the interns and those kept on, said, against
@@ -2333,6 +2416,9 @@ class Answerer:
         text = fold(self.spelled(question))
         said = interns_and_kept(text)
         over_months = heads_span_and_months(text)
+        portion = _KEPT_PORTION.search(text) if said is None else None
+        if portion is not None and over_months is None:
+            return self._retention_portion(portion, question, kind, clause, benefit, budget)
         if said is None or (kind is Kind.AMOUNT and over_months is not None
                             and (over_months[1] > 1 or re.search(r"一共|总共", text))):
             return None  # (一个月补多少 asks the rate a month, not a sum over one month)

@@ -479,11 +479,11 @@ def heads_span_and_months(text: str) -> tuple[tuple[int, int], int] | None:
 STAFF_WORDS = r"厂子?里?|全厂|公司里?|店里|单位|企业|合作社|车间|在职职工|在职|职工|员工|工人|一共|总共|现有|全部"
 HIRE_VERBS = r"新招用?了?|招用?了?|新招进|新来了?|新雇了?|雇了?|新进了?"
 _STAFF = re.compile(r"(?:" + STAFF_WORDS + r"|原来|有)(?:有|共)?"
-                    + _COUNT + r"来?\s*(?:个人|个|人|名)(?!月)"
+                    + _COUNT + r"来?\s*(?:个人|号人|个|人|名)(?!月)"
                     # 四十个人招了十个 / 能贷多少四十个人… / 想贷款四十个人… / 二十个工人: people counted,
                     # whatever comes before — not after an act (招了十个人, 留了三个人: those are others)
                     r"|(?<![招雇留裁辞进减了再来村乡镇县\d零一二两俩三四五六七八九十百])" + _COUNT
-                    + r"来?\s*(?:个人|个工人|名工人|个职工|名职工|个员工|名员工|个伙计|人)(?!月)")
+                    + r"来?\s*(?:个人|号人|个工人|名工人|个职工|名职工|个员工|名员工|个伙计|人)(?!月)")
 _HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?|(?<![想算备再要划得年])招用?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
 
 
@@ -513,9 +513,13 @@ def staff_and_hires(text: str) -> tuple[int, int] | None:
 
 
 def counts_paired(text: str) -> bool:
-    """Whether `text` (normalised) says both counts of a pair a rule compares: the staff and
-    the new hires (第五条第（二）项's 25%), or the interns and those kept on (第六条's 50%)."""
-    return staff_and_hire_spans(text) is not None or interns_and_kept(text) is not None
+    """Whether `text` (normalised) says both figures of a pair a rule compares or multiplies:
+    the staff and the new hires (第五条第（二）项's 25%), the interns and those kept on (第六条's
+    50%), or the people and the months of a per-head monthly subsidy (第六条: 10人 × 6个月)."""
+    months = heads_span_and_months(text)
+    # (补贴一个月多少: a rate a month, not one month of internship — no length said)
+    return (staff_and_hire_spans(text) is not None or interns_and_kept(text) is not None
+            or (months is not None and months[1] > 1))
 
 
 def staff_and_hire_spans(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -597,6 +601,8 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("months", re.compile(r"(?P<more>再)?(?:干了|见习了?|实习了?)?" + _N + r"\s*个(?:多)?月")),
     # 我24岁, then 那明年我25了呢: an age (岁, or 了 right after 我/他/她/娃/今年/明年)
     ("age", re.compile(r"(?P<more>)(?:(?<=[我他她娃俺])|(?<=今年)|(?<=明年)|(?<=已经))" + _N + r"(?:\s*(?:周岁|岁)|(?=了))")),
+    # 接收十个见习生 / 五个实习的: the interns (第六条's count of people paid for)
+    ("interns", re.compile(r"(?P<more>再)?" + _N + r"\s*(?:个|名|位)?(?:见习|实习)")),
     # 要是公司有120人 / 厂子一百五十个工人: the staff (not 招了20个人: those hired)
     ("staff", re.compile(r"(?<![招雇留裁辞进减了再来])(?P<more>)" + _N + r"\s*(?:个人|人|个职工|名职工|个工人|名工人|个员工|名员工)(?!月)")),
 )
@@ -676,6 +682,9 @@ def revise_figures(before: str, change: str) -> str | None:
         if count is None:
             continue
         old = pattern.search(revised)
+        if role == "staff" and old is None and (interns := _ROLES[-2][1].search(revised)) is not None:
+            # 医院接收十个见习生 … 那要是八个人呢: the people of a question about interns are the interns
+            old = interns
         if old is not None and new.group("more"):
             was = spoken_count(old.group("n"))
             count = count + was if was is not None else count
@@ -825,11 +834,12 @@ _WHO_AGED = (r"(?:^|我|俺|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头
              r"媳妇|老婆|男人|老汉|老公|爱人|对象|那|要是)")
 _AGE_NUMBER = r"(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)"
 _AGE_SAID = re.compile(_WHO_AGED + r"(?:今年|都快|已经快|快|都|已经|也|要是)?" + _AGE_NUMBER + r"多?(?:了|呢|的话)"
-                       + "|" + _WHO_AGED.replace("^|", "") + r"今年" + _AGE_NUMBER.replace("num", "num2")
-                       + r"(?=[\s，,。]|$|能|还|想|可以|要|了|岁|没|在|刚|初中|高中|中专|大学|大专)"  # 今年19 初中毕业
+                       # (我丫头中专毕业 在积石山 今年十九: the person said further back)
+                       + "|" + _WHO_AGED.replace("^|", "") + r"?今年" + _AGE_NUMBER.replace("num", "num2")
+                       + r"(?=[\s，,。]|$|能|还|想|可以|要|了|岁|没|在|刚|一直|初中|高中|中专|大学|大专|毕业)"  # 今年19 初中毕业
                        # 他二十四 没工作 / 我是二十三: a person, then a number alone before a pause
                        + "|" + _WHO_AGED.replace("^|", "").replace("|那|要是", "") + r"是?"
-                       + _AGE_NUMBER.replace("num", "num3") + r"(?=[\s，,。！!？?]|$|没|也|不|还|能|在|刚|初中|高中|中专|大学|大专)")
+                       + _AGE_NUMBER.replace("num", "num3") + r"(?=[\s，,。！!？?]|$|没|也|不|还|能|在|刚|一直|初中|高中|中专|大学|大专)")
 
 
 def question_age(text: str) -> int | None:

@@ -120,6 +120,9 @@ class Benefit:
 # A number of people (12个人, 十几个人, 两个人): its 个人 is no benefit's word for "individual"
 # 12个人 (not 一个人: one person, an individual); 有个人专门领人去打工, 这个人说: someone, not an
 # individual borrower (有个人贷款没 still asks the individual loan)
+# A firm the person worked at, not one they run: 厂子倒了, 在厂里打工, 公司关门了, 从厂子出来
+_WORKED_AT = re.compile(r"(?:在|从|原来的?|以前的?)?(?:厂子|厂里|工厂|公司|单位)(?:里)?"
+                        r"(?:倒了|倒闭了?|关了|关门了?|黄了|垮了|打工|干活|干了|上班|上过班|出来|辞了我|把我辞了|不要我了|裁了我)")
 _HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来])个人|(?<=[十百千零]一)个人"
                         r"|(?<=[有这那某])个人(?=专门|说|想|在|去|领|带|是|要|跟|给|问|家|开)")
 
@@ -138,6 +141,7 @@ def pick_benefit(benefits: Sequence[Benefit], text: str, terms: Iterable[str] = 
     "the 2019–2020 relaxation" wins only when the question names what it adds).
     """
     text = _HEADCOUNT.sub("人", normalize(text))  # 店里原来12个人: a count of people, not 个人 (individual)
+    text = _WORKED_AT.sub(lambda m: "□" * len(m.group(0)), text)  # 厂子倒了回来了: where they worked, not their firm
     terms = {normalize(t) for t in terms}
     by_id = {b.id: b for b in benefits}
 

@@ -56,7 +56,7 @@ def first_line(answer) -> str:
         ("哪些人可以申请认定就业困难人员", Kind.WHO),
         ("开农家乐有扶持吗", Kind.YES_NO),
         ("要担保人不", Kind.YES_NO),
-        ("五小行业是什么", Kind.OTHER),  # 什么 is not a …么 yes/no question
+        ("五小行业是什么", Kind.MEANING),  # 什么 is not a …么 yes/no question: what it is
         ("组织劳务输出一般去哪几个省", Kind.OTHER),  # 去哪几个 names places, it is not "where to apply"
         ("在这边住了好几年了，失业登记能在这办吗", Kind.YES_NO),  # 好几年 is said, not asked
         ("见习干多久能留下来，执行到哪年", Kind.WHEN),  # the longest cue decides (到哪年 over 到哪)

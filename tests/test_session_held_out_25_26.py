@@ -221,7 +221,7 @@ def test_a_late_answer_that_contradicts_the_result_is_not_called_unchanged(talk,
 
 def test_a_statement_naming_the_plans_matter_gets_what_there_is(talk, tmp_path: Path):
     (said,) = talk(["我媳妇是残疾人"])
-    assert "就业困难人员" in said and "没有写" not in said
+    assert "就业困难人员" in said.splitlines()[0] and "没有讲到" not in said
 
 
 def test_a_yes_no_follow_up_keeps_the_benefits_line(talk, tmp_path: Path):

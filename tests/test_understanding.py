@@ -343,10 +343,13 @@ def test_two_questions_are_both_answered(tmp_path, kb) -> None:
 
 
 def test_facts_said_before_are_not_asked_again(tmp_path, kb) -> None:
-    """The headcount applies only once "enterprise" is answered: it is taken then, not asked."""
-    text = chat(tmp_path, kb, "我们单位有四十五个人，能贷款吗", "测一测我是否符合", "小微企业")
-    assert "已记下：45人" in text
-    assert "现有在职职工多少人" not in text and "新招用" in text
+    """The headcount applies only once "enterprise" is answered: it is taken then, not asked
+    (我们单位 answers 以哪种方式创业 itself: a unit borrows as the small firm)."""
+    text = chat(tmp_path, kb, "我们单位有四十五个人，能贷款吗", "测一测我是否符合")
+    assert "已记下：小微企业；45人" in text
+    assert "现有在职职工多少人" not in text and "以哪种方式创业" not in text and "新招用" in text
+    text = chat(tmp_path / "b", kb, "我们有四十五个人，能贷款吗", "测一测我是否符合", "小微企业")
+    assert "已记下：45人" in text and "现有在职职工多少人" not in text
 
 
 def test_a_number_said_once_settles_one_question() -> None:

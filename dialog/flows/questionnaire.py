@@ -29,7 +29,7 @@ from dialog.understanding.facts import (
     units_said,
 )
 from dialog.understanding.normalize import bare
-from eligibility.model import NOT_MET
+from eligibility.model import NOT_MET, wan
 from knowledge.asking import HIRE_VERBS, STAFF_WORDS, normalize, staff_and_hires
 
 if TYPE_CHECKING:
@@ -99,6 +99,8 @@ _BARE_NEGATION = re.compile(r"(?:也|并|都|还)?(?:不|没|没有|木有|莫)(
 # Line prefixes after a result's verdict that are not its sum (conditions, notes, other parts)
 _NOT_THE_SUM = ("√", "×", "？", "?", "说明", "▶", "提示", "怎么申请", "联系", "依据", "结果仅供")
 # A choice's label that itself names a number (100人以上): a count typed to it is read exactly.
+_OPTION_NAMED_CHARS = 6  # 合伙, 是合伙的, 我们是单位: a message this short may name an earlier option
+_NUMERAL = re.compile(r"[0-9０-９零〇一二两俩仨三四五六七八九十百千万半]")  # a number typed (没有 is none)
 _COUNTED_LABEL = re.compile(r"[0-9零〇一二两三四五六七八九十百千]")
 # The message that led to a questionnaire is read for facts only if the questionnaire starts
 # within this many seconds of it (30 minutes): last week's question is not "what you just said".
@@ -108,6 +110,19 @@ _MISSING = object()
 # A flag marker (s.flags[question id + _KEPT] = the words): a number typed before its question
 # applied (五万块 to 是否参保, for the contribution asked once 是), used when that question comes.
 _KEPT = "#kept"
+# A rough headcount said before a number still to come (在职一百二三十个人, before the new hires):
+# kept as "low,high" under <question id>#range, its low end stored, and weighed over the whole
+# range with the later answers when the questionnaire ends (`_unsettled_range`).
+_RANGED = "#range"
+# A rough figure asked again exactly: its range ("low,high") under <question id>#range_asked, kept
+# if the answer to that is 不清楚 or another rough figure
+_RANGE_ASKED = "#range_asked"
+# The most combinations of ranged answers weighed (each about 1 ms): 一百二三十 (11) by 二十来个 (8)
+# is 88; beyond this the exact number is asked.
+RANGE_GRID_MAX = 300
+# The units of rough figures kept for later: counts of people, sums of money, months (ages and
+# years are settled or bracketed at once: SETTLE_UNITS).
+_RANGE_KEPT_UNITS = ("人", "元", "个月")
 # s.flags[question id + _STATED_BY] = the question whose pressed option's label stated it (the
 # 中职 option names the 国家级贫困县): taken back together with that answer by 上一步.
 # 厂里是六十个人 / 职工一共五十 name the staff (a headcount with this year's hires in it); 招了十五个
@@ -246,7 +261,8 @@ class QuestionnaireFlow:
         # facts need) is a property of that message, so "技能提升补贴" (the topic asked about)
         # never becomes "has a certificate" because a later answer says 我在公司上班.
         # (a result's own label, kept for follow-ups such as 能贷多少, is the bot's words: no facts)
-        texts = [self.reader.statements(s.lead_text)] if s.lead_text and s.lead_text not in _result_labels() else []
+        lead = self._without_benefit_names(s.lead_text) if s.lead_text and s.lead_text not in _result_labels() else ""
+        texts = [self.reader.statements(lead)] if lead.strip() else []
         parts = self.reader.parts(said) if said else []
         if len(parts) >= 2 or (whole and parts):  # `whole`: a one-part message too (see _unclear)
             texts.append(" ".join(parts))
@@ -276,6 +292,15 @@ class QuestionnaireFlow:
             s.history.append(qid)
             said.append(_fact_line(question, value))
         return [Reply(self.t("prefilled", facts="；".join(said)))]
+
+    def _without_benefit_names(self: Engine, text: str) -> str:
+        """`text` without the name of a benefit the bot put in front of it (个人创业担保贷款, named
+        beside a follow-up it answered: "<name> <what was typed>"): that name says what was
+        answered, not who asks. What the person typed stays whole (扶贫车间的负责人)."""
+        head, sep, rest = text.partition(" ")
+        if sep and any(b.name == head for c in self.answerer.kb.clauses for b in self.answerer.kb.benefits_of(c)):
+            return rest
+        return text
 
     def _test_named(self: Engine, topic: str, s: Session, who: str | None = None, said: str | None = None) -> Turn:
         """测一测 + a policy's name ("测一测创业担保贷款", "稳岗返还也想测一下"): that program's
@@ -620,7 +645,14 @@ class QuestionnaireFlow:
                 return Turn(self._pending_question(s, hint=parsed.error), [])
             settled = self._settle_range(question, parsed.range, s)
             if settled is None:
-                return Turn(self._pending_question(s, hint=parsed.error), [])
+                # asked once more for the exact figure, saying what is known for the range; a second
+                # rough figure (or 不清楚) keeps the range for the end (`_keep_range`)
+                if question.id + _RANGE_ASKED in s.flags:
+                    kept = self._keep_range(question, parsed.range, s, said)
+                    if kept is not None:
+                        return kept
+                s.flags[question.id + _RANGE_ASKED] = f"{_num(parsed.range[0])},{_num(parsed.range[1])}"
+                return Turn(self._pending_question(s, hint=self._range_hint(question, parsed, s)), [])
             low, high = parsed.range
             unit = question.unit
             if below is not None:
@@ -693,8 +725,32 @@ class QuestionnaireFlow:
                 finished = self._finish(s)
                 return Turn(kept + finished.replies, finished.events)
             return Turn(kept + self._pending_question(s), [])
+        if current is not None and self._names_other_choice(current, u.text, s):
+            # 合伙 typed to 是否问过经办机构, after 个人从事个体经营 was taken from an earlier
+            # message: the earlier choice put right, as after 不对
+            corrected = self._correct(u.text, s, current=current.id)
+            if corrected is not None:
+                return corrected
         later = self._keep_for_later(current, u.text, s) if current is not None else []
         return Turn(later + self._pending_question(s, hint=hint), [])
+
+    def _names_other_choice(self: Engine, current: eligibility.Question, text: str, s: Session) -> bool:
+        """Whether `text`, which does not answer `current`, names another option of a choice
+        question answered before (合伙 after 个人从事个体经营): read as putting that answer right."""
+        plain = bare(text)
+        if s.program in (None, "__finder__") or len(plain) > _OPTION_NAMED_CHARS or _NUMERAL.search(plain):
+            return False  # (有两个是大学生 一个是三十岁的: a story, whatever word of an option it holds)
+        program = self._program(s)
+        for qid in s.history:
+            if qid == current.id or qid not in program.question_ids:
+                continue
+            question = program.question(qid)
+            if question.kind != "choice":
+                continue
+            parsed = eligibility.parse_answer(question, text, as_of=self.today())
+            if parsed.ok and parsed.value is not None and parsed.value != s.answers.get(qid):
+                return True
+        return False
 
     def _keep_for_later(self: Engine, question: eligibility.Question, text: str, s: Session) -> list[Reply]:
         """A number typed to a question that takes none (五万块 to 是否参加了失业保险): when exactly
@@ -702,8 +758,8 @@ class QuestionnaireFlow:
         contribution in 元; a sum of money is never a headcount), it is kept for that question
         (`_KEPT` flag) and used as its answer when it applies (`_apply_kept`); the line saying
         so is returned. [] otherwise (the pending question is asked again with how to answer)."""
-        if question.kind == "number" or s.program in (None, "__finder__"):
-            return []
+        if question.kind == "number" or s.program in (None, "__finder__") or not _NUMERAL.search(text):
+            return []  # (没有 to 以哪种方式创业 is no count of 0 new hires: a number must be typed)
         program = self._program(s)
         ids = [q.id for q in program.questions]
         if question.id not in ids:
@@ -828,6 +884,19 @@ class QuestionnaireFlow:
         if again in s.flags and said is not None and bare(said) in self.reader.vocabulary.acknowledgements:
             # 不晓得, then 嗯 / 好的 to "再回答一次‘不清楚’": agreeing it is not known, not 是
             parsed = replace(parsed, value=None, unknown=True)
+        if (parsed.value is None and s.program == "__finder__" and question.id == eligibility.FINDER.questions[0].id
+                and s.flags.pop(again, None) is None):
+            # 不清楚 to the finder's 个人还是单位: nothing can be found without it — what each
+            # means, asked once more (a second 不清楚 lists what there is for both)
+            s.flags[again] = "1"
+            return Turn(self._pending_question(s, hint=self.t("finder_role_unknown")), [])
+        rough = s.flags.pop(question.id + _RANGE_ASKED, None)
+        if parsed.value is None and rough is not None and not getattr(parsed, "range", None):
+            # 二十来个, asked for the exact figure, then 不清楚: the range said is what is known
+            low, high = (float(x) for x in rough.split(","))
+            kept = self._keep_range(question, (low, high), s, said)
+            if kept is not None:
+                return kept
         if parsed.value is None and question.unknown_goes_on:
             # 不清楚 to a condition (参保了吗): asked once more with why and how to find out; a
             # second 不清楚 goes on to the other questions, the result marking it 待核实.
@@ -858,11 +927,18 @@ class QuestionnaireFlow:
         return self._advance(question, parsed.value, s, getattr(parsed, "note", None), said)
 
     def _advance(self: Engine, question: eligibility.Question, value: Any, s: Session, note: str | None,
-                 said: str | None = None, below: float | None = None) -> Turn:
+                 said: str | None = None, below: float | None = None,
+                 ranged: tuple[float, float] | None = None) -> Turn:
         """Store `value` for `question` and go on; `below`: the bound a rough answer is under
-        (快三年 → 3), kept as the hidden answer <id>_below where the programme has one."""
+        (快三年 → 3), kept as the hidden answer <id>_below where the programme has one;
+        `ranged`: the rough range `value` (its low end) stands for, weighed when the
+        questionnaire ends (`_keep_range`)."""
         before = dict(s.answers)
         s.answers[question.id] = value
+        s.flags.pop(question.id + _RANGED, None)
+        s.flags.pop(question.id + _RANGE_ASKED, None)
+        if ranged is not None:
+            s.flags[question.id + _RANGED] = f"{_num(ranged[0])},{_num(ranged[1])}"
         bound_id = question.id + BELOW
         s.answers.pop(bound_id, None)
         if below is not None and s.program != "__finder__" and bound_id in self._program(s).question_ids:
@@ -936,8 +1012,11 @@ class QuestionnaireFlow:
         program = self._program(s)
         seen = set()
         values = sorted({bounds[0], bounds[1], *range(low, high + 1)})
-        for value in values:
-            answers = {**s.answers, question.id: value}
+        variants = self._ranged_variants(s, program, skip=question.id)
+        if variants is None or len(values) * len(variants) > RANGE_GRID_MAX:
+            return None
+        for value, other in ((v, o) for v in values for o in variants):
+            answers = {**s.answers, **other, question.id: value}
             if counted:  # every way the questions still to come can be answered must agree
                 ends = self._every_end(program, answers)
                 if ends is None:
@@ -952,6 +1031,142 @@ class QuestionnaireFlow:
             if len(seen) > 1:
                 return None
         return int(low) if float(bounds[0]).is_integer() else bounds[0]
+
+    def _range_hint(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> str:
+        """Why a rough figure is asked again, and what it gives if no exact one is known: the
+        parser's request for the exact number, then — when this is the last question and every
+        value in the range gives the same verdict — the amount the range gives (七八千 to the
+        contribution: 返还约4200元—4800元), else that 不清楚 goes on with the range."""
+        low, high = parsed.range
+        unit = question.unit
+        program = self._program(s) if s.program and s.program != "__finder__" else None
+        preview = ""
+        if program is not None:
+            ends = [{**s.answers, question.id: v} for v in (low, high)]
+            if all(eligibility.next_question(program, a, as_of=self.today()) is None for a in ends):
+                results = [eligibility.assess(program, a, as_of=self.today()) for a in ends]
+                same = len({(r.verdict, _outcome(r)) for r in results}) == 1
+                amounts = [r.amount for r in results]
+                if same and None not in amounts and amounts[0] != amounts[1]:
+                    preview = self.t("range_preview", low=_num(low), high=_num(high), unit=unit,
+                                     verdict=results[0].verdict, amounts=f"{wan(min(amounts))}—{wan(max(amounts))}")
+        asked = (parsed.error or "").split("；不清楚", 1)[0].rstrip("。；") + "。"
+        return preview + asked + self.t("range_or_unknown", low=_num(low), high=_num(high), unit=unit)
+
+    def _keep_range(self: Engine, question: eligibility.Question, bounds: tuple[float, float], s: Session,
+                    said: str | None) -> Turn | None:
+        """A rough figure that the steps still to come may decide with (在职一百二三十个人, before
+        the new hires), or that changes only the amount (交了七八千 to the refund's contribution;
+        七八个见习的): kept as the range (`_RANGED`), its low end stored, and the whole range
+        weighed when the questionnaire ends (`_unsettled_range`) — the exact number is asked only
+        if the verdict or a condition differs within it; an amount that differs is given as a
+        range. None (the exact number asked now) in the finder, for ages and years (settled
+        apart), when the range holds a threshold of the programme (`_decided_within`), or when a
+        verdict or condition already differs within it."""
+        if question.unit not in _RANGE_KEPT_UNITS or s.program == "__finder__":
+            return None
+        low, high = bounds
+        if question.integer:
+            low, high = math.ceil(low), math.floor(high)
+        if high <= low or self._decided_within(question, (low, high), s):
+            return None
+        values = _range_values(question, low, high)
+        if values is None:
+            return None
+        program = self._program(s)
+        nexts = {getattr(eligibility.next_question(program, {**s.answers, question.id: v}, as_of=self.today()), "id", None)
+                 for v in values}
+        if len(nexts) != 1:
+            return None  # (the next step itself depends on the figure)
+        ends = []
+        for v in values:
+            end = self._every_end(program, {**s.answers, question.id: v})
+            if end is None:
+                break  # a number still to come may compare or multiply it: weighed at the end
+            ends.append({path: (verdict, outcome) for path, (verdict, _amount, outcome) in end.items()})
+        else:  # nothing left that may: every way the rest can go must agree (the amount aside)
+            if any(e != ends[0] for e in ends[1:]):
+                return None
+        # (the last question: the result's own note says how the range was weighed)
+        note = None if None in nexts else self.t("range_kept", low=_num(low), high=_num(high), unit=question.unit)
+        return self._advance(question, low, s, note, said, ranged=(low, high))
+
+    def _ranged_variants(self: Engine, s: Session, program: eligibility.Program,
+                         skip: str | None = None) -> list[dict[str, Any]] | None:
+        """Every combination of the values of the rough ranges kept (`_keep_range`) whose
+        question still holds the low end it stored: [{question id: value}, …] ([{}] when none
+        is kept); None when there are more than RANGE_GRID_MAX."""
+        combos: list[dict[str, Any]] = [{}]
+        for qid, (low, high) in self._ranges_kept(s, program).items():
+            if qid == skip:
+                continue
+            values = _range_values(program.question(qid), low, high) or (low, high)
+            combos = [{**c, qid: v} for c in combos for v in values]
+            if len(combos) > RANGE_GRID_MAX:
+                return None
+        return combos
+
+    def _ranges_kept(self: Engine, s: Session, program: eligibility.Program) -> dict[str, tuple[float, float]]:
+        """{question id: (low, high)} of the rough ranges kept whose question still holds the low
+        end stored (one answered exactly since is no range any more)."""
+        out = {}
+        for key, kept in s.flags.items():
+            qid = key[: -len(_RANGED)] if key.endswith(_RANGED) else None
+            if qid is None or qid not in program.question_ids:
+                continue
+            low, high = (float(x) for x in kept.split(","))
+            if s.answers.get(qid) is not None and float(s.answers[qid]) == low:
+                out[qid] = (low, high)
+        return out
+
+    def _unsettled_range(self: Engine, s: Session) -> Turn | None:
+        """At the end of a questionnaire with rough figures kept (`_keep_range`): when every
+        combination of their values gives the same verdict and conditions, each is noted for
+        the result (按您说的120—130人估算…, with the amount as a range where it differs) and None
+        is returned; otherwise the figure whose range changes the result is dropped and asked
+        again exactly, with why."""
+        if not s.program or s.program == "__finder__" or not any(k.endswith(_RANGED) for k in s.flags):
+            return None
+        program = self._program(s)
+        ranged = self._ranges_kept(s, program)
+        variants = self._ranged_variants(s, program)
+        for key in [k for k in s.flags if k.endswith(_RANGED)]:
+            s.flags.pop(key)
+        if not ranged:
+            return None
+        seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+        amounts: set[float] = set()
+        for combo in variants or ():
+            result = eligibility.assess(program, {**s.answers, **combo}, as_of=self.today())
+            seen.setdefault((result.verdict, _outcome(result)), combo)
+            if result.amount is not None:
+                amounts.add(result.amount)
+            if len(seen) > 1:
+                break
+        if variants is not None and len(seen) == 1:
+            sums = f"，金额约{wan(min(amounts))}—{wan(max(amounts))}" if len(amounts) > 1 else ""
+            for qid, (low, high) in ranged.items():
+                unit = program.question(qid).unit
+                # (the lines below are worked out at the low end, said so where the amount differs)
+                same = f"（下面按{_num(low)}{unit}算）" if len(amounts) > 1 else "（这个范围内结果都一样）"
+                s.flags[qid] = f"按您说的{_num(low)}—{_num(high)}{unit}估算{sums}{same}"
+                sums = ""  # said once, beside the first figure
+            return None
+        # the figure whose range alone changes the result (else the first), asked exactly
+        first = next(iter(ranged))
+        if len(seen) > 1:
+            a, b = list(seen.values())[:2]
+            first = next((qid for qid in ranged if a.get(qid) != b.get(qid)), first)
+        question = program.question(first)
+        low, high = ranged[first]
+        for qid, (lo, hi) in ranged.items():
+            if qid != first:
+                s.flags[qid + _RANGED] = f"{_num(lo)},{_num(hi)}"
+        s.answers.pop(first, None)
+        if first in s.history:
+            s.history.remove(first)
+        hint = self.t("range_exact_now", low=_num(low), high=_num(high), unit=question.unit)
+        return Turn(self._pending_question(s, hint=hint), [])
 
     def _every_end(self: Engine, program: eligibility.Program, answers: dict[str, Any],
                    depth: int = 0) -> dict[tuple[Any, ...], tuple[Any, ...]] | None:
@@ -1047,7 +1262,7 @@ class QuestionnaireFlow:
         kept = eligibility.engine.relevant_answers(program, s.answers) if s.program != "__finder__" else s.answers
         s.answers = dict(kept)
         s.history = [h for h in s.history if h in s.answers]
-        s.flags = {k: v for k, v in s.flags.items() if k in s.answers}
+        s.flags = {k: v for k, v in s.flags.items() if k in s.answers or (k.endswith(_RANGED) and k[: -len(_RANGED)] in s.answers)}
         # The old answer's note (按2008年出生算 …) no longer holds; the new one's is kept.
         s.flags.pop(question.id, None)
         note_of_new = _answer_note(question, parsed)
@@ -1416,6 +1631,9 @@ class QuestionnaireFlow:
         return self._remembered(key, lambda: eligibility.assess(program_id, answers, as_of=as_of).to_chat_text())
 
     def _finish(self: Engine, s: Session) -> Turn:
+        unsettled = self._unsettled_range(s)
+        if unsettled is not None:  # a rough count kept for later changes the result: asked now
+            return unsettled
         program_id = s.program or ""
         answers, flags = dict(s.answers), dict(s.flags)
         s.finished = {"program": program_id, "answers": answers, "history": list(s.history), "flags": flags}
@@ -1441,7 +1659,8 @@ class QuestionnaireFlow:
         program = eligibility.get_program(program_id)
         if flags:
             notes = []
-            for qid, flag in flags.items():
+            order = {qid: i for i, qid in enumerate(program.question_ids)}
+            for qid, flag in sorted(flags.items(), key=lambda item: order.get(item[0], len(order))):
                 try:
                     question = program.question(qid)
                 except KeyError:
@@ -1544,6 +1763,18 @@ def _lead_with(s: Session, said: str | None, now: float) -> None:
         said = mask_personal_numbers(said)
         s.lead_text = f"{s.lead_text} {said}" if s.lead_text else said
         s.lead_at = now
+
+
+def _range_values(question: eligibility.Question, low: float, high: float) -> tuple[float, ...] | None:
+    """The values a rough range is weighed at: every whole one for a count of people or months
+    (a share or a tier may change within it), at most SETTLE_MAX_VALUES + 1 (None beyond); the
+    two ends for a sum of money, which the rules only multiply (a threshold inside is found
+    apart, `_decided_within`)."""
+    if question.unit == "元":
+        return (low, high)
+    if high - low > SETTLE_MAX_VALUES:
+        return None
+    return tuple(range(int(low), int(high) + 1))
 
 
 def _counts_people(question: eligibility.Question) -> bool:

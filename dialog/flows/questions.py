@@ -47,6 +47,9 @@ _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办
 _WHAT_ABOUT = re.compile(r"^(?:那么|那)?(?!那|我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
 # a figure of the person's own (我们厂两百多人, 我今年五十了, 交了三年): a count, an age, a span or a sum
 _OWN_FIGURE = re.compile(r"(?<!\d)(?!\d{4}年)[0-9零〇二两俩仨三四五六七八九十百千万]+\s*(?:来|多|余)?\s*(?:个人|人|名|岁|年|个月|万|元|块|号人)")
+# what the person says of themself or their household (我家是建档立卡贫困户, 俺是残疾人): after an
+# answer, their case for the question just answered
+_OF_ONESELF = re.compile(r"^\s*(?:我|俺|咱)(?:们)?(?:家|家里|自己)?(?:是|也是|属于|算是|就是|有|在)")
 # a follow-up that supposes another case (那招八个呢, 要是留了三个呢, 那要是一个都没裁呢)
 _WHAT_IF = re.compile(r"^(?:那|那么)?(?:要是|如果|假如|万一|再)|^那.{0,12}[呢嘞]|[呢嘞][\s,，。?？]*$")
 # what else there is, after an answer (还有别的扶持吗, 除了贷款还有啥帮扶, 其他的呢)
@@ -153,8 +156,18 @@ class QuestionsFlow:
                 if fixed and fixed != text:
                     again = self._ask(fixed, about, s.lead_text)
                     answer = again if again.answered else answer
-            if answer.refused and (me := _WHAT_ABOUT_ME.match(text)) is not None:
-                # 那我呢 我四十八 在家种地: what there is for the person described
+            if (answer.refused and about is not None and not (answer.decision or {}).get("out_of_scope_topic")
+                    and (other := self._answered_question(s)) is not None
+                    and (repeated := self._words_said_before(text, other)) is not None):
+                # 幼儿园想收两个见习老师, then 一个月给幼儿园多少: its topic words were all said in
+                # the question just answered — that question's context, not a topic of its own
+                # (幼儿园 alone is near 幼儿园收费) — asked without them about that clause
+                again = self._ask(repeated, about, s.lead_text)
+                if again.answered and again.clause is not None and again.clause.id == about:
+                    answer = again
+            if (me := _WHAT_ABOUT_ME.match(text)) is not None and (answer.refused or answer.benefit is None):
+                # 那我呢 我四十八 在家种地: what there is for the person described (not a sentence
+                # of the last clause that shares a word with the description: 种植)
                 answer = self.answerer.overview(me.group(1), today=self.today()) or answer
             if answer.refused and (other := self._answered_question(s)) is not None \
                     and (what := _WHAT_ABOUT.match(text)) is not None:
@@ -176,7 +189,8 @@ class QuestionsFlow:
             again = self._ask(f"{other} {text}")
             if again.answered and again.clause is not None and again.clause.id == about:
                 answer = again
-        if (self._asks_nothing(text) and _OWN_FIGURE.search(text) and not (answer.decision or {}).get("out_of_scope_topic")
+        if (self._asks_nothing(text) and (_OWN_FIGURE.search(text) or _OF_ONESELF.match(text))
+                and not (answer.decision or {}).get("out_of_scope_topic")
                 and (other := self._answered_question(s)) is not None and s.last_clause is not None
                 and (answer.refused or answer.clause is None or answer.clause.id != s.last_clause)):
             # 小微企业贷款对新招人有啥要求, then 我们厂两百多人: the person's own figure for the
@@ -185,6 +199,16 @@ class QuestionsFlow:
             again = self._ask(joined_text)
             if again.answered and again.clause is not None and again.clause.id == s.last_clause:
                 answer, said, text = again, said or text, joined_text
+        story = self._story_before(s, text)
+        if story is not None and not (answer.decision or {}).get("out_of_scope_topic") and (
+                (not answer.refused and answer.clause is not None) or (answer.refused and about is not None)):
+            # 我四十八了 厂子把我辞了 家里低保户, then 能不能算就业困难人员: the story told just
+            # before is the asker's, so the question is asked with it (低保家庭 → 可以申请) — kept
+            # when it stays on the clause this answer (or, if refused, the conversation) is on
+            again = self._ask(f"{story} {text}")
+            on = answer.clause.id if not answer.refused and answer.clause is not None else about
+            if again.answered and again.clause is not None and again.clause.id == on:
+                answer = again
         if answer.refused and self._asks_nothing(text) and not (answer.decision or {}).get("out_of_scope_topic"):
             # 材料我已经交上去了, 他不会用手机: nothing was asked, so nothing is refused — the
             # bot says it heard and where to ask (a topic staff listed is still refused by name);
@@ -193,6 +217,8 @@ class QuestionsFlow:
             # as unanswered, so staff still see it.
             overview = self.answerer.overview(text, today=self.today()) if self.answerer.names_plan_matter(text) else None
             event = self._question_event(said or text, answer)
+            if remember:  # the story, for the question that follows it (`_story_before`) or a test
+                s.lead_text, s.lead_at, s.lead_uncovered = mask_personal_numbers(text), self.clock(), False
             if overview is not None:
                 return Turn([Reply(overview.reply, self._answer_buttons(overview))], [event])
             return Turn([Reply(self.t("statement_heard"), self._menu_buttons())], [event])
@@ -209,12 +235,21 @@ class QuestionsFlow:
             # 我家掌柜的出去打工了 我一个人在家带三个娃: a story that asks nothing and names
             # nothing of the plan — which clause its words match (打工: 劳务输转) is a guess; the
             # bot asks what the person wants to know
+            if remember:  # the story, for the question that follows it (`_story_before`)
+                s.lead_text, s.lead_at, s.lead_uncovered = mask_personal_numbers(text), self.clock(), False
             return Turn([Reply(self.t("story_heard"), self._menu_buttons())], [self._question_event(said or text, answer)])
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
         if remember:  # facts for a questionnaire started soon after (LEAD_SECONDS)
+            before = s.lead_text if (about is not None and answer.clause is not None and answer.clause.id == about
+                                     and s.lead_text and self.clock() - s.lead_at <= GOING_ON_SECONDS) else None
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
+            if before and self.answerer.names_benefit(text) and not any(
+                    m in text for m in self.reader.vocabulary.personal_markers):
+                # 我跟我兄弟想合伙开个修车铺, then 创业担保贷款: the name of what was answered,
+                # said alone, keeps what was said of the person before it (合伙) for a test
+                s.lead_text = f"{before} {s.lead_text}"
             named = next((b for b in self.kb.benefits_of(answer.clause.id) if b.id == answer.benefit), None) \
                 if answer.clause is not None and answer.benefit else None
             if about is not None and named is not None and named.name not in text:
@@ -251,6 +286,30 @@ class QuestionsFlow:
         joined = f"{question} {correction}"
         fixed = correct_figures(joined)
         return fixed if fixed != joined else revise_figures(question, correction)
+
+    def _story_before(self: Engine, s: Session, text: str) -> str | None:
+        """What the person told of themself in the message just before (我四十八了 厂子把我辞了 家里
+        低保户: it asked nothing), when `text` asks something, names no one else and states no
+        figure of its own, and the story was told within GOING_ON_SECONDS; else None."""
+        lead = s.lead_text
+        if (not lead or s.lead_uncovered or self.clock() - s.lead_at > GOING_ON_SECONDS
+                or self._asks_nothing(text) or not self._asks_nothing(lead)
+                or self.reader.someone_else(text) or _OWN_FIGURE.search(text)):
+            return None
+        story = self._without_benefit_names(lead).strip()
+        return story if any(m in story for m in self.reader.vocabulary.personal_markers) else None
+
+    def _words_said_before(self: Engine, text: str, before: str) -> str | None:
+        """`text` without its topic words when every one of them was said in `before` (the
+        question just answered) — 一个月给幼儿园多少 after 幼儿园想收两个见习老师 -> 一个月给多少;
+        None when it has no topic word, or one said only now."""
+        topics = self.answerer.topic_words(text)
+        if not topics or not all(t in before for t in topics):
+            return None
+        rest = text
+        for word in sorted(topics, key=len, reverse=True):
+            rest = rest.replace(word, "")
+        return rest if bare(rest) else None
 
     def _answered_question(self: Engine, s: Session) -> str | None:
         """The last question answered (masked), if it was asked within GOING_ON_SECONDS and the
@@ -562,6 +621,14 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             # conversation's question still says what (去哪领: the 临时生活补助's place)
             before = asked[-1] if asked and (not context or answerer.topic_words(asked[-1])) else context
             answer = answerer.answer(part, today=today, about=about, context=before)
+            if (answers and not answers[-1].refused and answer.clause != answers[-1].clause
+                    and _POINTS_BACK_PART.search(part)):
+                # 在岗培训的钱从哪出 二零一九年那个支持现在还有没: "那个支持" is the one the part
+                # before named — asked with that benefit's name, kept when it stays on its clause
+                named = _benefit_name(answerer, answers[-1])
+                again = answerer.answer(f"{named} {part}", today=today, about=about) if named else None
+                if again is not None and again.answered and again.clause == answers[-1].clause:
+                    answer = again
             if answer.refused and answers and not answers[-1].refused:
                 # 孙子见习能干几个月 公家一月贴单位多少: a part refused on its own words may still be
                 # about the matter the part before named — asked with that benefit's name in front
@@ -580,6 +647,10 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
         if answers[-1].clause is not None:
             about = answers[-1].clause.id
     return asked, answers
+
+
+# a part pointing back at what the part before it named (那个支持, 这项补贴, 上面说的)
+_POINTS_BACK_PART = re.compile(r"那个|这个|那项|这项|那笔|这笔|上面说的|刚说的|前面说的")
 
 
 def _benefit_name(answerer: Any, answer: Answer) -> str | None:

@@ -174,6 +174,9 @@ _WANTS = re.compile(r"(?<!不)想(?!问|了解|知道|咨询|打听|请教)|打�
 _MAY_BEGIN_A_QUESTION = ("还有", "以及")
 _PERSON_FIRST = ("他", "她", "我", "俺", "娃", "孩子", "儿子", "女儿", "丫头")  # a statement about someone
 _OWNERS = ("我们家", "我家", "俺家", "我", "俺")  # 我儿子, 俺家丫头: whose family member a message names
+# 我 / 俺自己 / 我本人, then 也 / 今年 / 现在…: the asker as the subject of a part
+_SELF_SUBJECT = re.compile(r"(?:我|俺)(?:自己|本人)?(?:也|今年|都|现在|已经|还|才|早就|一直)*(?![们家的])")
+_AGE_SAID = re.compile(r"[零〇一二两三四五六七八九十百\d]+(?:岁|了|多|出头|来岁)")
 _NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|的|要|用)?")
 
 
@@ -873,8 +876,22 @@ class Reader:
         plain = bare(text)
         for word, name in self.vocabulary.proxy_who:
             if any(owner + word in plain for owner in _OWNERS):
-                return name
+                return None if self.states_own(text) else name
         return None
+
+    def states_own(self, text: str) -> bool:
+        """Whether a part of the message says something of the asker (我四十了, 俺也没工作,
+        我是低保户: 我/俺, then an age or one of `third_person.self_states`), so that "我男人残疾
+        我四十了没工作" is about the asker, not the husband."""
+        states = self.vocabulary.self_states
+        for part in self.parts(text):
+            found = _SELF_SUBJECT.match(bare(part))
+            if found is None:
+                continue
+            rest = bare(part)[found.end():]
+            if _AGE_SAID.match(rest) or any(rest.startswith(w) for w in states):
+                return True
+        return False
 
     def eligibility_ask(self, text: str) -> EligibilityAsk | None:
         """A request to be tested, outside questionnaires (understanding.yaml `eligibility_asks`):

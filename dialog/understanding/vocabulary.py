@@ -112,6 +112,9 @@ class Vocabulary:
     proxy_starts: tuple[str, ...] = ()
     proxy_who: tuple[tuple[str, str], ...] = ()
     proxy_ends: tuple[str, ...] = ()
+    # What a person says of themself after 我/俺 (我四十了, 我也没工作): a message that names a
+    # family member (我男人残疾) and says this of the asker is about the asker.
+    self_states: tuple[str, ...] = ()
     # "I already said that" (我刚才说过了): regular expressions matched against the whole
     # (bare) message.
     already_said: tuple[re.Pattern[str], ...] = ()
@@ -291,7 +294,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
                                                             "introductions.patterns", problems)
                             if (p := _compiled(text, item_line, name, problems)) is not None),
         source=name)
-    proxy = _section(data, "third_person", ("starts", "who", "ends"), name, problems)
+    proxy = _section(data, "third_person", ("starts", "who", "ends", "self_states"), name, problems)
     confirm = _section(data, "confirm_forget", ("delete", "keep", "unsure"), name, problems)
     who = []
     for text, item_line in _words(proxy.get("who"), name, proxy.line_of("who"), "third_person.who", problems):
@@ -312,6 +315,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         proxy_starts=_bare_words(proxy, "starts", "third_person.starts", name, problems),
         proxy_who=tuple(sorted(who, key=lambda pair: len(pair[0]), reverse=True)),
         proxy_ends=_bare_words(proxy, "ends", "third_person.ends", name, problems),
+        self_states=_bare_words(proxy, "self_states", "third_person.self_states", name, problems),
         already_said=_patterns(data, "already_said", name, problems))
     asks = _section(data, "eligibility_asks", _ELIGIBILITY_ASKS, name, problems)
     vocabulary = replace(

@@ -21,6 +21,9 @@ CLAUSE = "5.2"
 INDIVIDUAL_CAP = "最高不超过15万元的个人创业担保贷款"
 PARTNERSHIP = "合伙创业或组织起来共同创业的"
 ENTERPRISE = "小微企业当年新招用符合创业担保贷款申请条件的人员数量"
+# The 300万 loan is for 小微企业 only; the document does not say how one is told apart (a
+# 单位 / 厂子 answered to 以哪种方式创业 is taken as one), so the result says who decides.
+SMALL_FIRMS_ONLY = "这项贷款只给小微企业；文件没有写小微企业怎么划分，是否属于小微企业以经办机构认定为准。"
 RELAX = "各县（市）可因地制宜适当放宽创业担保贷款申请条件"
 CONDITIONS_HELP = "哪些人员符合创业担保贷款申请条件，由国家和省规定（本文件没有列出），各县（市）可适当放宽，以经办机构认定为准；不确定可以回答“不清楚”。"
 # The document gives the loan to "符合创业担保贷款申请条件的个人" but never says what those
@@ -174,7 +177,7 @@ PROGRAM = Program(
             ),
             estimate=_enterprise_estimate,
             what_if=_enterprise_what_if,
-            notes=lambda f: _relax_note(f) + ["政府性融资担保机构应优先为符合条件的小微企业提供低费率的担保支持（第五条第（一）项）。"],
+            notes=lambda f: [SMALL_FIRMS_ONLY] + _relax_note(f) + ["政府性融资担保机构应优先为符合条件的小微企业提供低费率的担保支持（第五条第（一）项）。"],
         ),
     ),
     parameters=(
