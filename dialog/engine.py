@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -48,7 +49,10 @@ _EMBED_NAME = "embed"
 # 那我老婆呢 / 那俺儿子咋样, typed right after a result: the same test for that person
 _ASKS_ABOUT = ("呢", "咋样", "怎么样", "咋办")
 ABOUT_ANOTHER_CHARS = 8  # longer messages say more than whom (那我老婆在扶贫车间上班呢): read as usual
-_BROAD_PICKS = frozenset({"补贴", "补助", "政策", "钱", "扶持", "优惠", "帮扶", "好处"})
+# Words for money or help in general: whichever one listed programme's name holds 补贴, they do
+# not pick it (unlike 贷款, 培训, 稳岗, which name a kind of programme)
+_BROAD_PICKS = frozenset({"补贴", "补助", "政策", "钱", "扶持", "优惠", "帮扶", "好处", "资金", "奖励"})
+_REFUSING = re.compile(r"不|没|别|算了")  # 不想贷款, 没兴趣: no pick
 FINDER_PICK_CHARS = 8  # 贷款, 想测稳岗返还: a message this short right after the finder's list may pick one of it
 _SEARCHED_KINDS = frozenset({"question", "follow_up", "side_question", "topic_word"})
 
@@ -399,12 +403,11 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         """The id of the one programme of the finder's result just shown that a short message
         names (贷款, 稳岗, 见习补贴: a word of its label or keywords), else None."""
         if (finished.get("program") != "__finder__" or not plain or len(plain) > FINDER_PICK_CHARS
-                or plain in _BROAD_PICKS):
-            return None  # (补贴 alone asks about subsidies in general, whichever the list names it in)
+                or plain in _BROAD_PICKS or self.reader.asks_by_form(plain) or _REFUSING.search(plain)):
+            return None  # (补贴 asks about subsidies in general; 贷款利息多少 asks; 不想贷款 declines)
         matches = eligibility.find_programs(dict(finished.get("answers") or {}), as_of=self.today())
         named = [m.program.id for m in matches[:FINDER_LISTED]
-                 if plain in m.program.label or any(len(k) >= 2 and k in plain for k in m.program.keywords)
-                 or (len(plain) >= 2 and plain in m.program.label)]
+                 if plain in m.program.label or any(len(k) >= 2 and k in plain for k in m.program.keywords)]
         return named[0] if len(named) == 1 else None
 
     def _after_result(self, u: Understanding, s: Session, finished: dict[str, Any]) -> Turn | None:

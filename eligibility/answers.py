@@ -71,6 +71,9 @@ _NUMBER_PUNCT = re.compile(r"[\s,，。!！?？、；;:：\"'“”‘’()（�
 _ZERO = re.compile(r"(?:一[个人名][都也]?|一[都也]|一(?:分|毛)钱?[都也]?)?(?:都|全都|也)?(?:没有?|无|零)(?![少缺欠])[^\d几零一二两三四五六七八九十百千万]{0,3}")
 # 没算过, 没看过, 没注意: the number was never looked at — not known, not zero
 _NOT_LOOKED = re.compile(r"^(?:我|俺)?(?:也|都|还)?(?:没有?|莫)(?:算|看|记|数|查|注意|留意|统计|仔细)")
+# 有一个是大专的 / 其中两个是中专生: what some of the people are (no figure of another unit)
+MEMBERS_DESCRIBED = re.compile(r"(?:有|其中|里头|里面)[一二两三四五六七八九十\d几]+(?:个|名|位)(?:是|属于|算)")
+_NOT_LOOKED_YESNO_CHARS = 5  # 没算过, 俺也没查过: a yes/no answered only that is not known
 # 没多少, 没几个钱, 不多: some, but how much is not said — asked again, never stored as 0
 _VAGUE_SOME = re.compile(r"^(?:也|都)?(?:没多少|没几个|没几|不多|不算多|不太多|没有多少|不怎么多|就一点|一点点|一点儿)")
 _CLAUSE_SPLIT = re.compile(r"[\s,，。.!！?？、；;:：~～…]+")
@@ -222,8 +225,12 @@ def parse_answer(question: Question, text: str, *, as_of: date | None = None,
     raw = _said_once(plain_speech(raw, words), words)
     if is_not_an_answer(raw, words):
         return ParsedAnswer(error=f"这不像是对这个问题的回答；不想继续可以回复“退出”。{hint(question)}")
-    if is_unknown(raw, words) or (question.kind in ("number", "choice") and _NOT_LOOKED.match(_compact(raw))):
-        return ParsedAnswer(None, unknown=True)  # (没算过 to how many / which: not known)
+    looked = _NOT_LOOKED.match(_compact(raw))
+    if is_unknown(raw, words) or (looked and (question.kind in ("number", "choice")
+                                              or len(_compact(raw)) <= _NOT_LOOKED_YESNO_CHARS)):
+        # (没算过 to how many / which: not known; to 参保了吗 too, said alone — 交着呢 交了多少没算过
+        # still answers 是)
+        return ParsedAnswer(None, unknown=True)
     if _A_NOT_A.search(_compact(raw)):
         return ParsedAnswer(error=f"这像是在提问，不是回答。{hint(question)}")
     as_of = as_of or date.today()
@@ -1281,6 +1288,9 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         # this step needs, rather than "没看懂这个数字" about a number nobody typed.
         wanted = {"岁": "年龄", **_ASKED}.get(question.unit, "一个数字")
         return ParsedAnswer(error=f"这一步要的是{wanted}。{hint(question)}")
+    if question.unit != "人" and MEMBERS_DESCRIBED.search(compact):
+        # 有一个是大专的 to 每人见习几个月: what one of the people is, no length or sum
+        return ParsedAnswer(error=f"您说的是其中的人是什么情况；这里问的是{_ASKED.get(question.unit, '一个数字')}。{hint(question)}")
     if question.unit in _COUNTED_UNITS and (length := _OTHER_UNIT.search(compact)) and not _numbers_in(
             _OTHER_UNIT.sub("，", compact)):
         # 6个月 to 接收了几名见习人员: a length of time, never a count of people or a sum

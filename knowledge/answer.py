@@ -152,9 +152,10 @@ _YEARS_INSURED = re.compile(r"(?:参保|交|缴)(?:了|过|够|满)?(?:失业保
 _HAS_CERTIFICATE = re.compile(r"(?<![没无])(?:有|拿到了?|取得了?|考了个?|考下了?|考到了?|考上了?)[^，,。没]{0,6}(?:证书|证)(?!吗|不|没)")
 _NO_CERTIFICATE = re.compile(r"没(?:有)?(?:证|证书|考证|拿到证)|无证|还没考")
 # 留了一半 / 留下一大半 / 都留下了 (half or more kept on) — 留了一小半 (under half): the share said as a part
-_KEPT_PORTION = re.compile(r"(?:留用|留下来|留下|留住|留|转正)了?(?P<under>一小半|小半|少一半|不到一半)"
+_KEPT_PORTION = re.compile(r"(?:留用|留下来|留下|留住|留|转正)了?(?P<under>一小半|小半|少一半|不到一半|没到一半|不够一半|一半不到|一半都不到)"
                            r"|(?:留用|留下来|留下|留住|留|转正)了?(?P<over>一半多|一多半|一大半|大半|多半|一半|大部分|大多数|全部)"
-                           r"|(?P<all>(?:都|全|全部)(?:留用|留下来|留下|留住|留|转正)了?)")
+                           r"(?!不到|都不到|不够|没到)"
+                           r"|(?P<all>(?:都|全|全部)(?:留用|留下来|留下|留住|留|转正)了?)(?![不没住])")
 _YEARS_AT_LEAST = re.compile(r"(\d+)年以上")  # a condition's minimum years (参加失业保险3年以上)
 
 
@@ -181,6 +182,9 @@ _MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause
 _YEARS_SAID = re.compile(r"(?:见习|实习)(?:能|能不能|可以)?(?:干|搞|做|待)?(?:个|了|上)?(?:(半)年|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?)(?!以上|以内)")
 # 合同签半年 / 签了八个月的合同 / 合同两年: a contract's length, near the word 合同
 _CONTRACT_LENGTH = re.compile(r"(半年)|(\d{1,2}|[一二两三四五六七八九十]{1,3})个(?:多)?月|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?")
+# 每人各贷 / 一人一份 / 各贷: a sum asked for each of several people (partners)
+_EACH_OF_PARTNERS = re.compile(r"每人各|每个人各|每人都|一人一份|各贷|各自贷|一人贷|每人能贷|每个人能贷")
+_SIGNED_FOR = re.compile(r"签(?:了|的|个|上)?(?:半年|[\d一二两三四五六七八九十]+(?:个)?(?:多)?(?:年|月))")  # 只签半年, 签了两年
 CONTRACT_NEAR = 6  # characters either side of 合同 in which its length is said
 _CONTRACT_MINIMUM = re.compile(r"签订(\d+)年以上劳动合同")  # 第五条第（二）项: 签订1年以上劳动合同
 LENGTH_NEAR = 6  # characters either side of a length in which the thing it is for is named
@@ -263,7 +267,7 @@ def _year_named(question: str) -> int | None:
 _CN_DIGIT = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0"}
 
 
-_EMPLOYER_TAKING = re.compile(r"(?:我们|咱们|俺们)(?:是)?(?:个|一个|一家)?[^，,。\s]{0,3}?(?:单位|店|厂|公司|企业|合作社|车间|饭馆|学校|医院|幼儿园)"
+_EMPLOYER_TAKING = re.compile(r"(?:我们|咱们|俺们)(?:是)?(?:个|一个|一家)?(?:私立|民办|县|村|乡|镇|小)?(?:单位|店|厂|公司|企业|合作社|车间|饭馆|学校|医院|幼儿园)"
                               # 想当见习单位 / 作为见习单位: the unit speaking
                               r"|(?:当|做|作为|是)见习单位"
                               # 想招两个见习的尕娃, 想接两个见习老师: taking some on, counted or not
@@ -933,6 +937,11 @@ class Answerer:
         text = fold(piece)
         return self._names_benefit(piece, specific=True) or any(
             len(t) >= 3 and fold(t) in text for t, _ in self.kb.lexicon.terms)
+
+    def names_any_benefit(self, piece: str) -> bool:
+        """Whether the piece uses any benefit's name or words (benefits.yaml, generic ones too:
+        那个创业贷款咋申请 does; 二零一九年那个支持现在还有没 does not)."""
+        return self._names_benefit(piece)
 
     def names_a_benefit(self, piece: str) -> bool:
         """Whether the piece names a benefit by a word of its own (benefits.yaml, not generic):
@@ -1667,7 +1676,8 @@ class Answerer:
                 if worked is not None:
                     lines.append(worked[0])
             return self._with_quote(lines, outsider.say.quote, clause, question, budget, benefit=benefit)
-        if kind is Kind.YES_NO and benefit is not None and _ASKS_PAY.search(fold(question)):
+        if (kind is Kind.YES_NO and benefit is not None and _ASKS_PAY.search(fold(question))
+                and benefit.group_of(fold(self.spelled(question))) is None):  # (学校让去实习: the students' line)
             paid = benefit.statement(Kind.AMOUNT)
             if (paid is not None and _NAMES_SUM.search(paid.say) and not benefit.unpaid
                     and not paid.say.startswith("文件没有") and re.search(r"补贴|补助|返还", benefit.name)):
@@ -2072,6 +2082,15 @@ class Answerer:
         cap = benefit.max
         assert cap is not None and asked.amount is not None
         condition = benefit.statement(Kind.YES_NO) or benefit.statement(Kind.WHO)
+        higher = [b.statement(Kind.AMOUNT) for b in benefits
+                  if b.part_of == benefit.id and b.max is None and b.statement(Kind.AMOUNT) is not None
+                  and "提高" in b.statement(Kind.AMOUNT).say]  # type: ignore[union-attr]
+        if asked.amount <= cap.value and higher and _EACH_OF_PARTNERS.search(fold(asked.question)):
+            # 两口子合伙开饭馆 是不是每人各贷十五万: a cap per partner is not written — the cap
+            # of one, and that a partnership's may be raised (by how much unsaid)
+            line = (f"文件没有写合伙的每人各能贷{_money(asked.amount)}：{benefit.name}最高不超过{cap.text}；"
+                    f"{_LABEL.sub('', _VERDICT.sub('', higher[0].say))}")  # type: ignore[union-attr]
+            return _Body([line], higher[0].quote, benefit=benefit)  # type: ignore[union-attr]
         if asked.amount <= cap.value:
             said = condition.say.removeprefix("要看条件：") if condition is not None else ""
             if _THRESHOLD.search(said):
@@ -2514,10 +2533,12 @@ class Answerer:
         names no contract with a length or the clause sets none."""
         folded = fold(asked.question)
         minimum = _CONTRACT_MINIMUM.search(clause.text)
-        if minimum is None or "合同" not in folded:
+        # (那要是只签半年呢 after the contract was spoken of: 签 and a length name it too)
+        anchor = "合同" if "合同" in folded else ("签" if _SIGNED_FOR.search(folded) else None)
+        if minimum is None or anchor is None:
             return None
-        at = folded.find("合同")
-        near = folded[max(0, at - CONTRACT_NEAR):at + len("合同") + CONTRACT_NEAR]
+        at = folded.find(anchor)
+        near = folded[max(0, at - CONTRACT_NEAR):at + len(anchor) + CONTRACT_NEAR]
         said = _CONTRACT_LENGTH.search(near)  # 厂子开了三年了 … 合同签的半年: the 半年, not the 三年
         if said is None:
             return None

@@ -483,7 +483,7 @@ _STAFF = re.compile(r"(?:" + STAFF_WORDS + r"|原来|有)(?:有|共)?"
                     # 四十个人招了十个 / 能贷多少四十个人… / 想贷款四十个人… / 二十个工人: people counted,
                     # whatever comes before — not after an act (招了十个人, 留了三个人: those are others)
                     r"|(?<![招雇留裁辞进减了再来村乡镇县\d零一二两俩三四五六七八九十百])" + _COUNT
-                    + r"来?\s*(?:个人|号人|个工人|名工人|个职工|名职工|个员工|名员工|个伙计|人)(?!月)")
+                    + r"来?\s*(?:个人|号人|个工人|名工人|个职工|名职工|个员工|名员工|个伙计|个妇女|名妇女|个女工|名女工|人)(?!月)")
 _HIRED = re.compile(r"(?:新招用?了?|招了|新招进|新来了?|新雇了?|新进了?|(?<![想算备再要划得年])招用?)" + _COUNT + r"\s*(?:个人|个|人|名)?")
 
 
@@ -606,7 +606,8 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 要是公司有120人 / 厂子一百五十个工人: the staff (not 招了20个人: those hired)
     ("staff", re.compile(r"(?<![招雇留裁辞进减了再来])(?P<more>)" + _N + r"\s*(?:个人|人|个职工|名职工|个工人|名工人|个员工|名员工)(?!月)")),
 )
-_STAFF_ROLE = _ROLES[-1][1]
+_ROLE_PATTERNS = dict(_ROLES)
+_STAFF_ROLE = _ROLE_PATTERNS["staff"]
 # 一个都没裁 / 没裁人 / 不裁员: no one laid off (said as 一个没裁 in the question revised)
 _NONE_LAID_OFF = re.compile(r"(?:一个)?(?:人)?都?没(?:有)?(?:裁|辞退|开除)(?:人|员)?|(?:一个)?都?不裁(?:人|员)?|一个没裁")
 _LAID_OFF_SPAN = _ROLES[2][1]
@@ -682,7 +683,7 @@ def revise_figures(before: str, change: str) -> str | None:
         if count is None:
             continue
         old = pattern.search(revised)
-        if role == "staff" and old is None and (interns := _ROLES[-2][1].search(revised)) is not None:
+        if role == "staff" and old is None and (interns := _ROLE_PATTERNS["interns"].search(revised)) is not None:
             # 医院接收十个见习生 … 那要是八个人呢: the people of a question about interns are the interns
             old = interns
         if old is not None and new.group("more"):

@@ -99,7 +99,6 @@ _BARE_NEGATION = re.compile(r"(?:也|并|都|还)?(?:不|没|没有|木有|莫)(
 # Line prefixes after a result's verdict that are not its sum (conditions, notes, other parts)
 _NOT_THE_SUM = ("√", "×", "？", "?", "说明", "▶", "提示", "怎么申请", "联系", "依据", "结果仅供")
 # A choice's label that itself names a number (100人以上): a count typed to it is read exactly.
-_OPTION_NAMED_CHARS = 6  # 合伙, 是合伙的, 我们是单位: a message this short may name an earlier option
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两俩仨三四五六七八九十百千万半]")  # a number typed (没有 is none)
 _COUNTED_LABEL = re.compile(r"[0-9零〇一二两三四五六七八九十百千]")
 # The message that led to a questionnaire is read for facts only if the questionnaire starts
@@ -533,11 +532,21 @@ class QuestionnaireFlow:
                 any(a in words and a not in question.prompt for a in _ACTS)
                 # 不对 我二十六了 to 是失业人员吗: a figure put right is no 否 to this question
                 or (_figure_only(words) and not (current.ok and current.value is True)))
+            # (不对 中间断过 也就交了五六年 to 生活是否困难: the words speak of an earlier step —
+            # the insurance — and not of this one; never a 否 to this question)
+            program = self._program(s)
+            said_of_earlier = (not eligibility.answers.echoes_named(question.prompt, words)
+                               and not shared_pairs(_WITHOUT_AMOUNTS.sub("", words), question.prompt)
+                               and any(q in program.question_ids
+                                       and eligibility.answers.echoes_named(program.question(q).prompt, words)
+                                       for q in s.history))
             if (u.correction_explicit or not current.ok or _says_other_unit(question, words) or just_counted
-                    or planned_only or acted_elsewhere):
+                    or planned_only or acted_elsewhere or said_of_earlier):
                 corrected = self._correct(words, s, current=question.id)
                 if corrected is not None:
                     return corrected
+            if said_of_earlier:
+                return Turn(self._pending_question(s, hint=self.t("correction_unchanged")), [])
             if acted_elsewhere:
                 kept = self._keep_for_later(question, words, s)  # 留了三个 replaces 留下了两个, kept for later
                 if kept:
@@ -582,6 +591,11 @@ class QuestionnaireFlow:
         if hires_q is None:
             return None
         parsed = self.parse_answer(hires_q, text, as_of=self.today())
+        rough = getattr(parsed, "range", None)
+        if not parsed.ok and rough is not None:
+            # 今年招了五六个: the hires said roughly — asked at their own step, not read as the staff
+            hint = self.t("hires_rough_later", low=_num(rough[0]), high=_num(rough[1]))
+            return Turn(self._pending_question(s, hint=hint), [])
         if not parsed.ok or parsed.value is None:
             return None
         s.answers[hires_q.id] = parsed.value
@@ -647,7 +661,10 @@ class QuestionnaireFlow:
             if settled is None:
                 # asked once more for the exact figure, saying what is known for the range; a second
                 # rough figure (or 不清楚) keeps the range for the end (`_keep_range`)
-                if question.id + _RANGE_ASKED in s.flags:
+                before = s.flags.get(question.id + _RANGE_ASKED)
+                if before is not None and _overlaps(parsed.range, before):
+                    # the same figure said roughly again (差不多 一百二三十), not another one (今年招了
+                    # 五六个 to the staff, after 二十来个: the hires)
                     kept = self._keep_range(question, parsed.range, s, said)
                     if kept is not None:
                         return kept
@@ -737,18 +754,24 @@ class QuestionnaireFlow:
     def _names_other_choice(self: Engine, current: eligibility.Question, text: str, s: Session) -> bool:
         """Whether `text`, which does not answer `current`, names another option of a choice
         question answered before (合伙 after 个人从事个体经营): read as putting that answer right."""
-        plain = bare(text)
-        if s.program in (None, "__finder__") or len(plain) > _OPTION_NAMED_CHARS or _NUMERAL.search(plain):
-            return False  # (有两个是大学生 一个是三十岁的: a story, whatever word of an option it holds)
+        plain = bare(text).rstrip("的呢哩啊呀吧嘛")
+        if s.program in (None, "__finder__") or not plain or _NUMERAL.search(plain):
+            return False
         program = self._program(s)
+        words = eligibility.answers.current_words()
         for qid in s.history:
             if qid == current.id or qid not in program.question_ids:
                 continue
             question = program.question(qid)
             if question.kind != "choice":
                 continue
-            parsed = eligibility.parse_answer(question, text, as_of=self.today())
-            if parsed.ok and parsed.value is not None and parsed.value != s.answers.get(qid):
+            # the whole message is that option's label or one of its words (合伙, 是合伙的) — not
+            # a sentence holding one (单位说要等, 有两个是大学生 一个是三十岁的)
+            options = words.choices.get((program.id, qid), {})
+            named = [c.value for c in question.choices
+                     if plain in (bare(c.label), *(bare(w) for w in options.get(c.value, ())))
+                     or plain.removeprefix("是") in (bare(c.label), *(bare(w) for w in options.get(c.value, ())))]
+            if len(named) == 1 and named[0] != s.answers.get(qid):
                 return True
         return False
 
@@ -884,12 +907,13 @@ class QuestionnaireFlow:
         if again in s.flags and said is not None and bare(said) in self.reader.vocabulary.acknowledgements:
             # 不晓得, then 嗯 / 好的 to "再回答一次‘不清楚’": agreeing it is not known, not 是
             parsed = replace(parsed, value=None, unknown=True)
-        if (parsed.value is None and s.program == "__finder__" and question.id == eligibility.FINDER.questions[0].id
-                and s.flags.pop(again, None) is None):
+        if parsed.value is None and s.program == "__finder__" and question.id == eligibility.FINDER.questions[0].id:
             # 不清楚 to the finder's 个人还是单位: nothing can be found without it — what each
             # means, asked once more (a second 不清楚 lists what there is for both)
-            s.flags[again] = "1"
-            return Turn(self._pending_question(s, hint=self.t("finder_role_unknown")), [])
+            if again not in s.flags:
+                s.flags[again] = "1"
+                return Turn(self._pending_question(s, hint=self.t("finder_role_unknown")), [])
+            s.flags.pop(again)
         rough = s.flags.pop(question.id + _RANGE_ASKED, None)
         if parsed.value is None and rough is not None and not getattr(parsed, "range", None):
             # 二十来个, asked for the exact figure, then 不清楚: the range said is what is known
@@ -1033,10 +1057,11 @@ class QuestionnaireFlow:
         return int(low) if float(bounds[0]).is_integer() else bounds[0]
 
     def _range_hint(self: Engine, question: eligibility.Question, parsed: Any, s: Session) -> str:
-        """Why a rough figure is asked again, and what it gives if no exact one is known: the
-        parser's request for the exact number, then — when this is the last question and every
-        value in the range gives the same verdict — the amount the range gives (七八千 to the
-        contribution: 返还约4200元—4800元), else that 不清楚 goes on with the range."""
+        """Why a rough figure is asked again: when this is the last question and both ends of the
+        range give the same verdict and conditions (money is only multiplied), the amount the
+        range gives first (七八千 to the contribution: 金额约4200元—4800元); then the request for the
+        exact number, and — only where `_keepable` would keep the range — that 不清楚 goes on with
+        it. Where it would not, the parser's own request is given as is."""
         low, high = parsed.range
         unit = question.unit
         program = self._program(s) if s.program and s.program != "__finder__" else None
@@ -1050,7 +1075,9 @@ class QuestionnaireFlow:
                 if same and None not in amounts and amounts[0] != amounts[1]:
                     preview = self.t("range_preview", low=_num(low), high=_num(high), unit=unit,
                                      verdict=results[0].verdict, amounts=f"{wan(min(amounts))}—{wan(max(amounts))}")
-        asked = (parsed.error or "").split("；不清楚", 1)[0].rstrip("。；") + "。"
+        if self._keepable(question, (low, high), s) is None:
+            return preview + (parsed.error or "")  # (不清楚 would leave it unknown: nothing promised)
+        asked = self.t("range_asked", low=_num(low), high=_num(high), unit=unit)
         return preview + asked + self.t("range_or_unknown", low=_num(low), high=_num(high), unit=unit)
 
     def _keep_range(self: Engine, question: eligibility.Question, bounds: tuple[float, float], s: Session,
@@ -1060,9 +1087,24 @@ class QuestionnaireFlow:
         七八个见习的): kept as the range (`_RANGED`), its low end stored, and the whole range
         weighed when the questionnaire ends (`_unsettled_range`) — the exact number is asked only
         if the verdict or a condition differs within it; an amount that differs is given as a
-        range. None (the exact number asked now) in the finder, for ages and years (settled
-        apart), when the range holds a threshold of the programme (`_decided_within`), or when a
-        verdict or condition already differs within it."""
+        range. None (nothing stored: the exact number is asked) when `_keepable` says no."""
+        kept = self._keepable(question, bounds, s)
+        if kept is None:
+            return None
+        (low, high), last = kept
+        # (the last question: the result's own note says how the range was weighed)
+        note = None if last else self.t("range_kept", low=_num(low), high=_num(high), unit=question.unit)
+        return self._advance(question, low, s, note, said, ranged=(low, high))
+
+    def _keepable(self: Engine, question: eligibility.Question, bounds: tuple[float, float],
+                  s: Session) -> tuple[tuple[float, float], bool] | None:
+        """((low, high) as kept — whole numbers for an integer question —, whether it is the last
+        question) when a rough figure may be kept for later (`_keep_range`); None in the finder,
+        for units other than people, money and months (ages and years are settled apart), for a
+        range of one value or wider than SETTLE_MAX_VALUES + 1 people or months, when the range
+        holds a threshold of the programme (`_decided_within`), when the next step itself
+        depends on the figure, or when nothing left may compare or multiply it and a verdict or
+        condition already differs within it. Changes nothing."""
         if question.unit not in _RANGE_KEPT_UNITS or s.program == "__finder__":
             return None
         low, high = bounds
@@ -1087,9 +1129,7 @@ class QuestionnaireFlow:
         else:  # nothing left that may: every way the rest can go must agree (the amount aside)
             if any(e != ends[0] for e in ends[1:]):
                 return None
-        # (the last question: the result's own note says how the range was weighed)
-        note = None if None in nexts else self.t("range_kept", low=_num(low), high=_num(high), unit=question.unit)
-        return self._advance(question, low, s, note, said, ranged=(low, high))
+        return (low, high), None in nexts
 
     def _ranged_variants(self: Engine, s: Session, program: eligibility.Program,
                          skip: str | None = None) -> list[dict[str, Any]] | None:
@@ -1100,7 +1140,7 @@ class QuestionnaireFlow:
         for qid, (low, high) in self._ranges_kept(s, program).items():
             if qid == skip:
                 continue
-            values = _range_values(program.question(qid), low, high) or (low, high)
+            values = _range_values(program.question(qid), low, high) or ()  # (never wider: `_keepable`)
             combos = [{**c, qid: v} for c in combos for v in values]
             if len(combos) > RANGE_GRID_MAX:
                 return None
@@ -1123,16 +1163,17 @@ class QuestionnaireFlow:
         """At the end of a questionnaire with rough figures kept (`_keep_range`): when every
         combination of their values gives the same verdict and conditions, each is noted for
         the result (按您说的120—130人估算…, with the amount as a range where it differs) and None
-        is returned; otherwise the figure whose range changes the result is dropped and asked
-        again exactly, with why."""
+        is returned (the ranges stay with the result: a correction after it is weighed over them
+        again); otherwise a figure whose value differs between two combinations that give
+        different results is dropped and asked again exactly, with why."""
         if not s.program or s.program == "__finder__" or not any(k.endswith(_RANGED) for k in s.flags):
             return None
         program = self._program(s)
         ranged = self._ranges_kept(s, program)
         variants = self._ranged_variants(s, program)
-        for key in [k for k in s.flags if k.endswith(_RANGED)]:
-            s.flags.pop(key)
-        if not ranged:
+        for key in [k for k in s.flags if k.endswith(_RANGED) and k[: -len(_RANGED)] not in ranged]:
+            s.flags.pop(key)  # (answered exactly since) — the others stay with the result, so that
+        if not ranged:        # a correction after it (不对 新招的是十八个) is weighed over them again
             return None
         seen: dict[tuple[Any, ...], dict[str, Any]] = {}
         amounts: set[float] = set()
@@ -1159,9 +1200,8 @@ class QuestionnaireFlow:
             first = next((qid for qid in ranged if a.get(qid) != b.get(qid)), first)
         question = program.question(first)
         low, high = ranged[first]
-        for qid, (lo, hi) in ranged.items():
-            if qid != first:
-                s.flags[qid + _RANGED] = f"{_num(lo)},{_num(hi)}"
+        s.flags.pop(first + _RANGED, None)
+        s.flags.pop(first, None)  # (a note of an earlier result on it)
         s.answers.pop(first, None)
         if first in s.history:
             s.history.remove(first)
@@ -1223,12 +1263,15 @@ class QuestionnaireFlow:
                 named = 0.5
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
+            if question.kind == "number" and eligibility.answers.MEMBERS_DESCRIBED.search(bare(text)):
+                continue  # 不对 有一个是大专的: what one of them is, not how many there are
             units = units_said(text)
             if question.kind == "number" and units and question.unit not in units and (
                     ("人" in units and question.unit in ("个月", "年")) or ("个月" in units and question.unit == "人")):
                 continue  # 是八个见习的: a count of people, not 8 months (2003年出生 still puts an age right)
             parsed = eligibility.parse_answer(question, text, as_of=self.today())
-            if not parsed.ok or parsed.value == s.answers.get(qid):
+            # (the low end of a rough range kept is no exact answer yet: 不对 在职职工是120人 settles it)
+            if not parsed.ok or (parsed.value == s.answers.get(qid) and qid + _RANGED not in s.flags):
                 continue
             changes.append((question, parsed, named))
         if not changes and edit is None and current is None:
@@ -1259,6 +1302,7 @@ class QuestionnaireFlow:
                 return Turn(self._pending_question(s, hint=hint + self.t("range_exact")), [])
         s.answers[question.id] = value
         s.answers.pop(question.id + BELOW, None)  # the rough bound said before no longer holds
+        s.flags.pop(question.id + _RANGED, None)  # nor the rough range (its note goes with the answer's)
         kept = eligibility.engine.relevant_answers(program, s.answers) if s.program != "__finder__" else s.answers
         s.answers = dict(kept)
         s.history = [h for h in s.history if h in s.answers]
@@ -1763,6 +1807,12 @@ def _lead_with(s: Session, said: str | None, now: float) -> None:
         said = mask_personal_numbers(said)
         s.lead_text = f"{s.lead_text} {said}" if s.lead_text else said
         s.lead_at = now
+
+
+def _overlaps(bounds: tuple[float, float], kept: str) -> bool:
+    """Whether a range said now shares a value with one said before ("low,high")."""
+    low, high = (float(x) for x in kept.split(","))
+    return bounds[0] <= high and low <= bounds[1]
 
 
 def _range_values(question: eligibility.Question, low: float, high: float) -> tuple[float, ...] | None:

@@ -622,7 +622,7 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
             before = asked[-1] if asked and (not context or answerer.topic_words(asked[-1])) else context
             answer = answerer.answer(part, today=today, about=about, context=before)
             if (answers and not answers[-1].refused and answer.clause != answers[-1].clause
-                    and _POINTS_BACK_PART.search(part)):
+                    and _POINTS_BACK_PART.search(part) and not answerer.names_any_benefit(part)):
                 # 在岗培训的钱从哪出 二零一九年那个支持现在还有没: "那个支持" is the one the part
                 # before named — asked with that benefit's name, kept when it stays on its clause
                 named = _benefit_name(answerer, answers[-1])
@@ -683,7 +683,10 @@ def multi_reply(parts: Sequence[str], answers: Sequence[Answer], intro: str, not
     for i, (part, answer) in enumerate(zip(parts, answers, strict=True), 1):
         lines.append(f"{i}. 问：{part}")
         if answer.clause is not None:  # answered, or "文件没有写…" of a referred benefit (低保)
-            lines.append(f"   答：{headline(answer.first_line or answer.reply)}（{answer.clause.label()}）")
+            first, limit = answer.first_line or answer.reply, MULTI_LINE
+            if first.rstrip().endswith(("：", ":")):  # a lead-in (分别是这样写的：): the lines it leads to too
+                first, limit = answer.reply, 2 * MULTI_LINE
+            lines.append(f"   答：{headline(first, limit)}（{answer.clause.label()}）")
         else:
             lines.append(f"   答：{not_covered}")
     return "\n".join(lines)
@@ -693,7 +696,11 @@ def headline(reply: str, limit: int = MULTI_LINE) -> str:
     """The first line of a reply (its plain answer), cut to about `limit` characters at the end of
     a sentence: whole sentences while they fit in 1.5 × `limit` (the figure a sentence ends with —
     返还…失业保险费的60% — is not cut off), else the first `limit` characters and "…"."""
-    first = next((line.strip() for line in reply.splitlines() if line.strip()), "")
+    lines = [line.strip() for line in reply.splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    if first.endswith(("：", ":")) and len(lines) > 1:
+        # 稳岗返还和失业保险金文件里分别是这样写的： — a lead-in: what it leads to, in one line
+        first = first + "".join(lines[1:3])
     if len(first) <= limit:
         return first
     kept = ""

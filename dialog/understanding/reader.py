@@ -176,7 +176,7 @@ _PERSON_FIRST = ("他", "她", "我", "俺", "娃", "孩子", "儿子", "女儿"
 _OWNERS = ("我们家", "我家", "俺家", "我", "俺")  # 我儿子, 俺家丫头: whose family member a message names
 # 我 / 俺自己 / 我本人, then 也 / 今年 / 现在…: the asker as the subject of a part
 _SELF_SUBJECT = re.compile(r"(?:我|俺)(?:自己|本人)?(?:也|今年|都|现在|已经|还|才|早就|一直)*(?![们家的])")
-_AGE_SAID = re.compile(r"[零〇一二两三四五六七八九十百\d]+(?:岁|了|多|出头|来岁)")
+_OWN_AGE = re.compile(r"[零〇一二两三四五六七八九十百\d]+(?:岁|了|多|出头|来岁)+")
 _NOT_ME = re.compile(r"(?:不是|不)(?:我|俺)(?:自己|本人)?(?:问|问的|的|要|用)?")
 
 
@@ -880,16 +880,20 @@ class Reader:
         return None
 
     def states_own(self, text: str) -> bool:
-        """Whether a part of the message says something of the asker (我四十了, 俺也没工作,
-        我是低保户: 我/俺, then an age or one of `third_person.self_states`), so that "我男人残疾
-        我四十了没工作" is about the asker, not the husband."""
+        """Whether a part of the message says the asker's own case (俺也没工作, 我是低保户, 我四十了
+        没工作: 我/俺, then one of `third_person.self_states`, an age before it allowed), so that
+        "我男人残疾 我四十了没工作" is about the asker, not the husband; an age alone is not."""
         states = self.vocabulary.self_states
         for part in self.parts(text):
             found = _SELF_SUBJECT.match(bare(part))
             if found is None:
                 continue
             rest = bare(part)[found.end():]
-            if _AGE_SAID.match(rest) or any(rest.startswith(w) for w in states):
+            # an age alone (我五十多了, beside 我儿子二十二 大学毕业了) is no case of one's own: a
+            # state is (我四十了没工作, 俺也下岗了)
+            aged = _OWN_AGE.match(rest)
+            after = rest[aged.end():] if aged else rest
+            if any(after.startswith(w) or (aged and w in after) for w in states):
                 return True
         return False
 
