@@ -1289,8 +1289,11 @@ def _parse_number(question: Question, raw: str, words: AnswerWords, as_of: date)
         wanted = {"岁": "年龄", **_ASKED}.get(question.unit, "一个数字")
         return ParsedAnswer(error=f"这一步要的是{wanted}。{hint(question)}")
     if question.unit != "人" and MEMBERS_DESCRIBED.search(compact):
-        # 有一个是大专的 to 每人见习几个月: what one of the people is, no length or sum
-        return ParsedAnswer(error=f"您说的是其中的人是什么情况；这里问的是{_ASKED.get(question.unit, '一个数字')}。{hint(question)}")
+        # 有一个是大专的 to 每人见习几个月: what one of the people is, no length or sum (the rest
+        # of the message may still give one: 半年 有一个是大专的)
+        compact = MEMBERS_DESCRIBED.sub("，", compact)
+        if not _numbers_in(compact):
+            return ParsedAnswer(error=f"您说的是其中的人是什么情况；这里问的是{_ASKED.get(question.unit, '一个数字')}。{hint(question)}")
     if question.unit in _COUNTED_UNITS and (length := _OTHER_UNIT.search(compact)) and not _numbers_in(
             _OTHER_UNIT.sub("，", compact)):
         # 6个月 to 接收了几名见习人员: a length of time, never a count of people or a sum

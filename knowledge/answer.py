@@ -154,7 +154,7 @@ _NO_CERTIFICATE = re.compile(r"没(?:有)?(?:证|证书|考证|拿到证)|无证
 # 留了一半 / 留下一大半 / 都留下了 (half or more kept on) — 留了一小半 (under half): the share said as a part
 _KEPT_PORTION = re.compile(r"(?:留用|留下来|留下|留住|留|转正)了?(?P<under>一小半|小半|少一半|不到一半|没到一半|不够一半|一半不到|一半都不到)"
                            r"|(?:留用|留下来|留下|留住|留|转正)了?(?P<over>一半多|一多半|一大半|大半|多半|一半|大部分|大多数|全部)"
-                           r"(?!不到|都不到|不够|没到)"
+                           r"(?!不到|都不到|不够|没到|给|补贴|钱)"  # (单位留一半 给娃一半: the money, not the interns)
                            r"|(?P<all>(?:都|全|全部)(?:留用|留下来|留下|留住|留|转正)了?)(?![不没住])")
 _YEARS_AT_LEAST = re.compile(r"(\d+)年以上")  # a condition's minimum years (参加失业保险3年以上)
 
@@ -182,9 +182,13 @@ _MONTHS_RANGE = re.compile(r"(\d+)—(\d+)个月")  # a range of months a clause
 _YEARS_SAID = re.compile(r"(?:见习|实习)(?:能|能不能|可以)?(?:干|搞|做|待)?(?:个|了|上)?(?:(半)年|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?)(?!以上|以内)")
 # 合同签半年 / 签了八个月的合同 / 合同两年: a contract's length, near the word 合同
 _CONTRACT_LENGTH = re.compile(r"(半年)|(\d{1,2}|[一二两三四五六七八九十]{1,3})个(?:多)?月|(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半)?")
+# 一个月三千 / 每月挣四千 / 工资两千五: a wage the person says of themself, not a sum they ask for
+_WAGE_SAID = re.compile(r"(?:一个月|每个月|每月|月薪|工资|挣|赚)(?:能)?(?:挣|赚|拿|开|发)?(?:个)?(?:\d+|[一二两三四五六七八九十百千万]+)(?:块|元|千|万)?")
 # 每人各贷 / 一人一份 / 各贷: a sum asked for each of several people (partners)
-_EACH_OF_PARTNERS = re.compile(r"每人各|每个人各|每人都|一人一份|各贷|各自贷|一人贷|每人能贷|每个人能贷")
+_EACH_OF_PARTNERS = re.compile(r"每人各|每个人各|一人一份|各贷|各自贷|每人能贷|每个人能贷")
+_PARTNERS_SAID = re.compile(r"合伙|兄弟|弟兄|一起|两口子|夫妻|我们俩|我们几个|搭伙|共同|几个人")
 _SIGNED_FOR = re.compile(r"签(?:了|的|个|上)?(?:半年|[\d一二两三四五六七八九十]+(?:个)?(?:多)?(?:年|月))")  # 只签半年, 签了两年
+_LEASE = re.compile(r"租|房|门面|铺面|店面|场地|土地|签了?[\d一二两三四五六七八九十]+年的地")  # a lease or land, not labour
 CONTRACT_NEAR = 6  # characters either side of 合同 in which its length is said
 _CONTRACT_MINIMUM = re.compile(r"签订(\d+)年以上劳动合同")  # 第五条第（二）项: 签订1年以上劳动合同
 LENGTH_NEAR = 6  # characters either side of a length in which the thing it is for is named
@@ -230,7 +234,8 @@ _LENGTH_ONLY = re.compile(r"[\d零一二两三四五六七八九十半几]+个?(
 _ASKS_PAY = re.compile(r"给钱(?:不|吗|没|么)|给不给钱|发钱(?:不|吗|没)|发不发钱|有钱(?:没|不|吗)|有没有钱|有莫有钱")
 _NAMES_SUM = re.compile(r"\d+(?:\.\d+)?万?元")  # a sum in the amount line (每人每月1000元)
 # 想再招四个人 / 准备招5个 / 打算新招十个: hires planned, not yet made
-_PLANNED_HIRES = re.compile(r"(?:想|要|准备|打算|计划)(?:再|新|今年)?招(?:用|收)?(\d+|[一二两俩三四五六七八九十百]+)\s*(?:个人|个|人|名)")
+_PLANNED_HIRES = re.compile(r"(?:想|要|准备|打算|计划)(?:再|新|今年)?招(?:用|收)?(\d+|[一二两俩三四五六七八九十百]+)\s*(?:个人|个|人|名)"
+                            r"(?!.{0,6}(?:不招|不要了|算了))")  # (本来打算招五个人 现在不招了: no plan now)
 _HOW_MANY_HIRES = re.compile(r"招(?:用)?(?:几个|多少)|几个才|多少人才|多少个才")  # 要新招几个才够
 _TOTAL_ASKED = re.compile(r"一共|总共|总共能|能拿多少|能领多少|能补多少|给多少|补多少|多少钱")  # a total asked
 _SHARE_RULE = re.compile(r"在职职工人数(?P<small>\d+)%(?:（超过(?P<over>\d+)人的企业达到(?P<large>\d+)%）)?")
@@ -1686,9 +1691,18 @@ class Answerer:
                 return self._with_quote(["有补贴：" + paid.say], paid.quote, clause, question, budget, benefit=benefit)
         share = self._hires_share(question, clause, benefit, budget) if kind in (Kind.YES_NO, Kind.WHO, Kind.AMOUNT, Kind.OTHER) else None
         if share is not None:  # 厂子一百二十个人 今年新招了十五个 能贷三百万不: the share worked out
+            held = share.benefit
+            if (kind is Kind.AMOUNT and held is not None and held.max is not None and share.lines
+                    and held.max.text not in share.lines[0]):
+                # 能贷多少: the cap first, then whether the counts said reach it
+                share = replace(share, lines=[f"最高不超过{held.max.text}（{held.name}）。{share.lines[0]}", *share.lines[1:]])
             return share
         if benefit is not None and kind is Kind.YES_NO and asked.amount is not None and benefit.max is not None:
-            return self._compare(asked, benefit, benefits)
+            # (一个月三千 想开面馆 能贷款不: a wage the person earns is no sum asked for — the
+            # sum is read again without it, and none may be left)
+            sought = self.read(_WAGE_SAID.sub(" ", fold(question))).amount if _WAGE_SAID.search(fold(question)) else asked.amount
+            if sought is not None:
+                return self._compare(replace(asked, amount=sought), benefit, benefits)
         kept = self._retention_said(question, kind, clause, benefit, budget) if benefit is not None else None
         if kept is not None:  # 五个见习的 期满留了两个 能按1200算不: 40% is under 50% — 不能
             return kept
@@ -2085,7 +2099,8 @@ class Answerer:
         higher = [b.statement(Kind.AMOUNT) for b in benefits
                   if b.part_of == benefit.id and b.max is None and b.statement(Kind.AMOUNT) is not None
                   and "提高" in b.statement(Kind.AMOUNT).say]  # type: ignore[union-attr]
-        if asked.amount <= cap.value and higher and _EACH_OF_PARTNERS.search(fold(asked.question)):
+        if (asked.amount <= cap.value and higher and _EACH_OF_PARTNERS.search(fold(asked.question))
+                and _PARTNERS_SAID.search(fold(asked.question))):
             # 两口子合伙开饭馆 是不是每人各贷十五万: a cap per partner is not written — the cap
             # of one, and that a partnership's may be raised (by how much unsaid)
             line = (f"文件没有写合伙的每人各能贷{_money(asked.amount)}：{benefit.name}最高不超过{cap.text}；"
@@ -2398,21 +2413,28 @@ class Answerer:
         rates = [int(r) for r in _PER_HEAD_MONTH.findall(statement.say)] if statement is not None else []
         return (statement, rates) if statement is not None and rates else None
 
-    def _retention_portion(self, portion: re.Match[str], question: str, kind: Kind, clause: Clause,
-                           benefit: Benefit, budget: int) -> _Body | None:
-        """见习单位留了一半人 补贴咋算 / 见习的都留下了: a share kept on said as a part (一半, 一大半,
-        都 — half or more; 一小半 — under half) against the share the raised rate needs (50%):
-        the rate that applies first. None when the benefit has no such raised rate."""
+    def _raised_rate(self, clause: Clause, benefit: Benefit) -> tuple[Statement, list[int], int] | None:
+        """(the amount line, its rates per person per month in 元 — [1000, 1200] —, the share in %
+        kept on that raises the rate — 50, 第六条: 留用率达到50%以上) of `benefit`, or None when
+        its line names no raised rate with such a share."""
         paid = self._per_head_rates(clause, benefit)
         if paid is None:
             return None
         statement, rates = paid
         condition = _RAISED_IF.search(statement.say) if len(rates) > 1 else None
         share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
-        if share is None:
+        return (statement, rates, int(share.group(1))) if share is not None else None
+
+    def _retention_portion(self, portion: re.Match[str], question: str, kind: Kind, clause: Clause,
+                           benefit: Benefit, budget: int) -> _Body | None:
+        """见习单位留了一半人 补贴咋算 / 见习的都留下了: a share kept on said as a part (一半, 一大半,
+        都 — half or more; 一小半 — under half) against the share the raised rate needs (50%):
+        the rate that applies first. None when the benefit has no such raised rate."""
+        raised = self._raised_rate(clause, benefit)
+        if raised is None:
             return None
-        needed = int(share.group(1))
-        raised_asked = benefit.part_of is not None
+        statement, rates, needed = raised
+        raised_asked = benefit.part_of is not None  # the refinement (1200元) named: 能 / 不能, else the subsidy: 有
         words = portion.group(0)
         if portion.lastgroup == "under":
             verdict = f"每人每月{rates[0]}元" if kind is Kind.AMOUNT else ("不能" if raised_asked else "有")
@@ -2441,16 +2463,11 @@ class Answerer:
         if said is None or (kind is Kind.AMOUNT and over_months is not None
                             and (over_months[1] > 1 or re.search(r"一共|总共", text))):
             return None  # (一个月补多少 asks the rate a month, not a sum over one month)
-        paid = self._per_head_rates(clause, benefit)
-        if paid is None:
+        raised = self._raised_rate(clause, benefit)
+        if raised is None:
             return None
-        statement, rates = paid
-        condition = _RAISED_IF.search(statement.say) if len(rates) > 1 else None
-        share = _SHARE_NEEDED.search(condition.group(1)) if condition is not None else None
-        if share is None:
-            return None
+        statement, rates, needed = raised
         (low, high), count = said
-        needed = int(share.group(1))
         reached = {n: 100 * count / n >= needed for n in (low, high)}
         heads = f"{low}" if low == high else f"{low}—{high}"
         shares = "—".join(dict.fromkeys(f"{100 * count / n:.0f}%" for n in (high, low)))
@@ -2534,7 +2551,8 @@ class Answerer:
         folded = fold(asked.question)
         minimum = _CONTRACT_MINIMUM.search(clause.text)
         # (那要是只签半年呢 after the contract was spoken of: 签 and a length name it too)
-        anchor = "合同" if "合同" in folded else ("签" if _SIGNED_FOR.search(folded) else None)
+        anchor = "合同" if "合同" in folded else (
+            "签" if _SIGNED_FOR.search(folded) and not _LEASE.search(folded) else None)  # (门面房签了三年: a lease)
         if minimum is None or anchor is None:
             return None
         at = folded.find(anchor)

@@ -121,8 +121,8 @@ class Benefit:
 # 12个人 (not 一个人: one person, an individual); 有个人专门领人去打工, 这个人说: someone, not an
 # individual borrower (有个人贷款没 still asks the individual loan)
 # A firm the person worked at, not one they run: 厂子倒了, 在厂里打工, 公司关门了, 从厂子出来
-_WORKED_AT = re.compile(r"(?:在|从|原来的?|以前的?)?(?:厂子|厂里|工厂|公司|单位)(?:里)?"
-                        r"(?:倒了|倒闭了?|关了|关门了?|黄了|垮了|打工|干活|干了|上班|上过班|出来|辞了我|把我辞了|不要我了|裁了我)")
+_WORKED_AT = re.compile(r"(?:(?:在|从|原来的?|以前的?)(?:厂子|厂里|工厂|公司|单位)(?:里)?(?:打工|干活|上班|上过班|出来)"
+                        r"|(?:厂子|厂里|工厂|公司|单位)(?:倒了|倒闭了?|关了|关门了?|黄了|垮了|辞了我|把我辞了|不要我了|裁了我))")
 _HEADCOUNT = re.compile(r"(?<=[\d两二三四五六七八九十百千几多来])个人|(?<=[十百千零]一)个人"
                         r"|(?<=[有这那某])个人(?=专门|说|想|在|去|领|带|是|要|跟|给|问|家|开)")
 

@@ -283,7 +283,9 @@ def test_a_count_said_as_two_neighbours_is_a_range(word, span):
 def test_a_range_of_hires_across_the_line_says_both(dated_answerer):
     # 120 staff: 15% is 18; 17 is 14.2%
     line = first_line(dated_answerer, "我们企业一百二十人，今年新招了十七八个符合条件的，能贷多少")
-    assert line.startswith("要看具体人数") and "新招用18人、在职职工120人算够（15.0%）" in line
+    # (能贷多少: the cap first — 26th session — then whether the counts reach it)
+    assert line.startswith("最高不超过300万元") and "要看具体人数" in line
+    assert "新招用18人、在职职工120人算够（15.0%）" in line
     assert "新招用17人、在职职工120人算不够（14.2%）" in line
     both = first_line(dated_answerer, "厂里四十个人 今年招了五六个 够不")
     assert both.startswith("按人数算不够") and "5—6人" in both

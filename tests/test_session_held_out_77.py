@@ -386,3 +386,85 @@ def test_a_correction_speaking_of_an_earlier_step_only_is_no_answer_to_this_one(
     replies = talk(["测一测失业登记与就业援助", "是", "大龄", "交了七八年 厂里给交的", "不对 中间断过 也就交了五六年", "紧巴巴的"])
     assert "结果：" not in replies[4] and "生活是否困难" in replies[4]
     assert "临时生活补助：符合" in replies[5] or "临时生活补助：需核实" in replies[5]
+
+
+# ------------------------------------------------------------ second review: what must stay as it was
+
+def test_a_child_back_home_for_two_months_is_no_unit_taking_interns(talk):
+    replies = talk(["我娃大专毕业回来了两个月了 没工作 能见习不", "测一测我是否符合"])
+    assert "接收见习人员的单位" not in replies[1]
+
+
+@pytest.mark.parametrize("question", ["门面房签了三年 能申请创业担保贷款不", "签了两年的租房 能贷款不"])
+def test_a_lease_signed_is_no_labour_contract(dated_answerer, question):
+    assert "劳动合同" not in first_line(dated_answerer, question).split("：", 1)[0] + first_line(dated_answerer, question)[:12]
+    assert not first_line(dated_answerer, question).startswith("够：")
+
+
+@pytest.mark.parametrize("question", ["我一人贷款能贷十万不", "就我一人贷十万行不"])
+def test_one_person_borrowing_alone_is_no_partnership(dated_answerer, question):
+    assert first_line(dated_answerer, question).startswith("能，10万元在额度之内")
+
+
+def test_a_yes_to_this_step_beside_an_earlier_step_s_words_is_kept(talk):
+    replies = talk(["测一测技术技能提升补贴", "是", "三年", "不对 社保一直交着呢 证有"])
+    assert "结果：" in replies[3]
+
+
+def test_half_of_the_money_is_no_half_of_the_interns(dated_answerer):
+    assert not first_line(dated_answerer, "见习补贴单位留一半 给娃一半 行不").startswith("有：留一半")
+
+
+def test_a_firm_run_for_years_is_the_owner_s(dated_answerer):
+    assert first_line(dated_answerer, "自己办的厂子干了五年了 贷款能贷多少").startswith("最高不超过300万元")
+
+
+def test_a_correction_giving_a_count_beside_what_some_are_puts_the_count_right(talk):
+    replies = talk(["测一测见习补贴", "单位", "是", "五个", "不对 接收了六个 有两个是大专的"])
+    assert "改为“6人”" in replies[4]
+
+
+def test_all_of_them_with_some_from_elsewhere_is_not_read_as_partial(talk):
+    replies = talk(["测一测见习补贴", "单位", "都是 有的不是临夏的"])
+    assert "先按“否”记下" not in replies[2]
+
+
+def test_a_level_not_reached_is_no_recognition(talk):
+    replies = talk(["测一测", "单位", "孵化基地", "县级的还没评上"])
+    assert "√ 省、州、县市级" not in replies[3]
+
+
+def test_a_plan_given_up_is_no_planned_hire(dated_answerer):
+    assert not first_line(dated_answerer, "厂里二十个人 本来打算招五个人 现在不招了 能贷款不").startswith("按人数算")
+
+
+def test_a_sum_asked_with_planned_hires_gives_the_cap_first(dated_answerer):
+    assert first_line(dated_answerer, "公司十二个人 想招3个残疾人 贷款能贷多少").startswith("最高不超过300万元")
+
+
+def test_a_story_does_not_take_over_a_sum_asked_after_it(talk):
+    replies = talk(["我儿子三十了 在家闲着", "见习补贴一个月多少钱"])
+    assert replies[1].startswith("每人每月1000元")
+
+
+def test_a_workplace_that_closed_is_no_small_firm_of_one_s_own(talk):
+    replies = talk(["测一测创业担保贷款", "单位倒闭了 想自己摆个摊"])
+    assert "经办机构问过" in replies[1]
+
+
+@pytest.mark.parametrize(("before", "now", "said"), [
+    ("去年交了两万三", "那要是一万二呢", "7200元"),
+    ("去年交了七八千", "那要是一万二呢", "7200元"),
+    ("去年交了两万三", "那要是三万五呢", "2.1万元"),
+])
+def test_a_spoken_sum_changed_in_a_follow_up_is_worked_out_whole(talk, before, now, said):
+    replies = talk([f"稳岗返还 {before} 能返多少", now])
+    assert said in replies[1].splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "start"), [
+    ("一个月三千 想辞了开面馆 能贷款不", "要看条件"),  # a wage, no sum asked
+    ("我在厂里一个月挣四千 想出来开个店 能贷十万不", "能，10万元在额度之内"),
+])
+def test_a_wage_said_is_no_sum_asked_for(dated_answerer, question, start):
+    assert first_line(dated_answerer, question).startswith(start)

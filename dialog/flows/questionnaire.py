@@ -535,7 +535,10 @@ class QuestionnaireFlow:
             # (不对 中间断过 也就交了五六年 to 生活是否困难: the words speak of an earlier step —
             # the insurance — and not of this one; never a 否 to this question)
             program = self._program(s)
-            said_of_earlier = (not eligibility.answers.echoes_named(question.prompt, words)
+            # (only when this question does not read a yes from them: 不对 社保一直交着呢 证有 still
+            # answers 证书 — a 否 may be the earlier step's own 断)
+            said_of_earlier = (not (current.ok and current.value not in (None, False))
+                               and not eligibility.answers.echoes_named(question.prompt, words)
                                and not shared_pairs(_WITHOUT_AMOUNTS.sub("", words), question.prompt)
                                and any(q in program.question_ids
                                        and eligibility.answers.echoes_named(program.question(q).prompt, words)
@@ -1263,13 +1266,19 @@ class QuestionnaireFlow:
                 named = 0.5
             if question.kind == "yesno" and not named:
                 continue  # a bare 是/不是 does not say which earlier question it is about
-            if question.kind == "number" and eligibility.answers.MEMBERS_DESCRIBED.search(bare(text)):
-                continue  # 不对 有一个是大专的: what one of them is, not how many there are
-            units = units_said(text)
+            probe = text
+            if (question.kind == "number" and "属于" not in question.prompt
+                    and eligibility.answers.MEMBERS_DESCRIBED.search(bare(text))):
+                # 不对 有一个是大专的: what one of the people is, not how many there are — only the
+                # rest of the message may put a count right (不对 接收了六个 有两个是大专的: 6)
+                probe = eligibility.answers.MEMBERS_DESCRIBED.sub(" ", bare(text))
+                if not _NUMERAL.search(probe):
+                    continue
+            units = units_said(probe)
             if question.kind == "number" and units and question.unit not in units and (
                     ("人" in units and question.unit in ("个月", "年")) or ("个月" in units and question.unit == "人")):
                 continue  # 是八个见习的: a count of people, not 8 months (2003年出生 still puts an age right)
-            parsed = eligibility.parse_answer(question, text, as_of=self.today())
+            parsed = eligibility.parse_answer(question, probe, as_of=self.today())
             # (the low end of a rough range kept is no exact answer yet: 不对 在职职工是120人 settles it)
             if not parsed.ok or (parsed.value == s.answers.get(qid) and qid + _RANGED not in s.flags):
                 continue

@@ -289,10 +289,12 @@ class QuestionsFlow:
 
     def _story_before(self: Engine, s: Session, text: str) -> str | None:
         """What the person told of themself in the message just before (我四十八了 厂子把我辞了 家里
-        低保户: it asked nothing), when `text` asks something, names no one else and states no
-        figure of its own, and the story was told within GOING_ON_SECONDS; else None."""
+        低保户: it asked nothing), when `text` asks whether or who (能不能算就业困难人员; not a sum:
+        `_STORY_DECIDES`), names no one else and states no figure of its own, and the story was
+        told within GOING_ON_SECONDS; else None."""
         lead = s.lead_text
         if (not lead or s.lead_uncovered or self.clock() - s.lead_at > GOING_ON_SECONDS
+                or self.answerer.read(text).kind not in _STORY_DECIDES  # (见习补贴一个月多少钱: the sum, whoever asks)
                 or self._asks_nothing(text) or not self._asks_nothing(lead)
                 or self.reader.someone_else(text) or _OWN_FIGURE.search(text)):
             return None
@@ -649,6 +651,8 @@ def answer_parts(answerer: Any, parts: Sequence[str], *, about: str | None = Non
     return asked, answers
 
 
+# the kinds of question a story told just before decides (能不能 / 算不算, who qualifies)
+_STORY_DECIDES = (Kind.YES_NO, Kind.WHO)
 # a part pointing back at what the part before it named (那个支持, 这项补贴, 上面说的)
 _POINTS_BACK_PART = re.compile(r"那个|这个|那项|这项|那笔|这笔|上面说的|刚说的|前面说的")
 
