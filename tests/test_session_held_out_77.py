@@ -468,3 +468,9 @@ def test_a_spoken_sum_changed_in_a_follow_up_is_worked_out_whole(talk, before, n
 ])
 def test_a_wage_said_is_no_sum_asked_for(dated_answerer, question, start):
     assert first_line(dated_answerer, question).startswith(start)
+
+
+def test_an_employer_not_paying_the_insurance_is_a_labour_matter(dated_answerer):
+    answer = dated_answerer.answer("单位不给交失业保险 咋办")
+    assert answer.refused and "劳动纠纷" in answer.reply
+    assert dated_answerer.answer("单位不给交失业保险 我还能领失业金吗").answered  # the document's own matter
