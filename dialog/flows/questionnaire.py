@@ -671,7 +671,7 @@ class QuestionnaireFlow:
                     kept = self._keep_range(question, parsed.range, s, said)
                     if kept is not None:
                         return kept
-                s.flags[question.id + _RANGE_ASKED] = f"{_num(parsed.range[0])},{_num(parsed.range[1])}"
+                s.flags[question.id + _RANGE_ASKED] = _range_flag(parsed.range)
                 return Turn(self._pending_question(s, hint=self._range_hint(question, parsed, s)), [])
             low, high = parsed.range
             unit = question.unit
@@ -771,9 +771,9 @@ class QuestionnaireFlow:
             # the whole message is that option's label or one of its words (合伙, 是合伙的) — not
             # a sentence holding one (单位说要等, 有两个是大学生 一个是三十岁的)
             options = words.choices.get((program.id, qid), {})
+            said = {plain, plain.removeprefix("是")}
             named = [c.value for c in question.choices
-                     if plain in (bare(c.label), *(bare(w) for w in options.get(c.value, ())))
-                     or plain.removeprefix("是") in (bare(c.label), *(bare(w) for w in options.get(c.value, ())))]
+                     if said & {bare(c.label), *(bare(w) for w in options.get(c.value, ()))}]
             if len(named) == 1 and named[0] != s.answers.get(qid):
                 return True
         return False
@@ -920,8 +920,7 @@ class QuestionnaireFlow:
         rough = s.flags.pop(question.id + _RANGE_ASKED, None)
         if parsed.value is None and rough is not None and not getattr(parsed, "range", None):
             # 二十来个, asked for the exact figure, then 不清楚: the range said is what is known
-            low, high = (float(x) for x in rough.split(","))
-            kept = self._keep_range(question, (low, high), s, said)
+            kept = self._keep_range(question, _flag_range(rough), s, said)
             if kept is not None:
                 return kept
         if parsed.value is None and question.unknown_goes_on:
@@ -965,7 +964,7 @@ class QuestionnaireFlow:
         s.flags.pop(question.id + _RANGED, None)
         s.flags.pop(question.id + _RANGE_ASKED, None)
         if ranged is not None:
-            s.flags[question.id + _RANGED] = f"{_num(ranged[0])},{_num(ranged[1])}"
+            s.flags[question.id + _RANGED] = _range_flag(ranged)
         bound_id = question.id + BELOW
         s.answers.pop(bound_id, None)
         if below is not None and s.program != "__finder__" and bound_id in self._program(s).question_ids:
@@ -1157,7 +1156,7 @@ class QuestionnaireFlow:
             qid = key[: -len(_RANGED)] if key.endswith(_RANGED) else None
             if qid is None or qid not in program.question_ids:
                 continue
-            low, high = (float(x) for x in kept.split(","))
+            low, high = _flag_range(kept)
             if s.answers.get(qid) is not None and float(s.answers[qid]) == low:
                 out[qid] = (low, high)
         return out
@@ -1818,9 +1817,20 @@ def _lead_with(s: Session, said: str | None, now: float) -> None:
         s.lead_at = now
 
 
+def _range_flag(bounds: tuple[float, float]) -> str:
+    """A rough range as kept in the session's flags (`_RANGED`, `_RANGE_ASKED`): "low,high"."""
+    return f"{_num(bounds[0])},{_num(bounds[1])}"
+
+
+def _flag_range(kept: str) -> tuple[float, float]:
+    """(low, high) of a range kept by `_range_flag`."""
+    low, high = kept.split(",")
+    return float(low), float(high)
+
+
 def _overlaps(bounds: tuple[float, float], kept: str) -> bool:
-    """Whether a range said now shares a value with one said before ("low,high")."""
-    low, high = (float(x) for x in kept.split(","))
+    """Whether a range said now shares a value with one said before (`_range_flag`)."""
+    low, high = _flag_range(kept)
     return bounds[0] <= high and low <= bounds[1]
 
 
