@@ -290,6 +290,7 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         finished, s.finished = s.finished, None  # a result's answers: kept for one more message only
         # A refused question is gone on about only by the very next message (flows/questions.py).
         s.refused_last, s.lead_uncovered = s.lead_uncovered, False
+        s.line_before, s.last_line = s.last_line, None
         if msg.kind not in ("text", "button"):
             return await self._in_worker(lambda: Turn([Reply(self.t("non_text"))] + self._pending_question(s), []))
         if msg.action:
@@ -482,8 +483,8 @@ class Engine(QuestionsFlow, QuestionnaireFlow, MenuFlow, CommandsFlow):
         if intent in ("menu", "quit"):
             if in_questionnaire:
                 return self._exit(s)
-            if intent == "quit":
-                return Turn([Reply(self.t("no_questionnaire"), self._menu_buttons())], [])
+            if intent == "quit":  # 算了 / 不问了 after an answer: a goodbye, and where to ask what the document lacks
+                return Turn([Reply(self.t("goodbye_idle"), self._menu_buttons())], [])
         if intent == "help":
             return Turn([Reply(self.t("help"), self._menu_buttons())] + self._pending_question(s), [])
         if intent == "forget":

@@ -146,8 +146,14 @@ _ORGANISATIONS = ("单位", "企业")  # a recipient line naming one: the money 
 _RATE = re.compile(r"(\d+(?:\.\d+)?)%")
 # 搞十八个月 / 见习6个月: a length asked of the activity itself (not 补贴3个月能发下来不)
 # (一个月 is "a month", the rate's: 见习一个月给娃多少钱)
+# 没交满三年 / 还不到三年 / 没够三年 / 不满三年: fewer years than that (never that many)
+# (the paying said: 干了不到两年 is work, not insurance)
+_YEARS_UNDER = re.compile(r"(?:没|未|还没)(?:有)?(?:参保|交|缴)(?:了)?(?:满|够|到)?(?:失业保险|保险|社保)?"
+                          r"(\d{1,2}|[一二两三四五六七八九十]{1,3})年"
+                          r"|(?:参保|交|缴)(?:了|过)?(?:失业保险|保险|社保)?(?:还)?(?:没|不|未)(?:有)?(?:满|够|到)"
+                          r"(\d{1,2}|[一二两三四五六七八九十]{1,3})年")
 # 交了四年, 参保两年, 失业保险缴了5年: years of insurance said (not 干了三年: work, not insurance)
-_YEARS_INSURED = re.compile(r"(?:参保|交|缴)(?:了|过|够|满)?(?:失业保险|保险|社保)?(?:了)?(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半|多)?(?!级|底|初|前|后)")
+_YEARS_INSURED = re.compile(r"(?<![没未])(?:参保|交|缴)(?:了|过|够|满)?(?:失业保险|保险|社保)?(?:了)?(\d{1,2}|[一二两三四五六七八九十]{1,3})年(半|多)?(?!级|底|初|前|后)")
 # 有证 / 有高级工证 / 考了个电焊证 / 拿到了证书: a certificate held (not 没证, 还没考证)
 _HAS_CERTIFICATE = re.compile(r"(?<![没无])(?:有|拿到了?|取得了?|考了个?|考下了?|考到了?|考上了?)[^，,。没]{0,6}(?:证书|证)(?!吗|不|没)")
 _NO_CERTIFICATE = re.compile(r"没(?:有)?(?:证|证书|考证|拿到证)|无证|还没考")
@@ -162,8 +168,14 @@ _YEARS_AT_LEAST = re.compile(r"(\d+)年以上")  # a condition's minimum years (
 def _years_held(question: str, rule: str) -> tuple[str, int] | None:
     """(the years of insurance `question` says, as said: 2年 / 2年半; the least `rule` asks)
     — 交了两年失业保险 against 参加失业保险3年以上 -> ("2年", 3); None when either is missing."""
-    said = _YEARS_INSURED.search(fold(question))
     bound = _YEARS_AT_LEAST.search(rule)
+    under = _YEARS_UNDER.search(fold(question))
+    if under is not None and bound is not None:
+        # 没交满三年 / 还不到三年: less than that — under the rule when that is its least
+        raw = under.group(1) or under.group(2)
+        value = int(raw) if raw.isdigit() else chinese_number(raw)
+        return (f"不到{value}年", int(bound.group(1))) if value is not None and value <= int(bound.group(1)) else None
+    said = _YEARS_INSURED.search(fold(question))
     if said is None or bound is None:
         return None
     raw = said.group(1)
@@ -172,7 +184,9 @@ def _years_held(question: str, rule: str) -> tuple[str, int] | None:
 
 
 def years_value(years: str) -> float:
-    """2年 -> 2, 2年半 -> 2.5, 2年多 -> 2 (more than 2 is still under 3)."""
+    """2年 -> 2, 2年半 -> 2.5, 2年多 -> 2 (more than 2 is still under 3), 不到3年 -> 2.5."""
+    if (under := re.match(r"不到(\d+)年", years)) is not None:
+        return int(under.group(1)) - 0.5
     found = re.match(r"(\d+)年(半)?", years)
     return int(found.group(1)) + (0.5 if found.group(2) else 0) if found else 0.0
 _MONTHS_SAID = re.compile(r"(?:搞|干|见习|实习|参加|做|待|弄)(?:个|了|上)?(?!一个月)(\d{1,2}|[一二两三四五六七八九十]{1,3})个月")
@@ -439,12 +453,18 @@ class Answerer:
         # flows, the answer); `read` is a pure function of the text and this knowledge base (a
         # reload builds a new Answerer). benchmarks/README.md, "The lexical path's cost".
         self._read_memo = functools.lru_cache(maxsize=4096)(self._read)
+        # the same pieces are spelled several times a turn too (7.7k calls for 1.5k messages)
+        self._spelled_memo = functools.lru_cache(maxsize=4096)(self._spelled)
 
     def spelled(self, text: str) -> str:
         """`text` with residents' misspellings of policy words put right: the staff's list
         (lexicon/typos.yaml: 补帖 -> 补贴), policy names typed by their pinyin initials (jxbt ->
         就业见习补贴's 见习补贴: knowledge/pinyin.py Initialisms), then words typed by their sound
-        (knowledge/homophones.py: 单保 -> 担保, 三只一扶 -> 三支一扶)."""
+        (knowledge/homophones.py: 单保 -> 担保, 三只一扶 -> 三支一扶). Pure in `text`; the 4,096
+        most recent texts are remembered."""
+        return self._spelled_memo(text)
+
+    def _spelled(self, text: str) -> str:
         if self._homophones is None:
             # the documents' words (terms, what synonyms stand for, benefits' names), not the
             # residents' (网上卖, 发钱: homophones of everyday words); two characters only for terms
@@ -622,6 +642,14 @@ class Answerer:
             out.append(aged[0][0])  # 我五十八了还能找活么: the age says 大龄 (synonyms.yaml from_age)
         return list(dict.fromkeys(out))
 
+    def _in_documents(self, word: str) -> bool:
+        """Whether a clause's text uses the word (厦门, 苏州: places the plan itself names)."""
+        return word in self._documents_text
+
+    @functools.cached_property
+    def _documents_text(self) -> str:
+        return "\n".join(clause.text for clause in self.kb.clauses.values())
+
     def has_own_topic(self, question: str | Asked, about: str | None = None,
                       result: SearchResult | None = None) -> bool:
         """Whether the question names a topic of its own (see `topic_words`).
@@ -663,8 +691,11 @@ class Answerer:
         places = self.kb.lexicon.places
         if (_POINTS_BACK.match(fold(asked.question))
                 and all(t in self.kb.asking.parties or t in self.kb.asking.situations or t in places.home
-                        or t in places.elsewhere or self._in_status(t, asked.question) for t in topics)):
-            return False  # 那我老汉呢 他二十四 没工作 after 见习: another person, and how they stand
+                        or (t in places.elsewhere and not self._in_documents(t))
+                        or self._in_status(t, asked.question) for t in topics)):
+            # 那我老汉呢 他二十四 没工作 after 见习: another person, and how they stand (not 那我能去
+            # 厦门打工不 after 扶贫车间: 厦门 is a place the plan itself names, 第二条第（四）项)
+            return False
         if (_ELLIPTICAL_ASK.search(fold(asked.question)) and not self._names_other_benefit(topics, clause)
                 and not self._names_benefit(asked.question, specific=True)
                 and any(fold(t) in fold(clause.text) for t in topics)):
@@ -1233,7 +1264,7 @@ class Answerer:
     def _asked_part_first(self, question: str, result: SearchResult) -> SearchResult:
         """`result`, or with its second clause first when the two are close (asked_part_ratio)
         and the message tells a story before what it
-        asks: its last part (after the last pause) asks by itself, names a benefit of the second
+        asks: its last part that asks by itself (facts may follow it), names a benefit of the second
         clause and none of the first's (`_names_benefit_of`), and clearly points at that clause
         when searched alone. In 他在新疆干了三年活
         厂子裁员他回来了 在老家能登记失业吗 the story's 裁员 pulls 第四条 (稳岗返还) first; what is
@@ -1244,8 +1275,9 @@ class Answerer:
         if second.score < self.settings.asked_part_ratio * best.score:
             return result
         parts = [p for p in _PAUSES.split(question) if p]
-        last = parts[-1] if parts else ""
-        if len(parts) < 2 or not self.asks(last) or not (self.topic_words(last) or self._names_benefit_of(second.clause, last)):
+        # the last part that asks: facts may follow it (…能领失业金不 我交过保险 交了两年)
+        last = next((p for p in reversed(parts) if self.asks(p)), "")
+        if len(parts) < 2 or not last or not (self.topic_words(last) or self._names_benefit_of(second.clause, last)):
             return result  # (能返不 names 稳岗返还 by its own word 能返, though no topic word)
         if not self._names_benefit_of(second.clause, last) or self._names_benefit_of(best.clause, last):
             return result  # 考核过了有补贴吗 names no benefit: the story (学电焊) says which
@@ -3157,7 +3189,11 @@ class Answerer:
             end = _day(p.end) if p.end else ""
             if p.text in announced and ended:
                 continue
-            if p in quoted and ended:
+            if p in quoted and ended and "到期" in body.split("原文：")[0]:
+                # the answer itself says which part ended and what holds now (60%: no end date;
+                # 3年以上 again): not "现在是否还有这项政策…核实", which would undo it
+                lines.append(f"另：本条中“{p.text}”的限期规定已于{end}到期。")
+            elif p in quoted and ended:
                 lines.append(f"注意：文中“{p.text}”的规定已于{end}到期；"
                              f"现在是否还有这项政策，请向{clause.lead_department or '当地人社部门'}或拨打{HOTLINE}核实。")
             elif p in quoted and p.kind == "from":

@@ -56,7 +56,8 @@ class KindRule:
 
 def says_any(words: tuple[str, ...], text: str) -> bool:
     """Whether `text` holds one of `words`, each a word or "a+b" (every part, in any order)."""
-    return any(all(p in text for p in w.split("+")) for w in words)
+    # a plain word (most are) is one substring test; "a+b" is split only when it is one
+    return any(w in text if "+" not in w else all(p in text for p in w.split("+")) for w in words)
 
 
 @dataclass(frozen=True)
@@ -237,9 +238,16 @@ _PUNCT_TAIL = re.compile(r"[\s\W_]+$", re.UNICODE)
 _SPOKEN_BREAK = re.compile(r"[\s,，。？?!！；;]+")  # where a typed message pauses
 
 
+_SPACES = re.compile(r"\s+")
+
+
+# Remembered: the answerer folds the lexicon's and benefits' words again on every question
+# (~130 calls a message); 0.55 of 14.5 s of CPU under cProfile before it (benchmarks/README.md,
+# "The lexical path's cost, again").
+@functools.lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), lower case, no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "").lower())
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "").lower())
 
 
 _SUM = r"[\d.零一二两三四五六七八九十百千万]+(?:元|块|块钱|万|万元)?"
@@ -601,8 +609,12 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("months", re.compile(r"(?P<more>再)?(?:干了|见习了?|实习了?)?" + _N + r"\s*个(?:多)?月")),
     # 我24岁, then 那明年我25了呢: an age (岁, or 了 right after 我/他/她/娃/今年/明年)
     ("age", re.compile(r"(?P<more>)(?:(?<=[我他她娃俺])|(?<=今年)|(?<=明年)|(?<=已经))" + _N + r"(?:\s*(?:周岁|岁)|(?=了))")),
-    # 接收十个见习生 / 五个实习的: the interns (第六条's count of people paid for)
+    # 接收十个见习生 / 五个实习的: the interns (第六条's count of people paid for); 接了十个 / 收了
+    # 八个: those a unit took, the interns of a question about them
     ("interns", re.compile(r"(?P<more>再)?" + _N + r"\s*(?:个|名|位)?(?:见习|实习)")),
+    ("interns_taken", re.compile(r"(?P<more>再)?(?:接了|收了|接收了|带了|要是接|要是收)" + _N + r"\s*(?:个|名|位)(?!月|多月)")),
+    # 交了两年, then 再交一年呢: years of insurance paid
+    ("years", re.compile(r"(?P<more>再)?(?:交了|交够了?|缴了|参保了?|交)" + _N + r"\s*年(?![龄级纪底前后初])")),
     # 要是公司有120人 / 厂子一百五十个工人: the staff (not 招了20个人: those hired)
     ("staff", re.compile(r"(?<![招雇留裁辞进减了再来])(?P<more>)" + _N + r"\s*(?:个人|人|个职工|名职工|个工人|名工人|个员工|名员工)(?!月)")),
 )
@@ -677,15 +689,28 @@ def revise_figures(before: str, change: str) -> str | None:
     figure (那创业贷款呢). Pure string work: whether the revised question is answered is the
     caller's."""
     revised, changed = before, False
+    age = question_age(change)
+    if age is not None:
+        # 我弟十五 初中没毕业 能见习不, then 要是他十六了呢 / 那要是十七呢: the age said before
+        # replaced; with none before, added only when the change says it as an age (我二十五了,
+        # 他十六岁) — 那要是二十呢 after 四十个人 招了十个 is no age
+        said = _said_age(revised)
+        if said is not None:
+            revised, changed = revised[:said[0]] + str(age) + revised[said[1]:], True
+        elif _ROLE_PATTERNS["age"].search(change) is not None or _AGE.search(normalize(change)) is not None:
+            revised, changed = f"{revised} {age}岁", True
     for role, pattern in _ROLES:
+        if role == "age":
+            continue  # above (the pattern tells an age said as one)
         new = pattern.search(change)
         if new is None:
             continue
         count = spoken_count(new.group("n"))
-        if count is None:
-            continue
+        if count is None or (role == "staff" and count < 2):
+            continue  # (要是我一个人开呢: alone, not a staff of one)
         old = pattern.search(revised)
-        if role == "staff" and old is None and (interns := _ROLE_PATTERNS["interns"].search(revised)) is not None:
+        if role in ("staff", "interns_taken") and old is None \
+                and (interns := _ROLE_PATTERNS["interns"].search(revised)) is not None:
             # 医院接收十个见习生 … 那要是八个人呢: the people of a question about interns are the interns
             old = interns
         if old is not None and new.group("more"):
@@ -834,15 +859,29 @@ _AGE = re.compile(r"(?P<num>\d{1,2}|[一二两三四五六七八九十]{1,3})(?:
 # 我25了 / 娃19了 / 我弟弟二十三呢 / 那十七了呢 / 那要是十七呢 (a follow-up on an age range)
 # 六十了 还能贷款不 / 我都五十多了 / 我今年五十 能参加培训不: at the start, with 多, or after 今年
 _WHO_AGED = (r"(?:^|我|俺|娃|娃娃|孩子|儿子|女儿|闺女|姑娘|丫头|他|她|弟弟|妹妹|哥哥|姐姐|侄子|侄女|外甥|外甥女|孙子|孙女|"
-             r"媳妇|老婆|男人|老汉|老公|爱人|对象|那|要是)")
+             r"媳妇|老婆|男人|老汉|老公|爱人|对象|老大|老二|老三|老四|老伴|弟|妹|哥|姐|那|要是)")
 _AGE_NUMBER = r"(?P<num>[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)"
-_AGE_SAID = re.compile(_WHO_AGED + r"(?:今年|都快|已经快|快|都|已经|也|要是)?" + _AGE_NUMBER + r"多?(?:了|呢|的话)"
+_AGE_SAID = re.compile(_WHO_AGED + r"(?:今年|都快|已经快|快|都|已经|也|要是|就)?" + _AGE_NUMBER + r"多?(?:了|呢|的话)"
                        # (我丫头中专毕业 在积石山 今年十九: the person said further back)
                        + "|" + _WHO_AGED.replace("^|", "") + r"?今年" + _AGE_NUMBER.replace("num", "num2")
                        + r"(?=[\s，,。]|$|能|还|想|可以|要|了|岁|没|在|刚|一直|初中|高中|中专|大学|大专|毕业)"  # 今年19 初中毕业
                        # 他二十四 没工作 / 我是二十三: a person, then a number alone before a pause
                        + "|" + _WHO_AGED.replace("^|", "").replace("|那|要是", "") + r"是?"
                        + _AGE_NUMBER.replace("num", "num3") + r"(?=[\s，,。！!？?]|$|没|也|不|还|能|在|刚|一直|初中|高中|中专|大学|大专)")
+
+
+def _said_age(text: str) -> tuple[int, int] | None:
+    """Where in `text` (as typed, spaces kept) the figure of an age stands, by `question_age`'s
+    patterns, or None."""
+    for pattern in (_AGE, _AGE_SAID):
+        for m in pattern.finditer(text):
+            group = next((g for g in ("num", "num2", "num3") if g in pattern.groupindex and m.group(g)), None)
+            if group is None or (pattern is _AGE and m.start() > 0 and text[m.start() - 1] in "到至—-~"):
+                continue
+            if pattern is _AGE and text[m.end():m.end() + 1] in ("到", "至", "—", "-", "~"):
+                continue
+            return m.start(group), m.end(group)
+    return None
 
 
 def question_age(text: str) -> int | None:

@@ -840,9 +840,13 @@ class Retriever:
                      for words in [tuple(_parts(w) for w in t.words)])
 
     @functools.cached_property
-    def _staff_parts(self) -> tuple[str, ...]:
-        """Every part of every word of the staff's out-of-scope list, once."""
-        return tuple(sorted({p for *_, parts in self._staff_topics for p in parts}))
+    def _staff_parts(self) -> dict[str, tuple[str, ...]]:
+        """Every part of every word of the staff's out-of-scope list, once, under its first
+        character: a question is tested only for the parts that can occur in it."""
+        by_char: dict[str, list[str]] = {}
+        for p in sorted({p for *_, parts in self._staff_topics for p in parts if p}):
+            by_char.setdefault(p[0], []).append(p)
+        return {ch: tuple(ps) for ch, ps in by_char.items()}
 
     def _uncovered_topic(self, question: str, best: Candidate | None) -> str | None:
         """The out-of-scope topic the question names (staff list, lexicon/out_of_scope.yaml),
@@ -854,7 +858,7 @@ class Retriever:
         # The parts the question holds at all, found once: a topic none of whose parts occur
         # is passed by a set test instead of a Python loop over its words (0.94 -> 0.23 ms a
         # question; benchmarks/README.md, "The lexical path's cost").
-        present = frozenset(p for p in self._staff_parts if p in text)
+        present = frozenset(p for ch in set(text) for p in self._staff_parts.get(ch, ()) if p in text)
         for name, unless, words, parts_of_words in self._staff_topics:
             if parts_of_words.isdisjoint(present):
                 continue

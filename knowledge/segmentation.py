@@ -100,6 +100,19 @@ class Segmenter:
             (tuple(normalize(w) for w in g.words), tuple(normalize(m) for m in g.means)) for g in lexicon.synonyms
         ]
         self._parts = {w: tuple(p for p in w.split("+") if p) for words, _ in self._synonyms for w in words}
+        # Each synonym word under the first character of its first part, in lexicon order: a
+        # question is tested only against the words that can occur in it (a Python loop over
+        # every word of synonyms.yaml cost ~1 ms a question; benchmarks/README.md, "The
+        # lexical path's cost, again").
+        self._by_first_char: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+        self._partless: list[tuple[int, str, tuple[str, ...]]] = []
+        for order, (w, means) in enumerate((w, means) for words, means in self._synonyms for w in words):
+            parts = self._parts[w]
+            entry = (order, w, means)
+            if parts:
+                self._by_first_char.setdefault(parts[0][0], []).append(entry)
+            else:
+                self._partless.append(entry)
         self._aged = [g for g in lexicon.synonyms if g.from_age is not None]  # 大龄 from an age said
         # Remembered per instance (a reload builds a new Segmenter, so nothing outlives its
         # lexicon); callers get fresh lists, so the cached tuples are never changed.
@@ -184,11 +197,11 @@ class Segmenter:
     def _find_colloquial(self, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         text = normalize(text)
         found: dict[str, tuple[str, ...]] = {}
-        for words, means in self._synonyms:
-            for w in words:
-                # 门槛+放低: every part, in any order (the parts are split once, in __init__)
-                if all(p in text for p in self._parts[w]):
-                    found[w] = found.get(w, ()) + means
+        candidates = [*self._partless, *(e for ch in set(text) for e in self._by_first_char.get(ch, ()))]
+        for _order, w, means in sorted(candidates):
+            # 门槛+放低: every part, in any order (the parts are split once, in __init__)
+            if all(p in text for p in self._parts[w]):
+                found[w] = found.get(w, ()) + means
         aged = [(g.from_age, tuple(normalize(m) for m in g.means)) for g in self._aged]
         age = question_age(text) if aged else None
         for from_age, means in aged:

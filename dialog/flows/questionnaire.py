@@ -100,6 +100,9 @@ _BARE_NEGATION = re.compile(r"(?:也|并|都|还)?(?:不|没|没有|木有|莫)(
 _NOT_THE_SUM = ("√", "×", "？", "?", "说明", "▶", "提示", "怎么申请", "联系", "依据", "结果仅供")
 # A choice's label that itself names a number (100人以上): a count typed to it is read exactly.
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两俩仨三四五六七八九十百千万半]")  # a number typed (没有 is none)
+_PART_OF = ("其中", "留用")  # a count of some of the people counted before (见习对象 among those received, kept on)
+# 再干一年 / 再交两年 / 再招三个 in a what-if: that many more than the answer before
+_ONE_MORE = re.compile(r"再(?:干|交|缴|做|招|雇|留|接|收|加|多)?了?[\d零一二两俩三四五六七八九十百千万]")
 _COUNTED_LABEL = re.compile(r"[0-9零〇一二两三四五六七八九十百千]")
 # The message that led to a questionnaire is read for facts only if the questionnaire starts
 # within this many seconds of it (30 minutes): last week's question is not "what you just said".
@@ -803,7 +806,8 @@ class QuestionnaireFlow:
             if later.kind != "number" or later.id not in open_ids:
                 continue
             parsed = eligibility.parse_answer(later, text, as_of=self.today())
-            if parsed.ok and parsed.value is not None and not getattr(parsed, "approximate", False):
+            if (parsed.ok and parsed.value is not None and not getattr(parsed, "approximate", False)
+                    and not self._more_than_counted(later, parsed.value, s)):
                 hits.append((later, parsed.value))
         if len(hits) > 1:  # 收了五个见习的: the count of people, not 5 months
             hits = [(q, v) for q, v in hits if said_with_unit(q, text)]
@@ -879,6 +883,8 @@ class QuestionnaireFlow:
                 parsed = self._count_after_total(follow, text, s)
             if parsed is None or (parsed.value is None and getattr(parsed, "range", None) is None):
                 return None
+            if self._more_than_counted(follow, parsed.value, s):
+                return None
             s.answers[question.id] = True
             if question.id in s.history:
                 s.history.remove(question.id)
@@ -888,6 +894,18 @@ class QuestionnaireFlow:
             turn = self._answer_read(follow, parsed, s, text)
             return Turn([said] + turn.replies, turn.events)
         return None
+
+    def _more_than_counted(self: Engine, follow: eligibility.Question, value: Any, s: Session) -> bool:
+        """Whether `value`, typed to another step and read as the count `follow` asks of a part of
+        some people (its prompt says 其中 or 留用: 见习期满后实际留用了几人), is more than a count of
+        people already answered in this test (接收了几名见习人员: 5) — then it counts no part of
+        them (十二 to 见习期已经满了吗 after 5 received is not 12 kept on) and is not stored."""
+        if (follow.unit != "人" or not any(w in follow.prompt for w in _PART_OF)
+                or isinstance(value, bool) or not isinstance(value, int | float)):
+            return False
+        return any(q.kind == "number" and q.unit == "人" and q.id != follow.id
+                   and isinstance(answered := s.answers.get(q.id), int | float) and not isinstance(answered, bool)
+                   and value > answered for q in self._program(s).questions)
 
     def _count_after_total(self: Engine, follow: eligibility.Question, text: str, s: Session) -> Any:
         """五个留下了四个: the total already answered (5 interns received) said again before the
@@ -1279,7 +1297,9 @@ class QuestionnaireFlow:
                 continue  # 是八个见习的: a count of people, not 8 months (2003年出生 still puts an age right)
             parsed = eligibility.parse_answer(question, probe, as_of=self.today())
             # (the low end of a rough range kept is no exact answer yet: 不对 在职职工是120人 settles it)
-            if not parsed.ok or (parsed.value == s.answers.get(qid) and qid + _RANGED not in s.flags):
+            if not parsed.ok or (parsed.value == s.answers.get(qid) and qid + _RANGED not in s.flags
+                                 and not (note == "what_if" and question.unit in ("年", "个月")
+                                          and _ONE_MORE.search(bare(text)))):
                 continue
             changes.append((question, parsed, named))
         if not changes and edit is None and current is None:
@@ -1308,6 +1328,14 @@ class QuestionnaireFlow:
                 s.questionnaire_at = self.clock()
                 hint = f"{parsed.note}，" if getattr(parsed, "note", None) else ""
                 return Turn(self._pending_question(s, hint=hint + self.t("range_exact")), [])
+        before = s.answers.get(question.id)
+        if (note == "what_if" and question.kind == "number" and question.unit in ("年", "个月")
+                and _ONE_MORE.search(bare(text))
+                and isinstance(before, int | float) and not isinstance(before, bool)
+                and isinstance(value, int | float) and not isinstance(value, bool)):
+            # 交了两年, then 要是再干一年呢: 3 years, not 1 (spans only: 再招两个 would grow the
+            # staff too, which holds this year's hires — not worked out here)
+            value = before + value
         s.answers[question.id] = value
         s.answers.pop(question.id + BELOW, None)  # the rough bound said before no longer holds
         s.flags.pop(question.id + _RANGED, None)  # nor the rough range (its note goes with the answer's)

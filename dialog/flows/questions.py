@@ -29,10 +29,13 @@ from knowledge.asking import (
     Kind,
     correct_figures,
     counts_paired,
+    is_what_to_do_cry,
     normalize,
+    question_age,
     revise_figures,
     staff_and_hires,
 )
+from knowledge.benefits import pick_benefit
 
 if TYPE_CHECKING:
     from dialog.engine import Engine
@@ -42,6 +45,10 @@ MULTI_MAX = 3  # questions answered from one message
 # 要交钱不) goes on about that question; later it is a question of its own.
 GOING_ON_SECONDS = 5 * 60
 # 那我呢 + who the person is: what policies there are for them (Answerer.overview)
+# kinds of question whose answer does not depend on who asks (a sum, who receives it, where or
+# when to apply): turned to another person, what is said of them is the question
+_PERSON_FREE = frozenset({Kind.AMOUNT, Kind.RECIPIENT, Kind.APPLY, Kind.WHEN})
+_SELF_AGAIN = re.compile(r"^(?:那|那么)?(?:要是|如果)?(?:我|俺)(?:自己|本人)")  # 那要是我自己呢 我四十五
 _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办|咋整|嘞)[\s,，。?？]*(.{2,})$")
 # X呢 after an answered question: the same question about X (我开修车铺能贷多少, then 牛肉面馆呢)
 _WHAT_ABOUT = re.compile(r"^(?:那么|那)?(?!那|我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
@@ -109,7 +116,19 @@ class QuestionsFlow:
             # into 第三条 by 培训. The refused question stays the one remembered; the log keeps both.
             answer = self._ask(refused)
             said, text = f"{refused} {said or text}", refused
-        if (answer is None and about is not None and _WHAT_IF.search(text)
+        turning = self._turned_to_person(text, s) if answer is None else None
+        if turning is not None and not turning[2]:
+            turned, asks, _late = turning
+            # 我二十四 大学毕业 能见习不, then 那我弟呢 十九 初中毕业在家: what was asked, asked of
+            # the brother with what is said of him (the asker's own age and story left out) — kept
+            # when answered; remembered so, for 那我妹呢 after it
+            again = self._ask(turned, about, s.lead_text if about else None)
+            if again.answered:
+                answer, said, text = again, said or text, turned
+            elif not asks and (overview := self.answerer.overview(turned, today=self.today())) is not None:
+                # 那我弟弟呢 十七 初中毕业在家 after a story, no question: the policies for him
+                answer, said, text = overview, said or text, turned
+        if (answer is None and about is not None and _WHAT_IF.search(text) and not self._turns_to_self(text)
                 and (other := self._answered_question(s)) is not None
                 and (revised := revise_figures(other, text)) is not None):
             # 俺厂四十个人 今年招了十个 够不, then 那招八个呢: the same question with the figure
@@ -118,6 +137,16 @@ class QuestionsFlow:
             again = self._ask(revised)
             if again.answered and again.clause is not None and again.clause.id == about:
                 answer, said, text = again, said or text, revised
+        if (answer is None and about is not None and (fact := self.reader.what_if(text)) is not None
+                and not self.answerer.has_own_topic(fact, about)
+                and (other := self._answered_question(s)) is not None):
+            # 我二十三 去年毕业的 能见习不, then 要是没交社保呢 / 要是我是中专毕业的呢: the same question
+            # with the fact changed (中专 in place of 大学) — kept when it stays on that clause;
+            # remembered so, for the next what-if
+            changed = self.reader.with_changed_fact(other, fact)
+            again = self._ask(changed, about, s.lead_text)
+            if again.answered and again.clause is not None and again.clause.id == about:
+                answer, said, text = again, said or text, changed
         if (answer is None and about is not None and not counts_paired(normalize(text))
                 and (other := self._answered_question(s)) is not None and not counts_paired(normalize(other))
                 and counts_paired(normalize(joined := f"{text} {other}"))):
@@ -143,6 +172,10 @@ class QuestionsFlow:
                 answer, text = again, other
         if answer is None:
             answer = self._ask(text, about, (context or s.lead_text) if about else None)
+            if answer.refused and turning is not None and turning[2]:
+                again = self._ask(turning[0], about, s.lead_text if about else None)
+                if again.answered:
+                    answer, said, text = again, said or text, turning[0]
             if answer.refused:
                 rest = self.reader.without_introduction(text)
                 if rest is not None:
@@ -223,9 +256,11 @@ class QuestionsFlow:
                 return Turn([Reply(overview.reply, self._answer_buttons(overview))], [event])
             return Turn([Reply(self.t("statement_heard"), self._menu_buttons())], [event])
         if (not answer.refused and about is None and answer.kind != "overview" and answer.benefit is None
-                and answer.faq_entry is None and not self.reader.asks_by_form(text)
+                and answer.faq_entry is None
+                and (not self.reader.asks_by_form(text) or self._asks_only_what_to_do(text))
                 and self.answerer.names_situation(text)):
-            # 我22 大学毕业一年了没工作 / 没考上高中 想学个技术: a situation told, no question, and
+            # 我22 大学毕业一年了没工作 / 没考上高中 想学个技术: a situation told, no question (or
+            # only 阿么办 after it: 我儿子大学毕业没找下工作 阿么办), and
             # answered only by a clause's text picked by its words (no benefit's line, no staff
             # answer) — what there is for it instead (the overview)
             overview = self.answerer.overview(text, today=self.today())
@@ -241,12 +276,19 @@ class QuestionsFlow:
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
+        if remember:
+            s.last_line = _plain_line(answer)
         if remember:  # facts for a questionnaire started soon after (LEAD_SECONDS)
             before = s.lead_text if (about is not None and answer.clause is not None and answer.clause.id == about
                                      and s.lead_text and self.clock() - s.lead_at <= GOING_ON_SECONDS) else None
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()
             if before and self.answerer.names_benefit(text) and not any(
-                    m in text for m in self.reader.vocabulary.personal_markers):
+                    m in text for m in self.reader.vocabulary.personal_markers) and (
+                    not self.reader.is_question(before)
+                    or (named_before := pick_benefit(self.kb.benefits_of(answer.clause.id), before)) is None
+                    or named_before.id == answer.benefit):
+                # (有公益岗没, then 那扶贫车间呢: the question before asked of another benefit of the
+                # clause — not kept, or 在哪 after it would be about 公益岗)
                 # 我跟我兄弟想合伙开个修车铺, then 创业担保贷款: the name of what was answered,
                 # said alone, keeps what was said of the person before it (合伙) for a test
                 s.lead_text = f"{before} {s.lead_text}"
@@ -270,6 +312,7 @@ class QuestionsFlow:
         more = self.answerer.overview(other, today=self.today(), exclude=(s.last_clause,))
         if more is None:
             return None
+        s.last_line = _plain_line(more)  # 没看懂 after it: the names it listed
         return Turn([Reply(more.reply, self._answer_buttons(more))], [self._question_event(said or text, more)])
 
     def _refused_question(self: Engine, s: Session) -> str | None:
@@ -300,6 +343,57 @@ class QuestionsFlow:
             return None
         story = self._without_benefit_names(lead).strip()
         return story if any(m in story for m in self.reader.vocabulary.personal_markers) else None
+
+    def _turns_to_self(self: Engine, text: str) -> bool:
+        """Whether a follow-up turns to the asker (那我呢 我四十五, 那要是我自己呢): not a figure of the
+        person asked about before to change."""
+        return bool(_WHAT_ABOUT_ME.match(text) or _SELF_AGAIN.search(bare(text)))
+
+    def _asks_only_what_to_do(self: Engine, text: str) -> bool:
+        """Whether the message tells a situation, then only cries "what to do" (我儿子大学毕业没找下
+        工作 阿么办): its last part is such a cry and no part before it asks anything."""
+        parts = self.reader.parts(text)
+        return (len(parts) >= 2 and is_what_to_do_cry(bare(parts[-1]))
+                and not any(self.reader.is_question(p) for p in parts[:-1]))
+
+    def _turned_to_person(self: Engine, text: str, s: Session) -> tuple[str, bool, bool] | None:
+        """A follow-up turning to another person (那我儿子呢 二十二 去年大学毕业了, 那老二呢) as a
+        question of its own: the person and what is said of them, then what the question just
+        answered asked (its asking part, without its person and their age: 有啥政策没, 能见习不).
+        When what is said of them asks something itself (那我儿子呢 他三十 残疾 能干公益岗不), that is
+        the question; when nothing was asked before, what is said of them is. None when the
+        message does not turn to a person, or says nothing of them and nothing was asked before.
+        The flags: whether the text asks something (else it only tells their situation), and
+        whether it is asked only when the message as it stands is not answered."""
+        pointed = self.reader.person_pointer(text)
+        if pointed is None:
+            return None
+        person, said_of = pointed
+        if said_of[:1] in ("他", "她") and said_of[1:2] not in ("们", ""):
+            said_of = said_of[1:].lstrip()  # 那我儿子呢 他三十 → 我儿子三十: the person named once
+        if said_of and any(self.reader.is_question(p) for p in self.reader.parts(said_of)):
+            return f"{person}{said_of}", True, False
+        other = self._answered_question(s)
+        pieces = self.reader.parts(other) if other is not None else []
+        asking = [i for i, p in enumerate(pieces) if self.reader.is_question(p)]
+        if not asking:
+            # 我二十六了 中专毕业 在积石山, then 那我弟弟呢 十七 初中毕业在家: nothing asked before —
+            # what is said of him, as his situation (answered, or the policies for it)
+            return (f"{person}{said_of}", False, False) if said_of else None
+        at = asking[-1]
+        asked = self.reader.without_person(pieces[at])
+        if said_of and self.answerer.read(asked).kind in _PERSON_FREE:
+            # 见习一个月补多少钱, then 那我男人呢 他二十二 没工作: the sum is no one's own — whether
+            # he may take part is what is asked of him, as the message stands, about the clause
+            # the conversation is on; the sum asked of him only when that is not answered
+            # (贷款最多贷多少, then 换成我爸呢 他六十三)
+            return f"{person}{said_of} {asked}", True, True
+        if at > 0 and self.reader.overview(asked) is None and not self.answerer.has_own_topic(asked):
+            # 我和朋友合伙开店 想贷三十万 行不: 行不 asks of the words before it
+            asked = f"{self.reader.without_person(pieces[at - 1])} {asked}"
+        if not asked.strip():
+            return None
+        return f"{person}{said_of} {asked}", True, False
 
     def _words_said_before(self: Engine, text: str, before: str) -> str | None:
         """`text` without its topic words when every one of them was said in `before` (the
@@ -466,6 +560,16 @@ class QuestionsFlow:
             answer = self._ask(u.text, s.last_clause)
             if answer.answered:
                 return self._free_question(u.text, s, about=s.last_clause, said=u.raw)
+        situation = self.reader.situation_beside_broad_ask(u.text) if s.mode not in _IN_QUESTIONNAIRE else None
+        if situation is not None and (question_age(situation) is not None or self.answerer.names_plan_matter(situation)):
+            # 我是放羊的 六十了 有啥补贴没: the closest policies for what the person said of themself
+            # (大龄, 就近就业, 培训) — ranked by that, not by the broad ask's 补贴
+            overview = self.answerer.overview(situation, today=self.today())
+            if overview is not None:
+                s.lead_text, s.lead_at = mask_personal_numbers(u.text), self.clock()
+                s.last_line = _plain_line(overview)
+                return Turn([Reply(overview.reply, self._answer_buttons(overview))],
+                            [self._question_event(u.raw or u.text, overview)])
         programs = "、".join(p.label for p in eligibility.all_programs())
         rows = ((Button(self.t("menu_find"), "m:find"),),) + self._example_buttons()
         if s.mode in ("questionnaire", "finder"):
@@ -478,9 +582,10 @@ class QuestionsFlow:
 
     def _simpler(self: Engine, s: Session, finished: dict[str, Any] | None) -> Turn:
         """看不懂 / 说简单些 right after an answer or a result: its first line again, shorter
-        (the amount, yes or no, who gets it; no clause quoted), and where to ask. The answer is
-        found again from the question that led to it (`s.lead_text`, on `s.last_clause`); a
-        result from the answers just judged (`finished`)."""
+        (the amount, yes or no, who gets it; no clause quoted), and where to ask. A result is
+        judged again from its answers (`finished`); a free answer's first line is the one kept
+        with the session for one turn (`s.line_before`); an overview's, the names it listed;
+        else the answer is found again from the question that led to it (`s.lead_text`)."""
         plain = ""
         program = (finished or {}).get("program")
         if program and program != "__finder__":
@@ -489,6 +594,8 @@ class QuestionsFlow:
         elif program == "__finder__":
             matches = eligibility.find_programs(dict(finished.get("answers") or {}), as_of=self.today())
             plain = "可能适用：" + "、".join(m.program.label for m in matches[:6]) + "。" if matches else ""
+        elif s.line_before:
+            plain = plain_words(s.line_before)
         elif s.lead_text:
             answer = self._ask(s.lead_text, s.last_clause)
             if (answer.answered or answer.clause is not None) and (
@@ -544,6 +651,21 @@ class QuestionsFlow:
                         and not getattr(parsed, "tentative", False) and not part.strip().isdigit():
                     return part, parsed.value
         return None
+
+
+_LISTED = re.compile(r"^\d+\.\s*([^（(：:\n]+)", re.MULTILINE)
+
+
+def _plain_line(answer: Answer) -> str | None:
+    """What 没看懂 after `answer` says again: the names an overview listed (可能相关：…), else the
+    answer's first line; None for a refusal."""
+    if not answer.answered:
+        return None
+    if answer.kind == "overview":
+        names = _LISTED.findall(answer.reply)
+        if names:
+            return "可能相关：" + "、".join(n.strip() for n in names) + "。"
+    return answer.first_line or headline(answer.reply)
 
 
 def plain_words(line: str, limit: int = SIMPLE_LINE) -> str:

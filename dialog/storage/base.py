@@ -78,6 +78,13 @@ class Session:
     last_program: str | None = None  # the program of the last answer or result (测一测, follow-ups)
     lead_text: str | None = None  # the last free question (masked), read for facts if a questionnaire follows
     lead_at: float = 0.0  # when lead_text was said: it is read only for LEAD_SECONDS
+    # The first line of the last free answer (what was asked, answered: 15万 / 发给单位 / 已到期),
+    # said again plainly on 没看懂 / 说简单点 — not found again from lead_text, whose meaning may
+    # have come from the question before it (给娃不给 after 见习补贴给谁).
+    last_line: str | None = None
+    # last_line as the turn began (the engine clears last_line at every turn, so a reply that is
+    # not a free answer — a menu, an overview, a result — leaves none). Not serialised.
+    line_before: str | None = field(default=None, repr=False, compare=False)
     # lead_text was a question the document does not cover: a detail typed right after it
     # (要带啥材料) goes on about it (dialog/flows/questions.py GOING_ON_SECONDS).
     lead_uncovered: bool = False
@@ -101,6 +108,7 @@ class Session:
         led to it, an answer typed while it had gone stale — and go to `mode`."""
         self.mode, self.program, self.answers, self.history, self.flags = mode, None, {}, [], {}
         self.lead_text, self.lead_at, self.pending_text, self.lead_uncovered = None, 0.0, None, False
+        self.last_line = None
 
     def to_json(self) -> str:
         data = {k: v for k, v in self.__dict__.items() if k not in _NOT_SERIALISED}
@@ -113,7 +121,7 @@ class Session:
         return cls(**known, updated_at=updated_at)
 
 
-_NOT_SERIALISED = frozenset({"updated_at", "stored", "refused_last"})
+_NOT_SERIALISED = frozenset({"updated_at", "stored", "refused_last", "line_before"})
 
 
 def parse_session(data: str, updated_at: float) -> Session:

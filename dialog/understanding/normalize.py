@@ -11,6 +11,7 @@ comparing a message with a word list ("算了！" and "算了" are the same answ
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from dialog.normalize import clean_text
@@ -26,6 +27,9 @@ def prepare(text: str) -> str:
     return unicodedata.normalize("NFKC", clean_text(text or "")).strip()
 
 
+# Remembered: the reader bares the vocabulary's own words again on every message (~55 calls a
+# message, most of them the same words); benchmarks/README.md, "The lexical path's cost, again".
+@functools.lru_cache(maxsize=16384)
 def bare(text: str) -> str:
     """Letters, digits and CJK only, lower-case: "返回 菜单！" → "返回菜单"."""
     return "".join(ch for ch in prepare(text).lower() if _kept(ch))

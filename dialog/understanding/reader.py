@@ -172,6 +172,9 @@ _WANTS = re.compile(r"(?<!不)想(?!问|了解|知道|咨询|打听|请教)|打�
 # connector after a pause inside a piece counts for them; the others (…失业登记；另外…) open a new
 # matter wherever they stand.
 _MAY_BEGIN_A_QUESTION = ("还有", "以及")
+# 我弟, 俺妹, 她姐: a sibling by one character, only with an owner (not 妹夫, 哥们, 姐妹)
+_SIBLING = r"(?:我|俺|他|她)(?:家的|家)?(?:弟|妹|哥|姐)(?![夫们嫂子妹弟哥姐])"
+_SELF_TURN = ("我自己", "俺自己", "我本人", "我也", "俺也", "我想", "俺想", "我能", "俺能", "我可以", "那我自己")  # the asker again
 _PERSON_FIRST = ("他", "她", "我", "俺", "娃", "孩子", "儿子", "女儿", "丫头")  # a statement about someone
 _OWNERS = ("我们家", "我家", "俺家", "我", "俺")  # 我儿子, 俺家丫头: whose family member a message names
 # 我 / 俺自己 / 我本人, then 也 / 今年 / 现在…: the asker as the subject of a part
@@ -322,6 +325,8 @@ class Reader:
         self._particles: tuple[Sequence[str] | None, str] = (None, "")
         self._proxy_cache: tuple[Vocabulary, tuple[re.Pattern[str], ...]] | None = None
         self._ask_cache: tuple[Vocabulary, tuple[re.Pattern[str], re.Pattern[str]]] | None = None
+        self._small_talk_cache: tuple[Vocabulary, tuple[dict[str, str], int]] | None = None
+        self._family_patterns: tuple[Vocabulary | None, dict[str, re.Pattern[str] | None]] = (None, {})
 
     @property
     def particles(self) -> str:
@@ -366,6 +371,18 @@ class Reader:
                     return None
                 return rest
         return None
+
+    def with_changed_fact(self, before: str, fact: str) -> str:
+        """The question `before` with a what-if's fact put in: the words of `before` that the
+        fact's words stand in for (understanding.yaml what_if.replaces: 大学 for 中专, 合伙 for
+        一个人) taken out, the fact added — 我二十四 大学毕业 能见习不 + 是中专毕业的 → 我二十四 毕业
+        能见习不 是中专毕业的."""
+        plain = bare(fact)
+        for group in self.vocabulary.what_if_replaces:
+            if any(w in plain for w in group):
+                for word in group:  # longest first: 没交过 before 交过
+                    before = before.replace(word, "")
+        return f"{before} {fact}"
 
     def correction(self, text: str) -> tuple[str, bool] | None:
         """(the words that may correct an earlier answer, explicit): "我刚才人数说错了，是9个" →
@@ -604,9 +621,12 @@ class Reader:
     def asks_by_form(self, text: str) -> bool:
         """`is_question`, or a form it leaves to the reading as one question (it does not split
         at them): an A-not-A (政府管不管), a dialect final (能领莫, 还有指标没有) at the end of
-        any part (能领莫 我五十了). For telling a message that asks from one that only tells."""
+        any part (能领莫 我五十了), a part before the last that asks (能贷款不 三百万). For telling a
+        message that asks from one that only tells."""
         if self.is_question(text) or self._ends_in_dialect(text):
             return True
+        if any(len(bare(p)) > 2 and self.is_question(p) for p in self.parts(text)[:-1]):
+            return True  # 能贷款不 三百万: the question first, a figure after it
         return bool(_A_NOT_A.search(_NOT_A_QUESTION.sub("", prepare(text))))
 
     def _ends_in_dialect(self, text: str) -> bool:
@@ -822,17 +842,26 @@ class Reader:
         # only thanks and leaving words count there ("好的 谢谢 算了": 谢谢 + 算了).
         return not in_questionnaire or sum(kind in ("closing", "thanks") for kind in used) >= 2
 
-    def _small_talk_words(self, plain: str) -> list[str] | None:
-        """The kinds of the small-talk words that make up the whole (bare) message, in order
-        (particles between them skipped), or None when some of it is not small talk."""
+    def _small_talk_table(self) -> tuple[dict[str, str], int]:
+        """Each small-talk phrase of the vocabulary -> its kind, and the longest phrase's length;
+        built once per vocabulary (a reload gives the reader a new one), not per message."""
         v = self.vocabulary
+        if self._small_talk_cache is not None and self._small_talk_cache[0] is v:
+            return self._small_talk_cache[1]
         kinds = {**{w: "non_question" for w in v.filler | v.address | v.bare_answers},
                  **{w: "closing" for w in v.closings},
                  **{w: "thanks" for w in v.thanks}, **{w: "greeting" for w in v.greetings}}
         # 能听见吗 said with the dialect's question particle: 能听见么, 在嘛
         kinds.update({w[:-1] + q: kind for w, kind in list(kinds.items()) if w.endswith("吗") for q in _ASKING_ENDS
                       if w[:-1] + q not in kinds})
-        longest = max((len(w) for w in kinds), default=0)
+        table = (kinds, max((len(w) for w in kinds), default=0))
+        self._small_talk_cache = (v, table)
+        return table
+
+    def _small_talk_words(self, plain: str) -> list[str] | None:
+        """The kinds of the small-talk words that make up the whole (bare) message, in order
+        (particles between them skipped), or None when some of it is not small talk."""
+        kinds, longest = self._small_talk_table()
         particles = self.particles + "了的"
         # cover[i]: the kinds used to cover plain[:i] with known phrases, or None.
         cover: list[list[str] | None] = [[]] + [None] * len(plain)
@@ -868,6 +897,81 @@ class Reader:
             return None, text
         # "不是我，是我儿子": the first part only says whom it is not about
         return who, " ".join(p for p in kept if not _NOT_ME.fullmatch(without_particles(p, self.particles)))
+
+    def person_pointer(self, text: str) -> tuple[str, str] | None:
+        """A follow-up that turns the last question to another person: "那我儿子呢 二十二 去年大学
+        毕业了" → ("我儿子", "二十二 去年大学毕业了"); "那老二呢" → ("老二", ""); "换成我媳妇呢" →
+        ("我媳妇", ""). The person is one of understanding.yaml `third_person.who`, with its owner
+        as typed; the rest is what the message says of them (may ask a question of its own).
+        None when the message does not begin so."""
+        pattern = self._pointer_pattern()
+        said = prepare(text)
+        found = pattern.match(said) if pattern is not None else None
+        if found is None:
+            return None
+        return found.group("person"), said[found.end():].strip(" ,，。?？!！;；")
+
+    def without_person(self, piece: str) -> str:
+        """The piece without the person it begins with and the age said of them — 我五十了能参加培训
+        不 → 能参加培训不; 我弟十五 → ""; 他三十 残疾 → 残疾 — so that what the piece asks can be
+        asked of someone else. 我们厂… keeps its 我们 (an owner, not a person)."""
+        pattern = self._person_first_pattern()
+        found = pattern.match(prepare(piece)) if pattern is not None else None
+        return prepare(piece)[found.end():].strip(" ,，。") if found is not None else prepare(piece)
+
+    def _person_first_pattern(self) -> re.Pattern[str] | None:
+        """A person first (我弟, 我们家老二, 他) and the age said of them; per vocabulary."""
+        return self._family_pattern("person_first", lambda who: re.compile(
+            rf"(?:那|那么)?(?:(?:我们|我家|俺家|咱家|我|俺|咱|他|她)?(?:家的|的)?(?:大|小)?(?:{who})"
+            rf"|{_SIBLING}|(?:我|俺|他|她)(?!们|家))\s*"
+            r"(?:(?:今年|都|也|已经|才|是)*(?:[1-9]\d|[一二两三四五六七八九]?十[一二三四五六七八九]?)多?(?:周岁|岁)?了?)?"))
+
+    def _family_pattern(self, name: str, build: Callable[[str], re.Pattern[str]]) -> re.Pattern[str] | None:
+        """A pattern built from `third_person.who` (the alternation handed to `build`), remembered
+        per vocabulary under `name`; None when the vocabulary names no family members."""
+        v = self.vocabulary
+        if self._family_patterns[0] is not v:
+            self._family_patterns = (v, {})
+        patterns = self._family_patterns[1]
+        if name not in patterns:
+            patterns[name] = build(_alternatives(w for w, _ in v.proxy_who)) if v.proxy_who else None
+        return patterns[name]
+
+    def _conditional(self, piece: str) -> bool:
+        """Whether the piece is a what-if closed as one (要是我们只招了三个呢, 如果没交的话): a
+        what-if start and a what-if end — not 如果我是大学生 (the start of a question)."""
+        plain = bare(piece)
+        return self.what_if(piece) is not None and any(plain.endswith(e) for e in self.vocabulary.what_if_ends)
+
+    def _one_matter(self, pieces: list[str]) -> bool:
+        """Whether what follows a turn to a person or a condition asks at most one thing and does
+        not turn to the asker (我自己能贷款不)."""
+        asked = sum(1 for p in pieces if self.is_question(p))
+        return asked <= 1 and not any(bare(p).startswith(_SELF_TURN) for p in pieces)
+
+    def _only_hesitation(self, part: str) -> bool:
+        """Whether the part is only words of hesitation (understanding.yaml `hesitations`: 那个 啥)."""
+        rest = bare(part)
+        words = self.vocabulary.hesitations  # longest first
+        while rest:
+            word = next((w for w in words if rest.startswith(w)), None)
+            if word is None:
+                return False
+            rest = rest[len(word):]
+        return bool(words) and bool(bare(part))
+
+    def _only_points(self, part: str) -> bool:
+        """Whether the part only turns to a person (那我儿子呢, 那老二呢), saying nothing of them."""
+        pointed = self.person_pointer(part)
+        return pointed is not None and not pointed[1]
+
+    def _pointer_pattern(self) -> re.Pattern[str] | None:
+        """A turn to a person (那我儿子呢, 换成我媳妇呢), the person named; per vocabulary."""
+        return self._family_pattern("pointer", lambda who: re.compile(
+            r"(?:(?:算了|好的|好|行|哦|噢|嗯|那个)[\s,，。!！]*)?"  # 算了 那我儿子呢: a word closing the last matter
+            r"(?:那|那么|那要是|要是|如果是|如果|换成|换了|换做|换作)?\s*(?:是)?"
+            rf"(?P<person>(?:我们|我|俺|咱|他|她)?(?:家的|家|的)?(?:大|小|二|三)?(?:{who})|{_SIBLING})"
+            r"(?:呢|嘞|哩|的话|咋样|怎么样|咋办|怎么办|阿么办)(?=[\s,，。?？!！;；]|$)[\s,，。?？!！;；]*"))
 
     def someone_else(self, text: str) -> str | None:
         """Whom a message is about when it names one of the person's family or friends as its
@@ -1063,6 +1167,30 @@ class Reader:
         how they type ("我不识字 让娃娃打的 有撒好政策"): False. True when a statement beside it
         names a topic of its own ("我是返乡的 有啥好政策": answered when the document has an
         answer). None when there is no broad ask, or another part asks something."""
+        others = self._beside_broad_ask(text)
+        if others is None:
+            return None
+        topical = False
+        for other in others:
+            if self._about_oneself(other):
+                continue
+            if self.is_question(other):
+                return None
+            topical = topical or self.has_own_topic(other)
+        return topical
+
+    def situation_beside_broad_ask(self, text: str) -> str | None:
+        """What a message says of the person beside its broad ask — 我是放羊的 六十了 有啥补贴没 →
+        "我是放羊的 六十了" — when it asks nothing else; None when there is no broad ask, another
+        part asks something, or nothing else is said."""
+        others = self._beside_broad_ask(text)
+        if not others or any(self.is_question(o) for o in others):
+            return None
+        said = " ".join(o for o in others if o)
+        return said or None
+
+    def _beside_broad_ask(self, text: str) -> list[str] | None:
+        """The (bare) parts of the message beside its first broad ask, or None without one."""
         v = self.vocabulary
         if not v.broad_asks:
             return None
@@ -1077,16 +1205,7 @@ class Reader:
                     others.append(plain[:found.start()])
             else:
                 others.append(plain)
-        if not broad:
-            return None
-        topical = False
-        for other in others:
-            if self._about_oneself(other):
-                continue
-            if self.is_question(other):
-                return None
-            topical = topical or self.has_own_topic(other)
-        return topical
+        return others if broad else None
 
     def complains(self, text: str) -> bool:
         """Whether the message says the bot did not help (understanding.yaml `complaints`:
@@ -1153,6 +1272,21 @@ class Reader:
         numbered = _numbered(text)
         if len(numbered) >= 2:
             return numbered  # 1见习补贴多少 2稳岗返还比例 3小微企业贷款最多多少: each item is asked
+        pieces = self.parts(text)
+        if len(pieces) > 1 and self._only_hesitation(pieces[0]):
+            # 那个 啥 我娃在厦门打工 想回来 有啥活干: the pauses of speech first are no question
+            kept = pieces[1:]
+            while len(kept) > 1 and self._only_hesitation(kept[0]):
+                kept = kept[1:]
+            return self.split(" ".join(kept))
+        if ((self.person_pointer(text) is not None or (len(pieces) > 1 and self._conditional(pieces[0])))
+                and len(self._split_connectors(text)) < 2 and self._one_matter(pieces[1:])):
+            # (要是我们只招了三个呢 厂里一共三十来个人 还能办那个三百万的贷款吗: the condition, then
+            # what is asked under it — one question; not when two things are asked after it, or
+            # the asker turns to themself: 那我儿子呢？我自己能贷款不)
+            # 那老二呢 十九 在外头打工呢 厂子倒了回来了: all of it is said or asked of 老二 (a 呢
+            # inside is no question's end); only a connector (另外 …) opens another matter
+            return [text]
         last = [p for p in _EACH_TAIL.split(text) if p.strip()]
         if len(last) >= 2 and without_particles(last[-1], self.particles) in self.vocabulary.each_asks:
             return [text]  # 稳岗返还和见习补贴能一起享受不？各是多少: one question of both
@@ -1170,10 +1304,13 @@ class Reader:
             cleaned = part.strip(" ,，、;；。")
             if not cleaned:
                 continue
-            if merged and not self.is_question(cleaned) and (
-                    len(bare(cleaned)) < MIN_PART or cleaned.startswith(_PERSON_FIRST)):
+            if merged and ((not self.is_question(cleaned) and (
+                    len(bare(cleaned)) < MIN_PART or cleaned.startswith(_PERSON_FIRST)))
+                    or (not connected and self._only_points(merged[-1][0])
+                        and not bare(cleaned).startswith(_SELF_TURN))):
                 # short, or a statement about the person after a question ("那我娃呢 他二十岁"):
-                # context of that question, not a question of its own
+                # context of that question, not a question of its own; and whatever follows "那我
+                # 儿子呢" (二十二 去年毕业了 / 他三十 残疾 能干公益岗不) is what is said or asked of him
                 merged[-1] = (merged[-1][0] + " " + cleaned, merged[-1][1])
             else:
                 merged.append((cleaned, connected))
@@ -1254,6 +1391,8 @@ class Reader:
                 parts[-1] = parts[-1] + " " + piece
             elif (self.is_question(piece) and len(bare(" ".join([*pending, piece]))) >= MIN_PAUSED
                   and not (at == 0 and len(pieces) > 1 and is_what_to_do_cry(bare(piece)))
+                  and not (at < len(pieces) - 1 and self._only_points(piece)  # 我儿子呢 今年二十二 …
+                           and not bare(pieces[at + 1]).startswith(_SELF_TURN))
                   and not (at < len(pieces) - 1 and self._reported_ask(piece, pieces[at + 1]))):  # 去县上问咋申请，…
                 # (阿么办 厂子效益不好 …: a short cry of "what to do" first is part of what follows)
                 parts.append(" ".join([*pending, piece]))
@@ -1343,8 +1482,9 @@ def _numbered(text: str) -> list[str]:
 
 
 def _after_answer(conv: Conversation) -> bool:
-    """Whether the last reply was an answer or a result (it offered 查看原文)."""
-    return any(action.startswith("o:") for _label, action in conv.buttons)
+    """Whether the last reply was an answer or a result: it offered 查看原文 (o:), or the tests
+    of the policies a list of results named (p:, pf: after 测一测's finder)."""
+    return any(action.startswith(("o:", "p:", "pf:")) for _label, action in conv.buttons)
 
 
 def _alternatives(words: Any) -> str:

@@ -27,7 +27,7 @@ _SMALL_TALK = ("greetings", "thanks", "filler", "address", "bare_answers", "clos
 _TOP_LEVEL = ("intents", "small_talk", "question_cues", "topic_words", "multi_splitters", "corrections", "test_cues",
               "personal_markers", "what_if", "this_topic", "particles_kept", "interjections", "introductions",
               "shared_question", "broad_asks", "self_descriptions", "third_person", "already_said",
-              "eligibility_asks", "asked_other", "asides", "each_asks", "complaints", "confirm_forget",
+              "eligibility_asks", "asked_other", "asides", "each_asks", "hesitations", "complaints", "confirm_forget",
               "acknowledgements")
 _ELIGIBILITY_ASKS = ("what", "qualify", "amounts", "checks", "subjects", "businesses", "as_business", "policy_words",
                      "fillers", "still")
@@ -73,6 +73,8 @@ class Vocabulary:
     personal_markers: tuple[str, ...] = ()
     what_if_starts: tuple[str, ...] = ()
     what_if_ends: tuple[str, ...] = ()
+    # words that stand for one another in a what-if (大学 / 中专): the one said before gives way
+    what_if_replaces: tuple[tuple[str, ...], ...] = ()
     this_topic: tuple[str, ...] = ()
     asked_other: tuple[str, ...] = ()  # 不是这个 我问的是贷款: the questionnaire is not what was asked
     # Particles of answer_words.yaml that change what a command means (停了 is not 停): kept
@@ -82,6 +84,7 @@ class Vocabulary:
     interjections: tuple[str, ...] = ()
     asides: tuple[str, ...] = ()  # 对了 before a question in a questionnaire: "by the way", not 对 (yes)
     each_asks: tuple[str, ...] = ()  # 各是多少 after naming two things: asked with them, not alone
+    hesitations: tuple[str, ...] = ()  # 那个 啥 (voice input's pauses): a part of only these asks nothing
     # Saying where one is from before a question ("我是东乡的"): regular expressions matched
     # against a whole (bare) part of the message.
     introductions: tuple[re.Pattern[str], ...] = ()
@@ -189,6 +192,27 @@ def _bare_words(section: LineDict, field_name: str, what: str, name: str, proble
     return tuple(sorted((bare(t) for t, _ in words), key=lambda w: (-len(w), w)))
 
 
+def _word_groups(section: LineDict, field_name: str, what: str, name: str,
+                 problems: list[Problem]) -> tuple[tuple[str, ...], ...]:
+    """A list of word lists (each a group of words that stand for one another), each group's
+    words compared without punctuation, longest first; a problem for a group of fewer than two."""
+    value = section.get(field_name)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.append(Problem(name, section.line_of(field_name), f"“{what}”应该是一组一组的词，比如 - [大学, 中专]"))
+        return ()
+    groups = []
+    for i, item in enumerate(value):
+        line = value.line_of(i) if isinstance(value, LineList) else section.line_of(field_name)
+        words = _words(item, name, line, f"{what}第{i + 1}组", problems)
+        if len(words) < 2:
+            problems.append(Problem(name, line, f"“{what}”的第{i + 1}组至少要写两个可以互相替换的词"))
+            continue
+        groups.append(tuple(sorted((bare(t) for t, _ in words), key=lambda w: (-len(w), w))))
+    return tuple(groups)
+
+
 def _single_characters(data: LineDict, key: str, name: str, problems: list[Problem]) -> list[str]:
     """A list of single characters (particles); a problem for a longer word."""
     out = []
@@ -269,7 +293,7 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
     splitters = tuple(t for t, _ in _words(data.get("multi_splitters"), name, data.line_of("multi_splitters"),
                                            "multi_splitters", problems))
     corrections = _section(data, "corrections", ("starts", "phrases"), name, problems)
-    what_if = _section(data, "what_if", ("starts", "ends"), name, problems)
+    what_if = _section(data, "what_if", ("starts", "ends", "replaces"), name, problems)
     markers = tuple(t for t, _ in _words(data.get("personal_markers"), name, data.line_of("personal_markers"),
                                          "personal_markers", problems))
     test_cues = _bare_words(data, "test_cues", "test_cues", name, problems)
@@ -282,12 +306,14 @@ def check_vocabulary(path: Path | None = None) -> tuple[Vocabulary | None, list[
         test_cues=test_cues, personal_markers=markers,
         what_if_starts=_bare_words(what_if, "starts", "what_if.starts", name, problems),
         what_if_ends=_bare_words(what_if, "ends", "what_if.ends", name, problems),
+        what_if_replaces=_word_groups(what_if, "replaces", "what_if.replaces", name, problems),
         this_topic=_bare_words(data, "this_topic", "this_topic", name, problems),
         asked_other=_bare_words(data, "asked_other", "asked_other", name, problems),
         particles_kept=frozenset(_single_characters(data, "particles_kept", name, problems)),
         interjections=_bare_words(data, "interjections", "interjections", name, problems),
         asides=_bare_words(data, "asides", "asides", name, problems),
         each_asks=_bare_words(data, "each_asks", "each_asks", name, problems),
+        hesitations=_bare_words(data, "hesitations", "hesitations", name, problems),
         shared_joiners=_bare_words(shared, "joiners", "shared_question.joiners", name, problems),
         shared_markers=_bare_words(shared, "markers", "shared_question.markers", name, problems),
         introductions=tuple(p for text, item_line in _words(data.get("introductions"), name, data.line_of("introductions"),
