@@ -44,11 +44,11 @@ MULTI_MAX = 3  # questions answered from one message
 # A detail typed this soon after a question the document does not cover (劳动仲裁咋申请, then
 # 要交钱不) goes on about that question; later it is a question of its own.
 GOING_ON_SECONDS = 5 * 60
-# 那我呢 + who the person is: what policies there are for them (Answerer.overview)
 # kinds of question whose answer does not depend on who asks (a sum, who receives it, where or
 # when to apply): turned to another person, what is said of them is the question
 _PERSON_FREE = frozenset({Kind.AMOUNT, Kind.RECIPIENT, Kind.APPLY, Kind.WHEN})
 _SELF_AGAIN = re.compile(r"^(?:那|那么)?(?:要是|如果)?(?:我|俺)(?:自己|本人)")  # 那要是我自己呢 我四十五
+# 那我呢 + who the person is: what policies there are for them (Answerer.overview)
 _WHAT_ABOUT_ME = re.compile(r"^(?:那|那么)?(?:我|俺)(?:呢|咋办|怎么办|咋整|嘞)[\s,，。?？]*(.{2,})$")
 # X呢 after an answered question: the same question about X (我开修车铺能贷多少, then 牛肉面馆呢)
 _WHAT_ABOUT = re.compile(r"^(?:那么|那)?(?!那|我|俺)(.{2,10}?)(?:呢|嘞|咋样|怎么样)[\s,，。?？]*$")
@@ -117,8 +117,8 @@ class QuestionsFlow:
             answer = self._ask(refused)
             said, text = f"{refused} {said or text}", refused
         turning = self._turned_to_person(text, s) if answer is None else None
-        if turning is not None and not turning[2]:
-            turned, asks, _late = turning
+        if turning is not None and not turning[2]:  # (a late one is asked below, if the message is refused)
+            turned, asks = turning[:2]
             # 我二十四 大学毕业 能见习不, then 那我弟呢 十九 初中毕业在家: what was asked, asked of
             # the brother with what is said of him (the asker's own age and story left out) — kept
             # when answered; remembered so, for 那我妹呢 after it
@@ -276,9 +276,8 @@ class QuestionsFlow:
         event = self._question_event(said or text, answer)
         if remember and answer.clause is not None:
             self._remember_topic(s, answer.clause.id)
-        if remember:
+        if remember:  # facts for a questionnaire started soon after (LEAD_SECONDS); 没看懂's line
             s.last_line = _plain_line(answer)
-        if remember:  # facts for a questionnaire started soon after (LEAD_SECONDS)
             before = s.lead_text if (about is not None and answer.clause is not None and answer.clause.id == about
                                      and s.lead_text and self.clock() - s.lead_at <= GOING_ON_SECONDS) else None
             s.lead_text, s.lead_at = mask_personal_numbers(text), self.clock()

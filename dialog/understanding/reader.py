@@ -916,8 +916,9 @@ class Reader:
         不 → 能参加培训不; 我弟十五 → ""; 他三十 残疾 → 残疾 — so that what the piece asks can be
         asked of someone else. 我们厂… keeps its 我们 (an owner, not a person)."""
         pattern = self._person_first_pattern()
-        found = pattern.match(prepare(piece)) if pattern is not None else None
-        return prepare(piece)[found.end():].strip(" ,，。") if found is not None else prepare(piece)
+        said = prepare(piece)
+        found = pattern.match(said) if pattern is not None else None
+        return said[found.end():].strip(" ,，。") if found is not None else said
 
     def _person_first_pattern(self) -> re.Pattern[str] | None:
         """A person first (我弟, 我们家老二, 他) and the age said of them; per vocabulary."""
